@@ -1,0 +1,75 @@
+"""`tender-assistant` command line (also `python -m assistant`).
+
+Contract (../shared/ARCHITECTURE.md): every command takes `--json` and `--data-dir`; exit 0 ok,
+1 bad input (Chinese message on stderr, nothing written), 3 for `review --fail-on` hits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from pathlib import Path
+
+from assistant.commands import COMMAND_MODULES
+from assistant.errors import UserError
+
+log = logging.getLogger("assistant.cli")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="机器可读输出（JSON，写到标准输出）")
+    parser.add_argument("--data-dir", type=Path, default=None, help="索引与上传文件所在目录（默认 ./data）")
+    parser.add_argument("-v", "--verbose", action="store_true", help="输出调试日志")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tender-assistant",
+        description="招投标审查助手：政策问答（带条文引用）与招标文件风险审查",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"assistant.commands.{name}")
+        except ModuleNotFoundError as exc:  # a command not installed in this build
+            if exc.name != f"assistant.commands.{name}":
+                raise
+            continue
+        sub_parser = module.add_parser(sub)
+        _common(sub_parser)
+        sub_parser.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_module", None):
+        parser.print_help()
+        return 0
+
+    from assistant.config import get_settings
+    from assistant.logging_setup import setup_logging
+    from assistant.services import Services
+
+    try:
+        settings = get_settings(data_dir=args.data_dir)
+    except Exception as exc:  # pydantic ValidationError from a bad ASSISTANT_* variable
+        print(f"错误：配置无效，请检查 ASSISTANT_ 开头的环境变量或 .env 文件。\n{exc}", file=sys.stderr)
+        return 1
+    setup_logging("DEBUG" if args.verbose else settings.log_level, settings.data_dir, quiet=args.json)
+    try:
+        return int(args._module.run(args, Services(settings)) or 0)
+    except UserError as exc:
+        log.error("%s: %s", type(exc).__name__, exc.detail)
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""User-facing errors.
+
+Every error a user can cause is a `UserError`: `message` is shown to the user (Simplified
+Chinese, names the file and the problem), `detail` goes to the log only (English, precise).
+Shells (CLI, REST, UI) catch `UserError` and never show a traceback for it.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """An error caused by the user's input or configuration (CLI exit 1, REST 4xx)."""
+
+    http_status: int = 400
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail or message
+
+
+class InputFileError(UserError):
+    """A file that cannot be read: missing, empty, corrupt, encrypted, disguised, unsupported."""
+
+    http_status = 400
+
+
+class FileTooLargeError(InputFileError):
+    """A file over the configured size limit (refused before it is read whole)."""
+
+    http_status = 413
+
+
+class UnsupportedFormatError(InputFileError):
+    """A file whose real format is not one we read."""
+
+    http_status = 415
+
+
+class NotFoundError(UserError):
+    """A document, article or resource that does not exist."""
+
+    http_status = 404
+
+
+class ConfigError(UserError):
+    """Bad or incomplete configuration (e.g. openai backend without a base URL)."""
+
+    http_status = 500
+
+
+class BackendError(UserError):
+    """A configured backend (LLM server, Chroma server, embeddings endpoint) failed or is down."""
+
+    http_status = 503

