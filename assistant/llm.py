@@ -72,7 +72,8 @@ def make_chat_model(settings: "LLMSettings") -> BaseChatModel | None:
             max_retries=settings.max_retries,  # the openai client retries with exponential backoff
             temperature=settings.temperature,
             max_tokens=settings.max_tokens,
-            streaming=False,
+            # `streaming` is left unset: invoke() stays non-streaming, stream() uses SSE
+            # (setting it to False would hard-disable streaming in langchain-core 1.x).
         )
     raise ConfigError(f"未知的大模型后端：{backend}（可选 none / openai / fake）。", f"llm.backend={backend}")
 

@@ -1,0 +1,48 @@
+"""Start the web app: `python app.py [--host H] [--port P] [--data-dir DIR]`.
+
+On a fresh machine this first builds the default knowledge base (progress on the console),
+then serves the UI at http://HOST:PORT/ and the REST API under /api/v1/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before anything imports gradio
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="招投标审查助手 网页版（界面 + REST 接口）")
+    parser.add_argument("--host", default=None, help="监听地址（默认取配置 ASSISTANT_APP__HOST，即 127.0.0.1）")
+    parser.add_argument("--port", type=int, default=None, help="端口（默认 7860）")
+    parser.add_argument("--data-dir", type=Path, default=None, help="索引与上传文件所在目录（默认 ./data）")
+    parser.add_argument("-v", "--verbose", action="store_true", help="输出调试日志")
+    args = parser.parse_args(argv)
+
+    from assistant.config import get_settings
+    from assistant.errors import UserError
+    from assistant.logging_setup import setup_logging
+
+    try:
+        settings = get_settings(data_dir=args.data_dir)
+    except Exception as exc:  # noqa: BLE001 — a bad ASSISTANT_* variable
+        print(f"错误：配置无效，请检查 ASSISTANT_ 开头的环境变量或 .env 文件。\n{exc}", file=sys.stderr)
+        return 1
+    setup_logging("DEBUG" if args.verbose else settings.log_level, settings.data_dir)
+    from assistant.ui.server import serve
+
+    try:
+        serve(settings, host=args.host, port=args.port)
+    except UserError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已退出。", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""`tender-assistant ask QUESTION [--json] [--history FILE]`: policy Q&A with verified citations."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.errors import InputFileError
+from assistant.schema import Answer
+
+if TYPE_CHECKING:
+    from assistant.services import Services
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "ask",
+        help="政策问答：依据知识库条文回答并给出引用",
+        description="依据知识库中的法规条文回答问题；每条引用都经过核实并附条文原文。知识库中没有依据时明确说明。",
+    )
+    p.add_argument("question", help="要咨询的问题，例如：依法必须招标的项目，投标文件编制时间最短多少天？")
+    p.add_argument(
+        "--history", type=Path, default=None,
+        help="多轮对话历史（JSON 文件：[[问题, 回答], ...] 或 [{\"question\":..., \"answer\":...}, ...]）",
+    )
+    p.add_argument("--no-stream", action="store_true", help="使用大模型时不逐字输出，等完整回答后再显示")
+    return p
+
+
+def load_history(path: Path) -> list[tuple[str, str]]:
+    """Read a history file; several common shapes are accepted, anything else is a clear error."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputFileError(f"找不到对话历史文件：{path}", str(exc)) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputFileError(f"对话历史文件不是有效的 UTF-8 JSON：{path}", str(exc)) from exc
+    turns: list[tuple[str, str]] = []
+    if isinstance(data, list) and all(isinstance(x, dict) and "role" in x for x in data):
+        pending: str | None = None
+        for msg in data:
+            if msg.get("role") == "user":
+                pending = str(msg.get("content", ""))
+            elif msg.get("role") == "assistant" and pending is not None:
+                turns.append((pending, str(msg.get("content", ""))))
+                pending = None
+        return turns
+    if isinstance(data, list):
+        for item in data:
+            if isinstance(item, (list, tuple)) and len(item) == 2:
+                turns.append((str(item[0]), str(item[1])))
+            elif isinstance(item, dict) and "question" in item:
+                turns.append((str(item["question"]), str(item.get("answer", ""))))
+            else:
+                break
+        else:
+            return turns
+    raise InputFileError(
+        f"对话历史文件格式不正确：{path}。应为 [[问题, 回答], ...] 或 [{{\"question\": ..., \"answer\": ...}}, ...]。",
+        f"unsupported history shape in {path}",
+    )
+
+
+def render_human(answer: Answer, include_text: bool = True) -> str:
+    """The answer (unless already streamed), then the cited articles with their text."""
+    lines = [answer.answer.strip()] if include_text else []
+    if answer.notes and answer.mode == "llm":
+        lines += ["", *answer.notes]
+    if answer.citations:
+        lines += ["", "引用条文："]
+        for c in answer.citations:
+            where = c.article or (f"「{c.heading}」" if c.heading else "")
+            lines.append(f"[{c.n}] 《{c.title}》{where}（{c.doc_type}，{c.status}）")
+            lines.extend(f"    {line}" for line in c.text.strip().splitlines() if line.strip())
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace, services: "Services") -> int:
+    history = load_history(args.history) if args.history else []
+    services.kb.ensure_built(progress=_progress() if not args.json else None)
+    qa = services.qa
+    if args.json:
+        answer = qa.ask(args.question, history)
+        print(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return 0
+    if qa.mode == "llm" and not args.no_stream:
+        answer = None
+        streamed: list[str] = []
+        for part in qa.stream(args.question, history):
+            if isinstance(part, Answer):
+                answer = part
+            else:
+                streamed.append(part)
+                print(part, end="", flush=True)
+        print()
+        assert answer is not None
+        if answer.answer.strip() != "".join(streamed).strip():
+            print("\n【核实后的回答】（已删除无法核实的引用或按知识库依据更正）")
+            print(render_human(answer))
+        else:
+            print(render_human(answer, include_text=False))
+    else:
+        answer = qa.ask(args.question, history)
+        print(render_human(answer))
+    return 0
+
+
+def _progress():  # tqdm bars on stderr while the default knowledge base is built the first time
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, leave=False)
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return progress

@@ -1,0 +1,123 @@
+"""`tender-assistant kb build|add|remove|list|show`: manage the knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from assistant.commands._progress import TqdmProgress
+from assistant.errors import NotFoundError
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("kb", help="管理知识库（建立、添加、删除、列出文档）", description="管理知识库")
+    sub = parser.add_subparsers(dest="kb_command", metavar="子命令")
+    build = sub.add_parser("build", help="建立/增量更新索引（默认文档 + 已添加文档 + --source）")
+    build.add_argument("--source", type=Path, action="append", default=[], metavar="PATH",
+                       help="额外加入的文件或文件夹（可重复）")
+    build.add_argument("--rebuild", action="store_true", help="全部重新生成向量（更换向量模型后使用）")
+    add = sub.add_parser("add", help="添加文件或文件夹（md/txt/docx/pdf/html）")
+    add.add_argument("paths", type=Path, nargs="+", metavar="PATH")
+    remove = sub.add_parser("remove", help="按文档编号删除文档")
+    remove.add_argument("doc_id", metavar="DOC_ID")
+    lst = sub.add_parser("list", help="列出知识库中的文档")
+    lst.add_argument("--current-only", action="store_true", help="只列出现行有效的版本")
+    show = sub.add_parser("show", help="查看一个文档的信息和条文")
+    show.add_argument("doc_id", metavar="DOC_ID")
+    for p in (build, add, remove, lst, show):  # accept the common flags after the sub-command too
+        p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="机器可读输出")
+        p.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="数据目录")
+        p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="调试日志")
+    return parser
+
+
+def _doc_json(meta: Any, origin: str | None = None) -> dict[str, Any]:
+    data = meta.model_dump(mode="json")
+    data["is_current"] = meta.is_current
+    if origin:
+        data["origin"] = origin
+    return data
+
+
+def _print_table(docs: list[Any], kb: Any) -> None:
+    if not docs:
+        print("知识库为空。运行 `tender-assistant kb build` 建立默认知识库。")
+        return
+    print(f"{'文档编号':<22}{'类型':<8}{'状态':<8}{'条目':>6}  {'版本':<12}标题")
+    for m in docs:
+        status = m.status + ("（被取代）" if m.superseded_by and m.status == "现行有效" else "")
+        origin = "（用户）" if kb.document_origin(m.doc_id) == "user" else ""
+        print(f"{m.doc_id:<24}{m.doc_type:<8}{status:<8}{m.chunk_count:>6}  {(m.version or '-'):<12}{m.title}{origin}")
+    print(f"共 {len(docs)} 个文档。")
+
+
+def _summary_text(s: dict[str, Any]) -> str:
+    lines = [
+        f"知识库已更新：新增 {s['added']} 个、更新 {s['updated']} 个、未变 {s['unchanged']} 个、删除 {s['removed']} 个文档；"
+        f"共 {s['documents']} 个文档、{s['chunks']} 个条目，本次生成向量 {s['embedded']} 条，用时 {s['seconds']} 秒。"
+    ]
+    for f in s.get("failed", []):
+        lines.append(f"  未能读取：{f['source']}：{f['error']}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace, services: Any) -> int:
+    kb = services.kb
+    cmd = getattr(args, "kb_command", None)
+    if cmd is None:
+        print("用法：tender-assistant kb {build,add,remove,list,show} …（-h 查看帮助）", file=sys.stderr)
+        return 1
+    progress = TqdmProgress(enabled=not args.json)
+    try:
+        if cmd == "build":
+            summary = kb.build(sources=args.source, progress=progress, rebuild=args.rebuild)
+            out = {k: v for k, v in summary.items() if k != "source_doc_ids"}
+            print(json.dumps(out, ensure_ascii=False) if args.json else _summary_text(summary))
+            return 0
+        if cmd == "add":
+            docs = kb.add(args.paths, progress=progress)
+            if args.json:
+                print(json.dumps([_doc_json(m, "user") for m in docs], ensure_ascii=False))
+            else:
+                for m in docs:
+                    note = f"（取代了旧版本）" if any(o.superseded_by == m.doc_id for o in kb.list_documents()) else ""
+                    print(f"已添加：{m.doc_id}  《{m.title}》 {m.doc_type} {m.status}，{m.chunk_count} 个条目{note}")
+            return 0
+        if cmd == "remove":
+            meta = kb.remove(args.doc_id)
+            print(json.dumps(_doc_json(meta), ensure_ascii=False) if args.json else f"已删除：{meta.doc_id}  《{meta.title}》")
+            return 0
+    finally:
+        progress.close()
+    if cmd == "list":
+        if not kb.is_built() and not args.json:
+            from assistant.commands._progress import ensure_index
+
+            ensure_index(services)
+        docs = kb.list_documents(include_superseded=not args.current_only)
+        if args.json:
+            print(json.dumps([_doc_json(m, kb.document_origin(m.doc_id)) for m in docs], ensure_ascii=False))
+        else:
+            _print_table(docs, kb)
+        return 0
+    if cmd == "show":
+        meta = kb.get_document(args.doc_id)
+        if meta is None:
+            raise NotFoundError(f"知识库中没有编号为“{args.doc_id}”的文档。", f"show: unknown doc_id {args.doc_id}")
+        chunks = kb.doc_chunks(args.doc_id)
+        if args.json:
+            data = _doc_json(meta, kb.document_origin(meta.doc_id))
+            data["chunks"] = [c.model_dump(mode="json") for c in chunks]
+            print(json.dumps(data, ensure_ascii=False))
+            return 0
+        print(f"《{meta.title}》 {meta.doc_type} {meta.status} 版本 {meta.version or '-'} 来源 {meta.source}")
+        if meta.superseded_by:
+            print(f"已被 {meta.superseded_by} 取代")
+        for c in chunks:
+            label = c.article or c.heading or ""
+            print(f"\n{label}\n{c.text}")
+        return 0
+    return 1

@@ -1,0 +1,23 @@
+"""`tender-assistant mcp`: serve search / ask / review as MCP tools over stdio (for AI agents)."""
+
+from __future__ import annotations
+
+import argparse
+
+from assistant.services import Services
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    return subparsers.add_parser(
+        "mcp",
+        help="以 MCP 工具方式（标准输入输出）提供检索、问答和审查，供 AI 助手调用",
+        description="MCP 服务（stdio）：工具 search、ask、review。在 AI 客户端中配置命令 `tender-assistant mcp` 即可。",
+    )
+
+
+def run(args: argparse.Namespace, services: Services) -> int:
+    from assistant.mcp_server import run_stdio
+
+    services.kb.ensure_built()  # a fresh machine: build the defaults before the first tool call
+    run_stdio(services)
+    return 0

@@ -1,0 +1,108 @@
+"""`tender-assistant review FILE [--format json|md|docx] [-o OUT] [--fail-on LEVEL] [--no-llm]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.errors import InputFileError
+
+if TYPE_CHECKING:
+    from assistant.services import Services
+
+_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "review",
+        help="招标文件风险审查：列出风险条款、位置、法律依据与修改建议",
+        description="审查招标文件（DOCX/PDF/TXT），输出风险条款及其位置、违反的审查要点、法律依据条文和修改建议。",
+    )
+    p.add_argument("file", type=Path, help="招标文件路径（.docx / .pdf / .txt）")
+    p.add_argument("--format", choices=["json", "md", "docx"], default=None,
+                   help="输出格式：json（默认，写到标准输出）、md（Markdown 报告）、docx（审查意见书）")
+    p.add_argument("-o", "--output", type=Path, default=None, help="输出文件路径（docx 格式必填或默认写到当前目录）")
+    p.add_argument("--fail-on", choices=["high", "medium", "low"], default=None,
+                   help="存在该等级及以上风险时以退出码 3 结束（用于发布前把关）")
+    p.add_argument("--no-llm", action="store_true", help="只做规则审查，不调用大模型")
+    return p
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        return args.format
+    if args.output is not None:
+        suffix = args.output.suffix.lower()
+        return {".md": "md", ".markdown": "md", ".docx": "docx"}.get(suffix, "json")
+    return "json"
+
+
+class _Bar:
+    """tqdm progress on stderr, one bar per stage (silent when stderr is not a terminal)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Any = None
+        self.stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        from tqdm import tqdm
+
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = tqdm(total=total, desc=stage, file=sys.stderr, leave=False, disable=None)
+        if self.bar is not None:
+            self.bar.total = total
+            self.bar.n = done
+            self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def run(args: argparse.Namespace, services: "Services") -> int:
+    from assistant.review.report import render_docx, render_json, render_markdown
+
+    path: Path = args.file
+    if not path.exists():
+        raise InputFileError(f"找不到文件：{path}", f"review: {path} does not exist")
+    if path.is_dir():
+        raise InputFileError(f"“{path}”是一个文件夹，请指定要审查的招标文件。", f"review: {path} is a directory")
+    fmt = _format(args)
+    if getattr(args, "json", False) and args.format is None and args.output is None:
+        fmt = "json"
+    bar = _Bar(quiet=False)
+    try:
+        report = services.reviewer.review(path, progress=bar, use_llm=False if args.no_llm else None)
+    finally:
+        bar.close()
+
+    if fmt == "docx":
+        out = args.output or Path.cwd() / f"{path.stem}_审查意见书.docx"
+        render_docx(report, out)
+        print(f"审查意见书已保存：{out}", file=sys.stderr)
+    else:
+        text = render_json(report) if fmt == "json" else render_markdown(report)
+        if args.output is not None:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_text(text + "\n", encoding="utf-8")
+            print(f"审查报告已保存：{args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text + "\n")
+    s = report.summary.get("by_severity", {})
+    print(f"审查完成：风险 {report.summary.get('total', 0)} 项（高 {s.get('high', 0)}，中 {s.get('medium', 0)}，低 {s.get('low', 0)}）。",
+          file=sys.stderr)
+    if args.fail_on:
+        limit = _RANK[args.fail_on]
+        if any(_RANK[f.severity] <= limit for f in report.findings):
+            print(f"存在“{ {'high': '高', 'medium': '中', 'low': '低'}[args.fail_on] }”及以上等级的风险，退出码 3。", file=sys.stderr)
+            return 3
+    return 0

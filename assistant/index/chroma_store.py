@@ -1,0 +1,185 @@
+"""Dense index: Chroma through langchain-chroma (embedded persistent store or a Chroma server).
+
+Cosine space, so `score = 1 - distance` is the cosine similarity of (normalised) vectors.
+Besides the `ChunkIndex` contract it can export/import raw vectors: a new knowledge-base
+generation copies the unchanged documents' vectors instead of embedding them again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import BackendError
+from assistant.index.base import Where, chunk_metadata, index_text
+from assistant.schema import Chunk
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+_WRITE_BATCH = 256
+
+
+def _client_settings() -> Any:
+    from chromadb.config import Settings as ChromaClientSettings
+
+    return ChromaClientSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def persistent_client(path: Path) -> Any:
+    """An embedded Chroma client storing under `path`."""
+    import chromadb
+
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=_client_settings())
+
+
+def http_client(host: str, port: int) -> Any:
+    """A client of a Chroma server (`chroma run`); fails early with a Chinese message when down."""
+    import chromadb
+
+    try:
+        client = chromadb.HttpClient(host=host, port=port, settings=_client_settings())
+        client.heartbeat()
+    except Exception as exc:
+        raise BackendError(
+            f"无法连接 Chroma 向量库服务 {host}:{port}，请确认服务已启动（chroma run），"
+            "或取消 ASSISTANT_CHROMA__HOST 以使用内置向量库。",
+            f"chroma HttpClient({host}:{port}) failed: {exc!r}",
+        ) from exc
+    return client
+
+
+def to_chroma_where(where: Where | None) -> dict[str, Any] | None:
+    """Translate a `Where` filter into Chroma's filter language."""
+    if not where:
+        return None
+    clauses: list[dict[str, Any]] = []
+    for key, value in where.items():
+        if isinstance(value, (list, tuple, set, frozenset)):
+            values = list(value)
+            clauses.append({key: {"$in": values}} if len(values) != 1 else {key: values[0]})
+        else:
+            clauses.append({key: value})
+    if len(clauses) == 1:
+        return clauses[0]
+    return {"$and": clauses}
+
+
+class ChromaIndex:
+    """`ChunkIndex` over one Chroma collection."""
+
+    def __init__(self, client: Any, collection_name: str, embeddings: Embeddings) -> None:
+        from langchain_chroma import Chroma
+
+        self.client = client
+        self.collection_name = collection_name
+        self.embeddings = embeddings
+        self.store = Chroma(
+            collection_name=collection_name,
+            embedding_function=embeddings,
+            client=client,
+            collection_configuration={"hnsw": {"space": "cosine"}},
+        )
+        self._collection = self.store._collection
+
+    # ---------------------------------------------------------------- contract
+    def upsert(self, chunks: Sequence[Chunk], progress: Progress | None = None) -> None:
+        total = len(chunks)
+        for start in range(0, total, _WRITE_BATCH):
+            batch = chunks[start : start + _WRITE_BATCH]
+            texts = [index_text(c) for c in batch]
+            vectors = self.embeddings.embed_documents(texts)
+            self._collection.upsert(
+                ids=[c.chunk_id for c in batch],
+                embeddings=vectors,
+                documents=texts,
+                metadatas=[chunk_metadata(c) for c in batch],
+            )
+            if progress:
+                progress("embed", min(start + len(batch), total), total)
+
+    def delete_doc(self, doc_id: str) -> int:
+        ids = self._collection.get(where={"doc_id": doc_id}, include=[])["ids"]
+        if ids:
+            self._collection.delete(ids=ids)
+        return len(ids)
+
+    def query(
+        self, query: str | Sequence[float], k: int = 10, where: Where | None = None
+    ) -> list[tuple[str, float]]:
+        vector = self.embeddings.embed_query(query) if isinstance(query, str) else list(query)
+        return self.query_batch([vector], k, where)[0]
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def ids(self) -> list[str]:
+        return list(self._collection.get(include=[])["ids"])
+
+    # ---------------------------------------------------------------- extras
+    def query_batch(
+        self, vectors: Sequence[Sequence[float]], k: int = 10, where: Where | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """Nearest chunks for many query vectors in one call (batch search mode)."""
+        if not vectors:
+            return []
+        n = self.count()
+        if n == 0 or k <= 0:
+            return [[] for _ in vectors]
+        res = self._collection.query(
+            query_embeddings=[list(map(float, v)) for v in vectors],
+            n_results=min(k, n),
+            where=to_chroma_where(where),
+            include=["distances"],
+        )
+        out: list[list[tuple[str, float]]] = []
+        for ids, dists in zip(res["ids"], res["distances"]):
+            out.append([(cid, 1.0 - float(d)) for cid, d in zip(ids, dists)])
+        return out
+
+    def get_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by chunk id (to score candidates the dense search did not return)."""
+        if not ids:
+            return {}
+        res = self._collection.get(ids=list(ids), include=["embeddings"])
+        return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(res["ids"], res["embeddings"])}
+
+    def export(self, doc_ids: Sequence[str] | None = None, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """Yield stored records (ids, embeddings, documents, metadatas) in batches."""
+        where = to_chroma_where({"doc_id": list(doc_ids)}) if doc_ids is not None else None
+        if doc_ids is not None and not doc_ids:
+            return
+        offset = 0
+        while True:
+            res = self._collection.get(
+                where=where, include=["embeddings", "documents", "metadatas"], limit=batch, offset=offset
+            )
+            if not res["ids"]:
+                return
+            yield res
+            offset += len(res["ids"])
+
+    def import_records(self, records: dict[str, Any]) -> None:
+        """Add records produced by `export` (no embedding work)."""
+        ids = records["ids"]
+        for start in range(0, len(ids), _WRITE_BATCH):
+            end = start + _WRITE_BATCH
+            self._collection.upsert(
+                ids=ids[start:end],
+                embeddings=[list(map(float, v)) for v in records["embeddings"][start:end]],
+                documents=records["documents"][start:end],
+                metadatas=records["metadatas"][start:end],
+            )
+
+    def drop(self) -> None:
+        """Delete the whole collection."""
+        try:
+            self.client.delete_collection(self.collection_name)
+        except Exception as exc:  # already gone
+            log.debug("drop collection %s: %r", self.collection_name, exc)

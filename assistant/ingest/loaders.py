@@ -1,0 +1,828 @@
+"""Read user files (MD, TXT, DOCX, PDF, HTML) into `LoadedDocument` blocks.
+
+The real format is sniffed from the bytes (a renamed file is still read correctly, a ZIP that
+is not a DOCX is refused); the extension is only a hint. Every failure a user can cause raises
+an `InputFileError` subclass whose message names the file in Chinese.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import statistics
+import time
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterator
+
+from assistant.errors import FileTooLargeError, InputFileError, UnsupportedFormatError
+from assistant.schema import Block, LoadedDocument, Location
+from assistant.text_zh import CN_NUM_CHARS, compact_cjk, normalize
+
+log = logging.getLogger(__name__)
+
+# Decompression-bomb limits for DOCX (ZIP) files, checked before anything is inflated.
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+_RATIO_MIN_BYTES = 2 * 1024 * 1024  # tiny files may compress well; only judge ratio above this
+MAX_TABLE_DEPTH = 3
+OCR_MIN_CHARS = 20  # a PDF page with fewer non-space characters is treated as scanned
+
+_NUM = rf"[{CN_NUM_CHARS}○\d]+"
+RE_STRUCT_HEADING = re.compile(rf"^第\s*{_NUM}\s*(编|分编|章|节)(?:\s|$)")
+RE_APPENDIX_START = re.compile(rf"^附(件|表|录)?\s*[{CN_NUM_CHARS}\d]*\s*(：|:|$)|^附\s*\d+")
+_TERMINAL = "。；：！？;:!?"
+
+
+def _name(path: Path) -> str:
+    return path.name
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def load_file(path: str | Path, max_bytes: int | None = None) -> LoadedDocument:
+    """Read one file; format sniffed from bytes; raises InputFileError subclasses."""
+    p = Path(path)
+    name = _name(p)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise InputFileError(f"文件“{name}”不存在，请检查路径。", f"file not found: {p}") from None
+    except OSError as exc:
+        raise InputFileError(f"无法读取文件“{name}”：{exc.strerror or exc}。", f"stat failed: {p}: {exc}") from exc
+    if p.is_dir():
+        raise InputFileError(f"“{name}”是一个文件夹，请选择具体文件。", f"is a directory: {p}")
+    if max_bytes is not None and st.st_size > max_bytes:
+        raise FileTooLargeError(
+            f"文件“{name}”大小为 {_fmt_size(st.st_size)}，超过上限 {_fmt_size(max_bytes)}，请拆分或压缩后再上传。",
+            f"file too large: {p} has {st.st_size} bytes > max_bytes={max_bytes}",
+        )
+    if st.st_size == 0:
+        raise InputFileError(f"文件“{name}”是空文件，没有可读取的内容。", f"empty file: {p}")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"无法读取文件“{name}”：{exc.strerror or exc}。", f"read failed: {p}: {exc}") from exc
+    return load_bytes(data, name, path=str(p))
+
+
+def load_bytes(data: bytes, name: str, path: str | None = None) -> LoadedDocument:
+    """Read a file already in memory (uploads); `name` is used for the hint and messages."""
+    if not data:
+        raise InputFileError(f"文件“{name}”是空文件，没有可读取的内容。", f"empty file: {name}")
+    started = time.perf_counter()
+    fmt = sniff_format(data, name)
+    ext = Path(name).suffix.lower().lstrip(".")
+    warnings: list[str] = []
+    if ext in {"pdf", "docx"} and fmt != ext:
+        warnings.append(f"文件“{name}”的扩展名为 .{ext}，但实际内容是{_FORMAT_ZH.get(fmt, fmt)}，已按实际格式读取。")
+        log.warning("extension mismatch: %s looks like %s", name, fmt)
+    if fmt == "pdf":
+        doc = _load_pdf(data, name)
+    elif fmt == "docx":
+        doc = _load_docx(data, name)
+    else:
+        text = decode_text(data, name)
+        if fmt == "html":
+            doc = _load_html(text, name)
+        elif fmt == "md":
+            doc = _load_markdown(text, name)
+        else:
+            doc = _load_txt(text, name)
+    doc.path = path or name
+    doc.sha256 = hashlib.sha256(data).hexdigest()
+    doc.warnings = warnings + doc.warnings
+    if not any(b.text.strip() for b in doc.blocks):
+        raise InputFileError(
+            f"文件“{name}”中没有可识别的文字内容（可能是空白文档或无法识别的扫描件）。",
+            f"no text extracted from {name} (format {fmt})",
+        )
+    log.info(
+        "loaded %s as %s: %d blocks, %d chars, %d OCR pages in %.2f s",
+        name, fmt, len(doc.blocks), sum(len(b.text) for b in doc.blocks), len(doc.ocr_pages),
+        time.perf_counter() - started,
+    )
+    return doc
+
+
+_FORMAT_ZH = {"pdf": "PDF", "docx": "Word（DOCX）", "html": "网页（HTML）", "md": "Markdown 文本", "txt": "纯文本"}
+
+
+def _fmt_size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n} 字节"
+
+
+# --------------------------------------------------------------------------- sniffing
+
+_RE_HTML = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|title|div|p|table|h[1-6])[\s>/]", re.I)
+
+
+def sniff_format(data: bytes, name: str) -> str:
+    """Return "pdf" | "docx" | "html" | "md" | "txt" from the bytes; refuse other binaries."""
+    head = data[:2048]
+    ext = Path(name).suffix.lower().lstrip(".")
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            if ext == "docx":
+                raise InputFileError(
+                    f"文件“{name}”已损坏或不完整（Word 文件结构无法解析），请重新导出或重新上传。",
+                    f"bad zip in {name}: {exc}",
+                ) from exc
+            raise UnsupportedFormatError(
+                f"文件“{name}”是损坏的压缩包，无法读取。", f"bad zip in {name}: {exc}"
+            ) from exc
+        if "word/document.xml" in names:
+            return "docx"
+        kind = "Excel 表格（XLSX）" if any(n.startswith("xl/") for n in names) else (
+            "PowerPoint（PPTX）" if any(n.startswith("ppt/") for n in names) else "ZIP 压缩包")
+        raise UnsupportedFormatError(
+            f"文件“{name}”实际是{kind}，不是 Word 文档；请上传 DOCX、PDF、TXT、Markdown 或 HTML 文件。",
+            f"zip without word/document.xml: {name} ({sorted(names)[:5]})",
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise UnsupportedFormatError(
+            f"文件“{name}”是旧版 Office 格式（.doc/.xls），请在 Word 中另存为 .docx 后再上传。",
+            f"OLE2 compound file: {name}",
+        )
+    if _looks_binary(head):
+        raise UnsupportedFormatError(
+            f"文件“{name}”不是支持的文档格式；请上传 DOCX、PDF、TXT、Markdown 或 HTML 文件。",
+            f"binary content of unknown type: {name} head={head[:16]!r}",
+        )
+    sample = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if ext in {"html", "htm", "xhtml"} or _RE_HTML.search(sample[:1024].replace(b"\x00", b"")):
+        if ext in {"html", "htm", "xhtml"} or sample[:1].startswith(b"<") or sample[:2].replace(b"\x00", b"").startswith(b"<"):
+            return "html"
+    if ext in {"md", "markdown"} or sample.startswith(b"---\n") or re.match(rb"#{1,6} ", sample):
+        return "md"
+    return "txt"
+
+
+def _looks_binary(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 with BOM
+    if not head:
+        return False
+    if head.count(b"\x00"):
+        return _utf16_without_bom(head) is None
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) * 0.05
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when NUL bytes sit on one parity and the text decodes cleanly."""
+    even, odd = head[0::2].count(b"\x00"), head[1::2].count(b"\x00")
+    if min(even, odd) > 0.02 * len(head):
+        return None
+    enc = "utf-16-le" if odd >= even else "utf-16-be"
+    sample = head[: len(head) // 2 * 2]
+    try:
+        text = sample.decode(enc)
+    except UnicodeDecodeError:
+        try:  # the sample may end inside a surrogate pair
+            text = sample[:-2].decode(enc)
+        except UnicodeDecodeError:
+            return None
+    if not text:
+        return None
+    good = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
+    return enc if good >= 0.97 * len(text) else None
+
+
+# --------------------------------------------------------------------------- text decoding
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 (BOM), UTF-16 (BOM or not), GB18030/GBK, else charset-normalizer's best guess."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    head = data[:4096]
+    if head.count(b"\x00"):
+        enc = _utf16_without_bom(head)
+        if enc:
+            return data.decode(enc, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+        if _mostly_common_hanzi(text):
+            return text
+    except UnicodeDecodeError:
+        pass
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+    except Exception as exc:  # pragma: no cover - library failure
+        log.warning("charset-normalizer failed on %s: %s", name, exc)
+        best = None
+    if best is None:
+        raise UnsupportedFormatError(
+            f"无法识别文件“{name}”的文字编码，请另存为 UTF-8 编码的文本后再上传。",
+            f"undetectable encoding: {name}",
+        )
+    log.info("decoded %s as %s (charset-normalizer)", name, best.encoding)
+    return str(best)
+
+
+def _mostly_common_hanzi(text: str) -> bool:
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    if not non_ascii:
+        return True
+    common = sum(1 for ch in non_ascii if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+    return common >= 0.9 * len(non_ascii)
+
+
+# --------------------------------------------------------------------------- Markdown / TXT
+
+_RE_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(\n|\Z)", re.S)
+_RE_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_RE_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_RE_MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
+_RE_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _load_markdown(text: str, name: str) -> LoadedDocument:
+    text = text.lstrip("\ufeff")
+    front: dict[str, Any] = {}
+    warnings: list[str] = []
+    m = _RE_FRONT_MATTER.match(text)
+    if m:
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(m.group(1))
+            if isinstance(loaded, dict):
+                front = {str(k): (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in loaded.items()}
+        except yaml.YAMLError as exc:
+            warnings.append(f"文件“{name}”开头的元数据（YAML）格式有误，已忽略。")
+            log.warning("bad front matter in %s: %s", name, exc)
+        text = text[m.end():]
+    text = _RE_COMMENT.sub("", text)
+    blocks: list[Block] = []
+    table_idx = -1
+    row_idx = 0
+    in_table = False
+    for raw in normalize(text).split("\n"):
+        line = raw.strip()
+        if not line:
+            in_table = False
+            continue
+        hm = _RE_MD_HEADING.match(line)
+        idx = len(blocks)
+        if hm:
+            in_table = False
+            blocks.append(Block(text=hm.group(2), kind="heading", level=len(hm.group(1)),
+                                location=Location(paragraph=idx)))
+            continue
+        if line.startswith("|") and line.count("|") >= 2:
+            if _RE_MD_TABLE_SEP.match(line):
+                continue
+            if not in_table:
+                in_table, table_idx, row_idx = True, table_idx + 1, 0
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            blocks.append(Block(text=" | ".join(c for c in cells if c), kind="table_row", cells=cells,
+                                location=Location(paragraph=idx, table=table_idx, row=row_idx)))
+            row_idx += 1
+            continue
+        in_table = False
+        lm = _RE_MD_LIST.match(line)
+        if lm and not re.match(r"^\d+\.\d", line):
+            blocks.append(Block(text=lm.group(1), kind="list_item", location=Location(paragraph=idx)))
+            continue
+        blocks.append(Block(text=line, kind="paragraph", location=Location(paragraph=idx)))
+    title = str(front.get("title") or "") or _first_heading(blocks) or _stem_title(name)
+    return LoadedDocument(path=name, format="md", title=title, blocks=blocks, front_matter=front, warnings=warnings)
+
+
+def _load_txt(text: str, name: str) -> LoadedDocument:
+    blocks = [
+        Block(text=line, kind="paragraph", location=Location(paragraph=i))
+        for i, line in enumerate(ln for ln in normalize(text).split("\n") if ln.strip())
+    ]
+    return LoadedDocument(path=name, format="txt", title=_stem_title(name), blocks=blocks)
+
+
+def _first_heading(blocks: list[Block]) -> str:
+    for b in blocks[:20]:
+        if b.kind == "heading" and (b.level or 1) == 1:
+            return b.text
+    return ""
+
+
+_RE_VERSION_SUFFIX = re.compile(r"[（(]\s*\d{4}[-.年]\d{1,2}[-.月]\d{1,2}日?\s*[)）]\s*$")
+
+
+def _stem_title(name: str) -> str:
+    stem = Path(name).stem
+    return normalize(_RE_VERSION_SUFFIX.sub("", stem)).strip() or stem
+
+
+# --------------------------------------------------------------------------- DOCX
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = f"{{{_W_NS}}}"
+_RE_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
+
+
+def _check_zip_bomb(data: bytes, name: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputFileError(
+            f"文件“{name}”已损坏或不完整（Word 文件结构无法解析），请重新导出或重新上传。",
+            f"bad zip: {name}: {exc}",
+        ) from exc
+    total = sum(i.file_size for i in infos)
+    compressed = sum(i.compress_size for i in infos) or 1
+    worst = max(
+        (i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > _RATIO_MIN_BYTES), default=0.0
+    )
+    if total > MAX_UNCOMPRESSED_BYTES or worst > MAX_COMPRESSION_RATIO or (
+        total > _RATIO_MIN_BYTES and total / compressed > MAX_COMPRESSION_RATIO
+    ):
+        raise InputFileError(
+            f"文件“{name}”解压后体积异常（约 {_fmt_size(total)}，压缩比 {total / compressed:.0f}:1），"
+            "疑似压缩炸弹，已拒绝读取。",
+            f"zip bomb guard: {name}: uncompressed={total} compressed={compressed} worst_member_ratio={worst:.0f}",
+        )
+
+
+def _load_docx(data: bytes, name: str) -> LoadedDocument:
+    _check_zip_bomb(data, name)
+    try:
+        import docx  # type: ignore[import-untyped]
+
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # BadZipFile, KeyError, XMLSyntaxError, ValueError ...
+        raise InputFileError(
+            f"文件“{name}”已损坏或不完整（Word 文件结构无法解析），请重新导出或重新上传。",
+            f"python-docx failed on {name}: {type(exc).__name__}: {exc}",
+        ) from exc
+    from docx.text.paragraph import Paragraph
+
+    style_levels = _docx_style_outline_levels(document)
+    style_names, default_style = _docx_style_names(document)
+    blocks: list[Block] = []
+    counters = {"p": 0, "tbl": 0}
+    title = ""
+
+    def walk(parent_el: Any) -> Iterator[Any]:
+        for child in parent_el.iterchildren():
+            tag = child.tag
+            if tag == f"{_W}sdt":  # content controls (often the TOC) wrap real paragraphs
+                content = child.find(f"{_W}sdtContent")
+                if content is not None:
+                    yield from walk(content)
+            elif tag in (f"{_W}p", f"{_W}tbl"):
+                yield child
+
+    try:
+        for el in walk(document.element.body):
+            if el.tag == f"{_W}p":
+                p_idx = counters["p"]
+                counters["p"] += 1
+                text = normalize(Paragraph(el, document).text)
+                if not text:
+                    continue
+                style_el = el.find(f"{_W}pPr/{_W}pStyle")
+                sid = style_el.get(f"{_W}val") if style_el is not None else None
+                style_name = style_names.get(sid, sid or "") if sid else default_style
+                level = _docx_heading_level(el, style_name, style_levels)
+                loc = Location(paragraph=p_idx)
+                if style_name.lower() == "title" or style_name == "标题":
+                    blocks.append(Block(text=text, kind="heading", level=1, location=loc))
+                    title = title or text
+                elif level is not None:
+                    blocks.append(Block(text=text, kind="heading", level=level, location=loc))
+                    if level == 1 and not title:
+                        title = text
+                elif el.find(f"{_W}pPr/{_W}numPr") is not None or "list" in style_name.lower():
+                    blocks.append(Block(text=text, kind="list_item", location=loc))
+                else:
+                    blocks.append(Block(text=text, kind="paragraph", location=loc))
+            else:
+                t_idx = counters["tbl"]
+                counters["tbl"] += 1
+                for r_idx, cells in enumerate(_docx_table_rows(el, document, 0)):
+                    if not any(cells):
+                        continue
+                    blocks.append(Block(
+                        text=" | ".join(c for c in cells if c), kind="table_row", cells=cells,
+                        location=Location(table=t_idx, row=r_idx),
+                    ))
+    except InputFileError:
+        raise
+    except Exception as exc:
+        raise InputFileError(
+            f"文件“{name}”内容结构异常，无法完整读取，请在 Word 中另存后再上传。",
+            f"docx walk failed on {name}: {type(exc).__name__}: {exc}",
+        ) from exc
+    core_title = ""
+    try:
+        core_title = normalize(document.core_properties.title or "")
+    except Exception:
+        pass
+    title = title or _docx_first_title_line(blocks) or core_title or _stem_title(name)
+    return LoadedDocument(path=name, format="docx", title=_stem_title(name) if _is_generic(title) else title,
+                          blocks=blocks)
+
+
+def _is_generic(title: str) -> bool:
+    return len(title) > 60 or title in {"目录", "目 录"}
+
+
+def _docx_first_title_line(blocks: list[Block]) -> str:
+    """Laws typed as plain paragraphs: the first short line naming a law/regulation is the title."""
+    for b in blocks[:5]:
+        t = compact_cjk(b.text)
+        if b.kind == "paragraph" and len(t) <= 40 and re.search(r"(法|条例|办法|规定|规则|细则|决定|解释|方案|通知|意见)$", t):
+            return t
+    return ""
+
+
+def _docx_style_names(document: Any) -> tuple[dict[str, str], str]:
+    """Style id -> name, and the default paragraph style name, read once.
+
+    python-docx's `Paragraph.style` re-scans styles.xml per paragraph (12 s on a real
+    1,000-paragraph tender); this map makes the walk linear.
+    """
+    names: dict[str, str] = {}
+    default = ""
+    try:
+        for style in document.styles.element.iterchildren(f"{_W}style"):
+            sid = style.get(f"{_W}styleId")
+            name_el = style.find(f"{_W}name")
+            name = name_el.get(f"{_W}val") if name_el is not None else sid
+            if sid:
+                names[sid] = _BUILTIN_STYLE_NAMES.get(name.lower(), name) if name else sid
+                if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in ("1", "true"):
+                    default = names[sid]
+    except Exception:  # a missing styles part only costs us heading detection
+        pass
+    return names, default
+
+
+# styles.xml stores built-in names in lower case ("heading 1"); python-docx shows "Heading 1"
+_BUILTIN_STYLE_NAMES = {"heading 1": "Heading 1", "heading 2": "Heading 2", "heading 3": "Heading 3",
+                        "heading 4": "Heading 4", "heading 5": "Heading 5", "heading 6": "Heading 6",
+                        "title": "Title", "list paragraph": "List Paragraph"}
+
+
+def _docx_style_outline_levels(document: Any) -> dict[str, int]:
+    """Style id -> outline level (1-based) for styles that define w:outlineLvl."""
+    levels: dict[str, int] = {}
+    try:
+        for style in document.styles.element.iterchildren(f"{_W}style"):
+            lvl = style.find(f"{_W}pPr/{_W}outlineLvl")
+            sid = style.get(f"{_W}styleId")
+            if lvl is not None and sid:
+                val = int(lvl.get(f"{_W}val", "9"))
+                if val < 9:
+                    levels[sid] = val + 1
+    except Exception:  # styles part missing or odd: outline levels are a bonus
+        pass
+    return levels
+
+
+def _docx_heading_level(p_el: Any, style_name: str, style_levels: dict[str, int]) -> int | None:
+    m = _RE_HEADING_STYLE.match(style_name.strip())
+    if m:
+        return max(1, int(m.group(1)))
+    lvl = p_el.find(f"{_W}pPr/{_W}outlineLvl")
+    if lvl is not None:
+        try:
+            val = int(lvl.get(f"{_W}val", "9"))
+        except ValueError:
+            val = 9
+        if val < 9:
+            return val + 1
+    style_el = p_el.find(f"{_W}pPr/{_W}pStyle")
+    if style_el is not None:
+        sid = style_el.get(f"{_W}val")
+        if sid in style_levels:
+            return style_levels[sid]
+    return None
+
+
+def _docx_cell_text(tc: Any, document: Any, depth: int) -> str:
+    from docx.text.paragraph import Paragraph
+
+    parts: list[str] = []
+    for child in tc.iterchildren():
+        if child.tag == f"{_W}p":
+            t = normalize(Paragraph(child, document).text)
+            if t:
+                parts.append(t)
+        elif child.tag == f"{_W}tbl":
+            if depth + 1 >= MAX_TABLE_DEPTH:
+                t = normalize("".join(child.itertext()))
+                if t:
+                    parts.append(t)
+                continue
+            for cells in _docx_table_rows(child, document, depth + 1):
+                row = " | ".join(c for c in cells if c)
+                if row:
+                    parts.append(row)
+        elif child.tag == f"{_W}sdt":
+            t = normalize("".join(child.itertext()))
+            if t:
+                parts.append(t)
+    return "\n".join(parts)
+
+
+def _docx_table_rows(tbl: Any, document: Any, depth: int) -> Iterator[list[str]]:
+    """Rows as cell texts; a horizontally merged cell appears once, vertical continuations empty."""
+    for tr in tbl.iterchildren(f"{_W}tr"):
+        cells: list[str] = []
+        for tc in tr.iterchildren(f"{_W}tc"):
+            vmerge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            if vmerge is not None and vmerge.get(f"{_W}val") in (None, "continue"):
+                cells.append("")
+                continue
+            cells.append(_docx_cell_text(tc, document, depth))
+        # content controls wrapping cells
+        for sdt in tr.iterchildren(f"{_W}sdt"):
+            content = sdt.find(f"{_W}sdtContent")
+            if content is not None:
+                for tc in content.iterchildren(f"{_W}tc"):
+                    cells.append(_docx_cell_text(tc, document, depth))
+        yield cells
+
+
+# --------------------------------------------------------------------------- PDF
+
+_RE_FURNITURE = [
+    re.compile(r"^[—–\-－~～_一]+\s*\d{1,4}\s*[—–\-－~～_一]+$"),  # — 1 —, - 1 -, OCR's 一1一
+    re.compile(r"^第\s*\d{1,4}\s*页\s*[,，/、]?\s*(共\s*\d{1,4}\s*页)?$"),  # 第 1 页 共 9 页
+    re.compile(r"^(共\s*\d{1,4}\s*页\s*)?第\s*\d{1,4}\s*页$"),
+    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),  # 1/9
+    re.compile(r"^(page|p\.)\s*\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.I),
+]
+_RE_BARE_NUMBER = re.compile(r"^[\[(（]?\d{1,4}[\])）]?$")
+
+
+def _is_furniture(line: str) -> bool:
+    s = line.strip()
+    return any(rx.match(s) for rx in _RE_FURNITURE)
+
+
+def _undouble(line: str) -> tuple[str, bool]:
+    """Undo text drawn twice for faux-bold (87号令: "第一条第一条", "…财政部令…财政部令")."""
+    s = line.strip()
+    m = re.match(rf"^(第\s*{_NUM}\s*(?:条|章|节|编))\s*\1", s)
+    if m:
+        return m.group(1) + s[m.end():], True
+    compact = s.replace(" ", "")
+    half = len(compact) // 2
+    if half >= 4 and len(compact) % 2 == 0 and compact[:half] == compact[half:] and re.search(r"[\u4e00-\u9fff]", compact):
+        return compact[:half], True
+    return line, False
+
+
+def _load_pdf(data: bytes, name: str) -> LoadedDocument:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception as exc:  # missing crypto backend or odd handler
+                log.warning("decrypt('') failed on %s: %s", name, exc)
+                ok = 0
+            if not ok:
+                raise InputFileError(
+                    f"文件“{name}”已加密，无法读取，请先解除密码保护后再上传。",
+                    f"encrypted PDF (empty user password rejected): {name}",
+                )
+        n_pages = len(reader.pages)
+    except InputFileError:
+        raise
+    except FileNotDecryptedError as exc:
+        raise InputFileError(
+            f"文件“{name}”已加密，无法读取，请先解除密码保护后再上传。", f"encrypted PDF: {name}: {exc}"
+        ) from exc
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
+        raise InputFileError(
+            f"文件“{name}”已损坏或不是有效的 PDF，无法读取，请重新导出后再上传。",
+            f"pypdf failed on {name}: {type(exc).__name__}: {exc}",
+        ) from exc
+    if n_pages == 0:
+        raise InputFileError(f"文件“{name}”是没有页面的 PDF。", f"PDF with 0 pages: {name}")
+
+    warnings: list[str] = []
+    page_texts: list[str] = []
+    for i in range(n_pages):
+        try:
+            raw = reader.pages[i].extract_text() or ""
+        except Exception as exc:  # one bad page must not lose the document
+            log.warning("text extraction failed on %s page %d: %s", name, i + 1, exc)
+            raw = ""
+        page_texts.append(normalize(raw))
+
+    ocr_pages: list[int] = []
+    empty = [i + 1 for i, t in enumerate(page_texts) if len(re.sub(r"\s", "", t)) < OCR_MIN_CHARS]
+    if empty:
+        from assistant.ingest.ocr import OcrUnavailableError, ocr_pdf_pages
+
+        try:
+            found = ocr_pdf_pages(data, empty, name=name)
+            for page_no, text in found.items():
+                text = normalize(text)
+                if len(re.sub(r"\s", "", text)) > len(re.sub(r"\s", "", page_texts[page_no - 1])):
+                    page_texts[page_no - 1] = text
+                    ocr_pages.append(page_no)
+            if ocr_pages:
+                warnings.append(f"文件“{name}”第 {_fmt_pages(ocr_pages)} 页为扫描图像，已用文字识别（OCR）读取，请核对原文。")
+        except OcrUnavailableError as exc:
+            warnings.append(f"文件“{name}”有 {len(empty)} 页没有文字层（扫描件），文字识别组件不可用，这些页未能读取。")
+            log.warning("OCR unavailable for %s: %s", name, exc)
+        except Exception as exc:
+            warnings.append(f"文件“{name}”有 {len(empty)} 页没有文字层，文字识别失败，这些页未能读取。")
+            log.warning("OCR failed for %s pages %s: %s", name, empty, exc)
+
+    pages_lines = _clean_pdf_pages(page_texts)
+    blocks = _pdf_paragraphs(pages_lines)
+    title = _stem_title(name)
+    return LoadedDocument(path=name, format="pdf", title=title, blocks=blocks, ocr_pages=ocr_pages, warnings=warnings)
+
+
+def _fmt_pages(pages: list[int]) -> str:
+    return "、".join(str(p) for p in pages[:10]) + ("等" if len(pages) > 10 else "")
+
+
+def _clean_pdf_pages(page_texts: list[str]) -> list[list[str]]:
+    """Drop page furniture (page numbers, repeated headers/footers) and faux-bold doubling."""
+    pages = [[ln.strip() for ln in t.split("\n") if ln.strip()] for t in page_texts]
+    n = len(pages)
+    # header/footer lines: among the first/last 2 lines, the same text (digits masked) on most pages
+    edge_counter: Counter[str] = Counter()
+    for lines in pages:
+        keys = {re.sub(r"\d+", "#", ln) for ln in lines[:2] + lines[-2:]}
+        edge_counter.update(keys)
+    repeated = {k for k, c in edge_counter.items() if n >= 3 and c >= max(3, 0.6 * n) and len(k) < 60}
+    doubled_doc = False
+    out: list[list[str]] = []
+    for lines in pages:
+        kept: list[str] = []
+        for j, ln in enumerate(lines):
+            at_edge = j < 2 or j >= len(lines) - 2
+            if _is_furniture(ln):
+                continue
+            if at_edge and _RE_BARE_NUMBER.match(ln):
+                continue
+            if at_edge and re.sub(r"\d+", "#", ln) in repeated:
+                continue
+            ln2, doubled = _undouble(ln)
+            doubled_doc = doubled_doc or doubled
+            kept.append(ln2)
+        out.append(kept)
+    if doubled_doc:  # "第 8787 号" is "第 87 号" drawn twice
+        for lines in out:
+            for j, ln in enumerate(lines):
+                m = re.match(r"^第\s*(\d+)\s*号$", ln)
+                if m and len(m.group(1)) % 2 == 0:
+                    d = m.group(1)
+                    if d[: len(d) // 2] == d[len(d) // 2:]:
+                        lines[j] = f"第{d[: len(d) // 2]}号"
+    return out
+
+
+def _pdf_paragraphs(pages: list[list[str]]) -> list[Block]:
+    """Join lines broken by the layout back into paragraphs.
+
+    Chinese text has no spaces, so a line continues the previous one unless the previous line
+    ends a sentence (。；：！？), is visibly short (not filled to the margin), or the new line
+    starts an article / heading / enumeration item.
+    """
+    lengths = [len(ln) for lines in pages for ln in lines if len(ln) > 5]
+    full = statistics.quantiles(lengths, n=10)[7] if len(lengths) >= 10 else (max(lengths) if lengths else 30)
+    blocks: list[Block] = []
+    cur: list[str] = []
+    cur_page = 1
+    prev = ""
+
+    def flush() -> None:
+        nonlocal cur
+        if cur:
+            text = normalize(_join_cjk(cur))  # again: brackets split across lines pair up now
+            kind = "heading" if RE_STRUCT_HEADING.match(text) and len(text) <= 40 else "paragraph"
+            level = None
+            if kind == "heading":
+                level = 1 if re.match(rf"^第\s*{_NUM}\s*编", text) else 3 if re.search(r"^第\S*节", text) else 2
+            blocks.append(Block(text=text, kind=kind, level=level,
+                                location=Location(page=cur_page, paragraph=len(blocks))))
+        cur = []
+
+    for page_no, lines in enumerate(pages, start=1):
+        for ln in lines:
+            # An article/heading line after a *full* line without final punctuation is a
+            # cross-reference wrapped to the line start ("依照本法\n第十二条规定"), not a start.
+            starts = bool(RE_STRUCT_HEADING.match(ln) and len(ln) <= 40) or bool(RE_APPENDIX_START.match(ln))
+            prev_short = len(prev) < 0.8 * full
+            prev_terminal = prev.endswith(tuple(_TERMINAL)) or prev.endswith(("。”", "。）", "；”"))
+            prev_heading = bool(RE_STRUCT_HEADING.match(prev)) and len(prev) <= 40
+            if not cur or starts or prev_terminal or prev_short or prev_heading:
+                flush()
+                cur_page = page_no
+            cur.append(ln)
+            prev = ln
+    flush()
+    return blocks
+
+
+def _join_cjk(lines: list[str]) -> str:
+    out = lines[0]
+    for ln in lines[1:]:
+        if out and out[-1].isascii() and out[-1].isalnum() and ln[:1].isascii() and ln[:1].isalnum():
+            out += " " + ln
+        else:
+            out += ln
+    return out
+
+
+# --------------------------------------------------------------------------- HTML
+
+_HTML_BLOCK_TAGS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "blockquote", "dd", "dt"]
+
+
+def _load_html(text: str, name: str) -> LoadedDocument:
+    from bs4 import BeautifulSoup
+
+    try:
+        soup = BeautifulSoup(text, "lxml")
+    except Exception:  # lxml missing: the stdlib parser is slower but always there
+        soup = BeautifulSoup(text, "html.parser")
+    for tag in soup(["script", "style", "nav", "noscript", "template", "iframe", "svg", "header", "footer"]):
+        tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    html_title = normalize(soup.title.get_text()) if soup.title else ""
+    root = soup.body or soup
+    blocks: list[Block] = []
+    taken: set[int] = set()
+    table_ids: dict[int, int] = {}
+    row_counts: dict[int, int] = {}
+    for el in root.find_all(_HTML_BLOCK_TAGS):
+        if any(id(parent) in taken for parent in el.parents):
+            continue
+        taken.add(id(el))
+        idx = len(blocks)
+        if el.name == "tr":
+            table = el.find_parent("table")
+            tkey = id(table)
+            if tkey not in table_ids:
+                table_ids[tkey] = len(table_ids)
+            r = row_counts.get(tkey, 0)
+            row_counts[tkey] = r + 1
+            cells = [normalize(c.get_text(" ")) for c in el.find_all(["td", "th"], recursive=False)]
+            if any(cells):
+                blocks.append(Block(text=" | ".join(c for c in cells if c), kind="table_row", cells=cells,
+                                    location=Location(paragraph=idx, table=table_ids[tkey], row=r)))
+            continue
+        content = normalize(el.get_text(""))
+        if not content:
+            continue
+        if el.name in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+            blocks.append(Block(text=compact_cjk(content.replace("\n", " ")), kind="heading",
+                                level=int(el.name[1]), location=Location(paragraph=idx)))
+        else:
+            kind = "list_item" if el.name == "li" else "paragraph"
+            for line in content.split("\n"):
+                if line.strip():
+                    blocks.append(Block(text=line.strip(), kind=kind, location=Location(paragraph=len(blocks))))
+    # Pages that put text straight into <div>s: fall back to the visible text, line by line.
+    full_text = normalize(root.get_text("\n"))
+    got = sum(len(b.text) for b in blocks)
+    if len(re.sub(r"\s", "", full_text)) > 2 * max(got, 1):
+        headings = {b.text: b.level for b in blocks if b.kind == "heading"}
+        blocks = []
+        for line in full_text.split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            lvl = headings.get(compact_cjk(line))
+            blocks.append(Block(text=line, kind="heading" if lvl else "paragraph", level=lvl,
+                                location=Location(paragraph=len(blocks))))
+    title = _first_heading(blocks) or html_title or _stem_title(name)
+    return LoadedDocument(path=name, format="html", title=title, blocks=blocks)

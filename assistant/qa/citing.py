@@ -1,0 +1,157 @@
+"""Parse and verify the citations in a model's answer (anti-hallucination).
+
+Two kinds of citation are checked:
+- `[n]` markers: n must be the number of a context item, else the marker is removed;
+- 《X》第N条 written in prose: the article must exist in the knowledge base AND be one of the
+  retrieved context items (the model may not cite from memory), else the reference is replaced
+  by a visible remark.
+Every removal sets a flag and a Chinese note on the answer. Article references are found with
+`assistant.citations.find_article_refs` (the one parser of the product).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from assistant.citations import find_article_refs, resolve_ref
+from assistant.qa.context import ContextItem
+from assistant.schema import Citation, Hit
+from assistant.text_zh import normalize, split_sentences
+
+if TYPE_CHECKING:
+    from assistant.kb import KnowledgeBase
+
+#: [1] [1,2] [1、2] [1][2] and the full-width 【1】 some models write.
+MARKER_RE = re.compile(r"[\[【]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]】]")
+
+REMOVED_NONEXISTENT = "〔该条在知识库中不存在，引用已删除〕"
+REMOVED_UNCONTEXTED = "〔该条不在检索到的依据中，引用已删除〕"
+
+FLAG_BAD_MARKER = "invalid_marker_removed"
+FLAG_NONEXISTENT = "nonexistent_citation_removed"
+FLAG_UNCONTEXTED = "uncontexted_citation_removed"
+FLAG_NO_MARKERS = "answer_without_citations"
+
+
+@dataclass
+class Verified:
+    """The checked answer text, the context numbers it rests on, and what was removed."""
+
+    text: str
+    used: list[int] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    removed: list[dict[str, Any]] = field(default_factory=list)
+
+
+def parse_markers(text: str) -> list[tuple[tuple[int, int], list[int]]]:
+    """`[(span, [n, ...]), ...]` for every marker in the text."""
+    out = []
+    for m in MARKER_RE.finditer(text):
+        numbers = [int(x) for x in re.split(r"\s*[,，、]\s*", m.group(1)) if x]
+        out.append(((m.start(), m.end()), numbers))
+    return out
+
+
+def _same_article(item: ContextItem, chunk_id: str, doc_id: str, article_no: int | None) -> bool:
+    hit = item.hit
+    if chunk_id and hit.chunk_id == chunk_id:
+        return True
+    return hit.doc_id == doc_id and article_no is not None and hit.article_no == article_no
+
+
+def verify_answer(text: str, items: list[ContextItem], kb: "KnowledgeBase", aliases: dict[str, str] | None = None) -> Verified:
+    """Check markers and prose references against the context and the knowledge base."""
+    text = normalize(text)
+    valid = {item.n for item in items}
+    result = Verified(text=text)
+    used: list[int] = []
+
+    # 1. prose references 《X》第N条 (before markers: spans refer to this text)
+    pieces: list[str] = []
+    pos = 0
+    for ref in find_article_refs(text, aliases):
+        start, end = ref.span
+        if start < pos:
+            continue
+        chunk = resolve_ref(ref, kb)
+        label = f"《{ref.name}》{ref.article}"
+        if chunk is not None:
+            match = next((i for i in items if _same_article(i, chunk.chunk_id, chunk.doc_id, chunk.article_no)), None)
+            if match is not None:
+                used.append(match.n)
+                continue
+            replacement, flag = REMOVED_UNCONTEXTED, FLAG_UNCONTEXTED
+            note = f"模型提到的{label}不在本次检索到的依据中（可能凭记忆引用），已从回答中删除；如需该条原文，可直接询问该条。"
+        else:
+            replacement, flag = REMOVED_NONEXISTENT, FLAG_NONEXISTENT
+            note = f"模型提到的{label}在知识库中不存在，已从回答中删除，请勿采信。"
+        # keep a leading separator of 「、第三十三条」-style continuations
+        lead = re.match(r"\s*(?:、|，|,|和|及|以及|或者|或)", text[start:end])
+        keep = lead.group(0) if lead else ""
+        pieces.append(text[pos:start] + keep + replacement)
+        pos = end
+        _add(result.flags, flag)
+        _add(result.notes, note)
+        result.removed.append({"kind": flag, "title": ref.name, "article": ref.article})
+    pieces.append(text[pos:])
+    text = "".join(pieces)
+
+    # 2. [n] markers
+    def _fix(m: re.Match[str]) -> str:
+        numbers = [int(x) for x in re.split(r"\s*[,，、]\s*", m.group(1)) if x]
+        good = [n for n in numbers if n in valid]
+        for n in numbers:
+            if n not in valid:
+                _add(result.flags, FLAG_BAD_MARKER)
+                _add(result.notes, f"回答中的引用标记[{n}]没有对应的参考条文，已删除。")
+                result.removed.append({"kind": FLAG_BAD_MARKER, "marker": n})
+        used.extend(good)
+        return "".join(f"[{n}]" for n in good)
+
+    text = MARKER_RE.sub(_fix, text)
+    text = re.sub(r"[ \t]+([。；，])", r"\1", text)
+    result.text = text.strip()
+    result.used = list(dict.fromkeys(used))
+    return result
+
+
+# --------------------------------------------------------------------------- key sentences
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if c.isalnum()]
+    return {a + b for a, b in zip(chars, chars[1:])}
+
+
+def key_sentence(article_text: str, query: str) -> str | None:
+    """The sentence of an article that shares most character bigrams with the query."""
+    sentences = [s for s in split_sentences(article_text) if len(s) >= 4]
+    if not sentences:
+        return None
+    q = _bigrams(query)
+    if not q:
+        return sentences[0]
+    best = max(sentences, key=lambda s: (len(_bigrams(s) & q) / (1 + 0.002 * len(s)), -sentences.index(s)))
+    return best if _bigrams(best) & q else sentences[0]
+
+
+def sentences_citing(text: str, n: int) -> str:
+    """The answer sentences that carry marker [n] (to pick the key sentence of that article)."""
+    out = []
+    for sentence in re.split(r"(?<=[。；！？\n])", text):
+        if any(n in numbers for _, numbers in parse_markers(sentence)):
+            out.append(MARKER_RE.sub("", sentence))
+    return "".join(out)
+
+
+def make_citation(item: ContextItem, query: str) -> Citation:
+    hit: Hit = item.hit
+    return Citation(**hit.model_dump(), n=item.n, key_sentence=key_sentence(hit.text, query))
+
+
+def _add(values: list[str], value: str) -> None:
+    if value not in values:
+        values.append(value)

@@ -1,0 +1,244 @@
+"""Is there enough evidence in the knowledge base to answer? (else an honest refusal)
+
+Signals, measured on the dev questions in eval/dev/ (see bench/qa_bench.py --calibrate):
+- `top_dense`: best cosine similarity (e5) of the question and a retrieved chunk;
+- `coverage`: share of the question's key terms (jieba tokens minus question words) found in
+  the best retrieved chunks — weather, passports or tax rates share almost no terms with
+  procurement law even when the embedding finds "something";
+- `direct`: the question names an article that exists (always answerable);
+- named documents that the knowledge base does not hold (《招标投标法实施条例》 on the default
+  KB) and years after the newest document (a "2030 new rule") are refused outright.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from assistant.schema import Hit
+from assistant.text_zh import normalize, tokenize
+
+if TYPE_CHECKING:
+    from assistant.kb import KnowledgeBase
+
+#: Calibrated on eval/dev (default KB, e5-small-q4): `python bench/qa_bench.py calibrate`.
+#: e5 cosines of unrelated Chinese questions are high (0.83-0.95), so the dense floor only
+#: removes the worst; lexical evidence does the separating.
+DENSE_THRESHOLD = 0.85
+#: Share of key terms that must occur in the best three hits.
+COVERAGE_THRESHOLD = 0.6
+#: ... when the question also has terms the knowledge base never uses (离婚, 护照, 养老金).
+COVERAGE_WITH_FOREIGN = 0.75
+#: Refuse when at least this share of key terms occurs nowhere in the knowledge base.
+FOREIGN_MAX = 0.5
+
+#: Words of the question itself, not of its subject.
+QUESTION_WORDS = frozenset(
+    """什么 哪些 哪个 怎么 怎样 怎么办 如何 是否 可以 能否 能不能 可不可以 需要 需不需要 应该 应当 必须 规定 要求 问题 情况
+    多少 多久 几天 几个 有关 相关 关于 法律 法规 条文 条款 依据 根据 按照 知识库 有没有 是不是 请问 一下 介绍 具体 内容 方面 主要
+    哪里 谁 吗 呢 吧 啊 说 讲 里 中 对 和 与 及 的 了 在 是 有 会 要 能 该 这 那 这个 那个 这些 那些 我 我们 你 现在 目前 一般 通常
+    第 条 款 项 方面 中国 我国 国家 意思 天 多少天 多长时间 多久 时候 时间内 别人 他人 什么样 还是 或者 以及 内要 最短要 怎么样
+    怎么处理 处理 情形 情况下 时 后 前 之前 之后 期间 属于 算 算不算 违规 合规 合法""".split()
+)
+_ARTICLE_TOKEN = re.compile(r"^第[零〇一二两三四五六七八九十百千\d]+[条款项章节编]$")
+
+_BOOK = re.compile(r"《([^《》]{2,60})》")
+_BARE_NAME = re.compile(r"([\u4e00-\u9fa5]{2,24}?(?:实施条例|实施细则|条例|办法|细则|法))(?=第|中|里|的|对|和|与|及|关于|有|是|规定|要求|[，。？?、\s]|$)")
+_NAME_PREFIX = re.compile(r"^(?:和|与|及|、|根据|按照|依据|依照|对照|关于|请问|我国|国家|现行|新的|新版|最新的?|那么|那|在|的)+")
+_ORDER_NO = re.compile(r"(?:财政部|国务院|国家发展改革委|住房和城乡建设部)?\s*(?:令)?\s*第?\s*\d{1,4}\s*号令|[\u4e00-\u9fa5]{1,6}〔\d{4}〕\d{1,4}号")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+@dataclass(frozen=True)
+class RefusalPolicy:
+    """Thresholds; the dense one is only meaningful for the embedding model it was measured on."""
+
+    dense_threshold: float | None = DENSE_THRESHOLD
+    coverage_threshold: float = COVERAGE_THRESHOLD
+    coverage_with_foreign: float = COVERAGE_WITH_FOREIGN
+    foreign_max: float = FOREIGN_MAX
+
+    @classmethod
+    def for_embedding(cls, backend: str, override: float = 0.0) -> "RefusalPolicy":
+        """Calibrated values for e5-small-q4; other models rely on lexical evidence unless overridden."""
+        if override > 0:
+            return cls(dense_threshold=override)
+        if backend == "e5-small-q4":
+            return cls()
+        return cls(dense_threshold=None)
+
+
+@dataclass
+class Evidence:
+    """The refusal decision with the numbers it was made on (recorded in answer metadata)."""
+
+    sufficient: bool
+    reason: str
+    top_dense: float | None = None
+    top_score: float | None = None
+    coverage: float = 0.0
+    key_terms: list[str] = field(default_factory=list)
+    missing_terms: list[str] = field(default_factory=list)
+    missing_documents: list[str] = field(default_factory=list)
+    direct: bool = False
+    foreign_terms: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sufficient": self.sufficient, "reason": self.reason, "top_dense": self.top_dense,
+            "top_score": self.top_score, "coverage": round(self.coverage, 3), "key_terms": self.key_terms,
+            "missing_terms": self.missing_terms, "missing_documents": self.missing_documents, "direct": self.direct,
+            "foreign_terms": self.foreign_terms,
+        }
+
+
+def key_terms(question: str) -> list[str]:
+    """The subject words of a question (deduplicated, order kept)."""
+    terms = [t for t in tokenize(question) if t not in QUESTION_WORDS and not t.isdigit() and not _ARTICLE_TOKEN.match(t)]
+    return list(dict.fromkeys(terms))
+
+
+def coverage(terms: list[str], hits: list[Hit], top: int = 3) -> tuple[float, list[str]]:
+    """Share of terms found in the title/heading/text of the best `top` hits, and the missing ones."""
+    if not terms:
+        return 1.0, []
+    haystack = normalize(" ".join(f"{h.title} {h.heading or ''} {h.text}" for h in hits[:top]))
+    missing = [t for t in terms if t not in haystack]
+    return 1.0 - len(missing) / len(terms), missing
+
+
+def named_documents(question: str) -> list[str]:
+    """Document names the question mentions: 《…》 titles and bare names ending in 法/条例/办法."""
+    text = normalize(question)
+    names = [m.group(1) for m in _BOOK.finditer(text)]
+    rest = _BOOK.sub(" ", text)
+    for m in _BARE_NAME.finditer(rest):
+        name = _NAME_PREFIX.sub("", m.group(1))
+        if re.search(r"第|条(?!例)|怎么|什么|如何|是否|哪些|可以|能否|应当|有关|的|对", name):
+            continue
+        if len(name) >= 3 and name not in ("办法", "规定", "方法", "做法", "说法", "合法", "违法", "依法", "非法", "立法", "执法", "司法"):
+            if not name.endswith(("方法", "做法", "说法", "合法", "违法", "依法", "非法", "想法", "看法", "用法", "写法", "算法", "执法")):
+                names.append(name)
+    names += [m.group(0).replace(" ", "") for m in _ORDER_NO.finditer(rest)]
+    return list(dict.fromkeys(names))
+
+
+def missing_documents(question: str, kb: "KnowledgeBase", hits: list[Hit] = ()) -> tuple[list[str], list[str]]:
+    """(known, missing) document names mentioned in the question.
+
+    A name that the retrieved text itself mentions (the reform plan cites 「评标专家管理办法」)
+    is not "missing": the knowledge base does discuss it, the evidence check decides.
+    """
+    known, missing = [], []
+    seen_text = normalize(" ".join(h.text for h in hits[:6]))
+    titles: list[str] | None = None
+    for name in named_documents(question):
+        if kb.resolve_title(name) is not None or name in seen_text:
+            known.append(name)
+            continue
+        if titles is None:
+            titles = []
+            for meta in kb.list_documents(include_superseded=False):
+                titles.append(meta.title)
+                titles.extend(meta.aliases)
+        if any(name in t or (len(t) >= 4 and t in name and not name.startswith(t)) for t in titles):
+            known.append(name)
+        else:
+            missing.append(name)
+    return known, missing
+
+
+def future_years(question: str, hits: list[Hit], today: date | None = None) -> list[int]:
+    """Years after this year that no retrieved document mentions (a policy that does not exist yet)."""
+    this_year = (today or date.today()).year
+    years = [int(y) for y in _YEAR.findall(normalize(question))]
+    seen = " ".join(f"{h.title} {h.text}" for h in hits)
+    return [y for y in years if y > this_year and str(y) not in seen]
+
+
+def assess(
+    question: str, hits: list[Hit], kb: "KnowledgeBase", today: date | None = None, policy: RefusalPolicy | None = None
+) -> Evidence:
+    """Decide whether the hits are a sufficient basis for answering `question`."""
+    p = policy or RefusalPolicy()
+    top_dense = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
+    top_score = hits[0].score if hits else None
+    terms = key_terms(question)
+    cov, missing_terms = coverage(terms, hits)
+    known, missing_docs = missing_documents(question, kb, hits)
+    direct = any("direct" in h.via for h in hits)
+    vocab = corpus_text(kb)
+    foreign = [t for t in missing_terms if vocab is not None and t not in vocab]
+    ev = Evidence(False, "", top_dense, top_score, cov, terms, missing_terms, missing_docs, direct, foreign)
+    foreign_share = len(foreign) / len(terms) if terms else 0.0
+    if not hits:
+        ev.reason = "no_hits"
+    elif missing_docs and not known and not direct:
+        ev.reason = "document_not_in_kb"
+    elif future_years(question, hits, today):
+        ev.reason = "future_policy"
+    elif direct:
+        ev.sufficient, ev.reason = True, "direct_article"
+    elif foreign_share >= p.foreign_max:
+        ev.reason = "terms_not_in_kb"
+    elif p.dense_threshold is not None and top_dense is not None and top_dense < p.dense_threshold:
+        ev.reason = "low_similarity"
+    elif cov < (p.coverage_with_foreign if foreign else p.coverage_threshold):
+        ev.reason = "low_coverage"
+    else:
+        ev.sufficient, ev.reason = True, "evidence"
+    return ev
+
+
+_vocab_cache: dict[int, tuple[str, str]] = {}
+
+
+def corpus_text(kb: "KnowledgeBase") -> str | None:
+    """All chunk text of the current knowledge-base generation (cached per generation).
+
+    Used to tell words the knowledge base never uses (护照, 离婚) from words it uses elsewhere.
+    """
+    getter = getattr(kb, "generation", None)
+    gen = getter() if callable(getter) else None
+    chunks = getattr(gen, "chunks", None)
+    if gen is None or not isinstance(chunks, dict):
+        return None
+    name = str(getattr(gen, "name", id(gen)))
+    cached = _vocab_cache.get(id(kb))
+    if cached and cached[0] == name:
+        return cached[1]
+    text = normalize("\n".join(f"{c.title} {c.heading or ''} {c.text}" for c in chunks.values()))
+    _vocab_cache[id(kb)] = (name, text)
+    return text
+
+
+def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
+    """The refusal shown to the user: no basis, what was searched, what to add."""
+    lines = ["知识库中没有找到回答该问题的依据，为避免误导，不作推测性回答。"]
+    if ev.missing_documents:
+        names = "、".join(_book(n) for n in ev.missing_documents)
+        lines.append(f"问题提到的{names}不在知识库中。")
+    if ev.reason == "future_policy":
+        lines.append("问题涉及的年份晚于知识库中现有文件，知识库中没有相应政策。")
+    lines.append(f"已检索的问题：「{question}」")
+    if ev.key_terms:
+        lines.append("检索关键词：" + "、".join(ev.key_terms[:8]))
+        if ev.foreign_terms:
+            lines.append("知识库中没有出现的词：" + "、".join(ev.foreign_terms[:8]))
+        elif ev.missing_terms and ev.reason in ("low_coverage", "low_similarity", "no_hits"):
+            lines.append("最接近的条文中未出现：" + "、".join(ev.missing_terms[:8]))
+    if hits and ev.reason != "no_hits":
+        near = "；".join(
+            f"《{h.title}》{h.article or (h.heading or '')}" for h in hits[:3]
+        )
+        lines.append(f"最接近的条文（相关度不足，仅供参考，不作为依据）：{near}")
+    target = "、".join(_book(n) for n in ev.missing_documents) or "相关法规、规章或政策文件"
+    lines.append(f"建议：可在知识库页面导入{target}后再问，或换用更具体的招投标、政府采购术语提问。")
+    return "\n".join(lines)
+
+
+def _book(name: str) -> str:
+    """《title》 for titles; order numbers and 文号 (87号令, 财库〔2019〕38号) stay bare."""
+    return name if _ORDER_NO.fullmatch(name) else f"《{name}》"

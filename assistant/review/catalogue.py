@@ -1,0 +1,301 @@
+"""The review rule catalogue (knowledge_base/review_rules.yaml): load, validate, verify, index.
+
+Why data: officials and agents must be able to read and amend what the product checks
+(article numbers, thresholds, wording of suggestions) without touching code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from assistant.errors import ConfigError
+from assistant.schema import Chunk, DocumentMeta, Location
+
+log = logging.getLogger(__name__)
+
+AppliesTo = Literal["工程", "政府采购", "both"]
+Regime = Literal["工程", "政府采购"]
+
+CATALOGUE_DOC_ID = "review-rules"
+CATALOGUE_TITLE = "招标文件审查要点"
+DEFAULT_CATALOGUE = Path(__file__).resolve().parents[2] / "knowledge_base" / "review_rules.yaml"
+NOT_IN_KB_NOTE = "知识库未收录该法规，请导入后核对条文"
+
+
+class Source(BaseModel):
+    title: str
+    aliases: list[str] = Field(default_factory=list)
+
+
+class BasisRef(BaseModel):
+    """One legal basis of a rule: a title and an article, as the checklist states them."""
+
+    src: str
+    title: str = ""  # filled from `sources`
+    aliases: list[str] = Field(default_factory=list)
+    article: str | None = None  # "第二十四条"
+    part: str | None = None  # "第一款", "第（七）项": shown, not looked up
+    applies_to: AppliesTo = "both"
+    confidence: Literal["high", "med"] = "high"
+    key: str | None = None  # detectors may select basis items by key
+
+    @field_validator("article")
+    @classmethod
+    def _article_label(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"第[零一二三四五六七八九十百千]+条(之[一二三四五六七八九十])?", v):
+            raise ValueError(f"article must look like 第二十四条, got {v!r}")
+        return v
+
+    @property
+    def label(self) -> str:
+        return f"《{self.title}》{self.article or ''}{self.part or ''}"
+
+
+class Detector(BaseModel):
+    """How a rule finds candidates: a pattern, a number near a keyword, a cross-clause check, or the LLM."""
+
+    type: Literal["pattern", "quantity", "numeric", "semantic"]
+    key: str | None = None
+    applies_to: AppliesTo | None = None
+    severity: Literal["high", "medium", "low"] | None = None
+    confidence: Literal["high", "med", "low"] | None = None
+    severity_by_regime: dict[str, Literal["high", "medium", "low"]] = Field(default_factory=dict)
+    confidence_by_regime: dict[str, Literal["high", "med", "low"]] = Field(default_factory=dict)
+    basis_keys: list[str] = Field(default_factory=list)
+    # pattern / quantity
+    patterns: list[str] = Field(default_factory=list)
+    require: list[str] = Field(default_factory=list)
+    unless: list[str] = Field(default_factory=list)
+    unless_scope: Literal["sentence", "clause"] = "sentence"
+    scope: str = ""
+    allow_negated: bool = False
+    keyword: str | None = None
+    kind: Literal["percent", "days", "workdays", "amount", "count", "years"] | None = None
+    op: Literal["gt", "lt", "ge", "le", "outside"] | None = None
+    value: float | list[float] | None = None
+    window: int = 30
+    before: int = 0
+    # numeric
+    check: str | None = None
+    # semantic
+    candidates: list[str] = Field(default_factory=list)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    model_config = {"extra": "allow"}
+
+    @model_validator(mode="after")
+    def _check(self) -> "Detector":
+        for rx in [*self.patterns, *self.require, *self.unless, *self.candidates,
+                   *([self.keyword] if self.keyword else []), *([self.scope] if self.scope else [])]:
+            try:
+                re.compile(rx)
+            except re.error as exc:
+                raise ValueError(f"bad regex {rx!r}: {exc}") from exc
+        if self.type == "pattern" and not self.patterns:
+            raise ValueError("pattern detector needs patterns")
+        if self.type == "quantity" and not (self.keyword and self.kind and self.op and self.value is not None):
+            raise ValueError("quantity detector needs keyword, kind, op and value")
+        if self.type == "numeric" and not self.check:
+            raise ValueError("numeric detector needs check")
+        # extra keys (min_days, max_ratio ...) become params of the numeric check
+        self.params = {**(self.model_extra or {}), **self.params}
+        return self
+
+
+class Rule(BaseModel):
+    id: str
+    category: str
+    applies_to: AppliesTo
+    severity: Literal["high", "medium", "low"]
+    confidence: Literal["high", "med", "low"] = "high"
+    detect: list[Detector]
+    basis: list[BasisRef]
+    explanation: str
+    suggestion: str
+
+    def applies(self, regime: str | None, detector: Detector | None = None) -> bool:
+        """Procurement-type gating: 工程-only rules are not applied to 政府采购 and vice versa."""
+        target = (detector.applies_to if detector and detector.applies_to else None) or self.applies_to
+        return regime is None or target == "both" or target == regime
+
+    def basis_for(self, regime: str | None, keys: list[str] | None = None) -> list[BasisRef]:
+        """The basis items for this procurement type (and detector keys, when given)."""
+        items = [b for b in self.basis if (b.key in keys if keys else b.key is None)]
+        if not items and keys:
+            items = [b for b in self.basis if b.key is None]
+        if regime is not None:
+            items = [b for b in items if b.applies_to in ("both", regime)] or items
+        return items
+
+
+class Catalogue(BaseModel):
+    version: int = 1
+    sources: dict[str, Source]
+    rules: list[Rule]
+    path: str = ""
+    sha256: str = ""
+
+    @model_validator(mode="after")
+    def _resolve(self) -> "Catalogue":
+        ids = [r.id for r in self.rules]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"duplicate rule ids: {sorted(dupes)}")
+        for rule in self.rules:
+            for b in rule.basis:
+                src = self.sources.get(b.src)
+                if src is None:
+                    raise ValueError(f"rule {rule.id}: unknown source {b.src!r}")
+                b.title, b.aliases = src.title, list(src.aliases)
+        return self
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    @property
+    def ids(self) -> set[str]:
+        return {r.id for r in self.rules}
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """Read and validate the catalogue; a broken file is a ConfigError naming the problem."""
+    p = Path(path) if path else DEFAULT_CATALOGUE
+    return _load_cached(str(p.resolve()), p.stat().st_mtime_ns if p.exists() else 0)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, _mtime: int) -> Catalogue:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"找不到审查规则目录文件：{p}", str(exc)) from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"审查规则目录文件格式错误：{p.name}", str(exc)) from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"审查规则目录文件格式错误：{p.name}", "top level is not a mapping")
+    try:
+        cat = Catalogue.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"审查规则目录文件内容无效：{p.name}（{exc.error_count()} 处错误）", str(exc)) from exc
+    cat.path = str(p)
+    cat.sha256 = hashlib.sha256(raw).hexdigest()
+    return cat
+
+
+# --------------------------------------------------------------------------- KB verification
+
+def lookup_article(kb: Any, basis: BasisRef) -> Any | None:
+    """The KB chunk for a basis (title, then aliases); None when absent or the KB fails."""
+    if kb is None or not basis.article:
+        return None
+    from assistant.text_zh import parse_article_no
+
+    no = parse_article_no(basis.article)
+    if no is None:
+        return None
+    for name in (basis.title, *basis.aliases):
+        try:
+            chunk = kb.get_article(name, no)
+        except Exception as exc:  # noqa: BLE001 - a KB problem must not break the review
+            log.debug("get_article(%s, %s) failed: %s", name, no, exc)
+            chunk = None
+        if chunk is not None:
+            return chunk
+    return None
+
+
+def title_in_kb(kb: Any, basis: BasisRef) -> bool:
+    """True when the KB holds the regulation (under its title or an alias)."""
+    if kb is None:
+        return False
+    for name in (basis.title, *basis.aliases):
+        try:
+            if kb.resolve_title(name) is not None:
+                return True
+        except Exception:  # noqa: BLE001
+            continue
+    return False
+
+
+def verify_catalogue(catalogue: Catalogue, kb: Any) -> dict[str, list[str]]:
+    """Check every basis against the KB.
+
+    Returns {"missing_articles": [...], "missing_titles": [...], "verified": [...]}: a title the
+    KB holds whose article is absent is a catalogue error (wrong article number); a title the
+    KB does not hold is only reported (users import regulations themselves).
+    """
+    out: dict[str, list[str]] = {"missing_articles": [], "missing_titles": [], "verified": []}
+    seen: set[tuple[str, str | None]] = set()
+    for rule in catalogue.rules:
+        for b in rule.basis:
+            key = (b.title, b.article)
+            if key in seen or not b.article:
+                continue
+            seen.add(key)
+            if not title_in_kb(kb, b):
+                out["missing_titles"].append(f"{rule.id} {b.label}")
+            elif lookup_article(kb, b) is None:
+                out["missing_articles"].append(f"{rule.id} {b.label}")
+            else:
+                out["verified"].append(f"{rule.id} {b.label}")
+    if out["missing_articles"]:
+        log.warning("review catalogue cites articles missing from the KB: %s", out["missing_articles"])
+    return out
+
+
+# --------------------------------------------------------------------------- indexing as 审查要点
+
+def _rule_text(rule: Rule) -> str:
+    scope = {"工程": "依法必须招标的工程建设项目", "政府采购": "政府采购项目", "both": "工程建设项目和政府采购项目"}
+    basis = "；".join(f"{b.label}（{'适用' + b.applies_to if b.applies_to != 'both' else '通用'}，置信度{b.confidence}）"
+                     for b in rule.basis)
+    kinds = sorted({d.type for d in rule.detect})
+    how = "、".join({"pattern": "措辞匹配", "quantity": "数值比对", "numeric": "跨条款数值核对", "semantic": "语义判断"}[k] for k in kinds)
+    return (
+        f"审查要点 {rule.id}：{rule.category}\n"
+        f"适用范围：{scope[rule.applies_to]}。风险等级：{ {'high': '高', 'medium': '中', 'low': '低'}[rule.severity] }。检查方式：{how}。\n"
+        f"风险说明：{rule.explanation}\n"
+        f"法律依据：{basis}\n"
+        f"修改建议：{rule.suggestion}"
+    )
+
+
+def catalogue_documents(path: str | Path | None = None) -> list[tuple[DocumentMeta, list[Chunk]]]:
+    """The catalogue as one 审查要点 document with one chunk per rule (for Q&A retrieval)."""
+    cat = load_catalogue(path)
+    meta = DocumentMeta(
+        doc_id=CATALOGUE_DOC_ID,
+        title=CATALOGUE_TITLE,
+        aliases=["审查要点", "招标文件审查规则"],
+        issuer="招投标审查助手",
+        doc_type="审查要点",
+        status="现行有效",
+        source=f"builtin:{Path(cat.path).name}",
+        content_hash=cat.sha256,
+        structure="headings",
+    )
+    chunks = [
+        Chunk(
+            chunk_id=f"{CATALOGUE_DOC_ID}:{rule.id}",
+            doc_id=CATALOGUE_DOC_ID,
+            title=CATALOGUE_TITLE,
+            text=_rule_text(rule),
+            heading=f"{rule.id} {rule.category}",
+            location=Location(section=f"{rule.id} {rule.category}", paragraph=i),
+            doc_type="审查要点",
+            status="现行有效",
+        )
+        for i, rule in enumerate(cat.rules)
+    ]
+    meta.chunk_count = len(chunks)
+    return [(meta, chunks)]

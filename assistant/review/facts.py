@@ -1,0 +1,259 @@
+"""Project facts a review needs across clauses: procurement type, money, dates, periods.
+
+Each fact keeps the clause it came from, so a cross-clause finding (bond vs budget, sale
+start vs deadline) can point at the clause to fix and quote the numbers it compared.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.review import numbers as nb
+from assistant.review.reader import Clause
+
+__all__ = ["Fact", "ProjectFacts", "extract_facts"]
+
+
+@dataclass
+class Fact:
+    """A value and where it was read (clause index, verbatim span)."""
+
+    value: Any
+    clause: int
+    evidence: str
+
+
+@dataclass
+class ProjectFacts:
+    project_name: Fact | None = None
+    regime: str | None = None  # "工程" (招标投标法) | "政府采购" (政府采购法 goods/services) | None
+    subject: str | None = None  # 工程 | 货物 | 服务
+    regime_evidence: list[str] = field(default_factory=list)
+    budget: Fact | None = None  # 元
+    max_price: Fact | None = None
+    estimate: Fact | None = None
+    bid_bond: Fact | None = None  # 元
+    bid_bond_pct: Fact | None = None  # fraction of the estimate/budget, when stated so
+    sale_start: Fact | None = None
+    sale_end: Fact | None = None
+    announce_date: Fact | None = None
+    deadline: Fact | None = None
+    clarification_dates: list[Fact] = field(default_factory=list)
+    bid_validity_days: Fact | None = None
+    bond_validity_days: Fact | None = None
+    bond_validity_same: Fact | None = None  # "与投标有效期一致"
+    committee_size: Fact | None = None
+    sme_reserved: Fact | None = None  # True/False
+    procurement_method: Fact | None = None
+    price_weight: Fact | None = None  # fraction of the total score
+    doc_year: int | None = None
+
+    @property
+    def reference_amount(self) -> Fact | None:
+        """The base for bond ratios: 估算价 for works, 预算 (or 最高限价) for procurement."""
+        if self.regime == "工程":
+            return self.estimate or self.max_price or self.budget
+        return self.budget or self.max_price or self.estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly facts for the report (values plus the clause they came from)."""
+        out: dict[str, Any] = {"regime": self.regime, "subject": self.subject}
+        for name in ("project_name", "budget", "max_price", "estimate", "bid_bond", "bid_bond_pct",
+                     "sale_start", "sale_end", "announce_date", "deadline", "bid_validity_days",
+                     "bond_validity_days", "committee_size", "sme_reserved", "procurement_method", "price_weight"):
+            fact: Fact | None = getattr(self, name)
+            if fact is not None:
+                v = fact.value
+                out[name] = v.isoformat() if isinstance(v, _dt.date) else v
+        if self.clarification_dates:
+            out["clarification_dates"] = [f.value.isoformat() for f in self.clarification_dates]
+        return out
+
+
+_LABELS_ZH = {
+    "project_name": "项目名称", "regime": "适用法律体系", "subject": "采购标的类型", "budget": "预算金额（元）",
+    "max_price": "最高限价（元）", "estimate": "估算价（元）", "bid_bond": "投标保证金（元）",
+    "bid_bond_pct": "投标保证金比例", "sale_start": "文件发售（获取）开始", "sale_end": "文件发售（获取）截止",
+    "announce_date": "公告/文件发布日期", "deadline": "投标截止时间", "bid_validity_days": "投标有效期（日）",
+    "bond_validity_days": "投标保证金有效期（日）", "committee_size": "评标委员会人数",
+    "sme_reserved": "专门面向中小企业", "procurement_method": "采购（招标）方式", "price_weight": "价格分权重",
+    "clarification_dates": "澄清/修改发出日期",
+}
+
+
+def fact_labels() -> dict[str, str]:
+    return dict(_LABELS_ZH)
+
+
+_RE_GOV = re.compile(r"政府采购|采购人|供应商|采购代理机构|财政部门")
+_RE_WORKS = re.compile(r"招标人|施工|工程量清单|建设单位|承包人|发包人|监理|招标控制价|估算价")
+
+
+def _first_amount_after(text: str, label: re.Pattern[str]) -> tuple[float, str] | None:
+    m = label.search(text)
+    if not m:
+        return None
+    tail = text[m.end(): m.end() + 60]
+    if re.match(r"^[^。；\n]{0,6}(的|之)?\s*(\d+(\.\d+)?\s*[%％]|百分之)", tail):
+        return None
+    amounts = nb.find_amounts(tail)
+    if not amounts:
+        return None
+    a = amounts[0]
+    if re.search(r"[。；\n]", tail[: a.start]):
+        return None
+    return a.yuan, a.text
+
+
+_RE_BUDGET = re.compile(r"(采购)?预算(金额|资金|价)?(（[^）]{0,10}）)?(为|是|:|：)?")
+_RE_MAXPRICE = re.compile(r"(最高(投标)?限价|招标控制价|控制价|拦标价)(（[^）]{0,10}）)?(为|是|:|：)?")
+_RE_ESTIMATE = re.compile(r"(估算价|工程估算|合同估算价|投资估算|概算(总)?(金额|投资)?|工程造价)(约|为|是|:|：)?")
+_RE_BIDBOND = re.compile(r"投标保证金(金额|数额)?(（[^）]{0,10}）)?(为|是|:|：)?")
+_RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?文件[^。；\n]{0,8}(时间|期限|日期)?|文件(获取|发售|提供)(时间|期限)")
+_RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止时间|开标时间")
+_RE_ANNOUNCE = re.compile(r"(公告|文件)[^。；\n]{0,4}(发布|发出)(日期|时间)?")
+_RE_VALIDITY = re.compile(r"投标有效期")
+_RE_BOND_VALIDITY = re.compile(r"(投标)?保证金[^。；\n]{0,6}?(（保函）)?[^。；\n]{0,4}?有效期")
+_RE_COMMITTEE = re.compile(r"(评标委员会|评审委员会|评审小组)[^。；\n]{0,6}由[^。；\n]{0,20}?(共)?(\d+|[一二三四五六七八九十]+)\s*(人|名)")
+_RE_CHECKED = re.compile(r"[■☑√✓]\s*(服务|货物|工程)")
+
+
+def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:
+    head = "\n".join(c.text for c in clauses[:80])
+    body = "\n".join(c.text for c in clauses)
+    gov = len(_RE_GOV.findall(body))
+    works = len(_RE_WORKS.findall(body))
+    facts.regime_evidence = [f"政府采购用语 {gov} 处", f"工程招标用语 {works} 处"]
+    name = facts.project_name.value if facts.project_name else ""
+    checked = None
+    for c in clauses:
+        if "项目属性" in c.text or "采购标的" in c.text or "项目类别" in c.text:
+            m = _RE_CHECKED.search(c.text)
+            if m:
+                checked = m.group(1)
+                break
+    works_title = bool(re.search(r"施工|工程(?!师)|改造|修缮|装修|建设项目", name + head[:300]))
+    if checked:
+        facts.subject = checked
+    elif works_title and re.search(r"施工", name + head):
+        facts.subject = "工程"
+    elif re.search(r"服务|运维|咨询|物业|保洁|专线|租赁|监理|设计|审计", name):
+        facts.subject = "服务"
+    elif re.search(r"采购|设备|货物|购置", name):
+        facts.subject = "货物"
+    if gov >= 5 and gov > works * 0.6:
+        facts.regime = "政府采购"
+        if facts.subject == "工程" and re.search(r"招标投标法", body) and not re.search(r"货物和服务招标投标管理办法", body):
+            facts.regime = "工程"  # 政府采购工程 tendered under 招标投标法 (T55)
+    elif works >= 5:
+        facts.regime = "工程"
+    elif gov >= 2:
+        facts.regime = "政府采购"
+    if facts.regime == "工程" and facts.subject is None:
+        facts.subject = "工程"
+
+
+def _set(facts: ProjectFacts, name: str, fact: Fact) -> None:
+    if getattr(facts, name) is None:
+        setattr(facts, name, fact)
+
+
+def extract_facts(clauses: list[Clause]) -> ProjectFacts:
+    """Facts from the clauses; never raises (a fact it cannot read stays None)."""
+    facts = ProjectFacts()
+    years: list[int] = []
+    for c in clauses[:400]:
+        for d in nb.find_dates(c.text):
+            if not d.year_inferred:
+                years.append(d.date.year)
+    facts.doc_year = max(set(years), key=years.count) if years else None
+    y = facts.doc_year
+
+    for c in clauses:
+        t = c.text
+        try:
+            _one_clause(facts, c, t, y)
+        except Exception:  # noqa: BLE001 - one odd clause must not stop the review
+            continue
+    _regime(clauses, facts)
+    if facts.budget is None and facts.max_price is not None and facts.regime == "政府采购":
+        facts.budget = facts.max_price
+    return facts
+
+
+def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
+    if facts.project_name is None:
+        m = re.search(r"(项目|工程|采购项目)名称[:：]\s*([^\s，。；|]{4,60})", t)
+        if m and "_" not in m.group(2):
+            facts.project_name = Fact(m.group(2), c.index, m.group(0))
+    for name, rx in (("budget", _RE_BUDGET), ("max_price", _RE_MAXPRICE), ("estimate", _RE_ESTIMATE)):
+        if getattr(facts, name) is None and rx.search(t):
+            got = _first_amount_after(t, rx)
+            if got and got[0] >= 1000:
+                setattr(facts, name, Fact(got[0], c.index, got[1]))
+    if facts.bid_bond is None and "投标保证金" in t:
+        got = _first_amount_after(t, _RE_BIDBOND)
+        if got is None and c.kind == "table_row" and t.startswith("投标保证金"):
+            amounts = nb.find_amounts(t)
+            got = (amounts[0].yuan, amounts[0].text) if amounts else None
+        if got:
+            facts.bid_bond = Fact(got[0], c.index, got[1])
+        else:
+            m = re.search(r"投标保证金[^。；\n]{0,20}?(估算价|预算|最高限价|招标控制价)[^。；\n]{0,6}?(\d+(\.\d+)?\s*[%％])", t)
+            if m:
+                facts.bid_bond_pct = Fact(nb.parse_percent(m.group(2)), c.index, m.group(0))
+    last_heading = c.section.rsplit(" / ", 1)[-1]
+    sale_ctx = _RE_SALE.search(t) or (_RE_SALE.search(last_heading) and re.search(r"时间|期限|日期", t[:12]))
+    if sale_ctx and facts.sale_start is None and not re.search(r"截止时间|开标", t):
+        dates = nb.find_dates(t, y)
+        if dates:
+            facts.sale_start = Fact(dates[0].date, c.index, dates[0].text)
+            if len(dates) > 1:
+                facts.sale_end = Fact(dates[1].date, c.index, dates[1].text)
+    if _RE_DEADLINE.search(t) and facts.deadline is None and not re.search(r"澄清|修改|异议|质疑", t):
+        m = _RE_DEADLINE.search(t)
+        dates = nb.find_dates(t[m.start():], y)
+        if dates:
+            facts.deadline = Fact(dates[0].date, c.index, dates[0].text)
+    if facts.announce_date is None and _RE_ANNOUNCE.search(t):
+        dates = nb.find_dates(t, y)
+        if dates:
+            facts.announce_date = Fact(dates[0].date, c.index, dates[0].text)
+    if re.search(r"澄清|修改", t) and re.search(r"(发出|发布|于)", t):
+        for d in nb.find_dates(t, y):
+            facts.clarification_dates.append(Fact(d.date, c.index, d.text))
+    if _RE_BOND_VALIDITY.search(t):
+        m = _RE_BOND_VALIDITY.search(t)
+        tail = t[m.end(): m.end() + 40]
+        if re.match(r"^[^。；\n]{0,6}(同|与|等于|和)[^。；\n]{0,4}投标有效期", tail):
+            _set(facts, "bond_validity_same", Fact(True, c.index, m.group(0) + tail[:12]))
+        else:
+            ds = nb.find_day_counts(tail)
+            if ds:
+                _set(facts, "bond_validity_days", Fact(ds[0].days, c.index, m.group(0) + tail[: ds[0].end]))
+    elif _RE_VALIDITY.search(t) and facts.bid_validity_days is None:
+        m = _RE_VALIDITY.search(t)
+        tail = t[m.end(): m.end() + 40]
+        ds = [d for d in nb.find_day_counts(tail) if d.unit in ("日", "月")]
+        if ds and not re.search(r"少于|不足", tail[: ds[0].start]):
+            facts.bid_validity_days = Fact(ds[0].days, c.index, m.group(0) + tail[: ds[0].end])
+    if facts.committee_size is None:
+        m = _RE_COMMITTEE.search(t)
+        if m:
+            n = m.group(3)
+            val = int(n) if n.isdigit() else nb.cn_number(n)
+            if val:
+                facts.committee_size = Fact(int(val), c.index, m.group(0))
+    if facts.sme_reserved is None:
+        if re.search(r"不(专门)?面向中小企业|不预留|非专门面向", t) and "如" not in t[:4]:
+            facts.sme_reserved = Fact(False, c.index, t[:60])
+        elif re.search(r"(专门面向中小(微)?企业采购|预留[^。；\n]{0,10}份额[^。；\n]{0,10}面向中小企业)", t) \
+                and not re.search(r"如|是否|若", t[:12]) and not re.search(r"[□]", t):
+            facts.sme_reserved = Fact(True, c.index, t[:60])
+    if facts.procurement_method is None:
+        m = re.search(r"(招标|采购)方式[:：为]\s*(公开招标|邀请招标|竞争性谈判|竞争性磋商|询价|单一来源|比选|直接发包|直接委托)", t)
+        if m:
+            facts.procurement_method = Fact(m.group(2), c.index, m.group(0))

@@ -1,0 +1,375 @@
+"""Robust parsers for the numbers a tender states: amounts, percentages, day counts, dates.
+
+Why hand-written: tenders mix 阿拉伯数字, 小写中文数字 and 大写金额 (壹佰万元整) in one clause,
+and a review must never crash on odd text. Every public function returns None (or an empty
+list) instead of raising.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = [
+    "Amount", "Percent", "DayCount", "DateMention",
+    "cn_number", "parse_amount", "find_amounts", "parse_percent", "find_percents",
+    "find_day_counts", "parse_date", "find_dates", "days_between", "workdays_between",
+]
+
+_CN_DIGIT = {
+    "零": 0, "〇": 0, "○": 0, "O": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2,
+    "三": 3, "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6,
+    "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+}
+_CN_SMALL_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_CN_BIG_UNIT = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+_CN_CHARS = "".join(_CN_DIGIT) + "".join(_CN_SMALL_UNIT) + "".join(_CN_BIG_UNIT)
+CN_NUM_CLASS = f"[{re.escape(_CN_CHARS)}]"
+_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+
+
+def _norm(text: object) -> str:
+    if not isinstance(text, str):
+        return ""
+    try:
+        return unicodedata.normalize("NFKC", text)
+    except Exception:  # noqa: BLE001 - never raise on odd input
+        return ""
+
+
+def cn_number(text: str) -> float | None:
+    """Chinese numeral (小写 or 大写, with 万/亿) to a number; None when it is not one.
+
+    Handles 二十四, 一百零八, 壹佰万, 叁拾伍万陆仟, 两千, 二〇二五 (digit by digit) and 十.
+    """
+    s = _norm(text).strip()
+    if not s or any(ch not in _CN_CHARS for ch in s):
+        return None
+    if all(ch in _CN_DIGIT for ch in s):
+        return float(int("".join(str(_CN_DIGIT[ch]) for ch in s))) if len(s) > 1 else float(_CN_DIGIT[s])
+    total = 0.0
+    section = 0.0
+    digit: int | None = None
+    for ch in s:
+        if ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+        elif ch in _CN_SMALL_UNIT:
+            section += (1 if digit is None else digit) * _CN_SMALL_UNIT[ch]
+            digit = None
+        else:  # big unit
+            unit = _CN_BIG_UNIT[ch]
+            section += digit or 0
+            digit = None
+            if section == 0 and total == 0:
+                return None
+            if unit == 100_000_000:
+                total = (total + section) * unit
+            else:
+                total += section * unit
+            section = 0
+    return total + section + (digit or 0)
+
+
+def _to_float(num: str) -> float | None:
+    try:
+        return float(num.replace(",", ""))
+    except (ValueError, AttributeError):
+        return None
+
+
+# --------------------------------------------------------------------------- amounts
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount of money in 元, and where it was written."""
+
+    yuan: float
+    start: int
+    end: int
+    text: str
+
+
+_RE_AMOUNT_ARABIC = re.compile(
+    rf"(?:人民币|RMB|¥|￥)?\s*(?P<num>{_NUM})\s*(?P<unit>亿元|万元|千元|元|亿|万)"
+)
+_RE_AMOUNT_CAPITAL = re.compile(
+    rf"(?:人民币)?(?:大写[:：]?)?(?P<num>[{re.escape(_CN_CHARS)}]+)\s*(?P<unit>亿元|万元|元|圆)(?:整|正)?"
+    r"(?:(?P<jiao>[零壹贰叁肆伍陆柒捌玖一二三四五六七八九])角)?(?:(?P<fen>[零壹贰叁肆伍陆柒捌玖一二三四五六七八九])分)?"
+)
+_UNIT_FACTOR = {"亿元": 1e8, "亿": 1e8, "万元": 1e4, "万": 1e4, "千元": 1e3, "元": 1.0, "圆": 1.0}
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """All money amounts in the text (元/万元/亿元, ¥, 大写), in order of position."""
+    s = _norm(text)
+    found: list[Amount] = []
+    try:
+        for m in _RE_AMOUNT_ARABIC.finditer(s):
+            unit = m.group("unit")
+            # 万/亿 without 元 must be followed by 元-ish context to be money ("5万平方米" is not)
+            if unit in ("万", "亿"):
+                tail = s[m.end(): m.end() + 2]
+                if tail[:1] in ("平", "米", "人", "次", "台", "个", "吨", "件", "份", "字", "千", "公"):
+                    continue
+            value = _to_float(m.group("num"))
+            if value is None:
+                continue
+            found.append(Amount(value * _UNIT_FACTOR[unit], m.start(), m.end(), m.group(0).strip()))
+        for m in _RE_AMOUNT_CAPITAL.finditer(s):
+            value = cn_number(m.group("num"))
+            if value is None:
+                continue
+            yuan = value * _UNIT_FACTOR[m.group("unit")]
+            if m.group("jiao"):
+                yuan += _CN_DIGIT.get(m.group("jiao"), 0) * 0.1
+            if m.group("fen"):
+                yuan += _CN_DIGIT.get(m.group("fen"), 0) * 0.01
+            if any(a.start <= m.start() < a.end for a in found):
+                continue
+            found.append(Amount(yuan, m.start(), m.end(), m.group(0)))
+    except Exception:  # noqa: BLE001
+        return found
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def parse_amount(text: str) -> float | None:
+    """The first money amount in the text, in 元; None when there is none."""
+    amounts = find_amounts(text)
+    return amounts[0].yuan if amounts else None
+
+
+# --------------------------------------------------------------------------- percentages
+
+@dataclass(frozen=True)
+class Percent:
+    """A percentage as a fraction (2% -> 0.02)."""
+
+    value: float
+    start: int
+    end: int
+    text: str
+
+
+_RE_PCT = re.compile(rf"(?P<num>{_NUM})\s*[%％]")
+_RE_PCT_CN = re.compile(rf"(?P<base>百分之|千分之)(?P<num>[{re.escape(_CN_CHARS)}点.\d]+)")
+
+
+def find_percents(text: str) -> list[Percent]:
+    """All percentages (2%, 2％, 百分之二, 千分之五, 百分之二点五) as fractions."""
+    s = _norm(text)
+    out: list[Percent] = []
+    try:
+        for m in _RE_PCT.finditer(s):
+            v = _to_float(m.group("num"))
+            if v is not None:
+                out.append(Percent(v / 100.0, m.start(), m.end(), m.group(0)))
+        for m in _RE_PCT_CN.finditer(s):
+            raw = m.group("num")
+            if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+                v = _to_float(raw)
+            elif "点" in raw:
+                whole, _, frac = raw.partition("点")
+                w = cn_number(whole)
+                digits = "".join(str(_CN_DIGIT.get(c, "")) for c in frac)
+                v = None if w is None or not digits else float(f"{int(w)}.{digits}")
+            else:
+                v = cn_number(raw)
+            if v is None:
+                continue
+            base = 100.0 if m.group("base") == "百分之" else 1000.0
+            out.append(Percent(v / base, m.start(), m.end(), m.group(0)))
+    except Exception:  # noqa: BLE001
+        pass
+    out.sort(key=lambda p: p.start)
+    return out
+
+
+def parse_percent(text: str) -> float | None:
+    """The first percentage in the text as a fraction; None when there is none."""
+    p = find_percents(text)
+    return p[0].value if p else None
+
+
+# --------------------------------------------------------------------------- day counts
+
+@dataclass(frozen=True)
+class DayCount:
+    """A period: `n` units of `unit` (日 / 工作日 / 日历天 / 月 / 年)."""
+
+    n: float
+    unit: str
+    start: int
+    end: int
+    text: str
+
+    @property
+    def is_workdays(self) -> bool:
+        return self.unit == "工作日"
+
+    @property
+    def days(self) -> float:
+        """Calendar days (months as 30, years as 365; 工作日 stay as counted)."""
+        return self.n * {"月": 30, "年": 365}.get(self.unit, 1)
+
+
+_RE_DAYS = re.compile(
+    rf"(?P<num>\d+(?:\.\d+)?|[{re.escape(_CN_CHARS)}]+)\s*(?:个)?\s*"
+    r"(?P<unit>工作日|日历天|日历日|自然日|天|日|个月|月|年|周|星期)"
+)
+
+
+def find_day_counts(text: str) -> list[DayCount]:
+    """Periods like 20日, 五个工作日, 90日历天, 3个月, 2年 (dates such as 6月1日 are skipped)."""
+    s = _norm(text)
+    out: list[DayCount] = []
+    try:
+        for m in _RE_DAYS.finditer(s):
+            raw, unit = m.group("num"), m.group("unit")
+            # skip calendar dates: "6月1日", "2025年", "1日" right after 月
+            before = s[max(0, m.start() - 1): m.start()]
+            after = s[m.end(): m.end() + 1]
+            if unit in ("日", "月") and (before == "月" or (unit == "月" and re.match(r"\d|[一二三四五六七八九十]", after or ""))):
+                continue
+            if unit == "年" and (len(raw) == 4 or after in ("度",) or re.match(r"\d|[一二三四五六七八九十]", after or "")):
+                continue
+            if unit == "月" and "个" not in m.group(0):
+                continue  # bare "3月" is a month name, not a period
+            if unit == "日" and before == "年":
+                continue
+            n = _to_float(raw) if raw[0].isdigit() else cn_number(raw)
+            if n is None:
+                continue
+            norm_unit = {"日历天": "日", "日历日": "日", "自然日": "日", "天": "日", "个月": "月",
+                         "周": "周", "星期": "周"}.get(unit, unit)
+            if norm_unit == "周":
+                n, norm_unit = n * 7, "日"
+            out.append(DayCount(n, norm_unit, m.start(), m.end(), m.group(0)))
+    except Exception:  # noqa: BLE001
+        pass
+    return out
+
+
+# --------------------------------------------------------------------------- dates
+
+@dataclass(frozen=True)
+class DateMention:
+    """A calendar date (time of day kept when written, else None)."""
+
+    date: _dt.date
+    start: int
+    end: int
+    text: str
+    year_inferred: bool = False
+    time: tuple[int, int] | None = None
+
+
+_YEAR_CN = r"[零〇○一二三四五六七八九]{4}"
+_MD_CN = r"[一二三四五六七八九十]{1,3}"
+_RE_DATE_FULL = re.compile(
+    rf"(?P<y>\d{{4}}|{_YEAR_CN})\s*年\s*(?P<m>\d{{1,2}}|{_MD_CN})\s*月\s*(?P<d>\d{{1,2}}|{_MD_CN})\s*[日号]"
+)
+_RE_DATE_ISO = re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
+_RE_DATE_MD = re.compile(rf"(?<![\d年])(?P<m>\d{{1,2}}|{_MD_CN})\s*月\s*(?P<d>\d{{1,2}}|{_MD_CN})\s*[日号]")
+_RE_TIME = re.compile(r"^\s*(?:上午|下午|晚上)?\s*(?P<h>\d{1,2})\s*(?:[:：]|时|点)\s*(?P<mi>\d{1,2})?")
+
+
+def _int_of(raw: str) -> int | None:
+    if raw.isdigit():
+        return int(raw)
+    v = cn_number(raw)
+    return int(v) if v is not None else None
+
+
+def _make_date(y: int | None, m: int | None, d: int | None) -> _dt.date | None:
+    if y is None or m is None or d is None:
+        return None
+    try:
+        return _dt.date(y, m, d)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _time_after(s: str, pos: int) -> tuple[int, int] | None:
+    m = _RE_TIME.match(s[pos: pos + 16])
+    if not m:
+        return None
+    h = int(m.group("h"))
+    mi = int(m.group("mi") or 0)
+    if "下午" in m.group(0) and h < 12:
+        h += 12
+    if 0 <= h <= 24 and 0 <= mi < 60:
+        return (h, mi)
+    return None
+
+
+def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
+    """All dates: 2025年6月1日, 二〇二五年六月一日, 2025-06-01, 2025/6/1, and 6月1日.
+
+    A date without a year takes the year of the closest preceding full date in the same text,
+    else `default_year`; a month/day earlier than that anchor rolls into the next year
+    (a deadline of 1月5日 after 12月20日). Without any year it is skipped.
+    """
+    s = _norm(text)
+    out: list[DateMention] = []
+    try:
+        taken: list[tuple[int, int]] = []
+        for rx in (_RE_DATE_FULL, _RE_DATE_ISO):
+            for m in rx.finditer(s):
+                if any(a <= m.start() < b for a, b in taken):
+                    continue
+                date = _make_date(_int_of(m.group("y")), _int_of(m.group("m")), _int_of(m.group("d")))
+                if date is None:
+                    continue
+                taken.append((m.start(), m.end()))
+                out.append(DateMention(date, m.start(), m.end(), m.group(0), False, _time_after(s, m.end())))
+        out.sort(key=lambda d: d.start)
+        for m in _RE_DATE_MD.finditer(s):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            prev = sorted((d for d in out if d.end <= m.start()), key=lambda d: d.start)
+            anchor = prev[-1].date if prev else None
+            year = anchor.year if anchor else default_year
+            if year is None:
+                continue
+            date = _make_date(year, _int_of(m.group("m")), _int_of(m.group("d")))
+            if date is None:
+                continue
+            if anchor and date < anchor and (anchor - date).days > 180:
+                date = _make_date(year + 1, date.month, date.day) or date
+            out.append(DateMention(date, m.start(), m.end(), m.group(0), True, _time_after(s, m.end())))
+    except Exception:  # noqa: BLE001
+        pass
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def parse_date(text: str, default_year: int | None = None) -> _dt.date | None:
+    """The first date in the text; None when there is none."""
+    dates = find_dates(text, default_year)
+    return dates[0].date if dates else None
+
+
+def days_between(start: _dt.date, end: _dt.date) -> int:
+    """Calendar days from start to end (the start day not counted, as 法定期间 are reckoned)."""
+    return (end - start).days
+
+
+def workdays_between(start: _dt.date, end: _dt.date, *, inclusive: bool = True) -> int:
+    """Mon–Fri days from start to end (both ends counted when `inclusive`).
+
+    Statutory holidays and 调休 are not known offline, so this can over-count by a few days
+    around holidays; findings based on it say so.
+    """
+    if end < start:
+        return 0
+    days = (end - start).days + (1 if inclusive else 0)
+    first = start if inclusive else start + _dt.timedelta(days=1)
+    full_weeks, rest = divmod(days, 7)
+    count = full_weeks * 5
+    for i in range(rest):
+        if (first + _dt.timedelta(days=full_weeks * 7 + i)).weekday() < 5:
+            count += 1
+    return count

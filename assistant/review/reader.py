@@ -1,0 +1,147 @@
+"""Tender document → clauses with locations (section path, paragraph, page, table, row).
+
+Reading files is the ingest loader's job (`assistant.ingest.loaders.load_file`); this module
+only turns its blocks into reviewable clauses: it tracks the heading path (tenders often
+type 第二章 投标人须知 in a Normal paragraph, so headings are also recognised by pattern),
+joins table rows into "条款名称：内容" and marks which tables are 前附表 / 评分表.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.schema import Block, LoadedDocument, Location
+
+__all__ = ["Clause", "segment", "read_clauses", "document_from_text"]
+
+_RE_CHAPTER = re.compile(r"^(第[一二三四五六七八九十百\d]+[章篇部分卷])\s*\S")
+_RE_SECTION = re.compile(r"^(第[一二三四五六七八九十百\d]+节)\s*\S")
+_RE_CN_ITEM = re.compile(r"^[一二三四五六七八九十]+\s*[、．.]\s*\S")
+_RE_TOC_LINE = re.compile(r"\s\d{1,3}$|\t\d+$|…{2,}|\.{4,}")
+_RE_NUMBERED = re.compile(r"^(\d+(?:\.\d+){0,3})[\s、．.]*\S")
+_SENT_END = "。；;！？!?"
+
+_SCORING_HEADER = re.compile(r"评分|分值|得分|评审因素|评分标准|评分因素|权重")
+_FRONT_HEADER = re.compile(r"条款号|条款名称|条目|编列内容|资料表|前附表")
+
+
+@dataclass
+class Clause:
+    """One reviewable unit: a paragraph, list item or table row, with where it sits."""
+
+    index: int
+    text: str
+    kind: str
+    section: str = ""
+    location: dict[str, Any] = field(default_factory=dict)
+    cells: list[str] | None = None
+    table_kind: str | None = None  # "评分表" | "前附表" | "表格"
+    header: list[str] | None = None
+
+    @property
+    def scope_text(self) -> str:
+        """What `scope` regexes of the catalogue match against: section path and table kind."""
+        return f"{self.section} {self.table_kind or ''} {' '.join(self.header or [])}"
+
+
+def _heading_level(block: Block, text: str) -> int | None:
+    """Level of a heading: the loader's, or recognised from the text of a short line."""
+    if block.kind == "heading" and not _RE_TOC_LINE.search(text):
+        if _RE_CHAPTER.match(text):
+            return 1
+        if _RE_SECTION.match(text):
+            return 2
+        return min(max(block.level or 2, 1), 6)
+    if block.kind == "table_row" or len(text) > 40 or text[-1:] in _SENT_END or "：" in text[:-1]:
+        return None
+    if _RE_TOC_LINE.search(text):
+        return None
+    if _RE_CHAPTER.match(text):
+        return 1
+    if _RE_SECTION.match(text):
+        return 2
+    if _RE_CN_ITEM.match(text) and len(text) <= 30:
+        return 2
+    return None
+
+
+def _dedupe_cells(cells: list[str]) -> list[str]:
+    out: list[str] = []
+    for c in cells:
+        c = (c or "").strip()
+        if c and (not out or out[-1] != c):
+            out.append(c)
+    return out
+
+
+def _row_text(cells: list[str], header: list[str] | None) -> str:
+    """Join a row as "条款名称：内容": drop index cells (1.3, 序号) and use the first label cell."""
+    cells = _dedupe_cells(cells)
+    if not cells:
+        return ""
+    body = [c for c in cells if not re.fullmatch(r"[\d.\-、()（）]{1,10}|合计|序号", c)] or cells
+    if len(body) == 1:
+        return body[0]
+    name, rest = body[0], body[1:]
+    if len(name) > 40:  # no label column
+        return " | ".join(body)
+    return f"{name}：" + "；".join(rest)
+
+
+def segment(doc: LoadedDocument) -> list[Clause]:
+    """Clauses in document order; headings set the section path and are not clauses."""
+    clauses: list[Clause] = []
+    path: list[tuple[int, str]] = []
+    table_header: dict[int, list[str]] = {}
+    table_kind: dict[int, str] = {}
+    for block in doc.blocks:
+        text = (block.text or "").strip()
+        if not text:
+            continue
+        level = _heading_level(block, text)
+        if level is not None:
+            path = [p for p in path if p[0] < level]
+            path.append((level, re.sub(r"\s+", " ", text)))
+            continue
+        loc = block.location.model_dump(exclude_none=True)
+        section = " / ".join(t for _, t in path)
+        if block.kind == "table_row":
+            t = block.location.table if block.location.table is not None else -1
+            cells = list(block.cells or [text])
+            if t not in table_header:
+                table_header[t] = _dedupe_cells(cells)
+                head = " ".join(table_header[t])
+                if _SCORING_HEADER.search(head):
+                    table_kind[t] = "评分表"
+                elif _FRONT_HEADER.search(head) or re.search(r"前附表|资料表", section.split(" / ")[-1] if section else ""):
+                    table_kind[t] = "前附表"
+                else:
+                    table_kind[t] = "表格"
+                if block.location.row in (0, None) and len(table_header[t]) > 1:
+                    continue  # the header row itself is not a clause
+            row_text = _row_text(cells, table_header.get(t))
+            if not row_text:
+                continue
+            clauses.append(Clause(len(clauses), row_text, "table_row", section, loc, cells,
+                                  table_kind.get(t), table_header.get(t)))
+        else:
+            clauses.append(Clause(len(clauses), text, block.kind, section, loc))
+    return clauses
+
+
+def document_from_text(text: str, name: str = "文本") -> LoadedDocument:
+    """A LoadedDocument from plain text, one paragraph per line (tests, pasted text)."""
+    blocks = [Block(text=line.strip(), kind="paragraph", location=Location(paragraph=i))
+              for i, line in enumerate(text.splitlines()) if line.strip()]
+    return LoadedDocument(path=name, format="txt", title=name, blocks=blocks)
+
+
+def read_clauses(path: str | Path, max_bytes: int | None = None) -> tuple[LoadedDocument, list[Clause]]:
+    """Load a file with the ingest loader (raises its Chinese InputFileErrors) and segment it."""
+    from assistant.ingest.loaders import load_file
+
+    doc = load_file(path, max_bytes=max_bytes)
+    return doc, segment(doc)

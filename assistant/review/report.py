@@ -1,0 +1,242 @@
+"""Renderers of a ReviewReport: JSON (contract), Markdown (Chinese), DOCX 审查意见书 to sign off."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from pathlib import Path
+from typing import Any
+
+from assistant.schema import Finding, ReviewReport
+
+__all__ = ["render_json", "render_markdown", "render_docx", "SEVERITY_ZH"]
+
+SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
+CONFIDENCE_ZH = {"high": "高", "med": "中", "low": "低"}
+REGIME_ZH = {"工程": "依法必须招标的工程建设项目（招标投标法体系）", "政府采购": "政府采购项目（政府采购法体系）", None: "未能判断"}
+_FONT = "SimSun"  # 宋体; Word substitutes an installed CJK font when absent
+
+
+def render_json(report: ReviewReport) -> str:
+    """The contract JSON (UTF-8, Chinese unescaped)."""
+    return json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2)
+
+
+def _loc_zh(loc: dict[str, Any]) -> str:
+    parts = []
+    if loc.get("section"):
+        parts.append(str(loc["section"]))
+    if loc.get("page"):
+        parts.append(f"第{loc['page']}页")
+    if loc.get("table") is not None:
+        kind = loc.get("table_kind") or "表格"
+        parts.append(f"第{int(loc['table']) + 1}个表格（{kind}）第{int(loc.get('row') or 0) + 1}行")
+    elif loc.get("paragraph") is not None:
+        parts.append(f"第{int(loc['paragraph']) + 1}段")
+    return "，".join(parts) or "—"
+
+
+def _facts_rows(report: ReviewReport) -> list[tuple[str, str]]:
+    facts = dict(report.facts)
+    labels: dict[str, str] = facts.pop("labels", {}) or {}
+    rows = []
+    for key, value in facts.items():
+        if value is None or value == []:
+            continue
+        label = labels.get(key, key)
+        if key == "regime":
+            value = REGIME_ZH.get(value, value)
+        elif key in ("budget", "max_price", "estimate", "bid_bond") and isinstance(value, (int, float)):
+            value = f"{value:,.2f} 元（{value / 10000:g} 万元）"
+        elif key in ("bid_bond_pct", "price_weight") and isinstance(value, (int, float)):
+            value = f"{value * 100:g}%"
+        elif isinstance(value, bool):
+            value = "是" if value else "否"
+        elif isinstance(value, list):
+            value = "、".join(map(str, value))
+        rows.append((label, str(value)))
+    return rows
+
+
+def _basis_line(b: Any) -> str:
+    head = f"《{b.title}》{b.article or ''}"
+    tag = f"（依据置信度：{CONFIDENCE_ZH.get(b.confidence, b.confidence)}）"
+    if b.in_knowledge_base and b.text:
+        return f"{head}{tag}：{b.text}"
+    return f"{head}{tag}：{b.note or '知识库未收录该法规，请导入后核对条文'}"
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line for line in text.splitlines() if line.strip()) or "> （空）"
+
+
+def render_markdown(report: ReviewReport) -> str:
+    """A Chinese Markdown report: summary, project facts, findings by severity."""
+    s = report.summary
+    title = report.metadata.get("title") or Path(report.file).name
+    out = [f"# 招标文件审查报告：{title}", ""]
+    out.append(f"- 文件：`{Path(report.file).name}`")
+    out.append(f"- 审查时间：{report.metadata.get('reviewed_at', '')}")
+    out.append(f"- 审查方式：{'规则审查 + 大模型语义审查' if report.mode == 'rules+llm' else '规则审查'}"
+               f"（规则 {report.metadata.get('rules', '')} 条，条款 {s.get('clauses', 0)} 个）")
+    out.append(f"- 适用法律体系：{REGIME_ZH.get(s.get('regime'), s.get('regime'))}")
+    out += ["", "## 一、审查结论摘要", ""]
+    sev = s.get("by_severity", {})
+    out.append(f"共发现风险 **{s.get('total', 0)}** 项：高 {sev.get('high', 0)} 项，中 {sev.get('medium', 0)} 项，低 {sev.get('low', 0)} 项。")
+    if s.get("by_category"):
+        out += ["", "| 风险类别 | 数量 |", "|---|---|"]
+        out += [f"| {k} | {v} |" for k, v in s["by_category"].items()]
+    if s.get("titles_not_in_kb"):
+        out += ["", "注意：以下法规未收录在知识库中，相关依据仅列出条号，请导入后核对条文：" + "、".join(f"《{t}》" for t in s["titles_not_in_kb"])]
+    for w in report.warnings:
+        out.append(f"\n> 提示：{w}")
+    out += ["", "## 二、项目基本信息（自动提取）", "", "| 项目 | 内容 |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in _facts_rows(report)] or ["| — | 未提取到 |"]
+    out += ["", "## 三、风险条款明细", ""]
+    if not report.findings:
+        out.append("未发现规则可识别的风险条款。规则审查不能替代人工审查，请结合项目实际复核。")
+    for i, f in enumerate(report.findings, 1):
+        out += _finding_md(i, f)
+    out += ["", "---", "本报告由招投标审查助手自动生成，法律依据条文摘自知识库；结论供审查人员参考，须经人工复核后签发。", ""]
+    return "\n".join(out)
+
+
+def _finding_md(i: int, f: Finding) -> list[str]:
+    src = "大模型语义审查（已核验）" if f.source == "llm" else "规则"
+    lines = [f"### {i}. 【{SEVERITY_ZH[f.severity]}】{f.category}（{f.rule_id}）", "",
+             f"- 位置：{_loc_zh(f.location)}",
+             f"- 识别方式：{src}；结论置信度：{CONFIDENCE_ZH.get(f.confidence, f.confidence)}"]
+    if f.evidence:
+        lines.append(f"- 风险措辞：「{f.evidence}」")
+    lines += ["- 条款原文：", "", _quote(f.clause), "", f"- 问题说明：{f.explanation}", "- 法律依据："]
+    lines += [f"  - {_basis_line(b)}" for b in f.basis] or ["  - （无）"]
+    lines += [f"- 修改建议：{f.suggestion}", ""]
+    return lines
+
+
+# --------------------------------------------------------------------------- DOCX
+
+def _set_cjk_font(style: Any, size: float | None = None, bold: bool | None = None) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    style.font.name = _FONT
+    rpr = style.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(rfonts)
+    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+        rfonts.set(qn(attr), _FONT)
+    if size:
+        style.font.size = Pt(size)
+    if bold is not None:
+        style.font.bold = bold
+
+
+def _cell(cell: Any, text: str, bold: bool = False) -> None:
+    cell.text = ""
+    run = cell.paragraphs[0].add_run(text)
+    run.bold = bold
+
+
+def render_docx(report: ReviewReport, out_path: str | Path) -> Path:
+    """A 审查意见书 an official can sign: title, project, summary table, findings, signature lines."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    out = Path(out_path)
+    d = docx.Document()
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid"):
+        try:
+            _set_cjk_font(d.styles[name], 10.5 if name == "Normal" else None)
+        except KeyError:
+            continue
+    s = report.summary
+    title = report.metadata.get("title") or Path(report.file).stem
+    project = report.facts.get("project_name") or title
+    h = d.add_heading("招标文件审查意见书", level=0)
+    h.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p = d.add_paragraph()
+    p.add_run("项目名称：").bold = True
+    p.add_run(str(project))
+    p = d.add_paragraph()
+    p.add_run("审查文件：").bold = True
+    p.add_run(Path(report.file).name)
+    p = d.add_paragraph()
+    p.add_run("审查日期：").bold = True
+    p.add_run(_dt.date.today().strftime("%Y年%m月%d日"))
+    p = d.add_paragraph()
+    p.add_run("适用法律体系：").bold = True
+    p.add_run(REGIME_ZH.get(s.get("regime"), str(s.get("regime"))))
+
+    d.add_heading("一、审查结论", level=1)
+    sev = s.get("by_severity", {})
+    d.add_paragraph(
+        f"经审查，本招标文件共发现风险条款 {s.get('total', 0)} 项，其中高风险 {sev.get('high', 0)} 项、"
+        f"中风险 {sev.get('medium', 0)} 项、低风险 {sev.get('low', 0)} 项。"
+        + ("建议招标人（采购人）按下列意见修改后再发布。" if s.get("total") else "未发现规则可识别的风险条款。"))
+    if s.get("by_category"):
+        t = d.add_table(rows=1, cols=3)
+        t.style = "Table Grid"
+        for c, txt in zip(t.rows[0].cells, ("序号", "风险类别", "数量")):
+            _cell(c, txt, bold=True)
+        for i, (k, v) in enumerate(s["by_category"].items(), 1):
+            row = t.add_row().cells
+            _cell(row[0], str(i)); _cell(row[1], k); _cell(row[2], str(v))
+    for w in report.warnings:
+        d.add_paragraph(f"提示：{w}")
+
+    d.add_heading("二、项目基本信息", level=1)
+    rows = _facts_rows(report)
+    if rows:
+        t = d.add_table(rows=0, cols=2)
+        t.style = "Table Grid"
+        for k, v in rows:
+            r = t.add_row().cells
+            _cell(r[0], k, bold=True); _cell(r[1], v)
+
+    d.add_heading("三、审查意见", level=1)
+    if report.findings:
+        t = d.add_table(rows=1, cols=5)
+        t.style = "Table Grid"
+        for c, txt in zip(t.rows[0].cells, ("序号", "风险等级", "风险类别", "位置", "法律依据")):
+            _cell(c, txt, bold=True)
+        for i, f in enumerate(report.findings, 1):
+            r = t.add_row().cells
+            _cell(r[0], str(i)); _cell(r[1], SEVERITY_ZH[f.severity]); _cell(r[2], f"{f.category}（{f.rule_id}）")
+            _cell(r[3], _loc_zh(f.location)); _cell(r[4], "；".join(f"《{b.title}》{b.article or ''}" for b in f.basis))
+    for i, f in enumerate(report.findings, 1):
+        d.add_heading(f"{i}. 【{SEVERITY_ZH[f.severity]}】{f.category}（{f.rule_id}）", level=2)
+        d.add_paragraph(f"位置：{_loc_zh(f.location)}")
+        q = d.add_paragraph()
+        q.add_run("条款原文：").bold = True
+        clause = f.clause
+        if f.evidence and f.evidence in clause:
+            a, b = clause.split(f.evidence, 1)
+            q.add_run(a)
+            hl = q.add_run(f.evidence)
+            hl.bold = True
+            hl.underline = True
+            q.add_run(b)
+        else:
+            q.add_run(clause)
+        d.add_paragraph(f"问题说明：{f.explanation}")
+        d.add_paragraph("法律依据：")
+        for b in f.basis:
+            bp = d.add_paragraph(_basis_line(b), style="List Bullet")
+            for run in bp.runs:
+                run.font.size = Pt(9)
+        d.add_paragraph(f"修改建议：{f.suggestion}")
+
+    d.add_heading("四、审查声明", level=1)
+    d.add_paragraph("本意见书由招投标审查助手辅助生成，法律依据条文摘自知识库，审查结论须经审查人员复核确认。"
+                    "标注“知识库未收录”的依据，请导入相应法规后核对条文。")
+    d.add_paragraph("")
+    d.add_paragraph("审查人（签字）：____________________        日期：______年____月____日")
+    d.add_paragraph("复核人（签字）：____________________        日期：______年____月____日")
+    d.add_paragraph("审查单位（盖章）：")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    d.save(str(out))
+    return out

@@ -1,0 +1,323 @@
+"""Pure rendering helpers for the web UI (no gradio import, unit-testable).
+
+Use cases return typed results (Answer, ReviewReport, DocumentMeta); these functions only turn
+them into HTML fragments and table rows in Simplified Chinese. Every piece of user or document
+text is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from typing import Any, Iterable
+
+from assistant.schema import Answer, Citation, DocumentMeta, Finding, Hit, ReviewReport
+
+SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+CONFIDENCE_ZH = {"high": "高", "med": "中", "low": "低"}
+STRUCTURE_ZH = {"articles": "按条", "headings": "按标题", "plain": "全文"}
+
+FINDING_COLUMNS = ["序号", "风险等级", "风险类别", "问题条款", "位置", "依据"]
+DOC_COLUMNS = ["标题", "类型", "文号", "发布机关", "施行日期", "状态", "条文数", "文档编号"]
+
+
+def esc(text: Any) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def status_badge(status: str | None, is_current: bool = True) -> str:
+    status = status or "现行有效"
+    if status == "已废止":
+        cls = "void"
+    elif status != "现行有效" or not is_current:
+        cls = "old"
+    else:
+        cls = "ok"
+    label = status if (status != "现行有效" or is_current) else "已有新版本"
+    return f'<span class="badge {cls}">{esc(label)}</span>'
+
+
+def hit_label(hit: Hit) -> str:
+    """《title》第N条 — or the policy heading when the document is not split into articles."""
+    label = f"《{hit.title}》"
+    if hit.article:
+        label += hit.article
+    elif hit.heading:
+        label += f" {hit.heading}"
+    return label
+
+
+def location_text(loc: dict[str, Any] | None) -> str:
+    """A finding/hit location in words: 第3页 · 第二章 招标 · 第12段 · 表1第2行."""
+    if not loc:
+        return ""
+    parts = []
+    if loc.get("page"):
+        parts.append(f"第{loc['page']}页")
+    if loc.get("section"):
+        parts.append(str(loc["section"]))
+    if loc.get("table") is not None:
+        row = f"第{loc['row'] + 1}行" if loc.get("row") is not None else ""
+        parts.append(f"表{loc['table'] + 1}{row}")
+    elif loc.get("paragraph") is not None:
+        parts.append(f"第{loc['paragraph'] + 1}段")
+    return " · ".join(parts)
+
+
+def _citation_block(c: Hit, n: int | None, open_: bool = False) -> str:
+    num = f'<span class="n">[{n}]</span>' if n else ""
+    key = getattr(c, "key_sentence", None)
+    key_html = f'<div class="key">要点：{esc(key)}</div>' if key else ""
+    meta = [c.doc_type or ""]
+    if c.effective_date:
+        meta.append(f"施行日期 {c.effective_date}")
+    loc = location_text(c.location)
+    if loc:
+        meta.append(loc)
+    return (
+        f'<details{" open" if open_ else ""}><summary>{num}<span class="title">{esc(hit_label(c))}</span>'
+        f'{status_badge(c.status, c.is_current)}{key_html}</summary>'
+        f'<div class="full">{esc(c.text)}</div>'
+        f'<div class="meta">{esc(" · ".join(m for m in meta if m))}</div></details>'
+    )
+
+
+def citations_html(answer: Answer | None) -> str:
+    """The citation panel: one expandable entry per cited article with its full stored text."""
+    if answer is None:
+        return '<div class="cite-panel"><div class="empty">提问后，这里会列出答案引用的法规条文，点击可展开全文。</div></div>'
+    parts = ['<div class="cite-panel">']
+    if answer.refused:
+        parts.append(
+            '<div class="refusal"><b>知识库中没有依据。</b>本助手只根据知识库中的法规作答，'
+            "没有找到能支持回答的条文，因此不作推测。可以换一种问法、补充关键词，或在「知识库」页上传相关法规。</div>"
+        )
+    if answer.notes:
+        parts.append('<div class="notes">' + "<br>".join(esc(n) for n in answer.notes) + "</div>")
+    if answer.citations:
+        title = "参考条文（答案未采用，仅供查阅）" if answer.refused else f"引用条文（{len(answer.citations)} 条，点击展开全文）"
+        parts.append(f"<div><b>{title}</b></div>")
+        for i, c in enumerate(answer.citations):
+            parts.append(_citation_block(c, c.n or i + 1, open_=(i == 0 and not answer.refused)))
+    elif not answer.refused:
+        parts.append('<div class="empty">本次回答没有引用条文。</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def hits_html(hits: list[Hit], query: str = "") -> str:
+    """Search results (knowledge-base tab's 检索测试)."""
+    if not hits:
+        return f'<div class="cite-panel"><div class="empty">没有检索到与「{esc(query)}」相关的条文。</div></div>'
+    blocks = [_citation_block(h, i + 1, open_=(i == 0)) for i, h in enumerate(hits)]
+    return '<div class="cite-panel">' + "".join(blocks) + "</div>"
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The chat bubble text of a final answer (refusals marked so they read differently)."""
+    if answer.refused:
+        return "⚠️ **知识库中没有依据**\n\n" + answer.answer
+    return answer.answer
+
+
+def mode_note_html(describe: dict[str, Any]) -> str:
+    if describe.get("llm_backend") in (None, "none"):
+        return (
+            '<div class="mode-note">当前为<b>无大模型·摘录模式</b>：答案直接摘录知识库中的法规原文并标明出处，'
+            "不作推理归纳；找不到依据时明确告知。</div>"
+        )
+    model = describe.get("llm_model") or ""
+    return (
+        f'<div class="mode-note llm">当前为<b>大模型模式</b>（{esc(model)}）：由大模型依据检索到的条文组织答案，'
+        "每条引用均已核对存在于知识库中。</div>"
+    )
+
+
+# --------------------------------------------------------------------------- review
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
+
+
+def basis_label(f: Finding) -> str:
+    return "；".join(f"《{b.title}》{b.article or ''}" for b in f.basis) or "—"
+
+
+def finding_rows(findings: list[Finding], severity: str = "全部", category: str = "全部") -> list[list[Any]]:
+    """Rows for the findings table; the first column is the index into `findings` (stable under filters)."""
+    rows = []
+    for i, f in enumerate(findings):
+        if severity not in ("全部", "", None) and SEVERITY_ZH.get(f.severity) != severity:
+            continue
+        if category not in ("全部", "", None) and f.category != category:
+            continue
+        clause = f.clause if len(f.clause) <= 80 else f.clause[:78] + "…"
+        rows.append([i + 1, SEVERITY_ZH.get(f.severity, f.severity), f.category, clause,
+                     location_text(f.location) or "—", basis_label(f)])
+    return rows
+
+
+def category_counts(findings: list[Finding]) -> list[dict[str, Any]]:
+    """Records for the bar chart: one per (category, severity) with its count."""
+    counts = Counter((f.category, SEVERITY_ZH.get(f.severity, f.severity)) for f in findings)
+    return [{"风险类别": c, "风险等级": s, "数量": n} for (c, s), n in sorted(counts.items())]
+
+
+def _highlight(text: str, span: str | None) -> str:
+    if span and span in text:
+        i = text.index(span)
+        return esc(text[:i]) + "<mark>" + esc(span) + "</mark>" + esc(text[i + len(span):])
+    return esc(text)
+
+
+def finding_detail_html(f: Finding | None) -> str:
+    """One finding: the clause highlighted in its surrounding text, the rule, the basis text, the fix."""
+    if f is None:
+        return '<div class="finding-detail"><div class="empty">在上方表格中点击一行，查看该条款在原文中的位置、法律依据和修改建议。</div></div>'
+    context = f.context or f.clause
+    span = f.evidence or f.clause
+    if span not in context and f.clause in context:
+        span = f.clause
+    body = _highlight(context, span)
+    if f.context and f.clause in context and span != f.clause:  # show the whole clause, mark the evidence
+        i = context.index(f.clause)
+        body = esc(context[:i]) + _highlight(f.clause, span) + esc(context[i + len(f.clause):])
+    parts = [
+        '<div class="finding-detail">',
+        f'<div><span class="badge {esc(f.severity)}">{SEVERITY_ZH.get(f.severity, f.severity)}风险</span> '
+        f"<b>{esc(f.category)}</b> <span style='color:#64748b'>规则 {esc(f.rule_id)} · "
+        f"{'规则检查' if f.source == 'rule' else '大模型语义检查'} · 置信度{CONFIDENCE_ZH.get(f.confidence, f.confidence)}</span></div>",
+        f"<h4>原文位置：{esc(location_text(f.location) or '未定位')}</h4>",
+        f'<div class="ctx">{body}</div>',
+    ]
+    if f.explanation:
+        parts.append(f"<h4>问题说明</h4><div>{esc(f.explanation)}</div>")
+    if f.basis:
+        parts.append("<h4>法律依据</h4>")
+        for b in f.basis:
+            note = f"<div style='color:#92400e'>{esc(b.note)}</div>" if b.note else ""
+            missing = "" if b.in_knowledge_base else "<span class='badge old'>知识库中未收录全文</span>"
+            parts.append(
+                f'<div class="basis"><b>《{esc(b.title)}》{esc(b.article or "")}</b>{missing}'
+                f"<div style='white-space:pre-wrap'>{esc(b.text)}</div>{note}</div>"
+            )
+    if f.suggestion:
+        parts.append(f"<h4>修改建议</h4><div>{esc(f.suggestion)}</div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+_FACT_LABELS = {
+    "project_name": "项目名称", "project_no": "项目编号", "procurement_method": "采购方式",
+    "tender_type": "招标类型", "budget": "预算金额", "estimated_price": "估算价", "max_price": "最高限价",
+    "bid_bond": "投标保证金", "performance_bond": "履约保证金", "issue_date": "发标日期",
+    "bid_open_date": "开标时间", "bid_deadline": "投标截止时间", "purchaser": "采购人", "tenderee": "招标人",
+    "agency": "代理机构", "evaluation_method": "评标办法",
+}
+
+
+def _fact_value(value: Any) -> str:
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{v}" for k, v in value.items() if v not in (None, "", []))
+    if isinstance(value, (list, tuple)):
+        return "；".join(str(v) for v in value)
+    return str(value)
+
+
+def report_summary_html(report: ReviewReport) -> str:
+    """Counts by severity as cards, plus the extracted project facts."""
+    sev = Counter(f.severity for f in report.findings)
+    cards = [f'<div class="card"><div>问题总数</div><div class="v">{len(report.findings)}</div></div>']
+    for key in ("high", "medium", "low"):
+        cards.append(f'<div class="card {key}"><div>{SEVERITY_ZH[key]}风险</div><div class="v">{sev.get(key, 0)}</div></div>')
+    mode = "规则检查 + 大模型语义检查" if report.mode == "rules+llm" else "规则检查（未使用大模型）"
+    parts = [f'<div><b>文件：</b>{esc(report.file)} &nbsp; <b>审查方式：</b>{mode}</div>',
+             '<div class="summary-cards">' + "".join(cards) + "</div>"]
+    if report.warnings:
+        parts.append('<div class="notes">' + "<br>".join(esc(w) for w in report.warnings) + "</div>")
+    facts = {k: v for k, v in (report.facts or {}).items() if v not in (None, "", [], {})}
+    if facts:
+        rows = "".join(
+            f'<tr><td class="k">{esc(_FACT_LABELS.get(k, k))}</td><td>{esc(_fact_value(v))}</td></tr>' for k, v in facts.items()
+        )
+        parts.append(f'<details open><summary><b>识别出的项目信息</b></summary><table class="facts-table">{rows}</table></details>')
+    if not report.findings:
+        parts.append('<div class="msg-ok">未发现规则库中列出的风险条款。请注意：规则检查不能代替人工审查。</div>')
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------- knowledge base
+
+
+def document_rows(docs: list[DocumentMeta]) -> list[list[Any]]:
+    rows = []
+    for d in sorted(docs, key=lambda d: (not d.is_current, d.doc_type, d.title)):
+        status = d.status if d.superseded_by is None else f"{d.status}（已有新版本）"
+        rows.append([d.title, d.doc_type, d.doc_number or "—", d.issuer or "—", d.effective_date or "—",
+                     status, d.chunk_count, d.doc_id])
+    return rows
+
+
+def _stat_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return "，".join(f"{k} {v}" for k, v in value.items())
+    return str(value)
+
+
+def stats_html(stats: dict[str, Any]) -> str:
+    labels = {"built": "已建立索引", "documents": "文档数", "current_documents": "现行有效文档",
+              "chunks": "条文/片段数", "by_doc_type": "按类型", "embedding": "向量模型", "built_at": "最近更新",
+              "index": "向量库", "generation": "索引版本"}
+    rows = "".join(
+        f'<tr><td class="k">{esc(labels.get(k, k))}</td><td>{esc(_stat_value(v))}</td></tr>'
+        for k, v in stats.items() if v not in (None, "", {}, []) and k in labels
+    )
+    return f'<table class="sys-table">{rows}</table>'
+
+
+def kb_stats_line(stats: dict[str, Any]) -> str:
+    """One line above the documents table: how big the index is and when it changed."""
+    if not stats.get("built", True):
+        return '<div class="kb-stats">知识库尚未建立索引，请点击「更新索引」。</div>'
+    parts = [f"共 {stats.get('documents', 0)} 个文档（现行有效 {stats.get('current_documents', stats.get('documents', 0))} 个）",
+             f"{stats.get('chunks', 0)} 条条文/片段"]
+    if stats.get("built_at"):
+        parts.append(f"最近更新 {str(stats['built_at']).replace('T', ' ')}")
+    return f'<div class="kb-stats">{esc("，".join(parts))}</div>'
+
+
+def system_html(describe: dict[str, Any], stats: dict[str, Any] | str, versions: dict[str, Any]) -> str:
+    llm = describe.get("llm_backend")
+    llm_text = "未配置（无大模型·摘录模式）" if llm in (None, "none") else f"{llm}（模型 {describe.get('llm_model')}，地址 {describe.get('llm_base_url') or '—'}）"
+    emb = describe.get("embedding_backend")
+    emb_text = {"e5-small-q4": "multilingual-e5-small（4 位量化，本地内置）", "fake": "测试用伪向量"}.get(emb, str(emb))
+    if describe.get("embedding_model"):
+        emb_text += f"（{describe['embedding_model']}）"
+    rows = [
+        ("大模型", llm_text),
+        ("向量模型", emb_text),
+        ("向量库", "本机内嵌 Chroma" if describe.get("chroma") == "embedded" else describe.get("chroma")),
+        ("数据目录", describe.get("data_dir")),
+    ]
+    backend = "".join(f'<tr><td class="k">{esc(k)}</td><td>{esc(v)}</td></tr>' for k, v in rows)
+    index = stats_html(stats) if isinstance(stats, dict) else f'<div class="msg-err">{esc(stats)}</div>'
+    names = {"app": "招投标审查助手", "python": "Python"}
+    vers = "".join(f'<tr><td class="k">{esc(names.get(k, k))}</td><td>{esc(v or "未安装")}</td></tr>'
+                   for k, v in versions.items())
+    return (
+        f'<h3>运行后端</h3><table class="sys-table">{backend}</table>'
+        f"<h3>索引规模</h3>{index}"
+        f'<h3>软件版本</h3><table class="sys-table">{vers}</table>'
+    )
+
+
+def message_html(text: str, ok: bool = True) -> str:
+    return f'<div class="{"msg-ok" if ok else "msg-err"}">{esc(text)}</div>'
+
+
+def citation_from_hit(hit: Hit, n: int) -> Citation:
+    return Citation(**hit.model_dump(), n=n)

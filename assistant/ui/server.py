@@ -1,0 +1,104 @@
+"""The web application: REST API (assistant.api) + the Gradio UI mounted at "/".
+
+`create_web_app` is what app.py and `tender-assistant serve` run; `serve` first makes sure a
+knowledge base exists (building the defaults on a fresh machine, with progress on the console).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+import gradio as gr
+from fastapi import FastAPI
+
+from assistant.api import create_app
+from assistant.config import Settings
+from assistant.services import Services
+from assistant.ui.app_ui import build_blocks
+from assistant.ui.theme import CSS, make_theme
+
+log = logging.getLogger("assistant.web")
+
+
+def create_web_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """One FastAPI app: /api/v1 (REST), /openapi.json, and the UI at "/"."""
+    services = services or Services(settings)
+    settings = services.settings
+    app = create_app(services=services)
+    exports = (Path(settings.data_dir) / "uploads" / "exports").resolve()
+    exports.mkdir(parents=True, exist_ok=True)
+    auth = None
+    if settings.app.username and settings.app.password:
+        auth = (settings.app.username, settings.app.password.get_secret_value())
+    return gr.mount_gradio_app(
+        app,
+        build_blocks(services),
+        path="/",
+        auth=auth,
+        auth_message="请输入管理员分配的用户名和密码。" if auth else None,
+        allowed_paths=[str(exports)],
+        max_file_size=settings.max_upload_bytes,
+        footer_links=[],
+        run_history=False,
+        ssr_mode=False,
+        theme=make_theme(),
+        css=CSS,
+        show_error=True,
+    )
+
+
+class _ConsoleProgress:
+    """`progress(stage, done, total)` printed to stderr with tqdm (first start builds the index)."""
+
+    def __init__(self) -> None:
+        self._bar = None
+        self._stage: str | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if stage != self._stage:
+            self.close()
+            self._stage = stage
+            self._bar = tqdm(total=total or None, desc=stage, file=sys.stderr, unit="项")
+        if self._bar is not None:
+            if total and self._bar.total != total:
+                self._bar.total = total
+            self._bar.n = done
+            self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def prepare(services: Services) -> None:
+    """Make sure the knowledge base is usable before accepting requests."""
+    started = time.perf_counter()
+    progress = _ConsoleProgress()
+    try:
+        result = services.kb.ensure_built(progress)
+    finally:
+        progress.close()
+    if result:
+        print(f"知识库已就绪（首次构建用时 {time.perf_counter() - started:.0f} 秒）。", file=sys.stderr)
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None,
+          services: Services | None = None) -> None:
+    """Build the KB if needed, then serve the web app until interrupted."""
+    import uvicorn
+
+    services = services or Services(settings)
+    prepare(services)
+    app = create_web_app(services=services)
+    host = host or settings.app.host
+    port = port or settings.app.port
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(f"招投标审查助手已启动：http://{shown}:{port}/  （REST 接口：/api/v1，说明：/openapi.json；Ctrl+C 退出）",
+          file=sys.stderr)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

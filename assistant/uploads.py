@@ -1,0 +1,124 @@
+"""Safe storage of files uploaded through the REST API, the web UI or MCP.
+
+Why a module of its own: every shell must store uploads the same way — never outside
+`data_dir/uploads`, never under a name the client chose verbatim, never reading more than the
+configured limit into memory.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import time
+import unicodedata
+from pathlib import Path
+from typing import BinaryIO
+
+from assistant.errors import FileTooLargeError, InputFileError, UnsupportedFormatError
+
+#: Formats a tender file may come in (review) and a regulation may come in (knowledge base).
+REVIEW_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
+REGULATION_SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".html", ".htm")
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+_CHUNK = 1024 * 1024
+
+
+def safe_filename(name: str | None, default: str = "upload") -> str:
+    """The last path component of `name`, stripped of separators, control and reserved characters.
+
+    Keeps Chinese characters (users recognise their file in the report) but never allows a
+    name that could climb out of the upload directory ("..", absolute paths, NUL bytes).
+    """
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE.sub("_", name).strip(" .")
+    if not name or set(name) <= {"_", "."}:
+        name = default
+    if len(name) > 120:  # keep the suffix when cutting long names
+        stem, dot, suffix = name.rpartition(".")
+        name = (stem[: 110] + dot + suffix[:9]) if dot and len(suffix) <= 9 else name[:120]
+    return name
+
+
+def check_suffix(name: str, allowed: tuple[str, ...]) -> str:
+    """The lower-case suffix of `name`, or UnsupportedFormatError naming the accepted formats."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in allowed:
+        kinds = "、".join(s.lstrip(".").upper() for s in allowed)
+        raise UnsupportedFormatError(
+            f"不支持的文件类型「{suffix or '无扩展名'}」（文件：{name}）。请上传 {kinds} 格式的文件。",
+            f"unsupported upload suffix {suffix!r} for {name!r}; allowed {allowed}",
+        )
+    return suffix
+
+
+def new_upload_dir(data_dir: Path, kind: str) -> Path:
+    """A fresh directory `data_dir/uploads/<kind>/<timestamp>-<random>` (generated, never client-chosen)."""
+    base = (Path(data_dir) / "uploads" / kind).resolve()
+    target = base / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}"
+    target.mkdir(parents=True, exist_ok=False)
+    return target
+
+
+def store_stream(
+    source: BinaryIO,
+    filename: str | None,
+    data_dir: Path,
+    *,
+    kind: str,
+    allowed: tuple[str, ...],
+    max_bytes: int,
+) -> Path:
+    """Copy `source` into a new upload directory in chunks, refusing it once over `max_bytes`.
+
+    Returns the stored path. Nothing partial is left behind on error.
+    """
+    name = safe_filename(filename)
+    check_suffix(name, allowed)
+    target_dir = new_upload_dir(data_dir, kind)
+    target = target_dir / name
+    written = 0
+    try:
+        with open(target, "wb") as out:
+            while True:
+                chunk = source.read(_CHUNK)
+                if not chunk:
+                    break
+                written += len(chunk)
+                if written > max_bytes:
+                    raise FileTooLargeError(
+                        f"文件「{name}」超过大小上限 {max_bytes // (1024 * 1024)} MB，请压缩或拆分后再上传。",
+                        f"upload {name!r} exceeds {max_bytes} bytes",
+                    )
+                out.write(chunk)
+        if written == 0:
+            raise InputFileError(f"文件「{name}」是空文件，请检查后重新上传。", f"empty upload {name!r}")
+    except BaseException:
+        shutil.rmtree(target_dir, ignore_errors=True)
+        raise
+    return target
+
+
+def store_local_copy(path: Path, data_dir: Path, *, kind: str, allowed: tuple[str, ...], max_bytes: int) -> Path:
+    """Copy a local file (e.g. Gradio's upload cache) into data_dir/uploads with the same checks."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"找不到文件「{path.name}」。", f"not a file: {path}")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise FileTooLargeError(
+            f"文件「{path.name}」超过大小上限 {max_bytes // (1024 * 1024)} MB，请压缩或拆分后再上传。",
+            f"{path} has {size} bytes > {max_bytes}",
+        )
+    with open(path, "rb") as fh:
+        return store_stream(fh, path.name, data_dir, kind=kind, allowed=allowed, max_bytes=max_bytes)
+
+
+def remove_upload(path: Path, data_dir: Path) -> None:
+    """Delete a stored upload and its generated directory (only inside data_dir/uploads)."""
+    base = (Path(data_dir) / "uploads").resolve()
+    parent = Path(path).resolve().parent
+    if base in parent.parents:
+        shutil.rmtree(parent, ignore_errors=True)

@@ -1,0 +1,39 @@
+"""Property-based API tests: schemathesis generates requests from /openapi.json (ASGI, in process).
+
+Checks (schemathesis defaults): no 5xx, documented status codes and content types, responses
+match their schema, invalid data rejected with 4xx. Bounded examples so it stays under 2 minutes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from web_fixtures import build_small_kb, web_settings
+
+from assistant.api import create_app
+from assistant.services import Services
+
+pytestmark = pytest.mark.integration
+
+# Loading the schema only asks the app for /openapi.json; the knowledge base is built lazily below.
+_TMP = Path(tempfile.mkdtemp(prefix="tender-schemathesis-"))
+_SERVICES = Services(web_settings(_TMP, max_upload_mb=1))
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(services=_SERVICES))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _small_kb():
+    build_small_kb(_SERVICES, _TMP)
+    yield
+    shutil.rmtree(_TMP, ignore_errors=True)
+
+
+@schema.parametrize()
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema(case) -> None:  # noqa: ANN001
+    case.call_and_validate()

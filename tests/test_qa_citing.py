@@ -1,0 +1,70 @@
+"""Citation parsing and verification (anti-hallucination), key sentences."""
+
+from __future__ import annotations
+
+from assistant.qa import citing
+from assistant.qa.context import build_context, render_context
+from tests.qa_fakes import CHUNKS, FakeKB, to_hit
+
+KB = FakeKB()
+
+
+def items(*chunk_ids: str):
+    chunks = {c.chunk_id: c for c in CHUNKS}
+    return build_context([to_hit(chunks[i], 0.9, 0.9, ["dense"]) for i in chunk_ids])
+
+
+CTX = items("law-zbtbf:24", "law-zfcgf:22")
+
+
+def test_parse_markers_accepts_common_forms():
+    found = [numbers for _, numbers in citing.parse_markers("甲[1]乙[2,3]丙【4】丁[5、6]")]
+    assert found == [[1], [2, 3], [4], [5, 6]]
+
+
+def test_valid_markers_are_kept_and_recorded():
+    v = citing.verify_answer("最短不得少于二十日[1]。供应商应具备条件[2]。", CTX, KB)
+    assert v.used == [1, 2] and v.flags == [] and "[1]" in v.text
+
+
+def test_fabricated_marker_is_removed_and_flagged():
+    v = citing.verify_answer("最短不得少于二十日[1][9]。另见[7, 2]。", CTX, KB)
+    assert "[9]" not in v.text and "[7" not in v.text and "[2]" in v.text
+    assert citing.FLAG_BAD_MARKER in v.flags and any("[9]" in n for n in v.notes)
+    assert v.used == [1, 2]
+
+
+def test_nonexistent_article_in_prose_is_removed():
+    v = citing.verify_answer("依据《招标投标法》第九十九条，最短二十日[1]。", CTX, KB)
+    assert "第九十九条" not in v.text and citing.REMOVED_NONEXISTENT in v.text
+    assert citing.FLAG_NONEXISTENT in v.flags
+    assert any("第九十九条" in n and "不存在" in n for n in v.notes)
+
+
+def test_real_article_outside_the_context_is_removed():
+    # 招标投标法第四十六条 exists in the knowledge base but was not retrieved for this answer
+    v = citing.verify_answer("根据《中华人民共和国招标投标法》第四十六条，应在三十日内订立合同[1]。", CTX, KB)
+    assert "第四十六条" not in v.text and citing.FLAG_UNCONTEXTED in v.flags
+    assert v.removed == [{"kind": citing.FLAG_UNCONTEXTED, "title": "中华人民共和国招标投标法", "article": "第四十六条"}]
+
+
+def test_prose_reference_to_a_context_article_counts_as_citation():
+    v = citing.verify_answer("招标投标法第二十四条规定最短不得少于二十日。", CTX, KB)
+    assert v.used == [1] and v.flags == [] and "第二十四条" in v.text
+
+
+def test_continued_references_keep_their_separator():
+    v = citing.verify_answer("见招标投标法第二十四条、第九十九条[1]。", CTX, KB)
+    assert "第二十四条、" + citing.REMOVED_NONEXISTENT in v.text
+
+
+def test_key_sentence_is_the_sentence_closest_to_the_query():
+    text = CHUNKS[1].text  # 招标投标法第二十四条
+    assert "二十日" in citing.key_sentence(text, "依法必须招标的项目最短多少日")
+    assert citing.key_sentence("", "x") is None
+
+
+def test_context_lines_are_numbered_with_title_article_and_status():
+    text = render_context(CTX)
+    assert text.splitlines()[0].startswith("[1] 《中华人民共和国招标投标法》第二十四条（法律，现行有效）招标人应当")
+    assert text.splitlines()[1].startswith("[2] 《中华人民共和国政府采购法》第二十二条")

@@ -1,0 +1,60 @@
+"""`tender-assistant ask` per the contract, over a real (small) knowledge base with fake embeddings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.cli import main
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path):
+    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "fake")
+    monkeypatch.setenv("ASSISTANT_INCLUDE_CHINA_LAW", "false")
+    monkeypatch.setenv("ASSISTANT_LLM__BACKEND", "none")
+    return tmp_path / "data"
+
+
+def test_ask_json_contract(env, capsys):
+    code = main(["ask", "婺城区如何落实招标人主体责任和评定分离？", "--json", "--data-dir", str(env)])
+    out = capsys.readouterr().out
+    assert code == 0
+    data = json.loads(out)
+    assert {"answer", "citations", "refused", "mode"} <= set(data)
+    assert data["mode"] == "extractive" and data["refused"] is False
+    cite = data["citations"][0]
+    assert {"title", "article", "text", "score", "doc_id", "doc_type", "status", "location"} <= set(cite)
+    assert cite["title"].startswith("婺城区") and cite["text"]
+    assert data["metadata"]["latency_ms"] >= 0
+
+
+def test_ask_human_output_lists_cited_texts(env, capsys):
+    assert main(["ask", "婺城区如何落实招标人主体责任和评定分离？", "--data-dir", str(env)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("根据知识库") and "引用条文：" in out and "[1] 《婺城区" in out
+
+
+def test_ask_refuses_out_of_scope(env, capsys):
+    assert main(["ask", "明天金华会下雨吗？", "--json", "--data-dir", str(env)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["refused"] is True and data["citations"] == []
+
+
+def test_history_file_and_its_errors(env, tmp_path, capsys):
+    hist = tmp_path / "h.json"
+    hist.write_text(json.dumps([["婺城区如何落实招标人主体责任？", "……"]], ensure_ascii=False), encoding="utf-8")
+    assert main(["ask", "那评定分离呢？", "--json", "--history", str(hist), "--data-dir", str(env)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["standalone_question"].startswith("婺城区如何落实招标人主体责任")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    assert main(["ask", "x", "--history", str(bad), "--data-dir", str(env)]) == 1
+    assert "对话历史文件" in capsys.readouterr().err
+    assert main(["ask", "x", "--history", str(tmp_path / "missing.json"), "--data-dir", str(env)]) == 1
+
+
+def test_empty_question_is_a_clear_error(env, capsys):
+    assert main(["ask", "  ", "--data-dir", str(env)]) == 1
+    assert "问题不能为空" in capsys.readouterr().err

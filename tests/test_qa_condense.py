@@ -1,0 +1,61 @@
+"""Follow-up rule (no-LLM mode) and personal-data masking."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.qa.condense import format_history, is_follow_up, rule_condense
+from assistant.qa.masking import Masker
+
+PREV = "工程类项目的投标保证金最高是多少？"
+
+
+@pytest.mark.parametrize("q", ["那货物类的呢？", "这个期限是多少", "那么服务类项目呢", "上述规定适用于政府采购吗", "还有呢？"])
+def test_short_follow_ups_are_detected(q):
+    assert is_follow_up(q)
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["政府采购法第二十二条规定了什么？", "依法必须进行招标的项目，投标文件编制时间最短多少天？", "招标投标法对联合体投标有什么规定？"],
+)
+def test_standalone_questions_are_not_follow_ups(q):
+    assert not is_follow_up(q)
+
+
+def test_follow_up_inherits_the_previous_question():
+    assert rule_condense("那货物类的呢？", [(PREV, "……")]) == "工程类项目的投标保证金最高是多少；货物类的呢？"
+
+
+def test_standalone_question_is_kept_even_with_history():
+    q = "政府采购法第二十二条规定了什么？"
+    assert rule_condense(q, [(PREV, "……")]) == q
+
+
+def test_chained_follow_ups_keep_the_original_topic():
+    history = [(PREV, "……"), ("那货物类的呢？", "……")]
+    assert rule_condense("这个期限是多少", history).startswith("工程类项目的投标保证金最高是多少；货物类的呢")
+
+
+def test_no_history_means_no_change():
+    assert rule_condense("那货物类的呢？", []) == "那货物类的呢？"
+
+
+def test_history_for_the_prompt_is_short():
+    text = format_history([("问" + str(i), "答" * 500) for i in range(5)])
+    assert text.count("用户：") == 3 and "……" in text and len(text) < 800
+
+
+def test_masking_round_trip():
+    m = Masker()
+    text = "投标人金华某某建设有限公司，法定代表人身份证330702198001011234，手机13812345678，邮箱a.b@x.cn。"
+    masked = m.mask(text)
+    for secret in ("金华某某建设有限公司", "330702198001011234", "13812345678", "a.b@x.cn"):
+        assert secret not in masked
+    assert "〔身份证号1〕" in masked and m.unmask(masked) == text
+    assert m.mask("金华某某建设有限公司") == "〔单位名称1〕"  # same value, same placeholder
+
+
+def test_amounts_are_kept_unless_asked():
+    assert "100万元" in Masker().mask("预算100万元的项目")
+    assert "100万元" not in Masker(mask_amounts=True).mask("预算100万元的项目")

@@ -1,0 +1,189 @@
+"""Browser tests (slow): Playwright drives Debian's headless Chromium through the four tabs.
+
+The server is the real web app (create_web_app: REST + Gradio) on a free loopback port, with a
+small knowledge base built with the real e5 model (reform plan, rule catalogue, one regulation).
+Screenshots per tab go to artifacts/screenshots/. Every request the page makes must stay on the
+machine (no fonts, scripts or analytics from the internet).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+from web_fixtures import (
+    EXTRA_REGULATION_MD,
+    EXTRA_REGULATION_TITLE,
+    REGULATION_TITLE,
+    build_small_kb,
+    write_regulation,
+    write_tender_docx,
+)
+
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.services import Services
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not installed (apt install chromium)")
+    import uvicorn
+
+    from assistant.ui.server import create_web_app
+
+    tmp = tmp_path_factory.mktemp("browser")
+    settings = Settings(_env_file=None, data_dir=tmp / "data", include_china_law=False,  # type: ignore[call-arg]
+                        llm={"backend": "none"})
+    services = Services(settings)
+    build_small_kb(services, tmp)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_web_app(services=services), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    else:
+        pytest.fail("web app did not come up")
+    yield {"base": base, "tmp": tmp, "services": services}
+    server.should_exit = True
+    thread.join(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def page(live):
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    requests: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
+        pg = context.new_page()
+        pg.on("request", lambda r: requests.append(r.url))
+        pg.on("dialog", lambda d: d.accept())
+        pg.set_default_timeout(90_000)
+        pg.goto(live["base"] + "/")
+        pg.get_by_text("招投标审查助手", exact=False).first.wait_for()
+        pg.requests = requests  # type: ignore[attr-defined]
+        yield pg
+        context.close()
+        browser.close()
+
+
+def _tab(page, name: str) -> None:  # noqa: ANN001
+    page.get_by_role("tab", name=name).click()
+
+
+def _shot(page, name: str) -> Path:  # noqa: ANN001
+    path = SCREENSHOTS / name
+    page.wait_for_timeout(400)  # let transitions settle
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def test_policy_qa_tab_answers_with_citations(page) -> None:  # noqa: ANN001
+    assert page.get_by_text("无大模型·摘录模式").is_visible()
+    page.get_by_role("button", name="投标保证金最多能收多少？").click()
+    cites = page.locator("#qa-citations")
+    cites.get_by_text("第二条").first.wait_for()
+    assert REGULATION_TITLE in cites.inner_text()
+    # the full article text is shown on expand (the first citation is open)
+    assert "不得超过招标项目估算价的百分之二" in cites.inner_text()
+    bubble = page.locator("#qa-chatbot")
+    assert "第二条" in bubble.inner_text()
+    _shot(page, "1_政策问答.png")
+
+    # a follow-up the small KB cannot support: an honest refusal, shown differently
+    box = page.locator("#qa-question textarea")
+    box.fill("2030年新出台的招投标电子化规定有哪些要求？")
+    page.locator("#qa-ask").click()
+    page.locator("#qa-citations .refusal").wait_for()
+    assert "知识库中没有依据" in page.locator("#qa-citations").inner_text()
+    _shot(page, "1b_政策问答_拒答.png")
+
+
+def test_review_tab_findings_and_download(page, live) -> None:  # noqa: ANN001
+    tender = write_tender_docx(live["tmp"] / "upload" / "某道路维修工程招标文件.docx")
+    _tab(page, "招标文件审查")
+    page.locator("#review-file input[type=file]").set_input_files(str(tender))
+    page.wait_for_timeout(800)
+    page.locator("#review-start").click()
+    table = page.locator("#review-table")
+    table.get_by_text("保证金").first.wait_for()
+    assert "高" in table.inner_text() or "中" in table.inner_text()
+    table.locator("tbody tr").first.locator("td").nth(3).click()
+    page.locator("#review-detail mark").first.wait_for()
+    assert "法律依据" in page.locator("#review-detail").inner_text()
+    assert "问题总数" in page.locator("#review-summary").inner_text()
+    page.locator("#review-chart").wait_for()
+    _shot(page, "2_招标文件审查.png")
+
+    with page.expect_download() as info:
+        page.locator("#dl-docx").click()
+    target = live["tmp"] / "downloads" / info.value.suggested_filename
+    target.parent.mkdir(parents=True, exist_ok=True)
+    info.value.save_as(str(target))
+    assert target.suffix == ".docx" and target.read_bytes()[:2] == b"PK"
+    import docx
+
+    assert "保证金" in "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
+
+
+def test_knowledge_base_tab_upload_and_search(page, live) -> None:  # noqa: ANN001
+    reg = write_regulation(live["tmp"] / "new_regs", f"{EXTRA_REGULATION_TITLE}.md", EXTRA_REGULATION_MD)
+    _tab(page, "知识库")
+    docs = page.locator("#kb-docs")
+    docs.get_by_text(REGULATION_TITLE).first.wait_for()
+    page.locator("#kb-upload input[type=file]").set_input_files(str(reg))
+    page.wait_for_timeout(800)
+    page.locator("#kb-add").click()
+    page.locator("#kb-message").get_by_text("已加入知识库").wait_for()
+    docs.get_by_text(EXTRA_REGULATION_TITLE).first.wait_for()
+    page.locator("#kb-query textarea").fill("供应商认为采购文件使其权益受到损害，何时提出质疑")
+    page.locator("#kb-search").click()
+    page.locator("#kb-results").get_by_text(EXTRA_REGULATION_TITLE).first.wait_for()
+    _shot(page, "3_知识库.png")
+
+
+def test_system_tab_shows_backends_and_versions(page) -> None:  # noqa: ANN001
+    _tab(page, "系统")
+    panel = page.locator("#sys-panel")
+    panel.get_by_text("chromadb").wait_for()
+    text = panel.inner_text()
+    assert "无大模型" in text and "e5" in text and "文档数" in text
+    _shot(page, "4_系统.png")
+
+
+def test_every_request_stays_on_this_machine(page) -> None:  # noqa: ANN001
+    requests = list(page.requests)
+    assert len(requests) > 5
+    remote = [u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
+              and urlparse(u).hostname not in LOCAL_HOSTS]
+    assert not remote, remote
