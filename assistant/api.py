@@ -49,6 +49,8 @@ log = logging.getLogger("assistant.api")
 API_PREFIX = "/api/v1"
 #: multipart framing on top of the file itself (boundaries, headers, small form fields)
 _MULTIPART_SLACK = 256 * 1024
+#: the Q&A chain's limit (assistant.qa.chain.MAX_QUESTION_CHARS; not imported: it loads langchain)
+MAX_QUESTION_CHARS = 500
 
 
 # --------------------------------------------------------------------------- errors
@@ -242,7 +244,7 @@ class SearchRequest(BaseModel):
                               json_schema_extra={"examples": [{"query": "投标保证金最多能收多少", "k": 5}]})
     # strict: "5" is not a number and "true" is not a boolean (integrators get told, not guessed)
 
-    query: str = Field(min_length=1, max_length=2000, description="检索内容，例如“投标保证金 上限”")
+    query: str = Field(min_length=1, max_length=2000, pattern=r"\S", description="检索内容，例如“投标保证金 上限”")
     k: JsonInt = Field(default=5, ge=1, le=50, description="返回条数")
     include_superseded: bool = Field(default=False, description="是否包含已修订/废止的旧版本")
 
@@ -258,7 +260,7 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True,
                               json_schema_extra={"examples": [{"question": "发标后最快几天可以开标？"}]})
 
-    question: str = Field(min_length=1, max_length=2000, description="政策问题")
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=r"\S", description="政策问题（500 字以内）")
     history: list[HistoryTurn] = Field(default_factory=list, max_length=20, description="此前的问答轮次（多轮对话）")
 
 
@@ -444,7 +446,7 @@ def build_router(settings: Settings) -> APIRouter:
         return _dump(services.kb.remove(doc_id))
 
     @router.api_route(
-        "/{path:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False
+        "/{path:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"], include_in_schema=False
     )
     def unknown(path: str, request: Request) -> JSONResponse:
         # Without this, unknown /api/v1 paths would fall through to the web UI mounted at "/".
@@ -452,6 +454,7 @@ def build_router(settings: Settings) -> APIRouter:
             m for r in router.routes
             if getattr(r, "include_in_schema", False) and r.path_regex.match(request.url.path)  # type: ignore[attr-defined]
             for m in (r.methods or ())  # type: ignore[attr-defined]
+            if m != "HEAD"  # implied by GET; the schema lists only the real operations
         })
         if allowed:
             resp = error_response(405, "http_405", f"该接口不支持 {request.method} 方法，请使用 {'、'.join(allowed)}。")

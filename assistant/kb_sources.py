@@ -131,7 +131,12 @@ def user_doc_id(path: Path) -> str:
 def plan_user_file(path: Path, doc_id: str | None = None, max_bytes: int | None = None) -> PlannedDoc:
     path = path.resolve()
     did = doc_id or user_doc_id(path)
-    digest = _hash(sha256_file(path))
+    st = path.stat()
+    if max_bytes is not None and st.st_size > max_bytes:
+        # the loader refuses it (FileTooLargeError); do not read gigabytes just to hash them
+        digest = _hash("over-limit", st.st_size, st.st_mtime_ns)
+    else:
+        digest = _hash(sha256_file(path))
     return PlannedDoc(
         doc_id=did,
         origin="user",

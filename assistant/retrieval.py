@@ -224,6 +224,17 @@ class HybridRetriever:
                 hit.status = meta.status
                 hit.is_current = meta.is_current
             scored.append((score, hit))
+        # the current version of an article always ranks above its superseded versions
+        current_best: dict[tuple[str, int | None], float] = {}
+        for score, hit in scored:
+            if hit.is_current and hit.article_no is not None:
+                key = (hit.title, hit.article_no)
+                current_best[key] = max(score, current_best.get(key, 0.0))
+        for i, (score, hit) in enumerate(scored):
+            key = (hit.title, hit.article_no)
+            if not hit.is_current and key in current_best and score >= current_best[key]:
+                scored[i] = (current_best[key] - 1e-4, hit)
+                hit.score = round(current_best[key] - 1e-4, 4)
         scored.sort(key=lambda x: -x[0])
         out: list[Hit] = []
         seen: set[str] = set()

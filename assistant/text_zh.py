@@ -102,11 +102,13 @@ def normalize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_RADICAL_TABLE).translate(_INVISIBLE)
+    # spaces first and parentheses before punctuation: each step must see the final
+    # neighbours, or normalize(normalize(x)) != normalize(x) (found by hypothesis)
+    text = _RE_SPACES.sub(" ", text)
     # NFKC turned full-width ，；：（） into ASCII; Chinese text reads (and matches) better with
     # the full-width forms, so restore them where the neighbours are Chinese.
-    text = _RE_HALF_PUNCT.sub(_fix_punct, text)
     text = _RE_PARENS.sub(_fix_parens, text)
-    text = _RE_SPACES.sub(" ", text)
+    text = _RE_HALF_PUNCT.sub(_fix_punct, text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     text = _RE_MANY_NL.sub("\n\n", text)
     return text.strip()

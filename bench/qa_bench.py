@@ -85,22 +85,27 @@ def collect_features(services, rows: list[dict[str, Any]]) -> list[dict[str, Any
             e = expected[0]
             found = any(h.title == e["title"] and (e.get("article") in (None, h.article)) for h in hits[:6])
         out.append({
-            "id": row["id"], "scope": row["scope"], "question": row["question"], "sufficient": ev.sufficient,
+            "id": row["id"], "scope": row["scope"], "split": row.get("split", "dev"), "question": row["question"], "sufficient": ev.sufficient,
             "reason": ev.reason, "top_dense": ev.top_dense, "coverage": round(ev.coverage, 3),
-            "missing_terms": ev.missing_terms, "gold_in_top6": found,
+            "missing_terms": ev.missing_terms, "gold_in_top6": found, "foreign_terms": ev.foreign_terms,
+            "n_terms": len(ev.key_terms),
             "top": [f"{h.title}{h.article or ''}" for h in hits[:2]],
         })
     return out
 
 
-def decide(f: dict[str, Any], dense_t: float, cov_t: float, strong: float) -> bool:
-    """Re-apply the refusal rule with other thresholds (same logic as refusal.assess)."""
+def decide(f: dict[str, Any], dense_t: float, cov_t: float, cov_foreign: float, foreign_max: float) -> bool:
+    """Re-apply the refusal rule of refusal.assess with other thresholds."""
     if f["reason"] in ("document_not_in_kb", "future_policy", "no_hits"):
         return False
     if f["reason"] == "direct_article":
         return True
-    d, c = f["top_dense"] or 0.0, f["coverage"]
-    return (d >= strong and c >= cov_t * 0.6) or (d >= dense_t and c >= cov_t)
+    n_terms = max(1, f["n_terms"])
+    if len(f["foreign_terms"]) / n_terms >= foreign_max:
+        return False
+    if (f["top_dense"] or 0.0) < dense_t:
+        return False
+    return f["coverage"] >= (cov_foreign if f["foreign_terms"] else cov_t)
 
 
 def bench_calibrate(data_dir: Path) -> dict[str, Any]:
@@ -108,26 +113,35 @@ def bench_calibrate(data_dir: Path) -> dict[str, Any]:
 
     services = services_for(data_dir)
     feats = collect_features(services, read_jsonl(DEV / "qa_dev.jsonl") + read_jsonl(DEV / "out_of_scope_dev.jsonl"))
-    ins = [f for f in feats if f["scope"] == "in"]
-    outs = [f for f in feats if f["scope"] == "out"]
+    ins = [f for f in feats if f["scope"] == "in" and f["split"] == "dev"]
+    outs = [f for f in feats if f["scope"] == "out" and f["split"] == "dev"]
+    hold_in = [f for f in feats if f["scope"] == "in" and f["split"] == "holdout"]
+    hold_out = [f for f in feats if f["scope"] == "out" and f["split"] == "holdout"]
     grid = []
-    for dense_t in (0.76, 0.78, 0.80, 0.82, 0.84):
-        for cov_t in (0.3, 0.4, 0.5, 0.6, 0.7):
-            for strong in (0.84, 0.86, 0.88, 0.90, 1.01):
-                fr = sum(not decide(f, dense_t, cov_t, strong) for f in ins)
-                fa = sum(decide(f, dense_t, cov_t, strong) for f in outs)
-                grid.append({"dense": dense_t, "coverage": cov_t, "strong": strong, "false_refusals": fr, "false_answers": fa})
-    grid.sort(key=lambda g: (g["false_answers"] * 2 + g["false_refusals"], abs(g["dense"] - 0.8)))
+    for dense_t in (0.0, 0.84, 0.85, 0.86, 0.88):
+        for cov_t in (0.4, 0.5, 0.6, 0.7):
+            for cov_foreign in (0.6, 0.75, 0.9):
+                for foreign_max in (0.34, 0.5, 0.67):
+                    fr = sum(not decide(f, dense_t, cov_t, cov_foreign, foreign_max) for f in ins)
+                    fa = sum(decide(f, dense_t, cov_t, cov_foreign, foreign_max) for f in outs)
+                    grid.append({"dense": dense_t, "coverage": cov_t, "coverage_foreign": cov_foreign,
+                                 "foreign_max": foreign_max, "false_refusals": fr, "false_answers": fa})
+    grid.sort(key=lambda g: (g["false_answers"] * 2 + g["false_refusals"], -g["foreign_max"], g["coverage"]))
     current = {
-        "dense": refusal.DENSE_THRESHOLD, "coverage": refusal.COVERAGE_THRESHOLD, "strong": refusal.STRONG_DENSE,
+        "dense": refusal.DENSE_THRESHOLD, "coverage": refusal.COVERAGE_THRESHOLD,
+        "coverage_foreign": refusal.COVERAGE_WITH_FOREIGN, "foreign_max": refusal.FOREIGN_MAX,
         "false_refusals": sum(not f["sufficient"] for f in ins), "false_answers": sum(f["sufficient"] for f in outs),
         "in_scope": len(ins), "out_of_scope": len(outs),
+        "holdout": {"in_scope": len(hold_in), "false_refusals": sum(not f["sufficient"] for f in hold_in),
+                    "out_of_scope": len(hold_out), "false_answers": sum(f["sufficient"] for f in hold_out)},
     }
-    print("\nscope id          ok  reason              dense  cov   question", file=sys.stderr)
+    print("\nsplit scope id          ok  reason              dense  cov   question", file=sys.stderr)
     for f in feats:
         ok = f["sufficient"] == (f["scope"] == "in")
-        print(f"{f['scope']:5} {f['id']:11} {'✓' if ok else '✗'}   {f['reason']:19} {f['top_dense'] or 0:.3f}  {f['coverage']:.2f}  "
-              f"{f['question'][:30]}  missing={f['missing_terms'][:4]} top={f['top'][:1]}", file=sys.stderr)
+        if ok and "--verbose" not in sys.argv:
+            continue
+        print(f"{f['split'][:4]:5} {f['scope']:5} {f['id']:11} {'✓' if ok else '✗'}   {f['reason']:19} {f['top_dense'] or 0:.3f}  {f['coverage']:.2f}  "
+              f"{f['question'][:30]}  missing={f['missing_terms'][:4]} foreign={f['foreign_terms']} top={f['top'][:1]}", file=sys.stderr)
     return {"bench": "qa_refusal_calibration", "current": current, "best_grid": grid[:5],
             "gold_in_top6": sum(bool(f["gold_in_top6"]) for f in ins), "features": feats}
 
@@ -211,6 +225,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=20)
     parser.add_argument("--add-regulations", action="store_true", help="add ../shared/corpus/regulations first")
     parser.add_argument("--backends", default="none,fake")
+    parser.add_argument("--verbose", action="store_true", help="calibrate: print every question, not only errors")
     args = parser.parse_args()
     if args.what == "latency":
         result = bench_latency(args.data_dir, args.n)

@@ -43,7 +43,7 @@ def oracle_fake_llm(labels: list[dict]) -> Any:
     def responder(messages: list[Any]) -> str:
         text = str(messages[-1].content)
         out = []
-        for m in re.finditer(r"^\[(\d+)\]（位置：[^\n]*待判要点：([^）]*)）\n(.*)$", text, re.M):
+        for m in re.finditer(r"^【条款(\d+)】（位置：[^\n]*待判要点：([^）]*)）\n(.*)$", text, re.M):
             cid, rules, body = int(m.group(1)), m.group(2).split("、"), m.group(3)
             for rule, needle in semantic:
                 if rule in rules and needle and needle in _norm(body):

@@ -7,6 +7,8 @@ bigram overlap (like the product's fake embeddings) so that tests are determinis
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from assistant.citations import find_article_refs
 from assistant.schema import Chunk, DocumentMeta, Hit
 from assistant.text_zh import article_label
@@ -81,6 +83,10 @@ class FakeKB:
     def __init__(self, chunks: list[Chunk] = CHUNKS, docs: list[DocumentMeta] = DOCS) -> None:
         self.chunks = chunks
         self.docs = docs
+
+    def generation(self) -> SimpleNamespace:
+        """Like KnowledgeBase.generation(): a snapshot name and its chunks (for the vocabulary)."""
+        return SimpleNamespace(name="fake-gen", chunks={c.chunk_id: c for c in self.chunks})
 
     def list_documents(self, include_superseded: bool = True) -> list[DocumentMeta]:
         return [d for d in self.docs if include_superseded or d.is_current]

@@ -166,7 +166,7 @@ def test_ask_accepts_history_and_refuses_without_basis(client: TestClient) -> No
 @pytest.mark.parametrize(
     "payload",
     [{}, {"question": ""}, {"question": ["a"]}, {"question": "保证金", "history": "x"},
-     {"question": "保证金", "history": [{"question": "a"}]}, {"question": "x" * 2001}],
+     {"question": "保证金", "history": [{"question": "a"}]}, {"question": "x" * 501}, {"question": "   "}],
 )
 def test_ask_bad_requests_are_422(client: TestClient, payload: object) -> None:
     assert_error(client.post("/api/v1/ask", json=payload), 422, "invalid_request")
@@ -330,3 +330,10 @@ def test_web_app_mounts_ui_at_root(tmp_path: Path) -> None:
     assert "fonts.googleapis.com" not in page.text + blob
     assert client.get("/api/v1/health").status_code == 200
     assert_error(client.get("/api/v1/nothing"), 404)
+
+
+def test_question_limit_matches_the_qa_chain() -> None:
+    from assistant.api import MAX_QUESTION_CHARS
+    from assistant.qa.chain import MAX_QUESTION_CHARS as QA_LIMIT
+
+    assert MAX_QUESTION_CHARS == QA_LIMIT

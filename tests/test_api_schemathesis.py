@@ -34,6 +34,11 @@ def _small_kb():
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case) -> None:  # noqa: ANN001
-    case.call_and_validate()
+    excluded = []
+    if case.media_type and case.media_type.startswith("multipart/"):
+        # Whether an upload is a readable DOCX/PDF/TXT cannot be said in OpenAPI: a schema-valid
+        # random file is rightly refused with 400/413/415 (the JSON error shape is still checked).
+        excluded.append(schemathesis.checks.positive_data_acceptance)
+    case.call_and_validate(excluded_checks=excluded)

@@ -11,6 +11,7 @@ from assistant.prompts import load_prompt
 from assistant.qa import citing
 from assistant.qa.chain import MODEL_REFUSAL, QAChain
 from assistant.qa.extractive import LEAD
+from assistant.qa.refusal import RefusalPolicy
 from assistant.schema import Answer
 from tests.openai_stub_server import OpenAIStubServer
 from tests.qa_fakes import FakeKB, FakeRetriever
@@ -29,6 +30,8 @@ def retriever(kb):
 
 
 def chain(kb, retriever, llm=None, **kw) -> QAChain:
+    # the fake retriever's dense scores are not e5 cosines: judge evidence lexically
+    kw.setdefault("refusal_policy", RefusalPolicy.for_embedding("fake"))
     return QAChain(retriever, kb, llm, **kw)
 
 
@@ -121,7 +124,8 @@ def test_extractive_answer_reads_well(kb, retriever):
     assert answer.mode == "extractive" and not answer.refused
     assert answer.answer.startswith(LEAD)
     assert "**《中华人民共和国招标投标法》**（法律，现行有效）" in answer.answer
-    assert "**但是，依法必须进行招标的项目" in answer.answer  # key sentence in bold
+    # key sentence in bold: the 「但是」 clause belongs to its sentence
+    assert "**招标人应当确定投标人编制投标文件所需要的合理时间；但是，依法必须进行招标的项目" in answer.answer
     first = answer.citations[0]
     assert (first.n, first.article) == (1, "第二十四条") and "二十日" in first.key_sentence
     assert f"第二十四条 [1]" in answer.answer

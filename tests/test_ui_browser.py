@@ -9,6 +9,7 @@ machine (no fonts, scripts or analytics from the internet).
 from __future__ import annotations
 
 import socket
+from contextlib import contextmanager
 import threading
 import time
 from pathlib import Path
@@ -101,6 +102,16 @@ def _tab(page, name: str) -> None:  # noqa: ANN001
     page.get_by_role("tab", name=name).click()
 
 
+@contextmanager
+def _screenshot_on_failure(page, name: str):  # noqa: ANN001, ANN202
+    """Keep the page as it was when an assertion or wait failed (artifacts/screenshots/FAILED_*)."""
+    try:
+        yield
+    except BaseException:
+        page.screenshot(path=str(SCREENSHOTS / f"FAILED_{name}"), full_page=True)
+        raise
+
+
 def _shot(page, name: str) -> Path:  # noqa: ANN001
     path = SCREENSHOTS / name
     page.wait_for_timeout(400)  # let transitions settle
@@ -109,76 +120,88 @@ def _shot(page, name: str) -> Path:  # noqa: ANN001
 
 
 def test_policy_qa_tab_answers_with_citations(page) -> None:  # noqa: ANN001
-    assert page.get_by_text("无大模型·摘录模式").is_visible()
-    page.get_by_role("button", name="投标保证金最多能收多少？").click()
-    cites = page.locator("#qa-citations")
-    cites.get_by_text("第二条").first.wait_for()
-    assert REGULATION_TITLE in cites.inner_text()
-    # the full article text is shown on expand (the first citation is open)
-    assert "不得超过招标项目估算价的百分之二" in cites.inner_text()
-    bubble = page.locator("#qa-chatbot")
-    assert "第二条" in bubble.inner_text()
-    _shot(page, "1_政策问答.png")
+    with _screenshot_on_failure(page, "test_policy_qa_tab_answers_with_citations.png"):
+        assert page.get_by_text("无大模型·摘录模式").is_visible()
+        cites = page.locator("#qa-citations")
+        # an example question: one click asks it (answer or honest refusal, depending on the KB)
+        page.get_by_role("button", name="婺城区改革方案对评定分离有什么要求？").click()
+        page.locator("#qa-chatbot").get_by_text("婺城区改革方案对评定分离有什么要求？").first.wait_for()
+        cites.locator(":is(details, .refusal)").first.wait_for()
+        assert "婺城区" in cites.inner_text()
+        # a typed follow-up, answered with the article and its full text
+        page.locator("#qa-question textarea").fill("投标保证金不得超过估算价的多少？")
+        page.locator("#qa-ask").click()
+        cites.get_by_text("第二条").first.wait_for()
+        assert REGULATION_TITLE in cites.inner_text()
+        # the full article text is shown on expand (the first citation is open)
+        assert "不得超过招标项目估算价的百分之二" in cites.inner_text()
+        bubble = page.locator("#qa-chatbot")
+        assert "第二条" in bubble.inner_text()
+        _shot(page, "1_政策问答.png")
 
-    # a follow-up the small KB cannot support: an honest refusal, shown differently
-    box = page.locator("#qa-question textarea")
-    box.fill("2030年新出台的招投标电子化规定有哪些要求？")
-    page.locator("#qa-ask").click()
-    page.locator("#qa-citations .refusal").wait_for()
-    assert "知识库中没有依据" in page.locator("#qa-citations").inner_text()
-    _shot(page, "1b_政策问答_拒答.png")
+        # a follow-up the small KB cannot support: an honest refusal, shown differently
+        box = page.locator("#qa-question textarea")
+        box.fill("2030年新出台的招投标电子化规定有哪些要求？")
+        page.locator("#qa-ask").click()
+        page.locator("#qa-citations .refusal").wait_for()
+        assert "知识库中没有依据" in page.locator("#qa-citations").inner_text()
+        _shot(page, "1b_政策问答_拒答.png")
 
 
 def test_review_tab_findings_and_download(page, live) -> None:  # noqa: ANN001
-    tender = write_tender_docx(live["tmp"] / "upload" / "某道路维修工程招标文件.docx")
-    _tab(page, "招标文件审查")
-    page.locator("#review-file input[type=file]").set_input_files(str(tender))
-    page.wait_for_timeout(800)
-    page.locator("#review-start").click()
-    table = page.locator("#review-table")
-    table.get_by_text("保证金").first.wait_for()
-    assert "高" in table.inner_text() or "中" in table.inner_text()
-    table.locator("tbody tr").first.locator("td").nth(3).click()
-    page.locator("#review-detail mark").first.wait_for()
-    assert "法律依据" in page.locator("#review-detail").inner_text()
-    assert "问题总数" in page.locator("#review-summary").inner_text()
-    page.locator("#review-chart").wait_for()
-    _shot(page, "2_招标文件审查.png")
+    with _screenshot_on_failure(page, "test_review_tab_findings_and_download.png"):
+        tender = write_tender_docx(live["tmp"] / "upload" / "某道路维修工程招标文件.docx")
+        _tab(page, "招标文件审查")
+        page.locator("#review-file input[type=file]").set_input_files(str(tender))
+        page.wait_for_timeout(800)
+        page.locator("#review-start").click()
+        page.locator("#review-summary").get_by_text("问题总数").wait_for()
+        table = page.locator("#review-table")
+        table.locator("tbody tr").first.wait_for()
+        assert "保证金" in table.inner_text() and "高" in table.inner_text()
+        table.locator("tbody tr").first.locator("td").nth(3).click()
+        page.locator("#review-detail mark").first.wait_for()
+        assert "法律依据" in page.locator("#review-detail").inner_text()
+        assert "问题总数" in page.locator("#review-summary").inner_text()
+        page.locator("#review-chart img").first.wait_for()
+        _shot(page, "2_招标文件审查.png")
 
-    with page.expect_download() as info:
-        page.locator("#dl-docx").click()
-    target = live["tmp"] / "downloads" / info.value.suggested_filename
-    target.parent.mkdir(parents=True, exist_ok=True)
-    info.value.save_as(str(target))
-    assert target.suffix == ".docx" and target.read_bytes()[:2] == b"PK"
-    import docx
+        with page.expect_download() as info:
+            page.locator("#dl-docx").click()
+        target = live["tmp"] / "downloads" / info.value.suggested_filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+        info.value.save_as(str(target))
+        assert target.suffix == ".docx" and target.read_bytes()[:2] == b"PK"
+        import docx
 
-    assert "保证金" in "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
+        assert "保证金" in "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
 
 
 def test_knowledge_base_tab_upload_and_search(page, live) -> None:  # noqa: ANN001
-    reg = write_regulation(live["tmp"] / "new_regs", f"{EXTRA_REGULATION_TITLE}.md", EXTRA_REGULATION_MD)
-    _tab(page, "知识库")
-    docs = page.locator("#kb-docs")
-    docs.get_by_text(REGULATION_TITLE).first.wait_for()
-    page.locator("#kb-upload input[type=file]").set_input_files(str(reg))
-    page.wait_for_timeout(800)
-    page.locator("#kb-add").click()
-    page.locator("#kb-message").get_by_text("已加入知识库").wait_for()
-    docs.get_by_text(EXTRA_REGULATION_TITLE).first.wait_for()
-    page.locator("#kb-query textarea").fill("供应商认为采购文件使其权益受到损害，何时提出质疑")
-    page.locator("#kb-search").click()
-    page.locator("#kb-results").get_by_text(EXTRA_REGULATION_TITLE).first.wait_for()
-    _shot(page, "3_知识库.png")
+    with _screenshot_on_failure(page, "test_knowledge_base_tab_upload_and_search.png"):
+        reg = write_regulation(live["tmp"] / "new_regs", f"{EXTRA_REGULATION_TITLE}.md", EXTRA_REGULATION_MD)
+        _tab(page, "知识库")
+        docs = page.locator("#kb-docs")
+        docs.get_by_text(REGULATION_TITLE).first.wait_for()
+        page.locator("#kb-upload input[type=file]").set_input_files(str(reg))
+        page.wait_for_timeout(800)
+        page.locator("#kb-add").click()
+        page.locator("#kb-message").get_by_text("已加入知识库").wait_for()
+        docs.get_by_text(EXTRA_REGULATION_TITLE).first.wait_for()
+        page.locator("#kb-query textarea").fill("供应商认为采购文件使其权益受到损害，何时提出质疑")
+        page.locator("#kb-search").click()
+        page.locator("#kb-results").get_by_text(EXTRA_REGULATION_TITLE).first.wait_for()
+        _shot(page, "3_知识库.png")
 
 
 def test_system_tab_shows_backends_and_versions(page) -> None:  # noqa: ANN001
-    _tab(page, "系统")
-    panel = page.locator("#sys-panel")
-    panel.get_by_text("chromadb").wait_for()
-    text = panel.inner_text()
-    assert "无大模型" in text and "e5" in text and "文档数" in text
-    _shot(page, "4_系统.png")
+    with _screenshot_on_failure(page, "test_system_tab_shows_backends_and_versions.png"):
+        _tab(page, "系统")
+        panel = page.locator("#sys-panel")
+        panel.get_by_text("chromadb").wait_for()
+        text = panel.inner_text()
+        assert "无大模型" in text and "e5" in text and "文档数" in text
+        _shot(page, "4_系统.png")
 
 
 def test_every_request_stays_on_this_machine(page) -> None:  # noqa: ANN001

@@ -93,10 +93,9 @@ def run(args: argparse.Namespace, services: Any) -> int:
     finally:
         progress.close()
     if cmd == "list":
-        if not kb.is_built() and not args.json:
-            from assistant.commands._progress import ensure_index
+        from assistant.commands._progress import ensure_index
 
-            ensure_index(services)
+        ensure_index(services, quiet=args.json)
         docs = kb.list_documents(include_superseded=not args.current_only)
         if args.json:
             print(json.dumps([_doc_json(m, kb.document_origin(m.doc_id)) for m in docs], ensure_ascii=False))

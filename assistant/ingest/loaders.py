@@ -135,7 +135,7 @@ def sniff_format(data: bytes, name: str) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, RuntimeError) as exc:
             if ext == "docx":
                 raise InputFileError(
                     f"文件“{name}”已损坏或不完整（Word 文件结构无法解析），请重新导出或重新上传。",
@@ -153,6 +153,11 @@ def sniff_format(data: bytes, name: str) -> str:
             f"zip without word/document.xml: {name} ({sorted(names)[:5]})",
         )
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        if "EncryptedPackage".encode("utf-16-le") in data:  # a password-protected DOCX/XLSX
+            raise InputFileError(
+                f"文件“{name}”已设置打开密码（加密），无法读取，请在 Word 中取消密码保护后再上传。",
+                f"encrypted OOXML (OLE2 EncryptedPackage): {name}",
+            )
         raise UnsupportedFormatError(
             f"文件“{name}”是旧版 Office 格式（.doc/.xls），请在 Word 中另存为 .docx 后再上传。",
             f"OLE2 compound file: {name}",
@@ -220,6 +225,15 @@ def decode_text(data: bytes, name: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # a UTF-8 file with a few damaged bytes (bad copy, cut download) is still UTF-8: read it
+    # with U+FFFD for those bytes instead of refusing the whole document (GBK text decoded as
+    # UTF-8 has an error on nearly every character, far above this threshold)
+    lossy = data.decode("utf-8", errors="replace")
+    bad = lossy.count("\ufffd") - data.count("\xef\xbf\xbd".encode("latin-1"))
+    multibyte_ok = sum(1 for ch in lossy if ord(ch) > 127 and ch != "\ufffd")
+    if 0 < bad <= max(8, len(data) // 500) and multibyte_ok >= 50 * bad:
+        log.warning("%s: %d invalid UTF-8 byte sequences replaced", name, bad)
+        return lossy
     try:
         text = data.decode("gb18030")
         if _mostly_common_hanzi(text):
@@ -346,7 +360,7 @@ def _check_zip_bomb(data: bytes, name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, RuntimeError) as exc:
         raise InputFileError(
             f"文件“{name}”已损坏或不完整（Word 文件结构无法解析），请重新导出或重新上传。",
             f"bad zip: {name}: {exc}",
@@ -600,7 +614,7 @@ def _undouble(line: str) -> tuple[str, bool]:
 
 def _load_pdf(data: bytes, name: str) -> LoadedDocument:
     from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+    from pypdf.errors import FileNotDecryptedError
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -622,7 +636,7 @@ def _load_pdf(data: bytes, name: str) -> LoadedDocument:
         raise InputFileError(
             f"文件“{name}”已加密，无法读取，请先解除密码保护后再上传。", f"encrypted PDF: {name}: {exc}"
         ) from exc
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
+    except Exception as exc:  # noqa: BLE001 — any pypdf failure on untrusted bytes (PdfReadError, OverflowError, ...)
         raise InputFileError(
             f"文件“{name}”已损坏或不是有效的 PDF，无法读取，请重新导出后再上传。",
             f"pypdf failed on {name}: {type(exc).__name__}: {exc}",

@@ -126,16 +126,36 @@ def _bigrams(text: str) -> set[str]:
     return {a + b for a, b in zip(chars, chars[1:])}
 
 
+#: A clause starting with these continues the previous sentence (「……约定；但是，不得超过……」).
+_CONTINUATION = ("但是", "但", "除", "并且", "并", "且", "其中", "否则")
+
+
+def _sentences(text: str) -> list[str]:
+    out: list[str] = []
+    for s in split_sentences(text):
+        if out and s.startswith(_CONTINUATION) and not out[-1].endswith(("。", "！", "？")):
+            out[-1] += s
+        else:
+            out.append(s)
+    return [s for s in out if len(s) >= 4]
+
+
 def key_sentence(article_text: str, query: str) -> str | None:
-    """The sentence of an article that shares most character bigrams with the query."""
-    sentences = [s for s in split_sentences(article_text) if len(s) >= 4]
+    """The sentence of an article that best matches the query's key terms (then bigrams)."""
+    from assistant.qa.refusal import key_terms  # late: refusal is a sibling step
+
+    sentences = _sentences(article_text)
     if not sentences:
         return None
+    terms = key_terms(query) if query else []
     q = _bigrams(query)
-    if not q:
-        return sentences[0]
-    best = max(sentences, key=lambda s: (len(_bigrams(s) & q) / (1 + 0.002 * len(s)), -sentences.index(s)))
-    return best if _bigrams(best) & q else sentences[0]
+
+    def score(s: str) -> tuple[float, int]:
+        lexical = sum(len(t) for t in terms if t in s)
+        return (lexical + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s), -sentences.index(s))
+
+    best = max(sentences, key=score)
+    return best if score(best)[0] > 0 else sentences[0]
 
 
 def sentences_citing(text: str, n: int) -> str:

@@ -93,7 +93,7 @@ def build_extractive(question: str, hits: list[Hit], named: list[str] | None = N
         for h in group:
             n += 1
             key = key_sentence(h.text, question)
-            where = h.article or (f"「{h.heading}」" if h.heading else "")
+            where = h.article or (f"「{_short_heading(h.heading)}」" if h.heading else "")
             lines.append(f"- {where} [{n}]：{_quote(h.text, key)}")
             citations.append(Citation(**h.model_dump(), n=n, key_sentence=key))
         lines.append("")
@@ -111,3 +111,9 @@ def build_extractive(question: str, hits: list[Hit], named: list[str] | None = N
         text += "\n\n" + "\n".join(notes)
     text += "\n\n（无模型模式：以上为知识库条文原文摘录，加粗为与问题最相关的句子；请结合具体情况判断。）"
     return Extracted(text=text, citations=citations, notes=notes, flags=list(dict.fromkeys(flags)))
+
+
+def _short_heading(heading: str, limit: int = 24) -> str:
+    """The last part of a heading path, cut: 「（三）强化数字赋能」 rather than the whole path."""
+    last = heading.split(" / ")[-1].strip()
+    return last if len(last) <= limit else last[:limit] + "…"

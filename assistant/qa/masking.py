@@ -66,3 +66,18 @@ class Masker:
         self.mapping[placeholder] = value
         self._reverse[value] = placeholder
         return placeholder
+
+
+def strip_personal_data(text: str) -> str:
+    """The text without names, numbers and contacts (they say nothing about the legal topic)."""
+    for kind, pattern in _PATTERNS:
+        if kind == "单位名称":
+            text = pattern.sub(lambda m: _lead_of(m.group(0)), text)
+        elif kind != "金额":
+            text = pattern.sub(" ", text)
+    return re.sub(r"[（(]\s*(?:电话|手机|联系方式|邮箱)?[:：]?\s*[）)]", " ", text)
+
+
+def _lead_of(value: str) -> str:
+    cut = max((value.rfind(w) + len(w) for w in _NAME_LEADS if value.rfind(w) >= 0), default=0)
+    return value[:cut] + " "

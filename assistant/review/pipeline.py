@@ -30,7 +30,8 @@ class Reviewer:
     """Tender review use case; `kb` may be a KnowledgeBase, a zero-arg callable returning one, or None."""
 
     def __init__(self, catalogue: Catalogue | None = None, *, kb: Any = None, llm: Any = None,
-                 use_llm: bool = True, max_semantic_clauses: int = 40, max_bytes: int | None = None) -> None:
+                 use_llm: bool = True, max_semantic_clauses: int = 40, max_bytes: int | None = None,
+                 mask_personal_data: bool = False) -> None:
         self.catalogue = catalogue or load_catalogue()
         self.engine = RuleEngine(self.catalogue)
         self._kb = kb
@@ -39,6 +40,7 @@ class Reviewer:
         self.use_llm = use_llm
         self.max_semantic_clauses = max_semantic_clauses
         self.max_bytes = max_bytes
+        self.mask_personal_data = mask_personal_data
         self._article_cache: dict[tuple[str, str | None], Basis] = {}
 
     @classmethod
@@ -48,7 +50,8 @@ class Reviewer:
         llm = services.llm if s.llm.backend != "none" else None
         return cls(load_catalogue(path if path.exists() else None), kb=lambda: services.kb, llm=llm,
                    use_llm=s.review.use_llm, max_semantic_clauses=s.review.max_semantic_clauses,
-                   max_bytes=s.max_upload_bytes)
+                   max_bytes=s.max_upload_bytes,
+                   mask_personal_data=s.llm.mask_personal_data and s.llm.backend == "openai")
 
     @property
     def kb(self) -> Any:
@@ -95,7 +98,8 @@ class Reviewer:
         if want_llm and self.llm is not None:
             from assistant.review.semantic import SemanticChecker
 
-            checker = SemanticChecker(self.llm, self.catalogue, self.kb, max_clauses=self.max_semantic_clauses)
+            checker = SemanticChecker(self.llm, self.catalogue, self.kb, max_clauses=self.max_semantic_clauses,
+                                      mask_personal_data=self.mask_personal_data)
             hits = dedupe([*hits, *checker.check(clauses, facts, hits, progress)])
             rejected = checker.rejected
             mode = "rules+llm"

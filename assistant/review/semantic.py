@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from assistant.review.catalogue import BasisRef, Catalogue, Detector, Rule, lookup_article
 from assistant.review.facts import ProjectFacts
@@ -34,7 +34,7 @@ class CitedArticle(BaseModel):
 
 
 class SemanticItem(BaseModel):
-    clause_id: int = Field(description="条款编号（方括号内的数字）")
+    clause_id: int = Field(description="条款编号（【条款N】中的数字 N）")
     rule_id: str = Field(description="所违反的审查要点编号，只能从给定列表中选择")
     violated: bool = Field(description="是否构成风险")
     evidence: str = Field(default="", description="从条款原文中逐字摘录的风险片段")
@@ -45,6 +45,12 @@ class SemanticItem(BaseModel):
 
 class SemanticBatch(BaseModel):
     findings: list[SemanticItem] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, data: Any) -> Any:
+        """Models often answer with the bare list; accept it."""
+        return {"findings": data} if isinstance(data, list) else data
 
 
 SYSTEM_PROMPT = (
@@ -75,8 +81,11 @@ class SemanticChecker:
     """Selects candidate clauses cheaply, asks the LLM in batches, verifies every answer."""
 
     def __init__(self, llm: Any, catalogue: Catalogue, kb: Any = None, *, max_clauses: int = 40,
-                 batch_size: int = 6) -> None:
+                 batch_size: int = 6, mask_personal_data: bool = False) -> None:
         self.llm = llm
+        # names, ID and phone numbers are replaced before clauses leave the machine (remote LLM)
+        self.mask_personal_data = mask_personal_data
+        self._masker: Any = None
         self.catalogue = catalogue
         self.kb = kb
         self.max_clauses = max_clauses
@@ -136,9 +145,11 @@ class SemanticChecker:
             f"- 《{b.title}》{b.article or ''}：{text or '（知识库未收录原文）'}" for b, text in arts)
         project = facts.to_dict()
         proj_line = "；".join(f"{k}={v}" for k, v in project.items() if v is not None)
+        mask = self._masker.mask if self._masker is not None else (lambda t: t)
+        proj_line = mask(proj_line)
         clause_lines = "\n".join(
-            f"[{c.clause.index}]（位置：{c.clause.section or '—'}；待判要点：{'、'.join(r.id for r in c.rules)}）\n"
-            f"{c.clause.text[:800]}" for c in batch)
+            f"【条款{c.clause.index}】（位置：{c.clause.section or '—'}；待判要点：{'、'.join(r.id for r in c.rules)}）\n"
+            f"{mask(c.clause.text[:800])}" for c in batch)
         human = (
             f"项目情况：{proj_line}\n\n审查要点：\n{rule_lines}\n\n可引用条文：\n{art_lines}\n\n"
             f"{FENCE_OPEN}\n{clause_lines}\n{FENCE_CLOSE}\n\n"
@@ -205,6 +216,10 @@ class SemanticChecker:
     def check(self, clauses: list[Clause], facts: ProjectFacts, rule_hits: list[RuleHit],
               progress: Callable[[str, int, int], None] | None = None) -> list[RuleHit]:
         cands = self.candidates(clauses, facts, rule_hits)
+        if self.mask_personal_data:
+            from assistant.qa.masking import Masker
+
+            self._masker = Masker()
         out: list[RuleHit] = []
         batches = [cands[i: i + self.batch_size] for i in range(0, len(cands), self.batch_size)]
         for n, batch in enumerate(batches):
@@ -214,6 +229,10 @@ class SemanticChecker:
             if result is None:
                 continue
             for item in result.findings:
+                if self._masker is not None:  # quotes are checked against the original clause text
+                    item.evidence = self._masker.unmask(item.evidence)
+                    item.explanation = self._masker.unmask(item.explanation)
+                    item.suggestion = self._masker.unmask(item.suggestion)
                 ok = self._verify(item, batch, facts.regime)
                 if ok is None:
                     continue

@@ -226,23 +226,38 @@ def _fact_value(value: Any) -> str:
     return str(value)
 
 
+def _format_fact(key: str, label: str, value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if key.endswith("_pct") or "比例" in label:
+            return f"{value * 100:g}%" if value <= 1 else f"{value:g}%"
+        if "元" in label:
+            return f"{value:,.2f}".rstrip("0").rstrip(".") + " 元"
+        return f"{value:g}"
+    return _fact_value(value)
+
+
 def report_summary_html(report: ReviewReport) -> str:
-    """Counts by severity as cards, plus the extracted project facts."""
+    """Counts by severity as cards, plus the extracted project facts (labelled in Chinese)."""
     sev = Counter(f.severity for f in report.findings)
     cards = [f'<div class="card"><div>问题总数</div><div class="v">{len(report.findings)}</div></div>']
     for key in ("high", "medium", "low"):
         cards.append(f'<div class="card {key}"><div>{SEVERITY_ZH[key]}风险</div><div class="v">{sev.get(key, 0)}</div></div>')
     mode = "规则检查 + 大模型语义检查" if report.mode == "rules+llm" else "规则检查（未使用大模型）"
-    parts = [f'<div><b>文件：</b>{esc(report.file)} &nbsp; <b>审查方式：</b>{mode}</div>',
+    name = report.file.replace("\\", "/").rsplit("/", 1)[-1]
+    parts = [f'<div><b>文件：</b>{esc(name)} &nbsp; <b>审查方式：</b>{mode}</div>',
              '<div class="summary-cards">' + "".join(cards) + "</div>"]
     if report.warnings:
         parts.append('<div class="notes">' + "<br>".join(esc(w) for w in report.warnings) + "</div>")
-    facts = {k: v for k, v in (report.facts or {}).items() if v not in (None, "", [], {})}
-    if facts:
-        rows = "".join(
-            f'<tr><td class="k">{esc(_FACT_LABELS.get(k, k))}</td><td>{esc(_fact_value(v))}</td></tr>' for k, v in facts.items()
-        )
-        parts.append(f'<details open><summary><b>识别出的项目信息</b></summary><table class="facts-table">{rows}</table></details>')
+    facts = dict(report.facts or {})
+    labels = {**_FACT_LABELS, **{k: str(v) for k, v in (facts.pop("labels", None) or {}).items()}}
+    rows = []
+    for key, value in facts.items():
+        if value in (None, "", [], {}) or isinstance(value, dict) and not any(value.values()):
+            continue
+        label = labels.get(key, key)
+        rows.append(f'<tr><td class="k">{esc(label)}</td><td>{esc(_format_fact(key, label, value))}</td></tr>')
+    if rows:
+        parts.append(f'<details open><summary><b>识别出的项目信息</b></summary><table class="facts-table">{"".join(rows)}</table></details>')
     if not report.findings:
         parts.append('<div class="msg-ok">未发现规则库中列出的风险条款。请注意：规则检查不能代替人工审查。</div>')
     return "".join(parts)

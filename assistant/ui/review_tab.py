@@ -12,10 +12,10 @@ import pandas as pd
 from assistant.errors import InputFileError
 from assistant.schema import Finding, ReviewReport
 from assistant.services import Services
+from assistant.ui.chart import findings_chart
 from assistant.ui.common import friendly, progress_callback
 from assistant.ui.render import (
     FINDING_COLUMNS,
-    category_counts,
     finding_detail_html,
     finding_rows,
     report_summary_html,
@@ -26,9 +26,6 @@ from assistant.uploads import REVIEW_SUFFIXES, check_suffix, new_upload_dir
 log = logging.getLogger("assistant.ui.review")
 
 SEVERITY_CHOICES = ["全部", "高", "中", "低"]
-_COLORS = {"高": "#dc2626", "中": "#f97316", "低": "#0ea5e9"}
-_EMPTY_CHART = pd.DataFrame({"风险类别": pd.Series(dtype=str), "风险等级": pd.Series(dtype=str),
-                             "数量": pd.Series(dtype=int)})
 
 
 def export_reports(report: ReviewReport, data_dir: Path) -> tuple[Path, Path, Path]:
@@ -81,9 +78,7 @@ def build(services: Services) -> None:
         with gr.Column(scale=3):
             detail = gr.HTML(finding_detail_html(None), elem_id="review-detail")
         with gr.Column(scale=2):
-            chart = gr.BarPlot(_EMPTY_CHART, x="风险类别", y="数量", color="风险等级", color_map=_COLORS,
-                               title="各类别问题数量", x_label_angle=-30, height=320, label="问题分布",
-                               elem_id="review-chart")
+            chart = gr.Plot(label="各类别问题数量", elem_id="review-chart", format="png")
 
     @friendly
     def run(path: str | None, progress: gr.Progress = gr.Progress()) -> tuple:
@@ -101,7 +96,7 @@ def build(services: Services) -> None:
         state = report.model_dump(mode="json")
         cats = ["全部"] + sorted({f.category for f in report.findings})
         first = report.findings[0] if report.findings else None
-        counts = pd.DataFrame(category_counts(report.findings)) if report.findings else _EMPTY_CHART
+        figure = findings_chart(report.findings)
         return (
             state,
             report_summary_html(report),
@@ -109,7 +104,7 @@ def build(services: Services) -> None:
             gr.update(value="全部"),
             gr.update(choices=cats, value="全部"),
             finding_detail_html(first),
-            counts,
+            figure,
             gr.update(value=str(docx), visible=True),
             gr.update(value=str(md), visible=True),
             gr.update(value=str(js), visible=True),

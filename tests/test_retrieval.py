@@ -1,0 +1,111 @@
+"""Hybrid retrieval over a small KB (fake embeddings) + the real default KB (integration)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.embeddings import FakeEmbeddings
+from assistant.kb import KnowledgeBase
+from assistant.retrieval import HybridRetriever, expand_query
+from kb_testdata import old_version, small_settings
+
+
+@pytest.fixture
+def retriever(tmp_path: Path) -> HybridRetriever:
+    settings = small_settings(tmp_path)
+    kb = KnowledgeBase.from_settings(settings, FakeEmbeddings())
+    kb.build()
+    return HybridRetriever(kb, settings.retrieval)
+
+
+def test_search_returns_filled_hits(retriever: HybridRetriever) -> None:
+    hits = retriever.search("投标保证金不得超过估算价的百分之几", k=3)
+    top = hits[0]
+    assert (top.title, top.article) == ("中华人民共和国测试招标法", "第五条")
+    assert "百分之二" in top.text and top.doc_type == "法律" and top.status == "现行有效"
+    assert top.location.get("section") == "第二章 投标"
+    assert 0 <= top.dense_score <= 1 and top.bm25_score > 0 and set(top.via) <= {"dense", "bm25"}
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert len(hits) == 3
+
+
+@pytest.mark.parametrize("query", ["测招法第五条", "测招法第5条", "《中华人民共和国测试招标法》第 五 条是什么", "测试招标法第五条第二款"])
+def test_direct_article_lookup_with_numeral_variants(retriever: HybridRetriever, query: str) -> None:
+    hits = retriever.search(query, k=3)
+    assert hits[0].article == "第五条" and hits[0].via[0] == "direct" and hits[0].score == 1.0
+    assert len({h.chunk_id for h in hits}) == len(hits)
+
+
+def test_direct_lookup_by_order_number_alias(retriever: HybridRetriever) -> None:
+    hits = retriever.lookup_articles("99号令第十七条和财政部令第99号第1条")
+    assert [(h.title, h.article) for h in hits] == [("测试采购办法", "第十七条"), ("测试采购办法", "第一条")]
+    assert retriever.lookup_articles("测招法第九十九条") == []  # never invent an article
+
+
+def test_filters(retriever: HybridRetriever) -> None:
+    hits = retriever.search("七个工作日", k=5, doc_types=["法律"])
+    assert hits and all(h.doc_type == "法律" for h in hits)
+    hits = retriever.search("七个工作日", k=5, titles=["99号令"])
+    assert hits and all(h.title == "测试采购办法" for h in hits)
+    assert retriever.search("七个工作日", k=5, status=["已废止"]) == []
+    assert retriever.search("七个工作日", k=5, doc_types=["地方性法规"]) == []
+
+
+def test_superseded_versions_only_on_request(retriever: HybridRetriever, tmp_path: Path) -> None:
+    old = tmp_path / "old.md"
+    old.write_text(old_version("2000"), encoding="utf-8")
+    (meta,) = retriever.kb.add([old])
+    query = "收到供应商的书面质疑后多少日内答复"
+    default = retriever.search(query, k=10)
+    assert all(h.doc_id != meta.doc_id for h in default)
+    with_old = retriever.search(query, k=10, include_superseded=True)
+    old_hits = [h for h in with_old if h.doc_id == meta.doc_id]
+    assert old_hits and not old_hits[0].is_current and old_hits[0].status == "已修订"
+    current_rank = next(i for i, h in enumerate(with_old) if h.doc_id == "test-purchase")
+    assert current_rank < with_old.index(old_hits[0])  # current version preferred
+    by_status = retriever.search(query, k=10, status=["已修订"])
+    assert by_status and all(h.doc_id == meta.doc_id for h in by_status)
+
+
+def test_batch_equals_single_and_modes(retriever: HybridRetriever) -> None:
+    queries = ["投标保证金最多交多少", "中标通知书发出后多久签合同", "测招法第二条"]
+    batch = retriever.search_batch(queries, k=3)
+    for q, hits in zip(queries, batch):
+        assert [h.chunk_id for h in hits] == [h.chunk_id for h in retriever.search(q, k=3)]
+    assert all(h.via == ["bm25"] for h in retriever.search_batch(["保证金"], 3, mode="bm25")[0])
+    assert all(h.via == ["dense"] for h in retriever.search_batch(["保证金"], 3, mode="dense")[0])
+    assert retriever.search_batch([], 3) == []
+
+
+def test_retriever_follows_a_rebuild_by_another_writer(retriever: HybridRetriever, tmp_path: Path) -> None:
+    other = KnowledgeBase(retriever.kb.data_dir, FakeEmbeddings(), kb_dir=retriever.kb.kb_dir, include_china_law=False)
+    f = tmp_path / "n.md"
+    f.write_text("# 新增评审规则\n\n第一条 评审专家应当回避利害关系人。\n", encoding="utf-8")
+    other.add([f])
+    retriever.kb.reload()
+    assert retriever.search("评审专家回避", k=1)[0].title == "新增评审规则"
+
+
+def test_query_expansion_is_general_vocabulary() -> None:
+    assert "招标文件" in expand_query("发标后最快几天可以开标")
+    assert "串通投标" in expand_query("围标怎么认定")
+    assert expand_query("施工许可证") == "施工许可证"
+
+
+@pytest.mark.integration
+def test_real_default_kb_flagship_questions(real_services) -> None:
+    r = real_services.retriever
+    top = r.search("发标后最快几天可以开标", k=5)[0]
+    assert (top.title, top.article) == ("中华人民共和国招标投标法", "第二十四条")
+    assert "不得少于二十日" in top.text
+    direct = r.search("民法典第五百八十六条", k=1)[0]
+    assert direct.article == "第五百八十六条" and direct.via[0] == "direct"
+    if real_services.kb.resolve_title("招标投标法实施条例") is not None:
+        for q in ("招标投标法实施条例第三十二条", "招投标法实施条例第32条"):
+            hit = r.search(q, k=1)[0]
+            assert (hit.title, hit.article) == ("中华人民共和国招标投标法实施条例", "第三十二条")
+    if real_services.kb.resolve_title("87号令") is not None:
+        hit = r.search("87号令第十七条", k=1)[0]
+        assert (hit.title, hit.article) == ("政府采购货物和服务招标投标管理办法", "第十七条")
