@@ -24,7 +24,6 @@ from fastapi import APIRouter, Depends, FastAPI, File, Form, Query, Request, Upl
 from fastapi.exceptions import RequestValidationError
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -465,17 +464,36 @@ def build_router(settings: Settings) -> APIRouter:
     return router
 
 
+def _basic_credentials(request: Request) -> tuple[bytes, bytes] | None:
+    """(user, password) bytes from an HTTP Basic header.
+
+    Why not fastapi's HTTPBasic: it decodes the credentials as ASCII, so a Chinese user name or
+    password (审核员) could never log in; browsers and curl send them as UTF-8 bytes.
+    """
+    import base64
+    import binascii
+
+    scheme, _, param = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic" or not param:
+        return None
+    try:
+        raw = base64.b64decode(param.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    user, sep, pwd = raw.partition(b":")
+    return (user, pwd) if sep else None
+
+
 def _basic_auth(settings: Settings):  # noqa: ANN202 — a FastAPI dependency
-    security = HTTPBasic(auto_error=False)
     user = (settings.app.username or "").encode("utf-8")
     pwd = (settings.app.password.get_secret_value() if settings.app.password else "").encode("utf-8")
 
-    def check(credentials: HTTPBasicCredentials | None = Depends(security)) -> str:  # noqa: B008
-        ok = credentials is not None and secrets.compare_digest(credentials.username.encode("utf-8"), user) and \
-            secrets.compare_digest(credentials.password.encode("utf-8"), pwd)
+    def check(request: Request) -> str:
+        creds = _basic_credentials(request)
+        ok = creds is not None and secrets.compare_digest(creds[0], user) and secrets.compare_digest(creds[1], pwd)
         if not ok:
             raise StarletteHTTPException(401, headers={"WWW-Authenticate": 'Basic realm="tender-assistant"'})
-        return credentials.username  # type: ignore[union-attr]
+        return creds[0].decode("utf-8", "replace")  # type: ignore[index]
 
     return check
 

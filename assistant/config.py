@@ -92,6 +92,20 @@ class Settings(BaseSettings):
         return self.app.max_upload_mb * 1024 * 1024
 
 
+def redact_url(url: str | None) -> str | None:
+    """`url` without a password (`http://user:key@host` -> `http://user:***@host`), for logs and UI."""
+    if not url or "@" not in url:
+        return url
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def get_settings(**overrides: object) -> Settings:
     """Settings from env/.env, with explicit overrides (e.g. `data_dir` from `--data-dir`)."""
     return Settings(**{k: v for k, v in overrides.items() if v is not None})

@@ -24,6 +24,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
+from assistant.config import redact_url
 from assistant.errors import BackendError, ConfigError
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def make_chat_model(settings: "LLMSettings") -> BaseChatModel | None:
             ) from exc
         log.info(
             "LLM backend openai: base_url=%s model=%s timeout=%.0fs retries=%d",
-            settings.base_url, settings.model, settings.timeout_s, settings.max_retries,
+            redact_url(settings.base_url), settings.model, settings.timeout_s, settings.max_retries,
         )
         return ChatOpenAI(
             base_url=settings.base_url,
@@ -101,7 +102,7 @@ def backend_label(model: BaseChatModel | None) -> str:
 def map_llm_error(exc: BaseException, model: BaseChatModel | None = None) -> BackendError:
     """Translate an openai / httpx / parsing failure into a BackendError with a Chinese message."""
     name = model_label(model) or "大模型"
-    base_url = getattr(model, "openai_api_base", None) or ""
+    base_url = redact_url(getattr(model, "openai_api_base", None)) or ""
     detail = f"{type(exc).__name__}: {exc}"
     try:
         import openai

@@ -10,7 +10,7 @@ import threading
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from assistant.config import Settings, get_settings
+from assistant.config import Settings, get_settings, redact_url
 
 if TYPE_CHECKING:  # imported lazily at run time: nothing heavy is built at import
     from langchain_core.embeddings import Embeddings
@@ -75,6 +75,6 @@ class Services:
             "embedding_model": s.embedding.model,
             "llm_backend": s.llm.backend,
             "llm_model": s.llm.model if s.llm.backend != "none" else None,
-            "llm_base_url": s.llm.base_url if s.llm.backend == "openai" else None,
+            "llm_base_url": redact_url(s.llm.base_url) if s.llm.backend == "openai" else None,
             "chroma": f"server {s.chroma.host}:{s.chroma.port}" if s.chroma.host else "embedded",
         }

@@ -23,6 +23,7 @@ REGULATION_SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".html", ".htm")
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 _CHUNK = 1024 * 1024
+_MAX_NAME_BYTES = 200
 
 
 def safe_filename(name: str | None, default: str = "upload") -> str:
@@ -33,12 +34,20 @@ def safe_filename(name: str | None, default: str = "upload") -> str:
     """
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE.sub("_", name).strip(" .")
+    name = _UNSAFE.sub("_", name)
+    # bidi overrides and zero-width characters make "evil.exe" display as "exe.docx" in reports
+    name = "".join(ch for ch in name if unicodedata.category(ch) != "Cf").strip(" .")
     if not name or set(name) <= {"_", "."}:
         name = default
-    if len(name) > 120:  # keep the suffix when cutting long names
+    if len(name) > 120 or len(name.encode("utf-8")) > _MAX_NAME_BYTES:  # keep the suffix when cutting
         stem, dot, suffix = name.rpartition(".")
-        name = (stem[: 110] + dot + suffix[:9]) if dot and len(suffix) <= 9 else name[:120]
+        if not (dot and len(suffix) <= 9):
+            stem, dot, suffix = name, "", ""
+        stem = stem[:110]
+        # file systems limit names to 255 *bytes*: 120 Chinese characters are 360 (found by tests)
+        while len((stem + dot + suffix).encode("utf-8")) > _MAX_NAME_BYTES:
+            stem = stem[:-1]
+        name = stem + dot + suffix
     return name
 
 

@@ -88,23 +88,26 @@ def collect_features(services, rows: list[dict[str, Any]]) -> list[dict[str, Any
             "id": row["id"], "scope": row["scope"], "split": row.get("split", "dev"), "question": row["question"], "sufficient": ev.sufficient,
             "reason": ev.reason, "top_dense": ev.top_dense, "coverage": round(ev.coverage, 3),
             "missing_terms": ev.missing_terms, "gold_in_top6": found, "foreign_terms": ev.foreign_terms,
-            "n_terms": len(ev.key_terms),
+            "n_terms": len(ev.key_terms), "in_domain": ev.in_domain,
             "top": [f"{h.title}{h.article or ''}" for h in hits[:2]],
         })
     return out
 
 
-def decide(f: dict[str, Any], dense_t: float, cov_t: float, cov_foreign: float, foreign_max: float) -> bool:
+def decide(f: dict[str, Any], dense_t: float, cov_t: float, cov_foreign: float, foreign_max: float,
+           cov_domain: float = 0.2) -> bool:
     """Re-apply the refusal rule of refusal.assess with other thresholds."""
     if f["reason"] in ("document_not_in_kb", "future_policy", "no_hits"):
         return False
     if f["reason"] == "direct_article":
         return True
     n_terms = max(1, f["n_terms"])
-    if len(f["foreign_terms"]) / n_terms >= foreign_max:
+    if not f["in_domain"] and len(f["foreign_terms"]) / n_terms >= foreign_max:
         return False
     if (f["top_dense"] or 0.0) < dense_t:
         return False
+    if f["in_domain"]:
+        return f["coverage"] >= cov_domain
     return f["coverage"] >= (cov_foreign if f["foreign_terms"] else cov_t)
 
 
@@ -130,6 +133,7 @@ def bench_calibrate(data_dir: Path) -> dict[str, Any]:
     current = {
         "dense": refusal.DENSE_THRESHOLD, "coverage": refusal.COVERAGE_THRESHOLD,
         "coverage_foreign": refusal.COVERAGE_WITH_FOREIGN, "foreign_max": refusal.FOREIGN_MAX,
+        "coverage_in_domain": refusal.COVERAGE_IN_DOMAIN,
         "false_refusals": sum(not f["sufficient"] for f in ins), "false_answers": sum(f["sufficient"] for f in outs),
         "in_scope": len(ins), "out_of_scope": len(outs),
         "holdout": {"in_scope": len(hold_in), "false_refusals": sum(not f["sufficient"] for f in hold_in),

@@ -172,3 +172,29 @@ def test_switching_embedding_backend_re_embeds_everything(tmp_path: Path) -> Non
     other = KnowledgeBase.from_settings(settings, FakeEmbeddings(dim=128))
     summary = other.build()
     assert summary["embedded"] == summary["chunks"]
+
+
+from test_index_contract import chroma_server  # noqa: E402,F401  (session fixture: a real `chroma run`)
+
+
+@pytest.mark.integration
+def test_server_mode_generations_are_collections(tmp_path: Path, chroma_server) -> None:  # noqa: F811
+    host, port = chroma_server
+    settings = small_settings(tmp_path, chroma={"host": host, "port": port, "collection_prefix": "kbtest"})
+    kb = KnowledgeBase.from_settings(settings, FakeEmbeddings())
+    first = kb.build()
+    assert first["embedded"] > 0 and kb.get_article("测招法", 5) is not None
+    for i in range(2):
+        f = tmp_path / f"s{i}.md"
+        f.write_text(f"# 服务端规则{i}\n\n第一条 服务端第{i}份文件。\n", encoding="utf-8")
+        kb.add([f])
+    from assistant.index.chroma_store import http_client
+
+    names = {c.name if hasattr(c, "name") else str(c) for c in http_client(host, port).list_collections()}
+    ours = sorted(n for n in names if n.startswith(kb._collection_name("")[:-1]))
+    assert len(ours) == 2  # previous generations pruned, two kept
+    assert kb._gen.dense.count() == kb.stats()["chunks"]  # type: ignore[union-attr]
+    from assistant.retrieval import HybridRetriever
+
+    hit = HybridRetriever(kb, settings.retrieval).search("服务端第1份文件", k=1)[0]
+    assert hit.title == "服务端规则1"

@@ -157,9 +157,10 @@ def test_review_tab_findings_and_download(page, live) -> None:  # noqa: ANN001
         page.locator("#review-start").click()
         page.locator("#review-summary").get_by_text("问题总数").wait_for()
         table = page.locator("#review-table")
-        table.locator("tbody tr").first.wait_for()
+        first_clause = table.locator('[data-testid="cell-0-3"]')  # Gradio's virtualised grid cells
+        first_clause.wait_for()
         assert "保证金" in table.inner_text() and "高" in table.inner_text()
-        table.locator("tbody tr").first.locator("td").nth(3).click()
+        first_clause.click()
         page.locator("#review-detail mark").first.wait_for()
         assert "法律依据" in page.locator("#review-detail").inner_text()
         assert "问题总数" in page.locator("#review-summary").inner_text()

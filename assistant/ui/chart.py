@@ -34,7 +34,7 @@ def findings_chart(findings: list[Finding]) -> Any:
     plt.rcParams["axes.unicode_minus"] = False
     counts = Counter((f.category, f.severity) for f in findings)
     categories = sorted({f.category for f in findings}, key=lambda c: -sum(n for (cc, _), n in counts.items() if cc == c))
-    height = 1.2 + 0.42 * max(len(categories), 1)
+    height = 1.6 + 0.42 * max(len(categories), 1)
     fig, ax = plt.subplots(figsize=(6.4, height), dpi=110)
     if not categories:
         ax.text(0.5, 0.5, "未发现问题", ha="center", va="center", fontsize=12, color="#64748b")
@@ -50,7 +50,8 @@ def findings_chart(findings: list[Finding]) -> Any:
     ax.set_xlabel("问题数量")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="lower right", fontsize=9, frameon=False)
+    ax.set_title("各类别问题数量", fontsize=11, loc="left")
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, fontsize=9, frameon=False)
     ax.tick_params(axis="y", labelsize=9)
     fig.tight_layout()
     return fig

@@ -78,7 +78,7 @@ def build(services: Services) -> None:
         with gr.Column(scale=3):
             detail = gr.HTML(finding_detail_html(None), elem_id="review-detail")
         with gr.Column(scale=2):
-            chart = gr.Plot(label="各类别问题数量", elem_id="review-chart", format="png")
+            chart = gr.Plot(label="问题分布", show_label=False, elem_id="review-chart", format="png")
 
     @friendly
     def run(path: str | None, progress: gr.Progress = gr.Progress()) -> tuple:

