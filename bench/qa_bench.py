@@ -59,8 +59,17 @@ def bench_latency(data_dir: Path, n: int) -> dict[str, Any]:
         t = time.perf_counter()
         qa.ask(q)
         times.append(time.perf_counter() - t)
+    embed = []
+    for q in questions:
+        t = time.perf_counter()
+        services.embeddings.embed_query(q)
+        embed.append(time.perf_counter() - t)
     times.sort()
+    import os
+
     return {
+        "load_avg_1m": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
+        "embed_query_p50_s": round(sorted(embed)[len(embed) // 2], 3),
         "bench": "qa_latency_none_mode", "startup_s": round(t1 - t0, 2), "first_answer_s": round(t_first, 3),
         "n": len(times), "mean_s": round(statistics.mean(times), 3), "p50_s": round(times[len(times) // 2], 3),
         "p95_s": round(times[min(len(times) - 1, int(len(times) * 0.95))], 3), "max_s": round(times[-1], 3),

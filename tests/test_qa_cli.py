@@ -58,3 +58,23 @@ def test_history_file_and_its_errors(env, tmp_path, capsys):
 def test_empty_question_is_a_clear_error(env, capsys):
     assert main(["ask", "  ", "--data-dir", str(env)]) == 1
     assert "问题不能为空" in capsys.readouterr().err
+
+
+def test_ask_streams_from_an_openai_compatible_server_and_shows_the_verified_answer(env, monkeypatch, capsys):
+    from tests.openai_stub_server import OpenAIStubServer
+
+    with OpenAIStubServer(models=["qwen-test"]) as server:
+        monkeypatch.setenv("ASSISTANT_LLM__BACKEND", "openai")
+        monkeypatch.setenv("ASSISTANT_LLM__BASE_URL", server.base_url)
+        monkeypatch.setenv("ASSISTANT_LLM__MODEL", "qwen-test")
+        server.queue("应落实招标人主体责任[1]，另见《招标投标法》第九十九条[7]。")
+        assert main(["ask", "婺城区如何落实招标人主体责任和评定分离？", "--data-dir", str(env)]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("应落实招标人主体责任[1]")  # streamed tokens first
+        assert "【核实后的回答】" in out and "引用条文：" in out
+        verified_answer = out.split("【核实后的回答】", 1)[1].splitlines()[1]
+        assert verified_answer.startswith("应落实招标人主体责任[1]") and "第九十九条" not in verified_answer
+        assert "[7]" not in verified_answer
+        server.stop()
+        assert main(["ask", "婺城区如何落实招标人主体责任？", "--data-dir", str(env)]) == 1
+        assert "无法连接大模型服务" in capsys.readouterr().err

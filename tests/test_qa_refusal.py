@@ -28,8 +28,14 @@ def test_in_scope_question_is_sufficient():
 
 
 def test_words_the_kb_never_uses_mean_refusal():
-    ev = assess("护照过期了怎么换领招标文件？")
-    assert not ev.sufficient and "护照" in ev.foreign_terms
+    ev = assess("护照过期了应当如何换领，需要具备哪些条件？")  # 「条件」 is found, 护照 is not
+    assert not ev.sufficient and ev.reason == "terms_not_in_kb" and "护照" in ev.foreign_terms
+
+
+def test_domain_questions_get_the_scenario_floor():
+    # a practitioner's scenario: few of its words are in the statute, but it is about tendering
+    ev = assess("兄弟两人各自注册的公司，能否以不合理的条件排斥潜在投标人？")
+    assert ev.in_domain and ev.sufficient
 
 
 def test_named_document_missing_from_the_kb():

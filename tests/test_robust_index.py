@@ -177,7 +177,7 @@ def test_build_killed_midway_leaves_previous_index_working(built: Path, tmp_path
 
     services = Services(_settings(built))
     new_docs = [m for m in services.kb.list_documents() if Path(m.source).parent == folder.resolve()]
-    assert len(new_docs) == 80 and all(m.chunk_count == 40 for m in new_docs)
+    assert len(new_docs) == 80 and all(m.chunk_count >= 40 for m in new_docs)
     assert services.retriever.search(QUERY, k=5)
     leftovers = sorted(p.name for p in index.glob("gen-*"))
     assert len(leftovers) <= 3, f"debris of the killed build is never cleaned up: {leftovers}"

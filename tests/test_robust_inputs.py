@@ -293,3 +293,22 @@ def test_rest_bad_json_and_wrong_types(client: Any) -> None:
     assert resp.status_code == 415 and "恶意.exe" in resp.json()["error"]["message"]
     resp = client.post("/api/v1/review", data={"format": "xml"}, files={"file": ("a.txt", "第一条 测试。".encode(), "text/plain")})
     assert resp.status_code == 422
+
+
+def test_cli_kb_build_with_bad_sources_changes_nothing(files: dict[str, Path], built: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`kb build --source` over a folder of only bad files: each is reported by name, the index is untouched."""
+    folder = tmp_path / "bad-folder"
+    folder.mkdir()
+    for case in REFUSED:
+        if case.name.endswith((".docx", ".pdf", ".txt")) and case.name != "bomb.docx":
+            (folder / case.name).write_bytes(files[case.name].read_bytes())
+    before = snapshot(built)
+    code, out, err = run_cli(["kb", "build", "--source", str(folder), "--data-dir", str(built)], capsys, monkeypatch)
+    assert "Traceback" not in err
+    assert snapshot(built) == before
+    reported = out + err
+    for p in folder.iterdir():
+        assert p.name in reported, f"{p.name} not reported"
+    assert code in (0, 1)

@@ -76,6 +76,11 @@ def run(args: argparse.Namespace, services: "Services") -> int:
     out_dir = args.out or (Path(services.settings.eval_dir) / "out" / datetime.now().strftime("%Y%m%d-%H%M%S"))
     metrics = runner.run(services, suites, dataset=args.dataset, limit=args.limit, out_dir=out_dir,
                          progress=progress, baselines_on=not args.no_baselines)
+    errors = metrics.get("meta", {}).get("errors") or {}
+    for name, err in errors.items():
+        print(f"错误：评测「{name}」运行失败（其余评测结果已保存）：{err}", file=sys.stderr)
+    if args.update_baseline and errors:
+        raise UserError("有评测运行失败，未更新基线。", f"suites failed: {sorted(errors)}")
     if args.update_baseline:
         if args.dataset is not None or args.limit:
             raise UserError("更新基线需要在默认评测集上完整运行（不能与 --dataset 或 --limit 同用）。", "baseline on partial run")
@@ -83,7 +88,7 @@ def run(args: argparse.Namespace, services: "Services") -> int:
         runner.update_baseline(runner.baseline_path(services), metrics, gate)
         print(f"已更新基线：{runner.baseline_path(services)}", file=sys.stderr)
     _emit(args, metrics)
-    return 0
+    return 2 if errors else 0
 
 
 def _emit(args: argparse.Namespace, metrics: dict[str, Any]) -> None:

@@ -162,6 +162,8 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
               f"- 数据集版本：{meta.get('dataset_versions', {})}",
               f"- 配置：嵌入 {meta.get('settings', {}).get('embedding_backend')}，大模型 {meta.get('settings', {}).get('llm_backend')}",
               f"- 提示词哈希：{meta.get('prompt_hashes', {})}", ""]
+    for name, err in (meta.get("errors") or {}).items():
+        lines += [f"> **评测「{name}」运行失败**：{err}", ""]
     ret = metrics.get("retrieval")
     if ret:
         lines += ["## 一、检索", "",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.evaluation import datasets as ds
+from assistant.errors import UserError
 from assistant.evaluation import report
 
 if TYPE_CHECKING:
@@ -120,23 +121,34 @@ def run(services: "Services", suites: Sequence[str] = SUITES, dataset: Path | No
     metrics: dict[str, Any] = {"retrieval": None, "qa": None, "review": None}
     rows: list[dict[str, Any]] = []
     kb_info = _ensure_kb(services, progress) if ("retrieval" in suites or "qa" in suites) else None
+    errors: dict[str, str] = {}
+
+    def guarded(name: str, fn: Callable[[], tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
+        """One failing suite must not lose the others' results: record the error and go on."""
+        try:
+            metrics[name], r = fn()
+            rows.extend(r)
+        except UserError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported in metrics["meta"]["errors"] and the log
+            log.exception("suite %s failed", name)
+            errors[name] = f"{type(exc).__name__}: {exc}"
+
     if "retrieval" in suites and qa_items:
         from assistant.evaluation import retrieval_suite
 
-        metrics["retrieval"], r = retrieval_suite.run(services, qa_items, progress, baselines_on=baselines_on)
-        rows += r
+        guarded("retrieval", lambda: retrieval_suite.run(services, qa_items, progress, baselines_on=baselines_on))
     if "qa" in suites and (qa_items or oos_items):
         from assistant.evaluation import qa_suite
 
-        metrics["qa"], r = qa_suite.run(services, qa_items, oos_items, progress)
-        rows += r
+        guarded("qa", lambda: qa_suite.run(services, qa_items, oos_items, progress))
     if "review" in suites and tender_files:
         from assistant.evaluation import review_suite
 
-        metrics["review"], r = review_suite.run(services, tender_files, progress)
-        rows += r
+        guarded("review", lambda: review_suite.run(services, tender_files, progress))
     meta = _meta(services, suites, dataset, limit)
     meta["seconds"] = round(time.perf_counter() - t0, 1)
+    meta["errors"] = errors
     if kb_info:
         meta["kb"] = {"built_now": kb_info["built_now"], "documents": kb_info["stats"].get("documents"),
                       "chunks": kb_info["stats"].get("chunks")}

@@ -179,7 +179,8 @@ class QAChain:
         for name in prompts:
             hashes[name] = load_prompt(name, self.prompts_dir).hash
         return {
-            "prompt_hashes": hashes,
+            "prompt_hashes": hashes,  # prompts this answer used
+            "prompts_version": {n: load_prompt(n, self.prompts_dir).hash for n in ("qa_answer", "condense")},
             "backend": backend_label(self.llm),
             "model": model_label(self.llm),
             "latency_ms": round((time.perf_counter() - prep.started) * 1000, 1),

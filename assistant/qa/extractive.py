@@ -60,11 +60,18 @@ def _group_order(hits: list[Hit]) -> list[tuple[str, list[Hit]]]:
     return sorted(groups.items(), key=key)
 
 
-def _quote(text: str, key: str | None, limit: int = MAX_QUOTE_CHARS) -> str:
+def _strip_label(text: str, label: str | None) -> str:
+    """「第二十六条 招标人……」 -> 「招标人……」 (the label is already printed before the quote)."""
+    if label and text.startswith(label):
+        return text[len(label):].lstrip(" 　:：")
+    return text
+
+
+def _quote(text: str, key: str | None, limit: int = MAX_QUOTE_CHARS, label: str | None = None) -> str:
     """The article text, flattened, with the key sentence bold, cut around it when long."""
-    flat = " ".join(text.split())
+    flat = _strip_label(" ".join(text.split()), label)
     if key:
-        key_flat = " ".join(key.split())
+        key_flat = _strip_label(" ".join(key.split()), label)
         pos = flat.find(key_flat)
         if pos >= 0:
             if len(flat) > limit:
@@ -94,7 +101,7 @@ def build_extractive(question: str, hits: list[Hit], named: list[str] | None = N
             n += 1
             key = key_sentence(h.text, question)
             where = h.article or (f"「{_short_heading(h.heading)}」" if h.heading else "")
-            lines.append(f"- {where} [{n}]：{_quote(h.text, key)}")
+            lines.append(f"- {where} [{n}]：{_quote(h.text, key, label=h.article)}")
             citations.append(Citation(**h.model_dump(), n=n, key_sentence=key))
         lines.append("")
         if is_superseded(head):

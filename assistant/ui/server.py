@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import time
 from pathlib import Path
 
-import gradio as gr
 from fastapi import FastAPI
 
 from assistant.api import create_app
 from assistant.config import Settings
 from assistant.services import Services
-from assistant.ui.app_ui import build_blocks
-from assistant.ui.theme import CSS, make_theme
 
 log = logging.getLogger("assistant.web")
 
 
 def create_web_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """One FastAPI app: /api/v1 (REST), /openapi.json, and the UI at "/"."""
+    import gradio as gr  # imported here so that `serve` can import it while the index loads
+
+    from assistant.ui.app_ui import build_blocks
+    from assistant.ui.theme import CSS, make_theme
+
     services = services or Services(settings)
     settings = services.settings
     app = create_app(services=services)
@@ -88,13 +91,21 @@ def prepare(services: Services) -> None:
         print(f"知识库已就绪（首次构建用时 {time.perf_counter() - started:.0f} 秒）。", file=sys.stderr)
 
 
+def _import_ui() -> None:
+    import assistant.ui.app_ui  # noqa: F401 — pulls in gradio and the tab modules
+
+
 def serve(settings: Settings, host: str | None = None, port: int | None = None,
           services: Services | None = None) -> None:
     """Build the KB if needed, then serve the web app until interrupted."""
     import uvicorn
 
     services = services or Services(settings)
+    # Importing gradio takes seconds; do it while the knowledge base and the model load.
+    ui_import = threading.Thread(target=_import_ui, name="import-ui", daemon=True)
+    ui_import.start()
     prepare(services)
+    ui_import.join()
     app = create_web_app(services=services)
     host = host or settings.app.host
     port = port or settings.app.port
