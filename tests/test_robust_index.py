@@ -248,6 +248,7 @@ def test_concurrent_readers_during_rebuilds(built: Path, tmp_path: Path) -> None
             if proc.stderr:
                 proc.stderr.close()
             results.append((json.loads(out.read_text()) if out.exists() else None, err[-2000:]))
+    print("readers:", [r for r, _ in results])  # visible with -s / -rA: the load held
     for res, err in results:
         assert res is not None, err
         assert res["errors"] == 0, res["samples"]
