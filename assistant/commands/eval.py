@@ -68,6 +68,10 @@ def run(args: argparse.Namespace, services: "Services") -> int:
         baseline = runner.load_baseline(runner.baseline_path(services)).get("gate") or {}
         drops = runner.compare(metrics, baseline) if baseline else []
         metrics["gate"] = {"baseline": baseline.get("metrics"), "drops": drops}
+        if args.update_baseline:  # gate subset only: record it as the new gate baseline
+            runner.update_baseline(runner.baseline_path(services), None, metrics)
+            print(f"已更新回归门槛基线：{runner.baseline_path(services)}", file=sys.stderr)
+            drops = []
         _emit(args, metrics)
         for d in drops:
             print(f"指标下降：{d}", file=sys.stderr)

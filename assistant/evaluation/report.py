@@ -133,6 +133,9 @@ def charts(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
         x = range(len(ids))
         ax.bar([i - 0.2 for i in x], [cats[c]["recall"] for c in ids], 0.4, label=L("召回率", "recall"), color="#4C72B0")
         ax.bar([i + 0.2 for i in x], [cats[c]["precision"] for c in ids], 0.4, label=L("准确率", "precision"), color="#DD8452")
+        for i, c in enumerate(ids):  # an empty slot would read as "no data": say it is zero
+            if cats[c]["recall"] == 0 and cats[c]["precision"] == 0:
+                ax.text(i, 0.02, "0", ha="center", va="bottom", fontsize=7, color="#C44E52")
         ax.set_xticks(list(x), ids, rotation=60, fontsize=7)
         ax.set_ylim(0, 1.1)
         o = rev["overall"]

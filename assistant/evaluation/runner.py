@@ -310,7 +310,9 @@ def update_baseline(path: Path, full: dict[str, Any] | None, gate: dict[str, Any
     old = load_baseline(path)
     new = {"tolerance": tolerance,
            "note": "回归门槛：tests/test_eval_regression.py 运行 gate 子集，任一指标低于 gate 基线减容差即失败；"
-                   "full 为完整评测的记录值。用 `tender-assistant eval --update-baseline` 更新。"}
+                   "gate 应在与测试夹具 real_services 相同的知识库上记录（默认文档 + ../shared/corpus/regulations）："
+                   "`tender-assistant eval --gate --update-baseline`；full 为完整评测（默认知识库）的记录值："
+                   "`tender-assistant eval --update-baseline`。"}
     new["full"] = baseline_record(full, tolerance, old.get("full")) if full else old.get("full")
     new["gate"] = baseline_record(gate, tolerance, old.get("gate")) if gate else old.get("gate")
     path.write_text(json.dumps(new, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
