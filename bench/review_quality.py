@@ -1,10 +1,14 @@
 """Review quality on the labelled development tenders: recall and false positives per category.
 
-    python bench/review_quality.py            # rules only, then rules + fake LLM
-    python bench/review_quality.py --verbose  # list misses and false positives
+    python bench/review_quality.py                 # DOCX and PDF, rules only then rules + fake LLM
+    python bench/review_quality.py --format pdf    # one format only
+    python bench/review_quality.py --verbose       # list misses and false positives
+    python bench/review_quality.py --json          # one JSON object per (format, mode) on stdout
 
 A planted violation is recalled when a finding of the same rule quotes a clause containing
-the labelled text. False positives: high/medium findings on the compliant twins, and findings
+the labelled text. Every dev tender exists as DOCX and as the PDF LibreOffice exports from it
+(same labels), so layout damage (broken lines, flattened tables) shows as a recall gap between the
+two formats. False positives: high/medium findings on the compliant twins, and findings
 on violating documents that match no planted label (reported separately).
 """
 
@@ -55,7 +59,7 @@ def oracle_fake_llm(labels: list[dict]) -> Any:
     return FakeChatModel(responder=responder)
 
 
-def evaluate(use_llm: bool, verbose: bool = False) -> dict[str, Any]:
+def evaluate(use_llm: bool, verbose: bool = False, fmt: str = "docx") -> dict[str, Any]:
     from assistant.review.pipeline import Reviewer
 
     labels = [json.loads(line) for line in (DEV / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -67,7 +71,8 @@ def evaluate(use_llm: bool, verbose: bool = False) -> dict[str, Any]:
     misses: list[str] = []
     docs = sorted({lab["doc"] for lab in labels})
     for doc in docs:
-        report = reviewer.review(DEV / doc, use_llm=use_llm)
+        path = (DEV / doc).with_suffix(f".{fmt}")
+        report = reviewer.review(path, use_llm=use_llm)
         doc_labels = [lab for lab in labels if lab["doc"] == doc]
         used: set[int] = set()
         for lab in doc_labels:
@@ -82,7 +87,7 @@ def evaluate(use_llm: bool, verbose: bool = False) -> dict[str, Any]:
                 used.add(hit)
             else:
                 misses.append(f"{doc} {lab['rule_id']} [{lab['detect']}] {lab['text']}")
-        if doc.endswith("_compliant.docx"):
+        if "_compliant." in doc:
             fps = [f for f in report.findings if f.severity in ("high", "medium")]
             fp_per_doc[doc] = len(fps)
             for f in fps:
@@ -96,7 +101,7 @@ def evaluate(use_llm: bool, verbose: bool = False) -> dict[str, Any]:
     planted = sum(v["planted"] for v in per_cat.values())
     found = sum(v["found"] for v in per_cat.values())
     det_labels = [lab for lab in labels if lab["expected"] and lab["detect"] == "rule"]
-    return {"mode": "rules+fake-llm" if use_llm else "rules", "recall": round(found / planted, 3) if planted else None,
+    return {"mode": "rules+fake-llm" if use_llm else "rules", "format": fmt, "recall": round(found / planted, 3) if planted else None,
             "planted": planted, "found": found, "deterministic_planted": len(det_labels),
             "fp_high_medium_per_compliant_doc": fp_per_doc, "per_category": dict(sorted(per_cat.items())),
             "misses": misses, "other_findings": unlabeled}
@@ -105,20 +110,33 @@ def evaluate(use_llm: bool, verbose: bool = False) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--format", choices=("docx", "pdf", "both"), default="both")
+    ap.add_argument("--json", action="store_true", help="machine output only")
     args = ap.parse_args()
-    for use_llm in (False, True):
-        r = evaluate(use_llm, args.verbose)
-        print(f"== {r['mode']}: recall {r['recall']} ({r['found']}/{r['planted']}), "
-              f"high/medium FP per compliant doc {r['fp_high_medium_per_compliant_doc']}")
-        print("   rule  planted found fp(compliant)")
-        for cat, v in r["per_category"].items():
-            print(f"   {cat:5s} {v['planted']:7d} {v['found']:5d} {v['fp_compliant']:5d}")
-        if args.verbose:
-            for m in r["misses"]:
-                print("   MISS", m)
-            for u in r["other_findings"]:
-                print("  ", u)
+    fmts = ("docx", "pdf") if args.format == "both" else (args.format,)
+    for fmt in fmts:
+        for use_llm in (False, True):
+            _print(evaluate(use_llm, args.verbose, fmt), args)
 
+
+def _print(r: dict[str, Any], args: argparse.Namespace) -> None:
+    if args.json:
+        fp = r["fp_high_medium_per_compliant_doc"]
+        print(json.dumps({"bench": "review_quality", "format": r["format"], "mode": r["mode"], "recall": r["recall"],
+                          "found": r["found"], "planted": r["planted"], "fp_high_medium_total": sum(fp.values()),
+                          "fp_high_medium_per_compliant_doc": fp,
+                          "per_category": r["per_category"]}, ensure_ascii=False))
+        return
+    print(f"== {r['format']} {r['mode']}: recall {r['recall']} ({r['found']}/{r['planted']}), "
+          f"high/medium FP per compliant doc {r['fp_high_medium_per_compliant_doc']}")
+    print("   rule  planted found fp(compliant)")
+    for cat, v in r["per_category"].items():
+        print(f"   {cat:5s} {v['planted']:7d} {v['found']:5d} {v['fp_compliant']:5d}")
+    if args.verbose:
+        for m in r["misses"]:
+            print("   MISS", m)
+        for u in r["other_findings"]:
+            print("  ", u)
 
 if __name__ == "__main__":
     main()

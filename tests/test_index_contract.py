@@ -79,14 +79,18 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
 
 
 # ------------------------------------------------------------------ adapters under test
-@pytest.fixture(params=["chroma-embedded", "chroma-server", "bm25"])
+@pytest.fixture(
+    params=[
+        pytest.param("chroma-embedded", marks=pytest.mark.integration),
+        pytest.param("chroma-server", marks=pytest.mark.integration),
+        "bm25",
+    ]
+)
 def index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ChunkIndex]:
     kind = request.param
     if kind == "chroma-embedded":
-        request.applymarker(pytest.mark.integration)
         yield ChromaIndex(persistent_client(tmp_path / "chroma"), "contract", FakeEmbeddings())
     elif kind == "chroma-server":
-        request.applymarker(pytest.mark.integration)
         host, port = request.getfixturevalue("chroma_server")
         idx = ChromaIndex(http_client(host, port), f"contract-{uuid.uuid4().hex[:8]}", FakeEmbeddings())
         yield idx

@@ -46,6 +46,7 @@ class ProjectFacts:
     bond_validity_days: Fact | None = None
     bond_validity_same: Fact | None = None  # "与投标有效期一致"
     committee_size: Fact | None = None
+    committee_experts: Fact | None = None  # experts among the members, when stated as a count
     sme_reserved: Fact | None = None  # True/False
     procurement_method: Fact | None = None
     price_weight: Fact | None = None  # fraction of the total score
@@ -63,7 +64,7 @@ class ProjectFacts:
         out: dict[str, Any] = {"regime": self.regime, "subject": self.subject}
         for name in ("project_name", "budget", "max_price", "estimate", "bid_bond", "bid_bond_pct",
                      "sale_start", "sale_end", "announce_date", "deadline", "bid_validity_days",
-                     "bond_validity_days", "committee_size", "sme_reserved", "procurement_method", "price_weight"):
+                     "bond_validity_days", "committee_size", "committee_experts", "sme_reserved", "procurement_method", "price_weight"):
             fact: Fact | None = getattr(self, name)
             if fact is not None:
                 v = fact.value
@@ -78,7 +79,7 @@ _LABELS_ZH = {
     "max_price": "最高限价（元）", "estimate": "估算价（元）", "bid_bond": "投标保证金（元）",
     "bid_bond_pct": "投标保证金比例", "sale_start": "文件发售（获取）开始", "sale_end": "文件发售（获取）截止",
     "announce_date": "公告/文件发布日期", "deadline": "投标截止时间", "bid_validity_days": "投标有效期（日）",
-    "bond_validity_days": "投标保证金有效期（日）", "committee_size": "评标委员会人数",
+    "bond_validity_days": "投标保证金有效期（日）", "committee_size": "评标委员会人数", "committee_experts": "评标委员会中专家人数",
     "sme_reserved": "专门面向中小企业", "procurement_method": "采购（招标）方式", "price_weight": "价格分权重",
     "clarification_dates": "澄清/修改发出日期",
 }
@@ -117,7 +118,57 @@ _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止
 _RE_ANNOUNCE = re.compile(r"(公告|文件)[^。；\n]{0,4}(发布|发出)(日期|时间)?")
 _RE_VALIDITY = re.compile(r"投标有效期")
 _RE_BOND_VALIDITY = re.compile(r"(投标)?保证金[^。；\n]{0,6}?(（保函）)?[^。；\n]{0,4}?有效期")
-_RE_COMMITTEE = re.compile(r"(评标委员会|评审委员会|评审小组)[^。；\n]{0,6}由[^。；\n]{0,20}?(共)?(\d+|[一二三四五六七八九十]+)\s*(人|名)")
+_RE_COMMITTEE = re.compile(r"(评标委员会|评审委员会|评审小组)[^。；\n]{0,12}?(由|组成|人数|成员)")
+_N = r"(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})"
+_RE_CM_TOTAL = [
+    re.compile(rf"(共|总计|合计|总人数为?|成员人数为?|人数为|成员为)\s*{_N}\s*[人名]"),
+    re.compile(rf"由\s*{_N}\s*[人名](及以上|以上)?(单数)?[^，,。；\d]{{0,6}}组成"),
+    re.compile(rf"{_N}\s*[人名](及以上|以上)单数"),
+]
+_RE_CM_PART = re.compile(
+    rf"(采购人代表|招标人代表|业主代表|建设单位代表|用户代表|(评审|评标|技术|经济|技术、经济|技术和经济|[\u4e00-\u9fff]{{0,6}}方面的?)?专家)"
+    rf"[^，,。；\d一二两三四五六七八九十]{{0,6}}?{_N}\s*[人名]")
+
+
+def _cn_count(raw: str) -> int | None:
+    v = int(raw) if raw.isdigit() else nb.cn_number(raw.replace("两", "二"))
+    return int(v) if v else None
+
+
+def committee_composition(text: str) -> tuple[int, int | None, str] | None:
+    """(members, experts or None, evidence) of a 评标委员会 sentence; None when no count is stated.
+
+    Reads a stated total (「共5人」「由5人组成」「5人以上单数」) and otherwise adds up the parts
+    (「采购人代表1人、评审专家4人」); 「采购人代表1人+专家4人共5人」 is 5 members, 4 experts.
+    """
+    m = _RE_COMMITTEE.search(text)
+    if not m:
+        return None
+    end = len(text)
+    for ch in "。；;\n":
+        k = text.find(ch, m.end())
+        if k >= 0:
+            end = min(end, k)
+    sent = text[m.start(): end]
+    if re.search(r"不足|(?<!不)少于|不得|缺席|回避|更换|补足", sent[:40]):
+        return None  # rules about absent members, not the composition
+    total: int | None = None
+    for rx in _RE_CM_TOTAL:
+        tm = rx.search(sent)
+        if tm:
+            total = _cn_count(tm.group("n"))
+            if total:
+                break
+    parts = [(pm.group(1), _cn_count(pm.group("n"))) for pm in _RE_CM_PART.finditer(sent)]
+    parts = [(who, n) for who, n in parts if n]
+    experts = sum(n for who, n in parts if who.endswith("专家")) if any(w.endswith("专家") for w, _ in parts) else None
+    if total is None:
+        if not parts or len(parts) < 2:
+            return None
+        total = sum(n for _, n in parts)
+    if experts is not None and experts > total:
+        experts = None
+    return total, experts, sent[:60]
 _RE_CHECKED = re.compile(r"[■☑√✓]\s*(服务|货物|工程)")
 
 
@@ -241,12 +292,11 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
         if ds and not re.search(r"少于|不足", tail[: ds[0].start]):
             facts.bid_validity_days = Fact(ds[0].days, c.index, m.group(0) + tail[: ds[0].end])
     if facts.committee_size is None:
-        m = _RE_COMMITTEE.search(t)
-        if m:
-            n = m.group(3)
-            val = int(n) if n.isdigit() else nb.cn_number(n)
-            if val:
-                facts.committee_size = Fact(int(val), c.index, m.group(0))
+        comp = committee_composition(t)
+        if comp is not None:
+            facts.committee_size = Fact(comp[0], c.index, comp[2])
+            if comp[1] is not None:
+                facts.committee_experts = Fact(comp[1], c.index, comp[2])
     if facts.sme_reserved is None:
         if re.search(r"不(专门)?面向中小企业|不预留|非专门面向", t) and "如" not in t[:4]:
             facts.sme_reserved = Fact(False, c.index, t[:60])

@@ -3,7 +3,8 @@
 Reading files is the ingest loader's job (`assistant.ingest.loaders.load_file`); this module
 only turns its blocks into reviewable clauses: it tracks the heading path (tenders often
 type 第二章 投标人须知 in a Normal paragraph, so headings are also recognised by pattern),
-joins table rows into "条款名称：内容" and marks which tables are 前附表 / 评分表.
+joins table rows into "条款名称：内容" and marks which tables are 前附表 / 评分表. PDF blocks are
+first re-joined into whole clauses and table rows (`pdf_reflow`), since layout breaks them.
 """
 
 from __future__ import annotations
@@ -97,7 +98,12 @@ def segment(doc: LoadedDocument) -> list[Clause]:
     path: list[tuple[int, str]] = []
     table_header: dict[int, list[str]] = {}
     table_kind: dict[int, str] = {}
-    for block in doc.blocks:
+    blocks = doc.blocks
+    if doc.format == "pdf":
+        from assistant.review.pdf_reflow import reflow_pdf_blocks
+
+        blocks = reflow_pdf_blocks(blocks)
+    for block in blocks:
         text = (block.text or "").strip()
         if not text:
             continue

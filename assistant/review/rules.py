@@ -182,13 +182,46 @@ class RuleEngine:
 
 
 def dedupe(hits: Iterable[RuleHit]) -> list[RuleHit]:
-    """One hit per clause and rule (the most severe), sorted by severity then position."""
+    """One finding per rule and clause span, sorted by severity then position.
+
+    First one hit per (clause, rule), the most severe. Then hits of the same rule on
+    overlapping text close together — a table row and the same text as a paragraph, a nested
+    table cell and its rows, a PDF line fragment and the sentence it belongs to — collapse into
+    the hit quoting the most complete clause (the most severe level is kept).
+    """
     best: dict[tuple[int, str], RuleHit] = {}
     for h in hits:
         cur = best.get(h.key)
         if cur is None or SEVERITY_ORDER[h.severity] < SEVERITY_ORDER[cur.severity]:
             best[h.key] = h
-    return sorted(best.values(), key=lambda h: (SEVERITY_ORDER[h.severity], h.clause.index, h.rule.id))
+    by_rule: dict[str, list[RuleHit]] = {}
+    for h in sorted(best.values(), key=lambda h: (-len(_squash(h.clause.text)), h.clause.index)):
+        kept = by_rule.setdefault(h.rule.id, [])
+        twin = next((k for k in kept if _overlaps(k, h)), None)
+        if twin is None:
+            kept.append(h)
+        elif SEVERITY_ORDER[h.severity] < SEVERITY_ORDER[twin.severity]:
+            twin.severity, twin.confidence = h.severity, h.confidence
+    out = [h for hs in by_rule.values() for h in hs]
+    return sorted(out, key=lambda h: (SEVERITY_ORDER[h.severity], h.clause.index, h.rule.id))
+
+
+_SQUASH = re.compile(r"[\s|｜:：]+")
+
+
+def _squash(text: str) -> str:
+    return _SQUASH.sub("", text)
+
+
+def _overlaps(longer: RuleHit, shorter: RuleHit, max_gap: int = 3) -> bool:
+    """Same rule, nearby, and the shorter clause (or its flagged words) lies inside the longer one."""
+    if abs(longer.clause.index - shorter.clause.index) > max_gap:
+        return False
+    a, b = _squash(longer.clause.text), _squash(shorter.clause.text)
+    if b and b in a:
+        return True
+    ev = _squash(shorter.evidence or "")
+    return len(ev) >= 6 and ev in a and ev == _squash(longer.evidence or "")
 
 
 # --------------------------------------------------------------------------- quantities
@@ -368,6 +401,10 @@ def _check_committee(f: ProjectFacts, clauses: list[Clause], p: dict[str, Any]) 
     if n < need or n % 2 == 0:
         return [(f.committee_size.clause, f.committee_size.evidence,
                  f"评标委员会{n}人，不符合“{need}人以上单数”的要求。")]
+    if f.committee_experts is not None and 3 * int(f.committee_experts.value) < 2 * n:
+        e = int(f.committee_experts.value)
+        return [(f.committee_experts.clause, f.committee_experts.evidence,
+                 f"评标委员会{n}人中专家{e}人，不足成员总数的三分之二（至少{-(-2 * n // 3)}人）。")]
     big = float(p.get("big_budget", 1e7))
     if f.regime == "政府采购" and f.budget is not None and f.budget.value >= big and n < int(p.get("big_min", 7)):
         return [(f.committee_size.clause, f.committee_size.evidence,
