@@ -81,7 +81,7 @@ def _index_key(idx: str) -> tuple[int, ...]:
 def _row_start(text: str, ncols: int, prev_index: str | None) -> list[str] | None:
     """Cells when `text` begins a new row of an `ncols` table, else None."""
     toks = _tokens(text)
-    if len(toks) < min(ncols, 3) or not _INDEX.match(toks[0]):
+    if len(toks) < 2 or not _INDEX.match(toks[0]):
         return None
     idx = toks[0]
     if "." not in idx:
@@ -181,14 +181,23 @@ def reflow_pdf_blocks(blocks: list[Block]) -> list[Block]:
     return out
 
 
+_SCORE_HEADER = re.compile(r"^(分值|分数|权重|满分|最高分)$")
+_SCORE_LINE = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)(?:\s+(\S.*))?$")
+
+
 def _read_table(lines: list[Block], i: int, ncols: int, table_no: int, out: list[Block]) -> int:
-    """Consume the header at `i` and the rows after it; return the index of the first line after."""
+    """Consume the header at `i` and the rows after it; return the index of the first line after.
+
+    A row whose label cell wraps arrives column by column («2 类似项目业绩(近» «三年)»
+    «15 提供金华市…» …): such a row stays open, later lines fill the label, then the score
+    (a bare number under 分值) and then the content cell.
+    """
     head = lines[i]
     header = _tokens((head.text or "").strip())
+    score_col = next((k for k, h in enumerate(header) if _SCORE_HEADER.match(h)), None)
     out.append(_row_block(header, head, table_no, 0))
     rows: list[tuple[list[str], Block]] = []
     prev_index: str | None = None
-    width = 0
     j = i + 1
     while j < len(lines):
         b = lines[j]
@@ -199,21 +208,68 @@ def _read_table(lines: list[Block], i: int, ncols: int, table_no: int, out: list
         if cells is not None:
             rows.append((cells, b))
             prev_index = cells[0]
-            width = max(len(cells[-1]), 6)
             j += 1
             continue
         if not rows:
             break
         last = rows[-1][0]
-        ended = last[-1].rstrip()[-1:] in _TERMINAL
-        too_wide = len(t) > 2 * width + 6
-        if ended or too_wide or (_is_start(t) and not re.match(r"^\d", t)):
+        width = max(max(len(c) for c in last[1:] or [""]), 8)
+        if len(t) > 2 * width + 6 or (_is_start(t) and not re.match(r"^\d", t)):
             break
-        last[-1] = f"{last[-1]} {t}"
+        if len(last) < ncols:  # the row is still arriving column by column
+            _fill_open_row(last, t, ncols, score_col)
+            j += 1
+            continue
+        ended = last[-1].rstrip()[-1:] in _TERMINAL
+        if ended and not _label_wrap(t, last):
+            break
+        _append_continuation(last, t, ended)
         j += 1
     for n, (cells, b) in enumerate(rows, start=1):
         out.append(_row_block(cells, b, table_no, n))
     return j
+
+
+def _fill_open_row(cells: list[str], text: str, ncols: int, score_col: int | None) -> None:
+    """Add one line to a row whose cells are not all there yet."""
+    m = _SCORE_LINE.match(text)
+    if score_col is not None and len(cells) == score_col and m:
+        cells.append(m.group(1))
+        if m.group(2):
+            cells.append(m.group(2))
+        return
+    if score_col is not None and len(cells) <= score_col:
+        cells[-1] = f"{cells[-1]}{text}"  # the label cell wraps
+        return
+    if len(cells) < ncols:
+        # without a score column only a short tail («式», «三年)») is read as the label's wrap
+        if score_col is None and len(cells) >= 2 and (
+                (len(text) <= 4 and not re.search(r"[，。；、,;:：]", text)) or text[-1:] in ")）"):
+            cells[-1] = f"{cells[-1]}{text}"
+        else:
+            cells.append(text)
+        return
+    cells[-1] = f"{cells[-1]} {text}"
+
+
+def _label_wrap(text: str, cells: list[str]) -> bool:
+    """A short line after a finished last cell can still be the wrapped end of the label cell."""
+    return len(cells) >= 3 and len(text) <= 12 and " " not in text.strip() and text[-1:] not in _TERMINAL
+
+
+def _append_continuation(cells: list[str], text: str, last_ended: bool) -> None:
+    """Add a wrapped line to its cells: a narrow label column and the content column can wrap
+    together («市范围内） 物业服务业绩的，»): the first part goes to the label, the rest to the content.
+    A space right after a digit is pypdf's (「80 万元」), not a column gap."""
+    parts = re.split(r"(?<=[^\x00-\x7f]) +(?=\S)", text.strip())
+    if len(cells) >= 3 and (last_ended or len(parts) >= 2):
+        label = 1 if _INDEX.match(cells[0]) else 0
+        if last_ended:
+            cells[label] = f"{cells[label]}{text.strip()}"
+            return
+        cells[label] = f"{cells[label]}{parts[0]}"
+        text = " ".join(parts[1:])
+    cells[-1] = f"{cells[-1]} {text}"
 
 
 def _row_block(cells: list[str], b: Block, table_no: int, row: int) -> Block:
