@@ -86,18 +86,18 @@ def evaluate(use_llm: bool, verbose: bool = False, fmt: str = "docx") -> dict[st
                 per_cat[cat]["found"] += 1
                 used.add(hit)
             else:
-                misses.append(f"{doc} {lab['rule_id']} [{lab['detect']}] {lab['text']}")
+                misses.append(f"{path.name} {lab['rule_id']} [{lab['detect']}] {lab['text']}")
         if "_compliant." in doc:
             fps = [f for f in report.findings if f.severity in ("high", "medium")]
-            fp_per_doc[doc] = len(fps)
+            fp_per_doc[path.name] = len(fps)
             for f in fps:
                 per_cat[f.rule_id]["fp_compliant"] += 1
-                unlabeled.append(f"FP {doc} {f.rule_id} {f.severity} 「{f.evidence}」 {f.clause[:60]}")
+                unlabeled.append(f"FP {path.name} {f.rule_id} {f.severity} 「{f.evidence}」 {f.clause[:60]}")
         else:
             for i, f in enumerate(report.findings):
                 labelled = any(_norm(lab["text"]) in _norm(f.clause) for lab in doc_labels)
                 if i not in used and not labelled:
-                    unlabeled.append(f"extra {doc} {f.rule_id} {f.severity} 「{f.evidence}」 {f.clause[:60]}")
+                    unlabeled.append(f"extra {path.name} {f.rule_id} {f.severity} 「{f.evidence}」 {f.clause[:60]}")
     planted = sum(v["planted"] for v in per_cat.values())
     found = sum(v["found"] for v in per_cat.values())
     det_labels = [lab for lab in labels if lab["expected"] and lab["detect"] == "rule"]

@@ -144,3 +144,118 @@ def test_findings_sorted_and_deduped(reviewer: Reviewer) -> None:
     assert [order[f.severity] for f in r.findings] == sorted(order[f.severity] for f in r.findings)
     keys = [(f.location.get("clause_index"), f.rule_id) for f in r.findings]
     assert len(keys) == len(set(keys))
+
+
+# Paraphrases of wording-based rules, each with compliant counter-examples (precision must hold).
+_GOV = GOV_HEAD
+_WORKS = WORKS_HEAD
+
+
+@pytest.mark.parametrize(
+    ("rule", "head", "text", "expected"),
+    [
+        # T29 法定代表人本人/亲自 报名或到场, 原件到现场报名
+        ("T29", _WORKS, "投标人的法定代表人须携带本人身份证原件及营业执照原件亲自到招标代理机构办理报名手续。", True),
+        ("T29", _WORKS, "报名时须由法定代表人本人持企业营业执照、资质证书原件到现场报名，委托代理人报名的不予受理。", True),
+        ("T29", _WORKS, "开标时投标人的法定代表人必须到场，否则投标无效。", True),
+        ("T29", _GOV, "潜在供应商须于2025年6月3日前到采购代理机构现场登记报名，未报名的不得参加投标。", True),
+        ("T29", _GOV, "供应商应由法定代表人亲自前来报名并领取采购文件。", True),
+        ("T29", _WORKS, "投标人无需到现场报名，可在交易平台免费下载招标文件。", False),
+        ("T29", _WORKS, "投标人的法定代表人或其委托代理人可以参加开标会，不参加的不影响投标文件的有效性。", False),
+        ("T29", _WORKS, "投标文件须加盖单位公章并由法定代表人或其授权代表签字。", False),
+        ("T29", _WORKS, "由法定代表人本人签署投标文件的，无需提交授权委托书。", False),
+        # T22 地域业绩
+        ("T22", _GOV, "投标人须具有金华市范围内已完工的同类项目业绩。", True),
+        ("T22", _GOV, "供应商近三年在金华市区域内承接过类似项目的，每个得2分。", True),
+        ("T22", _WORKS, "投标人须提供在婺城区完成的市政工程业绩。", True),
+        ("T22", _WORKS, "投标人近五年内须具有在金华市区域内完成的单项合同金额不低于1000万元的园林绿化工程施工业绩。", True),
+        ("T22", _WORKS, "业绩须为浙江省行政区域内的项目。", True),
+        ("T22", _GOV, "具有本地类似服务业绩的得5分。", True),
+        ("T22", _GOV, "提供金华地区同类项目业绩的，每提供一个得1分。", True),
+        ("T22", _WORKS, "投标人须具有类似工程业绩（业绩不限地域）。", False),
+        ("T22", _WORKS, "本项目位于金华市婺城区，投标人应具有类似工程业绩。", False),
+        ("T22", _GOV, "业绩证明材料须为中标通知书及合同复印件。", False),
+        ("T22", _GOV, "投标人须具有全国范围内的类似项目业绩。", False),
+        # T32 强制联合体
+        ("T32", _WORKS, "投标人须以联合体形式投标，联合体成员中须有一家为金华市本地企业。", True),
+        ("T32", _WORKS, "本项目要求投标人组成联合体参与投标。", True),
+        ("T32", _WORKS, "本项目要求投标人与具有风景园林设计甲级资质的单位组成联合体参与投标。", True),
+        ("T32", _WORKS, "本项目只接受联合体投标。", True),
+        ("T32", _WORKS, "施工单位必须联合本地设计院共同投标。", True),
+        ("T32", _WORKS, "本项目接受联合体投标，联合体各方应签订共同投标协议。", False),
+        ("T32", _WORKS, "本项目不接受联合体投标。", False),
+        ("T32", _WORKS, "联合体投标的，应提交联合体协议书。", False),
+        ("T32", _WORKS, "招标人不得强制投标人组成联合体共同投标。", False),
+        ("T32", _WORKS, "投标人可以自愿组成联合体投标。", False),
+        ("T32", _GOV, "如采购文件要求以联合体形式参加或者要求合同分包的，联合体中的中小企业应在声明函中如实填报。", False),
+        ("T32", _GOV, "预留份额的，可要求供应商以联合体形式参加采购活动，且联合体中中小企业承担的部分达到一定比例。", False),
+        # T34 brands not in the catalogue's brand list
+        ("T34", _GOV, "交互式一体机须采用希沃或鸿合品牌。", True),
+        ("T34", _GOV, "投影仪品牌限定为爱普生。", True),
+        ("T34", _GOV, "监控摄像机须选用海康或宇视品牌产品。", True),
+        ("T34", _GOV, "空调必须使用格力牌或海尔牌。", True),
+        ("T34", _GOV, "服务器指定品牌：浪潮、曙光。", True),
+        ("T34", _GOV, "投标产品不限品牌，性能须满足技术参数要求。", False),
+        ("T34", _GOV, "投标人须在投标文件中注明所投产品的品牌和型号。", False),
+        ("T34", _GOV, "所投同类设备须为同一品牌，便于维护。", False),
+        ("T34", _GOV, "投标产品须为合格产品，符合国家强制性标准。", False),
+        # T43 考察 as a scoring / qualification / award step
+        ("T43", _GOV, "评标结束后，采购人将对排名第一的中标候选人进行实地考察，考察不合格的取消其中标资格。", True),
+        ("T43", _GOV, "评标委员会将对投标人办公场所进行现场考察，考察情况好的得5分。", True),
+        ("T43", _GOV, "采购人将组织对供应商的生产基地进行考察，考察结果作为评审依据。", True),
+        ("T43", _WORKS, "资格审查阶段，招标人将对投标人的经营场所进行实地考察，考察不通过的不得进入评标。", True),
+        ("T43", _WORKS, "投标人可自行考察项目现场。", False),
+        ("T43", _WORKS, "投标人应对项目现场进行踏勘和考察，了解现场条件。", False),
+        ("T43", _GOV, "采购人不得通过对供应商实地考察等方式改变评审结果。", False),
+        ("T43", _GOV, "采购人应当自收到评标报告之日起5个工作日内确定中标人。", False),
+        # T11 / T13 / T31 wording seen in PDF-era reports
+        ("T11", _WORKS, "有下列情形之一的，投标保证金不予退还：（1）投标人在投标有效期内撤销投标文件的；（2）投标人未中标且对评标结果提出异议的。", True),
+        ("T11", _WORKS, "有下列情形之一的，投标保证金不予退还：（1）投标人在投标截止后撤销投标文件的；（2）中标人在签订合同时向招标人提出附加条件的。", False),
+        ("T13", _WORKS, "中标人在签订合同前须另行缴纳农民工工资保证金和文明施工保证金各30万元。", True),
+        ("T13", _WORKS, "农民工工资保证金按浙江省有关规定执行，可以银行保函形式提交。", False),
+        ("T31", _GOV, "投标人须在金华市区设有不少于2个售后服务网点。", True),
+        ("T31", _GOV, "中标人应在接到报修后2小时内响应，24小时内到场处理。", False),
+    ],
+)
+def test_paraphrased_violations(reviewer: Reviewer, rule: str, head: str, text: str, expected: bool) -> None:
+    found = [f for f in reviewer.review_text(head + text).findings if f.rule_id == rule and f.severity in ("high", "medium")]
+    assert bool(found) is expected, [(f.severity, f.evidence) for f in found]
+
+
+@pytest.mark.parametrize(
+    ("head", "text", "expected"),
+    [
+        (_GOV, "评标委员会由采购人代表1人+专家4人共5人组成。", False),
+        (_GOV, "评标委员会由采购人代表1名、评审专家4名组成。", False),
+        (_WORKS, "评标委员会由招标人代表和技术、经济专家组成，成员人数为5人以上单数，其中专家不少于成员总数的三分之二。", False),
+        (_WORKS, "评标委员会由招标人代表2名和技术、经济专家5名组成。", False),
+        (_GOV, "评标委员会由5人组成，组长由评审专家担任。", False),
+        (_GOV, "评标委员会由采购人代表2名、评审专家3名组成。", True),  # experts 3/5 < 2/3
+        (_WORKS, "评标委员会由招标人代表2人和专家2人共4人组成。", True),  # even and < 5
+        (_WORKS, "评标委员会由3人组成。", True),
+        (_GOV, "评标委员会由5人组成，组长由采购人代表担任。", True),
+    ],
+)
+def test_committee_composition(reviewer: Reviewer, head: str, text: str, expected: bool) -> None:
+    """T44 counts totals (「共5人」「5人以上单数」) or adds parts, and checks experts ≥ 2/3."""
+    assert ("T44" in _ids(reviewer, head + text)) is expected
+
+
+def test_committee_parts_and_totals() -> None:
+    from assistant.review.facts import committee_composition
+
+    assert committee_composition("评标委员会由采购人代表1人+专家4人共5人组成。")[:2] == (5, 4)
+    assert committee_composition("评标委员会由采购人代表1名、评审专家4名组成。")[:2] == (5, 4)
+    assert committee_composition("评标委员会由5人以上单数组成")[:2] == (5, None)
+    assert committee_composition("评标委员会成员不足5人的，应补足。") is None
+
+
+def test_overlapping_clauses_give_one_finding(reviewer: Reviewer) -> None:
+    """The same text twice in a row (table row + paragraph, cell + nested row): one finding,
+    quoting the most complete clause."""
+    text = ("投标人须在金华市区设有不少于3个服务网点。\n"
+            "资格要求：投标人须在金华市区设有不少于3个服务网点。并提供租赁合同。\n")
+    found = [f for f in reviewer.review_text(GOV_HEAD + text).findings if f.rule_id == "T31"]
+    assert len(found) == 1 and found[0].clause.startswith("资格要求")
+    far = text + "其他内容。\n" * 5 + "投标人须在金华市区设有不少于3个服务网点。\n"
+    assert len([f for f in reviewer.review_text(GOV_HEAD + far).findings if f.rule_id == "T31"]) == 2

@@ -98,6 +98,8 @@ def _row_start(text: str, ncols: int, prev_index: str | None) -> list[str] | Non
         return None
     if not re.match(r"[\u4e00-\u9fffA-Za-z（(]", toks[1]):
         return None
+    if re.match(r"^(万元|元|分|日|天|%|％|个工作日|个|年|月|小时|名|人)([，。；、,.;)）]|$)", toks[1]):
+        return None  # 「4.5 万元。」「7.5 分。」: a number pypdf split from its unit, not row 4.5
     n = max(ncols, 2)
     head = toks[: n - 1]
     rest = " ".join(toks[n - 1:])
