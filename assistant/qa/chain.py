@@ -215,7 +215,7 @@ class QAChain:
 
     def _extractive(self, prep: _Prepared) -> Answer:
         named = [h.chunk_id for h in prep.hits if "direct" in h.via]
-        ex = extractive.build_extractive(prep.standalone, prep.hits, named)
+        ex = extractive.build_extractive(prep.standalone, prep.hits, named, kb=self.kb)
         answer = Answer(
             answer=ex.text, citations=ex.citations, refused=False, mode="extractive", question=prep.question,
             standalone_question=prep.standalone, flags=ex.flags, notes=ex.notes,

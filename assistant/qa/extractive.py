@@ -8,19 +8,30 @@ superseded or lower-rank documents. Nothing is generated: every word after the l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant.qa.citing import key_sentence
 from assistant.qa.context import is_lower_rank, is_superseded
-from assistant.schema import DOC_TYPE_RANK, Citation, Hit
+from assistant.schema import DOC_TYPE_RANK, Citation, Chunk, Hit
+
+if TYPE_CHECKING:
+    from assistant.kb import KnowledgeBase
 
 LEAD = "根据知识库，以下条文与您的问题最相关："
+#: When only review-catalogue items match: say so rather than passing them off as law.
+LEAD_RULES_ONLY = "知识库中没有直接规定该问题的法律法规条文；以下是本系统审查要点目录中的相关条目（不是法规原文）："
 #: At most this many articles are quoted; weaker hits are kept only if close to the best one.
 MAX_ARTICLES = 4
 #: Relative fused-score floor for hits after the first two.
 RELATIVE_SCORE_FLOOR = 0.6
 #: Quote at most this many characters per article in the answer (full text stays in the citation).
 MAX_QUOTE_CHARS = 320
+#: The review catalogue is not law: at most this many of its items, summarised, after the statutes.
+MAX_RULE_ITEMS = 2
+RULE_DOC_TYPE = "审查要点"
+_RULE_FIELD = re.compile(r"(风险说明|法律依据|修改建议)[:：]\s*")
 
 
 @dataclass
@@ -38,11 +49,15 @@ def select_hits(hits: list[Hit], named: list[str] | None = None, max_articles: i
     rest = [h for h in hits if h not in first]
     chosen = list(first)
     top = rest[0].score if rest else 0.0
+    rules = sum(h.doc_type == RULE_DOC_TYPE for h in chosen)
     for i, h in enumerate(rest):
         if len(chosen) >= max_articles:
             break
+        if h.doc_type == RULE_DOC_TYPE and rules >= MAX_RULE_ITEMS:
+            continue
         if i < 2 or (top > 0 and h.score >= RELATIVE_SCORE_FLOOR * top):
             chosen.append(h)
+            rules += h.doc_type == RULE_DOC_TYPE
     return chosen[:max(max_articles, len(first))]
 
 
@@ -68,10 +83,13 @@ def _strip_label(text: str, label: str | None) -> str:
 
 
 def _quote(text: str, key: str | None, limit: int = MAX_QUOTE_CHARS, label: str | None = None) -> str:
-    """The article text, flattened, with the key sentence bold, cut around it when long."""
-    flat = _strip_label(" ".join(text.split()), label)
+    """The article text, flattened, with the key sentence bold, cut around it when long.
+
+    Existing `**` are removed first so the bold markup is always one balanced pair.
+    """
+    flat = _strip_label(" ".join(text.replace("**", "").split()), label)
     if key:
-        key_flat = _strip_label(" ".join(key.split()), label)
+        key_flat = _strip_label(" ".join(key.replace("**", "").split()), label)
         pos = flat.find(key_flat)
         if pos >= 0:
             if len(flat) > limit:
@@ -85,14 +103,77 @@ def _quote(text: str, key: str | None, limit: int = MAX_QUOTE_CHARS, label: str 
     return flat if len(flat) <= limit else flat[:limit] + "……"
 
 
-def build_extractive(question: str, hits: list[Hit], named: list[str] | None = None) -> Extracted:
-    """Compose the extractive answer and its citations (numbered in reading order)."""
+def rule_fields(text: str) -> dict[str, str]:
+    """风险说明 / 法律依据 / 修改建议 of a review-catalogue item (its text is one line of fields)."""
+    flat = " ".join(text.replace("**", "").split())
+    parts = _RULE_FIELD.split(flat)
+    return {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+
+
+def _chunk_hit(c: Chunk) -> Hit:
+    return Hit(
+        title=c.title, article=c.article, text=c.text, score=0.0, doc_id=c.doc_id, doc_type=c.doc_type,
+        status=c.status, location=c.location.model_dump(), chunk_id=c.chunk_id, heading=c.heading,
+        article_no=c.article_no, effective_date=c.effective_date, is_current=c.is_current, via=["rule_basis"],
+    )
+
+
+def rule_basis(basis: str, kb: "KnowledgeBase | None") -> tuple[list[Hit], list[str]]:
+    """The articles a review item cites: (those stored in the KB, names of documents it lacks)."""
+    if kb is None or not basis:
+        return [], []
+    from assistant.citations import find_article_refs, resolve_ref
+
+    getter = getattr(kb, "alias_map", None)
+    try:
+        aliases = dict(getter()) if callable(getter) else None
+    except Exception:  # noqa: BLE001 - optional capability
+        aliases = None
+    found: list[Hit] = []
+    absent: list[str] = []
+    for ref in find_article_refs(basis, aliases):
+        chunk = resolve_ref(ref, kb)
+        if chunk is not None:
+            found.append(_chunk_hit(chunk))
+        else:
+            absent.append(ref.title or ref.raw_title)
+    # 《工程建设项目施工招标投标办法》第三十七条: titles the reference parser does not know
+    for m in re.finditer(r"《([^《》]{2,60})》", basis):
+        name = m.group(1)
+        if name not in absent and kb.resolve_title(name) is None:
+            absent.append(name)
+    return found, list(dict.fromkeys(absent))
+
+
+def _rule_line(h: Hit, n: int) -> str:
+    """One review item, summarised: category, 风险说明, 法律依据 (full text stays in the citation)."""
+    f = rule_fields(h.text)
+    where = f"「{_short_heading(h.heading)}」" if h.heading else "审查要点"
+    risk = f.get("风险说明") or _quote(h.text, None, limit=160)
+    line = f"- {where} [{n}]：{risk}"
+    if f.get("法律依据"):
+        line += f"\n  - 所引依据：{f['法律依据']}"
+    return line
+
+
+def build_extractive(
+    question: str, hits: list[Hit], named: list[str] | None = None, kb: "KnowledgeBase | None" = None
+) -> Extracted:
+    """Compose the extractive answer and its citations (numbered in reading order).
+
+    Statute articles come first; review-catalogue (审查要点) items are summarised, and the
+    articles they cite are quoted when the KB holds them, else the user is told to import them.
+    """
     chosen = select_hits(hits, named)
-    lines = [LEAD, ""]
+    rules_only = bool(chosen) and all(h.doc_type == RULE_DOC_TYPE for h in chosen)
+    lines = [LEAD_RULES_ONLY if rules_only else LEAD, ""]
     citations: list[Citation] = []
     notes: list[str] = []
     flags: list[str] = []
     n = 0
+    cited_ids = {h.chunk_id for h in chosen if h.chunk_id}
+    basis_hits: list[Hit] = []
+    absent_docs: list[str] = []
     for _, group in _group_order(chosen):
         head = group[0]
         status = head.status if head.is_current or head.status != "现行有效" else "旧版本"
@@ -100,8 +181,15 @@ def build_extractive(question: str, hits: list[Hit], named: list[str] | None = N
         for h in group:
             n += 1
             key = key_sentence(h.text, question)
-            where = h.article or (f"「{_short_heading(h.heading)}」" if h.heading else "")
-            lines.append(f"- {where} [{n}]：{_quote(h.text, key, label=h.article)}")
+            if h.doc_type == RULE_DOC_TYPE:
+                lines.append(_rule_line(h, n))
+                found, absent = rule_basis(rule_fields(h.text).get("法律依据", ""), kb)
+                basis_hits += [b for b in found if b.chunk_id not in cited_ids]
+                cited_ids.update(b.chunk_id for b in found)
+                absent_docs += absent
+            else:
+                where = h.article or (f"「{_short_heading(h.heading)}」" if h.heading else "")
+                lines.append(f"- {where} [{n}]：{_quote(h.text, key, label=h.article)}")
             citations.append(Citation(**h.model_dump(), n=n, key_sentence=key))
         lines.append("")
         if is_superseded(head):
@@ -113,6 +201,18 @@ def build_extractive(question: str, hits: list[Hit], named: list[str] | None = N
                 notes.append(f"注意：《{head.title}》是本系统的审查要点目录，不是法规，请以其所引法规原文为准。")
             else:
                 notes.append(f"注意：《{head.title}》属于{head.doc_type}，效力层级低于法律、法规，适用时请一并核对上位法。")
+    if basis_hits:
+        lines.append("**审查要点所引条文（知识库原文）**")
+        for b in basis_hits[:MAX_ARTICLES]:
+            n += 1
+            key = key_sentence(b.text, question)
+            lines.append(f"- 《{b.title}》{b.article or ''} [{n}]：{_quote(b.text, key, label=b.article)}")
+            citations.append(Citation(**b.model_dump(), n=n, key_sentence=key))
+        lines.append("")
+    absent_docs = list(dict.fromkeys(absent_docs))
+    if absent_docs:
+        names = "、".join(f"《{d}》" for d in absent_docs)
+        notes.append(f"说明：审查要点所引的{names}未收录在知识库中，无法展示其原文；如需查看，请在知识库页面导入该文件后再问。")
     text = "\n".join(lines).rstrip()
     if notes:
         text += "\n\n" + "\n".join(notes)

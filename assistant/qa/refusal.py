@@ -44,8 +44,20 @@ DOMAIN_TERMS = tuple(
     """招标 投标 招投标 中标 评标 开标 唱标 废标 流标 标书 采购 供应商 代理机构 磋商 谈判 询价 单一来源 框架协议 质疑 投诉
     保证金 履约 评审 评分 资格 资质 业绩 专家 中小企业 小微企业 监狱企业 残疾人福利 价格扣除 预留 报价 限价 预算 合同 分包
     转包 发包 承包 施工 监理 建设工程 货物 样品 澄清 更正公告 串通 围标 串标 排斥 歧视 公平竞争 营商环境 行政许可 垄断
-    不正当竞争 贿赂 定金 违约金 交易平台 公共资源 联合体 中标通知书 标的""".split()
+    不正当竞争 贿赂 定金 违约金 交易平台 公共资源 联合体 中标通知书 标的
+    竞争对手 竞争者 经营者 诋毁 商誉 虚假宣传 商业秘密 混淆 涨价 提价 定价 垄断协议 市场支配 情势变更 解除合同 违约
+    本地企业 外地企业 地方保护 市场准入""".split()
 )
+
+#: Colloquial words -> the statute's wording (商业诋毁, 垄断协议, 情势变更 are rarely named as such):
+#: a key term counts as covered when one of its alternatives occurs in the evidence.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "竞争对手": ("竞争对手", "竞争者", "经营者"), "散布": ("传播", "编造"), "虚假信息": ("虚假信息", "误导性信息"),
+    "涨价": ("价格",), "提价": ("价格",), "定价": ("价格",), "约好": ("协议", "约定", "协同"), "私下": ("串通", "协同", "协议"),
+    "商誉": ("商业信誉", "商品声誉"), "诋毁": ("商业信誉", "损害"), "本地": ("本地", "地域", "地区", "外地"),
+    "外地": ("外地", "地域", "地区", "本地"), "优先": ("优先", "排斥", "歧视", "差别待遇"),
+    "变化": ("变化", "变更"),
+}
 
 #: Words of the question itself, not of its subject.
 QUESTION_WORDS = frozenset(
@@ -73,6 +85,9 @@ class RefusalPolicy:
     coverage_with_foreign: float = COVERAGE_WITH_FOREIGN
     foreign_max: float = FOREIGN_MAX
     coverage_in_domain: float = COVERAGE_IN_DOMAIN
+    #: Hits whose text counts for coverage (out of domain / in domain).
+    coverage_top: int = 3
+    coverage_top_in_domain: int = 6
 
     @classmethod
     def for_embedding(cls, backend: str, override: float = 0.0) -> "RefusalPolicy":
@@ -125,6 +140,11 @@ def key_terms(question: str) -> list[str]:
 _SHORT_FORMS = {"招投标": "招标投标", "政采": "政府采购", "串标": "串通投标", "围标": "串通投标"}
 
 
+def _variants(term: str) -> tuple[str, ...]:
+    """The term, its statute form and its synonyms."""
+    return (term, _expand(term), *SYNONYMS.get(term, ()))
+
+
 def _expand(term: str) -> str:
     for short, full in _SHORT_FORMS.items():
         if short in term and full not in term:
@@ -133,11 +153,11 @@ def _expand(term: str) -> str:
 
 
 def coverage(terms: list[str], hits: list[Hit], top: int = 3) -> tuple[float, list[str]]:
-    """Share of terms found in the title/heading/text of the best `top` hits, and the missing ones."""
+    """Share of terms found (or a synonym found) in the best `top` hits, and the missing ones."""
     if not terms:
         return 1.0, []
     haystack = normalize(" ".join(f"{h.title} {h.heading or ''} {h.text}" for h in hits[:top]))
-    missing = [t for t in terms if t not in haystack and _expand(t) not in haystack]
+    missing = [t for t in terms if not any(v in haystack for v in _variants(t))]
     return 1.0 - len(missing) / len(terms), missing
 
 
@@ -161,10 +181,13 @@ def missing_documents(question: str, kb: "KnowledgeBase", hits: list[Hit] = ()) 
     """(known, missing) document names mentioned in the question.
 
     A name that the retrieved text itself mentions (the reform plan cites 「评标专家管理办法」)
-    is not "missing": the knowledge base does discuss it, the evidence check decides.
+    is not "missing": the knowledge base does discuss it, the evidence check decides. The review
+    catalogue (审查要点) does not count: its basis lines name regulations the KB may not hold
+    (政府采购法实施条例 on the default KB), and answering from them would pass the catalogue off
+    as the regulation.
     """
     known, missing = [], []
-    seen_text = normalize(" ".join(h.text for h in hits[:6]))
+    seen_text = normalize(" ".join(h.text for h in hits[:6] if h.doc_type != "审查要点"))
     titles: list[str] | None = None
     for name in named_documents(question):
         if kb.resolve_title(name) is not None or name in seen_text:
@@ -198,12 +221,13 @@ def assess(
     top_dense = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
     top_score = hits[0].score if hits else None
     terms = key_terms(question)
-    cov, missing_terms = coverage(terms, hits)
+    in_domain = is_in_domain(question)
+    # in-domain wording rarely matches the statute, and the right article often ranks 4th-6th
+    cov, missing_terms = coverage(terms, hits, top=p.coverage_top_in_domain if in_domain else p.coverage_top)
     known, missing_docs = missing_documents(question, kb, hits)
     direct = any("direct" in h.via for h in hits)
     vocab = corpus_text(kb)
-    foreign = [t for t in missing_terms if vocab is not None and t not in vocab and _expand(t) not in vocab]
-    in_domain = is_in_domain(question)
+    foreign = [t for t in missing_terms if vocab is not None and not any(v in vocab for v in _variants(t))]
     ev = Evidence(False, "", top_dense, top_score, cov, terms, missing_terms, missing_docs, direct, foreign, in_domain)
     foreign_share = len(foreign) / len(terms) if terms else 0.0
     if in_domain:
@@ -254,7 +278,10 @@ def corpus_text(kb: "KnowledgeBase") -> str | None:
 def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
     """The refusal shown to the user: no basis, what was searched, what to add."""
     lines = ["知识库中没有找到回答该问题的依据，为避免误导，不作推测性回答。"]
-    if ev.missing_documents:
+    if ev.reason == "document_not_in_kb" and ev.missing_documents:
+        names = "、".join(_book(n) for n in ev.missing_documents)
+        lines.append(f"知识库中没有收录{names}，无法依据该文件回答，也不会用其他文件代替作答。")
+    elif ev.missing_documents:
         names = "、".join(_book(n) for n in ev.missing_documents)
         lines.append(f"问题提到的{names}不在知识库中。")
     if ev.reason == "future_policy":

@@ -1,0 +1,121 @@
+"""Tuning fixes: colloquial in-domain questions, documents the KB lacks, review-catalogue answers."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.qa import extractive, refusal
+from assistant.schema import Hit
+from tests.qa_fakes import ZBTB, FakeKB
+
+KB = FakeKB()
+LEXICAL = refusal.RefusalPolicy.for_embedding("fake")
+
+RULE_T08 = (
+    "审查要点 T08：投标保证金超比例（工程） 适用范围：依法必须招标的工程建设项目。风险等级：高。检查方式：跨条款数值核对。 "
+    "风险说明：投标保证金不得超过招标项目估算价的2%；超比例收取占用投标人资金、抬高投标门槛。 "
+    "法律依据：《中华人民共和国招标投标法实施条例》第二十六条第一款（通用，置信度high） "
+    "修改建议：将投标保证金调整为不超过估算价的2%。"
+)
+RULE_T21 = (
+    "审查要点 T21：地域限制 适用范围：工程建设项目。风险等级：高。 "
+    "风险说明：以本地注册作为资格条件，属于以不合理条件限制、**排斥外地**潜在投标人。 "
+    "法律依据：《中华人民共和国招标投标法》第十八条（适用工程，置信度high）；《招标投标领域公平竞争审查规则》第六条（通用） "
+    "修改建议：删除地域限制。"
+)
+
+
+def hit(text: str, *, title: str = "招标文件审查要点", doc_type: str = "审查要点", article: str | None = None,
+        heading: str | None = None, score: float = 1.0, chunk_id: str = "") -> Hit:
+    return Hit(title=title, article=article, text=text, score=score, doc_id=title, doc_type=doc_type,
+               status="现行有效", chunk_id=chunk_id or f"{title}:{article or heading}", heading=heading,
+               dense_score=0.9, via=["dense"])
+
+
+def rule(text: str, heading: str, score: float = 1.0) -> Hit:
+    return hit(text, heading=heading, score=score)
+
+
+# ------------------------------------------------------------------ 1. colloquial in-domain questions
+
+
+def test_competition_and_contract_colloquialisms_are_in_domain():
+    assert refusal.is_in_domain("竞争对手到处散布关于我们公司的虚假信息，怎么办？")
+    assert refusal.is_in_domain("几家公司私下约好一起涨价，这违法吗？")
+    assert not refusal.is_in_domain("明天金华会下雨吗？")
+
+
+def test_synonyms_count_as_coverage():
+    law = hit("经营者不得编造、传播或者指使他人编造、传播虚假信息或者误导性信息，损害其他经营者的商业信誉、商品声誉。",
+              title="中华人民共和国反不正当竞争法", doc_type="法律", article="第十二条")
+    cov, missing = refusal.coverage(["竞争对手", "散布", "虚假信息"], [law])
+    assert cov == 1.0 and missing == []
+
+
+def test_in_domain_coverage_counts_lower_ranked_hits():
+    filler = [hit(f"无关条文{i}", title=ZBTB, doc_type="法律", article=f"第{i}条") for i in range(1, 4)]
+    right = hit("合同的基础条件发生了重大变化，继续履行合同对于当事人一方明显不公平的，可以与对方重新协商。",
+                title="中华人民共和国民法典", doc_type="法律", article="第五百三十三条")
+    question = "合同签订后情况发生重大变化，对一方明显不公平，能重新协商吗？"
+    ev = refusal.assess(question, [*filler, right], KB, policy=LEXICAL)
+    assert ev.in_domain and ev.sufficient, ev.as_dict()
+    # the 4th hit would not count for an out-of-domain question
+    assert refusal.coverage(refusal.key_terms(question), [*filler, right], top=3)[0] < ev.coverage
+
+
+# ------------------------------------------------------------------ 2. named documents the KB lacks
+
+
+def test_catalogue_basis_text_does_not_make_a_missing_regulation_known():
+    question = "根据政府采购法实施条例，投标保证金不得超过预算金额的多少？"
+    known, missing = refusal.missing_documents(question, KB, [rule(RULE_T08.replace("招标投标法实施条例", "政府采购法实施条例"), "T09")])
+    assert missing == ["政府采购法实施条例"] and known == []
+    ev = refusal.assess(question, [rule(RULE_T08, "T08")], KB, policy=LEXICAL)
+    assert not ev.sufficient and ev.reason == "document_not_in_kb"
+    text = refusal.refusal_text(question, ev, [rule(RULE_T08, "T08")])
+    assert "知识库中没有收录《政府采购法实施条例》" in text and "导入《政府采购法实施条例》" in text
+    assert "仅供参考，不作为依据" in text
+
+
+def test_policy_text_naming_a_document_still_counts_as_known():
+    plan = hit("严格执行评标专家管理办法，实现评标专家资源共享。", title="婺城区改革方案", doc_type="规范性文件", heading="二")
+    known, missing = refusal.missing_documents("评标专家管理办法有什么要求？", KB, [plan])
+    assert known == ["评标专家管理办法"] and missing == []
+
+
+# ------------------------------------------------------------------ 3. extractive answers from the catalogue
+
+
+def test_statutes_come_first_and_catalogue_items_are_capped_and_summarised():
+    rules = [rule(RULE_T08, f"T0{i} 条目{i}", score=1.0 - i * 0.01) for i in range(4)]
+    law = KB.get_article(ZBTB, 18)
+    law_hit = hit(law.text, title=ZBTB, doc_type="法律", article="第十八条", score=0.7, chunk_id=law.chunk_id)
+    ex = extractive.build_extractive("投标保证金最多能收多少？", [*rules, law_hit], kb=KB)
+    kinds = [c.doc_type for c in ex.citations]
+    assert kinds[0] == "法律" and kinds.count("审查要点") == extractive.MAX_RULE_ITEMS
+    body = ex.text
+    # summary: category, 风险说明 and the basis line, not the whole item (full text stays in the citation)
+    assert "「T00 条目0」" in body and "所引依据：《中华人民共和国招标投标法实施条例》第二十六条第一款" in body
+    assert "修改建议" not in body and "适用范围" not in body
+    assert body.startswith(extractive.LEAD)
+    # the regulation it cites is not in the KB: the user is told to import it
+    assert any("《中华人民共和国招标投标法实施条例》未收录在知识库中" in n and "导入" in n for n in ex.notes)
+
+
+def test_catalogue_only_answer_says_so_and_quotes_cited_articles_the_kb_holds():
+    ex = extractive.build_extractive("招标文件要求本地企业优先，合法吗？", [rule(RULE_T21, "T21 地域限制")], kb=KB)
+    assert ex.text.startswith(extractive.LEAD_RULES_ONLY)
+    cited = [(c.title, c.article) for c in ex.citations]
+    assert cited == [("招标文件审查要点", None), (ZBTB, "第十八条")]
+    assert "不得以不合理的条件限制或者排斥潜在投标人" in ex.citations[1].text
+    assert any("《招标投标领域公平竞争审查规则》" in n for n in ex.notes)
+
+
+def test_bold_markup_is_balanced_and_never_nested():
+    rules = [rule(RULE_T21, "T21 地域限制")]
+    law = hit("招标人**不得**以不合理的条件限制或者排斥潜在投标人，**不得对潜在投标人实行歧视待遇。**",
+              title=ZBTB, doc_type="法律", article="第十八条", score=0.9)
+    ex = extractive.build_extractive("能否排斥潜在投标人？", [law, *rules], kb=KB)
+    for line in ex.text.splitlines():
+        assert line.count("**") % 2 == 0, line
+        assert "****" not in line and not re.search(r"\*\*[^*]*\*\*[^*]*\*\*[^*]*\*\*", line.split("：", 1)[-1]), line
