@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # pydantic ValidationError from a bad ASSISTANT_* variable
         print(f"错误：配置无效，请检查 ASSISTANT_ 开头的环境变量或 .env 文件。\n{exc}", file=sys.stderr)
         return 1
-    setup_logging("DEBUG" if args.verbose else settings.log_level, settings.data_dir, quiet=args.json)
+    # users see warnings and errors only (details go to data_dir/logs); -v shows everything
+    setup_logging("DEBUG" if args.verbose else settings.log_level, settings.data_dir, quiet=not args.verbose)
     try:
         return int(args._module.run(args, Services(settings)) or 0)
     except UserError as exc:

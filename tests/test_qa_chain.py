@@ -128,7 +128,7 @@ def test_extractive_answer_reads_well(kb, retriever):
     assert "**招标人应当确定投标人编制投标文件所需要的合理时间；但是，依法必须进行招标的项目" in answer.answer
     first = answer.citations[0]
     assert (first.n, first.article) == (1, "第二十四条") and "二十日" in first.key_sentence
-    assert f"第二十四条 [1]" in answer.answer
+    assert "第二十四条 [1]" in answer.answer
 
 
 def test_extractive_puts_the_named_article_first(kb, retriever):

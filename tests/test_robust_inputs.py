@@ -243,7 +243,6 @@ def test_rest_refuses_with_json_error(case: Case, route: str, files: dict[str, P
 @pytest.mark.parametrize("route", ["/api/v1/documents", "/api/v1/review"])
 def test_rest_oversized_refused_while_streaming(route: str, client: Any, built: Path) -> None:
     """413 by Content-Length, and for a chunked body without one (refused before it is all received)."""
-    case = Case("big.pdf", "refused", "上限", 413)
     big = b"%PDF-1.7\n" + b"0" * (LIMIT_MB * 1024 * 1024 + 512 * 1024)
     resp = client.post(route, files={"file": ("big.pdf", big, "application/pdf")})
     assert resp.status_code == 413

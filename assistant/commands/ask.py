@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputFileError
 from assistant.schema import Answer
+from assistant.progress import ensure_index
 
 if TYPE_CHECKING:
     from assistant.services import Services
@@ -80,7 +80,7 @@ def render_human(answer: Answer, include_text: bool = True) -> str:
 
 def run(args: argparse.Namespace, services: "Services") -> int:
     history = load_history(args.history) if args.history else []
-    services.kb.ensure_built(progress=_progress() if not args.json else None)
+    ensure_index(services, quiet=args.json)
     qa = services.qa
     if args.json:
         answer = qa.ask(args.question, history)
@@ -107,20 +107,3 @@ def run(args: argparse.Namespace, services: "Services") -> int:
         print(render_human(answer))
     return 0
 
-
-def _progress():  # tqdm bars on stderr while the default knowledge base is built the first time
-    from tqdm import tqdm
-
-    bars: dict[str, Any] = {}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, leave=False)
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-
-    return progress

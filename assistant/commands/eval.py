@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import UserError
+from assistant.progress import TqdmProgress
 
 if TYPE_CHECKING:
     from assistant.services import Services
@@ -36,22 +37,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def _progress_bar() -> Any:
-    from tqdm import tqdm
-
-    bars: dict[str, Any] = {}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            for other in bars.values():
-                other.close()
-            bar = bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, leave=False)
-        bar.n = done
-        bar.refresh()
-
-    return progress
-
 
 def run(args: argparse.Namespace, services: "Services") -> int:
     from assistant.evaluation import runner
@@ -62,7 +47,7 @@ def run(args: argparse.Namespace, services: "Services") -> int:
         raise UserError("--limit 必须是正整数。", f"bad limit {args.limit}")
     if args.dataset is not None and not args.dataset.is_file():
         raise UserError(f"找不到评测文件：{args.dataset}", f"missing dataset {args.dataset}")
-    progress = _progress_bar()
+    progress = TqdmProgress()
     if args.gate:
         metrics = runner.run_gate(services, progress)
         baseline = runner.load_baseline(runner.baseline_path(services)).get("gate") or {}

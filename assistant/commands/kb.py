@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.commands._progress import TqdmProgress
+from assistant.progress import TqdmProgress
 from assistant.errors import NotFoundError
 
 
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace, services: Any) -> int:
                 print(json.dumps([_doc_json(m, "user") for m in docs], ensure_ascii=False))
             else:
                 for m in docs:
-                    note = f"（取代了旧版本）" if any(o.superseded_by == m.doc_id for o in kb.list_documents()) else ""
+                    note = "（取代了旧版本）" if any(o.superseded_by == m.doc_id for o in kb.list_documents()) else ""
                     print(f"已添加：{m.doc_id}  《{m.title}》 {m.doc_type} {m.status}，{m.chunk_count} 个条目{note}")
             return 0
         if cmd == "remove":
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace, services: Any) -> int:
     finally:
         progress.close()
     if cmd == "list":
-        from assistant.commands._progress import ensure_index
+        from assistant.progress import ensure_index
 
         ensure_index(services, quiet=args.json)
         docs = kb.list_documents(include_superseded=not args.current_only)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputFileError
+from assistant.progress import TqdmProgress
 
 if TYPE_CHECKING:
     from assistant.services import Services
@@ -40,33 +41,6 @@ def _format(args: argparse.Namespace) -> str:
     return "json"
 
 
-class _Bar:
-    """tqdm progress on stderr, one bar per stage (silent when stderr is not a terminal)."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-        self.bar: Any = None
-        self.stage = ""
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.quiet:
-            return
-        from tqdm import tqdm
-
-        if stage != self.stage:
-            self.close()
-            self.stage = stage
-            self.bar = tqdm(total=total, desc=stage, file=sys.stderr, leave=False, disable=None)
-        if self.bar is not None:
-            self.bar.total = total
-            self.bar.n = done
-            self.bar.refresh()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
-
 
 def run(args: argparse.Namespace, services: "Services") -> int:
     from assistant.review.report import render_docx, render_json, render_markdown
@@ -79,7 +53,7 @@ def run(args: argparse.Namespace, services: "Services") -> int:
     fmt = _format(args)
     if getattr(args, "json", False) and args.format is None and args.output is None:
         fmt = "json"
-    bar = _Bar(quiet=False)
+    bar = TqdmProgress()
     try:
         report = services.reviewer.review(path, progress=bar, use_llm=False if args.no_llm else None)
     finally:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.commands._progress import ensure_index
+from assistant.progress import ensure_index
 from assistant.errors import InputFileError, UserError
 
 

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from assistant.api import create_app
 from assistant.config import Settings
 from assistant.services import Services
+from assistant.progress import TqdmProgress
 
 log = logging.getLogger("assistant.web")
 
@@ -53,36 +54,11 @@ def create_web_app(settings: Settings | None = None, services: Services | None =
     )
 
 
-class _ConsoleProgress:
-    """`progress(stage, done, total)` printed to stderr with tqdm (first start builds the index)."""
-
-    def __init__(self) -> None:
-        self._bar = None
-        self._stage: str | None = None
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        from tqdm import tqdm
-
-        if stage != self._stage:
-            self.close()
-            self._stage = stage
-            self._bar = tqdm(total=total or None, desc=stage, file=sys.stderr, unit="项")
-        if self._bar is not None:
-            if total and self._bar.total != total:
-                self._bar.total = total
-            self._bar.n = done
-            self._bar.refresh()
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
-
 
 def prepare(services: Services) -> None:
     """Make sure the knowledge base is usable before accepting requests."""
     started = time.perf_counter()
-    progress = _ConsoleProgress()
+    progress = TqdmProgress()
     try:
         result = services.kb.ensure_built(progress)
     finally:

@@ -1,4 +1,8 @@
-"""tqdm progress bars on stderr for long knowledge-base work (one bar per stage)."""
+"""tqdm progress bars on stderr for long work (index builds, reviews, evaluation): one bar per stage.
+
+Shared by the CLI commands and the web server's first-start build, so every shell shows the
+same progress for the same `progress(stage, done, total)` callbacks.
+"""
 
 from __future__ import annotations
 
