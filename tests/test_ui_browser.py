@@ -178,6 +178,25 @@ def test_review_tab_findings_and_download(page, live) -> None:  # noqa: ANN001
         assert "保证金" in "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
 
 
+def test_review_tab_bad_file_shows_a_clear_chinese_error(page, live) -> None:  # noqa: ANN001
+    """The UI door for bad input: a corrupt DOCX gets the loader's Chinese message, no traceback."""
+    with _screenshot_on_failure(page, "test_review_tab_bad_file.png"):
+        bad = live["tmp"] / "upload" / "损坏的招标文件.docx"
+        bad.parent.mkdir(parents=True, exist_ok=True)
+        bad.write_bytes(b"PK\x03\x04" + b"\x00" * 64)  # a zip header and nothing after it
+        page.reload()  # a fresh upload box (an earlier test may have left a file in it)
+        page.get_by_text("招投标审查助手", exact=False).first.wait_for()
+        _tab(page, "招标文件审查")
+        page.locator("#review-file input[type=file]").set_input_files(str(bad))
+        page.wait_for_timeout(800)
+        page.locator("#review-start").click()
+        toast = page.get_by_text("已损坏", exact=False).first
+        toast.wait_for()
+        text = page.locator("body").inner_text()
+        assert "损坏的招标文件.docx" in text
+        assert "Traceback" not in text and "BadZipFile" not in text
+
+
 def test_knowledge_base_tab_upload_and_search(page, live) -> None:  # noqa: ANN001
     with _screenshot_on_failure(page, "test_knowledge_base_tab_upload_and_search.png"):
         reg = write_regulation(live["tmp"] / "new_regs", f"{EXTRA_REGULATION_TITLE}.md", EXTRA_REGULATION_MD)
