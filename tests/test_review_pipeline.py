@@ -181,3 +181,14 @@ def test_reviewer_from_services(fake_settings) -> None:  # type: ignore[no-untyp
     assert reviewer.llm is None and len(reviewer.catalogue.rules) == len(load_catalogue().rules)
     r = reviewer.review(DEV / "A_works_compliant.docx")
     assert r.summary["by_severity"]["high"] == 0
+
+
+def test_a_file_that_is_not_a_tender_is_flagged_in_the_warnings() -> None:
+    from assistant.review.pipeline import _looks_like_tender
+    from assistant.schema import Block, LoadedDocument
+
+    def doc(text: str) -> LoadedDocument:
+        return LoadedDocument(path="x.txt", format="txt", title="x", blocks=[Block(text=text)])
+
+    assert not _looks_like_tender(doc("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin"))
+    assert _looks_like_tender(doc("招标公告。投标人须知。评标办法：综合评分法。"))

@@ -109,6 +109,9 @@ class Reviewer:
         findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], _pos(f)))
         if not clauses:
             warnings.append("文件中没有读取到可审查的文字内容。")
+        elif not _looks_like_tender(doc):
+            warnings.append("文件中没有发现招标文件的常见内容（如招标公告、投标人须知、评标办法），"
+                            "请确认上传的是招标文件或采购文件；审查结果可能不完整。")
         summary = _summary(findings, clauses, facts)
         kb_note = self._kb_summary(findings)
         summary.update(kb_note)
@@ -202,3 +205,13 @@ def _summary(findings: list[Finding], clauses: list[Clause], facts: ProjectFacts
         "regime": facts.regime,
         "subject": facts.subject,
     }
+
+
+#: Words nearly every tender or procurement document contains; none of them => probably the wrong file.
+_TENDER_MARKERS = ("招标", "投标", "采购", "磋商", "谈判", "询价", "供应商", "评标", "评审")
+
+
+def _looks_like_tender(doc: LoadedDocument) -> bool:
+    """Cheap guard against reviewing the wrong file (a contract, a law, a random text)."""
+    text = doc.text[:200_000]
+    return sum(text.count(m) for m in _TENDER_MARKERS) >= 3
