@@ -106,7 +106,7 @@ def collect_features(services, rows: list[dict[str, Any]]) -> list[dict[str, Any
 def decide(f: dict[str, Any], dense_t: float, cov_t: float, cov_foreign: float, foreign_max: float,
            cov_domain: float = 0.2) -> bool:
     """Re-apply the refusal rule of refusal.assess with other thresholds."""
-    if f["reason"] in ("document_not_in_kb", "future_policy", "no_hits"):
+    if f["reason"] in ("document_not_in_kb", "future_policy", "no_hits", "other_locality"):
         return False
     if f["reason"] == "direct_article":
         return True

@@ -68,3 +68,50 @@ def test_refusal_text_says_what_was_searched_and_what_to_add():
     hits = RETRIEVER.search(q, k=6)
     text = refusal.refusal_text(q, assess(q), hits)
     assert "知识库中没有找到" in text and f"「{q}」" in text and "导入" in text
+
+
+def test_plain_text_document_names_are_detected():
+    assert refusal.named_documents("刑法里串通投标罪判几年？") == ["刑法"]
+    assert refusal.named_documents("土地管理法对征地补偿怎么规定？") == ["土地管理法"]
+    assert refusal.named_documents("按必须招标的工程项目规定，多少钱以上要招标？") == ["必须招标的工程项目规定"]
+    assert refusal.named_documents("评标委员会和评标方法暂行规定对专家人数有什么要求") == ["评标委员会和评标方法暂行规定"]
+    assert refusal.named_documents("政采法怎么规定质疑期限？") == ["政采法"]
+
+
+def test_generic_words_are_not_document_names():
+    for q in ("按规定投标保证金交多少？", "按有关规定应当怎么办？", "根据国家规定，", "相关法律怎么说？", "本法第三条",
+              "该法规定的期限", "依法必须招标的项目有哪些？", "这样做合法吗？", "违法分包怎么处理？", "按照招标文件规定，",
+              "根据上述规定，", "有什么好的方法？", "这个办法什么时候施行？", "按照采购人的规定，", "按招标人规定，"):
+        assert refusal.named_documents(q) == [], q
+    assert refusal.named_documents("中小企业采购项目还需要提供《中小企业声明函》吗？") == []
+    # 「按照招标投标法规定」: the law is named, 规定 is the verb
+    assert refusal.named_documents("按照招标投标法规定，投标截止时间至少多少天？") == ["招标投标法"]
+
+
+def test_plain_names_missing_from_the_kb_are_refused_but_kb_short_forms_are_not():
+    for q, name in (("刑法里串通投标罪判几年？", "刑法"), ("消防法对施工现场有什么要求？", "消防法"),
+                    ("按必须招标的工程项目规定，多少钱以上要招标？", "必须招标的工程项目规定")):
+        ev = assess(q)
+        assert ev.reason == "document_not_in_kb" and ev.missing_documents == [name], q
+        assert f"知识库中没有收录《{name}》" in refusal.refusal_text(q, ev, [])
+    for q in ("招投标法对投标截止时间是怎么规定的？", "政府采购法里供应商要具备什么条件？"):
+        known, missing = refusal.missing_documents(q, KB)
+        assert known and missing == [], q
+    assert assess("改革方案里有哪些重点任务？").reason != "document_not_in_kb"
+
+
+def test_other_localities_asking_for_local_policy_are_refused():
+    for q, place in (("金东区的招投标改革方案有哪些任务？", "金东"), ("义乌市政府采购限额标准是多少？", "义乌"),
+                     ("宁波市的政府集中采购目录包括哪些项目？", "宁波")):
+        ev = assess(q)
+        assert not ev.sufficient and ev.reason == "other_locality" and ev.other_places == [place], q
+        text = refusal.refusal_text(q, ev, [])
+        assert "只有婺城区的改革方案" in text and place in text and "仅供参考" in text
+
+
+def test_places_in_scope_or_only_qualifying_the_project_are_not_refused():
+    for q in ("婺城区改革方案有哪些重点任务？", "金华的项目投标保证金最多多少？", "浙江省政府采购限额标准是多少？",
+              "杭州的供应商来婺城投标，能被要求在本地设立分公司吗？", "杭州的项目招标文件里能要求本地业绩吗？"):
+        assert refusal.other_localities(q) == [], q
+    ev = assess("杭州的供应商能否被以不合理的条件排斥为潜在投标人？")
+    assert ev.reason != "other_locality"

@@ -7,7 +7,10 @@ Signals, measured on the dev questions in eval/dev/ (see bench/qa_bench.py --cal
   procurement law even when the embedding finds "something";
 - `direct`: the question names an article that exists (always answerable);
 - named documents that the knowledge base does not hold (《招标投标法实施条例》 on the default
-  KB) and years after the newest document (a "2030 new rule") are refused outright.
+  KB, also written bare: 「刑法里…」「按必须招标的工程项目规定，…」) and years after the newest
+  document (a "2030 new rule") are refused outright;
+- other localities: the only local policy is 婺城区's plan, so a question asking for the policy,
+  plan or standard of another place (「义乌市政府采购限额标准」) is refused (`other_locality`).
 """
 
 from __future__ import annotations
@@ -70,10 +73,45 @@ QUESTION_WORDS = frozenset(
 _ARTICLE_TOKEN = re.compile(r"^第[零〇一二两三四五六七八九十百千\d]+[条款项章节编]$")
 
 _BOOK = re.compile(r"《([^《》]{2,60})》")
-_BARE_NAME = re.compile(r"([\u4e00-\u9fa5]{2,24}?(?:实施条例|实施细则|条例|办法|细则|法))(?=第|中|里|的|对|和|与|及|关于|有|是|规定|要求|[，。？?、\s]|$)")
+_BARE_NAME = re.compile(
+    r"([\u4e00-\u9fa5]{2,24}?(?:实施条例|实施细则|条例|办法|细则|法))"
+    r"(?=第|中|里|上|的|对|和|与|及|关于|有|是|规定|要求|怎|如何|说|讲|明确|[，,。？?、\s]|$)"
+)
+#: Titles ending in 规定 (「必须招标的工程项目规定」) are only told from the verb 规定 when a
+#: preposition introduces them: 「按必须招标的工程项目规定，…」.
+_RULE_NAME = re.compile(r"(?:按照|按|根据|依据|依照|对照)([\u4e00-\u9fa5]{4,24}?(?:暂行规定|规定))(?=第|[，,。？?、\s]|$)")
+#: Generic heads that make 「…规定」 a phrase, not a title (按有关规定, 根据国家规定, 按合同约定).
+_RULE_GENERIC = re.compile(r"^(?:有关|相关|国家|法律|法规|上述|以上|本|该|这|那|其|合同|招标文件|采购文件|文件|政策|地方|当地|规章|上级|原|新)")
+#: Laws usually cited by a two-character short form (the bare-name rule needs three characters).
+KNOWN_SHORT_TITLES = ("刑法", "宪法")
+#: Widely cited regulations the default knowledge base does not hold, matched anywhere in the text.
+KNOWN_TITLES = (
+    "必须招标的工程项目规定", "必须招标的基础设施和公用事业项目范围规定", "评标委员会和评标方法暂行规定",
+    "工程建设项目施工招标投标办法", "工程建设项目货物招标投标办法", "招标公告和公示信息发布管理办法",
+    "政府采购非招标采购方式管理办法", "政府采购货物和服务招标投标管理办法", "政府采购促进中小企业发展管理办法",
+    "政府采购框架协议采购方式管理暂行办法", "政府采购需求管理办法", "政府采购信息发布管理办法", "电子招标投标办法",
+)
 _NAME_PREFIX = re.compile(r"^(?:和|与|及|、|根据|按照|依据|依照|对照|关于|请问|我国|国家|现行|新的|新版|最新的?|那么|那|在|的)+")
 _ORDER_NO = re.compile(r"(?:财政部|国务院|国家发展改革委|住房和城乡建设部)?\s*(?:令)?\s*第?\s*\d{1,4}\s*号令|[\u4e00-\u9fa5]{1,6}〔\d{4}〕\d{1,4}号")
+_FORM_SUFFIXES = ("函", "承诺书", "授权书", "委托书", "申请书", "通知书", "报价单", "报价表", "一览表", "明细表", "格式", "模板")
 _YEAR = re.compile(r"(20\d{2})\s*年")
+
+#: The knowledge base's local policy covers 婺城区 only (the reform plan); national laws apply everywhere.
+IN_SCOPE_PLACES = ("婺城", "金华", "浙江", "全国", "中国", "本地", "本区", "本市")
+#: Other places whose local rules the knowledge base does not hold (Jinhua's other districts and
+#: counties, Zhejiang's cities, provinces and large cities).
+OTHER_PLACES = tuple(
+    """金东 兰溪 东阳 义乌 永康 武义 浦江 磐安 杭州 宁波 温州 嘉兴 湖州 绍兴 衢州 舟山 台州 丽水 萧山 余杭 临平 钱塘
+    富阳 临安 桐庐 淳安 建德 北京 上海 天津 重庆 江苏 安徽 福建 江西 山东 广东 河南 湖北 湖南 四川 贵州 云南 陕西
+    甘肃 河北 山西 辽宁 吉林 黑龙江 海南 广西 内蒙古 宁夏 新疆 西藏 青海 深圳 广州 南京 苏州 武汉 成都 西安 厦门 青岛
+    雄安 长沙 郑州 合肥 福州 济南 昆明 南昌 沈阳 大连 哈尔滨 长春 石家庄 太原 贵阳 南宁 海口 兰州 银川 西宁""".split()
+)
+#: Words asking for a place's own policy (「义乌市政府采购限额标准」, 「金东区的改革方案」).
+LOCAL_POLICY_WORDS = (
+    "方案", "政策", "细则", "实施意见", "指导意见", "限额标准", "采购限额", "集中采购目录", "采购目录", "标准", "措施", "任务",
+    "通知", "文件", "当地", "地方规定", "试点", "办法", "条例",
+)
+_PROCESS_FILES = re.compile(r"(?:招标|投标|采购|响应|磋商|谈判|询价|资格预审)文件")
 
 
 @dataclass(frozen=True)
@@ -114,13 +152,14 @@ class Evidence:
     direct: bool = False
     foreign_terms: list[str] = field(default_factory=list)
     in_domain: bool = False
+    other_places: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "sufficient": self.sufficient, "reason": self.reason, "top_dense": self.top_dense,
             "top_score": self.top_score, "coverage": round(self.coverage, 3), "key_terms": self.key_terms,
             "missing_terms": self.missing_terms, "missing_documents": self.missing_documents, "direct": self.direct,
-            "foreign_terms": self.foreign_terms, "in_domain": self.in_domain,
+            "foreign_terms": self.foreign_terms, "in_domain": self.in_domain, "other_places": self.other_places,
         }
 
 
@@ -164,7 +203,8 @@ def coverage(terms: list[str], hits: list[Hit], top: int = 3) -> tuple[float, li
 def named_documents(question: str) -> list[str]:
     """Document names the question mentions: 《…》 titles and bare names ending in 法/条例/办法."""
     text = normalize(question)
-    names = [m.group(1) for m in _BOOK.finditer(text)]
+    # 《中小企业声明函》, 《投标函》: forms a tender asks for, not documents to answer from
+    names = [m.group(1) for m in _BOOK.finditer(text) if not m.group(1).endswith(_FORM_SUFFIXES)]
     rest = _BOOK.sub(" ", text)
     for m in _BARE_NAME.finditer(rest):
         name = _NAME_PREFIX.sub("", m.group(1))
@@ -173,8 +213,21 @@ def named_documents(question: str) -> list[str]:
         if len(name) >= 3 and name not in ("办法", "规定", "方法", "做法", "说法", "合法", "违法", "依法", "非法", "立法", "执法", "司法"):
             if not name.endswith(("方法", "做法", "说法", "合法", "违法", "依法", "非法", "想法", "看法", "用法", "写法", "算法", "执法")):
                 names.append(name)
+    for m in _RULE_NAME.finditer(rest):
+        name = m.group(1)
+        if _RULE_GENERIC.match(name) or re.search(
+            r"(?:法|条例|办法|细则|方案)(?:的|中的|里的|有关|相关)?(?:暂行)?规定$|的规定$|(?:人|方|单位|机构|部门|政府|企业|公司)规定$", name
+        ):
+            continue  # 「按招标投标法规定」: the law is the name, 规定 the verb
+        names.append(name)
+    for short in KNOWN_SHORT_TITLES:
+        if short in rest:  # 刑法典 / 刑法修正案 are not in the knowledge base either
+            names.append(short)
+    names += [t for t in KNOWN_TITLES if t in rest]
     names += [m.group(0).replace(" ", "") for m in _ORDER_NO.finditer(rest)]
-    return list(dict.fromkeys(names))
+    # a known long title also matches the bare rule as its own tail; keep the longest
+    names = list(dict.fromkeys(names))
+    return [n for n in names if not any(n != o and n in o and o.endswith(n) for o in names)]
 
 
 def missing_documents(question: str, kb: "KnowledgeBase", hits: list[Hit] = ()) -> tuple[list[str], list[str]]:
@@ -203,6 +256,22 @@ def missing_documents(question: str, kb: "KnowledgeBase", hits: list[Hit] = ()) 
         else:
             missing.append(name)
     return known, missing
+
+
+def other_localities(question: str) -> list[str]:
+    """Places other than 婺城 whose own local policy the question asks about (refused: the KB lacks it).
+
+    A place that only qualifies the project (「杭州的供应商来婺城投标…」) is not enough: the
+    question must also ask for a policy document, a standard or a plan.
+    """
+    text = normalize(question)
+    places = [p for p in OTHER_PLACES if p in text]
+    if not places:
+        return []
+    asked = _PROCESS_FILES.sub(" ", text)
+    if not any(w in asked for w in LOCAL_POLICY_WORDS):
+        return []
+    return places
 
 
 def future_years(question: str, hits: list[Hit], today: date | None = None) -> list[int]:
@@ -238,6 +307,8 @@ def assess(
         ev.reason = "no_hits"
     elif missing_docs and not known and not direct:
         ev.reason = "document_not_in_kb"
+    elif places := other_localities(question):
+        ev.reason, ev.other_places = "other_locality", places
     elif future_years(question, hits, today):
         ev.reason = "future_policy"
     elif direct:
@@ -284,6 +355,12 @@ def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
     elif ev.missing_documents:
         names = "、".join(_book(n) for n in ev.missing_documents)
         lines.append(f"问题提到的{names}不在知识库中。")
+    if ev.reason == "other_locality" and ev.other_places:
+        places = "、".join(ev.other_places)
+        lines.append(
+            f"知识库中的地方政策只有婺城区的改革方案，没有收录{places}的地方规定或政策文件；"
+            "婺城区的方案不适用于其他地区，国家法律的规定仅供参考，不能代替当地文件。"
+        )
     if ev.reason == "future_policy":
         lines.append("问题涉及的年份晚于知识库中现有文件，知识库中没有相应政策。")
     lines.append(f"已检索的问题：「{question}」")
@@ -298,7 +375,9 @@ def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
             f"《{h.title}》{h.article or (h.heading or '')}" for h in hits[:3]
         )
         lines.append(f"最接近的条文（相关度不足，仅供参考，不作为依据）：{near}")
-    target = "、".join(_book(n) for n in ev.missing_documents) or "相关法规、规章或政策文件"
+    target = "、".join(_book(n) for n in ev.missing_documents) or (
+        f"{'、'.join(ev.other_places)}的相关政策文件" if ev.other_places else "相关法规、规章或政策文件"
+    )
     lines.append(f"建议：可在知识库页面导入{target}后再问，或换用更具体的招投标、政府采购术语提问。")
     return "\n".join(lines)
 
