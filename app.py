@@ -22,22 +22,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="输出调试日志")
     args = parser.parse_args(argv)
 
-    from assistant.config import get_settings
+    from assistant.cli import load_settings, report_user_error
     from assistant.errors import UserError
-    from assistant.logging_setup import setup_logging
 
-    try:
-        settings = get_settings(data_dir=args.data_dir)
-    except Exception as exc:  # noqa: BLE001 — a bad ASSISTANT_* variable
-        print(f"错误：配置无效，请检查 ASSISTANT_ 开头的环境变量或 .env 文件。\n{exc}", file=sys.stderr)
+    settings = load_settings(args.data_dir, verbose=args.verbose, quiet_console=False)  # server logs stay visible
+    if settings is None:
         return 1
-    setup_logging("DEBUG" if args.verbose else settings.log_level, settings.data_dir)
     from assistant.ui.server import serve
 
     try:
         serve(settings, host=args.host, port=args.port)
     except UserError as exc:
-        print(f"错误：{exc.message}", file=sys.stderr)
+        report_user_error(exc)
         return 1
     except KeyboardInterrupt:
         print("已退出。", file=sys.stderr)

@@ -11,9 +11,13 @@ import importlib
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.commands import COMMAND_MODULES
 from assistant.errors import UserError
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
 
 log = logging.getLogger("assistant.cli")
 
@@ -43,6 +47,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def load_settings(data_dir: Path | None, verbose: bool, quiet_console: bool) -> "Settings | None":
+    """Settings plus logging for a shell (CLI, app.py); None after telling the user what is wrong."""
+    from assistant.config import get_settings
+    from assistant.logging_setup import setup_logging
+
+    try:
+        settings = get_settings(data_dir=data_dir)
+    except Exception as exc:  # noqa: BLE001 — pydantic ValidationError from a bad ASSISTANT_* variable
+        print(f"错误：配置无效，请检查 ASSISTANT_ 开头的环境变量或 .env 文件。\n{exc}", file=sys.stderr)
+        return None
+    setup_logging("DEBUG" if verbose else settings.log_level, settings.data_dir, quiet=quiet_console)
+    return settings
+
+
+def report_user_error(exc: UserError) -> None:
+    """The Chinese message for the user on stderr, the precise detail in the log file only.
+
+    Logged below the console's warning level so that users see one clear line, not two.
+    """
+    log.info("user error %s: %s", type(exc).__name__, exc.detail)
+    print(f"错误：{exc.message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -50,22 +77,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
 
-    from assistant.config import get_settings
-    from assistant.logging_setup import setup_logging
     from assistant.services import Services
 
-    try:
-        settings = get_settings(data_dir=args.data_dir)
-    except Exception as exc:  # pydantic ValidationError from a bad ASSISTANT_* variable
-        print(f"错误：配置无效，请检查 ASSISTANT_ 开头的环境变量或 .env 文件。\n{exc}", file=sys.stderr)
-        return 1
     # users see warnings and errors only (details go to data_dir/logs); -v shows everything
-    setup_logging("DEBUG" if args.verbose else settings.log_level, settings.data_dir, quiet=not args.verbose)
+    settings = load_settings(args.data_dir, verbose=args.verbose, quiet_console=not args.verbose)
+    if settings is None:
+        return 1
     try:
         return int(args._module.run(args, Services(settings)) or 0)
     except UserError as exc:
-        log.error("%s: %s", type(exc).__name__, exc.detail)
-        print(f"错误：{exc.message}", file=sys.stderr)
+        report_user_error(exc)
         return 1
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
