@@ -10,6 +10,7 @@ This module does not import gradio: the web UI is mounted on top by `assistant.u
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import platform
@@ -21,8 +22,8 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Query, Request, UploadFile, status
-from fastapi.exceptions import RequestValidationError
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from starlette.background import BackgroundTask
@@ -177,7 +178,7 @@ class UploadLimitMiddleware:
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: C901 - ASGI body-limit middleware; goes with the api/ package split
         if scope["type"] != "http" or not scope["path"].startswith(self.prefix) or scope["method"] in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
@@ -212,10 +213,8 @@ class UploadLimitMiddleware:
             started = True
             await send(message)
 
-        try:
+        with contextlib.suppress(_BodyTooLarge):
             await self.app(scope, limited_receive, guarded_send)
-        except _BodyTooLarge:
-            pass
         if exceeded and not started:
             log.warning("refused %s: body over %s bytes while streaming", scope["path"], self.limit)
             await self._refuse(send)
@@ -308,7 +307,7 @@ def health_payload(services: Services) -> dict[str, Any]:
     except UserError as exc:
         payload["status"] = "degraded"
         payload["index"] = {"error": exc.message}
-    except Exception as exc:  # noqa: BLE001 — health must answer even when the index is broken
+    except Exception as exc:
         log.exception("health: index stats failed")
         payload["status"] = "degraded"
         payload["index"] = {"error": f"索引不可用：{type(exc).__name__}"}
@@ -344,7 +343,7 @@ _ERRORS = {
 }
 
 
-def build_router(settings: Settings) -> APIRouter:
+def build_router(settings: Settings) -> APIRouter:  # noqa: C901 - one nested handler per route; replaced by the api/ package split
     """All /api/v1 routes; protected by HTTP Basic when settings.app.username/password are set."""
     dependencies = []
     if settings.app.username and settings.app.password:
@@ -484,7 +483,7 @@ def _basic_credentials(request: Request) -> tuple[bytes, bytes] | None:
     return (user, pwd) if sep else None
 
 
-def _basic_auth(settings: Settings):  # noqa: ANN202 — a FastAPI dependency
+def _basic_auth(settings: Settings):
     user = (settings.app.username or "").encode("utf-8")
     pwd = (settings.app.password.get_secret_value() if settings.app.password else "").encode("utf-8")
 

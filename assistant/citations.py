@@ -129,7 +129,7 @@ def _resolve_ambiguous(text: str, start: int, raw: str, aliases: Mapping[str, st
     return aliases.get(best[1] + raw)
 
 
-def find_article_refs(text: str, aliases: Mapping[str, str] | None = None) -> list[ArticleRef]:
+def find_article_refs(text: str, aliases: Mapping[str, str] | None = None) -> list[ArticleRef]:  # noqa: C901 - one branch per citation form (《》, alias, 本法, ranges); split pending
     """All article references in `text`, in order; `aliases` adds names known to the KB."""
     text = normalize(text)
     table = static_aliases()
@@ -184,7 +184,7 @@ def find_article_refs(text: str, aliases: Mapping[str, str] | None = None) -> li
     return refs
 
 
-def resolve_ref(ref: ArticleRef, kb: "KnowledgeBase", include_superseded: bool = False) -> "Chunk | None":
+def resolve_ref(ref: ArticleRef, kb: KnowledgeBase, include_superseded: bool = False) -> Chunk | None:
     """The stored chunk of a reference (current version of the document), or None."""
     for name in dict.fromkeys(n for n in (ref.title, ref.raw_title) if n):
         chunk = kb.get_article(name, ref.article_no, include_superseded=include_superseded)

@@ -47,14 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_settings(data_dir: Path | None, verbose: bool, quiet_console: bool) -> "Settings | None":
+def load_settings(data_dir: Path | None, verbose: bool, quiet_console: bool) -> Settings | None:
     """Settings plus logging for a shell (CLI, app.py); None after telling the user what is wrong."""
     from assistant.config import get_settings
     from assistant.logging_setup import setup_logging
 
     try:
         settings = get_settings(data_dir=data_dir)
-    except Exception as exc:  # noqa: BLE001 — pydantic ValidationError from a bad ASSISTANT_* variable
+    except Exception as exc:
         print(f"错误：配置无效，请检查 ASSISTANT_ 开头的环境变量或 .env 文件。\n{exc}", file=sys.stderr)
         return None
     setup_logging("DEBUG" if verbose else settings.log_level, settings.data_dir, quiet=quiet_console)

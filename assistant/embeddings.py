@@ -8,6 +8,7 @@ Why a wrapper per backend: e5 needs different prefixes for queries and passages 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import math
 import threading
@@ -218,7 +219,7 @@ class FakeEmbeddings(BatchQueryEmbeddings):
         for c in chars:
             idx, sign = self._bucket(c)
             vec[idx] += 0.5 * sign
-        for a, b in zip(chars, chars[1:]):
+        for a, b in itertools.pairwise(chars):
             idx, sign = self._bucket(a + b)
             vec[idx] += sign
         norm = math.sqrt(float(vec @ vec))
@@ -243,7 +244,7 @@ class FakeEmbeddings(BatchQueryEmbeddings):
 # --------------------------------------------------------------------------- factory
 
 
-def make_embeddings(settings: "EmbeddingSettings") -> Embeddings:
+def make_embeddings(settings: EmbeddingSettings) -> Embeddings:
     """Build the configured embedding backend (heavy models load lazily on first use)."""
     backend = settings.backend
     if backend == "e5-small-q4":

@@ -22,7 +22,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,7 +61,7 @@ class DocRecord:
                 "original_status": self.original_status}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "DocRecord":
+    def from_json(cls, data: dict[str, Any]) -> DocRecord:
         return cls(DocumentMeta.model_validate(data["meta"]), data.get("origin", "default"), data.get("path"),
                    data.get("original_status", data["meta"].get("status", "现行有效")))
 
@@ -153,11 +153,11 @@ class KnowledgeBase:
     def __init__(
         self,
         data_dir: Path,
-        embeddings: "Embeddings",
+        embeddings: Embeddings,
         *,
         kb_dir: Path,
         include_china_law: bool = True,
-        chroma: "ChromaSettings | None" = None,
+        chroma: ChromaSettings | None = None,
         max_upload_bytes: int | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
@@ -175,7 +175,7 @@ class KnowledgeBase:
         self._last_check = 0.0
 
     @classmethod
-    def from_settings(cls, settings: "Settings", embeddings: "Embeddings") -> "KnowledgeBase":
+    def from_settings(cls, settings: Settings, embeddings: Embeddings) -> KnowledgeBase:
         return cls(
             settings.data_dir,
             embeddings,
@@ -411,10 +411,8 @@ class KnowledgeBase:
     def _next_name(self) -> str:
         counter = self.root / ".last_gen"
         last = 0
-        try:
+        with suppress(FileNotFoundError, ValueError):
             last = int(counter.read_text().strip() or 0)
-        except (FileNotFoundError, ValueError):
-            pass
         for p in self.root.glob("gen-*"):
             try:
                 last = max(last, int(p.name.split("-")[1]))
@@ -424,7 +422,7 @@ class KnowledgeBase:
         counter.write_text(str(nxt))
         return f"gen-{nxt:04d}"
 
-    def _write(
+    def _write(  # noqa: C901 - being split by helper kb (kb.py -> kb/ package)
         self,
         extra_paths: list[Path],
         progress: Progress | None,
@@ -603,7 +601,7 @@ class KnowledgeBase:
             raise
         embedded = len(to_embed)
         if before is not None:
-            embedded = getattr(self.embeddings, "embedded_documents") - before
+            embedded = self.embeddings.embedded_documents - before
         self.reload(force=True)
         self._prune()
         summary.update(generation=name, documents=len(records), chunks=len(all_chunks), embedded=embedded,

@@ -39,7 +39,7 @@ Responder = Callable[[list[BaseMessage]], str]
 # --------------------------------------------------------------------------- factory
 
 
-def make_chat_model(settings: "LLMSettings") -> BaseChatModel | None:
+def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
     """Build the configured chat model (None for `none`); never logs the API key."""
     backend = settings.backend
     if backend == "none":
@@ -99,7 +99,7 @@ def backend_label(model: BaseChatModel | None) -> str:
 # --------------------------------------------------------------------------- error mapping
 
 
-def map_llm_error(exc: BaseException, model: BaseChatModel | None = None) -> BackendError:
+def map_llm_error(exc: BaseException, model: BaseChatModel | None = None) -> BackendError:  # noqa: C901 - one branch per backend failure kind
     """Translate an openai / httpx / parsing failure into a BackendError with a Chinese message."""
     name = model_label(model) or "大模型"
     base_url = redact_url(getattr(model, "openai_api_base", None)) or ""
@@ -134,7 +134,7 @@ def call_chat(model: BaseChatModel, messages: Sequence[BaseMessage]) -> str:
     """One completion as text; any failure becomes a BackendError."""
     try:
         reply = model.invoke(list(messages))
-    except Exception as exc:  # noqa: BLE001 - mapped and re-raised
+    except Exception as exc:
         raise map_llm_error(exc, model) from exc
     text = _content_text(reply)
     if not isinstance(reply, BaseMessage):
@@ -151,7 +151,7 @@ def stream_chat(model: BaseChatModel, messages: Sequence[BaseMessage]) -> Iterat
                 yield text
     except BackendError:
         raise
-    except Exception as exc:  # noqa: BLE001 - mapped and re-raised
+    except Exception as exc:
         raise map_llm_error(exc, model) from exc
 
 
@@ -165,7 +165,7 @@ def invoke_json(model: BaseChatModel, messages: Sequence[BaseMessage], schema: t
     try:
         data = parse_json_reply(text)
         return schema.model_validate(data) if schema is not None else data
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise BackendError("大模型返回的结构化结果格式不正确，已忽略该结果。", f"bad JSON reply: {exc}; text={text[:200]!r}") from exc
 
 
@@ -233,7 +233,7 @@ class FakeChatModel(BaseChatModel):
     def calls(self) -> list[list[BaseMessage]]:
         return self._calls
 
-    def queue(self, *replies: str | BaseException) -> "FakeChatModel":
+    def queue(self, *replies: str | BaseException) -> FakeChatModel:
         with self._lock:
             self._replies.extend(replies)
         return self

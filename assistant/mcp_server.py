@@ -8,8 +8,9 @@ User errors come back as tool errors carrying the Chinese message (never a trace
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Callable, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import Field
 
@@ -45,7 +46,7 @@ def validate_review_path(path: str, max_bytes: int) -> Path:
     return p
 
 
-def build_server(services: Services):  # noqa: ANN201 — mcp.server.MCPServer
+def build_server(services: Services):
     """The MCP server with its three tools bound to `services` (models load on first call)."""
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError

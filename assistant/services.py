@@ -30,38 +30,38 @@ class Services:
         self._lock = threading.RLock()
 
     @cached_property
-    def embeddings(self) -> "Embeddings":
+    def embeddings(self) -> Embeddings:
         from assistant.embeddings import make_embeddings
 
         return make_embeddings(self.settings.embedding)
 
     @cached_property
-    def kb(self) -> "KnowledgeBase":
+    def kb(self) -> KnowledgeBase:
         from assistant.kb import KnowledgeBase
 
         with self._lock:
             return KnowledgeBase.from_settings(self.settings, self.embeddings)
 
     @cached_property
-    def retriever(self) -> "HybridRetriever":
+    def retriever(self) -> HybridRetriever:
         from assistant.retrieval import HybridRetriever
 
         return HybridRetriever(self.kb, self.settings.retrieval)
 
     @cached_property
-    def llm(self) -> "BaseChatModel | None":
+    def llm(self) -> BaseChatModel | None:
         from assistant.llm import make_chat_model
 
         return make_chat_model(self.settings.llm)
 
     @cached_property
-    def qa(self) -> "QAChain":
+    def qa(self) -> QAChain:
         from assistant.qa.chain import QAChain
 
         return QAChain.from_services(self)
 
     @cached_property
-    def reviewer(self) -> "Reviewer":
+    def reviewer(self) -> Reviewer:
         from assistant.review.pipeline import Reviewer
 
         return Reviewer.from_services(self)

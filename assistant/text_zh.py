@@ -14,17 +14,17 @@ from functools import lru_cache
 from typing import Any
 
 __all__ = [
-    "normalize",
-    "compact_cjk",
-    "is_cjk",
-    "cn_to_int",
-    "int_to_cn",
-    "article_label",
-    "parse_article_no",
     "ARTICLE_NO_PATTERN",
     "CN_NUM_CHARS",
-    "tokenize",
+    "article_label",
+    "cn_to_int",
+    "compact_cjk",
+    "int_to_cn",
+    "is_cjk",
+    "normalize",
+    "parse_article_no",
     "split_sentences",
+    "tokenize",
 ]
 
 log = logging.getLogger(__name__)
@@ -241,10 +241,7 @@ def parse_article_no(text: str) -> int | None:
 # --------------------------------------------------------------------------- tokens
 
 _STOPWORDS = frozenset(
-    """的 了 和 与 及 或 等 在 是 对 为 以 由 其 之 该 这 那 也 而 并 于 将 把 被 从 向 按 按照 依照
-    根据 关于 有关 相关 进行 以及 或者 并且 如果 如何 什么 哪些 怎么 怎样 是否 吗 呢 吧 啊 么 个 各 每
-    此 则 但 所 即 就 都 又 还 已 已经 可 能 会 要 我 你 他 她 它 我们 你们 他们 请问 一下 一个 这个 那个
-    中 上 下 内 时 後 后 前 给 让 使 用 着 过 得 地 之后 之前 以上 以下 其他 其它""".split()
+    ["的", "了", "和", "与", "及", "或", "等", "在", "是", "对", "为", "以", "由", "其", "之", "该", "这", "那", "也", "而", "并", "于", "将", "把", "被", "从", "向", "按", "按照", "依照", "根据", "关于", "有关", "相关", "进行", "以及", "或者", "并且", "如果", "如何", "什么", "哪些", "怎么", "怎样", "是否", "吗", "呢", "吧", "啊", "么", "个", "各", "每", "此", "则", "但", "所", "即", "就", "都", "又", "还", "已", "已经", "可", "能", "会", "要", "我", "你", "他", "她", "它", "我们", "你们", "他们", "请问", "一下", "一个", "这个", "那个", "中", "上", "下", "内", "时", "後", "后", "前", "给", "让", "使", "用", "着", "过", "得", "地", "之后", "之前", "以上", "以下", "其他", "其它"]
 )
 _STOPWORDS_EXTRA = frozenset({"第", "条", "款", "项", "章", "节"})
 
@@ -332,7 +329,7 @@ _TERMINATORS = "。；！？;!?"
 _TRAILING_CLOSERS = "”’」』）)"
 
 
-def split_sentences(text: str) -> list[str]:
+def split_sentences(text: str) -> list[str]:  # noqa: C901 - quote/bracket-depth scanner
     """Split at 。；！？ and newlines, never inside quotes/brackets (unless a line ends).
 
     A closing quote right after a terminator stays with its sentence (……。” belongs left).

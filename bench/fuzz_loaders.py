@@ -29,8 +29,8 @@ import time
 import traceback
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -124,7 +124,7 @@ def pdf_tokens(rng: random.Random, data: bytes) -> bytes:
     return b
 
 
-def zip_member(rng: random.Random, data: bytes) -> bytes:
+def zip_member(rng: random.Random, data: bytes) -> bytes:  # noqa: C901 - one branch per mutation kind
     """Rewrite the DOCX with one member flipped/truncated/dropped/replaced by junk or by XML nesting."""
     try:
         zin = zipfile.ZipFile(io.BytesIO(data))
@@ -247,7 +247,7 @@ def fuzz(n: int, seed: int, timeout: float, out_dir: Path, formats: list[str], k
                     keep.write_bytes(mutant)
                     results["hangs"].append({"format": fmt, "seed_file": name, "mutator": mutator.__name__,
                                              "saved": str(keep)})
-                except Exception as exc:  # noqa: BLE001 — this is what we are looking for
+                except Exception as exc:
                     counts["crash"] += 1
                     keep = out_dir / f"crash-{fmt}-{mutator.__name__}-{i}.{ext}"
                     keep.write_bytes(mutant)

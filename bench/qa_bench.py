@@ -203,7 +203,11 @@ def bench_practitioner(data_dir: Path, add_regulations: bool, backends: list[str
                 meta = services.kb.resolve_title(c.title)
                 cited_names.add((meta.title if meta else c.title, c.article_no))
 
-            def is_cited(g: tuple[str, int]) -> bool:
+            def is_cited(
+                g: tuple[str, int],
+                cited: set[tuple[str, int | None]] = cited,
+                cited_names: set[tuple[str, int | None]] = cited_names,
+            ) -> bool:
                 meta = services.kb.resolve_title(g[0])
                 return (meta.title if meta else g[0], g[1]) in cited_names or g in cited
 

@@ -52,7 +52,7 @@ def is_gold(title: str, article: str | None, text: str, gold: list[dict[str, Any
 
 def metrics(ranked: list[list[tuple[str, str | None, str]]], dev: list[dict[str, Any]]) -> dict[str, float]:
     h1 = h5 = rr = 0.0
-    for results, item in zip(ranked, dev):
+    for results, item in zip(ranked, dev, strict=False):
         ranks = [i for i, (t, a, x) in enumerate(results[:10]) if is_gold(t, a, x, item["gold"])]
         if ranks:
             first = ranks[0]

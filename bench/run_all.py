@@ -15,6 +15,7 @@ bench/RESULTS.md (a table for people; see bench/README.md for what each number m
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -60,10 +61,8 @@ def json_objects(text: str) -> list[Any]:
     if not out:  # a pretty-printed object spanning lines
         start = text.find("{")
         if start >= 0:
-            try:
+            with contextlib.suppress(json.JSONDecodeError):
                 out.append(json.loads(text[start:]))
-            except json.JSONDecodeError:
-                pass
     return out
 
 
@@ -144,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     names = scripts()
     if args.list:
         for n in names:
-            full, small, timeout = PLAN.get(n, ([], [], 1800))
+            full, small, _timeout = PLAN.get(n, ([], [], 1800))
             print(f"{n:18} full: {' '.join(full) or '-':40} quick: {' '.join(small) or '-'}")
         return 0
     if args.only:

@@ -40,7 +40,7 @@ class OpenAIStubServer:
         self._thread: threading.Thread | None = None
 
     # ------------------------------------------------------------------ lifecycle
-    def start(self) -> "OpenAIStubServer":
+    def start(self) -> OpenAIStubServer:
         server = self
 
         class Handler(_Handler):
@@ -58,7 +58,7 @@ class OpenAIStubServer:
             self._httpd.server_close()
             self._httpd = None
 
-    def __enter__(self) -> "OpenAIStubServer":
+    def __enter__(self) -> OpenAIStubServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -74,7 +74,7 @@ class OpenAIStubServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
     # ------------------------------------------------------------------ scripting
-    def queue(self, *replies: str) -> "OpenAIStubServer":
+    def queue(self, *replies: str) -> OpenAIStubServer:
         with self._lock:
             self._replies.extend(replies)
         return self
@@ -122,14 +122,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(status, {"error": {"message": message, "type": etype, "param": None, "code": code}})
 
     # ------------------------------------------------------------------ routes
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if self.path.rstrip("/") == "/v1/models":
             data = [{"id": m, "object": "model", "created": 0, "owned_by": "stub"} for m in self.stub.models]
             self._send_json(200, {"object": "list", "data": data})
         else:
             self._error(404, f"no route {self.path}", "invalid_request_error")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         if self.path.rstrip("/") != "/v1/chat/completions":

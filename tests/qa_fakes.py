@@ -7,6 +7,7 @@ bigram overlap (like the product's fake embeddings) so that tests are determinis
 
 from __future__ import annotations
 
+import itertools
 from types import SimpleNamespace
 
 from assistant.citations import find_article_refs
@@ -74,7 +75,7 @@ def to_hit(chunk: Chunk, score: float, dense: float | None, via: list[str]) -> H
 
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in text if c.isalnum()]
-    return {a + b for a, b in zip(chars, chars[1:])}
+    return {a + b for a, b in itertools.pairwise(chars)}
 
 
 class FakeKB:

@@ -35,7 +35,7 @@ def _small_kb():
 
 @schema.parametrize()
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_schema(case) -> None:  # noqa: ANN001
+def test_api_conforms_to_its_schema(case) -> None:
     excluded = []
     if case.media_type and case.media_type.startswith("multipart/"):
         # Whether an upload is a readable DOCX/PDF/TXT cannot be said in OpenAPI: a schema-valid

@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, FORMAT_SAMPLES, REGULATIONS, require_shared
 
 from assistant.ingest.chunker import chunk_document
 from assistant.ingest.loaders import load_bytes, load_file
 from assistant.ingest.metadata import doc_id_for, find_doc_number, infer_doc_type, infer_metadata
 from assistant.schema import Block, DocumentMeta, LoadedDocument, Location
-from conftest import CORPUS, FORMAT_SAMPLES, REGULATIONS, require_shared
 
 DATA = Path(__file__).parent / "data" / "ingest"
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from kb_testdata import make_kb_dir
 
 from assistant.cli import main
-from kb_testdata import make_kb_dir
 
 HIT_KEYS = {"title", "article", "text", "score", "doc_id", "doc_type", "status", "location"}
 
@@ -32,7 +32,7 @@ def test_search_builds_on_first_use_and_prints_the_article(cli_env: Path, capsys
 def test_search_json(cli_env: Path, capsys) -> None:
     assert main(["search", "测招法第5条", "--json", "--data-dir", str(cli_env)]) == 0
     hits = json.loads(capsys.readouterr().out)
-    assert HIT_KEYS <= set(hits[0]) and hits[0]["article"] == "第五条" and hits[0]["score"] == 1.0
+    assert set(hits[0]) >= HIT_KEYS and hits[0]["article"] == "第五条" and hits[0]["score"] == 1.0
     assert len(hits) == 5 or len(hits) <= 5
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.evaluation import metrics as m
+from assistant.evaluation.baselines import SimpleHit
 from assistant.evaluation.datasets import GoldRef, QAItem
 from assistant.evaluation.retrieval_suite import aggregate, gold_recall, matches_item
-from assistant.evaluation.baselines import SimpleHit
 
 
 def test_ranking_metrics_known_values() -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from kb_testdata import PURCHASE, old_version, small_settings
 
 from assistant.embeddings import FakeEmbeddings
 from assistant.errors import InputFileError, NotFoundError, UserError
 from assistant.kb import KnowledgeBase
-from kb_testdata import PURCHASE, old_version, small_settings
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_newer_version_supersedes_older(kb: KnowledgeBase, tmp_path: Path) -> No
     # current version by default; the old text only on request
     assert "七个工作日" in kb.get_article("测试采购办法", 1).text  # type: ignore[union-attr]
     docs = kb.find_documents("测试采购办法", include_superseded=True)
-    assert [d.doc_id for d in docs][0] == "test-purchase" and len(docs) == 2
+    assert next(d.doc_id for d in docs) == "test-purchase" and len(docs) == 2
     assert kb.allowed_doc_ids() == {"test-law", "test-purchase"}
     assert kb.allowed_doc_ids(include_superseded=True) is None
 
@@ -127,9 +127,8 @@ def test_generations_are_pruned(kb: KnowledgeBase, tmp_path: Path) -> None:
 def test_second_writer_gets_a_chinese_error(kb: KnowledgeBase) -> None:
     kb.build()
     other = KnowledgeBase(kb.data_dir, FakeEmbeddings(), kb_dir=kb.kb_dir, include_china_law=False)
-    with kb._writer_lock():
-        with pytest.raises(UserError, match="正在被另一个任务更新"):
-            other.build()
+    with kb._writer_lock(), pytest.raises(UserError, match="正在被另一个任务更新"):
+        other.build()
 
 
 def test_remove_and_errors(kb: KnowledgeBase, tmp_path: Path) -> None:

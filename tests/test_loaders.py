@@ -169,7 +169,7 @@ def test_docx_that_is_actually_text(tmp_path: Path) -> None:
 def test_legacy_doc_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "旧格式.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
-    with pytest.raises(UnsupportedFormatError, match="另存为 .docx"):
+    with pytest.raises(UnsupportedFormatError, match=r"另存为 \.docx"):
         load_file(path)
 
 
@@ -310,7 +310,7 @@ def test_pdf_with_owner_password_only_is_read(tmp_path: Path) -> None:
 def test_pdf_corrupt(tmp_path: Path) -> None:
     path = tmp_path / "坏.pdf"
     path.write_bytes(b"%PDF-1.7\n" + b"garbage" * 50)
-    with pytest.raises(InputFileError, match="坏.pdf"):
+    with pytest.raises(InputFileError, match=r"坏\.pdf"):
         load_file(path)
 
 

@@ -35,34 +35,36 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-def _payload(result) -> object:  # noqa: ANN001 — mcp CallToolResult
+def _payload(result) -> object:
     assert not result.is_error, result.content
     if result.structured_content is not None:
         return result.structured_content
     return json.loads(result.content[0].text)
 
 
-async def _session_run(env: dict[str, str], body) -> object:  # noqa: ANN001
+async def _session_run(env: dict[str, str], body) -> object:
     from mcp.client.session import ClientSession
     from mcp.client.stdio import StdioServerParameters, stdio_client
 
     params = StdioServerParameters(command=sys.executable, args=["-m", "assistant", "mcp"], env=env,
                                    cwd=str(Path(__file__).resolve().parent.parent))
     with open(os.devnull, "w") as devnull:
-        async with stdio_client(params, errlog=devnull) as (read, write):
-            async with ClientSession(read, write) as session:
-                await session.initialize()
-                return await body(session)
+        async with (
+            stdio_client(params, errlog=devnull) as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            return await body(session)
 
 
-def run_session(env: dict[str, str], body) -> object:  # noqa: ANN001
+def run_session(env: dict[str, str], body) -> object:
     return anyio.run(_session_run, env, body)
 
 
 def test_mcp_lists_and_calls_every_tool(server_env: dict[str, str]) -> None:
     tender = server_env["TMP_TENDER"]
 
-    async def body(session) -> dict:  # noqa: ANN001
+    async def body(session) -> dict:
         tools = await session.list_tools()
         out: dict[str, object] = {"tools": {t.name: t for t in tools.tools}}
         out["search"] = await session.call_tool("search", {"query": "投标保证金不得超过估算价的百分之二", "k": 3})

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from kb_testdata import old_version, small_settings
 
 from assistant.embeddings import FakeEmbeddings
 from assistant.kb import KnowledgeBase
 from assistant.retrieval import HybridRetriever, expand_query
-from kb_testdata import old_version, small_settings
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_superseded_versions_only_on_request(retriever: HybridRetriever, tmp_pat
 def test_batch_equals_single_and_modes(retriever: HybridRetriever) -> None:
     queries = ["投标保证金最多交多少", "中标通知书发出后多久签合同", "测招法第二条"]
     batch = retriever.search_batch(queries, k=3)
-    for q, hits in zip(queries, batch):
+    for q, hits in zip(queries, batch, strict=False):
         assert [h.chunk_id for h in hits] == [h.chunk_id for h in retriever.search(q, k=3)]
     assert all(h.via == ["bm25"] for h in retriever.search_batch(["保证金"], 3, mode="bm25")[0])
     assert all(h.via == ["dense"] for h in retriever.search_batch(["保证金"], 3, mode="dense")[0])

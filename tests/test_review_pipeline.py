@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import docx
 import pytest
@@ -23,7 +24,7 @@ sys.path.insert(0, str(PROJECT_ROOT / "bench"))
 class TinyKB:
     """An in-memory knowledge base with two articles (what the Reviewer needs of a KB)."""
 
-    ARTICLES = {
+    ARTICLES: ClassVar[dict[tuple[str, int], str]] = {
         ("中华人民共和国招标投标法实施条例", 32): "招标人不得以不合理的条件限制、排斥潜在投标人或者投标人。……",
         ("中华人民共和国招标投标法实施条例", 26): "招标人在招标文件中要求投标人提交投标保证金的，投标保证金不得超过招标项目估算价的2%。……",
     }

@@ -21,7 +21,7 @@ import pytest
 from assistant.config import PROJECT_ROOT, Settings
 
 sys.path.insert(0, str(PROJECT_ROOT / "tests" / "data" / "robust"))
-from make_robust import CASES, Case, write_all  # noqa: E402
+from make_robust import CASES, Case, write_all
 
 REFUSED = [c for c in CASES if c.kind == "refused"]
 LOADED = [c for c in CASES if c.kind == "loaded"]
@@ -117,7 +117,7 @@ def test_cli_kb_add_refuses_and_changes_nothing(case: Case, files: dict[str, Pat
 def test_cli_review_refuses(case: Case, files: dict[str, Path], built: Path, tmp_path: Path,
                             capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     out_file = tmp_path / "report.json"
-    code, out, err = run_cli(["review", str(files[case.name]), "--no-llm", "-o", str(out_file),
+    code, _out, err = run_cli(["review", str(files[case.name]), "--no-llm", "-o", str(out_file),
                               "--data-dir", str(built)], capsys, monkeypatch)
     assert code == 1, err
     _assert_refused_message(err, case)
@@ -138,7 +138,7 @@ def test_cli_oversized_refused_before_read(files: dict[str, Path], built: Path, 
         fh.truncate(4 * 1024**3)
     io_before = _read_bytes()
     for argv in (["kb", "add", str(huge)], ["review", str(huge), "--no-llm"]):
-        code, out, err = run_cli([*argv, "--data-dir", str(built)], capsys, monkeypatch)
+        code, _out, err = run_cli([*argv, "--data-dir", str(built)], capsys, monkeypatch)
         assert code == 1
         assert "huge.pdf" in err and "超过上限" in err
     assert _read_bytes() - io_before < 200 * 1024 * 1024, "the 4 GB file was read"

@@ -244,7 +244,7 @@ def httpx_basic(user: str, password: str) -> dict[str, str]:
     """An Authorization header in UTF-8 (what browsers send for non-ASCII credentials)."""
     import base64
 
-    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode("utf-8")).decode()}
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
 # --------------------------------------------------------------------------- prompt injection

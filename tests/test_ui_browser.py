@@ -9,9 +9,9 @@ machine (no fonts, scripts or analytics from the internet).
 from __future__ import annotations
 
 import socket
-from contextlib import contextmanager
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -98,12 +98,12 @@ def page(live):
         browser.close()
 
 
-def _tab(page, name: str) -> None:  # noqa: ANN001
+def _tab(page, name: str) -> None:
     page.get_by_role("tab", name=name).click()
 
 
 @contextmanager
-def _screenshot_on_failure(page, name: str):  # noqa: ANN001, ANN202
+def _screenshot_on_failure(page, name: str):
     """Keep the page as it was when an assertion or wait failed (artifacts/screenshots/FAILED_*)."""
     try:
         yield
@@ -112,14 +112,14 @@ def _screenshot_on_failure(page, name: str):  # noqa: ANN001, ANN202
         raise
 
 
-def _shot(page, name: str) -> Path:  # noqa: ANN001
+def _shot(page, name: str) -> Path:
     path = SCREENSHOTS / name
     page.wait_for_timeout(400)  # let transitions settle
     page.screenshot(path=str(path), full_page=True)
     return path
 
 
-def test_policy_qa_tab_answers_with_citations(page) -> None:  # noqa: ANN001
+def test_policy_qa_tab_answers_with_citations(page) -> None:
     with _screenshot_on_failure(page, "test_policy_qa_tab_answers_with_citations.png"):
         assert page.get_by_text("无大模型·摘录模式").is_visible()
         cites = page.locator("#qa-citations")
@@ -148,7 +148,7 @@ def test_policy_qa_tab_answers_with_citations(page) -> None:  # noqa: ANN001
         _shot(page, "1b_政策问答_拒答.png")
 
 
-def test_review_tab_findings_and_download(page, live) -> None:  # noqa: ANN001
+def test_review_tab_findings_and_download(page, live) -> None:
     with _screenshot_on_failure(page, "test_review_tab_findings_and_download.png"):
         tender = write_tender_docx(live["tmp"] / "upload" / "某道路维修工程招标文件.docx")
         _tab(page, "招标文件审查")
@@ -178,7 +178,7 @@ def test_review_tab_findings_and_download(page, live) -> None:  # noqa: ANN001
         assert "保证金" in "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
 
 
-def test_review_tab_bad_file_shows_a_clear_chinese_error(page, live) -> None:  # noqa: ANN001
+def test_review_tab_bad_file_shows_a_clear_chinese_error(page, live) -> None:
     """The UI door for bad input: a corrupt DOCX gets the loader's Chinese message, no traceback."""
     with _screenshot_on_failure(page, "test_review_tab_bad_file.png"):
         bad = live["tmp"] / "upload" / "损坏的招标文件.docx"
@@ -197,7 +197,7 @@ def test_review_tab_bad_file_shows_a_clear_chinese_error(page, live) -> None:  #
         assert "Traceback" not in text and "BadZipFile" not in text
 
 
-def test_knowledge_base_tab_upload_and_search(page, live) -> None:  # noqa: ANN001
+def test_knowledge_base_tab_upload_and_search(page, live) -> None:
     with _screenshot_on_failure(page, "test_knowledge_base_tab_upload_and_search.png"):
         reg = write_regulation(live["tmp"] / "new_regs", f"{EXTRA_REGULATION_TITLE}.md", EXTRA_REGULATION_MD)
         _tab(page, "知识库")
@@ -214,7 +214,7 @@ def test_knowledge_base_tab_upload_and_search(page, live) -> None:  # noqa: ANN0
         _shot(page, "3_知识库.png")
 
 
-def test_system_tab_shows_backends_and_versions(page) -> None:  # noqa: ANN001
+def test_system_tab_shows_backends_and_versions(page) -> None:
     with _screenshot_on_failure(page, "test_system_tab_shows_backends_and_versions.png"):
         _tab(page, "系统")
         panel = page.locator("#sys-panel")
@@ -224,7 +224,7 @@ def test_system_tab_shows_backends_and_versions(page) -> None:  # noqa: ANN001
         _shot(page, "4_系统.png")
 
 
-def test_every_request_stays_on_this_machine(page) -> None:  # noqa: ANN001
+def test_every_request_stays_on_this_machine(page) -> None:
     requests = list(page.requests)
     assert len(requests) > 5
     remote = [u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")

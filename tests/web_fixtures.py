@@ -75,6 +75,6 @@ def web_settings(tmp: Path, **app: object) -> Settings:
     )
 
 
-def build_small_kb(services, tmp: Path) -> None:  # noqa: ANN001 — assistant.services.Services
+def build_small_kb(services, tmp: Path) -> None:
     """Default documents (reform plan, rule catalogue) + one test regulation."""
     services.kb.build(sources=[write_regulation(tmp / "regs")])

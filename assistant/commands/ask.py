@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputFileError
-from assistant.schema import Answer
 from assistant.progress import ensure_index
+from assistant.schema import Answer
 
 if TYPE_CHECKING:
     from assistant.services import Services
@@ -30,7 +30,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def load_history(path: Path) -> list[tuple[str, str]]:
+def load_history(path: Path) -> list[tuple[str, str]]:  # noqa: C901 - one branch per accepted history-file shape
     """Read a history file; several common shapes are accepted, anything else is a clear error."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -78,7 +78,7 @@ def render_human(answer: Answer, include_text: bool = True) -> str:
     return "\n".join(lines)
 
 
-def run(args: argparse.Namespace, services: "Services") -> int:
+def run(args: argparse.Namespace, services: Services) -> int:
     history = load_history(args.history) if args.history else []
     ensure_index(services, quiet=args.json)
     qa = services.qa

@@ -38,7 +38,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 
-def run(args: argparse.Namespace, services: "Services") -> int:
+def run(args: argparse.Namespace, services: Services) -> int:  # noqa: C901 - one branch per CLI option
     from assistant.evaluation import runner
 
     if args.action == "convert-practitioner":
@@ -109,7 +109,7 @@ def _emit(args: argparse.Namespace, metrics: dict[str, Any]) -> None:
     print("\n".join(lines))
 
 
-def _convert(args: argparse.Namespace, services: "Services") -> int:
+def _convert(args: argparse.Namespace, services: Services) -> int:
     from assistant.evaluation.convert import convert_practitioner, write_jsonl
 
     if args.source is None:

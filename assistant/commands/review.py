@@ -42,7 +42,7 @@ def _format(args: argparse.Namespace) -> str:
 
 
 
-def run(args: argparse.Namespace, services: "Services") -> int:
+def run(args: argparse.Namespace, services: Services) -> int:
     from assistant.review.report import render_docx, render_json, render_markdown
 
     path: Path = args.file

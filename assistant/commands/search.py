@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.progress import ensure_index
 from assistant.errors import InputFileError, UserError
+from assistant.progress import ensure_index
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:

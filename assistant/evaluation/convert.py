@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 _REF = re.compile(r"《([^》]{2,60})》\s*(?:[（(][^）)]{0,30}[）)])?\s*(?:[：:]\s*)?第([一二三四五六七八九十百零〇两0-9]+)条")
 
 
-def map_title(raw: str, kb: "KnowledgeBase | None" = None) -> tuple[str, bool]:
+def map_title(raw: str, kb: KnowledgeBase | None = None) -> tuple[str, bool]:
     """(title, found_in_kb): the canonical title for a name as written in 法律依据."""
     from assistant.citations import canonical_title, static_aliases
 
@@ -36,7 +36,7 @@ def map_title(raw: str, kb: "KnowledgeBase | None" = None) -> tuple[str, bool]:
     return title, False
 
 
-def convert_practitioner(src: Path, kb: "KnowledgeBase | None" = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def convert_practitioner(src: Path, kb: KnowledgeBase | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(items, summary) — items are policy-Q&A records; summary counts what was kept and why not."""
     from assistant.text_zh import article_label, parse_article_no
 

@@ -27,13 +27,13 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 
 
-def citation_is_gold(c: "Citation", item: QAItem) -> bool:
+def citation_is_gold(c: Citation, item: QAItem) -> bool:
     if any(matches_ref(c, g) for g in item.gold):
         return True
     return any(contains_passage(c.text, p) for p in item.gold_passages)
 
 
-def citation_exists(c: "Citation", services: "Services") -> bool:
+def citation_exists(c: Citation, services: Services) -> bool:
     """The cited chunk is stored and its text is the stored text (no invented articles)."""
     kb = services.kb
     chunk = None
@@ -49,7 +49,7 @@ def citation_exists(c: "Citation", services: "Services") -> bool:
     return squash(c.text)[:40] in squash(chunk.text) if c.text else True
 
 
-def text_refs_missing(answer: "Answer", services: "Services") -> tuple[list[str], list[str]]:
+def text_refs_missing(answer: Answer, services: Services) -> tuple[list[str], list[str]]:
     """Article references in the answer text that the KB cannot resolve: (invented, quoted).
 
     "quoted" ones sit inside the text of a cited chunk (e.g. a 审查要点 entry naming 87号令,
@@ -71,12 +71,12 @@ def text_refs_missing(answer: "Answer", services: "Services") -> tuple[list[str]
     return invented, quoted
 
 
-def _absent_ok(item: OOSItem, services: "Services") -> bool:
+def _absent_ok(item: OOSItem, services: Services) -> bool:
     """An out-of-scope item stays valid only while none of its near-miss documents is in the KB."""
     return not any(services.kb.resolve_title(t) is not None for t in item.requires_absent)
 
 
-def run(services: "Services", items: Sequence[QAItem], oos: Sequence[OOSItem],
+def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem],
         progress: Progress | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     qa = services.qa
     rows: list[dict[str, Any]] = []
@@ -88,7 +88,7 @@ def run(services: "Services", items: Sequence[QAItem], oos: Sequence[OOSItem],
     total = len(items) + len(oos)
     skipped: list[str] = []
 
-    def ask(question: str) -> tuple["Answer", float]:
+    def ask(question: str) -> tuple[Answer, float]:
         t0 = time.perf_counter()
         ans = qa.ask(question)
         dt = time.perf_counter() - t0

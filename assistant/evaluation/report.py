@@ -117,7 +117,7 @@ def charts(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
         fig, ax = plt.subplots(figsize=(7, 3.8))
         keys = ["citation_precision", "citation_recall", "refusal_accuracy", "out_of_scope_refusal_rate", "false_refusal_rate"]
         zh = ["引用准确率", "引用召回率", "拒答判断准确率", "超范围拒答率", "误拒率"]
-        bars = ax.bar([L(z, k) for z, k in zip(zh, keys)], [qa[k] for k in keys], color="#55A868")
+        bars = ax.bar([L(z, k) for z, k in zip(zh, keys, strict=False)], [qa[k] for k in keys], color="#55A868")
         ax.bar_label(bars, fmt="%.2f", fontsize=8)
         ax.set_ylim(0, 1.1)
         ax.set_title(L("问答指标", "Q&A metrics"))
@@ -157,7 +157,7 @@ def _pct(x: float) -> str:
     return f"{x * 100:.1f}%"
 
 
-def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], chart_files: list[Path]) -> str:
+def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], chart_files: list[Path]) -> str:  # noqa: C901 - one branch per optional report section
     meta = metrics.get("meta", {})
     lines = ["# 招投标审查助手 评测报告", ""]
     lines += [f"- 运行时间：{meta.get('started_at', '')}（耗时 {meta.get('seconds', 0):.0f} 秒）",

@@ -80,7 +80,7 @@ def aggregate(rows: list[dict[str, Any]], systems: Sequence[str]) -> dict[str, A
     return out
 
 
-def run(services: "Services", items: Sequence[QAItem], progress: Progress | None = None,
+def run(services: Services, items: Sequence[QAItem], progress: Progress | None = None,
         baselines_on: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Returns (metrics, per-item rows)."""
     questions = [it.question for it in items]

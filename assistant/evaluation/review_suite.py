@@ -29,18 +29,18 @@ _RULE = re.compile(r"T\d{2}")
 SERIOUS = ("high", "medium")
 
 
-def finding_rule(f: "Finding") -> str:
+def finding_rule(f: Finding) -> str:
     m = _RULE.search(f.rule_id or "") or _RULE.search(f.category or "")
     return m.group(0) if m else (f.rule_id or f.category or "?")
 
 
-def finding_matches(f: "Finding", label: Label) -> bool:
+def finding_matches(f: Finding, label: Label) -> bool:
     if finding_rule(f) not in {label.rule_id, *label.alt_rule_ids}:
         return False
     return any(overlaps(t, label.text) for t in (f.clause, f.evidence or "") if t)
 
 
-def match_file(findings: Sequence["Finding"], labels: Sequence[Label]) -> tuple[dict[str, int | None], set[int]]:
+def match_file(findings: Sequence[Finding], labels: Sequence[Label]) -> tuple[dict[str, int | None], set[int]]:
     """label id -> index of the matched finding (or None); and the set of matched finding indexes."""
     used: set[int] = set()
     out: dict[str, int | None] = {}
@@ -54,7 +54,7 @@ def match_file(findings: Sequence["Finding"], labels: Sequence[Label]) -> tuple[
     return out, used
 
 
-def score(files: Sequence[TenderFile], findings_by_file: dict[str, Sequence["Finding"]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def score(files: Sequence[TenderFile], findings_by_file: dict[str, Sequence[Finding]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Pure scoring (unit-tested): metrics plus one row per label and per false positive."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
     rows: list[dict[str, Any]] = []
@@ -100,7 +100,7 @@ def score(files: Sequence[TenderFile], findings_by_file: dict[str, Sequence["Fin
     return metrics, rows
 
 
-def run(services: "Services", files: Sequence[TenderFile], progress: Progress | None = None,
+def run(services: Services, files: Sequence[TenderFile], progress: Progress | None = None,
         use_llm: bool | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     reviewer = services.reviewer
     findings_by_file: dict[str, Sequence[Finding]] = {}

@@ -139,8 +139,8 @@ class ChromaIndex:
             include=["distances"],
         )
         out: list[list[tuple[str, float]]] = []
-        for ids, dists in zip(res["ids"], res["distances"]):
-            out.append([(cid, 1.0 - float(d)) for cid, d in zip(ids, dists)])
+        for ids, dists in zip(res["ids"], res["distances"], strict=False):
+            out.append([(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=False)])
         return out
 
     def get_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
@@ -148,7 +148,7 @@ class ChromaIndex:
         if not ids:
             return {}
         res = self._collection.get(ids=list(ids), include=["embeddings"])
-        return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(res["ids"], res["embeddings"])}
+        return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(res["ids"], res["embeddings"], strict=False)}
 
     def export(self, doc_ids: Sequence[str] | None = None, batch: int = 1000) -> Iterator[dict[str, Any]]:
         """Yield stored records (ids, embeddings, documents, metadatas) in batches."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["load_file", "load_bytes", "chunk_document", "infer_metadata"]
+__all__ = ["chunk_document", "infer_metadata", "load_bytes", "load_file"]
 
 _WHERE = {
     "load_file": "assistant.ingest.loaders",

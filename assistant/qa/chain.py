@@ -59,7 +59,7 @@ class QAChain:
     def __init__(
         self,
         retriever: Retriever,
-        kb: "KnowledgeBase",
+        kb: KnowledgeBase,
         llm: BaseChatModel | None = None,
         *,
         prompts_dir: Path | None = None,
@@ -78,7 +78,7 @@ class QAChain:
         self.refusal_policy = refusal_policy or refusal.RefusalPolicy()
 
     @classmethod
-    def from_services(cls, services: "Services") -> "QAChain":
+    def from_services(cls, services: Services) -> QAChain:
         s = services.settings
         return cls(
             services.retriever,
@@ -286,5 +286,5 @@ class QAChain:
         getter = getattr(self.kb, "alias_map", None)
         try:
             return dict(getter()) if callable(getter) else None
-        except Exception:  # noqa: BLE001 - optional capability
+        except Exception:
             return None

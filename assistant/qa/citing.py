@@ -11,6 +11,7 @@ Every removal sets a flag and a Chinese note on the answer. Article references a
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -62,7 +63,7 @@ def _same_article(item: ContextItem, chunk_id: str, doc_id: str, article_no: int
     return hit.doc_id == doc_id and article_no is not None and hit.article_no == article_no
 
 
-def verify_answer(text: str, items: list[ContextItem], kb: "KnowledgeBase", aliases: dict[str, str] | None = None) -> Verified:
+def verify_answer(text: str, items: list[ContextItem], kb: KnowledgeBase, aliases: dict[str, str] | None = None) -> Verified:
     """Check markers and prose references against the context and the knowledge base."""
     text = normalize(text)
     valid = {item.n for item in items}
@@ -123,7 +124,7 @@ def verify_answer(text: str, items: list[ContextItem], kb: "KnowledgeBase", alia
 
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in text if c.isalnum()]
-    return {a + b for a, b in zip(chars, chars[1:])}
+    return {a + b for a, b in itertools.pairwise(chars)}
 
 
 #: A clause starting with these continues the previous sentence (「……约定；但是，不得超过……」).

@@ -44,12 +44,7 @@ COVERAGE_IN_DOMAIN = 0.2
 
 #: Concepts of the product's domain (tendering, government procurement, contracts, construction).
 DOMAIN_TERMS = tuple(
-    """招标 投标 招投标 中标 评标 开标 唱标 废标 流标 标书 采购 供应商 代理机构 磋商 谈判 询价 单一来源 框架协议 质疑 投诉
-    保证金 履约 评审 评分 资格 资质 业绩 专家 中小企业 小微企业 监狱企业 残疾人福利 价格扣除 预留 报价 限价 预算 合同 分包
-    转包 发包 承包 施工 监理 建设工程 货物 样品 澄清 更正公告 串通 围标 串标 排斥 歧视 公平竞争 营商环境 行政许可 垄断
-    不正当竞争 贿赂 定金 违约金 交易平台 公共资源 联合体 中标通知书 标的
-    竞争对手 竞争者 经营者 诋毁 商誉 虚假宣传 商业秘密 混淆 涨价 提价 定价 垄断协议 市场支配 情势变更 解除合同 违约
-    本地企业 外地企业 地方保护 市场准入""".split()
+    ["招标", "投标", "招投标", "中标", "评标", "开标", "唱标", "废标", "流标", "标书", "采购", "供应商", "代理机构", "磋商", "谈判", "询价", "单一来源", "框架协议", "质疑", "投诉", "保证金", "履约", "评审", "评分", "资格", "资质", "业绩", "专家", "中小企业", "小微企业", "监狱企业", "残疾人福利", "价格扣除", "预留", "报价", "限价", "预算", "合同", "分包", "转包", "发包", "承包", "施工", "监理", "建设工程", "货物", "样品", "澄清", "更正公告", "串通", "围标", "串标", "排斥", "歧视", "公平竞争", "营商环境", "行政许可", "垄断", "不正当竞争", "贿赂", "定金", "违约金", "交易平台", "公共资源", "联合体", "中标通知书", "标的", "竞争对手", "竞争者", "经营者", "诋毁", "商誉", "虚假宣传", "商业秘密", "混淆", "涨价", "提价", "定价", "垄断协议", "市场支配", "情势变更", "解除合同", "违约", "本地企业", "外地企业", "地方保护", "市场准入"]
 )
 
 #: Colloquial words -> the statute's wording (商业诋毁, 垄断协议, 情势变更 are rarely named as such):
@@ -64,11 +59,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 #: Words of the question itself, not of its subject.
 QUESTION_WORDS = frozenset(
-    """什么 哪些 哪个 怎么 怎样 怎么办 如何 是否 可以 能否 能不能 可不可以 需要 需不需要 应该 应当 必须 规定 要求 问题 情况
-    多少 多久 几天 几个 有关 相关 关于 法律 法规 条文 条款 依据 根据 按照 知识库 有没有 是不是 请问 一下 介绍 具体 内容 方面 主要
-    哪里 谁 吗 呢 吧 啊 说 讲 里 中 对 和 与 及 的 了 在 是 有 会 要 能 该 这 那 这个 那个 这些 那些 我 我们 你 现在 目前 一般 通常
-    第 条 款 项 方面 中国 我国 国家 意思 天 多少天 多长时间 多久 时候 时间内 别人 他人 什么样 还是 或者 以及 内要 最短要 怎么样
-    问 答 怎么处理 处理 情形 情况下 时 后 前 之前 之后 期间 属于 算 算不算 违规 合规 合法""".split()
+    ["什么", "哪些", "哪个", "怎么", "怎样", "怎么办", "如何", "是否", "可以", "能否", "能不能", "可不可以", "需要", "需不需要", "应该", "应当", "必须", "规定", "要求", "问题", "情况", "多少", "多久", "几天", "几个", "有关", "相关", "关于", "法律", "法规", "条文", "条款", "依据", "根据", "按照", "知识库", "有没有", "是不是", "请问", "一下", "介绍", "具体", "内容", "方面", "主要", "哪里", "谁", "吗", "呢", "吧", "啊", "说", "讲", "里", "中", "对", "和", "与", "及", "的", "了", "在", "是", "有", "会", "要", "能", "该", "这", "那", "这个", "那个", "这些", "那些", "我", "我们", "你", "现在", "目前", "一般", "通常", "第", "条", "款", "项", "方面", "中国", "我国", "国家", "意思", "天", "多少天", "多长时间", "多久", "时候", "时间内", "别人", "他人", "什么样", "还是", "或者", "以及", "内要", "最短要", "怎么样", "问", "答", "怎么处理", "处理", "情形", "情况下", "时", "后", "前", "之前", "之后", "期间", "属于", "算", "算不算", "违规", "合规", "合法"]
 )
 _ARTICLE_TOKEN = re.compile(r"^第[零〇一二两三四五六七八九十百千\d]+[条款项章节编]$")
 
@@ -101,10 +92,7 @@ IN_SCOPE_PLACES = ("婺城", "金华", "浙江", "全国", "中国", "本地", "
 #: Other places whose local rules the knowledge base does not hold (Jinhua's other districts and
 #: counties, Zhejiang's cities, provinces and large cities).
 OTHER_PLACES = tuple(
-    """金东 兰溪 东阳 义乌 永康 武义 浦江 磐安 杭州 宁波 温州 嘉兴 湖州 绍兴 衢州 舟山 台州 丽水 萧山 余杭 临平 钱塘
-    富阳 临安 桐庐 淳安 建德 北京 上海 天津 重庆 江苏 安徽 福建 江西 山东 广东 河南 湖北 湖南 四川 贵州 云南 陕西
-    甘肃 河北 山西 辽宁 吉林 黑龙江 海南 广西 内蒙古 宁夏 新疆 西藏 青海 深圳 广州 南京 苏州 武汉 成都 西安 厦门 青岛
-    雄安 长沙 郑州 合肥 福州 济南 昆明 南昌 沈阳 大连 哈尔滨 长春 石家庄 太原 贵阳 南宁 海口 兰州 银川 西宁""".split()
+    ["金东", "兰溪", "东阳", "义乌", "永康", "武义", "浦江", "磐安", "杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "衢州", "舟山", "台州", "丽水", "萧山", "余杭", "临平", "钱塘", "富阳", "临安", "桐庐", "淳安", "建德", "北京", "上海", "天津", "重庆", "江苏", "安徽", "福建", "江西", "山东", "广东", "河南", "湖北", "湖南", "四川", "贵州", "云南", "陕西", "甘肃", "河北", "山西", "辽宁", "吉林", "黑龙江", "海南", "广西", "内蒙古", "宁夏", "新疆", "西藏", "青海", "深圳", "广州", "南京", "苏州", "武汉", "成都", "西安", "厦门", "青岛", "雄安", "长沙", "郑州", "合肥", "福州", "济南", "昆明", "南昌", "沈阳", "大连", "哈尔滨", "长春", "石家庄", "太原", "贵阳", "南宁", "海口", "兰州", "银川", "西宁"]
 )
 #: Words asking for a place's own policy (「义乌市政府采购限额标准」, 「金东区的改革方案」).
 LOCAL_POLICY_WORDS = (
@@ -128,7 +116,7 @@ class RefusalPolicy:
     coverage_top_in_domain: int = 6
 
     @classmethod
-    def for_embedding(cls, backend: str, override: float = 0.0) -> "RefusalPolicy":
+    def for_embedding(cls, backend: str, override: float = 0.0) -> RefusalPolicy:
         """Calibrated values for e5-small-q4; other models rely on lexical evidence unless overridden."""
         if override > 0:
             return cls(dense_threshold=override)
@@ -210,9 +198,12 @@ def named_documents(question: str) -> list[str]:
         name = _NAME_PREFIX.sub("", m.group(1))
         if re.search(r"第|条(?!例)|怎么|什么|如何|是否|哪些|可以|能否|应当|有关|的|对", name):
             continue
-        if len(name) >= 3 and name not in ("办法", "规定", "方法", "做法", "说法", "合法", "违法", "依法", "非法", "立法", "执法", "司法"):
-            if not name.endswith(("方法", "做法", "说法", "合法", "违法", "依法", "非法", "想法", "看法", "用法", "写法", "算法", "执法")):
-                names.append(name)
+        if (
+            len(name) >= 3
+            and name not in ("办法", "规定", "方法", "做法", "说法", "合法", "违法", "依法", "非法", "立法", "执法", "司法")
+            and not name.endswith(("方法", "做法", "说法", "合法", "违法", "依法", "非法", "想法", "看法", "用法", "写法", "算法", "执法"))
+        ):
+            names.append(name)
     for m in _RULE_NAME.finditer(rest):
         name = m.group(1)
         if _RULE_GENERIC.match(name) or re.search(
@@ -230,7 +221,7 @@ def named_documents(question: str) -> list[str]:
     return [n for n in names if not any(n != o and n in o and o.endswith(n) for o in names)]
 
 
-def missing_documents(question: str, kb: "KnowledgeBase", hits: list[Hit] = ()) -> tuple[list[str], list[str]]:
+def missing_documents(question: str, kb: KnowledgeBase, hits: list[Hit] = ()) -> tuple[list[str], list[str]]:
     """(known, missing) document names mentioned in the question.
 
     A name that the retrieved text itself mentions (the reform plan cites 「评标专家管理办法」)
@@ -283,7 +274,7 @@ def future_years(question: str, hits: list[Hit], today: date | None = None) -> l
 
 
 def assess(
-    question: str, hits: list[Hit], kb: "KnowledgeBase", today: date | None = None, policy: RefusalPolicy | None = None
+    question: str, hits: list[Hit], kb: KnowledgeBase, today: date | None = None, policy: RefusalPolicy | None = None
 ) -> Evidence:
     """Decide whether the hits are a sufficient basis for answering `question`."""
     p = policy or RefusalPolicy()
@@ -327,7 +318,7 @@ def assess(
 _vocab_cache: dict[int, tuple[str, str]] = {}
 
 
-def corpus_text(kb: "KnowledgeBase") -> str | None:
+def corpus_text(kb: KnowledgeBase) -> str | None:
     """All chunk text of the current knowledge-base generation (cached per generation).
 
     Used to tell words the knowledge base never uses (护照, 离婚) from words it uses elsewhere.

@@ -13,9 +13,20 @@ import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
-    "Amount", "Percent", "DayCount", "DateMention",
-    "cn_number", "parse_amount", "find_amounts", "parse_percent", "find_percents",
-    "find_day_counts", "parse_date", "find_dates", "days_between", "workdays_between",
+    "Amount",
+    "DateMention",
+    "DayCount",
+    "Percent",
+    "cn_number",
+    "days_between",
+    "find_amounts",
+    "find_dates",
+    "find_day_counts",
+    "find_percents",
+    "parse_amount",
+    "parse_date",
+    "parse_percent",
+    "workdays_between",
 ]
 
 _CN_DIGIT = {
@@ -33,10 +44,10 @@ _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 def _norm(text: object) -> str:
     if not isinstance(text, str):
         return ""
-    try:
-        return unicodedata.normalize("NFKC", text)
-    except Exception:  # noqa: BLE001 - never raise on odd input
-        return ""
+    return unicodedata.normalize("NFKC", text)
+
+
+_MAX_DIGIT_BY_DIGIT = 18
 
 
 def cn_number(text: str) -> float | None:
@@ -48,6 +59,8 @@ def cn_number(text: str) -> float | None:
     if not s or any(ch not in _CN_CHARS for ch in s):
         return None
     if all(ch in _CN_DIGIT for ch in s):
+        if len(s) > _MAX_DIGIT_BY_DIGIT:
+            return None  # no amount, year or count is written with that many digits
         return float(int("".join(str(_CN_DIGIT[ch]) for ch in s))) if len(s) > 1 else float(_CN_DIGIT[s])
     total = 0.0
     section = 0.0
@@ -105,32 +118,29 @@ def find_amounts(text: str) -> list[Amount]:
     """All money amounts in the text (元/万元/亿元, ¥, 大写), in order of position."""
     s = _norm(text)
     found: list[Amount] = []
-    try:
-        for m in _RE_AMOUNT_ARABIC.finditer(s):
-            unit = m.group("unit")
-            # 万/亿 without 元 must be followed by 元-ish context to be money ("5万平方米" is not)
-            if unit in ("万", "亿"):
-                tail = s[m.end(): m.end() + 2]
-                if tail[:1] in ("平", "米", "人", "次", "台", "个", "吨", "件", "份", "字", "千", "公"):
-                    continue
-            value = _to_float(m.group("num"))
-            if value is None:
+    for m in _RE_AMOUNT_ARABIC.finditer(s):
+        unit = m.group("unit")
+        # 万/亿 without 元 must be followed by 元-ish context to be money ("5万平方米" is not)
+        if unit in ("万", "亿"):
+            tail = s[m.end(): m.end() + 2]
+            if tail[:1] in ("平", "米", "人", "次", "台", "个", "吨", "件", "份", "字", "千", "公"):
                 continue
-            found.append(Amount(value * _UNIT_FACTOR[unit], m.start(), m.end(), m.group(0).strip()))
-        for m in _RE_AMOUNT_CAPITAL.finditer(s):
-            value = cn_number(m.group("num"))
-            if value is None:
-                continue
-            yuan = value * _UNIT_FACTOR[m.group("unit")]
-            if m.group("jiao"):
-                yuan += _CN_DIGIT.get(m.group("jiao"), 0) * 0.1
-            if m.group("fen"):
-                yuan += _CN_DIGIT.get(m.group("fen"), 0) * 0.01
-            if any(a.start <= m.start() < a.end for a in found):
-                continue
-            found.append(Amount(yuan, m.start(), m.end(), m.group(0)))
-    except Exception:  # noqa: BLE001
-        return found
+        value = _to_float(m.group("num"))
+        if value is None:
+            continue
+        found.append(Amount(value * _UNIT_FACTOR[unit], m.start(), m.end(), m.group(0).strip()))
+    for m in _RE_AMOUNT_CAPITAL.finditer(s):
+        value = cn_number(m.group("num"))
+        if value is None:
+            continue
+        yuan = value * _UNIT_FACTOR[m.group("unit")]
+        if m.group("jiao"):
+            yuan += _CN_DIGIT.get(m.group("jiao"), 0) * 0.1
+        if m.group("fen"):
+            yuan += _CN_DIGIT.get(m.group("fen"), 0) * 0.01
+        if any(a.start <= m.start() < a.end for a in found):
+            continue
+        found.append(Amount(yuan, m.start(), m.end(), m.group(0)))
     found.sort(key=lambda a: a.start)
     return found
 
@@ -161,28 +171,25 @@ def find_percents(text: str) -> list[Percent]:
     """All percentages (2%, 2％, 百分之二, 千分之五, 百分之二点五) as fractions."""
     s = _norm(text)
     out: list[Percent] = []
-    try:
-        for m in _RE_PCT.finditer(s):
-            v = _to_float(m.group("num"))
-            if v is not None:
-                out.append(Percent(v / 100.0, m.start(), m.end(), m.group(0)))
-        for m in _RE_PCT_CN.finditer(s):
-            raw = m.group("num")
-            if re.fullmatch(r"\d+(?:\.\d+)?", raw):
-                v = _to_float(raw)
-            elif "点" in raw:
-                whole, _, frac = raw.partition("点")
-                w = cn_number(whole)
-                digits = "".join(str(_CN_DIGIT.get(c, "")) for c in frac)
-                v = None if w is None or not digits else float(f"{int(w)}.{digits}")
-            else:
-                v = cn_number(raw)
-            if v is None:
-                continue
-            base = 100.0 if m.group("base") == "百分之" else 1000.0
-            out.append(Percent(v / base, m.start(), m.end(), m.group(0)))
-    except Exception:  # noqa: BLE001
-        pass
+    for m in _RE_PCT.finditer(s):
+        v = _to_float(m.group("num"))
+        if v is not None:
+            out.append(Percent(v / 100.0, m.start(), m.end(), m.group(0)))
+    for m in _RE_PCT_CN.finditer(s):
+        raw = m.group("num")
+        if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+            v = _to_float(raw)
+        elif "点" in raw:
+            whole, _, frac = raw.partition("点")
+            w = cn_number(whole)
+            digits = "".join(str(_CN_DIGIT.get(c, "")) for c in frac)
+            v = None if w is None or not digits else float(f"{int(w)}.{digits}")
+        else:
+            v = cn_number(raw)
+        if v is None:
+            continue
+        base = 100.0 if m.group("base") == "百分之" else 1000.0
+        out.append(Percent(v / base, m.start(), m.end(), m.group(0)))
     out.sort(key=lambda p: p.start)
     return out
 
@@ -225,30 +232,27 @@ def find_day_counts(text: str) -> list[DayCount]:
     """Periods like 20日, 五个工作日, 90日历天, 3个月, 2年 (dates such as 6月1日 are skipped)."""
     s = _norm(text)
     out: list[DayCount] = []
-    try:
-        for m in _RE_DAYS.finditer(s):
-            raw, unit = m.group("num"), m.group("unit")
-            # skip calendar dates: "6月1日", "2025年", "1日" right after 月
-            before = s[max(0, m.start() - 1): m.start()]
-            after = s[m.end(): m.end() + 1]
-            if unit in ("日", "月") and (before == "月" or (unit == "月" and re.match(r"\d|[一二三四五六七八九十]", after or ""))):
-                continue
-            if unit == "年" and (len(raw) == 4 or after in ("度",) or re.match(r"\d|[一二三四五六七八九十]", after or "")):
-                continue
-            if unit == "月" and "个" not in m.group(0):
-                continue  # bare "3月" is a month name, not a period
-            if unit == "日" and before == "年":
-                continue
-            n = _to_float(raw) if raw[0].isdigit() else cn_number(raw)
-            if n is None:
-                continue
-            norm_unit = {"日历天": "日", "日历日": "日", "自然日": "日", "天": "日", "个月": "月",
-                         "周": "周", "星期": "周"}.get(unit, unit)
-            if norm_unit == "周":
-                n, norm_unit = n * 7, "日"
-            out.append(DayCount(n, norm_unit, m.start(), m.end(), m.group(0)))
-    except Exception:  # noqa: BLE001
-        pass
+    for m in _RE_DAYS.finditer(s):
+        raw, unit = m.group("num"), m.group("unit")
+        # skip calendar dates: "6月1日", "2025年", "1日" right after 月
+        before = s[max(0, m.start() - 1): m.start()]
+        after = s[m.end(): m.end() + 1]
+        if unit in ("日", "月") and (before == "月" or (unit == "月" and re.match(r"\d|[一二三四五六七八九十]", after or ""))):
+            continue
+        if unit == "年" and (len(raw) == 4 or after in ("度",) or re.match(r"\d|[一二三四五六七八九十]", after or "")):
+            continue
+        if unit == "月" and "个" not in m.group(0):
+            continue  # bare "3月" is a month name, not a period
+        if unit == "日" and before == "年":
+            continue
+        n = _to_float(raw) if raw[0].isdigit() else cn_number(raw)
+        if n is None:
+            continue
+        norm_unit = {"日历天": "日", "日历日": "日", "自然日": "日", "天": "日", "个月": "月",
+                     "周": "周", "星期": "周"}.get(unit, unit)
+        if norm_unit == "周":
+            n, norm_unit = n * 7, "日"
+        out.append(DayCount(n, norm_unit, m.start(), m.end(), m.group(0)))
     return out
 
 
@@ -314,34 +318,31 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
     """
     s = _norm(text)
     out: list[DateMention] = []
-    try:
-        taken: list[tuple[int, int]] = []
-        for rx in (_RE_DATE_FULL, _RE_DATE_ISO):
-            for m in rx.finditer(s):
-                if any(a <= m.start() < b for a, b in taken):
-                    continue
-                date = _make_date(_int_of(m.group("y")), _int_of(m.group("m")), _int_of(m.group("d")))
-                if date is None:
-                    continue
-                taken.append((m.start(), m.end()))
-                out.append(DateMention(date, m.start(), m.end(), m.group(0), False, _time_after(s, m.end())))
-        out.sort(key=lambda d: d.start)
-        for m in _RE_DATE_MD.finditer(s):
+    taken: list[tuple[int, int]] = []
+    for rx in (_RE_DATE_FULL, _RE_DATE_ISO):
+        for m in rx.finditer(s):
             if any(a <= m.start() < b for a, b in taken):
                 continue
-            prev = sorted((d for d in out if d.end <= m.start()), key=lambda d: d.start)
-            anchor = prev[-1].date if prev else None
-            year = anchor.year if anchor else default_year
-            if year is None:
-                continue
-            date = _make_date(year, _int_of(m.group("m")), _int_of(m.group("d")))
+            date = _make_date(_int_of(m.group("y")), _int_of(m.group("m")), _int_of(m.group("d")))
             if date is None:
                 continue
-            if anchor and date < anchor and (anchor - date).days > 180:
-                date = _make_date(year + 1, date.month, date.day) or date
-            out.append(DateMention(date, m.start(), m.end(), m.group(0), True, _time_after(s, m.end())))
-    except Exception:  # noqa: BLE001
-        pass
+            taken.append((m.start(), m.end()))
+            out.append(DateMention(date, m.start(), m.end(), m.group(0), False, _time_after(s, m.end())))
+    out.sort(key=lambda d: d.start)
+    for m in _RE_DATE_MD.finditer(s):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        prev = sorted((d for d in out if d.end <= m.start()), key=lambda d: d.start)
+        anchor = prev[-1].date if prev else None
+        year = anchor.year if anchor else default_year
+        if year is None:
+            continue
+        date = _make_date(year, _int_of(m.group("m")), _int_of(m.group("d")))
+        if date is None:
+            continue
+        if anchor and date < anchor and (anchor - date).days > 180:
+            date = _make_date(year + 1, date.month, date.day) or date
+        out.append(DateMention(date, m.start(), m.end(), m.group(0), True, _time_after(s, m.end())))
     out.sort(key=lambda d: d.start)
     return out
 

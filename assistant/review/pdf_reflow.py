@@ -56,7 +56,7 @@ def _fix_checkboxes(text: str) -> str:
     options = m.group(3).split()
     if len(marks) != len(options):
         return text
-    return m.group(2) + " ".join(mk + op for mk, op in zip(marks, options))
+    return m.group(2) + " ".join(mk + op for mk, op in zip(marks, options, strict=False))
 
 
 def _tokens(text: str) -> list[str]:
@@ -78,7 +78,7 @@ def _index_key(idx: str) -> tuple[int, ...]:
     return tuple(int(p) for p in idx.split("."))
 
 
-def _row_start(text: str, ncols: int, prev_index: str | None) -> list[str] | None:
+def _row_start(text: str, ncols: int, prev_index: str | None) -> list[str] | None:  # noqa: C901 - table-row heuristics; split pending
     """Cells when `text` begins a new row of an `ncols` table, else None."""
     toks = _tokens(text)
     if len(toks) < 2 or not _INDEX.match(toks[0]):

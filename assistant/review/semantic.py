@@ -170,13 +170,13 @@ class SemanticChecker:
                 if isinstance(result, dict):
                     result = SemanticBatch.model_validate(result)
                 return result
-        except Exception as exc:  # noqa: BLE001 - fall back to plain JSON prompting
+        except Exception as exc:
             log.info("structured output failed (%s); retrying as plain JSON", exc)
         try:
             from assistant.llm import invoke_json
 
             return invoke_json(self.llm, messages, SemanticBatch)
-        except Exception as exc:  # noqa: BLE001 - the review goes on without this batch
+        except Exception as exc:
             log.warning("semantic check batch failed: %s", exc)
             self.rejected.append(f"模型调用失败：{type(exc).__name__}")
             return None

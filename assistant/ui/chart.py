@@ -12,10 +12,10 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
 
-from assistant.schema import Finding  # noqa: E402
+from assistant.schema import Finding
 
 _CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC",
               "SimHei"]
@@ -45,7 +45,7 @@ def findings_chart(findings: list[Finding]) -> Any:
         values = [counts.get((c, sev), 0) for c in categories]
         if any(values):
             ax.barh(categories, values, left=left, color=_COLORS[sev], label=f"{_LABELS[sev]}风险", height=0.6)
-            left = [a + b for a, b in zip(left, values)]
+            left = [a + b for a, b in zip(left, values, strict=False)]
     ax.invert_yaxis()
     ax.set_xlabel("问题数量")
     ax.xaxis.get_major_locator().set_params(integer=True)

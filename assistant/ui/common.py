@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import gradio as gr
 
@@ -32,7 +33,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         def gen_wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 yield from fn(*args, **kwargs)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise _to_gr_error(exc) from None
         return gen_wrapper
 
@@ -40,7 +41,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _to_gr_error(exc) from None
     return wrapper
 
@@ -53,6 +54,6 @@ def progress_callback(progress: gr.Progress) -> Callable[[str, int, int], None]:
                 progress((min(done, total), total), desc=stage)
             else:
                 progress(None, desc=stage)
-        except Exception:  # noqa: BLE001 — progress display must never break the work
+        except Exception:
             pass
     return cb

@@ -35,14 +35,14 @@ def _summary_text(summary: dict[str, Any]) -> str:
     return "，".join(parts)
 
 
-def build(services: Services) -> None:
+def build(services: Services) -> None:  # noqa: C901 - Gradio layout and event wiring in one Blocks context (helper ui)
     settings = services.settings
 
     def refresh() -> tuple[str, list[list[Any]]]:
         try:
             stats = services.kb.stats()
             docs = services.kb.list_documents(include_superseded=True)
-        except Exception as exc:  # noqa: BLE001 — show the problem, keep the page usable
+        except Exception as exc:
             log.exception("kb refresh failed")
             return message_html(f"无法读取知识库：{getattr(exc, 'message', type(exc).__name__)}", ok=False), []
         return kb_stats_line(stats), document_rows(docs)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import gradio as gr
 
@@ -22,11 +23,11 @@ EXAMPLES = [
 _THINKING = '<div class="cite-panel"><div class="empty">正在检索法规条文……</div></div>'
 
 
-def _constant(value: str):  # noqa: ANN202 — an event handler returning a fixed value
+def _constant(value: str):
     return lambda: value
 
 
-def build(services: Services) -> None:
+def build(services: Services) -> None:  # noqa: C901 - Gradio layout and event wiring in one Blocks context (helper ui)
     """Lay out the tab inside the current Blocks context and wire its events."""
     history = gr.State([])  # list[tuple[question, answer]] sent to qa.stream for follow-up questions
     answers = gr.State([])  # one Answer dump per assistant message, to re-show its citations on click
@@ -65,7 +66,7 @@ def build(services: Services) -> None:
             raise gr.Error("请先输入问题。", title="提示")
         if len(q) > 2000:
             raise gr.Error("问题过长（超过 2000 字），请精简后再问。", title="提示")
-        chat = list(chat or []) + [{"role": "user", "content": q}, {"role": "assistant", "content": "正在检索……"}]
+        chat = [*list(chat or []), {"role": "user", "content": q}, {"role": "assistant", "content": "正在检索……"}]
         yield "", chat, hist, ans, _THINKING
         text, final = "", None
         try:
@@ -83,8 +84,8 @@ def build(services: Services) -> None:
         if final is None:  # a stream must end with the Answer; fall back to the blocking call
             final = services.qa.ask(q, history=[tuple(h) for h in (hist or [])])
         chat[-1] = {"role": "assistant", "content": answer_markdown(final)}
-        hist = list(hist or []) + [(q, final.answer)]
-        ans = list(ans or []) + [final.model_dump(mode="json")]
+        hist = [*list(hist or []), (q, final.answer)]
+        ans = [*list(ans or []), final.model_dump(mode="json")]
         yield "", chat, hist, ans, citations_html(final)
 
     def show_citations(ans: list, evt: gr.SelectData) -> str:

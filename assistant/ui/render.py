@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from assistant.schema import Answer, Citation, DocumentMeta, Finding, Hit, ReviewReport
 
@@ -252,7 +253,7 @@ def report_summary_html(report: ReviewReport) -> str:
     labels = {**_FACT_LABELS, **{k: str(v) for k, v in (facts.pop("labels", None) or {}).items()}}
     rows = []
     for key, value in facts.items():
-        if value in (None, "", [], {}) or isinstance(value, dict) and not any(value.values()):
+        if value in (None, "", [], {}) or (isinstance(value, dict) and not any(value.values())):
             continue
         label = labels.get(key, key)
         rows.append(f'<tr><td class="k">{esc(label)}</td><td>{esc(_format_fact(key, label, value))}</td></tr>')

@@ -94,7 +94,7 @@ def build(services: Services) -> None:
         progress(None, desc="生成报告")
         docx, md, js = export_reports(report, Path(settings.data_dir))
         state = report.model_dump(mode="json")
-        cats = ["全部"] + sorted({f.category for f in report.findings})
+        cats = ["全部", *sorted({f.category for f in report.findings})]
         first = report.findings[0] if report.findings else None
         figure = findings_chart(report.findings)
         return (

