@@ -16,6 +16,7 @@ import logging
 import platform
 import secrets
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -332,7 +333,7 @@ def _services(request: Request) -> Services:
 
 ServicesDep = Annotated[Services, Depends(_services)]
 
-_ERRORS = {
+_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "请求或文件有误"},
     401: {"model": ErrorResponse, "description": "需要登录"},
     413: {"model": ErrorResponse, "description": "文件过大"},
@@ -483,7 +484,7 @@ def _basic_credentials(request: Request) -> tuple[bytes, bytes] | None:
     return (user, pwd) if sep else None
 
 
-def _basic_auth(settings: Settings):
+def _basic_auth(settings: Settings) -> Callable[[Request], str]:
     user = (settings.app.username or "").encode("utf-8")
     pwd = (settings.app.password.get_secret_value() if settings.app.password else "").encode("utf-8")
 

@@ -7,7 +7,7 @@ Nothing is read at import time: call `get_settings()` or build `Settings(...)` e
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -108,4 +108,5 @@ def redact_url(url: str | None) -> str | None:
 
 def get_settings(**overrides: object) -> Settings:
     """Settings from env/.env, with explicit overrides (e.g. `data_dir` from `--data-dir`)."""
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    values: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**values)

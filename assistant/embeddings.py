@@ -267,8 +267,8 @@ def make_embeddings(settings: EmbeddingSettings) -> Embeddings:
         from langchain_openai import OpenAIEmbeddings
 
         return OpenAIEmbeddings(
-            base_url=settings.base_url,
-            api_key=settings.api_key,
+            openai_api_base=settings.base_url,
+            openai_api_key=settings.api_key,
             model=settings.model,
             check_embedding_ctx_length=False,
             chunk_size=settings.batch_size,

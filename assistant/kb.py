@@ -601,7 +601,7 @@ class KnowledgeBase:
             raise
         embedded = len(to_embed)
         if before is not None:
-            embedded = self.embeddings.embedded_documents - before
+            embedded = int(getattr(self.embeddings, "embedded_documents", before)) - before
         self.reload(force=True)
         self._prune()
         summary.update(generation=name, documents=len(records), chunks=len(all_chunks), embedded=embedded,

@@ -62,10 +62,19 @@ def _hash(*parts: Any) -> str:
     return h.hexdigest()
 
 
+def _constant_loader(meta: DocumentMeta, chunks: list[Chunk]) -> Loader:
+    """A loader for a document that is already read and chunked."""
+
+    def load() -> tuple[DocumentMeta, list[Chunk]]:
+        return meta, chunks
+
+    return load
+
+
 def finalize_chunks(meta: DocumentMeta, chunks: list[Chunk]) -> list[Chunk]:
     """Stable chunk ids (`doc_id#0001`) and document fields copied onto every chunk."""
-    out = []
-    for _i, chunk in enumerate(chunks):
+    out: list[Chunk] = []
+    for chunk in chunks:
         if not chunk.text.strip():
             continue
         out.append(
@@ -284,7 +293,7 @@ def _plan_china_law(entry: dict[str, Any]) -> PlannedDoc:
 def _plan_review_catalogue(entry: dict[str, Any], kb_dir: Path) -> list[PlannedDoc]:
     """The review helper's rule catalogue, indexed as 审查要点 (skipped while that module is absent)."""
     try:
-        from assistant.review.catalogue import catalogue_documents  # type: ignore[import-not-found]
+        from assistant.review.catalogue import catalogue_documents
     except ImportError as exc:
         log.warning("review catalogue not available yet (%s); skipping %s", exc, entry.get("doc_id"))
         return []
@@ -301,7 +310,7 @@ def _plan_review_catalogue(entry: dict[str, Any], kb_dir: Path) -> list[PlannedD
         planned.append(
             PlannedDoc(
                 doc_id=meta.doc_id, origin="default", source=meta.source, content_hash=digest,
-                loader=(lambda m=meta, c=fixed: (m, c)), title_hint=meta.title,
+                loader=_constant_loader(meta, fixed), title_hint=meta.title,
             )
         )
     return planned

@@ -273,7 +273,7 @@ class FakeChatModel(BaseChatModel):
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
 
-    def with_structured_output(  # type: ignore[override]
+    def with_structured_output(
         self, schema: dict[str, Any] | type, *, include_raw: bool = False, **kwargs: Any
     ) -> Runnable:
         """Parse the (queued) JSON reply into `schema` (a pydantic class) or a dict."""

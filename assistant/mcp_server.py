@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import Field
 
@@ -18,6 +18,9 @@ from assistant import __version__
 from assistant.errors import FileTooLargeError, InputFileError, UserError
 from assistant.services import Services
 from assistant.uploads import REVIEW_SUFFIXES, check_suffix
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
 
 log = logging.getLogger("assistant.mcp")
 
@@ -46,7 +49,7 @@ def validate_review_path(path: str, max_bytes: int) -> Path:
     return p
 
 
-def build_server(services: Services):
+def build_server(services: Services) -> MCPServer:
     """The MCP server with its three tools bound to `services` (models load on first call)."""
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError

@@ -228,7 +228,7 @@ class HybridRetriever:
         current_best: dict[tuple[str, int | None], float] = {}
         for score, hit in scored:
             if hit.is_current and hit.article_no is not None:
-                key = (hit.title, hit.article_no)
+                key: tuple[str, int | None] = (hit.title, hit.article_no)
                 current_best[key] = max(score, current_best.get(key, 0.0))
         for i, (score, hit) in enumerate(scored):
             key = (hit.title, hit.article_no)

@@ -210,7 +210,7 @@ def _int_to_cn_upto(n: int) -> str:
 @lru_cache(maxsize=1)
 def _cn2an() -> Any:
     """cn2an is slow to import (~0.1 s) and only needed for rare numerals: import on demand."""
-    import cn2an  # type: ignore[import-untyped]
+    import cn2an
 
     return cn2an
 
@@ -271,7 +271,7 @@ def _jieba() -> Any:
     if _jieba_tokenizer is None:
         with _jieba_lock:
             if _jieba_tokenizer is None:
-                import jieba  # type: ignore[import-untyped]
+                import jieba
 
                 jieba.setLogLevel(logging.WARNING)
                 logging.getLogger("jieba").setLevel(logging.WARNING)

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="kb-bench-"))
     try:
-        services = Services(Settings(_env_file=None, data_dir=tmp / "data"))  # type: ignore[call-arg]
+        services = Services(Settings(_env_file=None, data_dir=tmp / "data"))
         kb = services.kb
         t = time.perf_counter()
         full = kb.build()

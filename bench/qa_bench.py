@@ -22,15 +22,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
+from assistant.schema import Citation  # noqa: E402
+from assistant.services import Services  # noqa: E402
 
 SHARED = PROJECT_ROOT.parent / "shared"
 DEV = PROJECT_ROOT / "eval" / "dev"
 
 
-def services_for(data_dir: Path, backend: str = "none", add_regulations: bool = False):
-    from assistant.services import Services
+def services_for(data_dir: Path, backend: str = "none", add_regulations: bool = False) -> Services:
 
-    settings = Settings(_env_file=None, data_dir=data_dir, llm={"backend": backend})  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, data_dir=data_dir, llm={"backend": backend})
     services = Services(settings)
     if add_regulations and (SHARED / "corpus" / "regulations").exists():
         services.kb.build(sources=[SHARED / "corpus" / "regulations"])
@@ -80,7 +81,7 @@ def bench_latency(data_dir: Path, n: int) -> dict[str, Any]:
 # --------------------------------------------------------------------------- calibration
 
 
-def collect_features(services, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def collect_features(services: Services, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from assistant.qa import refusal
 
     qa = services.qa
@@ -162,14 +163,14 @@ def bench_calibrate(data_dir: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------- practitioner recall
 
 
-def gold_refs(services, basis: str) -> list[tuple[str, int]]:
+def gold_refs(services: Services, basis: str) -> list[tuple[str, int]]:
     from assistant.citations import find_article_refs
 
     refs = find_article_refs(basis, services.kb.alias_map())
     return list(dict.fromkeys((r.name, r.article_no) for r in refs))
 
 
-def citation_exists(services, c) -> bool:
+def citation_exists(services: Services, c: Citation) -> bool:
     """The cited article exists in the KB with the same text (or the cited chunk exists)."""
     if c.article_no is not None:
         chunk = services.kb.get_article(c.title, c.article_no, include_superseded=True)

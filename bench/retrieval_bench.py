@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.retrieval import HybridRetriever
     from assistant.services import Services
 
-    settings = Settings(_env_file=None, data_dir=args.data_dir)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, data_dir=args.data_dir)
     services = Services(settings)
     kb = services.kb
     t0 = time.perf_counter()

@@ -87,7 +87,7 @@ def run_one(name: str, quick: bool) -> dict[str, Any]:
                 pid, status, rusage = os.wait4(proc.pid, 0)
                 break
             time.sleep(0.2)
-    proc.returncode = os.waitstatus_to_exitcode(status) if status is not None else None  # type: ignore[assignment]
+    proc.returncode = os.waitstatus_to_exitcode(status) if status is not None else None
     wall = time.perf_counter() - t0
     stdout = out_path.read_text(encoding="utf-8", errors="replace")
     stderr = err_path.read_text(encoding="utf-8", errors="replace")

@@ -46,7 +46,7 @@ def one_run(data_dir: Path, port: int, timeout: float) -> tuple[float, dict]:
     try:
         while time.perf_counter() - started < timeout:
             if proc.poll() is not None:
-                raise SystemExit(f"app.py exited with {proc.returncode}:\n{proc.stderr.read()[-2000:]}")
+                raise SystemExit(f"app.py exited with {proc.returncode}:\n{proc.stderr.read()[-2000:] if proc.stderr else ''}")
             try:
                 resp = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1.0)
                 if resp.status_code == 200:

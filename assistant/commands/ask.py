@@ -87,21 +87,21 @@ def run(args: argparse.Namespace, services: Services) -> int:
         print(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return 0
     if qa.mode == "llm" and not args.no_stream:
-        answer = None
+        final: Answer | None = None
         streamed: list[str] = []
         for part in qa.stream(args.question, history):
             if isinstance(part, Answer):
-                answer = part
+                final = part
             else:
                 streamed.append(part)
                 print(part, end="", flush=True)
         print()
-        assert answer is not None
-        if answer.answer.strip() != "".join(streamed).strip():
+        assert final is not None
+        if final.answer.strip() != "".join(streamed).strip():
             print("\n【核实后的回答】（已删除无法核实的引用或按知识库依据更正）")
-            print(render_human(answer))
+            print(render_human(final))
         else:
-            print(render_human(answer, include_text=False))
+            print(render_human(final, include_text=False))
     else:
         answer = qa.ask(args.question, history)
         print(render_human(answer))

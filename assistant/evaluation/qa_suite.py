@@ -61,7 +61,8 @@ def text_refs_missing(answer: Answer, services: Services) -> tuple[list[str], li
 
     text = normalize(answer.answer)
     cited = [squash(c.text) for c in answer.citations]
-    invented, quoted = [], []
+    invented: list[str] = []
+    quoted: list[str] = []
     for ref in find_article_refs(answer.answer, services.kb.alias_map()):
         if resolve_ref(ref, services.kb) is not None:
             continue
@@ -122,24 +123,24 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem],
         if progress:
             progress("问答评测", done, total)
     oos_refused = oos_n = 0
-    for item in oos:
+    for oos_item in oos:
         done += 1
-        if not _absent_ok(item, services):
-            skipped.append(item.id)
+        if not _absent_ok(oos_item, services):
+            skipped.append(oos_item.id)
             if progress:
                 progress("问答评测", done, total)
             continue
-        ans, dt = ask(item.question)
+        ans, dt = ask(oos_item.question)
         oos_n += 1
         oos_refused += ans.refused
         exists = [citation_exists(c, services) for c in ans.citations]
         nonexistent += exists.count(False)
         cited_total += 0  # citations on out-of-scope answers are wrong answers, not citation precision
         rows.append({
-            "suite": "qa", "id": item.id, "question": item.question, "scope": "out", "category": item.category,
+            "suite": "qa", "id": oos_item.id, "question": oos_item.question, "scope": "out", "category": oos_item.category,
             "refused": ans.refused, "mode": ans.mode, "latency_s": round(dt, 3),
             "citations": [f"《{c.title}》{c.article or c.heading or ''}" for c in ans.citations],
-            "citation_exists": exists, "answer": ans.answer[:400], "note": item.note,
+            "citation_exists": exists, "answer": ans.answer[:400], "note": oos_item.note,
         })
         if progress:
             progress("问答评测", done, total)

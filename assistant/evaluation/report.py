@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class _Labels:
         return zh if self.cjk else en
 
 
-def _plt(font: str | None):
+def _plt(font: str | None) -> ModuleType:
     import matplotlib
 
     matplotlib.use("Agg")

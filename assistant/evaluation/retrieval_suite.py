@@ -22,10 +22,16 @@ Progress = Callable[[str, int, int], None]
 
 
 class HitLike(Protocol):
-    title: str
-    article: str | None
-    text: str
-    heading: str | None
+    """Read-only view of a hit (a retrieval Hit or a baseline SimpleHit)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def article(self) -> str | None: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def heading(self) -> str | None: ...
 
 
 def matches_ref(hit: HitLike, ref: GoldRef) -> bool:
@@ -64,7 +70,7 @@ def aggregate(rows: list[dict[str, Any]], systems: Sequence[str]) -> dict[str, A
         ranks = [r["ranks"].get(system) for r in rows if system in r["ranks"]]
         if not ranks:
             continue
-        m = ranking_metrics(ranks)
+        m: dict[str, Any] = dict(ranking_metrics(ranks))
         recalls = [r["recall@10"][system] for r in rows if system in r["recall@10"]]
         m["gold_recall@10"] = round(sum(recalls) / len(recalls), 4) if recalls else 0.0
         by_type: dict[str, list[int | None]] = defaultdict(list)
@@ -86,7 +92,7 @@ def run(services: Services, items: Sequence[QAItem], progress: Progress | None =
     questions = [it.question for it in items]
     retriever = services.retriever
     timings: dict[str, float] = {}
-    results: dict[str, list[Sequence[HitLike]]] = {}
+    results: dict[str, Sequence[Sequence[HitLike]]] = {}
 
     def batched(name: str, fn: Callable[[list[str]], list[list[Any]]], size: int = 16) -> None:
         t0 = time.perf_counter()

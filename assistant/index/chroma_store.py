@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from chromadb.api.types import GetResult
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import BackendError
@@ -97,7 +98,7 @@ class ChromaIndex:
             vectors = self.embeddings.embed_documents(texts)
             self._collection.upsert(
                 ids=[c.chunk_id for c in batch],
-                embeddings=vectors,
+                embeddings=np.asarray(vectors, dtype=np.float32),
                 documents=texts,
                 metadatas=[chunk_metadata(c) for c in batch],
             )
@@ -124,7 +125,7 @@ class ChromaIndex:
 
     # ---------------------------------------------------------------- extras
     def query_batch(
-        self, vectors: Sequence[Sequence[float]], k: int = 10, where: Where | None = None
+        self, vectors: Sequence[Sequence[float]] | Sequence[np.ndarray], k: int = 10, where: Where | None = None
     ) -> list[list[tuple[str, float]]]:
         """Nearest chunks for many query vectors in one call (batch search mode)."""
         if not vectors:
@@ -133,13 +134,13 @@ class ChromaIndex:
         if n == 0 or k <= 0:
             return [[] for _ in vectors]
         res = self._collection.query(
-            query_embeddings=[list(map(float, v)) for v in vectors],
+            query_embeddings=np.asarray([list(map(float, v)) for v in vectors], dtype=np.float32),
             n_results=min(k, n),
             where=to_chroma_where(where),
             include=["distances"],
         )
         out: list[list[tuple[str, float]]] = []
-        for ids, dists in zip(res["ids"], res["distances"], strict=False):
+        for ids, dists in zip(res["ids"], res["distances"] or [], strict=False):
             out.append([(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=False)])
         return out
 
@@ -148,9 +149,12 @@ class ChromaIndex:
         if not ids:
             return {}
         res = self._collection.get(ids=list(ids), include=["embeddings"])
-        return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(res["ids"], res["embeddings"], strict=False)}
+        vectors = res["embeddings"]
+        if vectors is None:
+            return {}
+        return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(res["ids"], vectors, strict=False)}
 
-    def export(self, doc_ids: Sequence[str] | None = None, batch: int = 1000) -> Iterator[dict[str, Any]]:
+    def export(self, doc_ids: Sequence[str] | None = None, batch: int = 1000) -> Iterator[GetResult]:
         """Yield stored records (ids, embeddings, documents, metadatas) in batches."""
         where = to_chroma_where({"doc_id": list(doc_ids)}) if doc_ids is not None else None
         if doc_ids is not None and not doc_ids:
@@ -165,16 +169,19 @@ class ChromaIndex:
             yield res
             offset += len(res["ids"])
 
-    def import_records(self, records: dict[str, Any]) -> None:
+    def import_records(self, records: GetResult) -> None:
         """Add records produced by `export` (no embedding work)."""
         ids = records["ids"]
+        embeddings, documents, metadatas = records["embeddings"], records["documents"], records["metadatas"]
+        if embeddings is None or documents is None or metadatas is None:
+            raise ValueError("exported records lack embeddings, documents or metadatas")
         for start in range(0, len(ids), _WRITE_BATCH):
             end = start + _WRITE_BATCH
             self._collection.upsert(
                 ids=ids[start:end],
-                embeddings=[list(map(float, v)) for v in records["embeddings"][start:end]],
-                documents=records["documents"][start:end],
-                metadatas=records["metadatas"][start:end],
+                embeddings=np.asarray([list(map(float, v)) for v in embeddings[start:end]], dtype=np.float32),
+                documents=documents[start:end],
+                metadatas=metadatas[start:end],
             )
 
     def drop(self) -> None:

@@ -234,11 +234,11 @@ def _chunk_articles(lines: list[_Line], meta: DocumentMeta) -> list[Chunk]:  # n
                 meta, base if i == 0 else f"{base}-p{i + 1}", part,
                 article=art.label, article_no=art.no, loc=loc, heading=art.section,
             ))
-    for n, (heading, loc, body) in enumerate(extras, start=1):
-        text = "\n".join(body)
-        if len(text.strip()) < 2:
+    for n, (heading, loc, extra_lines) in enumerate(extras, start=1):
+        extra_text = "\n".join(extra_lines)
+        if len(extra_text.strip()) < 2:
             continue
-        for i, part in enumerate(_split_long(text, prefix=f"{heading}（续）")):
+        for i, part in enumerate(_split_long(extra_text, prefix=f"{heading}（续）")):
             cid = f"{meta.doc_id}#x{n}" + ("" if i == 0 else f"-p{i + 1}")
             chunks.append(_make_chunk(meta, cid, part, heading=heading,
                                       loc=loc.model_copy(update={"section": heading})))

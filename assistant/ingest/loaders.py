@@ -388,7 +388,7 @@ def _check_zip_bomb(data: bytes, name: str) -> None:
 def _load_docx(data: bytes, name: str) -> LoadedDocument:  # noqa: C901 - loaders split deferred (other helpers edit loaders)
     _check_zip_bomb(data, name)
     try:
-        import docx  # type: ignore[import-untyped]
+        import docx
 
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # BadZipFile, KeyError, XMLSyntaxError, ValueError ...
@@ -623,7 +623,7 @@ def _load_pdf(data: bytes, name: str) -> LoadedDocument:  # noqa: C901 - loaders
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             try:
-                ok = reader.decrypt("")
+                ok: int = reader.decrypt("")
             except Exception as exc:  # missing crypto backend or odd handler
                 log.warning("decrypt('') failed on %s: %s", name, exc)
                 ok = 0

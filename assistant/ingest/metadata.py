@@ -116,8 +116,7 @@ def _aliases(title: str, doc_number: str | None) -> list[str]:
             out += [f"{m.group(2)}号令", f"{m.group(1)}{m.group(2)}号令"]
         if "〔" in doc_number:
             out.append(doc_number.replace("〔", "[").replace("〕", "]"))
-    seen: set[str] = set()
-    return [a for a in out if a and a != title and not (a in seen or seen.add(a))]
+    return [a for a in dict.fromkeys(out) if a and a != title]
 
 
 def _known(title: str) -> dict[str, Any]:
@@ -248,14 +247,14 @@ def infer_metadata(doc: LoadedDocument) -> DocumentMeta:
         aliases=aliases,
         doc_number=doc_number or None,
         issuer=issuer,
-        doc_type=doc_type,  # type: ignore[arg-type]
+        doc_type=doc_type,
         publish_date=publish,
         effective_date=effective,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         version=version or None,
         source=doc.path,
         content_hash=doc.sha256,
-        structure=_structure(doc, fm),  # type: ignore[arg-type]
+        structure=_structure(doc, fm),
     )
 
 

@@ -28,7 +28,7 @@ def _get_engine() -> Any:
         with _engine_lock:
             if _engine is None:
                 try:
-                    from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-untyped]
+                    from rapidocr_onnxruntime import RapidOCR
                 except Exception as exc:  # ImportError or onnxruntime load failure
                     raise OcrUnavailableError(
                         "rapidocr-onnxruntime is not installed (pip install 'rapidocr-onnxruntime>=1.4,<1.5')"
@@ -68,7 +68,7 @@ def _group_lines(result: list[Any]) -> str:
 def ocr_pdf_pages(pdf_bytes: bytes, pages: list[int], dpi: int = 200, name: str = "") -> dict[int, str]:
     """OCR the given 1-based pages of a PDF; returns {page: text}. Raises OcrUnavailableError."""
     try:
-        import pypdfium2 as pdfium  # type: ignore[import-untyped]
+        import pypdfium2 as pdfium
     except Exception as exc:
         raise OcrUnavailableError("pypdfium2 is not installed (pip install pypdfium2)") from exc
     import numpy as np

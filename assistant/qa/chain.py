@@ -39,7 +39,7 @@ MODEL_REFUSAL = "知识库中没有足够依据回答该问题。"
 class Retriever(Protocol):
     """What the chain needs from `assistant.retrieval.HybridRetriever`."""
 
-    def search(self, query: str, k: int = 5, **filters: Any) -> list[Hit]: ...
+    def search(self, query: str, k: int = 5, *, include_superseded: bool | None = None) -> list[Hit]: ...
 
 
 @dataclass

@@ -7,6 +7,7 @@ them in the model's reply. Law text is never masked (it is public); only user te
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -38,8 +39,11 @@ class Masker:
         for kind, pattern in _PATTERNS:
             if kind == "金额" and not self.mask_amounts:
                 continue
-            text = pattern.sub(lambda m, k=kind: self._replace(k, m.group(0)), text)
+            text = pattern.sub(functools.partial(self._replace_match, kind), text)
         return text
+
+    def _replace_match(self, kind: str, match: re.Match[str]) -> str:
+        return self._replace(kind, match.group(0))
 
     def _replace(self, kind: str, value: str) -> str:
         if kind != "单位名称":

@@ -16,6 +16,7 @@ Signals, measured on the dev questions in eval/dev/ (see bench/qa_bench.py --cal
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -221,7 +222,7 @@ def named_documents(question: str) -> list[str]:
     return [n for n in names if not any(n != o and n in o and o.endswith(n) for o in names)]
 
 
-def missing_documents(question: str, kb: KnowledgeBase, hits: list[Hit] = ()) -> tuple[list[str], list[str]]:
+def missing_documents(question: str, kb: KnowledgeBase, hits: Sequence[Hit] = ()) -> tuple[list[str], list[str]]:
     """(known, missing) document names mentioned in the question.
 
     A name that the retrieved text itself mentions (the reform plan cites 「评标专家管理办法」)

@@ -6,10 +6,15 @@ reader (clauses with locations) → facts (project facts, numbers) → rules (ca
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.review.pipeline import Reviewer
+
 __all__ = ["Reviewer"]
 
 
-def __getattr__(name: str):  # lazy: importing the package must stay cheap
+def __getattr__(name: str) -> type[Reviewer]:  # lazy: importing the package must stay cheap
     if name == "Reviewer":
         from assistant.review.pipeline import Reviewer
 

@@ -159,8 +159,11 @@ def committee_composition(text: str) -> tuple[int, int | None, str] | None:  # n
             total = _cn_count(tm.group("n"))
             if total:
                 break
-    parts = [(pm.group(1), _cn_count(pm.group("n"))) for pm in _RE_CM_PART.finditer(sent)]
-    parts = [(who, n) for who, n in parts if n]
+    parts: list[tuple[str, int]] = []
+    for pm in _RE_CM_PART.finditer(sent):
+        n = _cn_count(pm.group("n"))
+        if n:
+            parts.append((pm.group(1), n))
     experts = sum(n for who, n in parts if who.endswith("专家")) if any(w.endswith("专家") for w, _ in parts) else None
     if total is None:
         if not parts or len(parts) < 2:
@@ -264,8 +267,7 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None: 
             facts.sale_start = Fact(dates[0].date, c.index, dates[0].text)
             if len(dates) > 1:
                 facts.sale_end = Fact(dates[1].date, c.index, dates[1].text)
-    if _RE_DEADLINE.search(t) and facts.deadline is None and not re.search(r"澄清|修改|异议|质疑", t):
-        m = _RE_DEADLINE.search(t)
+    if (m := _RE_DEADLINE.search(t)) and facts.deadline is None and not re.search(r"澄清|修改|异议|质疑", t):
         dates = nb.find_dates(t[m.start():], y)
         if dates:
             facts.deadline = Fact(dates[0].date, c.index, dates[0].text)
@@ -276,8 +278,7 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None: 
     if re.search(r"澄清|修改", t) and re.search(r"(发出|发布|于)", t):
         for d in nb.find_dates(t, y):
             facts.clarification_dates.append(Fact(d.date, c.index, d.text))
-    if _RE_BOND_VALIDITY.search(t):
-        m = _RE_BOND_VALIDITY.search(t)
+    if m := _RE_BOND_VALIDITY.search(t):
         tail = t[m.end(): m.end() + 40]
         if re.match(r"^[^。；\n]{0,6}(同|与|等于|和)[^。；\n]{0,4}投标有效期", tail):
             _set(facts, "bond_validity_same", Fact(True, c.index, m.group(0) + tail[:12]))
@@ -285,8 +286,7 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None: 
             ds = nb.find_day_counts(tail)
             if ds:
                 _set(facts, "bond_validity_days", Fact(ds[0].days, c.index, m.group(0) + tail[: ds[0].end]))
-    elif _RE_VALIDITY.search(t) and facts.bid_validity_days is None:
-        m = _RE_VALIDITY.search(t)
+    elif (m := _RE_VALIDITY.search(t)) and facts.bid_validity_days is None:
         tail = t[m.end(): m.end() + 40]
         ds = [d for d in nb.find_day_counts(tail) if d.unit in ("日", "月")]
         if ds and not re.search(r"少于|不足", tail[: ds[0].start]):

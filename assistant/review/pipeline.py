@@ -125,7 +125,7 @@ class Reviewer:
             findings=findings,
             summary=summary,
             facts={**facts.to_dict(), "labels": fact_labels()},
-            mode=mode,  # type: ignore[arg-type]
+            mode=mode,
             warnings=warnings,
             metadata={
                 "title": doc.title,
@@ -180,10 +180,10 @@ class Reviewer:
         loc["clause_index"] = h.clause.index
         evidence = h.evidence if h.evidence and h.evidence in h.clause.text else None
         return Finding(
-            rule_id=h.rule.id, category=h.rule.category, severity=h.severity,  # type: ignore[arg-type]
+            rule_id=h.rule.id, category=h.rule.category, severity=h.severity,
             clause=h.clause.text, location=loc, basis=[self._basis(b) for b in h.basis],
-            explanation=explanation, suggestion=suggestion, confidence=h.confidence,  # type: ignore[arg-type]
-            source=source, evidence=evidence,  # type: ignore[arg-type]
+            explanation=explanation, suggestion=suggestion, confidence=h.confidence,
+            source=source, evidence=evidence,
         )
 
     def _kb_summary(self, findings: list[Finding]) -> dict[str, Any]:

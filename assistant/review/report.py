@@ -233,8 +233,8 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
             q.add_run(clause)
         d.add_paragraph(f"问题说明：{f.explanation}")
         d.add_paragraph("法律依据：")
-        for b in f.basis:
-            bp = d.add_paragraph(_basis_line(b), style="List Bullet")
+        for basis in f.basis:
+            bp = d.add_paragraph(_basis_line(basis), style="List Bullet")
             for run in bp.runs:
                 run.font.size = Pt(9)
         d.add_paragraph(f"修改建议：{f.suggestion}")

@@ -167,15 +167,16 @@ class SemanticChecker:
         try:
             if structured is not None:
                 result = structured.invoke(messages)
-                if isinstance(result, dict):
-                    result = SemanticBatch.model_validate(result)
-                return result
+                if result is None or isinstance(result, SemanticBatch):
+                    return result
+                return SemanticBatch.model_validate(result)
         except Exception as exc:
             log.info("structured output failed (%s); retrying as plain JSON", exc)
         try:
             from assistant.llm import invoke_json
 
-            return invoke_json(self.llm, messages, SemanticBatch)
+            parsed = invoke_json(self.llm, messages, SemanticBatch)
+            return parsed if parsed is None or isinstance(parsed, SemanticBatch) else SemanticBatch.model_validate(parsed)
         except Exception as exc:
             log.warning("semantic check batch failed: %s", exc)
             self.rejected.append(f"模型调用失败：{type(exc).__name__}")

@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Any
 
 import matplotlib
+from matplotlib.ticker import MaxNLocator
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -48,7 +49,9 @@ def findings_chart(findings: list[Finding]) -> Any:
             left = [a + b for a, b in zip(left, values, strict=False)]
     ax.invert_yaxis()
     ax.set_xlabel("问题数量")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    locator = ax.xaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+        locator.set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title("各类别问题数量", fontsize=11, loc="left")
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, fontsize=9, frameon=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ def _summary_text(summary: dict[str, Any]) -> str:
     return "，".join(parts)
 
 
-def build(services: Services) -> None:  # noqa: C901 - Gradio layout and event wiring in one Blocks context (helper ui)
+def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]], list[gr.components.Component]]:  # noqa: C901 - Gradio layout and event wiring in one Blocks context (helper ui)
     settings = services.settings
 
     def refresh() -> tuple[str, list[list[Any]]]:

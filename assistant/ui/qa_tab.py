@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import gradio as gr
@@ -23,7 +23,7 @@ EXAMPLES = [
 _THINKING = '<div class="cite-panel"><div class="empty">正在检索法规条文……</div></div>'
 
 
-def _constant(value: str):
+def _constant(value: str) -> Callable[[], str]:
     return lambda: value
 
 

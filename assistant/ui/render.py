@@ -310,7 +310,7 @@ def system_html(describe: dict[str, Any], stats: dict[str, Any] | str, versions:
     llm = describe.get("llm_backend")
     llm_text = "未配置（无大模型·摘录模式）" if llm in (None, "none") else f"{llm}（模型 {describe.get('llm_model')}，地址 {describe.get('llm_base_url') or '—'}）"
     emb = describe.get("embedding_backend")
-    emb_text = {"e5-small-q4": "multilingual-e5-small（4 位量化，本地内置）", "fake": "测试用伪向量"}.get(emb, str(emb))
+    emb_text = {"e5-small-q4": "multilingual-e5-small（4 位量化，本地内置）", "fake": "测试用伪向量"}.get(str(emb), str(emb))
     if describe.get("embedding_model"):
         emb_text += f"（{describe['embedding_model']}）"
     rows = [

