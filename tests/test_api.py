@@ -89,6 +89,39 @@ def test_openapi_lists_every_route(client: TestClient) -> None:
     assert "delete" in paths["/api/v1/documents/{doc_id}"]
 
 
+def _success_schema(spec: dict, path: str, method: str) -> dict:
+    responses = spec["paths"][path][method]["responses"]
+    ok = responses.get("200") or responses["201"]
+    schema = ok["content"]["application/json"]["schema"]
+    if schema.get("type") == "array":
+        schema = schema["items"]
+    ref = schema["$ref"]
+    return spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+
+def test_openapi_documents_every_response_shape(client: TestClient) -> None:
+    """Integrators read the response fields from /openapi.json, not from the code."""
+    spec = client.get("/openapi.json").json()
+    expected = {
+        ("/api/v1/search", "post"): HIT_KEYS,
+        ("/api/v1/ask", "post"): ANSWER_KEYS,
+        ("/api/v1/review", "post"): {"file", "findings", "summary", "facts", "mode"},
+        ("/api/v1/documents", "get"): {"doc_id", "title", "doc_type", "status"},
+        ("/api/v1/documents", "post"): {"doc_id", "title", "doc_type", "status"},
+        ("/api/v1/documents/{doc_id}", "get"): {"doc_id", "title", "doc_type", "status"},
+        ("/api/v1/documents/{doc_id}", "delete"): {"doc_id", "title", "doc_type", "status"},
+        ("/api/v1/health", "get"): {"status", "version", "versions", "backends", "index"},
+    }
+    for (path, method), keys in expected.items():
+        props = _success_schema(spec, path, method)["properties"]
+        assert keys <= set(props), (path, method, set(props))
+    findings = spec["components"]["schemas"]["ReviewReport"]["properties"]["findings"]
+    finding = spec["components"]["schemas"][findings["items"]["$ref"].rsplit("/", 1)[1]]
+    assert set(finding["properties"]) >= FINDING_KEYS
+    review_types = set(spec["paths"]["/api/v1/review"]["post"]["responses"]["200"]["content"])
+    assert review_types == {"application/json", "text/markdown", DOCX_TYPE}
+
+
 def test_unknown_route_and_wrong_method_are_json(client: TestClient) -> None:
     assert_error(client.get("/api/v1/nothing-here"), 404)
     err = assert_error(client.get("/api/v1/search"), 405)

@@ -35,6 +35,18 @@ def test_only_the_ui_imports_gradio() -> None:
     assert offenders == []
 
 
+def test_the_ui_does_not_import_the_rest_api() -> None:
+    """Only ui/server.py (which mounts the UI on the REST app) may import assistant.api."""
+    offenders = [
+        str(p.relative_to(PROJECT_ROOT))
+        for p in _package_files()
+        if "ui" in p.relative_to(PACKAGE).parts
+        and p.name != "server.py"
+        and any(n == "assistant.api" or n.startswith("assistant.api.") for n in _imports(p))
+    ]
+    assert offenders == []
+
+
 def test_library_never_imports_eval_or_app() -> None:
     offenders = [
         str(p.relative_to(PROJECT_ROOT))

@@ -7,9 +7,9 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.api import component_versions
 from assistant.services import Services
 from assistant.ui.render import system_html
+from assistant.versions import component_versions
 
 
 def render(services: Services) -> str:

@@ -1,0 +1,55 @@
+"""/documents: list, add, inspect and remove knowledge-base documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
+
+from assistant.api.common import ServicesDep
+from assistant.errors import NotFoundError
+from assistant.schema import DocumentMeta
+from assistant.uploads import REGULATION_SUFFIXES, remove_upload, store_stream
+
+router = APIRouter(tags=["知识库"])
+
+
+@router.get("/documents", summary="知识库文档列表（含元数据与状态）")
+def list_documents(
+    services: ServicesDep,
+    include_superseded: Annotated[bool, Query(description="是否包含已被新版本取代的文档")] = True,
+) -> list[DocumentMeta]:
+    return services.kb.list_documents(include_superseded=include_superseded)
+
+
+@router.post("/documents", status_code=status.HTTP_201_CREATED, summary="上传法规文件并加入知识库")
+async def add_document(
+    services: ServicesDep,
+    file: Annotated[UploadFile, File(description="法规文件（DOCX / PDF / TXT / MD / HTML）")],
+) -> list[DocumentMeta]:
+    data_dir = Path(services.settings.data_dir)
+    stored = await run_in_threadpool(
+        store_stream, file.file, file.filename, data_dir,
+        kind="regulations", allowed=REGULATION_SUFFIXES, max_bytes=services.settings.max_upload_bytes,
+    )
+    try:
+        added: list[DocumentMeta] = await run_in_threadpool(services.kb.add, [stored])
+    except BaseException:
+        remove_upload(stored, data_dir)  # the file stays only when it is in the index
+        raise
+    return added
+
+
+@router.get("/documents/{doc_id}", summary="单个文档的元数据")
+def get_document(doc_id: str, services: ServicesDep) -> DocumentMeta:
+    doc = services.kb.get_document(doc_id)
+    if doc is None:
+        raise NotFoundError(f"知识库中没有编号为「{doc_id}」的文档。", f"no document {doc_id!r}")
+    return doc
+
+
+@router.delete("/documents/{doc_id}", summary="从知识库删除文档")
+def delete_document(doc_id: str, services: ServicesDep) -> DocumentMeta:
+    return services.kb.remove(doc_id)

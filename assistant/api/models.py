@@ -1,0 +1,53 @@
+"""Request and response bodies of the REST API that are not domain types from `assistant.schema`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+#: the Q&A chain's limit (assistant.qa.chain.MAX_QUESTION_CHARS; not imported: it loads langchain)
+MAX_QUESTION_CHARS = 500
+
+
+def _integral(value: object) -> object:
+    """JSON Schema integers include 24.0; strict mode alone would refuse it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_integral)]
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True,
+                              json_schema_extra={"examples": [{"query": "投标保证金最多能收多少", "k": 5}]})
+    # strict: "5" is not a number and "true" is not a boolean (integrators get told, not guessed)
+
+    query: str = Field(min_length=1, max_length=2000, pattern=r"\S", description="检索内容，例如“投标保证金 上限”")
+    k: JsonInt = Field(default=5, ge=1, le=50, description="返回条数")
+    include_superseded: bool = Field(default=False, description="是否包含已修订/废止的旧版本")
+
+
+class HistoryTurn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    question: str = Field(max_length=4000)
+    answer: str = Field(max_length=20000)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True,
+                              json_schema_extra={"examples": [{"question": "发标后最快几天可以开标？"}]})
+
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=r"\S", description="政策问题（500 字以内）")
+    history: list[HistoryTurn] = Field(default_factory=list, max_length=20, description="此前的问答轮次（多轮对话）")
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok", "degraded"] = Field(description="ok：正常；degraded：索引不可读")
+    version: str = Field(description="应用版本")
+    versions: dict[str, str | None] = Field(description="主要组件版本（未安装为 null）")
+    backends: dict[str, Any] = Field(description="当前使用的向量模型、大模型与向量库（不含密钥）")
+    index: dict[str, Any] = Field(description="索引规模（文档数、分块数等）；不可读时为 {\"error\": 说明}")
