@@ -16,6 +16,15 @@ Status = Literal["现行有效", "已修订", "已废止"]
 Severity = Literal["high", "medium", "low"]
 Confidence = Literal["high", "med", "low"]
 
+#: Longest question the Q&A accepts (CLI, REST, MCP and UI all use this one limit).
+MAX_QUESTION_CHARS = 500
+
+#: The one vocabulary of risk levels: order (most severe first) and the labels users read.
+SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
+SEVERITY_ZH: dict[str, str] = {"high": "高", "medium": "中", "low": "低"}
+SEVERITY_ORDER: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+CONFIDENCE_ZH: dict[str, str] = {"high": "高", "med": "中", "low": "低"}
+
 #: Rank of a document type, higher = stronger legal force (used to prefer and to warn).
 DOC_TYPE_RANK: dict[str, int] = {
     "法律": 6, "司法解释": 5, "行政法规": 5, "部门规章": 4, "地方性法规": 4,

@@ -7,7 +7,9 @@ object is built lazily on first use and then shared (models and indexes are expe
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.config import Settings, get_settings, redact_url
@@ -22,12 +24,25 @@ if TYPE_CHECKING:  # imported lazily at run time: nothing heavy is built at impo
     from assistant.review.pipeline import Reviewer
 
 
-class Services:
-    """Lazily built, shared application objects for one Settings."""
+#: the services `overrides` may replace (each is a lazily built attribute below)
+SERVICE_NAMES = frozenset({"embeddings", "kb", "retriever", "llm", "qa", "reviewer"})
 
-    def __init__(self, settings: Settings | None = None) -> None:
+
+class Services:
+    """Lazily built, shared application objects for one Settings.
+
+    `overrides` swaps single services, e.g. in tests `Services(settings, overrides={"llm": fake})`:
+    everything built later (the Q&A chain, the reviewer) is wired to the replacement.
+    """
+
+    def __init__(self, settings: Settings | None = None, overrides: Mapping[str, object] | None = None) -> None:
         self.settings = settings or get_settings()
         self._lock = threading.RLock()
+        unknown = set(overrides or {}) - SERVICE_NAMES
+        if unknown:
+            raise ValueError(f"unknown services to override: {sorted(unknown)}; known: {sorted(SERVICE_NAMES)}")
+        # cached_property reads the instance dict first: an override is simply a pre-built value
+        self.__dict__.update(overrides or {})
 
     @cached_property
     def embeddings(self) -> Embeddings:
@@ -56,15 +71,37 @@ class Services:
 
     @cached_property
     def qa(self) -> QAChain:
+        from assistant.qa import refusal
         from assistant.qa.chain import QAChain
 
-        return QAChain.from_services(self)
+        s = self.settings
+        return QAChain(
+            self.retriever,
+            self.kb,
+            self.llm,
+            prompts_dir=s.prompts_dir,
+            k=max(6, s.retrieval.k),
+            mask_personal_data=s.llm.mask_personal_data and s.llm.backend == "openai",
+            include_superseded=s.retrieval.include_superseded,
+            refusal_policy=refusal.RefusalPolicy.for_embedding(s.embedding.backend, s.retrieval.refusal_threshold),
+        )
 
     @cached_property
     def reviewer(self) -> Reviewer:
+        from assistant.review.catalogue import load_catalogue
         from assistant.review.pipeline import Reviewer
 
-        return Reviewer.from_services(self)
+        s = self.settings
+        path = Path(s.knowledge_base_dir) / "review_rules.yaml"
+        return Reviewer(
+            load_catalogue(path if path.exists() else None),
+            kb=lambda: self.kb,
+            llm=self.llm if s.llm.backend != "none" else None,
+            use_llm=s.review.use_llm,
+            max_semantic_clauses=s.review.max_semantic_clauses,
+            max_bytes=s.max_upload_bytes,
+            mask_personal_data=s.llm.mask_personal_data and s.llm.backend == "openai",
+        )
 
     def describe(self) -> dict[str, Any]:
         """What is active (for the 系统 tab, /health and eval records); never includes secrets."""

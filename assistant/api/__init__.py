@@ -15,6 +15,6 @@ from __future__ import annotations
 
 from assistant.api.app import create_app
 from assistant.api.common import API_PREFIX
-from assistant.api.models import MAX_QUESTION_CHARS
+from assistant.schema import MAX_QUESTION_CHARS
 
 __all__ = ["API_PREFIX", "MAX_QUESTION_CHARS", "create_app"]

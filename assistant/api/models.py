@@ -6,8 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-#: the Q&A chain's limit (assistant.qa.chain.MAX_QUESTION_CHARS; not imported: it loads langchain)
-MAX_QUESTION_CHARS = 500
+from assistant.schema import MAX_QUESTION_CHARS
 
 
 def _integral(value: object) -> object:
@@ -41,7 +40,7 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True,
                               json_schema_extra={"examples": [{"question": "发标后最快几天可以开标？"}]})
 
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=r"\S", description="政策问题（500 字以内）")
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=r"\S", description=f"政策问题（{MAX_QUESTION_CHARS} 字以内）")
     history: list[HistoryTurn] = Field(default_factory=list, max_length=20, description="此前的问答轮次（多轮对话）")
 
 

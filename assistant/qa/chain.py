@@ -23,15 +23,13 @@ from assistant.prompts import load_prompt
 from assistant.qa import citing, condense, extractive, refusal
 from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context
 from assistant.qa.masking import Masker
-from assistant.schema import Answer, Citation, Hit
+from assistant.schema import MAX_QUESTION_CHARS, Answer, Citation, Hit
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
-    from assistant.services import Services
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 500
 #: Phrase the model is told to output when the context is insufficient (see prompts/qa_answer.yaml).
 MODEL_REFUSAL = "知识库中没有足够依据回答该问题。"
 
@@ -76,20 +74,6 @@ class QAChain:
         self.mask_personal_data = mask_personal_data
         self.include_superseded = include_superseded
         self.refusal_policy = refusal_policy or refusal.RefusalPolicy()
-
-    @classmethod
-    def from_services(cls, services: Services) -> QAChain:
-        s = services.settings
-        return cls(
-            services.retriever,
-            services.kb,
-            services.llm,
-            prompts_dir=s.prompts_dir,
-            k=max(6, s.retrieval.k),
-            mask_personal_data=s.llm.mask_personal_data and s.llm.backend == "openai",
-            include_superseded=s.retrieval.include_superseded,
-            refusal_policy=refusal.RefusalPolicy.for_embedding(s.embedding.backend, s.retrieval.refusal_threshold),
-        )
 
     @property
     def mode(self) -> str:

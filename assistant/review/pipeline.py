@@ -8,7 +8,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assistant.review.catalogue import (
     NOT_IN_KB_NOTE,
@@ -22,9 +22,6 @@ from assistant.review.facts import ProjectFacts, extract_facts, fact_labels
 from assistant.review.reader import Clause, read_clauses, segment
 from assistant.review.rules import SEVERITY_ORDER, RuleEngine, RuleHit, dedupe
 from assistant.schema import Basis, Finding, LoadedDocument, ReviewReport
-
-if TYPE_CHECKING:
-    from assistant.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -47,16 +44,6 @@ class Reviewer:
         self.max_bytes = max_bytes
         self.mask_personal_data = mask_personal_data
         self._article_cache: dict[tuple[str, str | None], Basis] = {}
-
-    @classmethod
-    def from_services(cls, services: Services) -> Reviewer:
-        s = services.settings
-        path = Path(s.knowledge_base_dir) / "review_rules.yaml"
-        llm = services.llm if s.llm.backend != "none" else None
-        return cls(load_catalogue(path if path.exists() else None), kb=lambda: services.kb, llm=llm,
-                   use_llm=s.review.use_llm, max_semantic_clauses=s.review.max_semantic_clauses,
-                   max_bytes=s.max_upload_bytes,
-                   mask_personal_data=s.llm.mask_personal_data and s.llm.backend == "openai")
 
     @property
     def kb(self) -> Any:

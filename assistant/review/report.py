@@ -7,12 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assistant.schema import Finding, ReviewReport
+from assistant.schema import CONFIDENCE_ZH, SEVERITY_ZH, Finding, ReviewReport
 
 __all__ = ["SEVERITY_ZH", "render_docx", "render_json", "render_markdown"]
 
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
-CONFIDENCE_ZH = {"high": "高", "med": "中", "low": "低"}
 REGIME_ZH = {"工程": "依法必须招标的工程建设项目（招标投标法体系）", "政府采购": "政府采购项目（政府采购法体系）", None: "未能判断"}
 _FONT = "SimSun"  # 宋体; Word substitutes an installed CJK font when absent
 

@@ -17,10 +17,10 @@ from assistant.review import numbers as nb
 from assistant.review.catalogue import BasisRef, Catalogue, Detector, Rule
 from assistant.review.facts import Fact, ProjectFacts
 from assistant.review.reader import Clause
+from assistant.schema import SEVERITY_ORDER
 
 __all__ = ["NUMERIC_CHECKS", "SEVERITY_ORDER", "RuleEngine", "RuleHit"]
 
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _BOUNDARY = "。；;！!？?\n"
 _NEGATION = re.compile(r"(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝|避免|不再|无需|无须|不要求|不以|不将|不设|不存在|不属于|不视为|不作为)")
 _QUOTE = re.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")

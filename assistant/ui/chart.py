@@ -16,12 +16,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
-from assistant.schema import Finding
+from assistant.schema import SEVERITY_ZH, Finding
 
 _CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC",
               "SimHei"]
 _COLORS = {"high": "#dc2626", "medium": "#f97316", "low": "#0ea5e9"}
-_LABELS = {"high": "高", "medium": "中", "low": "低"}
 
 
 def _font() -> list[str]:
@@ -45,7 +44,7 @@ def findings_chart(findings: list[Finding]) -> Any:
     for sev in ("high", "medium", "low"):
         values = [counts.get((c, sev), 0) for c in categories]
         if any(values):
-            ax.barh(categories, values, left=left, color=_COLORS[sev], label=f"{_LABELS[sev]}风险", height=0.6)
+            ax.barh(categories, values, left=left, color=_COLORS[sev], label=f"{SEVERITY_ZH[sev]}风险", height=0.6)
             left = [a + b for a, b in zip(left, values, strict=False)]
     ax.invert_yaxis()
     ax.set_xlabel("问题数量")

@@ -12,11 +12,18 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from assistant.schema import Answer, Citation, DocumentMeta, Finding, Hit, ReviewReport
+from assistant.schema import (
+    CONFIDENCE_ZH,
+    SEVERITY_ORDER,
+    SEVERITY_ZH,
+    Answer,
+    Citation,
+    DocumentMeta,
+    Finding,
+    Hit,
+    ReviewReport,
+)
 
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-CONFIDENCE_ZH = {"high": "高", "med": "中", "low": "低"}
 STRUCTURE_ZH = {"articles": "按条", "headings": "按标题", "plain": "全文"}
 
 FINDING_COLUMNS = ["序号", "风险等级", "风险类别", "问题条款", "位置", "依据"]

@@ -10,7 +10,7 @@ import gradio as gr
 import pandas as pd
 
 from assistant.errors import InputFileError
-from assistant.schema import Finding, ReviewReport
+from assistant.schema import SEVERITY_ZH, Finding, ReviewReport
 from assistant.services import Services
 from assistant.ui.chart import findings_chart
 from assistant.ui.common import friendly, progress_callback
@@ -25,7 +25,7 @@ from assistant.uploads import REVIEW_SUFFIXES, check_suffix, new_upload_dir
 
 log = logging.getLogger("assistant.ui.review")
 
-SEVERITY_CHOICES = ["全部", "高", "中", "低"]
+SEVERITY_CHOICES = ["全部", *SEVERITY_ZH.values()]
 
 
 def export_reports(report: ReviewReport, data_dir: Path) -> tuple[Path, Path, Path]:
