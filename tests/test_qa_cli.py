@@ -61,7 +61,7 @@ def test_empty_question_is_a_clear_error(env, capsys):
 
 
 def test_ask_streams_from_an_openai_compatible_server_and_shows_the_verified_answer(env, monkeypatch, capsys):
-    from tests.openai_stub_server import OpenAIStubServer
+    from assistant.testing import OpenAIStubServer
 
     with OpenAIStubServer(models=["qwen-test"]) as server:
         monkeypatch.setenv("ASSISTANT_LLM__BACKEND", "openai")

@@ -161,7 +161,7 @@ def test_api_key_never_shown_or_logged(built: Path, capsys: pytest.CaptureFixtur
     from assistant import cli
     from assistant.api import create_app
     from assistant.services import Services
-    from tests.openai_stub_server import OpenAIStubServer
+    from assistant.testing import OpenAIStubServer
 
     root = logging.getLogger()
     saved = list(root.handlers)
