@@ -4,4 +4,12 @@ Owned per area so that the shells stay thin: kb/search (knowledge base), ask (Q&
 review (tender review), eval (evaluation), mcp (agents' tool server), serve (web app).
 """
 
+from __future__ import annotations
+
+import argparse
+from typing import TypeAlias
+
 COMMAND_MODULES = ["kb", "search", "ask", "review", "eval", "mcp", "serve"]
+
+#: what `add_parser` receives: `parser.add_subparsers()`
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from assistant.commands import Subparsers
 from assistant.errors import InputFileError
 from assistant.progress import ensure_index
 from assistant.schema import Answer
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from assistant.services import Services
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "ask",
         help="政策问答：依据知识库条文回答并给出引用",

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.commands import Subparsers
 from assistant.errors import UserError
 from assistant.progress import TqdmProgress
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from assistant.services import Services
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser("eval", help="运行评测集（检索、问答、审查），输出指标与报告",
                               description="运行 eval/ 下的评测集，输出指标、逐题结果、Markdown 报告与图表。")
     p.add_argument("action", nargs="?", choices=["run", "convert-practitioner"], default="run",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from assistant.commands import Subparsers
 from assistant.services import Services
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     return subparsers.add_parser(
         "mcp",
         help="以 MCP 工具方式（标准输入输出）提供检索、问答和审查，供 AI 助手调用",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from assistant.commands import Subparsers
 from assistant.errors import InputFileError
 from assistant.progress import TqdmProgress
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 _RANK = {"high": 0, "medium": 1, "low": 2}
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "review",
         help="招标文件风险审查：列出风险条款、位置、法律依据与修改建议",

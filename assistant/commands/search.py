@@ -6,13 +6,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from assistant.commands import Subparsers
 from assistant.errors import InputFileError, UserError
 from assistant.progress import ensure_index
+from assistant.schema import Hit
+
+if TYPE_CHECKING:
+    from assistant.services import Services
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("search", help="检索法规条文（语义 + 关键词混合检索）",
                                    description="检索法规条文（语义 + 关键词混合检索）")
     parser.add_argument("query", nargs="?", metavar="QUERY", help="问题或关键词，如“发标后最快几天可以开标”")
@@ -25,11 +30,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def _hit_json(hit: Any) -> dict[str, Any]:
+def _hit_json(hit: Hit) -> dict[str, Any]:
     return hit.model_dump(mode="json")
 
 
-def _print_hits(query: str, hits: list[Any]) -> None:
+def _print_hits(query: str, hits: list[Hit]) -> None:
     if not hits:
         print(f"未找到与“{query}”相关的条文（知识库中没有依据）。")
         return
@@ -41,7 +46,7 @@ def _print_hits(query: str, hits: list[Any]) -> None:
         print()
 
 
-def run(args: argparse.Namespace, services: Any) -> int:
+def run(args: argparse.Namespace, services: Services) -> int:
     if not args.query and not args.queries:
         raise UserError("请提供要检索的问题，或用 --queries FILE 批量检索。", "search: no query")
     if args.query and args.queries:

@@ -95,10 +95,10 @@ class ChromaIndex:
         for start in range(0, total, _WRITE_BATCH):
             batch = chunks[start : start + _WRITE_BATCH]
             texts = [index_text(c) for c in batch]
-            vectors = self.embeddings.embed_documents(texts)
+            vectors: list[Sequence[float] | Sequence[int]] = list(self.embeddings.embed_documents(texts))
             self._collection.upsert(
                 ids=[c.chunk_id for c in batch],
-                embeddings=np.asarray(vectors, dtype=np.float32),
+                embeddings=vectors,
                 documents=texts,
                 metadatas=[chunk_metadata(c) for c in batch],
             )
@@ -133,8 +133,9 @@ class ChromaIndex:
         n = self.count()
         if n == 0 or k <= 0:
             return [[] for _ in vectors]
+        queries: list[Sequence[float] | Sequence[int]] = [list(map(float, v)) for v in vectors]
         res = self._collection.query(
-            query_embeddings=np.asarray([list(map(float, v)) for v in vectors], dtype=np.float32),
+            query_embeddings=queries,
             n_results=min(k, n),
             where=to_chroma_where(where),
             include=["distances"],
@@ -177,9 +178,10 @@ class ChromaIndex:
             raise ValueError("exported records lack embeddings, documents or metadatas")
         for start in range(0, len(ids), _WRITE_BATCH):
             end = start + _WRITE_BATCH
+            batch_vectors: list[Sequence[float] | Sequence[int]] = [list(map(float, v)) for v in embeddings[start:end]]
             self._collection.upsert(
                 ids=ids[start:end],
-                embeddings=np.asarray([list(map(float, v)) for v in embeddings[start:end]], dtype=np.float32),
+                embeddings=batch_vectors,
                 documents=documents[start:end],
                 metadatas=metadatas[start:end],
             )
