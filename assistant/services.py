@@ -28,6 +28,9 @@ class Services:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
         self._lock = threading.RLock()
+        from assistant.titles import use_knowledge_base_dir
+
+        use_knowledge_base_dir(self.settings.knowledge_base_dir)
 
     @cached_property
     def embeddings(self) -> "Embeddings":

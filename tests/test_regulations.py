@@ -96,3 +96,32 @@ def test_key_articles_read_as_the_official_text() -> None:
     ling87 = _articles(KB_DIR / "regulations/政府采购货物和服务招标投标管理办法.md")
     assert ling87[1].startswith("第一条 为了规范政府采购当事人的采购行为")
     assert "人民" in ling87[1] and "⼈" not in "".join(ling87.values())  # Kangxi radicals restored
+
+
+def test_one_title_table_without_conflicts() -> None:
+    """Every short name / 文号 in the manifest and aliases.yaml points to exactly one title."""
+    from assistant.text_zh import normalize
+    from assistant.titles import title_facts
+
+    owner: dict[str, str] = {}
+    for facts in title_facts(KB_DIR):
+        for name in (facts.title, *facts.aliases, facts.doc_number or ""):
+            if not name:
+                continue
+            name = normalize(name)
+            assert owner.setdefault(name, facts.title) == facts.title, f"{name} names two documents"
+    aliases_yaml = yaml.safe_load((KB_DIR / "aliases.yaml").read_text(encoding="utf-8"))
+    shipped = {e["title"] for e in MANIFEST}
+    assert not shipped & set(aliases_yaml.get("titles") or {}), "aliases.yaml repeats a manifest title"
+
+
+def test_review_sources_take_their_names_from_the_manifest() -> None:
+    from assistant.review.catalogue import load_catalogue
+    from assistant.titles import static_aliases
+
+    table = static_aliases(KB_DIR)
+    cat = load_catalogue(KB_DIR / "review_rules.yaml")
+    for key, src in cat.sources.items():
+        assert src.title in table, f"source {key}: {src.title} is in neither manifest.yaml nor aliases.yaml"
+    ling87 = next(b for r in cat.rules for b in r.basis if b.src == "ling87")
+    assert "87号令" in ling87.aliases and "财政部令第87号" in ling87.aliases

@@ -24,6 +24,7 @@ from assistant.kb.generation import CATALOG_VERSION, Generation, write_chunks, w
 from assistant.kb.records import DocRecord, apply_versions
 from assistant.kb.sources import PlannedDoc, expand_paths, plan_defaults, plan_user_file
 from assistant.schema import Chunk
+from assistant.titles import static_aliases
 
 if TYPE_CHECKING:
     from assistant.kb.store import KnowledgeBase
@@ -163,7 +164,7 @@ class GenerationBuilder:
     def apply_versions(self, loaded: LoadResult, excluded: set[str]) -> bool:
         """Mark superseded versions; True when nothing differs from the serving generation."""
         old = self.old
-        apply_versions(loaded.records, list(loaded.records))
+        apply_versions(loaded.records, list(loaded.records), static_aliases(self.kb.kb_dir))
         status_changed = old is None or any(
             doc_id not in old.records or old.records[doc_id].meta.model_dump() != rec.meta.model_dump()
             for doc_id, rec in loaded.records.items()

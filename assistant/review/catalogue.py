@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 from assistant.errors import ConfigError
 from assistant.schema import Chunk, DocumentMeta, Location
+from assistant.titles import facts_for
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,13 @@ NOT_IN_KB_NOTE = "知识库未收录该法规，请导入后核对条文"
 class Source(BaseModel):
     title: str
     aliases: list[str] = Field(default_factory=list)
+
+
+def source_aliases(src: Source) -> list[str]:
+    """A source's short names: the one title table (manifest + aliases.yaml), then any listed here."""
+    facts = facts_for(src.title)
+    known = [*(facts.aliases if facts else ()), *([facts.doc_number] if facts and facts.doc_number else [])]
+    return list(dict.fromkeys([*known, *src.aliases]))
 
 
 class BasisRef(BaseModel):
@@ -154,7 +162,7 @@ class Catalogue(BaseModel):
                 src = self.sources.get(b.src)
                 if src is None:
                     raise ValueError(f"rule {rule.id}: unknown source {b.src!r}")
-                b.title, b.aliases = src.title, list(src.aliases)
+                b.title, b.aliases = src.title, source_aliases(src)
         return self
 
     def get(self, rule_id: str) -> Rule | None:
