@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 from assistant.errors import ConfigError
 from assistant.schema import Chunk, DocumentMeta, Location
-from assistant.titles import facts_for
+from assistant.titles import facts_for, knowledge_base_dir
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ class Catalogue(BaseModel):
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
     """Read and validate the catalogue; a broken file is a ConfigError naming the problem."""
-    p = Path(path) if path else DEFAULT_CATALOGUE
+    p = Path(path) if path else knowledge_base_dir() / "review_rules.yaml"  # Settings.knowledge_base_dir
     return _load_cached(str(p.resolve()), p.stat().st_mtime_ns if p.exists() else 0)
 
 
