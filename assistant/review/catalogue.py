@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from assistant.config import resource_dir
 from assistant.errors import ConfigError
 from assistant.schema import Chunk, DocumentMeta, Location
 from assistant.titles import facts_for, knowledge_base_dir
@@ -27,7 +28,7 @@ Regime = Literal["工程", "政府采购"]
 
 CATALOGUE_DOC_ID = "review-rules"
 CATALOGUE_TITLE = "招标文件审查要点"
-DEFAULT_CATALOGUE = Path(__file__).resolve().parents[2] / "knowledge_base" / "review_rules.yaml"
+DEFAULT_CATALOGUE = resource_dir("knowledge_base") / "review_rules.yaml"
 NOT_IN_KB_NOTE = "知识库未收录该法规，请导入后核对条文"
 
 
