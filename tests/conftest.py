@@ -37,6 +37,11 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    # Services points title lookups at its Settings' knowledge-base folder: start every test
+    # from the shipped one
+    from assistant import titles
+
+    monkeypatch.setattr(titles, "_kb_dir", titles.DEFAULT_KB_DIR)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from assistant.index.chroma_store import ChromaIndex
 from assistant.kb.generation import CATALOG_VERSION, Generation, write_chunks, write_json
 from assistant.kb.records import DocRecord, apply_versions
 from assistant.kb.sources import PlannedDoc, expand_paths, plan_defaults, plan_user_file
+from assistant.kb.vector_cache import CachedEmbeddings, VectorCache
 from assistant.schema import Chunk
 from assistant.titles import static_aliases
 
@@ -80,6 +81,7 @@ class GenerationBuilder:
         self.signature = embedding_signature(kb.embeddings)
         self.reuse_vectors = self.old is not None and not rebuild and self.old.info.get("embedding") == self.signature
         self.rebuild = rebuild
+        self.embedder: CachedEmbeddings | None = None  # loaded only when something must be embedded
 
     def _tick(self, stage: str, done: int, total: int) -> None:
         if self.progress:
@@ -201,7 +203,6 @@ class GenerationBuilder:
             copy_ids = [c for d in loaded.unchanged for c in old.by_doc.get(d, [])]
             bm25.import_tokens(old.bm25.tokens_of(copy_ids), old.bm25.metadata_of(copy_ids))
         to_embed = [all_chunks[c.chunk_id] for d in loaded.new_chunks for c in loaded.new_chunks[d]]
-        before = getattr(self.kb.embeddings, "embedded_documents", None)
         dense.upsert(to_embed, progress=self.progress)
         self._tick("keywords", 0, 1)
         bm25.upsert(to_embed)
@@ -210,9 +211,7 @@ class GenerationBuilder:
         expected = len(all_chunks)
         if dense.count() != expected or bm25.count() != expected:
             raise RuntimeError(f"index size mismatch: dense={dense.count()} bm25={bm25.count()} chunks={expected}")
-        if before is not None:
-            return int(getattr(self.kb.embeddings, "embedded_documents")) - int(before)
-        return len(to_embed)
+        return self.embedder.embedded_documents if self.embedder is not None else len(to_embed)
 
     def write(self, loaded: LoadResult, excluded: set[str]) -> tuple[str, int, int]:
         """Write and publish a new generation; returns (name, chunks, embedded)."""
@@ -222,7 +221,8 @@ class GenerationBuilder:
         gen_dir.mkdir(parents=True)
         dense: ChromaIndex | None = None
         try:
-            dense = kb.dense_index(name)
+            self.embedder = CachedEmbeddings(kb.embeddings, VectorCache.load(kb.kb_dir, self.signature))
+            dense = kb.dense_index(name, self.embedder)
             bm25 = BM25Index(gen_dir / "bm25.json")
             all_chunks = self._final_chunks(loaded)
             embedded = self._fill_indexes(loaded, all_chunks, dense, bm25)
@@ -265,7 +265,9 @@ class GenerationBuilder:
         name, n_chunks, embedded = self.write(loaded, plan.excluded)
         self.kb.reload(force=True)
         self.kb.prune()
+        from_cache = self.embedder.from_cache if self.embedder is not None else 0
         summary.update(generation=name, documents=len(loaded.records), chunks=n_chunks, embedded=embedded,
+                       from_cache=from_cache,
                        seconds=round(time.perf_counter() - started, 2))
         log.info("knowledge base %s: %s", name, {k: v for k, v in summary.items() if not k.endswith("docs")})
         return summary

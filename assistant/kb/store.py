@@ -127,13 +127,15 @@ class KnowledgeBase:
         tag = hashlib.sha1(str(self.data_dir.resolve()).encode()).hexdigest()[:8]
         return f"{self.collection_prefix}-{tag}-{gen_name}"
 
-    def dense_index(self, gen_name: str) -> ChromaIndex:
-        """The vector index of a generation (its own collection in server mode)."""
+    def dense_index(self, gen_name: str, embeddings: "Embeddings | None" = None) -> ChromaIndex:
+        """The vector index of a generation (its own collection in server mode); a writer passes
+        embeddings backed by the shipped vector cache."""
+        emb = embeddings or self.embeddings
         if self.chroma_host:
             client = http_client(self.chroma_host, self.chroma_port)
-            return ChromaIndex(client, self._collection_name(gen_name), self.embeddings)
+            return ChromaIndex(client, self._collection_name(gen_name), emb)
         client = persistent_client(self.root / gen_name / "chroma")
-        return ChromaIndex(client, "chunks", self.embeddings)
+        return ChromaIndex(client, "chunks", emb)
 
     def _open(self, name: str) -> Generation:
         path = self.root / name
