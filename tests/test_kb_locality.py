@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kb_testdata import small_settings
+
 from assistant.embeddings import FakeEmbeddings
 from assistant.kb import KnowledgeBase
 from assistant.qa import refusal
-from kb_testdata import small_settings
 
 
 def test_a_place_is_answered_once_its_rules_are_imported(tmp_path: Path) -> None:

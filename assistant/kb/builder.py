@@ -63,7 +63,7 @@ class GenerationBuilder:
 
     def __init__(
         self,
-        kb: "KnowledgeBase",
+        kb: KnowledgeBase,
         *,
         rebuild: bool = False,
         strict_paths: bool = False,

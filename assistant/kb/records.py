@@ -25,11 +25,11 @@ class DocRecord:
                 "original_status": self.original_status}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "DocRecord":
+    def from_json(cls, data: dict[str, Any]) -> DocRecord:
         return cls(DocumentMeta.model_validate(data["meta"]), data.get("origin", "default"), data.get("path"),
                    data.get("original_status", data["meta"].get("status", "现行有效")))
 
-    def copy(self) -> "DocRecord":
+    def copy(self) -> DocRecord:
         return DocRecord(self.meta, self.origin, self.path, self.original_status)
 
 

@@ -65,7 +65,7 @@ def _hash(*parts: Any) -> str:
 def finalize_chunks(meta: DocumentMeta, chunks: list[Chunk]) -> list[Chunk]:
     """Stable chunk ids (`doc_id#0001`) and document fields copied onto every chunk."""
     out = []
-    for i, chunk in enumerate(chunks):
+    for chunk in chunks:
         if not chunk.text.strip():
             continue
         out.append(

@@ -13,6 +13,7 @@ Chroma-server mode each generation is its own collection.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import logging
@@ -47,11 +48,11 @@ class KnowledgeBase:
     def __init__(
         self,
         data_dir: Path,
-        embeddings: "Embeddings",
+        embeddings: Embeddings,
         *,
         kb_dir: Path,
         include_china_law: bool = True,
-        chroma: "ChromaSettings | None" = None,
+        chroma: ChromaSettings | None = None,
         max_upload_bytes: int | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
@@ -69,7 +70,7 @@ class KnowledgeBase:
         self._last_check = 0.0
 
     @classmethod
-    def from_settings(cls, settings: "Settings", embeddings: "Embeddings") -> "KnowledgeBase":
+    def from_settings(cls, settings: Settings, embeddings: Embeddings) -> KnowledgeBase:
         return cls(
             settings.data_dir,
             embeddings,
@@ -127,7 +128,7 @@ class KnowledgeBase:
         tag = hashlib.sha1(str(self.data_dir.resolve()).encode()).hexdigest()[:8]
         return f"{self.collection_prefix}-{tag}-{gen_name}"
 
-    def dense_index(self, gen_name: str, embeddings: "Embeddings | None" = None) -> ChromaIndex:
+    def dense_index(self, gen_name: str, embeddings: Embeddings | None = None) -> ChromaIndex:
         """The vector index of a generation (its own collection in server mode); a writer passes
         embeddings backed by the shipped vector cache."""
         emb = embeddings or self.embeddings
@@ -263,10 +264,8 @@ class KnowledgeBase:
     def next_generation_name(self) -> str:
         counter = self.root / ".last_gen"
         last = 0
-        try:
+        with contextlib.suppress(FileNotFoundError, ValueError):
             last = int(counter.read_text().strip() or 0)
-        except (FileNotFoundError, ValueError):
-            pass
         for p in self.root.glob("gen-*"):
             try:
                 last = max(last, int(p.name.split("-")[1]))

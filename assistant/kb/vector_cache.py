@@ -46,7 +46,7 @@ class VectorCache:
         self.vectors: dict[bytes, np.ndarray] = vectors or {}
 
     @classmethod
-    def load(cls, kb_dir: Path, signature: str) -> "VectorCache":
+    def load(cls, kb_dir: Path, signature: str) -> VectorCache:
         path = cache_path(kb_dir, signature)
         if not path.exists():
             return cls(signature)
@@ -59,7 +59,7 @@ class VectorCache:
         except (OSError, KeyError, ValueError) as exc:
             log.warning("vector cache %s unreadable (%r); embedding everything", path, exc)
             return cls(signature)
-        return cls(signature, {bytes(k): v for k, v in zip(keys, vecs)})
+        return cls(signature, {bytes(k): v for k, v in zip(keys, vecs, strict=True)})
 
     def save(self, kb_dir: Path) -> Path:
         path = cache_path(kb_dir, self.signature)
@@ -100,7 +100,7 @@ class CachedEmbeddings(Embeddings):
         if missing:
             fresh = self.inner.embed_documents([texts[i] for i in missing])
             self.embedded_documents += len(missing)
-            for i, vec in zip(missing, fresh):
+            for i, vec in zip(missing, fresh, strict=True):
                 out[i] = list(vec)
         return [v if v is not None else [] for v in out]
 
@@ -133,10 +133,31 @@ def regenerate(kb_dir: Path, embeddings: Embeddings, signature: str, batch: int 
     todo = [t for t in texts if text_key(t) not in cache.vectors]
     for start in range(0, len(todo), batch):
         part = todo[start:start + batch]
-        for text, vec in zip(part, embeddings.embed_documents(part)):
+        for text, vec in zip(part, embeddings.embed_documents(part), strict=True):
             cache.vectors[text_key(text)] = np.asarray(vec, dtype=np.float16)
         print(f"已生成 {min(start + batch, len(todo))}/{len(todo)} 条向量", file=sys.stderr)
+        if (start // batch) % 4 == 3:
+            cache.save(kb_dir)  # an interrupted run keeps its progress
     return cache.save(kb_dir), len(texts), len(todo)
+
+
+def seed_from_index(kb_dir: Path, chroma_dir: Path, signature: str) -> int:
+    """Add vectors from an existing index built with the same model (its stored passage texts are
+    the keys); returns how many were added. For a quick regeneration from a built data dir."""
+    from assistant.index.chroma_store import persistent_client
+
+    client = persistent_client(chroma_dir)
+    collection = client.get_collection("chunks")
+    cache = VectorCache.load(kb_dir, signature)
+    added = 0
+    res = collection.get(include=["embeddings", "documents"])
+    for text, vec in zip(res["documents"], res["embeddings"], strict=True):
+        key = text_key(text)
+        if key not in cache.vectors:
+            cache.vectors[key] = np.asarray(vec, dtype=np.float16)
+            added += 1
+    cache.save(kb_dir)
+    return added
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,10 +165,15 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.embeddings import embedding_signature, make_embeddings
 
     parser = argparse.ArgumentParser(description="重新生成随软件提供的默认文档向量缓存")
-    parser.parse_args(argv)
+    parser.add_argument("--seed-index", type=Path, default=None,
+                        help="先从一个用同一模型建好的索引（数据目录下 index/gen-NNNN/chroma 的副本）取向量")
+    args = parser.parse_args(argv)
     settings = get_settings()
     embeddings = make_embeddings(settings.embedding)
     signature = embedding_signature(embeddings)
+    if args.seed_index:
+        print(f"从已有索引取得 {seed_from_index(settings.knowledge_base_dir, args.seed_index, signature)} 条向量。",
+              file=sys.stderr)
     started = time.perf_counter()
     path, n, new = regenerate(settings.knowledge_base_dir, embeddings, signature)
     print(f"向量缓存 {path}：{n} 条（本次新生成 {new} 条），用时 {time.perf_counter() - started:.0f} 秒。")
