@@ -51,7 +51,8 @@ def app_first_start(data_dir: Path, timeout: float) -> tuple[float, dict]:
     try:
         while time.perf_counter() - started < timeout:
             if proc.poll() is not None:
-                raise SystemExit(f"app.py exited with {proc.returncode}:\n{proc.stderr.read()[-2000:]}")
+                err = proc.stderr.read() if proc.stderr else ""
+                raise SystemExit(f"app.py exited with {proc.returncode}:\n{err[-2000:]}")
             try:
                 resp = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1.0)
                 if resp.status_code == 200 and (resp.json().get("index") or {}).get("documents"):

@@ -92,8 +92,7 @@ def _aliases(title: str, doc_number: str | None) -> list[str]:
             out += [f"{m.group(2)}号令", f"{m.group(1)}{m.group(2)}号令"]
         if "〔" in doc_number:
             out.append(doc_number.replace("〔", "[").replace("〕", "]"))
-    seen: set[str] = set()
-    return [a for a in out if a and a != title and not (a in seen or seen.add(a))]
+    return [a for a in dict.fromkeys(out) if a and a != title]
 
 
 def _known(title: str) -> dict[str, Any]:

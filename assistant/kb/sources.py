@@ -64,7 +64,7 @@ def _hash(*parts: Any) -> str:
 
 def finalize_chunks(meta: DocumentMeta, chunks: list[Chunk]) -> list[Chunk]:
     """Stable chunk ids (`doc_id#0001`) and document fields copied onto every chunk."""
-    out = []
+    out: list[Chunk] = []
     for chunk in chunks:
         if not chunk.text.strip():
             continue
@@ -284,7 +284,7 @@ def _plan_china_law(entry: dict[str, Any]) -> PlannedDoc:
 def _plan_review_catalogue(entry: dict[str, Any], kb_dir: Path) -> list[PlannedDoc]:
     """The review helper's rule catalogue, indexed as 审查要点 (skipped while that module is absent)."""
     try:
-        from assistant.review.catalogue import catalogue_documents  # type: ignore[import-not-found]
+        from assistant.review.catalogue import catalogue_documents
     except ImportError as exc:
         log.warning("review catalogue not available yet (%s); skipping %s", exc, entry.get("doc_id"))
         return []
@@ -298,10 +298,14 @@ def _plan_review_catalogue(entry: dict[str, Any], kb_dir: Path) -> list[PlannedD
         fixed = finalize_chunks(meta, chunks)
         meta = meta.model_copy(update={"chunk_count": len(fixed), "source": meta.source or f"builtin:{path.name}"})
         digest = _hash(meta.model_dump(), [c.model_dump() for c in fixed])
+
+        def load(m: DocumentMeta = meta, c: list[Chunk] = fixed) -> tuple[DocumentMeta, list[Chunk]]:
+            return m, c
+
         planned.append(
             PlannedDoc(
                 doc_id=meta.doc_id, origin="default", source=meta.source, content_hash=digest,
-                loader=(lambda m=meta, c=fixed: (m, c)), title_hint=meta.title,
+                loader=load, title_hint=meta.title,
             )
         )
     return planned
