@@ -71,3 +71,10 @@ def test_shipped_cache_covers_every_shipped_chunk() -> None:
     assert not missing, f"{len(missing)} shipped chunks lack a cached vector, e.g. {missing[:3]}; " \
                         "run `python -m assistant.kb.vector_cache`"
     assert {len(v) for v in cache.vectors.values()} == {384}
+
+
+def test_keys_ending_in_nul_bytes_survive_a_round_trip(tmp_path: Path) -> None:
+    key = b"\x01" * 30 + b"\x00\x00"
+    cache = VectorCache("sig", {key: np.ones(4, dtype=np.float16)})
+    cache.save(tmp_path)
+    assert key in VectorCache.load(tmp_path, "sig").vectors

@@ -56,10 +56,12 @@ class VectorCache:
                     log.warning("vector cache %s is for %s, not %s; ignored", path, data["signature"], signature)
                     return cls(signature)
                 keys, vecs = data["keys"], data["vectors"]
+                if keys.dtype != np.uint8 or keys.ndim != 2 or keys.shape[1:] != (32,):
+                    raise ValueError(f"keys must be an (n, 32) uint8 array, not {keys.dtype} {keys.shape}")
         except (OSError, KeyError, ValueError) as exc:
             log.warning("vector cache %s unreadable (%r); embedding everything", path, exc)
             return cls(signature)
-        return cls(signature, {bytes(k): v for k, v in zip(keys, vecs, strict=True)})
+        return cls(signature, {k.tobytes(): v for k, v in zip(keys, vecs, strict=True)})
 
     def save(self, kb_dir: Path) -> Path:
         path = cache_path(kb_dir, self.signature)
@@ -67,7 +69,9 @@ class VectorCache:
         keys = sorted(self.vectors)
         matrix = np.stack([self.vectors[k] for k in keys]).astype(np.float16) if keys else np.zeros((0, 0), np.float16)
         tmp = path.with_suffix(".tmp.npz")
-        np.savez_compressed(tmp, signature=np.array(self.signature), keys=np.array(keys, dtype="S32"), vectors=matrix)
+        # keys as raw (n, 32) bytes: a numpy "S32" array would drop a digest's trailing NUL bytes
+        key_matrix = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 32)
+        np.savez_compressed(tmp, signature=np.array(self.signature), keys=key_matrix, vectors=matrix)
         tmp.replace(path)
         return path
 
