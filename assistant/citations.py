@@ -12,21 +12,16 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
-from assistant.config import PROJECT_ROOT
 from assistant.text_zh import article_label, normalize, parse_article_no
+from assistant.titles import ALIASES_FILE, PRC, static_aliases
+
+__all__ = ["ALIASES_FILE", "PRC", "ArticleRef", "canonical_title", "find_article_refs", "resolve_ref", "static_aliases"]
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
     from assistant.schema import Chunk
-
-ALIASES_FILE = PROJECT_ROOT / "knowledge_base" / "aliases.yaml"
-PRC = "中华人民共和国"
 
 _NUM = r"[零〇一二两三四五六七八九十百千\d]{1,8}"
 _ARTICLE = re.compile(
@@ -58,27 +53,6 @@ class ArticleRef:
     def name(self) -> str:
         """Best name to look up in the knowledge base."""
         return self.title or self.raw_title
-
-
-@lru_cache(maxsize=4)
-def _load_alias_file(path: str, mtime: float) -> dict[str, str]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    table: dict[str, str] = {}
-    for title, aliases in (data.get("titles") or {}).items():
-        title = normalize(str(title))
-        table[title] = title
-        if title.startswith(PRC):
-            table.setdefault(title[len(PRC) :], title)
-        for alias in aliases or []:
-            table.setdefault(normalize(str(alias)), title)
-    return table
-
-
-def static_aliases(path: Path = ALIASES_FILE) -> dict[str, str]:
-    """alias -> full title from knowledge_base/aliases.yaml (re-read when the file changes)."""
-    if not path.exists():
-        return {}
-    return dict(_load_alias_file(str(path), path.stat().st_mtime))
 
 
 _regex_lock = threading.Lock()

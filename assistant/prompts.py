@@ -18,10 +18,10 @@ import yaml
 from jinja2 import Environment, StrictUndefined, TemplateError
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.config import PROJECT_ROOT
+from assistant.config import resource_dir
 from assistant.errors import ConfigError
 
-DEFAULT_PROMPTS_DIR = PROJECT_ROOT / "prompts"
+DEFAULT_PROMPTS_DIR = resource_dir("prompts")
 
 _ENV = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, trim_blocks=True)
 

@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from assistant.citations import ALIASES_FILE, find_article_refs, resolve_ref
+from assistant.citations import find_article_refs, resolve_ref
 from assistant.embeddings import embed_queries
 from assistant.schema import Chunk, Hit
+from assistant.titles import knowledge_base_dir
 
 if TYPE_CHECKING:
     from assistant.config import RetrievalSettings
@@ -53,8 +54,9 @@ def _load_expansions(path: str, mtime: float) -> tuple[tuple[tuple[str, ...], tu
     return tuple(rules)
 
 
-def expand_query(text: str, path: Path = ALIASES_FILE) -> str:
+def expand_query(text: str, path: Path | None = None) -> str:
     """The question plus statute wording for the colloquial terms it uses (发标 -> 招标文件 发出)."""
+    path = path or knowledge_base_dir() / "aliases.yaml"  # Settings.knowledge_base_dir (services.py)
     if not path.exists():
         return text
     extra: list[str] = []

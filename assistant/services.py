@@ -38,6 +38,10 @@ class Services:
     def __init__(self, settings: Settings | None = None, overrides: Mapping[str, object] | None = None) -> None:
         self.settings = settings or get_settings()
         self._lock = threading.RLock()
+        from assistant.titles import use_knowledge_base_dir
+
+        use_knowledge_base_dir(self.settings.knowledge_base_dir)
+
         unknown = set(overrides or {}) - SERVICE_NAMES
         if unknown:
             raise ValueError(f"unknown services to override: {sorted(unknown)}; known: {sorted(SERVICE_NAMES)}")

@@ -37,6 +37,11 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    # Services points title lookups at its Settings' knowledge-base folder: start every test
+    # from the shipped one
+    from assistant import titles
+
+    monkeypatch.setattr(titles, "_kb_dir", titles.DEFAULT_KB_DIR)
 
 
 @pytest.fixture
@@ -53,15 +58,15 @@ def fake_settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def real_services(tmp_path_factory: pytest.TempPathFactory):
-    """The default knowledge base with the real e5 model, plus ../shared/corpus/regulations.
+    """The default knowledge base (what a fresh install builds) with the real e5 model.
 
-    Built once per test session (about two minutes); used read-only by integration tests.
+    The regulations of ../shared/corpus ship in knowledge_base/regulations/, so nothing is
+    added. Built once per test session (vectors from the shipped cache); used read-only.
     """
     from assistant.services import Services
 
     data_dir = tmp_path_factory.mktemp("real-kb")
     settings = Settings(_env_file=None, data_dir=data_dir)  # type: ignore[call-arg]
     services = Services(settings)
-    sources = [REGULATIONS] if REGULATIONS.exists() else []
-    services.kb.build(sources=sources)
+    services.kb.build()
     return services

@@ -106,7 +106,7 @@ def test_other_localities_asking_for_local_policy_are_refused():
         ev = assess(q)
         assert not ev.sufficient and ev.reason == "other_locality" and ev.other_places == [place], q
         text = refusal.refusal_text(q, ev, [])
-        assert "只有婺城区的改革方案" in text and place in text and "仅供参考" in text
+        assert "地方文件" in text and place in text and "仅供参考" in text
 
 
 def test_places_in_scope_or_only_qualifying_the_project_are_not_refused():

@@ -85,7 +85,7 @@ def built(tmp_path: Path) -> Path:
 def test_failed_write_keeps_previous_generation(where: str, built: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A failure at each step of the write path: CURRENT unchanged, answers identical, no debris."""
-    from assistant import kb as kb_module
+    from assistant.kb import builder as kb_module
     from assistant.index import bm25_store, chroma_store
     from assistant.services import Services
 
@@ -100,7 +100,7 @@ def test_failed_write_keeps_previous_generation(where: str, built: Path, tmp_pat
     elif where == "bm25_save":
         monkeypatch.setattr(bm25_store.BM25Index, "save", boom)
     elif where == "catalog":
-        monkeypatch.setattr(kb_module, "_write_json", boom)
+        monkeypatch.setattr(kb_module, "write_json", boom)
     else:
         real_replace = os.replace
 

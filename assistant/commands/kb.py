@@ -46,11 +46,12 @@ def _print_table(docs: list[Any], kb: Any) -> None:
     if not docs:
         print("知识库为空。运行 `tender-assistant kb build` 建立默认知识库。")
         return
-    print(f"{'文档编号':<22}{'类型':<8}{'状态':<8}{'条目':>6}  {'版本':<12}标题")
+    print(f"{'文档编号':<22}{'类型':<8}{'状态':<8}{'条目':>6}  {'版本':<12}{'文号':<22}标题")
     for m in docs:
         status = m.status + ("（被取代）" if m.superseded_by and m.status == "现行有效" else "")
         origin = "（用户）" if kb.document_origin(m.doc_id) == "user" else ""
-        print(f"{m.doc_id:<24}{m.doc_type:<8}{status:<8}{m.chunk_count:>6}  {(m.version or '-'):<12}{m.title}{origin}")
+        number = m.doc_number or "-"
+        print(f"{m.doc_id:<24}{m.doc_type:<8}{status:<8}{m.chunk_count:>6}  {(m.version or '-'):<12}{number:<22}{m.title}{origin}")
     print(f"共 {len(docs)} 个文档。")
 
 

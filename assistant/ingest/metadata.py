@@ -14,35 +14,10 @@ from typing import Any
 
 from assistant.schema import DocumentMeta, LoadedDocument
 from assistant.text_zh import compact_cjk, normalize
+from assistant.titles import facts_for
 
 _DOC_TYPES = {"法律", "行政法规", "部门规章", "地方性法规", "规范性文件", "政策文件", "司法解释", "审查要点", "其他"}
 _STATUSES = {"现行有效", "已修订", "已废止"}
-
-# Well-known documents whose short names/文号 users type, and facts the files themselves do not
-# state reliably (the 87/74/94号令 PDFs carry the 文号 only in faux-bold, 46号文 not at all).
-KNOWN_DOCS: dict[str, dict[str, Any]] = {
-    "政府采购货物和服务招标投标管理办法": {
-        "aliases": ["87号令", "财政部87号令", "财政部令第87号"], "doc_number": "财政部令第87号",
-        "doc_type": "部门规章", "issuer": "财政部"},
-    "政府采购非招标采购方式管理办法": {
-        "aliases": ["74号令", "财政部74号令", "财政部令第74号"], "doc_number": "财政部令第74号",
-        "doc_type": "部门规章", "issuer": "财政部"},
-    "政府采购质疑和投诉办法": {
-        "aliases": ["94号令", "财政部94号令", "财政部令第94号"], "doc_number": "财政部令第94号",
-        "doc_type": "部门规章", "issuer": "财政部"},
-    "政府采购促进中小企业发展管理办法": {
-        "aliases": ["财库〔2020〕46号", "财库[2020]46号", "46号文"], "doc_number": "财库〔2020〕46号",
-        "doc_type": "规范性文件", "issuer": "财政部、工业和信息化部"},
-    "招标投标领域公平竞争审查规则": {
-        "aliases": ["公平竞争审查规则"], "doc_type": "部门规章", "issuer": "国家发展改革委等部门"},
-    "中华人民共和国招标投标法": {"aliases": ["招标投标法", "招投标法"]},
-    "中华人民共和国招标投标法实施条例": {
-        "aliases": ["招标投标法实施条例", "招投标法实施条例"], "doc_number": "国务院令第613号"},
-    "中华人民共和国政府采购法": {"aliases": ["政府采购法", "政采法"]},
-    "中华人民共和国政府采购法实施条例": {"aliases": ["政府采购法实施条例"], "doc_number": "国务院令第658号"},
-    "最高人民法院关于审理建设工程施工合同纠纷案件适用法律问题的解释（一）": {
-        "aliases": ["建设工程施工合同司法解释（一）", "施工合同司法解释一"]},
-}
 
 _RE_DATE = re.compile(r"(\d{4})\s*[-.年/]\s*(\d{1,2})\s*[-.月/]\s*(\d{1,2})\s*日?")
 _RE_FILE_VERSION = re.compile(r"[（(]\s*(\d{4}[-.]\d{1,2}[-.]\d{1,2})\s*[)）]\s*$")
@@ -120,10 +95,18 @@ def _aliases(title: str, doc_number: str | None) -> list[str]:
 
 
 def _known(title: str) -> dict[str, Any]:
-    for key, facts in KNOWN_DOCS.items():
-        if title == key or title.removeprefix("中华人民共和国") == key.removeprefix("中华人民共和国"):
-            return facts
-    return {}
+    """What the manifest (or the alias table) states about a well-known title: the short names
+    users type and facts the files do not state reliably (the 87/74/94号令 PDFs carry the 文号
+    only in faux-bold, 46号文 not at all)."""
+    facts = facts_for(title)
+    if facts is None:
+        return {}
+    known: dict[str, Any] = {"aliases": list(facts.aliases)}
+    for key in ("doc_number", "doc_type", "issuer"):
+        value = getattr(facts, key)
+        if value:
+            known[key] = value
+    return known
 
 
 _RE_TITLE_END = re.compile(r"(法|条例|办法|规定|规则|细则|决定|解释|方案|通知|意见|公告|招标文件)$")

@@ -22,7 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from assistant.qa.masking import strip_personal_data
-from assistant.schema import Hit
+from assistant.schema import DocumentMeta, Hit
 from assistant.text_zh import normalize, tokenize
 
 if TYPE_CHECKING:
@@ -90,8 +90,9 @@ _YEAR = re.compile(r"(20\d{2})\s*年")
 
 #: The knowledge base's local policy covers 婺城区 only (the reform plan); national laws apply everywhere.
 IN_SCOPE_PLACES = ("婺城", "金华", "浙江", "全国", "中国", "本地", "本区", "本市")
-#: Other places whose local rules the knowledge base does not hold (Jinhua's other districts and
-#: counties, Zhejiang's cities, provinces and large cities).
+#: Other places a question may ask about (Jinhua's other districts and counties, Zhejiang's cities,
+#: provinces and large cities). Only those the knowledge base holds no local document for are
+#: refused (`other_localities`): once a user imports 义乌's rules, 义乌 questions are answered.
 OTHER_PLACES = tuple(
     ["金东", "兰溪", "东阳", "义乌", "永康", "武义", "浦江", "磐安", "杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "衢州", "舟山", "台州", "丽水", "萧山", "余杭", "临平", "钱塘", "富阳", "临安", "桐庐", "淳安", "建德", "北京", "上海", "天津", "重庆", "江苏", "安徽", "福建", "江西", "山东", "广东", "河南", "湖北", "湖南", "四川", "贵州", "云南", "陕西", "甘肃", "河北", "山西", "辽宁", "吉林", "黑龙江", "海南", "广西", "内蒙古", "宁夏", "新疆", "西藏", "青海", "深圳", "广州", "南京", "苏州", "武汉", "成都", "西安", "厦门", "青岛", "雄安", "长沙", "郑州", "合肥", "福州", "济南", "昆明", "南昌", "沈阳", "大连", "哈尔滨", "长春", "石家庄", "太原", "贵阳", "南宁", "海口", "兰州", "银川", "西宁"]
 )
@@ -142,6 +143,7 @@ class Evidence:
     foreign_terms: list[str] = field(default_factory=list)
     in_domain: bool = False
     other_places: list[str] = field(default_factory=list)
+    local_documents: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -149,6 +151,7 @@ class Evidence:
             "top_score": self.top_score, "coverage": round(self.coverage, 3), "key_terms": self.key_terms,
             "missing_terms": self.missing_terms, "missing_documents": self.missing_documents, "direct": self.direct,
             "foreign_terms": self.foreign_terms, "in_domain": self.in_domain, "other_places": self.other_places,
+            "local_documents": self.local_documents,
         }
 
 
@@ -250,11 +253,23 @@ def missing_documents(question: str, kb: KnowledgeBase, hits: Sequence[Hit] = ()
     return known, missing
 
 
-def other_localities(question: str) -> list[str]:
-    """Places other than 婺城 whose own local policy the question asks about (refused: the KB lacks it).
+_LOCAL_ISSUER = re.compile(r"[\u4e00-\u9fff]{1,8}(?:省|市|自治区|区|县)(?:人民|政府|财政|发展|住房|公共资源)")
+
+
+def local_documents(kb: "KnowledgeBase | None") -> list[DocumentMeta]:
+    """Current documents of a local authority (地方性法规, a province/city/district's own files)."""
+    if kb is None:
+        return []
+    return [m for m in kb.list_documents(include_superseded=False)
+            if m.doc_type == "地方性法规" or _LOCAL_ISSUER.search(m.issuer or "") or _LOCAL_ISSUER.search(m.title)]
+
+
+def other_localities(question: str, kb: "KnowledgeBase | None" = None) -> list[str]:
+    """Places whose own local policy the question asks about and the knowledge base does not hold.
 
     A place that only qualifies the project (「杭州的供应商来婺城投标…」) is not enough: the
-    question must also ask for a policy document, a standard or a plan.
+    question must also ask for a policy document, a standard or a plan. A place named in the
+    title or issuer of a document in the knowledge base is not refused (the user imported it).
     """
     text = normalize(question)
     places = [p for p in OTHER_PLACES if p in text]
@@ -263,6 +278,9 @@ def other_localities(question: str) -> list[str]:
     asked = _PROCESS_FILES.sub(" ", text)
     if not any(w in asked for w in LOCAL_POLICY_WORDS):
         return []
+    if kb is not None:
+        docs = kb.list_documents(include_superseded=False)
+        places = [p for p in places if not any(p in m.title or p in (m.issuer or "") for m in docs)]
     return places
 
 
@@ -299,8 +317,9 @@ def assess(
         ev.reason = "no_hits"
     elif missing_docs and not known and not direct:
         ev.reason = "document_not_in_kb"
-    elif places := other_localities(question):
+    elif places := other_localities(question, kb):
         ev.reason, ev.other_places = "other_locality", places
+        ev.local_documents = [m.title for m in local_documents(kb)]
     elif future_years(question, hits, today):
         ev.reason = "future_policy"
     elif direct:
@@ -349,9 +368,11 @@ def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
         lines.append(f"问题提到的{names}不在知识库中。")
     if ev.reason == "other_locality" and ev.other_places:
         places = "、".join(ev.other_places)
+        held = "、".join(_book(t) for t in ev.local_documents)
         lines.append(
-            f"知识库中的地方政策只有婺城区的改革方案，没有收录{places}的地方规定或政策文件；"
-            "婺城区的方案不适用于其他地区，国家法律的规定仅供参考，不能代替当地文件。"
+            (f"知识库中的地方文件只有{held}，" if held else "知识库中没有地方文件，")
+            + f"没有收录{places}的地方规定或政策文件；"
+            "这些地方文件不适用于其他地区，国家法律的规定仅供参考，不能代替当地文件。"
         )
     if ev.reason == "future_policy":
         lines.append("问题涉及的年份晚于知识库中现有文件，知识库中没有相应政策。")

@@ -16,8 +16,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from assistant.config import resource_dir
 from assistant.errors import ConfigError
 from assistant.schema import Chunk, DocumentMeta, Location
+from assistant.titles import facts_for, knowledge_base_dir
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +28,20 @@ Regime = Literal["工程", "政府采购"]
 
 CATALOGUE_DOC_ID = "review-rules"
 CATALOGUE_TITLE = "招标文件审查要点"
-DEFAULT_CATALOGUE = Path(__file__).resolve().parents[2] / "knowledge_base" / "review_rules.yaml"
+DEFAULT_CATALOGUE = resource_dir("knowledge_base") / "review_rules.yaml"
 NOT_IN_KB_NOTE = "知识库未收录该法规，请导入后核对条文"
 
 
 class Source(BaseModel):
     title: str
     aliases: list[str] = Field(default_factory=list)
+
+
+def source_aliases(src: Source) -> list[str]:
+    """A source's short names: the one title table (manifest + aliases.yaml), then any listed here."""
+    facts = facts_for(src.title)
+    known = [*(facts.aliases if facts else ()), *([facts.doc_number] if facts and facts.doc_number else [])]
+    return list(dict.fromkeys([*known, *src.aliases]))
 
 
 class BasisRef(BaseModel):
@@ -154,7 +163,7 @@ class Catalogue(BaseModel):
                 src = self.sources.get(b.src)
                 if src is None:
                     raise ValueError(f"rule {rule.id}: unknown source {b.src!r}")
-                b.title, b.aliases = src.title, list(src.aliases)
+                b.title, b.aliases = src.title, source_aliases(src)
         return self
 
     def get(self, rule_id: str) -> Rule | None:
@@ -167,7 +176,7 @@ class Catalogue(BaseModel):
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
     """Read and validate the catalogue; a broken file is a ConfigError naming the problem."""
-    p = Path(path) if path else DEFAULT_CATALOGUE
+    p = Path(path) if path else knowledge_base_dir() / "review_rules.yaml"  # Settings.knowledge_base_dir
     return _load_cached(str(p.resolve()), p.stat().st_mtime_ns if p.exists() else 0)
 
 

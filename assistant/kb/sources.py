@@ -62,15 +62,6 @@ def _hash(*parts: Any) -> str:
     return h.hexdigest()
 
 
-def _constant_loader(meta: DocumentMeta, chunks: list[Chunk]) -> Loader:
-    """A loader for a document that is already read and chunked."""
-
-    def load() -> tuple[DocumentMeta, list[Chunk]]:
-        return meta, chunks
-
-    return load
-
-
 def finalize_chunks(meta: DocumentMeta, chunks: list[Chunk]) -> list[Chunk]:
     """Stable chunk ids (`doc_id#0001`) and document fields copied onto every chunk."""
     out: list[Chunk] = []
@@ -307,10 +298,14 @@ def _plan_review_catalogue(entry: dict[str, Any], kb_dir: Path) -> list[PlannedD
         fixed = finalize_chunks(meta, chunks)
         meta = meta.model_copy(update={"chunk_count": len(fixed), "source": meta.source or f"builtin:{path.name}"})
         digest = _hash(meta.model_dump(), [c.model_dump() for c in fixed])
+
+        def load(m: DocumentMeta = meta, c: list[Chunk] = fixed) -> tuple[DocumentMeta, list[Chunk]]:
+            return m, c
+
         planned.append(
             PlannedDoc(
                 doc_id=meta.doc_id, origin="default", source=meta.source, content_hash=digest,
-                loader=_constant_loader(meta, fixed), title_hint=meta.title,
+                loader=load, title_hint=meta.title,
             )
         )
     return planned

@@ -1,0 +1,76 @@
+"""Catalogue records (a document's metadata plus its origin) and version supersession."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.schema import DocumentMeta
+from assistant.text_zh import normalize
+from assistant.titles import PRC, static_aliases
+
+
+@dataclass
+class DocRecord:
+    """A catalog entry: the document's metadata plus where it came from."""
+
+    meta: DocumentMeta
+    origin: str = "default"  # "default" (manifest) | "user" (kb add / --source)
+    path: str | None = None
+    original_status: str = "现行有效"  # status before supersession was applied
+
+    def to_json(self) -> dict[str, Any]:
+        return {"meta": self.meta.model_dump(mode="json"), "origin": self.origin, "path": self.path,
+                "original_status": self.original_status}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DocRecord:
+        return cls(DocumentMeta.model_validate(data["meta"]), data.get("origin", "default"), data.get("path"),
+                   data.get("original_status", data["meta"].get("status", "现行有效")))
+
+    def copy(self) -> DocRecord:
+        return DocRecord(self.meta, self.origin, self.path, self.original_status)
+
+
+def _title_key(title: str, aliases: Iterable[str], table: dict[str, str]) -> str:
+    """Grouping key for versions: the canonical full title (alias table), else the title."""
+    title = normalize(title).strip()
+    for name in [title, *aliases]:
+        name = normalize(name).strip()
+        full = table.get(name) or table.get(PRC + name) if not name.startswith(PRC) else table.get(name)
+        if full:
+            return full
+    return title
+
+
+def apply_versions(records: dict[str, DocRecord], order: list[str], table: dict[str, str] | None = None) -> None:
+    """Newer versions of the same title supersede older ones (ties: the manifest copy wins).
+
+    The superseded one keeps its text and stays retrievable on request; its status becomes
+    已修订 unless it was 已废止. An identical version added twice is de-duplicated the same way
+    without changing its status.
+    """
+    table = static_aliases() if table is None else table
+    groups: dict[str, list[str]] = {}
+    for doc_id in order:
+        rec = records[doc_id]
+        rec.meta = rec.meta.model_copy(update={"superseded_by": None, "status": rec.original_status})
+        groups.setdefault(_title_key(rec.meta.title, rec.meta.aliases, table), []).append(doc_id)
+    for ids in groups.values():
+        if len(ids) < 2:
+            continue
+        rank = {d: i for i, d in enumerate(ids)}
+        best = max(
+            ids,
+            key=lambda d: (records[d].meta.version or "", records[d].origin == "default", -rank[d]),
+        )
+        for doc_id in ids:
+            if doc_id == best:
+                continue
+            rec = records[doc_id]
+            newer = (records[best].meta.version or "") > (rec.meta.version or "")
+            status = rec.original_status
+            if newer and status != "已废止":
+                status = "已修订"
+            rec.meta = rec.meta.model_copy(update={"superseded_by": best, "status": status})

@@ -1,0 +1,31 @@
+"""The default knowledge base a fresh install builds (real e5, real Chroma): what practitioners ask."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def test_publicity_period_question_finds_the_regulation_article(real_services) -> None:
+    """Issue #11: 「中标候选人公示期多长？」 was answered with a penalty article of the law."""
+    hits = real_services.retriever.search("中标候选人公示期多长？", k=5)
+    assert hits, "no hits"
+    assert (hits[0].title, hits[0].article) == ("中华人民共和国招标投标法实施条例", "第五十四条")
+    assert "公示期不得少于3日" in hits[0].text
+
+
+def test_every_shipped_regulation_is_listed_with_status_and_number(real_services) -> None:
+    docs = {m.title: m for m in real_services.kb.list_documents()}
+    for title in ("中华人民共和国招标投标法实施条例", "政府采购货物和服务招标投标管理办法", "政府采购质疑和投诉办法",
+                  "必须招标的工程项目规定", "保障中小企业款项支付条例"):
+        meta = docs[title]
+        assert meta.status == "现行有效" and meta.doc_number and meta.is_current
+
+
+def test_short_names_resolve_to_article_text(real_services) -> None:
+    kb = real_services.kb
+    for name, no, words in (("87号令", 17, "注册资本"), ("94号令", 10, "质疑"), ("财库〔2020〕46号", 9, "价格扣除"),
+                            ("16号令", 5, "400万元")):
+        chunk = kb.get_article(name, no)
+        assert chunk is not None and words in chunk.text, (name, no)
