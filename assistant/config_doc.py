@@ -21,7 +21,9 @@ README = PROJECT_ROOT / "README.md"
 
 def _default(field: FieldInfo) -> str:
     if field.default_factory is not None:
-        return ""
+        extra = field.json_schema_extra
+        shown = extra.get("default_doc") if isinstance(extra, dict) else None
+        return str(shown) if shown else ""
     value = field.default
     if value is None:
         return "未设置"

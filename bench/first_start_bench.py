@@ -27,7 +27,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from startup_bench import _free_port  # noqa: E402
+from startup_bench import _free_port  # type: ignore[import-not-found]  # noqa: E402
 
 
 def _env(data_dir: Path) -> dict[str, str]:

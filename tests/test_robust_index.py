@@ -85,8 +85,8 @@ def built(tmp_path: Path) -> Path:
 def test_failed_write_keeps_previous_generation(where: str, built: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A failure at each step of the write path: CURRENT unchanged, answers identical, no debris."""
-    from assistant.kb import builder as kb_module
     from assistant.index import bm25_store, chroma_store
+    from assistant.kb import builder as kb_module
     from assistant.services import Services
 
     before = snapshot(built)

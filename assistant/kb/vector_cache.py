@@ -104,8 +104,8 @@ class CachedEmbeddings(Embeddings):
         if missing:
             fresh = self.inner.embed_documents([texts[i] for i in missing])
             self.embedded_documents += len(missing)
-            for i, vec in zip(missing, fresh, strict=True):
-                out[i] = list(vec)
+            for i, fresh_vec in zip(missing, fresh, strict=True):
+                out[i] = list(fresh_vec)
         return [v if v is not None else [] for v in out]
 
     def embed_query(self, text: str) -> list[float]:

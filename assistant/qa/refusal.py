@@ -256,7 +256,7 @@ def missing_documents(question: str, kb: KnowledgeBase, hits: Sequence[Hit] = ()
 _LOCAL_ISSUER = re.compile(r"[\u4e00-\u9fff]{1,8}(?:省|市|自治区|区|县)(?:人民|政府|财政|发展|住房|公共资源)")
 
 
-def local_documents(kb: "KnowledgeBase | None") -> list[DocumentMeta]:
+def local_documents(kb: KnowledgeBase | None) -> list[DocumentMeta]:
     """Current documents of a local authority (地方性法规, a province/city/district's own files)."""
     if kb is None:
         return []
@@ -264,7 +264,7 @@ def local_documents(kb: "KnowledgeBase | None") -> list[DocumentMeta]:
             if m.doc_type == "地方性法规" or _LOCAL_ISSUER.search(m.issuer or "") or _LOCAL_ISSUER.search(m.title)]
 
 
-def other_localities(question: str, kb: "KnowledgeBase | None" = None) -> list[str]:
+def other_localities(question: str, kb: KnowledgeBase | None = None) -> list[str]:
     """Places whose own local policy the question asks about and the knowledge base does not hold.
 
     A place that only qualifies the project (「杭州的供应商来婺城投标…」) is not enough: the
