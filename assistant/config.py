@@ -67,6 +67,39 @@ class AppSettings(BaseModel):
     max_queue_size: int = 64
 
 
+class LimitsSettings(BaseModel):
+    """Work budgets for hostile or accidental input; each refusal names its env var (`env_var`)."""
+
+    max_ocr_pages: int = Field(default=60, ge=0)  # scanned PDF pages OCR'd per document
+    ocr_probe_pages: int = Field(default=3, ge=1)  # stop OCR when the first N scanned pages yield no text
+    max_blocks: int = Field(default=20_000, ge=1)  # paragraphs / table rows read per document
+    max_chunks: int = Field(default=5_000, ge=1)  # index chunks per document
+    max_query_chars: int = Field(default=500, ge=1)  # ask, search, REST, MCP and UI questions
+    max_k: int = Field(default=30, ge=1)  # results per search
+    max_decompressed_mb: int = Field(default=200, ge=1)  # bytes inflated from one DOCX (ZIP)
+    job_seconds: float = Field(default=300.0, gt=0)  # wall time of one review / import job
+    max_findings_per_rule: int = Field(default=20, ge=1)  # further findings become one summary line
+    login_max_failures: int = Field(default=5, ge=1)  # wrong passwords per client before a lockout
+    login_window_s: float = Field(default=300.0, gt=0)  # failures are counted over this window
+    login_lockout_s: float = Field(default=300.0, gt=0)
+    jobs_per_client: int = Field(default=2, ge=1)  # reviews / imports one client may run at once
+    request_body_timeout_s: float = Field(default=60.0, gt=0)  # a body that stalls longer is dropped
+    idle_timeout_s: int = Field(default=30, ge=1)  # keep-alive connections with no request
+
+    @property
+    def max_decompressed_bytes(self) -> int:
+        return self.max_decompressed_mb * 1024 * 1024
+
+    @staticmethod
+    def env_var(field: str) -> str:
+        """The environment variable that raises `field`, e.g. ASSISTANT_LIMITS__MAX_OCR_PAGES."""
+        return f"ASSISTANT_LIMITS__{field.upper()}"
+
+    def hint(self, field: str) -> str:
+        """「上限 X（可用环境变量 … 调高）」 for a Chinese refusal message."""
+        return f"上限为 {getattr(self, field)}，管理员可通过环境变量 {self.env_var(field)} 调整"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -86,6 +119,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     app: AppSettings = Field(default_factory=AppSettings)
+    limits: LimitsSettings = Field(default_factory=LimitsSettings)
 
     @property
     def max_upload_bytes(self) -> int:

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.citations import PRC, static_aliases
-from assistant.errors import NotFoundError, UserError
+from assistant.config import LimitsSettings
+from assistant.errors import BusyError, NotFoundError, ReadOnlyError, UserError
 from assistant.index.bm25_store import BM25Index
 from assistant.index.chroma_store import ChromaIndex, http_client, persistent_client
 from assistant.kb_sources import PlannedDoc, expand_paths, plan_defaults, plan_user_file
@@ -159,6 +160,7 @@ class KnowledgeBase:
         include_china_law: bool = True,
         chroma: "ChromaSettings | None" = None,
         max_upload_bytes: int | None = None,
+        limits: LimitsSettings | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / "index"
@@ -169,6 +171,7 @@ class KnowledgeBase:
         self.chroma_port = chroma.port if chroma else 8000
         self.collection_prefix = chroma.collection_prefix if chroma else "tender"
         self.max_upload_bytes = max_upload_bytes
+        self.limits = limits
         self._gen: Generation | None = None
         self._current_name: str | None = None
         self._lock = threading.RLock()
@@ -183,6 +186,7 @@ class KnowledgeBase:
             include_china_law=settings.include_china_law,
             chroma=settings.chroma,
             max_upload_bytes=settings.max_upload_bytes,
+            limits=settings.limits,
         )
 
     # ================================================================= readers
@@ -356,13 +360,19 @@ class KnowledgeBase:
     # ================================================================= writers
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        fh = (self.root / ".lock").open("a+")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fh = (self.root / ".lock").open("a+")
+        except PermissionError as exc:
+            raise ReadOnlyError(
+                f"知识库目录「{self.root}」为只读，无法构建、添加或删除文档（只读模式下仅能检索与问答）。",
+                f"writer lock not writable: {self.root / '.lock'}: {exc}",
+            ) from exc
         try:
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
-                raise UserError(
+                raise BusyError(
                     "知识库正在被另一个任务更新（构建、添加或删除文档），请等待其完成后再试。",
                     f"writer lock busy: {self.root / '.lock'}",
                 ) from exc
@@ -459,14 +469,14 @@ class KnowledgeBase:
                     continue
                 if rec.path and Path(rec.path).is_file():
                     try:
-                        planned[doc_id] = plan_user_file(Path(rec.path), doc_id, self.max_upload_bytes)
+                        planned[doc_id] = plan_user_file(Path(rec.path), doc_id, self.max_upload_bytes, self.limits)
                         continue
                     except OSError as exc:
                         log.warning("cannot re-read %s: %r; keeping the indexed copy", rec.path, exc)
                 keep_stored[doc_id] = rec
         source_doc_ids: list[str] = []
         for path in expand_paths(extra_paths):
-            plan = plan_user_file(path, None, self.max_upload_bytes)
+            plan = plan_user_file(path, None, self.max_upload_bytes, self.limits)
             planned[plan.doc_id] = plan
             keep_stored.pop(plan.doc_id, None)
             source_doc_ids.append(plan.doc_id)
