@@ -30,13 +30,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant import __version__
-from assistant.config import Settings
+from assistant.config import LimitsSettings, Settings
 from assistant.errors import (
     BackendError,
+    BusyError,
     ConfigError,
     FileTooLargeError,
     InputFileError,
+    LimitExceededError,
     NotFoundError,
+    QueryTooLongError,
+    ReadOnlyError,
     UnsupportedFormatError,
     UserError,
 )
@@ -48,8 +52,12 @@ log = logging.getLogger("assistant.api")
 API_PREFIX = "/api/v1"
 #: multipart framing on top of the file itself (boundaries, headers, small form fields)
 _MULTIPART_SLACK = 256 * 1024
-#: the Q&A chain's limit (assistant.qa.chain.MAX_QUESTION_CHARS; not imported: it loads langchain)
-MAX_QUESTION_CHARS = 500
+#: the default of the one query-length limit (settings.limits.max_query_chars, checked per request)
+MAX_QUESTION_CHARS = LimitsSettings().max_query_chars
+#: a hard schema ceiling only; the configured limit gives the Chinese 422 naming the env var
+_QUERY_CEILING = 200_000
+#: results per search: the retriever returns up to this many (settings.limits.max_k)
+_MAX_K = LimitsSettings().max_k
 
 
 # --------------------------------------------------------------------------- errors
@@ -66,12 +74,16 @@ class ErrorResponse(BaseModel):
 
 
 _CODES: list[tuple[type[UserError], str]] = [
+    (LimitExceededError, "limit_exceeded"),
     (FileTooLargeError, "file_too_large"),
     (UnsupportedFormatError, "unsupported_format"),
     (InputFileError, "bad_input_file"),
     (NotFoundError, "not_found"),
     (ConfigError, "config_error"),
     (BackendError, "backend_unavailable"),
+    (QueryTooLongError, "query_too_long"),
+    (BusyError, "busy"),
+    (ReadOnlyError, "read_only"),
 ]
 
 
@@ -243,8 +255,9 @@ class SearchRequest(BaseModel):
                               json_schema_extra={"examples": [{"query": "投标保证金最多能收多少", "k": 5}]})
     # strict: "5" is not a number and "true" is not a boolean (integrators get told, not guessed)
 
-    query: str = Field(min_length=1, max_length=2000, pattern=r"\S", description="检索内容，例如“投标保证金 上限”")
-    k: JsonInt = Field(default=5, ge=1, le=50, description="返回条数")
+    query: str = Field(min_length=1, max_length=_QUERY_CEILING, pattern=r"\S",
+                       description=f"检索内容，例如“投标保证金 上限”（默认 {MAX_QUESTION_CHARS} 字以内）")
+    k: JsonInt = Field(default=5, ge=1, le=_MAX_K, description=f"返回条数（1–{_MAX_K}）")
     include_superseded: bool = Field(default=False, description="是否包含已修订/废止的旧版本")
 
 
@@ -259,7 +272,8 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True,
                               json_schema_extra={"examples": [{"question": "发标后最快几天可以开标？"}]})
 
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=r"\S", description="政策问题（500 字以内）")
+    question: str = Field(min_length=1, max_length=_QUERY_CEILING, pattern=r"\S",
+                          description=f"政策问题（默认 {MAX_QUESTION_CHARS} 字以内）")
     history: list[HistoryTurn] = Field(default_factory=list, max_length=20, description="此前的问答轮次（多轮对话）")
 
 
@@ -344,6 +358,17 @@ _ERRORS = {
 }
 
 
+def _check_field(services: Services, text: str, field: str, label: str) -> JSONResponse | None:
+    """settings.limits.check_query as a 422 naming the JSON field (None when within the limit)."""
+    try:
+        services.settings.limits.check_query(text, f"{label}（{field}）")
+    except QueryTooLongError as exc:
+        log.info("422 %s: %s", field, exc.detail)
+        return error_response(422, "invalid_request", exc.message,
+                              [{"type": "string_too_long", "loc": ["body", field], "msg": exc.detail}])
+    return None
+
+
 def build_router(settings: Settings) -> APIRouter:
     """All /api/v1 routes; protected by HTTP Basic when settings.app.username/password are set."""
     dependencies = []
@@ -356,12 +381,18 @@ def build_router(settings: Settings) -> APIRouter:
         return health_payload(services)
 
     @router.post("/search", summary="混合检索法规条文", tags=["检索与问答"])
-    def search(body: SearchRequest, services: ServicesDep) -> list[dict[str, Any]]:
+    def search(body: SearchRequest, services: ServicesDep) -> Any:
+        too_long = _check_field(services, body.query, "query", "检索内容")
+        if too_long is not None:
+            return too_long
         hits = services.retriever.search(body.query, k=body.k, include_superseded=body.include_superseded)
         return _dump(hits)
 
     @router.post("/ask", summary="政策问答（带条文引用，无依据时拒答）", tags=["检索与问答"])
-    def ask(body: AskRequest, services: ServicesDep) -> dict[str, Any]:
+    def ask(body: AskRequest, services: ServicesDep) -> Any:
+        too_long = _check_field(services, body.question, "question", "问题")
+        if too_long is not None:
+            return too_long
         history = [(t.question, t.answer) for t in body.history]
         return _dump(services.qa.ask(body.question, history=history))
 

@@ -95,6 +95,18 @@ class LimitsSettings(BaseModel):
         """The environment variable that raises `field`, e.g. ASSISTANT_LIMITS__MAX_OCR_PAGES."""
         return f"ASSISTANT_LIMITS__{field.upper()}"
 
+    def check_query(self, text: str, field: str = "问题") -> None:
+        """The one query-length rule for ask, search, REST, MCP and the UI (QueryTooLongError, 422)."""
+        from assistant.errors import QueryTooLongError
+
+        n = len(text or "")
+        if n > self.max_query_chars:
+            raise QueryTooLongError(
+                f"{field}过长（{n} 字），请精简到 {self.max_query_chars} 字以内（查询长度{self.hint('max_query_chars')}）；"
+                "如需审查整份文件，请使用文件审查功能。",
+                f"{field} too long: {n} chars > max_query_chars={self.max_query_chars}",
+            )
+
     def hint(self, field: str) -> str:
         """「上限 X（可用环境变量 … 调高）」 for a Chinese refusal message."""
         return f"上限为 {getattr(self, field)}，管理员可通过环境变量 {self.env_var(field)} 调整"

@@ -46,7 +46,7 @@ class Services:
     def retriever(self) -> "HybridRetriever":
         from assistant.retrieval import HybridRetriever
 
-        return HybridRetriever(self.kb, self.settings.retrieval)
+        return HybridRetriever(self.kb, self.settings.retrieval, limits=self.settings.limits)
 
     @cached_property
     def llm(self) -> "BaseChatModel | None":

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
+from assistant.config import LimitsSettings
 from assistant.errors import BackendError, UserError
 from assistant.llm import backend_label, call_chat, model_label, stream_chat
 from assistant.prompts import load_prompt
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 500
+MAX_QUESTION_CHARS = LimitsSettings().max_query_chars  # the default; the chain uses settings.limits
 #: Phrase the model is told to output when the context is insufficient (see prompts/qa_answer.yaml).
 MODEL_REFUSAL = "知识库中没有足够依据回答该问题。"
 
@@ -67,6 +68,7 @@ class QAChain:
         mask_personal_data: bool = False,
         include_superseded: bool = False,
         refusal_policy: refusal.RefusalPolicy | None = None,
+        limits: LimitsSettings | None = None,
     ) -> None:
         self.retriever = retriever
         self.kb = kb
@@ -76,6 +78,7 @@ class QAChain:
         self.mask_personal_data = mask_personal_data
         self.include_superseded = include_superseded
         self.refusal_policy = refusal_policy or refusal.RefusalPolicy()
+        self.limits = limits or LimitsSettings()
 
     @classmethod
     def from_services(cls, services: "Services") -> "QAChain":
@@ -89,6 +92,7 @@ class QAChain:
             mask_personal_data=s.llm.mask_personal_data and s.llm.backend == "openai",
             include_superseded=s.retrieval.include_superseded,
             refusal_policy=refusal.RefusalPolicy.for_embedding(s.embedding.backend, s.retrieval.refusal_threshold),
+            limits=s.limits,
         )
 
     @property
@@ -126,11 +130,7 @@ class QAChain:
         q = " ".join((question or "").split())
         if not q:
             raise UserError("问题不能为空，请输入要咨询的政策问题。", "empty question")
-        if len(q) > MAX_QUESTION_CHARS:
-            raise UserError(
-                f"问题过长（{len(q)} 字），请精简到 {MAX_QUESTION_CHARS} 字以内；如需审查整份文件，请使用文件审查功能。",
-                f"question too long: {len(q)} chars",
-            )
+        self.limits.check_query(q, "问题")
         history = [(str(u), str(a)) for u, a in history]
         masker = Masker() if self.mask_personal_data else None
         standalone, condense_mode = self._condense(q, history, masker)
@@ -156,7 +156,7 @@ class QAChain:
         if masker is not None:
             text = masker.unmask(text)
         text = text.splitlines()[0].strip() if text else ""
-        if not text or len(text) > MAX_QUESTION_CHARS:
+        if not text or len(text) > self.limits.max_query_chars:
             return condense.rule_condense(question, history), "rule_fallback"
         return text, "llm"
 

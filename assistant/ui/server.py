@@ -10,6 +10,7 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -37,7 +38,7 @@ def create_web_app(settings: Settings | None = None, services: Services | None =
     auth = None
     if settings.app.username and settings.app.password:
         auth = (settings.app.username, settings.app.password.get_secret_value())
-    return gr.mount_gradio_app(
+    web = gr.mount_gradio_app(
         app,
         build_blocks(services),
         path="/",
@@ -52,6 +53,38 @@ def create_web_app(settings: Settings | None = None, services: Services | None =
         css=CSS,
         show_error=True,
     )
+    if auth is not None:
+        install_login_gate(web, settings, auth)
+    return web
+
+
+def _gradio_session_check(web: FastAPI) -> Callable[[dict[str, str]], bool]:
+    """Whether a request's cookies carry a session from Gradio's login form (its token table)."""
+    from gradio.routes import App as GradioApp
+    from starlette.routing import Mount
+
+    gradio_apps = [r.app for r in web.routes if isinstance(r, Mount) and isinstance(r.app, GradioApp)]
+
+    def valid(cookies: dict[str, str]) -> bool:
+        for app in gradio_apps:
+            for name in (f"access-token-{app.cookie_id}", f"access-token-unsecure-{app.cookie_id}"):
+                token = cookies.get(name)
+                if token and token in app.tokens:
+                    return True
+        return False
+
+    return valid
+
+
+def install_login_gate(web: FastAPI, settings: Settings, auth: tuple[str, str]) -> None:
+    """Put every route (REST, /openapi.json, UI, Gradio internals) behind the login, with throttling."""
+    from assistant.ui.gate import LoginGate, LoginThrottle
+
+    lim = settings.limits
+    throttle = LoginThrottle(lim.login_max_failures, lim.login_window_s, lim.login_lockout_s)
+    web.state.login_throttle = throttle
+    web.add_middleware(LoginGate, username=auth[0], password=auth[1], throttle=throttle,
+                       session_valid=_gradio_session_check(web))
 
 
 
