@@ -410,6 +410,7 @@ def _check_inflated_size(data: bytes, name: str, limits: LimitsSettings) -> int:
     """
     limit = limits.max_decompressed_bytes
     total = 0
+    paragraphs = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             for info in zf.infolist():
@@ -418,9 +419,18 @@ def _check_inflated_size(data: bytes, name: str, limits: LimitsSettings) -> int:
                         f"文件“{name}”使用了 Word 不会产生的压缩方式，疑似伪造的文件，已拒绝读取。",
                         f"zip member {info.filename!r} in {name} uses compress_type={info.compress_type}",
                     )
+                count_paragraphs = info.filename == "word/document.xml"
+                tail = b""
                 with zf.open(info) as fh:
                     while chunk := fh.read(_INFLATE_CHUNK):
                         total += len(chunk)
+                        if count_paragraphs:  # paragraphs seen in passing: a 50,000-paragraph file stops here
+                            window = tail + chunk  # matches wholly inside `tail` were counted last time
+                            paragraphs += (window.count(b"<w:p>") + window.count(b"<w:p ")
+                                           - tail.count(b"<w:p>") - tail.count(b"<w:p "))
+                            tail = chunk[-5:]
+                            if paragraphs > 2 * limits.max_blocks:
+                                _check_blocks(paragraphs, name, limits)
                         if total > limit:
                             raise LimitExceededError(
                                 f"文件“{name}”解压后超过 {limits.max_decompressed_mb} MB，疑似压缩炸弹，已停止读取"
