@@ -13,6 +13,7 @@ is its own collection.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -37,6 +38,7 @@ from assistant.schema import Chunk, DocumentMeta
 from assistant.text_zh import normalize
 
 if TYPE_CHECKING:
+    from assistant.housekeeping import GcResult
     from langchain_core.embeddings import Embeddings
 
     from assistant.config import ChromaSettings, Settings
@@ -363,7 +365,9 @@ class KnowledgeBase:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             fh = (self.root / ".lock").open("a+")
-        except PermissionError as exc:
+        except OSError as exc:
+            if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise
             raise ReadOnlyError(
                 f"知识库目录「{self.root}」为只读，无法构建、添加或删除文档（只读模式下仅能检索与问答）。",
                 f"writer lock not writable: {self.root / '.lock'}: {exc}",
@@ -621,14 +625,37 @@ class KnowledgeBase:
         log.info("knowledge base %s: %s", name, {k: v for k, v in summary.items() if not k.endswith("docs")})
         return summary
 
+    def gc(self, upload_max_age_s: float = 7 * 24 * 3600) -> "GcResult":
+        """`kb gc`: partial generations, generations beyond retention, old review uploads/exports."""
+        from assistant.housekeeping import GcResult, clean_uploads, plan_generations, remove_generations
+
+        result = GcResult()
+        with self._writer_lock():  # never races a build writing its new generation
+            plan = plan_generations(self.root, self._read_current(), KEEP_GENERATIONS - 1)
+            self._drop_collections(plan.partial + plan.old)
+            remove_generations(self.root, plan.partial + plan.old, result)
+        clean_uploads(self.data_dir, upload_max_age_s, result)
+        log.info("gc: %s", result.to_dict())
+        return result
+
+    def _drop_collections(self, names: list[str]) -> None:
+        if not self.chroma_host:
+            return
+        for name in names:
+            try:
+                http_client(self.chroma_host, self.chroma_port).delete_collection(self._collection_name(name))
+            except Exception as exc:  # noqa: BLE001 — a collection already gone is fine
+                log.debug("prune collection %s: %r", name, exc)
+
     def _prune(self) -> None:
-        """Keep the newest generations (readers may still use the previous one)."""
-        current = self._read_current()
-        gens = sorted((p for p in self.root.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
-        keep = {p.name for p in gens[-KEEP_GENERATIONS:]} | ({current} if current else set())
-        for p in gens:
-            if p.name in keep:
-                continue
+        """Keep the current generation and the newest complete one before it (readers may still use it).
+
+        Partial generations (a killed write) never count against retention: they are removed too.
+        """
+        from assistant.housekeeping import plan_generations
+
+        plan = plan_generations(self.root, self._read_current(), KEEP_GENERATIONS - 1)
+        for p in (self.root / n for n in plan.partial + plan.old):
             if self.chroma_host:
                 try:
                     http_client(self.chroma_host, self.chroma_port).delete_collection(self._collection_name(p.name))
