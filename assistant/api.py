@@ -473,7 +473,10 @@ def build_router(settings: Settings) -> APIRouter:
 
     @router.delete("/documents/{doc_id}", summary="从知识库删除文档", tags=["知识库"])
     def delete_document(doc_id: str, services: ServicesDep) -> dict[str, Any]:
-        return _dump(services.kb.remove(doc_id))
+        removed = services.kb.remove(doc_id)
+        if removed.source:  # a file uploaded through the API or UI goes with its document
+            remove_upload(Path(removed.source), Path(services.settings.data_dir))
+        return _dump(removed)
 
     @router.api_route(
         "/{path:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"], include_in_schema=False

@@ -33,8 +33,12 @@ def create_web_app(settings: Settings | None = None, services: Services | None =
     services = services or Services(settings)
     settings = services.settings
     app = create_app(services=services)
-    exports = (Path(settings.data_dir) / "uploads" / "exports").resolve()
+    from assistant.housekeeping import is_writable
+    from assistant.uploads import uploads_root
+
+    exports = uploads_root(Path(settings.data_dir)) / "exports"
     exports.mkdir(parents=True, exist_ok=True)
+    app.state.read_only = not is_writable(Path(settings.data_dir))
     auth = None
     if settings.app.username and settings.app.password:
         auth = (settings.app.username, settings.app.password.get_secret_value())
@@ -98,6 +102,26 @@ def prepare(services: Services) -> None:
         progress.close()
     if result:
         print(f"知识库已就绪（首次构建用时 {time.perf_counter() - started:.0f} 秒）。", file=sys.stderr)
+    housekeeping_on_start(services)
+
+
+def housekeeping_on_start(services: Services) -> None:
+    """Remove partial generations and old review uploads/exports; a read-only data dir is announced."""
+    from assistant.errors import UserError
+    from assistant.housekeeping import fmt_bytes, is_writable
+
+    data_dir = Path(services.settings.data_dir)
+    if not is_writable(data_dir):
+        print("数据目录为只读：以只读模式运行（可检索、问答、审查；导入与删除文档已停用）。", file=sys.stderr)
+        return
+    try:
+        result = services.kb.gc()
+    except UserError as exc:  # another process is writing the index: clean next time
+        log.info("start-up gc skipped: %s", exc.detail)
+        return
+    if result.generations_removed or result.uploads_removed:
+        print(f"已清理未完成的索引版本 {len(result.generations_removed)} 个、过期上传 {result.uploads_removed} 个，"
+              f"释放 {fmt_bytes(result.bytes_freed)}。", file=sys.stderr)
 
 
 def _import_ui() -> None:
