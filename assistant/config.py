@@ -85,6 +85,7 @@ class LimitsSettings(BaseModel):
     jobs_per_client: int = Field(default=2, ge=1)  # reviews / imports one client may run at once
     request_body_timeout_s: float = Field(default=60.0, gt=0)  # a body that stalls longer is dropped
     idle_timeout_s: int = Field(default=30, ge=1)  # keep-alive connections with no request
+    shutdown_grace_s: float = Field(default=20.0, ge=0)  # SIGTERM: running requests may finish this long
 
     @property
     def max_decompressed_bytes(self) -> int:

@@ -151,3 +151,72 @@ def test_throttle_window_and_lockout_expire() -> None:
     assert throttle.locked_for("a") == 0  # per client
     now[0] += 31
     assert throttle.locked_for("b") == 0
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_port(port: int, proc: "subprocess.Popen[bytes] | None" = None, timeout: float = 240) -> None:
+    import socket
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"server exited early: {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError("server did not start")
+
+
+def test_stalled_body_times_out_and_sigterm_exits(tmp_path: Path) -> None:
+    """A request declaring 100 KB and sending 10 bytes gets 408; SIGTERM during it ends the server."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    from assistant.config import PROJECT_ROOT
+
+    data = tmp_path / "data"
+    Services(web_settings(tmp_path)).kb.build()  # a built KB: app.py starts without building
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "ASSISTANT_DATA_DIR": str(data),
+           "ASSISTANT_EMBEDDING__BACKEND": "fake", "ASSISTANT_INCLUDE_CHINA_LAW": "false",
+           "ASSISTANT_LIMITS__REQUEST_BODY_TIMEOUT_S": "2", "ASSISTANT_LIMITS__SHUTDOWN_GRACE_S": "5"}
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=PROJECT_ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_port(port, proc)
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(b"POST /api/v1/search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 100000\r\n\r\n{\"query\":")
+            started = time.perf_counter()
+            reply = sock.recv(65536).decode("utf-8", "replace")
+            waited = time.perf_counter() - started
+        print(f"\nstalled body answered after {waited:.1f} s: {reply.splitlines()[0]}")
+        assert reply.startswith("HTTP/1.1 408") and "REQUEST_BODY_TIMEOUT_S" in reply
+        assert waited < 15
+        # a second stalled request, then SIGTERM: the server exits within the grace period
+        stalled = socket.create_connection(("127.0.0.1", port), timeout=30)
+        stalled.sendall(b"POST /api/v1/search HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{")
+        time.sleep(0.3)
+        started = time.perf_counter()
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=30)
+        print(f"SIGTERM -> exit {code} after {time.perf_counter() - started:.1f} s")
+        stalled.close()
+        assert time.perf_counter() - started < 25
+        assert b"Traceback" not in (proc.stderr.read() if proc.stderr else b"")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

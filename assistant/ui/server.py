@@ -57,8 +57,11 @@ def create_web_app(settings: Settings | None = None, services: Services | None =
         css=CSS,
         show_error=True,
     )
+    from assistant.ui.timeouts import BodyTimeoutMiddleware
+
+    web.add_middleware(BodyTimeoutMiddleware, seconds=settings.limits.request_body_timeout_s)
     if auth is not None:
-        install_login_gate(web, settings, auth)
+        install_login_gate(web, settings, auth)  # added last: runs first
     return web
 
 
@@ -145,4 +148,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None,
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print(f"招投标审查助手已启动：http://{shown}:{port}/  （REST 接口：/api/v1，说明：/openapi.json；Ctrl+C 退出）",
           file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # idle keep-alive connections are closed; on SIGTERM running requests get a grace period, then exit
+    uvicorn.run(app, host=host, port=port, log_level="warning",
+                timeout_keep_alive=settings.limits.idle_timeout_s,
+                timeout_graceful_shutdown=int(settings.limits.shutdown_grace_s))
