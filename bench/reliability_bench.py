@@ -45,7 +45,7 @@ def pctl(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 # --------------------------------------------------------------------------- hostile inputs
@@ -68,7 +68,7 @@ def hostile(bomb_mb: int) -> dict[str, Any]:
     }
     queries = work / "q.txt"
     queries.write_text("投标保证金" * 20_000 + "\n", encoding="utf-8")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for label, path in files.items():
         for command in ("review", "kb add"):
             run = run_cli([*command.split(), str(path)], data)

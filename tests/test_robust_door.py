@@ -11,13 +11,14 @@ import json
 import re
 import time
 from pathlib import Path
+from subprocess import Popen
 
 import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route, WebSocketRoute
+from web_fixtures import web_settings
 
 from assistant.services import Services
-from web_fixtures import web_settings
 
 USER, PASSWORD = "审核员", "s3cret-密码"
 
@@ -161,7 +162,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_port(port: int, proc: "subprocess.Popen[bytes] | None" = None, timeout: float = 240) -> None:
+def _wait_port(port: int, proc: Popen[bytes] | None = None, timeout: float = 240) -> None:
     import socket
 
     deadline = time.time() + timeout

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hostile_files import blank_pdf, giant_docx, lying_zip_bomb
 
 from assistant.config import PROJECT_ROOT, LimitsSettings
-from hostile_files import blank_pdf, giant_docx, lying_zip_bomb
 
 MAX_SECONDS = 20.0  # the issue's bar is 10 s on a quiet machine; CI shares 2 cores with other jobs
 MAX_RSS_MB = 600.0
@@ -123,7 +123,7 @@ def test_long_query_rest(kb: Path) -> None:
     from assistant.config import Settings
 
     settings = Settings(_env_file=None, data_dir=kb, include_china_law=False,  # type: ignore[call-arg]
-                        embedding={"backend": "fake"}, llm={"backend": "none"})
+                        embedding={"backend": "fake"}, llm={"backend": "none"})  # type: ignore[arg-type]
     query = "投标保证金" * 20_000
     client = TestClient(create_app(settings), raise_server_exceptions=False)
     for route, field in (("/api/v1/search", "query"), ("/api/v1/ask", "question")):
@@ -165,7 +165,7 @@ def test_findings_per_rule_are_capped_with_a_summary_line() -> None:
 
 def test_ocr_page_cap_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A scan longer than max_ocr_pages: OCR stops at the cap and the warning names the env var."""
-    import assistant.ingest.ocr as ocr
+    from assistant.ingest import ocr
     from assistant.ingest.loaders import load_file
 
     pdf = blank_pdf(tmp_path / "scan.pdf", 12)

@@ -25,7 +25,7 @@ from assistant.housekeeping import disk_usage, plan_generations
 
 def _settings(data_dir: Path) -> Settings:
     return Settings(_env_file=None, data_dir=data_dir, include_china_law=False,  # type: ignore[call-arg]
-                    embedding={"backend": "fake"}, llm={"backend": "none"})
+                    embedding={"backend": "fake"}, llm={"backend": "none"})  # type: ignore[arg-type]
 
 
 def _make_gen(root: Path, name: str, complete: bool) -> None:
@@ -71,7 +71,7 @@ print(json.dumps(out, ensure_ascii=False))
 
 @pytest.fixture(scope="module")
 def readonly_ok() -> None:
-    probe = subprocess.run(["unshare", "--mount", "true"], capture_output=True)
+    probe = subprocess.run(check=False, args=["unshare", "--mount", "true"], capture_output=True)
     if probe.returncode != 0:
         pytest.skip(f"cannot create a mount namespace here: {probe.stderr.decode(errors='replace')[:200]}")
 
@@ -89,7 +89,7 @@ def test_rest_serves_from_a_read_only_data_dir(tmp_path: Path, readonly_ok: None
            f"{sys.executable} {tmp_path / 'probe.py'} {data}")
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "HF_HUB_OFFLINE": "1"}
     started = time.perf_counter()
-    run = subprocess.run(["unshare", "--mount", "sh", "-c", cmd], capture_output=True, text=True, env=env,
+    run = subprocess.run(check=False, args=["unshare", "--mount", "sh", "-c", cmd], capture_output=True, text=True, env=env,
                          timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     out = json.loads(run.stdout.strip().splitlines()[-1])
@@ -123,7 +123,7 @@ def test_kb_gc_removes_partial_generations_and_old_uploads(tmp_path: Path) -> No
     used_before = disk_usage(data)["total"]
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "ASSISTANT_DATA_DIR": str(data),
            "ASSISTANT_EMBEDDING__BACKEND": "fake", "ASSISTANT_INCLUDE_CHINA_LAW": "false"}
-    run = subprocess.run([sys.executable, "-m", "assistant", "kb", "gc", "--json"], capture_output=True, text=True,
+    run = subprocess.run(check=False, args=[sys.executable, "-m", "assistant", "kb", "gc", "--json"], capture_output=True, text=True,
                          env=env, cwd=PROJECT_ROOT, timeout=120)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)

@@ -17,8 +17,8 @@ from fastapi import FastAPI
 
 from assistant.api import create_app
 from assistant.config import Settings
-from assistant.services import Services
 from assistant.progress import TqdmProgress
+from assistant.services import Services
 
 log = logging.getLogger("assistant.web")
 

@@ -36,7 +36,7 @@ def storage_html(data_dir: Path) -> str:
     return f'<h3>存储</h3>{mode}<table class="sys-table">{rows}</table>'
 
 
-def build(services: Services):  # noqa: ANN201 — returns the refresh function for Blocks.load
+def build(services: Services):
     panel = gr.HTML(elem_id="sys-panel")
     refresh_btn = gr.Button("刷新", size="sm")
     gr.Markdown("REST 接口说明：[/openapi.json](/openapi.json)（供系统集成使用）；"

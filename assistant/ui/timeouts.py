@@ -39,7 +39,7 @@ class BodyTimeoutMiddleware:
                 return await receive()
             try:
                 message = await asyncio.wait_for(receive(), self.seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 stalled = True  # FastAPI turns this into a 400 "error parsing the body": replaced below
                 raise _BodyStalled() from None
             if message["type"] != "http.request" or not message.get("more_body", False):
