@@ -221,3 +221,45 @@ def test_stalled_body_times_out_and_sigterm_exits(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_per_client_job_limit() -> None:
+    """A third concurrent review from one client gets 429 naming the env var; others are not affected."""
+    import asyncio
+
+    from assistant.ui.timeouts import ClientJobLimitMiddleware
+
+    release = asyncio.Event()
+
+    async def slow_app(scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
+        await send({"type": "http.response.body", "body": b"ok"})  # type: ignore[operator]
+
+    gate = ClientJobLimitMiddleware(slow_app, per_client=2)  # type: ignore[arg-type]
+
+    async def request(client: str) -> int:
+        sent: list[dict] = []  # type: ignore[type-arg]
+
+        async def send(message: dict) -> None:  # type: ignore[type-arg]
+            sent.append(message)
+
+        async def receive() -> dict:  # type: ignore[type-arg]
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        scope = {"type": "http", "method": "POST", "path": "/api/v1/review", "client": (client, 1)}
+        await gate(scope, receive, send)  # type: ignore[arg-type]
+        if sent[0]["status"] == 429:
+            assert "ASSISTANT_LIMITS__JOBS_PER_CLIENT" in sent[1]["body"].decode()
+        return int(sent[0]["status"])
+
+    async def main() -> list[int]:
+        tasks = [asyncio.create_task(request("10.0.0.1")) for _ in range(3)]
+        tasks.append(asyncio.create_task(request("10.0.0.2")))
+        await asyncio.sleep(0.05)
+        release.set()
+        return list(await asyncio.gather(*tasks))
+
+    statuses = asyncio.run(main())
+    assert sorted(statuses[:3]) == [200, 200, 429] and statuses[3] == 200
+    assert gate.running == {}

@@ -57,8 +57,9 @@ def create_web_app(settings: Settings | None = None, services: Services | None =
         css=CSS,
         show_error=True,
     )
-    from assistant.ui.timeouts import BodyTimeoutMiddleware
+    from assistant.ui.timeouts import BodyTimeoutMiddleware, ClientJobLimitMiddleware
 
+    web.add_middleware(ClientJobLimitMiddleware, per_client=settings.limits.jobs_per_client)
     web.add_middleware(BodyTimeoutMiddleware, seconds=settings.limits.request_body_timeout_s)
     if auth is not None:
         install_login_gate(web, settings, auth)  # added last: runs first

@@ -69,3 +69,43 @@ class BodyTimeoutMiddleware:
                             "headers": [(b"content-type", b"application/json; charset=utf-8"),
                                         (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
                 await send({"type": "http.response.body", "body": body})
+
+
+#: routes that start long work (a review, an import): limited per client
+HEAVY_ROUTES = ("/api/v1/review", "/api/v1/documents")
+
+
+class ClientJobLimitMiddleware:
+    """At most `per_client` reviews/imports running at once per client address (429 beyond).
+
+    Why: ten hostile uploads from one client once held every worker; other users' chat waited.
+    """
+
+    def __init__(self, app: ASGIApp, per_client: int) -> None:
+        self.app = app
+        self.per_client = per_client
+        self.running: dict[str, int] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST" or scope.get("path") not in HEAVY_ROUTES:
+            await self.app(scope, receive, send)
+            return
+        client = (scope.get("client") or ("?", 0))[0]
+        if self.running.get(client, 0) >= self.per_client:
+            log.warning("client %s over %d concurrent jobs", client, self.per_client)
+            body = json.dumps({"error": {"code": "too_many_jobs", "message": (
+                f"您已有 {self.per_client} 个审查或导入任务正在进行，请等待完成后再提交（每个客户端并发任务数上限为 "
+                f"{self.per_client}，管理员可通过环境变量 ASSISTANT_LIMITS__JOBS_PER_CLIENT 调整）。")}},
+                ensure_ascii=False).encode("utf-8")
+            await send({"type": "http.response.start", "status": 429,
+                        "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                                    (b"content-length", str(len(body)).encode()), (b"retry-after", b"5")]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        self.running[client] = self.running.get(client, 0) + 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.running[client] -= 1
+            if not self.running[client]:
+                del self.running[client]
