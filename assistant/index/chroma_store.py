@@ -44,11 +44,41 @@ def persistent_client(path: Path) -> Any:
 
     from assistant.housekeeping import is_writable
 
+    evict_deleted_systems()
     if path.is_dir() and not is_writable(path):
         path = readonly_copy(path)
     else:
         path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=_client_settings())
+
+
+def evict_deleted_systems() -> int:
+    """Stop Chroma's cached systems for folders that no longer exist (pruned generations).
+
+    Why: chromadb keeps one System per persist directory in a class-level cache for the life of
+    the process. Every import writes a new generation, so a long-running server accumulated the
+    in-memory segments of every generation it ever opened (soak: 555 MB -> 1.4 GB in 5 minutes).
+    A pruned generation's folder is gone; nothing can read it any more.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    cache = getattr(SharedSystemClient, "_identifier_to_system", None)
+    if not isinstance(cache, dict):
+        return 0
+    evicted = 0
+    for identifier in list(cache):
+        if identifier.startswith("/") and not Path(identifier).exists():
+            system = cache.pop(identifier, None)
+            if system is None:
+                continue
+            try:
+                system.stop()
+            except (RuntimeError, OSError, ValueError) as exc:
+                log.debug("stopping chroma system for %s: %r", identifier, exc)
+            evicted += 1
+    if evicted:
+        log.info("released %d Chroma systems of pruned generations", evicted)
+    return evicted
 
 
 def readonly_copy(path: Path) -> Path:
