@@ -12,6 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.schema import MAX_QUESTION_CHARS
+
 #: The repository's top level (knowledge_base/, prompts/, eval/ live here in a source checkout).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Where an installed wheel keeps knowledge_base/ and prompts/ (see setup.py).
@@ -91,6 +93,52 @@ class AppSettings(BaseModel):
     max_queue_size: int = Field(64, description="网页排队请求数上限")
 
 
+class LimitsSettings(BaseModel):
+    """Work budgets for hostile or accidental input; each refusal names its env var (`env_var`)."""
+
+    max_ocr_pages: int = Field(default=60, ge=0, description="每份文件最多识别（OCR）的扫描页数")
+    ocr_probe_pages: int = Field(default=3, ge=1, description="前若干扫描页均识别不出文字时停止 OCR")
+    max_blocks: int = Field(default=20_000, ge=1, description="每份文件读取的段落与表格行数上限")
+    max_chunks: int = Field(default=5_000, ge=1, description="每份文件入库的分块数上限")
+    max_query_chars: int = Field(default=MAX_QUESTION_CHARS, ge=1, description="问题与检索内容的字数上限（网页、命令行、REST、MCP 共用）")
+    max_k: int = Field(default=30, ge=1, description="单次检索返回条数上限")
+    max_decompressed_mb: int = Field(default=200, ge=1, description="单个 DOCX 解压后的大小上限（MB）")
+    job_seconds: float = Field(default=300.0, gt=0, description="单次审查或导入的最长时间（秒）")
+    max_findings_per_rule: int = Field(default=20, ge=1, description="每条规则列出的问题数上限（其余合并为一条汇总）")
+    login_max_failures: int = Field(default=5, ge=1, description="同一客户端密码错误多少次后暂时锁定")
+    login_window_s: float = Field(default=300.0, gt=0, description="统计密码错误次数的时间窗口（秒）")
+    login_lockout_s: float = Field(default=300.0, gt=0, description="锁定时长（秒）")
+    jobs_per_client: int = Field(default=2, ge=1, description="同一客户端可同时进行的审查或导入数")
+    request_body_timeout_s: float = Field(default=60.0, gt=0, description="请求体上传停滞超过此时长（秒）即断开")
+    idle_timeout_s: int = Field(default=30, ge=1, description="空闲长连接的保持时长（秒）")
+    shutdown_grace_s: float = Field(default=20.0, ge=0, description="收到停止信号后等待进行中请求完成的时长（秒）")
+
+    @property
+    def max_decompressed_bytes(self) -> int:
+        return self.max_decompressed_mb * 1024 * 1024
+
+    @staticmethod
+    def env_var(field: str) -> str:
+        """The environment variable that raises `field`, e.g. ASSISTANT_LIMITS__MAX_OCR_PAGES."""
+        return f"ASSISTANT_LIMITS__{field.upper()}"
+
+    def check_query(self, text: str, field: str = "问题") -> None:
+        """The one query-length rule for ask, search, REST, MCP and the UI (QueryTooLongError, 422)."""
+        from assistant.errors import QueryTooLongError
+
+        n = len(text or "")
+        if n > self.max_query_chars:
+            raise QueryTooLongError(
+                f"{field}过长（{n} 字），请精简到 {self.max_query_chars} 字以内（查询长度{self.hint('max_query_chars')}）；"
+                "如需审查整份文件，请使用文件审查功能。",
+                f"{field} too long: {n} chars > max_query_chars={self.max_query_chars}",
+            )
+
+    def hint(self, field: str) -> str:
+        """「上限 X（可用环境变量 … 调高）」 for a Chinese refusal message."""
+        return f"上限为 {getattr(self, field)}，管理员可通过环境变量 {self.env_var(field)} 调整"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -115,6 +163,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="检索")
     review: ReviewSettings = Field(default_factory=ReviewSettings, description="招标文件审查")
     app: AppSettings = Field(default_factory=AppSettings, description="网页与 REST API")
+    limits: LimitsSettings = Field(default_factory=LimitsSettings, description="工作量上限（防止异常输入拖垮服务）")
 
     @property
     def max_upload_bytes(self) -> int:

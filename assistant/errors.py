@@ -53,3 +53,27 @@ class BackendError(UserError):
     """A configured backend (LLM server, Chroma server, embeddings endpoint) failed or is down."""
 
     http_status = 503
+
+
+class LimitExceededError(InputFileError):
+    """Input over a configured work budget (`Settings.limits`); the message names the env var to raise it."""
+
+    http_status = 413
+
+
+class QueryTooLongError(UserError):
+    """A question or search query over `limits.max_query_chars`."""
+
+    http_status = 422
+
+
+class BusyError(UserError):
+    """The knowledge base is being updated by another task, or a client has too many jobs running."""
+
+    http_status = 409
+
+
+class ReadOnlyError(UserError):
+    """A write refused because the data directory is read-only (read-only serving mode)."""
+
+    http_status = 503

@@ -66,15 +66,15 @@ def build_server(services: Services) -> MCPServer:
 
     @server.tool(name="search", description="混合检索知识库中的法规条文，返回条文原文、出处（标题、第N条）、效力状态和得分。")
     def search(
-        query: Annotated[str, Field(min_length=1, max_length=2000, description="检索内容，例如“投标保证金 上限”")],
-        k: Annotated[int, Field(ge=1, le=50, description="返回条数")] = 5,
+        query: Annotated[str, Field(min_length=1, description="检索内容，例如“投标保证金 上限”")],
+        k: Annotated[int, Field(ge=1, le=services.settings.limits.max_k, description="返回条数")] = 5,
     ) -> dict[str, Any]:
         hits = guarded(lambda: services.retriever.search(query, k=k))
         return {"hits": [h.model_dump(mode="json") for h in hits]}
 
     @server.tool(name="ask", description="回答招投标政策问题，给出《法规》第N条引用及条文原文；知识库中没有依据时 refused=true。")
     def ask(
-        question: Annotated[str, Field(min_length=1, max_length=2000, description="政策问题")],
+        question: Annotated[str, Field(min_length=1, description="政策问题")],
     ) -> dict[str, Any]:
         return guarded(lambda: services.qa.ask(question)).model_dump(mode="json")
 

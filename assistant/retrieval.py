@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from assistant.citations import find_article_refs, resolve_ref
+from assistant.config import LimitsSettings
 from assistant.embeddings import embed_queries
 from assistant.schema import Chunk, Hit
 from assistant.titles import knowledge_base_dir
@@ -77,9 +78,11 @@ class _Candidate:
 class HybridRetriever:
     """Search the knowledge base; see module docstring for the scoring."""
 
-    def __init__(self, kb: KnowledgeBase, settings: RetrievalSettings, mode: Mode = "hybrid") -> None:
+    def __init__(self, kb: KnowledgeBase, settings: RetrievalSettings, mode: Mode = "hybrid",
+                 limits: LimitsSettings | None = None) -> None:
         self.kb = kb
         self.settings = settings
+        self.limits = limits or LimitsSettings()
         self.mode: Mode = mode
 
     # ---------------------------------------------------------------- public API
@@ -111,6 +114,8 @@ class HybridRetriever:
         """Many queries at once: one embedding call and one Chroma call for the whole batch."""
         if not queries:
             return []
+        for q in queries:
+            self.limits.check_query(q, "检索内容")
         mode = mode or self.mode
         gen = self.kb._require()
         inc = self.settings.include_superseded if include_superseded is None else include_superseded
@@ -126,7 +131,7 @@ class HybridRetriever:
         if mode in ("hybrid", "dense"):
             dense_texts = expanded if EXPAND_DENSE else texts
             vectors = [np.asarray(v, dtype=np.float32) for v in embed_queries(self.kb.embeddings, dense_texts)]
-            dense_lists = gen.dense.query_batch(vectors, self.settings.dense_k, where)
+            dense_lists = gen.dense.query_batch(vectors, max(self.settings.dense_k, k), where)
 
         results = []
         aliases = self.kb.alias_map()

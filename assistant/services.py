@@ -65,7 +65,7 @@ class Services:
     def retriever(self) -> HybridRetriever:
         from assistant.retrieval import HybridRetriever
 
-        return HybridRetriever(self.kb, self.settings.retrieval)
+        return HybridRetriever(self.kb, self.settings.retrieval, limits=self.settings.limits)
 
     @cached_property
     def llm(self) -> BaseChatModel | None:
@@ -88,6 +88,7 @@ class Services:
             mask_personal_data=s.llm.mask_personal_data and s.llm.backend == "openai",
             include_superseded=s.retrieval.include_superseded,
             refusal_policy=refusal.RefusalPolicy.for_embedding(s.embedding.backend, s.retrieval.refusal_threshold),
+            limits=s.limits,
         )
 
     @cached_property
@@ -105,6 +106,7 @@ class Services:
             max_semantic_clauses=s.review.max_semantic_clauses,
             max_bytes=s.max_upload_bytes,
             mask_personal_data=s.llm.mask_personal_data and s.llm.backend == "openai",
+            limits=s.limits,
         )
 
     def describe(self) -> dict[str, Any]:

@@ -63,9 +63,32 @@ def check_suffix(name: str, allowed: tuple[str, ...]) -> str:
     return suffix
 
 
+def uploads_root(data_dir: Path) -> Path:
+    """`data_dir/uploads`, or, when the data directory is read-only, a private temporary folder.
+
+    Read-only serving (the index shipped on a read-only volume) still reviews files: the upload
+    and its report live in the temporary folder and are removed like any other upload.
+    """
+    import os
+    import tempfile
+
+    from assistant.housekeeping import is_writable
+
+    base = Path(data_dir) / "uploads"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        if is_writable(base):
+            return base.resolve()
+    except OSError:
+        pass
+    fallback = Path(tempfile.gettempdir()) / f"tender-assistant-uploads-{os.getuid()}"
+    fallback.mkdir(mode=0o700, exist_ok=True)
+    return fallback.resolve()
+
+
 def new_upload_dir(data_dir: Path, kind: str) -> Path:
-    """A fresh directory `data_dir/uploads/<kind>/<timestamp>-<random>` (generated, never client-chosen)."""
-    base = (Path(data_dir) / "uploads" / kind).resolve()
+    """A fresh directory `<uploads root>/<kind>/<timestamp>-<random>` (generated, never client-chosen)."""
+    base = uploads_root(data_dir) / kind
     target = base / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}"
     target.mkdir(parents=True, exist_ok=False)
     return target
@@ -127,7 +150,7 @@ def store_local_copy(path: Path, data_dir: Path, *, kind: str, allowed: tuple[st
 
 def remove_upload(path: Path, data_dir: Path) -> None:
     """Delete a stored upload and its generated directory (only inside data_dir/uploads)."""
-    base = (Path(data_dir) / "uploads").resolve()
+    base = uploads_root(data_dir)
     parent = Path(path).resolve().parent
     if base in parent.parents:
         shutil.rmtree(parent, ignore_errors=True)

@@ -52,4 +52,7 @@ def get_document(doc_id: str, services: ServicesDep) -> DocumentMeta:
 
 @router.delete("/documents/{doc_id}", summary="从知识库删除文档")
 def delete_document(doc_id: str, services: ServicesDep) -> DocumentMeta:
-    return services.kb.remove(doc_id)
+    removed = services.kb.remove(doc_id)
+    if removed.source:  # a file uploaded through the API or UI goes with its document
+        remove_upload(Path(removed.source), Path(services.settings.data_dir))
+    return removed

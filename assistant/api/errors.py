@@ -15,13 +15,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import (
     BackendError,
+    BusyError,
     ConfigError,
     FileTooLargeError,
     InputFileError,
+    LimitExceededError,
     NotFoundError,
+    QueryTooLongError,
+    ReadOnlyError,
     UnsupportedFormatError,
     UserError,
 )
+from assistant.services import Services
 
 log = logging.getLogger("assistant.api")
 
@@ -42,19 +47,42 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "需要登录"},
     413: {"model": ErrorResponse, "description": "文件过大"},
     404: {"model": ErrorResponse, "description": "文档或地址不存在"},
+    409: {"model": ErrorResponse, "description": "知识库正在更新，请稍后重试"},
+    429: {"model": ErrorResponse, "description": "同时进行的任务过多"},
     415: {"model": ErrorResponse, "description": "不支持的文件类型"},
     422: {"model": ErrorResponse, "description": "参数校验失败"},
-    503: {"model": ErrorResponse, "description": "后端服务（大模型、向量库）不可用"},
+    503: {"model": ErrorResponse, "description": "后端服务（大模型、向量库）不可用，或服务处于只读模式"},
 }
 
 _CODES: list[tuple[type[UserError], str]] = [
+    (LimitExceededError, "limit_exceeded"),
     (FileTooLargeError, "file_too_large"),
     (UnsupportedFormatError, "unsupported_format"),
     (InputFileError, "bad_input_file"),
     (NotFoundError, "not_found"),
     (ConfigError, "config_error"),
     (BackendError, "backend_unavailable"),
+    (QueryTooLongError, "query_too_long"),
+    (BusyError, "busy"),
+    (ReadOnlyError, "read_only"),
 ]
+
+
+class FieldTooLongError(Exception):
+    """A JSON field over `settings.limits.max_query_chars`: a 422 that names the field and the env var."""
+
+    def __init__(self, field: str, error: QueryTooLongError) -> None:
+        super().__init__(error.detail)
+        self.field = field
+        self.error = error
+
+
+def check_query_field(services: Services, text: str, field: str, label: str) -> None:
+    """The one query-length rule (settings.limits.check_query) for a JSON body field."""
+    try:
+        services.settings.limits.check_query(text, f"{label}（{field}）")
+    except QueryTooLongError as exc:
+        raise FieldTooLongError(field, exc) from exc
 
 _HTTP_MESSAGES = {
     400: "请求格式不正确。",
@@ -113,6 +141,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _user_error(request: Request, exc: UserError) -> JSONResponse:
         log.warning("%s %s -> %s: %s", request.method, request.url.path, type(exc).__name__, exc.detail)
         return error_response(exc.http_status, _code_for(exc), exc.message)
+
+    @app.exception_handler(FieldTooLongError)
+    async def _too_long(request: Request, exc: FieldTooLongError) -> JSONResponse:
+        log.info("%s %s -> 422 %s: %s", request.method, request.url.path, exc.field, exc.error.detail)
+        detail = [{"type": "string_too_long", "loc": ["body", exc.field], "msg": exc.error.detail}]
+        return error_response(422, "invalid_request", exc.error.message, detail)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import NotFoundError
+from assistant.errors import NotFoundError, UserError
 from assistant.progress import TqdmProgress
 
 
@@ -27,7 +27,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     lst.add_argument("--current-only", action="store_true", help="只列出现行有效的版本")
     show = sub.add_parser("show", help="查看一个文档的信息和条文")
     show.add_argument("doc_id", metavar="DOC_ID")
-    for p in (build, add, remove, lst, show):  # accept the common flags after the sub-command too
+    gc = sub.add_parser("gc", help="清理：未完成的索引版本、超出保留数的旧版本、过期的审查上传与导出文件")
+    gc.add_argument("--upload-days", type=float, default=7.0, metavar="N",
+                    help="审查上传与导出文件保留天数（默认 7）")
+    for p in (build, add, remove, lst, show, gc):  # accept the common flags after the sub-command too
         p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="机器可读输出")
         p.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="数据目录")
         p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="调试日志")
@@ -69,7 +72,7 @@ def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one bra
     kb = services.kb
     cmd = getattr(args, "kb_command", None)
     if cmd is None:
-        print("用法：tender-assistant kb {build,add,remove,list,show} …（-h 查看帮助）", file=sys.stderr)
+        print("用法：tender-assistant kb {build,add,remove,list,show,gc} …（-h 查看帮助）", file=sys.stderr)
         return 1
     progress = TqdmProgress(enabled=not args.json)
     try:
@@ -93,6 +96,19 @@ def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one bra
             return 0
     finally:
         progress.close()
+    if cmd == "gc":
+        from assistant.housekeeping import fmt_bytes
+
+        if args.upload_days < 0:
+            raise UserError("--upload-days 不能为负数。", f"gc: upload_days={args.upload_days}")
+        result = kb.gc(upload_max_age_s=args.upload_days * 24 * 3600)
+        if args.json:
+            print(json.dumps(result.to_dict(), ensure_ascii=False))
+        else:
+            gens = result.generations_removed
+            print(f"已清理：索引版本 {len(gens)} 个{('（' + '、'.join(gens) + '）') if gens else ''}，"
+                  f"过期上传/导出 {result.uploads_removed} 个，释放 {fmt_bytes(result.bytes_freed)}。")
+        return 0
     if cmd == "list":
         from assistant.progress import ensure_index
 

@@ -52,8 +52,10 @@ def run(args: argparse.Namespace, services: Services) -> int:
     if args.query and args.queries:
         raise UserError("QUERY 与 --queries 只能二选一。", "search: both query and --queries")
     k = args.k if args.k is not None else services.settings.retrieval.k
-    if k <= 0 or k > 100:
-        raise UserError("-k 必须在 1 到 100 之间。", f"search: bad k={k}")
+    max_k = services.settings.limits.max_k
+    if k <= 0 or k > max_k:
+        raise UserError(f"-k 必须在 1 到 {max_k} 之间（返回条数{services.settings.limits.hint('max_k')}）。",
+                        f"search: bad k={k}")
     queries: list[str]
     if args.queries:
         path: Path = args.queries

@@ -8,6 +8,7 @@ generation copies the unchanged documents' vectors instead of embedding them aga
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,11 +34,71 @@ def _client_settings() -> Any:
 
 
 def persistent_client(path: Path) -> Any:
-    """An embedded Chroma client storing under `path`."""
+    """An embedded Chroma client storing under `path`.
+
+    On a read-only data directory (a deployment shipping the index on a read-only volume) Chroma
+    cannot open its SQLite file in place ("attempt to write a readonly database"): the generation
+    is copied once to a private temporary folder and opened there (copy-on-open, see
+    `readonly_copy`). Generations are immutable once written, so the copy never goes stale.
+    """
     import chromadb
 
-    path.mkdir(parents=True, exist_ok=True)
+    from assistant.housekeeping import is_writable
+
+    evict_deleted_systems()
+    if path.is_dir() and not is_writable(path):
+        path = readonly_copy(path)
+    else:
+        path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=_client_settings())
+
+
+def evict_deleted_systems() -> int:
+    """Stop Chroma's cached systems for folders that no longer exist (pruned generations).
+
+    Why: chromadb keeps one System per persist directory in a class-level cache for the life of
+    the process. Every import writes a new generation, so a long-running server accumulated the
+    in-memory segments of every generation it ever opened (soak: 555 MB -> 1.4 GB in 5 minutes).
+    A pruned generation's folder is gone; nothing can read it any more.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    cache = getattr(SharedSystemClient, "_identifier_to_system", None)
+    if not isinstance(cache, dict):
+        return 0
+    evicted = 0
+    for identifier in list(cache):
+        if identifier.startswith("/") and not Path(identifier).exists():
+            system = cache.pop(identifier, None)
+            if system is None:
+                continue
+            try:
+                system.stop()
+            except (RuntimeError, OSError, ValueError) as exc:
+                log.debug("stopping chroma system for %s: %r", identifier, exc)
+            evicted += 1
+    if evicted:
+        log.info("released %d Chroma systems of pruned generations", evicted)
+    return evicted
+
+
+def readonly_copy(path: Path) -> Path:
+    """A private writable copy of a read-only Chroma folder (reused while the source is unchanged)."""
+    import hashlib
+    import shutil
+    import tempfile
+    import time
+
+    stamp = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(path.rglob("*")) if p.is_file())
+    key = hashlib.sha1(f"{path.resolve()}|{stamp}".encode()).hexdigest()[:16]
+    target = Path(tempfile.gettempdir()) / f"tender-assistant-ro-{os.getuid()}" / key
+    if not (target / ".complete").exists():
+        started = time.perf_counter()
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(path, target)
+        (target / ".complete").touch()
+        log.warning("index %s is read-only: opened a copy at %s (%.2f s)", path, target, time.perf_counter() - started)
+    return target
 
 
 def http_client(host: str, port: int) -> Any:

@@ -19,8 +19,10 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from zlib import error as zlib_error
 
-from assistant.errors import FileTooLargeError, InputFileError, UnsupportedFormatError
+from assistant.config import LimitsSettings
+from assistant.errors import FileTooLargeError, InputFileError, LimitExceededError, UnsupportedFormatError
 from assistant.schema import Block, LoadedDocument, Location
 from assistant.text_zh import CN_NUM_CHARS, compact_cjk, normalize
 
@@ -46,8 +48,11 @@ def _name(path: Path) -> str:
 # --------------------------------------------------------------------------- entry point
 
 
-def load_file(path: str | Path, max_bytes: int | None = None) -> LoadedDocument:
-    """Read one file; format sniffed from bytes; raises InputFileError subclasses."""
+def load_file(path: str | Path, max_bytes: int | None = None, limits: LimitsSettings | None = None) -> LoadedDocument:
+    """Read one file; format sniffed from bytes; raises InputFileError subclasses.
+
+    `limits` bounds the work (OCR pages, paragraphs, inflated bytes, seconds); defaults apply when None.
+    """
     p = Path(path)
     name = _name(p)
     try:
@@ -69,13 +74,14 @@ def load_file(path: str | Path, max_bytes: int | None = None) -> LoadedDocument:
         data = p.read_bytes()
     except OSError as exc:
         raise InputFileError(f"无法读取文件“{name}”：{exc.strerror or exc}。", f"read failed: {p}: {exc}") from exc
-    return load_bytes(data, name, path=str(p))
+    return load_bytes(data, name, path=str(p), limits=limits)
 
 
-def load_bytes(data: bytes, name: str, path: str | None = None) -> LoadedDocument:
+def load_bytes(data: bytes, name: str, path: str | None = None, limits: LimitsSettings | None = None) -> LoadedDocument:
     """Read a file already in memory (uploads); `name` is used for the hint and messages."""
     if not data:
         raise InputFileError(f"文件“{name}”是空文件，没有可读取的内容。", f"empty file: {name}")
+    limits = limits or LimitsSettings()
     started = time.perf_counter()
     fmt = sniff_format(data, name)
     ext = Path(name).suffix.lower().lstrip(".")
@@ -84,9 +90,9 @@ def load_bytes(data: bytes, name: str, path: str | None = None) -> LoadedDocumen
         warnings.append(f"文件“{name}”的扩展名为 .{ext}，但实际内容是{_FORMAT_ZH.get(fmt, fmt)}，已按实际格式读取。")
         log.warning("extension mismatch: %s looks like %s", name, fmt)
     if fmt == "pdf":
-        doc = _load_pdf(data, name)
+        doc = _load_pdf(data, name, limits)
     elif fmt == "docx":
-        doc = _load_docx(data, name)
+        doc = _load_docx(data, name, limits)
     else:
         text = decode_text(data, name)
         if fmt == "html":
@@ -95,6 +101,7 @@ def load_bytes(data: bytes, name: str, path: str | None = None) -> LoadedDocumen
             doc = _load_markdown(text, name)
         else:
             doc = _load_txt(text, name)
+    _check_blocks(len(doc.blocks), name, limits)
     doc.path = path or name
     doc.sha256 = hashlib.sha256(data).hexdigest()
     doc.warnings = warnings + doc.warnings
@@ -112,6 +119,16 @@ def load_bytes(data: bytes, name: str, path: str | None = None) -> LoadedDocumen
 
 
 _FORMAT_ZH = {"pdf": "PDF", "docx": "Word（DOCX）", "html": "网页（HTML）", "md": "Markdown 文本", "txt": "纯文本"}
+
+
+def _check_blocks(count: int, name: str, limits: LimitsSettings) -> None:
+    """Refuse a document with more paragraphs/table rows than `limits.max_blocks`."""
+    if count > limits.max_blocks:
+        raise LimitExceededError(
+            f"文件“{name}”的段落和表格行超过 {limits.max_blocks} 个，已停止读取（每份文件段落数"
+            f"{limits.hint('max_blocks')}）。请拆分文件后再上传。",
+            f"block limit: {name} has more than {limits.max_blocks} blocks",
+        )
 
 
 def _fmt_size(n: int) -> str:
@@ -385,8 +402,60 @@ def _check_zip_bomb(data: bytes, name: str) -> None:
         )
 
 
-def _load_docx(data: bytes, name: str) -> LoadedDocument:  # noqa: C901 - loaders split deferred (other helpers edit loaders)
+_INFLATE_CHUNK = 64 * 1024
+
+
+def _check_inflated_size(data: bytes, name: str, limits: LimitsSettings) -> int:
+    """Inflate every member in small steps, counting the bytes it really yields.
+
+    Why: the sizes in the ZIP directory are written by whoever made the file. `zipfile.read()`
+    asks zlib for up to 2 GB at once, so a member that declares 10 KB but inflates to gigabytes
+    takes the process there before the CRC check refuses it. Reading in 64 KB steps keeps memory
+    flat; a member that yields more or other bytes than it declares fails the size/CRC check.
+    """
+    limit = limits.max_decompressed_bytes
+    total = 0
+    paragraphs = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in zf.infolist():
+                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    raise InputFileError(
+                        f"文件“{name}”使用了 Word 不会产生的压缩方式，疑似伪造的文件，已拒绝读取。",
+                        f"zip member {info.filename!r} in {name} uses compress_type={info.compress_type}",
+                    )
+                count_paragraphs = info.filename == "word/document.xml"
+                tail = b""
+                with zf.open(info) as fh:
+                    while chunk := fh.read(_INFLATE_CHUNK):
+                        total += len(chunk)
+                        if count_paragraphs:  # paragraphs seen in passing: a 50,000-paragraph file stops here
+                            window = tail + chunk  # matches wholly inside `tail` were counted last time
+                            paragraphs += (window.count(b"<w:p>") + window.count(b"<w:p ")
+                                           - tail.count(b"<w:p>") - tail.count(b"<w:p "))
+                            tail = chunk[-5:]
+                            if paragraphs > 2 * limits.max_blocks:
+                                _check_blocks(paragraphs, name, limits)
+                        if total > limit:
+                            raise LimitExceededError(
+                                f"文件“{name}”解压后超过 {limits.max_decompressed_mb} MB，疑似压缩炸弹，已停止读取"
+                                f"（解压体积{limits.hint('max_decompressed_mb')}）。",
+                                f"inflated more than {limit} bytes from {name} (member {info.filename!r})",
+                            )
+    except InputFileError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, RuntimeError, zlib_error) as exc:
+        raise InputFileError(
+            f"文件“{name}”中的压缩数据与其声明的大小或校验值不符（已损坏或被篡改），已拒绝读取。",
+            f"zip member check failed for {name}: {type(exc).__name__}: {exc}",
+        ) from exc
+    return total
+
+
+def _load_docx(data: bytes, name: str, limits: LimitsSettings | None = None) -> LoadedDocument:  # noqa: C901 - loaders split deferred
+    limits = limits or LimitsSettings()
     _check_zip_bomb(data, name)
+    _check_inflated_size(data, name, limits)
     try:
         import docx
 
@@ -416,6 +485,8 @@ def _load_docx(data: bytes, name: str) -> LoadedDocument:  # noqa: C901 - loader
 
     try:
         for el in walk(document.element.body):
+            if len(blocks) >= limits.max_blocks:
+                _check_blocks(len(blocks) + 1, name, limits)
             if el.tag == f"{_W}p":
                 p_idx = counters["p"]
                 counters["p"] += 1
@@ -444,6 +515,8 @@ def _load_docx(data: bytes, name: str) -> LoadedDocument:  # noqa: C901 - loader
                 for r_idx, cells in enumerate(_docx_table_rows(el, document, 0)):
                     if not any(cells):
                         continue
+                    if len(blocks) >= limits.max_blocks:
+                        _check_blocks(len(blocks) + 1, name, limits)
                     blocks.append(Block(
                         text=" | ".join(c for c in cells if c), kind="table_row", cells=cells,
                         location=Location(table=t_idx, row=r_idx),
@@ -615,7 +688,9 @@ def _undouble(line: str) -> tuple[str, bool]:
     return line, False
 
 
-def _load_pdf(data: bytes, name: str) -> LoadedDocument:  # noqa: C901 - loaders split deferred (other helpers edit loaders)
+def _load_pdf(data: bytes, name: str, limits: LimitsSettings | None = None) -> LoadedDocument:  # noqa: C901 - loaders split deferred
+    limits = limits or LimitsSettings()
+    started = time.perf_counter()
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError
 
@@ -660,28 +735,119 @@ def _load_pdf(data: bytes, name: str) -> LoadedDocument:  # noqa: C901 - loaders
     ocr_pages: list[int] = []
     empty = [i + 1 for i, t in enumerate(page_texts) if len(re.sub(r"\s", "", t)) < OCR_MIN_CHARS]
     if empty:
-        from assistant.ingest.ocr import OcrUnavailableError, ocr_pdf_pages
-
-        try:
-            found = ocr_pdf_pages(data, empty, name=name)
-            for page_no, text in found.items():
-                text = normalize(text)
-                if len(re.sub(r"\s", "", text)) > len(re.sub(r"\s", "", page_texts[page_no - 1])):
-                    page_texts[page_no - 1] = text
-                    ocr_pages.append(page_no)
-            if ocr_pages:
-                warnings.append(f"文件“{name}”第 {_fmt_pages(ocr_pages)} 页为扫描图像，已用文字识别（OCR）读取，请核对原文。")
-        except OcrUnavailableError as exc:
-            warnings.append(f"文件“{name}”有 {len(empty)} 页没有文字层（扫描件），文字识别组件不可用，这些页未能读取。")
-            log.warning("OCR unavailable for %s: %s", name, exc)
-        except Exception as exc:
-            warnings.append(f"文件“{name}”有 {len(empty)} 页没有文字层，文字识别失败，这些页未能读取。")
-            log.warning("OCR failed for %s pages %s: %s", name, empty, exc)
+        ocr_pages, ocr_warnings = _ocr_empty_pages(data, name, page_texts, empty, limits, started)
+        warnings.extend(ocr_warnings)
 
     pages_lines = _clean_pdf_pages(page_texts)
     blocks = _pdf_paragraphs(pages_lines)
     title = _stem_title(name)
     return LoadedDocument(path=name, format="pdf", title=title, blocks=blocks, ocr_pages=ocr_pages, warnings=warnings)
+
+
+def _nonspace(text: str) -> int:
+    return len(re.sub(r"\s", "", text))
+
+
+def _ocr_empty_pages(  # noqa: C901 - loaders split deferred
+    data: bytes, name: str, page_texts: list[str], empty: list[int], limits: LimitsSettings, started: float
+) -> tuple[list[int], list[str]]:
+    """OCR pages without a text layer, within the budget; updates `page_texts` in place.
+
+    Budget: at most `limits.max_ocr_pages` pages; if the first `ocr_probe_pages` scanned pages
+    yield no text at all (a blank or photographed-noise file) the rest are not tried; and OCR
+    stops when the document has used `limits.job_seconds`.
+    """
+    from assistant.ingest.ocr import OcrUnavailableError, ocr_pdf_pages
+
+    warnings: list[str] = []
+    ocr_pages: list[int] = []
+    todo = empty[: limits.max_ocr_pages]
+    if len(empty) > len(todo):
+        warnings.append(
+            f"文件“{name}”有 {len(empty)} 页为扫描图像，只识别了前 {len(todo)} 页（OCR 页数"
+            f"{limits.hint('max_ocr_pages')}），其余页未读取。"
+        )
+    done: list[int] = []
+    stop_reason = ""
+    try:
+        step = limits.ocr_probe_pages
+        blank = _blank_pages(data, todo)
+        while len(done) < len(todo):
+            batch = todo[len(done): len(done) + step]
+            inked = [p for p in batch if p not in blank]
+            found = ocr_pdf_pages(data, inked, name=name) if inked else {}
+            done.extend(batch)
+            for page_no, text in found.items():
+                text = normalize(text)
+                if _nonspace(text) > _nonspace(page_texts[page_no - 1]):
+                    page_texts[page_no - 1] = text
+                    ocr_pages.append(page_no)
+            remaining = len(todo) - len(done)
+            if remaining and len(done) <= limits.ocr_probe_pages and not any(_nonspace(found.get(p, "")) for p in batch):
+                stop_reason = (f"前 {len(done)} 页扫描页未识别出任何文字，其余 {len(empty) - len(done)} 页不再识别"
+                               f"（试识别页数{limits.hint('ocr_probe_pages')}）")
+                break
+            if remaining and time.perf_counter() - started > limits.job_seconds:
+                stop_reason = (f"识别用时超过 {limits.job_seconds:.0f} 秒，其余 {remaining} 页未识别"
+                               f"（单个任务用时{limits.hint('job_seconds')}）")
+                break
+        if ocr_pages:
+            warnings.append(f"文件“{name}”第 {_fmt_pages(ocr_pages)} 页为扫描图像，已用文字识别（OCR）读取，请核对原文。")
+        if stop_reason:
+            log.warning("OCR stopped early for %s after %d of %d pages", name, len(done), len(todo))
+            if not any(_nonspace(t) for t in page_texts):
+                raise LimitExceededError(
+                    f"文件“{name}”共 {len(page_texts)} 页，没有文字层，{stop_reason}，未能读取到文字内容。"
+                    "请确认文件不是空白页或无法识别的扫描件。",
+                    f"OCR stopped early for {name}: {len(done)}/{len(todo)} pages, no text",
+                )
+            warnings.append(f"文件“{name}”：{stop_reason}。")
+    except OcrUnavailableError as exc:
+        warnings.append(f"文件“{name}”有 {len(empty)} 页没有文字层（扫描件），文字识别组件不可用，这些页未能读取。")
+        log.warning("OCR unavailable for %s: %s", name, exc)
+    except InputFileError:
+        raise
+    except Exception as exc:
+        warnings.append(f"文件“{name}”有 {len(empty)} 页没有文字层，文字识别失败，这些页未能读取。")
+        log.warning("OCR failed for %s pages %s: %s", name, empty, exc)
+    return sorted(ocr_pages), warnings
+
+
+#: a page is blank when fewer than this share of its pixels (rendered small) differ from white
+_INK_SHARE = 0.0005
+
+
+def _blank_pages(data: bytes, pages: list[int]) -> set[int]:
+    """Pages with no ink at all, found from a 36-dpi rendering (milliseconds, a few MB).
+
+    Why: OCR of one blank A4 page takes seconds and hundreds of MB (the detector still runs on
+    the full image); a blank page cannot hold text, so it is never sent to OCR.
+    """
+    try:
+        import numpy as np
+        import pypdfium2 as pdfium
+    except ImportError:
+        return set()
+    blank: set[int] = set()
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        log.warning("pdfium cannot open PDF for the blank-page check: %s", exc)
+        return blank
+    try:
+        for page_no in pages:
+            page = pdf[page_no - 1]
+            try:
+                gray = np.asarray(page.render(scale=0.5, grayscale=True).to_pil().convert("L"))
+            finally:
+                page.close()
+            if gray.size and float((gray < 200).mean()) < _INK_SHARE:
+                blank.add(page_no)
+    except pdfium.PdfiumError as exc:
+        log.warning("blank-page check failed: %s", exc)
+    finally:
+        pdf.close()
+    return blank
 
 
 def _fmt_pages(pages: list[int]) -> str:

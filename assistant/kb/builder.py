@@ -109,13 +109,13 @@ class GenerationBuilder:
                     continue
                 if rec.path and Path(rec.path).is_file():
                     try:
-                        plan.planned[doc_id] = plan_user_file(Path(rec.path), doc_id, kb.max_upload_bytes)
+                        plan.planned[doc_id] = plan_user_file(Path(rec.path), doc_id, kb.max_upload_bytes, kb.limits)
                         continue
                     except OSError as exc:
                         log.warning("cannot re-read %s: %r; keeping the indexed copy", rec.path, exc)
                 plan.keep_stored[doc_id] = rec
         for path in expand_paths(extra_paths):
-            user = plan_user_file(path, None, kb.max_upload_bytes)
+            user = plan_user_file(path, None, kb.max_upload_bytes, kb.limits)
             plan.planned[user.doc_id] = user
             plan.keep_stored.pop(user.doc_id, None)
             plan.source_doc_ids.append(user.doc_id)

@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 import yaml
 
-from assistant.errors import InputFileError, UserError
+from assistant.config import LimitsSettings
+from assistant.errors import InputFileError, LimitExceededError, UserError
 from assistant.schema import Chunk, DocumentMeta, Location
 
 log = logging.getLogger(__name__)
@@ -99,13 +100,15 @@ def _meta_overrides(data: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- files
 
 
-def load_and_chunk(path: Path, doc_id: str, overrides: dict[str, Any], max_bytes: int | None = None) -> tuple[DocumentMeta, list[Chunk]]:
+def load_and_chunk(path: Path, doc_id: str, overrides: dict[str, Any], max_bytes: int | None = None,
+                   limits: LimitsSettings | None = None) -> tuple[DocumentMeta, list[Chunk]]:
     """Read one file with the ingest loaders, infer its metadata, chunk it."""
     from assistant.ingest.chunker import chunk_document
     from assistant.ingest.loaders import load_file
     from assistant.ingest.metadata import infer_metadata
 
-    doc = load_file(path, max_bytes=max_bytes)
+    limits = limits or LimitsSettings()
+    doc = load_file(path, max_bytes=max_bytes, limits=limits)
     inferred = infer_metadata(doc)
     update: dict[str, Any] = _meta_overrides(doc.front_matter or {})
     update.update(overrides)
@@ -114,6 +117,12 @@ def load_and_chunk(path: Path, doc_id: str, overrides: dict[str, Any], max_bytes
     meta = inferred.model_copy(update={**update, "doc_id": doc_id, "source": str(path)})
     meta = DocumentMeta.model_validate(meta.model_dump())
     chunks = finalize_chunks(meta, chunk_document(doc, meta))
+    if len(chunks) > limits.max_chunks:
+        raise LimitExceededError(
+            f"文件“{path.name}”切分后超过 {limits.max_chunks} 个条文片段，未加入知识库（每份文件片段数"
+            f"{limits.hint('max_chunks')}）。请拆分文件后再导入。",
+            f"{path}: {len(chunks)} chunks > max_chunks={limits.max_chunks}",
+        )
     if not chunks:
         raise InputFileError(
             f"文件“{path.name}”中没有可索引的正文内容。",
@@ -128,7 +137,8 @@ def user_doc_id(path: Path) -> str:
     return "user-" + hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:12]
 
 
-def plan_user_file(path: Path, doc_id: str | None = None, max_bytes: int | None = None) -> PlannedDoc:
+def plan_user_file(path: Path, doc_id: str | None = None, max_bytes: int | None = None,
+                   limits: LimitsSettings | None = None) -> PlannedDoc:
     path = path.resolve()
     did = doc_id or user_doc_id(path)
     st = path.stat()
@@ -143,7 +153,7 @@ def plan_user_file(path: Path, doc_id: str | None = None, max_bytes: int | None 
         source=str(path),
         path=str(path),
         content_hash=digest,
-        loader=lambda: load_and_chunk(path, did, {}, max_bytes=max_bytes),
+        loader=lambda: load_and_chunk(path, did, {}, max_bytes=max_bytes, limits=limits),
         title_hint=path.stem,
     )
 

@@ -14,6 +14,7 @@ Chroma-server mode each generation is its own collection.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import logging
@@ -25,7 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import NotFoundError, UserError
+from assistant.config import LimitsSettings
+from assistant.errors import BusyError, NotFoundError, ReadOnlyError
 from assistant.index.bm25_store import BM25Index
 from assistant.index.chroma_store import ChromaIndex, http_client, persistent_client
 from assistant.kb.builder import GenerationBuilder, Progress
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
     from assistant.config import ChromaSettings, Settings
+    from assistant.housekeeping import GcResult
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,7 @@ class KnowledgeBase:
         include_china_law: bool = True,
         chroma: ChromaSettings | None = None,
         max_upload_bytes: int | None = None,
+        limits: LimitsSettings | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / "index"
@@ -64,6 +68,7 @@ class KnowledgeBase:
         self.chroma_port = chroma.port if chroma else 8000
         self.collection_prefix = chroma.collection_prefix if chroma else "tender"
         self.max_upload_bytes = max_upload_bytes
+        self.limits = limits
         self._gen: Generation | None = None
         self._current_name: str | None = None
         self._lock = threading.RLock()
@@ -78,6 +83,7 @@ class KnowledgeBase:
             include_china_law=settings.include_china_law,
             chroma=settings.chroma,
             max_upload_bytes=settings.max_upload_bytes,
+            limits=settings.limits,
         )
 
     # ================================================================= readers
@@ -210,13 +216,21 @@ class KnowledgeBase:
     # ================================================================= writers
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        fh = (self.root / ".lock").open("a+")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fh = (self.root / ".lock").open("a+")
+        except OSError as exc:
+            if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise
+            raise ReadOnlyError(
+                f"知识库目录「{self.root}」为只读，无法构建、添加或删除文档（只读模式下仅能检索与问答）。",
+                f"writer lock not writable: {self.root / '.lock'}: {exc}",
+            ) from exc
         try:
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
-                raise UserError(
+                raise BusyError(
                     "知识库正在被另一个任务更新（构建、添加或删除文档），请等待其完成后再试。",
                     f"writer lock busy: {self.root / '.lock'}",
                 ) from exc
@@ -275,14 +289,37 @@ class KnowledgeBase:
         counter.write_text(str(nxt))
         return f"gen-{nxt:04d}"
 
+    def gc(self, upload_max_age_s: float = 7 * 24 * 3600) -> GcResult:
+        """`kb gc`: partial generations, generations beyond retention, old review uploads/exports."""
+        from assistant.housekeeping import GcResult, clean_uploads, plan_generations, remove_generations
+
+        result = GcResult()
+        with self._writer_lock():  # never races a build writing its new generation
+            plan = plan_generations(self.root, self._read_current(), KEEP_GENERATIONS - 1)
+            self._drop_collections(plan.partial + plan.old)
+            remove_generations(self.root, plan.partial + plan.old, result)
+        clean_uploads(self.data_dir, upload_max_age_s, result)
+        log.info("gc: %s", result.to_dict())
+        return result
+
+    def _drop_collections(self, names: list[str]) -> None:
+        if not self.chroma_host:
+            return
+        for name in names:
+            try:
+                http_client(self.chroma_host, self.chroma_port).delete_collection(self._collection_name(name))
+            except Exception as exc:  # a collection already gone is fine
+                log.debug("prune collection %s: %r", name, exc)
+
     def prune(self) -> None:
-        """Keep the newest generations (readers may still use the previous one)."""
-        current = self._read_current()
-        gens = sorted((p for p in self.root.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
-        keep = {p.name for p in gens[-KEEP_GENERATIONS:]} | ({current} if current else set())
-        for p in gens:
-            if p.name in keep:
-                continue
+        """Keep the current generation and the newest complete one before it (readers may still use it).
+
+        Partial generations (a killed write) never count against retention: they are removed too.
+        """
+        from assistant.housekeeping import plan_generations
+
+        plan = plan_generations(self.root, self._read_current(), KEEP_GENERATIONS - 1)
+        for p in (self.root / n for n in plan.partial + plan.old):
             if self.chroma_host:
                 try:
                     http_client(self.chroma_host, self.chroma_port).delete_collection(self._collection_name(p.name))

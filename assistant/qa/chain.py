@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
+from assistant.config import LimitsSettings
 from assistant.errors import BackendError, UserError
 from assistant.llm import backend_label, call_chat, model_label, stream_chat
 from assistant.prompts import load_prompt
 from assistant.qa import citing, condense, extractive, refusal
 from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context
 from assistant.qa.masking import Masker
-from assistant.schema import MAX_QUESTION_CHARS, Answer, Citation, Hit
+from assistant.schema import Answer, Citation, Hit
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
@@ -65,6 +66,7 @@ class QAChain:
         mask_personal_data: bool = False,
         include_superseded: bool = False,
         refusal_policy: refusal.RefusalPolicy | None = None,
+        limits: LimitsSettings | None = None,
     ) -> None:
         self.retriever = retriever
         self.kb = kb
@@ -74,6 +76,7 @@ class QAChain:
         self.mask_personal_data = mask_personal_data
         self.include_superseded = include_superseded
         self.refusal_policy = refusal_policy or refusal.RefusalPolicy()
+        self.limits = limits or LimitsSettings()
 
     @property
     def mode(self) -> str:
@@ -110,11 +113,7 @@ class QAChain:
         q = " ".join((question or "").split())
         if not q:
             raise UserError("问题不能为空，请输入要咨询的政策问题。", "empty question")
-        if len(q) > MAX_QUESTION_CHARS:
-            raise UserError(
-                f"问题过长（{len(q)} 字），请精简到 {MAX_QUESTION_CHARS} 字以内；如需审查整份文件，请使用文件审查功能。",
-                f"question too long: {len(q)} chars",
-            )
+        self.limits.check_query(q, "问题")
         history = [(str(u), str(a)) for u, a in history]
         masker = Masker() if self.mask_personal_data else None
         standalone, condense_mode = self._condense(q, history, masker)
@@ -140,7 +139,7 @@ class QAChain:
         if masker is not None:
             text = masker.unmask(text)
         text = text.splitlines()[0].strip() if text else ""
-        if not text or len(text) > MAX_QUESTION_CHARS:
+        if not text or len(text) > self.limits.max_query_chars:
             return condense.rule_condense(question, history), "rule_fallback"
         return text, "llm"
 

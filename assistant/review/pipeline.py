@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from assistant.config import LimitsSettings
 from assistant.review.catalogue import (
     NOT_IN_KB_NOTE,
     BasisRef,
@@ -33,7 +34,7 @@ class Reviewer:
 
     def __init__(self, catalogue: Catalogue | None = None, *, kb: Any = None, llm: Any = None,
                  use_llm: bool = True, max_semantic_clauses: int = 40, max_bytes: int | None = None,
-                 mask_personal_data: bool = False) -> None:
+                 mask_personal_data: bool = False, limits: LimitsSettings | None = None) -> None:
         self.catalogue = catalogue or load_catalogue()
         self.engine = RuleEngine(self.catalogue)
         self._kb = kb
@@ -43,6 +44,7 @@ class Reviewer:
         self.max_semantic_clauses = max_semantic_clauses
         self.max_bytes = max_bytes
         self.mask_personal_data = mask_personal_data
+        self.limits = limits or LimitsSettings()
         self._article_cache: dict[tuple[str, str | None], Basis] = {}
 
     @property
@@ -61,7 +63,7 @@ class Reviewer:
         """Review a tender file (DOCX/PDF/TXT…); bad files raise InputFileError with a Chinese message."""
         if progress:
             progress("读取文件", 0, 1)
-        doc, clauses = read_clauses(path, max_bytes=self.max_bytes)
+        doc, clauses = read_clauses(path, max_bytes=self.max_bytes, limits=self.limits)
         if progress:
             progress("读取文件", 1, 1)
         return self._review(doc, clauses, progress, use_llm, file=str(path))
@@ -99,6 +101,10 @@ class Reviewer:
             warnings.append("未配置大模型，已仅使用规则审查。")
         findings = [self._finding(h, facts) for h in hits]
         findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], _pos(f)))
+        findings, omitted = cap_per_rule(findings, self.limits.max_findings_per_rule)
+        for rule_id, extra in omitted.items():
+            warnings.append(f"规则「{rule_id}」命中较多，仅列出前 {self.limits.max_findings_per_rule} 处，"
+                            f"同类问题另有 {extra} 处（每条规则列出条数{self.limits.hint('max_findings_per_rule')}）。")
         if not clauses:
             warnings.append("文件中没有读取到可审查的文字内容。")
         elif not _looks_like_tender(doc):
@@ -107,6 +113,8 @@ class Reviewer:
         summary = _summary(findings, clauses, facts)
         kb_note = self._kb_summary(findings)
         summary.update(kb_note)
+        if omitted:
+            summary["omitted_by_rule"] = omitted
         return ReviewReport(
             file=file,
             findings=findings,
@@ -179,6 +187,28 @@ class Reviewer:
         return {"basis_verified": sum(1 for b in refs.values() if b.in_knowledge_base),
                 "basis_not_in_kb": sum(1 for b in refs.values() if not b.in_knowledge_base),
                 "titles_not_in_kb": missing}
+
+
+def cap_per_rule(findings: list[Finding], limit: int) -> tuple[list[Finding], dict[str, int]]:
+    """At most `limit` findings per rule (in the given order); the last one kept says how many more.
+
+    A 50,000-paragraph file once produced 7,143 findings, a wall nobody reads: the rest of a rule's
+    hits become one summary line 「同类问题另有 N 处」 on its last listed finding and in the warnings.
+    """
+    counts = Counter(f.rule_id for f in findings)
+    omitted = {rule: n - limit for rule, n in counts.items() if n > limit}
+    if not omitted:
+        return findings, {}
+    kept: list[Finding] = []
+    seen: Counter[str] = Counter()
+    for f in findings:
+        seen[f.rule_id] += 1
+        if seen[f.rule_id] > limit:
+            continue
+        if seen[f.rule_id] == limit and f.rule_id in omitted:
+            f = f.model_copy(update={"explanation": f"{f.explanation} 同类问题另有 {omitted[f.rule_id]} 处，未逐一列出。"})
+        kept.append(f)
+    return kept, omitted
 
 
 def _pos(f: Finding) -> int:

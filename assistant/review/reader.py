@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.config import LimitsSettings
 from assistant.schema import Block, LoadedDocument, Location
 
 __all__ = ["Clause", "document_from_text", "read_clauses", "segment"]
@@ -145,9 +146,10 @@ def document_from_text(text: str, name: str = "文本") -> LoadedDocument:
     return LoadedDocument(path=name, format="txt", title=name, blocks=blocks)
 
 
-def read_clauses(path: str | Path, max_bytes: int | None = None) -> tuple[LoadedDocument, list[Clause]]:
+def read_clauses(path: str | Path, max_bytes: int | None = None,
+                 limits: LimitsSettings | None = None) -> tuple[LoadedDocument, list[Clause]]:
     """Load a file with the ingest loader (raises its Chinese InputFileErrors) and segment it."""
     from assistant.ingest.loaders import load_file
 
-    doc = load_file(path, max_bytes=max_bytes)
+    doc = load_file(path, max_bytes=max_bytes, limits=limits)
     return doc, segment(doc)

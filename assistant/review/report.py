@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,16 +66,45 @@ def _basis_line(b: Any) -> str:
     return f"{head}{tag}：{b.note or '知识库未收录该法规，请导入后核对条文'}"
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def md_escape(text: object) -> str:
+    """Text copied from a tender, made inert in Markdown: no raw HTML (<script>), links, emphasis or table breaks.
+
+    `<`, `>` and `&` become entities (Markdown renderers pass raw HTML through); the characters
+    that start links, code, emphasis or table cells get a backslash.
+    """
+    s = html.escape(str(text), quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def docx_safe(text: object) -> str:
+    """Text for a DOCX run: characters XML 1.0 cannot hold are dropped (python-docx would raise)."""
+    return _XML_BAD.sub("", str(text))
+
+
+def _clean_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return docx_safe(value)
+    if isinstance(value, dict):
+        return {k: _clean_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_strings(v) for v in value]
+    return value
+
+
 def _quote(text: str) -> str:
-    return "\n".join("> " + line for line in text.splitlines() if line.strip()) or "> （空）"
+    return "\n".join("> " + md_escape(line) for line in text.splitlines() if line.strip()) or "> （空）"
 
 
 def render_markdown(report: ReviewReport) -> str:
     """A Chinese Markdown report: summary, project facts, findings by severity."""
     s = report.summary
     title = report.metadata.get("title") or Path(report.file).name
-    out = [f"# 招标文件审查报告：{title}", ""]
-    out.append(f"- 文件：`{Path(report.file).name}`")
+    out = [f"# 招标文件审查报告：{md_escape(title)}", ""]
+    out.append(f"- 文件：{md_escape(Path(report.file).name)}")
     out.append(f"- 审查时间：{report.metadata.get('reviewed_at', '')}")
     out.append(f"- 审查方式：{'规则审查 + 大模型语义审查' if report.mode == 'rules+llm' else '规则审查'}"
                f"（规则 {report.metadata.get('rules', '')} 条，条款 {s.get('clauses', 0)} 个）")
@@ -87,9 +118,9 @@ def render_markdown(report: ReviewReport) -> str:
     if s.get("titles_not_in_kb"):
         out += ["", "注意：以下法规未收录在知识库中，相关依据仅列出条号，请导入后核对条文：" + "、".join(f"《{t}》" for t in s["titles_not_in_kb"])]
     for w in report.warnings:
-        out.append(f"\n> 提示：{w}")
+        out.append(f"\n> 提示：{md_escape(w)}")
     out += ["", "## 二、项目基本信息（自动提取）", "", "| 项目 | 内容 |", "|---|---|"]
-    out += [f"| {k} | {v} |" for k, v in _facts_rows(report)] or ["| — | 未提取到 |"]
+    out += [f"| {md_escape(k)} | {md_escape(v)} |" for k, v in _facts_rows(report)] or ["| — | 未提取到 |"]
     out += ["", "## 三、风险条款明细", ""]
     if not report.findings:
         out.append("未发现规则可识别的风险条款。规则审查不能替代人工审查，请结合项目实际复核。")
@@ -102,13 +133,13 @@ def render_markdown(report: ReviewReport) -> str:
 def _finding_md(i: int, f: Finding) -> list[str]:
     src = "大模型语义审查（已核验）" if f.source == "llm" else "规则"
     lines = [f"### {i}. 【{SEVERITY_ZH[f.severity]}】{f.category}（{f.rule_id}）", "",
-             f"- 位置：{_loc_zh(f.location)}",
+             f"- 位置：{md_escape(_loc_zh(f.location))}",
              f"- 识别方式：{src}；结论置信度：{CONFIDENCE_ZH.get(f.confidence, f.confidence)}"]
     if f.evidence:
-        lines.append(f"- 风险措辞：「{f.evidence}」")
-    lines += ["- 条款原文：", "", _quote(f.clause), "", f"- 问题说明：{f.explanation}", "- 法律依据："]
-    lines += [f"  - {_basis_line(b)}" for b in f.basis] or ["  - （无）"]
-    lines += [f"- 修改建议：{f.suggestion}", ""]
+        lines.append(f"- 风险措辞：「{md_escape(f.evidence)}」")
+    lines += ["- 条款原文：", "", _quote(f.clause), "", f"- 问题说明：{md_escape(f.explanation)}", "- 法律依据："]
+    lines += [f"  - {md_escape(_basis_line(b))}" for b in f.basis] or ["  - （无）"]
+    lines += [f"- 修改建议：{md_escape(f.suggestion)}", ""]
     return lines
 
 
@@ -145,6 +176,7 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
     from docx.shared import Pt
 
     out = Path(out_path)
+    report = ReviewReport.model_validate(_clean_strings(report.model_dump()))
     d = docx.Document()
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid"):
         try:

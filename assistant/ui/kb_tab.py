@@ -100,6 +100,8 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
         if not target:
             raise InputFileError("请先在左侧表格中点选要删除的文档，或输入文档编号。", "remove without doc_id")
         meta = services.kb.remove(target)
+        if meta.source:  # the uploaded file goes with its document
+            remove_upload(Path(meta.source), Path(services.settings.data_dir))
         return (message_html(f"已删除：《{meta.title}》"), *refresh(), "")
 
     @friendly
