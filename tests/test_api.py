@@ -367,6 +367,7 @@ def test_web_app_mounts_ui_at_root(tmp_path: Path) -> None:
 
 def test_question_limit_matches_the_qa_chain() -> None:
     from assistant.api import MAX_QUESTION_CHARS
-    from assistant.qa.chain import MAX_QUESTION_CHARS as QA_LIMIT
+    from assistant.config import LimitsSettings
+    from assistant.schema import MAX_QUESTION_CHARS as SCHEMA_LIMIT
 
-    assert MAX_QUESTION_CHARS == QA_LIMIT
+    assert MAX_QUESTION_CHARS == LimitsSettings().max_query_chars == SCHEMA_LIMIT

@@ -56,7 +56,7 @@ s = Settings(_env_file=None, data_dir=data, include_china_law=False, embedding={
 out = {}
 t = time.perf_counter()
 c = TestClient(create_app(s), raise_server_exceptions=False)
-r = c.post("/api/v1/search", json={"query": "投标保证金", "k": 10})
+r = c.post("/api/v1/search", json={"query": "测试管理办法 投标保证金", "k": 10})
 out["search"] = [r.status_code, [h["title"] for h in r.json()] if r.status_code == 200 else r.text[:300]]
 out["first_search_s"] = round(time.perf_counter() - t, 2)
 r = c.post("/api/v1/ask", json={"question": "投标保证金最多能收多少？"})
