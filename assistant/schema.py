@@ -52,6 +52,7 @@ class LoadedDocument(BaseModel):
     blocks: list[Block]
     front_matter: dict[str, Any] = Field(default_factory=dict)
     ocr_pages: list[int] = Field(default_factory=list)
+    ocr_confidence: dict[int, float | None] = Field(default_factory=dict)  # page -> mean line confidence
     warnings: list[str] = Field(default_factory=list)
     sha256: str = ""
 

@@ -655,17 +655,19 @@ def _load_pdf(data: bytes, name: str) -> LoadedDocument:
         page_texts.append(normalize(raw))
 
     ocr_pages: list[int] = []
+    ocr_confidence: dict[int, float | None] = {}
     empty = [i + 1 for i, t in enumerate(page_texts) if len(re.sub(r"\s", "", t)) < OCR_MIN_CHARS]
     if empty:
-        from assistant.ingest.ocr import OcrUnavailableError, ocr_pdf_pages
+        from assistant.ingest.ocr import OcrUnavailableError, ocr_pages as run_ocr
 
         try:
-            found = ocr_pdf_pages(data, empty, name=name)
-            for page_no, text in found.items():
-                text = normalize(text)
+            found = run_ocr(data, empty, name=name)
+            for page_no, page in found.items():
+                text = normalize(page.text)
                 if len(re.sub(r"\s", "", text)) > len(re.sub(r"\s", "", page_texts[page_no - 1])):
                     page_texts[page_no - 1] = text
                     ocr_pages.append(page_no)
+                    ocr_confidence[page_no] = page.confidence
             if ocr_pages:
                 warnings.append(f"文件“{name}”第 {_fmt_pages(ocr_pages)} 页为扫描图像，已用文字识别（OCR）读取，请核对原文。")
         except OcrUnavailableError as exc:
@@ -678,7 +680,8 @@ def _load_pdf(data: bytes, name: str) -> LoadedDocument:
     pages_lines = _clean_pdf_pages(page_texts)
     blocks = _pdf_paragraphs(pages_lines)
     title = _stem_title(name)
-    return LoadedDocument(path=name, format="pdf", title=title, blocks=blocks, ocr_pages=ocr_pages, warnings=warnings)
+    return LoadedDocument(path=name, format="pdf", title=title, blocks=blocks, ocr_pages=ocr_pages,
+                          ocr_confidence=ocr_confidence, warnings=warnings)
 
 
 def _fmt_pages(pages: list[int]) -> str:
