@@ -36,6 +36,7 @@ from assistant.errors import (
     ConfigError,
     FileTooLargeError,
     InputFileError,
+    NotATenderError,
     NotFoundError,
     UnsupportedFormatError,
     UserError,
@@ -68,6 +69,7 @@ class ErrorResponse(BaseModel):
 _CODES: list[tuple[type[UserError], str]] = [
     (FileTooLargeError, "file_too_large"),
     (UnsupportedFormatError, "unsupported_format"),
+    (NotATenderError, "not_a_tender"),
     (InputFileError, "bad_input_file"),
     (NotFoundError, "not_found"),
     (ConfigError, "config_error"),
@@ -379,6 +381,7 @@ def build_router(settings: Settings) -> APIRouter:
         request: Request,
         file: Annotated[UploadFile, File(description="招标文件（DOCX / PDF / TXT / MD）")],
         format: Annotated[Literal["json", "md", "docx"], Form(description="报告格式")] = "json",
+        force: Annotated[bool, Form(description="文件看起来不是招标文件时仍然审查（报告开头注明）")] = False,
     ) -> Response:
         services: Services = request.app.state.services
         data_dir = Path(services.settings.data_dir)
@@ -387,7 +390,7 @@ def build_router(settings: Settings) -> APIRouter:
             kind="review", allowed=REVIEW_SUFFIXES, max_bytes=services.settings.max_upload_bytes,
         )
         try:
-            report = await run_in_threadpool(services.reviewer.review, stored)
+            report = await run_in_threadpool(services.reviewer.review, stored, force=force)
             if format == "json":
                 return JSONResponse(_dump(report))
             from assistant.review import report as render

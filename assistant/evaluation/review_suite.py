@@ -75,7 +75,9 @@ def score(files: Sequence[TenderFile], findings_by_file: dict[str, Sequence["Fin
                 "finding": None if f is None else {"rule_id": f.rule_id, "severity": f.severity, "clause": f.clause[:200]},
                 "same_clause_other_rules": [finding_rule(x) for x in near], "note": lab.note,
             })
-        fps = [f for i, f in enumerate(findings) if i not in used and f.severity in SERIOUS]
+        # absence findings (location 「全文未找到」) are scored by the checklist status labels instead
+        fps = [f for i, f in enumerate(findings)
+               if i not in used and f.severity in SERIOUS and not f.location.get("absent")]
         if tf.variant == "compliant":
             twin_fp[tf.file] = len(fps)
         for f in fps:

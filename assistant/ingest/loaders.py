@@ -78,9 +78,12 @@ def load_bytes(data: bytes, name: str, path: str | None = None) -> LoadedDocumen
     fmt = sniff_format(data, name)
     ext = Path(name).suffix.lower().lstrip(".")
     warnings: list[str] = []
-    if ext in {"pdf", "docx"} and fmt != ext:
-        warnings.append(f"文件“{name}”的扩展名为 .{ext}，但实际内容是{_FORMAT_ZH.get(fmt, fmt)}，已按实际格式读取。")
-        log.warning("extension mismatch: %s looks like %s", name, fmt)
+    if _extension_mismatch(ext, fmt):
+        raise UnsupportedFormatError(
+            f"文件“{name}”的扩展名是 .{ext}，但内容实际是{_FORMAT_ZH.get(fmt, fmt)}，与扩展名不符，已拒绝读取。"
+            f"请确认选择了正确的文件；如内容无误，请把扩展名改为实际格式后再上传。",
+            f"extension mismatch: {name} has extension .{ext} but its bytes are {fmt}",
+        )
     if fmt == "pdf":
         doc = _load_pdf(data, name)
     elif fmt == "docx":
@@ -107,6 +110,17 @@ def load_bytes(data: bytes, name: str, path: str | None = None) -> LoadedDocumen
         time.perf_counter() - started,
     )
     return doc
+
+
+#: Binary formats whose extension must match the bytes (a text file named .docx is the wrong file).
+_BINARY_FORMATS = {"pdf", "docx"}
+
+
+def _extension_mismatch(ext: str, fmt: str) -> bool:
+    """True when a .pdf/.docx is not that format, or a text extension holds a PDF/DOCX."""
+    if ext in _BINARY_FORMATS:
+        return fmt != ext
+    return ext in {"txt", "md", "markdown", "html", "htm"} and fmt in _BINARY_FORMATS
 
 
 _FORMAT_ZH = {"pdf": "PDF", "docx": "Word（DOCX）", "html": "网页（HTML）", "md": "Markdown 文本", "txt": "纯文本"}
