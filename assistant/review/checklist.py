@@ -198,14 +198,16 @@ _TOC_LINE = re.compile(r"(\s|…|\.{3,})\d{1,3}$")
 def _first(clauses: Sequence[Clause], rx: re.Pattern[str], headings: bool = False) -> Clause | None:
     """The first substantive clause matching (table-of-contents lines and bare headings only as a fallback).
 
-    With `headings`, a clause whose section path (its chapter/section headings) matches counts too:
-    a chapter titled 评标办法 states the method even when no sentence repeats the words.
+    With `headings`, a clause under a chapter/section heading that matches comes first: a chapter
+    titled 评标办法 states the method even when no sentence repeats the words.
     """
+    if headings:
+        under = next((c for c in clauses if rx.search(c.section)), None)
+        if under is not None:
+            return under
     fallback = None
     for c in clauses:
         if not rx.search(c.text):
-            if headings and rx.search(c.section):
-                fallback = fallback or c
             continue
         text = c.text.strip()
         if len(text) >= 12 and not _TOC_LINE.search(text) and not text.endswith("："):
@@ -311,9 +313,7 @@ def _rule_item(rule_id: str, category: str, severity: str, applies_to: str, has_
         labels = {**_EXTRA_LABELS, **fact_labels()}
         names = "、".join("或".join(labels.get(n, n) for n in g) for g in missing)
         note = spec.unknown or f"未读取到{names}，该要点未核对。"
-        return ChecklistItem(**base, status="无法判断", note=note, facts=_facts_used(facts, used),
-                             clause=_excerpt(topic.text) if topic else None,
-                             location=_clause_location(topic) if topic else {})
+        return ChecklistItem(**base, status="无法判断", note=note, facts=_facts_used(facts, used))
     note = spec.checked + "，未发现问题。"
     if spec.topic and topic is None:
         note = spec.checked + "：全文未出现相关条款，未发现问题。"
