@@ -256,6 +256,8 @@ def _absence(item: AbsenceItem, facts: ProjectFacts, clauses: Sequence[Clause]) 
     na = _regime_na(item.applies_to, facts.regime)
     if na:
         return _AbsenceResult(item, "不适用", na)
+    if facts.regime is None and item.applies_to != "both":
+        return _AbsenceResult(item, "无法判断", f"未能判断项目适用的法律体系，该项（仅适用于{item.applies_to}）未核对。")
     name = item.when.fact_missing
     if name and _fact_present(facts, name):
         fact = getattr(facts, name)
