@@ -248,3 +248,9 @@ def test_real_tender_checklist_and_no_false_absences(reviewer: Reviewer) -> None
     assert by_id["T01"].status == "未发现问题" and "投标截止时间" in by_id["T01"].facts
     assert by_id["T44"].status == "无法判断"  # the tender does not state the committee size
     assert {by_id[a].status for a in ("A01", "A02", "A03", "A04", "A05", "A07")} == {"未发现问题"}
+
+
+def test_waived_bid_bond_is_not_applicable(reviewer: Reviewer) -> None:
+    text = TENDER_WITHOUT_DEADLINE.replace("四、投标保证金：人民币5万元，以电汇或银行保函形式提交。", "四、本项目不收取投标保证金。")
+    t08 = next(i for i in reviewer.review_document(document_from_text(text, "免保证金.txt")).checklist if i.rule_id == "T08")
+    assert t08.status == "不适用" and "不收取投标保证金" in (t08.clause or "")

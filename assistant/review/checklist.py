@@ -52,11 +52,12 @@ class CheckSpec(BaseModel):
     topic: str | None = None
     if_absent: Literal["clear", "na"] = "clear"
     na_reason: str = ""
+    na_if: str | None = None  # a clause matching this makes the point 不适用 (e.g. 本项目不收取投标保证金)
     needs: list[list[str]] = Field(default_factory=list)
     unknown: str = ""
     subjects: list[Literal["工程", "货物", "服务"]] = Field(default_factory=list)
 
-    @field_validator("topic")
+    @field_validator("topic", "na_if")
     @classmethod
     def _topic(cls, v: str | None) -> str | None:
         if v:
@@ -309,6 +310,10 @@ def _rule_item(rule_id: str, category: str, severity: str, applies_to: str, has_
     topic = _first(clauses, _rx(spec.topic)) if spec.topic else None
     if spec.topic and topic is None and spec.if_absent == "na":
         return ChecklistItem(**base, status="不适用", note=spec.na_reason or "文件不涉及该事项。")
+    waived = _first(clauses, _rx(spec.na_if)) if spec.na_if else None
+    if waived is not None:
+        return ChecklistItem(**base, status="不适用", note=spec.na_reason or "文件不涉及该事项。",
+                             clause=_excerpt(waived.text), location=_clause_location(waived))
     used = [n for group in spec.needs for n in group]
     missing = [g for g in spec.needs if not any(_fact_present(facts, n) for n in g)]
     if missing:
