@@ -70,7 +70,7 @@ def _run(scanned: Path, source: Path, n: int) -> dict[str, Any]:
         warm.append(time.perf_counter() - t0)
     refs = _reference_pages(source, len(pages))
     hyps = [_norm(result[p].text) for p in pages]
-    dist = sum(_edit_distance(r, h) for r, h in zip(refs, hyps))
+    dist = sum(_edit_distance(r, h) for r, h in zip(refs, hyps, strict=True))
     total = sum(len(r) for r in refs)
     base = []
     for _ in range(max(n, 5)):
@@ -81,7 +81,7 @@ def _run(scanned: Path, source: Path, n: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     doc = load_file(scanned)  # the real path: loader + OCR + reflow
     loader_page = (time.perf_counter() - t0) / len(pages)
-    confs = [result[p].confidence for p in pages if result[p].confidence is not None]
+    confs = [c for c in (result[p].confidence for p in pages) if c is not None]
     ocr_page = statistics.median(warm) / len(pages)
     return {
         "file": scanned.name,

@@ -167,7 +167,8 @@ def test_review_tab_findings_and_download(page, live) -> None:  # noqa: ANN001
         page.locator("#review-chart img").first.wait_for()
         # the checklist table next to the findings: every catalogue point has a conclusion
         checklist = page.locator("#review-checklist")
-        checklist.get_by_text("T01").first.wait_for()
+        checklist.locator('[data-testid="cell-0-0"]').wait_for()
+        assert "T01" in checklist.inner_text()
         assert "审查要点清单" in page.locator("#review-checklist-summary").inner_text()
         for status in ("发现问题", "未发现问题"):
             assert status in checklist.inner_text()

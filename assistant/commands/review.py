@@ -11,6 +11,7 @@ from assistant.errors import InputFileError
 from assistant.progress import TqdmProgress
 
 if TYPE_CHECKING:
+    from assistant.schema import ReviewReport
     from assistant.services import Services
 
 _RANK = {"high": 0, "medium": 1, "low": 2}
@@ -46,7 +47,7 @@ def _format(args: argparse.Namespace) -> str:
 
 
 
-def run(args: argparse.Namespace, services: "Services") -> int:
+def run(args: argparse.Namespace, services: Services) -> int:
     from assistant.review.report import render_docx, render_json, render_markdown
 
     path: Path = args.file
@@ -76,6 +77,11 @@ def run(args: argparse.Namespace, services: "Services") -> int:
             print(f"审查报告已保存：{args.output}", file=sys.stderr)
         else:
             sys.stdout.write(text + "\n")
+    _print_summary(report)
+    return _gate(report, args)
+
+
+def _print_summary(report: ReviewReport) -> None:
     from assistant.review.report import checklist_counts_zh, ocr_line
 
     s = report.summary.get("by_severity", {})
@@ -86,15 +92,20 @@ def run(args: argparse.Namespace, services: "Services") -> int:
     scanned = ocr_line(report)
     if scanned:
         print(scanned, file=sys.stderr)
-    if args.fail_on:
-        limit = _RANK[args.fail_on]
-        if any(_RANK[f.severity] <= limit for f in report.findings):
-            print(f"存在“{ {'high': '高', 'medium': '中', 'low': '低'}[args.fail_on] }”及以上等级的风险，退出码 3。", file=sys.stderr)
-            return 3
-        unknown = [i for i in report.checklist if i.status == "无法判断" and i.severity == "high"]
-        if unknown and not args.allow_unknown:
-            names = "、".join(f"{i.rule_id} {i.category}" for i in unknown)
-            print(f"高风险审查要点无法判断：{names}（所需信息未在文件中找到），退出码 3；"
-                  "人工核对后可加 --allow-unknown 放行。", file=sys.stderr)
-            return 3
+
+
+def _gate(report: ReviewReport, args: argparse.Namespace) -> int:
+    """`--fail-on`: exit 3 on findings at or above the level, or on a high point that could not be checked."""
+    if not args.fail_on:
+        return 0
+    limit = _RANK[args.fail_on]
+    if any(_RANK[f.severity] <= limit for f in report.findings):
+        print(f"存在“{ {'high': '高', 'medium': '中', 'low': '低'}[args.fail_on] }”及以上等级的风险，退出码 3。", file=sys.stderr)
+        return 3
+    unknown = [i for i in report.checklist if i.status == "无法判断" and i.severity == "high"]
+    if unknown and not args.allow_unknown:
+        names = "、".join(f"{i.rule_id} {i.category}" for i in unknown)
+        print(f"高风险审查要点无法判断：{names}（所需信息未在文件中找到），退出码 3；"
+              "人工核对后可加 --allow-unknown 放行。", file=sys.stderr)
+        return 3
     return 0

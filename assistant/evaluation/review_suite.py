@@ -14,7 +14,7 @@ import logging
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,18 +31,18 @@ _RULE = re.compile(r"T\d{2}")
 SERIOUS = ("high", "medium")
 
 
-def finding_rule(f: "Finding") -> str:
+def finding_rule(f: Finding) -> str:
     m = _RULE.search(f.rule_id or "") or _RULE.search(f.category or "")
     return m.group(0) if m else (f.rule_id or f.category or "?")
 
 
-def finding_matches(f: "Finding", label: Label) -> bool:
+def finding_matches(f: Finding, label: Label) -> bool:
     if finding_rule(f) not in {label.rule_id, *label.alt_rule_ids}:
         return False
     return any(overlaps(t, label.text) for t in (f.clause, f.evidence or "") if t)
 
 
-def match_file(findings: Sequence["Finding"], labels: Sequence[Label]) -> tuple[dict[str, int | None], set[int]]:
+def match_file(findings: Sequence[Finding], labels: Sequence[Label]) -> tuple[dict[str, int | None], set[int]]:
     """label id -> index of the matched finding (or None); and the set of matched finding indexes."""
     used: set[int] = set()
     out: dict[str, int | None] = {}
@@ -56,7 +56,7 @@ def match_file(findings: Sequence["Finding"], labels: Sequence[Label]) -> tuple[
     return out, used
 
 
-def score(files: Sequence[TenderFile], findings_by_file: dict[str, Sequence["Finding"]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def score(files: Sequence[TenderFile], findings_by_file: dict[str, Sequence[Finding]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Pure scoring (unit-tested): metrics plus one row per label and per false positive."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
     rows: list[dict[str, Any]] = []
@@ -120,8 +120,8 @@ def load_checklist_labels(folder: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def score_checklist(expected: dict[str, dict[str, str]],
-                    actual: dict[str, dict[str, str]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def score_checklist(expected: Mapping[str, Mapping[str, str]],
+                    actual: Mapping[str, Mapping[str, str]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Per-status accuracy of the checklist: for each labelled (file, point), is the report's status the label's?"""
     per: dict[str, dict[str, int]] = defaultdict(lambda: {"n": 0, "correct": 0})
     rows: list[dict[str, Any]] = []
@@ -148,7 +148,7 @@ def score_checklist(expected: dict[str, dict[str, str]],
     return metrics, rows
 
 
-def run(services: "Services", files: Sequence[TenderFile], progress: Progress | None = None,
+def run(services: Services, files: Sequence[TenderFile], progress: Progress | None = None,
         use_llm: bool | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     reviewer = services.reviewer
     findings_by_file: dict[str, Sequence[Finding]] = {}

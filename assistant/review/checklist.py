@@ -27,8 +27,16 @@ from assistant.review.reader import Clause
 from assistant.schema import CHECKLIST_STATUSES, ChecklistItem, Finding
 
 __all__ = [
-    "AbsenceItem", "AbsenceHit", "CheckSpec", "ChecklistSpec", "DEFAULT_CHECKLIST", "ABSENT_LOCATION",
-    "build_checklist", "find_absences", "load_checklist", "status_counts",
+    "ABSENT_LOCATION",
+    "DEFAULT_CHECKLIST",
+    "AbsenceHit",
+    "AbsenceItem",
+    "CheckSpec",
+    "ChecklistSpec",
+    "build_checklist",
+    "find_absences",
+    "load_checklist",
+    "status_counts",
 ]
 
 DEFAULT_CHECKLIST = Path(__file__).resolve().parents[2] / "knowledge_base" / "review_checklist.yaml"
@@ -100,7 +108,7 @@ class ChecklistSpec(BaseModel):
     path: str = ""
     sha256: str = ""
 
-    def resolve(self, catalogue: Catalogue) -> "ChecklistSpec":
+    def resolve(self, catalogue: Catalogue) -> ChecklistSpec:
         """Fill basis titles from this file's and the catalogue's sources; unknown keys are errors."""
         sources = {**catalogue.sources, **self.sources}
         for item in self.absence:
@@ -345,7 +353,7 @@ def build_checklist(catalogue: Catalogue, spec: ChecklistSpec, facts: ProjectFac
         status = "发现问题" if mine else ("无法判断" if res.status == "发现问题" else res.status)
         note = res.note if not mine else f"{ABSENT_LOCATION}相关内容：{a.explanation}"
         items.append(ChecklistItem(
-            rule_id=a.id, category=a.category, severity=a.severity, status=status,  # type: ignore[arg-type]
+            rule_id=a.id, category=a.category, severity=a.severity, status=status,
             kind="absence", findings=len(mine), note=note,
             clause=_excerpt(res.clause.text) if res.clause is not None else None,
             location=_clause_location(res.clause) if res.clause is not None else {},

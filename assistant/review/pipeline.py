@@ -13,10 +13,21 @@ from typing import TYPE_CHECKING, Any
 from assistant.errors import NotATenderError
 from assistant.ingest.ocr import ocr_progress
 from assistant.review.catalogue import (
-    NOT_IN_KB_NOTE, BasisRef, Catalogue, load_catalogue, lookup_article, title_in_kb,
+    NOT_IN_KB_NOTE,
+    BasisRef,
+    Catalogue,
+    load_catalogue,
+    lookup_article,
+    title_in_kb,
 )
 from assistant.review.checklist import (
-    ABSENT_LOCATION, AbsenceHit, ChecklistSpec, build_checklist, find_absences, load_checklist, status_counts,
+    ABSENT_LOCATION,
+    AbsenceHit,
+    ChecklistSpec,
+    build_checklist,
+    find_absences,
+    load_checklist,
+    status_counts,
 )
 from assistant.review.facts import ProjectFacts, extract_facts, fact_labels
 from assistant.review.reader import Clause, read_clauses, segment
@@ -50,7 +61,7 @@ class Reviewer:
         self._article_cache: dict[tuple[str, str | None], Basis] = {}
 
     @classmethod
-    def from_services(cls, services: "Services") -> "Reviewer":
+    def from_services(cls, services: Services) -> Reviewer:
         s = services.settings
         path = Path(s.knowledge_base_dir) / "review_rules.yaml"
         checklist = Path(s.knowledge_base_dir) / "review_checklist.yaml"
@@ -67,7 +78,7 @@ class Reviewer:
             self._kb_resolved = True
             try:
                 self._kb = self._kb()
-            except Exception as exc:  # noqa: BLE001 - the review works without article texts
+            except Exception as exc:
                 log.warning("knowledge base unavailable for review basis texts: %s", exc)
                 self._kb = None
         return self._kb

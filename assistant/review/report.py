@@ -196,6 +196,23 @@ def _cell(cell: Any, text: str, bold: bool = False) -> None:
     run.bold = bold
 
 
+def _checklist_docx(d: Any, report: ReviewReport) -> None:
+    """Section 四: one row per checklist point with its conclusion and what it rests on."""
+    d.add_heading("四、审查要点清单（逐项结论）", level=1)
+    t = d.add_table(rows=1, cols=5)
+    t.style = "Table Grid"
+    for c, txt in zip(t.rows[0].cells, ("编号", "审查要点", "等级", "结论", "说明及依据"), strict=True):
+        _cell(c, txt, bold=True)
+    for item in report.checklist:
+        r = t.add_row().cells
+        _cell(r[0], item.rule_id)
+        _cell(r[1], item.category)
+        _cell(r[2], SEVERITY_ZH[item.severity])
+        _cell(r[3], item.status, bold=item.status in ("发现问题", "无法判断"))
+        where = checklist_where(item)
+        _cell(r[4], item.note + (f"\n依据：{where}" if where else ""))
+
+
 def render_docx(report: ReviewReport, out_path: str | Path) -> Path:
     """A 审查意见书 an official can sign: title, project, summary table, findings, signature lines."""
     import docx
@@ -296,17 +313,7 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:
         d.add_paragraph(f"修改建议：{f.suggestion}")
 
     if report.checklist:
-        d.add_heading("四、审查要点清单（逐项结论）", level=1)
-        t = d.add_table(rows=1, cols=5)
-        t.style = "Table Grid"
-        for c, txt in zip(t.rows[0].cells, ("编号", "审查要点", "等级", "结论", "说明及依据")):
-            _cell(c, txt, bold=True)
-        for item in report.checklist:
-            r = t.add_row().cells
-            _cell(r[0], item.rule_id); _cell(r[1], item.category); _cell(r[2], SEVERITY_ZH[item.severity])
-            _cell(r[3], item.status, bold=item.status in ("发现问题", "无法判断"))
-            where = checklist_where(item)
-            _cell(r[4], item.note + (f"\n依据：{where}" if where else ""))
+        _checklist_docx(d, report)
 
     d.add_heading("五、审查声明" if report.checklist else "四、审查声明", level=1)
     d.add_paragraph("本意见书由招投标审查助手辅助生成，法律依据条文摘自知识库，审查结论须经审查人员复核确认。"
