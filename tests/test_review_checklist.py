@@ -234,6 +234,23 @@ def test_cli_scanned_tender_reports_ocr_pages_and_progress(tmp_path: Path, capsy
     assert "扫描页：第1页（置信度" in (tmp_path / "s.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.integration
+@pytest.mark.usefixtures("_fast_env")
+def test_rest_scanned_tender_states_ocr_pages(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from assistant.api import create_app
+    from assistant.config import Settings
+
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", include_china_law=False,  # type: ignore[call-arg]
+                        embedding={"backend": "fake"}, llm={"backend": "none"})
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        resp = client.post("/api/v1/review", data={"format": "md"},
+                           files={"file": ("扫描件.pdf", SCANNED.read_bytes(), "application/pdf")})
+    assert resp.status_code == 200, resp.text
+    assert "扫描页：第1页（置信度" in resp.text and "第3页" in resp.text
+
+
 # --------------------------------------------------------------------------- real tender
 
 @pytest.mark.integration

@@ -237,6 +237,13 @@ def test_review_tab_refuses_disguised_and_non_tender_files(page, live) -> None: 
         assert "Traceback" not in page.locator("body").inner_text()
         _shot(page, "2c_强制审查.png")
 
+        # a scanned tender (no text layer): OCR'd pages and their confidence are stated
+        scanned = PROJECT_ROOT / "tests" / "data" / "ingest" / "scanned_tender.pdf"
+        _review_upload(page, scanned)
+        page.locator("#review-checklist-summary").get_by_text("扫描页", exact=False).wait_for(timeout=180_000)
+        assert "置信度" in page.locator("#review-checklist-summary").inner_text()
+        _shot(page, "2d_扫描件.png")
+
 
 def test_knowledge_base_tab_upload_and_search(page, live) -> None:  # noqa: ANN001
     with _screenshot_on_failure(page, "test_knowledge_base_tab_upload_and_search.png"):
