@@ -61,11 +61,12 @@ class CheckSpec(BaseModel):
     if_absent: Literal["clear", "na"] = "clear"
     na_reason: str = ""
     na_if: str | None = None  # a clause matching this makes the point 不适用 (e.g. 本项目不收取投标保证金)
+    where: str | None = None  # prefer topic clauses whose section path / table kind matches this
     needs: list[list[str]] = Field(default_factory=list)
     unknown: str = ""
     subjects: list[Literal["工程", "货物", "服务"]] = Field(default_factory=list)
 
-    @field_validator("topic", "na_if")
+    @field_validator("topic", "na_if", "where")
     @classmethod
     def _topic(cls, v: str | None) -> str | None:
         if v:
@@ -316,6 +317,9 @@ def _rule_item(rule_id: str, category: str, severity: str, applies_to: str, has_
         return ChecklistItem(**base, status="不适用",
                              note=f"本项目采购标的为{facts.subject}，该要点仅适用于{'、'.join(spec.subjects)}。")
     topic = _first(clauses, _rx(spec.topic)) if spec.topic else None
+    if topic is not None and spec.topic and spec.where:
+        where = _rx(spec.where)
+        topic = _first([c for c in clauses if where.search(c.scope_text)], _rx(spec.topic)) or topic
     if spec.topic and topic is None and spec.if_absent == "na":
         return ChecklistItem(**base, status="不适用", note=spec.na_reason or "文件不涉及该事项。")
     waived = _first(clauses, _rx(spec.na_if)) if spec.na_if else None
