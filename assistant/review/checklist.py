@@ -296,30 +296,32 @@ def find_absences(spec: ChecklistSpec, facts: ProjectFacts, clauses: Sequence[Cl
 
 # --------------------------------------------------------------------------- checklist
 
-def _rule_item(rule_id: str, category: str, severity: str, applies_to: str, has_semantic: bool,
-               spec: CheckSpec | None, facts: ProjectFacts, clauses: Sequence[Clause],
-               findings: Sequence[Finding], llm_used: bool) -> ChecklistItem:
-    base = {"rule_id": rule_id, "category": category, "severity": severity}
-    mine = [f for f in findings if f.rule_id == rule_id]
-    if mine:
-        sev = {"high": "高", "medium": "中", "low": "低"}
-        where = "；".join(f"【{sev[f.severity]}】{_excerpt(f.evidence or f.clause)}" for f in mine[:3])
-        first = mine[0]
-        return ChecklistItem(**base, status="发现问题", findings=len(mine),
-                             note=f"发现 {len(mine)} 处问题：{where}" + ("等" if len(mine) > 3 else ""),
-                             clause=_excerpt(first.clause) or None, location=dict(first.location))
-    na = _regime_na(applies_to, facts.regime)
-    if na:
-        return ChecklistItem(**base, status="不适用", note=na)
-    if spec is None:
-        return ChecklistItem(**base, status="未发现问题", note="已按审查要点检索全文，未发现问题。")
+def _found_item(base: dict[str, str], mine: Sequence[Finding]) -> ChecklistItem:
+    sev = {"high": "高", "medium": "中", "low": "低"}
+    where = "；".join(f"【{sev[f.severity]}】{_excerpt(f.evidence or f.clause)}" for f in mine[:3])
+    first = mine[0]
+    return ChecklistItem(**base, status="发现问题", findings=len(mine),
+                         note=f"发现 {len(mine)} 处问题：{where}" + ("等" if len(mine) > 3 else ""),
+                         clause=_excerpt(first.clause) or None, location=dict(first.location))
+
+
+def _topic_clause(spec: CheckSpec, clauses: Sequence[Clause]) -> Clause | None:
+    """The clause a clean point rests on: the first matching `topic`, preferably in the `where` chapters."""
+    if not spec.topic:
+        return None
+    topic = _first(clauses, _rx(spec.topic))
+    if topic is not None and spec.where:
+        in_place = _rx(spec.where)
+        topic = _first([c for c in clauses if in_place.search(c.scope_text)], _rx(spec.topic)) or topic
+    return topic
+
+
+def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts: ProjectFacts,
+               clauses: Sequence[Clause], llm_used: bool) -> ChecklistItem:
     if spec.subjects and facts.subject and facts.subject not in spec.subjects:
         return ChecklistItem(**base, status="不适用",
                              note=f"本项目采购标的为{facts.subject}，该要点仅适用于{'、'.join(spec.subjects)}。")
-    topic = _first(clauses, _rx(spec.topic)) if spec.topic else None
-    if topic is not None and spec.topic and spec.where:
-        where = _rx(spec.where)
-        topic = _first([c for c in clauses if where.search(c.scope_text)], _rx(spec.topic)) or topic
+    topic = _topic_clause(spec, clauses)
     if spec.topic and topic is None and spec.if_absent == "na":
         return ChecklistItem(**base, status="不适用", note=spec.na_reason or "文件不涉及该事项。")
     waived = _first(clauses, _rx(spec.na_if)) if spec.na_if else None
@@ -333,14 +335,27 @@ def _rule_item(rule_id: str, category: str, severity: str, applies_to: str, has_
         names = "、".join("或".join(labels.get(n, n) for n in g) for g in missing)
         note = spec.unknown or f"未读取到{names}，该要点未核对。"
         return ChecklistItem(**base, status="无法判断", note=note, facts=_facts_used(facts, used))
-    note = spec.checked + "，未发现问题。"
-    if spec.topic and topic is None:
-        note = spec.checked + "：全文未出现相关条款，未发现问题。"
+    note = spec.checked + ("：全文未出现相关条款，未发现问题。" if spec.topic and topic is None else "，未发现问题。")
     if has_semantic and not llm_used:
         note += "（该要点的语义判断部分需配置大模型，本次仅做规则检索。）"
     return ChecklistItem(**base, status="未发现问题", note=note, facts=_facts_used(facts, used),
                          clause=_excerpt(topic.text) if topic else None,
                          location=_clause_location(topic) if topic else {})
+
+
+def _rule_item(rule_id: str, category: str, severity: str, applies_to: str, has_semantic: bool,
+               spec: CheckSpec | None, facts: ProjectFacts, clauses: Sequence[Clause],
+               findings: Sequence[Finding], llm_used: bool) -> ChecklistItem:
+    base = {"rule_id": rule_id, "category": category, "severity": severity}
+    mine = [f for f in findings if f.rule_id == rule_id]
+    if mine:
+        return _found_item(base, mine)
+    na = _regime_na(applies_to, facts.regime)
+    if na:
+        return ChecklistItem(**base, status="不适用", note=na)
+    if spec is None:
+        return ChecklistItem(**base, status="未发现问题", note="已按审查要点检索全文，未发现问题。")
+    return _spec_item(base, spec, has_semantic, facts, clauses, llm_used)
 
 
 def build_checklist(catalogue: Catalogue, spec: ChecklistSpec, facts: ProjectFacts, clauses: Sequence[Clause],
