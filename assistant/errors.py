@@ -37,6 +37,12 @@ class UnsupportedFormatError(InputFileError):
     http_status = 415
 
 
+class NotATenderError(InputFileError):
+    """A readable file that does not look like a tender (review refuses it unless forced)."""
+
+    http_status = 422
+
+
 class NotFoundError(UserError):
     """A document, article or resource that does not exist."""
 

@@ -61,6 +61,7 @@ class LoadedDocument(BaseModel):
     blocks: list[Block]
     front_matter: dict[str, Any] = Field(default_factory=dict)
     ocr_pages: list[int] = Field(default_factory=list)
+    ocr_confidence: dict[int, float | None] = Field(default_factory=dict)  # page -> mean line confidence
     warnings: list[str] = Field(default_factory=list)
     sha256: str = ""
 
@@ -180,11 +181,37 @@ class Finding(BaseModel):
     context: str | None = None  # surrounding text, for display
 
 
+ChecklistStatus = Literal["发现问题", "未发现问题", "无法判断", "不适用"]
+CHECKLIST_STATUSES: tuple[str, ...] = ("发现问题", "未发现问题", "无法判断", "不适用")
+
+
+class ChecklistItem(BaseModel):
+    """One point of the review checklist and what the review concluded about it.
+
+    `note` says what was checked (未发现问题), which fact was missing (无法判断), why the point
+    does not apply (不适用), or the findings (发现问题); `clause`/`location` name the clause the
+    conclusion rests on, `facts` the extracted facts it used (label -> value).
+    """
+
+    rule_id: str
+    category: str
+    severity: Severity
+    status: ChecklistStatus
+    note: str = ""
+    kind: Literal["rule", "absence"] = "rule"
+    findings: int = 0
+    clause: str | None = None
+    location: dict[str, Any] = Field(default_factory=dict)
+    facts: dict[str, str] = Field(default_factory=dict)
+
+
 class ReviewReport(BaseModel):
     """A tender review: findings sorted by severity plus a summary and the extracted facts."""
 
     file: str
     findings: list[Finding] = Field(default_factory=list)
+    checklist: list[ChecklistItem] = Field(default_factory=list)  # every catalogue point, one status each
+    notice: str | None = None  # shown first: e.g. the file was reviewed with --force although not a tender
     summary: dict[str, Any] = Field(default_factory=dict)
     facts: dict[str, Any] = Field(default_factory=dict)
     mode: Literal["rules", "rules+llm"] = "rules"

@@ -94,10 +94,12 @@ class Services:
     @cached_property
     def reviewer(self) -> Reviewer:
         from assistant.review.catalogue import load_catalogue
+        from assistant.review.checklist import load_checklist
         from assistant.review.pipeline import Reviewer
 
         s = self.settings
         path = Path(s.knowledge_base_dir) / "review_rules.yaml"
+        checklist = Path(s.knowledge_base_dir) / "review_checklist.yaml"
         return Reviewer(
             load_catalogue(path if path.exists() else None),
             kb=lambda: self.kb,
@@ -107,6 +109,7 @@ class Services:
             max_bytes=s.max_upload_bytes,
             mask_personal_data=s.llm.mask_personal_data and s.llm.backend == "openai",
             limits=s.limits,
+            checklist=load_checklist(checklist if checklist.exists() else None),
         )
 
     def describe(self) -> dict[str, Any]:

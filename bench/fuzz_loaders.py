@@ -211,7 +211,7 @@ def fuzz(n: int, seed: int, timeout: float, out_dir: Path, formats: list[str], k
         def _no_ocr(*a: object, **k: object) -> dict:
             raise ocr.OcrUnavailableError("disabled by fuzz_loaders")
 
-        ocr.ocr_pdf_pages = _no_ocr
+        ocr.ocr_pages = _no_ocr
     logging.disable(logging.WARNING)
     signal.signal(signal.SIGALRM, _alarm)
     rng = random.Random(seed)

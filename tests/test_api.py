@@ -286,8 +286,10 @@ def test_oversized_upload_refused_while_streaming(client: TestClient) -> None:
 
 
 def test_upload_names_cannot_escape_the_data_dir(client: TestClient, services: Services, kb_dir: Path) -> None:
-    resp = client.post("/api/v1/review", files={"file": ("../../../../escape.txt", "投标保证金为估算价的5%。".encode())})
+    resp = client.post("/api/v1/review", data={"force": "true"},
+                       files={"file": ("../../../../escape.txt", "投标保证金为估算价的5%。".encode())})
     assert resp.status_code == 200, resp.text
+    assert resp.json()["notice"]
     assert not list(kb_dir.rglob("escape.txt")) or all(
         Path(services.settings.data_dir, "uploads").resolve() in p.resolve().parents for p in kb_dir.rglob("escape.txt"))
     assert not (kb_dir.parent / "escape.txt").exists()

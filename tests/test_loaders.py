@@ -157,13 +157,19 @@ def test_docx_total_uncompressed_limit(tmp_path: Path, monkeypatch: pytest.Monke
         load_file(path)
 
 
-def test_docx_that_is_actually_text(tmp_path: Path) -> None:
+def test_docx_that_is_actually_text_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "伪装.docx"
     path.write_text("第一条 这其实是一个文本文件。\n第二条 扩展名是 docx。", encoding="utf-8")
-    doc = load_file(path)
-    assert doc.format == "txt"
-    assert doc.blocks[0].text == "第一条 这其实是一个文本文件。"
-    assert any("实际内容是纯文本" in w for w in doc.warnings)
+    with pytest.raises(UnsupportedFormatError, match=r"扩展名是 \.docx，但内容实际是纯文本"):
+        load_file(path)
+
+
+def test_pdf_named_txt_is_refused(tmp_path: Path) -> None:
+    src = Path(__file__).parent / "data" / "ingest" / "sample_regulation.pdf"
+    path = tmp_path / "notice.txt"
+    path.write_bytes(src.read_bytes())
+    with pytest.raises(UnsupportedFormatError, match="与扩展名不符"):
+        load_file(path)
 
 
 def test_legacy_doc_is_refused(tmp_path: Path) -> None:

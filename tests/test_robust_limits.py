@@ -171,11 +171,11 @@ def test_ocr_page_cap_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     pdf = blank_pdf(tmp_path / "scan.pdf", 12)
     calls: list[int] = []
 
-    def fake_ocr(data: bytes, pages: list[int], dpi: int = 200, name: str = "") -> dict[int, str]:
+    def fake_ocr(data: bytes, pages: list[int], dpi: int = 200, name: str = "") -> dict[int, ocr.OcrPage]:
         calls.extend(pages)
-        return {p: f"第{p}页 招标文件正文内容，投标人须知与评标办法。" for p in pages}
+        return {p: ocr.OcrPage(p, f"第{p}页 招标文件正文内容，投标人须知与评标办法。", 0.9, 0.0) for p in pages}
 
-    monkeypatch.setattr(ocr, "ocr_pdf_pages", fake_ocr)
+    monkeypatch.setattr(ocr, "ocr_pages", fake_ocr)
     monkeypatch.setattr("assistant.ingest.loaders._blank_pages", lambda data, pages: set())
     doc = load_file(pdf, limits=LimitsSettings(max_ocr_pages=4, ocr_probe_pages=2))
     assert calls == [1, 2, 3, 4]

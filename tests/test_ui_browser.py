@@ -165,6 +165,13 @@ def test_review_tab_findings_and_download(page, live) -> None:
         assert "法律依据" in page.locator("#review-detail").inner_text()
         assert "问题总数" in page.locator("#review-summary").inner_text()
         page.locator("#review-chart img").first.wait_for()
+        # the checklist table next to the findings: every catalogue point has a conclusion
+        checklist = page.locator("#review-checklist")
+        checklist.locator('[data-testid="cell-0-0"]').wait_for()
+        assert "T01" in checklist.inner_text()
+        assert "审查要点清单" in page.locator("#review-checklist-summary").inner_text()
+        for status in ("发现问题", "未发现问题"):
+            assert status in checklist.inner_text()
         _shot(page, "2_招标文件审查.png")
 
         with page.expect_download() as info:
@@ -195,6 +202,47 @@ def test_review_tab_bad_file_shows_a_clear_chinese_error(page, live) -> None:
         text = page.locator("body").inner_text()
         assert "损坏的招标文件.docx" in text
         assert "Traceback" not in text and "BadZipFile" not in text
+
+
+def _review_upload(page, path: Path, force: bool = False) -> None:
+    page.reload()  # a fresh upload box
+    page.get_by_text("招投标审查助手", exact=False).first.wait_for()
+    _tab(page, "招标文件审查")
+    page.locator("#review-file input[type=file]").set_input_files(str(path))
+    page.wait_for_timeout(800)
+    if force:
+        page.locator("#review-force input[type=checkbox]").check()
+    page.locator("#review-start").click()
+
+
+def test_review_tab_refuses_disguised_and_non_tender_files(page, live) -> None:
+    """A text file named .docx is refused; a readable non-tender is refused unless 仍然审查 is ticked."""
+    with _screenshot_on_failure(page, "test_review_tab_refuses_disguised.png"):
+        folder = live["tmp"] / "upload"
+        folder.mkdir(parents=True, exist_ok=True)
+        disguised = folder / "伪装的招标文件.docx"
+        disguised.write_text("这是一行普通文字。", encoding="utf-8")
+        _review_upload(page, disguised)
+        page.get_by_text("与扩展名不符", exact=False).first.wait_for()
+        assert "伪装的招标文件.docx" in page.locator("body").inner_text()
+
+        memo = folder / "会议纪要.txt"
+        memo.write_text("会议纪要\n今天讨论了办公室搬迁。\n下周一开始打包。\n请各部门配合。", encoding="utf-8")
+        _review_upload(page, memo)
+        page.get_by_text("看起来不是招标文件", exact=False).first.wait_for()
+        _shot(page, "2b_非招标文件被拒.png")
+        _review_upload(page, memo, force=True)
+        page.locator("#review-checklist-summary").get_by_text("强制审查", exact=False).wait_for()
+        assert "T01" in page.locator("#review-checklist").inner_text()
+        assert "Traceback" not in page.locator("body").inner_text()
+        _shot(page, "2c_强制审查.png")
+
+        # a scanned tender (no text layer): OCR'd pages and their confidence are stated
+        scanned = PROJECT_ROOT / "tests" / "data" / "ingest" / "scanned_tender.pdf"
+        _review_upload(page, scanned)
+        page.locator("#review-checklist-summary").get_by_text("扫描页", exact=False).wait_for(timeout=180_000)
+        assert "置信度" in page.locator("#review-checklist-summary").inner_text()
+        _shot(page, "2d_扫描件.png")
 
 
 def test_knowledge_base_tab_upload_and_search(page, live) -> None:

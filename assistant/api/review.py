@@ -35,6 +35,7 @@ async def review(
     services: ServicesDep,
     file: Annotated[UploadFile, File(description="招标文件（DOCX / PDF / TXT / MD）")],
     format: Annotated[Literal["json", "md", "docx"], Form(description="报告格式")] = "json",
+    force: Annotated[bool, Form(description="文件看起来不是招标文件时仍然审查（报告开头注明）")] = False,
 ) -> Response:
     data_dir = Path(services.settings.data_dir)
     stored = await run_in_threadpool(
@@ -42,7 +43,7 @@ async def review(
         kind="review", allowed=REVIEW_SUFFIXES, max_bytes=services.settings.max_upload_bytes,
     )
     try:
-        report = await run_in_threadpool(services.reviewer.review, stored)
+        report = await run_in_threadpool(services.reviewer.review, stored, force=force)
         if format == "json":
             return JSONResponse(report.model_dump(mode="json"))
         from assistant.review import report as render

@@ -12,6 +12,7 @@ from assistant.errors import InputFileError
 from assistant.progress import TqdmProgress
 
 if TYPE_CHECKING:
+    from assistant.schema import ReviewReport
     from assistant.services import Services
 
 _RANK = {"high": 0, "medium": 1, "low": 2}
@@ -29,6 +30,10 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, default=None, help="输出文件路径（docx 格式必填或默认写到当前目录）")
     p.add_argument("--fail-on", choices=["high", "medium", "low"], default=None,
                    help="存在该等级及以上风险时以退出码 3 结束（用于发布前把关）")
+    p.add_argument("--allow-unknown", action="store_true",
+                   help="配合 --fail-on：高风险审查要点“无法判断”时不视为失败（默认视为失败）")
+    p.add_argument("--force", action="store_true",
+                   help="文件看起来不是招标文件时仍然审查（报告开头会注明）")
     p.add_argument("--no-llm", action="store_true", help="只做规则审查，不调用大模型")
     return p
 
@@ -56,7 +61,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
         fmt = "json"
     bar = TqdmProgress()
     try:
-        report = services.reviewer.review(path, progress=bar, use_llm=False if args.no_llm else None)
+        report = services.reviewer.review(path, progress=bar, use_llm=False if args.no_llm else None,
+                                          force=bool(getattr(args, "force", False)))
     finally:
         bar.close()
 
@@ -72,12 +78,35 @@ def run(args: argparse.Namespace, services: Services) -> int:
             print(f"审查报告已保存：{args.output}", file=sys.stderr)
         else:
             sys.stdout.write(text + "\n")
+    _print_summary(report)
+    return _gate(report, args)
+
+
+def _print_summary(report: ReviewReport) -> None:
+    from assistant.review.report import checklist_counts_zh, ocr_line
+
     s = report.summary.get("by_severity", {})
-    print(f"审查完成：风险 {report.summary.get('total', 0)} 项（高 {s.get('high', 0)}，中 {s.get('medium', 0)}，低 {s.get('low', 0)}）。",
-          file=sys.stderr)
-    if args.fail_on:
-        limit = _RANK[args.fail_on]
-        if any(_RANK[f.severity] <= limit for f in report.findings):
-            print(f"存在“{ {'high': '高', 'medium': '中', 'low': '低'}[args.fail_on] }”及以上等级的风险，退出码 3。", file=sys.stderr)
-            return 3
+    if report.notice:
+        print(report.notice, file=sys.stderr)
+    print(f"审查完成：风险 {report.summary.get('total', 0)} 项（高 {s.get('high', 0)}，中 {s.get('medium', 0)}，低 {s.get('low', 0)}）；"
+          f"审查要点 {len(report.checklist)} 项：{checklist_counts_zh(report)}。", file=sys.stderr)
+    scanned = ocr_line(report)
+    if scanned:
+        print(scanned, file=sys.stderr)
+
+
+def _gate(report: ReviewReport, args: argparse.Namespace) -> int:
+    """`--fail-on`: exit 3 on findings at or above the level, or on a high point that could not be checked."""
+    if not args.fail_on:
+        return 0
+    limit = _RANK[args.fail_on]
+    if any(_RANK[f.severity] <= limit for f in report.findings):
+        print(f"存在“{ {'high': '高', 'medium': '中', 'low': '低'}[args.fail_on] }”及以上等级的风险，退出码 3。", file=sys.stderr)
+        return 3
+    unknown = [i for i in report.checklist if i.status == "无法判断" and i.severity == "high"]
+    if unknown and not args.allow_unknown:
+        names = "、".join(f"{i.rule_id} {i.category}" for i in unknown)
+        print(f"高风险审查要点无法判断：{names}（所需信息未在文件中找到），退出码 3；"
+              "人工核对后可加 --allow-unknown 放行。", file=sys.stderr)
+        return 3
     return 0

@@ -210,6 +210,13 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
         for r, m in rev["per_category"].items():
             lines.append(f"| {r} | {m['category']} | {m['tp']} | {m['fp']} | {m['fn']} | {m['recall']:.2f} | {m['precision']:.2f} | {m['f1']:.2f} |")
         lines.append("")
+        chk = rev.get("checklist")
+        if chk and chk.get("n"):
+            lines += [f"审查要点清单结论（{chk['n_files']} 个文件，{chk['n']} 个标注要点）：总体准确率 {_pct(chk['accuracy'])}。", "",
+                      "| 标注结论 | 要点数 | 一致 | 准确率 |", "|---|---|---|---|"]
+            for status, m in chk["per_status"].items():
+                lines.append(f"| {status} | {m['n']} | {m['correct']} | {_pct(m['accuracy'])} |")
+            lines.append("")
     for suite, title in (("retrieval", "检索"), ("qa", "问答"), ("review", "审查")):
         rows = worst.get(suite) or []
         if rows:

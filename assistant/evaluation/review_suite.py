@@ -9,11 +9,13 @@ findings are hints the product may give, and compliant twins expect "no high/med
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.evaluation.datasets import Label, TenderFile
@@ -75,7 +77,9 @@ def score(files: Sequence[TenderFile], findings_by_file: dict[str, Sequence[Find
                 "finding": None if f is None else {"rule_id": f.rule_id, "severity": f.severity, "clause": f.clause[:200]},
                 "same_clause_other_rules": [finding_rule(x) for x in near], "note": lab.note,
             })
-        fps = [f for i, f in enumerate(findings) if i not in used and f.severity in SERIOUS]
+        # absence findings (location 「全文未找到」) are scored by the checklist status labels instead
+        fps = [f for i, f in enumerate(findings)
+               if i not in used and f.severity in SERIOUS and not f.location.get("absent")]
         if tf.variant == "compliant":
             twin_fp[tf.file] = len(fps)
         for f in fps:
@@ -100,19 +104,71 @@ def score(files: Sequence[TenderFile], findings_by_file: dict[str, Sequence[Find
     return metrics, rows
 
 
+CHECKLIST_LABELS = "checklist_labels.jsonl"
+
+
+def load_checklist_labels(folder: Path) -> dict[str, dict[str, str]]:
+    """file name -> {point id: expected status} from `checklist_labels.jsonl` beside labels.jsonl ({} if absent)."""
+    path = folder / CHECKLIST_LABELS
+    if not path.is_file():
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            out[str(row["file"])] = {str(k): str(v) for k, v in row["statuses"].items()}
+    return out
+
+
+def score_checklist(expected: Mapping[str, Mapping[str, str]],
+                    actual: Mapping[str, Mapping[str, str]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Per-status accuracy of the checklist: for each labelled (file, point), is the report's status the label's?"""
+    per: dict[str, dict[str, int]] = defaultdict(lambda: {"n": 0, "correct": 0})
+    rows: list[dict[str, Any]] = []
+    for file, labels in sorted(expected.items()):
+        got = actual.get(file)
+        if got is None:
+            continue
+        for point, want in sorted(labels.items()):
+            have = got.get(point, "（缺失）")
+            per[want]["n"] += 1
+            per[want]["correct"] += int(have == want)
+            if have != want:
+                rows.append({"suite": "review_checklist", "id": f"{file}#{point}", "file": file, "rule_id": point,
+                             "expected": want, "got": have})
+    total = sum(c["n"] for c in per.values())
+    correct = sum(c["correct"] for c in per.values())
+    metrics = {
+        "accuracy": round(correct / total, 4) if total else None,
+        "n": total,
+        "per_status": {k: {**v, "accuracy": round(v["correct"] / v["n"], 4) if v["n"] else None}
+                       for k, v in sorted(per.items())},
+        "n_files": sum(1 for f in expected if f in actual),
+    }
+    return metrics, rows
+
+
 def run(services: Services, files: Sequence[TenderFile], progress: Progress | None = None,
         use_llm: bool | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     reviewer = services.reviewer
     findings_by_file: dict[str, Sequence[Finding]] = {}
+    statuses: dict[str, dict[str, str]] = {}
     seconds: dict[str, float] = {}
     for i, tf in enumerate(files, 1):
         t0 = time.perf_counter()
         report = reviewer.review(tf.path, use_llm=use_llm)
         seconds[tf.file] = round(time.perf_counter() - t0, 2)
         findings_by_file[tf.file] = report.findings
+        statuses[tf.file] = {c.rule_id: c.status for c in report.checklist}
         if progress:
             progress("审查评测", i, len(files))
     metrics, rows = score(files, findings_by_file)
+    expected: dict[str, dict[str, str]] = {}
+    for folder in sorted({tf.path.parent for tf in files}):
+        expected.update(load_checklist_labels(folder))
+    if expected:
+        metrics["checklist"], checklist_rows = score_checklist(expected, statuses)
+        rows += checklist_rows
     metrics["seconds_by_file"] = seconds
     metrics["mode"] = "rules+llm" if use_llm else "rules"
     return metrics, rows

@@ -86,9 +86,12 @@ def load_bytes(data: bytes, name: str, path: str | None = None, limits: LimitsSe
     fmt = sniff_format(data, name)
     ext = Path(name).suffix.lower().lstrip(".")
     warnings: list[str] = []
-    if ext in {"pdf", "docx"} and fmt != ext:
-        warnings.append(f"文件“{name}”的扩展名为 .{ext}，但实际内容是{_FORMAT_ZH.get(fmt, fmt)}，已按实际格式读取。")
-        log.warning("extension mismatch: %s looks like %s", name, fmt)
+    if _extension_mismatch(ext, fmt):
+        raise UnsupportedFormatError(
+            f"文件“{name}”的扩展名是 .{ext}，但内容实际是{_FORMAT_ZH.get(fmt, fmt)}，与扩展名不符，已拒绝读取。"
+            f"请确认选择了正确的文件；如内容无误，请把扩展名改为实际格式后再上传。",
+            f"extension mismatch: {name} has extension .{ext} but its bytes are {fmt}",
+        )
     if fmt == "pdf":
         doc = _load_pdf(data, name, limits)
     elif fmt == "docx":
@@ -116,6 +119,17 @@ def load_bytes(data: bytes, name: str, path: str | None = None, limits: LimitsSe
         time.perf_counter() - started,
     )
     return doc
+
+
+#: Binary formats whose extension must match the bytes (a text file named .docx is the wrong file).
+_BINARY_FORMATS = {"pdf", "docx"}
+
+
+def _extension_mismatch(ext: str, fmt: str) -> bool:
+    """True when a .pdf/.docx is not that format, or a text extension holds a PDF/DOCX."""
+    if ext in _BINARY_FORMATS:
+        return fmt != ext
+    return ext in {"txt", "md", "markdown", "html", "htm"} and fmt in _BINARY_FORMATS
 
 
 _FORMAT_ZH = {"pdf": "PDF", "docx": "Word（DOCX）", "html": "网页（HTML）", "md": "Markdown 文本", "txt": "纯文本"}
@@ -733,15 +747,17 @@ def _load_pdf(data: bytes, name: str, limits: LimitsSettings | None = None) -> L
         page_texts.append(normalize(raw))
 
     ocr_pages: list[int] = []
+    ocr_confidence: dict[int, float | None] = {}
     empty = [i + 1 for i, t in enumerate(page_texts) if len(re.sub(r"\s", "", t)) < OCR_MIN_CHARS]
     if empty:
-        ocr_pages, ocr_warnings = _ocr_empty_pages(data, name, page_texts, empty, limits, started)
+        ocr_pages, ocr_warnings = _ocr_empty_pages(data, name, page_texts, empty, limits, started, ocr_confidence)
         warnings.extend(ocr_warnings)
 
     pages_lines = _clean_pdf_pages(page_texts)
     blocks = _pdf_paragraphs(pages_lines)
     title = _stem_title(name)
-    return LoadedDocument(path=name, format="pdf", title=title, blocks=blocks, ocr_pages=ocr_pages, warnings=warnings)
+    return LoadedDocument(path=name, format="pdf", title=title, blocks=blocks, ocr_pages=ocr_pages,
+                          ocr_confidence=ocr_confidence, warnings=warnings)
 
 
 def _nonspace(text: str) -> int:
@@ -749,18 +765,19 @@ def _nonspace(text: str) -> int:
 
 
 def _ocr_empty_pages(  # noqa: C901 - loaders split deferred
-    data: bytes, name: str, page_texts: list[str], empty: list[int], limits: LimitsSettings, started: float
+    data: bytes, name: str, page_texts: list[str], empty: list[int], limits: LimitsSettings, started: float,
+    confidence: dict[int, float | None],
 ) -> tuple[list[int], list[str]]:
-    """OCR pages without a text layer, within the budget; updates `page_texts` in place.
+    """OCR pages without a text layer, within the budget; updates `page_texts` and `confidence` in place.
 
     Budget: at most `limits.max_ocr_pages` pages; if the first `ocr_probe_pages` scanned pages
     yield no text at all (a blank or photographed-noise file) the rest are not tried; and OCR
     stops when the document has used `limits.job_seconds`.
     """
-    from assistant.ingest.ocr import OcrUnavailableError, ocr_pdf_pages
+    from assistant.ingest.ocr import OcrUnavailableError, ocr_pages
 
     warnings: list[str] = []
-    ocr_pages: list[int] = []
+    read: list[int] = []
     todo = empty[: limits.max_ocr_pages]
     if len(empty) > len(todo):
         warnings.append(
@@ -775,15 +792,17 @@ def _ocr_empty_pages(  # noqa: C901 - loaders split deferred
         while len(done) < len(todo):
             batch = todo[len(done): len(done) + step]
             inked = [p for p in batch if p not in blank]
-            found = ocr_pdf_pages(data, inked, name=name) if inked else {}
+            found = ocr_pages(data, inked, name=name) if inked else {}
             done.extend(batch)
-            for page_no, text in found.items():
-                text = normalize(text)
+            for page_no, page in found.items():
+                text = normalize(page.text)
                 if _nonspace(text) > _nonspace(page_texts[page_no - 1]):
                     page_texts[page_no - 1] = text
-                    ocr_pages.append(page_no)
+                    read.append(page_no)
+                    confidence[page_no] = page.confidence
             remaining = len(todo) - len(done)
-            if remaining and len(done) <= limits.ocr_probe_pages and not any(_nonspace(found.get(p, "")) for p in batch):
+            if remaining and len(done) <= limits.ocr_probe_pages and not any(
+                    _nonspace(found[p].text) for p in batch if p in found):
                 stop_reason = (f"前 {len(done)} 页扫描页未识别出任何文字，其余 {len(empty) - len(done)} 页不再识别"
                                f"（试识别页数{limits.hint('ocr_probe_pages')}）")
                 break
@@ -791,8 +810,8 @@ def _ocr_empty_pages(  # noqa: C901 - loaders split deferred
                 stop_reason = (f"识别用时超过 {limits.job_seconds:.0f} 秒，其余 {remaining} 页未识别"
                                f"（单个任务用时{limits.hint('job_seconds')}）")
                 break
-        if ocr_pages:
-            warnings.append(f"文件“{name}”第 {_fmt_pages(ocr_pages)} 页为扫描图像，已用文字识别（OCR）读取，请核对原文。")
+        if read:
+            warnings.append(f"文件“{name}”第 {_fmt_pages(read)} 页为扫描图像，已用文字识别（OCR）读取，请核对原文。")
         if stop_reason:
             log.warning("OCR stopped early for %s after %d of %d pages", name, len(done), len(todo))
             if not any(_nonspace(t) for t in page_texts):
@@ -810,11 +829,8 @@ def _ocr_empty_pages(  # noqa: C901 - loaders split deferred
     except Exception as exc:
         warnings.append(f"文件“{name}”有 {len(empty)} 页没有文字层，文字识别失败，这些页未能读取。")
         log.warning("OCR failed for %s pages %s: %s", name, empty, exc)
-    return sorted(ocr_pages), warnings
+    return sorted(read), warnings
 
-
-#: a page is blank when fewer than this share of its pixels (rendered small) differ from white
-_INK_SHARE = 0.0005
 
 
 def _blank_pages(data: bytes, pages: list[int]) -> set[int]:
@@ -826,6 +842,8 @@ def _blank_pages(data: bytes, pages: list[int]) -> set[int]:
     try:
         import numpy as np
         import pypdfium2 as pdfium
+
+        from assistant.ingest.ocr import is_blank
     except ImportError:
         return set()
     blank: set[int] = set()
@@ -841,7 +859,7 @@ def _blank_pages(data: bytes, pages: list[int]) -> set[int]:
                 gray = np.asarray(page.render(scale=0.5, grayscale=True).to_pil().convert("L"))
             finally:
                 page.close()
-            if gray.size and float((gray < 200).mean()) < _INK_SHARE:
+            if is_blank(gray):
                 blank.add(page_no)
     except pdfium.PdfiumError as exc:
         log.warning("blank-page check failed: %s", exc)

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import LimitsSettings
+from assistant.errors import NotATenderError
+from assistant.ingest.ocr import ocr_progress
 from assistant.review.catalogue import (
     NOT_IN_KB_NOTE,
     BasisRef,
@@ -18,6 +20,15 @@ from assistant.review.catalogue import (
     load_catalogue,
     lookup_article,
     title_in_kb,
+)
+from assistant.review.checklist import (
+    ABSENT_LOCATION,
+    AbsenceHit,
+    ChecklistSpec,
+    build_checklist,
+    find_absences,
+    load_checklist,
+    status_counts,
 )
 from assistant.review.facts import ProjectFacts, extract_facts, fact_labels
 from assistant.review.reader import Clause, read_clauses, segment
@@ -34,8 +45,10 @@ class Reviewer:
 
     def __init__(self, catalogue: Catalogue | None = None, *, kb: Any = None, llm: Any = None,
                  use_llm: bool = True, max_semantic_clauses: int = 40, max_bytes: int | None = None,
-                 mask_personal_data: bool = False, limits: LimitsSettings | None = None) -> None:
+                 mask_personal_data: bool = False, limits: LimitsSettings | None = None,
+                 checklist: ChecklistSpec | None = None) -> None:
         self.catalogue = catalogue or load_catalogue()
+        self.checklist = (checklist or load_checklist()).resolve(self.catalogue)
         self.engine = RuleEngine(self.catalogue)
         self._kb = kb
         self._kb_resolved = not callable(kb) or hasattr(kb, "get_article")
@@ -59,27 +72,47 @@ class Reviewer:
         return self._kb
 
     # ------------------------------------------------------------------ entry points
-    def review(self, path: str | Path, progress: Progress | None = None, use_llm: bool | None = None) -> ReviewReport:
-        """Review a tender file (DOCX/PDF/TXT…); bad files raise InputFileError with a Chinese message."""
+    def review(self, path: str | Path, progress: Progress | None = None, use_llm: bool | None = None,
+               force: bool = False) -> ReviewReport:
+        """Review a tender file (DOCX/PDF/TXT…); bad files raise InputFileError with a Chinese message.
+
+        A readable file that does not look like a tender raises NotATenderError unless `force`;
+        forced, the report says so first (`notice`).
+        """
         if progress:
             progress("读取文件", 0, 1)
-        doc, clauses = read_clauses(path, max_bytes=self.max_bytes, limits=self.limits)
+        report_ocr = _ocr_progress(progress)
+        with ocr_progress(report_ocr):
+            doc, clauses = read_clauses(path, max_bytes=self.max_bytes, limits=self.limits)
         if progress:
             progress("读取文件", 1, 1)
-        return self._review(doc, clauses, progress, use_llm, file=str(path))
+        problem = not_a_tender_reason(doc, clauses)
+        if problem and not force:
+            name = Path(str(path)).name
+            raise NotATenderError(
+                f"文件“{name}”看起来不是招标文件或采购文件（{problem}），已拒绝审查。"
+                "如确需审查，请使用 --force（网页上勾选“仍然审查”）。",
+                f"review refused, not a tender: {path}: {problem}",
+            )
+        report = self._review(doc, clauses, progress, use_llm, file=str(path))
+        if problem:
+            report.notice = (f"注意：该文件看起来不是招标文件（{problem}），系按用户要求强制审查，"
+                             "以下结论可能不完整或不适用。")
+        return report
 
     def review_document(self, doc: LoadedDocument, progress: Progress | None = None,
-                        use_llm: bool | None = None) -> ReviewReport:
-        return self._review(doc, segment(doc), progress, use_llm, file=doc.path)
+                        use_llm: bool | None = None, check_absence: bool = True) -> ReviewReport:
+        return self._review(doc, segment(doc), progress, use_llm, file=doc.path, check_absence=check_absence)
 
     def review_text(self, text: str, name: str = "文本", use_llm: bool | None = None) -> ReviewReport:
+        """Review a passage (not a whole tender): required-content absences are not checked."""
         from assistant.review.reader import document_from_text
 
-        return self.review_document(document_from_text(text, name), use_llm=use_llm)
+        return self.review_document(document_from_text(text, name), use_llm=use_llm, check_absence=False)
 
     # ------------------------------------------------------------------ internals
     def _review(self, doc: LoadedDocument, clauses: list[Clause], progress: Progress | None,
-                use_llm: bool | None, file: str) -> ReviewReport:
+                use_llm: bool | None, file: str, check_absence: bool = True) -> ReviewReport:
         t0 = time.perf_counter()
         warnings = list(doc.warnings)
         facts = extract_facts(clauses)
@@ -100,6 +133,8 @@ class Reviewer:
         elif want_llm and use_llm:
             warnings.append("未配置大模型，已仅使用规则审查。")
         findings = [self._finding(h, facts) for h in hits]
+        if check_absence:
+            findings += [self._absence_finding(a) for a in find_absences(self.checklist, facts, clauses)]
         findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], _pos(f)))
         findings, omitted = cap_per_rule(findings, self.limits.max_findings_per_rule)
         for rule_id, extra in omitted.items():
@@ -110,7 +145,10 @@ class Reviewer:
         elif not _looks_like_tender(doc):
             warnings.append("文件中没有发现招标文件的常见内容（如招标公告、投标人须知、评标办法），"
                             "请确认上传的是招标文件或采购文件；审查结果可能不完整。")
+        checklist = build_checklist(self.catalogue, self.checklist, facts, clauses, findings, llm_used=mode != "rules")
         summary = _summary(findings, clauses, facts)
+        summary["checklist"] = status_counts(checklist)
+        summary["unknown_high"] = [i.rule_id for i in checklist if i.status == "无法判断" and i.severity == "high"]
         kb_note = self._kb_summary(findings)
         summary.update(kb_note)
         if omitted:
@@ -118,6 +156,7 @@ class Reviewer:
         return ReviewReport(
             file=file,
             findings=findings,
+            checklist=checklist,
             summary=summary,
             facts={**facts.to_dict(), "labels": fact_labels()},
             mode=mode,
@@ -132,6 +171,8 @@ class Reviewer:
                 "llm_rejected": rejected[:50],
                 "format": doc.format,
                 "ocr_pages": doc.ocr_pages,
+                "ocr_confidence": {str(p): c for p, c in sorted(doc.ocr_confidence.items())},
+                "checklist_sha256": self.checklist.sha256[:12],
             },
         )
 
@@ -181,6 +222,15 @@ class Reviewer:
             source=source, evidence=evidence,
         )
 
+    def _absence_finding(self, a: AbsenceHit) -> Finding:
+        """Required content not found anywhere: a finding with no clause, located 「全文未找到」."""
+        return Finding(
+            rule_id=a.item.id, category=a.item.category, severity=a.item.severity, clause="",
+            location={"section": ABSENT_LOCATION, "absent": True},
+            basis=[self._basis(b) for b in a.basis], explanation=a.item.explanation,
+            suggestion=a.item.suggestion, confidence="high", source="rule",
+        )
+
     def _kb_summary(self, findings: list[Finding]) -> dict[str, Any]:
         refs = {(b.title, b.article): b for f in findings for b in f.basis}
         missing = sorted({b.title for b in refs.values() if not b.in_knowledge_base})
@@ -212,6 +262,8 @@ def cap_per_rule(findings: list[Finding], limit: int) -> tuple[list[Finding], di
 
 
 def _pos(f: Finding) -> int:
+    if f.location.get("absent"):
+        return 10**9  # absences after the clauses
     return int(f.location.get("clause_index", 0) or 0)
 
 
@@ -231,6 +283,29 @@ def _summary(findings: list[Finding], clauses: list[Clause], facts: ProjectFacts
 
 #: Words nearly every tender or procurement document contains; none of them => probably the wrong file.
 _TENDER_MARKERS = ("招标", "投标", "采购", "磋商", "谈判", "询价", "供应商", "评标", "评审")
+
+
+#: Fewer clauses than this cannot be a tender (even a one-page notice states name, budget, deadline).
+MIN_TENDER_CLAUSES = 3
+
+
+def not_a_tender_reason(doc: LoadedDocument, clauses: list[Clause]) -> str | None:
+    """Why a readable file does not look like a tender (None when it does)."""
+    if len(clauses) < MIN_TENDER_CLAUSES:
+        return f"只读取到 {len(clauses)} 个条款，招标文件通常有数十至数百个条款"
+    if not _looks_like_tender(doc):
+        return "没有发现招标、投标、采购、评标等招标文件的常见内容"
+    return None
+
+
+def _ocr_progress(progress: Progress | None) -> Callable[[int, int, int], None] | None:
+    if progress is None:
+        return None
+
+    def report(done: int, total: int, page: int) -> None:
+        progress(f"文字识别（OCR）第 {page} 页" if done < total else "文字识别（OCR）完成", done, total)
+
+    return report
 
 
 def _looks_like_tender(doc: LoadedDocument) -> bool:

@@ -9,7 +9,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from assistant.schema import CONFIDENCE_ZH, SEVERITY_ZH, Finding, ReviewReport
+from assistant.schema import (
+    CHECKLIST_STATUSES,
+    CONFIDENCE_ZH,
+    SEVERITY_ZH,
+    ChecklistItem,
+    Finding,
+    ReviewReport,
+)
 
 __all__ = ["SEVERITY_ZH", "render_docx", "render_json", "render_markdown"]
 
@@ -95,6 +102,50 @@ def _clean_strings(value: Any) -> Any:
     return value
 
 
+def checklist_counts_zh(report: ReviewReport) -> str:
+    """「发现问题 1 项，未发现问题 46 项，无法判断 1 项，不适用 13 项」."""
+    counts = report.summary.get("checklist") or {}
+    return "，".join(f"{s} {counts.get(s, 0)} 项" for s in CHECKLIST_STATUSES)
+
+
+def ocr_line(report: ReviewReport) -> str | None:
+    """Which pages were read by OCR and their mean recognition confidence."""
+    pages = report.metadata.get("ocr_pages") or []
+    if not pages:
+        return None
+    conf = report.metadata.get("ocr_confidence") or {}
+    parts = []
+    for p in pages:
+        c = conf.get(str(p))
+        parts.append(f"第{p}页（置信度 {c:.2f}）" if isinstance(c, (int, float)) else f"第{p}页")
+    return f"扫描页：{'、'.join(parts)} 没有文字层，已用文字识别（OCR）读取，请对照原件核对这些页的审查结论。"
+
+
+def checklist_where(item: ChecklistItem) -> str:
+    """The clause (and facts) a checklist status rests on, one line."""
+    bits = []
+    if item.facts:
+        bits.append("；".join(f"{k}：{v}" for k, v in item.facts.items()))
+    if item.clause:
+        loc = _loc_zh(item.location) if item.location else ""
+        bits.append(f"「{item.clause}」" + (f"（{loc}）" if loc and loc != "—" else ""))
+    return "；".join(bits)
+
+
+def _md_cell(text: str) -> str:
+    return md_escape(text).replace("\n", " ")
+
+
+def _checklist_md(report: ReviewReport) -> list[str]:
+    out = ["", "## 四、审查要点清单（逐项结论）", "",
+           f"共 {len(report.checklist)} 项：{checklist_counts_zh(report)}。", "",
+           "| 编号 | 审查要点 | 等级 | 结论 | 说明 | 依据条款或事实 |", "|---|---|---|---|---|---|"]
+    for i in report.checklist:
+        out.append(f"| {i.rule_id} | {_md_cell(i.category)} | {SEVERITY_ZH[i.severity]} | {i.status} | "
+                   f"{_md_cell(i.note)} | {_md_cell(checklist_where(i)) or '—'} |")
+    return out
+
+
 def _quote(text: str) -> str:
     return "\n".join("> " + md_escape(line) for line in text.splitlines() if line.strip()) or "> （空）"
 
@@ -104,6 +155,8 @@ def render_markdown(report: ReviewReport) -> str:
     s = report.summary
     title = report.metadata.get("title") or Path(report.file).name
     out = [f"# 招标文件审查报告：{md_escape(title)}", ""]
+    if report.notice:
+        out += [f"> **{md_escape(report.notice)}**", ""]
     out.append(f"- 文件：{md_escape(Path(report.file).name)}")
     out.append(f"- 审查时间：{report.metadata.get('reviewed_at', '')}")
     out.append(f"- 审查方式：{'规则审查 + 大模型语义审查' if report.mode == 'rules+llm' else '规则审查'}"
@@ -112,6 +165,11 @@ def render_markdown(report: ReviewReport) -> str:
     out += ["", "## 一、审查结论摘要", ""]
     sev = s.get("by_severity", {})
     out.append(f"共发现风险 **{s.get('total', 0)}** 项：高 {sev.get('high', 0)} 项，中 {sev.get('medium', 0)} 项，低 {sev.get('low', 0)} 项。")
+    if report.checklist:
+        out.append(f"\n审查要点 {len(report.checklist)} 项：{checklist_counts_zh(report)}（见第四部分）。")
+    scanned = ocr_line(report)
+    if scanned:
+        out.append(f"\n{scanned}")
     if s.get("by_category"):
         out += ["", "| 风险类别 | 数量 |", "|---|---|"]
         out += [f"| {k} | {v} |" for k, v in s["by_category"].items()]
@@ -126,6 +184,8 @@ def render_markdown(report: ReviewReport) -> str:
         out.append("未发现规则可识别的风险条款。规则审查不能替代人工审查，请结合项目实际复核。")
     for i, f in enumerate(report.findings, 1):
         out += _finding_md(i, f)
+    if report.checklist:
+        out += _checklist_md(report)
     out += ["", "---", "本报告由招投标审查助手自动生成，法律依据条文摘自知识库；结论供审查人员参考，须经人工复核后签发。", ""]
     return "\n".join(out)
 
@@ -137,7 +197,10 @@ def _finding_md(i: int, f: Finding) -> list[str]:
              f"- 识别方式：{src}；结论置信度：{CONFIDENCE_ZH.get(f.confidence, f.confidence)}"]
     if f.evidence:
         lines.append(f"- 风险措辞：「{md_escape(f.evidence)}」")
-    lines += ["- 条款原文：", "", _quote(f.clause), "", f"- 问题说明：{md_escape(f.explanation)}", "- 法律依据："]
+    if f.location.get("absent"):
+        lines += ["- 条款原文：（全文未找到相关内容）", f"- 问题说明：{md_escape(f.explanation)}", "- 法律依据："]
+    else:
+        lines += ["- 条款原文：", "", _quote(f.clause), "", f"- 问题说明：{md_escape(f.explanation)}", "- 法律依据："]
     lines += [f"  - {md_escape(_basis_line(b))}" for b in f.basis] or ["  - （无）"]
     lines += [f"- 修改建议：{md_escape(f.suggestion)}", ""]
     return lines
@@ -169,7 +232,24 @@ def _cell(cell: Any, text: str, bold: bool = False) -> None:
     run.bold = bold
 
 
-def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C901 - one block per report section; owned by helper checklist, split pending
+def _checklist_docx(d: Any, report: ReviewReport) -> None:
+    """Section 四: one row per checklist point with its conclusion and what it rests on."""
+    d.add_heading("四、审查要点清单（逐项结论）", level=1)
+    t = d.add_table(rows=1, cols=5)
+    t.style = "Table Grid"
+    for c, txt in zip(t.rows[0].cells, ("编号", "审查要点", "等级", "结论", "说明及依据"), strict=True):
+        _cell(c, txt, bold=True)
+    for item in report.checklist:
+        r = t.add_row().cells
+        _cell(r[0], item.rule_id)
+        _cell(r[1], item.category)
+        _cell(r[2], SEVERITY_ZH[item.severity])
+        _cell(r[3], item.status, bold=item.status in ("发现问题", "无法判断"))
+        where = checklist_where(item)
+        _cell(r[4], item.note + (f"\n依据：{where}" if where else ""))
+
+
+def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C901 - one block per report section
     """A 审查意见书 an official can sign: title, project, summary table, findings, signature lines."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -188,6 +268,10 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
     project = report.facts.get("project_name") or title
     h = d.add_heading("招标文件审查意见书", level=0)
     h.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if report.notice:
+        np_ = d.add_paragraph()
+        nr = np_.add_run(report.notice)
+        nr.bold = True
     p = d.add_paragraph()
     p.add_run("项目名称：").bold = True
     p.add_run(str(project))
@@ -216,6 +300,11 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
             row = t.add_row().cells
             for cell, value in zip(row, (str(i), k, str(v)), strict=True):
                 _cell(cell, value)
+    if report.checklist:
+        d.add_paragraph(f"审查要点共 {len(report.checklist)} 项：{checklist_counts_zh(report)}（逐项结论见第四部分）。")
+    scanned = ocr_line(report)
+    if scanned:
+        d.add_paragraph(scanned)
     for w in report.warnings:
         d.add_paragraph(f"提示：{w}")
 
@@ -251,7 +340,7 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
         d.add_paragraph(f"位置：{_loc_zh(f.location)}")
         q = d.add_paragraph()
         q.add_run("条款原文：").bold = True
-        clause = f.clause
+        clause = f.clause or "（全文未找到相关内容）"
         if f.evidence and f.evidence in clause:
             a, b = clause.split(f.evidence, 1)
             q.add_run(a)
@@ -269,7 +358,10 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
                 run.font.size = Pt(9)
         d.add_paragraph(f"修改建议：{f.suggestion}")
 
-    d.add_heading("四、审查声明", level=1)
+    if report.checklist:
+        _checklist_docx(d, report)
+
+    d.add_heading("五、审查声明" if report.checklist else "四、审查声明", level=1)
     d.add_paragraph("本意见书由招投标审查助手辅助生成，法律依据条文摘自知识库，审查结论须经审查人员复核确认。"
                     "标注“知识库未收录”的依据，请导入相应法规后核对条文。")
     d.add_paragraph("")

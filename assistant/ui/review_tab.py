@@ -10,9 +10,15 @@ import gradio as gr
 import pandas as pd
 
 from assistant.errors import InputFileError
-from assistant.schema import SEVERITY_ZH, Finding, ReviewReport
+from assistant.schema import SEVERITY_ZH, ChecklistItem, Finding, ReviewReport
 from assistant.services import Services
 from assistant.ui.chart import findings_chart
+from assistant.ui.checklist_view import (
+    CHECKLIST_COLUMNS,
+    STATUS_CHOICES,
+    checklist_header_html,
+    checklist_rows,
+)
 from assistant.ui.common import friendly, progress_callback
 from assistant.ui.render import (
     FINDING_COLUMNS,
@@ -58,6 +64,8 @@ def build(services: Services) -> None:
         with gr.Column(scale=2):
             upload = gr.File(label="招标文件", file_types=list(REVIEW_SUFFIXES), type="filepath",
                              elem_id="review-file", height=140)
+            force = gr.Checkbox(label="仍然审查（文件看起来不像招标文件时也审查，报告开头会注明）", value=False,
+                                elem_id="review-force")
             start = gr.Button("开始审查", variant="primary", elem_id="review-start")
         with gr.Column(scale=3):
             summary = gr.HTML('<div class="empty" style="color:#64748b">审查结果将显示在这里。</div>',
@@ -71,9 +79,17 @@ def build(services: Services) -> None:
     with gr.Row():
         severity = gr.Dropdown(SEVERITY_CHOICES, value="全部", label="按风险等级筛选", scale=1)
         category = gr.Dropdown(["全部"], value="全部", label="按风险类别筛选", scale=2)
-    table = gr.Dataframe(headers=FINDING_COLUMNS, value=[], interactive=False, wrap=True,
-                         column_widths=["6%", "8%", "16%", "36%", "16%", "18%"], max_height=420,
-                         label="发现的问题（点击一行查看详情）", elem_id="review-table")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1):
+            table = gr.Dataframe(headers=FINDING_COLUMNS, value=[], interactive=False, wrap=True,
+                                 column_widths=["6%", "8%", "16%", "36%", "16%", "18%"], max_height=420,
+                                 label="发现的问题（点击一行查看详情）", elem_id="review-table")
+        with gr.Column(scale=1):
+            checklist_head = gr.HTML("", elem_id="review-checklist-summary")
+            status = gr.Dropdown(STATUS_CHOICES, value="全部", label="按审查结论筛选", elem_id="review-checklist-filter")
+            checklist = gr.Dataframe(headers=CHECKLIST_COLUMNS, value=[], interactive=False, wrap=True,
+                                     column_widths=["8%", "20%", "7%", "11%", "30%", "24%"], max_height=420,
+                                     label="审查要点清单（每个要点一个结论）", elem_id="review-checklist")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             detail = gr.HTML(finding_detail_html(None), elem_id="review-detail")
@@ -81,7 +97,7 @@ def build(services: Services) -> None:
             chart = gr.Plot(label="问题分布", show_label=False, elem_id="review-chart", format="png")
 
     @friendly
-    def run(path: str | None, progress: gr.Progress = gr.Progress()) -> tuple:
+    def run(path: str | None, forced: bool, progress: gr.Progress = gr.Progress()) -> tuple:
         if not path:
             raise InputFileError("请先上传招标文件（DOCX、PDF 或 TXT）。", "review without a file")
         check_suffix(Path(path).name, REVIEW_SUFFIXES)
@@ -89,7 +105,7 @@ def build(services: Services) -> None:
         if size > settings.max_upload_bytes:
             raise InputFileError(f"文件超过大小上限 {settings.app.max_upload_mb} MB。", f"{path}: {size} bytes")
         progress(0, desc="读取文件")
-        report = services.reviewer.review(Path(path), progress=progress_callback(progress))
+        report = services.reviewer.review(Path(path), progress=progress_callback(progress), force=bool(forced))
         report = report.model_copy(update={"findings": sort_findings(report.findings)})
         progress(None, desc="生成报告")
         docx, md, js = export_reports(report, Path(settings.data_dir))
@@ -108,6 +124,9 @@ def build(services: Services) -> None:
             gr.update(value=str(docx), visible=True),
             gr.update(value=str(md), visible=True),
             gr.update(value=str(js), visible=True),
+            checklist_header_html(report),
+            gr.update(value="全部"),
+            checklist_rows(report.checklist),
         )
 
     def refilter(state: dict | None, sev: str, cat: str) -> list[list[Any]]:
@@ -122,10 +141,16 @@ def build(services: Services) -> None:
         except (IndexError, ValueError, TypeError, KeyError):
             return finding_detail_html(None)
 
+    def refilter_checklist(state: dict | None, wanted: str) -> list[list[Any]]:
+        items = [ChecklistItem.model_validate(i) for i in (state or {}).get("checklist", [])]
+        return checklist_rows(items, wanted)
+
     start.click(
-        run, [upload], [report_state, summary, table, severity, category, detail, chart, dl_docx, dl_md, dl_json],
+        run, [upload, force], [report_state, summary, table, severity, category, detail, chart, dl_docx, dl_md, dl_json,
+                               checklist_head, status, checklist],
         concurrency_id="review", concurrency_limit=max(1, settings.app.concurrency_limit // 2),
     )
     severity.change(refilter, [report_state, severity, category], table, queue=False)
     category.change(refilter, [report_state, severity, category], table, queue=False)
     table.select(select, [report_state, table], detail, queue=False)
+    status.change(refilter_checklist, [report_state, status], checklist, queue=False)

@@ -127,9 +127,9 @@ CASES: list[Case] = [
     Case("truncated_tail.pdf", "refused", "损坏", 400),
     # lxml refuses XML nested deeper than 256 elements (no XML_PARSE_HUGE: that is the point)
     Case("nested_tables_300.docx", "refused", "无法解析", 400),
+    Case("text_named.docx", "refused", "与扩展名不符", 415),  # a .docx that is plain text
+    Case("pdf_named.txt", "refused", "与扩展名不符", 415),  # a PDF named .txt
     # read by their real format (a warning says so), never a traceback
-    Case("text_named.docx", "loaded", "a .docx that is plain text"),
-    Case("pdf_named.txt", "loaded", "a PDF named .txt"),
     Case("nested_tables_30.docx", "loaded", "tables nested 30 deep"),
     Case("gbk.txt", "loaded", "GBK"),
     Case("gb18030.txt", "loaded", "GB18030"),

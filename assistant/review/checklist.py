@@ -1,0 +1,386 @@
+"""Review checklist: one status per catalogue point, and the contents a tender must state.
+
+Silence is ambiguous in a findings-only report, so every rule of the catalogue gets a status
+(发现问题 / 未发现问题 / 无法判断 / 不适用) with what it rests on, and the required contents of
+a tender (质疑 way, 评标办法, 投标有效期, 合同条款, 中小企业 policy, 最高限价, 预算) are
+checked for absence. Both are data: knowledge_base/review_checklist.yaml.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from assistant.errors import ConfigError
+from assistant.review.catalogue import AppliesTo, BasisRef, Catalogue, Source
+from assistant.review.facts import Fact, ProjectFacts, fact_labels
+from assistant.review.reader import Clause
+from assistant.schema import CHECKLIST_STATUSES, ChecklistItem, Finding
+
+__all__ = [
+    "ABSENT_LOCATION",
+    "DEFAULT_CHECKLIST",
+    "AbsenceHit",
+    "AbsenceItem",
+    "CheckSpec",
+    "ChecklistSpec",
+    "build_checklist",
+    "find_absences",
+    "load_checklist",
+    "status_counts",
+]
+
+DEFAULT_CHECKLIST = Path(__file__).resolve().parents[2] / "knowledge_base" / "review_checklist.yaml"
+#: Where an absence finding "is": the whole document was searched.
+ABSENT_LOCATION = "全文未找到"
+_EXCERPT = 80
+
+
+def _check_regex(values: Sequence[str]) -> None:
+    for rx in values:
+        try:
+            re.compile(rx)
+        except re.error as exc:
+            raise ValueError(f"bad regex {rx!r}: {exc}") from exc
+
+
+class CheckSpec(BaseModel):
+    """How one catalogue rule is reported when it found nothing."""
+
+    checked: str
+    topic: str | None = None
+    if_absent: Literal["clear", "na"] = "clear"
+    na_reason: str = ""
+    na_if: str | None = None  # a clause matching this makes the point 不适用 (e.g. 本项目不收取投标保证金)
+    where: str | None = None  # prefer topic clauses whose section path / table kind matches this
+    needs: list[list[str]] = Field(default_factory=list)
+    unknown: str = ""
+    subjects: list[Literal["工程", "货物", "服务"]] = Field(default_factory=list)
+
+    @field_validator("topic", "na_if", "where")
+    @classmethod
+    def _topic(cls, v: str | None) -> str | None:
+        if v:
+            _check_regex([v])
+        return v
+
+
+class AbsenceCondition(BaseModel):
+    mentions: str | None = None  # the item applies only when the text mentions this
+    fact_missing: str | None = None  # a present fact means the content is there
+
+
+class AbsenceItem(BaseModel):
+    """Content a tender must state; when missing it is a finding located 「全文未找到」."""
+
+    id: str
+    category: str
+    applies_to: AppliesTo
+    severity: Literal["high", "medium", "low"]
+    present: list[str]
+    when: AbsenceCondition = Field(default_factory=AbsenceCondition)
+    basis: list[BasisRef]
+    explanation: str
+    suggestion: str
+
+    @field_validator("present")
+    @classmethod
+    def _present(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("an absence item needs at least one `present` pattern")
+        _check_regex(v)
+        return v
+
+
+class ChecklistSpec(BaseModel):
+    version: int = 1
+    sources: dict[str, Source] = Field(default_factory=dict)
+    checks: dict[str, CheckSpec] = Field(default_factory=dict)
+    absence: list[AbsenceItem] = Field(default_factory=list)
+    path: str = ""
+    sha256: str = ""
+
+    def resolve(self, catalogue: Catalogue) -> ChecklistSpec:
+        """Fill basis titles from this file's and the catalogue's sources; unknown keys are errors."""
+        sources = {**catalogue.sources, **self.sources}
+        for item in self.absence:
+            for b in item.basis:
+                src = sources.get(b.src)
+                if src is None:
+                    raise ConfigError(f"审查清单文件内容无效：{Path(self.path).name}（{item.id} 引用了未定义的法规 {b.src}）",
+                                      f"absence item {item.id}: unknown source {b.src!r}")
+                b.title, b.aliases = src.title, list(src.aliases)
+        ids = [a.id for a in self.absence]
+        clash = (set(ids) & catalogue.ids) | {i for i in ids if ids.count(i) > 1}
+        if clash:
+            raise ConfigError(f"审查清单文件内容无效：{Path(self.path).name}（编号重复：{'、'.join(sorted(clash))}）",
+                              f"absence ids clash with catalogue or each other: {sorted(clash)}")
+        return self
+
+
+def load_checklist(path: str | Path | None = None) -> ChecklistSpec:
+    """Read and validate the checklist file; a broken file is a ConfigError naming the problem."""
+    p = Path(path) if path else DEFAULT_CHECKLIST
+    return _load_cached(str(p.resolve()), p.stat().st_mtime_ns if p.exists() else 0)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, _mtime: int) -> ChecklistSpec:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"找不到审查清单文件：{p}", str(exc)) from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"审查清单文件格式错误：{p.name}", str(exc)) from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"审查清单文件格式错误：{p.name}", "top level is not a mapping")
+    try:
+        spec = ChecklistSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"审查清单文件内容无效：{p.name}（{exc.error_count()} 处错误）", str(exc)) from exc
+    spec.path = str(p)
+    spec.sha256 = hashlib.sha256(raw).hexdigest()
+    return spec
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _excerpt(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= _EXCERPT else text[:_EXCERPT] + "…"
+
+
+def _clause_location(c: Clause) -> dict[str, object]:
+    loc: dict[str, object] = dict(c.location)
+    loc["section"] = c.section or None
+    loc["clause_index"] = c.index
+    if c.table_kind:
+        loc["table_kind"] = c.table_kind
+    return loc
+
+
+def _fact_present(facts: ProjectFacts, name: str) -> bool:
+    value = getattr(facts, name, None)
+    return bool(value) if isinstance(value, list) else value is not None
+
+
+def _fact_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, _dt.datetime):
+        return f"{value:%Y年%m月%d日 %H:%M}"
+    if isinstance(value, _dt.date):
+        return f"{value:%Y年%m月%d日}"
+    if isinstance(value, float) and value < 1 and value > 0:
+        return f"{value * 100:g}%"
+    if isinstance(value, (int, float)):
+        return f"{value:,.2f}元" if value >= 1000 else f"{value:g}"
+    return str(value)
+
+
+_EXTRA_LABELS = {"bond_validity_same": "投标保证金有效期与投标有效期一致"}
+
+
+def _facts_used(facts: ProjectFacts, names: Sequence[str]) -> dict[str, str]:
+    labels = {**_EXTRA_LABELS, **fact_labels()}
+    out: dict[str, str] = {}
+    for name in names:
+        fact = getattr(facts, name, None)
+        if isinstance(fact, Fact):
+            out[labels.get(name, name)] = _fact_text(fact.value)
+    return out
+
+
+_TOC_LINE = re.compile(r"(\s|…|\.{3,})\d{1,3}$")
+
+
+def _first(clauses: Sequence[Clause], rx: re.Pattern[str], headings: bool = False) -> Clause | None:
+    """The first substantive clause matching (table-of-contents lines and bare headings only as a fallback).
+
+    With `headings`, a clause under a chapter/section heading that matches comes first: a chapter
+    titled 评标办法 states the method even when no sentence repeats the words.
+    """
+    if headings:
+        under = next((c for c in clauses if rx.search(c.section)), None)
+        if under is not None:
+            return under
+    fallback = None
+    for c in clauses:
+        if not rx.search(c.text):
+            continue
+        text = c.text.strip()
+        if len(text) >= 12 and not _TOC_LINE.search(text) and not text.endswith("："):
+            return c
+        fallback = fallback or c
+    return fallback
+
+
+_REGIME_ONLY = {"工程": "依法必须招标的工程建设项目", "政府采购": "政府采购货物和服务项目"}
+
+
+def _regime_na(applies_to: str, regime: str | None) -> str | None:
+    if regime is None or applies_to in ("both", regime):
+        return None
+    return f"本项目为{_REGIME_ONLY.get(regime, regime)}，该要点仅适用于{_REGIME_ONLY.get(applies_to, applies_to)}。"
+
+
+# --------------------------------------------------------------------------- absence
+
+@dataclass(frozen=True)
+class AbsenceHit:
+    item: AbsenceItem
+    basis: list[BasisRef]
+
+
+@dataclass(frozen=True)
+class _AbsenceResult:
+    item: AbsenceItem
+    status: str
+    note: str
+    clause: Clause | None = None
+    facts: dict[str, str] | None = None
+
+
+_compiled: dict[str, re.Pattern[str]] = {}
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    rx = _compiled.get(pattern)
+    if rx is None:
+        rx = _compiled[pattern] = re.compile(pattern)
+    return rx
+
+
+def _absence(item: AbsenceItem, facts: ProjectFacts, clauses: Sequence[Clause]) -> _AbsenceResult:
+    na = _regime_na(item.applies_to, facts.regime)
+    if na:
+        return _AbsenceResult(item, "不适用", na)
+    if facts.regime is None and item.applies_to != "both":
+        return _AbsenceResult(item, "无法判断", f"未能判断项目适用的法律体系，该项（仅适用于{item.applies_to}）未核对。")
+    name = item.when.fact_missing
+    if name and _fact_present(facts, name):
+        fact = getattr(facts, name)
+        clause = clauses[fact.clause] if isinstance(fact, Fact) and 0 <= fact.clause < len(clauses) else None
+        return _AbsenceResult(item, "未发现问题", "已载明。", clause, _facts_used(facts, [name]))
+    if item.when.mentions and _first(clauses, _rx(item.when.mentions)) is None:
+        return _AbsenceResult(item, "不适用", "文件未提及该事项（如未设定最高限价），无须载明。")
+    for pattern in item.present:
+        c = _first(clauses, _rx(pattern), headings=True)
+        if c is not None:
+            return _AbsenceResult(item, "未发现问题", "已载明。", c)
+    return _AbsenceResult(item, "发现问题", f"{ABSENT_LOCATION}相关内容。")
+
+
+def find_absences(spec: ChecklistSpec, facts: ProjectFacts, clauses: Sequence[Clause]) -> list[AbsenceHit]:
+    """Required contents the tender does not state (none when it has no clauses at all)."""
+    if not clauses:
+        return []
+    out = []
+    for item in spec.absence:
+        if _absence(item, facts, clauses).status == "发现问题":
+            basis = [b for b in item.basis if facts.regime is None or b.applies_to in ("both", facts.regime)]
+            out.append(AbsenceHit(item, basis or list(item.basis)))
+    return out
+
+
+# --------------------------------------------------------------------------- checklist
+
+def _found_item(base: dict[str, str], mine: Sequence[Finding]) -> ChecklistItem:
+    sev = {"high": "高", "medium": "中", "low": "低"}
+    where = "；".join(f"【{sev[f.severity]}】{_excerpt(f.evidence or f.clause)}" for f in mine[:3])
+    first = mine[0]
+    return ChecklistItem(**base, status="发现问题", findings=len(mine),
+                         note=f"发现 {len(mine)} 处问题：{where}" + ("等" if len(mine) > 3 else ""),
+                         clause=_excerpt(first.clause) or None, location=dict(first.location))
+
+
+def _topic_clause(spec: CheckSpec, clauses: Sequence[Clause]) -> Clause | None:
+    """The clause a clean point rests on: the first matching `topic`, preferably in the `where` chapters."""
+    if not spec.topic:
+        return None
+    topic = _first(clauses, _rx(spec.topic))
+    if topic is not None and spec.where:
+        in_place = _rx(spec.where)
+        topic = _first([c for c in clauses if in_place.search(c.scope_text)], _rx(spec.topic)) or topic
+    return topic
+
+
+def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts: ProjectFacts,
+               clauses: Sequence[Clause], llm_used: bool) -> ChecklistItem:
+    if spec.subjects and facts.subject and facts.subject not in spec.subjects:
+        return ChecklistItem(**base, status="不适用",
+                             note=f"本项目采购标的为{facts.subject}，该要点仅适用于{'、'.join(spec.subjects)}。")
+    topic = _topic_clause(spec, clauses)
+    if spec.topic and topic is None and spec.if_absent == "na":
+        return ChecklistItem(**base, status="不适用", note=spec.na_reason or "文件不涉及该事项。")
+    waived = _first(clauses, _rx(spec.na_if)) if spec.na_if else None
+    if waived is not None:
+        return ChecklistItem(**base, status="不适用", note=spec.na_reason or "文件不涉及该事项。",
+                             clause=_excerpt(waived.text), location=_clause_location(waived))
+    used = [n for group in spec.needs for n in group]
+    missing = [g for g in spec.needs if not any(_fact_present(facts, n) for n in g)]
+    if missing:
+        labels = {**_EXTRA_LABELS, **fact_labels()}
+        names = "、".join("或".join(labels.get(n, n) for n in g) for g in missing)
+        note = spec.unknown or f"未读取到{names}，该要点未核对。"
+        return ChecklistItem(**base, status="无法判断", note=note, facts=_facts_used(facts, used))
+    note = spec.checked + ("：全文未出现相关条款，未发现问题。" if spec.topic and topic is None else "，未发现问题。")
+    if has_semantic and not llm_used:
+        note += "（该要点的语义判断部分需配置大模型，本次仅做规则检索。）"
+    return ChecklistItem(**base, status="未发现问题", note=note, facts=_facts_used(facts, used),
+                         clause=_excerpt(topic.text) if topic else None,
+                         location=_clause_location(topic) if topic else {})
+
+
+def _rule_item(rule_id: str, category: str, severity: str, applies_to: str, has_semantic: bool,
+               spec: CheckSpec | None, facts: ProjectFacts, clauses: Sequence[Clause],
+               findings: Sequence[Finding], llm_used: bool) -> ChecklistItem:
+    base = {"rule_id": rule_id, "category": category, "severity": severity}
+    mine = [f for f in findings if f.rule_id == rule_id]
+    if mine:
+        return _found_item(base, mine)
+    na = _regime_na(applies_to, facts.regime)
+    if na:
+        return ChecklistItem(**base, status="不适用", note=na)
+    if spec is None:
+        return ChecklistItem(**base, status="未发现问题", note="已按审查要点检索全文，未发现问题。")
+    return _spec_item(base, spec, has_semantic, facts, clauses, llm_used)
+
+
+def build_checklist(catalogue: Catalogue, spec: ChecklistSpec, facts: ProjectFacts, clauses: Sequence[Clause],
+                    findings: Sequence[Finding], llm_used: bool = False) -> list[ChecklistItem]:
+    """One item per catalogue rule, then one per required-content item, each with a status."""
+    items = []
+    for rule in catalogue.rules:
+        has_semantic = any(d.type == "semantic" for d in rule.detect)
+        items.append(_rule_item(rule.id, rule.category, rule.severity, rule.applies_to, has_semantic,
+                                spec.checks.get(rule.id), facts, clauses, findings, llm_used))
+    for a in spec.absence:
+        mine = [f for f in findings if f.rule_id == a.id]
+        res = _absence(a, facts, clauses)
+        status = "发现问题" if mine else ("无法判断" if res.status == "发现问题" else res.status)
+        note = res.note if not mine else f"{ABSENT_LOCATION}相关内容：{a.explanation}"
+        items.append(ChecklistItem(
+            rule_id=a.id, category=a.category, severity=a.severity, status=status,
+            kind="absence", findings=len(mine), note=note,
+            clause=_excerpt(res.clause.text) if res.clause is not None else None,
+            location=_clause_location(res.clause) if res.clause is not None else {},
+            facts=res.facts or {},
+        ))
+    return items
+
+
+def status_counts(items: Sequence[ChecklistItem]) -> dict[str, int]:
+    """Count of each status, in the fixed order 发现问题, 未发现问题, 无法判断, 不适用."""
+    return {s: sum(1 for i in items if i.status == s) for s in CHECKLIST_STATUSES}
