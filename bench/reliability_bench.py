@@ -6,7 +6,7 @@
     python bench/reliability_bench.py soak --seconds 300 # 20 clients, reviews/imports/chat mixed
     python bench/reliability_bench.py all --json
 
-`hostile` runs the real CLI in child processes (wall time, peak RSS from wait4) against a small KB
+`hostile` runs the real CLI in child processes (wall time, peak RSS from /proc VmHWM) against a small KB
 and checks the KB is unchanged. `chat` and `soak` start `python app.py` on a free loopback port with
 their own data dir (fake embeddings unless --real: they measure the server, not the model) and
 sample the server's RSS every 5 s. Errors are responses other than 2xx, and other than 409
