@@ -69,10 +69,31 @@ def _quoted_law(sentence: str, rel_start: int) -> bool:
     return any(q.start() <= rel_start < q.end() for q in _QUOTE.finditer(sentence))
 
 
+# scoring context: 「得N分」「加N分」「最高得」「满分」 or a 评分 table / section
+_SCORING = re.compile(r"(得|加|计|记|扣|给|评)\s*[0-9０-９.]+\s*分|[0-9.]+\s*分[;；，,。)）]|最高得|满分|得满分|不得分|得分|分值|评分|评审因素|加分")
+_SCORING_SCOPE = re.compile(r"评分|评审|评标|打分|分值")
+# qualification context: what a supplier must be or have to take part
+_QUALIFY = re.compile(r"须|必须|应当?(具[有备]|为|在|提供|取得|通过)|要求|资格|否则|不得参加|方可|才能|限于|仅限|无效|拒绝")
+_QUALIFY_SCOPE = re.compile(r"资格|合格投标人|投标人须知|申请人|供应商(的)?(条件|要求)")
+
+
+def use_context(use: str, sentence: str, clause: Clause) -> bool:
+    """Is the concept used for scoring or as a qualification condition (or either, for "any")?"""
+    scoring = bool(_SCORING.search(sentence)) or clause.table_kind == "评分表" or bool(_SCORING_SCOPE.search(clause.scope_text))
+    if use == "scoring":
+        return scoring
+    qualify = bool(_QUALIFY.search(sentence)) or bool(_QUALIFY_SCOPE.search(clause.scope_text))
+    if use == "qualification":
+        return qualify and not scoring
+    return scoring or qualify
+
+
 class _Compiled:
     """Precompiled regexes of one detector."""
 
     def __init__(self, det: Detector) -> None:
+        self.what = [re.compile(p) for p in det.what]
+        self.who = [re.compile(p) for p in det.who]
         self.patterns = [re.compile(p) for p in det.patterns]
         self.require = [re.compile(p) for p in det.require]
         self.unless = [re.compile(p) for p in det.unless]
@@ -96,7 +117,7 @@ class RuleEngine:
         regime = facts.regime
         hits: list[RuleHit] = []
         active = [(r, d) for r in self.catalogue.rules for d in r.detect
-                  if d.type in ("pattern", "quantity") and r.applies(regime, d)]
+                  if d.type in ("pattern", "concept", "quantity") and r.applies(regime, d)]
         total = len(clauses)
         for i, clause in enumerate(clauses):
             for rule, det in active:
@@ -123,6 +144,19 @@ class RuleEngine:
         comp = self._compiled[id(det)]
         text = clause.text
         if comp.scope is not None and not (comp.scope.search(clause.scope_text) or comp.scope.search(text[:200])):
+            return None
+        if det.type == "concept":
+            for rx in comp.what:
+                for m in rx.finditer(text):
+                    s0, s1 = _sentence_bounds(text, m.start(), m.end())
+                    sentence = text[s0:s1]
+                    if comp.who and not any(w.search(sentence) or w.search(text[max(0, s0 - 60):s0]) for w in comp.who):
+                        continue
+                    if not use_context(det.use, sentence, clause):
+                        continue
+                    hit = self._accept(rule, det, comp, clause, m.start(), m.end(), regime)
+                    if hit is not None:
+                        return hit
             return None
         if det.type == "pattern":
             for rx in comp.patterns:
