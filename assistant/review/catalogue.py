@@ -310,7 +310,7 @@ def _rule_text(rule: Rule) -> str:
     basis = "；".join(f"{b.label}（{'适用' + b.applies_to if b.applies_to != 'both' else '通用'}，置信度{b.confidence}）"
                      for b in rule.basis)
     kinds = sorted({d.type for d in rule.detect})
-    how = "、".join({"pattern": "措辞匹配", "quantity": "数值比对", "numeric": "跨条款数值核对", "semantic": "语义判断"}[k] for k in kinds)
+    how = "、".join({"pattern": "措辞匹配", "concept": "概念与用途识别", "quantity": "数值比对", "numeric": "跨条款数值核对", "semantic": "语义判断"}[k] for k in kinds)
     return (
         f"审查要点 {rule.id}：{rule.category}\n"
         f"适用范围：{scope[rule.applies_to]}。风险等级：{ {'high': '高', 'medium': '中', 'low': '低'}[rule.severity] }。检查方式：{how}。\n"
