@@ -99,8 +99,8 @@ def _check_bid_bond_ratio(f: ProjectFacts, clauses: list[Clause], p: BidBondRati
         base = f.estimate or f.max_price or f.budget
         base_name = "估算价" if f.estimate else ("最高投标限价" if f.max_price else "预算")
     else:
-        base = f.budget or f.max_price
-        base_name = "预算金额" if f.budget else "最高限价"
+        base = f.total_budget or f.max_price
+        base_name = ("预算金额（按服务期合计）" if f.budget_per_year else "预算金额") if f.budget else "最高限价"
     if f.bid_bond is None or base is None or base.value <= 0:
         return []
     ratio = f.bid_bond.value / base.value
@@ -183,23 +183,30 @@ def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: PriceWeightPa
     return []
 
 
+# the exceptions of 财库〔2020〕46号第六条 (or a stated reason) next to the no-reservation statement
+_SME_EXCEPTION = re.compile(
+    r"理由|原因|第六条|不适宜|无法确保|非企业主体|事业单位、社会组织|不可替代的专利|专有技术|技术兼容|"
+    r"充分供应|充分竞争|框架协议|影响政府采购目标实现")
+
+
 def _check_sme(f: ProjectFacts, clauses: list[Clause], p: SmeParams) -> NumericResult:
-    if f.regime != "政府采购" or f.budget is None:
+    budget = f.total_budget
+    if f.regime != "政府采购" or budget is None:
         return []
     cap = p.works_cap if f.subject == "工程" else p.goods_services_cap
     reserved = f.sme_reserved.value if f.sme_reserved else None
     if reserved:
         return []
-    where = f.sme_reserved.clause if f.sme_reserved else f.budget.clause
-    text = clauses[where].text
-    if re.search(r"理由|原因|第六条|不适宜|无法确保", text):
+    where = f.sme_reserved.clause if f.sme_reserved else budget.clause
+    nearby = " ".join(c.text for c in clauses[where: where + 4])
+    if _SME_EXCEPTION.search(nearby):
         return []
-    if f.budget.value <= cap:
-        return [(where, f.sme_reserved.evidence if f.sme_reserved else f.budget.evidence,
-                 f"预算{_yuan(f.budget.value)}，未超过{_yuan(cap)}，文件未写明专门面向中小企业采购，也未说明不适宜由中小企业提供的理由。")]
+    if budget.value <= cap:
+        return [(where, f.sme_reserved.evidence if f.sme_reserved else budget.evidence,
+                 f"预算{_yuan(budget.value)}，未超过{_yuan(cap)}，文件未写明专门面向中小企业采购，也未说明不适宜由中小企业提供的理由。")]
     if reserved is False:
         return [(where, f.sme_reserved.evidence if f.sme_reserved else None,
-                 f"预算{_yuan(f.budget.value)}，超过{_yuan(cap)}，文件写明不预留份额，但未说明属于不预留的法定情形（理由）。")]
+                 f"预算{_yuan(budget.value)}，超过{_yuan(cap)}，文件写明不预留份额，但未说明属于不预留的法定情形（理由）。")]
     return []
 
 

@@ -51,13 +51,27 @@ class ProjectFacts:
     procurement_method: Fact | None = None
     price_weight: Fact | None = None  # fraction of the total score
     doc_year: int | None = None
+    budget_per_year: bool = False  # 「预算金额：150万元/年」: an annual figure, not the contract total
+    service_years: Fact | None = None  # 「服务期三年」, to turn an annual budget into a total
+
+    @property
+    def total_budget(self) -> Fact | None:
+        """The budget for the whole contract: an annual budget times the years, or the 最高限价 when larger."""
+        if self.budget is None or not self.budget_per_year:
+            return self.budget
+        candidates = [self.budget.value * self.service_years.value] if self.service_years else []
+        if self.max_price is not None:
+            candidates.append(self.max_price.value)
+        if not candidates:
+            return self.budget
+        return Fact(max(candidates), self.budget.clause, self.budget.evidence)
 
     @property
     def reference_amount(self) -> Fact | None:
         """The base for bond ratios: 估算价 for works, 预算 (or 最高限价) for procurement."""
         if self.regime == "工程":
             return self.estimate or self.max_price or self.budget
-        return self.budget or self.max_price or self.estimate
+        return self.total_budget or self.max_price or self.estimate
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly facts for the report (values plus the clause they came from)."""
@@ -245,6 +259,15 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
             got = _first_amount_after(t, rx)
             if got and got[0] >= 1000:
                 setattr(facts, name, Fact(got[0], c.index, got[1]))
+                if name == "budget":
+                    after = t[t.find(got[1]) + len(got[1]):][:6] if got[1] in t else ""
+                    facts.budget_per_year = bool(re.match(r"^\s*(/|／|每)\s*年|^\s*（?每年）?", after)) and "年" in after
+    if facts.service_years is None:
+        m = re.search(r"(服务期限?|服务年限|合同期限?|履约期限?)[^。；\n]{0,6}?(为|:|：)?\s*(\d{1,2}|[一二两三四五六七八九十])\s*(个)?年", t)
+        if m and not m.group(4):
+            n = _cn_count(m.group(3))
+            if n:
+                facts.service_years = Fact(float(n), c.index, m.group(0))
     if facts.bid_bond is None and "投标保证金" in t:
         got = _first_amount_after(t, _RE_BIDBOND)
         if got is None and c.kind == "table_row" and t.startswith("投标保证金"):
@@ -258,8 +281,12 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
                 facts.bid_bond_pct = Fact(nb.parse_percent(m.group(2)), c.index, m.group(0))
     last_heading = c.section.rsplit(" / ", 1)[-1]
     sale_ctx = _RE_SALE.search(t) or (_RE_SALE.search(last_heading) and re.search(r"时间|期限|日期", t[:12]))
-    if sale_ctx and facts.sale_start is None and not re.search(r"截止时间|开标", t):
-        dates = nb.find_dates(t, y)
+    # 「发售时间为3月2日至3月6日……投标截止时间为3月16日」: the sale dates are those before the deadline words
+    deadline_words = re.search(r"(投标|递交|提交|响应)?[^。；\n]{0,6}?截止(时间|日期)|开标(时间|日期)", t)
+    sale_part = t[: deadline_words.start()] if deadline_words else t
+    sale_before = isinstance(sale_ctx, re.Match) and (deadline_words is None or sale_ctx.start() < deadline_words.start())
+    if sale_ctx and facts.sale_start is None and (deadline_words is None or sale_before):
+        dates = nb.find_dates(sale_part, y)
         if dates:
             facts.sale_start = Fact(dates[0].date, c.index, dates[0].text)
             if len(dates) > 1:
