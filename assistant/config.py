@@ -55,6 +55,7 @@ class RetrievalSettings(BaseModel):
 class ReviewSettings(BaseModel):
     use_llm: bool = True  # semantic checks when an LLM backend is configured
     max_semantic_clauses: int = 40
+    exemplar: bool = True  # low-confidence candidates from the rules' example clauses (embeddings)
 
 
 class AppSettings(BaseModel):

@@ -19,6 +19,7 @@ from assistant.review.rules import SEVERITY_ORDER, RuleEngine, RuleHit, dedupe
 from assistant.schema import Basis, Finding, LoadedDocument, ReviewReport
 
 if TYPE_CHECKING:
+    from assistant.review.exemplar import ExemplarStep
     from assistant.services import Services
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,9 @@ class Reviewer:
 
     def __init__(self, catalogue: Catalogue | None = None, *, kb: Any = None, llm: Any = None,
                  use_llm: bool = True, max_semantic_clauses: int = 40, max_bytes: int | None = None,
-                 mask_personal_data: bool = False) -> None:
+                 mask_personal_data: bool = False, exemplar: "ExemplarStep | None" = None) -> None:
         self.catalogue = catalogue or load_catalogue()
+        self.exemplar = exemplar  # low-confidence candidates from the rules' example clauses
         self.engine = RuleEngine(self.catalogue)
         self._kb = kb
         self._kb_resolved = not callable(kb) or hasattr(kb, "get_article")
@@ -48,7 +50,14 @@ class Reviewer:
         s = services.settings
         path = Path(s.knowledge_base_dir) / "review_rules.yaml"
         llm = services.llm if s.llm.backend != "none" else None
-        return cls(load_catalogue(path if path.exists() else None), kb=lambda: services.kb, llm=llm,
+        catalogue = load_catalogue(path if path.exists() else None)
+        exemplar = None
+        if s.review.exemplar:
+            from assistant.review.exemplar import ExemplarStep
+
+            exemplar = ExemplarStep(catalogue, services.embeddings, cache_dir=Path(s.data_dir) / "cache",
+                                    model_name=f"{s.embedding.backend}:{s.embedding.model or ''}")
+        return cls(catalogue, kb=lambda: services.kb, llm=llm, exemplar=exemplar,
                    use_llm=s.review.use_llm, max_semantic_clauses=s.review.max_semantic_clauses,
                    max_bytes=s.max_upload_bytes,
                    mask_personal_data=s.llm.mask_personal_data and s.llm.backend == "openai")
@@ -92,6 +101,8 @@ class Reviewer:
         if facts.regime is None:
             warnings.append("未能判断项目适用的法律体系（工程招标或政府采购），已按两类规则同时审查，请人工核对适用依据。")
         hits = self.engine.run(clauses, facts, progress)
+        if self.exemplar is not None:
+            hits = dedupe([*hits, *self.exemplar.run(clauses, facts, hits)])
         want_llm = self.use_llm if use_llm is None else use_llm
         mode = "rules"
         rejected: list[str] = []

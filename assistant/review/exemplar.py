@@ -1,0 +1,176 @@
+"""Exemplar step: catch clauses no pattern names, by closeness to the example clauses of each rule.
+
+Every rule in review_rules.yaml carries violating and compliant example clauses. A clause that is
+close (embeddings, e5 by default) to a rule's violating examples and clearly closer to them than to
+its compliant ones becomes a candidate of that rule. Rules alone cannot confirm it, so it is
+reported at low severity and low confidence; when an LLM is configured the pipeline may hand the
+candidates to the semantic check to be confirmed or rejected.
+
+Cost control (the rules-only review of a 100-page tender must stay within seconds on two cores):
+only clauses in a scoring or qualification context that no rule flagged are considered; a cheap
+character-bigram overlap with the examples ranks them and at most `max_clauses` are embedded.
+Example vectors are computed once per catalogue version and cached on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from assistant.review.catalogue import Catalogue, Detector, Rule
+from assistant.review.facts import ProjectFacts
+from assistant.review.reader import Clause
+from assistant.review.rules import RuleHit, use_context
+
+log = logging.getLogger(__name__)
+
+_SUPPLIER = re.compile(r"投标人|供应商|申请人|响应人|投标单位|企业|公司|中标人|成交人")
+_MAX_CHARS = 160
+
+
+class DocEmbeddings(Protocol):
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+
+@dataclass(frozen=True)
+class ExemplarSettings:
+    max_clauses: int = 12  # clauses embedded per review (cost bound: ~0.15 s each on 2 busy cores)
+    min_similarity: float = 0.95  # cosine to the closest violating example (e5 scores are compressed near 0.9)
+    min_margin: float = 0.02  # ... minus cosine to the closest compliant example
+
+
+def _bigrams(text: str) -> set[str]:
+    t = re.sub(r"\s+", "", text)
+    return {t[i: i + 2] for i in range(len(t) - 1)}
+
+
+def _cos(a: Sequence[float], b: Sequence[float]) -> float:
+    num = sum(x * y for x, y in zip(a, b))
+    den = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return num / den if den else 0.0
+
+
+@dataclass
+class _RuleExemplars:
+    rule: Rule
+    violating: list[list[float]]
+    compliant: list[list[float]]
+    grams: set[str]
+
+
+class ExemplarStep:
+    """Finds low-confidence candidates of rules from their example clauses."""
+
+    def __init__(self, catalogue: Catalogue, embeddings: DocEmbeddings, *, cache_dir: Path | None = None,
+                 settings: ExemplarSettings | None = None, model_name: str = "") -> None:
+        self.catalogue = catalogue
+        self.embeddings = embeddings
+        self.settings = settings or ExemplarSettings()
+        self.cache_dir = cache_dir
+        self.model_name = model_name or type(embeddings).__name__
+        self._rules: list[_RuleExemplars] | None = None
+        self.stats: dict[str, int] = {"considered": 0, "embedded": 0, "candidates": 0}
+
+    # ------------------------------------------------------------------ example vectors
+    def _texts(self) -> list[str]:
+        out: list[str] = []
+        for r in self.catalogue.rules:
+            out += [t[:_MAX_CHARS] for t in (*r.examples.violating, *r.examples.compliant)]
+        return out
+
+    def _cache_path(self, texts: list[str]) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        key = hashlib.sha256(("\n".join(texts) + "|" + self.model_name).encode("utf-8")).hexdigest()[:16]
+        return self.cache_dir / f"exemplars-{key}.json"
+
+    def _load(self) -> list[_RuleExemplars]:
+        if self._rules is not None:
+            return self._rules
+        texts = self._texts()
+        path = self._cache_path(texts)
+        vectors: list[list[float]] | None = None
+        if path is not None and path.exists():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(data, list) and len(data) == len(texts):
+                    vectors = data
+            except (OSError, ValueError) as exc:
+                log.warning("exemplar cache unreadable, recomputing: %s", exc)
+        if vectors is None:
+            vectors = self.embeddings.embed_documents(texts) if texts else []
+            if path is not None:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(json.dumps(vectors), encoding="utf-8")
+                except OSError as exc:
+                    log.warning("exemplar cache not written: %s", exc)
+        rules: list[_RuleExemplars] = []
+        i = 0
+        for r in self.catalogue.rules:
+            nv, nc = len(r.examples.violating), len(r.examples.compliant)
+            if nv:
+                grams: set[str] = set()
+                for t in r.examples.violating:
+                    grams |= _bigrams(t)
+                rules.append(_RuleExemplars(r, vectors[i: i + nv], vectors[i + nv: i + nv + nc], grams))
+            i += nv + nc
+        self._rules = rules
+        return rules
+
+    # ------------------------------------------------------------------ review step
+    def run(self, clauses: list[Clause], facts: ProjectFacts, hits: list[RuleHit]) -> list[RuleHit]:
+        rules = [r for r in self._load() if r.rule.applies(facts.regime)]
+        if not rules:
+            return []
+        flagged = {h.clause.index for h in hits}
+        ranked: list[tuple[float, Clause]] = []
+        for c in clauses:
+            text = c.text
+            if c.index in flagged or len(text) < 8 or "____" in text or not _SUPPLIER.search(text):
+                continue
+            if not use_context("any", text[:_MAX_CHARS], c):
+                continue
+            g = _bigrams(text[:_MAX_CHARS])
+            if not g:
+                continue
+            best = max(len(g & r.grams) / len(g) for r in rules)
+            if best >= 0.15:
+                ranked.append((best, c))
+        self.stats["considered"] = len(ranked)
+        ranked.sort(key=lambda x: (-x[0], x[1].index))
+        chosen = [c for _, c in ranked[: self.settings.max_clauses]]
+        if not chosen:
+            return []
+        vecs = self.embeddings.embed_documents([c.text[:_MAX_CHARS] for c in chosen])
+        self.stats["embedded"] = len(chosen)
+        out: list[RuleHit] = []
+        for c, v in zip(chosen, vecs):
+            best_rule: tuple[float, float, _RuleExemplars] | None = None
+            for r in rules:
+                sv = max(_cos(v, e) for e in r.violating)
+                sc = max((_cos(v, e) for e in r.compliant), default=0.0)
+                if sv >= self.settings.min_similarity and sv - sc >= self.settings.min_margin:
+                    if best_rule is None or sv > best_rule[0]:
+                        best_rule = (sv, sc, r)
+            if best_rule is None:
+                continue
+            sv, sc, r = best_rule
+            det = _exemplar_detector(r.rule)
+            hit = RuleHit(r.rule, det, c, None, "low", "low", r.rule.basis_for(facts.regime),
+                          detail=f"该条款与本规则的违规示例相近（相似度{sv:.2f}，与合规示例{sc:.2f}），规则未能直接判定，请人工核对。")
+            hit.notes.append("source:exemplar")
+            out.append(hit)
+        self.stats["candidates"] = len(out)
+        return out
+
+
+def _exemplar_detector(rule: Rule) -> Detector:
+    return next((d for d in rule.detect if d.type == "semantic"), rule.detect[0])
