@@ -127,12 +127,13 @@ _RE_BUDGET = re.compile(r"(采购)?预算(金额|资金|价)?(（[^）]{0,10}）
 _RE_MAXPRICE = re.compile(r"(最高(投标)?限价|招标控制价|控制价|拦标价)(（[^）]{0,10}）)?(为|是|:|：)?")
 _RE_ESTIMATE = re.compile(r"(估算价|工程估算|合同估算价|投资估算|概算(总)?(金额|投资)?|工程造价)(约|为|是|:|：)?")
 _RE_BIDBOND = re.compile(r"投标保证金(金额|数额)?(（[^）]{0,10}）)?(为|是|:|：)?")
-_RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?文件[^。；\n]{0,8}(时间|期限|日期)?|文件(获取|发售|提供)(时间|期限)")
+_RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?(文件|资料)[^。；\n]{0,8}(时间|期限|日期)?"
+                      r"|(文件|资料)(获取|发售|提供)(时间|期限|期)|(招标|采购)文件[^。；\n]{0,16}(起|开始)(发售|获取|提供)")
 _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止时间|开标时间")
 _RE_ANNOUNCE = re.compile(r"(公告|文件)[^。；\n]{0,4}(发布|发出)(日期|时间)?")
 _RE_VALIDITY = re.compile(r"投标有效期")
 _RE_BOND_VALIDITY = re.compile(r"(投标)?保证金[^。；\n]{0,6}?(（保函）)?[^。；\n]{0,4}?有效期")
-_RE_COMMITTEE = re.compile(r"(评标委员会|评审委员会|评审小组)[^。；\n]{0,12}?(由|组成|人数|成员)")
+_RE_COMMITTEE = re.compile(r"(评标委员会|评审委员会|评审小组)[^。；\n]{0,12}?(由|组成|人数|成员|共)")
 _N = r"(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _RE_CM_TOTAL = [
     re.compile(rf"(共|总计|合计|总人数为?|成员人数为?|人数为|成员为)\s*{_N}\s*[人名]"),
@@ -217,6 +218,20 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:
         facts.regime = "工程"
     elif gov >= 2:
         facts.regime = "政府采购"
+    # the first lines name the procurement type (「本项目为政府采购项目（货物类）」「依法必须招标的工程建设项目，施工招标」):
+    # decisive when the body has too few telling words to count
+    first = "\n".join(c.text for c in clauses[:3])
+    declared = None
+    if re.search(r"工程建设项目|施工(公开)?招标|工程施工|建设工程|房屋建筑和市政", first) and not re.search(r"政府采购(货物|服务)", first):
+        declared = "工程"
+    elif re.search(r"政府采购|采购人[:：]", first):
+        declared = "政府采购"
+    if declared and (facts.regime is None or (gov < 5 and works < 5)):
+        facts.regime = declared
+    if facts.subject is None:
+        m = re.search(r"[（(](货物|服务|工程)(类|项目)?[）)]|(货物|服务)类", first)
+        if m:
+            facts.subject = m.group(1) or m.group(3)
     if facts.regime == "工程" and facts.subject is None:
         facts.subject = "工程"
 
