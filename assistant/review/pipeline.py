@@ -101,21 +101,24 @@ class Reviewer:
         if facts.regime is None:
             warnings.append("未能判断项目适用的法律体系（工程招标或政府采购），已按两类规则同时审查，请人工核对适用依据。")
         hits = self.engine.run(clauses, facts, progress)
-        if self.exemplar is not None:
-            hits = dedupe([*hits, *self.exemplar.run(clauses, facts, hits)])
+        exemplar_hits = self.exemplar.run(clauses, facts, hits) if self.exemplar is not None else []
         want_llm = self.use_llm if use_llm is None else use_llm
         mode = "rules"
         rejected: list[str] = []
         if want_llm and self.llm is not None:
-            from assistant.review.semantic import SemanticChecker
+            from assistant.review.semantic import Candidate, SemanticChecker
 
             checker = SemanticChecker(self.llm, self.catalogue, self.kb, max_clauses=self.max_semantic_clauses,
                                       mask_personal_data=self.mask_personal_data)
-            hits = dedupe([*hits, *checker.check(clauses, facts, hits, progress)])
+            # exemplar candidates are confirmed or rejected by the LLM; only confirmed ones are kept
+            extra = [Candidate(h.clause, [h.rule]) for h in exemplar_hits]
+            hits = dedupe([*hits, *checker.check(clauses, facts, hits, progress, extra=extra)])
             rejected = checker.rejected
             mode = "rules+llm"
-        elif want_llm and use_llm:
-            warnings.append("未配置大模型，已仅使用规则审查。")
+        else:
+            hits = dedupe([*hits, *exemplar_hits])
+            if want_llm and use_llm:
+                warnings.append("未配置大模型，已仅使用规则审查。")
         findings = [self._finding(h, facts) for h in hits]
         findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], _pos(f)))
         if not clauses:
