@@ -17,22 +17,24 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+import numpy.typing as npt
+
 from assistant.review.catalogue import Catalogue, Detector, Rule
 from assistant.review.facts import ProjectFacts
 from assistant.review.reader import Clause
-from assistant.review.rules import RuleHit, use_context
+from assistant.review.rules import QUALIFY, SCORING, RuleHit
 
 log = logging.getLogger(__name__)
 
 _SUPPLIER = re.compile(r"投标人|供应商|申请人|响应人|投标单位|企业|公司|中标人|成交人")
-_MAX_CHARS = 160
+_MAX_CHARS = 120
 
 
 class DocEmbeddings(Protocol):
@@ -41,9 +43,9 @@ class DocEmbeddings(Protocol):
 
 @dataclass(frozen=True)
 class ExemplarSettings:
-    max_clauses: int = 12  # clauses embedded per review (cost bound: ~0.15 s each on 2 busy cores)
-    min_similarity: float = 0.95  # cosine to the closest violating example (e5 scores are compressed near 0.9)
-    min_margin: float = 0.02  # ... minus cosine to the closest compliant example
+    max_clauses: int = 8  # clauses embedded per review (cost bound: ~0.15–0.5 s each on 2 busy cores)
+    min_similarity: float = 0.955  # cosine to the closest violating example (e5 scores are compressed near 0.9)
+    min_margin: float = 0.03  # ... minus cosine to the closest compliant example
 
 
 def _bigrams(text: str) -> set[str]:
@@ -51,17 +53,21 @@ def _bigrams(text: str) -> set[str]:
     return {t[i: i + 2] for i in range(len(t) - 1)}
 
 
-def _cos(a: Sequence[float], b: Sequence[float]) -> float:
-    num = sum(x * y for x, y in zip(a, b))
-    den = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return num / den if den else 0.0
+Matrix = npt.NDArray[np.float32]
+
+
+def _unit_rows(vectors: Sequence[Sequence[float]]) -> Matrix:
+    m = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1) if len(vectors) else np.zeros((0, 1), np.float32)
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return m / norms
 
 
 @dataclass
 class _RuleExemplars:
     rule: Rule
-    violating: list[list[float]]
-    compliant: list[list[float]]
+    violating: Matrix  # unit rows
+    compliant: Matrix
     grams: set[str]
 
 
@@ -120,7 +126,7 @@ class ExemplarStep:
                 grams: set[str] = set()
                 for t in r.examples.violating:
                     grams |= _bigrams(t)
-                rules.append(_RuleExemplars(r, vectors[i: i + nv], vectors[i + nv: i + nv + nc], grams))
+                rules.append(_RuleExemplars(r, _unit_rows(vectors[i: i + nv]), _unit_rows(vectors[i + nv: i + nv + nc]), grams))
             i += nv + nc
         self._rules = rules
         return rules
@@ -134,9 +140,11 @@ class ExemplarStep:
         ranked: list[tuple[float, Clause]] = []
         for c in clauses:
             text = c.text
-            if c.index in flagged or len(text) < 8 or "____" in text or not _SUPPLIER.search(text):
+            if c.index in flagged or len(text) < 15 or "____" in text or not _SUPPLIER.search(text):
                 continue
-            if not use_context("any", text[:_MAX_CHARS], c):
+            head = text[:_MAX_CHARS]
+            # the clause itself must score or set a condition (a heading under 投标人须知 does not)
+            if not (c.table_kind == "评分表" or SCORING.search(head) or QUALIFY.search(head)):
                 continue
             g = _bigrams(text[:_MAX_CHARS])
             if not g:
@@ -149,14 +157,14 @@ class ExemplarStep:
         chosen = [c for _, c in ranked[: self.settings.max_clauses]]
         if not chosen:
             return []
-        vecs = self.embeddings.embed_documents([c.text[:_MAX_CHARS] for c in chosen])
+        vecs = _unit_rows(self.embeddings.embed_documents([c.text[:_MAX_CHARS] for c in chosen]))
         self.stats["embedded"] = len(chosen)
         out: list[RuleHit] = []
         for c, v in zip(chosen, vecs):
             best_rule: tuple[float, float, _RuleExemplars] | None = None
             for r in rules:
-                sv = max(_cos(v, e) for e in r.violating)
-                sc = max((_cos(v, e) for e in r.compliant), default=0.0)
+                sv = float((r.violating @ v).max())
+                sc = float((r.compliant @ v).max()) if len(r.compliant) else 0.0
                 if sv >= self.settings.min_similarity and sv - sc >= self.settings.min_margin:
                     if best_rule is None or sv > best_rule[0]:
                         best_rule = (sv, sc, r)

@@ -70,19 +70,19 @@ def _quoted_law(sentence: str, rel_start: int) -> bool:
 
 
 # scoring context: 「得N分」「加N分」「最高得」「满分」 or a 评分 table / section
-_SCORING = re.compile(r"(得|加|计|记|扣|给|评)\s*[0-9０-９.]+\s*分|[0-9.]+\s*分[;；，,。)）]|最高得|满分|得满分|不得分|得分|分值|评分|评审因素|加分")
+SCORING = re.compile(r"(得|加|计|记|扣|给|评)\s*[0-9０-９.]+\s*分|[0-9.]+\s*分[;；，,。)）]|最高得|满分|得满分|不得分|得分|分值|评分|评审因素|加分")
 _SCORING_SCOPE = re.compile(r"评分|评审|评标|打分|分值")
 # qualification context: what a supplier must be or have to take part
-_QUALIFY = re.compile(r"须|必须|应当?(具[有备]|为|在|提供|取得|通过)|要求|资格|否则|不得参加|方可|才能|限于|仅限|无效|拒绝")
+QUALIFY = re.compile(r"须|必须|应当?(具[有备]|为|在|提供|取得|通过)|要求|资格|否则|不得参加|方可|才能|限于|仅限|无效|拒绝")
 _QUALIFY_SCOPE = re.compile(r"资格|合格投标人|投标人须知|申请人|供应商(的)?(条件|要求)")
 
 
 def use_context(use: str, sentence: str, clause: Clause) -> bool:
     """Is the concept used for scoring or as a qualification condition (or either, for "any")?"""
-    scoring = bool(_SCORING.search(sentence)) or clause.table_kind == "评分表" or bool(_SCORING_SCOPE.search(clause.scope_text))
+    scoring = bool(SCORING.search(sentence)) or clause.table_kind == "评分表" or bool(_SCORING_SCOPE.search(clause.scope_text))
     if use == "scoring":
         return scoring
-    qualify = bool(_QUALIFY.search(sentence)) or bool(_QUALIFY_SCOPE.search(clause.scope_text))
+    qualify = bool(QUALIFY.search(sentence)) or bool(_QUALIFY_SCOPE.search(clause.scope_text))
     if use == "qualification":
         return qualify and not scoring
     return scoring or qualify
