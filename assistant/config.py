@@ -55,7 +55,10 @@ class RetrievalSettings(BaseModel):
 class ReviewSettings(BaseModel):
     use_llm: bool = True  # semantic checks when an LLM backend is configured
     max_semantic_clauses: int = 40
-    exemplar: bool = True  # low-confidence candidates from the rules' example clauses (embeddings)
+    # candidates from closeness (embeddings) to the rules' example clauses: "auto" = only when an LLM is
+    # configured to confirm them (alone, e5 similarity separates violating from compliant look-alikes poorly:
+    # bench/exemplar_loo.py), "on" = also in rules-only reviews (as low-confidence hints), "off"
+    exemplar: Literal["auto", "on", "off"] = "auto"
 
 
 class AppSettings(BaseModel):

@@ -120,3 +120,15 @@ def test_e5_exemplar_step_with_the_real_model(catalogue: Catalogue, tmp_path: Pa
     assert step.stats["embedded"] == 2
     flagged = {f.clause for f in rep.findings if f.rule_id == "T90"}
     assert not any("中级职称" in c for c in flagged)  # the compliant look-alike stays quiet
+
+
+@pytest.mark.parametrize(("mode", "llm", "on"), [("auto", "none", False), ("auto", "fake", True),
+                                                  ("on", "none", True), ("off", "fake", False)])
+def test_settings_choose_when_the_step_runs(tmp_path: Path, mode: str, llm: str, on: bool) -> None:
+    from assistant.config import Settings
+    from assistant.services import Services
+
+    settings = Settings(_env_file=None, data_dir=tmp_path, embedding={"backend": "fake"},  # type: ignore[call-arg]
+                        llm={"backend": llm}, review={"exemplar": mode})
+    reviewer = Reviewer.from_services(Services(settings))
+    assert (reviewer.exemplar is not None) is on

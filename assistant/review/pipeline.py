@@ -52,7 +52,7 @@ class Reviewer:
         llm = services.llm if s.llm.backend != "none" else None
         catalogue = load_catalogue(path if path.exists() else None)
         exemplar = None
-        if s.review.exemplar:
+        if s.review.exemplar == "on" or (s.review.exemplar == "auto" and llm is not None):
             from assistant.review.exemplar import ExemplarStep
 
             exemplar = ExemplarStep(catalogue, services.embeddings, cache_dir=Path(s.data_dir) / "cache",
