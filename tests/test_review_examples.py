@@ -59,9 +59,11 @@ def test_every_rule_has_enough_examples() -> None:
 
 
 def test_unknown_keys_and_checks_fail_at_load(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
     from assistant.errors import ConfigError
 
-    src = (CATALOGUE.path and open(CATALOGUE.path, encoding="utf-8").read()) or ""
+    src = Path(CATALOGUE.path).read_text(encoding="utf-8")
     for bad in (src.replace("unless: ['不得', '禁止', '严禁']", "unles: ['不得']", 1),
                 src.replace("check: bid_period", "check: bid_priod", 1),
                 src.replace("params: {min_days: 20}", "params: {min_dayz: 20}", 1)):

@@ -97,7 +97,7 @@ def test_llm_confirms_or_rejects_exemplar_candidates(catalogue: Catalogue, tmp_p
     def judge(violated: bool) -> FakeChatModel:
         def responder(messages: list) -> str:  # type: ignore[type-arg]
             prompt = str(messages[-1].content)
-            ids = [int(x) for x in re.findall(r"^【条款(\d+)】", prompt, re.M)]
+            ids = [int(x) for x in re.findall(r"^【条款(\d+)】", prompt, re.MULTILINE)]
             return json.dumps({"findings": [{"clause_id": i, "rule_id": "T90", "violated": violated,
                                              "evidence": "文明单位称号", "explanation": "与履约无关。"} for i in ids]},
                               ensure_ascii=False)

@@ -52,6 +52,7 @@ class BasisRef(BaseModel):
     applies_to: AppliesTo = "both"
     confidence: Literal["high", "med"] = "high"
     key: str | None = None  # detectors may select basis items by key
+    quote: str | None = None  # a phrase the article text must contain (checked against the shipped KB text)
 
     @field_validator("article")
     @classmethod
@@ -83,8 +84,8 @@ class Detector(BaseModel):
     applies_to: AppliesTo | None = None
     severity: Literal["high", "medium", "low"] | None = None
     confidence: Literal["high", "med", "low"] | None = None
-    severity_by_regime: dict[Regime, Literal["high", "medium", "low"]] = Field(default_factory=dict)
-    confidence_by_regime: dict[Regime, Literal["high", "med", "low"]] = Field(default_factory=dict)
+    severity_by_regime: dict[str, Literal["high", "medium", "low"]] = Field(default_factory=dict)
+    confidence_by_regime: dict[str, Literal["high", "med", "low"]] = Field(default_factory=dict)
     basis_keys: list[str] = Field(default_factory=list)
     # pattern / concept / quantity
     patterns: list[str] = Field(default_factory=list)
@@ -111,6 +112,14 @@ class Detector(BaseModel):
     candidates: list[str] = Field(default_factory=list)
 
     _typed: BaseModel | None = PrivateAttr(default=None)
+
+    @field_validator("severity_by_regime", "confidence_by_regime")
+    @classmethod
+    def _regime_keys(cls, v: dict[str, str]) -> dict[str, str]:
+        bad = sorted(set(v) - {"工程", "政府采购"})
+        if bad:
+            raise ValueError(f"unknown procurement type(s) {bad}; use 工程 or 政府采购")
+        return v
 
     @model_validator(mode="after")
     def _check(self) -> "Detector":

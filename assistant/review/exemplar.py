@@ -165,9 +165,9 @@ class ExemplarStep:
             for r in rules:
                 sv = float((r.violating @ v).max())
                 sc = float((r.compliant @ v).max()) if len(r.compliant) else 0.0
-                if sv >= self.settings.min_similarity and sv - sc >= self.settings.min_margin:
-                    if best_rule is None or sv > best_rule[0]:
-                        best_rule = (sv, sc, r)
+                ok = sv >= self.settings.min_similarity and sv - sc >= self.settings.min_margin
+                if ok and (best_rule is None or sv > best_rule[0]):
+                    best_rule = (sv, sc, r)
             if best_rule is None:
                 continue
             sv, sc, r = best_rule
