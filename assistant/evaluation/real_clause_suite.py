@@ -162,7 +162,7 @@ def run(reviewer: TextReviewer, items: Sequence[RealClause]) -> Result:
 def run_suite(reviewer: TextReviewer, path: Path | None = None) -> tuple[dict[str, object], list[dict[str, object]]]:
     """The eval runner's entry: metrics per split (dev, heldout, all) and one row per item."""
     res = run(reviewer, load(path))
-    metrics = {"dev": res.metrics("dev"), "heldout": res.metrics("heldout"), "all": res.metrics(None)}
+    metrics: dict[str, object] = {"dev": res.metrics("dev"), "heldout": res.metrics("heldout"), "all": res.metrics(None)}
     rows: list[dict[str, object]] = [{
         "suite": "real_clauses", "id": r.item.id, "split": r.item.split, "verdict": r.item.verdict,
         "disputed": r.item.disputed, "rule_id": r.item.rule_id, "category": r.item.category, "text": r.item.clause,

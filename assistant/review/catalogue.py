@@ -14,11 +14,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
-
-from assistant.review.check_params import CHECK_PARAMS
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from assistant.errors import ConfigError
+from assistant.review.check_params import CHECK_PARAMS
 from assistant.schema import Chunk, DocumentMeta, Location
 
 log = logging.getLogger(__name__)
@@ -122,7 +129,7 @@ class Detector(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _check(self) -> "Detector":
+    def _check(self) -> Detector:
         for rx in [*self.patterns, *self.require, *self.unless, *self.candidates, *self.what, *self.who,
                    *([self.keyword] if self.keyword else []), *([self.scope] if self.scope else [])]:
             try:
@@ -203,7 +210,7 @@ class Catalogue(BaseModel):
     sha256: str = ""
 
     @model_validator(mode="after")
-    def _resolve(self) -> "Catalogue":
+    def _resolve(self) -> Catalogue:
         ids = [r.id for r in self.rules]
         dupes = {i for i in ids if ids.count(i) > 1}
         if dupes:
@@ -265,7 +272,7 @@ def lookup_article(kb: Any, basis: BasisRef) -> Any | None:
     for name in (basis.title, *basis.aliases):
         try:
             chunk = kb.get_article(name, no)
-        except Exception as exc:  # noqa: BLE001 - a KB problem must not break the review
+        except Exception as exc:
             log.debug("get_article(%s, %s) failed: %s", name, no, exc)
             chunk = None
         if chunk is not None:
@@ -281,7 +288,7 @@ def title_in_kb(kb: Any, basis: BasisRef) -> bool:
         try:
             if kb.resolve_title(name) is not None:
                 return True
-        except Exception:  # noqa: BLE001
+        except Exception:
             continue
     return False
 

@@ -12,8 +12,16 @@ from typing import Any
 
 from assistant.review import numbers as nb
 from assistant.review.check_params import (
-    BidBondCapParams, BidBondRatioParams, BidPeriodParams, ClarificationParams, CommitteeParams,
-    MustTenderParams, NoParams, PriceWeightParams, SaleParams, SmeParams,
+    BidBondCapParams,
+    BidBondRatioParams,
+    BidPeriodParams,
+    ClarificationParams,
+    CommitteeParams,
+    MustTenderParams,
+    NoParams,
+    PriceWeightParams,
+    SaleParams,
+    SmeParams,
 )
 from assistant.review.facts import Fact, ProjectFacts
 from assistant.review.reader import Clause

@@ -60,7 +60,8 @@ def _unit_rows(vectors: Sequence[Sequence[float]]) -> Matrix:
     m = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1) if len(vectors) else np.zeros((0, 1), np.float32)
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return m / norms
+    out: Matrix = (m / norms).astype(np.float32)
+    return out
 
 
 @dataclass
@@ -97,27 +98,29 @@ class ExemplarStep:
         key = hashlib.sha256(("\n".join(texts) + "|" + self.model_name).encode("utf-8")).hexdigest()[:16]
         return self.cache_dir / f"exemplars-{key}.json"
 
-    def _load(self) -> list[_RuleExemplars]:
-        if self._rules is not None:
-            return self._rules
-        texts = self._texts()
+    def _vectors(self, texts: list[str]) -> list[list[float]]:
+        """Example vectors from the disk cache, else embedded now and cached."""
         path = self._cache_path(texts)
-        vectors: list[list[float]] | None = None
         if path is not None and path.exists():
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 if isinstance(data, list) and len(data) == len(texts):
-                    vectors = data
+                    return data
             except (OSError, ValueError) as exc:
                 log.warning("exemplar cache unreadable, recomputing: %s", exc)
-        if vectors is None:
-            vectors = self.embeddings.embed_documents(texts) if texts else []
-            if path is not None:
-                try:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_text(json.dumps(vectors), encoding="utf-8")
-                except OSError as exc:
-                    log.warning("exemplar cache not written: %s", exc)
+        vectors = self.embeddings.embed_documents(texts) if texts else []
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(json.dumps(vectors), encoding="utf-8")
+            except OSError as exc:
+                log.warning("exemplar cache not written: %s", exc)
+        return vectors
+
+    def _load(self) -> list[_RuleExemplars]:
+        if self._rules is not None:
+            return self._rules
+        vectors = self._vectors(self._texts())
         rules: list[_RuleExemplars] = []
         i = 0
         for r in self.catalogue.rules:
@@ -132,47 +135,48 @@ class ExemplarStep:
         return rules
 
     # ------------------------------------------------------------------ review step
-    def run(self, clauses: list[Clause], facts: ProjectFacts, hits: list[RuleHit]) -> list[RuleHit]:
-        rules = [r for r in self._load() if r.rule.applies(facts.regime)]
-        if not rules:
-            return []
-        flagged = {h.clause.index for h in hits}
+    def _shortlist(self, clauses: list[Clause], rules: list[_RuleExemplars], flagged: set[int]) -> list[Clause]:
+        """Clauses worth embedding: unflagged, naming a supplier, scoring or setting a condition, bigram-close."""
         ranked: list[tuple[float, Clause]] = []
         for c in clauses:
-            text = c.text
-            if c.index in flagged or len(text) < 15 or "____" in text or not _SUPPLIER.search(text):
+            head = c.text[:_MAX_CHARS]
+            if c.index in flagged or len(c.text) < 15 or "____" in head or not _SUPPLIER.search(head):
                 continue
-            head = text[:_MAX_CHARS]
             # the clause itself must score or set a condition (a heading under 投标人须知 does not)
             if not (c.table_kind == "评分表" or SCORING.search(head) or QUALIFY.search(head)):
                 continue
-            g = _bigrams(text[:_MAX_CHARS])
-            if not g:
-                continue
-            best = max(len(g & r.grams) / len(g) for r in rules)
+            g = _bigrams(head)
+            best = max(len(g & r.grams) / len(g) for r in rules) if g else 0.0
             if best >= 0.15:
                 ranked.append((best, c))
         self.stats["considered"] = len(ranked)
         ranked.sort(key=lambda x: (-x[0], x[1].index))
-        chosen = [c for _, c in ranked[: self.settings.max_clauses]]
+        return [c for _, c in ranked[: self.settings.max_clauses]]
+
+    def _closest(self, v: Matrix, rules: list[_RuleExemplars]) -> tuple[float, float, _RuleExemplars] | None:
+        best: tuple[float, float, _RuleExemplars] | None = None
+        for r in rules:
+            sv = float((r.violating @ v).max())
+            sc = float((r.compliant @ v).max()) if len(r.compliant) else 0.0
+            ok = sv >= self.settings.min_similarity and sv - sc >= self.settings.min_margin
+            if ok and (best is None or sv > best[0]):
+                best = (sv, sc, r)
+        return best
+
+    def run(self, clauses: list[Clause], facts: ProjectFacts, hits: list[RuleHit]) -> list[RuleHit]:
+        rules = [r for r in self._load() if r.rule.applies(facts.regime)]
+        chosen = self._shortlist(clauses, rules, {h.clause.index for h in hits}) if rules else []
         if not chosen:
             return []
         vecs = _unit_rows(self.embeddings.embed_documents([c.text[:_MAX_CHARS] for c in chosen]))
         self.stats["embedded"] = len(chosen)
         out: list[RuleHit] = []
-        for c, v in zip(chosen, vecs):
-            best_rule: tuple[float, float, _RuleExemplars] | None = None
-            for r in rules:
-                sv = float((r.violating @ v).max())
-                sc = float((r.compliant @ v).max()) if len(r.compliant) else 0.0
-                ok = sv >= self.settings.min_similarity and sv - sc >= self.settings.min_margin
-                if ok and (best_rule is None or sv > best_rule[0]):
-                    best_rule = (sv, sc, r)
-            if best_rule is None:
+        for c, v in zip(chosen, vecs, strict=True):
+            best = self._closest(v, rules)
+            if best is None:
                 continue
-            sv, sc, r = best_rule
-            det = _exemplar_detector(r.rule)
-            hit = RuleHit(r.rule, det, c, None, "low", "low", r.rule.basis_for(facts.regime),
+            sv, sc, r = best
+            hit = RuleHit(r.rule, _exemplar_detector(r.rule), c, None, "low", "low", r.rule.basis_for(facts.regime),
                           detail=f"该条款与本规则的违规示例相近（相似度{sv:.2f}，与合规示例{sc:.2f}），规则未能直接判定，请人工核对。")
             hit.notes.append("source:exemplar")
             out.append(hit)

@@ -256,7 +256,7 @@ def extract_facts(clauses: list[Clause]) -> ProjectFacts:
         t = c.text
         try:
             _one_clause(facts, c, t, y)
-        except Exception:  # noqa: BLE001 - one odd clause must not stop the review
+        except Exception:
             continue
     _regime(clauses, facts)
     if facts.budget is None and facts.max_price is not None and facts.regime == "政府采购":

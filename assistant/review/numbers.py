@@ -13,9 +13,20 @@ import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
-    "Amount", "Percent", "DayCount", "DateMention",
-    "cn_number", "parse_amount", "find_amounts", "parse_percent", "find_percents",
-    "find_day_counts", "parse_date", "find_dates", "days_between", "workdays_between",
+    "Amount",
+    "DateMention",
+    "DayCount",
+    "Percent",
+    "cn_number",
+    "days_between",
+    "find_amounts",
+    "find_dates",
+    "find_day_counts",
+    "find_percents",
+    "parse_amount",
+    "parse_date",
+    "parse_percent",
+    "workdays_between",
 ]
 
 _CN_DIGIT = {
@@ -35,7 +46,7 @@ def _norm(text: object) -> str:
         return ""
     try:
         return unicodedata.normalize("NFKC", text)
-    except Exception:  # noqa: BLE001 - never raise on odd input
+    except Exception:
         return ""
 
 
@@ -129,7 +140,7 @@ def find_amounts(text: str) -> list[Amount]:
             if any(a.start <= m.start() < a.end for a in found):
                 continue
             found.append(Amount(yuan, m.start(), m.end(), m.group(0)))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return found
     found.sort(key=lambda a: a.start)
     return found
@@ -181,7 +192,7 @@ def find_percents(text: str) -> list[Percent]:
                 continue
             base = 100.0 if m.group("base") == "百分之" else 1000.0
             out.append(Percent(v / base, m.start(), m.end(), m.group(0)))
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
     out.sort(key=lambda p: p.start)
     return out
@@ -247,7 +258,7 @@ def find_day_counts(text: str) -> list[DayCount]:
             if norm_unit == "周":
                 n, norm_unit = n * 7, "日"
             out.append(DayCount(n, norm_unit, m.start(), m.end(), m.group(0)))
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
     return out
 
@@ -340,7 +351,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
             if anchor and date < anchor and (anchor - date).days > 180:
                 date = _make_date(year + 1, date.month, date.day) or date
             out.append(DateMention(date, m.start(), m.end(), m.group(0), True, _time_after(s, m.end())))
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
     out.sort(key=lambda d: d.start)
     return out

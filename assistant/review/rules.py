@@ -15,11 +15,12 @@ from typing import Any
 
 from assistant.review import numbers as nb
 from assistant.review.catalogue import BasisRef, Catalogue, Detector, Rule
-from assistant.review.cross_clause import NUMERIC_CHECKS, yuan as _yuan
+from assistant.review.cross_clause import NUMERIC_CHECKS
+from assistant.review.cross_clause import yuan as _yuan
 from assistant.review.facts import ProjectFacts
 from assistant.review.reader import Clause
 
-__all__ = ["RuleHit", "RuleEngine", "NUMERIC_CHECKS", "SEVERITY_ORDER"]
+__all__ = ["NUMERIC_CHECKS", "SEVERITY_ORDER", "RuleEngine", "RuleHit"]
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _BOUNDARY = "。；;！!？?\n"
@@ -126,18 +127,21 @@ class RuleEngine:
                     hits.append(hit)
             if progress and (i % 200 == 0 or i == total - 1):
                 progress("规则审查", i + 1, total)
+        hits.extend(self._numeric_hits(clauses, facts))
+        return dedupe(hits)
+
+    def _numeric_hits(self, clauses: list[Clause], facts: ProjectFacts) -> list[RuleHit]:
+        """Cross-clause checks (等标期, 保证金比例 …) with their typed parameters."""
+        out: list[RuleHit] = []
         for rule in self.catalogue.rules:
             for det in rule.detect:
-                if det.type != "numeric" or not rule.applies(regime, det):
-                    continue
-                check = NUMERIC_CHECKS.get(det.check or "")
-                if check is None:
+                check = NUMERIC_CHECKS.get(det.check or "") if det.type == "numeric" else None
+                if check is None or not rule.applies(facts.regime, det):
                     continue
                 for clause_idx, evidence, detail in check(facts, clauses, det.typed_params):
-                    if not (0 <= clause_idx < len(clauses)):
-                        continue
-                    hits.append(self._make_hit(rule, det, clauses[clause_idx], evidence, regime, detail=detail))
-        return dedupe(hits)
+                    if 0 <= clause_idx < len(clauses):
+                        out.append(self._make_hit(rule, det, clauses[clause_idx], evidence, facts.regime, detail=detail))
+        return out
 
     # ------------------------------------------------------------------ one clause
     def _clause_hit(self, rule: Rule, det: Detector, clause: Clause, regime: str | None) -> RuleHit | None:
@@ -146,18 +150,7 @@ class RuleEngine:
         if comp.scope is not None and not (comp.scope.search(clause.scope_text) or comp.scope.search(text[:200])):
             return None
         if det.type == "concept":
-            for rx in comp.what:
-                for m in rx.finditer(text):
-                    s0, s1 = _sentence_bounds(text, m.start(), m.end())
-                    sentence = text[s0:s1]
-                    if comp.who and not any(w.search(sentence) or w.search(text[max(0, s0 - 60):s0]) for w in comp.who):
-                        continue
-                    if not use_context(det.use, sentence, clause):
-                        continue
-                    hit = self._accept(rule, det, comp, clause, m.start(), m.end(), regime)
-                    if hit is not None:
-                        return hit
-            return None
+            return self._concept_hit(rule, det, comp, clause, regime)
         if det.type == "pattern":
             for rx in comp.patterns:
                 for m in rx.finditer(text):
@@ -165,8 +158,27 @@ class RuleEngine:
                     if hit is not None:
                         return hit
             return None
-        # quantity
+        return self._quantity_hit(rule, det, comp, clause, regime)
+
+    def _concept_hit(self, rule: Rule, det: Detector, comp: _Compiled, clause: Clause, regime: str | None) -> RuleHit | None:
+        """A concept term (what), said of a supplier (who, when given), used for scoring or as a condition."""
+        text = clause.text
+        for rx in comp.what:
+            for m in rx.finditer(text):
+                s0, s1 = _sentence_bounds(text, m.start(), m.end())
+                sentence = text[s0:s1]
+                if comp.who and not any(w.search(sentence) or w.search(text[max(0, s0 - 60):s0]) for w in comp.who):
+                    continue
+                if not use_context(det.use, sentence, clause):
+                    continue
+                hit = self._accept(rule, det, comp, clause, m.start(), m.end(), regime)
+                if hit is not None:
+                    return hit
+        return None
+
+    def _quantity_hit(self, rule: Rule, det: Detector, comp: _Compiled, clause: Clause, regime: str | None) -> RuleHit | None:
         assert comp.keyword is not None
+        text = clause.text
         for m in comp.keyword.finditer(text):
             s0, s1 = _sentence_bounds(text, m.start(), m.end())
             lo = max(s0, m.start() - det.before) if det.before else m.end()
