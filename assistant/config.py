@@ -81,6 +81,8 @@ class RetrievalSettings(BaseModel):
 class ReviewSettings(BaseModel):
     use_llm: bool = Field(True, description="配置了大模型时是否进行语义审查")
     max_semantic_clauses: int = Field(40, description="每份文件送大模型语义审查的条款数上限")
+    exemplar: Literal["auto", "on", "off"] = Field(
+        "auto", description="按规则示例条款的相似度补充低置信度候选：`auto`（仅在配置了大模型、可由其确认时）/ `on` / `off`")
 
 
 class AppSettings(BaseModel):

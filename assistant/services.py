@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # imported lazily at run time: nothing heavy is built at impo
     from assistant.kb import KnowledgeBase
     from assistant.qa.chain import QAChain
     from assistant.retrieval import HybridRetriever
+    from assistant.review.catalogue import Catalogue
+    from assistant.review.exemplar import ExemplarStep
     from assistant.review.pipeline import Reviewer
 
 
@@ -100,10 +102,13 @@ class Services:
         s = self.settings
         path = Path(s.knowledge_base_dir) / "review_rules.yaml"
         checklist = Path(s.knowledge_base_dir) / "review_checklist.yaml"
+        catalogue = load_catalogue(path if path.exists() else None)
+        llm = self.llm if s.llm.backend != "none" else None
         return Reviewer(
-            load_catalogue(path if path.exists() else None),
+            catalogue,
             kb=lambda: self.kb,
-            llm=self.llm if s.llm.backend != "none" else None,
+            llm=llm,
+            exemplar=self._exemplar(catalogue, llm is not None),
             use_llm=s.review.use_llm,
             max_semantic_clauses=s.review.max_semantic_clauses,
             max_bytes=s.max_upload_bytes,
@@ -111,6 +116,16 @@ class Services:
             limits=s.limits,
             checklist=load_checklist(checklist if checklist.exists() else None),
         )
+
+    def _exemplar(self, catalogue: Catalogue, llm_configured: bool) -> ExemplarStep | None:
+        """The example-clause step: on when asked, or (auto) when an LLM can confirm its candidates."""
+        s = self.settings
+        if not (s.review.exemplar == "on" or (s.review.exemplar == "auto" and llm_configured)):
+            return None
+        from assistant.review.exemplar import ExemplarStep
+
+        return ExemplarStep(catalogue, self.embeddings, cache_dir=Path(s.data_dir) / "cache",
+                            model_name=f"{s.embedding.backend}:{s.embedding.model or ''}")
 
     def describe(self) -> dict[str, Any]:
         """What is active (for the 系统 tab, /health and eval records); never includes secrets."""

@@ -59,14 +59,23 @@ def oracle_fake_llm(labels: list[dict]) -> Any:
     return FakeChatModel(responder=responder)
 
 
-def evaluate(use_llm: bool, verbose: bool = False, fmt: str = "docx") -> dict[str, Any]:
+def _exemplar() -> Any:
+    from assistant.embeddings import E5Embeddings
+    from assistant.review.catalogue import load_catalogue
+    from assistant.review.exemplar import ExemplarStep
+
+    return ExemplarStep(load_catalogue(), E5Embeddings(), cache_dir=ROOT / "data" / "cache", model_name="e5-small-q4:")
+
+
+def evaluate(use_llm: bool, verbose: bool = False, fmt: str = "docx", exemplar: bool = False) -> dict[str, Any]:
     from assistant.review.pipeline import Reviewer
 
     labels = [json.loads(line) for line in (DEV / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     llm = oracle_fake_llm(labels) if use_llm else None
-    reviewer = Reviewer(kb=None, llm=llm, use_llm=use_llm)
+    reviewer = Reviewer(kb=None, llm=llm, use_llm=use_llm, exemplar=_exemplar() if exemplar else None)
     per_cat: dict[str, dict[str, int]] = defaultdict(lambda: {"planted": 0, "found": 0, "fp_compliant": 0})
     fp_per_doc: dict[str, int] = {}
+    low_per_doc: dict[str, int] = {}
     unlabeled: list[str] = []
     misses: list[str] = []
     docs = sorted({lab["doc"] for lab in labels})
@@ -88,6 +97,7 @@ def evaluate(use_llm: bool, verbose: bool = False, fmt: str = "docx") -> dict[st
             else:
                 misses.append(f"{path.name} {lab['rule_id']} [{lab['detect']}] {lab['text']}")
         if "_compliant." in doc:
+            low_per_doc[path.name] = sum(f.severity == "low" for f in report.findings)
             # absence findings (「全文未找到」) are scored by the checklist status labels, not here:
             # the synthetic twins are excerpts without contract or complaint chapters
             fps = [f for f in report.findings if f.severity in ("high", "medium") and not f.location.get("absent")]
@@ -105,7 +115,7 @@ def evaluate(use_llm: bool, verbose: bool = False, fmt: str = "docx") -> dict[st
     det_labels = [lab for lab in labels if lab["expected"] and lab["detect"] == "rule"]
     return {"mode": "rules+fake-llm" if use_llm else "rules", "format": fmt, "recall": round(found / planted, 3) if planted else None,
             "planted": planted, "found": found, "deterministic_planted": len(det_labels),
-            "fp_high_medium_per_compliant_doc": fp_per_doc, "per_category": dict(sorted(per_cat.items())),
+            "fp_high_medium_per_compliant_doc": fp_per_doc, "low_per_compliant_doc": low_per_doc, "per_category": dict(sorted(per_cat.items())),
             "misses": misses, "other_findings": unlabeled}
 
 
@@ -114,11 +124,12 @@ def main() -> None:
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--format", choices=("docx", "pdf", "both"), default="both")
     ap.add_argument("--json", action="store_true", help="machine output only")
+    ap.add_argument("--exemplar", action="store_true", help="add the e5 exemplar step (low-confidence candidates)")
     args = ap.parse_args()
     fmts = ("docx", "pdf") if args.format == "both" else (args.format,)
     for fmt in fmts:
         for use_llm in (False, True):
-            _print(evaluate(use_llm, args.verbose, fmt), args)
+            _print(evaluate(use_llm, args.verbose, fmt, args.exemplar), args)
 
 
 def _print(r: dict[str, Any], args: argparse.Namespace) -> None:
@@ -130,7 +141,8 @@ def _print(r: dict[str, Any], args: argparse.Namespace) -> None:
                           "per_category": r["per_category"]}, ensure_ascii=False))
         return
     print(f"== {r['format']} {r['mode']}: recall {r['recall']} ({r['found']}/{r['planted']}), "
-          f"high/medium FP per compliant doc {r['fp_high_medium_per_compliant_doc']}")
+          f"high/medium FP per compliant doc {r['fp_high_medium_per_compliant_doc']}, "
+          f"low findings per compliant doc {r['low_per_compliant_doc']}")
     print("   rule  planted found fp(compliant)")
     for cat, v in r["per_category"].items():
         print(f"   {cat:5s} {v['planted']:7d} {v['found']:5d} {v['fp_compliant']:5d}")

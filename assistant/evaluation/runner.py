@@ -119,6 +119,8 @@ def run(services: Services, suites: Sequence[str] = SUITES, dataset: Path | None
             tender_files = _take(ds.load_tender_labels(d / "tenders" / "labels.jsonl"), limit)
 
     metrics: dict[str, Any] = {"retrieval": None, "qa": None, "review": None}
+    if "real_clauses" in suites:
+        metrics["real_clauses"] = None
     rows: list[dict[str, Any]] = []
     kb_info = _ensure_kb(services, progress) if ("retrieval" in suites or "qa" in suites) else None
     errors: dict[str, str] = {}
@@ -146,6 +148,10 @@ def run(services: Services, suites: Sequence[str] = SUITES, dataset: Path | None
         from assistant.evaluation import review_suite
 
         guarded("review", lambda: review_suite.run(services, tender_files, progress))
+    if "real_clauses" in suites and dataset is None:
+        from assistant.evaluation import real_clause_suite
+
+        guarded("real_clauses", lambda: real_clause_suite.run_suite(services.reviewer))
     meta = _meta(services, suites, dataset, limit)
     meta["seconds"] = round(time.perf_counter() - t0, 1)
     meta["errors"] = errors

@@ -14,10 +14,19 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from assistant.config import resource_dir
 from assistant.errors import ConfigError
+from assistant.review.check_params import CHECK_PARAMS
 from assistant.schema import Chunk, DocumentMeta, Location
 from assistant.titles import facts_for, knowledge_base_dir
 
@@ -33,6 +42,8 @@ NOT_IN_KB_NOTE = "知识库未收录该法规，请导入后核对条文"
 
 
 class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     title: str
     aliases: list[str] = Field(default_factory=list)
 
@@ -47,6 +58,8 @@ def source_aliases(src: Source) -> list[str]:
 class BasisRef(BaseModel):
     """One legal basis of a rule: a title and an article, as the checklist states them."""
 
+    model_config = ConfigDict(extra="forbid")
+
     src: str
     title: str = ""  # filled from `sources`
     aliases: list[str] = Field(default_factory=list)
@@ -55,6 +68,7 @@ class BasisRef(BaseModel):
     applies_to: AppliesTo = "both"
     confidence: Literal["high", "med"] = "high"
     key: str | None = None  # detectors may select basis items by key
+    quote: str | None = None  # a phrase the article text must contain (checked against the shipped KB text)
 
     @field_validator("article")
     @classmethod
@@ -68,10 +82,20 @@ class BasisRef(BaseModel):
         return f"《{self.title}》{self.article or ''}{self.part or ''}"
 
 
-class Detector(BaseModel):
-    """How a rule finds candidates: a pattern, a number near a keyword, a cross-clause check, or the LLM."""
+UseContext = Literal["scoring", "qualification", "any"]
 
-    type: Literal["pattern", "quantity", "numeric", "semantic"]
+
+class Detector(BaseModel):
+    """How a rule finds candidates: a pattern, a concept, a number near a keyword, a cross-clause check, or the LLM.
+
+    `concept` describes a risk as concepts rather than sentences: `what` (terms such as 注册地,
+    本地, 办公用房), optionally `who` (投标人/供应商), and `use` — the term must appear in a scoring
+    context (a 评分 table row, 「得N分」「加N分」) or a qualification context (须/应/资格条件/否则无效).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["pattern", "concept", "quantity", "numeric", "semantic"]
     key: str | None = None
     applies_to: AppliesTo | None = None
     severity: Literal["high", "medium", "low"] | None = None
@@ -79,30 +103,43 @@ class Detector(BaseModel):
     severity_by_regime: dict[str, Literal["high", "medium", "low"]] = Field(default_factory=dict)
     confidence_by_regime: dict[str, Literal["high", "med", "low"]] = Field(default_factory=dict)
     basis_keys: list[str] = Field(default_factory=list)
-    # pattern / quantity
+    # pattern / concept / quantity
     patterns: list[str] = Field(default_factory=list)
     require: list[str] = Field(default_factory=list)
     unless: list[str] = Field(default_factory=list)
     unless_scope: Literal["sentence", "clause"] = "sentence"
     scope: str = ""
     allow_negated: bool = False
+    # concept
+    what: list[str] = Field(default_factory=list)
+    who: list[str] = Field(default_factory=list)
+    use: UseContext = "any"
+    # quantity
     keyword: str | None = None
     kind: Literal["percent", "days", "workdays", "amount", "count", "years"] | None = None
     op: Literal["gt", "lt", "ge", "le", "outside"] | None = None
     value: float | list[float] | None = None
     window: int = 30
     before: int = 0
-    # numeric
+    # numeric: a check named in check_params.CHECK_PARAMS with its typed parameters
     check: str | None = None
+    params: dict[str, float | int | str] = Field(default_factory=dict)
     # semantic
     candidates: list[str] = Field(default_factory=list)
-    params: dict[str, Any] = Field(default_factory=dict)
 
-    model_config = {"extra": "allow"}
+    _typed: BaseModel | None = PrivateAttr(default=None)
+
+    @field_validator("severity_by_regime", "confidence_by_regime")
+    @classmethod
+    def _regime_keys(cls, v: dict[str, str]) -> dict[str, str]:
+        bad = sorted(set(v) - {"工程", "政府采购"})
+        if bad:
+            raise ValueError(f"unknown procurement type(s) {bad}; use 工程 or 政府采购")
+        return v
 
     @model_validator(mode="after")
     def _check(self) -> Detector:
-        for rx in [*self.patterns, *self.require, *self.unless, *self.candidates,
+        for rx in [*self.patterns, *self.require, *self.unless, *self.candidates, *self.what, *self.who,
                    *([self.keyword] if self.keyword else []), *([self.scope] if self.scope else [])]:
             try:
                 re.compile(rx)
@@ -110,13 +147,37 @@ class Detector(BaseModel):
                 raise ValueError(f"bad regex {rx!r}: {exc}") from exc
         if self.type == "pattern" and not self.patterns:
             raise ValueError("pattern detector needs patterns")
+        if self.type == "concept" and not self.what:
+            raise ValueError("concept detector needs what")
         if self.type == "quantity" and not (self.keyword and self.kind and self.op and self.value is not None):
             raise ValueError("quantity detector needs keyword, kind, op and value")
-        if self.type == "numeric" and not self.check:
-            raise ValueError("numeric detector needs check")
-        # extra keys (min_days, max_ratio ...) become params of the numeric check
-        self.params = {**(self.model_extra or {}), **self.params}
+        if self.type == "numeric":
+            if not self.check:
+                raise ValueError("numeric detector needs check")
+            model = CHECK_PARAMS.get(self.check)
+            if model is None:
+                raise ValueError(f"unknown check {self.check!r}; known: {sorted(CHECK_PARAMS)}")
+            self._typed = model.model_validate(self.params)
+        elif self.params:
+            raise ValueError("params are only for numeric detectors")
         return self
+
+    @property
+    def typed_params(self) -> BaseModel:
+        """The validated parameters of a numeric check."""
+        if self._typed is None:
+            raise ValueError("not a numeric detector")
+        return self._typed
+
+
+class Examples(BaseModel):
+    """Example clauses next to a rule: the generated test runs every one of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    violating: list[str] = Field(default_factory=list)
+    compliant: list[str] = Field(default_factory=list)
+    regime: Regime | None = None  # the procurement type the examples are written for
 
 
 class Rule(BaseModel):
@@ -129,6 +190,9 @@ class Rule(BaseModel):
     basis: list[BasisRef]
     explanation: str
     suggestion: str
+    examples: Examples = Field(default_factory=Examples)
+
+    model_config = ConfigDict(extra="forbid")
 
     def applies(self, regime: str | None, detector: Detector | None = None) -> bool:
         """Procurement-type gating: 工程-only rules are not applied to 政府采购 and vice versa."""
@@ -146,6 +210,8 @@ class Rule(BaseModel):
 
 
 class Catalogue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     version: int = 1
     sources: dict[str, Source]
     rules: list[Rule]
@@ -269,7 +335,7 @@ def _rule_text(rule: Rule) -> str:
     basis = "；".join(f"{b.label}（{'适用' + b.applies_to if b.applies_to != 'both' else '通用'}，置信度{b.confidence}）"
                      for b in rule.basis)
     kinds = sorted({d.type for d in rule.detect})
-    how = "、".join({"pattern": "措辞匹配", "quantity": "数值比对", "numeric": "跨条款数值核对", "semantic": "语义判断"}[k] for k in kinds)
+    how = "、".join({"pattern": "措辞匹配", "concept": "概念与用途识别", "quantity": "数值比对", "numeric": "跨条款数值核对", "semantic": "语义判断"}[k] for k in kinds)
     return (
         f"审查要点 {rule.id}：{rule.category}\n"
         f"适用范围：{scope[rule.applies_to]}。风险等级：{ {'high': '高', 'medium': '中', 'low': '低'}[rule.severity] }。检查方式：{how}。\n"

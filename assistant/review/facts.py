@@ -51,13 +51,27 @@ class ProjectFacts:
     procurement_method: Fact | None = None
     price_weight: Fact | None = None  # fraction of the total score
     doc_year: int | None = None
+    budget_per_year: bool = False  # 「预算金额：150万元/年」: an annual figure, not the contract total
+    service_years: Fact | None = None  # 「服务期三年」, to turn an annual budget into a total
+
+    @property
+    def total_budget(self) -> Fact | None:
+        """The budget for the whole contract: an annual budget times the years, or the 最高限价 when larger."""
+        if self.budget is None or not self.budget_per_year:
+            return self.budget
+        candidates = [self.budget.value * self.service_years.value] if self.service_years else []
+        if self.max_price is not None:
+            candidates.append(self.max_price.value)
+        if not candidates:
+            return self.budget
+        return Fact(max(candidates), self.budget.clause, self.budget.evidence)
 
     @property
     def reference_amount(self) -> Fact | None:
         """The base for bond ratios: 估算价 for works, 预算 (or 最高限价) for procurement."""
         if self.regime == "工程":
             return self.estimate or self.max_price or self.budget
-        return self.budget or self.max_price or self.estimate
+        return self.total_budget or self.max_price or self.estimate
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly facts for the report (values plus the clause they came from)."""
@@ -113,12 +127,13 @@ _RE_BUDGET = re.compile(r"(采购)?预算(金额|资金|价)?(（[^）]{0,10}）
 _RE_MAXPRICE = re.compile(r"(最高(投标)?限价|招标控制价|控制价|拦标价)(（[^）]{0,10}）)?(为|是|:|：)?")
 _RE_ESTIMATE = re.compile(r"(估算价|工程估算|合同估算价|投资估算|概算(总)?(金额|投资)?|工程造价)(约|为|是|:|：)?")
 _RE_BIDBOND = re.compile(r"投标保证金(金额|数额)?(（[^）]{0,10}）)?(为|是|:|：)?")
-_RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?文件[^。；\n]{0,8}(时间|期限|日期)?|文件(获取|发售|提供)(时间|期限)")
+_RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?(文件|资料)[^。；\n]{0,8}(时间|期限|日期)?"
+                      r"|(文件|资料)(获取|发售|提供)(时间|期限|期)|(招标|采购)文件[^。；\n]{0,16}(起|开始)(发售|获取|提供)")
 _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止时间|开标时间")
 _RE_ANNOUNCE = re.compile(r"(公告|文件)[^。；\n]{0,4}(发布|发出)(日期|时间)?")
 _RE_VALIDITY = re.compile(r"投标有效期")
 _RE_BOND_VALIDITY = re.compile(r"(投标)?保证金[^。；\n]{0,6}?(（保函）)?[^。；\n]{0,4}?有效期")
-_RE_COMMITTEE = re.compile(r"(评标委员会|评审委员会|评审小组)[^。；\n]{0,12}?(由|组成|人数|成员)")
+_RE_COMMITTEE = re.compile(r"(评标委员会|评审委员会|评审小组)[^。；\n]{0,12}?(由|组成|人数|成员|共)")
 _N = r"(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _RE_CM_TOTAL = [
     re.compile(rf"(共|总计|合计|总人数为?|成员人数为?|人数为|成员为)\s*{_N}\s*[人名]"),
@@ -206,6 +221,20 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
         facts.regime = "工程"
     elif gov >= 2:
         facts.regime = "政府采购"
+    # the first lines name the procurement type (「本项目为政府采购项目（货物类）」「依法必须招标的工程建设项目，施工招标」):
+    # decisive when the body has too few telling words to count
+    first = "\n".join(c.text for c in clauses[:3])
+    declared = None
+    if re.search(r"工程建设项目|施工(公开)?招标|工程施工|建设工程|房屋建筑和市政", first) and not re.search(r"政府采购(货物|服务)", first):
+        declared = "工程"
+    elif re.search(r"政府采购|采购人[:：]", first):
+        declared = "政府采购"
+    if declared and (facts.regime is None or (gov < 5 and works < 5)):
+        facts.regime = declared
+    if facts.subject is None:
+        m = re.search(r"[（(](货物|服务|工程)(类|项目)?[）)]|(货物|服务)类", first)
+        if m:
+            facts.subject = m.group(1) or m.group(3)
     if facts.regime == "工程" and facts.subject is None:
         facts.subject = "工程"
 
@@ -248,6 +277,15 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None: 
             got = _first_amount_after(t, rx)
             if got and got[0] >= 1000:
                 setattr(facts, name, Fact(got[0], c.index, got[1]))
+                if name == "budget":
+                    after = t[t.find(got[1]) + len(got[1]):][:6] if got[1] in t else ""
+                    facts.budget_per_year = bool(re.match(r"^\s*(/|／|每)\s*年|^\s*（?每年）?", after)) and "年" in after
+    if facts.service_years is None:
+        m = re.search(r"(服务期限?|服务年限|合同期限?|履约期限?)[^。；\n]{0,6}?(为|:|：)?\s*(\d{1,2}|[一二两三四五六七八九十])\s*(个)?年", t)
+        if m and not m.group(4):
+            n = _cn_count(m.group(3))
+            if n:
+                facts.service_years = Fact(float(n), c.index, m.group(0))
     if facts.bid_bond is None and "投标保证金" in t:
         got = _first_amount_after(t, _RE_BIDBOND)
         if got is None and c.kind == "table_row" and t.startswith("投标保证金"):
@@ -261,8 +299,12 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None: 
                 facts.bid_bond_pct = Fact(nb.parse_percent(m.group(2)), c.index, m.group(0))
     last_heading = c.section.rsplit(" / ", 1)[-1]
     sale_ctx = _RE_SALE.search(t) or (_RE_SALE.search(last_heading) and re.search(r"时间|期限|日期", t[:12]))
-    if sale_ctx and facts.sale_start is None and not re.search(r"截止时间|开标", t):
-        dates = nb.find_dates(t, y)
+    # 「发售时间为3月2日至3月6日……投标截止时间为3月16日」: the sale dates are those before the deadline words
+    deadline_words = re.search(r"(投标|递交|提交|响应)?[^。；\n]{0,6}?截止(时间|日期)|开标(时间|日期)", t)
+    sale_part = t[: deadline_words.start()] if deadline_words else t
+    sale_before = isinstance(sale_ctx, re.Match) and (deadline_words is None or sale_ctx.start() < deadline_words.start())
+    if sale_ctx and facts.sale_start is None and (deadline_words is None or sale_before):
+        dates = nb.find_dates(sale_part, y)
         if dates:
             facts.sale_start = Fact(dates[0].date, c.index, dates[0].text)
             if len(dates) > 1:

@@ -8,7 +8,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.config import LimitsSettings
 from assistant.errors import NotATenderError
@@ -35,6 +35,9 @@ from assistant.review.reader import Clause, read_clauses, segment
 from assistant.review.rules import SEVERITY_ORDER, RuleEngine, RuleHit, dedupe
 from assistant.schema import Basis, Finding, LoadedDocument, ReviewReport
 
+if TYPE_CHECKING:
+    from assistant.review.exemplar import ExemplarStep
+
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
@@ -46,9 +49,11 @@ class Reviewer:
     def __init__(self, catalogue: Catalogue | None = None, *, kb: Any = None, llm: Any = None,
                  use_llm: bool = True, max_semantic_clauses: int = 40, max_bytes: int | None = None,
                  mask_personal_data: bool = False, limits: LimitsSettings | None = None,
-                 checklist: ChecklistSpec | None = None) -> None:
+                 checklist: ChecklistSpec | None = None,
+                 exemplar: ExemplarStep | None = None) -> None:
         self.catalogue = catalogue or load_catalogue()
         self.checklist = (checklist or load_checklist()).resolve(self.catalogue)
+        self.exemplar = exemplar  # low-confidence candidates from the rules' example clauses
         self.engine = RuleEngine(self.catalogue)
         self._kb = kb
         self._kb_resolved = not callable(kb) or hasattr(kb, "get_article")
@@ -119,27 +124,32 @@ class Reviewer:
         if facts.regime is None:
             warnings.append("未能判断项目适用的法律体系（工程招标或政府采购），已按两类规则同时审查，请人工核对适用依据。")
         hits = self.engine.run(clauses, facts, progress)
+        exemplar_hits = self.exemplar.run(clauses, facts, hits) if self.exemplar is not None else []
         want_llm = self.use_llm if use_llm is None else use_llm
         mode = "rules"
         rejected: list[str] = []
         if want_llm and self.llm is not None:
-            from assistant.review.semantic import SemanticChecker
+            from assistant.review.semantic import Candidate, SemanticChecker
 
             checker = SemanticChecker(self.llm, self.catalogue, self.kb, max_clauses=self.max_semantic_clauses,
                                       mask_personal_data=self.mask_personal_data)
-            hits = dedupe([*hits, *checker.check(clauses, facts, hits, progress)])
+            # exemplar candidates are confirmed or rejected by the LLM; only confirmed ones are kept
+            extra = [Candidate(h.clause, [h.rule]) for h in exemplar_hits]
+            hits = dedupe([*hits, *checker.check(clauses, facts, hits, progress, extra=extra)])
             rejected = checker.rejected
             mode = "rules+llm"
-        elif want_llm and use_llm:
-            warnings.append("未配置大模型，已仅使用规则审查。")
+        else:
+            hits = dedupe([*hits, *exemplar_hits])
+            if want_llm and use_llm:
+                warnings.append("未配置大模型，已仅使用规则审查。")
         findings = [self._finding(h, facts) for h in hits]
         if check_absence:
             findings += [self._absence_finding(a) for a in find_absences(self.checklist, facts, clauses)]
         findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], _pos(f)))
         findings, omitted = cap_per_rule(findings, self.limits.max_findings_per_rule)
-        for rule_id, extra in omitted.items():
+        for rule_id, more in omitted.items():
             warnings.append(f"规则「{rule_id}」命中较多，仅列出前 {self.limits.max_findings_per_rule} 处，"
-                            f"同类问题另有 {extra} 处（每条规则列出条数{self.limits.hint('max_findings_per_rule')}）。")
+                            f"同类问题另有 {more} 处（每条规则列出条数{self.limits.hint('max_findings_per_rule')}）。")
         if not clauses:
             warnings.append("文件中没有读取到可审查的文字内容。")
         elif not _looks_like_tender(doc):

@@ -15,12 +15,14 @@ from typing import Any
 
 from assistant.review import numbers as nb
 from assistant.review.catalogue import BasisRef, Catalogue, Detector, Rule
-from assistant.review.facts import Fact, ProjectFacts
+from assistant.review.cross_clause import NUMERIC_CHECKS
+from assistant.review.cross_clause import yuan as _yuan
+from assistant.review.facts import ProjectFacts
 from assistant.review.reader import Clause
-from assistant.schema import SEVERITY_ORDER
 
 __all__ = ["NUMERIC_CHECKS", "SEVERITY_ORDER", "RuleEngine", "RuleHit"]
 
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _BOUNDARY = "。；;！!？?\n"
 _NEGATION = re.compile(r"(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝|避免|不再|无需|无须|不要求|不以|不将|不设|不存在|不属于|不视为|不作为)")
 _QUOTE = re.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
@@ -68,10 +70,31 @@ def _quoted_law(sentence: str, rel_start: int) -> bool:
     return any(q.start() <= rel_start < q.end() for q in _QUOTE.finditer(sentence))
 
 
+# scoring context: 「得N分」「加N分」「最高得」「满分」 or a 评分 table / section
+SCORING = re.compile(r"(得|加|计|记|扣|给|评)\s*[0-9０-９.]+\s*分|[0-9.]+\s*分[;；，,。)）]|最高得|满分|得满分|不得分|得分|分值|评分|评审因素|加分")
+_SCORING_SCOPE = re.compile(r"评分|评审|评标|打分|分值")
+# qualification context: what a supplier must be or have to take part
+QUALIFY = re.compile(r"须|必须|应当?(具[有备]|为|在|提供|取得|通过)|要求|资格|否则|不得参加|方可|才能|限于|仅限|无效|拒绝")
+_QUALIFY_SCOPE = re.compile(r"资格|合格投标人|投标人须知|申请人|供应商(的)?(条件|要求)")
+
+
+def use_context(use: str, sentence: str, clause: Clause) -> bool:
+    """Is the concept used for scoring or as a qualification condition (or either, for "any")?"""
+    scoring = bool(SCORING.search(sentence)) or clause.table_kind == "评分表" or bool(_SCORING_SCOPE.search(clause.scope_text))
+    if use == "scoring":
+        return scoring
+    qualify = bool(QUALIFY.search(sentence)) or bool(_QUALIFY_SCOPE.search(clause.scope_text))
+    if use == "qualification":
+        return qualify and not scoring
+    return scoring or qualify
+
+
 class _Compiled:
     """Precompiled regexes of one detector."""
 
     def __init__(self, det: Detector) -> None:
+        self.what = [re.compile(p) for p in det.what]
+        self.who = [re.compile(p) for p in det.who]
         self.patterns = [re.compile(p) for p in det.patterns]
         self.require = [re.compile(p) for p in det.require]
         self.unless = [re.compile(p) for p in det.unless]
@@ -90,12 +113,12 @@ class RuleEngine:
                 self._compiled[id(det)] = _Compiled(det)
 
     # ------------------------------------------------------------------ public
-    def run(self, clauses: list[Clause], facts: ProjectFacts,  # noqa: C901 - owned by helper rreview; split pending
+    def run(self, clauses: list[Clause], facts: ProjectFacts,
             progress: Callable[[str, int, int], None] | None = None) -> list[RuleHit]:
         regime = facts.regime
         hits: list[RuleHit] = []
         active = [(r, d) for r in self.catalogue.rules for d in r.detect
-                  if d.type in ("pattern", "quantity") and r.applies(regime, d)]
+                  if d.type in ("pattern", "concept", "quantity") and r.applies(regime, d)]
         total = len(clauses)
         for i, clause in enumerate(clauses):
             for rule, det in active:
@@ -104,18 +127,21 @@ class RuleEngine:
                     hits.append(hit)
             if progress and (i % 200 == 0 or i == total - 1):
                 progress("规则审查", i + 1, total)
+        hits.extend(self._numeric_hits(clauses, facts))
+        return dedupe(hits)
+
+    def _numeric_hits(self, clauses: list[Clause], facts: ProjectFacts) -> list[RuleHit]:
+        """Cross-clause checks (等标期, 保证金比例 …) with their typed parameters."""
+        out: list[RuleHit] = []
         for rule in self.catalogue.rules:
             for det in rule.detect:
-                if det.type != "numeric" or not rule.applies(regime, det):
+                check = NUMERIC_CHECKS.get(det.check or "") if det.type == "numeric" else None
+                if check is None or not rule.applies(facts.regime, det):
                     continue
-                check = NUMERIC_CHECKS.get(det.check or "")
-                if check is None:
-                    continue
-                for clause_idx, evidence, detail in check(facts, clauses, det.params):
-                    if not (0 <= clause_idx < len(clauses)):
-                        continue
-                    hits.append(self._make_hit(rule, det, clauses[clause_idx], evidence, regime, detail=detail))
-        return dedupe(hits)
+                for clause_idx, evidence, detail in check(facts, clauses, det.typed_params):
+                    if 0 <= clause_idx < len(clauses):
+                        out.append(self._make_hit(rule, det, clauses[clause_idx], evidence, facts.regime, detail=detail))
+        return out
 
     # ------------------------------------------------------------------ one clause
     def _clause_hit(self, rule: Rule, det: Detector, clause: Clause, regime: str | None) -> RuleHit | None:
@@ -123,6 +149,8 @@ class RuleEngine:
         text = clause.text
         if comp.scope is not None and not (comp.scope.search(clause.scope_text) or comp.scope.search(text[:200])):
             return None
+        if det.type == "concept":
+            return self._concept_hit(rule, det, comp, clause, regime)
         if det.type == "pattern":
             for rx in comp.patterns:
                 for m in rx.finditer(text):
@@ -130,8 +158,27 @@ class RuleEngine:
                     if hit is not None:
                         return hit
             return None
-        # quantity
+        return self._quantity_hit(rule, det, comp, clause, regime)
+
+    def _concept_hit(self, rule: Rule, det: Detector, comp: _Compiled, clause: Clause, regime: str | None) -> RuleHit | None:
+        """A concept term (what), said of a supplier (who, when given), used for scoring or as a condition."""
+        text = clause.text
+        for rx in comp.what:
+            for m in rx.finditer(text):
+                s0, s1 = _sentence_bounds(text, m.start(), m.end())
+                sentence = text[s0:s1]
+                if comp.who and not any(w.search(sentence) or w.search(text[max(0, s0 - 60):s0]) for w in comp.who):
+                    continue
+                if not use_context(det.use, sentence, clause):
+                    continue
+                hit = self._accept(rule, det, comp, clause, m.start(), m.end(), regime)
+                if hit is not None:
+                    return hit
+        return None
+
+    def _quantity_hit(self, rule: Rule, det: Detector, comp: _Compiled, clause: Clause, regime: str | None) -> RuleHit | None:
         assert comp.keyword is not None
+        text = clause.text
         for m in comp.keyword.finditer(text):
             s0, s1 = _sentence_bounds(text, m.start(), m.end())
             lo = max(s0, m.start() - det.before) if det.before else m.end()
@@ -296,207 +343,5 @@ def _quantity_detail(det: Detector, v: float) -> str:
     return f"条款数值 {_fmt(v, kind)}，{word} {_fmt(float(ref), kind)}。"  # type: ignore[arg-type]
 
 
-def _yuan(v: float) -> str:
-    return f"{v / 10000:g}万元" if v >= 10000 else f"{v:g}元"
 
 
-# --------------------------------------------------------------------------- cross-clause checks
-
-NumericResult = list[tuple[int, str | None, str]]
-
-
-def _check_bid_period(f: ProjectFacts, clauses: list[Clause], p: dict[str, Any]) -> NumericResult:
-    start = f.sale_start or f.announce_date
-    if start is None or f.deadline is None:
-        return []
-    days = nb.days_between(start.value, f.deadline.value)
-    need = int(p.get("min_days", 20))
-    if 0 <= days < need:
-        return [(f.deadline.clause, f.deadline.evidence,
-                 f"招标文件自{start.value:%Y年%m月%d日}开始发出，投标截止时间为{f.deadline.value:%Y年%m月%d日}，"
-                 f"间隔仅{days}日，少于法定的{need}日。")]
-    return []
-
-
-def _check_sale_period(f: ProjectFacts, clauses: list[Clause], p: dict[str, Any]) -> NumericResult:
-    if f.sale_start is None or f.sale_end is None or f.sale_end.value < f.sale_start.value:
-        return []
-    if f.regime == "政府采购":
-        n = nb.workdays_between(f.sale_start.value, f.sale_end.value)
-        need = int(p.get("min_workdays", 5))
-        if n < need:
-            return [(f.sale_start.clause, f"{f.sale_start.evidence}至{f.sale_end.evidence}",
-                     f"文件提供期限自{f.sale_start.value:%Y年%m月%d日}至{f.sale_end.value:%Y年%m月%d日}，"
-                     f"按周一至周五计约{n}个工作日（未计法定节假日调整），少于{need}个工作日。")]
-        return []
-    n = (f.sale_end.value - f.sale_start.value).days + 1
-    need = int(p.get("min_days", 5))
-    if n < need:
-        return [(f.sale_start.clause, f"{f.sale_start.evidence}至{f.sale_end.evidence}",
-                 f"文件发售期自{f.sale_start.value:%Y年%m月%d日}至{f.sale_end.value:%Y年%m月%d日}，共{n}日，少于{need}日。")]
-    return []
-
-
-def _check_clarification(f: ProjectFacts, clauses: list[Clause], p: dict[str, Any]) -> NumericResult:
-    if f.deadline is None:
-        return []
-    need = int(p.get("min_days", 15))
-    out: NumericResult = []
-    for c in f.clarification_dates:
-        text = clauses[c.clause].text
-        if "顺延" in text or c.value >= f.deadline.value:
-            continue
-        days = nb.days_between(c.value, f.deadline.value)
-        if days < need:
-            out.append((c.clause, c.evidence,
-                        f"澄清（修改）于{c.value:%Y年%m月%d日}发出，距投标截止{f.deadline.value:%Y年%m月%d日}仅{days}日，"
-                        f"少于{need}日且未顺延截止时间。"))
-    return out
-
-
-def _check_validity(f: ProjectFacts, clauses: list[Clause], p: dict[str, Any]) -> NumericResult:
-    if f.bond_validity_days is None or f.bid_validity_days is None or f.bond_validity_same is not None:
-        return []
-    if abs(f.bond_validity_days.value - f.bid_validity_days.value) >= 1:
-        return [(f.bond_validity_days.clause, f.bond_validity_days.evidence,
-                 f"投标保证金有效期约{f.bond_validity_days.value:g}日，投标有效期为{f.bid_validity_days.value:g}日，两者不一致。")]
-    return []
-
-
-def _check_bid_bond_ratio(f: ProjectFacts, clauses: list[Clause], p: dict[str, Any]) -> NumericResult:
-    max_ratio = float(p.get("max_ratio", 0.02))
-    if f.bid_bond_pct is not None and f.bid_bond_pct.value and f.bid_bond_pct.value > max_ratio + 1e-9:
-        return [(f.bid_bond_pct.clause, f.bid_bond_pct.evidence,
-                 f"投标保证金按{f.bid_bond_pct.value * 100:g}%收取，超过{max_ratio * 100:g}%。")]
-    base: Fact | None
-    if p.get("base") == "estimate":
-        base = f.estimate or f.max_price or f.budget
-        base_name = "估算价" if f.estimate else ("最高投标限价" if f.max_price else "预算")
-    else:
-        base = f.budget or f.max_price
-        base_name = "预算金额" if f.budget else "最高限价"
-    if f.bid_bond is None or base is None or base.value <= 0:
-        return []
-    ratio = f.bid_bond.value / base.value
-    if ratio > max_ratio + 1e-9:
-        return [(f.bid_bond.clause, f.bid_bond.evidence,
-                 f"投标保证金{_yuan(f.bid_bond.value)}，{base_name}{_yuan(base.value)}，占{ratio * 100:.2f}%，"
-                 f"超过{max_ratio * 100:g}%的上限（上限为{_yuan(base.value * max_ratio)}）。")]
-    return []
-
-
-def _check_bid_bond_cap(f: ProjectFacts, clauses: list[Clause], p: dict[str, Any]) -> NumericResult:
-    cap = float(p.get("max_yuan", 800000))
-    if f.bid_bond is not None and f.bid_bond.value > cap:
-        return [(f.bid_bond.clause, f.bid_bond.evidence,
-                 f"投标保证金{_yuan(f.bid_bond.value)}，超过施工招标投标保证金最高{_yuan(cap)}的规定。")]
-    return []
-
-
-def _check_committee(f: ProjectFacts, clauses: list[Clause], p: dict[str, Any]) -> NumericResult:
-    if f.committee_size is None:
-        return []
-    n = int(f.committee_size.value)
-    need = int(p.get("min_members", 5))
-    if n < need or n % 2 == 0:
-        return [(f.committee_size.clause, f.committee_size.evidence,
-                 f"评标委员会{n}人，不符合“{need}人以上单数”的要求。")]
-    if f.committee_experts is not None and 3 * int(f.committee_experts.value) < 2 * n:
-        e = int(f.committee_experts.value)
-        return [(f.committee_experts.clause, f.committee_experts.evidence,
-                 f"评标委员会{n}人中专家{e}人，不足成员总数的三分之二（至少{-(-2 * n // 3)}人）。")]
-    big = float(p.get("big_budget", 1e7))
-    if f.regime == "政府采购" and f.budget is not None and f.budget.value >= big and n < int(p.get("big_min", 7)):
-        return [(f.committee_size.clause, f.committee_size.evidence,
-                 f"预算{_yuan(f.budget.value)}（1000万元以上），评标委员会应为7人以上单数，文件规定为{n}人。")]
-    return []
-
-
-_RE_SCORE = re.compile(r"^\d+(\.\d+)?$")
-
-
-def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: dict[str, Any]) -> NumericResult:  # noqa: C901 - owned by helper rreview; split pending
-    if f.regime != "政府采购" or f.subject not in ("货物", "服务"):
-        return []
-    need = float(p.get("goods_min", 0.30)) if f.subject == "货物" else float(p.get("services_min", 0.10))
-    rows = [c for c in clauses if c.table_kind == "评分表" and c.cells]
-    price: tuple[Clause, float] | None = None
-    total = 0.0
-    stated_total: float | None = None
-    for c in rows:
-        cells = [x.strip() for x in c.cells or []]
-        scores = [float(x) for x in cells if _RE_SCORE.match(x) and 0 < float(x) <= 100]
-        label = " ".join(x for x in cells[:3] if not _RE_SCORE.match(x))
-        if re.search(r"合计|总分", label) and scores:
-            stated_total = scores[-1]
-            continue
-        if not scores:
-            continue
-        # the score cell is the first number after the label (index cells come before it)
-        idx_cells = [x for x in cells if _RE_SCORE.match(x)]
-        score = float(idx_cells[1]) if len(idx_cells) > 1 and re.fullmatch(r"\d+", cells[0] or "") else scores[0]
-        total += score
-        if price is None and re.search(r"价格|报价", label):
-            price = (c, score)
-    if price is None:
-        for c in clauses:
-            m = re.search(r"价格(分|分值|权重)[^。；\n]{0,8}?(\d+(\.\d+)?)\s*([%％]|分)", c.text)
-            if m:
-                v = float(m.group(2))
-                weight = v / 100.0
-                if weight < need - 1e-9:
-                    return [(c.index, m.group(0), f"价格分占{weight * 100:g}%，低于{f.subject}项目{need * 100:g}%的下限。")]
-                return []
-        return []
-    c, score = price
-    base = stated_total or total or 100.0
-    weight = score / base
-    f.price_weight = Fact(round(weight, 4), c.index, str(score))
-    if weight < need - 1e-9:
-        return [(c.index, None, f"价格分{score:g}分，占总分{base:g}分的{weight * 100:.1f}%，低于{f.subject}项目{need * 100:g}%的下限。")]
-    return []
-
-
-def _check_sme(f: ProjectFacts, clauses: list[Clause], p: dict[str, Any]) -> NumericResult:
-    if f.regime != "政府采购" or f.budget is None:
-        return []
-    cap = float(p.get("works_cap", 4e6)) if f.subject == "工程" else float(p.get("goods_services_cap", 2e6))
-    reserved = f.sme_reserved.value if f.sme_reserved else None
-    if reserved:
-        return []
-    where = f.sme_reserved.clause if f.sme_reserved else f.budget.clause
-    text = clauses[where].text
-    if re.search(r"理由|原因|第六条|不适宜|无法确保", text):
-        return []
-    if f.budget.value <= cap:
-        return [(where, f.sme_reserved.evidence if f.sme_reserved else f.budget.evidence,
-                 f"预算{_yuan(f.budget.value)}，未超过{_yuan(cap)}，文件未写明专门面向中小企业采购，也未说明不适宜由中小企业提供的理由。")]
-    if reserved is False:
-        return [(where, f.sme_reserved.evidence if f.sme_reserved else None,
-                 f"预算{_yuan(f.budget.value)}，超过{_yuan(cap)}，文件写明不预留份额，但未说明属于不预留的法定情形（理由）。")]
-    return []
-
-
-def _check_must_tender(f: ProjectFacts, clauses: list[Clause], p: dict[str, Any]) -> NumericResult:
-    if f.regime != "工程" or f.procurement_method is None or f.estimate is None:
-        return []
-    if f.procurement_method.value in ("公开招标", "邀请招标"):
-        return []
-    if f.estimate.value >= float(p.get("works_min", 4e6)):
-        return [(f.procurement_method.clause, f.procurement_method.evidence,
-                 f"施工估算价{_yuan(f.estimate.value)}，达到依法必须招标的400万元标准，却采用{f.procurement_method.value}方式。")]
-    return []
-
-
-NUMERIC_CHECKS: dict[str, Callable[[ProjectFacts, list[Clause], dict[str, Any]], NumericResult]] = {
-    "bid_period": _check_bid_period,
-    "sale_period": _check_sale_period,
-    "clarification_lead": _check_clarification,
-    "validity_mismatch": _check_validity,
-    "bid_bond_ratio": _check_bid_bond_ratio,
-    "bid_bond_cap": _check_bid_bond_cap,
-    "committee_size": _check_committee,
-    "price_weight": _check_price_weight,
-    "sme_reservation": _check_sme,
-    "must_tender": _check_must_tender,
-}

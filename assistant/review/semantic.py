@@ -98,12 +98,17 @@ class SemanticChecker:
                     self._compiled.append((rule, det, [re.compile(p) for p in det.candidates],
                                            re.compile(det.scope) if det.scope else None))
 
-    def candidates(self, clauses: list[Clause], facts: ProjectFacts, rule_hits: list[RuleHit]) -> list[Candidate]:
-        """Clauses worth asking about: a candidate pattern matches and no rule already decided."""
+    def candidates(self, clauses: list[Clause], facts: ProjectFacts, rule_hits: list[RuleHit],
+                   extra: list[Candidate] | None = None) -> list[Candidate]:
+        """Clauses worth asking about: a candidate pattern matches and no rule already decided.
+
+        `extra` candidates (from the exemplar step) are always asked about, before the pattern ones.
+        """
         decided = {h.key for h in rule_hits}
-        scored: list[tuple[int, Candidate]] = []
+        extras = {c.clause.index: c for c in (extra or [])}
+        scored: list[tuple[int, Candidate]] = [(1000, c) for c in extras.values()]
         for clause in clauses:
-            if len(clause.text) < 8 or "____" in clause.text:
+            if len(clause.text) < 8 or "____" in clause.text or clause.index in extras:
                 continue
             rules: list[Rule] = []
             score = 0
@@ -215,8 +220,9 @@ class SemanticChecker:
         return cand, rule, basis
 
     def check(self, clauses: list[Clause], facts: ProjectFacts, rule_hits: list[RuleHit],
-              progress: Callable[[str, int, int], None] | None = None) -> list[RuleHit]:
-        cands = self.candidates(clauses, facts, rule_hits)
+              progress: Callable[[str, int, int], None] | None = None,
+              extra: list[Candidate] | None = None) -> list[RuleHit]:
+        cands = self.candidates(clauses, facts, rule_hits, extra)
         if self.mask_personal_data:
             from assistant.qa.masking import Masker
 
@@ -238,7 +244,7 @@ class SemanticChecker:
                 if ok is None:
                     continue
                 cand, rule, basis = ok
-                det = next(d for d in rule.detect if d.type == "semantic")
+                det = next((d for d in rule.detect if d.type == "semantic"), rule.detect[0])
                 hit = RuleHit(rule, det, cand.clause, item.evidence.strip(), rule.severity if rule.severity != "high" else "medium",
                               "med", basis, detail=item.explanation.strip()[:600])
                 hit.notes.append("source:llm")

@@ -1,0 +1,75 @@
+"""Typed parameters of the cross-clause checks, keyed by check name (validated when the catalogue loads).
+
+A misspelt check name or parameter in review_rules.yaml is a load error, not a check that silently
+never fires.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoParams(_Params):
+    pass
+
+
+class BidPeriodParams(_Params):
+    min_days: int = Field(20, ge=1)
+
+
+class SaleParams(_Params):
+    min_days: int = Field(5, ge=1)
+    min_workdays: int = Field(5, ge=1)
+
+
+class ClarificationParams(_Params):
+    min_days: int = Field(15, ge=1)
+
+
+class BidBondRatioParams(_Params):
+    max_ratio: float = Field(0.02, gt=0, lt=1)
+    base: Literal["estimate", "budget"] = "budget"
+
+
+class BidBondCapParams(_Params):
+    max_yuan: float = Field(800000, gt=0)
+
+
+class CommitteeParams(_Params):
+    min_members: int = Field(5, ge=1)
+    big_budget: float = Field(1e7, gt=0)
+    big_min: int = Field(7, ge=1)
+
+
+class PriceWeightParams(_Params):
+    goods_min: float = Field(0.30, gt=0, lt=1)
+    services_min: float = Field(0.10, gt=0, lt=1)
+
+
+class SmeParams(_Params):
+    goods_services_cap: float = Field(2e6, gt=0)
+    works_cap: float = Field(4e6, gt=0)
+
+
+class MustTenderParams(_Params):
+    works_min: float = Field(4e6, gt=0)
+
+
+CHECK_PARAMS: dict[str, type[_Params]] = {
+    "bid_period": BidPeriodParams,
+    "sale_period": SaleParams,
+    "clarification_lead": ClarificationParams,
+    "validity_mismatch": NoParams,
+    "bid_bond_ratio": BidBondRatioParams,
+    "bid_bond_cap": BidBondCapParams,
+    "committee_size": CommitteeParams,
+    "price_weight": PriceWeightParams,
+    "sme_reservation": SmeParams,
+    "must_tender": MustTenderParams,
+}

@@ -1,0 +1,243 @@
+"""Cross-clause checks: numbers compared across clauses and project facts (等标期, 保证金比例, 评标委员会 ...).
+
+Each check takes the project facts, the clauses and its typed parameters (check_params) and returns
+(clause index, evidence, detail) triples; the detail message is built from the parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from assistant.review import numbers as nb
+from assistant.review.check_params import (
+    BidBondCapParams,
+    BidBondRatioParams,
+    BidPeriodParams,
+    ClarificationParams,
+    CommitteeParams,
+    MustTenderParams,
+    NoParams,
+    PriceWeightParams,
+    SaleParams,
+    SmeParams,
+)
+from assistant.review.facts import Fact, ProjectFacts
+from assistant.review.reader import Clause
+
+__all__ = ["NUMERIC_CHECKS", "NumericResult", "yuan"]
+
+
+def yuan(v: float) -> str:
+    return f"{v / 10000:g}万元" if v >= 10000 else f"{v:g}元"
+
+
+_yuan = yuan
+
+
+NumericResult = list[tuple[int, str | None, str]]
+
+
+def _check_bid_period(f: ProjectFacts, clauses: list[Clause], p: BidPeriodParams) -> NumericResult:
+    start = f.sale_start or f.announce_date
+    if start is None or f.deadline is None:
+        return []
+    days = nb.days_between(start.value, f.deadline.value)
+    need = p.min_days
+    if 0 <= days < need:
+        return [(f.deadline.clause, f.deadline.evidence,
+                 f"招标文件自{start.value:%Y年%m月%d日}开始发出，投标截止时间为{f.deadline.value:%Y年%m月%d日}，"
+                 f"间隔仅{days}日，少于法定的{need}日。")]
+    return []
+
+
+def _check_sale_period(f: ProjectFacts, clauses: list[Clause], p: SaleParams) -> NumericResult:
+    if f.sale_start is None or f.sale_end is None or f.sale_end.value < f.sale_start.value:
+        return []
+    if f.regime == "政府采购":
+        n = nb.workdays_between(f.sale_start.value, f.sale_end.value)
+        need = p.min_workdays
+        if n < need:
+            return [(f.sale_start.clause, f"{f.sale_start.evidence}至{f.sale_end.evidence}",
+                     f"文件提供期限自{f.sale_start.value:%Y年%m月%d日}至{f.sale_end.value:%Y年%m月%d日}，"
+                     f"按周一至周五计约{n}个工作日（未计法定节假日调整），少于{need}个工作日。")]
+        return []
+    n = (f.sale_end.value - f.sale_start.value).days + 1
+    need = p.min_days
+    if n < need:
+        return [(f.sale_start.clause, f"{f.sale_start.evidence}至{f.sale_end.evidence}",
+                 f"文件发售期自{f.sale_start.value:%Y年%m月%d日}至{f.sale_end.value:%Y年%m月%d日}，共{n}日，少于{need}日。")]
+    return []
+
+
+def _check_clarification(f: ProjectFacts, clauses: list[Clause], p: ClarificationParams) -> NumericResult:
+    if f.deadline is None:
+        return []
+    need = p.min_days
+    out: NumericResult = []
+    for c in f.clarification_dates:
+        text = clauses[c.clause].text
+        if "顺延" in text or c.value >= f.deadline.value:
+            continue
+        days = nb.days_between(c.value, f.deadline.value)
+        if days < need:
+            out.append((c.clause, c.evidence,
+                        f"澄清（修改）于{c.value:%Y年%m月%d日}发出，距投标截止{f.deadline.value:%Y年%m月%d日}仅{days}日，"
+                        f"少于{need}日且未顺延截止时间。"))
+    return out
+
+
+def _check_validity(f: ProjectFacts, clauses: list[Clause], p: NoParams) -> NumericResult:
+    if f.bond_validity_days is None or f.bid_validity_days is None or f.bond_validity_same is not None:
+        return []
+    if abs(f.bond_validity_days.value - f.bid_validity_days.value) >= 1:
+        return [(f.bond_validity_days.clause, f.bond_validity_days.evidence,
+                 f"投标保证金有效期约{f.bond_validity_days.value:g}日，投标有效期为{f.bid_validity_days.value:g}日，两者不一致。")]
+    return []
+
+
+def _check_bid_bond_ratio(f: ProjectFacts, clauses: list[Clause], p: BidBondRatioParams) -> NumericResult:
+    max_ratio = p.max_ratio
+    if f.bid_bond_pct is not None and f.bid_bond_pct.value and f.bid_bond_pct.value > max_ratio + 1e-9:
+        return [(f.bid_bond_pct.clause, f.bid_bond_pct.evidence,
+                 f"投标保证金按{f.bid_bond_pct.value * 100:g}%收取，超过{max_ratio * 100:g}%。")]
+    base: Fact | None
+    if p.base == "estimate":
+        base = f.estimate or f.max_price or f.budget
+        base_name = "估算价" if f.estimate else ("最高投标限价" if f.max_price else "预算")
+    else:
+        base = f.total_budget or f.max_price
+        base_name = ("预算金额（按服务期合计）" if f.budget_per_year else "预算金额") if f.budget else "最高限价"
+    if f.bid_bond is None or base is None or base.value <= 0:
+        return []
+    ratio = f.bid_bond.value / base.value
+    if ratio > max_ratio + 1e-9:
+        return [(f.bid_bond.clause, f.bid_bond.evidence,
+                 f"投标保证金{_yuan(f.bid_bond.value)}，{base_name}{_yuan(base.value)}，占{ratio * 100:.2f}%，"
+                 f"超过{max_ratio * 100:g}%的上限（上限为{_yuan(base.value * max_ratio)}）。")]
+    return []
+
+
+def _check_bid_bond_cap(f: ProjectFacts, clauses: list[Clause], p: BidBondCapParams) -> NumericResult:
+    cap = p.max_yuan
+    if f.bid_bond is not None and f.bid_bond.value > cap:
+        return [(f.bid_bond.clause, f.bid_bond.evidence,
+                 f"投标保证金{_yuan(f.bid_bond.value)}，超过施工招标投标保证金最高{_yuan(cap)}的规定。")]
+    return []
+
+
+def _check_committee(f: ProjectFacts, clauses: list[Clause], p: CommitteeParams) -> NumericResult:
+    if f.committee_size is None:
+        return []
+    n = int(f.committee_size.value)
+    need = p.min_members
+    if n < need or n % 2 == 0:
+        return [(f.committee_size.clause, f.committee_size.evidence,
+                 f"评标委员会{n}人，不符合“{need}人以上单数”的要求。")]
+    if f.committee_experts is not None and 3 * int(f.committee_experts.value) < 2 * n:
+        e = int(f.committee_experts.value)
+        return [(f.committee_experts.clause, f.committee_experts.evidence,
+                 f"评标委员会{n}人中专家{e}人，不足成员总数的三分之二（至少{-(-2 * n // 3)}人）。")]
+    big = p.big_budget
+    if f.regime == "政府采购" and f.budget is not None and f.budget.value >= big and n < p.big_min:
+        return [(f.committee_size.clause, f.committee_size.evidence,
+                 f"预算{_yuan(f.budget.value)}（{_yuan(p.big_budget)}以上），评标委员会应为{p.big_min}人以上单数，文件规定为{n}人。")]
+    return []
+
+
+_RE_SCORE = re.compile(r"^\d+(\.\d+)?$")
+
+
+def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: PriceWeightParams) -> NumericResult:  # noqa: C901 - one table walk
+    if f.regime != "政府采购" or f.subject not in ("货物", "服务"):
+        return []
+    need = p.goods_min if f.subject == "货物" else p.services_min
+    rows = [c for c in clauses if c.table_kind == "评分表" and c.cells]
+    price: tuple[Clause, float] | None = None
+    total = 0.0
+    stated_total: float | None = None
+    for c in rows:
+        cells = [x.strip() for x in c.cells or []]
+        scores = [float(x) for x in cells if _RE_SCORE.match(x) and 0 < float(x) <= 100]
+        label = " ".join(x for x in cells[:3] if not _RE_SCORE.match(x))
+        if re.search(r"合计|总分", label) and scores:
+            stated_total = scores[-1]
+            continue
+        if not scores:
+            continue
+        # the score cell is the first number after the label (index cells come before it)
+        idx_cells = [x for x in cells if _RE_SCORE.match(x)]
+        score = float(idx_cells[1]) if len(idx_cells) > 1 and re.fullmatch(r"\d+", cells[0] or "") else scores[0]
+        total += score
+        if price is None and re.search(r"价格|报价", label):
+            price = (c, score)
+    if price is None:
+        for c in clauses:
+            m = re.search(r"价格(分|分值|权重)[^。；\n]{0,8}?(\d+(\.\d+)?)\s*([%％]|分)", c.text)
+            if m:
+                v = float(m.group(2))
+                weight = v / 100.0
+                if weight < need - 1e-9:
+                    return [(c.index, m.group(0), f"价格分占{weight * 100:g}%，低于{f.subject}项目{need * 100:g}%的下限。")]
+                return []
+        return []
+    c, score = price
+    base = stated_total or total or 100.0
+    weight = score / base
+    f.price_weight = Fact(round(weight, 4), c.index, str(score))
+    if weight < need - 1e-9:
+        return [(c.index, None, f"价格分{score:g}分，占总分{base:g}分的{weight * 100:.1f}%，低于{f.subject}项目{need * 100:g}%的下限。")]
+    return []
+
+
+# the exceptions of 财库〔2020〕46号第六条 (or a stated reason) next to the no-reservation statement
+_SME_EXCEPTION = re.compile(
+    r"理由|原因|第六条|不适宜|无法确保|非企业主体|事业单位、社会组织|不可替代的专利|专有技术|技术兼容|"
+    r"充分供应|充分竞争|框架协议|影响政府采购目标实现")
+
+
+def _check_sme(f: ProjectFacts, clauses: list[Clause], p: SmeParams) -> NumericResult:
+    budget = f.total_budget
+    if f.regime != "政府采购" or budget is None:
+        return []
+    cap = p.works_cap if f.subject == "工程" else p.goods_services_cap
+    reserved = f.sme_reserved.value if f.sme_reserved else None
+    if reserved:
+        return []
+    where = f.sme_reserved.clause if f.sme_reserved else budget.clause
+    nearby = " ".join(c.text for c in clauses[where: where + 4])
+    if _SME_EXCEPTION.search(nearby):
+        return []
+    if budget.value <= cap:
+        return [(where, f.sme_reserved.evidence if f.sme_reserved else budget.evidence,
+                 f"预算{_yuan(budget.value)}，未超过{_yuan(cap)}，文件未写明专门面向中小企业采购，也未说明不适宜由中小企业提供的理由。")]
+    if reserved is False:
+        return [(where, f.sme_reserved.evidence if f.sme_reserved else None,
+                 f"预算{_yuan(budget.value)}，超过{_yuan(cap)}，文件写明不预留份额，但未说明属于不预留的法定情形（理由）。")]
+    return []
+
+
+def _check_must_tender(f: ProjectFacts, clauses: list[Clause], p: MustTenderParams) -> NumericResult:
+    if f.regime != "工程" or f.procurement_method is None or f.estimate is None:
+        return []
+    if f.procurement_method.value in ("公开招标", "邀请招标"):
+        return []
+    if f.estimate.value >= p.works_min:
+        return [(f.procurement_method.clause, f.procurement_method.evidence,
+                 f"施工估算价{_yuan(f.estimate.value)}，达到依法必须招标的{_yuan(p.works_min)}标准，却采用{f.procurement_method.value}方式。")]
+    return []
+
+
+NUMERIC_CHECKS: dict[str, Callable[[ProjectFacts, list[Clause], Any], NumericResult]] = {
+    "bid_period": _check_bid_period,
+    "sale_period": _check_sale_period,
+    "clarification_lead": _check_clarification,
+    "validity_mismatch": _check_validity,
+    "bid_bond_ratio": _check_bid_bond_ratio,
+    "bid_bond_cap": _check_bid_bond_cap,
+    "committee_size": _check_committee,
+    "price_weight": _check_price_weight,
+    "sme_reservation": _check_sme,
+    "must_tender": _check_must_tender,
+}

@@ -1,0 +1,109 @@
+"""Real-world wording: facts read from real tender phrasing, and the real-clause suite's data and scoring."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlparse
+
+import pytest
+
+from assistant.evaluation import real_clause_suite as rcs
+from assistant.review.pipeline import Reviewer
+from assistant.schema import Basis, Finding, ReviewReport
+
+GOV = "本项目为政府采购项目（服务类），采购人：某单位。\n"
+WORKS = "本项目为依法必须招标的工程建设项目，施工招标，招标人：某建设公司。工程估算价：1000万元。\n"
+
+
+@pytest.fixture(scope="module")
+def reviewer() -> Reviewer:
+    return Reviewer(kb=None, use_llm=False)
+
+
+def _rules(reviewer: Reviewer, text: str) -> dict[str, str]:
+    return {f.rule_id: f.severity for f in reviewer.review_text(text, use_llm=False).findings}
+
+
+def test_bid_period_from_sale_range_and_deadline_in_one_clause(reviewer: Reviewer) -> None:
+    short = WORKS + "招标文件发售时间为2025年3月2日至3月6日，投标截止时间为2025年3月16日9时30分。"
+    rep = reviewer.review_text(short, use_llm=False)
+    assert rep.facts["sale_start"] == "2025-03-02" and rep.facts["deadline"] == "2025-03-16"
+    t01 = [f for f in rep.findings if f.rule_id == "T01"]
+    assert t01 and "间隔仅14日" in t01[0].explanation
+    ok = WORKS + "招标文件发售时间为2025年3月2日至3月6日，投标截止时间为2025年3月26日9时30分。"
+    assert "T01" not in _rules(reviewer, ok)
+
+
+def test_annual_budget_is_multiplied_by_the_service_years(reviewer: Reviewer) -> None:
+    # 8万 of 450万 (3 × 150万/年) is under 2%: no finding; against the annual 150万 it would be 5.3%
+    ok = GOV + "预算金额：150万元/年，服务期三年，本项目最高限价450万元。投标保证金：8万元。"
+    assert "T09" not in _rules(reviewer, ok)
+    over = GOV + "预算金额：100万元/年，服务期限：3年。投标保证金：8万元。"
+    assert "T09" in _rules(reviewer, over)
+
+
+def test_sme_no_reservation_with_a_sixth_article_reason_is_accepted(reviewer: Reviewer) -> None:
+    head = GOV + "预算金额：150万元。\n"
+    assert "T45" in _rules(reviewer, head + "本项目不专门面向中小企业预留采购份额。")
+    stated = head + "本项目不专门面向中小企业预留采购份额。\n原因：本项目基于技术兼容性要求，无法从中小企业采购。"
+    assert "T45" not in _rules(reviewer, stated)
+
+
+@pytest.mark.parametrize("text", ["投标保证金：2万元，投标保证金以现金方式缴纳至代理机构账户。", "投标保证金仅限现金缴纳。"])
+def test_cash_only_bond_in_procurement(reviewer: Reviewer, text: str) -> None:
+    assert "T09" in _rules(reviewer, GOV + text)
+
+
+def test_non_cash_bond_in_procurement_is_quiet(reviewer: Reviewer) -> None:
+    text = GOV + "投标保证金以支票、汇票、本票或者金融机构、担保机构出具的保函等非现金形式提交，不接受现金。"
+    assert "T09" not in _rules(reviewer, text)
+
+
+# ----------------------------------------------------------------------------- the real-clause set
+
+def test_real_clause_set_is_well_formed() -> None:
+    raw = [json.loads(x) for x in rcs.DEFAULT_PATH.read_text(encoding="utf-8").splitlines() if x.strip()]
+    items = rcs.load()
+    assert len(items) == len(raw) and len({i.id for i in items}) == len(items)
+    for it in items:
+        u = urlparse(it.url)
+        assert u.scheme in ("http", "https") and u.netloc, it.id
+        assert it.split in ("dev", "heldout") and it.verdict in ("unlawful", "lawful")
+        assert it.procurement_type in ("工程", "政府采购") and it.clause.strip()
+        assert it.rule_id.startswith("T")
+    assert {i.split for i in items} == {"dev", "heldout"}
+    assert any(i.verdict == "lawful" for i in items)
+
+
+def _finding(rule: str, severity: str, title: str, article: str) -> Finding:
+    return Finding(rule_id=rule, category="x", severity=severity, clause="c",  # type: ignore[arg-type]
+                   basis=[Basis(title=title, article=article, text="")])
+
+
+class _Canned:
+    def __init__(self, by_text: dict[str, list[Finding]]) -> None:
+        self.by_text = by_text
+
+    def review_text(self, text: str, name: str = "文本", use_llm: bool | None = None) -> ReviewReport:
+        clause = text.split("\n", 1)[1].removeprefix("评分标准：")
+        return ReviewReport(file=name, findings=self.by_text.get(clause, []))
+
+
+def test_scoring_counts_recall_basis_and_lawful_alarms() -> None:
+    items = [
+        rcs.RealClause("A", "dev", "政府采购", "unlawful", "T21", "地域", "甲", "https://x/1",
+                       cited_articles=("《中华人民共和国政府采购法实施条例》第二十条",)),
+        rcs.RealClause("B", "dev", "政府采购", "unlawful", "T24", "规模", "乙", "https://x/2",
+                       cited_articles=("《政府采购货物和服务招标投标管理办法》第十七条",)),
+        rcs.RealClause("C", "dev", "政府采购", "lawful", "T22", "业绩", "丙", "https://x/3"),
+        rcs.RealClause("D", "dev", "政府采购", "lawful", "T36", "检测", "丁", "https://x/4", disputed=True),
+    ]
+    canned = _Canned({
+        "甲": [_finding("T21", "high", "中华人民共和国政府采购法实施条例", "第二十条")],
+        "乙": [_finding("T24", "low", "中华人民共和国政府采购法", "第二十二条")],
+        "丙": [_finding("T22", "medium", "x", "第一条")],
+        "丁": [_finding("T36", "high", "x", "第一条")],
+    })
+    m = rcs.run(canned, items).metrics()
+    assert m["recall"] == 1.0 and m["basis_match"] == 0.5
+    assert m["lawful_false_alarm_rate"] == 1.0 and m["disputed"] == 1 and m["lawful"] == 1
