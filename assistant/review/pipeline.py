@@ -52,7 +52,9 @@ class Reviewer:
                  checklist: ChecklistSpec | None = None,
                  exemplar: ExemplarStep | None = None) -> None:
         self.catalogue = catalogue or load_catalogue()
-        self.checklist = (checklist or load_checklist()).resolve(self.catalogue)
+        if checklist is None:  # a custom catalogue without a checklist: its own points only, no absence items
+            checklist = load_checklist() if catalogue is None else ChecklistSpec()
+        self.checklist = checklist.resolve(self.catalogue)
         self.exemplar = exemplar  # low-confidence candidates from the rules' example clauses
         self.engine = RuleEngine(self.catalogue)
         self._kb = kb
