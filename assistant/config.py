@@ -50,6 +50,12 @@ class RetrievalSettings(BaseModel):
     bm25_weight: float = 0.35
     include_superseded: bool = False
     refusal_threshold: float = 0.0  # calibrated in assistant/qa; 0 = use the built-in calibrated value
+    # question understanding (knowledge_base/qa_lexicon.yaml); weights tuned on eval/dev/real_qa_dev.jsonl
+    understand_questions: bool = True
+    regime_boost: float = 0.08
+    off_regime_penalty: float = 0.08
+    specific_rule_boost: float = 0.04
+    dense_core_only: bool = True
 
 
 class ReviewSettings(BaseModel):

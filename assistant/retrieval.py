@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -65,6 +65,23 @@ def expand_query(text: str, path: Path = ALIASES_FILE) -> str:
 
 
 @dataclass
+class QueryPlan:
+    """How to search for one question (built by a planner, e.g. ``assistant.qa.understanding``).
+
+    ``dense_text``/``bm25_text`` replace the question for each retriever; ``title_boosts`` adds a
+    score (may be negative) to chunks of the named documents (regime routing, specific rules
+    before the general law).
+    """
+
+    dense_text: str
+    bm25_text: str
+    title_boosts: dict[str, float] = field(default_factory=dict)
+
+
+Planner = Callable[[str], QueryPlan]
+
+
+@dataclass
 class _Candidate:
     chunk_id: str
     dense: float | None = None
@@ -75,10 +92,13 @@ class _Candidate:
 class HybridRetriever:
     """Search the knowledge base; see module docstring for the scoring."""
 
-    def __init__(self, kb: "KnowledgeBase", settings: "RetrievalSettings", mode: Mode = "hybrid") -> None:
+    def __init__(
+        self, kb: "KnowledgeBase", settings: "RetrievalSettings", mode: Mode = "hybrid", planner: Planner | None = None
+    ) -> None:
         self.kb = kb
         self.settings = settings
         self.mode: Mode = mode
+        self.planner = planner
 
     # ---------------------------------------------------------------- public API
     def search(
@@ -117,12 +137,13 @@ class HybridRetriever:
             return [[] for _ in queries]
         where = {"doc_id": sorted(allowed)} if allowed is not None else None
         texts = [q.strip() for q in queries]
-        expanded = [expand_query(t) for t in texts]
+        plans = [self._plan(t) for t in texts]
+        expanded = [p.bm25_text for p in plans]
 
         vectors: list[np.ndarray] = []
         dense_lists: list[list[tuple[str, float]]] = [[] for _ in texts]
         if mode in ("hybrid", "dense"):
-            dense_texts = expanded if EXPAND_DENSE else texts
+            dense_texts = [p.dense_text for p in plans]
             vectors = [np.asarray(v, dtype=np.float32) for v in embed_queries(self.kb.embeddings, dense_texts)]
             dense_lists = gen.dense.query_batch(vectors, self.settings.dense_k, where)
 
@@ -131,8 +152,20 @@ class HybridRetriever:
         for i, text in enumerate(texts):
             direct = self._direct(text, aliases, allowed, inc) if mode == "hybrid" else []
             ranked = self._rank(gen, expanded[i], vectors[i] if vectors else None, dense_lists[i], where, mode)
-            results.append(self._merge(gen, text, direct, ranked, k, aliases))
+            results.append(self._merge(gen, text, direct, ranked, k, aliases, plans[i].title_boosts))
         return results
+
+    def _plan(self, text: str) -> QueryPlan:
+        expanded = expand_query(text)
+        if self.planner is None:
+            return QueryPlan(dense_text=expanded if EXPAND_DENSE else text, bm25_text=expanded)
+        plan = self.planner(text)
+        # the alias-table expansions still apply on top of the planner's own
+        return QueryPlan(
+            dense_text=expand_query(plan.dense_text) if EXPAND_DENSE else plan.dense_text,
+            bm25_text=expand_query(plan.bm25_text),
+            title_boosts=plan.title_boosts,
+        )
 
     def lookup_articles(self, text: str, include_superseded: bool = False) -> list[Hit]:
         """Hits for the articles a text names explicitly (「87号令第十七条」), in order."""
@@ -204,8 +237,10 @@ class HybridRetriever:
         ranked: list[tuple[_Candidate, float]],
         k: int,
         aliases: dict[str, str],
+        title_boosts: dict[str, float] | None = None,
     ) -> list[Hit]:
         mentioned = _mentioned_titles(text, aliases)
+        boosts = title_boosts or {}
         scored: list[tuple[float, Hit]] = []
         for cand, score in ranked:
             chunk = gen.chunks.get(cand.chunk_id)
@@ -217,6 +252,8 @@ class HybridRetriever:
                 score *= SUPERSEDED_PENALTY
             if mentioned and chunk.title in mentioned:
                 score = min(1.0, score + TITLE_MENTION_BOOST)
+            if boosts and chunk.title in boosts and not mentioned:
+                score = max(0.0, min(1.0, score + boosts[chunk.title]))
             hit = to_hit(chunk, score=score, via=list(cand.via))
             hit.dense_score = None if cand.dense is None else round(float(cand.dense), 4)
             hit.bm25_score = None if cand.bm25 is None else round(float(cand.bm25), 4)

@@ -97,7 +97,9 @@ def test_statutes_come_first_and_catalogue_items_are_capped_and_summarised():
     # summary: category, 风险说明 and the basis line, not the whole item (full text stays in the citation)
     assert "「T00 条目0」" in body and "所引依据：《中华人民共和国招标投标法实施条例》第二十六条第一款" in body
     assert "修改建议" not in body and "适用范围" not in body
-    assert body.startswith(extractive.LEAD)
+    # 第十八条 does not speak of 投标保证金: the answer says no direct provision was found
+    assert body.startswith(extractive.NO_DIRECT) and extractive.LEAD in body
+    assert extractive.FLAG_NO_DIRECT in ex.flags
     # the regulation it cites is not in the KB: the user is told to import it
     assert any("《中华人民共和国招标投标法实施条例》未收录在知识库中" in n and "导入" in n for n in ex.notes)
 
