@@ -56,6 +56,10 @@ class RetrievalSettings(BaseModel):
     off_regime_penalty: float = 0.08
     specific_rule_boost: float = 0.04
     dense_core_only: bool = True
+    # article notes (knowledge_base/article_notes): weight of a note match and how many notes count
+    use_article_notes: bool = True
+    note_weight: float = 0.3
+    note_top_k: int = 5
 
 
 class ReviewSettings(BaseModel):

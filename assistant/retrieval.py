@@ -24,6 +24,7 @@ from assistant.embeddings import embed_queries
 from assistant.schema import Chunk, Hit
 
 if TYPE_CHECKING:
+    from assistant.article_notes import NoteIndex
     from assistant.config import RetrievalSettings
     from assistant.kb import Generation, KnowledgeBase
 
@@ -99,6 +100,8 @@ class HybridRetriever:
         self.settings = settings
         self.mode: Mode = mode
         self.planner = planner
+        self.notes: "NoteIndex | None" = None
+        self._note_chunks: dict[tuple[str, int], str | None] = {}
 
     # ---------------------------------------------------------------- public API
     def search(
@@ -210,7 +213,8 @@ class HybridRetriever:
         if mode == "bm25":
             return sorted(((c, c.bm25 or 0.0) for c in cands.values()), key=lambda x: -x[1])
 
-        # complete the missing half of each candidate's evidence
+        # article notes may add candidates; then complete the missing half of each candidate's evidence
+        note_sim = self._note_candidates(gen, vector, cands) if vector is not None else {}
         missing_dense = [c.chunk_id for c in cands.values() if c.dense is None]
         if missing_dense and vector is not None:
             for cid, vec in gen.dense.get_vectors(missing_dense).items():
@@ -227,7 +231,43 @@ class HybridRetriever:
         b_norm = b / b.max() if b.max() > 0 else np.zeros_like(b)
         total_w = s.dense_weight + s.bm25_weight or 1.0
         fused = (s.dense_weight * d_norm + s.bm25_weight * b_norm) / total_w
+        if self.notes is not None:
+            # scores stay within 0..1: the note evidence is a third, weighted part of the sum
+            fused = (fused + s.note_weight * np.array([note_sim.get(c, 0.0) for c in ids])) / (1.0 + s.note_weight)
         return sorted(((cands[c], float(f)) for c, f in zip(ids, fused)), key=lambda x: -x[1])
+
+    def _note_candidates(self, gen: "Generation", vector: np.ndarray, cands: dict[str, _Candidate]) -> dict[str, float]:
+        """Articles whose notes (条旨, typical questions) resemble the question: chunk id -> 0..1 score.
+
+        The best notes are normalised within the query (best = 1, the k-th best = 0) and their
+        articles join the candidates.
+        """
+        if self.notes is None:
+            return {}
+        scores = self.notes.article_scores(vector)
+        if not scores:
+            return {}
+        ranked = sorted(scores.items(), key=lambda x: -x[1])
+        top_k = max(1, self.settings.note_top_k)
+        floor = ranked[min(len(ranked), top_k * 2) - 1][1]
+        top = ranked[0][1]
+        out: dict[str, float] = {}
+        for i, sim in ranked[:top_k]:
+            note = self.notes.notes[i]
+            key = (note.document, note.article_no)
+            if key not in self._note_chunks:
+                chunk = self.kb.get_article(note.document, note.article_no)
+                self._note_chunks[key] = chunk.chunk_id if chunk is not None else None
+            cid = self._note_chunks[key]
+            if cid is None or cid not in gen.chunks:
+                continue
+            norm = (sim - floor) / (top - floor) if top - floor > 1e-9 else 1.0
+            out[cid] = max(out.get(cid, 0.0), float(np.clip(norm, 0.0, 1.0)))
+            if cid not in cands:
+                cands[cid] = _Candidate(cid, via=("note",))
+            else:
+                cands[cid].via = cands[cid].via + ("note",)
+        return out
 
     def _merge(
         self,

@@ -46,7 +46,16 @@ class Services:
     def retriever(self) -> "HybridRetriever":
         from assistant.retrieval import HybridRetriever
 
-        return HybridRetriever(self.kb, self.settings.retrieval, planner=self.query_planner)
+        retriever = HybridRetriever(self.kb, self.settings.retrieval, planner=self.query_planner)
+        if self.settings.retrieval.use_article_notes:
+            from assistant.article_notes import NOTES_DIR, NoteIndex, load_notes
+            from assistant.embeddings import embedding_signature
+
+            notes = load_notes(self.settings.knowledge_base_dir / NOTES_DIR)
+            if notes:
+                retriever.notes = NoteIndex(notes, self.embeddings, cache_dir=self.settings.data_dir / "cache",
+                                            signature=embedding_signature(self.embeddings))
+        return retriever
 
     @cached_property
     def query_planner(self) -> "Planner | None":
