@@ -77,7 +77,7 @@ def load_notes(directory: Path) -> list[Note]:
 class NoteIndex:
     """Dense similarity between a question and the note keys, per article."""
 
-    def __init__(self, notes: Sequence[Note], embeddings: "Embeddings", cache_dir: Path | None = None,
+    def __init__(self, notes: Sequence[Note], embeddings: Embeddings, cache_dir: Path | None = None,
                  signature: str = "") -> None:
         self.notes = list(notes)
         self.embeddings = embeddings

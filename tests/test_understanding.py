@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.qa.understanding import LEXICON_FILE, Lexicon, LexiconError, core_question, detect_regime, understand
+from assistant.qa.understanding import (
+    LEXICON_FILE,
+    Lexicon,
+    LexiconError,
+    core_question,
+    detect_regime,
+    understand,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 LEX = Lexicon.load(ROOT / "knowledge_base" / LEXICON_FILE)

@@ -20,7 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.evaluation.datasets import OOSItem, QAItem
 from assistant.evaluation.metrics import percentile, ratio
-from assistant.evaluation.qa_suite import citation_exists, citation_is_gold, text_refs_missing
+from assistant.evaluation.qa_suite import (
+    citation_exists,
+    citation_is_gold,
+    text_refs_missing,
+)
 from assistant.evaluation.retrieval_suite import matches_item
 
 if TYPE_CHECKING:
@@ -37,7 +41,7 @@ def _brief(title: str, article: str | None) -> str:
     return f"《{title}》{article or ''}"
 
 
-def run(services: "Services", items: Sequence[QAItem], oos: Sequence[OOSItem], progress: Progress | None = None,
+def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], progress: Progress | None = None,
         label: str = "real") -> tuple[dict[str, Any], list[dict[str, Any]]]:
     retriever = services.retriever
     qa = services.qa

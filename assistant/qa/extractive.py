@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from assistant.qa.citing import key_sentence
 from assistant.qa.context import is_lower_rank, is_superseded
-from assistant.schema import DOC_TYPE_RANK, Citation, Chunk, Hit
+from assistant.schema import DOC_TYPE_RANK, Chunk, Citation, Hit
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
@@ -112,9 +112,7 @@ def bold(text: str) -> str:
 
 #: Words every procurement article shares; they do not show that an article is on topic.
 GENERIC_TERMS = frozenset(
-    "采购 招标 投标 项目 政府采购 采购人 招标人 投标人 供应商 中标 规定 要求 可以 应当 能否 是否 能不能 "
-    "单位 企业 公司 文件 法律 依据 情况 问题 进行 活动 有关 相关 这种 这样 做法 合规 合法 违规 咨询 近日 "
-    "他们 我们 计划 需要 一批 一家 两家 某项目 某单位".split()
+    ["采购", "招标", "投标", "项目", "政府采购", "采购人", "招标人", "投标人", "供应商", "中标", "规定", "要求", "可以", "应当", "能否", "是否", "能不能", "单位", "企业", "公司", "文件", "法律", "依据", "情况", "问题", "进行", "活动", "有关", "相关", "这种", "这样", "做法", "合规", "合法", "违规", "咨询", "近日", "他们", "我们", "计划", "需要", "一批", "一家", "两家", "某项目", "某单位"]
 )
 #: Minimum share of the question's specific terms an article must contain to be stated as the answer.
 MIN_TERM_COVERAGE = 0.34
@@ -205,7 +203,7 @@ def _chunk_hit(c: Chunk) -> Hit:
     )
 
 
-def rule_basis(basis: str, kb: "KnowledgeBase | None") -> tuple[list[Hit], list[str]]:
+def rule_basis(basis: str, kb: KnowledgeBase | None) -> tuple[list[Hit], list[str]]:
     """The articles a review item cites: (those stored in the KB, names of documents it lacks)."""
     if kb is None or not basis:
         return [], []
@@ -244,7 +242,7 @@ def _rule_line(h: Hit, n: int) -> str:
 
 
 def build_extractive(
-    question: str, hits: list[Hit], named: list[str] | None = None, kb: "KnowledgeBase | None" = None
+    question: str, hits: list[Hit], named: list[str] | None = None, kb: KnowledgeBase | None = None
 ) -> Extracted:
     """Compose the extractive answer and its citations (numbered in reading order).
 

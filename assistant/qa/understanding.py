@@ -58,7 +58,7 @@ class Lexicon:
     question_markers: tuple[str, ...] = ()
 
     @classmethod
-    def load(cls, path: Path) -> "Lexicon":
+    def load(cls, path: Path) -> Lexicon:
         return _load(str(path), path.stat().st_mtime if path.exists() else 0.0)
 
     def user_words(self) -> list[str]:
@@ -204,7 +204,7 @@ def make_planner(
     off_regime_penalty: float,
     specific_boost: float,
     dense_core_only: bool = True,
-) -> "Planner":
+) -> Planner:
     """A retrieval planner: core question for the dense side, regime routing and specific-rule boosts.
 
     ``resolve_title`` maps a document name or alias (87号令) to its knowledge-base title, or None

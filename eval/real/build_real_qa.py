@@ -95,7 +95,7 @@ def build(data_dir: Path, practitioner: Path) -> dict[str, Any]:
             doc_list = doc_list * len(art_list)
         gold = []
         for d, a in zip(doc_list, art_list):
-            title, found = map_title(d, kb)
+            title, _found = map_title(d, kb)
             gold.append({"title": title, "article": a})
         heads = [head(g["title"], g["article"]) for g in gold]
         rec = {"id": f"real-{n:03d}", "question": question, "gold": gold, "gold_passages": [], "doc_type": "实务问答",
