@@ -42,8 +42,9 @@ class Note:
 
     @property
     def keys(self) -> list[str]:
-        """The texts matched against a question: the topic and each question."""
-        return [self.topic, *self.questions]
+        """The texts matched against a question: the topic with the questions (one text per note,
+        so a knowledge base with many notes embeds them quickly)."""
+        return ["；".join([self.topic, *self.questions])]
 
 
 def load_notes(directory: Path) -> list[Note]:
