@@ -114,8 +114,9 @@ def bold(text: str) -> str:
 GENERIC_TERMS = frozenset(
     ["采购", "招标", "投标", "项目", "政府采购", "采购人", "招标人", "投标人", "供应商", "中标", "规定", "要求", "可以", "应当", "能否", "是否", "能不能", "单位", "企业", "公司", "文件", "法律", "依据", "情况", "问题", "进行", "活动", "有关", "相关", "这种", "这样", "做法", "合规", "合法", "违规", "咨询", "近日", "他们", "我们", "计划", "需要", "一批", "一家", "两家", "某项目", "某单位"]
 )
-#: Minimum share of the question's specific terms an article must contain to be stated as the answer.
-MIN_TERM_COVERAGE = 0.34
+#: Minimum share of the question's specific terms an article must contain to be stated as the answer
+#: (0.34 -> 0.6 on eval/dev/real_qa_dev.jsonl: confident wrong 25.8% -> 12.9%, more answers hedged).
+MIN_TERM_COVERAGE = 0.6
 
 
 def addresses(question: str, hit: Hit) -> bool:
