@@ -76,6 +76,15 @@ class RetrievalSettings(BaseModel):
     include_superseded: bool = Field(False, description="默认是否检索已修订/废止的旧版本")
     refusal_threshold: float = Field(
         0.0, description="拒答阈值（0 表示使用内置的校准值）")
+    understand_questions: bool = Field(
+        True, description="检索前理解问题（适用制度、情形、实务用语，见 knowledge_base/qa_lexicon.yaml）")
+    regime_boost: float = Field(0.08, description="与问题所属制度（招标投标 / 政府采购）一致的条文加分")
+    off_regime_penalty: float = Field(0.08, description="与问题所属制度不一致的条文减分")
+    specific_rule_boost: float = Field(0.04, description="问题点名的具体规定（如某部令）加分")
+    dense_core_only: bool = Field(True, description="向量检索只用问题的核心内容（去掉叙述性背景）")
+    use_article_notes: bool = Field(True, description="用条旨与典型问题（knowledge_base/article_notes）辅助检索")
+    note_weight: float = Field(0.3, description="条旨匹配在融合排序中的权重")
+    note_top_k: int = Field(5, description="参与排序的条旨条数")
 
 
 class ReviewSettings(BaseModel):

@@ -11,8 +11,8 @@ A question that names an article (「招标投标法实施条例第三十二条�
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -26,6 +26,7 @@ from assistant.schema import Chunk, Hit
 from assistant.titles import knowledge_base_dir
 
 if TYPE_CHECKING:
+    from assistant.article_notes import NoteIndex
     from assistant.config import RetrievalSettings
     from assistant.kb import Generation, KnowledgeBase
 
@@ -68,6 +69,23 @@ def expand_query(text: str, path: Path | None = None) -> str:
 
 
 @dataclass
+class QueryPlan:
+    """How to search for one question (built by a planner, e.g. ``assistant.qa.understanding``).
+
+    ``dense_text``/``bm25_text`` replace the question for each retriever; ``title_boosts`` adds a
+    score (may be negative) to chunks of the named documents (regime routing, specific rules
+    before the general law).
+    """
+
+    dense_text: str
+    bm25_text: str
+    title_boosts: dict[str, float] = field(default_factory=dict)
+
+
+Planner = Callable[[str], QueryPlan]
+
+
+@dataclass
 class _Candidate:
     chunk_id: str
     dense: float | None = None
@@ -79,11 +97,14 @@ class HybridRetriever:
     """Search the knowledge base; see module docstring for the scoring."""
 
     def __init__(self, kb: KnowledgeBase, settings: RetrievalSettings, mode: Mode = "hybrid",
-                 limits: LimitsSettings | None = None) -> None:
+                 limits: LimitsSettings | None = None, planner: Planner | None = None) -> None:
         self.kb = kb
         self.settings = settings
         self.limits = limits or LimitsSettings()
         self.mode: Mode = mode
+        self.planner = planner
+        self.notes: NoteIndex | None = None
+        self._note_chunks: dict[tuple[str, int], str | None] = {}
 
     # ---------------------------------------------------------------- public API
     def search(
@@ -124,12 +145,13 @@ class HybridRetriever:
             return [[] for _ in queries]
         where = {"doc_id": sorted(allowed)} if allowed is not None else None
         texts = [q.strip() for q in queries]
-        expanded = [expand_query(t) for t in texts]
+        plans = [self._plan(t) for t in texts]
+        expanded = [p.bm25_text for p in plans]
 
         vectors: list[np.ndarray] = []
         dense_lists: list[list[tuple[str, float]]] = [[] for _ in texts]
         if mode in ("hybrid", "dense"):
-            dense_texts = expanded if EXPAND_DENSE else texts
+            dense_texts = [p.dense_text for p in plans]
             vectors = [np.asarray(v, dtype=np.float32) for v in embed_queries(self.kb.embeddings, dense_texts)]
             dense_lists = gen.dense.query_batch(vectors, max(self.settings.dense_k, k), where)
 
@@ -138,8 +160,20 @@ class HybridRetriever:
         for i, text in enumerate(texts):
             direct = self._direct(text, aliases, allowed, inc) if mode == "hybrid" else []
             ranked = self._rank(gen, expanded[i], vectors[i] if vectors else None, dense_lists[i], where, mode)
-            results.append(self._merge(gen, text, direct, ranked, k, aliases))
+            results.append(self._merge(gen, text, direct, ranked, k, aliases, plans[i].title_boosts))
         return results
+
+    def _plan(self, text: str) -> QueryPlan:
+        expanded = expand_query(text)
+        if self.planner is None:
+            return QueryPlan(dense_text=expanded if EXPAND_DENSE else text, bm25_text=expanded)
+        plan = self.planner(text)
+        # the alias-table expansions still apply on top of the planner's own
+        return QueryPlan(
+            dense_text=expand_query(plan.dense_text) if EXPAND_DENSE else plan.dense_text,
+            bm25_text=expand_query(plan.bm25_text),
+            title_boosts=plan.title_boosts,
+        )
 
     def lookup_articles(self, text: str, include_superseded: bool = False) -> list[Hit]:
         """Hits for the articles a text names explicitly (「87号令第十七条」), in order."""
@@ -184,7 +218,8 @@ class HybridRetriever:
         if mode == "bm25":
             return sorted(((c, c.bm25 or 0.0) for c in cands.values()), key=lambda x: -x[1])
 
-        # complete the missing half of each candidate's evidence
+        # article notes may add candidates; then complete the missing half of each candidate's evidence
+        note_sim = self._note_candidates(gen, vector, cands) if vector is not None else {}
         missing_dense = [c.chunk_id for c in cands.values() if c.dense is None]
         if missing_dense and vector is not None:
             for cid, vec in gen.dense.get_vectors(missing_dense).items():
@@ -201,9 +236,45 @@ class HybridRetriever:
         b_norm = b / b.max() if b.max() > 0 else np.zeros_like(b)
         total_w = s.dense_weight + s.bm25_weight or 1.0
         fused = (s.dense_weight * d_norm + s.bm25_weight * b_norm) / total_w
+        if self.notes is not None:
+            # scores stay within 0..1: the note evidence is a third, weighted part of the sum
+            fused = (fused + s.note_weight * np.array([note_sim.get(c, 0.0) for c in ids])) / (1.0 + s.note_weight)
         return sorted(((cands[c], float(f)) for c, f in zip(ids, fused, strict=False)), key=lambda x: -x[1])
 
-    def _merge(  # noqa: C901 - owned by helper qa; split pending
+    def _note_candidates(self, gen: Generation, vector: np.ndarray, cands: dict[str, _Candidate]) -> dict[str, float]:
+        """Articles whose notes (条旨, typical questions) resemble the question: chunk id -> 0..1 score.
+
+        The best notes are normalised within the query (best = 1, the k-th best = 0) and their
+        articles join the candidates.
+        """
+        if self.notes is None:
+            return {}
+        scores = self.notes.article_scores(vector)
+        if not scores:
+            return {}
+        ranked = sorted(scores.items(), key=lambda x: -x[1])
+        top_k = max(1, self.settings.note_top_k)
+        floor = ranked[min(len(ranked), top_k * 2) - 1][1]
+        top = ranked[0][1]
+        out: dict[str, float] = {}
+        for i, sim in ranked[:top_k]:
+            note = self.notes.notes[i]
+            key = (note.document, note.article_no)
+            if key not in self._note_chunks:
+                chunk = self.kb.get_article(note.document, note.article_no)
+                self._note_chunks[key] = chunk.chunk_id if chunk is not None else None
+            cid = self._note_chunks[key]
+            if cid is None or cid not in gen.chunks:
+                continue
+            norm = (sim - floor) / (top - floor) if top - floor > 1e-9 else 1.0
+            out[cid] = max(out.get(cid, 0.0), float(np.clip(norm, 0.0, 1.0)))
+            if cid not in cands:
+                cands[cid] = _Candidate(cid, via=("note",))
+            else:
+                cands[cid].via = (*cands[cid].via, "note")
+        return out
+
+    def _merge(  # noqa: C901 - split pending
         self,
         gen: Generation,
         text: str,
@@ -211,8 +282,10 @@ class HybridRetriever:
         ranked: list[tuple[_Candidate, float]],
         k: int,
         aliases: dict[str, str],
+        title_boosts: dict[str, float] | None = None,
     ) -> list[Hit]:
         mentioned = _mentioned_titles(text, aliases)
+        boosts = title_boosts or {}
         scored: list[tuple[float, Hit]] = []
         for cand, score in ranked:
             chunk = gen.chunks.get(cand.chunk_id)
@@ -224,6 +297,8 @@ class HybridRetriever:
                 score *= SUPERSEDED_PENALTY
             if mentioned and chunk.title in mentioned:
                 score = min(1.0, score + TITLE_MENTION_BOOST)
+            if boosts and chunk.title in boosts and not mentioned:
+                score = max(0.0, min(1.0, score + boosts[chunk.title]))
             hit = to_hit(chunk, score=score, via=list(cand.via))
             hit.dense_score = None if cand.dense is None else round(float(cand.dense), 4)
             hit.bm25_score = None if cand.bm25 is None else round(float(cand.bm25), 4)

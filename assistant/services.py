@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # imported lazily at run time: nothing heavy is built at impo
 
     from assistant.kb import KnowledgeBase
     from assistant.qa.chain import QAChain
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval import HybridRetriever, Planner
     from assistant.review.catalogue import Catalogue
     from assistant.review.exemplar import ExemplarStep
     from assistant.review.pipeline import Reviewer
@@ -67,7 +67,37 @@ class Services:
     def retriever(self) -> HybridRetriever:
         from assistant.retrieval import HybridRetriever
 
-        return HybridRetriever(self.kb, self.settings.retrieval, limits=self.settings.limits)
+        retriever = HybridRetriever(self.kb, self.settings.retrieval, limits=self.settings.limits,
+                                     planner=self.query_planner)
+        if self.settings.retrieval.use_article_notes:
+            from assistant.article_notes import NOTES_DIR, NoteIndex, load_notes
+            from assistant.embeddings import embedding_signature
+
+            notes = load_notes(self.settings.knowledge_base_dir / NOTES_DIR)
+            if notes:
+                retriever.notes = NoteIndex(notes, self.embeddings, cache_dir=self.settings.data_dir / "cache",
+                                            signature=embedding_signature(self.embeddings))
+        return retriever
+
+    @cached_property
+    def query_planner(self) -> Planner | None:
+        """Question understanding for retrieval (knowledge_base/qa_lexicon.yaml), or None when off."""
+        from assistant.qa.understanding import LEXICON_FILE, Lexicon, make_planner
+        from assistant.text_zh import add_user_words
+
+        r = self.settings.retrieval
+        if not r.understand_questions:
+            return None
+        lex = Lexicon.load(self.settings.knowledge_base_dir / LEXICON_FILE)
+        add_user_words(lex.user_words())
+        kb = self.kb
+
+        def resolve(name: str) -> str | None:
+            meta = kb.resolve_title(name)
+            return meta.title if meta is not None else None
+
+        return make_planner(lex, resolve, regime_boost=r.regime_boost, off_regime_penalty=r.off_regime_penalty,
+                            specific_boost=r.specific_rule_boost, dense_core_only=r.dense_core_only)
 
     @cached_property
     def llm(self) -> BaseChatModel | None:

@@ -263,6 +263,17 @@ _RE_NUMBER = re.compile(r"^\d+(?:\.\d+)?%?$")
 
 _jieba_lock = threading.Lock()
 _jieba_tokenizer: Any = None
+_user_words: list[str] = []
+
+
+def add_user_words(words: list[str]) -> None:
+    """Extra words (a user dictionary, e.g. practice vocabulary) kept whole by `tokenize`."""
+    with _jieba_lock:
+        new = [w for w in words if w and w not in _user_words]
+        _user_words.extend(new)
+        if _jieba_tokenizer is not None:
+            for w in new:
+                _jieba_tokenizer.add_word(w, freq=200000)
 
 
 def _jieba() -> Any:
@@ -277,7 +288,7 @@ def _jieba() -> Any:
                 logging.getLogger("jieba").setLevel(logging.WARNING)
                 tok = jieba.Tokenizer()
                 tok.initialize()
-                for w in _DOMAIN_WORDS:
+                for w in (*_DOMAIN_WORDS, *_user_words):
                     tok.add_word(w, freq=200000)
                 _jieba_tokenizer = tok
     return _jieba_tokenizer

@@ -70,7 +70,7 @@ def test_cli_and_python_m_entry_points_exist() -> None:
 LAYERS: dict[str, set[str]] = {
     "foundation": {"", "schema", "errors", "config", "config_doc", "text_zh", "versions", "logging_setup", "progress",
                    "prompts", "uploads", "titles", "housekeeping"},
-    "adapters": {"embeddings", "llm", "index", "ingest", "kb", "kb_sources", "citations", "testing"},
+    "adapters": {"embeddings", "llm", "index", "ingest", "kb", "kb_sources", "citations", "testing", "article_notes"},
     "use_cases": {"retrieval", "qa", "review", "collusion"},
     "composition": {"services"},
     "delivery": {"api", "ui", "commands", "cli", "mcp_server", "__main__", "evaluation"},

@@ -122,8 +122,11 @@ def test_superseded_or_lower_rank_basis_is_noted(kb, retriever):
 def test_extractive_answer_reads_well(kb, retriever):
     answer = chain(kb, retriever).ask(Q_DAYS)
     assert answer.mode == "extractive" and not answer.refused
-    assert answer.answer.startswith(LEAD)
-    assert "**《中华人民共和国招标投标法》**（法律，现行有效）" in answer.answer
+    # answer first: one sentence with its citation, then the quoted articles
+    assert answer.answer.startswith("答：依据《中华人民共和国招标投标法》第二十四条：“")
+    assert answer.answer.splitlines()[0].endswith("[1]") and "二十日" in answer.answer.splitlines()[0]
+    assert LEAD in answer.answer and "no_direct_provision" not in answer.flags
+    assert "《**中华人民共和国招标投标法**》（法律，现行有效）" in answer.answer
     # key sentence in bold: the 「但是」 clause belongs to its sentence
     assert "**招标人应当确定投标人编制投标文件所需要的合理时间；但是，依法必须进行招标的项目" in answer.answer
     first = answer.citations[0]

@@ -97,7 +97,9 @@ def test_statutes_come_first_and_catalogue_items_are_capped_and_summarised():
     # summary: category, 风险说明 and the basis line, not the whole item (full text stays in the citation)
     assert "「T00 条目0」" in body and "所引依据：《中华人民共和国招标投标法实施条例》第二十六条第一款" in body
     assert "修改建议" not in body and "适用范围" not in body
-    assert body.startswith(extractive.LEAD)
+    # 第十八条 does not speak of 投标保证金: the answer says no direct provision was found
+    assert body.startswith(extractive.NO_DIRECT) and extractive.LEAD in body
+    assert extractive.FLAG_NO_DIRECT in ex.flags
     # the regulation it cites is not in the KB: the user is told to import it
     assert any("《中华人民共和国招标投标法实施条例》未收录在知识库中" in n and "导入" in n for n in ex.notes)
 
@@ -119,3 +121,36 @@ def test_bold_markup_is_balanced_and_never_nested():
     for line in ex.text.splitlines():
         assert line.count("**") % 2 == 0, line
         assert "****" not in line and not re.search(r"\*\*[^*]*\*\*[^*]*\*\*[^*]*\*\*", line.split("：", 1)[-1]), line
+
+
+# ------------------------------------------------------------------ answer first (issue 12)
+
+
+def test_bold_keeps_punctuation_outside_the_markers():
+    assert extractive.bold("采购人一般不得要求投标人提供样品。") == "**采购人一般不得要求投标人提供样品**。"
+    assert extractive.bold("“样品”") == "“**样品**”"
+    assert extractive.bold("《政府采购法》") == "《**政府采购法**》"
+    # a bold sentence followed by a Chinese letter: the closing ** follows a letter, so it renders
+    quoted = extractive._quote("第一句。关键句在这里。后面还有。", "关键句在这里。")
+    assert "**关键句在这里**。后面" in quoted
+
+
+def test_answer_starts_with_one_sentence_that_answers_and_cites_it():
+    law = KB.get_article(ZBTB, 24)
+    h = hit(law.text, title=ZBTB, doc_type="法律", article="第二十四条", score=0.9, chunk_id=law.chunk_id)
+    ex = extractive.build_extractive("依法必须招标的项目，发招标文件到投标截止最少多少天？", [h], kb=KB)
+    first = ex.text.splitlines()[0]
+    assert first.startswith("答：依据《中华人民共和国招标投标法》第二十四条：“") and first.endswith("[1]")
+    assert "二十日" in first and ex.lead_n == 1 and extractive.FLAG_NO_DIRECT not in ex.flags
+
+
+def test_penalty_article_is_not_presented_as_the_answer_to_a_how_to_question():
+    penalty = hit("依法必须进行招标的项目的招标人向他人透露已获取招标文件的潜在投标人的名称、数量的，给予警告，"
+                  "可以并处一万元以上十万元以下的罚款；对单位直接负责的主管人员和其他直接责任人员依法给予处分。",
+                  title=ZBTB, doc_type="法律", article="第五十二条", score=0.9)
+    ex = extractive.build_extractive("中标候选人公示期多长？", [penalty], kb=KB)
+    assert ex.text.startswith(extractive.NO_DIRECT) and ex.lead_n is None
+    assert extractive.FLAG_NO_DIRECT in ex.flags
+    # the same article answers a question about consequences
+    ex = extractive.build_extractive("招标人透露潜在投标人名称会受什么处罚？", [penalty], kb=KB)
+    assert ex.text.startswith("答：")

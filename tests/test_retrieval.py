@@ -109,3 +109,32 @@ def test_real_default_kb_flagship_questions(real_services) -> None:
     if real_services.kb.resolve_title("87号令") is not None:
         hit = r.search("87号令第十七条", k=1)[0]
         assert (hit.title, hit.article) == ("政府采购货物和服务招标投标管理办法", "第十七条")
+
+
+# ------------------------------------------------------------------ issue 12: notes and planner
+
+
+def test_article_note_pulls_its_article_first(retriever: HybridRetriever, tmp_path: Path) -> None:
+    from assistant.article_notes import NoteIndex, load_notes
+
+    notes_dir = tmp_path / "notes"
+    notes_dir.mkdir()
+    (notes_dir / "t.yaml").write_text(
+        "document: 中华人民共和国测试招标法\narticles:\n"
+        "  第五条: {topic: 押金上限, questions: [交多少押金才算合规呢], anchors: [百分之二]}\n", encoding="utf-8")
+    retriever.notes = NoteIndex(load_notes(notes_dir), retriever.kb.embeddings, cache_dir=tmp_path / "cache")
+    hits = retriever.search("交多少押金才算合规呢", k=3)
+    assert (hits[0].title, hits[0].article) == ("中华人民共和国测试招标法", "第五条") and "note" in hits[0].via
+    assert all(0.0 <= h.score <= 1.0 for h in hits)
+    # the vectors were cached on disk: a new index loads them instead of embedding again
+    assert list((tmp_path / "cache").glob("article_notes-*.npy"))
+
+
+def test_planner_routes_and_rewrites_the_query(retriever: HybridRetriever) -> None:
+    from assistant.retrieval import QueryPlan
+
+    plain = retriever.search("七个工作日", k=5)
+    other = next(h for h in plain if h.title != plain[0].title)
+    retriever.planner = lambda text: QueryPlan(dense_text=text, bm25_text=text, title_boosts={other.title: 0.9})
+    routed = retriever.search("七个工作日", k=5)
+    assert routed[0].title == other.title

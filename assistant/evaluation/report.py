@@ -217,7 +217,19 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
             for status, m in chk["per_status"].items():
                 lines.append(f"| {status} | {m['n']} | {m['correct']} | {_pct(m['accuracy'])} |")
             lines.append("")
-    for suite, title in (("retrieval", "检索"), ("qa", "问答"), ("review", "审查")):
+    for suite, title in (("real", "真实问题（留出集）"), ("real-dev", "真实问题（开发集）")):
+        m = metrics.get(suite)
+        if m:
+            lines += [f"## 真实问题：{title}", "",
+                      f"实务人员提出、主管部门或专家作答的问题 {m['n_in_scope']} 题，范围外 {m['n_out_of_scope']} 题。", "",
+                      "| 指标 | 数值 |", "|---|---|",
+                      f"| 检索 hit@1 / hit@5 / MRR@10 | {m['hit@1']:.3f} / {m['hit@5']:.3f} / {m['mrr@10']:.3f} |",
+                      f"| 回答引用标准答案条文 | {_pct(m['answer_cites_gold'])} |",
+                      f"| 首句所据条文即标准答案 | {_pct(m['lead_is_gold'])} |",
+                      f"| 自信地答错（未提示“未找到直接规定”且首条不对） | {_pct(m['confident_wrong_rate'])}（{m['confident_wrong']} 题） |",
+                      f"| 范围外拒答率 | {_pct(m['out_of_scope_refusal_rate'])} |",
+                      f"| 不存在的引用 | {m['nonexistent_citations']} |", ""]
+    for suite, title in (("retrieval", "检索"), ("qa", "问答"), ("review", "审查"), ("real", "真实问题"), ("real-dev", "真实问题开发集")):
         rows = worst.get(suite) or []
         if rows:
             lines += [f"## 最差的 {len(rows)} 项（{title}）", "", "| 编号 | 内容 | 情况 |", "|---|---|---|"]

@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
-SUITES = ("retrieval", "qa", "review")
+SUITES = ("retrieval", "qa", "review", "real")
+#: real practitioner questions: held-out set (suite "real") and development set (suite "real-dev")
+REAL_FILES = {"real": ("datasets/real_qa.jsonl", "datasets/real_out_of_scope.jsonl"),
+              "real-dev": ("dev/real_qa_dev.jsonl", "dev/real_out_of_scope_dev.jsonl")}
 DEFAULT_TOLERANCE = 0.03
 #: metrics the regression gate watches (higher = better); path inside the metrics object
 GATED = {
@@ -118,11 +121,19 @@ def run(services: Services, suites: Sequence[str] = SUITES, dataset: Path | None
         if "review" in suites:
             tender_files = _take(ds.load_tender_labels(d / "tenders" / "labels.jsonl"), limit)
 
+    real_sets: dict[str, tuple[list[ds.QAItem], list[ds.OOSItem]]] = {}
+    if dataset is None:
+        for name in (s for s in suites if s in REAL_FILES):
+            qa_file, oos_file = (Path(services.settings.eval_dir) / f for f in REAL_FILES[name])
+            real_sets[name] = (_take(ds.load_policy_qa(qa_file), limit),
+                               _take(ds.load_out_of_scope(oos_file), limit) if oos_file.exists() else [])
+
     metrics: dict[str, Any] = {"retrieval": None, "qa": None, "review": None}
     if "real_clauses" in suites:
         metrics["real_clauses"] = None
     rows: list[dict[str, Any]] = []
-    kb_info = _ensure_kb(services, progress) if ("retrieval" in suites or "qa" in suites) else None
+    needs_kb = "retrieval" in suites or "qa" in suites or bool(real_sets)
+    kb_info = _ensure_kb(services, progress) if needs_kb else None
     errors: dict[str, str] = {}
 
     def guarded(name: str, fn: Callable[[], tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
@@ -148,6 +159,11 @@ def run(services: Services, suites: Sequence[str] = SUITES, dataset: Path | None
         from assistant.evaluation import review_suite
 
         guarded("review", lambda: review_suite.run(services, tender_files, progress))
+    for name, (r_items, r_oos) in real_sets.items():
+        from assistant.evaluation import real_qa_suite
+
+        guarded(name, lambda r_items=r_items, r_oos=r_oos, name=name: real_qa_suite.run(  # type: ignore[misc]
+            services, r_items, r_oos, progress, label=name))
     if "real_clauses" in suites and dataset is None:
         from assistant.evaluation import real_clause_suite
 
@@ -178,7 +194,7 @@ def write_outputs(metrics: dict[str, Any], rows: list[dict[str, Any]], worst: di
 
 
 # ---------------------------------------------------------------- worst items with reasons
-def worst_items(rows: list[dict[str, Any]], n: int = 10) -> dict[str, list[dict[str, Any]]]:
+def worst_items(rows: list[dict[str, Any]], n: int = 10) -> dict[str, list[dict[str, Any]]]:  # noqa: C901 - one block per suite
     out: dict[str, list[dict[str, Any]]] = {}
     ret = [r for r in rows if r["suite"] == "retrieval"]
     if ret:
@@ -207,6 +223,13 @@ def worst_items(rows: list[dict[str, Any]], n: int = 10) -> dict[str, list[dict[
                 scored.append((3, r, f"未引用标准答案 {_gold_str(r)}；引用了 {', '.join(r['citations'][:3]) or '无'}"))
         scored.sort(key=lambda x: x[0])
         out["qa"] = [{"id": r["id"], "what": r["question"], "why": why} for _, r, why in scored[:n]]
+    for name in REAL_FILES:
+        real_rows = [r for r in rows if r["suite"] == name]
+        if real_rows:
+            from assistant.evaluation import real_qa_suite
+
+            out[name] = [{"id": w["id"], "what": w["question"], "why": w["why"] or "回答首句引用的条文不是标准答案",
+                          "gold": w["gold"], "top": w["top"]} for w in real_qa_suite.worst(real_rows, n)]
     rev = [r for r in rows if r["suite"] == "review"]
     if rev:
         bad = [r for r in rev if r.get("false_positive") or not r.get("found", True)]

@@ -204,6 +204,7 @@ class QAChain:
             standalone_question=prep.standalone, flags=ex.flags, notes=ex.notes,
         )
         answer.metadata = self._metadata(prep, self._prompt_names(prep, False))
+        answer.metadata["answer_citation"] = ex.lead_n
         return answer
 
     def _generate(self, prep: _Prepared) -> Iterator[str | Answer]:

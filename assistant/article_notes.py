@@ -1,0 +1,130 @@
+"""Article notes: a topic heading (条旨) and the questions an article answers, in users' words.
+
+The notes live as data in ``knowledge_base/article_notes/*.yaml``. They are *retrieval keys*,
+not citable text: a question that resembles a note's questions pulls the note's article into the
+candidates and adds to its score; the answer always quotes the article itself.
+
+Note vectors are embedded once (as queries: notes are questions) and cached on disk, keyed by
+the embedding model and the note texts, so a rebuild or a new process does not embed them again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+log = logging.getLogger(__name__)
+
+NOTES_DIR = "article_notes"
+
+
+class NotesError(ValueError):
+    """A notes file is malformed (message in Chinese, details in the log)."""
+
+
+@dataclass(frozen=True)
+class Note:
+    document: str  # title or alias as written in the file
+    article: str  # 第二十二条
+    article_no: int
+    topic: str
+    questions: tuple[str, ...]
+    anchors: tuple[str, ...]
+
+    @property
+    def keys(self) -> list[str]:
+        """The texts matched against a question: the topic with the questions (one text per note,
+        so a knowledge base with many notes embeds them quickly)."""
+        return ["；".join([self.topic, *self.questions])]
+
+
+def load_notes(directory: Path) -> list[Note]:
+    import yaml
+
+    from assistant.text_zh import article_label, parse_article_no
+
+    notes: list[Note] = []
+    if not directory.is_dir():
+        return notes
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            log.error("cannot read article notes %s: %s", path, exc)
+            raise NotesError(f"条文说明文件无法读取：{path.name}") from exc
+        doc = str(data.get("document") or "").strip()
+        arts = data.get("articles") or {}
+        if not doc or not isinstance(arts, dict):
+            raise NotesError(f"条文说明文件缺少 document 或 articles：{path.name}")
+        for label, spec in arts.items():
+            no = parse_article_no(str(label))
+            if no is None or not isinstance(spec, dict):
+                raise NotesError(f"条文说明文件中的条号「{label}」无法识别：{path.name}")
+            notes.append(Note(doc, article_label(no), no, str(spec.get("topic") or ""),
+                              tuple(str(q) for q in spec.get("questions") or ()),
+                              tuple(str(a) for a in spec.get("anchors") or ())))
+    return notes
+
+
+class NoteIndex:
+    """Dense similarity between a question and the note keys, per article."""
+
+    def __init__(self, notes: Sequence[Note], embeddings: Embeddings, cache_dir: Path | None = None,
+                 signature: str = "") -> None:
+        self.notes = list(notes)
+        self.embeddings = embeddings
+        self.cache_dir = cache_dir
+        self.signature = signature
+        self._keys: list[tuple[int, str]] = [(i, k) for i, n in enumerate(self.notes) for k in n.keys if k]
+        self._matrix: np.ndarray | None = None
+
+    def _digest(self) -> str:
+        h = hashlib.sha256(self.signature.encode("utf-8"))
+        for _, k in self._keys:
+            h.update(k.encode("utf-8") + b"\0")
+        return h.hexdigest()[:16]
+
+    def matrix(self) -> np.ndarray:
+        if self._matrix is not None:
+            return self._matrix
+        from assistant.embeddings import embed_queries
+
+        path = self.cache_dir / f"article_notes-{self._digest()}.npy" if self.cache_dir else None
+        if path is not None and path.exists():
+            try:
+                m = np.load(path)
+                if m.shape[0] == len(self._keys):
+                    self._matrix = m.astype(np.float32)
+                    return self._matrix
+            except (OSError, ValueError) as exc:
+                log.warning("article-note vector cache unreadable (%s); re-embedding", exc)
+        texts = [k for _, k in self._keys]
+        m = np.asarray(embed_queries(self.embeddings, texts), dtype=np.float32) if texts else np.zeros((0, 1), np.float32)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                np.save(path, m.astype(np.float16))
+            except OSError as exc:
+                log.warning("cannot write article-note vector cache %s: %s", path, exc)
+        self._matrix = m
+        return m
+
+    def article_scores(self, vector: np.ndarray) -> dict[int, float]:
+        """note index -> best similarity of the question to any of that note's keys."""
+        if not self._keys:
+            return {}
+        sims = self.matrix() @ vector.astype(np.float32)
+        out: dict[int, float] = {}
+        for (i, _), s in zip(self._keys, sims, strict=False):
+            if s > out.get(i, -1.0):
+                out[i] = float(s)
+        return out

@@ -1,0 +1,149 @@
+"""Real-question suite: questions practitioners asked and an authority answered (eval/datasets/real_qa.jsonl).
+
+Reported apart from the synthetic sets, because real questions are long, narrative and colloquial:
+
+- retrieval hit@1 / hit@5 / MRR@10 of the product retriever (gold = the article the answer named);
+- answer cites gold: the answer cites at least one gold article;
+- lead is gold: the one-sentence answer rests on a gold article;
+- confident wrong answers: the answer states a direct answer (no 「未找到直接规定」 hedge) whose
+  article is not gold — the failure that costs a user most;
+- out-of-scope refusal rate on the real refusal set; non-existent citations (must be 0);
+- the worst items, each with why it failed (gold rank, what came first, regime detected).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from assistant.evaluation.datasets import OOSItem, QAItem
+from assistant.evaluation.metrics import percentile, ratio
+from assistant.evaluation.qa_suite import (
+    citation_exists,
+    citation_is_gold,
+    text_refs_missing,
+)
+from assistant.evaluation.retrieval_suite import matches_item
+
+if TYPE_CHECKING:
+    from assistant.services import Services
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int, int], None]
+K = 10
+#: the flag an extractive answer carries when its best evidence does not address the question
+NO_DIRECT_FLAG = "no_direct_provision"
+
+
+def _brief(title: str, article: str | None) -> str:
+    return f"《{title}》{article or ''}"
+
+
+def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], progress: Progress | None = None,
+        label: str = "real") -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    retriever = services.retriever
+    qa = services.qa
+    total = len(items) + len(oos)
+    t0 = time.perf_counter()
+    hit_lists = retriever.search_batch([it.question for it in items], K) if items else []
+    batch_s = time.perf_counter() - t0
+    rows: list[dict[str, Any]] = []
+    h1 = h5 = 0
+    rr = 0.0
+    cites_gold = lead_gold = confident_wrong = hedged = refused_in = 0
+    nonexistent = 0
+    latencies: list[float] = []
+    from assistant.qa.understanding import LEXICON_FILE, Lexicon, understand
+
+    lex = Lexicon.load(services.settings.knowledge_base_dir / LEXICON_FILE)
+    for n, (item, hits) in enumerate(zip(items, hit_lists, strict=False), 1):
+        rank = next((i for i, h in enumerate(hits, 1) if matches_item(h, item)), None)
+        h1 += rank == 1
+        h5 += rank is not None and rank <= 5
+        rr += 1.0 / rank if rank else 0.0
+        a0 = time.perf_counter()
+        ans = qa.ask(item.question)
+        latencies.append(time.perf_counter() - a0)
+        cites = list(ans.citations)
+        gold_flags = [citation_is_gold(c, item) for c in cites]
+        exists = [citation_exists(c, services) for c in cites]
+        invented, _quoted = text_refs_missing(ans, services) if not ans.refused else ([], [])
+        nonexistent += exists.count(False) + len(invented)
+        hedge = NO_DIRECT_FLAG in ans.flags
+        lead_n = ans.metadata.get("answer_citation")
+        if ans.mode == "llm" or lead_n is None:
+            lead_n = cites[0].n if cites and not hedge else None
+        lead_ok = any(g for c, g in zip(cites, gold_flags, strict=False) if c.n == lead_n)
+        if ans.refused:
+            refused_in += 1
+        else:
+            cites_gold += any(gold_flags)
+            lead_gold += lead_ok
+            hedged += hedge
+            confident_wrong += (not hedge) and not lead_ok
+        why = []
+        if rank is None:
+            why.append("gold not retrieved in top 10")
+        elif rank > 1:
+            why.append(f"gold at rank {rank}")
+        if hits and rank != 1:
+            why.append(f"first: {_brief(hits[0].title, hits[0].article)}")
+        u = understand(item.question, lex)
+        regime = u.regime
+        rows.append({
+            "suite": label, "id": item.id, "question": item.question, "gold": [g.__dict__ for g in item.gold],
+            "rank": rank, "top": [_brief(h.title, h.article) for h in hits[:5]],
+            "refused": ans.refused, "cites_gold": any(gold_flags), "lead_gold": lead_ok, "hedged": hedge,
+            "confident_wrong": (not ans.refused) and (not hedge) and not lead_ok,
+            "citations": [_brief(c.title, c.article) for c in cites], "citation_exists": exists,
+            "answer_head": ans.answer[:160], "why": "; ".join(why), "regime": regime, "core": u.core if u.narrative else None,
+            "tags": item.tags,
+        })
+        if progress:
+            progress("真实问题评测", n, total)
+    oos_refused = 0
+    for m, oos_item in enumerate(oos, len(items) + 1):
+        ans = qa.ask(oos_item.question)
+        oos_refused += ans.refused
+        exists = [citation_exists(c, services) for c in ans.citations]
+        nonexistent += exists.count(False)
+        rows.append({
+            "suite": label, "id": oos_item.id, "question": oos_item.question, "scope": "out", "refused": ans.refused,
+            "citations": [_brief(c.title, c.article) for c in ans.citations], "answer_head": ans.answer[:160],
+            "why": "" if ans.refused else "out-of-scope question answered",
+        })
+        if progress:
+            progress("真实问题评测", m, total)
+    n_in = len(items)
+    answered = n_in - refused_in
+    metrics = {
+        "n_in_scope": n_in,
+        "n_out_of_scope": len(oos),
+        "hit@1": ratio(h1, n_in),
+        "hit@5": ratio(h5, n_in),
+        "mrr@10": round(rr / n_in, 4) if n_in else 0.0,
+        "answer_cites_gold": ratio(cites_gold, n_in),
+        "lead_is_gold": ratio(lead_gold, n_in),
+        "confident_wrong_rate": ratio(confident_wrong, n_in),
+        "confident_wrong": confident_wrong,
+        "hedged_no_direct_provision": hedged,
+        "false_refusals": refused_in,
+        "answered": answered,
+        "out_of_scope_refusal_rate": ratio(oos_refused, len(oos)),
+        "nonexistent_citations": nonexistent,
+        "retrieval_batch_ms_per_query": round(1000 * batch_s / n_in, 1) if n_in else 0.0,
+        "answer_latency_p50_s": round(percentile(latencies, 50), 3),
+    }
+    return metrics, rows
+
+
+def worst(rows: list[dict[str, Any]], n: int = 10) -> list[dict[str, Any]]:
+    """Failing in-scope items first (not retrieved, then confident wrong), then answered out-of-scope items."""
+    ins = [r for r in rows if r.get("scope") != "out"]
+    bad = [r for r in ins if r["rank"] != 1 or r["confident_wrong"] or not r["cites_gold"]]
+    bad.sort(key=lambda r: (r["rank"] is not None, r["rank"] or 0, not r["confident_wrong"]))
+    out = [r for r in rows if r.get("scope") == "out" and not r["refused"]]
+    return [{"id": r["id"], "question": r["question"][:80], "gold": r.get("gold"), "top": r.get("top"),
+             "why": r["why"]} for r in (bad + out)[:n]]

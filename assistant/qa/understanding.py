@@ -1,0 +1,256 @@
+"""Understand a practitioner's question before retrieval.
+
+Real questions are long and carry a story (「近日，有采购人咨询，他们计划采购一批办公家具……」),
+use practice words the statutes phrase differently (样品, 顺延, 拦标价) and belong to one of two
+regimes with different governing documents (政府采购 vs 依法必须招标的工程). This module, driven by
+the data file ``knowledge_base/qa_lexicon.yaml``:
+
+- separates the legal question (the sentences that ask) from the background;
+- detects the regime from weighted signal words, and names the documents that govern it;
+- maps practice words to statute wording (query expansion);
+- exposes the vocabulary as jieba user words for the BM25 tokenizer.
+
+Nothing here touches the index: the retriever decides how to use an :class:`Understanding`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.retrieval import Planner
+
+log = logging.getLogger(__name__)
+
+LEXICON_FILE = "qa_lexicon.yaml"
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
+#: a question sentence shorter than this borrows the sentence before it (「这样可以吗？」)
+SHORT_QUESTION = 14
+#: questions longer than this are treated as narrative and get a separate core question
+NARRATIVE_CHARS = 60
+
+
+class LexiconError(ValueError):
+    """The lexicon file is missing or malformed (message in Chinese, details in the log)."""
+
+
+@dataclass(frozen=True)
+class Regime:
+    name: str
+    signals: tuple[tuple[str, float], ...]
+    documents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    practice_terms: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    regimes: tuple[Regime, ...] = ()
+    regime_margin: float = 2.0
+    specific_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    story_markers: tuple[str, ...] = ()
+    question_markers: tuple[str, ...] = ()
+
+    @classmethod
+    def load(cls, path: Path) -> Lexicon:
+        return _load(str(path), path.stat().st_mtime if path.exists() else 0.0)
+
+    def user_words(self) -> list[str]:
+        """Practice words and statute terms to keep whole when tokenizing (jieba user dictionary)."""
+        words: list[str] = []
+        for triggers, terms in self.practice_terms:
+            for w in (*triggers, *terms):
+                if len(w) >= 2 and w not in words and not re.search(r"[0-9A-Za-z]", w):
+                    words.append(w)
+        return words
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> Lexicon:
+    import yaml
+
+    p = Path(path)
+    if not p.exists():
+        log.warning("lexicon file %s not found; question understanding disabled", p)
+        return Lexicon()
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        log.error("cannot read lexicon %s: %s", p, exc)
+        raise LexiconError(f"问答词表文件无法读取：{p}") from exc
+    if not isinstance(data, dict):
+        raise LexiconError(f"问答词表文件格式不正确：{p}")
+    terms = []
+    for key, vals in (data.get("practice_terms") or {}).items():
+        triggers = tuple(t.strip() for t in str(key).split("+") if t.strip())
+        if triggers and vals:
+            terms.append((triggers, tuple(str(v) for v in vals)))
+    regimes = []
+    for name, spec in (data.get("regimes") or {}).items():
+        spec = spec or {}
+        signals = tuple((str(w), float(v)) for w, v in (spec.get("signals") or {}).items())
+        regimes.append(Regime(str(name), signals, tuple(str(d) for d in spec.get("documents") or ())))
+    specific = tuple(
+        (str(general), tuple(str(s) for s in specs or ())) for general, specs in (data.get("specific_rules") or {}).items()
+    )
+    return Lexicon(
+        practice_terms=tuple(terms),
+        regimes=tuple(regimes),
+        regime_margin=float(data.get("regime_margin", 2.0)),
+        specific_rules=specific,
+        story_markers=tuple(str(s) for s in data.get("story_markers") or ()),
+        question_markers=tuple(str(s) for s in data.get("question_markers") or ()),
+    )
+
+
+@dataclass
+class Understanding:
+    question: str
+    #: the legal question without the background story (equal to ``question`` for short ones)
+    core: str
+    regime: str | None = None
+    regime_scores: dict[str, float] = field(default_factory=dict)
+    #: statute wording for the practice words used
+    expansions: list[str] = field(default_factory=list)
+
+    @property
+    def narrative(self) -> bool:
+        return self.core != self.question
+
+    def query(self, *, core_only: bool = False) -> str:
+        """Text to retrieve with: the (core) question plus the statute wording of its practice words."""
+        base = self.core if core_only else self.question
+        extra = [t for t in self.expansions if t not in base]
+        return f"{base} {' '.join(extra)}" if extra else base
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def core_question(text: str, lex: Lexicon) -> str:
+    """The sentences that ask, without the background (「近日，有采购人咨询，……」)."""
+    text = " ".join(text.split())
+    if len(text) <= NARRATIVE_CHARS:
+        return text
+    sents = split_sentences(text)
+    if len(sents) <= 1:
+        return _strip_story(text, lex)
+    picked: list[int] = []
+    for i, s in enumerate(sents):
+        if any(m in s for m in lex.question_markers):
+            picked.append(i)
+    if not picked:
+        return _strip_story(text, lex)
+    # keep the last asking sentences (the question usually closes the story)
+    last = picked[-1]
+    chosen = [i for i in picked if i >= last - 1]
+    if len("".join(sents[i] for i in chosen)) < SHORT_QUESTION and chosen[0] > 0:
+        chosen.insert(0, chosen[0] - 1)
+    core = "".join(_strip_story(sents[i], lex) for i in chosen).strip()
+    return core or text
+
+
+def _strip_story(sentence: str, lex: Lexicon) -> str:
+    """Drop a leading 「近日，有采购人咨询，」-style clause."""
+    out = sentence
+    for marker in lex.story_markers:
+        if out.startswith(marker):
+            cut = re.search(r"[，,：:]", out[len(marker):])
+            if cut:
+                out = out[len(marker) + cut.end():]
+    return out.strip() or sentence
+
+
+def detect_regime(text: str, lex: Lexicon) -> tuple[str | None, dict[str, float]]:
+    scores = {r.name: sum(w for s, w in r.signals if s in text) for r in lex.regimes}
+    if not scores:
+        return None, scores
+    ranked = sorted(scores.items(), key=lambda x: -x[1])
+    best, best_score = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if best_score > 0 and best_score - second >= lex.regime_margin:
+        return best, scores
+    return None, scores
+
+
+def expansions(text: str, lex: Lexicon) -> list[str]:
+    out: list[str] = []
+    for triggers, terms in lex.practice_terms:
+        if all(t in text for t in triggers):
+            out.extend(t for t in terms if t not in out)
+    return out
+
+
+def understand(text: str, lex: Lexicon) -> Understanding:
+    question = " ".join(text.split())
+    core = core_question(question, lex)
+    regime, scores = detect_regime(question, lex)
+    return Understanding(question=question, core=core, regime=regime, regime_scores=scores,
+                         expansions=expansions(question, lex))
+
+
+def make_planner(  # noqa: C901 - closures of one planner
+    lex: Lexicon,
+    resolve_title: Callable[[str], str | None],
+    *,
+    regime_boost: float,
+    off_regime_penalty: float,
+    specific_boost: float,
+    dense_core_only: bool = True,
+) -> Planner:
+    """A retrieval planner: core question for the dense side, regime routing and specific-rule boosts.
+
+    ``resolve_title`` maps a document name or alias (87号令) to its knowledge-base title, or None
+    when the knowledge base does not hold it (then it is simply not boosted).
+    """
+    from assistant.retrieval import QueryPlan
+
+    def titles(names: Iterable[str]) -> list[str]:
+        out = []
+        for n in names:
+            t = resolve_title(n)
+            if t and t not in out:
+                out.append(t)
+        return out
+
+    cache: dict[str, object] = {}
+
+    def resolved() -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str | None]]:
+        # resolved on first use (the knowledge base may be built after the planner)
+        if not cache:
+            regime_docs = {r.name: titles(r.documents) for r in lex.regimes}
+            specific = {g: titles(s) for g, s in lex.specific_rules}
+            general: dict[str, str | None] = {g: next(iter(titles([g])), None) for g in specific}
+            if any(regime_docs.values()):
+                cache["v"] = (regime_docs, specific, general)
+            return regime_docs, specific, general
+        return cache["v"]  # type: ignore[return-value]
+
+    def plan(text: str) -> QueryPlan:
+        u = understand(text, lex)
+        regime_docs, specific, general_titles = resolved()
+        boosts: dict[str, float] = {}
+        if u.regime is not None:
+            own = regime_docs.get(u.regime, [])
+            for name, docs in regime_docs.items():
+                for t in docs:
+                    if name != u.regime and t not in own:
+                        boosts[t] = boosts.get(t, 0.0) - off_regime_penalty
+            for t in own:
+                boosts[t] = boosts.get(t, 0.0) + regime_boost
+            for general, specs in specific.items():
+                g = general_titles.get(general)
+                if g in own:
+                    for t in specs:
+                        boosts[t] = boosts.get(t, 0.0) + specific_boost
+        dense = u.query(core_only=dense_core_only)
+        return QueryPlan(dense_text=dense, bm25_text=u.query(), title_boosts=boosts)
+
+    return plan

@@ -1,0 +1,79 @@
+"""Article notes (knowledge_base/article_notes): well-formed, pointing to real articles that say what the note says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.article_notes import NOTES_DIR, NotesError, load_notes
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTES = load_notes(ROOT / "knowledge_base" / NOTES_DIR)
+CORPUS = ROOT.parent / "shared" / "corpus" / "regulations"
+#: note document -> the source file of the official text in ../shared/corpus/regulations
+SOURCES = {
+    "政府采购货物和服务招标投标管理办法": "政府采购货物和服务招标投标管理办法.pdf",
+    "政府采购质疑和投诉办法": "政府采购质疑和投诉办法.pdf",
+    "政府采购促进中小企业发展管理办法": "政府采购促进中小企业发展管理办法.pdf",
+    "政府采购非招标采购方式管理办法": "政府采购非招标采购方式管理办法.pdf",
+    "中华人民共和国政府采购法实施条例": "政府采购法实施条例(2015-01-30).md",
+    "中华人民共和国招标投标法实施条例": "招标投标法实施条例(2019-03-02).md",
+    "中华人民共和国政府采购法": "政府采购法(2014-08-31).md",
+    "中华人民共和国招标投标法": "招标投标法(2017-12-27).md",
+}
+
+
+def test_notes_cover_the_core_regulations_and_are_complete():
+    docs = {n.document for n in NOTES}
+    assert docs == set(SOURCES)
+    assert len(NOTES) >= 140
+    for n in NOTES:
+        assert n.topic and len(n.questions) >= 1 and n.anchors, n
+
+
+def test_every_note_document_resolves_to_a_knowledge_base_title():
+    from assistant.citations import canonical_title, static_aliases
+
+    aliases = static_aliases()
+    for doc in {n.document for n in NOTES}:
+        assert (canonical_title(doc, aliases) or doc) == doc
+
+
+def _articles(path: Path) -> dict[int, str]:
+    from assistant.ingest.loaders import load_file
+    from assistant.text_zh import cn_to_int
+
+    text = re.sub(r"\s+", "", "\n".join(b.text for b in load_file(path).blocks))
+    parts = re.split(r"(第[一二三四五六七八九十百零]+条)", text)
+    out: dict[int, str] = {}
+    expected = 1
+    for i in range(1, len(parts) - 1, 2):
+        no = cn_to_int(parts[i][1:-1])
+        if no == expected:  # article starts come in order; cross-references do not
+            out[no] = parts[i + 1]
+            expected += 1
+        elif no is not None and expected - 1 in out:
+            out[expected - 1] += parts[i] + parts[i + 1]
+    return out
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/regulations is absent")
+def test_every_note_anchor_is_in_its_article():
+    """A wrong article number is worse than none: each note's anchor words must be in that article."""
+    texts = {doc: _articles(CORPUS / f) for doc, f in SOURCES.items()}
+    wrong = []
+    for n in NOTES:
+        body = texts[n.document].get(n.article_no, "")
+        missing = [a for a in n.anchors if a not in body]
+        if missing:
+            wrong.append(f"{n.document}{n.article}: {missing}")
+    assert not wrong, wrong
+
+
+def test_malformed_notes_file_is_a_clear_chinese_error(tmp_path):
+    (tmp_path / "x.yaml").write_text("document: 87号令\narticles:\n  第X条: {topic: t}\n", encoding="utf-8")
+    with pytest.raises(NotesError, match="条号"):
+        load_notes(tmp_path)

@@ -1,0 +1,39 @@
+"""The real-question sets: well-formed, traceable, dev and held-out disjoint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.evaluation.datasets import load_out_of_scope, load_policy_qa
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / "eval/dev/real_qa_dev.jsonl"
+HELD = ROOT / "eval/datasets/real_qa.jsonl"
+
+
+def _raw(path: Path) -> list[dict]:
+    import json
+
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_real_sets_load_and_every_item_has_a_source_address_and_regime():
+    for path in (DEV, HELD):
+        items = load_policy_qa(path)
+        assert len(items) >= 25
+        for o in _raw(path):
+            assert o["url"].startswith("http") and o["regime"] in ("政府采购", "工程招标")
+            assert o["basis"] in ("named", "inferred")
+            assert all(o["gold_text_head"]), o["id"]  # the gold article was found in the knowledge base
+
+
+def test_dev_and_held_out_do_not_share_questions():
+    dev = {o["question"] for o in _raw(DEV)}
+    held = {o["question"] for o in _raw(HELD)}
+    assert not dev & held
+
+
+def test_refusal_sets_load():
+    for path in (ROOT / "eval/dev/real_out_of_scope_dev.jsonl", ROOT / "eval/datasets/real_out_of_scope.jsonl"):
+        items = load_out_of_scope(path)
+        assert items and all(i.question for i in items)

@@ -1,0 +1,75 @@
+"""Question understanding: story vs question, regime, practice vocabulary (knowledge_base/qa_lexicon.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.qa.understanding import (
+    LEXICON_FILE,
+    Lexicon,
+    LexiconError,
+    core_question,
+    detect_regime,
+    understand,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+LEX = Lexicon.load(ROOT / "knowledge_base" / LEXICON_FILE)
+
+
+def test_lexicon_loads_with_terms_regimes_and_specific_rules():
+    assert len(LEX.practice_terms) >= 40
+    assert {r.name for r in LEX.regimes} == {"政府采购", "工程招标"}
+    assert dict(LEX.specific_rules)["政府采购法"]
+
+
+def test_narrative_question_keeps_the_asking_sentences_only():
+    q = ("近日，有采购人咨询，他们计划采购一批办公家具。招标文件已经编好，预算二百万元，准备下月挂网。"
+         "如果在招标文件中要求投标人提供样品并作为评分项，这样可以吗？")
+    core = core_question(q, LEX)
+    assert core.endswith("这样可以吗？") and "样品" in core
+    assert "近日" not in core and "预算二百万元" not in core
+
+
+def test_short_question_is_its_own_core():
+    q = "采购桌椅可以要求提供样品吗？"
+    assert core_question(q, LEX) == q
+
+
+@pytest.mark.parametrize("question, regime", [
+    ("政府采购项目的供应商对中标结果不满意，可以在几个工作日内质疑？", "政府采购"),
+    ("依法必须进行招标的施工项目，招标人收到评标报告后多久公示中标候选人？", "工程招标"),
+    ("这个规定是什么意思？", None),
+])
+def test_regime_detection(question, regime):
+    assert detect_regime(question, LEX)[0] == regime
+
+
+def test_practice_words_map_to_statute_wording():
+    u = understand("第一名放弃了，能不能顺延给第二名？", LEX)
+    assert "依次确定" in u.expansions and "其他中标候选人" in u.expansions
+    u = understand("招标文件里能设拦标价吗？", LEX)
+    assert "最高投标限价" in u.expansions
+    assert "最高投标限价" in u.query() and u.query().startswith("招标文件里能设拦标价吗？")
+
+
+def test_practice_words_are_kept_whole_by_the_tokenizer():
+    from assistant.text_zh import add_user_words, tokenize
+
+    add_user_words(LEX.user_words())
+    assert "拦标价" in tokenize("招标文件能不能设置拦标价")
+
+
+def test_malformed_lexicon_is_a_clear_chinese_error(tmp_path):
+    bad = tmp_path / LEXICON_FILE
+    bad.write_text("practice_terms: [unclosed", encoding="utf-8")
+    with pytest.raises(LexiconError, match="问答词表文件"):
+        Lexicon.load(bad)
+
+
+def test_missing_lexicon_disables_understanding(tmp_path):
+    lex = Lexicon.load(tmp_path / "none.yaml")
+    u = understand("采购桌椅可以要求提供样品吗？", lex)
+    assert u.regime is None and u.expansions == [] and u.core == u.question
