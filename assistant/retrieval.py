@@ -295,11 +295,12 @@ class HybridRetriever:
             meta = rec.meta if rec else None
             if meta is not None and not meta.is_current:
                 score *= SUPERSEDED_PENALTY
+            # boosts rank above 1.0 (the order must see them); the hit shows the score capped at 1
             if mentioned and chunk.title in mentioned:
-                score = min(1.0, score + TITLE_MENTION_BOOST)
+                score += TITLE_MENTION_BOOST
             if boosts and chunk.title in boosts and not mentioned:
-                score = max(0.0, min(1.0, score + boosts[chunk.title]))
-            hit = to_hit(chunk, score=score, via=list(cand.via))
+                score = max(0.0, score + boosts[chunk.title])
+            hit = to_hit(chunk, score=min(1.0, score), via=list(cand.via))
             hit.dense_score = None if cand.dense is None else round(float(cand.dense), 4)
             hit.bm25_score = None if cand.bm25 is None else round(float(cand.bm25), 4)
             if meta is not None:
@@ -316,7 +317,7 @@ class HybridRetriever:
             key = (hit.title, hit.article_no)
             if not hit.is_current and key in current_best and score >= current_best[key]:
                 scored[i] = (current_best[key] - 1e-4, hit)
-                hit.score = round(current_best[key] - 1e-4, 4)
+                hit.score = round(min(1.0, current_best[key]) - 1e-4, 4)
         scored.sort(key=lambda x: -x[0])
         out: list[Hit] = []
         seen: set[str] = set()

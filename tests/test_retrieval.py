@@ -122,9 +122,16 @@ def test_article_note_pulls_its_article_first(retriever: HybridRetriever, tmp_pa
     (notes_dir / "t.yaml").write_text(
         "document: 中华人民共和国测试招标法\narticles:\n"
         "  第五条: {topic: 押金上限, questions: [交多少押金才算合规呢], anchors: [百分之二]}\n", encoding="utf-8")
+    question = "交多少押金才算合规呢"  # shares no words with the article's text
+
+    def rank(hits: list) -> int:  # type: ignore[type-arg]
+        return next(i for i, h in enumerate(hits) if (h.title, h.article) == ("中华人民共和国测试招标法", "第五条"))
+
+    before = rank(retriever.search(question, k=10))
     retriever.notes = NoteIndex(load_notes(notes_dir), retriever.kb.embeddings, cache_dir=tmp_path / "cache")
-    hits = retriever.search("交多少押金才算合规呢", k=3)
-    assert (hits[0].title, hits[0].article) == ("中华人民共和国测试招标法", "第五条") and "note" in hits[0].via
+    hits = retriever.search(question, k=10)
+    # the note is one weighted part of the fused score (tuned on the real dev set), not a veto
+    assert rank(hits) < before and "note" in hits[rank(hits)].via
     assert all(0.0 <= h.score <= 1.0 for h in hits)
     # the vectors were cached on disk: a new index loads them instead of embedding again
     assert list((tmp_path / "cache").glob("article_notes-*.npy"))
