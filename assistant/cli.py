@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant import argparse_zh
+from assistant.argparse_zh import ChineseArgumentParser
 from assistant.commands import COMMAND_MODULES
 from assistant.errors import UserError
 
@@ -24,16 +26,18 @@ log = logging.getLogger("assistant.cli")
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="机器可读输出（JSON，写到标准输出）")
-    parser.add_argument("--data-dir", type=Path, default=None, help="索引与上传文件所在目录（默认 ./data）")
+    parser.add_argument("--data-dir", type=Path, default=None, metavar="目录", help="索引与上传文件所在目录（默认 ./data）")
     parser.add_argument("-v", "--verbose", action="store_true", help="输出调试日志")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    argparse_zh.install()
+    parser = ChineseArgumentParser(
         prog="tender-assistant",
         description="招投标审查助手：政策问答（带条文引用）与招标文件风险审查",
+        epilog="运行「tender-assistant 命令 -h」查看某个命令的用法。",
     )
-    sub = parser.add_subparsers(dest="command", metavar="命令")
+    sub = parser.add_subparsers(dest="command", metavar="命令", title="命令")
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(f"assistant.commands.{name}")

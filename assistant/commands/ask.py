@@ -21,9 +21,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="政策问答：依据知识库条文回答并给出引用",
         description="依据知识库中的法规条文回答问题；每条引用都经过核实并附条文原文。知识库中没有依据时明确说明。",
     )
-    p.add_argument("question", help="要咨询的问题，例如：依法必须招标的项目，投标文件编制时间最短多少天？")
+    p.add_argument("question", metavar="问题", help="要咨询的问题，例如：依法必须招标的项目，投标文件编制时间最短多少天？")
     p.add_argument(
-        "--history", type=Path, default=None,
+        "--history", type=Path, default=None, metavar="文件",
         help="多轮对话历史（JSON 文件：[[问题, 回答], ...] 或 [{\"question\":..., \"answer\":...}, ...]）",
     )
     p.add_argument("--no-stream", action="store_true", help="使用大模型时不逐字输出，等完整回答后再显示")

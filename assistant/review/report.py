@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from assistant.format_zh import date_zh, fact_rows, phrase_bounds
 from assistant.schema import Finding, ReviewReport
 
 __all__ = ["render_json", "render_markdown", "render_docx", "SEVERITY_ZH"]
@@ -37,25 +38,7 @@ def _loc_zh(loc: dict[str, Any]) -> str:
 
 
 def _facts_rows(report: ReviewReport) -> list[tuple[str, str]]:
-    facts = dict(report.facts)
-    labels: dict[str, str] = facts.pop("labels", {}) or {}
-    rows = []
-    for key, value in facts.items():
-        if value is None or value == []:
-            continue
-        label = labels.get(key, key)
-        if key == "regime":
-            value = REGIME_ZH.get(value, value)
-        elif key in ("budget", "max_price", "estimate", "bid_bond") and isinstance(value, (int, float)):
-            value = f"{value:,.2f} 元（{value / 10000:g} 万元）"
-        elif key in ("bid_bond_pct", "price_weight") and isinstance(value, (int, float)):
-            value = f"{value * 100:g}%"
-        elif isinstance(value, bool):
-            value = "是" if value else "否"
-        elif isinstance(value, list):
-            value = "、".join(map(str, value))
-        rows.append((label, str(value)))
-    return rows
+    return fact_rows(report.facts)
 
 
 def _basis_line(b: Any) -> str:
@@ -64,6 +47,15 @@ def _basis_line(b: Any) -> str:
     if b.in_knowledge_base and b.text:
         return f"{head}{tag}：{b.text}"
     return f"{head}{tag}：{b.note or '知识库未收录该法规，请导入后核对条文'}"
+
+
+def _md_item(text: str, indent: str = "") -> str:
+    """A list item whose continuation lines stay inside the item (multi-line articles keep the list).
+
+    Continuation lines are indented under the item and end the previous line with a hard break.
+    """
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()] or ["—"]
+    return f"  \n{indent}  ".join([f"{lines[0]}", *lines[1:]]).join([f"{indent}- ", ""])
 
 
 def _quote(text: str) -> str:
@@ -76,7 +68,7 @@ def render_markdown(report: ReviewReport) -> str:
     title = report.metadata.get("title") or Path(report.file).name
     out = [f"# 招标文件审查报告：{title}", ""]
     out.append(f"- 文件：`{Path(report.file).name}`")
-    out.append(f"- 审查时间：{report.metadata.get('reviewed_at', '')}")
+    out.append(f"- 审查时间：{date_zh(report.metadata.get('reviewed_at')) or '—'}")
     out.append(f"- 审查方式：{'规则审查 + 大模型语义审查' if report.mode == 'rules+llm' else '规则审查'}"
                f"（规则 {report.metadata.get('rules', '')} 条，条款 {s.get('clauses', 0)} 个）")
     out.append(f"- 适用法律体系：{REGIME_ZH.get(s.get('regime'), s.get('regime'))}")
@@ -107,10 +99,12 @@ def _finding_md(i: int, f: Finding) -> list[str]:
              f"- 位置：{_loc_zh(f.location)}",
              f"- 识别方式：{src}；结论置信度：{CONFIDENCE_ZH.get(f.confidence, f.confidence)}"]
     if f.evidence:
-        lines.append(f"- 风险措辞：「{f.evidence}」")
-    lines += ["- 条款原文：", "", _quote(f.clause), "", f"- 问题说明：{f.explanation}", "- 法律依据："]
-    lines += [f"  - {_basis_line(b)}" for b in f.basis] or ["  - （无）"]
-    lines += [f"- 修改建议：{f.suggestion}", ""]
+        i = f.clause.find(f.evidence)
+        a, b = phrase_bounds(f.clause, i, i + len(f.evidence)) if i >= 0 else (0, 0)
+        lines.append(f"- 风险措辞：「{f.clause[a:b] if i >= 0 else f.evidence}」")
+    lines += ["- 条款原文：", "", _quote(f.clause), "", _md_item(f"问题说明：{f.explanation}"), "- 法律依据："]
+    lines += [_md_item(_basis_line(b), indent="  ") for b in f.basis] or ["  - （无）"]
+    lines += [_md_item(f"修改建议：{f.suggestion}"), ""]
     return lines
 
 
@@ -140,6 +134,32 @@ def _cell(cell: Any, text: str, bold: bool = False) -> None:
     run.bold = bold
 
 
+def _text_width(text: str) -> float:
+    """Display width in full-width characters (CJK 1, ASCII ½), longest line of a cell."""
+    return max((sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in line) for line in text.splitlines()), default=0.0)
+
+
+def _size_columns(table: Any, section: Any, caps: tuple[float, ...] | None = None) -> None:
+    """Column widths follow their content (longest cell, capped) and fill the text width of the page."""
+    from docx.shared import Emu
+
+    ncols = len(table.columns)
+    need = [2.0] * ncols
+    for row in table.rows:
+        for i, cell in enumerate(row.cells[:ncols]):
+            need[i] = max(need[i], _text_width(cell.text) + 1.0)
+    if caps:
+        need = [min(n, c) for n, c in zip(need, caps)]
+    usable = int(section.page_width - section.left_margin - section.right_margin)
+    total = sum(need)
+    widths = [Emu(int(usable * n / total)) for n in need]
+    table.autofit = False
+    for i, col in enumerate(table.columns):
+        col.width = widths[i]
+        for cell in col.cells:
+            cell.width = widths[i]
+
+
 def render_docx(report: ReviewReport, out_path: str | Path) -> Path:
     """A 审查意见书 an official can sign: title, project, summary table, findings, signature lines."""
     import docx
@@ -166,7 +186,7 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:
     p.add_run(Path(report.file).name)
     p = d.add_paragraph()
     p.add_run("审查日期：").bold = True
-    p.add_run(_dt.date.today().strftime("%Y年%m月%d日"))
+    p.add_run(date_zh(_dt.date.today()))
     p = d.add_paragraph()
     p.add_run("适用法律体系：").bold = True
     p.add_run(REGIME_ZH.get(s.get("regime"), str(s.get("regime"))))
@@ -185,6 +205,7 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:
         for i, (k, v) in enumerate(s["by_category"].items(), 1):
             row = t.add_row().cells
             _cell(row[0], str(i)); _cell(row[1], k); _cell(row[2], str(v))
+        _size_columns(t, d.sections[0])
     for w in report.warnings:
         d.add_paragraph(f"提示：{w}")
 
@@ -196,6 +217,7 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:
         for k, v in rows:
             r = t.add_row().cells
             _cell(r[0], k, bold=True); _cell(r[1], v)
+        _size_columns(t, d.sections[0], caps=(12.0, 60.0))
 
     d.add_heading("三、审查意见", level=1)
     if report.findings:
@@ -207,6 +229,7 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:
             r = t.add_row().cells
             _cell(r[0], str(i)); _cell(r[1], SEVERITY_ZH[f.severity]); _cell(r[2], f"{f.category}（{f.rule_id}）")
             _cell(r[3], _loc_zh(f.location)); _cell(r[4], "；".join(f"《{b.title}》{b.article or ''}" for b in f.basis))
+        _size_columns(t, d.sections[0], caps=(3.0, 5.0, 16.0, 16.0, 24.0))
     for i, f in enumerate(report.findings, 1):
         d.add_heading(f"{i}. 【{SEVERITY_ZH[f.severity]}】{f.category}（{f.rule_id}）", level=2)
         d.add_paragraph(f"位置：{_loc_zh(f.location)}")
@@ -214,12 +237,13 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:
         q.add_run("条款原文：").bold = True
         clause = f.clause
         if f.evidence and f.evidence in clause:
-            a, b = clause.split(f.evidence, 1)
-            q.add_run(a)
-            hl = q.add_run(f.evidence)
+            i = clause.index(f.evidence)
+            a, b = phrase_bounds(clause, i, i + len(f.evidence))
+            q.add_run(clause[:a])
+            hl = q.add_run(clause[a:b])
             hl.bold = True
             hl.underline = True
-            q.add_run(b)
+            q.add_run(clause[b:])
         else:
             q.add_run(clause)
         d.add_paragraph(f"问题说明：{f.explanation}")

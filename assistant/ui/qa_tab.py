@@ -9,7 +9,7 @@ import gradio as gr
 from assistant.errors import UserError
 from assistant.schema import Answer
 from assistant.services import Services
-from assistant.ui.common import friendly
+from assistant.ui.common import document_index, friendly
 from assistant.ui.render import answer_markdown, citations_html, mode_note_html
 
 EXAMPLES = [
@@ -41,6 +41,7 @@ def build(services: Services) -> None:
                 placeholder="**您好！我可以回答招投标政策问题，并给出《法规》第几条的出处。**<br>"
                             "可以直接输入问题，或点击下方的示例问题。",
                 buttons=["copy"],
+                autoscroll=False,
                 feedback_options=None,
                 elem_id="qa-chatbot",
             )
@@ -85,23 +86,23 @@ def build(services: Services) -> None:
         chat[-1] = {"role": "assistant", "content": answer_markdown(final)}
         hist = list(hist or []) + [(q, final.answer)]
         ans = list(ans or []) + [final.model_dump(mode="json")]
-        yield "", chat, hist, ans, citations_html(final)
+        yield "", chat, hist, ans, citations_html(final, document_index(services))
 
     def show_citations(ans: list, evt: gr.SelectData) -> str:
         # Assistant messages are every second message; map the clicked message to its answer.
         idx = evt.index if isinstance(evt.index, int) else (evt.index[0] if evt.index else 0)
         n = idx // 2
         if 0 <= n < len(ans or []):
-            return citations_html(Answer.model_validate(ans[n]))
+            return citations_html(Answer.model_validate(ans[n]), document_index(services))
         return gr.skip()
 
     outputs = [question, chatbot, history, answers, cites]
     inputs = [question, chatbot, history, answers]
-    ask.click(respond, inputs, outputs, concurrency_id="chat")
-    question.submit(respond, inputs, outputs, concurrency_id="chat")
+    ask.click(respond, inputs, outputs, concurrency_id="chat", show_progress="hidden")
+    question.submit(respond, inputs, outputs, concurrency_id="chat", show_progress="hidden")
     for button in example_buttons:
         button.click(_constant(button.value), None, question, queue=False).then(
-            respond, inputs, outputs, concurrency_id="chat")
+            respond, inputs, outputs, concurrency_id="chat", show_progress="hidden")
     chatbot.select(show_citations, [answers], cites, queue=False)
     clear.click(lambda: ([], [], [], citations_html(None), ""), None, [chatbot, history, answers, cites, question],
                 queue=False)
