@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputFileError
 from assistant.schema import Answer
+from assistant.ui.render import answer_digest
 from assistant.progress import ensure_index
 
 if TYPE_CHECKING:
@@ -65,8 +66,12 @@ def load_history(path: Path) -> list[tuple[str, str]]:
 
 
 def render_human(answer: Answer, include_text: bool = True) -> str:
-    """The answer (unless already streamed), then the cited articles with their text."""
-    lines = [answer.answer.strip()] if include_text else []
+    """The answer (unless already streamed), then the cited articles with their text.
+
+    Article text is printed once: the answer quotes only each article's key sentence, the
+    引用条文 list below gives the full text.
+    """
+    lines = [answer_digest(answer).strip()] if include_text else []
     if answer.notes and answer.mode == "llm":
         lines += ["", *answer.notes]
     if answer.citations:
