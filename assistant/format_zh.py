@@ -23,24 +23,24 @@ SUBJECT_ZH = {"goods": "货物", "services": "服务", "works": "工程"}
 _UNIT_SUFFIX = re.compile(r"（(?:元|日|天|%|人)）$")
 
 
-def number(value: float | int) -> str:
+def number(value: float) -> str:
     """12 → 「12」, 90.0 → 「90」, 0.125 → 「0.125」 (never a trailing 「.0」)."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def days(value: float | int) -> str:
+def days(value: float) -> str:
     return f"{number(value)} 日"
 
 
-def percent(value: float | int) -> str:
+def percent(value: float) -> str:
     """A fraction (0.15) or a percentage (15) → 「15%」."""
     pct = value * 100 if abs(value) <= 1 else value
     return f"{round(pct, 2):g}%"
 
 
-def money(value: float | int) -> str:
+def money(value: float) -> str:
     """1200000 → 「1,200,000 元（120 万元）」; cents only when present."""
     text = f"{value:,.2f}".removesuffix(".00")
     if abs(value) >= 10000:

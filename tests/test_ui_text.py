@@ -16,7 +16,14 @@ from ui_text_scan import english_words, visible_text
 from assistant import format_zh
 from assistant.review import report as review_report
 from assistant.review.facts import fact_labels
-from assistant.schema import Answer, Basis, Citation, DocumentMeta, Finding, ReviewReport
+from assistant.schema import (
+    Answer,
+    Basis,
+    Citation,
+    DocumentMeta,
+    Finding,
+    ReviewReport,
+)
 from assistant.ui import render
 
 ARTICLE = "第二十六条 招标人在招标文件中要求投标人提交投标保证金的，投标保证金不得超过招标项目估算价的2%。\n投标保证金有效期应当与投标有效期一致。"
@@ -237,7 +244,7 @@ def test_work_in_a_thread_reports_chinese_stages_then_the_result() -> None:
 
     from assistant.ui.common import Done, with_progress
 
-    def work(cb):  # noqa: ANN001, ANN202
+    def work(cb):
         cb("load", 1, 2)
         time.sleep(0.3)
         cb("embed", 5, 10)
@@ -251,7 +258,7 @@ def test_work_in_a_thread_reports_chinese_stages_then_the_result() -> None:
     assert any("✓ 读取文档" in p and "生成向量 5/10 条" in p for p in panels)
     assert all(english_words(visible_text(p)) == [] for p in panels)
 
-    def boom(cb):  # noqa: ANN001, ANN202
+    def boom(cb):
         raise ValueError("bad")
 
     with pytest.raises(ValueError):

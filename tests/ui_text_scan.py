@@ -41,7 +41,7 @@ _REL_PATH = re.compile(r"\b[\w.\-]+/[\w.\-/<>\u4e00-\u9fff]*")
 
 def visible_text(fragment: str) -> str:
     """Text of an HTML fragment as shown (tags and their attributes removed, entities decoded)."""
-    no_style = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", fragment, flags=re.S | re.I)
+    no_style = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", fragment, flags=re.DOTALL | re.IGNORECASE)
     return html.unescape(_TAG.sub(" ", no_style))
 
 

@@ -13,6 +13,15 @@ HEADER = (
 )
 
 
+# Gradio translates its own widgets (upload box, copy buttons, accessibility labels) from the
+# browser's language; an official's browser may be set to English, so the page always asks for zh-CN.
+LOCALE_HEAD = (
+    "<script>(function(){try{"
+    "Object.defineProperty(navigator,'language',{get:function(){return 'zh-CN';}});"
+    "Object.defineProperty(navigator,'languages',{get:function(){return ['zh-CN','zh'];}});"
+    "}catch(e){}document.documentElement.lang='zh-CN';})();</script>"
+)
+
 def build_blocks(services: Services) -> gr.Blocks:
     """Build the UI (nothing heavy is loaded here: models and indexes load on first use)."""
     settings = services.settings

@@ -6,8 +6,9 @@ import functools
 import inspect
 import logging
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Generic, Iterator, TypeVar
+from typing import Any, Generic, TypeVar
 
 import gradio as gr
 
@@ -73,7 +74,7 @@ def progress_callback(progress: gr.Progress, prefix: str = "") -> Callable[[str,
                 progress((min(done, total), total), desc=desc, unit=stage_unit(stage))
             else:
                 progress(None, desc=desc)
-        except Exception:  # noqa: BLE001 — progress display must never break the work
+        except Exception:
             log.debug("progress update failed", exc_info=True)
     return cb
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import gradio as gr
 import pandas as pd
@@ -13,7 +14,13 @@ from assistant.errors import InputFileError
 from assistant.schema import DocumentMeta
 from assistant.services import Services
 from assistant.ui.common import Done, document_index, friendly, with_progress
-from assistant.ui.render import DOC_COLUMNS, document_rows, hits_html, kb_stats_line, message_html
+from assistant.ui.render import (
+    DOC_COLUMNS,
+    document_rows,
+    hits_html,
+    kb_stats_line,
+    message_html,
+)
 from assistant.uploads import REGULATION_SUFFIXES, remove_upload, store_local_copy
 
 log = logging.getLogger("assistant.ui.kb")
@@ -43,7 +50,7 @@ def build(services: Services) -> None:
         try:
             stats = services.kb.stats()
             docs = services.kb.list_documents(include_superseded=True)
-        except Exception as exc:  # noqa: BLE001 — show the problem, keep the page usable
+        except Exception as exc:
             log.exception("kb refresh failed")
             return message_html(f"无法读取知识库：{getattr(exc, 'message', type(exc).__name__)}", ok=False), []
         return kb_stats_line(stats), document_rows(docs)
@@ -72,7 +79,7 @@ def build(services: Services) -> None:
             message = gr.HTML(elem_id="kb-message")
     gr.Markdown("### 检索测试\n输入关键词，查看知识库能检索到哪些条文（可用于确认新上传的法规已生效）。")
     with gr.Row():
-        query = gr.Textbox(show_label=False, placeholder="例如：投标保证金 不得超过", scale=6, elem_id="kb-query")
+        query = gr.Textbox(label="检索内容", show_label=False, placeholder="例如：投标保证金 不得超过", scale=6, elem_id="kb-query")
         search_btn = gr.Button("检索", scale=1, min_width=80, elem_id="kb-search")
     results = gr.HTML(elem_id="kb-results")
 

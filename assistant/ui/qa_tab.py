@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import gradio as gr
 
@@ -19,10 +20,24 @@ EXAMPLES = [
     "招标文件能否限定投标人的所有制形式？",
 ]
 
+# After an answer arrives, show it from its first line (the chat does not jump to the bottom of a long answer).
+SCROLL_TO_ANSWER_JS = """() => {
+  const bots = document.querySelectorAll('#qa-chatbot [data-testid="bot"]');
+  const last = bots[bots.length - 1];
+  if (!last) { return []; }
+  let box = last.parentElement;
+  while (box && !(box.scrollHeight > box.clientHeight + 4 && getComputedStyle(box).overflowY !== 'visible')) {
+    box = box.parentElement;
+  }
+  if (box) { box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8; }
+  return [];
+}"""
+
+
 _THINKING = '<div class="cite-panel"><div class="empty">正在检索法规条文……</div></div>'
 
 
-def _constant(value: str):  # noqa: ANN202 — an event handler returning a fixed value
+def _constant(value: str):
     return lambda: value
 
 
@@ -48,7 +63,7 @@ def build(services: Services) -> None:
             with gr.Row():
                 question = gr.Textbox(
                     placeholder="请输入政策问题，例如：投标保证金最多能收多少？（回车发送）",
-                    show_label=False, lines=1, max_lines=4, scale=8, elem_id="qa-question",
+                    label="问题", show_label=False, lines=1, max_lines=4, scale=8, elem_id="qa-question",
                 )
                 ask = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="qa-ask")
             gr.Markdown("**示例问题**（点击即可提问）：")
@@ -98,11 +113,13 @@ def build(services: Services) -> None:
 
     outputs = [question, chatbot, history, answers, cites]
     inputs = [question, chatbot, history, answers]
-    ask.click(respond, inputs, outputs, concurrency_id="chat", show_progress="hidden")
-    question.submit(respond, inputs, outputs, concurrency_id="chat", show_progress="hidden")
+    ask.click(respond, inputs, outputs, concurrency_id="chat", show_progress="hidden").then(
+        None, js=SCROLL_TO_ANSWER_JS)
+    question.submit(respond, inputs, outputs, concurrency_id="chat", show_progress="hidden").then(
+        None, js=SCROLL_TO_ANSWER_JS)
     for button in example_buttons:
         button.click(_constant(button.value), None, question, queue=False).then(
-            respond, inputs, outputs, concurrency_id="chat", show_progress="hidden")
+            respond, inputs, outputs, concurrency_id="chat", show_progress="hidden").then(None, js=SCROLL_TO_ANSWER_JS)
     chatbot.select(show_citations, [answers], cites, queue=False)
     clear.click(lambda: ([], [], [], citations_html(None), ""), None, [chatbot, history, answers, cites, question],
                 queue=False)

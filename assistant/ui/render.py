@@ -157,7 +157,9 @@ def answer_digest(answer: Answer) -> str:
         key = keys.get(int(m.group("n"))) if m else None
         if m and key:
             flat = " ".join(key.replace("**", "").split())
-            line = f"{m.group('head')}「**{flat}**」"
+            quote = " ".join(m.group("quote").replace("**", "").split())
+            if flat in quote and len(quote) > len(flat):  # the quote is the article: keep its key sentence
+                line = f"{m.group('head')}「**{flat}**」"
         out.append(line)
     return "\n".join(out)
 

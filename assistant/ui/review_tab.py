@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import gradio as gr
 import pandas as pd
@@ -12,7 +13,13 @@ import pandas as pd
 from assistant.errors import InputFileError
 from assistant.schema import Finding, ReviewReport
 from assistant.services import Services
-from assistant.ui.chart import CATEGORY_COL, COUNT_COL, SEVERITY_COL, SEVERITY_COLORS, findings_frame
+from assistant.ui.chart import (
+    CATEGORY_COL,
+    COUNT_COL,
+    SEVERITY_COL,
+    SEVERITY_COLORS,
+    findings_frame,
+)
 from assistant.ui.common import Done, friendly, with_progress
 from assistant.ui.render import (
     FINDING_COLUMNS,
