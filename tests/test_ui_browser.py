@@ -198,7 +198,7 @@ def test_review_tab_findings_and_download(page, live) -> None:  # noqa: ANN001
         # the chart is drawn by the browser: its labels are real SVG text, not pixels from a server font
         chart_text = page.locator("#review-chart svg text")
         chart_text.first.wait_for()
-        labels = " ".join(chart_text.all_inner_texts())
+        labels = " ".join(chart_text.all_text_contents())
         assert "风险" in labels and "问题数量" in labels
         assert page.locator("#review-chart img").count() == 0
         _assert_chinese(page, "#tab-review")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import gradio as gr
 
 from assistant.services import Services
@@ -13,14 +15,41 @@ HEADER = (
 )
 
 
-# Gradio translates its own widgets (upload box, copy buttons, accessibility labels) from the
-# browser's language; an official's browser may be set to English, so the page always asks for zh-CN.
+# Gradio's own widgets (upload box, chat buttons, accessibility labels) carry English strings
+# whatever the browser language; this script asks for zh-CN and rewrites the remaining ones in
+# place (text nodes, aria-label, title), for the page as it changes.
+WIDGET_ZH = {
+    "Drop File Here": "将文件拖到此处", "- or -": "或", "Click to Upload": "点击上传", "Drop Files Here": "将文件拖到此处",
+    "Click to upload or drop files": "点击上传或拖入文件", "Upload file": "上传文件", "Upload": "上传",
+    "Copy message": "复制消息", "Copied message": "已复制", "Copy": "复制", "Copied": "已复制",
+    "Clear chatbot conversation": "清空对话", "Clear": "清空", "chatbot conversation": "对话",
+    "user's message": "提问", "bot's message": "回答", "Retry": "重试", "Undo": "撤销", "Edit": "编辑",
+    "Like": "有用", "Dislike": "没用", "Remove": "移除", "Remove file": "移除文件", "Download": "下载",
+    "Fullscreen": "全屏", "Exit fullscreen mode": "退出全屏", "Share": "分享", "Submit": "提交",
+    "Loading...": "加载中……", "Loading": "加载中", "processing |": "处理中 |", "Error": "错误", "Close": "关闭",
+    "Sort": "排序", "Sort ascending": "升序", "Sort descending": "降序", "Search": "搜索", "Select all": "全选",
+    "Clear sort": "取消排序", "Filter": "筛选", "Dropdown": "下拉选择", "Textbox": "文本框", "Scroll to bottom": "滚动到底部",
+}
 LOCALE_HEAD = (
     "<script>(function(){try{"
     "Object.defineProperty(navigator,'language',{get:function(){return 'zh-CN';}});"
     "Object.defineProperty(navigator,'languages',{get:function(){return ['zh-CN','zh'];}});"
-    "}catch(e){}document.documentElement.lang='zh-CN';})();</script>"
+    "}catch(e){}document.documentElement.lang='zh-CN';"
+    "var M=" + json.dumps(WIDGET_ZH, ensure_ascii=False) + ";"
+    "function fix(n){if(n.nodeType===3){var t=n.nodeValue.trim();if(t&&M[t]){n.nodeValue=n.nodeValue.replace(t,M[t]);}return;}"
+    "if(n.nodeType!==1){return;}['aria-label','title','placeholder'].forEach(function(a){var v=n.getAttribute(a);"
+    "if(v&&M[v.trim()]){n.setAttribute(a,M[v.trim()]);}});"
+    "var w=document.createTreeWalker(n,NodeFilter.SHOW_ALL);var c;while((c=w.nextNode())){if(c!==n){fix1(c);}}}"
+    "function fix1(n){if(n.nodeType===3){var t=n.nodeValue.trim();if(t&&M[t]){n.nodeValue=n.nodeValue.replace(t,M[t]);}}"
+    "else if(n.nodeType===1){['aria-label','title','placeholder'].forEach(function(a){var v=n.getAttribute(a);"
+    "if(v&&M[v.trim()]){n.setAttribute(a,M[v.trim()]);}});}}"
+    "new MutationObserver(function(ms){ms.forEach(function(m){if(m.type==='attributes'||m.type==='characterData'){fix1(m.target);}"
+    "else{m.addedNodes.forEach(fix);}});}).observe(document.documentElement,{subtree:true,childList:true,"
+    "characterData:true,attributes:true,attributeFilter:['aria-label','title','placeholder']});"
+    "document.addEventListener('DOMContentLoaded',function(){fix(document.body);});"
+    "})();</script>"
 )
+
 
 def build_blocks(services: Services) -> gr.Blocks:
     """Build the UI (nothing heavy is loaded here: models and indexes load on first use)."""
