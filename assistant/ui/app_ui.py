@@ -28,7 +28,8 @@ WIDGET_ZH = {
     "Fullscreen": "全屏", "Exit fullscreen mode": "退出全屏", "Share": "分享", "Submit": "提交",
     "Loading...": "加载中……", "Loading": "加载中", "processing |": "处理中 |", "Error": "错误", "Close": "关闭",
     "Sort": "排序", "Sort ascending": "升序", "Sort descending": "降序", "Search": "搜索", "Select all": "全选",
-    "Clear sort": "取消排序", "Filter": "筛选", "Dropdown": "下拉选择", "Textbox": "文本框", "Scroll to bottom": "滚动到底部",
+    "Clear sort": "取消排序", "Table actions": "表格操作", "Copy table": "复制表格", "Open cell menu": "单元格菜单",
+    "Fullscreen table": "全屏显示表格", "Copy to clipboard": "复制", "Clear filter": "清除筛选", "Filter": "筛选", "Dropdown": "下拉选择", "Textbox": "文本框", "Scroll to bottom": "滚动到底部",
 }
 LOCALE_HEAD = (
     "<script>(function(){try{"
@@ -36,13 +37,15 @@ LOCALE_HEAD = (
     "Object.defineProperty(navigator,'languages',{get:function(){return ['zh-CN','zh'];}});"
     "}catch(e){}document.documentElement.lang='zh-CN';"
     "var M=" + json.dumps(WIDGET_ZH, ensure_ascii=False) + ";"
+    "var P=[[\"user's message\",'提问'],[\"bot's message\",'回答'],['Copy ','复制'],['Open ','打开']];"
+    "function tr(v){v=v.trim();if(M[v]){return M[v];}for(var i=0;i<P.length;i++){if(v.indexOf(P[i][0])===0){"
+    "return P[i][1]+v.slice(P[i][0].length);}}return null;}"
     "function fix(n){if(n.nodeType===3){var t=n.nodeValue.trim();if(t&&M[t]){n.nodeValue=n.nodeValue.replace(t,M[t]);}return;}"
-    "if(n.nodeType!==1){return;}['aria-label','title','placeholder'].forEach(function(a){var v=n.getAttribute(a);"
-    "if(v&&M[v.trim()]){n.setAttribute(a,M[v.trim()]);}});"
+    "if(n.nodeType!==1){return;}fix1(n);"
     "var w=document.createTreeWalker(n,NodeFilter.SHOW_ALL);var c;while((c=w.nextNode())){if(c!==n){fix1(c);}}}"
     "function fix1(n){if(n.nodeType===3){var t=n.nodeValue.trim();if(t&&M[t]){n.nodeValue=n.nodeValue.replace(t,M[t]);}}"
-    "else if(n.nodeType===1){['aria-label','title','placeholder'].forEach(function(a){var v=n.getAttribute(a);"
-    "if(v&&M[v.trim()]){n.setAttribute(a,M[v.trim()]);}});}}"
+    "else if(n.nodeType===1){['aria-label','title'].forEach(function(a){var v=n.getAttribute(a);"
+    "var z=v&&tr(v);if(z&&z!==v){n.setAttribute(a,z);}});}}"
     "new MutationObserver(function(ms){ms.forEach(function(m){if(m.type==='attributes'||m.type==='characterData'){fix1(m.target);}"
     "else{m.addedNodes.forEach(fix);}});}).observe(document.documentElement,{subtree:true,childList:true,"
     "characterData:true,attributes:true,attributeFilter:['aria-label','title','placeholder']});"
