@@ -88,7 +88,7 @@ def build(services: Services) -> None:
             chart = gr.BarPlot(findings_frame([]), x=CATEGORY_COL, y=COUNT_COL, color=SEVERITY_COL,
                                color_map=SEVERITY_COLORS, title="各类别问题数量", x_title="风险类别",
                                y_title="问题数量", color_title="风险等级", sort="-y", x_label_angle=-35,
-                               y_axis_format="d", tooltip="all", label="问题分布", show_label=False,
+                               y_lim=[0, None], tooltip="all", label="问题分布", show_label=False,
                                height=320, elem_id="review-chart", buttons=[])
 
     results = [report_state, summary, table, severity, category, detail, chart, dl_docx, dl_md, dl_json]
