@@ -6,7 +6,6 @@ then serves the UI at http://HOST:PORT/ and the REST API under /api/v1/.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -15,17 +14,21 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before anything im
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="招投标审查助手 网页版（界面 + REST 接口）")
-    parser.add_argument("--host", default=None, help="监听地址（默认取配置 ASSISTANT_APP__HOST，即 127.0.0.1）")
-    parser.add_argument("--port", type=int, default=None, help="端口（默认 7860）")
-    parser.add_argument("--data-dir", type=Path, default=None, help="索引与上传文件所在目录（默认 ./data）")
+    from assistant import argparse_zh
+
+    argparse_zh.install()
+    parser = argparse_zh.ChineseArgumentParser(description="招投标审查助手 网页版（界面 + REST 接口）")
+    parser.add_argument("--host", default=None, metavar="地址", help="监听地址（默认取配置 ASSISTANT_APP__HOST，即 127.0.0.1）")
+    parser.add_argument("--port", type=int, default=None, metavar="端口", help="端口（默认 7860）")
+    parser.add_argument("--data-dir", type=Path, default=None, metavar="目录", help="索引与上传文件所在目录（默认 ./data）")
     parser.add_argument("-v", "--verbose", action="store_true", help="输出调试日志")
     args = parser.parse_args(argv)
 
     from assistant.cli import load_settings, report_user_error
     from assistant.errors import UserError
 
-    settings = load_settings(args.data_dir, verbose=args.verbose, quiet_console=False)  # server logs stay visible
+    # the console shows Chinese progress and one-line messages; the full log goes to data/logs/assistant.log
+    settings = load_settings(args.data_dir, verbose=args.verbose, quiet_console=not args.verbose)
     if settings is None:
         return 1
     from assistant.ui.server import serve

@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
+from assistant import argparse_zh
+from assistant.argparse_zh import ChineseArgumentParser
 from assistant.commands import COMMAND_MODULES
 from assistant.errors import UserError
 
@@ -23,45 +24,20 @@ if TYPE_CHECKING:
 log = logging.getLogger("assistant.cli")
 
 
-_ARGPARSE_ZH = [
-    (re.compile(r"argument (\S+): invalid int value: '(.*)'"), "参数 {0} 需要整数，收到「{1}」"),
-    (re.compile(r"argument (\S+): invalid float value: '(.*)'"), "参数 {0} 需要数字，收到「{1}」"),
-    (re.compile(r"argument (\S+): invalid (\w+) value: '(.*)'"), "参数 {0} 的值「{2}」无效"),
-    (re.compile(r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)"), "参数 {0} 的值「{1}」无效，可选：{2}"),
-    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 缺少取值"),
-    (re.compile(r"the following arguments are required: (.*)"), "缺少必填参数：{0}"),
-    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
-]
-
-
-class ChineseArgumentParser(argparse.ArgumentParser):
-    """argparse with its usage errors in Chinese and exit code 1 (bad input, per the CLI contract)."""
-
-    def error(self, message: str) -> NoReturn:
-        text = message
-        for pattern, template in _ARGPARSE_ZH:
-            m = pattern.fullmatch(message)
-            if m:
-                text = template.format(*m.groups())
-                break
-        log.info("argparse error: %s", message)
-        self.print_usage(sys.stderr)
-        print(f"错误：{text}。查看用法：{self.prog} --help", file=sys.stderr)
-        raise SystemExit(1)
-
-
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="机器可读输出（JSON，写到标准输出）")
-    parser.add_argument("--data-dir", type=Path, default=None, help="索引与上传文件所在目录（默认 ./data）")
+    parser.add_argument("--data-dir", type=Path, default=None, metavar="目录", help="索引与上传文件所在目录（默认 ./data）")
     parser.add_argument("-v", "--verbose", action="store_true", help="输出调试日志")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_zh.install()
     parser = ChineseArgumentParser(
         prog="tender-assistant",
         description="招投标审查助手：政策问答（带条文引用）与招标文件风险审查",
+        epilog="运行「tender-assistant 命令 -h」查看某个命令的用法。",
     )
-    sub = parser.add_subparsers(dest="command", metavar="命令")
+    sub = parser.add_subparsers(dest="command", metavar="命令", title="命令")
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(f"assistant.commands.{name}")

@@ -1,5 +1,10 @@
 """Logging to stderr (CLI keeps stdout for --json output) and to data_dir/logs/assistant.log.
 
+The log file gets everything, in English, with timestamps. The console is for the user: by default
+(quiet) it shows warnings and errors as one Chinese line each (a record whose message is not
+Chinese is replaced by a pointer to the log file), and never the same line twice in a row;
+`-v` shows the full English log on the console too.
+
 Idempotent and re-targetable: a process that serves several data dirs (tests, an embedding
 host) calls it again and the file handler follows the latest data dir.
 """
@@ -32,6 +37,47 @@ class _CurrentStderrHandler(logging.StreamHandler):
         pass
 
 
+LEVEL_ZH = {"WARNING": "提示", "ERROR": "错误", "CRITICAL": "严重错误"}
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+class ConsoleFormatter(logging.Formatter):
+    """One Chinese line per record for users; English details stay in the log file."""
+
+    def __init__(self, log_path: Path | None = None) -> None:
+        super().__init__()
+        self.log_path = log_path
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = LEVEL_ZH.get(record.levelname, "信息")
+        message = record.getMessage().strip().splitlines()[0] if record.getMessage().strip() else ""
+        if not _has_cjk(message):
+            where = f"：{self.log_path}" if self.log_path else ""
+            message = f"运行中出现一个问题，详细信息已写入日志文件{where}"
+        return f"{level}：{message}"
+
+
+class _NoRepeat(logging.Filter):
+    """Drops a console line identical to the previous one (e.g. the same warning for every file)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last = ""
+        self.quiet = True
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.quiet and record.name == "py.warnings":  # library warnings: log file only
+            return False
+        key = f"{record.levelno}:{record.getMessage()}"
+        if key == self.last:
+            return False
+        self.last = key
+        return True
+
+
 def _named(root: logging.Logger, name: str) -> logging.Handler | None:
     return next((h for h in root.handlers if h.get_name() == name), None)
 
@@ -43,12 +89,17 @@ def setup_logging(level: str = "INFO", data_dir: Path | None = None, quiet: bool
     if console is None:
         console = _CurrentStderrHandler()
         console.set_name(_CONSOLE)
-        console.setFormatter(logging.Formatter(_FORMAT))
+        console.addFilter(_NoRepeat())
         root.addHandler(console)
+    for f in console.filters:
+        if isinstance(f, _NoRepeat):
+            f.quiet = quiet
+    log_path = (Path(data_dir) / "logs" / "assistant.log").resolve() if data_dir is not None else None
+    console.setFormatter(ConsoleFormatter(log_path) if quiet else logging.Formatter(_FORMAT))
     console.setLevel(logging.WARNING if quiet else getattr(logging, level.upper(), logging.INFO))
+    logging.captureWarnings(True)  # Python warnings (e.g. from libraries) go to the log, not raw to stderr
 
-    if data_dir is not None:
-        log_path = (Path(data_dir) / "logs" / "assistant.log").resolve()
+    if log_path is not None:
         current = _named(root, _FILE)
         if not (isinstance(current, logging.FileHandler) and Path(current.baseFilename) == log_path):
             if current is not None:
@@ -67,6 +118,6 @@ def setup_logging(level: str = "INFO", data_dir: Path | None = None, quiet: bool
                 root.warning("cannot write log file under %s", data_dir)
     for noisy in (
         "httpx", "httpx2", "httpcore", "httpcore2", "openai", "chromadb", "jieba", "urllib3",
-        "onnxruntime", "multipart", "matplotlib", "PIL",
+        "onnxruntime", "multipart", "matplotlib", "PIL", "gradio", "uvicorn.error",
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)

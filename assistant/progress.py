@@ -1,23 +1,51 @@
-"""tqdm progress bars on stderr for long work (index builds, reviews, evaluation): one bar per stage.
+"""Progress for long work (index builds, imports, reviews, evaluation), shown in Chinese.
 
-Shared by the CLI commands and the web server's first-start build, so every shell shows the
-same progress for the same `progress(stage, done, total)` callbacks.
+Every long operation reports `progress(stage, done, total)`. `stage_label` turns the internal
+stage names into Chinese; `TqdmProgress` draws one bar per stage on stderr for the CLI and the
+web server's first-start build; the web UI adapts the same callback in `assistant.ui.common`.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, Protocol
 
-STAGE_LABELS = {"load": "读取文档", "embed": "生成向量", "keywords": "关键词索引"}
+STAGE_LABELS = {
+    "load": "读取文档",
+    "embed": "生成向量",
+    "keywords": "建立关键词索引",
+    "index": "写入向量库",
+    "read": "读取文件",
+    "rules": "规则审查",
+    "semantic": "语义审查",
+}
+STAGE_UNITS = {"load": "个文档", "embed": "条", "keywords": "步", "读取文件": "步", "规则审查": "条", "语义审查": "批"}
+BAR_FORMAT = "{desc}：{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} {unit}，已用 {elapsed}"
+
+
+def stage_label(stage: str) -> str:
+    """Chinese name of a progress stage (stages already in Chinese are kept)."""
+    return STAGE_LABELS.get(stage, stage)
+
+
+def stage_unit(stage: str) -> str:
+    return STAGE_UNITS.get(stage, "项")
+
+
+class _Bar(Protocol):
+    total: float
+    n: float
+
+    def refresh(self) -> None: ...
+    def close(self) -> None: ...
 
 
 class TqdmProgress:
-    """A `progress(stage, done, total)` callback drawing tqdm bars on stderr."""
+    """A `progress(stage, done, total)` callback drawing tqdm bars on stderr (no rate: it means nothing here)."""
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled and sys.stderr is not None
-        self._bars: dict[str, Any] = {}
+        self._bars: dict[str, _Bar] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled or total <= 0:
@@ -26,10 +54,11 @@ class TqdmProgress:
 
         bar = self._bars.get(stage)
         if bar is None:
-            bar = tqdm(total=total, desc=STAGE_LABELS.get(stage, stage), file=sys.stderr, leave=False, unit="项")
+            bar = tqdm(total=total, desc=stage_label(stage), file=sys.stderr, leave=False, unit=stage_unit(stage),
+                       bar_format=BAR_FORMAT, dynamic_ncols=True)
             self._bars[stage] = bar
         bar.total = total
-        bar.n = done
+        bar.n = min(done, total)
         bar.refresh()
         if done >= total:
             bar.close()
@@ -42,7 +71,7 @@ class TqdmProgress:
 
 
 def ensure_index(services: Any, quiet: bool = False) -> None:
-    """Build the default knowledge base on first use, with a progress bar."""
+    """Build the default knowledge base on first use, with a progress bar and a one-line result."""
     kb = services.kb
     if kb.is_built():
         return
@@ -52,3 +81,9 @@ def ensure_index(services: Any, quiet: bool = False) -> None:
         kb.ensure_built(progress=progress)
     finally:
         progress.close()
+    if not quiet:
+        try:
+            stats = kb.stats()
+        except OSError:
+            return
+        print(f"知识库已建立：{stats.get('documents', 0)} 个文档，{stats.get('chunks', 0)} 条条文/片段。", file=sys.stderr)

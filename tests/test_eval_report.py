@@ -38,10 +38,16 @@ def test_report_writes_markdown_and_charts(tmp_path: Path) -> None:
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "## 一、检索" in md and "## 二、问答" in md and "## 三、招标文件审查" in md
     assert "前10条均未命中" in md and "漏报" in md
-    pngs = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert pngs == ["qa_latency.png", "qa_metrics.png", "retrieval_by_doc_type.png", "retrieval_overall.png",
-                    "review_by_category.png"]
-    assert all((tmp_path / p).read_bytes()[:4] == b"\x89PNG" for p in pngs)
+    charts = sorted(p.name for p in tmp_path.glob("*.svg"))
+    assert charts == ["qa_latency.svg", "qa_metrics.svg", "retrieval_by_doc_type.svg", "retrieval_overall.svg",
+                      "review_by_category.svg"]
+    assert not list(tmp_path.glob("*.png"))
+    # the Chinese labels are SVG text drawn by the viewer's fonts, not glyph outlines of a server font
+    svg = (tmp_path / "qa_metrics.svg").read_text(encoding="utf-8")
+    assert "<text" in svg and "引用准确率" in svg and "问答指标" in svg
+    overall = (tmp_path / "retrieval_overall.svg").read_text(encoding="utf-8")
+    assert "混合检索（产品）" in overall and "hybrid (product)" not in overall
+    assert "![" in md and ".svg)" in md
     assert (tmp_path / "items.jsonl").read_text(encoding="utf-8").count("\n") == 2
 
 

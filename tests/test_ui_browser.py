@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
+from ui_text_scan import english_words
 from web_fixtures import (
     EXTRA_REGULATION_MD,
     EXTRA_REGULATION_TITLE,
@@ -85,7 +86,8 @@ def page(live):
     requests: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
+        # an English browser: the page must still be Chinese throughout (Gradio's own widgets included)
+        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-US", accept_downloads=True)
         pg = context.new_page()
         pg.on("request", lambda r: requests.append(r.url))
         pg.on("dialog", lambda d: d.accept())
@@ -110,6 +112,25 @@ def _screenshot_on_failure(page, name: str):
     except BaseException:
         page.screenshot(path=str(SCREENSHOTS / f"FAILED_{name}"), full_page=True)
         raise
+
+
+REAL_TENDER = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "tenders" / "政府采购项目公开招标文件.docx"
+REAL_PDF_REGULATION = REAL_TENDER.parents[1] / "regulations" / "政府采购质疑和投诉办法.pdf"
+# words that are names on these pages: the product's own file names, the tender's model numbers…
+PAGE_ALLOWED = frozenset({"Copy", "Ctrl"})
+
+
+def _assert_chinese(page, selector: str, extra: frozenset[str] = frozenset()) -> str:
+    """The visible text of a tab, and no English words outside the allow-list on it."""
+    text = page.locator(selector).inner_text()
+    found = english_words(text, extra)
+    assert not found, f"English on {selector}: {found[:20]}"
+    # Vega's generated SVG descriptions of the chart are not checked (its drawn labels are, as text)
+    labels = page.locator(f"{selector} [aria-label]:not(svg, svg *)").evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))")
+    found = english_words(" ".join(labels), extra)
+    assert not found, f"English accessibility labels on {selector}: {found[:20]}"
+    return text
 
 
 def _shot(page, name: str) -> Path:
@@ -137,6 +158,17 @@ def test_policy_qa_tab_answers_with_citations(page) -> None:
         assert "不得超过招标项目估算价的百分之二" in cites.inner_text()
         bubble = page.locator("#qa-chatbot")
         assert "第二条" in bubble.inner_text()
+        # the article text is shown once: in full in the panel, not repeated whole in the bubble
+        article_text = cites.locator(".full").first.inner_text()
+        longest = max((line.strip() for line in article_text.splitlines()), key=len)
+        assert len(longest) > 20 and longest not in bubble.inner_text()
+        # the latest answer opens at its first line
+        page.wait_for_timeout(500)
+        top = page.evaluate("""() => { const b = document.querySelectorAll('#qa-chatbot [data-testid="bot"]');
+            const last = b[b.length - 1]; const box = document.querySelector('#qa-chatbot');
+            return last.getBoundingClientRect().top - box.getBoundingClientRect().top; }""")
+        assert 0 <= top < 200, top
+        _assert_chinese(page, "#tab-qa")
         _shot(page, "1_政策问答.png")
 
         # a follow-up the small KB cannot support: an honest refusal, shown differently
@@ -150,7 +182,7 @@ def test_policy_qa_tab_answers_with_citations(page) -> None:
 
 def test_review_tab_findings_and_download(page, live) -> None:
     with _screenshot_on_failure(page, "test_review_tab_findings_and_download.png"):
-        tender = write_tender_docx(live["tmp"] / "upload" / "某道路维修工程招标文件.docx")
+        tender = REAL_TENDER if REAL_TENDER.exists() else write_tender_docx(live["tmp"] / "upload" / "某道路维修工程招标文件.docx")
         _tab(page, "招标文件审查")
         page.locator("#review-file input[type=file]").set_input_files(str(tender))
         page.wait_for_timeout(800)
@@ -159,12 +191,17 @@ def test_review_tab_findings_and_download(page, live) -> None:
         table = page.locator("#review-table")
         first_clause = table.locator('[data-testid="cell-0-3"]')  # Gradio's virtualised grid cells
         first_clause.wait_for()
-        assert "保证金" in table.inner_text() and "高" in table.inner_text()
+        assert "高" in table.inner_text() or "中" in table.inner_text()
         first_clause.click()
         page.locator("#review-detail mark").first.wait_for()
         assert "法律依据" in page.locator("#review-detail").inner_text()
         assert "问题总数" in page.locator("#review-summary").inner_text()
-        page.locator("#review-chart img").first.wait_for()
+        # the chart is drawn by the browser: its labels are real SVG text, not pixels from a server font
+        chart_text = page.locator("#review-chart svg text")
+        chart_text.first.wait_for()
+        labels = " ".join(chart_text.all_text_contents())
+        assert "风险" in labels and "问题数量" in labels
+        assert page.locator("#review-chart img").count() == 0
         # the checklist table next to the findings: every catalogue point has a conclusion
         checklist = page.locator("#review-checklist")
         checklist.locator('[data-testid="cell-0-0"]').wait_for()
@@ -172,7 +209,19 @@ def test_review_tab_findings_and_download(page, live) -> None:
         assert "审查要点清单" in page.locator("#review-checklist-summary").inner_text()
         for status in ("发现问题", "未发现问题"):
             assert status in checklist.inner_text()
+        _assert_chinese(page, "#tab-review")
         _shot(page, "2_招标文件审查.png")
+
+        # a filter updates the detail pane too (never a finding the table no longer shows)
+        shown = table.inner_text()
+        level = "低" if "低" in shown else "中"
+        page.locator("#review-table").scroll_into_view_if_needed()
+        page.get_by_label("按风险等级筛选").click()
+        page.get_by_role("option", name=level, exact=True).click()
+        page.wait_for_timeout(800)
+        badge = page.locator("#review-detail .badge").first.inner_text()
+        assert badge == f"{level}风险", badge
+        _shot(page, "2b_招标文件审查_筛选.png")
 
         with page.expect_download() as info:
             page.locator("#dl-docx").click()
@@ -182,7 +231,16 @@ def test_review_tab_findings_and_download(page, live) -> None:
         assert target.suffix == ".docx" and target.read_bytes()[:2] == b"PK"
         import docx
 
-        assert "保证金" in "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
+        assert "审查意见" in "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
+
+        # choosing another file clears the previous review at once (before 开始审查 is clicked)
+        other = write_tender_docx(live["tmp"] / "upload" / "另一个招标文件.docx")
+        page.locator('#review-file button[aria-label="清空"], #review-file button[aria-label="Clear"]').first.click()
+        page.locator("#review-file input[type=file]").set_input_files(str(other))
+        page.locator("#review-summary").get_by_text("审查结果将显示在这里").wait_for()
+        assert "问题总数" not in page.locator("#review-summary").inner_text()
+        assert not page.locator("#dl-docx").is_visible()
+        _shot(page, "2c_招标文件审查_换文件.png")
 
 
 def test_review_tab_bad_file_shows_a_clear_chinese_error(page, live) -> None:
@@ -249,6 +307,15 @@ def test_knowledge_base_tab_upload_and_search(page, live) -> None:
     with _screenshot_on_failure(page, "test_knowledge_base_tab_upload_and_search.png"):
         reg = write_regulation(live["tmp"] / "new_regs", f"{EXTRA_REGULATION_TITLE}.md", EXTRA_REGULATION_MD)
         _tab(page, "知识库")
+        if REAL_PDF_REGULATION.exists():  # a real PDF regulation, imported with Chinese progress
+            page.locator("#kb-upload input[type=file]").set_input_files(str(REAL_PDF_REGULATION))
+            page.wait_for_timeout(800)
+            page.locator("#kb-add").click()
+            page.locator("#kb-message .work-progress").wait_for()
+            assert "正在导入 1 个文件：政府采购质疑和投诉办法.pdf" in page.locator("#kb-message").inner_text()
+            _shot(page, "3a_知识库_导入进度.png")
+            page.locator("#kb-message").get_by_text("已加入知识库").wait_for(timeout=600_000)
+            page.locator("#kb-docs").get_by_text("政府采购质疑和投诉办法").first.wait_for()
         docs = page.locator("#kb-docs")
         docs.get_by_text(REGULATION_TITLE).first.wait_for()
         page.locator("#kb-upload input[type=file]").set_input_files(str(reg))
@@ -259,6 +326,9 @@ def test_knowledge_base_tab_upload_and_search(page, live) -> None:
         page.locator("#kb-query textarea").fill("供应商认为采购文件使其权益受到损害，何时提出质疑")
         page.locator("#kb-search").click()
         page.locator("#kb-results").get_by_text(EXTRA_REGULATION_TITLE).first.wait_for()
+        assert "公布日期" in page.locator("#kb-docs").inner_text()
+        doc_ids = frozenset(d.doc_id for d in live["services"].kb.list_documents(include_superseded=True))
+        _assert_chinese(page, "#tab-kb", doc_ids)
         _shot(page, "3_知识库.png")
 
 
@@ -269,6 +339,8 @@ def test_system_tab_shows_backends_and_versions(page) -> None:
         panel.get_by_text("chromadb").wait_for()
         text = panel.inner_text()
         assert "无大模型" in text and "e5" in text and "文档数" in text
+        assert "chroma embedded" not in text and "T" not in text.split("最近更新")[-1].split("\n")[0]
+        _assert_chinese(page, "#tab-system")
         _shot(page, "4_系统.png")
 
 

@@ -69,9 +69,13 @@ def test_store_stream_refuses_oversize_and_bad_type(tmp_path: Path) -> None:
     assert (tmp_path / "uploads").resolve() in stored.resolve().parents and stored.name == "a.txt"
 
 
-def test_chart_renders_offline() -> None:
-    from assistant.ui.chart import findings_chart
+def test_chart_data_is_counts_by_category_and_severity_for_the_browser() -> None:
+    from assistant.ui.chart import CATEGORY_COL, COUNT_COL, SEVERITY_COL, findings_frame
 
-    fig = findings_chart([_finding(), _finding(severity="medium", category="地域限制")])
-    assert len([p for p in fig.axes[0].patches if p.get_width() > 0]) == 2
-    assert findings_chart([]).axes
+    frame = findings_frame([_finding(), _finding(), _finding(severity="medium", category="地域限制"),
+                            _finding(severity="low")])
+    rows = frame.to_dict("records")
+    assert rows[0] == {CATEGORY_COL: "投标保证金超比例", SEVERITY_COL: "高风险", COUNT_COL: 2}
+    assert {CATEGORY_COL: "地域限制", SEVERITY_COL: "中风险", COUNT_COL: 1} in rows
+    assert rows.index({CATEGORY_COL: "投标保证金超比例", SEVERITY_COL: "低风险", COUNT_COL: 1}) == 1
+    assert findings_frame([]).empty and list(findings_frame([]).columns) == [CATEGORY_COL, SEVERITY_COL, COUNT_COL]

@@ -11,6 +11,7 @@ from assistant.commands import Subparsers
 from assistant.errors import InputFileError
 from assistant.progress import ensure_index
 from assistant.schema import Answer
+from assistant.ui.render import answer_digest
 
 if TYPE_CHECKING:
     from assistant.services import Services
@@ -22,9 +23,9 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         help="政策问答：依据知识库条文回答并给出引用",
         description="依据知识库中的法规条文回答问题；每条引用都经过核实并附条文原文。知识库中没有依据时明确说明。",
     )
-    p.add_argument("question", help="要咨询的问题，例如：依法必须招标的项目，投标文件编制时间最短多少天？")
+    p.add_argument("question", metavar="问题", help="要咨询的问题，例如：依法必须招标的项目，投标文件编制时间最短多少天？")
     p.add_argument(
-        "--history", type=Path, default=None,
+        "--history", type=Path, default=None, metavar="文件",
         help="多轮对话历史（JSON 文件：[[问题, 回答], ...] 或 [{\"question\":..., \"answer\":...}, ...]）",
     )
     p.add_argument("--no-stream", action="store_true", help="使用大模型时不逐字输出，等完整回答后再显示")
@@ -66,8 +67,12 @@ def load_history(path: Path) -> list[tuple[str, str]]:  # noqa: C901 - one branc
 
 
 def render_human(answer: Answer, include_text: bool = True) -> str:
-    """The answer (unless already streamed), then the cited articles with their text."""
-    lines = [answer.answer.strip()] if include_text else []
+    """The answer (unless already streamed), then the cited articles with their text.
+
+    Article text is printed once: the answer quotes only each article's key sentence, the
+    引用条文 list below gives the full text.
+    """
+    lines = [answer_digest(answer).strip()] if include_text else []
     if answer.notes and answer.mode == "llm":
         lines += ["", *answer.notes]
     if answer.citations:

@@ -14,25 +14,25 @@ from assistant.progress import TqdmProgress
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("kb", help="管理知识库（建立、添加、删除、列出文档）", description="管理知识库")
-    sub = parser.add_subparsers(dest="kb_command", metavar="子命令")
+    sub = parser.add_subparsers(dest="kb_command", metavar="子命令", title="子命令")
     build = sub.add_parser("build", help="建立/增量更新索引（默认文档 + 已添加文档 + --source）")
-    build.add_argument("--source", type=Path, action="append", default=[], metavar="PATH",
+    build.add_argument("--source", type=Path, action="append", default=[], metavar="路径",
                        help="额外加入的文件或文件夹（可重复）")
     build.add_argument("--rebuild", action="store_true", help="全部重新生成向量（更换向量模型后使用）")
     add = sub.add_parser("add", help="添加文件或文件夹（md/txt/docx/pdf/html）")
-    add.add_argument("paths", type=Path, nargs="+", metavar="PATH")
+    add.add_argument("paths", type=Path, nargs="+", metavar="路径")
     remove = sub.add_parser("remove", help="按文档编号删除文档")
-    remove.add_argument("doc_id", metavar="DOC_ID")
+    remove.add_argument("doc_id", metavar="文档编号")
     lst = sub.add_parser("list", help="列出知识库中的文档")
     lst.add_argument("--current-only", action="store_true", help="只列出现行有效的版本")
     show = sub.add_parser("show", help="查看一个文档的信息和条文")
-    show.add_argument("doc_id", metavar="DOC_ID")
+    show.add_argument("doc_id", metavar="文档编号")
     gc = sub.add_parser("gc", help="清理：未完成的索引版本、超出保留数的旧版本、过期的审查上传与导出文件")
-    gc.add_argument("--upload-days", type=float, default=7.0, metavar="N",
+    gc.add_argument("--upload-days", type=float, default=7.0, metavar="天数",
                     help="审查上传与导出文件保留天数（默认 7）")
     for p in (build, add, remove, lst, show, gc):  # accept the common flags after the sub-command too
         p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="机器可读输出")
-        p.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="数据目录")
+        p.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, metavar="目录", help="数据目录")
         p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="调试日志")
     return parser
 

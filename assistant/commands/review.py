@@ -24,10 +24,10 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         help="招标文件风险审查：列出风险条款、位置、法律依据与修改建议",
         description="审查招标文件（DOCX/PDF/TXT），输出风险条款及其位置、违反的审查要点、法律依据条文和修改建议。",
     )
-    p.add_argument("file", type=Path, help="招标文件路径（.docx / .pdf / .txt）")
+    p.add_argument("file", type=Path, metavar="招标文件", help="招标文件路径（.docx / .pdf / .txt）")
     p.add_argument("--format", choices=["json", "md", "docx"], default=None,
                    help="输出格式：json（默认，写到标准输出）、md（Markdown 报告）、docx（审查意见书）")
-    p.add_argument("-o", "--output", type=Path, default=None, help="输出文件路径（docx 格式必填或默认写到当前目录）")
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="输出文件", help="输出文件路径（docx 格式必填或默认写到当前目录）")
     p.add_argument("--fail-on", choices=["high", "medium", "low"], default=None,
                    help="存在该等级及以上风险时以退出码 3 结束（用于发布前把关）")
     p.add_argument("--allow-unknown", action="store_true",

@@ -10,8 +10,8 @@ from assistant.services import Services
 
 def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser("serve", help="启动网页版（界面 + REST 接口）", description="启动网页版：界面在 /，REST 接口在 /api/v1")
-    p.add_argument("--host", default=None, help="监听地址（默认 127.0.0.1）")
-    p.add_argument("--port", type=int, default=None, help="端口（默认 7860）")
+    p.add_argument("--host", default=None, metavar="地址", help="监听地址（默认 127.0.0.1）")
+    p.add_argument("--port", type=int, default=None, metavar="端口", help="端口（默认 7860）")
     return p
 
 

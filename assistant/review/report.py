@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from assistant.format_zh import date_zh, fact_rows, phrase_bounds
 from assistant.schema import (
     CHECKLIST_STATUSES,
     CONFIDENCE_ZH,
@@ -44,25 +45,7 @@ def _loc_zh(loc: dict[str, Any]) -> str:
 
 
 def _facts_rows(report: ReviewReport) -> list[tuple[str, str]]:
-    facts = dict(report.facts)
-    labels: dict[str, str] = facts.pop("labels", {}) or {}
-    rows = []
-    for key, value in facts.items():
-        if value is None or value == []:
-            continue
-        label = labels.get(key, key)
-        if key == "regime":
-            value = REGIME_ZH.get(value, value)
-        elif key in ("budget", "max_price", "estimate", "bid_bond") and isinstance(value, (int, float)):
-            value = f"{value:,.2f} 元（{value / 10000:g} 万元）"
-        elif key in ("bid_bond_pct", "price_weight") and isinstance(value, (int, float)):
-            value = f"{value * 100:g}%"
-        elif isinstance(value, bool):
-            value = "是" if value else "否"
-        elif isinstance(value, list):
-            value = "、".join(map(str, value))
-        rows.append((label, str(value)))
-    return rows
+    return fact_rows(report.facts)
 
 
 def _basis_line(b: Any) -> str:
@@ -146,6 +129,15 @@ def _checklist_md(report: ReviewReport) -> list[str]:
     return out
 
 
+def _md_item(text: str, indent: str = "") -> str:
+    """A list item whose continuation lines stay inside the item (multi-line articles keep the list).
+
+    Continuation lines are indented under the item and end the previous line with a hard break.
+    """
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()] or ["—"]
+    return f"  \n{indent}  ".join([f"{lines[0]}", *lines[1:]]).join([f"{indent}- ", ""])
+
+
 def _quote(text: str) -> str:
     return "\n".join("> " + md_escape(line) for line in text.splitlines() if line.strip()) or "> （空）"
 
@@ -158,7 +150,7 @@ def render_markdown(report: ReviewReport) -> str:
     if report.notice:
         out += [f"> **{md_escape(report.notice)}**", ""]
     out.append(f"- 文件：{md_escape(Path(report.file).name)}")
-    out.append(f"- 审查时间：{report.metadata.get('reviewed_at', '')}")
+    out.append(f"- 审查时间：{date_zh(report.metadata.get('reviewed_at')) or '—'}")
     out.append(f"- 审查方式：{'规则审查 + 大模型语义审查' if report.mode == 'rules+llm' else '规则审查'}"
                f"（规则 {report.metadata.get('rules', '')} 条，条款 {s.get('clauses', 0)} 个）")
     out.append(f"- 适用法律体系：{REGIME_ZH.get(s.get('regime'), s.get('regime'))}")
@@ -196,13 +188,15 @@ def _finding_md(i: int, f: Finding) -> list[str]:
              f"- 位置：{md_escape(_loc_zh(f.location))}",
              f"- 识别方式：{src}；结论置信度：{CONFIDENCE_ZH.get(f.confidence, f.confidence)}"]
     if f.evidence:
-        lines.append(f"- 风险措辞：「{md_escape(f.evidence)}」")
+        i = f.clause.find(f.evidence)
+        a, b = phrase_bounds(f.clause, i, i + len(f.evidence)) if i >= 0 else (0, 0)
+        lines.append(f"- 风险措辞：「{md_escape(f.clause[a:b] if i >= 0 else f.evidence)}」")
     if f.location.get("absent"):
-        lines += ["- 条款原文：（全文未找到相关内容）", f"- 问题说明：{md_escape(f.explanation)}", "- 法律依据："]
+        lines += ["- 条款原文：（全文未找到相关内容）", _md_item(f"问题说明：{md_escape(f.explanation)}"), "- 法律依据："]
     else:
-        lines += ["- 条款原文：", "", _quote(f.clause), "", f"- 问题说明：{md_escape(f.explanation)}", "- 法律依据："]
-    lines += [f"  - {md_escape(_basis_line(b))}" for b in f.basis] or ["  - （无）"]
-    lines += [f"- 修改建议：{md_escape(f.suggestion)}", ""]
+        lines += ["- 条款原文：", "", _quote(f.clause), "", _md_item(f"问题说明：{md_escape(f.explanation)}"), "- 法律依据："]
+    lines += [_md_item(md_escape(_basis_line(b)), indent="  ") for b in f.basis] or ["  - （无）"]
+    lines += [_md_item(f"修改建议：{md_escape(f.suggestion)}"), ""]
     return lines
 
 
@@ -249,6 +243,32 @@ def _checklist_docx(d: Any, report: ReviewReport) -> None:
         _cell(r[4], item.note + (f"\n依据：{where}" if where else ""))
 
 
+def _text_width(text: str) -> float:
+    """Display width in full-width characters (CJK 1, ASCII ½), longest line of a cell."""
+    return max((sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in line) for line in text.splitlines()), default=0.0)
+
+
+def _size_columns(table: Any, section: Any, caps: tuple[float, ...] | None = None) -> None:
+    """Column widths follow their content (longest cell, capped) and fill the text width of the page."""
+    from docx.shared import Emu
+
+    ncols = len(table.columns)
+    need = [2.0] * ncols
+    for row in table.rows:
+        for i, cell in enumerate(row.cells[:ncols]):
+            need[i] = max(need[i], _text_width(cell.text) + 1.0)
+    if caps:
+        need = [min(n, c) for n, c in zip(need, caps, strict=False)]
+    usable = int(section.page_width - section.left_margin - section.right_margin)
+    total = sum(need)
+    widths = [Emu(int(usable * n / total)) for n in need]
+    table.autofit = False
+    for i, col in enumerate(table.columns):
+        col.width = widths[i]
+        for cell in col.cells:
+            cell.width = widths[i]
+
+
 def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C901 - one block per report section
     """A 审查意见书 an official can sign: title, project, summary table, findings, signature lines."""
     import docx
@@ -280,7 +300,7 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
     p.add_run(Path(report.file).name)
     p = d.add_paragraph()
     p.add_run("审查日期：").bold = True
-    p.add_run(_dt.date.today().strftime("%Y年%m月%d日"))
+    p.add_run(date_zh(_dt.date.today()))
     p = d.add_paragraph()
     p.add_run("适用法律体系：").bold = True
     p.add_run(REGIME_ZH.get(s.get("regime"), str(s.get("regime"))))
@@ -300,6 +320,7 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
             row = t.add_row().cells
             for cell, value in zip(row, (str(i), k, str(v)), strict=True):
                 _cell(cell, value)
+        _size_columns(t, d.sections[0])
     if report.checklist:
         d.add_paragraph(f"审查要点共 {len(report.checklist)} 项：{checklist_counts_zh(report)}（逐项结论见第四部分）。")
     scanned = ocr_line(report)
@@ -317,6 +338,7 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
             r = t.add_row().cells
             _cell(r[0], k, bold=True)
             _cell(r[1], v)
+        _size_columns(t, d.sections[0], caps=(12.0, 60.0))
 
     d.add_heading("三、审查意见", level=1)
     if report.findings:
@@ -335,6 +357,7 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
             )
             for cell, value in zip(r, values, strict=True):
                 _cell(cell, value)
+        _size_columns(t, d.sections[0], caps=(3.0, 5.0, 16.0, 16.0, 24.0))
     for i, f in enumerate(report.findings, 1):
         d.add_heading(f"{i}. 【{SEVERITY_ZH[f.severity]}】{f.category}（{f.rule_id}）", level=2)
         d.add_paragraph(f"位置：{_loc_zh(f.location)}")
@@ -342,12 +365,13 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
         q.add_run("条款原文：").bold = True
         clause = f.clause or "（全文未找到相关内容）"
         if f.evidence and f.evidence in clause:
-            a, b = clause.split(f.evidence, 1)
-            q.add_run(a)
-            hl = q.add_run(f.evidence)
+            i = clause.index(f.evidence)
+            a, b = phrase_bounds(clause, i, i + len(f.evidence))
+            q.add_run(clause[:a])
+            hl = q.add_run(clause[a:b])
             hl.bold = True
             hl.underline = True
-            q.add_run(b)
+            q.add_run(clause[b:])
         else:
             q.add_run(clause)
         d.add_paragraph(f"问题说明：{f.explanation}")

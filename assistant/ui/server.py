@@ -27,7 +27,7 @@ def create_web_app(settings: Settings | None = None, services: Services | None =
     """One FastAPI app: /api/v1 (REST), /openapi.json, and the UI at "/"."""
     import gradio as gr  # imported here so that `serve` can import it while the index loads
 
-    from assistant.ui.app_ui import build_blocks
+    from assistant.ui.app_ui import LOCALE_HEAD, build_blocks
     from assistant.ui.theme import CSS, make_theme
 
     services = services or Services(settings)
@@ -55,6 +55,7 @@ def create_web_app(settings: Settings | None = None, services: Services | None =
         ssr_mode=False,
         theme=make_theme(),
         css=CSS,
+        head=LOCALE_HEAD,
         show_error=True,
     )
     from assistant.ui.timeouts import BodyTimeoutMiddleware, ClientJobLimitMiddleware

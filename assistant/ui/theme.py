@@ -73,4 +73,10 @@ CSS = """
 .sys-table td.k, .facts-table td.k {color:#475569; white-space:nowrap;}
 .kb-stats {color:#334155; padding:6px 0;}
 footer {display:none !important;}
+.work-progress { padding: 10px 12px; border: 1px solid #cbd5e1; border-radius: 8px; background: #f8fafc; }
+.work-progress ul { list-style: none; margin: 6px 0 0; padding: 0; }
+.work-progress li { margin: 4px 0; }
+.work-progress li.done { color: #15803d; }
+.work-progress .bar { height: 6px; background: #e2e8f0; border-radius: 3px; margin-top: 4px; overflow: hidden; }
+.work-progress .bar > div { height: 100%; background: #2563eb; transition: width .3s; }
 """
