@@ -513,6 +513,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = services
     app.state.started_at = time.time()
     install_error_handlers(app)
+    from assistant.api_collusion import build_collusion_router; app.include_router(build_collusion_router(settings))  # noqa: E702,I001 (before the catch-all)
     app.include_router(build_router(settings))
     app.add_middleware(UploadLimitMiddleware, max_bytes=settings.max_upload_bytes)
     return app

@@ -52,16 +52,16 @@ class CollusionAnalyzer:
         _check_count(len(bids))
         total = len(bids) + 1
         if progress:
-            progress(f"读取招标文件 {tender_name or tender.name}", 0, total)
+            progress("读取文件", 0, total)
         tdoc = read_path(tender, self.max_bytes, tender_name)
         docs: list[ParsedDoc] = []
         for i, p in enumerate(bids):
             name = names[i] if names else p.name
             if progress:
-                progress(f"读取投标文件 {name}", i + 1, total)
+                progress("读取文件", i + 1, total)
             docs.append(read_path(p, self.max_bytes, name))
         if progress:
-            progress("比对投标文件", total, total)
+            progress("读取文件", total, total)
         return self.analyze_docs(tdoc, docs)
 
     def analyze_docs(self, tender: ParsedDoc, docs: Sequence[ParsedDoc]) -> CollusionReport:

@@ -4,4 +4,4 @@ Owned per area so that the shells stay thin: kb/search (knowledge base), ask (Q&
 review (tender review), eval (evaluation), mcp (agents' tool server), serve (web app).
 """
 
-COMMAND_MODULES = ["kb", "search", "ask", "review", "eval", "mcp", "serve"]
+COMMAND_MODULES = ["kb", "search", "ask", "review", "collusion", "eval", "mcp", "serve"]
