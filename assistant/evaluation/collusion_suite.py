@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 LEVELS = ("none", "scrubbed", "reworded", "jittered")
-DEFAULT_RING_SEEDS = 40
-DEFAULT_NULL_SEEDS = 60
+DEFAULT_RING_SEEDS = 15
+DEFAULT_NULL_SEEDS = 25
 NULL_SEED_BASE = 100_000
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
-SUITES = ("retrieval", "qa", "review")
+SUITES = ("retrieval", "qa", "review", "collusion")
 DEFAULT_TOLERANCE = 0.03
 #: metrics the regression gate watches (higher = better); path inside the metrics object
 GATED = {
@@ -33,6 +33,8 @@ GATED = {
     "review.overall.recall": ("review", "overall", "recall"),
     "review.overall.precision": ("review", "overall", "precision"),
     "review.overall.f1": ("review", "overall", "f1"),
+    "collusion.none.hit@1": ("collusion", "none", "hit@1"),
+    "collusion.reworded.hit@1": ("collusion", "reworded", "hit@1"),
 }
 
 
@@ -118,7 +120,7 @@ def run(services: "Services", suites: Sequence[str] = SUITES, dataset: Path | No
         if "review" in suites:
             tender_files = _take(ds.load_tender_labels(d / "tenders" / "labels.jsonl"), limit)
 
-    metrics: dict[str, Any] = {"retrieval": None, "qa": None, "review": None}
+    metrics: dict[str, Any] = {"retrieval": None, "qa": None, "review": None, "collusion": None}
     rows: list[dict[str, Any]] = []
     kb_info = _ensure_kb(services, progress) if ("retrieval" in suites or "qa" in suites) else None
     errors: dict[str, str] = {}
@@ -142,6 +144,11 @@ def run(services: "Services", suites: Sequence[str] = SUITES, dataset: Path | No
         from assistant.evaluation import qa_suite
 
         guarded("qa", lambda: qa_suite.run(services, qa_items, oos_items, progress))
+    if "collusion" in suites:
+        from assistant.evaluation import collusion_suite
+
+        guarded("collusion", lambda: collusion_suite.run(services, progress,
+                                                         **({"ring_seeds": limit, "null_seeds": limit} if limit else {})))
     if "review" in suites and tender_files:
         from assistant.evaluation import review_suite
 
