@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from assistant.collusion.models import Regime, Signal
+from assistant.errors import UserError
 from assistant.schema import Basis
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class LegalBasis:
             if self.lookup is not None:
                 try:
                     text = self.lookup(*key)
-                except (OSError, RuntimeError, ValueError) as exc:
+                except (OSError, RuntimeError, ValueError, UserError) as exc:
                     log.warning("article lookup failed for %s: %s", key, exc)
             self._cache[key] = text
             if text is None:

@@ -13,10 +13,10 @@ from assistant.collusion.data import CollusionData
 from assistant.collusion.exemptions import Exemptions
 from assistant.collusion.grouping import strong_groups
 from assistant.collusion.legal import LegalBasis, Lookup, detect_regime, kb_lookup
-from assistant.collusion.models import BidSummary, CollusionReport, Evidence, Excerpt, Group, PairResult, Signal
+from assistant.collusion.models import BidSummary, CollusionReport, Group, PairResult, Signal
 from assistant.collusion.people_signals import mixing_signal, people_signals
 from assistant.collusion.price_signals import competitive_keys, price_signals
-from assistant.collusion.prices import TOTAL_RE, dispersion_context, progression
+from assistant.collusion.prices import dispersion_context, progression
 from assistant.collusion.provenance import MetaRarity, provenance_signals
 from assistant.collusion.reader import ParsedDoc, read_path
 from assistant.collusion.scoring import risk, score, sort_signals
@@ -47,6 +47,10 @@ class CollusionAnalyzer:
         return cls(data, lookup=kb_lookup(lambda: services.kb), max_bytes=s.max_upload_bytes)
 
     # ------------------------------------------------------------------ entry points
+    def read(self, path: Path, name: str | None = None) -> ParsedDoc:
+        """Read one tender or bid file (size-limited); bad files raise InputFileError in Chinese."""
+        return read_path(path, self.max_bytes, name)
+
     def analyze(self, tender: Path, bids: Sequence[Path], progress: Progress | None = None,
                 names: Sequence[str] | None = None, tender_name: str | None = None) -> CollusionReport:
         _check_count(len(bids))
@@ -132,7 +136,6 @@ def _tender_cap(tender: ParsedDoc) -> float | None:
             if m:
                 v = float(m.group(1).replace(",", ""))
                 return v * 10_000 if m.group(2) == "万元" else v
-    _ = TOTAL_RE
     return None
 
 
@@ -185,7 +188,3 @@ def _limitations(bids: list[BidFacts], tender: ParsedDoc, legal: LegalBasis) -> 
     if not tender.units:
         out.append("招标文件中没有读取到文字，未能扣除招标文件内容，文字比对结果可能偏多。")
     return out
-
-
-def excerpt_pair(ev: Evidence) -> tuple[Excerpt | None, Excerpt | None]:
-    return ev.a, ev.b
