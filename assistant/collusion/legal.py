@@ -101,3 +101,24 @@ def kb_lookup(kb_getter: Callable[[], object]) -> Lookup:
         return None
 
     return lookup
+
+
+LAW_TYPES = ("法律", "行政法规", "部门规章", "地方性法规", "司法解释", "规范性文件")
+
+
+def kb_law_texts(kb_getter: Callable[[], object]) -> Callable[[], tuple[str, list[str]]]:
+    """(generation name, article texts) of the laws in the knowledge base: bidders quote them verbatim."""
+
+    def texts() -> tuple[str, list[str]]:
+        try:
+            kb = kb_getter()
+            gen = getattr(kb, "generation", lambda: None)()
+        except (OSError, RuntimeError, ValueError, UserError) as exc:
+            log.warning("knowledge base unavailable for law-text exemption: %s", exc)
+            return "", []
+        if gen is None:
+            return "", []
+        chunks = getattr(gen, "chunks", {})
+        return str(getattr(gen, "name", "")), [c.text for c in chunks.values() if getattr(c, "doc_type", "") in LAW_TYPES]
+
+    return texts

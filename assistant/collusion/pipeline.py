@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from assistant.collusion.bidfacts import BidFacts
 from assistant.collusion.data import CollusionData
-from assistant.collusion.exemptions import Exemptions
+from assistant.collusion.exemptions import Exemptions, kgrams
 from assistant.collusion.grouping import strong_groups
-from assistant.collusion.legal import LegalBasis, Lookup, detect_regime, kb_lookup
+from assistant.collusion.legal import LegalBasis, Lookup, detect_regime, kb_law_texts, kb_lookup
+from assistant.collusion.normalize import match_key
 from assistant.collusion.models import BidSummary, CollusionReport, Group, PairResult, Signal
 from assistant.collusion.people_signals import mixing_signal, people_signals
 from assistant.collusion.price_signals import competitive_keys, price_signals
@@ -35,16 +36,34 @@ _CAP_WORDS = ("最高投标限价", "最高限价", "招标控制价", "预算�
 
 
 class CollusionAnalyzer:
-    def __init__(self, data: CollusionData, lookup: Lookup | None = None, max_bytes: int | None = None) -> None:
+    def __init__(self, data: CollusionData, lookup: Lookup | None = None, max_bytes: int | None = None,
+                 law_texts: Callable[[], tuple[str, list[str]]] | None = None) -> None:
         self.data = data
         self.lookup = lookup
         self.max_bytes = max_bytes
+        self.law_texts = law_texts
+        self._law_cache: tuple[str, set[str]] = ("", set())
+
+    def _law_kgrams(self) -> tuple[set[str], int]:
+        """k-grams of the statute texts in the knowledge base (cached per KB generation)."""
+        if self.law_texts is None:
+            return set(), 0
+        name, texts = self.law_texts()
+        if not texts:
+            return set(), 0
+        if name != self._law_cache[0] or not self._law_cache[1]:
+            grams: set[str] = set()
+            for t in texts:
+                grams |= kgrams(match_key(t))
+            self._law_cache = (name, grams)
+        return self._law_cache[1], len(texts)
 
     @classmethod
     def from_services(cls, services: "Services") -> "CollusionAnalyzer":
         s = services.settings
         data = CollusionData.load(Path(s.knowledge_base_dir) / "collusion")
-        return cls(data, lookup=kb_lookup(lambda: services.kb), max_bytes=s.max_upload_bytes)
+        return cls(data, lookup=kb_lookup(lambda: services.kb), max_bytes=s.max_upload_bytes,
+                   law_texts=kb_law_texts(lambda: services.kb))
 
     # ------------------------------------------------------------------ entry points
     def read(self, path: Path, name: str | None = None) -> ParsedDoc:
@@ -77,7 +96,10 @@ class CollusionAnalyzer:
         docs = sorted(docs, key=lambda d: d.file)
         lex = self.data.lexicon
         ex = Exemptions.build(tender, self.data.templates)
-        bids = [BidFacts.build(d, lex.fixed_fee_keywords) for d in docs]
+        law_grams, n_laws = self._law_kgrams()
+        ex.kgrams |= law_grams
+        tender_keys = frozenset(k for k in (match_key(u.text) for u in tender.units) if k)
+        bids = [BidFacts.build(d, lex.fixed_fee_keywords, tender_keys) for d in docs]
         regime = detect_regime(tender.text)
         legal = LegalBasis(self.lookup)
         index = SharedIndex(bids, ex)
@@ -113,6 +135,7 @@ class CollusionAnalyzer:
         summaries = [BidSummary(file=b.file, bidder=b.entities.bidder, total_price=b.prices.total, format=b.doc.format,
                                 pages=b.doc.pages, warnings=b.doc.warnings) for b in bids]
         checks = _checks(bids, ex, index, legal, tender)
+        checks["law_articles_subtracted"] = n_laws
         return CollusionReport(
             tender=tender.file, regime=regime, bids=summaries, pairs=results, groups=groups, context=context,
             checks=checks, limitations=_limitations(bids, tender, legal), warnings=[w for d in docs for w in d.warnings],
@@ -165,7 +188,7 @@ def _limitations(bids: list[BidFacts], tender: ParsedDoc, legal: LegalBasis) -> 
         "项目管理成员、身份证号、电话、统一社会信用代码；投标文件中出现其他投标人（混装）；文档属性、WPS 保存记录、"
         "Word 编辑会话标识（rsid）、PDF 文件标识与 XMP；相同图片（DOCX）；投标总价、分项单价、单价比例/差额、计算错误；"
         "报价离散度（仅作背景）。",
-        "每项文字和文档属性比对都先扣除了招标文件本身（文字、格式、文档属性、图片）和范本库；"
+        "每项文字和文档属性比对都先扣除了招标文件本身（文字、格式、文档属性、图片）、范本库和知识库中的法律法规原文；"
         "多家共用招标文件格式、同一范本、同品牌资料、默认文档属性不计为证据。",
     ]
     missing_meta = [b.file for b in bids if not any([b.doc.meta.author, b.doc.meta.rsids, b.doc.meta.pdf_id0,

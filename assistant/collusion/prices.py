@@ -10,6 +10,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from assistant.collusion.normalize import match_key
 from assistant.collusion.reader import ParsedDoc
 
 _NUM = r"([0-9][0-9,]*(?:\.[0-9]{1,2})?)"
@@ -105,12 +106,15 @@ def _col(cells: list[str], words: tuple[str, ...]) -> int | None:
     return None
 
 
-def read_prices(doc: ParsedDoc, fixed_fee_keywords: list[str]) -> PriceTable:
+def read_prices(doc: ParsedDoc, fixed_fee_keywords: list[str], skip_keys: frozenset[str] = frozenset()) -> PriceTable:
+    """Prices of one bid; units whose text is also in the tender (`skip_keys`, match keys) are not prices."""
     table = PriceTable()
     totals: dict[float, int] = {}
     cols: dict[str, int | None] | None = None
     for idx, unit in enumerate(doc.units):
         flat = unit.text.replace(" ", "")
+        if skip_keys and match_key(unit.text) in skip_keys:
+            continue
         for m in TOTAL_RE.finditer(flat):
             value = _num(m.group(1))
             if value is None or value <= 0:

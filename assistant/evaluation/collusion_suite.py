@@ -138,6 +138,7 @@ def run(services: "Services", progress: Progress | None = None, ring_seeds: int 
     gen = load_generator(Path(services.settings.eval_dir))
     analyzer = services.collusion
     analyzer.lookup = None  # ranking metrics do not need article texts
+    analyzer.law_texts = None  # synthetic bids quote no statutes; keeps the suite independent of the KB
     jobs = [(seed, level, True) for seed in range(ring_seeds) for level in LEVELS]
     jobs += [(NULL_SEED_BASE + seed, "none", False) for seed in range(null_seeds)]
     rows: list[dict[str, Any]] = []
