@@ -75,8 +75,12 @@ def build_collusion_router(settings: Settings) -> APIRouter:
             await run_in_threadpool(render.render_docx, report, out)
             keep = list(stored)
             stored.clear()  # removed after the download by the background task
-            return FileResponse(out, media_type=DOCX_MEDIA, headers=_attachment(out.name),
-                                background=BackgroundTask(lambda: [shutil.rmtree(p.parent, ignore_errors=True) for p in keep]))
+
+            def remove_later() -> None:
+                for p in keep:
+                    shutil.rmtree(p.parent, ignore_errors=True)
+
+            return FileResponse(out, media_type=DOCX_MEDIA, headers=_attachment(out.name), background=BackgroundTask(remove_later))
         finally:
             cleanup()
 

@@ -22,7 +22,6 @@ from assistant.collusion.report import LIMITS_TITLE, render_docx, render_markdow
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import InputFileError, UnsupportedFormatError
 from assistant.evaluation.collusion_suite import average_precision, evaluate_set, load_generator
-
 from tests.conftest import REGULATIONS, require_shared
 
 GEN = load_generator(PROJECT_ROOT / "eval")

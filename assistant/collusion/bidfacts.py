@@ -23,7 +23,7 @@ class BidFacts:
         return self.doc.file
 
     @classmethod
-    def build(cls, doc: ParsedDoc, fixed_fee_keywords: list[str], tender_keys: frozenset[str] = frozenset()) -> "BidFacts":
+    def build(cls, doc: ParsedDoc, fixed_fee_keywords: list[str], tender_keys: frozenset[str] = frozenset()) -> BidFacts:
         return cls(doc=doc, entities=extract(doc), match=MatchText.build([u.text for u in doc.units]),
                    prices=read_prices(doc, fixed_fee_keywords, tender_keys))
 

@@ -23,7 +23,7 @@ class CollusionData(BaseModel):
     templates: dict[str, str]  # file name -> text
 
     @classmethod
-    def load(cls, folder: Path) -> "CollusionData":
+    def load(cls, folder: Path) -> CollusionData:
         lex_path = folder / "lexicon.yaml"
         try:
             raw = yaml.safe_load(lex_path.read_text(encoding="utf-8")) or {}

@@ -28,7 +28,7 @@ class Exemptions:
     template_names: list[str] = field(default_factory=list)
 
     @classmethod
-    def build(cls, tender: ParsedDoc | None, templates: dict[str, str], extra_texts: list[str] | None = None) -> "Exemptions":
+    def build(cls, tender: ParsedDoc | None, templates: dict[str, str], extra_texts: list[str] | None = None) -> Exemptions:
         ex = cls(template_names=sorted(templates))
         for text in [*templates.values(), *(extra_texts or [])]:
             ex.kgrams |= kgrams(match_key(text))

@@ -36,7 +36,7 @@ class MatchText:
     unit_of: list[int]
 
     @classmethod
-    def build(cls, texts: list[str]) -> "MatchText":
+    def build(cls, texts: list[str]) -> MatchText:
         parts: list[str] = []
         owners: list[int] = []
         for i, t in enumerate(texts):

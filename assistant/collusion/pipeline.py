@@ -13,8 +13,8 @@ from assistant.collusion.data import CollusionData
 from assistant.collusion.exemptions import Exemptions, kgrams
 from assistant.collusion.grouping import strong_groups
 from assistant.collusion.legal import LegalBasis, Lookup, detect_regime, kb_law_texts, kb_lookup
-from assistant.collusion.normalize import match_key
 from assistant.collusion.models import BidSummary, CollusionReport, Group, PairResult, Signal
+from assistant.collusion.normalize import match_key
 from assistant.collusion.people_signals import mixing_signal, people_signals
 from assistant.collusion.price_signals import competitive_keys, price_signals
 from assistant.collusion.prices import dispersion_context, progression
@@ -59,7 +59,7 @@ class CollusionAnalyzer:
         return self._law_cache[1], len(texts)
 
     @classmethod
-    def from_services(cls, services: "Services") -> "CollusionAnalyzer":
+    def from_services(cls, services: Services) -> CollusionAnalyzer:
         s = services.settings
         data = CollusionData.load(Path(s.knowledge_base_dir) / "collusion")
         return cls(data, lookup=kb_lookup(lambda: services.kb), max_bytes=s.max_upload_bytes,

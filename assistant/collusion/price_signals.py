@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 
 from assistant.collusion.bidfacts import BidFacts, value_evidence
-from assistant.collusion.models import Evidence, Signal
+from assistant.collusion.models import Evidence, Signal, Tier
 
 MIN_ROWS = 5
 
@@ -90,6 +90,7 @@ def _pattern(a: BidFacts, b: BidFacts, keys: list[str], checked: list[str]) -> S
     diffs = [x - y for x, y in zip(pa, pb, strict=True)]
     md = statistics.fmean(diffs)
     scale = statistics.fmean(pa)
+    tier: Tier
     if cv < 0.012:
         tier, label = ("强" if cv < 0.006 else "中"), f"{len(keys)} 个竞争性清单项单价之比几乎恒定（约 {mr:.4f} 倍，变异系数 {cv:.2%}）"
     elif md != 0 and statistics.pstdev(diffs) < 0.002 * scale:

@@ -34,7 +34,7 @@ def _ev_lines(e: Evidence) -> list[str]:
 
 
 def render_markdown(report: CollusionReport) -> str:
-    lines = [f"# 投标文件雷同分析报告", "",
+    lines = ["# 投标文件雷同分析报告", "",
              f"招标文件：{report.tender}　适用体系：{report.regime}　投标文件：{len(report.bids)} 份", ""]
     highs = [p for p in report.pairs if p.risk == "high"]
     lines += [f"结论摘要：高风险 {len(highs)} 对，中风险 {sum(p.risk == 'medium' for p in report.pairs)} 对，"
@@ -122,14 +122,14 @@ def render_docx(report: CollusionReport, out: Path) -> Path:
         d.add_heading("背景信息（不作为认定依据）", 1)
         for c in report.context:
             d.add_paragraph(c)
-    basis = {(b.title, b.article): b for p in report.pairs for s in p.signals for b in s.basis}
+    basis = {(x.title, x.article): x for p in report.pairs for s in p.signals for x in s.basis}
     if basis:
         d.add_heading("法律依据原文", 1)
-        for b in basis.values():
-            d.add_paragraph(f"《{b.title}》{b.article or ''}：{b.text or b.note or ''}")
+        for x in basis.values():
+            d.add_paragraph(f"《{x.title}》{x.article or ''}：{x.text or x.note or ''}")
     d.add_heading(LIMITS_TITLE, 1)
-    for x in report.limitations:
-        d.add_paragraph(x, style="List Bullet")
+    for line in report.limitations:
+        d.add_paragraph(line, style="List Bullet")
     out.parent.mkdir(parents=True, exist_ok=True)
     d.save(str(out))
     return out

@@ -7,8 +7,8 @@ from collections import defaultdict
 from itertools import combinations
 
 from assistant.collusion.bidfacts import BidFacts, value_evidence
-from assistant.collusion.exemptions import K, Exemptions
-from assistant.collusion.models import Evidence, Excerpt, Signal
+from assistant.collusion.exemptions import Exemptions, K
+from assistant.collusion.models import Evidence, Excerpt, Signal, Tier
 
 MIN_SPAN = 20  # shortest shared run counted (characters after normalisation)
 # weighted characters: a run shared by d bids counts 1/(d-1) per character (common phrasing weighs little)
@@ -38,14 +38,13 @@ class SharedIndex:
                 continue
             self.owners[g] = frozenset(who)
         self.pair_positions: dict[tuple[int, int], list[int]] = defaultdict(list)
-        self.wide: dict[tuple[int, int], bool] = {}
         for i, b in enumerate(bids):
             s = b.match.chars
             for p in range(len(s) - k + 1):
-                who = self.owners.get(s[p:p + k])
-                if who is None:
+                holders = self.owners.get(s[p:p + k])
+                if holders is None:
                     continue
-                for j in who:
+                for j in holders:
                     if j > i:
                         self.pair_positions[(i, j)].append(p)
 
@@ -75,7 +74,7 @@ def shared_passages(i: int, j: int, a: BidFacts, b: BidFacts, index: SharedIndex
         return None
     k = index.k
     brands = a.entities.brands & b.entities.brands
-    covered = 0
+    covered = 0.0
     brand_chars = 0
     evidence: list[tuple[int, Evidence]] = []
     for start, end in _runs(positions, k):
@@ -97,7 +96,7 @@ def shared_passages(i: int, j: int, a: BidFacts, b: BidFacts, index: SharedIndex
             a=_excerpt(a, ua, span), b=_excerpt(b, ub, span))))
     if covered < WEAK_CHARS:
         return None
-    tier = "强" if covered >= STRONG_CHARS else "中" if covered >= MEDIUM_CHARS else "弱"
+    tier: Tier = "强" if covered >= STRONG_CHARS else "中" if covered >= MEDIUM_CHARS else "弱"
     evidence.sort(key=lambda t: -t[0])
     checked = ["已扣除招标文件全文（含投标文件格式）", f"已扣除范本库（{n_bids} 份投标文件共同使用的文字不计入）"]
     if brands:
@@ -145,7 +144,7 @@ def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], te
             items.append(value_evidence(f"两份投标文件都写了不属于本项目的{what}“{v}”（招标文件中没有）", v, a, va[v], b, vb[v]))
     if not items:
         return None
-    tier = "强" if len(items) >= 2 else "中"
+    tier: Tier = "强" if len(items) >= 2 else "中"
     return Signal(kind="shared_errors", label=f"相同错误或遗留的其他项目信息 {len(items)} 处", tier=tier, evidence=items,
                   innocent_explanations_checked=["错误或名称不在招标文件中出现", "常见错别字表之外的写法未计入"])
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 BID_SUFFIXES = (".docx", ".pdf")
 
 
-def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "collusion",
         help="投标文件雷同分析（围标串标预警）：比对同一项目的多份投标文件",
@@ -54,7 +54,7 @@ def _format(args: argparse.Namespace) -> str:
     return "json"
 
 
-def run(args: argparse.Namespace, services: "Services") -> int:
+def run(args: argparse.Namespace, services: Services) -> int:
     from assistant.collusion.report import render_docx, render_json, render_markdown
 
     tender: Path = args.tender

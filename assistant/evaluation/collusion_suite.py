@@ -62,7 +62,7 @@ def _pair_key(a: str, b: str) -> str:
     return "|".join(sorted((a, b)))
 
 
-def _leaks(report: "CollusionReport", tender_key: str, template_keys: list[str]) -> tuple[int, int]:
+def _leaks(report: CollusionReport, tender_key: str, template_keys: list[str]) -> tuple[int, int]:
     shown = leaks = 0
     for p in report.pairs:
         for s in p.signals:
@@ -77,7 +77,7 @@ def _leaks(report: "CollusionReport", tender_key: str, template_keys: list[str])
     return shown, leaks
 
 
-def evaluate_set(analyzer: "CollusionAnalyzer", folder: Path, truth: Any) -> dict[str, Any]:
+def evaluate_set(analyzer: CollusionAnalyzer, folder: Path, truth: Any) -> dict[str, Any]:
     bids = [folder / f for f in truth.bid_files]
     report = analyzer.analyze(folder / truth.tender_file, bids)
     ring_pairs = {_pair_key(x, y) for ring in truth.rings for i, x in enumerate(ring) for y in ring[i + 1:]}
@@ -103,7 +103,7 @@ def evaluate_set(analyzer: "CollusionAnalyzer", folder: Path, truth: Any) -> dic
     }
 
 
-def _tender_units(analyzer: "CollusionAnalyzer", path: Path) -> list[Any]:
+def _tender_units(analyzer: CollusionAnalyzer, path: Path) -> list[Any]:
     from assistant.collusion.reader import read_path
 
     return list(read_path(path).units)
@@ -133,7 +133,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def run(services: "Services", progress: Progress | None = None, ring_seeds: int = DEFAULT_RING_SEEDS,
+def run(services: Services, progress: Progress | None = None, ring_seeds: int = DEFAULT_RING_SEEDS,
         null_seeds: int = DEFAULT_NULL_SEEDS, work_dir: Path | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     gen = load_generator(Path(services.settings.eval_dir))
     analyzer = services.collusion
