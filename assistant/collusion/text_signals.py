@@ -76,7 +76,7 @@ def shared_passages(i: int, j: int, a: BidFacts, b: BidFacts, index: SharedIndex
     brands = a.entities.brands & b.entities.brands
     covered = 0.0
     brand_chars = 0
-    evidence: list[tuple[int, Evidence]] = []
+    spans: list[tuple[int, str, int, int]] = []  # length, span, unit in A, bids sharing it
     for start, end in _runs(positions, k):
         length = end - start
         if length < MIN_SPAN:
@@ -88,23 +88,25 @@ def shared_passages(i: int, j: int, a: BidFacts, b: BidFacts, index: SharedIndex
             continue
         shared_by = max(2, min(len(index.owners.get(span[p:p + k], frozenset())) for p in range(0, length - k + 1, k)))
         covered += length / (shared_by - 1)
-        pb = b.match.chars.find(span)
-        ub = b.match.unit_of[pb] if pb >= 0 else 0
-        note = f"（另有 {shared_by - 2} 份投标文件也含此段）" if shared_by > 2 else ""
-        evidence.append((length, Evidence(
-            description=f"相同段落 {length} 字，招标文件与范本库中均无{note}", value=span,
-            a=_excerpt(a, ua, span), b=_excerpt(b, ub, span))))
+        spans.append((length, span, ua, shared_by))
     if covered < WEAK_CHARS:
         return None
     tier: Tier = "强" if covered >= STRONG_CHARS else "中" if covered >= MEDIUM_CHARS else "弱"
-    evidence.sort(key=lambda t: -t[0])
+    spans.sort(key=lambda t: (-t[0], t[1]))
+    evidence: list[Evidence] = []
+    for length, span, ua, shared_by in spans[:8]:  # excerpts only for what is shown
+        pb = b.match.chars.find(span)
+        ub = b.match.unit_of[pb] if pb >= 0 else 0
+        note = f"（另有 {shared_by - 2} 份投标文件也含此段）" if shared_by > 2 else ""
+        evidence.append(Evidence(description=f"相同段落 {length} 字，招标文件与范本库中均无{note}", value=span,
+                                 a=_excerpt(a, ua, span), b=_excerpt(b, ub, span)))
     checked = ["已扣除招标文件全文（含投标文件格式）", f"已扣除范本库（{n_bids} 份投标文件共同使用的文字不计入）"]
     if brands:
         checked.append(f"两家均报同一品牌（{'、'.join(sorted(brands))}），该品牌产品资料中的相同文字 {brand_chars} 字未计入"
                        "（政府采购货物和服务招标投标管理办法第三十一条：同品牌投标）")
-    total = sum(n for n, _ in evidence)
+    total = sum(t[0] for t in spans)
     return Signal(kind="shared_text", label=f"非招标文件、非范本的相同文字共 {total} 字", tier=tier,
-                  evidence=[e for _, e in evidence[:8]], innocent_explanations_checked=checked)
+                  evidence=evidence, innocent_explanations_checked=checked)
 
 
 def _excerpt(b: BidFacts, unit: int, span: str) -> Excerpt:
@@ -118,7 +120,7 @@ def _excerpt(b: BidFacts, unit: int, span: str) -> Excerpt:
     if span[:12] in key:
         start_key = key.find(span[:12])
         # walk readable chars to find start/end positions corresponding to key offsets
-        idx = [p for p, ch in enumerate(text) if match_key(ch)]
+        idx = [p for p, ch in enumerate(text) if ch.isalnum()]  # text is already NFKC-clean (reader)
         end_key = min(len(idx), start_key + len(span))
         if start_key < len(idx):
             hl = text[idx[start_key]:idx[end_key - 1] + 1]
