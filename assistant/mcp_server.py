@@ -88,7 +88,34 @@ def build_server(services: Services) -> MCPServer:
 
         return guarded(run).model_dump(mode="json")
 
+    @server.tool(name="collusion", description="投标文件雷同分析（围标串标预警）：给出本机上的招标文件路径和 2–30 份投标文件路径"
+                 "（DOCX/PDF），返回按证据强弱排序的可疑投标人对、证据、法律依据和检查局限。认定由评标委员会和监督部门作出。")
+    def collusion(
+        tender: Annotated[str, Field(min_length=1, max_length=4096, description="招标文件在本机上的路径")],
+        bids: Annotated[list[str], Field(min_length=2, max_length=30, description="投标文件在本机上的路径列表")],
+    ) -> dict[str, Any]:
+        def run() -> Any:
+            from assistant.collusion.reader import SUFFIXES
+
+            limit = services.settings.max_upload_bytes
+            paths = [validate_local_path(p, limit, SUFFIXES) for p in (tender, *bids)]
+            return services.collusion.analyze(paths[0], paths[1:])
+
+        return guarded(run).model_dump(mode="json")
+
     return server
+
+
+def validate_local_path(path: str, max_bytes: int, suffixes: tuple[str, ...]) -> Path:
+    """Like validate_review_path, for another set of allowed suffixes."""
+    p = Path(path).expanduser()
+    p = (p if p.is_absolute() else Path.cwd() / p).resolve()
+    if not p.is_file():
+        raise InputFileError(f"找不到文件「{path}」，请提供本机上文件的完整路径。", f"missing: {p}")
+    check_suffix(p.name, suffixes)
+    if p.stat().st_size > max_bytes:
+        raise FileTooLargeError(f"文件「{p.name}」超过大小上限 {max_bytes // (1024 * 1024)} MB。", f"{p}: too large")
+    return p
 
 
 def run_stdio(services: Services) -> None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # imported lazily at run time: nothing heavy is built at impo
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models.chat_models import BaseChatModel
 
+    from assistant.collusion.pipeline import CollusionAnalyzer
     from assistant.kb import KnowledgeBase
     from assistant.qa.chain import QAChain
     from assistant.retrieval import HybridRetriever, Planner
@@ -156,6 +157,12 @@ class Services:
 
         return ExemplarStep(catalogue, self.embeddings, cache_dir=Path(s.data_dir) / "cache",
                             model_name=f"{s.embedding.backend}:{s.embedding.model or ''}")
+
+    @cached_property
+    def collusion(self) -> CollusionAnalyzer:
+        from assistant.collusion.pipeline import CollusionAnalyzer
+
+        return CollusionAnalyzer.from_services(self)
 
     def describe(self) -> dict[str, Any]:
         """What is active (for the 系统 tab, /health and eval records); never includes secrets."""

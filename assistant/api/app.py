@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.routing import Route
 
 from assistant import __version__
-from assistant.api import ask, documents, health, review, search
+from assistant.api import ask, collusion, documents, health, review, search
 from assistant.api.auth import basic_auth
 from assistant.api.common import API_PREFIX
 from assistant.api.errors import ERROR_RESPONSES, error_response, install_error_handlers
@@ -19,7 +19,9 @@ from assistant.config import Settings
 from assistant.services import Services
 
 #: the feature routers, in the order /openapi.json lists them
-FEATURE_ROUTERS: tuple[APIRouter, ...] = (health.router, search.router, ask.router, review.router, documents.router)
+FEATURE_ROUTERS: tuple[APIRouter, ...] = (
+    health.router, search.router, ask.router, review.router, collusion.router, documents.router,
+)
 
 
 def _unknown_path_router(features: tuple[APIRouter, ...]) -> APIRouter:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import TypeAlias
 
-COMMAND_MODULES = ["kb", "search", "ask", "review", "eval", "mcp", "serve"]
+COMMAND_MODULES = ["kb", "search", "ask", "review", "collusion", "eval", "mcp", "serve"]
 
 #: what `add_parser` receives: `parser.add_subparsers()`
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"

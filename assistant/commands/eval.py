@@ -28,8 +28,8 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", choices=["run", "convert-practitioner"], default="run",
                    help="run（默认）或 convert-practitioner（把实务问答 JSON 转成评测格式）")
     p.add_argument("source", nargs="?", type=Path, metavar="输入文件", help="convert-practitioner 的输入文件")
-    p.add_argument("--suite", choices=["retrieval", "qa", "review", "real", "real-dev", "real_clauses", "all"], default="all",
-                   help="要运行的评测（默认 all；real / real-dev 为实务人员的真实问题；real_clauses 为公开裁决中的真实条款，需单独指定）")
+    p.add_argument("--suite", choices=["retrieval", "qa", "review", "real", "real-dev", "real_clauses", "collusion", "all"], default="all",
+                   help="要运行的评测（默认 all；real / real-dev 为实务人员的真实问题；real_clauses 为公开裁决中的真实条款，需单独指定；collusion 为投标文件雷同分析）")
     p.add_argument("--out", "-o", type=Path, default=None, metavar="目录", help="报告输出目录（默认 eval/out/<时间>/）；convert 时为输出文件")
     p.add_argument("--dataset", type=Path, default=None, metavar="文件", help="改用指定的评测文件（格式同 eval/datasets，按字段自动识别）")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="每个评测集只取前 N 项（快速试跑）")

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
-SUITES = ("retrieval", "qa", "review", "real")
+SUITES = ("retrieval", "qa", "review", "real", "collusion")
 #: real practitioner questions: held-out set (suite "real") and development set (suite "real-dev")
 REAL_FILES = {"real": ("datasets/real_qa.jsonl", "datasets/real_out_of_scope.jsonl"),
               "real-dev": ("dev/real_qa_dev.jsonl", "dev/real_out_of_scope_dev.jsonl")}
@@ -36,6 +36,8 @@ GATED = {
     "review.overall.recall": ("review", "overall", "recall"),
     "review.overall.precision": ("review", "overall", "precision"),
     "review.overall.f1": ("review", "overall", "f1"),
+    "collusion.none.hit@1": ("collusion", "none", "hit@1"),
+    "collusion.reworded.hit@1": ("collusion", "reworded", "hit@1"),
 }
 
 
@@ -128,7 +130,7 @@ def run(services: Services, suites: Sequence[str] = SUITES, dataset: Path | None
             real_sets[name] = (_take(ds.load_policy_qa(qa_file), limit),
                                _take(ds.load_out_of_scope(oos_file), limit) if oos_file.exists() else [])
 
-    metrics: dict[str, Any] = {"retrieval": None, "qa": None, "review": None}
+    metrics: dict[str, Any] = {"retrieval": None, "qa": None, "review": None, "collusion": None}
     if "real_clauses" in suites:
         metrics["real_clauses"] = None
     rows: list[dict[str, Any]] = []
@@ -155,6 +157,13 @@ def run(services: Services, suites: Sequence[str] = SUITES, dataset: Path | None
         from assistant.evaluation import qa_suite
 
         guarded("qa", lambda: qa_suite.run(services, qa_items, oos_items, progress))
+    if "collusion" in suites:
+        from assistant.evaluation import collusion_suite
+
+        if limit:
+            guarded("collusion", lambda: collusion_suite.run(services, progress, ring_seeds=limit, null_seeds=limit))
+        else:
+            guarded("collusion", lambda: collusion_suite.run(services, progress))
     if "review" in suites and tender_files:
         from assistant.evaluation import review_suite
 

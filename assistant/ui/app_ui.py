@@ -7,7 +7,7 @@ import json
 import gradio as gr
 
 from assistant.services import Services
-from assistant.ui import kb_tab, qa_tab, review_tab, system_tab
+from assistant.ui import collusion_tab, kb_tab, qa_tab, review_tab, system_tab
 
 HEADER = (
     '<div class="app-header"><h1>招投标审查助手</h1>'
@@ -67,6 +67,8 @@ def build_blocks(services: Services) -> gr.Blocks:
                 qa_tab.build(services)
             with gr.Tab("招标文件审查", id="review", elem_id="tab-review"):
                 review_tab.build(services)
+            with gr.Tab("投标文件雷同分析", id="collusion", elem_id="tab-collusion"):
+                collusion_tab.build(services)
             with gr.Tab("知识库", id="kb", elem_id="tab-kb") as kb:
                 kb_refresh, kb_outputs = kb_tab.build(services)
             with gr.Tab("系统", id="system", elem_id="tab-system") as system:

@@ -1,0 +1,219 @@
+"""The use case: one tender + its bids -> ranked pairs with evidence, groups, checks and limitations."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.collusion.bidfacts import BidFacts
+from assistant.collusion.data import CollusionData
+from assistant.collusion.exemptions import Exemptions, kgrams
+from assistant.collusion.grouping import strong_groups
+from assistant.collusion.legal import LegalBasis, Lookup, detect_regime, kb_law_texts, kb_lookup
+from assistant.collusion.models import BidSummary, CollusionReport, Group, PairResult, Signal
+from assistant.collusion.normalize import match_key
+from assistant.collusion.people_signals import mixing_signal, people_signals
+from assistant.collusion.price_signals import competitive_keys, price_signals
+from assistant.collusion.prices import dispersion_context, progression
+from assistant.collusion.provenance import MetaRarity, provenance_signals
+from assistant.collusion.reader import ParsedDoc, read_path
+from assistant.collusion.scoring import risk, score, sort_signals
+from assistant.collusion.text_signals import (
+    SharedIndex,
+    pairs,
+    shared_errors,
+    shared_passages,
+    tender_project_values,
+)
+from assistant.errors import InputFileError
+
+if TYPE_CHECKING:
+    from assistant.services import Services
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int, int], None]
+MIN_BIDS, MAX_BIDS = 2, 30
+RECOGNITION_NOTE = ("本报告只列出可供复核的线索和证据，是否构成串通投标，由评标委员会依法评审认定，"
+                    "并由行政监督部门依法调查处理；本工具的结论不是认定结论。")
+_CAP_WORDS = ("最高投标限价", "最高限价", "招标控制价", "预算金额", "采购预算", "最高限额")
+
+
+class CollusionAnalyzer:
+    def __init__(self, data: CollusionData, lookup: Lookup | None = None, max_bytes: int | None = None,
+                 law_texts: Callable[[], tuple[str, list[str]]] | None = None) -> None:
+        self.data = data
+        self.lookup = lookup
+        self.max_bytes = max_bytes
+        self.law_texts = law_texts
+        self._law_cache: tuple[str, set[str]] = ("", set())
+
+    def _law_kgrams(self) -> tuple[set[str], int]:
+        """k-grams of the statute texts in the knowledge base (cached per KB generation)."""
+        if self.law_texts is None:
+            return set(), 0
+        name, texts = self.law_texts()
+        if not texts:
+            return set(), 0
+        if name != self._law_cache[0] or not self._law_cache[1]:
+            grams: set[str] = set()
+            for t in texts:
+                grams |= kgrams(match_key(t))
+            self._law_cache = (name, grams)
+        return self._law_cache[1], len(texts)
+
+    @classmethod
+    def from_services(cls, services: Services) -> CollusionAnalyzer:
+        s = services.settings
+        data = CollusionData.load(Path(s.knowledge_base_dir) / "collusion")
+        return cls(data, lookup=kb_lookup(lambda: services.kb), max_bytes=s.max_upload_bytes,
+                   law_texts=kb_law_texts(lambda: services.kb))
+
+    # ------------------------------------------------------------------ entry points
+    def read(self, path: Path, name: str | None = None) -> ParsedDoc:
+        """Read one tender or bid file (size-limited); bad files raise InputFileError in Chinese."""
+        return read_path(path, self.max_bytes, name)
+
+    def analyze(self, tender: Path, bids: Sequence[Path], progress: Progress | None = None,
+                names: Sequence[str] | None = None, tender_name: str | None = None) -> CollusionReport:
+        _check_count(len(bids))
+        total = len(bids) + 1
+        if progress:
+            progress("读取文件", 0, total)
+        tdoc = read_path(tender, self.max_bytes, tender_name)
+        docs: list[ParsedDoc] = []
+        for i, p in enumerate(bids):
+            name = names[i] if names else p.name
+            if progress:
+                progress("读取文件", i + 1, total)
+            docs.append(read_path(p, self.max_bytes, name))
+        if progress:
+            progress("读取文件", total, total)
+        return self.analyze_docs(tdoc, docs)
+
+    def analyze_docs(self, tender: ParsedDoc, docs: Sequence[ParsedDoc]) -> CollusionReport:
+        t0 = time.perf_counter()
+        _check_count(len(docs))
+        names = [d.file for d in docs]
+        if len(set(names)) != len(names):
+            raise InputFileError("上传的投标文件中有重名文件，请改名后再分析。", f"duplicate names {names}")
+        docs = sorted(docs, key=lambda d: d.file)
+        lex = self.data.lexicon
+        ex = Exemptions.build(tender, self.data.templates)
+        law_grams, n_laws = self._law_kgrams()
+        ex.kgrams |= law_grams
+        tender_keys = frozenset(k for k in (match_key(u.text) for u in tender.units) if k)
+        bids = [BidFacts.build(d, lex.fixed_fee_keywords, tender_keys) for d in docs]
+        regime = detect_regime(tender.text)
+        legal = LegalBasis(self.lookup)
+        index = SharedIndex(bids, ex)
+        rarity = MetaRarity(bids, lex.default_metadata)
+        comp = competitive_keys(bids)
+        cap = _tender_cap(tender)
+        tproj = tender_project_values(tender.text)
+        results: list[PairResult] = []
+        for i, j in pairs(len(bids)):
+            a, b = bids[i], bids[j]
+            sigs: list[Signal] = []
+            text_sig = shared_passages(i, j, a, b, index, len(bids))
+            sigs += [s for s in (text_sig, shared_errors(a, b, ex, lex.typos, tproj),
+                                 mixing_signal(a, b, lex.mixing_innocent_context)) if s is not None]
+            sigs += people_signals(a, b, ex)
+            sigs += provenance_signals(a, b, ex, rarity)
+            sigs += price_signals(a, b, cap, comp)
+            if not sigs:
+                continue
+            for s in sigs:
+                legal.apply(s, regime)
+            sigs = sort_signals(sigs)
+            results.append(PairResult(a=a.file, b=b.file, bidder_a=a.entities.bidder, bidder_b=b.entities.bidder,
+                                      risk=risk(sigs), score=score(sigs), signals=sigs))
+        results.sort(key=lambda p: (-p.score, p.a, p.b))
+        groups = strong_groups(results)
+        totals = {b.file: b.prices.total for b in bids if b.prices.total is not None}
+        prog = progression({k: v for k, v in totals.items() if v is not None})
+        if prog is not None:
+            groups.append(Group(members=prog[1], kind="price_progression", tier="中", description=prog[0] +
+                                "（投标报价呈规律性差异，实施条例第四十条第（四）项；仅在 4 家及以上时计算）"))
+        context = dispersion_context([v for v in totals.values() if v is not None])
+        summaries = [BidSummary(file=b.file, bidder=b.entities.bidder, total_price=b.prices.total, format=b.doc.format,
+                                pages=b.doc.pages, warnings=b.doc.warnings) for b in bids]
+        checks = _checks(bids, ex, index, legal, tender)
+        checks["law_articles_subtracted"] = n_laws
+        return CollusionReport(
+            tender=tender.file, regime=regime, bids=summaries, pairs=results, groups=groups, context=context,
+            checks=checks, limitations=_limitations(bids, tender, legal), warnings=[w for d in docs for w in d.warnings],
+            elapsed_s=round(time.perf_counter() - t0, 3))
+
+
+def _check_count(n: int) -> None:
+    if n < MIN_BIDS:
+        raise InputFileError(f"至少需要 {MIN_BIDS} 份投标文件才能比对（当前 {n} 份）。", f"only {n} bids")
+    if n > MAX_BIDS:
+        raise InputFileError(f"一次最多比对 {MAX_BIDS} 份投标文件（当前 {n} 份）。", f"{n} bids")
+
+
+def _tender_cap(tender: ParsedDoc) -> float | None:
+    import re
+
+    for u in tender.units:
+        flat = u.text.replace(" ", "")
+        if any(w in flat for w in _CAP_WORDS):
+            m = re.search(r"[¥￥]?\s*([0-9][0-9,]*(?:\.[0-9]{1,2})?)\s*(万元|元)", flat)
+            if m:
+                v = float(m.group(1).replace(",", ""))
+                return v * 10_000 if m.group(2) == "万元" else v
+    return None
+
+
+def _checks(bids: list[BidFacts], ex: Exemptions, index: SharedIndex, legal: LegalBasis, tender: ParsedDoc) -> dict[str, object]:
+    def meta_present(b: BidFacts) -> bool:
+        m = b.doc.meta
+        return any([m.author, m.last_modified_by, m.rsid_root, m.rsids, m.wps_hdid, m.pdf_id0, m.xmp_document_id])
+
+    return {
+        "tender_subtracted": bool(tender.units),
+        "template_library": ex.template_names,
+        "text_compared": [b.file for b in bids if b.doc.units],
+        "common_kgrams_dropped": index.dropped_common,
+        "metadata_compared": [b.file for b in bids if meta_present(b)],
+        "metadata_missing": [b.file for b in bids if not meta_present(b)],
+        "totals_found": [b.file for b in bids if b.prices.total is not None],
+        "item_prices_found": [b.file for b in bids if len(b.prices.rows) >= 5],
+        "scanned_pages": {b.file: b.doc.scanned_pages for b in bids if b.doc.scanned_pages},
+        "images_compared": [b.file for b in bids if b.doc.image_hashes],
+        "kb_missing": sorted(legal.missing),
+    }
+
+
+def _limitations(bids: list[BidFacts], tender: ParsedDoc, legal: LegalBasis) -> list[str]:
+    out = [
+        "已运行的检查：非招标文件、非范本的相同文字；相同错别字和遗留的其他项目名称/编号；授权代表、联系人、"
+        "项目管理成员、身份证号、电话、统一社会信用代码；投标文件中出现其他投标人（混装）；文档属性、WPS 保存记录、"
+        "Word 编辑会话标识（rsid）、PDF 文件标识与 XMP；相同图片（DOCX）；投标总价、分项单价、单价比例/差额、计算错误；"
+        "报价离散度（仅作背景）。",
+        "每项文字和文档属性比对都先扣除了招标文件本身（文字、格式、文档属性、图片）、范本库和知识库中的法律法规原文；"
+        "多家共用招标文件格式、同一范本、同品牌资料、默认文档属性不计为证据。",
+    ]
+    missing_meta = [b.file for b in bids if not any([b.doc.meta.author, b.doc.meta.rsids, b.doc.meta.pdf_id0,
+                                                     b.doc.meta.wps_hdid, b.doc.meta.last_modified_by])]
+    if missing_meta:
+        out.append(f"未能进行文档属性比对（属性已被清除或文件未保存这些信息）：{'、'.join(missing_meta)}。")
+    scans = [b.file for b in bids if b.doc.scanned_pages]
+    if scans:
+        out.append(f"含扫描页（无文字层）的文件，扫描页未做文字、人员和报价比对：{'、'.join(scans)}。")
+    no_items = [b.file for b in bids if len(b.prices.rows) < 5]
+    if no_items:
+        out.append(f"未能读取分项报价表（不少于 5 行）的文件，未做分项单价比对：{'、'.join(no_items)}。")
+    if any(b.doc.format == "pdf" for b in bids):
+        out.append("PDF 中的图片未做比对；投标保证金转出账户（第四十条第（六）项）需核对银行回单或保函，本工具未检查；"
+                   "上传 IP/MAC、加密锁号等平台记录不在投标文件中，需向交易平台调取。")
+    if legal.missing:
+        out.append(f"知识库未收录：{'、'.join(sorted(legal.missing))}，相关条文原文未附，请导入后核对。")
+    out.append("文档属性可以被清除或伪造，未发现线索不等于不存在串通；发现的线索也可能有正当解释，须结合原件核实。")
+    out.append(RECOGNITION_NOTE)
+    if not tender.units:
+        out.append("招标文件中没有读取到文字，未能扣除招标文件内容，文字比对结果可能偏多。")
+    return out

@@ -1,0 +1,102 @@
+"""P1 identical totals, P2 identical item prices, P3 constant ratio/difference, P5 shared calculation errors."""
+
+from __future__ import annotations
+
+import statistics
+
+from assistant.collusion.bidfacts import BidFacts, value_evidence
+from assistant.collusion.models import Evidence, Signal, Tier
+
+MIN_ROWS = 5
+
+
+def competitive_keys(bids: list[BidFacts]) -> set[str]:
+    """Rows that are priced competitively: not fixed fees, and not priced identically by every bid."""
+    keys: dict[str, set[float]] = {}
+    holders: dict[str, int] = {}
+    for b in bids:
+        for k, r in b.prices.rows.items():
+            if r.fixed:
+                continue
+            keys.setdefault(k, set()).add(r.price)
+            holders[k] = holders.get(k, 0) + 1
+    n = len(bids)
+    return {k for k, prices in keys.items() if not (n >= 3 and holders[k] == n and len(prices) == 1)}
+
+
+def price_signals(a: BidFacts, b: BidFacts, cap: float | None, comp: set[str]) -> list[Signal]:
+    out: list[Signal] = []
+    pa, pb = a.prices, b.prices
+    if pa.total is not None and pb.total is not None and abs(pa.total - pb.total) < 0.005:
+        if cap is not None and abs(pa.total - cap) < 0.005:
+            pass  # both at the 最高投标限价: innocent, reported nowhere as a finding
+        else:
+            v = f"{pa.total:,.2f}"
+            out.append(Signal(kind="price_identical", label=f"投标总价完全相同（{v} 元）", tier="强",
+                              evidence=[value_evidence("投标总价相同", _raw(a, pa.total_unit, pa.total), a, pa.total_unit, b,
+                                                       pb.total_unit)],
+                              innocent_explanations_checked=["不等于招标文件载明的最高投标限价或预算金额"]))
+    keys = sorted(k for k in set(pa.rows) & set(pb.rows) if k in comp)
+    if len(keys) >= MIN_ROWS:
+        same = [k for k in keys if abs(pa.rows[k].price - pb.rows[k].price) < 0.005]
+        share = len(same) / len(keys)
+        checked = ["已排除不可竞争费用（安全文明施工费、规费、税金等）、暂列金额、暂估价和信息价材料",
+                   "已排除所有投标人报价都相同的清单项（招标文件给定或统一价格）", "工程量由招标文件给定，未比较"]
+        if len(same) >= 3 and share >= 0.3:
+            ev = [_row_ev(a, b, k, "综合单价相同") for k in same[:6]]
+            out.append(Signal(kind="price_identical", label=f"{len(same)}/{len(keys)} 个竞争性清单项单价完全相同（{share:.0%}）",
+                              tier="强" if share >= 0.5 else "中", evidence=ev, innocent_explanations_checked=checked))
+        elif len(same) < len(keys) * 0.3:
+            sig = _pattern(a, b, keys, checked)
+            if sig is not None:
+                out.append(sig)
+    errs = [k for k in set(pa.rows) & set(pb.rows)
+            if pa.rows[k].calc_error and pb.rows[k].calc_error and pa.rows[k].amount == pb.rows[k].amount]
+    if errs:
+        ev = [_row_ev(a, b, k, "单价×工程量≠合价，且两家错得一样") for k in sorted(errs)[:6]]
+        out.append(Signal(kind="price_calc_errors", label=f"{len(errs)} 个清单项存在相同的计算错误", tier="强" if len(errs) >= 2 else "中",
+                          evidence=ev, innocent_explanations_checked=["差额超过计价软件的四舍五入误差（0.01 元）"]))
+    if pa.upper is not None and pb.upper is not None and pa.total and pb.total and pa.upper == pb.upper \
+            and abs(pa.upper - pa.total) > 0.5 and abs(pb.upper - pb.total) > 0.5:
+        out.append(Signal(kind="price_calc_errors", label="大写金额与小写金额不一致，且两家的大写金额相同", tier="中",
+                          evidence=[value_evidence("大写金额相同且与小写不符", pa.upper_text, a, pa.total_unit, b, pb.total_unit)],
+                          innocent_explanations_checked=["大写金额不在招标文件中"]))
+    return out
+
+
+def _raw(b: BidFacts, unit: int, value: float) -> str:
+    text = b.doc.units[unit].text if b.doc.units else ""
+    for cand in (f"{value:,.2f}", f"{value:.2f}", f"{value:,.0f}", f"{value:.0f}"):
+        if cand in text:
+            return cand
+    return f"{value:,.2f}"
+
+
+def _row_ev(a: BidFacts, b: BidFacts, key: str, what: str) -> Evidence:
+    ra, rb = a.prices.rows[key], b.prices.rows[key]
+    ev = value_evidence(f"{ra.name}：{what}", f"{ra.price:g}", a, ra.unit_index, b, rb.unit_index)
+    ev.value = f"{ra.name}：{ra.price:g} / {rb.price:g}"
+    return ev
+
+
+def _pattern(a: BidFacts, b: BidFacts, keys: list[str], checked: list[str]) -> Signal | None:
+    pa = [a.prices.rows[k].price for k in keys]
+    pb = [b.prices.rows[k].price for k in keys]
+    if min(pa + pb) <= 0:
+        return None
+    ratios = [x / y for x, y in zip(pa, pb, strict=True)]
+    mr = statistics.fmean(ratios)
+    cv = statistics.pstdev(ratios) / mr
+    diffs = [x - y for x, y in zip(pa, pb, strict=True)]
+    md = statistics.fmean(diffs)
+    scale = statistics.fmean(pa)
+    tier: Tier
+    if cv < 0.012:
+        tier, label = ("强" if cv < 0.006 else "中"), f"{len(keys)} 个竞争性清单项单价之比几乎恒定（约 {mr:.4f} 倍，变异系数 {cv:.2%}）"
+    elif md != 0 and statistics.pstdev(diffs) < 0.002 * scale:
+        tier, label = "强", f"{len(keys)} 个竞争性清单项单价之差几乎恒定（约 {md:,.2f} 元）"
+    else:
+        return None
+    ev = [_row_ev(a, b, k, f"单价之比 {x / y:.4f}") for k, x, y in list(zip(keys, pa, pb, strict=True))[:6]]
+    return Signal(kind="price_pattern", label=label, tier=tier, evidence=ev,
+                  innocent_explanations_checked=[*checked, "独立报价的各项单价比值通常有明显波动（按定额和信息价统一下浮时请结合其他证据判断）"])

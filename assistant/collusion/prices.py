@@ -1,0 +1,201 @@
+"""Prices: the 投标总价 and the priced item rows of a bid, and the P1–P5 pair checks.
+
+Quantities are given by the tender and never compared; non-competitive rows (安全文明施工费, 规费,
+税金, 暂列金额, 暂估价, 信息价 …, from lexicon.yaml) and rows every bid prices identically are excluded.
+"""
+
+from __future__ import annotations  # noqa: I001
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from assistant.collusion.normalize import match_key
+from assistant.collusion.reader import ParsedDoc
+import itertools
+
+_NUM = r"([0-9][0-9,]*(?:\.[0-9]{1,2})?)"
+TOTAL_RE = re.compile(
+    rf"(?:投标总价|投标总报价|投标报价|总报价|报价合计|投标价格|总价)[^0-9¥￥\n]{{0,24}}?(?:小写)?\s*[：:]?\s*[¥￥]?\s*{_NUM}\s*(万元|元)?")
+UPPER_RE = re.compile(r"大写\s*[：:]?\s*(?:人民币)?\s*([零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整]{2,40})")
+_UP_DIGIT = {"零": 0, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+_UP_UNIT = {"拾": 10, "佰": 100, "仟": 1000}
+
+
+def parse_upper(text: str) -> float | None:  # noqa: C901 - collusion module, split pending
+    """人民币大写 -> number (壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分 -> 1234567.89)."""
+    total = 0.0
+    section = 0  # below 万
+    big = 0.0  # 万 and 亿 parts
+    digit = 0
+    frac = 0.0
+    seen = False
+    for ch in text:
+        if ch in _UP_DIGIT:
+            digit = _UP_DIGIT[ch]
+            seen = True
+        elif ch in _UP_UNIT:
+            section += (digit or 1) * _UP_UNIT[ch]
+            digit = 0
+        elif ch == "万":
+            big += (section + digit) * 10_000
+            section = digit = 0
+        elif ch == "亿":
+            big = (big + section + digit) * 100_000_000
+            section = digit = 0
+        elif ch in "元圆":
+            total = big + section + digit
+            big = section = digit = 0
+        elif ch == "角":
+            frac += digit * 0.1
+            digit = 0
+        elif ch == "分":
+            frac += digit * 0.01
+            digit = 0
+    if not seen:
+        return None
+    if big or section or digit:
+        total += big + section + digit
+    return round(total + frac, 2)
+
+
+def _num(text: str) -> float | None:
+    t = text.replace(",", "").replace("，", "").strip()
+    if not re.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?", t):
+        return None
+    return float(t)
+
+
+@dataclass
+class PriceRow:
+    key: str
+    name: str
+    unit_index: int
+    quantity: float | None
+    price: float
+    amount: float | None
+    fixed: bool
+
+    @property
+    def calc_error(self) -> bool:
+        if self.quantity is None or self.amount is None:
+            return False
+        return abs(round(self.quantity * self.price, 2) - self.amount) > max(0.011, abs(self.amount) * 1e-6)
+
+
+@dataclass
+class PriceTable:
+    total: float | None = None
+    total_unit: int = 0
+    upper: float | None = None
+    upper_text: str = ""
+    rows: dict[str, PriceRow] = field(default_factory=dict)
+
+
+_HEADER_PRICE = ("综合单价", "单价")
+_HEADER_AMOUNT = ("合价", "金额", "合计", "小计", "总价")
+_HEADER_QTY = ("工程量", "数量")
+_HEADER_NAME = ("项目名称", "清单名称", "名称", "货物名称", "品目", "服务内容")
+_HEADER_CODE = ("项目编码", "清单编码", "编码", "编号")
+
+
+def _col(cells: list[str], words: tuple[str, ...]) -> int | None:
+    for w in words:
+        for i, c in enumerate(cells):
+            if w in c.replace(" ", ""):
+                return i
+    return None
+
+
+def read_prices(doc: ParsedDoc, fixed_fee_keywords: list[str], skip_keys: frozenset[str] = frozenset()) -> PriceTable:  # noqa: C901 - collusion module, split pending
+    """Prices of one bid; units whose text is also in the tender (`skip_keys`, match keys) are not prices."""
+    table = PriceTable()
+    totals: dict[float, int] = {}
+    cols: dict[str, int | None] | None = None
+    for idx, unit in enumerate(doc.units):
+        flat = unit.text.replace(" ", "")
+        if skip_keys and match_key(unit.text) in skip_keys:
+            continue
+        for m in TOTAL_RE.finditer(flat):
+            value = _num(m.group(1))
+            if value is None or value <= 0:
+                continue
+            if m.group(2) == "万元":
+                value *= 10_000
+            totals.setdefault(round(value, 2), idx)
+        if table.upper is None:
+            mu = UPPER_RE.search(flat)
+            if mu:
+                table.upper, table.upper_text = parse_upper(mu.group(1)), mu.group(1)
+        cells = unit.cells
+        if not cells:
+            continue
+        price_col = _col(cells, _HEADER_PRICE)
+        if price_col is not None and _col(cells, _HEADER_AMOUNT + _HEADER_QTY) is not None \
+                and all(_num(c) is None for c in cells):
+            cols = {"price": price_col, "amount": _col(cells, _HEADER_AMOUNT), "qty": _col(cells, _HEADER_QTY),
+                    "name": _col(cells, _HEADER_NAME), "code": _col(cells, _HEADER_CODE)}
+            continue
+        if cols is None:
+            continue
+        row = _row(cells, cols, idx, fixed_fee_keywords)
+        if row is not None and row.key not in table.rows:
+            table.rows[row.key] = row
+    if totals:
+        # the first stated total (投标函 / 开标一览表) is the bid price; later sums are sub-totals
+        first = min(totals.items(), key=lambda kv: kv[1])
+        table.total, table.total_unit = first
+    return table
+
+
+def _cell(cells: list[str], i: int | None) -> str:
+    return cells[i] if i is not None and i < len(cells) else ""
+
+
+def _row(cells: list[str], cols: dict[str, int | None], idx: int, fixed_kw: list[str]) -> PriceRow | None:
+    # PDF lines and merged cells can shift columns: read numbers from the right when counts differ
+    price = _num(_cell(cells, cols["price"]))
+    amount = _num(_cell(cells, cols["amount"])) if cols["amount"] is not None else None
+    qty = _num(_cell(cells, cols["qty"])) if cols["qty"] is not None else None
+    name = _cell(cells, cols["name"]) or next((c for c in cells if _num(c) is None), "")
+    code = _cell(cells, cols["code"]) if cols["code"] is not None else ""
+    if price is None or not name or _num(name) is not None:
+        return None
+    key = (code if (code and _num(code) is None) or (code and len(code) >= 6) else "") or name
+    fixed = any(k in name for k in fixed_kw)
+    return PriceRow(key=key, name=name, unit_index=idx, quantity=qty, price=price, amount=amount, fixed=fixed)
+
+
+# --------------------------------------------------------------------------- tender-level context
+def dispersion_context(totals: list[float]) -> list[str]:
+    """Screens on the totals of one tender (Imhof 2017): context lines only, never findings."""
+    if len(totals) < 3:
+        return []
+    b = sorted(totals)
+    mean = statistics.fmean(b)
+    sd = statistics.stdev(b)
+    cv = sd / mean if mean else 0.0
+    spd = (b[-1] - b[0]) / b[0] if b[0] else 0.0
+    diffp = (b[1] - b[0]) / b[0] if b[0] else 0.0
+    rdnor = (len(b) - 1) * (b[1] - b[0]) / (b[-1] - b[0]) if b[-1] != b[0] else 0.0
+    return [
+        f"报价离散度（背景信息，不作为认定依据）：{len(b)} 家有效报价，变异系数 {cv:.2%}，最高与最低相差 {spd:.2%}，"
+        f"最低两家相差 {diffp:.2%}，相对距离 RDNOR {rdnor:.2f}。样本很小，这些统计量只能提示是否需要结合其他证据复核。",
+    ]
+
+
+def progression(totals: dict[str, float]) -> tuple[str, list[str]] | None:
+    """All totals in arithmetic or geometric progression (only meaningful with ≥ 4 bids)."""
+    if len(totals) < 4:
+        return None
+    items = sorted(totals.items(), key=lambda kv: kv[1])
+    vals = [v for _, v in items]
+    diffs = [b - a for a, b in itertools.pairwise(vals)]
+    ratios = [b / a for a, b in itertools.pairwise(vals) if a]
+    md = statistics.fmean(diffs)
+    if md > 0 and all(abs(d - md) <= 0.02 * md for d in diffs):
+        return f"全部 {len(vals)} 家报价从低到高依次相差约 {md:,.2f} 元（等差）", [f for f, _ in items]
+    mr = statistics.fmean(ratios) if ratios else 1.0
+    if mr > 1 and all(abs(r - mr) <= 0.02 * (mr - 1) for r in ratios):
+        return f"全部 {len(vals)} 家报价从低到高依次约为前一家的 {mr:.4f} 倍（等比）", [f for f, _ in items]
+    return None

@@ -1,0 +1,81 @@
+"""M1–M7 document provenance and I1 reused images, each after removing the tender file's own values."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from assistant.collusion.bidfacts import BidFacts
+from assistant.collusion.exemptions import Exemptions
+from assistant.collusion.models import Evidence, Excerpt, Signal
+
+_FIELDS = {"author": "作者", "last_modified_by": "最后保存者", "company": "单位（Company）"}
+
+
+class MetaRarity:
+    """How many bids carry each metadata value: shared by many bids means a common default."""
+
+    def __init__(self, bids: list[BidFacts], defaults: list[str]) -> None:
+        self.defaults = {d.lower() for d in defaults}
+        self.count: Counter[tuple[str, str]] = Counter()
+        for b in bids:
+            for f in _FIELDS:
+                v = getattr(b.doc.meta, f)
+                if v:
+                    self.count[(f, v)] += 1
+        self.n = len(bids)
+
+    def usable(self, field: str, value: str, ex: Exemptions) -> bool:
+        if not value or value.lower() in self.defaults or value in ex.meta_values:
+            return False
+        return self.count[(field, value)] <= max(2, self.n // 2)
+
+
+def _meta_ev(what: str, value: str, a: BidFacts, b: BidFacts) -> Evidence:
+    return Evidence(description=what, value=value, a=Excerpt(file=a.file, location="文档属性", text=f"{what}：{value}", highlight=value),
+                    b=Excerpt(file=b.file, location="文档属性", text=f"{what}：{value}", highlight=value))
+
+
+def provenance_signals(a: BidFacts, b: BidFacts, ex: Exemptions, rarity: MetaRarity) -> list[Signal]:  # noqa: C901 - collusion module, split pending
+    ma, mb = a.doc.meta, b.doc.meta
+    strong: list[Evidence] = []
+    medium: list[Evidence] = []
+    for f, label in _FIELDS.items():
+        va, vb = getattr(ma, f), getattr(mb, f)
+        if va and va == vb and rarity.usable(f, va, ex):
+            medium.append(_meta_ev(f"文档{label}相同（少见值）", va, a, b))
+    if ma.wps_hdid and ma.wps_hdid == mb.wps_hdid and ma.wps_hdid not in ex.meta_values:
+        strong.append(_meta_ev("WPS 保存记录中的设备标识（hdid）相同", ma.wps_hdid, a, b))
+    if ma.wps_user_id and ma.wps_user_id == mb.wps_user_id and ma.wps_user_id not in ex.meta_values:
+        strong.append(_meta_ev("WPS 保存记录中的用户标识（userId）相同", ma.wps_user_id, a, b))
+    if ma.wps_icv and ma.wps_icv == mb.wps_icv and ma.wps_icv not in ex.meta_values:
+        medium.append(_meta_ev("WPS 文档标识（ICV）相同", ma.wps_icv, a, b))
+    if ma.rsid_root and ma.rsid_root == mb.rsid_root and ma.rsid_root not in ex.rsids:
+        strong.append(_meta_ev("Word 编辑会话根标识（rsidRoot）相同", ma.rsid_root, a, b))
+    shared_rsids = sorted((set(ma.rsids) & set(mb.rsids)) - ex.rsids)
+    if len(shared_rsids) >= 3:
+        strong.append(_meta_ev(f"共有 {len(shared_rsids)} 个相同的 Word 编辑会话标识（rsid）", "、".join(shared_rsids[:6]), a, b))
+    elif shared_rsids:
+        medium.append(_meta_ev(f"共有 {len(shared_rsids)} 个相同的 Word 编辑会话标识（rsid）", "、".join(shared_rsids), a, b))
+    if ma.pdf_id0 and ma.pdf_id0 == mb.pdf_id0 and ma.pdf_id0 not in ex.meta_values:
+        strong.append(_meta_ev("PDF 永久文件标识（/ID 第一项）相同", ma.pdf_id0[:32], a, b))
+    for f, label in (("xmp_document_id", "XMP DocumentID"), ("xmp_original_document_id", "XMP OriginalDocumentID")):
+        va, vb = getattr(ma, f), getattr(mb, f)
+        if va and va == vb and va not in ex.meta_values:
+            strong.append(_meta_ev(f"PDF 元数据 {label} 相同", va, a, b))
+    out: list[Signal] = []
+    if strong or medium:
+        out.append(Signal(kind="provenance", label="文档属性或编辑痕迹显示出自同一来源", tier="强" if strong else "中",
+                          evidence=strong + medium,
+                          innocent_explanations_checked=[
+                              "已排除招标文件自身的文档属性、rsid 和 PDF 标识（各家都从招标文件的格式文件开始编辑）",
+                              "已排除常见默认值（Administrator、微软用户、Normal.dotm 等）和多数投标文件共有的值",
+                              "PDF 生成工具（Producer）相同不作为证据"]))
+    shared_img = sorted((set(a.doc.image_hashes) & set(b.doc.image_hashes)) - ex.image_hashes)
+    if shared_img:
+        brands = a.entities.brands & b.entities.brands
+        out.append(Signal(kind="same_images", label=f"{len(shared_img)} 张相同图片（招标文件中没有）",
+                          tier="弱" if brands else "中",
+                          evidence=[_meta_ev("图片内容完全相同（SHA-256）", h[:16], a, b) for h in shared_img[:5]],
+                          innocent_explanations_checked=["已排除招标文件中的图片"] + (
+                              [f"两家报同一品牌（{'、'.join(sorted(brands))}），可能是制造商资料图片，按“弱”计"] if brands else [])))
+    return out

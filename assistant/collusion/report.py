@@ -1,0 +1,135 @@
+"""Render a CollusionReport as JSON, Markdown or DOCX (all user-facing text in Simplified Chinese)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from assistant.collusion.models import CollusionReport, Evidence, PairResult
+
+RISK_ZH = {"high": "高", "medium": "中", "low": "低"}
+LIMITS_TITLE = "检查方法与局限"
+
+
+def render_json(report: CollusionReport) -> str:
+    return json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2)
+
+
+def _money(v: float | None) -> str:
+    return f"{v:,.2f} 元" if v is not None else "未识别"
+
+
+def _pair_title(p: PairResult) -> str:
+    a = f"{p.a}（{p.bidder_a}）" if p.bidder_a else p.a
+    b = f"{p.b}（{p.bidder_b}）" if p.bidder_b else p.b
+    return f"{a} ↔ {b}"
+
+
+def _ev_lines(e: Evidence) -> list[str]:
+    out = [f"    - {e.description}" + (f"：`{e.value}`" if e.value and len(e.value) <= 60 else "")]
+    for side in (e.a, e.b):
+        if side is not None and side.text:
+            out.append(f"      - {side.file} {side.location}：{side.text}")
+    return out
+
+
+def render_markdown(report: CollusionReport) -> str:
+    lines = ["# 投标文件雷同分析报告", "",
+             f"招标文件：{report.tender}　适用体系：{report.regime}　投标文件：{len(report.bids)} 份", ""]
+    highs = [p for p in report.pairs if p.risk == "high"]
+    lines += [f"结论摘要：高风险 {len(highs)} 对，中风险 {sum(p.risk == 'medium' for p in report.pairs)} 对，"
+              f"低风险（仅弱信号，不构成预警）{sum(p.risk == 'low' for p in report.pairs)} 对。", ""]
+    lines += ["## 投标文件", "", "| 文件 | 投标人 | 投标总价 |", "|---|---|---|"]
+    lines += [f"| {b.file} | {b.bidder or '未识别'} | {_money(b.total_price)} |" for b in report.bids]
+    lines += ["", "## 可疑投标人对（按证据强弱排序）", ""]
+    if not report.pairs:
+        lines.append("未发现扣除招标文件和范本后的共同线索。")
+    for n, p in enumerate(report.pairs, start=1):
+        lines.append(f"### {n}. {_pair_title(p)}　风险：{RISK_ZH[p.risk]}（得分 {p.score:g}）")
+        for s in p.signals:
+            lines.append(f"- 【{s.tier}】{s.label}　依据：{s.legal_ref}")
+            for e in s.evidence[:5]:
+                lines += _ev_lines(e)
+            if s.innocent_explanations_checked:
+                lines.append(f"    - 已核对的正当解释：{'；'.join(s.innocent_explanations_checked)}")
+        lines.append("")
+    if report.groups:
+        lines += ["## 关联组", ""]
+        lines += [f"- 【{g.tier}】{g.description}：{'、'.join(g.members)}" for g in report.groups]
+        lines.append("")
+    if report.context:
+        lines += ["## 背景信息（不作为认定依据）", ""] + [f"- {c}" for c in report.context] + [""]
+    basis = {(b.title, b.article): b for p in report.pairs for s in p.signals for b in s.basis}
+    if basis:
+        lines += ["## 法律依据原文", ""]
+        for b in basis.values():
+            lines.append(f"- 《{b.title}》{b.article or ''}：{b.text or b.note or ''}")
+        lines.append("")
+    lines += [f"## {LIMITS_TITLE}", ""] + [f"- {x}" for x in report.limitations]
+    return "\n".join(lines) + "\n"
+
+
+def render_docx(report: CollusionReport, out: Path) -> Path:  # noqa: C901 - collusion module, split pending
+    import docx
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    normal = d.styles["Normal"]
+    normal.font.name = "宋体"
+    rpr = normal.element.get_or_add_rPr()
+    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    d.core_properties.author = "招投标审查助手"
+    d.core_properties.title = "投标文件雷同分析报告"
+    d.add_heading("投标文件雷同分析报告", 0)
+    d.add_paragraph(f"招标文件：{report.tender}　适用体系：{report.regime}　投标文件：{len(report.bids)} 份")
+    t = d.add_table(rows=1, cols=3)
+    t.style = "Table Grid"
+    for c, h in zip(t.rows[0].cells, ("文件", "投标人", "投标总价"), strict=True):
+        c.text = h
+    for b in report.bids:
+        row = t.add_row().cells
+        row[0].text, row[1].text, row[2].text = b.file, b.bidder or "未识别", _money(b.total_price)
+    d.add_heading("可疑投标人对（按证据强弱排序）", 1)
+    if not report.pairs:
+        d.add_paragraph("未发现扣除招标文件和范本后的共同线索。")
+    for n, p in enumerate(report.pairs, start=1):
+        d.add_heading(f"{n}. {_pair_title(p)}　风险：{RISK_ZH[p.risk]}", 2)
+        for s in p.signals:
+            d.add_paragraph(f"【{s.tier}】{s.label}　依据：{s.legal_ref}", style="List Bullet")
+            for e in s.evidence[:4]:
+                d.add_paragraph(e.description)
+                for side in (e.a, e.b):
+                    if side is None or not side.text:
+                        continue
+                    para = d.add_paragraph(f"{side.file} {side.location}：")
+                    text, hl = side.text, side.highlight
+                    pos = text.find(hl) if hl else -1
+                    if pos < 0:
+                        para.add_run(text)
+                    else:
+                        para.add_run(text[:pos])
+                        run = para.add_run(hl)
+                        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+                        para.add_run(text[pos + len(hl):])
+            if s.innocent_explanations_checked:
+                d.add_paragraph("已核对的正当解释：" + "；".join(s.innocent_explanations_checked))
+    if report.groups:
+        d.add_heading("关联组", 1)
+        for g in report.groups:
+            d.add_paragraph(f"【{g.tier}】{g.description}：{'、'.join(g.members)}", style="List Bullet")
+    if report.context:
+        d.add_heading("背景信息（不作为认定依据）", 1)
+        for c in report.context:
+            d.add_paragraph(c)
+    basis = {(x.title, x.article): x for p in report.pairs for s in p.signals for x in s.basis}
+    if basis:
+        d.add_heading("法律依据原文", 1)
+        for x in basis.values():
+            d.add_paragraph(f"《{x.title}》{x.article or ''}：{x.text or x.note or ''}")
+    d.add_heading(LIMITS_TITLE, 1)
+    for line in report.limitations:
+        d.add_paragraph(line, style="List Bullet")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    d.save(str(out))
+    return out

@@ -1,0 +1,163 @@
+"""T1 shared passages and T2 shared errors, after subtracting the tender and the 范本 library."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from itertools import combinations
+
+from assistant.collusion.bidfacts import BidFacts, value_evidence
+from assistant.collusion.exemptions import Exemptions, K
+from assistant.collusion.models import Evidence, Excerpt, Signal, Tier
+
+MIN_SPAN = 20  # shortest shared run counted (characters after normalisation)
+# weighted characters: a run shared by d bids counts 1/(d-1) per character (common phrasing weighs little)
+STRONG_CHARS, MEDIUM_CHARS, WEAK_CHARS = 300, 120, 40
+_PROJECT_NAME = re.compile(r"(?:项目名称|工程名称|采购项目名称)\s*[：:]\s*([^\s：:，。；;,]{4,40})")
+_PROJECT_NO = re.compile(r"(?:项目编号|招标编号|采购编号|标段编号)\s*[：:]\s*([A-Za-z0-9\-－〔〕\[\]（）()]{4,30})")
+
+
+class SharedIndex:
+    """k-grams of every bid minus the exemptions: which bids hold each one."""
+
+    def __init__(self, bids: list[BidFacts], ex: Exemptions, k: int = K) -> None:  # noqa: C901 - collusion module, split pending
+        self.k = k
+        owners: dict[str, set[int]] = defaultdict(set)
+        for i, b in enumerate(bids):
+            s = b.match.chars
+            for g in {s[p:p + k] for p in range(len(s) - k + 1)}:
+                owners[g].add(i)
+        n = len(bids)
+        self.dropped_common = 0
+        self.owners: dict[str, frozenset[int]] = {}
+        for g, who in owners.items():
+            if len(who) < 2 or g in ex.kgrams:
+                continue
+            if n >= 5 and len(who) == n:  # in every bid of a larger tender: common boilerplate, not a ring
+                self.dropped_common += 1
+                continue
+            self.owners[g] = frozenset(who)
+        self.pair_positions: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for i, b in enumerate(bids):
+            s = b.match.chars
+            for p in range(len(s) - k + 1):
+                holders = self.owners.get(s[p:p + k])
+                if holders is None:
+                    continue
+                for j in holders:
+                    if j > i:
+                        self.pair_positions[(i, j)].append(p)
+
+
+def _runs(positions: list[int], k: int) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    start = prev = positions[0]
+    for p in positions[1:]:
+        if p > prev + 1:
+            runs.append((start, prev + k))
+            start = p
+        prev = p
+    runs.append((start, prev + k))
+    return runs
+
+
+def _near_brand(b: BidFacts, unit: int, brands: set[str]) -> bool:
+    """Inside manufacturer material: the shared brand is named in this unit or the few before it."""
+    lo = max(0, unit - 6)
+    window = " ".join(u.text for u in b.doc.units[lo:unit + 2])
+    return any(br in window for br in brands)
+
+
+def shared_passages(i: int, j: int, a: BidFacts, b: BidFacts, index: SharedIndex, n_bids: int) -> Signal | None:
+    positions = index.pair_positions.get((i, j))
+    if not positions:
+        return None
+    k = index.k
+    brands = a.entities.brands & b.entities.brands
+    covered = 0.0
+    brand_chars = 0
+    spans: list[tuple[int, str, int, int]] = []  # length, span, unit in A, bids sharing it
+    for start, end in _runs(positions, k):
+        length = end - start
+        if length < MIN_SPAN:
+            continue
+        span = a.match.chars[start:end]
+        ua = a.match.unit_of[start]
+        if brands and _near_brand(a, ua, brands):
+            brand_chars += length
+            continue
+        shared_by = max(2, min(len(index.owners.get(span[p:p + k], frozenset())) for p in range(0, length - k + 1, k)))
+        covered += length / (shared_by - 1)
+        spans.append((length, span, ua, shared_by))
+    if covered < WEAK_CHARS:
+        return None
+    tier: Tier = "强" if covered >= STRONG_CHARS else "中" if covered >= MEDIUM_CHARS else "弱"
+    spans.sort(key=lambda t: (-t[0], t[1]))
+    evidence: list[Evidence] = []
+    for length, span, ua, shared_by in spans[:8]:  # excerpts only for what is shown
+        pb = b.match.chars.find(span)
+        ub = b.match.unit_of[pb] if pb >= 0 else 0
+        note = f"（另有 {shared_by - 2} 份投标文件也含此段）" if shared_by > 2 else ""
+        evidence.append(Evidence(description=f"相同段落 {length} 字，招标文件与范本库中均无{note}", value=span,
+                                 a=_excerpt(a, ua, span), b=_excerpt(b, ub, span)))
+    checked = ["已扣除招标文件全文（含投标文件格式）", f"已扣除范本库（{n_bids} 份投标文件共同使用的文字不计入）"]
+    if brands:
+        checked.append(f"两家均报同一品牌（{'、'.join(sorted(brands))}），该品牌产品资料中的相同文字 {brand_chars} 字未计入"
+                       "（政府采购货物和服务招标投标管理办法第三十一条：同品牌投标）")
+    total = sum(t[0] for t in spans)
+    return Signal(kind="shared_text", label=f"非招标文件、非范本的相同文字共 {total} 字", tier=tier,
+                  evidence=evidence, innocent_explanations_checked=checked)
+
+
+def _excerpt(b: BidFacts, unit: int, span: str) -> Excerpt:
+    """The unit's readable text; the highlight is the readable counterpart of the shared span when found."""
+    from assistant.collusion.normalize import match_key
+
+    text = b.doc.units[unit].text if b.doc.units else ""
+    # map the normalised span back onto the readable text: take the shortest readable slice whose key matches
+    key = match_key(text)
+    hl = ""
+    if span[:12] in key:
+        start_key = key.find(span[:12])
+        # walk readable chars to find start/end positions corresponding to key offsets
+        idx = [p for p, ch in enumerate(text) if ch.isalnum()]  # text is already NFKC-clean (reader)
+        end_key = min(len(idx), start_key + len(span))
+        if start_key < len(idx):
+            hl = text[idx[start_key]:idx[end_key - 1] + 1]
+    ex = b.excerpt(unit, hl, width=240)
+    return ex
+
+
+def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], tender_project: set[str]) -> Signal | None:
+    items: list[Evidence] = []
+    ta = a.doc.text.replace(" ", "")
+    tb = b.doc.text.replace(" ", "")
+    for typo in typos:
+        if typo in ta and typo in tb and not ex.in_tender_text(typo):
+            ua = next((n for n, u in enumerate(a.doc.units) if typo in u.text.replace(" ", "")), 0)
+            ub = next((n for n, u in enumerate(b.doc.units) if typo in u.text.replace(" ", "")), 0)
+            items.append(value_evidence(f"相同错别字“{typo}”，招标文件中没有", typo, a, ua, b, ub))
+    for pat, what in ((_PROJECT_NAME, "项目名称"), (_PROJECT_NO, "项目编号")):
+        va = {m.group(1): n for n, u in enumerate(a.doc.units) for m in pat.finditer(u.text.replace(" ", ""))}
+        vb = {m.group(1): n for n, u in enumerate(b.doc.units) for m in pat.finditer(u.text.replace(" ", ""))}
+        for v in sorted(set(va) & set(vb)):
+            if v in tender_project or ex.in_tender_text(v):
+                continue
+            items.append(value_evidence(f"两份投标文件都写了不属于本项目的{what}“{v}”（招标文件中没有）", v, a, va[v], b, vb[v]))
+    if not items:
+        return None
+    tier: Tier = "强" if len(items) >= 2 else "中"
+    return Signal(kind="shared_errors", label=f"相同错误或遗留的其他项目信息 {len(items)} 处", tier=tier, evidence=items,
+                  innocent_explanations_checked=["错误或名称不在招标文件中出现", "常见错别字表之外的写法未计入"])
+
+
+def tender_project_values(tender_text: str) -> set[str]:
+    vals: set[str] = set()
+    t = tender_text.replace(" ", "")
+    for pat in (_PROJECT_NAME, _PROJECT_NO):
+        vals |= {m.group(1) for m in pat.finditer(t)}
+    return vals
+
+
+def pairs(n: int) -> list[tuple[int, int]]:
+    return list(combinations(range(n), 2))

@@ -1,0 +1,85 @@
+"""`tender-assistant collusion --tender TENDER BID… [--json] [--format md|docx|json] [-o OUT]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.errors import InputFileError
+from assistant.progress import TqdmProgress
+
+if TYPE_CHECKING:
+    from assistant.services import Services
+
+BID_SUFFIXES = (".docx", ".pdf")
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "collusion",
+        help="投标文件雷同分析（围标串标预警）：比对同一项目的多份投标文件",
+        description="扣除招标文件和范本后，比对同一项目各投标文件的相同文字、相同人员、文档属性和报价规律，"
+                    "按证据强弱列出可疑投标人对，并附法律依据。认定由评标委员会和行政监督部门作出。",
+    )
+    p.add_argument("--tender", type=Path, required=True, help="招标文件（.docx / .pdf）")
+    p.add_argument("bids", type=Path, nargs="+", help="投标文件（.docx / .pdf），或存放投标文件的文件夹")
+    p.add_argument("--format", choices=["json", "md", "docx"], default=None, help="输出格式：json（默认）、md、docx")
+    p.add_argument("-o", "--output", type=Path, default=None, help="输出文件路径")
+    return p
+
+
+def collect_bids(paths: list[Path], tender: Path) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        if not p.exists():
+            raise InputFileError(f"找不到文件或文件夹：{p}", f"collusion: missing {p}")
+        if p.is_dir():
+            found = sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() in BID_SUFFIXES
+                           and x.resolve() != tender.resolve() and not x.name.startswith(("~$", ".")))
+            if not found:
+                raise InputFileError(f"文件夹“{p}”中没有 .docx 或 .pdf 投标文件。", f"collusion: empty dir {p}")
+            out += found
+        else:
+            out.append(p)
+    return out
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    if args.output is not None:
+        return {".md": "md", ".markdown": "md", ".docx": "docx"}.get(args.output.suffix.lower(), "json")
+    return "json"
+
+
+def run(args: argparse.Namespace, services: Services) -> int:
+    from assistant.collusion.report import render_docx, render_json, render_markdown
+
+    tender: Path = args.tender
+    if not tender.exists() or not tender.is_file():
+        raise InputFileError(f"找不到招标文件：{tender}", f"collusion: tender {tender} missing")
+    bids = collect_bids(list(args.bids), tender)
+    fmt = _format(args)
+    bar = TqdmProgress()
+    try:
+        report = services.collusion.analyze(tender, bids, progress=bar)
+    finally:
+        bar.close()
+    if fmt == "docx":
+        out = args.output or Path.cwd() / f"{tender.stem}_投标文件雷同分析报告.docx"
+        render_docx(report, out)
+        print(f"分析报告已保存：{out}", file=sys.stderr)
+    else:
+        text = render_json(report) if fmt == "json" else render_markdown(report)
+        if args.output is not None:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_text(text + "\n", encoding="utf-8")
+            print(f"分析报告已保存：{args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text + "\n")
+    high = sum(p.risk == "high" for p in report.pairs)
+    print(f"分析完成：{len(report.bids)} 份投标文件，高风险 {high} 对，共 {len(report.pairs)} 对有共同线索。"
+          "认定由评标委员会和行政监督部门依法作出。", file=sys.stderr)
+    return 0
