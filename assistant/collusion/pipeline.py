@@ -6,13 +6,12 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from assistant.collusion.bidfacts import BidFacts
 from assistant.collusion.data import CollusionData
 from assistant.collusion.exemptions import Exemptions, kgrams
 from assistant.collusion.grouping import strong_groups
-from assistant.collusion.legal import LegalBasis, Lookup, detect_regime, kb_law_texts, kb_lookup
+from assistant.collusion.legal import LegalBasis, Lookup, detect_regime
 from assistant.collusion.models import BidSummary, CollusionReport, Group, PairResult, Signal
 from assistant.collusion.normalize import match_key
 from assistant.collusion.people_signals import mixing_signal, people_signals
@@ -29,9 +28,6 @@ from assistant.collusion.text_signals import (
     tender_project_values,
 )
 from assistant.errors import InputFileError
-
-if TYPE_CHECKING:
-    from assistant.services import Services
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
@@ -63,13 +59,6 @@ class CollusionAnalyzer:
                 grams |= kgrams(match_key(t))
             self._law_cache = (name, grams)
         return self._law_cache[1], len(texts)
-
-    @classmethod
-    def from_services(cls, services: Services) -> CollusionAnalyzer:
-        s = services.settings
-        data = CollusionData.load(Path(s.knowledge_base_dir) / "collusion")
-        return cls(data, lookup=kb_lookup(lambda: services.kb), max_bytes=s.max_upload_bytes,
-                   law_texts=kb_law_texts(lambda: services.kb))
 
     # ------------------------------------------------------------------ entry points
     def read(self, path: Path, name: str | None = None) -> ParsedDoc:

@@ -181,7 +181,28 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     path, n, new = regenerate(settings.knowledge_base_dir, embeddings, signature)
     print(f"向量缓存 {path}：{n} 条（本次新生成 {new} 条），用时 {time.perf_counter() - started:.0f} 秒。")
+    notes = regenerate_notes(settings.knowledge_base_dir, embeddings, signature)
+    if notes is not None:
+        print(f"条旨向量 {notes}。")
     return 0
+
+
+def regenerate_notes(kb_dir: Path, embeddings: Embeddings, signature: str) -> Path | None:
+    """The article notes' vectors (query side) next to the passage cache; older note files are removed."""
+    from assistant.article_notes import NOTES_DIR, NoteIndex, load_notes
+
+    notes = load_notes(Path(kb_dir) / NOTES_DIR)
+    if not notes:
+        return None
+    index = NoteIndex(notes, embeddings, signature=signature)
+    folder = Path(kb_dir) / CACHE_DIR
+    path = folder / index.file_name()
+    if index.load_file(path) is None:
+        index.save(folder, index.embed())
+    for old in folder.glob("article_notes-*.npy"):
+        if old != path:
+            old.unlink()
+    return path
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ WIDGET_ZH = {
     "Sort": "排序", "Sort ascending": "升序", "Sort descending": "降序", "Search": "搜索", "Select all": "全选",
     "Clear sort": "取消排序", "Table actions": "表格操作", "Copy table": "复制表格", "Open cell menu": "单元格菜单",
     "Fullscreen table": "全屏显示表格", "Copy to clipboard": "复制", "Clear filter": "清除筛选", "Filter": "筛选", "Dropdown": "下拉选择", "Textbox": "文本框", "Scroll to bottom": "滚动到底部",
+    "Scroll down": "向下滚动",
 }
 LOCALE_HEAD = (
     "<script>(function(){try{"

@@ -25,7 +25,8 @@ def storage_html(data_dir: Path) -> str:
     """Read-only mode and disk use of the data directory (issue #18)."""
     from assistant.housekeeping import disk_usage, fmt_bytes, is_writable
 
-    names = {"index": "索引", "uploads": "上传与导出", "logs": "日志", "total": "合计"}
+    names = {"index": "索引", "uploads": "上传与导出", "exports": "导出的报告", "logs": "日志",
+             "cache": "缓存（条旨与示例条款向量）", "total": "合计"}
     mode = ("<div class=\"msg-ok\">读写模式：可检索、问答、审查，也可导入或删除知识库文档。</div>" if is_writable(data_dir)
             else "<div class=\"msg-err\">只读模式：数据目录不可写入，仅提供检索、问答和文件审查；"
                  "导入、删除文档和重建索引已停用。</div>")
@@ -33,7 +34,7 @@ def storage_html(data_dir: Path) -> str:
         usage = disk_usage(data_dir)
     except OSError as exc:
         return f"<h3>存储</h3>{mode}<div class=\"msg-err\">无法统计磁盘占用：{esc(exc.strerror or str(exc))}</div>"
-    rows = "".join(f'<tr><td class="k">{esc(names.get(k, k))}</td><td>{esc(fmt_bytes(v))}</td></tr>'
+    rows = "".join(f'<tr><td class="k">{esc(names.get(k, "其他文件"))}</td><td>{esc(fmt_bytes(v))}</td></tr>'
                    for k, v in usage.items())
     return f'<h3>存储</h3>{mode}<table class="sys-table">{rows}</table>'
 
