@@ -7,6 +7,8 @@ type, as in a real tender.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.review.catalogue import Rule, load_catalogue
@@ -16,7 +18,8 @@ HEADS = {
     "政府采购": "本项目为政府采购项目（货物类），采购人：某单位。\n",
     "工程": "本项目为依法必须招标的工程建设项目，施工招标，招标人：某建设公司。\n",
 }
-CATALOGUE = load_catalogue()
+# the shipped catalogue by path: another module may point the process-wide KB folder elsewhere at import
+CATALOGUE = load_catalogue(Path(__file__).resolve().parents[1] / "knowledge_base" / "review_rules.yaml")
 WITH_EXAMPLES = [r for r in CATALOGUE.rules if r.examples.violating or r.examples.compliant]
 
 
