@@ -68,3 +68,13 @@ def test_context_lines_are_numbered_with_title_article_and_status():
     text = render_context(CTX)
     assert text.splitlines()[0].startswith("[1] 《中华人民共和国招标投标法》第二十四条（法律，现行有效）招标人应当")
     assert text.splitlines()[1].startswith("[2] 《中华人民共和国政府采购法》第二十二条")
+
+
+def test_key_sentence_states_the_quantity_asked_for() -> None:
+    """「公示期多长」 takes the sentence with 「不得少于3日」, not the one that merely repeats 公示期."""
+    from assistant.qa.citing import key_sentence
+
+    text = ("第五十四条 依法必须进行招标的项目，招标人应当自收到评标报告之日起3日内公示中标候选人，公示期不得少于3日。"
+            "投标人或者其他利害关系人对依法必须进行招标的项目的评标结果有异议的，应当在中标候选人公示期间提出。")
+    assert "不得少于3日" in (key_sentence(text, "中标候选人公示期多长？") or "")
+    assert "有异议" in (key_sentence(text, "对评标结果有异议应当什么时候提出？") or "")

@@ -141,8 +141,19 @@ def _sentences(text: str) -> list[str]:
     return [s for s in out if len(s) >= 4]
 
 
+#: A question asking for an amount, a period or a count (「公示期多长」「保证金最多多少」「几日内」).
+_ASKS_QUANTITY = re.compile(r"多长|多久|多少|几[天日个年月人家名次倍]|几个工作日|百分之几|比例|上限|下限|最多|最少|最长|最短|期限")
+#: A sentence stating one (「不得少于3日」「百分之二」「5个工作日」「20万元」).
+_STATES_QUANTITY = re.compile(
+    r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)\s*(?:个)?(?:工作日|日|天|年|个月|月|%|万元|元|人|家|名|倍|次)"
+    r"|百分之[一二三四五六七八九十点零\d]+")
+#: Weight of stating a quantity when one is asked: more than a shared short term, less than the topic.
+_QUANTITY_BONUS = 3.0
+
+
 def key_sentence(article_text: str, query: str) -> str | None:
-    """The sentence of an article that best matches the query's key terms (then bigrams)."""
+    """The sentence of an article that best matches the query's key terms (then bigrams); when the
+    query asks for an amount, period or count, a sentence that states one is preferred."""
     from assistant.qa.refusal import key_terms  # late: refusal is a sibling step
 
     sentences = _sentences(article_text)
@@ -150,10 +161,12 @@ def key_sentence(article_text: str, query: str) -> str | None:
         return None
     terms = key_terms(query) if query else []
     q = _bigrams(query)
+    wants_quantity = bool(query) and bool(_ASKS_QUANTITY.search(query))
 
     def score(s: str) -> tuple[float, int]:
         lexical = sum(len(t) for t in terms if t in s)
-        return (lexical + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s), -sentences.index(s))
+        quantity = _QUANTITY_BONUS if wants_quantity and lexical and _STATES_QUANTITY.search(s) else 0.0
+        return (lexical + quantity + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s), -sentences.index(s))
 
     best = max(sentences, key=score)
     return best if score(best)[0] > 0 else sentences[0]
