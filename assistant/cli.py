@@ -26,7 +26,7 @@ log = logging.getLogger("assistant.cli")
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="机器可读输出（JSON，写到标准输出）")
-    parser.add_argument("--data-dir", type=Path, default=None, metavar="目录", help="索引与上传文件所在目录（默认 ./data）")
+    parser.add_argument("--data-dir", type=Path, default=None, metavar="目录", help="索引与上传文件所在目录（默认为当前用户的数据目录）")
     parser.add_argument("-v", "--verbose", action="store_true", help="输出调试日志")
 
 
