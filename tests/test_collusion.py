@@ -258,3 +258,17 @@ def test_generator_sets_metadata_deliberately(tmp_path: Path) -> None:
     assert all("python-docx" not in (m.author, m.last_modified_by) for m in metas)
     roots = {m.rsid_root for m in metas}
     assert roots != {"00B47730"}
+
+
+def test_price_table_is_read_when_the_tender_carries_the_same_format(tmp_path: Path) -> None:
+    """The tender's 报价表 header is also in every bid: the bids' price rows must still be read.
+
+    Found on a generated ring whose only planted mechanism is a price pattern (seed 12): with the
+    header skipped as tender text, no bid's price table was read and the ring went unseen once the
+    metadata was scrubbed."""
+    truth = GEN.generate(tmp_path, seed=12, level="scrubbed", collusion=True)
+    report = _run(tmp_path, truth)
+    assert not any("未能读取分项报价表" in line for line in report.limitations)
+    ring = set(truth.rings[0])
+    top = report.pairs[0]
+    assert {top.a, top.b} <= ring and any(s.kind.startswith("price") for s in top.signals)

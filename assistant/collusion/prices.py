@@ -107,6 +107,12 @@ def _col(cells: list[str], words: tuple[str, ...]) -> int | None:
     return None
 
 
+def _is_header(cells: list[str] | None) -> bool:
+    """A price-table header row: a unit-price column, an amount or quantity column, no numbers."""
+    return bool(cells) and _col(cells or [], _HEADER_PRICE) is not None \
+        and _col(cells or [], _HEADER_AMOUNT + _HEADER_QTY) is not None and all(_num(c) is None for c in cells or [])
+
+
 def read_prices(doc: ParsedDoc, fixed_fee_keywords: list[str], skip_keys: frozenset[str] = frozenset()) -> PriceTable:  # noqa: C901 - collusion module, split pending
     """Prices of one bid; units whose text is also in the tender (`skip_keys`, match keys) are not prices."""
     table = PriceTable()
@@ -114,7 +120,9 @@ def read_prices(doc: ParsedDoc, fixed_fee_keywords: list[str], skip_keys: frozen
     cols: dict[str, int | None] | None = None
     for idx, unit in enumerate(doc.units):
         flat = unit.text.replace(" ", "")
-        if skip_keys and match_key(unit.text) in skip_keys:
+        # a price-table header is read even when the tender carries the same table format (it usually
+        # does: 报价表格式): skipping it lost every row of the bid's own table
+        if skip_keys and match_key(unit.text) in skip_keys and not _is_header(unit.cells):
             continue
         for m in TOTAL_RE.finditer(flat):
             value = _num(m.group(1))
@@ -131,8 +139,7 @@ def read_prices(doc: ParsedDoc, fixed_fee_keywords: list[str], skip_keys: frozen
         if not cells:
             continue
         price_col = _col(cells, _HEADER_PRICE)
-        if price_col is not None and _col(cells, _HEADER_AMOUNT + _HEADER_QTY) is not None \
-                and all(_num(c) is None for c in cells):
+        if price_col is not None and _is_header(cells):
             cols = {"price": price_col, "amount": _col(cells, _HEADER_AMOUNT), "qty": _col(cells, _HEADER_QTY),
                     "name": _col(cells, _HEADER_NAME), "code": _col(cells, _HEADER_CODE)}
             continue
