@@ -29,6 +29,14 @@ def require_shared(path: Path = CORPUS) -> Path:
     return path
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _shipped_titles_for_module_fixtures() -> None:
+    """Module-scoped fixtures are built before the per-test reset below: give them the shipped title table too."""
+    from assistant import titles
+
+    titles.use_knowledge_base_dir(titles.DEFAULT_KB_DIR)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's ASSISTANT_* variables or .env (except the chroma server)."""

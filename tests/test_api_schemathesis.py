@@ -17,6 +17,7 @@ from web_fixtures import build_small_kb, web_settings
 
 from assistant.api import create_app
 from assistant.services import Services
+from assistant.titles import DEFAULT_KB_DIR, use_knowledge_base_dir
 
 pytestmark = pytest.mark.integration
 
@@ -24,6 +25,9 @@ pytestmark = pytest.mark.integration
 _TMP = Path(tempfile.mkdtemp(prefix="tender-schemathesis-"))
 _SERVICES = Services(web_settings(_TMP, max_upload_mb=1))
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(services=_SERVICES))
+# Services points the process-wide title table at its KB folder; modules collected after this one
+# must not see that (temporary) folder
+use_knowledge_base_dir(DEFAULT_KB_DIR)
 
 
 @pytest.fixture(scope="module", autouse=True)

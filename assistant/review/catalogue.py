@@ -243,11 +243,12 @@ class Catalogue(BaseModel):
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
     """Read and validate the catalogue; a broken file is a ConfigError naming the problem."""
     p = Path(path) if path else knowledge_base_dir() / "review_rules.yaml"  # Settings.knowledge_base_dir
-    return _load_cached(str(p.resolve()), p.stat().st_mtime_ns if p.exists() else 0)
+    # the basis aliases come from the active title table, so the folder it is read from is part of the key
+    return _load_cached(str(p.resolve()), p.stat().st_mtime_ns if p.exists() else 0, str(knowledge_base_dir()))
 
 
 @lru_cache(maxsize=8)
-def _load_cached(path: str, _mtime: int) -> Catalogue:
+def _load_cached(path: str, _mtime: int, _titles_dir: str) -> Catalogue:
     p = Path(path)
     try:
         raw = p.read_bytes()
