@@ -11,7 +11,7 @@ import logging
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -247,24 +247,32 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     return _load_cached(str(p.resolve()), p.stat().st_mtime_ns if p.exists() else 0, str(knowledge_base_dir()))
 
 
-@lru_cache(maxsize=8)
-def _load_cached(path: str, _mtime: int, _titles_dir: str) -> Catalogue:
-    p = Path(path)
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_yaml_model(p: Path, model: type[M], what: str) -> tuple[M, str]:
+    """A YAML data file validated as `model`, and its sha256; every failure is a ConfigError naming the
+    file (`what`: how the user knows it, e.g. 审查规则目录文件)."""
     try:
         raw = p.read_bytes()
         data = yaml.safe_load(raw.decode("utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigError(f"找不到审查规则目录文件：{p}", str(exc)) from exc
+        raise ConfigError(f"找不到{what}：{p}", str(exc)) from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"审查规则目录文件格式错误：{p.name}", str(exc)) from exc
+        raise ConfigError(f"{what}格式错误：{p.name}", str(exc)) from exc
     if not isinstance(data, dict):
-        raise ConfigError(f"审查规则目录文件格式错误：{p.name}", "top level is not a mapping")
+        raise ConfigError(f"{what}格式错误：{p.name}", "top level is not a mapping")
     try:
-        cat = Catalogue.model_validate(data)
+        obj = model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"审查规则目录文件内容无效：{p.name}（{exc.error_count()} 处错误）", str(exc)) from exc
-    cat.path = str(p)
-    cat.sha256 = hashlib.sha256(raw).hexdigest()
+        raise ConfigError(f"{what}内容无效：{p.name}（{exc.error_count()} 处错误）", str(exc)) from exc
+    return obj, hashlib.sha256(raw).hexdigest()
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, _mtime: int, _titles_dir: str) -> Catalogue:
+    cat, digest = read_yaml_model(Path(path), Catalogue, "审查规则目录文件")
+    cat.path, cat.sha256 = path, digest
     return cat
 
 

@@ -9,7 +9,6 @@ checked for absence. Both are data: knowledge_base/review_checklist.yaml.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,11 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from assistant.errors import ConfigError
-from assistant.review.catalogue import AppliesTo, BasisRef, Catalogue, Source
+from assistant.review.catalogue import AppliesTo, BasisRef, Catalogue, Source, read_yaml_model
 from assistant.review.facts import Fact, ProjectFacts, fact_labels
 from assistant.review.reader import Clause
 from assistant.schema import CHECKLIST_STATUSES, ChecklistItem, Finding
@@ -135,22 +133,8 @@ def load_checklist(path: str | Path | None = None) -> ChecklistSpec:
 
 @lru_cache(maxsize=8)
 def _load_cached(path: str, _mtime: int) -> ChecklistSpec:
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-        data = yaml.safe_load(raw.decode("utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"找不到审查清单文件：{p}", str(exc)) from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"审查清单文件格式错误：{p.name}", str(exc)) from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"审查清单文件格式错误：{p.name}", "top level is not a mapping")
-    try:
-        spec = ChecklistSpec.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"审查清单文件内容无效：{p.name}（{exc.error_count()} 处错误）", str(exc)) from exc
-    spec.path = str(p)
-    spec.sha256 = hashlib.sha256(raw).hexdigest()
+    spec, digest = read_yaml_model(Path(path), ChecklistSpec, "审查清单文件")
+    spec.path, spec.sha256 = path, digest
     return spec
 
 
