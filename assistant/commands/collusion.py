@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.commands import Subparsers
+from assistant.commands.report_out import Renderers, report_format, write_report
 from assistant.errors import InputFileError
 from assistant.progress import TqdmProgress
 
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 BID_SUFFIXES = (".docx", ".pdf")
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "collusion",
         help="投标文件雷同分析（围标串标预警）：比对同一项目的多份投标文件",
@@ -46,14 +48,6 @@ def collect_bids(paths: list[Path], tender: Path) -> list[Path]:
     return out
 
 
-def _format(args: argparse.Namespace) -> str:
-    if args.format:
-        return str(args.format)
-    if args.output is not None:
-        return {".md": "md", ".markdown": "md", ".docx": "docx"}.get(args.output.suffix.lower(), "json")
-    return "json"
-
-
 def run(args: argparse.Namespace, services: Services) -> int:
     from assistant.collusion.report import render_docx, render_json, render_markdown
 
@@ -61,24 +55,14 @@ def run(args: argparse.Namespace, services: Services) -> int:
     if not tender.exists() or not tender.is_file():
         raise InputFileError(f"找不到招标文件：{tender}", f"collusion: tender {tender} missing")
     bids = collect_bids(list(args.bids), tender)
-    fmt = _format(args)
+    fmt = report_format(args)
     bar = TqdmProgress()
     try:
         report = services.collusion.analyze(tender, bids, progress=bar)
     finally:
         bar.close()
-    if fmt == "docx":
-        out = args.output or Path.cwd() / f"{tender.stem}_投标文件雷同分析报告.docx"
-        render_docx(report, out)
-        print(f"分析报告已保存：{out}", file=sys.stderr)
-    else:
-        text = render_json(report) if fmt == "json" else render_markdown(report)
-        if args.output is not None:
-            args.output.parent.mkdir(parents=True, exist_ok=True)
-            args.output.write_text(text + "\n", encoding="utf-8")
-            print(f"分析报告已保存：{args.output}", file=sys.stderr)
-        else:
-            sys.stdout.write(text + "\n")
+    write_report(report, fmt, args.output, Path.cwd() / f"{tender.stem}_投标文件雷同分析报告.docx",
+                 Renderers(render_docx, render_json, render_markdown), "分析报告已保存", "分析报告已保存")
     high = sum(p.risk == "high" for p in report.pairs)
     print(f"分析完成：{len(report.bids)} 份投标文件，高风险 {high} 对，共 {len(report.pairs)} 对有共同线索。"
           "认定由评标委员会和行政监督部门依法作出。", file=sys.stderr)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.commands import Subparsers
+from assistant.commands.report_out import Renderers, report_format, write_report
 from assistant.errors import InputFileError
 from assistant.progress import TqdmProgress
 
@@ -38,16 +39,6 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     return p
 
 
-def _format(args: argparse.Namespace) -> str:
-    if args.format:
-        return args.format
-    if args.output is not None:
-        suffix = args.output.suffix.lower()
-        return {".md": "md", ".markdown": "md", ".docx": "docx"}.get(suffix, "json")
-    return "json"
-
-
-
 def run(args: argparse.Namespace, services: Services) -> int:
     from assistant.review.report import render_docx, render_json, render_markdown
 
@@ -56,9 +47,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
         raise InputFileError(f"找不到文件：{path}", f"review: {path} does not exist")
     if path.is_dir():
         raise InputFileError(f"“{path}”是一个文件夹，请指定要审查的招标文件。", f"review: {path} is a directory")
-    fmt = _format(args)
-    if getattr(args, "json", False) and args.format is None and args.output is None:
-        fmt = "json"
+    fmt = report_format(args)
     bar = TqdmProgress()
     try:
         report = services.reviewer.review(path, progress=bar, use_llm=False if args.no_llm else None,
@@ -66,18 +55,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
     finally:
         bar.close()
 
-    if fmt == "docx":
-        out = args.output or Path.cwd() / f"{path.stem}_审查意见书.docx"
-        render_docx(report, out)
-        print(f"审查意见书已保存：{out}", file=sys.stderr)
-    else:
-        text = render_json(report) if fmt == "json" else render_markdown(report)
-        if args.output is not None:
-            args.output.parent.mkdir(parents=True, exist_ok=True)
-            args.output.write_text(text + "\n", encoding="utf-8")
-            print(f"审查报告已保存：{args.output}", file=sys.stderr)
-        else:
-            sys.stdout.write(text + "\n")
+    write_report(report, fmt, args.output, Path.cwd() / f"{path.stem}_审查意见书.docx",
+                 Renderers(render_docx, render_json, render_markdown), "审查意见书已保存", "审查报告已保存")
     _print_summary(report)
     return _gate(report, args)
 

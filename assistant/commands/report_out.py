@@ -1,0 +1,44 @@
+"""Where a command's report goes (`review`, `collusion`): the format from `--format` or from the
+output file's suffix; DOCX is always a file, JSON and Markdown go to the file or to stdout."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+_SUFFIX_FORMAT = {".md": "md", ".markdown": "md", ".docx": "docx"}
+
+
+class Renderers(NamedTuple):
+    docx: Callable[[Any, Path], object]
+    json: Callable[[Any], str]
+    markdown: Callable[[Any], str]
+
+
+def report_format(args: argparse.Namespace) -> str:
+    """`--format`, else the output file's suffix (.md / .docx), else json."""
+    if args.format:
+        return str(args.format)
+    if args.output is not None:
+        return _SUFFIX_FORMAT.get(args.output.suffix.lower(), "json")
+    return "json"
+
+
+def write_report(report: Any, fmt: str, output: Path | None, default_docx: Path, render: Renderers,
+                 saved_docx: str, saved_text: str) -> None:
+    """Render and write; `saved_docx` / `saved_text` name the saved file for the user (「审查意见书已保存」)."""
+    if fmt == "docx":
+        out = output or default_docx
+        render.docx(report, out)
+        print(f"{saved_docx}：{out}", file=sys.stderr)
+        return
+    text = render.json(report) if fmt == "json" else render.markdown(report)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text + "\n", encoding="utf-8")
+        print(f"{saved_text}：{output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text + "\n")
