@@ -13,13 +13,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant.config import Settings
 
 
-def basic_credentials(request: Request) -> tuple[bytes, bytes] | None:
-    """(user, password) bytes from an HTTP Basic header.
+def parse_basic(authorization: str) -> tuple[bytes, bytes] | None:
+    """(user, password) as UTF-8 bytes from an `Authorization: Basic …` value, else None.
 
     Why not fastapi's HTTPBasic: it decodes the credentials as ASCII, so a Chinese user name or
-    password (审核员) could never log in; browsers and curl send them as UTF-8 bytes.
+    password (审核员) could never log in; browsers and curl send them as UTF-8 bytes. Used by the
+    /api/v1 dependency below and by the web app's login gate (`assistant.ui.gate`).
     """
-    scheme, _, param = request.headers.get("authorization", "").partition(" ")
+    scheme, _, param = authorization.partition(" ")
     if scheme.lower() != "basic" or not param:
         return None
     try:
@@ -36,7 +37,7 @@ def basic_auth(settings: Settings) -> Callable[[Request], str]:
     pwd = (settings.app.password.get_secret_value() if settings.app.password else "").encode("utf-8")
 
     def check(request: Request) -> str:
-        creds = basic_credentials(request)
+        creds = parse_basic(request.headers.get("authorization", ""))
         if creds is None or not (secrets.compare_digest(creds[0], user) and secrets.compare_digest(creds[1], pwd)):
             raise StarletteHTTPException(401, headers={"WWW-Authenticate": 'Basic realm="tender-assistant"'})
         return creds[0].decode("utf-8", "replace")

@@ -11,8 +11,6 @@ client; after `limits.login_max_failures` within `login_window_s` the client is 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import logging
 import secrets
@@ -22,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant.api.auth import parse_basic
 
 log = logging.getLogger("assistant.web.gate")
 
@@ -76,19 +76,6 @@ class LoginThrottle:
                 del self._records[client]
 
 
-def basic_credentials(headers: dict[bytes, bytes]) -> tuple[bytes, bytes] | None:
-    """(user, password) as UTF-8 bytes from an Authorization: Basic header, else None."""
-    scheme, _, param = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
-    if scheme.lower() != "basic" or not param:
-        return None
-    try:
-        raw = base64.b64decode(param.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    user, sep, pwd = raw.partition(b":")
-    return (user, pwd) if sep else None
-
-
 def _cookies(headers: dict[bytes, bytes]) -> dict[str, str]:
     out: dict[str, str] = {}
     for part in headers.get(b"cookie", b"").decode("latin-1").split(";"):
@@ -120,7 +107,7 @@ class LoginGate:
         headers = dict(scope.get("headers") or [])
         client = (scope.get("client") or ("?", 0))[0]
         path = scope.get("path", "")
-        creds = basic_credentials(headers)
+        creds = parse_basic(headers.get(b"authorization", b"").decode("latin-1"))
         is_login_form = path.rstrip("/") == "/login" and scope.get("method") == "POST"
         locked = self.throttle.locked_for(client)
         if locked and (creds is not None or is_login_form):
