@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.api.auth import parse_basic
+from assistant.basic_auth import parse_basic
 
 log = logging.getLogger("assistant.web.gate")
 
