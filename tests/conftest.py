@@ -78,3 +78,19 @@ def real_services(tmp_path_factory: pytest.TempPathFactory):
     services = Services(settings)
     services.kb.build()
     return services
+
+
+def run_cli_main(args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """The CLI in-process on a data dir under tmp_path: (exit code, stdout, stderr)."""
+    from assistant.cli import main
+
+    code = main([*args, "--data-dir", str(tmp_path / "data")])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def fast_cli_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLI runs with fake embeddings and no china-law laws (seconds, not minutes)."""
+    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "fake")
+    monkeypatch.setenv("ASSISTANT_INCLUDE_CHINA_LAW", "false")

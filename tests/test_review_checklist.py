@@ -7,6 +7,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import run_cli_main
 
 from assistant.config import PROJECT_ROOT
 from assistant.errors import ConfigError, NotATenderError
@@ -154,48 +155,34 @@ def test_broken_checklist_file_is_a_clear_error(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- CLI
 
-def _cli(args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    from assistant.cli import main
-
-    code = main([*args, "--data-dir", str(tmp_path / "data")])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def _fast_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "fake")
-    monkeypatch.setenv("ASSISTANT_INCLUDE_CHINA_LAW", "false")
-
-
-@pytest.mark.usefixtures("_fast_env")
+@pytest.mark.usefixtures("fast_cli_env")
 def test_cli_fail_on_counts_unknown_high_points(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     tender = tmp_path / "无截止时间.txt"
     tender.write_text(TENDER_WITHOUT_DEADLINE, encoding="utf-8")
-    code, out, err = _cli(["review", str(tender), "--json", "--fail-on", "high"], tmp_path, capsys)
+    code, out, err = run_cli_main(["review", str(tender), "--json", "--fail-on", "high"], tmp_path, capsys)
     assert code == 3 and "无法判断" in err and "T01" in err and "--allow-unknown" in err
     assert json.loads(out)["summary"]["by_severity"]["high"] == 0
-    code, _, err = _cli(["review", str(tender), "--json", "--fail-on", "high", "--allow-unknown"], tmp_path, capsys)
+    code, _, err = run_cli_main(["review", str(tender), "--json", "--fail-on", "high", "--allow-unknown"], tmp_path, capsys)
     assert code == 0, err
     assert "审查要点" in err and "无法判断" in err
 
 
-@pytest.mark.usefixtures("_fast_env")
+@pytest.mark.usefixtures("fast_cli_env")
 def test_cli_refuses_disguised_and_non_tender_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     disguised = tmp_path / "招标文件.docx"
     disguised.write_text("这是一行普通文字。", encoding="utf-8")
     out_path = tmp_path / "r.md"
-    code, out, err = _cli(["review", str(disguised), "--fail-on", "high", "-o", str(out_path)], tmp_path, capsys)
+    code, out, err = run_cli_main(["review", str(disguised), "--fail-on", "high", "-o", str(out_path)], tmp_path, capsys)
     assert code == 1 and "与扩展名不符" in err and "招标文件.docx" in err and not out_path.exists()
     memo = tmp_path / "会议纪要.txt"
     memo.write_text("会议纪要\n今天讨论了办公室搬迁。\n下周一开始打包。\n请各部门配合。", encoding="utf-8")
-    code, out, err = _cli(["review", str(memo), "--json"], tmp_path, capsys)
+    code, out, err = run_cli_main(["review", str(memo), "--json"], tmp_path, capsys)
     assert code == 1 and "看起来不是招标文件" in err and "--force" in err and out == ""
-    code, out, err = _cli(["review", str(memo), "--json", "--force"], tmp_path, capsys)
+    code, out, err = run_cli_main(["review", str(memo), "--json", "--force"], tmp_path, capsys)
     assert code == 0 and json.loads(out)["notice"] and "强制审查" in err
 
 
-@pytest.mark.usefixtures("_fast_env")
+@pytest.mark.usefixtures("fast_cli_env")
 def test_rest_refuses_non_tender_unless_forced(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
@@ -220,7 +207,7 @@ def test_rest_refuses_non_tender_unless_forced(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- scanned tender
 
 @pytest.mark.integration
-@pytest.mark.usefixtures("_fast_env")
+@pytest.mark.usefixtures("fast_cli_env")
 def test_cli_scanned_tender_reports_ocr_pages_and_progress(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     events: list[tuple[str, int, int]] = []
     report = Reviewer(kb=None, use_llm=False).review(SCANNED, progress=lambda s, d, t: events.append((s, d, t)))
@@ -229,13 +216,13 @@ def test_cli_scanned_tender_reports_ocr_pages_and_progress(tmp_path: Path, capsy
     assert [e for e in events if e[0].startswith("文字识别（OCR）第")] == [
         ("文字识别（OCR）第 1 页", 0, 3), ("文字识别（OCR）第 2 页", 1, 3), ("文字识别（OCR）第 3 页", 2, 3)]
     assert {"T21", "T23", "T08"} <= {f.rule_id for f in report.findings}  # the planted risks survive OCR
-    code, _, err = _cli(["review", str(SCANNED), "--format", "md", "-o", str(tmp_path / "s.md")], tmp_path, capsys)
+    code, _, err = run_cli_main(["review", str(SCANNED), "--format", "md", "-o", str(tmp_path / "s.md")], tmp_path, capsys)
     assert code == 0 and "扫描页：第1页（置信度" in err
     assert "扫描页：第1页（置信度" in (tmp_path / "s.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.integration
-@pytest.mark.usefixtures("_fast_env")
+@pytest.mark.usefixtures("fast_cli_env")
 def test_rest_scanned_tender_states_ocr_pages(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 import docx
 import pytest
+from conftest import run_cli_main
 
 from assistant.config import PROJECT_ROOT
 from assistant.llm import FakeChatModel
@@ -77,44 +78,30 @@ def test_reports_in_three_formats(tmp_path: Path) -> None:
     assert rfonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
 
 
-def _cli(args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    from assistant.cli import main
-
-    code = main([*args, "--data-dir", str(tmp_path / "data")])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def _fast_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "fake")
-    monkeypatch.setenv("ASSISTANT_INCLUDE_CHINA_LAW", "false")
-
-
-@pytest.mark.usefixtures("_fast_env")
+@pytest.mark.usefixtures("fast_cli_env")
 def test_cli_json_fail_on_and_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _cli(["review", str(DEV / "C_goods_violating.docx"), "--json", "--fail-on", "high"], tmp_path, capsys)
+    code, out, _ = run_cli_main(["review", str(DEV / "C_goods_violating.docx"), "--json", "--fail-on", "high"], tmp_path, capsys)
     assert code == 3
     report = json.loads(out)
     assert report["summary"]["by_severity"]["high"] >= 1
-    code, out, _ = _cli(["review", str(DEV / "C_goods_compliant.docx"), "--fail-on", "high"], tmp_path, capsys)
+    code, out, _ = run_cli_main(["review", str(DEV / "C_goods_compliant.docx"), "--fail-on", "high"], tmp_path, capsys)
     assert code == 0 and json.loads(out)["summary"]["by_severity"]["high"] == 0
     md = tmp_path / "r.md"
-    code, _, err = _cli(["review", str(DEV / "D_service_violating.docx"), "-o", str(md)], tmp_path, capsys)
+    code, _, err = run_cli_main(["review", str(DEV / "D_service_violating.docx"), "-o", str(md)], tmp_path, capsys)
     assert code == 0 and md.read_text(encoding="utf-8").startswith("# 招标文件审查报告") and "已保存" in err
     out_docx = tmp_path / "o.docx"
-    code, _, _ = _cli(["review", str(DEV / "D_service_violating.docx"), "--format", "docx", "-o", str(out_docx)], tmp_path, capsys)
+    code, _, _ = run_cli_main(["review", str(DEV / "D_service_violating.docx"), "--format", "docx", "-o", str(out_docx)], tmp_path, capsys)
     assert code == 0 and out_docx.stat().st_size > 10000
 
 
-@pytest.mark.usefixtures("_fast_env")
+@pytest.mark.usefixtures("fast_cli_env")
 def test_cli_bad_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _cli(["review", str(tmp_path / "nope.docx")], tmp_path, capsys)
+    code, out, err = run_cli_main(["review", str(tmp_path / "nope.docx")], tmp_path, capsys)
     assert code == 1 and "找不到文件" in err and out == ""
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 10)
     out_path = tmp_path / "should_not_exist.md"
-    code, out, err = _cli(["review", str(broken), "-o", str(out_path)], tmp_path, capsys)
+    code, out, err = run_cli_main(["review", str(broken), "-o", str(out_path)], tmp_path, capsys)
     assert code == 1 and "错误" in err and not out_path.exists()
 
 
