@@ -11,15 +11,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
-from assistant.api.common import ServicesDep, attachment
+from assistant.api.common import DOCX_MEDIA_TYPE, ServicesDep, attachment, report_download_responses
 from assistant.collusion.models import CollusionReport
+from assistant.collusion.reader import SUFFIXES
 from assistant.errors import InputFileError
 from assistant.uploads import store_stream
 
 router = APIRouter(tags=["投标文件雷同分析"])
 
-COLLUSION_SUFFIXES = (".docx", ".pdf")
-DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 REPORT_STEM = "投标文件雷同分析报告"
 
 
@@ -32,13 +31,7 @@ def _remove_all(paths: list[Path]) -> None:
     "/collusion",
     summary="投标文件雷同分析（围标串标预警）：JSON 结果，或 Markdown / DOCX 报告下载",
     response_model=CollusionReport,
-    responses={200: {
-        "description": "format=json：分析结果；format=md / docx：分析报告文件",
-        "content": {
-            "text/markdown": {"schema": {"type": "string"}},
-            DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-        },
-    }},
+    responses=report_download_responses("format=json：分析结果；format=md / docx：分析报告文件"),
 )
 async def collusion(
     services: ServicesDep,
@@ -55,7 +48,7 @@ async def collusion(
             raise InputFileError("上传的投标文件中有重名文件，请改名后再上传。", f"duplicate names {names}")
         for upload in (tender, *bids):
             stored.append(await run_in_threadpool(store_stream, upload.file, upload.filename, data_dir,
-                                                  kind="collusion", allowed=COLLUSION_SUFFIXES, max_bytes=limit))
+                                                  kind="collusion", allowed=SUFFIXES, max_bytes=limit))
         report = await run_in_threadpool(services.collusion.analyze, stored[0], stored[1:])
         from assistant.collusion import report as render
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
@@ -29,3 +29,17 @@ def attachment(filename: str) -> dict[str, str]:
 
 def report_stem(original: str) -> str:
     return f"{Path(original).stem or '招标文件'}_审查意见书"
+
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def report_download_responses(description: str) -> dict[int | str, dict[str, Any]]:
+    """The documented 200 of a route that answers JSON, or a Markdown / DOCX report file (`format`)."""
+    return {200: {
+        "description": description,
+        "content": {
+            "text/markdown": {"schema": {"type": "string"}},
+            DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }}

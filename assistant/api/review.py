@@ -10,26 +10,25 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
-from assistant.api.common import ServicesDep, attachment, report_stem
+from assistant.api.common import (
+    DOCX_MEDIA_TYPE,
+    ServicesDep,
+    attachment,
+    report_download_responses,
+    report_stem,
+)
 from assistant.schema import ReviewReport
 from assistant.uploads import REVIEW_SUFFIXES, remove_upload, store_stream
 
 router = APIRouter(tags=["招标文件审查"])
 
-DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @router.post(
     "/review",
     summary="招标文件风险审查（JSON 报告，或 Markdown / DOCX 审查意见书下载）",
     response_model=ReviewReport,
-    responses={200: {
-        "description": "format=json：审查报告；format=md / docx：审查意见书文件",
-        "content": {
-            "text/markdown": {"schema": {"type": "string"}},
-            DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-        },
-    }},
+    responses=report_download_responses("format=json：审查报告；format=md / docx：审查意见书文件"),
 )
 async def review(
     services: ServicesDep,

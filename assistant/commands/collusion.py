@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.collusion.reader import SUFFIXES
 from assistant.commands import Subparsers
 from assistant.commands.report_out import Renderers, report_format, write_report
 from assistant.errors import InputFileError
@@ -15,7 +16,6 @@ from assistant.progress import TqdmProgress
 if TYPE_CHECKING:
     from assistant.services import Services
 
-BID_SUFFIXES = (".docx", ".pdf")
 
 
 def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
@@ -33,12 +33,13 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
 
 
 def collect_bids(paths: list[Path], tender: Path) -> list[Path]:
+
     out: list[Path] = []
     for p in paths:
         if not p.exists():
             raise InputFileError(f"找不到文件或文件夹：{p}", f"collusion: missing {p}")
         if p.is_dir():
-            found = sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() in BID_SUFFIXES
+            found = sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() in SUFFIXES
                            and x.resolve() != tender.resolve() and not x.name.startswith(("~$", ".")))
             if not found:
                 raise InputFileError(f"文件夹“{p}”中没有 .docx 或 .pdf 投标文件。", f"collusion: empty dir {p}")
