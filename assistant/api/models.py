@@ -7,9 +7,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from assistant.config import LimitsSettings
+from assistant.schema import MAX_QUESTION_CHARS
 
-#: the defaults of the configurable limits (settings.limits, checked per request)
-MAX_QUESTION_CHARS = LimitsSettings().max_query_chars
+#: the default of the configurable result limit (settings.limits.max_k, the schema's bound)
 MAX_K = LimitsSettings().max_k
 
 
