@@ -142,7 +142,8 @@ def _shot(page, name: str) -> Path:
 
 def test_policy_qa_tab_answers_with_citations(page) -> None:
     with _screenshot_on_failure(page, "test_policy_qa_tab_answers_with_citations.png"):
-        assert page.get_by_text("无大模型·摘录模式").is_visible()
+        # the mode note is visible once the page has rendered (waits, fails after the timeout)
+        page.get_by_text("无大模型·摘录模式").first.wait_for(state="visible")
         cites = page.locator("#qa-citations")
         # an example question: one click asks it (answer or honest refusal, depending on the KB)
         page.get_by_role("button", name="婺城区改革方案对评定分离有什么要求？").click()
