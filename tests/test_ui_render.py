@@ -77,5 +77,6 @@ def test_chart_data_is_counts_by_category_and_severity_for_the_browser() -> None
     rows = frame.to_dict("records")
     assert rows[0] == {CATEGORY_COL: "投标保证金超比例", SEVERITY_COL: "高风险", COUNT_COL: 2}
     assert {CATEGORY_COL: "地域限制", SEVERITY_COL: "中风险", COUNT_COL: 1} in rows
-    assert rows.index({CATEGORY_COL: "投标保证金超比例", SEVERITY_COL: "低风险", COUNT_COL: 1}) == 1
+    # severity first, so the browser's legend (order of first appearance) reads 高 / 中 / 低
+    assert [r[SEVERITY_COL] for r in rows] == ["高风险", "中风险", "低风险"]
     assert findings_frame([]).empty and list(findings_frame([]).columns) == [CATEGORY_COL, SEVERITY_COL, COUNT_COL]

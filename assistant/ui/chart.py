@@ -17,11 +17,16 @@ CATEGORY_COL, SEVERITY_COL, COUNT_COL = "风险类别", "风险等级", "问题�
 
 
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:
-    """One row per (category, severity) with its count; categories ordered by total, largest first."""
+    """One row per (category, severity) with its count: high-severity rows first, then medium, then low,
+    each severity's categories by total, largest first.
+
+    The browser takes the colour legend's order from the rows' first appearance, so this order makes
+    the legend read 高风险 / 中风险 / 低风险 (the bars themselves are sorted by the plot's ``sort``).
+    """
     counts = Counter((f.category, f"{SEVERITY_ZH[f.severity]}风险") for f in findings)
     totals = Counter(f.category for f in findings)
     order = {c: i for i, (c, _) in enumerate(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))}
     sev_order = {s: i for i, s in enumerate(SEVERITY_COLORS)}
-    rows = sorted(counts.items(), key=lambda kv: (order[kv[0][0]], sev_order.get(kv[0][1], 9)))
+    rows = sorted(counts.items(), key=lambda kv: (sev_order.get(kv[0][1], 9), order[kv[0][0]]))
     return pd.DataFrame([{CATEGORY_COL: c, SEVERITY_COL: s, COUNT_COL: n} for (c, s), n in rows],
                         columns=[CATEGORY_COL, SEVERITY_COL, COUNT_COL])
