@@ -9,8 +9,11 @@
 `hostile` runs the real CLI in child processes (wall time, peak RSS from /proc VmHWM) against a small KB
 and checks the KB is unchanged. `chat` and `soak` start `python app.py` on a free loopback port with
 their own data dir (fake embeddings unless --real: they measure the server, not the model) and
-sample the server's RSS every 5 s. Errors are responses other than 2xx, and other than 409
-「知识库正在更新」 for imports that collide (a correct refusal). Exit code 1 when any check fails.
+sample the server's RSS every 2 s. Errors are responses other than 2xx, and other than 409
+「知识库正在更新」 for imports that collide (a correct refusal). The soak prints p50/p95 per operation,
+errors, RSS at the end of the warm-up (first 20 %) and at the end, the least-squares RSS slope over
+the steady state, and PASS/FAIL against its tolerances (0 errors; slope <= 2 MB/min, `--max-slope`).
+Exit code 1 when any check fails.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ TENDER = ROOT / "tests" / "data" / "tenders_dev" / "A_works_violating.docx"
 QUESTIONS = ["投标保证金最多能收多少？", "发出招标文件后最快几天可以开标？", "中标候选人公示期是几天？",
              "评标委员会由几人组成？", "政府采购质疑的期限是多久？"]
 QUERIES = ["投标保证金不得超过多少", "不合理条件限制排斥潜在投标人", "联合体投标的规定", "串通投标的情形"]
+#: seconds between RSS samples of the server
+SAMPLE_S = 2.0
 REGULATION = "# 压测临时办法{n}\n\n第一条 为了压测，制定本办法。\n\n第二条 投标保证金不得超过估算价的百分之二。\n"
 
 
@@ -112,20 +117,25 @@ class Server:
                 time.sleep(1)
         else:
             raise SystemExit("server did not start")
-        self.rss: list[tuple[float, float]] = []
+        self.rss: list[tuple[float, float]] = []  # (epoch seconds, MB)
         self._stop = threading.Event()
         threading.Thread(target=self._sample, daemon=True).start()
 
+    def rss_mb(self) -> float | None:
+        try:
+            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return None
+
     def _sample(self) -> None:
-        start = time.time()
         while not self._stop.is_set():
-            try:
-                for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        self.rss.append((time.time() - start, int(line.split()[1]) / 1024))
-            except OSError:
-                pass
-            self._stop.wait(5)
+            rss = self.rss_mb()
+            if rss is not None:
+                self.rss.append((time.time(), rss))
+            self._stop.wait(SAMPLE_S)
 
     def stop(self) -> float:
         self._stop.set()
@@ -204,11 +214,54 @@ def chat(real: bool, asks: int) -> dict[str, Any]:
 # --------------------------------------------------------------------------- soak
 
 
-def soak(real: bool, seconds: float, clients: int) -> dict[str, Any]:
+def slope_per_min(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, MB) points, in MB per minute."""
+    if len(points) < 3:
+        return float("nan")
+    ts = [t for t, _ in points]
+    ms = [m for _, m in points]
+    mt, mm = statistics.mean(ts), statistics.mean(ms)
+    var = sum((t - mt) ** 2 for t in ts)
+    return 60 * sum((t - mt) * (m - mm) for t, m in zip(ts, ms, strict=True)) / var if var else float("nan")
+
+
+def memory_verdict(points: list[tuple[float, float]], seconds: float, warmup: float, max_slope: float) -> dict[str, Any]:
+    """RSS figures of a soak: warm-up is the first `warmup` fraction of the load, the rest the steady state.
+
+    Flat means: the least-squares slope of RSS over the steady state is at most `max_slope` MB/min.
+    Single samples swing by +-50 MB with the reviews in flight, so the slope (over ~120 samples)
+    is the measure, not the first and last sample.
+    """
+    warm_end = warmup * seconds
+    steady = [(t, m) for t, m in points if warm_end <= t <= seconds]
+    window = 10.0  # seconds averaged for the "at warm-up end" and "at the end" figures
+
+    def mean_between(a: float, b: float) -> float:
+        vals = [m for t, m in points if a <= t <= b]
+        return round(statistics.mean(vals)) if vals else float("nan")
+
+    fifth = seconds / 5
+    slope = slope_per_min(steady)
+    steady_min = (seconds - warm_end) / 60
+    return {
+        "rss_warmup_end_mb": mean_between(warm_end - window, warm_end),
+        "rss_end_mb": mean_between(seconds - window, seconds),
+        "rss_first_fifth_mb": mean_between(0, fifth), "rss_last_fifth_mb": mean_between(seconds - fifth, seconds),
+        "rss_peak_mb": round(max((m for _, m in points), default=float("nan"))),
+        "steady_slope_mb_per_min": round(slope, 2),
+        "steady_growth_mb": round(slope * steady_min, 1),
+        "max_slope_mb_per_min": max_slope, "warmup_s": round(warm_end),
+        "flat": bool(slope <= max_slope),
+    }
+
+
+def soak(real: bool, seconds: float, clients: int, warmup: float = 0.2, max_slope: float = 2.0) -> dict[str, Any]:
     server = Server(real)
     results: list[tuple[str, int, float]] = []
+    error_log: list[str] = []
     lock = threading.Lock()
-    deadline = time.time() + seconds
+    start = time.time()
+    deadline = start + seconds
     mix = ["search"] * 45 + ["ask"] * 30 + ["review"] * 20 + ["import"] * 5
 
     def client(i: int) -> None:
@@ -221,8 +274,12 @@ def soak(real: bool, seconds: float, clients: int) -> dict[str, Any]:
                     res = call(c, rnd.choice(mix), i * 100_000 + n)
                 except httpx.HTTPError as exc:
                     res = ("transport:" + type(exc).__name__, 0, 0.0)
+                    with lock:
+                        error_log.append(f"t={time.time() - start:.0f}s client {i}: {exc!r}")
                 with lock:
                     results.append(res)
+                    if not _ok(res[0], res[1]):
+                        error_log.append(f"t={time.time() - start:.0f}s {res[0]} -> HTTP {res[1]}")
 
     try:
         threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
@@ -230,23 +287,36 @@ def soak(real: bool, seconds: float, clients: int) -> dict[str, Any]:
             t.start()
         for t in threads:
             t.join()
+        time.sleep(3 * SAMPLE_S)
+        idle_rss = server.rss_mb()
     finally:
         shutdown_s = server.stop()
     errors = [r for r in results if not _ok(r[0], r[1])]
     by_kind: dict[str, list[float]] = {}
     for kind, _status, secs in results:
         by_kind.setdefault(kind, []).append(secs)
-    rss = [m for _, m in server.rss]
-    first = statistics.mean(rss[: max(1, len(rss) // 5)]) if rss else float("nan")
-    last = statistics.mean(rss[-max(1, len(rss) // 5):]) if rss else float("nan")
+    points = [(t - start, m) for t, m in server.rss if t >= start]
+    mem = memory_verdict(points, seconds, warmup, max_slope)
     out = {"seconds": seconds, "clients": clients, "requests": len(results), "errors": len(errors),
-           "error_samples": errors[:5], "p95_s": {k: round(pctl(v, 0.95), 3) for k, v in by_kind.items()},
+           "error_samples": error_log[:10], "p95_s": {k: round(pctl(v, 0.95), 3) for k, v in by_kind.items()},
            "p50_s": {k: round(pctl(v, 0.5), 3) for k, v in by_kind.items()},
-           "rss_first_fifth_mb": round(first), "rss_last_fifth_mb": round(last), "rss_peak_mb": round(max(rss or [0])),
+           "counts": {k: len(v) for k, v in by_kind.items()}, **mem,
+           "rss_idle_after_mb": round(idle_rss) if idle_rss is not None else None,
+           "rss_series": [(round(t), round(m)) for t, m in points[::5]],
            "shutdown_s": round(shutdown_s, 2)}
-    print(f"  {clients} clients x {seconds:.0f} s: {len(results)} requests, {len(errors)} errors; p95 {out['p95_s']}; "
-          f"RSS first fifth {out['rss_first_fifth_mb']} MB, last fifth {out['rss_last_fifth_mb']} MB, "
-          f"peak {out['rss_peak_mb']} MB; SIGTERM -> exit in {out['shutdown_s']} s")
+    out["pass"] = out["errors"] == 0 and mem["flat"]
+    print(f"  {clients} clients x {seconds:.0f} s: {len(results)} requests, {len(errors)} errors")
+    for kind, vals in sorted(by_kind.items()):
+        print(f"    {kind:<8} n={len(vals):>5}  p50 {pctl(vals, 0.5):6.2f} s  p95 {pctl(vals, 0.95):6.2f} s")
+    for line in error_log[:10]:
+        print(f"    error: {line}")
+    print(f"  RSS at warm-up end (t={mem['warmup_s']} s) {mem['rss_warmup_end_mb']} MB, at the end {mem['rss_end_mb']} MB, "
+          f"peak {mem['rss_peak_mb']} MB; first fifth {mem['rss_first_fifth_mb']} MB, last fifth {mem['rss_last_fifth_mb']} MB; "
+          f"idle after the load {out['rss_idle_after_mb']} MB")
+    print(f"  steady-state slope {mem['steady_slope_mb_per_min']:+.2f} MB/min "
+          f"({mem['steady_growth_mb']:+.1f} MB over {seconds - mem['warmup_s']:.0f} s); SIGTERM -> exit in {out['shutdown_s']} s")
+    print(f"  {'PASS' if out['pass'] else 'FAIL'}: errors {len(errors)} (tolerance 0), steady-state RSS slope "
+          f"{mem['steady_slope_mb_per_min']:+.2f} MB/min (tolerance <= {max_slope} MB/min)")
     return out
 
 
@@ -257,6 +327,8 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=300)
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--asks", type=int, default=20)
+    ap.add_argument("--warmup", type=float, default=0.2, help="soak: fraction of the run counted as warm-up")
+    ap.add_argument("--max-slope", type=float, default=2.0, help="soak: largest steady-state RSS slope (MB/min) still flat")
     ap.add_argument("--real", action="store_true", help="real e5 embeddings instead of the fake backend")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
@@ -272,8 +344,8 @@ def main() -> int:
         ok &= out["chat"]["background_errors"] == 0
     if args.what in ("soak", "all"):
         print("soak:")
-        out["soak"] = soak(args.real, args.seconds, args.clients)
-        ok &= out["soak"]["errors"] == 0
+        out["soak"] = soak(args.real, args.seconds, args.clients, args.warmup, args.max_slope)
+        ok &= out["soak"]["pass"]
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0 if ok else 1
