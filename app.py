@@ -43,15 +43,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _cap_malloc_arenas() -> None:
-    """Restart once with MALLOC_ARENA_MAX=2 (Linux): glibc gives every worker thread its own malloc
-    arena, and a long-running server's memory then keeps growing from fragmentation. Measured with
-    `python bench/reliability_bench.py soak --seconds 240`: RSS 520 -> 759 MB without, 515 -> 613 MB with."""
-    if sys.platform.startswith("linux") and "MALLOC_ARENA_MAX" not in os.environ:
-        os.environ["MALLOC_ARENA_MAX"] = "2"
-        os.execv(sys.executable, [sys.executable, *sys.argv])
-
-
 if __name__ == "__main__":
-    _cap_malloc_arenas()
     raise SystemExit(main())

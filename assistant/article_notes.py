@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +90,7 @@ class NoteIndex:
         self.signature = signature
         self._keys: list[tuple[int, str]] = [(i, k) for i, n in enumerate(self.notes) for k in n.keys if k]
         self._matrix: np.ndarray | None = None
+        self._matrix_lock = threading.Lock()
 
     def _digest(self) -> str:
         h = hashlib.sha256(self.signature.encode("utf-8"))
@@ -104,7 +107,7 @@ class NoteIndex:
             return None
         try:
             m = np.load(path)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, EOFError) as exc:
             log.warning("article-note vector cache %s unreadable (%s)", path, exc)
             return None
         return m.astype(np.float32) if m.shape[0] == len(self._keys) else None
@@ -119,18 +122,32 @@ class NoteIndex:
         return np.asarray(embed_queries(self.embeddings, texts), dtype=np.float32)
 
     def save(self, folder: Path, m: np.ndarray) -> Path:
+        """Write the cache file atomically (a temporary file, then a rename): another process may be
+        reading it (a half-written .npy once failed a concurrent search with EOFError in the soak)."""
         path = folder / self.file_name()
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, m.astype(np.float16))
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            with tmp.open("wb") as fh:
+                np.save(fh, m.astype(np.float16))
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
         return path
 
     def matrix(self) -> np.ndarray:
         if self._matrix is not None:
             return self._matrix
+        with self._matrix_lock:  # the first concurrent requests embed the notes once, not each
+            if self._matrix is not None:
+                return self._matrix
+            self._matrix = self._load_or_embed()
+            return self._matrix
+
+    def _load_or_embed(self) -> np.ndarray:
         for folder in (self.shipped_dir, self.cache_dir):
             found = self.load_file(folder / self.file_name()) if folder is not None else None
             if found is not None:
-                self._matrix = found
                 return found
         m = self.embed()
         if self.cache_dir is not None:
@@ -138,7 +155,6 @@ class NoteIndex:
                 self.save(self.cache_dir, m)
             except OSError as exc:
                 log.warning("cannot write article-note vector cache in %s: %s", self.cache_dir, exc)
-        self._matrix = m
         return m
 
     def article_scores(self, vector: np.ndarray) -> dict[int, float]:

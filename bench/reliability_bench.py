@@ -9,8 +9,12 @@
 `hostile` runs the real CLI in child processes (wall time, peak RSS from /proc VmHWM) against a small KB
 and checks the KB is unchanged. `chat` and `soak` start `python app.py` on a free loopback port with
 their own data dir (fake embeddings unless --real: they measure the server, not the model) and
-sample the server's RSS every 5 s. Errors are responses other than 2xx, and other than 409
-「知识库正在更新」 for imports that collide (a correct refusal). Exit code 1 when any check fails.
+sample the server's RSS every 2 s. Errors are responses other than 2xx, and other than 409
+「知识库正在更新」 for imports that collide (a correct refusal). The soak prints p50/p95 per operation,
+errors, RSS under load (at warm-up end, at the end, slope) and idle RSS (the load pauses after the
+warm-up, the first 20 %, and at the end), and PASS/FAIL: 0 errors, idle RSS at the end within +5 %
+of idle RSS after the warm-up (`--max-growth`).
+Exit code 1 when any check fails.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ TENDER = ROOT / "tests" / "data" / "tenders_dev" / "A_works_violating.docx"
 QUESTIONS = ["投标保证金最多能收多少？", "发出招标文件后最快几天可以开标？", "中标候选人公示期是几天？",
              "评标委员会由几人组成？", "政府采购质疑的期限是多久？"]
 QUERIES = ["投标保证金不得超过多少", "不合理条件限制排斥潜在投标人", "联合体投标的规定", "串通投标的情形"]
+#: seconds between RSS samples of the server
+SAMPLE_S = 2.0
 REGULATION = "# 压测临时办法{n}\n\n第一条 为了压测，制定本办法。\n\n第二条 投标保证金不得超过估算价的百分之二。\n"
 
 
@@ -112,20 +118,25 @@ class Server:
                 time.sleep(1)
         else:
             raise SystemExit("server did not start")
-        self.rss: list[tuple[float, float]] = []
+        self.rss: list[tuple[float, float]] = []  # (epoch seconds, MB)
         self._stop = threading.Event()
         threading.Thread(target=self._sample, daemon=True).start()
 
+    def rss_mb(self) -> float | None:
+        try:
+            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return None
+
     def _sample(self) -> None:
-        start = time.time()
         while not self._stop.is_set():
-            try:
-                for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        self.rss.append((time.time() - start, int(line.split()[1]) / 1024))
-            except OSError:
-                pass
-            self._stop.wait(5)
+            rss = self.rss_mb()
+            if rss is not None:
+                self.rss.append((time.time(), rss))
+            self._stop.wait(SAMPLE_S)
 
     def stop(self) -> float:
         self._stop.set()
@@ -204,49 +215,153 @@ def chat(real: bool, asks: int) -> dict[str, Any]:
 # --------------------------------------------------------------------------- soak
 
 
-def soak(real: bool, seconds: float, clients: int) -> dict[str, Any]:
-    server = Server(real)
-    results: list[tuple[str, int, float]] = []
-    lock = threading.Lock()
-    deadline = time.time() + seconds
-    mix = ["search"] * 45 + ["ask"] * 30 + ["review"] * 20 + ["import"] * 5
+def slope_per_min(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, MB) points, in MB per minute."""
+    if len(points) < 3:
+        return float("nan")
+    ts = [t for t, _ in points]
+    ms = [m for _, m in points]
+    mt, mm = statistics.mean(ts), statistics.mean(ms)
+    var = sum((t - mt) ** 2 for t in ts)
+    return 60 * sum((t - mt) * (m - mm) for t, m in zip(ts, ms, strict=True)) / var if var else float("nan")
 
-    def client(i: int) -> None:
+
+def _mean(points: list[tuple[float, float]], a: float, b: float) -> float:
+    vals = [m for t, m in points if a <= t <= b]
+    return round(statistics.mean(vals)) if vals else float("nan")
+
+
+def _print_soak(out: dict[str, Any], by_kind: dict[str, list[float]], warm_s: float, settle_s: float) -> None:
+    print(f"  {out['clients']} clients x {out['seconds']:.0f} s (warm-up {warm_s:.0f} s): {out['requests']} requests, "
+          f"{out['errors']} errors")
+    for kind, vals in sorted(by_kind.items()):
+        print(f"    {kind:<8} n={len(vals):>5}  p50 {pctl(vals, 0.5):6.2f} s  p95 {pctl(vals, 0.95):6.2f} s")
+    for line in out["error_samples"]:
+        print(f"    error: {line}")
+    limit = out["rss_idle_after_warmup_mb"] * (1 + out["max_growth"])
+    print(f"  RSS under load: at warm-up end {out['rss_under_load_warmup_end_mb']} MB, at the end "
+          f"{out['rss_under_load_end_mb']} MB; steady state first fifth {out['rss_steady_first_fifth_mb']} MB, "
+          f"last fifth {out['rss_steady_last_fifth_mb']} MB, slope {out['steady_slope_mb_per_min']:+.2f} MB/min; "
+          f"peak {out['rss_peak_mb']} MB")
+    print(f"  RSS idle ({settle_s:.0f} s after the load paused): after the warm-up {out['rss_idle_after_warmup_mb']} MB, "
+          f"at the end {out['rss_idle_at_end_mb']} MB ({out['retained_growth_mb']:+.1f} MB); "
+          f"SIGTERM -> exit in {out['shutdown_s']} s")
+    print(f"  {'PASS' if out['pass'] else 'FAIL'}: errors {out['errors']} (tolerance 0); idle RSS at the end "
+          f"{out['rss_idle_at_end_mb']} MB vs. after the warm-up {out['rss_idle_after_warmup_mb']} MB "
+          f"(tolerance +{out['max_growth']:.0%}: <= {limit:.0f} MB)")
+
+
+class _SoakLoad:
+    """The soak's clients: they run until `deadline`, park, and (once) resume after `resume`."""
+
+    MIX = ["search"] * 45 + ["ask"] * 30 + ["review"] * 20 + ["import"] * 5
+
+    def __init__(self, server: Server, clients: int, first_deadline: float) -> None:
+        self.server = server
+        self.clients = clients
+        self.start = time.time()
+        self.deadline = first_deadline
+        self.results: list[tuple[str, int, float]] = []
+        self.error_log: list[str] = []
+        self.lock = threading.Lock()
+        self.parked = threading.Semaphore(0)
+        self.resume = threading.Event()
+        self.threads = [threading.Thread(target=self.client, args=(i,)) for i in range(clients)]
+        for t in self.threads:
+            t.start()
+
+    def client(self, i: int) -> None:
         rnd = random.Random(i)
         n = 0
-        with httpx.Client(base_url=server.base, timeout=600) as c:
-            while time.time() < deadline:
+        paused = False
+        with httpx.Client(base_url=self.server.base, timeout=600) as c:
+            while True:
+                if time.time() >= self.deadline:
+                    self.parked.release()
+                    if paused:
+                        return
+                    paused = True
+                    self.resume.wait()
                 n += 1
-                try:
-                    res = call(c, rnd.choice(mix), i * 100_000 + n)
-                except httpx.HTTPError as exc:
-                    res = ("transport:" + type(exc).__name__, 0, 0.0)
-                with lock:
-                    results.append(res)
+                self.record(self.one(c, rnd.choice(self.MIX), i * 100_000 + n, i))
 
+    def one(self, c: httpx.Client, kind: str, n: int, i: int) -> tuple[str, int, float]:
+        try:
+            return call(c, kind, n)
+        except httpx.HTTPError as exc:
+            with self.lock:
+                self.error_log.append(f"t={time.time() - self.start:.0f}s client {i}: {exc!r}")
+            return ("transport:" + type(exc).__name__, 0, 0.0)
+
+    def record(self, res: tuple[str, int, float]) -> None:
+        with self.lock:
+            self.results.append(res)
+            if not _ok(res[0], res[1]) and res[1]:
+                self.error_log.append(f"t={time.time() - self.start:.0f}s {res[0]} -> HTTP {res[1]}")
+
+    def idle_rss(self, settle_s: float) -> tuple[float, float]:
+        """(when every client was parked, idle RSS): wait for the clients, let the server settle, average 3 readings."""
+        for _ in range(self.clients):
+            self.parked.acquire()
+        parked_at = time.time() - self.start
+        time.sleep(settle_s)
+        readings = []
+        for _ in range(3):
+            readings.append(self.server.rss_mb() or float("nan"))
+            time.sleep(1)
+        return parked_at, statistics.mean(readings)
+
+
+def soak(real: bool, seconds: float, clients: int, warmup: float = 0.2, max_growth: float = 0.05,
+         settle_s: float = 15.0) -> dict[str, Any]:
+    """20 clients; after the warm-up (`warmup` of `seconds`) and at the end the load pauses until the
+    server is idle and its heap trimmer has run (`settle_s`), and the idle RSS is taken.
+
+    Flat means: idle RSS at the end <= idle RSS after the warm-up x (1 + `max_growth`). RSS under load
+    swings by +-50 MB with the reviews in flight (and with the CPU other processes leave), so the
+    in-load figures (fifths, slope) are reported but the verdict compares like with like: idle to idle.
+    """
+    server = Server(real)
+    warm_s = warmup * seconds
     try:
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
+        load = _SoakLoad(server, clients, time.time() + warm_s)
+        start = load.start
+        warm_end, idle_warm = load.idle_rss(settle_s)
+        steady_start = time.time() - start
+        load.deadline = time.time() + seconds - warm_s
+        load.resume.set()
+        steady_end, idle_end = load.idle_rss(settle_s)
+        for t in load.threads:
             t.join()
     finally:
         shutdown_s = server.stop()
+    results = load.results
     errors = [r for r in results if not _ok(r[0], r[1])]
     by_kind: dict[str, list[float]] = {}
     for kind, _status, secs in results:
         by_kind.setdefault(kind, []).append(secs)
-    rss = [m for _, m in server.rss]
-    first = statistics.mean(rss[: max(1, len(rss) // 5)]) if rss else float("nan")
-    last = statistics.mean(rss[-max(1, len(rss) // 5):]) if rss else float("nan")
+    points = [(t - start, m) for t, m in server.rss if t >= start]
+    steady = [(t, m) for t, m in points if steady_start <= t <= steady_end]
+    fifth = (steady_end - steady_start) / 5
+    mem = {
+        "rss_idle_after_warmup_mb": round(idle_warm), "rss_idle_at_end_mb": round(idle_end),
+        "retained_growth_mb": round(idle_end - idle_warm, 1), "max_growth": max_growth,
+        "rss_under_load_warmup_end_mb": _mean(points, warm_end - 10, warm_end),
+        "rss_under_load_end_mb": _mean(points, steady_end - 10, steady_end),
+        "rss_steady_first_fifth_mb": _mean(steady, steady_start, steady_start + fifth),
+        "rss_steady_last_fifth_mb": _mean(steady, steady_end - fifth, steady_end),
+        "rss_peak_mb": round(max((m for _, m in points), default=float("nan"))),
+        "steady_slope_mb_per_min": round(slope_per_min(steady), 2),
+        "flat": bool(idle_end <= idle_warm * (1 + max_growth)),
+    }
     out = {"seconds": seconds, "clients": clients, "requests": len(results), "errors": len(errors),
-           "error_samples": errors[:5], "p95_s": {k: round(pctl(v, 0.95), 3) for k, v in by_kind.items()},
+           "error_samples": load.error_log[:10], "p95_s": {k: round(pctl(v, 0.95), 3) for k, v in by_kind.items()},
            "p50_s": {k: round(pctl(v, 0.5), 3) for k, v in by_kind.items()},
-           "rss_first_fifth_mb": round(first), "rss_last_fifth_mb": round(last), "rss_peak_mb": round(max(rss or [0])),
+           "counts": {k: len(v) for k, v in by_kind.items()}, **mem,
+           "rss_series": [(round(t), round(m)) for t, m in points[::5]],
            "shutdown_s": round(shutdown_s, 2)}
-    print(f"  {clients} clients x {seconds:.0f} s: {len(results)} requests, {len(errors)} errors; p95 {out['p95_s']}; "
-          f"RSS first fifth {out['rss_first_fifth_mb']} MB, last fifth {out['rss_last_fifth_mb']} MB, "
-          f"peak {out['rss_peak_mb']} MB; SIGTERM -> exit in {out['shutdown_s']} s")
+    out["pass"] = out["errors"] == 0 and mem["flat"]
+    _print_soak(out, by_kind, warm_s, settle_s)
     return out
 
 
@@ -257,6 +372,9 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=300)
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--asks", type=int, default=20)
+    ap.add_argument("--warmup", type=float, default=0.2, help="soak: fraction of the run counted as warm-up")
+    ap.add_argument("--max-growth", type=float, default=0.05,
+                    help="soak: largest idle-RSS growth (fraction) from after the warm-up to the end")
     ap.add_argument("--real", action="store_true", help="real e5 embeddings instead of the fake backend")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
@@ -272,8 +390,8 @@ def main() -> int:
         ok &= out["chat"]["background_errors"] == 0
     if args.what in ("soak", "all"):
         print("soak:")
-        out["soak"] = soak(args.real, args.seconds, args.clients)
-        ok &= out["soak"]["errors"] == 0
+        out["soak"] = soak(args.real, args.seconds, args.clients, args.warmup, args.max_growth)
+        ok &= out["soak"]["pass"]
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0 if ok else 1

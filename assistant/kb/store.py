@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.config import LimitsSettings
 from assistant.errors import BusyError, NotFoundError, ReadOnlyError
 from assistant.index.bm25_store import BM25Index
-from assistant.index.chroma_store import ChromaIndex, http_client, persistent_client
+from assistant.index.chroma_store import ChromaIndex, evict_deleted_systems, http_client, persistent_client
 from assistant.kb.builder import GenerationBuilder, Progress
 from assistant.kb.generation import Generation, read_generation
 from assistant.schema import Chunk, DocumentMeta
@@ -298,6 +298,8 @@ class KnowledgeBase:
             plan = plan_generations(self.root, self._read_current(), KEEP_GENERATIONS - 1)
             self._drop_collections(plan.partial + plan.old)
             remove_generations(self.root, plan.partial + plan.old, result)
+            if not self.chroma_host:
+                evict_deleted_systems()
         clean_uploads(self.data_dir, upload_max_age_s, result)
         log.info("gc: %s", result.to_dict())
         return result
@@ -326,6 +328,9 @@ class KnowledgeBase:
                 except Exception as exc:  # a missing collection on the server is not an error here
                     log.debug("prune collection %s: %r", p.name, exc)
             shutil.rmtree(p, ignore_errors=True)
+        if not self.chroma_host:
+            # release the pruned generations' Chroma systems now, not at the next open (issue 18)
+            evict_deleted_systems()
 
     # ---------------------------------------------------------------- retrieval support
     def allowed_doc_ids(

@@ -138,6 +138,12 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None,
     """Build the KB if needed, then serve the web app until interrupted."""
     import uvicorn
 
+    from assistant import memory
+
+    # before any worker thread exists: at most two malloc arenas, and free heap memory given back
+    # (a long-running server's RSS otherwise keeps the high-water mark of every burst; issue 18)
+    memory.cap_malloc_arenas()
+    memory.start_heap_trimmer()
     services = services or Services(settings)
     # Importing gradio takes seconds; do it while the knowledge base and the model load.
     ui_import = threading.Thread(target=_import_ui, name="import-ui", daemon=True)
