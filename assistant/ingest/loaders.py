@@ -1,8 +1,10 @@
-"""Read user files (MD, TXT, DOCX, PDF, HTML) into `LoadedDocument` blocks.
+"""Read user files (MD, TXT, DOCX, PDF, HTML) into `LoadedDocument` blocks: the entry point.
 
-The real format is sniffed from the bytes (a renamed file is still read correctly, a ZIP that
-is not a DOCX is refused); the extension is only a hint. Every failure a user can cause raises
-an `InputFileError` subclass whose message names the file in Chinese.
+The real format is sniffed from the bytes (`sniff`; a renamed file is still read correctly, a ZIP
+that is not a DOCX is refused); the extension is only a hint. Each format has its reader module
+(`pdf_reader`, `docx_reader`, `html_reader`, `markdown_reader`, `text_reader`; text files are
+decoded by `textdecode`). Every failure a user can cause raises an `InputFileError` subclass
+whose message names the file in Chinese.
 """
 
 from __future__ import annotations
@@ -23,10 +25,22 @@ from zlib import error as zlib_error
 
 from assistant.config import LimitsSettings
 from assistant.errors import FileTooLargeError, InputFileError, LimitExceededError, UnsupportedFormatError
+from assistant.ingest.doctitle import stem_title
+from assistant.ingest.guards import check_block_count, fmt_size
+from assistant.ingest.html_reader import load_html
+from assistant.ingest.markdown_reader import load_markdown
+from assistant.ingest.sniff import sniff_format
+from assistant.ingest.text_reader import load_txt
+from assistant.ingest.textdecode import decode_text
 from assistant.schema import Block, LoadedDocument, Location
 from assistant.text_zh import CN_NUM_CHARS, compact_cjk, normalize
 
 log = logging.getLogger(__name__)
+
+#: Binary formats whose extension must match the bytes (a text file named .docx is the wrong file).
+_BINARY_FORMATS = {"pdf", "docx"}
+_FORMAT_ZH = {"pdf": "PDF", "docx": "Word（DOCX）", "html": "网页（HTML）", "md": "Markdown 文本", "txt": "纯文本"}
+
 
 # Decompression-bomb limits for DOCX (ZIP) files, checked before anything is inflated.
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -41,20 +55,13 @@ RE_APPENDIX_START = re.compile(rf"^附(件|表|录)?\s*[{CN_NUM_CHARS}\d]*\s*(�
 _TERMINAL = "。；：！？;:!?"
 
 
-def _name(path: Path) -> str:
-    return path.name
-
-
-# --------------------------------------------------------------------------- entry point
-
-
 def load_file(path: str | Path, max_bytes: int | None = None, limits: LimitsSettings | None = None) -> LoadedDocument:
     """Read one file; format sniffed from bytes; raises InputFileError subclasses.
 
     `limits` bounds the work (OCR pages, paragraphs, inflated bytes, seconds); defaults apply when None.
     """
     p = Path(path)
-    name = _name(p)
+    name = p.name
     try:
         st = p.stat()
     except FileNotFoundError:
@@ -65,7 +72,7 @@ def load_file(path: str | Path, max_bytes: int | None = None, limits: LimitsSett
         raise InputFileError(f"“{name}”是一个文件夹，请选择具体文件。", f"is a directory: {p}")
     if max_bytes is not None and st.st_size > max_bytes:
         raise FileTooLargeError(
-            f"文件“{name}”大小为 {_fmt_size(st.st_size)}，超过上限 {_fmt_size(max_bytes)}，请拆分或压缩后再上传。",
+            f"文件“{name}”大小为 {fmt_size(st.st_size)}，超过上限 {fmt_size(max_bytes)}，请拆分或压缩后再上传。",
             f"file too large: {p} has {st.st_size} bytes > max_bytes={max_bytes}",
         )
     if st.st_size == 0:
@@ -85,29 +92,16 @@ def load_bytes(data: bytes, name: str, path: str | None = None, limits: LimitsSe
     started = time.perf_counter()
     fmt = sniff_format(data, name)
     ext = Path(name).suffix.lower().lstrip(".")
-    warnings: list[str] = []
     if _extension_mismatch(ext, fmt):
         raise UnsupportedFormatError(
             f"文件“{name}”的扩展名是 .{ext}，但内容实际是{_FORMAT_ZH.get(fmt, fmt)}，与扩展名不符，已拒绝读取。"
             f"请确认选择了正确的文件；如内容无误，请把扩展名改为实际格式后再上传。",
             f"extension mismatch: {name} has extension .{ext} but its bytes are {fmt}",
         )
-    if fmt == "pdf":
-        doc = _load_pdf(data, name, limits)
-    elif fmt == "docx":
-        doc = _load_docx(data, name, limits)
-    else:
-        text = decode_text(data, name)
-        if fmt == "html":
-            doc = _load_html(text, name)
-        elif fmt == "md":
-            doc = _load_markdown(text, name)
-        else:
-            doc = _load_txt(text, name)
-    _check_blocks(len(doc.blocks), name, limits)
+    doc = _read(fmt, data, name, limits)
+    check_block_count(len(doc.blocks), name, limits)
     doc.path = path or name
     doc.sha256 = hashlib.sha256(data).hexdigest()
-    doc.warnings = warnings + doc.warnings
     if not any(b.text.strip() for b in doc.blocks):
         raise InputFileError(
             f"文件“{name}”中没有可识别的文字内容（可能是空白文档或无法识别的扫描件）。",
@@ -121,8 +115,18 @@ def load_bytes(data: bytes, name: str, path: str | None = None, limits: LimitsSe
     return doc
 
 
-#: Binary formats whose extension must match the bytes (a text file named .docx is the wrong file).
-_BINARY_FORMATS = {"pdf", "docx"}
+def _read(fmt: str, data: bytes, name: str, limits: LimitsSettings) -> LoadedDocument:
+    """Hand the bytes to the reader of the sniffed format (text formats decoded first)."""
+    if fmt == "pdf":
+        return _load_pdf(data, name, limits)
+    if fmt == "docx":
+        return _load_docx(data, name, limits)
+    text = decode_text(data, name)
+    if fmt == "html":
+        return load_html(text, name)
+    if fmt == "md":
+        return load_markdown(text, name)
+    return load_txt(text, name)
 
 
 def _extension_mismatch(ext: str, fmt: str) -> bool:
@@ -130,259 +134,6 @@ def _extension_mismatch(ext: str, fmt: str) -> bool:
     if ext in _BINARY_FORMATS:
         return fmt != ext
     return ext in {"txt", "md", "markdown", "html", "htm"} and fmt in _BINARY_FORMATS
-
-
-_FORMAT_ZH = {"pdf": "PDF", "docx": "Word（DOCX）", "html": "网页（HTML）", "md": "Markdown 文本", "txt": "纯文本"}
-
-
-def _check_blocks(count: int, name: str, limits: LimitsSettings) -> None:
-    """Refuse a document with more paragraphs/table rows than `limits.max_blocks`."""
-    if count > limits.max_blocks:
-        raise LimitExceededError(
-            f"文件“{name}”的段落和表格行超过 {limits.max_blocks} 个，已停止读取（每份文件段落数"
-            f"{limits.hint('max_blocks')}）。请拆分文件后再上传。",
-            f"block limit: {name} has more than {limits.max_blocks} blocks",
-        )
-
-
-def _fmt_size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f} MB"
-    if n >= 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n} 字节"
-
-
-# --------------------------------------------------------------------------- sniffing
-
-_RE_HTML = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|title|div|p|table|h[1-6])[\s>/]", re.I)
-
-
-def sniff_format(data: bytes, name: str) -> str:  # noqa: C901 - one branch per format signature; loaders split (issue 16 item 5) deferred: other helpers edit loaders
-    """Return "pdf" | "docx" | "html" | "md" | "txt" from the bytes; refuse other binaries."""
-    head = data[:2048]
-    ext = Path(name).suffix.lower().lstrip(".")
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, RuntimeError) as exc:
-            if ext == "docx":
-                raise InputFileError(
-                    f"文件“{name}”已损坏或不完整（Word 文件结构无法解析），请重新导出或重新上传。",
-                    f"bad zip in {name}: {exc}",
-                ) from exc
-            raise UnsupportedFormatError(
-                f"文件“{name}”是损坏的压缩包，无法读取。", f"bad zip in {name}: {exc}"
-            ) from exc
-        if "word/document.xml" in names:
-            return "docx"
-        kind = "Excel 表格（XLSX）" if any(n.startswith("xl/") for n in names) else (
-            "PowerPoint（PPTX）" if any(n.startswith("ppt/") for n in names) else "ZIP 压缩包")
-        raise UnsupportedFormatError(
-            f"文件“{name}”实际是{kind}，不是 Word 文档；请上传 DOCX、PDF、TXT、Markdown 或 HTML 文件。",
-            f"zip without word/document.xml: {name} ({sorted(names)[:5]})",
-        )
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        if "EncryptedPackage".encode("utf-16-le") in data:  # a password-protected DOCX/XLSX
-            raise InputFileError(
-                f"文件“{name}”已设置打开密码（加密），无法读取，请在 Word 中取消密码保护后再上传。",
-                f"encrypted OOXML (OLE2 EncryptedPackage): {name}",
-            )
-        raise UnsupportedFormatError(
-            f"文件“{name}”是旧版 Office 格式（.doc/.xls），请在 Word 中另存为 .docx 后再上传。",
-            f"OLE2 compound file: {name}",
-        )
-    if _looks_binary(head):
-        raise UnsupportedFormatError(
-            f"文件“{name}”不是支持的文档格式；请上传 DOCX、PDF、TXT、Markdown 或 HTML 文件。",
-            f"binary content of unknown type: {name} head={head[:16]!r}",
-        )
-    sample = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    html_ext = ext in {"html", "htm", "xhtml"}
-    if html_ext or (
-        _RE_HTML.search(sample[:1024].replace(b"\x00", b""))
-        and (sample[:1].startswith(b"<") or sample[:2].replace(b"\x00", b"").startswith(b"<"))
-    ):
-        return "html"
-    if ext in {"md", "markdown"} or sample.startswith(b"---\n") or re.match(rb"#{1,6} ", sample):
-        return "md"
-    return "txt"
-
-
-def _looks_binary(head: bytes) -> bool:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False  # UTF-16 with BOM
-    if not head:
-        return False
-    if head.count(b"\x00"):
-        return _utf16_without_bom(head) is None
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return controls > len(head) * 0.05
-
-
-def _utf16_without_bom(head: bytes) -> str | None:
-    """"utf-16-le"/"utf-16-be" when NUL bytes sit on one parity and the text decodes cleanly."""
-    even, odd = head[0::2].count(b"\x00"), head[1::2].count(b"\x00")
-    if min(even, odd) > 0.02 * len(head):
-        return None
-    enc = "utf-16-le" if odd >= even else "utf-16-be"
-    sample = head[: len(head) // 2 * 2]
-    try:
-        text = sample.decode(enc)
-    except UnicodeDecodeError:
-        try:  # the sample may end inside a surrogate pair
-            text = sample[:-2].decode(enc)
-        except UnicodeDecodeError:
-            return None
-    if not text:
-        return None
-    good = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
-    return enc if good >= 0.97 * len(text) else None
-
-
-# --------------------------------------------------------------------------- text decoding
-
-
-def decode_text(data: bytes, name: str) -> str:  # noqa: C901 - one branch per encoding; loaders split deferred (other helpers edit loaders)
-    """UTF-8 (BOM), UTF-16 (BOM or not), GB18030/GBK, else charset-normalizer's best guess."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    head = data[:4096]
-    if head.count(b"\x00"):
-        enc = _utf16_without_bom(head)
-        if enc:
-            return data.decode(enc, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    # a UTF-8 file with a few damaged bytes (bad copy, cut download) is still UTF-8: read it
-    # with U+FFFD for those bytes instead of refusing the whole document (GBK text decoded as
-    # UTF-8 has an error on nearly every character, far above this threshold)
-    lossy = data.decode("utf-8", errors="replace")
-    bad = lossy.count("\ufffd") - data.count("\xef\xbf\xbd".encode("latin-1"))
-    multibyte_ok = sum(1 for ch in lossy if ord(ch) > 127 and ch != "\ufffd")
-    if 0 < bad <= max(8, len(data) // 500) and multibyte_ok >= 50 * bad:
-        log.warning("%s: %d invalid UTF-8 byte sequences replaced", name, bad)
-        return lossy
-    try:
-        text = data.decode("gb18030")
-        if _mostly_common_hanzi(text):
-            return text
-    except UnicodeDecodeError:
-        pass
-    try:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-    except Exception as exc:  # pragma: no cover - library failure
-        log.warning("charset-normalizer failed on %s: %s", name, exc)
-        best = None
-    if best is None:
-        raise UnsupportedFormatError(
-            f"无法识别文件“{name}”的文字编码，请另存为 UTF-8 编码的文本后再上传。",
-            f"undetectable encoding: {name}",
-        )
-    log.info("decoded %s as %s (charset-normalizer)", name, best.encoding)
-    return str(best)
-
-
-def _mostly_common_hanzi(text: str) -> bool:
-    non_ascii = [ch for ch in text if ord(ch) > 127]
-    if not non_ascii:
-        return True
-    common = sum(1 for ch in non_ascii if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
-    return common >= 0.9 * len(non_ascii)
-
-
-# --------------------------------------------------------------------------- Markdown / TXT
-
-_RE_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(\n|\Z)", re.S)
-_RE_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_RE_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_RE_MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
-_RE_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-
-
-def _load_markdown(text: str, name: str) -> LoadedDocument:  # noqa: C901 - loaders split deferred (other helpers edit loaders)
-    text = text.lstrip("\ufeff")
-    front: dict[str, Any] = {}
-    warnings: list[str] = []
-    m = _RE_FRONT_MATTER.match(text)
-    if m:
-        import yaml
-
-        try:
-            loaded = yaml.safe_load(m.group(1))
-            if isinstance(loaded, dict):
-                front = {str(k): (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in loaded.items()}
-        except yaml.YAMLError as exc:
-            warnings.append(f"文件“{name}”开头的元数据（YAML）格式有误，已忽略。")
-            log.warning("bad front matter in %s: %s", name, exc)
-        text = text[m.end():]
-    text = _RE_COMMENT.sub("", text)
-    blocks: list[Block] = []
-    table_idx = -1
-    row_idx = 0
-    in_table = False
-    for raw in normalize(text).split("\n"):
-        line = raw.strip()
-        if not line:
-            in_table = False
-            continue
-        hm = _RE_MD_HEADING.match(line)
-        idx = len(blocks)
-        if hm:
-            in_table = False
-            blocks.append(Block(text=hm.group(2), kind="heading", level=len(hm.group(1)),
-                                location=Location(paragraph=idx)))
-            continue
-        if line.startswith("|") and line.count("|") >= 2:
-            if _RE_MD_TABLE_SEP.match(line):
-                continue
-            if not in_table:
-                in_table, table_idx, row_idx = True, table_idx + 1, 0
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            blocks.append(Block(text=" | ".join(c for c in cells if c), kind="table_row", cells=cells,
-                                location=Location(paragraph=idx, table=table_idx, row=row_idx)))
-            row_idx += 1
-            continue
-        in_table = False
-        lm = _RE_MD_LIST.match(line)
-        if lm and not re.match(r"^\d+\.\d", line):
-            blocks.append(Block(text=lm.group(1), kind="list_item", location=Location(paragraph=idx)))
-            continue
-        blocks.append(Block(text=line, kind="paragraph", location=Location(paragraph=idx)))
-    title = str(front.get("title") or "") or _first_heading(blocks) or _stem_title(name)
-    return LoadedDocument(path=name, format="md", title=title, blocks=blocks, front_matter=front, warnings=warnings)
-
-
-def _load_txt(text: str, name: str) -> LoadedDocument:
-    blocks = [
-        Block(text=line, kind="paragraph", location=Location(paragraph=i))
-        for i, line in enumerate(ln for ln in normalize(text).split("\n") if ln.strip())
-    ]
-    return LoadedDocument(path=name, format="txt", title=_stem_title(name), blocks=blocks)
-
-
-def _first_heading(blocks: list[Block]) -> str:
-    for b in blocks[:20]:
-        if b.kind == "heading" and (b.level or 1) == 1:
-            return b.text
-    return ""
-
-
-_RE_VERSION_SUFFIX = re.compile(r"[（(]\s*\d{4}[-.年]\d{1,2}[-.月]\d{1,2}日?\s*[)）]\s*$")
-
-
-def _stem_title(name: str) -> str:
-    stem = Path(name).stem
-    return normalize(_RE_VERSION_SUFFIX.sub("", stem)).strip() or stem
 
 
 # --------------------------------------------------------------------------- DOCX
@@ -410,7 +161,7 @@ def _check_zip_bomb(data: bytes, name: str) -> None:
         total > _RATIO_MIN_BYTES and total / compressed > MAX_COMPRESSION_RATIO
     ):
         raise InputFileError(
-            f"文件“{name}”解压后体积异常（约 {_fmt_size(total)}，压缩比 {total / compressed:.0f}:1），"
+            f"文件“{name}”解压后体积异常（约 {fmt_size(total)}，压缩比 {total / compressed:.0f}:1），"
             "疑似压缩炸弹，已拒绝读取。",
             f"zip bomb guard: {name}: uncompressed={total} compressed={compressed} worst_member_ratio={worst:.0f}",
         )
@@ -449,7 +200,7 @@ def _check_inflated_size(data: bytes, name: str, limits: LimitsSettings) -> int:
                                            - tail.count(b"<w:p>") - tail.count(b"<w:p "))
                             tail = chunk[-5:]
                             if paragraphs > 2 * limits.max_blocks:
-                                _check_blocks(paragraphs, name, limits)
+                                check_block_count(paragraphs, name, limits)
                         if total > limit:
                             raise LimitExceededError(
                                 f"文件“{name}”解压后超过 {limits.max_decompressed_mb} MB，疑似压缩炸弹，已停止读取"
@@ -500,7 +251,7 @@ def _load_docx(data: bytes, name: str, limits: LimitsSettings | None = None) -> 
     try:
         for el in walk(document.element.body):
             if len(blocks) >= limits.max_blocks:
-                _check_blocks(len(blocks) + 1, name, limits)
+                check_block_count(len(blocks) + 1, name, limits)
             if el.tag == f"{_W}p":
                 p_idx = counters["p"]
                 counters["p"] += 1
@@ -530,7 +281,7 @@ def _load_docx(data: bytes, name: str, limits: LimitsSettings | None = None) -> 
                     if not any(cells):
                         continue
                     if len(blocks) >= limits.max_blocks:
-                        _check_blocks(len(blocks) + 1, name, limits)
+                        check_block_count(len(blocks) + 1, name, limits)
                     blocks.append(Block(
                         text=" | ".join(c for c in cells if c), kind="table_row", cells=cells,
                         location=Location(table=t_idx, row=r_idx),
@@ -545,8 +296,8 @@ def _load_docx(data: bytes, name: str, limits: LimitsSettings | None = None) -> 
     core_title = ""
     with contextlib.suppress(Exception):
         core_title = normalize(document.core_properties.title or "")
-    title = title or _docx_first_title_line(blocks) or core_title or _stem_title(name)
-    return LoadedDocument(path=name, format="docx", title=_stem_title(name) if _is_generic(title) else title,
+    title = title or _docx_first_title_line(blocks) or core_title or stem_title(name)
+    return LoadedDocument(path=name, format="docx", title=stem_title(name) if _is_generic(title) else title,
                           blocks=blocks)
 
 
@@ -755,7 +506,7 @@ def _load_pdf(data: bytes, name: str, limits: LimitsSettings | None = None) -> L
 
     pages_lines = _clean_pdf_pages(page_texts)
     blocks = _pdf_paragraphs(pages_lines)
-    title = _stem_title(name)
+    title = stem_title(name)
     return LoadedDocument(path=name, format="pdf", title=title, blocks=blocks, ocr_pages=ocr_pages,
                           ocr_confidence=ocr_confidence, warnings=warnings)
 
@@ -960,70 +711,3 @@ def _join_cjk(lines: list[str]) -> str:
         else:
             out += ln
     return out
-
-
-# --------------------------------------------------------------------------- HTML
-
-_HTML_BLOCK_TAGS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "blockquote", "dd", "dt"]
-
-
-def _load_html(text: str, name: str) -> LoadedDocument:  # noqa: C901 - loaders split deferred (other helpers edit loaders)
-    from bs4 import BeautifulSoup
-
-    try:
-        soup = BeautifulSoup(text, "lxml")
-    except Exception:  # lxml missing: the stdlib parser is slower but always there
-        soup = BeautifulSoup(text, "html.parser")
-    for tag in soup(["script", "style", "nav", "noscript", "template", "iframe", "svg", "header", "footer"]):
-        tag.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    html_title = normalize(soup.title.get_text()) if soup.title else ""
-    root = soup.body or soup
-    blocks: list[Block] = []
-    taken: set[int] = set()
-    table_ids: dict[int, int] = {}
-    row_counts: dict[int, int] = {}
-    for el in root.find_all(_HTML_BLOCK_TAGS):
-        if any(id(parent) in taken for parent in el.parents):
-            continue
-        taken.add(id(el))
-        idx = len(blocks)
-        if el.name == "tr":
-            table = el.find_parent("table")
-            tkey = id(table)
-            if tkey not in table_ids:
-                table_ids[tkey] = len(table_ids)
-            r = row_counts.get(tkey, 0)
-            row_counts[tkey] = r + 1
-            cells = [normalize(c.get_text(" ")) for c in el.find_all(["td", "th"], recursive=False)]
-            if any(cells):
-                blocks.append(Block(text=" | ".join(c for c in cells if c), kind="table_row", cells=cells,
-                                    location=Location(paragraph=idx, table=table_ids[tkey], row=r)))
-            continue
-        content = normalize(el.get_text(""))
-        if not content:
-            continue
-        if el.name in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-            blocks.append(Block(text=compact_cjk(content.replace("\n", " ")), kind="heading",
-                                level=int(el.name[1]), location=Location(paragraph=idx)))
-        else:
-            kind = "list_item" if el.name == "li" else "paragraph"
-            for line in content.split("\n"):
-                if line.strip():
-                    blocks.append(Block(text=line.strip(), kind=kind, location=Location(paragraph=len(blocks))))
-    # Pages that put text straight into <div>s: fall back to the visible text, line by line.
-    full_text = normalize(root.get_text("\n"))
-    got = sum(len(b.text) for b in blocks)
-    if len(re.sub(r"\s", "", full_text)) > 2 * max(got, 1):
-        headings = {b.text: b.level for b in blocks if b.kind == "heading"}
-        blocks = []
-        for line in full_text.split("\n"):
-            line = line.strip()
-            if not line:
-                continue
-            lvl = headings.get(compact_cjk(line))
-            blocks.append(Block(text=line, kind="heading" if lvl else "paragraph", level=lvl,
-                                location=Location(paragraph=len(blocks))))
-    title = _first_heading(blocks) or html_title or _stem_title(name)
-    return LoadedDocument(path=name, format="html", title=title, blocks=blocks)
