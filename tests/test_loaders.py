@@ -13,7 +13,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from pypdf import PdfReader, PdfWriter
 
 from assistant.errors import FileTooLargeError, InputFileError, UnsupportedFormatError, UserError
-from assistant.ingest import loaders
+from assistant.ingest import loaders, zipguard
 from assistant.ingest.loaders import load_bytes, load_file
 
 DATA = Path(__file__).parent / "data" / "ingest"
@@ -152,7 +152,7 @@ def test_docx_zip_bomb_is_refused_before_inflating(tmp_path: Path) -> None:
 
 def test_docx_total_uncompressed_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_docx(tmp_path / "大文件.docx")
-    monkeypatch.setattr(loaders, "MAX_UNCOMPRESSED_BYTES", 10_000)
+    monkeypatch.setattr(zipguard, "MAX_UNCOMPRESSED_BYTES", 10_000)
     with pytest.raises(InputFileError, match="解压后体积异常"):
         load_file(path)
 

@@ -9,23 +9,19 @@ whose message names the file in Chinese.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import logging
 import re
 import statistics
 import time
-import zipfile
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-from zlib import error as zlib_error
 
 from assistant.config import LimitsSettings
 from assistant.errors import FileTooLargeError, InputFileError, LimitExceededError, UnsupportedFormatError
 from assistant.ingest.doctitle import stem_title
+from assistant.ingest.docx_reader import load_docx
 from assistant.ingest.guards import check_block_count, fmt_size
 from assistant.ingest.html_reader import load_html
 from assistant.ingest.markdown_reader import load_markdown
@@ -33,7 +29,7 @@ from assistant.ingest.sniff import sniff_format
 from assistant.ingest.text_reader import load_txt
 from assistant.ingest.textdecode import decode_text
 from assistant.schema import Block, LoadedDocument, Location
-from assistant.text_zh import CN_NUM_CHARS, compact_cjk, normalize
+from assistant.text_zh import CN_NUM_CHARS, normalize
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +38,6 @@ _BINARY_FORMATS = {"pdf", "docx"}
 _FORMAT_ZH = {"pdf": "PDF", "docx": "Word（DOCX）", "html": "网页（HTML）", "md": "Markdown 文本", "txt": "纯文本"}
 
 
-# Decompression-bomb limits for DOCX (ZIP) files, checked before anything is inflated.
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
-_RATIO_MIN_BYTES = 2 * 1024 * 1024  # tiny files may compress well; only judge ratio above this
-MAX_TABLE_DEPTH = 3
 OCR_MIN_CHARS = 20  # a PDF page with fewer non-space characters is treated as scanned
 
 _NUM = rf"[{CN_NUM_CHARS}○\d]+"
@@ -120,7 +111,7 @@ def _read(fmt: str, data: bytes, name: str, limits: LimitsSettings) -> LoadedDoc
     if fmt == "pdf":
         return _load_pdf(data, name, limits)
     if fmt == "docx":
-        return _load_docx(data, name, limits)
+        return load_docx(data, name, limits)
     text = decode_text(data, name)
     if fmt == "html":
         return load_html(text, name)
@@ -134,293 +125,6 @@ def _extension_mismatch(ext: str, fmt: str) -> bool:
     if ext in _BINARY_FORMATS:
         return fmt != ext
     return ext in {"txt", "md", "markdown", "html", "htm"} and fmt in _BINARY_FORMATS
-
-
-# --------------------------------------------------------------------------- DOCX
-
-_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_W = f"{{{_W_NS}}}"
-_RE_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
-
-
-def _check_zip_bomb(data: bytes, name: str) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, RuntimeError) as exc:
-        raise InputFileError(
-            f"文件“{name}”已损坏或不完整（Word 文件结构无法解析），请重新导出或重新上传。",
-            f"bad zip: {name}: {exc}",
-        ) from exc
-    total = sum(i.file_size for i in infos)
-    compressed = sum(i.compress_size for i in infos) or 1
-    worst = max(
-        (i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > _RATIO_MIN_BYTES), default=0.0
-    )
-    if total > MAX_UNCOMPRESSED_BYTES or worst > MAX_COMPRESSION_RATIO or (
-        total > _RATIO_MIN_BYTES and total / compressed > MAX_COMPRESSION_RATIO
-    ):
-        raise InputFileError(
-            f"文件“{name}”解压后体积异常（约 {fmt_size(total)}，压缩比 {total / compressed:.0f}:1），"
-            "疑似压缩炸弹，已拒绝读取。",
-            f"zip bomb guard: {name}: uncompressed={total} compressed={compressed} worst_member_ratio={worst:.0f}",
-        )
-
-
-_INFLATE_CHUNK = 64 * 1024
-
-
-def _check_inflated_size(data: bytes, name: str, limits: LimitsSettings) -> int:
-    """Inflate every member in small steps, counting the bytes it really yields.
-
-    Why: the sizes in the ZIP directory are written by whoever made the file. `zipfile.read()`
-    asks zlib for up to 2 GB at once, so a member that declares 10 KB but inflates to gigabytes
-    takes the process there before the CRC check refuses it. Reading in 64 KB steps keeps memory
-    flat; a member that yields more or other bytes than it declares fails the size/CRC check.
-    """
-    limit = limits.max_decompressed_bytes
-    total = 0
-    paragraphs = 0
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for info in zf.infolist():
-                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                    raise InputFileError(
-                        f"文件“{name}”使用了 Word 不会产生的压缩方式，疑似伪造的文件，已拒绝读取。",
-                        f"zip member {info.filename!r} in {name} uses compress_type={info.compress_type}",
-                    )
-                count_paragraphs = info.filename == "word/document.xml"
-                tail = b""
-                with zf.open(info) as fh:
-                    while chunk := fh.read(_INFLATE_CHUNK):
-                        total += len(chunk)
-                        if count_paragraphs:  # paragraphs seen in passing: a 50,000-paragraph file stops here
-                            window = tail + chunk  # matches wholly inside `tail` were counted last time
-                            paragraphs += (window.count(b"<w:p>") + window.count(b"<w:p ")
-                                           - tail.count(b"<w:p>") - tail.count(b"<w:p "))
-                            tail = chunk[-5:]
-                            if paragraphs > 2 * limits.max_blocks:
-                                check_block_count(paragraphs, name, limits)
-                        if total > limit:
-                            raise LimitExceededError(
-                                f"文件“{name}”解压后超过 {limits.max_decompressed_mb} MB，疑似压缩炸弹，已停止读取"
-                                f"（解压体积{limits.hint('max_decompressed_mb')}）。",
-                                f"inflated more than {limit} bytes from {name} (member {info.filename!r})",
-                            )
-    except InputFileError:
-        raise
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, RuntimeError, zlib_error) as exc:
-        raise InputFileError(
-            f"文件“{name}”中的压缩数据与其声明的大小或校验值不符（已损坏或被篡改），已拒绝读取。",
-            f"zip member check failed for {name}: {type(exc).__name__}: {exc}",
-        ) from exc
-    return total
-
-
-def _load_docx(data: bytes, name: str, limits: LimitsSettings | None = None) -> LoadedDocument:  # noqa: C901 - loaders split deferred
-    limits = limits or LimitsSettings()
-    _check_zip_bomb(data, name)
-    _check_inflated_size(data, name, limits)
-    try:
-        import docx
-
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # BadZipFile, KeyError, XMLSyntaxError, ValueError ...
-        raise InputFileError(
-            f"文件“{name}”已损坏或不完整（Word 文件结构无法解析），请重新导出或重新上传。",
-            f"python-docx failed on {name}: {type(exc).__name__}: {exc}",
-        ) from exc
-    from docx.text.paragraph import Paragraph
-
-    style_levels = _docx_style_outline_levels(document)
-    style_names, default_style = _docx_style_names(document)
-    blocks: list[Block] = []
-    counters = {"p": 0, "tbl": 0}
-    title = ""
-
-    def walk(parent_el: Any) -> Iterator[Any]:
-        for child in parent_el.iterchildren():
-            tag = child.tag
-            if tag == f"{_W}sdt":  # content controls (often the TOC) wrap real paragraphs
-                content = child.find(f"{_W}sdtContent")
-                if content is not None:
-                    yield from walk(content)
-            elif tag in (f"{_W}p", f"{_W}tbl"):
-                yield child
-
-    try:
-        for el in walk(document.element.body):
-            if len(blocks) >= limits.max_blocks:
-                check_block_count(len(blocks) + 1, name, limits)
-            if el.tag == f"{_W}p":
-                p_idx = counters["p"]
-                counters["p"] += 1
-                text = normalize(Paragraph(el, document).text)
-                if not text:
-                    continue
-                style_el = el.find(f"{_W}pPr/{_W}pStyle")
-                sid = style_el.get(f"{_W}val") if style_el is not None else None
-                style_name = style_names.get(sid, sid or "") if sid else default_style
-                level = _docx_heading_level(el, style_name, style_levels)
-                loc = Location(paragraph=p_idx)
-                if style_name.lower() == "title" or style_name == "标题":
-                    blocks.append(Block(text=text, kind="heading", level=1, location=loc))
-                    title = title or text
-                elif level is not None:
-                    blocks.append(Block(text=text, kind="heading", level=level, location=loc))
-                    if level == 1 and not title:
-                        title = text
-                elif el.find(f"{_W}pPr/{_W}numPr") is not None or "list" in style_name.lower():
-                    blocks.append(Block(text=text, kind="list_item", location=loc))
-                else:
-                    blocks.append(Block(text=text, kind="paragraph", location=loc))
-            else:
-                t_idx = counters["tbl"]
-                counters["tbl"] += 1
-                for r_idx, cells in enumerate(_docx_table_rows(el, document, 0)):
-                    if not any(cells):
-                        continue
-                    if len(blocks) >= limits.max_blocks:
-                        check_block_count(len(blocks) + 1, name, limits)
-                    blocks.append(Block(
-                        text=" | ".join(c for c in cells if c), kind="table_row", cells=cells,
-                        location=Location(table=t_idx, row=r_idx),
-                    ))
-    except InputFileError:
-        raise
-    except Exception as exc:
-        raise InputFileError(
-            f"文件“{name}”内容结构异常，无法完整读取，请在 Word 中另存后再上传。",
-            f"docx walk failed on {name}: {type(exc).__name__}: {exc}",
-        ) from exc
-    core_title = ""
-    with contextlib.suppress(Exception):
-        core_title = normalize(document.core_properties.title or "")
-    title = title or _docx_first_title_line(blocks) or core_title or stem_title(name)
-    return LoadedDocument(path=name, format="docx", title=stem_title(name) if _is_generic(title) else title,
-                          blocks=blocks)
-
-
-def _is_generic(title: str) -> bool:
-    return len(title) > 60 or title in {"目录", "目 录"}
-
-
-def _docx_first_title_line(blocks: list[Block]) -> str:
-    """Laws typed as plain paragraphs: the first short line naming a law/regulation is the title."""
-    for b in blocks[:5]:
-        t = compact_cjk(b.text)
-        if b.kind == "paragraph" and len(t) <= 40 and re.search(r"(法|条例|办法|规定|规则|细则|决定|解释|方案|通知|意见)$", t):
-            return t
-    return ""
-
-
-def _docx_style_names(document: Any) -> tuple[dict[str, str], str]:
-    """Style id -> name, and the default paragraph style name, read once.
-
-    python-docx's `Paragraph.style` re-scans styles.xml per paragraph (12 s on a real
-    1,000-paragraph tender); this map makes the walk linear.
-    """
-    names: dict[str, str] = {}
-    default = ""
-    try:
-        for style in document.styles.element.iterchildren(f"{_W}style"):
-            sid = style.get(f"{_W}styleId")
-            name_el = style.find(f"{_W}name")
-            name = name_el.get(f"{_W}val") if name_el is not None else sid
-            if sid:
-                names[sid] = _BUILTIN_STYLE_NAMES.get(name.lower(), name) if name else sid
-                if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in ("1", "true"):
-                    default = names[sid]
-    except Exception:  # a missing styles part only costs us heading detection
-        pass
-    return names, default
-
-
-# styles.xml stores built-in names in lower case ("heading 1"); python-docx shows "Heading 1"
-_BUILTIN_STYLE_NAMES = {"heading 1": "Heading 1", "heading 2": "Heading 2", "heading 3": "Heading 3",
-                        "heading 4": "Heading 4", "heading 5": "Heading 5", "heading 6": "Heading 6",
-                        "title": "Title", "list paragraph": "List Paragraph"}
-
-
-def _docx_style_outline_levels(document: Any) -> dict[str, int]:
-    """Style id -> outline level (1-based) for styles that define w:outlineLvl."""
-    levels: dict[str, int] = {}
-    try:
-        for style in document.styles.element.iterchildren(f"{_W}style"):
-            lvl = style.find(f"{_W}pPr/{_W}outlineLvl")
-            sid = style.get(f"{_W}styleId")
-            if lvl is not None and sid:
-                val = int(lvl.get(f"{_W}val", "9"))
-                if val < 9:
-                    levels[sid] = val + 1
-    except Exception:  # styles part missing or odd: outline levels are a bonus
-        pass
-    return levels
-
-
-def _docx_heading_level(p_el: Any, style_name: str, style_levels: dict[str, int]) -> int | None:
-    m = _RE_HEADING_STYLE.match(style_name.strip())
-    if m:
-        return max(1, int(m.group(1)))
-    lvl = p_el.find(f"{_W}pPr/{_W}outlineLvl")
-    if lvl is not None:
-        try:
-            val = int(lvl.get(f"{_W}val", "9"))
-        except ValueError:
-            val = 9
-        if val < 9:
-            return val + 1
-    style_el = p_el.find(f"{_W}pPr/{_W}pStyle")
-    if style_el is not None:
-        sid = style_el.get(f"{_W}val")
-        if sid in style_levels:
-            return style_levels[sid]
-    return None
-
-
-def _docx_cell_text(tc: Any, document: Any, depth: int) -> str:  # noqa: C901 - loaders split deferred (other helpers edit loaders)
-    from docx.text.paragraph import Paragraph
-
-    parts: list[str] = []
-    for child in tc.iterchildren():
-        if child.tag == f"{_W}p":
-            t = normalize(Paragraph(child, document).text)
-            if t:
-                parts.append(t)
-        elif child.tag == f"{_W}tbl":
-            if depth + 1 >= MAX_TABLE_DEPTH:
-                t = normalize("".join(child.itertext()))
-                if t:
-                    parts.append(t)
-                continue
-            for cells in _docx_table_rows(child, document, depth + 1):
-                row = " | ".join(c for c in cells if c)
-                if row:
-                    parts.append(row)
-        elif child.tag == f"{_W}sdt":
-            t = normalize("".join(child.itertext()))
-            if t:
-                parts.append(t)
-    return "\n".join(parts)
-
-
-def _docx_table_rows(tbl: Any, document: Any, depth: int) -> Iterator[list[str]]:
-    """Rows as cell texts; a horizontally merged cell appears once, vertical continuations empty."""
-    for tr in tbl.iterchildren(f"{_W}tr"):
-        cells: list[str] = []
-        for tc in tr.iterchildren(f"{_W}tc"):
-            vmerge = tc.find(f"{_W}tcPr/{_W}vMerge")
-            if vmerge is not None and vmerge.get(f"{_W}val") in (None, "continue"):
-                cells.append("")
-                continue
-            cells.append(_docx_cell_text(tc, document, depth))
-        # content controls wrapping cells
-        for sdt in tr.iterchildren(f"{_W}sdt"):
-            content = sdt.find(f"{_W}sdtContent")
-            if content is not None:
-                for tc in content.iterchildren(f"{_W}tc"):
-                    cells.append(_docx_cell_text(tc, document, depth))
-        yield cells
 
 
 # --------------------------------------------------------------------------- PDF
