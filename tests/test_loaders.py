@@ -13,7 +13,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from pypdf import PdfReader, PdfWriter
 
 from assistant.errors import FileTooLargeError, InputFileError, UnsupportedFormatError, UserError
-from assistant.ingest import loaders
+from assistant.ingest import pdf_cleanup, zipguard
 from assistant.ingest.loaders import load_bytes, load_file
 
 DATA = Path(__file__).parent / "data" / "ingest"
@@ -152,7 +152,7 @@ def test_docx_zip_bomb_is_refused_before_inflating(tmp_path: Path) -> None:
 
 def test_docx_total_uncompressed_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_docx(tmp_path / "大文件.docx")
-    monkeypatch.setattr(loaders, "MAX_UNCOMPRESSED_BYTES", 10_000)
+    monkeypatch.setattr(zipguard, "MAX_UNCOMPRESSED_BYTES", 10_000)
     with pytest.raises(InputFileError, match="解压后体积异常"):
         load_file(path)
 
@@ -322,16 +322,16 @@ def test_pdf_corrupt(tmp_path: Path) -> None:
 
 def test_pdf_furniture_patterns() -> None:
     for line in ["— 1 —", "- 12 -", "第 1 页 共 9 页", "第3页", "共9页 第3页", "1/9", "Page 3 of 9", "一1一"]:
-        assert loaders._is_furniture(line), line
+        assert pdf_cleanup.is_furniture(line), line
     for line in ["第一条 本法自公布之日起施行。", "2024", "（一）采购人"]:
-        assert not loaders._is_furniture(line), line
+        assert not pdf_cleanup.is_furniture(line), line
 
 
 def test_pdf_undouble_faux_bold() -> None:
-    assert loaders._undouble("第一条第一条 为了规范")[0] == "第一条 为了规范"
-    assert loaders._undouble("中华人民共和国财政部令中华人民共和国财政部令")[0] == "中华人民共和国财政部令"
-    assert loaders._undouble("2020")[0] == "2020"
-    assert loaders._undouble("哈哈")[0] == "哈哈"
+    assert pdf_cleanup.undouble("第一条第一条 为了规范")[0] == "第一条 为了规范"
+    assert pdf_cleanup.undouble("中华人民共和国财政部令中华人民共和国财政部令")[0] == "中华人民共和国财政部令"
+    assert pdf_cleanup.undouble("2020")[0] == "2020"
+    assert pdf_cleanup.undouble("哈哈")[0] == "哈哈"
 
 
 @pytest.mark.slow

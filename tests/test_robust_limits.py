@@ -195,7 +195,7 @@ def test_ocr_page_cap_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         return {p: ocr.OcrPage(p, f"第{p}页 招标文件正文内容，投标人须知与评标办法。", 0.9, 0.0) for p in pages}
 
     monkeypatch.setattr(ocr, "ocr_pages", fake_ocr)
-    monkeypatch.setattr("assistant.ingest.loaders._blank_pages", lambda data, pages: set())
+    monkeypatch.setattr("assistant.ingest.pdf_ocr.blank_pages", lambda data, pages: set())
     doc = load_file(pdf, limits=LimitsSettings(max_ocr_pages=4, ocr_probe_pages=2))
     assert calls == [1, 2, 3, 4]
     assert any("ASSISTANT_LIMITS__MAX_OCR_PAGES" in w for w in doc.warnings)

@@ -1,4 +1,5 @@
-"""Ingest: read files (`loaders`), split them into citable chunks (`chunker`), infer metadata.
+"""Ingest: read files (`loaders`, one reader module per format), split them into citable chunks
+(`chunker`), infer metadata.
 
 Names are resolved lazily so `import assistant.ingest` stays cheap.
 """

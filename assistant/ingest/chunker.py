@@ -170,57 +170,83 @@ def _section_path(stack: dict[int, str]) -> str | None:
     return " / ".join(stack[r] for r in sorted(stack)) or None
 
 
-def _chunk_articles(lines: list[_Line], meta: DocumentMeta) -> list[Chunk]:  # noqa: C901 - 编/章/节/条 state machine; split pending
-    stack: dict[int, str] = {}
-    preamble: list[_Line] = []
-    articles: list[_Article] = []
-    extras: list[tuple[str, Location, list[str]]] = []  # (heading, loc, lines) after articles: 附件
+_Extra = tuple[str, Location, list[str]]  # (heading, location, lines): 附件 or text between articles
+
+
+def _push_heading(stack: dict[int, str], rank: int, heading: str) -> None:
+    """Enter a section: headings of the same or a lower rank are closed."""
+    for r in [r for r in stack if r >= rank]:
+        del stack[r]
+    stack[rank] = heading
+
+
+@dataclass
+class _ArticleParse:
+    """The lines of a 编/章/节/条 document sorted into preamble, articles and extras, line by line."""
+
+    stack: dict[int, str] = field(default_factory=dict)
+    preamble: list[_Line] = field(default_factory=list)
+    articles: list[_Article] = field(default_factory=list)
+    extras: list[_Extra] = field(default_factory=list)  # after articles: 附件, notes under a heading
     current: _Article | None = None
-    extra: tuple[str, Location, list[str]] | None = None
+    extra: _Extra | None = None
     last_no: int | None = None
 
-    for ln in lines:
+    def feed(self, ln: _Line) -> None:
         text = ln.text
-        start = _article_start(text, last_no)
+        start = _article_start(text, self.last_no)
         if start:
-            no, label, body = start
-            current = _Article(no, label, _section_path(stack), ln.loc, [f"{label} {body}".strip()])
-            articles.append(current)
-            extra = None
-            last_no = no
-            continue
+            self._start_article(ln, *start)
+            return
         sh = _struct_heading(text)
         if sh:
-            rank, heading = sh
-            for r in [r for r in stack if r >= rank]:
-                del stack[r]
-            stack[rank] = heading
-            current = None
-            extra = None
-            continue
-        if articles and (RE_APPENDIX.match(text) or (ln.kind == "heading" and not RE_ARTICLE.match(text))):
-            heading = compact_cjk(text) if len(text) <= 40 else "附件"
-            extra = (heading, ln.loc, [text])
-            extras.append(extra)
-            current = None
-            continue
-        if current is not None:
-            current.lines.append(text)
-        elif extra is not None:
-            extra[2].append(text)
-        elif not articles:
-            if not RE_TOC.match(compact_cjk(text)):
-                preamble.append(ln)
-        else:  # text after a chapter heading but before the next article: keep with the section
-            extra = (_section_path(stack) or "说明", ln.loc, [text])
-            extras.append(extra)
+            _push_heading(self.stack, *sh)
+            self.current = None
+            self.extra = None
+            return
+        if self.articles and (RE_APPENDIX.match(text) or (ln.kind == "heading" and not RE_ARTICLE.match(text))):
+            self._start_extra(compact_cjk(text) if len(text) <= 40 else "附件", ln)
+            return
+        self._add_text(ln)
 
+    def _start_article(self, ln: _Line, no: int, label: str, body: str) -> None:
+        self.current = _Article(no, label, _section_path(self.stack), ln.loc, [f"{label} {body}".strip()])
+        self.articles.append(self.current)
+        self.extra = None
+        self.last_no = no
+
+    def _start_extra(self, heading: str, ln: _Line) -> None:
+        self.extra = (heading, ln.loc, [ln.text])
+        self.extras.append(self.extra)
+        self.current = None
+
+    def _add_text(self, ln: _Line) -> None:
+        if self.current is not None:
+            self.current.lines.append(ln.text)
+        elif self.extra is not None:
+            self.extra[2].append(ln.text)
+        elif not self.articles:
+            if not RE_TOC.match(compact_cjk(ln.text)):
+                self.preamble.append(ln)
+        else:  # text after a chapter heading but before the next article: keep with the section
+            self._start_extra(_section_path(self.stack) or "说明", ln)
+
+
+def _chunk_articles(lines: list[_Line], meta: DocumentMeta) -> list[Chunk]:
+    parse = _ArticleParse()
+    for ln in lines:
+        parse.feed(ln)
     chunks: list[Chunk] = []
-    if preamble:
+    if parse.preamble:
         chunks.append(_make_chunk(
-            meta, f"{meta.doc_id}#preamble", "\n".join(p.text for p in preamble),
-            heading="说明", loc=preamble[0].loc.model_copy(),
+            meta, f"{meta.doc_id}#preamble", "\n".join(p.text for p in parse.preamble),
+            heading="说明", loc=parse.preamble[0].loc.model_copy(),
         ))
+    return chunks + _article_chunks(parse.articles, meta) + _extra_chunks(parse.extras, meta)
+
+
+def _article_chunks(articles: list[_Article], meta: DocumentMeta) -> list[Chunk]:
+    chunks: list[Chunk] = []
     seen: set[str] = set()
     for art in articles:
         base = f"{meta.doc_id}#a{art.no}"
@@ -234,6 +260,11 @@ def _chunk_articles(lines: list[_Line], meta: DocumentMeta) -> list[Chunk]:  # n
                 meta, base if i == 0 else f"{base}-p{i + 1}", part,
                 article=art.label, article_no=art.no, loc=loc, heading=art.section,
             ))
+    return chunks
+
+
+def _extra_chunks(extras: list[_Extra], meta: DocumentMeta) -> list[Chunk]:
+    chunks: list[Chunk] = []
     for n, (heading, loc, extra_lines) in enumerate(extras, start=1):
         extra_text = "\n".join(extra_lines)
         if len(extra_text.strip()) < 2:
@@ -279,45 +310,56 @@ def _heading_label(text: str) -> str:
     return text[:24] + "…"
 
 
-def _chunk_headings(lines: list[_Line], meta: DocumentMeta) -> list[Chunk]:  # noqa: C901 - heading-stack state machine; split pending
-    sections: list[tuple[str | None, Location, list[str]]] = []
-    stack: dict[int, str] = {}
-    root: str | None = None
-    body: list[str] = []
-    path: str | None = None
-    loc = lines[0].loc if lines else Location()
+_Section = tuple[str | None, Location, list[str]]  # (heading path, location, lines)
 
-    def close() -> None:
-        if body:
-            sections.append((path, loc, list(body)))
 
-    for ln in lines:
+class _SectionParse:
+    """The lines of a policy document cut at its headings; an appendix restarts the heading path."""
+
+    def __init__(self, first: Location) -> None:
+        self.sections: list[_Section] = []
+        self.stack: dict[int, str] = {}
+        self.root: str | None = None
+        self.body: list[str] = []
+        self.path: str | None = None
+        self.loc = first
+
+    def close(self) -> None:
+        if self.body:
+            self.sections.append((self.path, self.loc, list(self.body)))
+
+    def feed(self, ln: _Line) -> None:
         text = ln.text
-        if RE_APPENDIX.match(text) and len(text) <= 40 and sections:
-            close()
-            body, stack = [text], {}
-            root = compact_cjk(re.split(r"[：:]", text)[0]) or "附件"
-            path, loc = root, ln.loc
-            continue
+        if RE_APPENDIX.match(text) and len(text) <= 40 and self.sections:
+            self.close()
+            self.body, self.stack = [text], {}
+            self.root = compact_cjk(re.split(r"[：:]", text)[0]) or "附件"
+            self.path, self.loc = self.root, ln.loc
+            return
         ph = _policy_heading(ln)
         if ph is None:
-            body.append(text)
-            continue
-        rank, label = ph
-        close()
-        for r in [r for r in stack if r >= rank]:
-            del stack[r]
-        stack[rank] = label
-        parts = ([root] if root else []) + [stack[r] for r in sorted(stack)]
-        path = " / ".join(parts)
-        loc = ln.loc
-        body = [text]
-    close()
+            self.body.append(text)
+            return
+        self.close()
+        _push_heading(self.stack, *ph)
+        self.path = " / ".join(([self.root] if self.root else []) + [self.stack[r] for r in sorted(self.stack)])
+        self.loc = ln.loc
+        self.body = [text]
 
-    # A bare parent heading ("二、重点任务") joins its first child; tiny fragments join the next
-    # section; a short sibling stays on its own (merging siblings would mislabel them).
-    merged: list[tuple[str | None, Location, list[str]]] = []
-    carry: tuple[str | None, Location, list[str]] | None = None
+
+def _chunk_headings(lines: list[_Line], meta: DocumentMeta) -> list[Chunk]:
+    parse = _SectionParse(lines[0].loc if lines else Location())
+    for ln in lines:
+        parse.feed(ln)
+    parse.close()
+    return _section_chunks(_merge_small_sections(parse.sections), meta)
+
+
+def _merge_small_sections(sections: list[_Section]) -> list[_Section]:
+    """A bare parent heading ("二、重点任务") joins its first child; tiny fragments join the next
+    section; a short sibling stays on its own (merging siblings would mislabel them)."""
+    merged: list[_Section] = []
+    carry: _Section | None = None
     for idx, sec in enumerate(sections):
         if carry is not None:
             c_path, c_loc, c_body = carry
@@ -332,7 +374,10 @@ def _chunk_headings(lines: list[_Line], meta: DocumentMeta) -> list[Chunk]:  # n
             carry = sec
             continue
         merged.append(sec)
+    return merged
 
+
+def _section_chunks(merged: list[_Section], meta: DocumentMeta) -> list[Chunk]:
     chunks: list[Chunk] = []
     for n, (spath, sloc, sbody) in enumerate(merged, start=1):
         heading = spath or "说明"

@@ -1,0 +1,24 @@
+"""Limits every reader enforces: the block count, and the size wording of the refusal messages."""
+
+from __future__ import annotations
+
+from assistant.config import LimitsSettings
+from assistant.errors import LimitExceededError
+
+
+def check_block_count(count: int, name: str, limits: LimitsSettings) -> None:
+    """Refuse a document with more paragraphs/table rows than `limits.max_blocks`."""
+    if count > limits.max_blocks:
+        raise LimitExceededError(
+            f"文件“{name}”的段落和表格行超过 {limits.max_blocks} 个，已停止读取（每份文件段落数"
+            f"{limits.hint('max_blocks')}）。请拆分文件后再上传。",
+            f"block limit: {name} has more than {limits.max_blocks} blocks",
+        )
+
+
+def fmt_size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n} 字节"
