@@ -98,6 +98,8 @@ class Detector(BaseModel):
     type: Literal["pattern", "concept", "quantity", "numeric", "semantic"]
     key: str | None = None
     applies_to: AppliesTo | None = None
+    # only when the procurement's object (工程/货物/服务, read from the tender) is one of these; empty: any
+    subjects: list[Literal["工程", "货物", "服务"]] = Field(default_factory=list)
     severity: Literal["high", "medium", "low"] | None = None
     confidence: Literal["high", "med", "low"] | None = None
     severity_by_regime: dict[str, Literal["high", "medium", "low"]] = Field(default_factory=dict)

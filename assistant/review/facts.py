@@ -230,12 +230,17 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
         facts.regime = "政府采购"
     # the first lines name the procurement type (「本项目为政府采购项目（货物类）」「依法必须招标的工程建设项目，施工招标」):
     # decisive when the body has too few telling words to count
+    # (line by line: the first line that names a type decides, so a 政府采购 service whose object is
+    # 「建设工程规划类技术审查」 stays 政府采购)
     first = "\n".join(c.text for c in clauses[:3])
     declared = None
-    if re.search(r"工程建设项目|施工(公开)?招标|工程施工|建设工程|房屋建筑和市政", first) and not re.search(r"政府采购(货物|服务)", first):
-        declared = "工程"
-    elif re.search(r"政府采购|采购人[:：]", first):
-        declared = "政府采购"
+    for line in first.splitlines():
+        if re.search(r"工程建设项目|施工(公开)?招标|工程施工|建设工程|房屋建筑和市政", line) and not re.search(r"政府采购(货物|服务)|政府采购项目", line):
+            declared = "工程"
+        elif re.search(r"政府采购|采购人[:：]", line):
+            declared = "政府采购"
+        if declared:
+            break
     if declared and (facts.regime is None or (gov < 5 and works < 5)):
         facts.regime = declared
     if facts.subject is None:

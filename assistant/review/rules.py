@@ -119,7 +119,8 @@ class RuleEngine:
         regime = facts.regime
         hits: list[RuleHit] = []
         active = [(r, d) for r in self.catalogue.rules for d in r.detect
-                  if d.type in ("pattern", "concept", "quantity") and r.applies(regime, d)]
+                  if d.type in ("pattern", "concept", "quantity") and r.applies(regime, d)
+                  and (not d.subjects or facts.subject in d.subjects)]
         total = len(clauses)
         for i, clause in enumerate(clauses):
             for rule, det in active:
