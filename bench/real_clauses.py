@@ -42,7 +42,7 @@ def main() -> None:
         return
     for name, m in out.items():
         print(f"== {name}: items {m['items']} (violations {m['violations']}, lawful {m['lawful']}, disputed {m['disputed']}) "
-              f"recall {m['recall']} basis_match {m['basis_match']} lawful_false_alarm_rate {m['lawful_false_alarm_rate']}")
+              f"recall {m['recall']} basis_match {m['basis_match']} (checkable {m['basis_checkable']}) lawful_false_alarm_rate {m['lawful_false_alarm_rate']}")
         per_category: dict[str, object] = m["per_category"]  # type: ignore[assignment]
         for cat, c in sorted(per_category.items()):
             print(f"   {cat}: {c}")

@@ -54,3 +54,14 @@ def test_report_writes_markdown_and_charts(tmp_path: Path) -> None:
 def test_cjk_font_is_found_or_none() -> None:
     font = report.cjk_font()
     assert font is None or isinstance(font, str)
+
+
+def test_real_clause_section_lists_splits_and_categories() -> None:
+    split = {"items": 3, "violations": 2, "lawful": 1, "disputed": 0, "recall": 0.5, "basis_match": None,
+             "basis_checkable": 0, "lawful_false_alarm_rate": 0.0,
+             "per_category": {"地域限制": {"violations": 2, "found": 1, "lawful": 1, "false_alarms": 0}}}
+    md = report.markdown({"real_clauses": {"dev": split, "heldout": {**split, "recall": None, "per_category": {}}}}, {}, [])
+    assert "## 真实裁决条款" in md
+    assert "| 开发集 | 3 | 2 | 1 | 0 | 0.500 | —（可核 0） | 0.000 |" in md
+    assert "| 留出集 | 3 | 2 | 1 | 0 | — |" in md
+    assert "按类别（开发集）" in md and "| 地域限制 | 2 | 1 | 1 | 0 |" in md and "按类别（留出集）" not in md

@@ -56,3 +56,11 @@ def test_a_finding_matches_one_label_only() -> None:
     files = [TenderFile("b.docx", Path("b.docx"), "risky", labels=dup)]
     metrics, _ = score(files, {"b.docx": [_f("T08", "投标保证金金额：人民币60万元。")]})
     assert metrics["overall"]["tp"] == 1 and metrics["overall"]["fn"] == 1
+
+
+def test_a_second_accepted_rule_on_a_labelled_clause_is_not_a_false_alarm() -> None:
+    files = [TenderFile("c.docx", Path("c.docx"), "risky", labels=[LABELS[2]])]
+    clause = "3. 投标人须在金华市区设有不少于3个服务网点。"
+    metrics, rows = score(files, {"c.docx": [_f("T21", clause), _f("T31", clause, severity="medium"), _f("T24", clause)]})
+    assert metrics["overall"]["tp"] == 1 and metrics["overall"]["fn"] == 0
+    assert metrics["overall"]["fp"] == 1 and [r["rule_id"] for r in rows if r.get("false_positive")] == ["T24"]

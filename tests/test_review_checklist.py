@@ -250,8 +250,22 @@ def test_real_tender_checklist_and_no_false_absences(reviewer: Reviewer) -> None
     by_id = {i.rule_id: i for i in report.checklist}
     assert by_id["T45"].status == "发现问题"
     assert by_id["T01"].status == "未发现问题" and "投标截止时间" in by_id["T01"].facts
-    assert by_id["T44"].status == "无法判断"  # the tender does not state the committee size
+    # no count, but 「评标委员会根据政府采购有关规定……进行组建」: the composition is the law's
+    assert by_id["T44"].status == "未发现问题" and "评标委员会依照有关规定组建" in by_id["T44"].facts
     assert {by_id[a].status for a in ("A01", "A02", "A03", "A04", "A05", "A07")} == {"未发现问题"}
+
+
+def test_committee_left_to_the_rules_is_clear_and_silence_is_unknown(reviewer: Reviewer) -> None:
+    size = "2. 评标委员会由5人组成，其中技术、经济专家4人。"
+    by_rules = TENDER_WITHOUT_DEADLINE.replace(size, "2. 评标委员会依照招标投标法律法规的有关规定组建，负责评标活动。")
+    silent = TENDER_WITHOUT_DEADLINE.replace(size, "2. 评标委员会负责评标活动，独立履行职责。")
+    assert by_rules != TENDER_WITHOUT_DEADLINE and silent != TENDER_WITHOUT_DEADLINE
+
+    def t44(text: str) -> str:
+        return next(i for i in reviewer.review_document(document_from_text(text, "t.txt")).checklist if i.rule_id == "T44").status
+
+    assert t44(by_rules) == "未发现问题"
+    assert t44(silent) == "无法判断"
 
 
 def test_waived_bid_bond_is_not_applicable(reviewer: Reviewer) -> None:

@@ -85,7 +85,9 @@ class _Canned:
         self.by_text = by_text
 
     def review_text(self, text: str, name: str = "文本", use_llm: bool | None = None) -> ReviewReport:
-        clause = text.split("\n", 1)[1].removeprefix("评分标准：")
+        clause = text.split("\n", 1)[1]
+        for head in rcs.SECTION_HEADS.values():
+            clause = clause.removeprefix(head)
         return ReviewReport(file=name, findings=self.by_text.get(clause, []))
 
 
@@ -97,13 +99,16 @@ def test_scoring_counts_recall_basis_and_lawful_alarms() -> None:
                        cited_articles=("《政府采购货物和服务招标投标管理办法》第十七条",)),
         rcs.RealClause("C", "dev", "政府采购", "lawful", "T22", "业绩", "丙", "https://x/3"),
         rcs.RealClause("D", "dev", "政府采购", "lawful", "T36", "检测", "丁", "https://x/4", disputed=True),
+        # the ruling page is cut before its articles: found, but its basis cannot be checked
+        rcs.RealClause("E", "dev", "政府采购", "unlawful", "T27", "证书", "戊", "https://x/5", context="资格"),
     ]
     canned = _Canned({
         "甲": [_finding("T21", "high", "中华人民共和国政府采购法实施条例", "第二十条")],
         "乙": [_finding("T24", "low", "中华人民共和国政府采购法", "第二十二条")],
         "丙": [_finding("T22", "medium", "x", "第一条")],
         "丁": [_finding("T36", "high", "x", "第一条")],
+        "戊": [_finding("T27", "medium", "x", "第一条")],
     })
     m = rcs.run(canned, items).metrics()
-    assert m["recall"] == 1.0 and m["basis_match"] == 0.5
+    assert m["recall"] == 1.0 and m["basis_match"] == 0.5 and m["basis_checkable"] == 2
     assert m["lawful_false_alarm_rate"] == 1.0 and m["disputed"] == 1 and m["lawful"] == 1

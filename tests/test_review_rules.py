@@ -259,3 +259,14 @@ def test_overlapping_clauses_give_one_finding(reviewer: Reviewer) -> None:
     assert len(found) == 1 and found[0].clause.startswith("资格要求")
     far = text + "其他内容。\n" * 5 + "投标人须在金华市区设有不少于3个服务网点。\n"
     assert len([f for f in reviewer.review_text(GOV_HEAD + far).findings if f.rule_id == "T31"]) == 2
+
+
+def test_first_line_naming_the_type_decides_over_works_words_in_the_object() -> None:
+    from assistant.review.facts import extract_facts
+    from assistant.review.reader import document_from_text, segment
+
+    text = "本项目为政府采购项目（服务类），采购人：某单位。\n评分标准：承担建设工程规划类技术审查业绩项目，每个得2分。"
+    facts = extract_facts(segment(document_from_text(text, "t")))
+    assert facts.regime == "政府采购" and facts.subject == "服务"
+    works = "本项目为依法必须招标的工程建设项目，施工招标。\n评分标准：类似工程业绩每个得2分。"
+    assert extract_facts(segment(document_from_text(works, "w"))).regime == "工程"

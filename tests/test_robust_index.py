@@ -44,6 +44,22 @@ def _cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
                           env=_env(), cwd=PROJECT_ROOT, timeout=timeout)
 
 
+class _Hits(list):  # type: ignore[type-arg]
+    """Search hits (chunk id, score): ids equal in order, scores equal within the retriever's 4-decimal rounding.
+
+    Two loads of one index may differ in the last float bits, which can flip a score rounded to four
+    decimals (0.59395 -> 0.5939 or 0.594); anything larger is a real change.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, list) or len(other) != len(self):
+            return False
+        return all(a[0] == b[0] and abs(a[1] - b[1]) <= 1.5e-4 for a, b in zip(self, other, strict=True))
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+
 def snapshot(data_dir: Path, query: str = QUERY) -> dict[str, Any]:
     from assistant.services import Services
 
@@ -51,7 +67,7 @@ def snapshot(data_dir: Path, query: str = QUERY) -> dict[str, Any]:
     return {
         "current": (data_dir / "index" / "CURRENT").read_text(encoding="utf-8"),
         "documents": sorted((m.doc_id, m.content_hash, m.status) for m in services.kb.list_documents()),
-        "search": [(h.chunk_id, round(h.score, 6)) for h in services.retriever.search(query, k=5)],
+        "search": _Hits((h.chunk_id, round(h.score, 6)) for h in services.retriever.search(query, k=5)),
     }
 
 

@@ -2,11 +2,13 @@
 
 Every item carries the ruling's verdict (`unlawful` / `lawful`), the rule it belongs to, the
 articles the ruling cites and its address. Each clause is reviewed on its own, after a first
-line naming the procurement type (every real tender states it). Scoring:
+line naming the procurement type (every real tender states it) and under the heading of the
+section the ruling places it in (评分标准/资格要求/商务要求/技术要求). Scoring:
 
 - recall: share of unlawful, undisputed items that draw a finding of the labelled rule (or an
   alternative rule) at any severity;
-- basis match: of those found, the share whose finding cites one of the ruling's articles;
+- basis match: of those found whose ruling names its articles, the share whose finding cites one
+  of them (a ruling page cut before its articles cannot be checked and is left out);
 - lawful false alarms: share of lawful, undisputed items that draw any high/medium finding.
 
 Items marked `disputed` (authorities ruled the same wording differently) are reported apart and
@@ -77,8 +79,19 @@ def head_line(item: RealClause) -> str:
     return f"本项目为政府采购项目{subject}，采购人：某单位。"
 
 
+# the heading a clause sits under in a real tender, from where the ruling says it was (item.context)
+SECTION_HEADS = {
+    "评分": "评分标准：",
+    "资格": "资格要求：",
+    "商务": "商务要求：",
+    "技术要求": "技术要求：",
+    "投标文件组成": "投标文件组成：",
+}
+
+
 def review_text(item: RealClause) -> str:
-    prefix = "评分标准：" if item.context == "评分" else ""
+    """The clause as a tender states it: the procurement-type line, then the clause under its section heading."""
+    prefix = SECTION_HEADS.get(item.context, "")
     return f"{head_line(item)}\n{prefix}{item.clause}"
 
 
@@ -119,6 +132,8 @@ class Result:
         viol = [r for r in rows if r.item.verdict == "unlawful" and not r.item.disputed]
         lawful = [r for r in rows if r.item.verdict == "lawful" and not r.item.disputed]
         found = [r for r in viol if r.found]
+        # the basis is checkable only where the stored ruling names its articles (some pages are cut before them)
+        checkable = [r for r in found if r.item.cited_articles]
         per_cat: dict[str, dict[str, int]] = defaultdict(lambda: {"violations": 0, "found": 0, "lawful": 0, "false_alarms": 0})
         for r in rows:
             if r.item.disputed:
@@ -136,7 +151,8 @@ class Result:
             "lawful": len(lawful),
             "disputed": sum(r.item.disputed for r in rows),
             "recall": round(len(found) / len(viol), 3) if viol else None,
-            "basis_match": round(sum(r.basis_ok for r in found) / len(found), 3) if found else None,
+            "basis_match": round(sum(r.basis_ok for r in checkable) / len(checkable), 3) if checkable else None,
+            "basis_checkable": len(checkable),
             "lawful_false_alarm_rate": round(sum(bool(r.serious) for r in lawful) / len(lawful), 3) if lawful else None,
             "per_category": dict(per_cat),
             "disputed_items": [{"id": r.item.id, "verdict": r.item.verdict, "rules": r.rules} for r in rows if r.item.disputed],

@@ -249,6 +249,9 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
                       f"| 自信地答错（未提示“未找到直接规定”且首条不对） | {_pct(m['confident_wrong_rate'])}（{m['confident_wrong']} 题） |",
                       f"| 范围外拒答率 | {_pct(m['out_of_scope_refusal_rate'])} |",
                       f"| 不存在的引用 | {m['nonexistent_citations']} |", ""]
+    rc = metrics.get("real_clauses")
+    if rc:
+        lines += _real_clause_lines(rc)
     for suite, title in (("retrieval", "检索"), ("qa", "问答"), ("review", "审查"), ("real", "真实问题"), ("real-dev", "真实问题开发集")):
         rows = worst.get(suite) or []
         if rows:
@@ -260,3 +263,29 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
         lines += ["## 图表", ""] + [f"![{p.stem}]({p.name})" for p in chart_files] + [""]
     lines += ["逐题结果见同目录下 `items.jsonl`，完整指标见 `metrics.json`。", ""]
     return "\n".join(lines)
+
+
+def _ratio(x: float | None) -> str:
+    return "—" if x is None else f"{x:.3f}"
+
+
+def _real_clause_lines(rc: dict[str, Any]) -> list[str]:
+    """真实裁决条款：开发集与留出集分列的召回、依据一致率、合法条款误报率，以及按类别的明细。"""
+    lines = ["## 真实裁决条款（财政部门投诉处理、监督检查、典型案例）", "",
+             "召回：认定违法且无争议的条款中，审查报出对应规则（任何等级）的比例；依据一致：报出者中引用了裁决所引条文的比例"
+             "（裁决页面未载条号的不计）；合法误报：认定合法的条款被报高/中风险的比例。有争议条款另列，不计入。", "",
+             "| 部分 | 条款 | 违法 | 合法 | 有争议 | 召回 | 依据一致 | 合法误报 |", "|---|---|---|---|---|---|---|---|"]
+    names = {"dev": "开发集", "heldout": "留出集", "all": "合计"}
+    for key, name in names.items():
+        m = rc.get(key)
+        if m:
+            lines.append(f"| {name} | {m['items']} | {m['violations']} | {m['lawful']} | {m['disputed']} | {_ratio(m['recall'])} | "
+                         f"{_ratio(m['basis_match'])}（可核 {m.get('basis_checkable', 0)}） | {_ratio(m['lawful_false_alarm_rate'])} |")
+    for key in ("dev", "heldout"):
+        m = rc.get(key)
+        if not m or not m.get("per_category"):
+            continue
+        lines += ["", f"按类别（{names[key]}）：", "", "| 类别 | 违法 | 报出 | 合法 | 合法误报 |", "|---|---|---|---|---|"]
+        for cat, c in sorted(m["per_category"].items()):
+            lines.append(f"| {cat} | {c['violations']} | {c['found']} | {c['lawful']} | {c['false_alarms']} |")
+    return [*lines, ""]

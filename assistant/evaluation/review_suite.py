@@ -3,7 +3,8 @@
 A finding matches a label when its rule id (T01…T55, read from `rule_id`, else from `category`)
 is the label's id or one of its `alt_rule_ids`, and its clause overlaps the labelled text
 (`metrics.overlaps`: containment or a long common run, robust to PDF line breaks). Each label and
-each finding is matched at most once. Only high/medium findings count as false positives: low
+each finding is matched at most once; a further finding of a labelled clause under one of the
+label's accepted rules is neither a hit nor a false positive. Only high/medium findings count as false positives: low
 findings are hints the product may give, and compliant twins expect "no high/medium findings".
 """
 
@@ -78,8 +79,11 @@ def score(files: Sequence[TenderFile], findings_by_file: dict[str, Sequence[Find
                 "same_clause_other_rules": [finding_rule(x) for x in near], "note": lab.note,
             })
         # absence findings (location 「全文未找到」) are scored by the checklist status labels instead
+        # a second finding of a labelled clause under one of its accepted rules (地域 and 网点 on one
+        # clause labelled T31/T21) reports a real risk twice; it is not a false alarm
         fps = [f for i, f in enumerate(findings)
-               if i not in used and f.severity in SERIOUS and not f.location.get("absent")]
+               if i not in used and f.severity in SERIOUS and not f.location.get("absent")
+               and not any(finding_matches(f, lab) for lab in tf.labels)]
         if tf.variant == "compliant":
             twin_fp[tf.file] = len(fps)
         for f in fps:

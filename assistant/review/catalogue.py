@@ -98,6 +98,8 @@ class Detector(BaseModel):
     type: Literal["pattern", "concept", "quantity", "numeric", "semantic"]
     key: str | None = None
     applies_to: AppliesTo | None = None
+    # only when the procurement's object (工程/货物/服务, read from the tender) is one of these; empty: any
+    subjects: list[Literal["工程", "货物", "服务"]] = Field(default_factory=list)
     severity: Literal["high", "medium", "low"] | None = None
     confidence: Literal["high", "med", "low"] | None = None
     severity_by_regime: dict[str, Literal["high", "medium", "low"]] = Field(default_factory=dict)
@@ -108,6 +110,9 @@ class Detector(BaseModel):
     require: list[str] = Field(default_factory=list)
     unless: list[str] = Field(default_factory=list)
     unless_scope: Literal["sentence", "clause"] = "sentence"
+    # exceptions that count only before the match in its sentence: the term is the object of a
+    # post-award duty or promise (「承诺中标后在本地设立…」 is quiet; 「在本地设有…或承诺中标后设置」 is not)
+    unless_before: list[str] = Field(default_factory=list)
     scope: str = ""
     allow_negated: bool = False
     # concept
@@ -139,7 +144,7 @@ class Detector(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Detector:
-        for rx in [*self.patterns, *self.require, *self.unless, *self.candidates, *self.what, *self.who,
+        for rx in [*self.patterns, *self.require, *self.unless, *self.unless_before, *self.candidates, *self.what, *self.who,
                    *([self.keyword] if self.keyword else []), *([self.scope] if self.scope else [])]:
             try:
                 re.compile(rx)

@@ -47,6 +47,8 @@ class ProjectFacts:
     bond_validity_same: Fact | None = None  # "与投标有效期一致"
     committee_size: Fact | None = None
     committee_experts: Fact | None = None  # experts among the members, when stated as a count
+    # 「评标委员会根据政府采购有关规定……组建」: no count, but the composition is left to the law
+    committee_per_rules: Fact | None = None
     sme_reserved: Fact | None = None  # True/False
     procurement_method: Fact | None = None
     price_weight: Fact | None = None  # fraction of the total score
@@ -78,7 +80,8 @@ class ProjectFacts:
         out: dict[str, Any] = {"regime": self.regime, "subject": self.subject}
         for name in ("project_name", "budget", "max_price", "estimate", "bid_bond", "bid_bond_pct",
                      "sale_start", "sale_end", "announce_date", "deadline", "bid_validity_days",
-                     "bond_validity_days", "committee_size", "committee_experts", "sme_reserved", "procurement_method", "price_weight"):
+                     "bond_validity_days", "committee_size", "committee_experts", "committee_per_rules", "sme_reserved",
+                     "procurement_method", "price_weight"):
             fact: Fact | None = getattr(self, name)
             if fact is not None:
                 v = fact.value
@@ -94,6 +97,7 @@ _LABELS_ZH = {
     "bid_bond_pct": "投标保证金比例", "sale_start": "文件发售（获取）开始", "sale_end": "文件发售（获取）截止",
     "announce_date": "公告/文件发布日期", "deadline": "投标截止时间", "bid_validity_days": "投标有效期（日）",
     "bond_validity_days": "投标保证金有效期（日）", "committee_size": "评标委员会人数", "committee_experts": "评标委员会中专家人数",
+    "committee_per_rules": "评标委员会依照有关规定组建",
     "sme_reserved": "专门面向中小企业", "procurement_method": "采购（招标）方式", "price_weight": "价格分权重",
     "clarification_dates": "澄清/修改发出日期",
 }
@@ -133,6 +137,9 @@ _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止
 _RE_ANNOUNCE = re.compile(r"(公告|文件)[^。；\n]{0,4}(发布|发出)(日期|时间)?")
 _RE_VALIDITY = re.compile(r"投标有效期")
 _RE_BOND_VALIDITY = re.compile(r"(投标)?保证金[^。；\n]{0,6}?(（保函）)?[^。；\n]{0,4}?有效期")
+_RE_COMMITTEE_PER_RULES = re.compile(
+    r"(评标委员会|评审委员会|评审小组|磋商小组|谈判小组)[^。；\n]{0,12}?"
+    r"((根据|依照|依据|按照|按)[^。；\n]{0,24}?(有关|相关|法律|法规)[^。；\n]{0,6}?规定[^。；\n]{0,16}?|依法)(组建|组成|产生)")
 _RE_COMMITTEE = re.compile(r"(评标委员会|评审委员会|评审小组)[^。；\n]{0,12}?(由|组成|人数|成员|共)")
 _N = r"(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _RE_CM_TOTAL = [
@@ -223,12 +230,17 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
         facts.regime = "政府采购"
     # the first lines name the procurement type (「本项目为政府采购项目（货物类）」「依法必须招标的工程建设项目，施工招标」):
     # decisive when the body has too few telling words to count
+    # (line by line: the first line that names a type decides, so a 政府采购 service whose object is
+    # 「建设工程规划类技术审查」 stays 政府采购)
     first = "\n".join(c.text for c in clauses[:3])
     declared = None
-    if re.search(r"工程建设项目|施工(公开)?招标|工程施工|建设工程|房屋建筑和市政", first) and not re.search(r"政府采购(货物|服务)", first):
-        declared = "工程"
-    elif re.search(r"政府采购|采购人[:：]", first):
-        declared = "政府采购"
+    for line in first.splitlines():
+        if re.search(r"工程建设项目|施工(公开)?招标|工程施工|建设工程|房屋建筑和市政", line) and not re.search(r"政府采购(货物|服务)|政府采购项目", line):
+            declared = "工程"
+        elif re.search(r"政府采购|采购人[:：]", line):
+            declared = "政府采购"
+        if declared:
+            break
     if declared and (facts.regime is None or (gov < 5 and works < 5)):
         facts.regime = declared
     if facts.subject is None:
@@ -333,6 +345,8 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None: 
         ds = [d for d in nb.find_day_counts(tail) if d.unit in ("日", "月")]
         if ds and not re.search(r"少于|不足", tail[: ds[0].start]):
             facts.bid_validity_days = Fact(ds[0].days, c.index, m.group(0) + tail[: ds[0].end])
+    if facts.committee_per_rules is None and (m := _RE_COMMITTEE_PER_RULES.search(t)):
+        facts.committee_per_rules = Fact(True, c.index, m.group(0))
     if facts.committee_size is None:
         comp = committee_composition(t)
         if comp is not None:

@@ -98,6 +98,7 @@ class _Compiled:
         self.patterns = [re.compile(p) for p in det.patterns]
         self.require = [re.compile(p) for p in det.require]
         self.unless = [re.compile(p) for p in det.unless]
+        self.unless_before = [re.compile(p) for p in det.unless_before]
         self.keyword = re.compile(det.keyword) if det.keyword else None
         self.scope = re.compile(det.scope) if det.scope else None
 
@@ -118,7 +119,8 @@ class RuleEngine:
         regime = facts.regime
         hits: list[RuleHit] = []
         active = [(r, d) for r in self.catalogue.rules for d in r.detect
-                  if d.type in ("pattern", "concept", "quantity") and r.applies(regime, d)]
+                  if d.type in ("pattern", "concept", "quantity") and r.applies(regime, d)
+                  and (not d.subjects or facts.subject in d.subjects)]
         total = len(clauses)
         for i, clause in enumerate(clauses):
             for rule, det in active:
@@ -205,6 +207,8 @@ class RuleEngine:
         if comp.require and not all(rx.search(sentence) for rx in comp.require):
             return None
         if any(rx.search(ctx) for rx in comp.unless):
+            return None
+        if any(rx.search(text, s0, start) for rx in comp.unless_before):
             return None
         if not det.allow_negated and _NEGATION.search(text[max(s0, start - 30):start]):
             return None

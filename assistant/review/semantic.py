@@ -100,11 +100,12 @@ class SemanticChecker:
 
     def candidates(self, clauses: list[Clause], facts: ProjectFacts, rule_hits: list[RuleHit],
                    extra: list[Candidate] | None = None) -> list[Candidate]:
-        """Clauses worth asking about: a candidate pattern matches and no rule already decided.
+        """Clauses worth asking about: a candidate pattern matches and no rule already decided (low hits do not decide).
 
         `extra` candidates (from the exemplar step) are always asked about, before the pattern ones.
         """
-        decided = {h.key for h in rule_hits}
+        # a low-severity rule hit is a hint the rules could not decide (最高等级资质, 「原则上」…): still asked
+        decided = {h.key for h in rule_hits if h.severity != "low"}
         extras = {c.clause.index: c for c in (extra or [])}
         scored: list[tuple[int, Candidate]] = [(1000, c) for c in extras.values()]
         for clause in clauses:

@@ -1,0 +1,126 @@
+"""Append the round-2 collected clauses (R201…) to real_clauses.jsonl: dedupe, label, split.
+
+    python eval/real_clauses/add_round2.py /work/collect   # writes real_clauses.jsonl in place
+
+Inputs are the collectors' files (clauses_gp.jsonl, clauses_eng.jsonl, clauses_r2.jsonl), each line
+a clause copied verbatim from a public ruling with its address. This script:
+
+- drops clauses already in the set or seen earlier in the inputs (compared on letters and digits only);
+- numbers the rest R201, R202 … in input order;
+- sets the expected rule (and alternatives) from LABELS below, written by reading each ruling's
+  reasons in the collector's note (never from the product's output);
+- assigns the split by hash, fixed before any product output is seen:
+  int(sha1(clause).hexdigest(), 16) % 5 < 3 -> dev, else heldout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SET = HERE / "real_clauses.jsonl"
+INPUTS = ("clauses_gp.jsonl", "clauses_eng.jsonl", "clauses_r2.jsonl")
+
+# (file, 0-based line) -> rule_id, alt_rule_ids, category (normalised so lawful look-alikes sit with
+# their unlawful counterparts), and overrides where the collector's fields need it
+LABELS: dict[tuple[str, int], dict[str, object]] = {
+    ("clauses_gp.jsonl", 0): {"rule_id": "T24", "alt": ["T27"], "category": "成立年限（变相）"},
+    ("clauses_gp.jsonl", 1): {"rule_id": "T24", "alt": ["T27"], "category": "成立年限（变相）"},
+    ("clauses_gp.jsonl", 2): {"rule_id": "T27", "alt": ["T24"], "category": "成立年限（变相）"},
+    ("clauses_gp.jsonl", 3): {"rule_id": "T25", "alt": ["T22"], "category": "特定金额业绩"},
+    ("clauses_gp.jsonl", 4): {"rule_id": "T34", "alt": ["T35"], "category": "技术参数指向特定品牌"},
+    ("clauses_gp.jsonl", 5): {"rule_id": "T24", "alt": ["T27"], "category": "成立年限（变相）"},
+    ("clauses_gp.jsonl", 6): {"rule_id": "T24", "alt": ["T27"], "category": "成立年限（变相）"},
+    ("clauses_gp.jsonl", 7): {"rule_id": "T27", "alt": ["T24"], "category": "信用评级评分"},
+    ("clauses_gp.jsonl", 8): {"rule_id": "T22", "alt": [], "category": "特定行业业绩"},
+    **{("clauses_gp.jsonl", i): {"rule_id": "T35", "alt": ["T34"], "category": "技术参数指向特定品牌"} for i in range(9, 19)},
+    ("clauses_gp.jsonl", 19): {"rule_id": "T38", "alt": [], "category": "评审因素未量化"},
+    ("clauses_gp.jsonl", 20): {"rule_id": "T26", "alt": ["T27", "T24"], "category": "人员或资质证书评分", "context": "",
+                               "why": "同一决定的另一份摘录未写明该要求是资格还是评分，情境留空"},
+    ("clauses_gp.jsonl", 21): {"rule_id": "T27", "alt": ["T26", "T24"], "category": "人员或资质证书评分"},
+    ("clauses_gp.jsonl", 22): {"rule_id": "T26", "alt": ["T27", "T24"], "category": "人员或资质证书评分"},
+    ("clauses_gp.jsonl", 23): {"rule_id": "T26", "alt": ["T27", "T24"], "category": "人员或资质证书评分"},
+    ("clauses_gp.jsonl", 24): {"rule_id": "T38", "alt": [], "category": "评审因素未量化", "disputed": True,
+                               "why": "公告只列出评审因素名称，未载评分细则，也未写成立理由；条款不完整，不计入主指标"},
+    ("clauses_eng.jsonl", 0): {"rule_id": "T26", "alt": ["T27"], "category": "资质要求与项目不相适应"},
+    ("clauses_eng.jsonl", 3): {"rule_id": "T52", "alt": ["T29"], "category": "强制现场踏勘", "context": "投标文件组成"},
+    ("clauses_r2.jsonl", 0): {"rule_id": "T34", "alt": ["T35"], "category": "品牌指定", "procurement_type": "工程"},
+    ("clauses_r2.jsonl", 1): {"rule_id": "T26", "alt": ["T27", "T39"], "category": "人员或资质证书评分", "subject": "服务"},
+    ("clauses_r2.jsonl", 2): {"rule_id": "T22", "alt": ["T25"], "category": "特定行业业绩", "subject": "服务"},
+    ("clauses_r2.jsonl", 3): {"rule_id": "T38", "alt": [], "category": "评审因素与需求不对应", "subject": "服务"},
+    ("clauses_r2.jsonl", 4): {"rule_id": "T22", "alt": ["T25"], "category": "特定行业业绩"},
+    ("clauses_r2.jsonl", 5): {"rule_id": "T27", "alt": ["T22", "T38"], "category": "荣誉奖项评分"},
+    ("clauses_r2.jsonl", 6): {"rule_id": "T38", "alt": ["T26"], "category": "评审因素与需求不对应"},
+}
+_PTYPE = {"依法必须招标的工程": "工程"}
+_SUBJECT = {"监理": "服务"}
+_CONTEXT = {"其他": ""}
+
+
+def norm(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def split_of(clause: str) -> str:
+    return "dev" if int(hashlib.sha1(clause.encode("utf-8")).hexdigest(), 16) % 5 < 3 else "heldout"
+
+
+def build(folder: Path, existing: list[dict[str, object]]) -> tuple[list[dict[str, object]], list[str]]:
+    seen = {norm(str(d["clause"])) for d in existing}
+    ids = [int(str(d["id"])[1:]) for d in existing if str(d["id"]).startswith("R2")]
+    n = max(ids, default=200)
+    out: list[dict[str, object]] = []
+    skipped: list[str] = []
+    for name in INPUTS:
+        path = folder / name
+        if not path.exists():
+            continue
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            if not line.strip():
+                continue
+            d = json.loads(line)
+            key = norm(d["clause"])
+            if key in seen:
+                skipped.append(f"{name}:{i} duplicate")
+                continue
+            lab = LABELS.get((name, i))
+            if lab is None:
+                skipped.append(f"{name}:{i} not labelled yet")
+                continue
+            seen.add(key)
+            n += 1
+            disputed = bool(lab.get("disputed", d.get("disputed", False)))
+            item: dict[str, object] = {
+                "id": f"R{n}", "split": split_of(d["clause"]),
+                "procurement_type": lab.get("procurement_type", _PTYPE.get(d["procurement_type"], d["procurement_type"])),
+                "subject": lab.get("subject", _SUBJECT.get(d["subject"], d["subject"])),
+                "verdict": d["verdict"], "disputed": disputed,
+                "rule_id": lab["rule_id"], "alt_rule_ids": lab["alt"], "category": lab["category"],
+                "clause": d["clause"], "context": lab.get("context", _CONTEXT.get(d["context"], d["context"])),
+                "cited_articles": d["cited_articles"], "authority": d["authority"], "url": d["url"],
+                "note": d["note"], "query": d.get("query", ""), "source_file": f"{name}:{i}",
+            }
+            if lab.get("why"):
+                item["dispute_note" if disputed else "label_note"] = lab["why"]
+            out.append(item)
+    return out, skipped
+
+
+def main() -> None:
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/work/collect")
+    lines = [x for x in SET.read_text(encoding="utf-8").splitlines() if x.strip()]
+    existing = [json.loads(x) for x in lines]
+    new, skipped = build(folder, existing)
+    with SET.open("a", encoding="utf-8") as fh:
+        for item in new:
+            fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    print(f"added {len(new)}: " + ", ".join(f"{d['id']}({d['split']})" for d in new))
+    for s in skipped:
+        print("skipped", s)
+
+
+if __name__ == "__main__":
+    main()
