@@ -27,6 +27,7 @@ from assistant.text_zh import normalize, tokenize
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
+    from assistant.qa.understanding import Lexicon
 
 #: Calibrated on eval/dev (default KB, e5-small-q4): `python bench/qa_bench.py calibrate`.
 #: e5 cosines of unrelated Chinese questions are high (0.83-0.95), so the dense floor only
@@ -116,15 +117,24 @@ class RefusalPolicy:
     #: Hits whose text counts for coverage (out of domain / in domain).
     coverage_top: int = 3
     coverage_top_in_domain: int = 6
+    #: scope words from the lexicon (knowledge_base/qa_lexicon.yaml, section ``scope``)
+    off_topic_terms: tuple[str, ...] = ()
+    information_terms: tuple[str, ...] = ()
+    legal_terms: tuple[str, ...] = ()
+    question_markers: tuple[str, ...] = ()
 
     @classmethod
-    def for_embedding(cls, backend: str, override: float = 0.0) -> RefusalPolicy:
+    def for_embedding(cls, backend: str, override: float = 0.0, lexicon: Lexicon | None = None) -> RefusalPolicy:
         """Calibrated values for e5-small-q4; other models rely on lexical evidence unless overridden."""
+        scope: dict[str, Any] = {}
+        if lexicon is not None:
+            scope = {"off_topic_terms": lexicon.off_topic_terms, "information_terms": lexicon.information_terms,
+                     "legal_terms": lexicon.legal_terms, "question_markers": lexicon.question_markers}
         if override > 0:
-            return cls(dense_threshold=override)
+            return cls(dense_threshold=override, **scope)
         if backend == "e5-small-q4":
-            return cls()
-        return cls(dense_threshold=None)
+            return cls(**scope)
+        return cls(dense_threshold=None, **scope)
 
 
 @dataclass
@@ -284,6 +294,29 @@ def other_localities(question: str, kb: KnowledgeBase | None = None) -> list[str
     return places
 
 
+def _mentions(term: str, text: str, tokens: set[str]) -> bool:
+    """A word counts when it is a token of the question; phrases of four or more characters anywhere."""
+    return term in tokens or (len(term) >= 4 and term in text)
+
+
+def off_scope(question: str, p: RefusalPolicy) -> str | None:
+    """Why a question is outside procurement law by its words alone (None when it is not).
+
+    ``off_topic``: a company buyer's daily work or the market (交期, 采购员, 订单, 市场价) with no
+    word of procurement / tendering law; ``information_request``: a request for news, project
+    lists or prices (「最近的…项目」) that neither asks a question nor uses a legal term.
+    """
+    text = normalize(question)
+    if any(t in text for t in p.legal_terms) or named_documents(question) or "规定" in text:
+        return None
+    tokens = set(tokenize(text))
+    if any(_mentions(t, text, tokens) for t in p.off_topic_terms):
+        return "off_topic"
+    if any(t in text for t in p.information_terms) and not any(m in text for m in p.question_markers):
+        return "information_request"
+    return None
+
+
 def future_years(question: str, hits: list[Hit], today: date | None = None) -> list[int]:
     """Years after this year that no retrieved document mentions (a policy that does not exist yet)."""
     this_year = (today or date.today()).year
@@ -324,6 +357,8 @@ def assess(
         ev.reason = "future_policy"
     elif direct:
         ev.sufficient, ev.reason = True, "direct_article"
+    elif why := off_scope(question, p):
+        ev.reason = why
     elif not in_domain and foreign_share >= p.foreign_max:
         ev.reason = "terms_not_in_kb"
     elif p.dense_threshold is not None and top_dense is not None and top_dense < p.dense_threshold:
@@ -376,6 +411,10 @@ def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
         )
     if ev.reason == "future_policy":
         lines.append("问题涉及的年份晚于知识库中现有文件，知识库中没有相应政策。")
+    if ev.reason == "off_topic":
+        lines.append("该问题属于企业日常采购管理或市场行情，不是招标投标、政府采购法律法规能回答的问题。")
+    if ev.reason == "information_request":
+        lines.append("知识库只收录法律法规和政策文件，没有项目公告、中标结果或市场价格等信息，请到相应的公共资源交易平台查询。")
     lines.append(f"已检索的问题：「{question}」")
     if ev.key_terms:
         lines.append("检索关键词：" + "、".join(ev.key_terms[:8]))
