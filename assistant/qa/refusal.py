@@ -346,15 +346,8 @@ def assess(
         needed = p.coverage_in_domain
     else:
         needed = p.coverage_with_foreign if foreign else p.coverage_threshold
-    if not hits:
-        ev.reason = "no_hits"
-    elif missing_docs and not known and not direct:
-        ev.reason = "document_not_in_kb"
-    elif places := other_localities(question, kb):
-        ev.reason, ev.other_places = "other_locality", places
-        ev.local_documents = [m.title for m in local_documents(kb)]
-    elif future_years(question, hits, today):
-        ev.reason = "future_policy"
+    if reason := _outright(question, hits, kb, today, ev, known):
+        ev.reason = reason
     elif direct:
         ev.sufficient, ev.reason = True, "direct_article"
     elif why := off_scope(question, p):
@@ -368,6 +361,22 @@ def assess(
     else:
         ev.sufficient, ev.reason = True, "evidence"
     return ev
+
+
+def _outright(question: str, hits: list[Hit], kb: KnowledgeBase, today: date | None, ev: Evidence,
+              known: list[str]) -> str | None:
+    """Reasons to refuse whatever the evidence: nothing found, a document or place the KB lacks, a future year."""
+    if not hits:
+        return "no_hits"
+    if ev.missing_documents and not known and not ev.direct:
+        return "document_not_in_kb"
+    if places := other_localities(question, kb):
+        ev.other_places = places
+        ev.local_documents = [m.title for m in local_documents(kb)]
+        return "other_locality"
+    if future_years(question, hits, today):
+        return "future_policy"
+    return None
 
 
 _vocab_cache: dict[int, tuple[str, str]] = {}
@@ -392,6 +401,14 @@ def corpus_text(kb: KnowledgeBase) -> str | None:
     return text
 
 
+#: The explanation shown for refusals whose reason needs no details.
+REASON_LINES = {
+    "future_policy": "问题涉及的年份晚于知识库中现有文件，知识库中没有相应政策。",
+    "off_topic": "该问题属于企业日常采购管理或市场行情，不是招标投标、政府采购法律法规能回答的问题。",
+    "information_request": "知识库只收录法律法规和政策文件，没有项目公告、中标结果或市场价格等信息，请到相应的公共资源交易平台查询。",
+}
+
+
 def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
     """The refusal shown to the user: no basis, what was searched, what to add."""
     lines = ["知识库中没有找到回答该问题的依据，为避免误导，不作推测性回答。"]
@@ -409,12 +426,8 @@ def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
             + f"没有收录{places}的地方规定或政策文件；"
             "这些地方文件不适用于其他地区，国家法律的规定仅供参考，不能代替当地文件。"
         )
-    if ev.reason == "future_policy":
-        lines.append("问题涉及的年份晚于知识库中现有文件，知识库中没有相应政策。")
-    if ev.reason == "off_topic":
-        lines.append("该问题属于企业日常采购管理或市场行情，不是招标投标、政府采购法律法规能回答的问题。")
-    if ev.reason == "information_request":
-        lines.append("知识库只收录法律法规和政策文件，没有项目公告、中标结果或市场价格等信息，请到相应的公共资源交易平台查询。")
+    if ev.reason in REASON_LINES:
+        lines.append(REASON_LINES[ev.reason])
     lines.append(f"已检索的问题：「{question}」")
     if ev.key_terms:
         lines.append("检索关键词：" + "、".join(ev.key_terms[:8]))

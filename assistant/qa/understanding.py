@@ -227,6 +227,16 @@ def understand(text: str, lex: Lexicon) -> Understanding:
                          method=detect_method(question, lex), expansions=expansions(question, lex))
 
 
+def _penalise_other_methods(method: str, method_docs: dict[str, list[str]], penalty: float,
+                            boosts: dict[str, float]) -> None:
+    """A question about one method is not answered by the rules of another (开标 is not 询价)."""
+    own = method_docs.get(method, [])
+    for name, docs in method_docs.items():
+        for t in docs:
+            if name != method and t not in own:
+                boosts[t] = boosts.get(t, 0.0) - penalty
+
+
 def make_planner(  # noqa: C901 - closures of one planner
     lex: Lexicon,
     resolve_title: Callable[[str], str | None],
@@ -270,12 +280,7 @@ def make_planner(  # noqa: C901 - closures of one planner
         regime_docs, specific, general_titles, method_docs = resolved()
         boosts: dict[str, float] = {}
         if u.method is not None and lex.method_penalty:
-            # a question about one method is not answered by the rules of another (开标 is not 询价)
-            own_method = method_docs.get(u.method, [])
-            for name, docs in method_docs.items():
-                for t in docs:
-                    if name != u.method and t not in own_method:
-                        boosts[t] = boosts.get(t, 0.0) - lex.method_penalty
+            _penalise_other_methods(u.method, method_docs, lex.method_penalty, boosts)
         if u.regime is not None:
             own = regime_docs.get(u.regime, [])
             for name, docs in regime_docs.items():
