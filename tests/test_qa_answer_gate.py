@@ -6,9 +6,10 @@ from assistant.qa.extractive import NOTE_LEAD_MARGIN, TIE_RATIO, confident
 from assistant.schema import Hit
 
 
-def _hit(title: str, article: str, text: str, rank_score: float, via: tuple[str, ...] = ("dense", "bm25")) -> Hit:
+def _hit(title: str, article: str, text: str, rank_score: float, via: tuple[str, ...] = ("dense", "bm25"),
+         dense: float = 0.9) -> Hit:
     return Hit(title=title, article=article, text=text, score=min(1.0, rank_score), doc_id=title, doc_type="行政法规",
-               status="现行有效", chunk_id=f"{title}{article}", via=list(via), rank_score=rank_score)
+               status="现行有效", chunk_id=f"{title}{article}", via=list(via), rank_score=rank_score, dense_score=dense)
 
 
 Q = "询价小组能不能改变询价通知书确定的评审程序？"
@@ -31,8 +32,11 @@ def test_a_note_match_with_a_clear_lead_is_stated_even_in_other_words():
     text = "单位负责人为同一人或者存在直接控股、管理关系的不同供应商，不得参加同一合同项下的政府采购活动。"
     q = "两家公司老板是同一个人，能一起投一个项目吗？"
     runner_score = 1.0 * (1 - NOTE_LEAD_MARGIN) - 0.01
-    noted = _hit("乙条例", "第十八条", text, 1.0, via=("dense", "note"))
-    plain = _hit("乙条例", "第十八条", text, 1.0)
-    runner = _hit("丙法", "第二十二条", "供应商参加政府采购活动应当具备下列条件。", runner_score)
+    noted = _hit("乙条例", "第十八条", text, 1.0, via=("dense", "note"), dense=0.93)
+    plain = _hit("乙条例", "第十八条", text, 1.0, dense=0.93)
+    runner = _hit("丙法", "第二十二条", "供应商参加政府采购活动应当具备下列条件。", runner_score, dense=0.90)
     assert confident(q, noted, [noted, runner])
     assert not confident(q, plain, [plain, runner])
+    # the note alone is not enough when another passage is nearer to the question
+    nearer = _hit("丙法", "第二十二条", "供应商参加政府采购活动应当具备下列条件。", runner_score, dense=0.95)
+    assert not confident(q, noted, [noted, nearer])
