@@ -132,7 +132,8 @@ class NoteIndex:
             if found is not None:
                 self._matrix = found
                 return found
-        m = self.embed()
+        # stored as float16: score with that precision now too, so a fresh and a cached run rank alike
+        m = self.embed().astype(np.float16).astype(np.float32)
         if self.cache_dir is not None:
             try:
                 self.save(self.cache_dir, m)
