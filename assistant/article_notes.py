@@ -149,7 +149,8 @@ class NoteIndex:
             found = self.load_file(folder / self.file_name()) if folder is not None else None
             if found is not None:
                 return found
-        m = self.embed()
+        # stored as float16: score with that precision now too, so a fresh and a cached run rank alike
+        m = self.embed().astype(np.float16).astype(np.float32)
         if self.cache_dir is not None:
             try:
                 self.save(self.cache_dir, m)

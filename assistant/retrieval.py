@@ -301,6 +301,7 @@ class HybridRetriever:
             if boosts and chunk.title in boosts and not mentioned:
                 score = max(0.0, score + boosts[chunk.title])
             hit = to_hit(chunk, score=min(1.0, score), via=list(cand.via))
+            hit.rank_score = round(float(score), 4)
             hit.dense_score = None if cand.dense is None else round(float(cand.dense), 4)
             hit.bm25_score = None if cand.bm25 is None else round(float(cand.bm25), 4)
             if meta is not None:

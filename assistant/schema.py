@@ -138,6 +138,7 @@ class Hit(BaseModel):
     via: list[str] = Field(default_factory=list)  # "dense", "bm25", "direct"
     dense_score: float | None = None  # cosine similarity of the query and the chunk (0..1)
     bm25_score: float | None = None  # raw BM25 score
+    rank_score: float | None = None  # the uncapped ranking score (boosts included); `score` is capped at 1
 
 
 class Citation(Hit):

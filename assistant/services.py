@@ -112,8 +112,10 @@ class Services:
     def qa(self) -> QAChain:
         from assistant.qa import refusal
         from assistant.qa.chain import QAChain
+        from assistant.qa.understanding import LEXICON_FILE, Lexicon
 
         s = self.settings
+        lexicon = Lexicon.load(s.knowledge_base_dir / LEXICON_FILE)
         return QAChain(
             self.retriever,
             self.kb,
@@ -122,7 +124,7 @@ class Services:
             k=max(6, s.retrieval.k),
             mask_personal_data=s.llm.mask_personal_data and s.llm.backend == "openai",
             include_superseded=s.retrieval.include_superseded,
-            refusal_policy=refusal.RefusalPolicy.for_embedding(s.embedding.backend, s.retrieval.refusal_threshold),
+            refusal_policy=refusal.RefusalPolicy.for_embedding(s.embedding.backend, s.retrieval.refusal_threshold, lexicon),
             limits=s.limits,
         )
 

@@ -29,3 +29,15 @@ def test_short_names_resolve_to_article_text(real_services) -> None:
                             ("16号令", 5, "400万元")):
         chunk = kb.get_article(name, no)
         assert chunk is not None and words in chunk.text, (name, no)
+
+
+@pytest.mark.parametrize(("question", "title", "article"), [
+    ("采购桌椅可以要求提供样品吗？", "政府采购货物和服务招标投标管理办法", "第二十二条"),
+    ("法定代表人为同一人的两家企业能不能组成联合体投标？", "中华人民共和国招标投标法实施条例", "第三十四条"),
+])
+def test_issue_questions_get_the_gold_article_first_and_an_answering_sentence(real_services, question, title, article):
+    """Issue #12: two of the practitioners' questions quoted in the issue."""
+    hits = real_services.retriever.search(question, k=5)
+    assert (hits[0].title, hits[0].article) == (title, article)
+    answer = real_services.qa.ask(question)
+    assert answer.answer.startswith(f"答：依据《{title}》{article}")

@@ -115,3 +115,21 @@ def test_places_in_scope_or_only_qualifying_the_project_are_not_refused():
         assert refusal.other_localities(q) == [], q
     ev = assess("杭州的供应商能否被以不合理的条件排斥为潜在投标人？")
     assert ev.reason != "other_locality"
+
+
+def test_buyer_and_market_questions_without_a_legal_term_are_out_of_scope():
+    from pathlib import Path
+
+    from assistant.qa.understanding import LEXICON_FILE, Lexicon
+
+    lex = Lexicon.load(Path(__file__).resolve().parent.parent / "knowledge_base" / LEXICON_FILE)
+    policy = refusal.RefusalPolicy.for_embedding("fake", lexicon=lex)
+    assert refusal.off_scope("仓库库存积压，采购员该怎么减少订单？", policy) == "off_topic"
+    assert refusal.off_scope("最近的市政道路养护项目", policy) == "information_request"
+    # a legal term, a named regulation or a question keeps the question in scope
+    assert refusal.off_scope("政府采购合同约定的交期延误，采购人可以解除合同吗？", policy) is None
+    assert refusal.off_scope("最新的实施条例对保证金怎么规定？", policy) is None
+    assert refusal.off_scope("最近的项目信息在哪里能查到吗？", policy) is None
+    ev = assess("仓库库存积压，采购员该怎么减少订单？", policy=policy)
+    assert not ev.sufficient and ev.reason == "off_topic"
+    assert "企业日常采购管理" in refusal.refusal_text("仓库库存积压", ev, [])

@@ -73,3 +73,20 @@ def test_missing_lexicon_disables_understanding(tmp_path):
     lex = Lexicon.load(tmp_path / "none.yaml")
     u = understand("采购桌椅可以要求提供样品吗？", lex)
     assert u.regime is None and u.expansions == [] and u.core == u.question
+
+
+def test_one_named_method_routes_away_from_the_other_methods_rules():
+    from assistant.qa.understanding import detect_method, make_planner
+
+    assert detect_method("开标时发现投标文件没有密封，还能继续开标吗？", LEX) == "招标"
+    assert detect_method("询价小组能不能要求供应商二次报价？", LEX) == "非招标"
+    assert detect_method("公开招标失败后转竞争性谈判要批准吗？", LEX) is None  # both methods named
+    titles = {"87号令": "政府采购货物和服务招标投标管理办法", "74号令": "政府采购非招标采购方式管理办法"}
+    plan = make_planner(LEX, titles.get, regime_boost=0.0, off_regime_penalty=0.0, specific_boost=0.0)
+    boosts = plan("询价小组能不能要求供应商二次报价？").title_boosts
+    assert boosts.get("政府采购货物和服务招标投标管理办法", 0.0) < 0 < LEX.method_penalty
+    assert boosts.get("政府采购非招标采购方式管理办法", 0.0) == 0.0
+
+
+def test_scope_words_load_from_the_lexicon():
+    assert "交期" in LEX.off_topic_terms and "最新" in LEX.information_terms and "政府采购" in LEX.legal_terms

@@ -27,6 +27,7 @@ from assistant.text_zh import normalize, tokenize
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
+    from assistant.qa.understanding import Lexicon
 
 #: Calibrated on eval/dev (default KB, e5-small-q4): `python bench/qa_bench.py calibrate`.
 #: e5 cosines of unrelated Chinese questions are high (0.83-0.95), so the dense floor only
@@ -60,7 +61,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 #: Words of the question itself, not of its subject.
 QUESTION_WORDS = frozenset(
-    ["什么", "哪些", "哪个", "怎么", "怎样", "怎么办", "如何", "是否", "可以", "能否", "能不能", "可不可以", "需要", "需不需要", "应该", "应当", "必须", "规定", "要求", "问题", "情况", "多少", "多久", "几天", "几个", "有关", "相关", "关于", "法律", "法规", "条文", "条款", "依据", "根据", "按照", "知识库", "有没有", "是不是", "请问", "一下", "介绍", "具体", "内容", "方面", "主要", "哪里", "谁", "吗", "呢", "吧", "啊", "说", "讲", "里", "中", "对", "和", "与", "及", "的", "了", "在", "是", "有", "会", "要", "能", "该", "这", "那", "这个", "那个", "这些", "那些", "我", "我们", "你", "现在", "目前", "一般", "通常", "第", "条", "款", "项", "方面", "中国", "我国", "国家", "意思", "天", "多少天", "多长时间", "多久", "时候", "时间内", "别人", "他人", "什么样", "还是", "或者", "以及", "内要", "最短要", "怎么样", "问", "答", "怎么处理", "处理", "情形", "情况下", "时", "后", "前", "之前", "之后", "期间", "属于", "算", "算不算", "违规", "合规", "合法"]
+    ["什么", "哪些", "哪个", "怎么", "怎样", "怎么办", "如何", "是否", "可以", "能否", "能不能", "可不可以", "需要", "需不需要", "应该", "应当", "必须", "规定", "要求", "问题", "情况", "多少", "多久", "几天", "几个", "有关", "相关", "关于", "法律", "法规", "条文", "条款", "依据", "根据", "按照", "知识库", "有没有", "是不是", "请问", "一下", "介绍", "具体", "内容", "方面", "主要", "哪里", "谁", "吗", "呢", "吧", "啊", "说", "讲", "里", "中", "对", "和", "与", "及", "的", "了", "在", "是", "有", "会", "要", "能", "该", "这", "那", "这个", "那个", "这些", "那些", "我", "我们", "你", "现在", "目前", "一般", "通常", "第", "条", "款", "项", "方面", "中国", "我国", "国家", "意思", "天", "多少天", "多长时间", "多久", "时候", "时间内", "别人", "他人", "什么样", "还是", "或者", "以及", "内要", "最短要", "怎么样", "问", "答", "怎么处理", "处理", "情形", "情况下", "时", "后", "前", "之前", "之后", "期间", "属于", "算", "算不算", "违规", "合规", "合法",
+     # function words of a practitioner's story (measured on eval/dev/real_qa_dev.jsonl: long narrative
+     # questions were refused for "missing" 很/才/想/这样 in the statutes)
+     "某", "想", "很", "才", "才能", "仅", "请", "有些", "明明", "非要", "这样", "那样", "但是", "可是", "不过", "确定",
+     "不太", "不", "也", "都", "就", "还", "又", "再", "一", "且", "均", "那么", "然后", "其实", "已经", "咨询", "了解",
+     "清楚", "知道", "担心", "怕", "之类", "等等", "比较", "相当", "非常", "特别", "一些", "一个", "有点", "到底", "究竟"]
 )
 _ARTICLE_TOKEN = re.compile(r"^第[零〇一二两三四五六七八九十百千\d]+[条款项章节编]$")
 
@@ -116,15 +122,24 @@ class RefusalPolicy:
     #: Hits whose text counts for coverage (out of domain / in domain).
     coverage_top: int = 3
     coverage_top_in_domain: int = 6
+    #: scope words from the lexicon (knowledge_base/qa_lexicon.yaml, section ``scope``)
+    off_topic_terms: tuple[str, ...] = ()
+    information_terms: tuple[str, ...] = ()
+    legal_terms: tuple[str, ...] = ()
+    question_markers: tuple[str, ...] = ()
 
     @classmethod
-    def for_embedding(cls, backend: str, override: float = 0.0) -> RefusalPolicy:
+    def for_embedding(cls, backend: str, override: float = 0.0, lexicon: Lexicon | None = None) -> RefusalPolicy:
         """Calibrated values for e5-small-q4; other models rely on lexical evidence unless overridden."""
+        scope: dict[str, Any] = {}
+        if lexicon is not None:
+            scope = {"off_topic_terms": lexicon.off_topic_terms, "information_terms": lexicon.information_terms,
+                     "legal_terms": lexicon.legal_terms, "question_markers": lexicon.question_markers}
         if override > 0:
-            return cls(dense_threshold=override)
+            return cls(dense_threshold=override, **scope)
         if backend == "e5-small-q4":
-            return cls()
-        return cls(dense_threshold=None)
+            return cls(**scope)
+        return cls(dense_threshold=None, **scope)
 
 
 @dataclass
@@ -284,6 +299,29 @@ def other_localities(question: str, kb: KnowledgeBase | None = None) -> list[str
     return places
 
 
+def _mentions(term: str, text: str, tokens: set[str]) -> bool:
+    """A word counts when it is a token of the question; phrases of four or more characters anywhere."""
+    return term in tokens or (len(term) >= 4 and term in text)
+
+
+def off_scope(question: str, p: RefusalPolicy) -> str | None:
+    """Why a question is outside procurement law by its words alone (None when it is not).
+
+    ``off_topic``: a company buyer's daily work or the market (交期, 采购员, 订单, 市场价) with no
+    word of procurement / tendering law; ``information_request``: a request for news, project
+    lists or prices (「最近的…项目」) that neither asks a question nor uses a legal term.
+    """
+    text = normalize(question)
+    if any(t in text for t in p.legal_terms) or named_documents(question) or "规定" in text:
+        return None
+    tokens = set(tokenize(text))
+    if any(_mentions(t, text, tokens) for t in p.off_topic_terms):
+        return "off_topic"
+    if any(t in text for t in p.information_terms) and not any(m in text for m in p.question_markers):
+        return "information_request"
+    return None
+
+
 def future_years(question: str, hits: list[Hit], today: date | None = None) -> list[int]:
     """Years after this year that no retrieved document mentions (a policy that does not exist yet)."""
     this_year = (today or date.today()).year
@@ -313,17 +351,12 @@ def assess(
         needed = p.coverage_in_domain
     else:
         needed = p.coverage_with_foreign if foreign else p.coverage_threshold
-    if not hits:
-        ev.reason = "no_hits"
-    elif missing_docs and not known and not direct:
-        ev.reason = "document_not_in_kb"
-    elif places := other_localities(question, kb):
-        ev.reason, ev.other_places = "other_locality", places
-        ev.local_documents = [m.title for m in local_documents(kb)]
-    elif future_years(question, hits, today):
-        ev.reason = "future_policy"
+    if reason := _outright(question, hits, kb, today, ev, known):
+        ev.reason = reason
     elif direct:
         ev.sufficient, ev.reason = True, "direct_article"
+    elif why := off_scope(question, p):
+        ev.reason = why
     elif not in_domain and foreign_share >= p.foreign_max:
         ev.reason = "terms_not_in_kb"
     elif p.dense_threshold is not None and top_dense is not None and top_dense < p.dense_threshold:
@@ -333,6 +366,22 @@ def assess(
     else:
         ev.sufficient, ev.reason = True, "evidence"
     return ev
+
+
+def _outright(question: str, hits: list[Hit], kb: KnowledgeBase, today: date | None, ev: Evidence,
+              known: list[str]) -> str | None:
+    """Reasons to refuse whatever the evidence: nothing found, a document or place the KB lacks, a future year."""
+    if not hits:
+        return "no_hits"
+    if ev.missing_documents and not known and not ev.direct:
+        return "document_not_in_kb"
+    if places := other_localities(question, kb):
+        ev.other_places = places
+        ev.local_documents = [m.title for m in local_documents(kb)]
+        return "other_locality"
+    if future_years(question, hits, today):
+        return "future_policy"
+    return None
 
 
 _vocab_cache: dict[int, tuple[str, str]] = {}
@@ -357,6 +406,14 @@ def corpus_text(kb: KnowledgeBase) -> str | None:
     return text
 
 
+#: The explanation shown for refusals whose reason needs no details.
+REASON_LINES = {
+    "future_policy": "问题涉及的年份晚于知识库中现有文件，知识库中没有相应政策。",
+    "off_topic": "该问题属于企业日常采购管理或市场行情，不是招标投标、政府采购法律法规能回答的问题。",
+    "information_request": "知识库只收录法律法规和政策文件，没有项目公告、中标结果或市场价格等信息，请到相应的公共资源交易平台查询。",
+}
+
+
 def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
     """The refusal shown to the user: no basis, what was searched, what to add."""
     lines = ["知识库中没有找到回答该问题的依据，为避免误导，不作推测性回答。"]
@@ -374,8 +431,8 @@ def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
             + f"没有收录{places}的地方规定或政策文件；"
             "这些地方文件不适用于其他地区，国家法律的规定仅供参考，不能代替当地文件。"
         )
-    if ev.reason == "future_policy":
-        lines.append("问题涉及的年份晚于知识库中现有文件，知识库中没有相应政策。")
+    if ev.reason in REASON_LINES:
+        lines.append(REASON_LINES[ev.reason])
     lines.append(f"已检索的问题：「{question}」")
     if ev.key_terms:
         lines.append("检索关键词：" + "、".join(ev.key_terms[:8]))

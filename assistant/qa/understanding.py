@@ -56,6 +56,16 @@ class Lexicon:
     specific_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
     story_markers: tuple[str, ...] = ()
     question_markers: tuple[str, ...] = ()
+    #: words of topics outside procurement law (a company buyer's daily work, market information)
+    off_topic_terms: tuple[str, ...] = ()
+    #: words that make a question a request for project / market information, not a legal question
+    information_terms: tuple[str, ...] = ()
+    #: words that put a question inside public procurement / tendering law
+    legal_terms: tuple[str, ...] = ()
+    #: procurement methods (招标 vs 谈判/询价/单一来源): signal words and the documents that govern them
+    methods: tuple[Regime, ...] = ()
+    #: score taken from the documents of another method when the question names only one method
+    method_penalty: float = 0.0
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -99,6 +109,14 @@ def _load(path: str, mtime: float) -> Lexicon:
     specific = tuple(
         (str(general), tuple(str(s) for s in specs or ())) for general, specs in (data.get("specific_rules") or {}).items()
     )
+    methods = []
+    for name, spec in (data.get("methods") or {}).items():
+        spec = spec or {}
+        methods.append(Regime(str(name), tuple((str(w), 1.0) for w in spec.get("signals") or ()),
+                              tuple(str(d) for d in spec.get("documents") or ())))
+    scope = data.get("scope") or {}
+    if not isinstance(scope, dict):
+        raise LexiconError(f"问答词表文件格式不正确（scope）：{p}")
     return Lexicon(
         practice_terms=tuple(terms),
         regimes=tuple(regimes),
@@ -106,6 +124,11 @@ def _load(path: str, mtime: float) -> Lexicon:
         specific_rules=specific,
         story_markers=tuple(str(s) for s in data.get("story_markers") or ()),
         question_markers=tuple(str(s) for s in data.get("question_markers") or ()),
+        off_topic_terms=tuple(str(s) for s in scope.get("off_topic_terms") or ()),
+        information_terms=tuple(str(s) for s in scope.get("information_terms") or ()),
+        legal_terms=tuple(str(s) for s in scope.get("legal_terms") or ()),
+        methods=tuple(methods),
+        method_penalty=float(data.get("method_penalty", 0.0)),
     )
 
 
@@ -116,6 +139,8 @@ class Understanding:
     core: str
     regime: str | None = None
     regime_scores: dict[str, float] = field(default_factory=dict)
+    #: the procurement method named (招标 / 非招标), None when none or several
+    method: str | None = None
     #: statute wording for the practice words used
     expansions: list[str] = field(default_factory=list)
 
@@ -180,6 +205,12 @@ def detect_regime(text: str, lex: Lexicon) -> tuple[str | None, dict[str, float]
     return None, scores
 
 
+def detect_method(text: str, lex: Lexicon) -> str | None:
+    """The one procurement method a question is about (None when it names none or several)."""
+    named = [m.name for m in lex.methods if any(s in text for s, _ in m.signals)]
+    return named[0] if len(named) == 1 else None
+
+
 def expansions(text: str, lex: Lexicon) -> list[str]:
     out: list[str] = []
     for triggers, terms in lex.practice_terms:
@@ -193,7 +224,17 @@ def understand(text: str, lex: Lexicon) -> Understanding:
     core = core_question(question, lex)
     regime, scores = detect_regime(question, lex)
     return Understanding(question=question, core=core, regime=regime, regime_scores=scores,
-                         expansions=expansions(question, lex))
+                         method=detect_method(question, lex), expansions=expansions(question, lex))
+
+
+def _penalise_other_methods(method: str, method_docs: dict[str, list[str]], penalty: float,
+                            boosts: dict[str, float]) -> None:
+    """A question about one method is not answered by the rules of another (开标 is not 询价)."""
+    own = method_docs.get(method, [])
+    for name, docs in method_docs.items():
+        for t in docs:
+            if name != method and t not in own:
+                boosts[t] = boosts.get(t, 0.0) - penalty
 
 
 def make_planner(  # noqa: C901 - closures of one planner
@@ -222,21 +263,24 @@ def make_planner(  # noqa: C901 - closures of one planner
 
     cache: dict[str, object] = {}
 
-    def resolved() -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str | None]]:
+    def resolved() -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str | None], dict[str, list[str]]]:
         # resolved on first use (the knowledge base may be built after the planner)
         if not cache:
             regime_docs = {r.name: titles(r.documents) for r in lex.regimes}
             specific = {g: titles(s) for g, s in lex.specific_rules}
             general: dict[str, str | None] = {g: next(iter(titles([g])), None) for g in specific}
+            method_docs = {m.name: titles(m.documents) for m in lex.methods}
             if any(regime_docs.values()):
-                cache["v"] = (regime_docs, specific, general)
-            return regime_docs, specific, general
+                cache["v"] = (regime_docs, specific, general, method_docs)
+            return regime_docs, specific, general, method_docs
         return cache["v"]  # type: ignore[return-value]
 
     def plan(text: str) -> QueryPlan:
         u = understand(text, lex)
-        regime_docs, specific, general_titles = resolved()
+        regime_docs, specific, general_titles, method_docs = resolved()
         boosts: dict[str, float] = {}
+        if u.method is not None and lex.method_penalty:
+            _penalise_other_methods(u.method, method_docs, lex.method_penalty, boosts)
         if u.regime is not None:
             own = regime_docs.get(u.regime, [])
             for name, docs in regime_docs.items():
