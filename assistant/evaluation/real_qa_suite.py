@@ -41,19 +41,23 @@ def _brief(title: str, article: str | None) -> str:
     return f"《{title}》{article or ''}"
 
 
+def _warm_batch(retriever: Any, questions: list[str]) -> tuple[list[Any], float]:
+    """Hits of one batch search and the seconds of a second, timed run of it: the first batch warms
+    the models, tokenizer dictionaries and index caches, so the figure is the warm batch latency."""
+    if not questions:
+        return [], 0.0
+    hits = retriever.search_batch(questions, K)
+    t0 = time.perf_counter()
+    retriever.search_batch(questions, K)
+    return hits, time.perf_counter() - t0
+
+
 def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], progress: Progress | None = None,
         label: str = "real") -> tuple[dict[str, Any], list[dict[str, Any]]]:
     retriever = services.retriever
     qa = services.qa
     total = len(items) + len(oos)
-    questions = [it.question for it in items]
-    # the first batch warms the models, tokenizer dictionaries and index caches; the second is
-    # timed, so the figure is the warm batch latency the issue's target speaks of
-    hit_lists = retriever.search_batch(questions, K) if items else []
-    t0 = time.perf_counter()
-    if items:
-        retriever.search_batch(questions, K)
-    batch_s = time.perf_counter() - t0
+    hit_lists, batch_s = _warm_batch(retriever, [it.question for it in items])
     rows: list[dict[str, Any]] = []
     h1 = h5 = 0
     rr = 0.0
