@@ -227,13 +227,15 @@ def understand(text: str, lex: Lexicon) -> Understanding:
                          method=detect_method(question, lex), expansions=expansions(question, lex))
 
 
-def _penalise_other_methods(method: str, method_docs: dict[str, list[str]], penalty: float,
-                            boosts: dict[str, float]) -> None:
-    """A question about one method is not answered by the rules of another (开标 is not 询价)."""
-    own = method_docs.get(method, [])
-    for name, docs in method_docs.items():
+def _penalise_others(chosen: str, group_docs: dict[str, list[str]], penalty: float,
+                     boosts: dict[str, float]) -> None:
+    """Take `penalty` from the documents of every group (regime or method) but `chosen`, except those
+    the chosen group shares: a 政府采购 question is not answered by the 工程 rules, nor one about
+    开标 by the 询价 rules."""
+    own = group_docs.get(chosen, [])
+    for name, docs in group_docs.items():
         for t in docs:
-            if name != method and t not in own:
+            if name != chosen and t not in own:
                 boosts[t] = boosts.get(t, 0.0) - penalty
 
 
@@ -280,13 +282,10 @@ def make_planner(  # noqa: C901 - closures of one planner
         regime_docs, specific, general_titles, method_docs = resolved()
         boosts: dict[str, float] = {}
         if u.method is not None and lex.method_penalty:
-            _penalise_other_methods(u.method, method_docs, lex.method_penalty, boosts)
+            _penalise_others(u.method, method_docs, lex.method_penalty, boosts)
         if u.regime is not None:
+            _penalise_others(u.regime, regime_docs, off_regime_penalty, boosts)
             own = regime_docs.get(u.regime, [])
-            for name, docs in regime_docs.items():
-                for t in docs:
-                    if name != u.regime and t not in own:
-                        boosts[t] = boosts.get(t, 0.0) - off_regime_penalty
             for t in own:
                 boosts[t] = boosts.get(t, 0.0) + regime_boost
             for general, specs in specific.items():
