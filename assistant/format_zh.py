@@ -135,3 +135,11 @@ def phrase_bounds(text: str, start: int, end: int, reach: int = 4) -> tuple[int,
     if b < len(text) and text[b] not in _PHRASE_STOPS:
         b = end
     return a, b
+
+
+def fmt_bytes(n: int) -> str:
+    """A size in bytes for people: 「1.5 MB」, 「2.0 GB」, 「512 字节」."""
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} 字节"

@@ -125,10 +125,3 @@ def is_writable(path: Path) -> bool:
             return True
     except OSError:
         return False
-
-
-def fmt_bytes(n: int) -> str:
-    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if n >= size:
-            return f"{n / size:.1f} {unit}"
-    return f"{n} 字节"

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one bra
     finally:
         progress.close()
     if cmd == "gc":
-        from assistant.housekeeping import fmt_bytes
+        from assistant.format_zh import fmt_bytes
 
         if args.upload_days < 0:
             raise UserError("--upload-days 不能为负数。", f"gc: upload_days={args.upload_days}")

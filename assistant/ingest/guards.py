@@ -1,4 +1,4 @@
-"""Limits every reader enforces: the block count, and the size wording of the refusal messages."""
+"""The limit every reader enforces: the block count."""
 
 from __future__ import annotations
 
@@ -14,11 +14,3 @@ def check_block_count(count: int, name: str, limits: LimitsSettings) -> None:
             f"{limits.hint('max_blocks')}）。请拆分文件后再上传。",
             f"block limit: {name} has more than {limits.max_blocks} blocks",
         )
-
-
-def fmt_size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f} MB"
-    if n >= 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n} 字节"

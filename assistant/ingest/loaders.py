@@ -16,8 +16,9 @@ from pathlib import Path
 
 from assistant.config import LimitsSettings
 from assistant.errors import FileTooLargeError, InputFileError, UnsupportedFormatError
+from assistant.format_zh import fmt_bytes
 from assistant.ingest.docx_reader import load_docx
-from assistant.ingest.guards import check_block_count, fmt_size
+from assistant.ingest.guards import check_block_count
 from assistant.ingest.html_reader import load_html
 from assistant.ingest.markdown_reader import load_markdown
 from assistant.ingest.pdf_reader import load_pdf
@@ -50,7 +51,7 @@ def load_file(path: str | Path, max_bytes: int | None = None, limits: LimitsSett
         raise InputFileError(f"“{name}”是一个文件夹，请选择具体文件。", f"is a directory: {p}")
     if max_bytes is not None and st.st_size > max_bytes:
         raise FileTooLargeError(
-            f"文件“{name}”大小为 {fmt_size(st.st_size)}，超过上限 {fmt_size(max_bytes)}，请拆分或压缩后再上传。",
+            f"文件“{name}”大小为 {fmt_bytes(st.st_size)}，超过上限 {fmt_bytes(max_bytes)}，请拆分或压缩后再上传。",
             f"file too large: {p} has {st.st_size} bytes > max_bytes={max_bytes}",
         )
     if st.st_size == 0:

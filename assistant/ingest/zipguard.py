@@ -14,7 +14,8 @@ from zlib import error as zlib_error
 
 from assistant.config import LimitsSettings
 from assistant.errors import InputFileError, LimitExceededError
-from assistant.ingest.guards import check_block_count, fmt_size
+from assistant.format_zh import fmt_bytes
+from assistant.ingest.guards import check_block_count
 
 # Decompression-bomb limits for DOCX (ZIP) files, checked before anything is inflated.
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -43,7 +44,7 @@ def check_zip_bomb(data: bytes, name: str) -> None:
         total > _RATIO_MIN_BYTES and total / compressed > MAX_COMPRESSION_RATIO
     ):
         raise InputFileError(
-            f"文件“{name}”解压后体积异常（约 {fmt_size(total)}，压缩比 {total / compressed:.0f}:1），"
+            f"文件“{name}”解压后体积异常（约 {fmt_bytes(total)}，压缩比 {total / compressed:.0f}:1），"
             "疑似压缩炸弹，已拒绝读取。",
             f"zip bomb guard: {name}: uncompressed={total} compressed={compressed} worst_member_ratio={worst:.0f}",
         )

@@ -113,7 +113,8 @@ def prepare(services: Services) -> None:
 def housekeeping_on_start(services: Services) -> None:
     """Remove partial generations and old review uploads/exports; a read-only data dir is announced."""
     from assistant.errors import UserError
-    from assistant.housekeeping import fmt_bytes, is_writable
+    from assistant.format_zh import fmt_bytes
+    from assistant.housekeeping import is_writable
 
     data_dir = Path(services.settings.data_dir)
     if not is_writable(data_dir):

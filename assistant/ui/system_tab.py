@@ -23,7 +23,8 @@ def render(services: Services) -> str:
 
 def storage_html(data_dir: Path) -> str:
     """Read-only mode and disk use of the data directory (issue #18)."""
-    from assistant.housekeeping import disk_usage, fmt_bytes, is_writable
+    from assistant.format_zh import fmt_bytes
+    from assistant.housekeeping import disk_usage, is_writable
 
     names = {"index": "索引", "uploads": "上传与导出", "exports": "导出的报告", "logs": "日志",
              "cache": "缓存（条旨与示例条款向量）", "total": "合计"}
