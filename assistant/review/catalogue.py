@@ -199,8 +199,11 @@ class Rule(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    def applies(self, regime: str | None, detector: Detector | None = None) -> bool:
-        """Procurement-type gating: 工程-only rules are not applied to 政府采购 and vice versa."""
+    def applies(self, regime: str | None, detector: Detector | None = None, subject: str | None = None) -> bool:
+        """Procurement-type gating (工程-only rules are not applied to 政府采购 and vice versa) and, for a
+        detector limited to `subjects`, the object of the procurement (an unknown one does not qualify)."""
+        if detector is not None and detector.subjects and subject not in detector.subjects:
+            return False
         target = (detector.applies_to if detector and detector.applies_to else None) or self.applies_to
         return regime is None or target == "both" or target == regime
 

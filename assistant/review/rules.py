@@ -119,8 +119,7 @@ class RuleEngine:
         regime = facts.regime
         hits: list[RuleHit] = []
         active = [(r, d) for r in self.catalogue.rules for d in r.detect
-                  if d.type in ("pattern", "concept", "quantity") and r.applies(regime, d)
-                  and (not d.subjects or facts.subject in d.subjects)]
+                  if d.type in ("pattern", "concept", "quantity") and r.applies(regime, d, facts.subject)]
         total = len(clauses)
         for i, clause in enumerate(clauses):
             for rule, det in active:
@@ -138,7 +137,7 @@ class RuleEngine:
         for rule in self.catalogue.rules:
             for det in rule.detect:
                 check = NUMERIC_CHECKS.get(det.check or "") if det.type == "numeric" else None
-                if check is None or not rule.applies(facts.regime, det):
+                if check is None or not rule.applies(facts.regime, det, facts.subject):
                     continue
                 for clause_idx, evidence, detail in check(facts, clauses, det.typed_params):
                     if 0 <= clause_idx < len(clauses):
