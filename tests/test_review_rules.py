@@ -89,6 +89,13 @@ def test_legal_notice_and_quotes_are_not_violations(reviewer: Reviewer) -> None:
     assert _ids(reviewer, WORKS_HEAD + ok) == set()
 
 
+def test_no_points_is_not_a_prohibition(reviewer: Reviewer) -> None:
+    """「没有不得分」 in a scoring row scores nothing; the 「不得」 that silences a rule is a prohibition."""
+    row = "评分标准：投标人具有AAA级信用等级证书的得2分，没有不得分。"
+    assert "T27" in _ids(reviewer, GOV_HEAD + row)
+    assert "T27" not in _ids(reviewer, GOV_HEAD + "评分标准：不得将AAA级信用等级证书作为评分因素。")
+
+
 def test_principle_wording_is_softened(reviewer: Reviewer) -> None:
     r = reviewer.review_text(WORKS_HEAD + "原则上投标人须在本市注册。")
     f = next(f for f in r.findings if f.rule_id == "T21")

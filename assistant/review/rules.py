@@ -54,6 +54,12 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return s, (min(ends) + 1 if ends else len(text))
 
 
+#: 「不得分」 (scores no points) as it is read by `unless` and the negation check: same length, so
+#: offsets hold, and no longer containing the prohibition 「不得」.
+NO_POINTS = "不得分"
+NO_POINTS_AS = "得0分"
+
+
 def _in_unticked_option(text: str, start: int) -> bool:
     """True when the match belongs to an unticked □ option (template choices in 前附表)."""
     line_start = text.rfind("\n", 0, start) + 1
@@ -202,14 +208,16 @@ class RuleEngine:
         text = clause.text
         s0, s1 = _sentence_bounds(text, start, end)
         sentence = text[s0:s1]
-        ctx = text if det.unless_scope == "clause" else sentence
+        # 「没有不得分」 scores nothing; it is not the prohibition 「不得」 that silences a rule
+        plain = text.replace(NO_POINTS, NO_POINTS_AS)
+        ctx = plain if det.unless_scope == "clause" else plain[s0:s1]
         if comp.require and not all(rx.search(sentence) for rx in comp.require):
             return None
         if any(rx.search(ctx) for rx in comp.unless):
             return None
-        if any(rx.search(text, s0, start) for rx in comp.unless_before):
+        if any(rx.search(plain, s0, start) for rx in comp.unless_before):
             return None
-        if not det.allow_negated and _NEGATION.search(text[max(s0, start - 30):start]):
+        if not det.allow_negated and _NEGATION.search(plain[max(s0, start - 30):start]):
             return None
         if _in_unticked_option(text, start):
             return None

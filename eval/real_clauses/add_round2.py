@@ -1,8 +1,9 @@
-"""Append the round-2 collected clauses (R201…) to real_clauses.jsonl: dedupe, label, split.
+"""Append the collected clauses (round 2: R201…R234, round 4: R235…) to real_clauses.jsonl: dedupe, label, split.
 
     python eval/real_clauses/add_round2.py /work/collect   # writes real_clauses.jsonl in place
 
-Inputs are the collectors' files (clauses_gp.jsonl, clauses_eng.jsonl, clauses_r2.jsonl), each line
+Inputs are the collectors' files (clauses_gp.jsonl, clauses_eng.jsonl, clauses_r2.jsonl; round 4:
+r4/clauses_a.jsonl, r4/clauses_b.jsonl, whose query logs are copied to SOURCES_R2xx.md), each line
 a clause copied verbatim from a public ruling with its address. This script:
 
 - drops clauses already in the set or seen earlier in the inputs (compared on letters and digits only);
@@ -22,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SET = HERE / "real_clauses.jsonl"
-INPUTS = ("clauses_gp.jsonl", "clauses_eng.jsonl", "clauses_r2.jsonl")
+INPUTS = ("clauses_gp.jsonl", "clauses_eng.jsonl", "clauses_r2.jsonl", "r4/clauses_a.jsonl", "r4/clauses_b.jsonl")
 
 # (file, 0-based line) -> rule_id, alt_rule_ids, category (normalised so lawful look-alikes sit with
 # their unlawful counterparts), and overrides where the collector's fields need it
@@ -54,8 +55,17 @@ LABELS: dict[tuple[str, int], dict[str, object]] = {
     ("clauses_r2.jsonl", 4): {"rule_id": "T22", "alt": ["T25"], "category": "特定行业业绩"},
     ("clauses_r2.jsonl", 5): {"rule_id": "T27", "alt": ["T22", "T38"], "category": "荣誉奖项评分"},
     ("clauses_r2.jsonl", 6): {"rule_id": "T38", "alt": ["T26"], "category": "评审因素与需求不对应"},
+    # round 4 (2026-12-01)
+    ("r4/clauses_a.jsonl", 0): {"rule_id": "T22", "alt": ["T25"], "category": "特定行业业绩"},
+    ("r4/clauses_a.jsonl", 1): {"rule_id": "T22", "alt": ["T21"], "category": "特定行业业绩"},
+    ("r4/clauses_a.jsonl", 2): {"rule_id": "T29", "alt": ["T27", "T26"], "category": "资质要求"},
+    ("r4/clauses_a.jsonl", 3): {"rule_id": "T27", "alt": ["T26", "T36"], "category": "人员或资质证书评分"},
+    ("r4/clauses_a.jsonl", 4): {"rule_id": "T26", "alt": ["T24", "T27"], "category": "资质要求与项目不相适应"},
+    ("r4/clauses_b.jsonl", 0): {"rule_id": "T21", "alt": [], "category": "地域限制"},
+    ("r4/clauses_b.jsonl", 1): {"rule_id": "T21", "alt": [], "category": "地域限制", "clause": "注册地在晋安区行政辖区的企业",
+                                "why": "页面为繁体字转载站（原文「注冊地在晉安區行政轄區的企業」），此处逐字转为简体"},
 }
-_PTYPE = {"依法必须招标的工程": "工程"}
+_PTYPE = {"依法必须招标的工程": "工程", "工程招标": "工程"}
 _SUBJECT = {"监理": "服务"}
 _CONTEXT = {"其他": ""}
 
@@ -82,11 +92,13 @@ def build(folder: Path, existing: list[dict[str, object]]) -> tuple[list[dict[st
             if not line.strip():
                 continue
             d = json.loads(line)
+            lab = LABELS.get((name, i))
+            if lab is not None and lab.get("clause"):
+                d["clause"] = lab["clause"]
             key = norm(d["clause"])
             if key in seen:
                 skipped.append(f"{name}:{i} duplicate")
                 continue
-            lab = LABELS.get((name, i))
             if lab is None:
                 skipped.append(f"{name}:{i} not labelled yet")
                 continue
