@@ -44,6 +44,7 @@ class Services:
         from assistant.titles import use_knowledge_base_dir
 
         use_knowledge_base_dir(self.settings.knowledge_base_dir)
+        self._register_user_words()
 
         unknown = set(overrides or {}) - SERVICE_NAMES
         if unknown:
@@ -82,17 +83,26 @@ class Services:
                                             shipped_dir=self.settings.knowledge_base_dir / CACHE_DIR)
         return retriever
 
+    def _register_user_words(self) -> None:
+        """The lexicon's practice words join the tokenizer before anything is tokenized, so the keyword
+        index built here and the questions asked here split text the same way (they did not when the
+        words were added only when the first question was planned: an index built in a fresh process
+        lacked them, and the questions carried them)."""
+        from assistant.qa.understanding import LEXICON_FILE, Lexicon
+        from assistant.text_zh import add_user_words
+
+        if self.settings.retrieval.understand_questions:
+            add_user_words(Lexicon.load(self.settings.knowledge_base_dir / LEXICON_FILE).user_words())
+
     @cached_property
     def query_planner(self) -> Planner | None:
         """Question understanding for retrieval (knowledge_base/qa_lexicon.yaml), or None when off."""
         from assistant.qa.understanding import LEXICON_FILE, Lexicon, make_planner
-        from assistant.text_zh import add_user_words
 
         r = self.settings.retrieval
         if not r.understand_questions:
             return None
         lex = Lexicon.load(self.settings.knowledge_base_dir / LEXICON_FILE)
-        add_user_words(lex.user_words())
         kb = self.kb
 
         def resolve(name: str) -> str | None:
