@@ -31,13 +31,20 @@ def test_short_names_resolve_to_article_text(real_services) -> None:
         assert chunk is not None and words in chunk.text, (name, no)
 
 
-@pytest.mark.parametrize(("question", "title", "article"), [
-    ("采购桌椅可以要求提供样品吗？", "政府采购货物和服务招标投标管理办法", "第二十二条"),
-    ("法定代表人为同一人的两家企业能不能组成联合体投标？", "中华人民共和国招标投标法实施条例", "第三十四条"),
+@pytest.mark.parametrize(("question", "title", "article", "stated"), [
+    ("采购桌椅可以要求提供样品吗？", "政府采购货物和服务招标投标管理办法", "第二十二条", True),
+    # the article says 「单位负责人为同一人」 and nothing of 联合体: it leads only on its note, by less than
+    # the margin cross-validation chose (eval/real/gate_cv.py), so it is quoted under the hedge
+    ("法定代表人为同一人的两家企业能不能组成联合体投标？", "中华人民共和国招标投标法实施条例", "第三十四条", False),
 ])
-def test_issue_questions_get_the_gold_article_first_and_an_answering_sentence(real_services, question, title, article):
+def test_issue_questions_get_the_gold_article_first_and_an_answering_sentence(real_services, question, title, article,
+                                                                              stated):
     """Issue #12: two of the practitioners' questions quoted in the issue."""
     hits = real_services.retriever.search(question, k=5)
     assert (hits[0].title, hits[0].article) == (title, article)
     answer = real_services.qa.ask(question)
-    assert answer.answer.startswith(f"答：依据《{title}》{article}")
+    assert any((c.title, c.article) == (title, article) for c in answer.citations)
+    if stated:
+        assert answer.answer.startswith(f"答：依据《{title}》{article}")
+    else:
+        assert answer.answer.startswith("知识库中未找到直接规定该问题的条文")

@@ -7,7 +7,9 @@ Reported apart from the synthetic sets, because real questions are long, narrati
 - lead is gold: the one-sentence answer rests on a gold article;
 - confident wrong answers: the answer states a direct answer (no 「未找到直接规定」 hedge) whose
   article is not gold — the failure that costs a user most;
-- out-of-scope refusal rate on the real refusal set; non-existent citations (must be 0);
+- out-of-scope refusal rate on the real refusal set, and the share declined (refused, or answered
+  only with the 「未找到直接规定」 statement and the nearest articles for checking — honest, but not a
+  refusal); non-existent citations (must be 0);
 - the worst items, each with why it failed (gold rank, what came first, regime detected).
 """
 
@@ -112,16 +114,19 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
         })
         if progress:
             progress("真实问题评测", n, total)
-    oos_refused = 0
+    oos_refused = oos_declined = 0
     for m, oos_item in enumerate(oos, len(items) + 1):
         ans = qa.ask(oos_item.question)
         oos_refused += ans.refused
+        oos_declined += ans.refused or NO_DIRECT_FLAG in ans.flags
         exists = [citation_exists(c, services) for c in ans.citations]
         nonexistent += exists.count(False)
         rows.append({
             "suite": label, "id": oos_item.id, "question": oos_item.question, "scope": "out", "refused": ans.refused,
             "citations": [_brief(c.title, c.article) for c in ans.citations], "answer_head": ans.answer[:160],
-            "why": "" if ans.refused else "out-of-scope question answered",
+            "hedged": NO_DIRECT_FLAG in ans.flags,
+            "why": "" if ans.refused else "out-of-scope question answered"
+                   + ("" if NO_DIRECT_FLAG in ans.flags else " without the no-direct-provision statement"),
         })
         if progress:
             progress("真实问题评测", m, total)
@@ -141,6 +146,7 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
         "false_refusals": refused_in,
         "answered": answered,
         "out_of_scope_refusal_rate": ratio(oos_refused, len(oos)),
+        "out_of_scope_declined_rate": ratio(oos_declined, len(oos)),
         "nonexistent_citations": nonexistent,
         "retrieval_batch_ms_per_query": round(1000 * batch_s / n_in, 1) if n_in else 0.0,
         "answer_latency_p50_s": round(percentile(latencies, 50), 3),

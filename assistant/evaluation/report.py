@@ -248,6 +248,7 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
                       f"| 首句所据条文即标准答案 | {_pct(m['lead_is_gold'])} |",
                       f"| 自信地答错（未提示“未找到直接规定”且首条不对） | {_pct(m['confident_wrong_rate'])}（{m['confident_wrong']} 题） |",
                       f"| 范围外拒答率 | {_pct(m['out_of_scope_refusal_rate'])} |",
+                      f"| 范围外拒答或明示“未找到直接规定” | {_pct(m.get('out_of_scope_declined_rate', 0.0))} |",
                       f"| 不存在的引用 | {m['nonexistent_citations']} |", ""]
     rc = metrics.get("real_clauses")
     if rc:
