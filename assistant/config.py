@@ -82,7 +82,7 @@ class RetrievalSettings(BaseModel):
         True, description="检索前理解问题（适用制度、情形、实务用语，见 knowledge_base/qa_lexicon.yaml）")
     regime_boost: float = Field(0.08, description="与问题所属制度（招标投标 / 政府采购）一致的条文加分")
     off_regime_penalty: float = Field(0.08, description="与问题所属制度不一致的条文减分")
-    specific_rule_boost: float = Field(0.04, description="问题点名的具体规定（如某部令）加分")
+    specific_rule_boost: float = Field(0.04, description="问题所属制度的具体规定（实施条例、部门规章）相对上位法加分")
     dense_core_only: bool = Field(True, description="向量检索只用问题的核心内容（去掉叙述性背景）")
     use_article_notes: bool = Field(True, description="用条旨与典型问题（knowledge_base/article_notes）辅助检索")
     note_weight: float = Field(0.3, description="条旨匹配在融合排序中的权重")
