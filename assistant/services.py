@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # imported lazily at run time: nothing heavy is built at impo
     from assistant.collusion.pipeline import CollusionAnalyzer
     from assistant.kb import KnowledgeBase
     from assistant.qa.chain import QAChain
+    from assistant.qa.understanding import Lexicon
     from assistant.retrieval import HybridRetriever, Planner
     from assistant.review.catalogue import Catalogue
     from assistant.review.exemplar import ExemplarStep
@@ -83,26 +84,32 @@ class Services:
                                             shipped_dir=self.settings.knowledge_base_dir / CACHE_DIR)
         return retriever
 
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        """The question lexicon (knowledge_base/qa_lexicon.yaml): practice words, regimes, scope words."""
+        from assistant.qa.understanding import LEXICON_FILE, Lexicon
+
+        return Lexicon.load(self.settings.knowledge_base_dir / LEXICON_FILE)
+
     def _register_user_words(self) -> None:
         """The lexicon's practice words join the tokenizer before anything is tokenized, so the keyword
         index built here and the questions asked here split text the same way (they did not when the
         words were added only when the first question was planned: an index built in a fresh process
         lacked them, and the questions carried them)."""
-        from assistant.qa.understanding import LEXICON_FILE, Lexicon
         from assistant.text_zh import add_user_words
 
         if self.settings.retrieval.understand_questions:
-            add_user_words(Lexicon.load(self.settings.knowledge_base_dir / LEXICON_FILE).user_words())
+            add_user_words(self.lexicon.user_words())
 
     @cached_property
     def query_planner(self) -> Planner | None:
         """Question understanding for retrieval (knowledge_base/qa_lexicon.yaml), or None when off."""
-        from assistant.qa.understanding import LEXICON_FILE, Lexicon, make_planner
+        from assistant.qa.understanding import make_planner
 
         r = self.settings.retrieval
         if not r.understand_questions:
             return None
-        lex = Lexicon.load(self.settings.knowledge_base_dir / LEXICON_FILE)
+        lex = self.lexicon
         kb = self.kb
 
         def resolve(name: str) -> str | None:
@@ -122,10 +129,8 @@ class Services:
     def qa(self) -> QAChain:
         from assistant.qa import refusal
         from assistant.qa.chain import QAChain
-        from assistant.qa.understanding import LEXICON_FILE, Lexicon
 
         s = self.settings
-        lexicon = Lexicon.load(s.knowledge_base_dir / LEXICON_FILE)
         return QAChain(
             self.retriever,
             self.kb,
@@ -134,7 +139,8 @@ class Services:
             k=max(6, s.retrieval.k),
             mask_personal_data=s.llm.mask_personal_data and s.llm.backend == "openai",
             include_superseded=s.retrieval.include_superseded,
-            refusal_policy=refusal.RefusalPolicy.for_embedding(s.embedding.backend, s.retrieval.refusal_threshold, lexicon),
+            refusal_policy=refusal.RefusalPolicy.for_embedding(s.embedding.backend, s.retrieval.refusal_threshold,
+                                                                  self.lexicon),
             limits=s.limits,
         )
 

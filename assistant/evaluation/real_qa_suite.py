@@ -66,9 +66,9 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
     cites_gold = lead_gold = confident_wrong = hedged = refused_in = 0
     nonexistent = 0
     latencies: list[float] = []
-    from assistant.qa.understanding import LEXICON_FILE, Lexicon, understand
+    from assistant.qa.understanding import understand
 
-    lex = Lexicon.load(services.settings.knowledge_base_dir / LEXICON_FILE)
+    lex = services.lexicon
     for n, (item, hits) in enumerate(zip(items, hit_lists, strict=False), 1):
         rank = next((i for i, h in enumerate(hits, 1) if matches_item(h, item)), None)
         h1 += rank == 1

@@ -122,24 +122,18 @@ class RefusalPolicy:
     #: Hits whose text counts for coverage (out of domain / in domain).
     coverage_top: int = 3
     coverage_top_in_domain: int = 6
-    #: scope words from the lexicon (knowledge_base/qa_lexicon.yaml, section ``scope``)
-    off_topic_terms: tuple[str, ...] = ()
-    information_terms: tuple[str, ...] = ()
-    legal_terms: tuple[str, ...] = ()
-    question_markers: tuple[str, ...] = ()
+    #: the question lexicon (knowledge_base/qa_lexicon.yaml): its ``scope`` words and question
+    #: markers decide `off_scope`; without it no question is out of scope by its words alone
+    lexicon: Lexicon | None = None
 
     @classmethod
     def for_embedding(cls, backend: str, override: float = 0.0, lexicon: Lexicon | None = None) -> RefusalPolicy:
         """Calibrated values for e5-small-q4; other models rely on lexical evidence unless overridden."""
-        scope: dict[str, Any] = {}
-        if lexicon is not None:
-            scope = {"off_topic_terms": lexicon.off_topic_terms, "information_terms": lexicon.information_terms,
-                     "legal_terms": lexicon.legal_terms, "question_markers": lexicon.question_markers}
         if override > 0:
-            return cls(dense_threshold=override, **scope)
+            return cls(dense_threshold=override, lexicon=lexicon)
         if backend == "e5-small-q4":
-            return cls(**scope)
-        return cls(dense_threshold=None, **scope)
+            return cls(lexicon=lexicon)
+        return cls(dense_threshold=None, lexicon=lexicon)
 
 
 @dataclass
@@ -311,13 +305,16 @@ def off_scope(question: str, p: RefusalPolicy) -> str | None:
     word of procurement / tendering law; ``information_request``: a request for news, project
     lists or prices (「最近的…项目」) that neither asks a question nor uses a legal term.
     """
+    lex = p.lexicon
+    if lex is None:
+        return None
     text = normalize(question)
-    if any(t in text for t in p.legal_terms) or named_documents(question) or "规定" in text:
+    if any(t in text for t in lex.legal_terms) or named_documents(question) or "规定" in text:
         return None
     tokens = set(tokenize(text))
-    if any(_mentions(t, text, tokens) for t in p.off_topic_terms):
+    if any(_mentions(t, text, tokens) for t in lex.off_topic_terms):
         return "off_topic"
-    if any(t in text for t in p.information_terms) and not any(m in text for m in p.question_markers):
+    if any(t in text for t in lex.information_terms) and not any(m in text for m in lex.question_markers):
         return "information_request"
     return None
 
