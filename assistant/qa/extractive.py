@@ -153,12 +153,11 @@ def term_coverage(question: str, hit: Hit) -> float | None:
 
 
 def _statute_words() -> dict[str, tuple[str, ...]]:
-    """Practice word -> the statute wording for it (single-trigger entries of qa_lexicon.yaml)."""
+    """Practice word -> the statute wording for it (qa_lexicon.yaml of the knowledge base in use)."""
     from assistant.qa.understanding import LEXICON_FILE, Lexicon
     from assistant.titles import knowledge_base_dir
 
-    lex = Lexicon.load(knowledge_base_dir() / LEXICON_FILE)
-    return {triggers[0]: terms for triggers, terms in lex.practice_terms if len(triggers) == 1}
+    return Lexicon.load(knowledge_base_dir() / LEXICON_FILE).statute_words
 
 
 #: An article whose note (条旨, practitioners' questions) matched the question, whose own text is the

@@ -19,7 +19,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,6 +79,11 @@ class Lexicon:
                 if len(w) >= 2 and w not in words and not re.search(r"[0-9A-Za-z]", w):
                     words.append(w)
         return words
+
+    @cached_property
+    def statute_words(self) -> dict[str, tuple[str, ...]]:
+        """Practice word -> the statute wording for it (the single-trigger practice terms)."""
+        return {triggers[0]: terms for triggers, terms in self.practice_terms if len(triggers) == 1}
 
 
 @lru_cache(maxsize=4)
