@@ -23,6 +23,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.errors import ConfigError
+
 if TYPE_CHECKING:
     from assistant.retrieval import Planner
 
@@ -37,8 +39,9 @@ SHORT_QUESTION = 14
 NARRATIVE_CHARS = 60
 
 
-class LexiconError(ValueError):
-    """The lexicon file is missing or malformed (message in Chinese, details in the log)."""
+class LexiconError(ConfigError):
+    """The lexicon file is unreadable or malformed (message in Chinese, details in the log): a
+    configuration error, reported like the others by the CLI, the REST API and the web app."""
 
 
 @dataclass(frozen=True)
