@@ -90,3 +90,15 @@ def test_one_named_method_routes_away_from_the_other_methods_rules():
 
 def test_scope_words_load_from_the_lexicon():
     assert "交期" in LEX.off_topic_terms and "最新" in LEX.information_terms and "政府采购" in LEX.legal_terms
+
+
+def test_broken_lexicon_is_a_chinese_configuration_error_in_the_cli(tmp_path, monkeypatch, capsys):
+    """Services read the lexicon when they start: a malformed one stops every command with the reason."""
+    from tests.conftest import run_cli_main
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / LEXICON_FILE).write_text("practice_terms: [unclosed", encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_KNOWLEDGE_BASE_DIR", str(kb))
+    code, _out, err = run_cli_main(["ask", "采购桌椅可以要求提供样品吗？"], tmp_path, capsys)
+    assert code == 1 and "问答词表文件无法读取" in err and "Traceback" not in err
