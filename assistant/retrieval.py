@@ -219,7 +219,7 @@ class HybridRetriever:
             return sorted(((c, c.bm25 or 0.0) for c in cands.values()), key=lambda x: -x[1])
 
         # article notes may add candidates; then complete the missing half of each candidate's evidence
-        note_sim = self._note_candidates(gen, vector, cands) if vector is not None else {}
+        note_sim = self._note_candidates(gen, vector, text, cands) if vector is not None else {}
         missing_dense = [c.chunk_id for c in cands.values() if c.dense is None]
         if missing_dense and vector is not None:
             for cid, vec in gen.dense.get_vectors(missing_dense).items():
@@ -241,23 +241,31 @@ class HybridRetriever:
             fused = (fused + s.note_weight * np.array([note_sim.get(c, 0.0) for c in ids])) / (1.0 + s.note_weight)
         return sorted(((cands[c], float(f)) for c, f in zip(ids, fused, strict=False)), key=lambda x: -x[1])
 
-    def _note_candidates(self, gen: Generation, vector: np.ndarray, cands: dict[str, _Candidate]) -> dict[str, float]:
+    def _note_candidates(self, gen: Generation, vector: np.ndarray, text: str,
+                         cands: dict[str, _Candidate]) -> dict[str, float]:
         """Articles whose notes (条旨, typical questions) resemble the question: chunk id -> 0..1 score.
 
-        The best notes are normalised within the query (best = 1, the k-th best = 0) and their
-        articles join the candidates.
+        A note's score is its dense similarity normalised within the query (best = 1, the
+        2k-th best = 0) or, if higher, ``note_lexical_weight`` times its keyword match; the k best
+        notes' articles join the candidates.
         """
         if self.notes is None:
             return {}
         scores = self.notes.article_scores(vector)
         if not scores:
             return {}
-        ranked = sorted(scores.items(), key=lambda x: -x[1])
         top_k = max(1, self.settings.note_top_k)
-        floor = ranked[min(len(ranked), top_k * 2) - 1][1]
-        top = ranked[0][1]
+        sims = np.array(list(scores.values()))
+        floor = float(np.sort(sims)[::-1][min(len(sims), top_k * 2) - 1])
+        top = float(sims.max())
+        combined = {i: float(np.clip((s - floor) / (top - floor), 0.0, 1.0)) if top - floor > 1e-9 else 1.0
+                    for i, s in scores.items()}
+        weight = self.settings.note_lexical_weight
+        if weight > 0:
+            for i, lex in self.notes.lexical_scores(text).items():
+                combined[i] = max(combined.get(i, 0.0), weight * lex)
         out: dict[str, float] = {}
-        for i, sim in ranked[:top_k]:
+        for i, norm in sorted(combined.items(), key=lambda x: -x[1])[:top_k]:
             note = self.notes.notes[i]
             key = (note.document, note.article_no)
             if key not in self._note_chunks:
@@ -266,8 +274,7 @@ class HybridRetriever:
             cid = self._note_chunks[key]
             if cid is None or cid not in gen.chunks:
                 continue
-            norm = (sim - floor) / (top - floor) if top - floor > 1e-9 else 1.0
-            out[cid] = max(out.get(cid, 0.0), float(np.clip(norm, 0.0, 1.0)))
+            out[cid] = max(out.get(cid, 0.0), norm)
             if cid not in cands:
                 cands[cid] = _Candidate(cid, via=("note",))
             else:

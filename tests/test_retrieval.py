@@ -145,3 +145,35 @@ def test_planner_routes_and_rewrites_the_query(retriever: HybridRetriever) -> No
     retriever.planner = lambda text: QueryPlan(dense_text=text, bm25_text=text, title_boosts={other.title: 0.9})
     routed = retriever.search("七个工作日", k=5)
     assert routed[0].title == other.title
+
+
+def test_note_keywords_find_the_article_the_vectors_miss(retriever: HybridRetriever, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.article_notes import NoteIndex, load_notes
+
+    notes_dir = tmp_path / "notes"
+    notes_dir.mkdir()
+    (notes_dir / "t.yaml").write_text(
+        "document: 中华人民共和国测试招标法\narticles:\n"
+        "  第一条: {topic: 立法目的, questions: [这部法律为什么制定？], anchors: []}\n"
+        "  第三条: {topic: 禁止串通投标, questions: [找人陪标算不算违法？, 围标怎么认定？], anchors: []}\n",
+        encoding="utf-8")
+    question = "帮别人陪标要担责吗"  # 陪标 is in the note, not in the article's text
+    index = NoteIndex(load_notes(notes_dir), retriever.kb.embeddings, cache_dir=tmp_path / "cache")
+    assert max(index.lexical_scores(question).items(), key=lambda x: x[1])[0] == 1
+    # the vectors favour the wrong note: only the keyword match can bring 第三条 in
+    monkeypatch.setattr(index, "article_scores", lambda vector: {0: 0.9, 1: 0.1})
+    retriever.notes = index
+
+    def third(hits: list) -> tuple[int, float]:  # type: ignore[type-arg]
+        found = [(i, h.rank_score) for i, h in enumerate(hits) if h.article == "第三条" and h.title.endswith("测试招标法")]
+        return found[0] if found else (len(hits), 0.0)
+
+    retriever.settings.note_lexical_weight = 0.0
+    rank_off, score_off = third(retriever.search(question, k=10))
+    retriever.settings.note_lexical_weight = 0.7
+    rank_on, score_on = third(retriever.search(question, k=10))
+    # the note evidence is one weighted part of the fused score: note_weight x 0.7 / (1 + note_weight) more
+    expected = retriever.settings.note_weight * 0.7 / (1 + retriever.settings.note_weight)
+    assert score_on - score_off == pytest.approx(expected, abs=0.01)
+    assert rank_on <= rank_off

@@ -86,7 +86,7 @@ def test_concurrent_first_searches_embed_the_notes_once(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    assert emb.embedded_queries + emb.embedded_documents == len(notes)  # embedded once, not 8 times
+    assert emb.embedded_queries + emb.embedded_documents == sum(len(n.keys) for n in notes)  # once, not 8 times
     assert all(r is results[0] for r in results)
     assert [p.name for p in cache.iterdir()] == [index.file_name()]  # no temporary file left
     # a second process (here: a new index) loads the complete file

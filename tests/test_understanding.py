@@ -33,6 +33,14 @@ def test_narrative_question_keeps_the_asking_sentences_only():
     assert "近日" not in core and "预算二百万元" not in core
 
 
+def test_asking_sentence_that_points_back_keeps_what_it_points_to():
+    # a real question (eval/real, collected): the asking sentence alone has no topic left
+    q = ("我准备以联合体形式参与一个工程建设项目投标,但是听说招标人可能会拒绝联合体投标。"
+         "我不太清楚招标人有没有这个权力,想知道在法律上是怎么规定的,遇到这种情况我该怎么办。")
+    core = core_question(q, LEX)
+    assert "拒绝联合体投标" in core and core.endswith("我该怎么办。")
+
+
 def test_short_question_is_its_own_core():
     q = "采购桌椅可以要求提供样品吗？"
     assert core_question(q, LEX) == q

@@ -37,6 +37,10 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 SHORT_QUESTION = 14
 #: questions longer than this are treated as narrative and get a separate core question
 NARRATIVE_CHARS = 60
+#: an asking sentence that points back (「招标人有没有这个权力」) borrows the sentence before it,
+#: unless what it points to can be in the sentence itself (this many characters before the word)
+_REFERS_BACK = re.compile(r"这个|这种|这样|这么|这些|此类|此种|上述|该情况|该做法")
+ANTECEDENT_CHARS = 18
 
 
 class LexiconError(ConfigError):
@@ -184,10 +188,17 @@ def core_question(text: str, lex: Lexicon) -> str:
     # keep the last asking sentences (the question usually closes the story)
     last = picked[-1]
     chosen = [i for i in picked if i >= last - 1]
-    if len("".join(sents[i] for i in chosen)) < SHORT_QUESTION and chosen[0] > 0:
+    asked = "".join(sents[i] for i in chosen)
+    if chosen[0] > 0 and (len(asked) < SHORT_QUESTION or _points_back(asked)):
         chosen.insert(0, chosen[0] - 1)
     core = "".join(_strip_story(sents[i], lex) for i in chosen).strip()
     return core or text
+
+
+def _points_back(asked: str) -> bool:
+    """「我不太清楚招标人有没有这个权力」 points back; 「如果要求提供样品并作为评分项，这样可以吗」 does not."""
+    m = _REFERS_BACK.search(asked)
+    return m is not None and m.start() < ANTECEDENT_CHARS
 
 
 def _strip_story(sentence: str, lex: Lexicon) -> str:
