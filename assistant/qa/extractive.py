@@ -11,12 +11,16 @@ superseded or lower-rank documents. Nothing is generated: every word after the l
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.qa.citing import key_sentence
 from assistant.qa.context import is_lower_rank, is_superseded
 from assistant.schema import DOC_TYPE_RANK, Chunk, Citation, Hit
+
+#: practice word -> its statute wording (``assistant.qa.understanding.Lexicon.statute_words``)
+StatuteWords = Mapping[str, tuple[str, ...]]
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
@@ -123,7 +127,7 @@ GENERIC_TERMS = frozenset(
 MIN_TERM_COVERAGE = 0.8
 
 
-def addresses(question: str, hit: Hit) -> bool:
+def addresses(question: str, hit: Hit, statute: StatuteWords | None = None) -> bool:
     """Whether the article can be presented as the answer on its words alone.
 
     Not when it is a penalty article and the question does not ask about consequences, nor when it
@@ -131,33 +135,26 @@ def addresses(question: str, hit: Hit) -> bool:
     """
     if _penalty_mismatch(question, hit):
         return False
-    coverage = term_coverage(question, hit)
+    coverage = term_coverage(question, hit, statute)
     return coverage is None or coverage >= MIN_TERM_COVERAGE
 
 
-def term_coverage(question: str, hit: Hit) -> float | None:
+def term_coverage(question: str, hit: Hit, statute: StatuteWords | None = None) -> float | None:
     """The share of the question's specific words (or their statute wording) the article carries;
     None when the question has no specific words. A penalty article answers the question's words
-    about consequences (处罚, 法律责任) by its sanctions."""
+    about consequences (处罚, 法律责任) by its sanctions. ``statute`` maps practice words to their
+    statute wording (``Lexicon.statute_words`` of the knowledge base in use)."""
     from assistant.qa.refusal import key_terms
 
     specific = [t for t in key_terms(question) if len(t) >= 2 and t not in GENERIC_TERMS]
     if not specific:
         return None
     text = hit.text
-    statute = _statute_words()
+    statute = statute or {}
     penalty = _is_penalty(hit)
     found = sum(1 for t in specific if t in text or any(w in text for w in statute.get(t, ()))
                 or (penalty and any(w in t for w in CONSEQUENCE_WORDS)))
     return found / len(specific)
-
-
-def _statute_words() -> dict[str, tuple[str, ...]]:
-    """Practice word -> the statute wording for it (qa_lexicon.yaml of the knowledge base in use)."""
-    from assistant.qa.understanding import LEXICON_FILE, Lexicon
-    from assistant.titles import knowledge_base_dir
-
-    return Lexicon.load(knowledge_base_dir() / LEXICON_FILE).statute_words
 
 
 #: An article whose note (条旨, practitioners' questions) matched the question, whose own text is the
@@ -181,7 +178,7 @@ def _rank_score(h: Hit) -> float:
     return h.rank_score if h.rank_score is not None else h.score
 
 
-def confident(question: str, best: Hit, hits: list[Hit]) -> bool:
+def confident(question: str, best: Hit, hits: list[Hit], statute: StatuteWords | None = None) -> bool:
     """Whether `best` can be stated as the answer: it addresses the question (or its note matched
     with a clear lead) and no article of another document scores practically the same."""
     statutes = [h for h in hits if h.doc_type != RULE_DOC_TYPE and h.chunk_id != best.chunk_id]
@@ -190,7 +187,7 @@ def confident(question: str, best: Hit, hits: list[Hit]) -> bool:
     gap = (top - _rank_score(runner)) / top if runner is not None and top > 0 else 1.0
     if runner is not None and runner.title != best.title and gap <= 1.0 - TIE_RATIO:
         return False
-    if addresses(question, best):
+    if addresses(question, best, statute):
         return True
     nearest = best.dense_score is not None and all((h.dense_score or 0.0) <= best.dense_score for h in statutes)
     return ("note" in best.via and nearest and gap >= NOTE_LEAD_MARGIN and top >= NOTE_LEAD_MIN_SCORE
@@ -211,7 +208,7 @@ def _is_penalty(hit: Hit) -> bool:
 RANK_PREFERENCE = 0.9
 
 
-def lead_hit(question: str, chosen: list[Hit]) -> Hit | None:
+def lead_hit(question: str, chosen: list[Hit], statute: StatuteWords | None = None) -> Hit | None:
     """The article the answer's first sentence rests on: the best statute hit, or a higher-rank
     document's article that scores nearly as well and also addresses the question."""
     statutes = [h for h in chosen if h.doc_type != RULE_DOC_TYPE]
@@ -221,7 +218,7 @@ def lead_hit(question: str, chosen: list[Hit]) -> Hit | None:
     if is_lower_rank(best):
         for h in statutes[1:]:
             if (not is_lower_rank(h) and h.score >= RANK_PREFERENCE * best.score
-                    and addresses(question, h)):
+                    and addresses(question, h, statute)):
                 return h
     return best
 
@@ -311,12 +308,14 @@ def _rule_line(h: Hit, n: int) -> str:
 
 
 def build_extractive(  # noqa: C901 - owned by helper qa; split pending
-    question: str, hits: list[Hit], named: list[str] | None = None, kb: KnowledgeBase | None = None
+    question: str, hits: list[Hit], named: list[str] | None = None, kb: KnowledgeBase | None = None,
+    statute: StatuteWords | None = None,
 ) -> Extracted:
     """Compose the extractive answer and its citations (numbered in reading order).
 
     Statute articles come first; review-catalogue (审查要点) items are summarised, and the
     articles they cite are quoted when the KB holds them, else the user is told to import them.
+    ``statute``: practice word -> statute wording (``Lexicon.statute_words``), for the answer gate.
     """
     chosen = select_hits(hits, named)
     rules_only = bool(chosen) and all(h.doc_type == RULE_DOC_TYPE for h in chosen)
@@ -324,8 +323,8 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     notes: list[str] = []
     flags: list[str] = []
     lines: list[str] = []
-    best = lead_hit(question, chosen)
-    direct = best is not None and confident(question, best, hits)
+    best = lead_hit(question, chosen, statute)
+    direct = best is not None and confident(question, best, hits, statute)
     if not direct and chosen:
         flags.append(FLAG_NO_DIRECT)
     lines += [LEAD_RULES_ONLY if rules_only else LEAD, ""]
