@@ -277,3 +277,14 @@ def test_first_line_naming_the_type_decides_over_works_words_in_the_object() -> 
     assert facts.regime == "政府采购" and facts.subject == "服务"
     works = "本项目为依法必须招标的工程建设项目，施工招标。\n评分标准：类似工程业绩每个得2分。"
     assert extract_facts(segment(document_from_text(works, "w"))).regime == "工程"
+
+
+def test_no_points_counts_as_a_scoring_phrase_for_require(reviewer: Reviewer) -> None:
+    """`require` reads 「不得分」 as 「得0分」 too: a scoring row that only says 「……的不得分」 is a scoring row
+    (the goods-policy hint requires one), and 「不得分」 is no prohibition 「不得」 that a require asks for."""
+    head = "本项目为政府采购项目（服务类），采购人：某单位。\n"
+    row = "物业服务方案：投标人所用清扫机具为节能产品的，视为满足；非节能产品的不得分。"
+    hits = [f for f in reviewer.review_text(head + row).findings if f.rule_id == "T38"]
+    assert hits and all(f.severity == "low" for f in hits)
+    assert not [f for f in reviewer.review_text(head + "物业服务方案：投标人所用清扫机具宜为节能产品。").findings
+                if f.rule_id == "T38"]

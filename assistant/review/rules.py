@@ -208,10 +208,11 @@ class RuleEngine:
         text = clause.text
         s0, s1 = _sentence_bounds(text, start, end)
         sentence = text[s0:s1]
-        # 「没有不得分」 scores nothing; it is not the prohibition 「不得」 that silences a rule
+        # 「没有不得分」 scores nothing; it is not the prohibition 「不得」 that silences (unless) or
+        # triggers (require) a rule, and it is a scoring phrase like 「得0分」
         plain = text.replace(NO_POINTS, NO_POINTS_AS)
         ctx = plain if det.unless_scope == "clause" else plain[s0:s1]
-        if comp.require and not all(rx.search(sentence) for rx in comp.require):
+        if comp.require and not all(rx.search(plain, s0, s1) for rx in comp.require):
             return None
         if any(rx.search(ctx) for rx in comp.unless):
             return None
