@@ -196,8 +196,7 @@ class NoteIndex:
         if not self._keys:
             return {}
         sims = self.matrix() @ vector.astype(np.float32)
-        out: dict[int, float] = {}
-        for (i, _), s in zip(self._keys, sims, strict=False):
-            if s > out.get(i, -1.0):
-                out[i] = float(s)
-        return out
+        owners = np.fromiter((i for i, _ in self._keys), dtype=np.int64, count=len(self._keys))
+        best = np.full(len(self.notes), -np.inf, dtype=np.float32)
+        np.maximum.at(best, owners, sims)
+        return {int(i): float(best[i]) for i in np.unique(owners)}

@@ -255,11 +255,11 @@ class HybridRetriever:
         if not scores:
             return {}
         top_k = max(1, self.settings.note_top_k)
-        sims = np.array(list(scores.values()))
+        sims = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
         floor = float(np.sort(sims)[::-1][min(len(sims), top_k * 2) - 1])
         top = float(sims.max())
-        combined = {i: float(np.clip((s - floor) / (top - floor), 0.0, 1.0)) if top - floor > 1e-9 else 1.0
-                    for i, s in scores.items()}
+        norm = np.clip((sims - floor) / (top - floor), 0.0, 1.0) if top - floor > 1e-9 else np.ones_like(sims)
+        combined = dict(zip(scores, norm.tolist(), strict=True))
         weight = self.settings.note_lexical_weight
         if weight > 0:
             for i, lex in self.notes.lexical_scores(text).items():
