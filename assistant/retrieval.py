@@ -232,7 +232,7 @@ class HybridRetriever:
         ids = list(cands)
         d = np.array([cands[c].dense or 0.0 for c in ids])
         b = np.array([cands[c].bm25 or 0.0 for c in ids])
-        d_norm = _minmax(d, floor=np.sort(d)[::-1][min(len(d), s.dense_k) - 1] if len(d) else 0.0)
+        d_norm = _minmax(d, floor=_kth_best(d, s.dense_k))
         b_norm = b / b.max() if b.max() > 0 else np.zeros_like(b)
         total_w = s.dense_weight + s.bm25_weight or 1.0
         fused = (s.dense_weight * d_norm + s.bm25_weight * b_norm) / total_w
@@ -256,16 +256,13 @@ class HybridRetriever:
             return {}
         top_k = max(1, self.settings.note_top_k)
         sims = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
-        floor = float(np.sort(sims)[::-1][min(len(sims), top_k * 2) - 1])
-        top = float(sims.max())
-        norm = np.clip((sims - floor) / (top - floor), 0.0, 1.0) if top - floor > 1e-9 else np.ones_like(sims)
-        combined = dict(zip(scores, norm.tolist(), strict=True))
+        combined = dict(zip(scores, _minmax(sims, floor=_kth_best(sims, top_k * 2)).tolist(), strict=True))
         weight = self.settings.note_lexical_weight
         if weight > 0:
             for i, lex in self.notes.lexical_scores(text).items():
                 combined[i] = max(combined.get(i, 0.0), weight * lex)
         out: dict[str, float] = {}
-        for i, norm in sorted(combined.items(), key=lambda x: -x[1])[:top_k]:
+        for i, score in sorted(combined.items(), key=lambda x: -x[1])[:top_k]:
             note = self.notes.notes[i]
             key = (note.document, note.article_no)
             if key not in self._note_chunks:
@@ -274,7 +271,7 @@ class HybridRetriever:
             cid = self._note_chunks[key]
             if cid is None or cid not in gen.chunks:
                 continue
-            out[cid] = max(out.get(cid, 0.0), norm)
+            out[cid] = max(out.get(cid, 0.0), score)
             if cid not in cands:
                 cands[cid] = _Candidate(cid, via=("note",))
             else:
@@ -342,6 +339,13 @@ class HybridRetriever:
                 out.append(hit)
                 seen.add(hit.chunk_id)
         return out[:k]
+
+
+def _kth_best(values: np.ndarray, k: int) -> float:
+    """The k-th highest value (the lowest one when there are fewer than k; 0 when there are none)."""
+    if values.size == 0:
+        return 0.0
+    return float(np.sort(values)[::-1][min(values.size, k) - 1])
 
 
 def _minmax(values: np.ndarray, floor: float) -> np.ndarray:
