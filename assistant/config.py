@@ -89,7 +89,7 @@ class RetrievalSettings(BaseModel):
     note_top_k: int = Field(8, description="参与排序的条旨条数")
     # 0 -> 0.7 on eval/real dev (92 questions): hit@1 0.478 -> 0.511, MRR 0.603 -> 0.632; synthetic unchanged
     note_lexical_weight: float = Field(
-        0.7, description="条旨的关键词匹配：条旨得分取向量相似度与「该权重×关键词（BM25）匹配度」中的较大者；0 为只用向量")
+        0.7, ge=0.0, description="条旨的关键词匹配：条旨得分取向量相似度与「该权重×关键词（BM25）匹配度」中的较大者；0 为只用向量")
 
 
 class ReviewSettings(BaseModel):

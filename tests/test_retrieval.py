@@ -177,3 +177,13 @@ def test_note_keywords_find_the_article_the_vectors_miss(retriever: HybridRetrie
     expected = retriever.settings.note_weight * 0.7 / (1 + retriever.settings.note_weight)
     assert score_on - score_off == pytest.approx(expected, abs=0.01)
     assert rank_on <= rank_off
+
+
+def test_negative_note_keyword_weight_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from assistant.config import Settings
+
+    monkeypatch.setenv("ASSISTANT_RETRIEVAL__NOTE_LEXICAL_WEIGHT", "-1")
+    with pytest.raises(ValidationError, match="note_lexical_weight"):
+        Settings()
