@@ -288,3 +288,11 @@ def test_no_points_counts_as_a_scoring_phrase_for_require(reviewer: Reviewer) ->
     assert hits and all(f.severity == "low" for f in hits)
     assert not [f for f in reviewer.review_text(head + "物业服务方案：投标人所用清扫机具宜为节能产品。").findings
                 if f.rule_id == "T38"]
+
+
+def test_score_range_and_line_end_score_are_scoring_context(reviewer: Reviewer) -> None:
+    """A pasted scoring row often has no section heading and no full stop: 「得0-5分」 and a score
+    closing the line still make it a scoring row (the unquantified factor is found); minutes are no score."""
+    assert "T38" in _ids(reviewer, GOV_HEAD + "综合能力、经营状况：由评委综合评定，得0-5分")
+    assert "T38" in _ids(reviewer, GOV_HEAD + "企业综合实力：由评委综合评定，0～5分")
+    assert "T38" not in _ids(reviewer, GOV_HEAD + "企业综合实力较强的供应商，售后响应时间不超过30分钟")
