@@ -173,9 +173,13 @@ class Services:
         s = self.settings
         if not (s.review.exemplar == "on" or (s.review.exemplar == "auto" and llm_configured)):
             return None
+        from assistant.embeddings import embedding_signature
+        from assistant.kb.vector_cache import CachedEmbeddings, VectorCache
         from assistant.review.exemplar import ExemplarStep
 
-        return ExemplarStep(catalogue, self.embeddings, cache_dir=Path(s.data_dir) / "cache",
+        # the shipped rules' example vectors come with the passage vectors: no embedding at first use
+        shipped = VectorCache.load(Path(s.knowledge_base_dir), embedding_signature(self.embeddings))
+        return ExemplarStep(catalogue, CachedEmbeddings(self.embeddings, shipped), cache_dir=Path(s.data_dir) / "cache",
                             model_name=f"{s.embedding.backend}:{s.embedding.model or ''}")
 
     @cached_property

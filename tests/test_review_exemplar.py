@@ -132,3 +132,17 @@ def test_settings_choose_when_the_step_runs(tmp_path: Path, mode: str, llm: str,
                         llm={"backend": llm}, review={"exemplar": mode})
     reviewer = Services(settings).reviewer
     assert (reviewer.exemplar is not None) is on
+
+
+def test_wired_step_takes_the_shipped_example_vectors(tmp_path: Path) -> None:
+    """Services hands the step the shipped vector cache: the default rules' examples are not embedded
+    at first use (they were, 30-60 s on two cores, before the first review with an LLM configured)."""
+    from assistant.config import Settings
+    from assistant.kb.vector_cache import CachedEmbeddings
+    from assistant.services import Services
+
+    settings = Settings(_env_file=None, data_dir=tmp_path, review={"exemplar": "on"})  # type: ignore[call-arg]
+    step = Services(settings).reviewer.exemplar
+    assert step is not None and isinstance(step.embeddings, CachedEmbeddings)
+    step._load()
+    assert step.embeddings.embedded_documents == 0 and step.embeddings.from_cache > 400

@@ -12,7 +12,14 @@ from kb_testdata import small_settings
 from assistant.config import PROJECT_ROOT
 from assistant.embeddings import FakeEmbeddings, embedding_signature
 from assistant.kb import KnowledgeBase
-from assistant.kb.vector_cache import VectorCache, cache_path, regenerate, shipped_passages, text_key
+from assistant.kb.vector_cache import (
+    VectorCache,
+    cache_path,
+    regenerate,
+    shipped_examples,
+    shipped_passages,
+    text_key,
+)
 
 KB_DIR = PROJECT_ROOT / "knowledge_base"
 E5_SIGNATURE = "e5-small-q4:original"
@@ -71,6 +78,17 @@ def test_shipped_cache_covers_every_shipped_chunk() -> None:
     assert not missing, f"{len(missing)} shipped chunks lack a cached vector, e.g. {missing[:3]}; " \
                         "run `python -m assistant.kb.vector_cache`"
     assert {len(v) for v in cache.vectors.values()} == {384}
+
+
+def test_shipped_cache_covers_every_rule_example() -> None:
+    """The exemplar step's example clauses ship embedded; fails when review_rules.yaml examples changed
+    without `python -m assistant.kb.vector_cache`."""
+    cache = VectorCache.load(KB_DIR, E5_SIGNATURE)
+    texts = shipped_examples(KB_DIR)
+    assert len(texts) > 400
+    missing = [t[:40] for t in texts if text_key(t) not in cache.vectors]
+    assert not missing, f"{len(missing)} rule examples lack a cached vector, e.g. {missing[:3]}; " \
+                        "run `python -m assistant.kb.vector_cache`"
 
 
 def test_keys_ending_in_nul_bytes_survive_a_round_trip(tmp_path: Path) -> None:

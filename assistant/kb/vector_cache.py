@@ -1,7 +1,8 @@
 """Shipped passage vectors: a fresh install builds its index without embedding the defaults.
 
 `knowledge_base/vectors/<model>.npz` holds, for one embedding model, the sha256 of each
-embedded passage text (`index_text(chunk)`) and its vector as float16. At build time the
+embedded passage text (`index_text(chunk)`) and of each example clause of the review rules (the
+exemplar step), with its vector as float16. At build time the
 embeddings are wrapped in `CachedEmbeddings`: passages found in the cache are not embedded
 again, everything else (changed text, user documents) goes to the model.
 
@@ -127,11 +128,22 @@ def shipped_passages(kb_dir: Path, include_china_law: bool = True) -> list[str]:
     return texts
 
 
+def shipped_examples(kb_dir: Path) -> list[str]:
+    """The embedded text of every example clause of the shipped review rules (the exemplar step)."""
+    from assistant.review.catalogue import load_catalogue
+    from assistant.review.exemplar import example_texts
+
+    path = Path(kb_dir) / "review_rules.yaml"
+    return example_texts(load_catalogue(path)) if path.exists() else []
+
+
 def regenerate(kb_dir: Path, embeddings: Embeddings, signature: str, batch: int = 64,
                texts: Sequence[str] | None = None) -> tuple[Path, int, int]:
-    """Embed every shipped passage not yet cached; drop entries no passage uses. Returns
-    (path, passages, newly embedded)."""
-    texts = list(dict.fromkeys(texts if texts is not None else shipped_passages(kb_dir)))
+    """Embed every shipped passage and rule example not yet cached; drop entries none uses. Returns
+    (path, texts, newly embedded)."""
+    if texts is None:
+        texts = [*shipped_passages(kb_dir), *shipped_examples(kb_dir)]
+    texts = list(dict.fromkeys(texts))
     old = VectorCache.load(kb_dir, signature)
     cache = VectorCache(signature, {k: v for t in texts if (k := text_key(t)) in old.vectors for v in [old.vectors[k]]})
     todo = [t for t in texts if text_key(t) not in cache.vectors]

@@ -9,7 +9,8 @@ candidates to the semantic check to be confirmed or rejected.
 Cost control (the rules-only review of a 100-page tender must stay within seconds on two cores):
 only clauses in a scoring or qualification context that no rule flagged are considered; a cheap
 character-bigram overlap with the examples ranks them and at most `max_clauses` are embedded.
-Example vectors are computed once per catalogue version and cached on disk.
+Example vectors of the shipped catalogue ship with the passage vectors (`knowledge_base/vectors`);
+others are computed once per catalogue version and cached on disk.
 """
 
 from __future__ import annotations
@@ -46,6 +47,15 @@ class ExemplarSettings:
     max_clauses: int = 8  # clauses embedded per review (cost bound: ~0.15–0.5 s each on 2 busy cores)
     min_similarity: float = 0.955  # cosine to the closest violating example (e5 scores are compressed near 0.9)
     min_margin: float = 0.03  # ... minus cosine to the closest compliant example
+
+
+def example_texts(catalogue: Catalogue) -> list[str]:
+    """The embedded text of every example clause, rule by rule (violating, then compliant); the
+    shipped vector cache holds these for the default catalogue (`python -m assistant.kb.vector_cache`)."""
+    out: list[str] = []
+    for r in catalogue.rules:
+        out += [t[:_MAX_CHARS] for t in (*r.examples.violating, *r.examples.compliant)]
+    return out
 
 
 def _bigrams(text: str) -> set[str]:
@@ -87,10 +97,7 @@ class ExemplarStep:
 
     # ------------------------------------------------------------------ example vectors
     def _texts(self) -> list[str]:
-        out: list[str] = []
-        for r in self.catalogue.rules:
-            out += [t[:_MAX_CHARS] for t in (*r.examples.violating, *r.examples.compliant)]
-        return out
+        return example_texts(self.catalogue)
 
     def _cache_path(self, texts: list[str]) -> Path | None:
         if self.cache_dir is None:
