@@ -75,3 +75,20 @@ def test_unknown_keys_and_checks_fail_at_load(tmp_path) -> None:  # type: ignore
         p.write_text(bad, encoding="utf-8")
         with pytest.raises(ConfigError):
             load_catalogue(p)
+
+
+def test_a_key_given_twice_fails_at_load(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """YAML keeps the last of two equal keys silently; a rule's second `severity_by_regime` (pasted
+    into the wrong detector) replaced the first. The catalogue rejects it, naming the line."""
+    from pathlib import Path
+
+    from assistant.errors import ConfigError
+
+    src = Path(CATALOGUE.path).read_text(encoding="utf-8")
+    line = "        severity_by_regime: {政府采购: medium, 工程: low}\n"
+    assert line in src
+    p = tmp_path / "rules.yaml"
+    p.write_text(src.replace(line, line + line, 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_catalogue(p)
+    assert "格式错误" in err.value.message and "duplicate key 'severity_by_regime'" in err.value.detail

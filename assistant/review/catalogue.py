@@ -258,12 +258,27 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
 M = TypeVar("M", bound=BaseModel)
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that rejects a key given twice in one mapping (YAML keeps the last one silently:
+    a rule's second `severity_by_regime` or `unless` would replace the first without a word)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml_model(p: Path, model: type[M], what: str) -> tuple[M, str]:
     """A YAML data file validated as `model`, and its sha256; every failure is a ConfigError naming the
     file (`what`: how the user knows it, e.g. 审查规则目录文件)."""
     try:
         raw = p.read_bytes()
-        data = yaml.safe_load(raw.decode("utf-8"))
+        data = yaml.load(raw.decode("utf-8"), Loader=_StrictLoader)
     except FileNotFoundError as exc:
         raise ConfigError(f"找不到{what}：{p}", str(exc)) from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

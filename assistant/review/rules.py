@@ -82,7 +82,8 @@ SCORING = re.compile(r"(得|加|计|记|扣|给|评)\s*[0-9０-９.]+\s*(?:[-—
                      r"|[0-9.]+\s*分(?:[;；，,。)）]|$)|最高得|满分|得满分|不得分|得分|分值|评分|评审因素|加分")
 _SCORING_SCOPE = re.compile(r"评分|评审|评标|打分|分值")
 # qualification context: what a supplier must be or have to take part
-QUALIFY = re.compile(r"须|必须|应当?(具[有备]|为|在|提供|取得|通过)|要求|资格|否则|不得参加|方可|才能|限于|仅限|无效|拒绝")
+QUALIFY = re.compile(r"须|必须|应当?(具[有备]|为|在|提供|取得|通过)|要求|资格|否则|不得参加|方可|才能|限于|仅限|无效|拒绝"
+                     r"|(仅|只|不予?)接受")
 _QUALIFY_SCOPE = re.compile(r"资格|合格投标人|投标人须知|申请人|供应商(的)?(条件|要求)")
 
 
