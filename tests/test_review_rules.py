@@ -296,3 +296,11 @@ def test_score_range_and_line_end_score_are_scoring_context(reviewer: Reviewer) 
     assert "T38" in _ids(reviewer, GOV_HEAD + "综合能力、经营状况：由评委综合评定，得0-5分")
     assert "T38" in _ids(reviewer, GOV_HEAD + "企业综合实力：由评委综合评定，0～5分")
     assert "T38" not in _ids(reviewer, GOV_HEAD + "企业综合实力较强的供应商，售后响应时间不超过30分钟")
+
+
+def test_bond_of_non_tender_methods_is_read(reviewer: Reviewer) -> None:
+    """磋商/谈判/询价 call the bid bond 磋商保证金 or 响应保证金; its share of the budget is checked too."""
+    head = "本项目为政府采购项目，采购方式：竞争性磋商。\n预算金额：180万元。\n"
+    assert "T09" in _ids(reviewer, head + "磋商保证金：人民币伍万元整。")
+    assert "T09" in _ids(reviewer, head + "响应保证金：人民币4万元")
+    assert "T09" not in _ids(reviewer, head + "磋商保证金：人民币3万元。")

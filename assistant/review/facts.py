@@ -130,7 +130,9 @@ def _first_amount_after(text: str, label: re.Pattern[str]) -> tuple[float, str] 
 _RE_BUDGET = re.compile(r"(采购)?预算(金额|资金|价)?(（[^）]{0,10}）)?(为|是|:|：)?")
 _RE_MAXPRICE = re.compile(r"(最高(投标)?限价|招标控制价|控制价|拦标价)(（[^）]{0,10}）)?(为|是|:|：)?")
 _RE_ESTIMATE = re.compile(r"(估算价|工程估算|合同估算价|投资估算|概算(总)?(金额|投资)?|工程造价)(约|为|是|:|：)?")
-_RE_BIDBOND = re.compile(r"投标保证金(金额|数额)?(（[^）]{0,10}）)?(为|是|:|：)?")
+#: the bid bond by its name in each method: 投标 (招标), 磋商, 谈判, 询价 and 响应 (非招标方式)
+_BOND = r"(?:投标|磋商|谈判|询价|响应)保证金"
+_RE_BIDBOND = re.compile(_BOND + r"(金额|数额)?(（[^）]{0,10}）)?(为|是|:|：)?")
 _RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?(文件|资料)[^。；\n]{0,8}(时间|期限|日期)?"
                       r"|(文件|资料)(获取|发售|提供)(时间|期限|期)|(招标|采购)文件[^。；\n]{0,16}(起|开始)(发售|获取|提供)")
 _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止时间|开标时间")
@@ -298,15 +300,15 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None: 
             n = _cn_count(m.group(3))
             if n:
                 facts.service_years = Fact(float(n), c.index, m.group(0))
-    if facts.bid_bond is None and "投标保证金" in t:
+    if facts.bid_bond is None and re.search(_BOND, t):
         got = _first_amount_after(t, _RE_BIDBOND)
-        if got is None and c.kind == "table_row" and t.startswith("投标保证金"):
+        if got is None and c.kind == "table_row" and re.match(_BOND, t):
             amounts = nb.find_amounts(t)
             got = (amounts[0].yuan, amounts[0].text) if amounts else None
         if got:
             facts.bid_bond = Fact(got[0], c.index, got[1])
         else:
-            m = re.search(r"投标保证金[^。；\n]{0,20}?(估算价|预算|最高限价|招标控制价)[^。；\n]{0,6}?(\d+(\.\d+)?\s*[%％])", t)
+            m = re.search(_BOND + r"[^。；\n]{0,20}?(估算价|预算|最高限价|招标控制价)[^。；\n]{0,6}?(\d+(\.\d+)?\s*[%％])", t)
             if m:
                 facts.bid_bond_pct = Fact(nb.parse_percent(m.group(2)), c.index, m.group(0))
     last_heading = c.section.rsplit(" / ", 1)[-1]
