@@ -1,0 +1,76 @@
+"""Review probes: single clauses written apart from the rules, to see whether the rules generalise.
+
+Each line of a probe file is ``expected<TAB>regime<TAB>clause<TAB>why``: the rule the clause
+violates (``-`` for a lawful look-alike), 政府采购 or 工程, the clause (``\\n`` for a line break) and
+a short reason. The clauses were written by helpers that saw the rule ids and categories but
+neither the rules' patterns nor their examples (see README.md here). Every clause is reviewed on
+its own after a first line naming the procurement type, rules only (no LLM).
+
+- found: the violating clause draws a finding of the expected rule (any severity);
+- lawful false alarms: the lawful clause draws a high/medium finding (T45, the whole-document SME
+  reservation check, is left out: a single clause with a budget but no reservation statement is not
+  a tender);
+- the misses are listed.
+
+    python eval/review_probes/run.py --data-dir DATA [--file eval/review_probes/dev.tsv]
+
+``dev.tsv`` was used to develop the rules; ``heldout.tsv`` was written later by another helper
+and run once, at the end, never to decide a change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADS = {"政府采购": "本项目为政府采购项目，采购方式：公开招标。\n",
+         "工程": "本项目为依法必须招标的工程建设项目，施工招标。\n"}
+#: whole-document checks that a single clause cannot satisfy
+DOCUMENT_LEVEL = {"T45"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    sys.path.insert(0, str(ROOT))
+    from assistant.config import get_settings
+    from assistant.services import Services
+
+    ap = argparse.ArgumentParser(description="审查探针：逐条审查独立编写的条款，统计命中与误报")
+    ap.add_argument("--data-dir", type=Path, default=None, help="知识库数据目录")
+    ap.add_argument("--file", type=Path, default=Path(__file__).with_name("dev.tsv"), help="探针文件（TSV）")
+    args = ap.parse_args(argv)
+    reviewer = Services(get_settings(data_dir=args.data_dir)).reviewer
+    stat: Counter[str] = Counter()
+    misses: list[str] = []
+    for n, line in enumerate(args.file.read_text(encoding="utf-8").splitlines(), 1):
+        parts = line.split("\t")
+        if len(parts) < 3 or line.startswith("#"):
+            continue
+        expected, regime, clause = parts[0].strip(), parts[1].strip(), parts[2]
+        report = reviewer.review_text(HEADS[regime] + clause.replace("\\n", "\n"), use_llm=False)
+        got = [(f.rule_id, f.severity) for f in report.findings]
+        if expected == "-":
+            ok = not [g for g in got if g[1] in ("high", "medium") and g[0] not in DOCUMENT_LEVEL]
+            stat["lawful"] += 1
+            stat["false_alarms"] += not ok
+        else:
+            ok = any(rule == expected for rule, _ in got)
+            stat["violations"] += 1
+            stat["found"] += ok
+        if not ok:
+            misses.append(f"  第{n}行 期望 {expected}（{regime}）：{clause[:70]}  →  {got[:3] or '无发现'}")
+    v, law = stat["violations"], stat["lawful"]
+    print(f"探针文件：{args.file}")
+    print(f"违规条款 {v} 条，命中 {stat['found']} 条（召回 {stat['found'] / v:.1%}）" if v else "无违规条款")
+    print(f"合规条款 {law} 条，高/中风险误报 {stat['false_alarms']} 条（{stat['false_alarms'] / law:.1%}）"
+          if law else "无合规条款")
+    if misses:
+        print("未通过：")
+        print("\n".join(misses))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
