@@ -304,3 +304,12 @@ def test_bond_of_non_tender_methods_is_read(reviewer: Reviewer) -> None:
     assert "T09" in _ids(reviewer, head + "磋商保证金：人民币伍万元整。")
     assert "T09" in _ids(reviewer, head + "响应保证金：人民币4万元")
     assert "T09" not in _ids(reviewer, head + "磋商保证金：人民币3万元。")
+
+
+def test_bid_and_bond_validity_in_one_clause_and_bond_counted_on_top(reviewer: Reviewer) -> None:
+    """Both periods in one clause are read (the bond's no longer hides the bid's); a bond period counted
+    on top of the bid validity (「投标有效期满后30日」「超出投标有效期30天」) is not shorter than it."""
+    head = "本项目为依法必须招标的工程建设项目，施工招标。\n"
+    assert "T06" in _ids(reviewer, head + "投标有效期：90日历天；投标保证金有效期：自投标截止之日起60日")
+    assert "T06" not in _ids(reviewer, head + "投标有效期：90日。\n投标保证金有效期：投标有效期满后30日")
+    assert "T06" not in _ids(reviewer, head + "投标有效期：90日。\n投标保证金有效期应超出投标有效期30天。")

@@ -173,7 +173,7 @@ def _fact_text(value: object) -> str:
     return str(value)
 
 
-_EXTRA_LABELS = {"bond_validity_same": "投标保证金有效期与投标有效期一致"}
+_EXTRA_LABELS = {"bond_validity_same": "投标保证金有效期与投标有效期一致（或更长）"}
 
 
 def _facts_used(facts: ProjectFacts, names: Sequence[str]) -> dict[str, str]:

@@ -44,7 +44,7 @@ class ProjectFacts:
     clarification_dates: list[Fact] = field(default_factory=list)
     bid_validity_days: Fact | None = None
     bond_validity_days: Fact | None = None
-    bond_validity_same: Fact | None = None  # "与投标有效期一致"
+    bond_validity_same: Fact | None = None  # 「与投标有效期一致」 or longer (「投标有效期满后30日」)
     committee_size: Fact | None = None
     committee_experts: Fact | None = None  # experts among the members, when stated as a count
     # 「评标委员会根据政府采购有关规定……组建」: no count, but the composition is left to the law
@@ -336,13 +336,19 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None: 
             facts.clarification_dates.append(Fact(d.date, c.index, d.text))
     if m := _RE_BOND_VALIDITY.search(t):
         tail = t[m.end(): m.end() + 40]
-        if re.match(r"^[^。；\n]{0,6}(同|与|等于|和)[^。；\n]{0,4}投标有效期", tail):
+        # 「与投标有效期一致」, and a period counted on top of it (「投标有效期满后30日」「超出投标有效期30天」)
+        if (re.match(r"^[^。；\n]{0,6}(同|与|等于|和)[^。；\n]{0,4}投标有效期", tail)
+                or re.match(r"^[^。；\n]{0,10}投标有效期[^。；\n]{0,4}(满|届满|截止|到期|结束)?(后|之后|以外|外)", tail)
+                or re.match(r"^[^。；\n]{0,6}(超出|超过|长于|延长|比)[^。；\n]{0,2}投标有效期", tail)):
             _set(facts, "bond_validity_same", Fact(True, c.index, m.group(0) + tail[:12]))
         else:
             ds = nb.find_day_counts(tail)
             if ds:
                 _set(facts, "bond_validity_days", Fact(ds[0].days, c.index, m.group(0) + tail[: ds[0].end]))
-    elif (m := _RE_VALIDITY.search(t)) and facts.bid_validity_days is None:
+    # both periods may share one clause (「投标有效期：90日历天；投标保证金有效期：60日」); a 投标有效期 that
+    # the bond's period refers to (「保证金有效期：投标有效期满后30日」) is not the bid validity
+    m = next((v for v in _RE_VALIDITY.finditer(t) if "保证金" not in t[max(0, v.start() - 12): v.start()]), None)
+    if m is not None and facts.bid_validity_days is None:
         tail = t[m.end(): m.end() + 40]
         ds = [d for d in nb.find_day_counts(tail) if d.unit in ("日", "月")]
         if ds and not re.search(r"少于|不足", tail[: ds[0].start]):
