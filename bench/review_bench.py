@@ -77,14 +77,20 @@ def main() -> None:
         chars = build_docx(path, args.pages)
         exemplar = None
         if not args.no_exemplar:
-            from assistant.embeddings import E5Embeddings
+            from assistant.embeddings import E5Embeddings, embedding_signature
+            from assistant.kb.vector_cache import CachedEmbeddings, VectorCache
             from assistant.review.catalogue import load_catalogue
             from assistant.review.exemplar import ExemplarStep
 
-            exemplar = ExemplarStep(load_catalogue(), E5Embeddings(), cache_dir=ROOT / "data" / "cache", model_name="e5-small-q4:")
+            # wired as services.py does: the shipped rules' example vectors come from the shipped cache
+            e5 = E5Embeddings()
+            shipped = VectorCache.load(ROOT / "knowledge_base", embedding_signature(e5))
+            cached = CachedEmbeddings(e5, shipped)
+            exemplar = ExemplarStep(load_catalogue(), cached, cache_dir=Path(tmp) / "cache", model_name="e5-small-q4:")
             tw = time.perf_counter()
-            exemplar._load()  # example vectors: computed once per catalogue version, then read from the cache
-            print(f"exemplar index ready in {time.perf_counter() - tw:.2f} s (cached on disk after the first run)")
+            exemplar._load()
+            print(f"exemplar index ready in {time.perf_counter() - tw:.2f} s "
+                  f"({cached.from_cache} example vectors shipped, {cached.embedded_documents} embedded)")
         reviewer = Reviewer(kb=None, use_llm=False, exemplar=exemplar)
         t0 = time.perf_counter()
         doc = load_file(path)
