@@ -7,12 +7,16 @@ start vs deadline) can point at the clause to fix and quote the numbers it compa
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.review import numbers as nb
 from assistant.review.reader import Clause
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Fact", "ProjectFacts", "extract_facts"]
 
@@ -270,22 +274,27 @@ def extract_facts(clauses: list[Clause]) -> ProjectFacts:
     y = facts.doc_year
 
     for c in clauses:
-        t = c.text
-        try:
-            _one_clause(facts, c, t, y)
-        except Exception:
-            continue
+        for extract in _EXTRACTORS:
+            try:
+                extract(facts, c, c.text, y)
+            except Exception:  # a fact it cannot read stays None; the other extractors still run
+                log.debug("fact extractor %s failed on clause %d", extract.__name__, c.index, exc_info=True)
     _regime(clauses, facts)
     if facts.budget is None and facts.max_price is not None and facts.regime == "政府采购":
         facts.budget = facts.max_price
     return facts
 
 
-def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:  # noqa: C901 - one extractor per project fact; owned by helper rreview, split pending
+def _project_name(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
+    """Project name (「项目名称：…」)."""
     if facts.project_name is None:
         m = re.search(r"(项目|工程|采购项目)名称[:：]\s*([^\s，。；|]{4,60})", t)
         if m and "_" not in m.group(2):
             facts.project_name = Fact(m.group(2), c.index, m.group(0))
+
+
+def _amounts(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
+    """Budget (and whether it is annual), maximum price, estimate."""
     for name, rx in (("budget", _RE_BUDGET), ("max_price", _RE_MAXPRICE), ("estimate", _RE_ESTIMATE)):
         if getattr(facts, name) is None and rx.search(t):
             got = _first_amount_after(t, rx)
@@ -294,12 +303,20 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None: 
                 if name == "budget":
                     after = t[t.find(got[1]) + len(got[1]):][:6] if got[1] in t else ""
                     facts.budget_per_year = bool(re.match(r"^\s*(/|／|每)\s*年|^\s*（?每年）?", after)) and "年" in after
+
+
+def _service_years(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
+    """Service period in years (to turn an annual budget into a total)."""
     if facts.service_years is None:
         m = re.search(r"(服务期限?|服务年限|合同期限?|履约期限?)[^。；\n]{0,6}?(为|:|：)?\s*(\d{1,2}|[一二两三四五六七八九十])\s*(个)?年", t)
         if m and not m.group(4):
             n = _cn_count(m.group(3))
             if n:
                 facts.service_years = Fact(float(n), c.index, m.group(0))
+
+
+def _bid_bond(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
+    """The bid bond amount, or its share of a base."""
     if facts.bid_bond is None and re.search(_BOND, t):
         got = _first_amount_after(t, _RE_BIDBOND)
         if got is None and c.kind == "table_row" and re.match(_BOND, t):
@@ -311,6 +328,10 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None: 
             m = re.search(_BOND + r"[^。；\n]{0,20}?(估算价|预算|最高限价|招标控制价)[^。；\n]{0,6}?(\d+(\.\d+)?\s*[%％])", t)
             if m:
                 facts.bid_bond_pct = Fact(nb.parse_percent(m.group(2)), c.index, m.group(0))
+
+
+def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
+    """Document sale period and bid deadline."""
     last_heading = c.section.rsplit(" / ", 1)[-1]
     sale_ctx = _RE_SALE.search(t) or (_RE_SALE.search(last_heading) and re.search(r"时间|期限|日期", t[:12]))
     # 「发售时间为3月2日至3月6日……投标截止时间为3月16日」: the sale dates are those before the deadline words
@@ -327,6 +348,10 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None: 
         dates = nb.find_dates(t[m.start():], y)
         if dates:
             facts.deadline = Fact(dates[0].date, c.index, dates[0].text)
+
+
+def _announcement_and_clarifications(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
+    """Announcement date and the dates of clarifications or amendments."""
     if facts.announce_date is None and _RE_ANNOUNCE.search(t):
         dates = nb.find_dates(t, y)
         if dates:
@@ -334,6 +359,10 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None: 
     if re.search(r"澄清|修改", t) and re.search(r"(发出|发布|于)", t):
         for d in nb.find_dates(t, y):
             facts.clarification_dates.append(Fact(d.date, c.index, d.text))
+
+
+def _validity(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
+    """Bid validity and bond validity (or that the bond's is the same or longer)."""
     if m := _RE_BOND_VALIDITY.search(t):
         tail = t[m.end(): m.end() + 40]
         # 「与投标有效期一致」, and a period counted on top of it (「投标有效期满后30日」「超出投标有效期30天」)
@@ -353,6 +382,10 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None: 
         ds = [d for d in nb.find_day_counts(tail) if d.unit in ("日", "月")]
         if ds and not re.search(r"少于|不足", tail[: ds[0].start]):
             facts.bid_validity_days = Fact(ds[0].days, c.index, m.group(0) + tail[: ds[0].end])
+
+
+def _committee(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
+    """Evaluation committee: size, experts, composition per the rules."""
     if facts.committee_per_rules is None and (m := _RE_COMMITTEE_PER_RULES.search(t)):
         facts.committee_per_rules = Fact(True, c.index, m.group(0))
     if facts.committee_size is None:
@@ -361,13 +394,28 @@ def _one_clause(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None: 
             facts.committee_size = Fact(comp[0], c.index, comp[2])
             if comp[1] is not None:
                 facts.committee_experts = Fact(comp[1], c.index, comp[2])
+
+
+def _sme_reservation(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
+    """Whether the project is reserved for SMEs."""
     if facts.sme_reserved is None:
         if re.search(r"不(专门)?面向中小企业|不预留|非专门面向", t) and "如" not in t[:4]:
             facts.sme_reserved = Fact(False, c.index, t[:60])
         elif re.search(r"(专门面向中小(微)?企业采购|预留[^。；\n]{0,10}份额[^。；\n]{0,10}面向中小企业)", t) \
                 and not re.search(r"如|是否|若", t[:12]) and not re.search(r"[□]", t):
             facts.sme_reserved = Fact(True, c.index, t[:60])
+
+
+def _procurement_method(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
+    """Procurement method (公开招标, 竞争性磋商 …)."""
     if facts.procurement_method is None:
         m = re.search(r"(招标|采购)方式[:：为]\s*(公开招标|邀请招标|竞争性谈判|竞争性磋商|询价|单一来源|比选|直接发包|直接委托)", t)
         if m:
             facts.procurement_method = Fact(m.group(2), c.index, m.group(0))
+
+
+#: One extractor per project fact (each reads one clause and fills the facts it finds, first one wins).
+_EXTRACTORS: tuple[Callable[[ProjectFacts, Clause, str, int | None], None], ...] = (
+    _project_name, _amounts, _service_years, _bid_bond, _sale_and_deadline, _announcement_and_clarifications,
+    _validity, _committee, _sme_reservation, _procurement_method,
+)
