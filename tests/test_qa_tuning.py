@@ -154,3 +154,14 @@ def test_penalty_article_is_not_presented_as_the_answer_to_a_how_to_question():
     # the same article answers a question about consequences
     ex = extractive.build_extractive("招标人透露潜在投标人名称会受什么处罚？", [penalty], kb=KB)
     assert ex.text.startswith("答：")
+
+
+def test_regime_words_and_modal_words_need_not_appear_in_the_article():
+    """「工程建设项目的投标保证金最多不能超过多少？」: 工程建设项目 names the regime (routing answers it) and
+    不能 is a question word; the article that sets the 2% cap is stated, not hedged."""
+    text = ("第二十六条 招标人在招标文件中要求投标人提交投标保证金的，投标保证金不得超过招标项目估算价的2%。"
+            "投标保证金有效期应当与投标有效期一致。\n\n依法必须进行招标的项目的境内投标单位，以现金或者支票形式提交的"
+            "投标保证金应当从其基本账户转出。")
+    h = hit(text, title="中华人民共和国招标投标法实施条例", doc_type="行政法规", article="第二十六条", score=0.9)
+    ex = extractive.build_extractive("工程建设项目的投标保证金最多不能超过多少？", [h], kb=KB)
+    assert ex.text.startswith("答：依据《中华人民共和国招标投标法实施条例》第二十六条") and "2%" in ex.text.splitlines()[0]
