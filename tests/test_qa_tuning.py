@@ -165,3 +165,13 @@ def test_regime_words_and_modal_words_need_not_appear_in_the_article():
     h = hit(text, title="中华人民共和国招标投标法实施条例", doc_type="行政法规", article="第二十六条", score=0.9)
     ex = extractive.build_extractive("工程建设项目的投标保证金最多不能超过多少？", [h], kb=KB)
     assert ex.text.startswith("答：依据《中华人民共和国招标投标法实施条例》第二十六条") and "2%" in ex.text.splitlines()[0]
+
+
+def test_how_many_times_is_a_question_word():
+    """「几次」 is answered by the article's rule (一次性提出), not by the word itself."""
+    text = ("第十条 供应商认为采购文件、采购过程、中标或者成交结果使自己的权益受到损害的，可以在知道或者应知其权益受到损害之日起"
+            "7个工作日内，以书面形式向采购人、采购代理机构提出质疑。\n\n采购文件可以要求供应商在法定质疑期内一次性提出针对同一"
+            "采购程序环节的质疑。")
+    h = hit(text, title="政府采购质疑和投诉办法", doc_type="部门规章", article="第十条", score=0.9)
+    ex = extractive.build_extractive("供应商在质疑期内可以对采购文件提出几次质疑？", [h], kb=KB)
+    assert ex.text.startswith("答：依据《政府采购质疑和投诉办法》第十条")
