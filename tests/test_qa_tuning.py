@@ -175,3 +175,28 @@ def test_how_many_times_is_a_question_word():
     h = hit(text, title="政府采购质疑和投诉办法", doc_type="部门规章", article="第十条", score=0.9)
     ex = extractive.build_extractive("供应商在质疑期内可以对采购文件提出几次质疑？", [h], kb=KB)
     assert ex.text.startswith("答：依据《政府采购质疑和投诉办法》第十条")
+
+
+def test_how_long_words_are_question_words():
+    """「期限是多久」 is answered by the article's number; 期限 need not appear in it."""
+    text = ("第五十二条 供应商认为采购文件、采购过程和中标、成交结果使自己的权益受到损害的，可以在知道或者应知其权益受到损害之日起"
+            "七个工作日内，以书面形式向采购人提出质疑。")
+    h = hit(text, title="中华人民共和国政府采购法", doc_type="法律", article="第五十二条", score=0.9)
+    ex = extractive.build_extractive("政府采购项目的质疑期限是多久？", [h], kb=KB)
+    assert ex.text.startswith("答：依据《中华人民共和国政府采购法》第五十二条")
+
+
+def test_after_the_opening_is_after_the_deadline_in_statute_words():
+    """开标 happens at the bid deadline (招标投标法第三十四条): 「开标后撤回」 is the statute's 「投标截止后…撤销」."""
+    from assistant.config import PROJECT_ROOT
+    from assistant.qa.understanding import Lexicon
+    from assistant.text_zh import add_user_words
+
+    lexicon = Lexicon.load(PROJECT_ROOT / "knowledge_base" / "qa_lexicon.yaml")
+    add_user_words(lexicon.user_words())  # as Services does at start: practice words stay whole
+    text = ("第三十五条 投标人撤回已提交的投标文件，应当在投标截止时间前书面通知招标人。招标人已收取投标保证金的，应当自收到"
+            "投标人书面撤回通知之日起5日内退还。\n\n投标截止后投标人撤销投标文件的，招标人可以不退还投标保证金。")
+    h = hit(text, title="中华人民共和国招标投标法实施条例", doc_type="行政法规", article="第三十五条", score=0.9)
+    ex = extractive.build_extractive("投标人在开标后撤回投标文件，保证金怎么处理？", [h], kb=KB,
+                                     statute=lexicon.statute_words)
+    assert ex.text.startswith("答：依据《中华人民共和国招标投标法实施条例》第三十五条")
