@@ -78,3 +78,13 @@ def test_key_sentence_states_the_quantity_asked_for() -> None:
             "投标人或者其他利害关系人对依法必须进行招标的项目的评标结果有异议的，应当在中标候选人公示期间提出。")
     assert "不得少于3日" in (key_sentence(text, "中标候选人公示期多长？") or "")
     assert "有异议" in (key_sentence(text, "对评标结果有异议应当什么时候提出？") or "")
+
+
+def test_how_much_is_answered_by_the_sentence_with_the_figure():
+    """The later sentence shares more words (价格扣除) but states no rate; the one with 6%—10% answers."""
+    text = ("第九条 对于经主管预算单位统筹后未预留份额专门面向中小企业采购的采购项目，以及预留份额项目中的非预留部分采购包，"
+            "采购人、采购代理机构应当对符合本办法规定的小微企业报价给予6%—10%（工程项目为3%—5%）的扣除，用扣除后的价格参加评审。"
+            "组成联合体或者接受分包的小微企业与联合体内其他企业、分包企业之间存在直接控股、管理关系的，不享受价格扣除优惠政策。")
+    assert "6%—10%" in (citing.key_sentence(text, "小微企业价格扣除比例是多少？") or "")
+    # without a how-much question the sentence sharing most words still wins
+    assert "不享受价格扣除" in (citing.key_sentence(text, "存在控股关系的小微企业能享受价格扣除吗？") or "")

@@ -163,12 +163,21 @@ def key_sentence(article_text: str, query: str) -> str | None:
     q = _bigrams(query)
     wants_quantity = bool(query) and bool(_ASKS_QUANTITY.search(query))
 
+    def lexical(s: str) -> int:
+        return sum(len(t) for t in terms if t in s)
+
     def score(s: str) -> tuple[float, int]:
-        lexical = sum(len(t) for t in terms if t in s)
-        quantity = _QUANTITY_BONUS if wants_quantity and lexical and _STATES_QUANTITY.search(s) else 0.0
-        return (lexical + quantity + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s), -sentences.index(s))
+        quantity = _QUANTITY_BONUS if wants_quantity and lexical(s) and _STATES_QUANTITY.search(s) else 0.0
+        return (lexical(s) + quantity + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s), -sentences.index(s))
 
     best = max(sentences, key=score)
+    if wants_quantity and not _STATES_QUANTITY.search(best):
+        # a question of how much is answered by a sentence with the figure: the best one stating a
+        # quantity wins when it shares at least half of the best sentence's terms (「小微企业价格扣除比例
+        # 是多少」: 「报价给予6%—10%…的扣除」, not the later 「…不享受价格扣除优惠政策」)
+        stating = [s for s in sentences if _STATES_QUANTITY.search(s) and 2 * lexical(s) >= lexical(best) > 0]
+        if stating:
+            best = max(stating, key=score)
     return best if score(best)[0] > 0 else sentences[0]
 
 
