@@ -313,3 +313,11 @@ def test_bid_and_bond_validity_in_one_clause_and_bond_counted_on_top(reviewer: R
     assert "T06" in _ids(reviewer, head + "投标有效期：90日历天；投标保证金有效期：自投标截止之日起60日")
     assert "T06" not in _ids(reviewer, head + "投标有效期：90日。\n投标保证金有效期：投标有效期满后30日")
     assert "T06" not in _ids(reviewer, head + "投标有效期：90日。\n投标保证金有效期应超出投标有效期30天。")
+
+
+def test_prequalification_deadline_is_not_the_bid_deadline(reviewer: Reviewer) -> None:
+    """Five days from the end of the prequalification sale to the application deadline is lawful
+    (实施条例第十七条); it is not a bid period of 20 days cut short."""
+    head = "本项目为依法必须招标的工程建设项目，施工招标，采用资格预审。\n"
+    text = "资格预审文件发售时间：2024年3月4日至2024年3月8日；资格预审申请文件递交截止时间：2024年3月13日9:00"
+    assert "T01" not in _ids(reviewer, head + text)

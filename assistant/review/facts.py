@@ -344,7 +344,9 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
             facts.sale_start = Fact(dates[0].date, c.index, dates[0].text)
             if len(dates) > 1:
                 facts.sale_end = Fact(dates[1].date, c.index, dates[1].text)
-    if (m := _RE_DEADLINE.search(t)) and facts.deadline is None and not re.search(r"澄清|修改|异议|质疑", t):
+    # the deadline for prequalification applications (资格预审申请文件递交截止) is not the bid deadline
+    if (m := _RE_DEADLINE.search(t)) and facts.deadline is None and not re.search(r"澄清|修改|异议|质疑", t) \
+            and not re.search(r"资格预审申请(文件)?[^。；\n]{0,8}截止", t):
         dates = nb.find_dates(t[m.start():], y)
         if dates:
             facts.deadline = Fact(dates[0].date, c.index, dates[0].text)
