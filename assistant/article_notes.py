@@ -181,6 +181,16 @@ class NoteIndex:
         """
         if not self.notes:
             return {}
+        found = self._keyword_index().query(text, k)
+        if not found:
+            return {}
+        top = found[0][1]
+        return {int(i): score / top for i, score in found}
+
+    def _keyword_index(self) -> BM25Index:
+        """The notes' keyword index, built once (the lock is taken only until it exists, as for the matrix)."""
+        if self._lexical is not None:
+            return self._lexical
         with self._build_lock:
             if self._lexical is None:
                 from assistant.index.bm25_store import BM25Index
@@ -190,11 +200,7 @@ class NoteIndex:
                 index.import_tokens({i: index.tokenizer(n.text) for i, n in zip(ids, self.notes, strict=True)},
                                     {i: {} for i in ids})
                 self._lexical = index
-        found = self._lexical.query(text, k)
-        if not found:
-            return {}
-        top = found[0][1]
-        return {int(i): score / top for i, score in found}
+            return self._lexical
 
     def article_scores(self, vector: np.ndarray) -> dict[int, float]:
         """note index -> best similarity of the question to any of that note's keys."""
