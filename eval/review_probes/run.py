@@ -41,12 +41,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", type=Path, default=None, help="知识库数据目录")
     ap.add_argument("--file", type=Path, default=Path(__file__).with_name("dev.tsv"), help="探针文件（TSV）")
     args = ap.parse_args(argv)
+    try:
+        lines = args.file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"错误：无法读取探针文件 {args.file}（{exc}）", file=sys.stderr)
+        return 1
+    bad = [n for n, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")
+           and (len(line.split("\t")) < 3 or line.split("\t")[1].strip() not in HEADS)]
+    if bad:
+        print(f"错误：探针文件 {args.file} 第 {'、'.join(map(str, bad[:10]))} 行格式不对：每行应为"
+              f"「期望规则<TAB>制度（{'/'.join(HEADS)}）<TAB>条款<TAB>理由」", file=sys.stderr)
+        return 1
     reviewer = Services(get_settings(data_dir=args.data_dir)).reviewer
     stat: Counter[str] = Counter()
     misses: list[str] = []
-    for n, line in enumerate(args.file.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(lines, 1):
         parts = line.split("\t")
-        if len(parts) < 3 or line.startswith("#"):
+        if not line.strip() or line.startswith("#"):
             continue
         expected, regime, clause = parts[0].strip(), parts[1].strip(), parts[2]
         report = reviewer.review_text(HEADS[regime] + clause.replace("\\n", "\n"), use_llm=False)
