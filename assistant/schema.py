@@ -24,6 +24,9 @@ SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
 SEVERITY_ZH: dict[str, str] = {"high": "高", "medium": "中", "low": "低"}
 SEVERITY_ORDER: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
 CONFIDENCE_ZH: dict[str, str] = {"high": "高", "med": "中", "low": "低"}
+#: How a finding was found, and the label users read.
+FindingSource = Literal["rule", "llm", "exemplar"]
+SOURCE_ZH: dict[str, str] = {"rule": "规则检查", "llm": "大模型语义审查（已核验）", "exemplar": "与违规示例相似（规则未能判定，待人工核对）"}
 
 #: Rank of a document type, higher = stronger legal force (used to prefer and to warn).
 DOC_TYPE_RANK: dict[str, int] = {
@@ -185,7 +188,9 @@ class Finding(BaseModel):
     explanation: str = ""
     suggestion: str = ""
     confidence: Confidence = "high"
-    source: Literal["rule", "llm"] = "rule"
+    #: rule = a pattern or numeric check; llm = the semantic check (verified); exemplar = close to a rule's
+    #: violating example clauses, not decided by any rule (low confidence, to be checked by a person)
+    source: FindingSource = "rule"
     evidence: str | None = None  # the exact matched span inside `clause`, for highlighting
     context: str | None = None  # surrounding text, for display
 

@@ -17,6 +17,7 @@ from assistant.llm import FakeChatModel
 from assistant.review.catalogue import Catalogue, load_catalogue
 from assistant.review.exemplar import ExemplarSettings, ExemplarStep
 from assistant.review.pipeline import Reviewer
+from assistant.review.report import render_markdown
 
 HEAD = "本项目为政府采购项目（服务类），采购人：某单位。\n"
 RULES = """
@@ -65,8 +66,24 @@ def test_close_to_violating_examples_gives_a_low_candidate(catalogue: Catalogue,
     r = Reviewer(catalogue, kb=None, use_llm=False, exemplar=_step(catalogue, tmp_path))
     rep = r.review_text(HEAD + "评分标准：投标人获得市级文明单位称号的，得2分。")
     [f] = [f for f in rep.findings if f.rule_id == "T90"]
-    assert f.severity == "low" and f.confidence == "low"
+    assert f.severity == "low" and f.confidence == "low" and f.source == "exemplar"
     assert "违规示例相近" in f.explanation and f.basis[0].article == "第五十五条"
+    assert "识别方式：与违规示例相似（规则未能判定，待人工核对）" in render_markdown(rep)
+
+
+def test_a_compliant_example_of_another_rule_vetoes_the_candidate(catalogue: Catalogue, tmp_path: Path) -> None:
+    """The margin is taken against the nearest compliant example of any rule: a clause that is another
+    rule's lawful look-alike is not a candidate (with the rule's own compliant examples only, T90 fired)."""
+    clause = "评分标准：投标人获得市级文明单位称号的，得2分。"
+    other = RULES.replace("  - id: T90", "  - id: T91", 1).split("rules:\n", 1)[1]
+    other = other.replace("        - 投标人拟派项目负责人具有中级职称的得2分", f"        - {clause}")
+    p = tmp_path / "two.yaml"
+    p.write_text(RULES + other, encoding="utf-8")
+    two = load_catalogue(p)
+    rep = Reviewer(two, kb=None, use_llm=False, exemplar=_step(two, tmp_path)).review_text(HEAD + clause)
+    assert not [f for f in rep.findings if f.source == "exemplar"]
+    alone = Reviewer(catalogue, kb=None, use_llm=False, exemplar=_step(catalogue, tmp_path)).review_text(HEAD + clause)
+    assert [f for f in alone.findings if f.source == "exemplar"]
 
 
 def test_close_to_compliant_examples_gives_nothing(catalogue: Catalogue, tmp_path: Path) -> None:
@@ -132,6 +149,15 @@ def test_settings_choose_when_the_step_runs(tmp_path: Path, mode: str, llm: str,
                         llm={"backend": llm}, review={"exemplar": mode})
     reviewer = Services(settings).reviewer
     assert (reviewer.exemplar is not None) is on
+
+
+def test_the_step_runs_by_default_without_an_llm(tmp_path: Path) -> None:
+    """Rules-only review lists the step's candidates at low confidence (dev2 probes: 8 of 58 rule misses)."""
+    from assistant.config import Settings
+    from assistant.services import Services
+
+    settings = Settings(_env_file=None, data_dir=tmp_path, embedding={"backend": "fake"}, llm={"backend": "none"})  # type: ignore[call-arg]
+    assert Services(settings).reviewer.exemplar is not None
 
 
 def test_wired_step_takes_the_shipped_example_vectors(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from assistant.schema import (
     CHECKLIST_STATUSES,
     CONFIDENCE_ZH,
     SEVERITY_ZH,
+    SOURCE_ZH,
     ChecklistItem,
     Finding,
     ReviewReport,
@@ -183,7 +184,7 @@ def render_markdown(report: ReviewReport) -> str:
 
 
 def _finding_md(i: int, f: Finding) -> list[str]:
-    src = "大模型语义审查（已核验）" if f.source == "llm" else "规则"
+    src = SOURCE_ZH.get(f.source, f.source)
     lines = [f"### {i}. 【{SEVERITY_ZH[f.severity]}】{f.category}（{f.rule_id}）", "",
              f"- 位置：{md_escape(_loc_zh(f.location))}",
              f"- 识别方式：{src}；结论置信度：{CONFIDENCE_ZH.get(f.confidence, f.confidence)}"]

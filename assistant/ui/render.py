@@ -18,6 +18,7 @@ from assistant.schema import (
     CONFIDENCE_ZH,
     SEVERITY_ORDER,
     SEVERITY_ZH,
+    SOURCE_ZH,
     Answer,
     Citation,
     DocumentMeta,
@@ -251,7 +252,7 @@ def finding_detail_html(f: Finding | None, empty_text: str = DETAIL_HINT) -> str
         '<div class="finding-detail">',
         f'<div><span class="badge {esc(f.severity)}">{SEVERITY_ZH.get(f.severity, f.severity)}风险</span> '
         f"<b>{esc(f.category)}</b> <span style='color:#64748b'>规则 {esc(f.rule_id)} · "
-        f"{'规则检查' if f.source == 'rule' else '大模型语义检查'} · 置信度{CONFIDENCE_ZH.get(f.confidence, f.confidence)}</span></div>",
+        f"{SOURCE_ZH.get(f.source, f.source)} · 置信度{CONFIDENCE_ZH.get(f.confidence, f.confidence)}</span></div>",
         f"<h4>原文位置：{esc(location_text(f.location) or '未定位')}</h4>",
         f'<div class="ctx">{body}</div>',
     ]
