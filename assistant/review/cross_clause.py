@@ -174,7 +174,7 @@ def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: PriceWeightPa
             price = (c, score)
     if price is None:
         for c in clauses:
-            m = re.search(r"价格(分|分值|权重)[^。；\n]{0,8}?(\d+(\.\d+)?)\s*([%％]|分)", c.text)
+            m = re.search(r"价格(分|分值|权重|部分|得分)[^。；\n]{0,8}?(\d+(\.\d+)?)\s*([%％]|分)", c.text)
             if m:
                 v = float(m.group(2))
                 weight = v / 100.0
