@@ -342,8 +342,11 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
     deadline_words = re.search(r"(投标|递交|提交|响应)?[^。；\n]{0,6}?截止(时间|日期)|开标(时间|日期)", t)
     sale_part = t[: deadline_words.start()] if deadline_words else t
     sale_before = isinstance(sale_ctx, re.Match) and (deadline_words is None or sale_ctx.start() < deadline_words.start())
-    if sale_ctx and facts.sale_start is None and (deadline_words is None or sale_before):
-        dates = nb.find_dates(sale_part, y)
+    if sale_ctx and facts.sale_start is None:
+        # sale dates before the deadline words, or after the deadline's own date
+        # (「投标截止时间：11月18日9时（招标文件自11月4日起发售）」)
+        dates = (nb.find_dates(sale_part, y) if deadline_words is None or sale_before
+                 else nb.find_dates(t[deadline_words.end():], y)[1:])
         if dates:
             facts.sale_start = Fact(dates[0].date, c.index, dates[0].text)
             if len(dates) > 1:
