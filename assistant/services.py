@@ -86,7 +86,8 @@ class Services:
 
     @cached_property
     def lexicon(self) -> Lexicon:
-        """The question lexicon (knowledge_base/qa_lexicon.yaml): practice words, regimes, scope words."""
+        """The question lexicon (knowledge_base/qa_lexicon.yaml): practice words, regimes, scope words,
+        the answer gate's words."""
         from assistant.qa.understanding import LEXICON_FILE, Lexicon
 
         return Lexicon.load(self.settings.knowledge_base_dir / LEXICON_FILE)

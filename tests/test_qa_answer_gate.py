@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.qa.extractive import NOTE_LEAD_MARGIN, TIE_RATIO, confident
+from assistant.qa.extractive import NOTE_LEAD_MARGIN, TIE_RATIO, addresses, confident
 from assistant.schema import Hit
 
 
@@ -40,3 +40,43 @@ def test_a_note_match_with_a_clear_lead_is_stated_even_in_other_words():
     # the note alone is not enough when another passage is nearer to the question
     nearer = _hit("丙法", "第二十二条", "供应商参加政府采购活动应当具备下列条件。", runner_score, dense=0.95)
     assert not confident(q, noted, [noted, nearer])
+
+
+def _lexicon_without(tmp_path, section: str, *words: str):
+    """The shipped lexicon with words taken out of one of the gate's sections."""
+    from pathlib import Path
+
+    import yaml
+
+    from assistant.qa.understanding import LEXICON_FILE, Lexicon
+
+    shipped = Path(__file__).resolve().parent.parent / "knowledge_base" / LEXICON_FILE
+    data = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    assert set(words) <= set(data[section])
+    data[section] = [w for w in data[section] if w not in words]
+    path = tmp_path / LEXICON_FILE
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return Lexicon.load(path)
+
+
+def test_the_gate_reads_its_generic_words_from_the_lexicon(tmp_path):
+    """「工程」 only names the regime, so the article that sets the 2% cap answers without it; a lexicon
+    that does not list 工程 among the generic terms makes the article carry it."""
+    from assistant.qa.understanding import default_gate_words
+
+    q = "工程建设项目的投标保证金最多不能超过多少？"
+    cap = _hit("实施条例", "第二十六条", "招标人在招标文件中要求投标人提交投标保证金的，投标保证金不得超过招标项目估算价的2%。",
+               1.0)
+    assert addresses(q, cap) and addresses(q, cap, default_gate_words())
+    words = _lexicon_without(tmp_path, "generic_terms", "工程").gate_words
+    assert "工程" not in words.generic_terms and not addresses(q, cap, words)
+    assert not confident(q, cap, [cap], words)
+
+
+def test_the_gate_reads_its_consequence_words_from_the_lexicon(tmp_path):
+    """A penalty article answers 「会受什么处罚」 because 处罚 (and 罚) are consequence words of the lexicon."""
+    q = "招标人透露潜在投标人名称会受什么处罚？"
+    penalty = _hit("招标投标法", "第五十二条", "招标人向他人透露已获取招标文件的潜在投标人的名称的，给予警告，可以并处一万元以上"
+                   "十万元以下的罚款；对单位直接负责的主管人员和其他直接责任人员依法给予处分。", 1.0)
+    assert addresses(q, penalty)
+    assert not addresses(q, penalty, _lexicon_without(tmp_path, "consequence_words", "处罚", "罚").gate_words)

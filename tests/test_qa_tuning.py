@@ -198,5 +198,5 @@ def test_after_the_opening_is_after_the_deadline_in_statute_words():
             "投标人书面撤回通知之日起5日内退还。\n\n投标截止后投标人撤销投标文件的，招标人可以不退还投标保证金。")
     h = hit(text, title="中华人民共和国招标投标法实施条例", doc_type="行政法规", article="第三十五条", score=0.9)
     ex = extractive.build_extractive("投标人在开标后撤回投标文件，保证金怎么处理？", [h], kb=KB,
-                                     statute=lexicon.statute_words)
+                                     words=lexicon.gate_words)
     assert ex.text.startswith("答：依据《中华人民共和国招标投标法实施条例》第三十五条")

@@ -110,3 +110,37 @@ def test_broken_lexicon_is_a_chinese_configuration_error_in_the_cli(tmp_path, mo
     monkeypatch.setenv("ASSISTANT_KNOWLEDGE_BASE_DIR", str(kb))
     code, _out, err = run_cli_main(["ask", "采购桌椅可以要求提供样品吗？"], tmp_path, capsys)
     assert code == 1 and "问答词表文件无法读取" in err and "Traceback" not in err
+
+
+def test_answer_gate_words_load_from_the_lexicon():
+    words = LEX.gate_words
+    assert "多少" in words.generic_terms and "工程建设项目" in words.generic_terms
+    assert words.penalty_words[0] == "罚款" and "处罚" in words.consequence_words
+    assert words.statute_words["拦标价"] == ("最高投标限价", "最高限价")
+
+
+@pytest.mark.parametrize("section", [
+    "generic_terms: {采购: 1}",          # a mapping, not a list of words
+    "penalty_words: 罚款",               # one word, not a list
+    "consequence_words: [处罚, 3]",      # a number among the words
+    "generic_terms: [采购, '']",         # an empty word (it is in every text)
+    "generic_term: [采购]",              # a misspelt section name
+])
+def test_malformed_answer_gate_section_is_a_clear_chinese_error(tmp_path, section):
+    bad = tmp_path / LEXICON_FILE
+    bad.write_text(f"story_markers: [近日]\n{section}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="问答词表文件格式不正确"):
+        Lexicon.load(bad)
+
+
+def test_a_lexicon_without_the_answer_gate_sections_keeps_the_shipped_words(tmp_path):
+    """A lexicon written before the gate's words moved into it (and no lexicon at all) leaves the gate as
+    it was; a section given, even empty, is what the gate reads."""
+    old = tmp_path / "old" / LEXICON_FILE
+    old.parent.mkdir()
+    old.write_text("story_markers: [近日]\npenalty_words: []\n", encoding="utf-8")
+    lex = Lexicon.load(old)
+    assert lex.generic_terms == LEX.generic_terms and lex.consequence_words == LEX.consequence_words
+    assert lex.penalty_words == ()
+    none = Lexicon.load(tmp_path / "none.yaml")
+    assert none.gate_words.generic_terms == LEX.gate_words.generic_terms and none.gate_words.statute_words == {}

@@ -200,7 +200,7 @@ class QAChain:
         named = [h.chunk_id for h in prep.hits if "direct" in h.via]
         lexicon = self.refusal_policy.lexicon
         ex = extractive.build_extractive(prep.standalone, prep.hits, named, kb=self.kb,
-                                         statute=lexicon.statute_words if lexicon is not None else None)
+                                         words=lexicon.gate_words if lexicon is not None else None)
         answer = Answer(
             answer=ex.text, citations=ex.citations, refused=False, mode="extractive", question=prep.question,
             standalone_question=prep.standalone, flags=ex.flags, notes=ex.notes,

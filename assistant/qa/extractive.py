@@ -11,16 +11,13 @@ superseded or lower-rank documents. Nothing is generated: every word after the l
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.qa.citing import key_sentence
 from assistant.qa.context import is_lower_rank, is_superseded
+from assistant.qa.understanding import GateWords, default_gate_words
 from assistant.schema import DOC_TYPE_RANK, Chunk, Citation, Hit
-
-#: practice word -> its statute wording (``assistant.qa.understanding.Lexicon.statute_words``)
-StatuteWords = Mapping[str, tuple[str, ...]]
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
@@ -31,10 +28,6 @@ ANSWER_PREFIX = "答："
 #: The first line when the best article does not address the question.
 NO_DIRECT = "知识库中未找到直接规定该问题的条文；以下是最相关的条文，请核对是否适用。"
 FLAG_NO_DIRECT = "no_direct_provision"
-#: Words of articles that set penalties / liability (法律责任); such an article answers a question
-#: only when the question asks about consequences.
-PENALTY_WORDS = ("罚款", "处分", "责令改正", "追究刑事责任", "没收违法所得", "暂停", "取消其", "列入不良行为记录")
-CONSEQUENCE_WORDS = ("处罚", "罚", "法律责任", "责任", "后果", "处分", "处理", "追究", "违法", "违规", "怎么办")
 #: Punctuation that must sit outside `**` so CommonMark renders the bold (not literal asterisks)
 _EDGE_PUNCT = "。，、；：？！…—“”‘’（）《》〈〉【】「」『』,.;:?!()[]\"' "
 #: When only review-catalogue items match: say so rather than passing them off as law.
@@ -114,15 +107,11 @@ def bold(text: str) -> str:
     return f"{text[:start]}**{core}**{text[start + len(core):]}"
 
 
-#: Words every procurement article shares; they do not show that an article is on topic.
-GENERIC_TERMS = frozenset(
-    ["采购", "招标", "投标", "项目", "政府采购", "采购人", "招标人", "投标人", "供应商", "中标", "规定", "要求", "可以", "应当", "能否", "是否", "能不能", "单位", "企业", "公司", "文件", "法律", "依据", "情况", "问题", "进行", "活动", "有关", "相关", "这种", "这样", "做法", "合规", "合法", "违规", "咨询", "近日", "他们", "我们", "计划", "需要", "一批", "一家", "两家", "某项目", "某单位",
-     # how-much / how-long question words: the article answers them with a number, not these words
-     "最少", "最多", "多少", "多久", "多长", "几天", "几日", "怎么", "如何", "什么", "几次", "几个", "几家", "几种", "哪些", "哪个", "期限", "时限",
-     "不能", "能够", "有没有", "算不算",
-     # words that name the regime only: the regime routing answers them, the article need not repeat them
-     "工程", "建设项目", "工程建设", "工程项目", "工程建设项目", "招投标", "招标投标"]
-)
+# The gate's words (statute wording of practice words, generic words a stated article need not
+# contain, sanctions of penalty articles, consequence words of questions) are data: the sections
+# of knowledge_base/qa_lexicon.yaml, passed as ``words`` (``Lexicon.gate_words`` of the knowledge
+# base in use). Callers that pass none get the shipped lexicon's lists without statute wording.
+
 #: Minimum share of the question's specific terms an article must contain to be stated as the answer
 #: (0.34 -> 0.6 on eval/dev/real_qa_dev.jsonl: confident wrong 25.8% -> 12.9%, more answers hedged;
 #: 0.6 -> 0.8 chosen by eval/real/gate_cv.py on the dev questions: on 55+20, gold-led answers
@@ -130,33 +119,39 @@ GENERIC_TERMS = frozenset(
 MIN_TERM_COVERAGE = 0.8
 
 
-def addresses(question: str, hit: Hit, statute: StatuteWords | None = None) -> bool:
+def _gate(words: GateWords | None) -> GateWords:
+    return default_gate_words() if words is None else words
+
+
+def addresses(question: str, hit: Hit, words: GateWords | None = None) -> bool:
     """Whether the article can be presented as the answer on its words alone.
 
     Not when it is a penalty article and the question does not ask about consequences, nor when it
     shares too few of the question's specific words (a neighbouring article on another topic).
     """
-    if _penalty_mismatch(question, hit):
+    words = _gate(words)
+    if _penalty_mismatch(question, hit, words):
         return False
-    coverage = term_coverage(question, hit, statute)
+    coverage = term_coverage(question, hit, words)
     return coverage is None or coverage >= MIN_TERM_COVERAGE
 
 
-def term_coverage(question: str, hit: Hit, statute: StatuteWords | None = None) -> float | None:
+def term_coverage(question: str, hit: Hit, words: GateWords | None = None) -> float | None:
     """The share of the question's specific words (or their statute wording) the article carries;
-    None when the question has no specific words. A penalty article answers the question's words
-    about consequences (处罚, 法律责任) by its sanctions. ``statute`` maps practice words to their
-    statute wording (``Lexicon.statute_words`` of the knowledge base in use)."""
+    None when the question has no specific words (all generic). A penalty article answers the
+    question's words about consequences (处罚, 法律责任) by its sanctions. ``words``: the gate's
+    words (``Lexicon.gate_words`` of the knowledge base in use)."""
     from assistant.qa.refusal import key_terms
 
-    specific = [t for t in key_terms(question) if len(t) >= 2 and t not in GENERIC_TERMS]
+    words = _gate(words)
+    specific = [t for t in key_terms(question) if len(t) >= 2 and t not in words.generic_terms]
     if not specific:
         return None
     text = hit.text
-    statute = statute or {}
-    penalty = _is_penalty(hit)
+    statute = words.statute_words
+    penalty = _is_penalty(hit, words)
     found = sum(1 for t in specific if t in text or any(w in text for w in statute.get(t, ()))
-                or (penalty and any(w in t for w in CONSEQUENCE_WORDS)))
+                or (penalty and any(w in t for w in words.consequence_words)))
     return found / len(specific)
 
 
@@ -181,37 +176,38 @@ def _rank_score(h: Hit) -> float:
     return h.rank_score if h.rank_score is not None else h.score
 
 
-def confident(question: str, best: Hit, hits: list[Hit], statute: StatuteWords | None = None) -> bool:
+def confident(question: str, best: Hit, hits: list[Hit], words: GateWords | None = None) -> bool:
     """Whether `best` can be stated as the answer: it addresses the question (or its note matched
     with a clear lead) and no article of another document scores practically the same."""
+    words = _gate(words)
     statutes = [h for h in hits if h.doc_type != RULE_DOC_TYPE and h.chunk_id != best.chunk_id]
     top = _rank_score(best)
     runner = statutes[0] if statutes else None
     gap = (top - _rank_score(runner)) / top if runner is not None and top > 0 else 1.0
     if runner is not None and runner.title != best.title and gap <= 1.0 - TIE_RATIO:
         return False
-    if addresses(question, best, statute):
+    if addresses(question, best, words):
         return True
     nearest = best.dense_score is not None and all((h.dense_score or 0.0) <= best.dense_score for h in statutes)
     return ("note" in best.via and nearest and gap >= NOTE_LEAD_MARGIN and top >= NOTE_LEAD_MIN_SCORE
-            and not _penalty_mismatch(question, best))
+            and not _penalty_mismatch(question, best, words))
 
 
-def _penalty_mismatch(question: str, hit: Hit) -> bool:
+def _penalty_mismatch(question: str, hit: Hit, words: GateWords) -> bool:
     """A penalty (法律责任) article for a question that does not ask about consequences."""
-    return _is_penalty(hit) and not any(w in question for w in CONSEQUENCE_WORDS)
+    return _is_penalty(hit, words) and not any(w in question for w in words.consequence_words)
 
 
-def _is_penalty(hit: Hit) -> bool:
+def _is_penalty(hit: Hit, words: GateWords) -> bool:
     """A penalty (法律责任) article: its heading says so or it names two kinds of sanction."""
-    return "法律责任" in (hit.heading or "") or sum(w in hit.text for w in PENALTY_WORDS) >= 2
+    return "法律责任" in (hit.heading or "") or sum(w in hit.text for w in words.penalty_words) >= 2
 
 
 #: A lower-rank best hit gives way to a higher-rank one scoring at least this share of it.
 RANK_PREFERENCE = 0.9
 
 
-def lead_hit(question: str, chosen: list[Hit], statute: StatuteWords | None = None) -> Hit | None:
+def lead_hit(question: str, chosen: list[Hit], words: GateWords | None = None) -> Hit | None:
     """The article the answer's first sentence rests on: the best statute hit, or a higher-rank
     document's article that scores nearly as well and also addresses the question."""
     statutes = [h for h in chosen if h.doc_type != RULE_DOC_TYPE]
@@ -221,7 +217,7 @@ def lead_hit(question: str, chosen: list[Hit], statute: StatuteWords | None = No
     if is_lower_rank(best):
         for h in statutes[1:]:
             if (not is_lower_rank(h) and h.score >= RANK_PREFERENCE * best.score
-                    and addresses(question, h, statute)):
+                    and addresses(question, h, words)):
                 return h
     return best
 
@@ -312,13 +308,13 @@ def _rule_line(h: Hit, n: int) -> str:
 
 def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     question: str, hits: list[Hit], named: list[str] | None = None, kb: KnowledgeBase | None = None,
-    statute: StatuteWords | None = None,
+    words: GateWords | None = None,
 ) -> Extracted:
     """Compose the extractive answer and its citations (numbered in reading order).
 
     Statute articles come first; review-catalogue (审查要点) items are summarised, and the
     articles they cite are quoted when the KB holds them, else the user is told to import them.
-    ``statute``: practice word -> statute wording (``Lexicon.statute_words``), for the answer gate.
+    ``words``: the answer gate's words (``Lexicon.gate_words`` of the knowledge base in use).
     """
     chosen = select_hits(hits, named)
     rules_only = bool(chosen) and all(h.doc_type == RULE_DOC_TYPE for h in chosen)
@@ -326,8 +322,9 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     notes: list[str] = []
     flags: list[str] = []
     lines: list[str] = []
-    best = lead_hit(question, chosen, statute)
-    direct = best is not None and confident(question, best, hits, statute)
+    words = _gate(words)
+    best = lead_hit(question, chosen, words)
+    direct = best is not None and confident(question, best, hits, words)
     if not direct and chosen:
         flags.append(FLAG_NO_DIRECT)
     lines += [LEAD_RULES_ONLY if rules_only else LEAD, ""]

@@ -8,7 +8,8 @@ the data file ``knowledge_base/qa_lexicon.yaml``:
 - separates the legal question (the sentences that ask) from the background;
 - detects the regime from weighted signal words, and names the documents that govern it;
 - maps practice words to statute wording (query expansion);
-- exposes the vocabulary as jieba user words for the BM25 tokenizer.
+- exposes the vocabulary as jieba user words for the BM25 tokenizer;
+- holds the words of the no-LLM answer gate (``assistant.qa.extractive``) as :class:`GateWords`.
 
 Nothing here touches the index: the retriever decides how to use an :class:`Understanding`.
 """
@@ -17,8 +18,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +32,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LEXICON_FILE = "qa_lexicon.yaml"
+#: the sections holding the no-LLM answer gate's words (lists of words)
+GATE_SECTIONS = ("generic_terms", "penalty_words", "consequence_words")
+#: the top-level sections of the lexicon file (any other is a typo: a configuration error)
+SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers",
+                      "question_markers", "scope", "methods", "method_penalty", *GATE_SECTIONS})
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 #: a question sentence shorter than this borrows the sentence before it (「这样可以吗？」)
@@ -55,6 +61,25 @@ class Regime:
     documents: tuple[str, ...]
 
 
+#: practice word -> its statute wording (:attr:`Lexicon.statute_words`)
+StatuteWords = Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class GateWords:
+    """What the no-LLM answer gate (``assistant.qa.extractive``) reads from the lexicon."""
+
+    #: practice word -> its statute wording: an article carrying the wording carries the word
+    statute_words: StatuteWords = field(default_factory=dict)
+    #: words a stated article need not contain (shared by every procurement article, question words,
+    #: words naming the regime only)
+    generic_terms: frozenset[str] = frozenset()
+    #: sanctions: an article naming two of them is a penalty (法律责任) article
+    penalty_words: tuple[str, ...] = ()
+    #: words by which a question asks about consequences (only such a question gets a penalty article)
+    consequence_words: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Lexicon:
     practice_terms: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
@@ -73,6 +98,10 @@ class Lexicon:
     methods: tuple[Regime, ...] = ()
     #: score taken from the documents of another method when the question names only one method
     method_penalty: float = 0.0
+    #: the answer gate's words (sections ``generic_terms``, ``penalty_words``, ``consequence_words``)
+    generic_terms: tuple[str, ...] = ()
+    penalty_words: tuple[str, ...] = ()
+    consequence_words: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -92,6 +121,55 @@ class Lexicon:
         """Practice word -> the statute wording for it (the single-trigger practice terms)."""
         return {triggers[0]: terms for triggers, terms in self.practice_terms if len(triggers) == 1}
 
+    @cached_property
+    def gate_words(self) -> GateWords:
+        """The words the no-LLM answer gate reads: statute wording, generic, penalty and consequence words."""
+        return GateWords(statute_words=self.statute_words, generic_terms=frozenset(self.generic_terms),
+                         penalty_words=self.penalty_words, consequence_words=self.consequence_words)
+
+
+def shipped_lexicon_path() -> Path:
+    """The lexicon that ships with the software (the checkout's knowledge_base/, else the wheel's)."""
+    from assistant.config import resource_dir
+
+    return resource_dir("knowledge_base") / LEXICON_FILE
+
+
+def default_gate_words() -> GateWords:
+    """The gate's words for callers that pass none: the shipped lexicon's generic, penalty and
+    consequence words, and no statute wording (as when those lists were constants of the gate)."""
+    path = shipped_lexicon_path()
+    return _default_gate_words(str(path), path.stat().st_mtime if path.exists() else 0.0)
+
+
+@lru_cache(maxsize=2)
+def _default_gate_words(path: str, mtime: float) -> GateWords:
+    return replace(Lexicon.load(Path(path)).gate_words, statute_words={})
+
+
+def _gate_sections(data: Mapping[object, object], p: Path) -> dict[str, tuple[str, ...]]:
+    """The answer gate's word lists (each a list of words). A section the file lacks (or a missing
+    file) is taken from the shipped lexicon: the gate keeps its words in a lexicon written before
+    they moved here, as it did when they were constants of the code."""
+    out: dict[str, tuple[str, ...]] = {}
+    for key in GATE_SECTIONS:
+        if key not in data:
+            continue
+        vals = data[key]
+        if vals is None:
+            vals = []
+        if not isinstance(vals, list) or not all(isinstance(v, str) and v.strip() for v in vals):
+            raise LexiconError(f"问答词表文件格式不正确（{key} 应为词语列表）：{p}")
+        out[key] = tuple(vals)
+    missing = [k for k in GATE_SECTIONS if k not in out]
+    shipped = shipped_lexicon_path()
+    if missing and shipped.exists() and p.resolve() != shipped.resolve():
+        if p.exists():
+            log.warning("lexicon %s has no %s; the answer gate uses the shipped words", p, ", ".join(missing))
+        base = Lexicon.load(shipped)
+        out.update({k: getattr(base, k) for k in missing})
+    return {k: out.get(k, ()) for k in GATE_SECTIONS}
+
 
 @lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> Lexicon:
@@ -99,8 +177,11 @@ def _load(path: str, mtime: float) -> Lexicon:
 
     p = Path(path)
     if not p.exists():
-        log.warning("lexicon file %s not found; question understanding disabled", p)
-        return Lexicon()
+        log.warning("lexicon file %s not found; question understanding disabled (the answer gate uses the "
+                    "shipped lexicon's words)", p)
+        gate = _gate_sections({}, p)
+        return Lexicon(generic_terms=gate["generic_terms"], penalty_words=gate["penalty_words"],
+                       consequence_words=gate["consequence_words"])
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -108,6 +189,10 @@ def _load(path: str, mtime: float) -> Lexicon:
         raise LexiconError(f"问答词表文件无法读取：{p}") from exc
     if not isinstance(data, dict):
         raise LexiconError(f"问答词表文件格式不正确：{p}")
+    unknown = [str(k) for k in data if k not in SECTIONS]
+    if unknown:
+        raise LexiconError(f"问答词表文件格式不正确（未知的部分：{'、'.join(unknown)}）：{p}")
+    gate = _gate_sections(data, p)
     terms = []
     for key, vals in (data.get("practice_terms") or {}).items():
         triggers = tuple(t.strip() for t in str(key).split("+") if t.strip())
@@ -141,6 +226,9 @@ def _load(path: str, mtime: float) -> Lexicon:
         legal_terms=tuple(str(s) for s in scope.get("legal_terms") or ()),
         methods=tuple(methods),
         method_penalty=float(data.get("method_penalty", 0.0)),
+        generic_terms=gate["generic_terms"],
+        penalty_words=gate["penalty_words"],
+        consequence_words=gate["consequence_words"],
     )
 
 
