@@ -69,6 +69,8 @@ def test_close_to_violating_examples_gives_a_low_candidate(catalogue: Catalogue,
     assert f.severity == "low" and f.confidence == "low" and f.source == "exemplar"
     assert "违规示例相近" in f.explanation and f.basis[0].article == "第五十五条"
     assert "识别方式：与违规示例相似（规则未能判定，待人工核对）" in render_markdown(rep)
+    [item] = [i for i in rep.checklist if i.rule_id == "T90"]
+    assert item.status == "发现问题" and item.note.startswith("发现 1 处疑似问题") and "【低·疑似】" in item.note
 
 
 def test_a_compliant_example_of_another_rule_vetoes_the_candidate(catalogue: Catalogue, tmp_path: Path) -> None:

@@ -282,10 +282,13 @@ def find_absences(spec: ChecklistSpec, facts: ProjectFacts, clauses: Sequence[Cl
 
 def _found_item(base: dict[str, str], mine: Sequence[Finding]) -> ChecklistItem:
     sev = {"high": "高", "medium": "中", "low": "低"}
-    where = "；".join(f"【{sev[f.severity]}】{_excerpt(f.evidence or f.clause)}" for f in mine[:3])
+    where = "；".join(f"【{sev[f.severity]}{'·疑似' if f.source == 'exemplar' else ''}】{_excerpt(f.evidence or f.clause)}"
+                     for f in mine[:3])
     first = mine[0]
+    # candidates of the exemplar step alone: no rule decided, a person checks them
+    what = "处疑似问题（与违规示例相似，规则未能判定，请人工核对）" if all(f.source == "exemplar" for f in mine) else "处问题"
     return ChecklistItem(**base, status="发现问题", findings=len(mine),
-                         note=f"发现 {len(mine)} 处问题：{where}" + ("等" if len(mine) > 3 else ""),
+                         note=f"发现 {len(mine)} {what}：{where}" + ("等" if len(mine) > 3 else ""),
                          clause=_excerpt(first.clause) or None, location=dict(first.location))
 
 
