@@ -34,6 +34,30 @@ def test_bid_period_from_sale_range_and_deadline_in_one_clause(reviewer: Reviewe
     assert "T01" not in _rules(reviewer, ok)
 
 
+def test_sale_start_written_after_the_deadline_in_one_clause(reviewer: Reviewer) -> None:
+    """「投标截止时间：……（招标文件自……起发售）」: the sale date after the deadline's own date is the
+    sale start (it was not read, and a 14-day 等标期 went unseen)."""
+    short = WORKS + "投标截止时间：2024年11月18日上午9时00分（招标文件自2024年11月4日起发售）"
+    rep = reviewer.review_text(short, use_llm=False)
+    assert rep.facts["sale_start"] == "2024-11-04" and rep.facts["deadline"] == "2024-11-18"
+    assert "T01" in {f.rule_id for f in rep.findings}
+    ok = WORKS + "投标截止时间：2024年11月28日上午9时00分（招标文件自2024年11月4日起发售）"
+    assert "T01" not in _rules(reviewer, ok)
+
+
+@pytest.mark.parametrize(("head", "row"), [
+    ("本项目为政府采购项目，采购人：某单位。\n本项目为物业管理服务项目，", "价格分值为8分（满分100分）。"),
+    ("本项目为政府采购项目，采购人：某单位。\n本项目为货物类采购（实验室仪器设备），", "评分构成：技术部分55分，商务部分25分，价格部分20分。"),
+])
+def test_price_weight_read_from_the_subject_and_price_part_wording(reviewer: Reviewer, head: str, row: str) -> None:
+    """The subject named as 「……服务项目」 and the price share named 「价格部分」 are read (both were missed)."""
+    rep = reviewer.review_text(head + row, use_llm=False)
+    assert rep.facts["subject"] in ("服务", "货物")
+    assert "T40" in {f.rule_id for f in rep.findings}
+    lawful = row.replace("8分", "10分").replace("技术部分55分，商务部分25分，价格部分20分", "技术部分45分，商务部分25分，价格部分30分")
+    assert "T40" not in _rules(reviewer, head + lawful)
+
+
 def test_annual_budget_is_multiplied_by_the_service_years(reviewer: Reviewer) -> None:
     # 8万 of 450万 (3 × 150万/年) is under 2%: no finding; against the annual 150万 it would be 5.3%
     ok = GOV + "预算金额：150万元/年，服务期三年，本项目最高限价450万元。投标保证金：8万元。"
