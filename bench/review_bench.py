@@ -77,20 +77,18 @@ def main() -> None:
         chars = build_docx(path, args.pages)
         exemplar = None
         if not args.no_exemplar:
-            from assistant.embeddings import E5Embeddings, embedding_signature
-            from assistant.kb.vector_cache import CachedEmbeddings, VectorCache
-            from assistant.review.catalogue import load_catalogue
-            from assistant.review.exemplar import ExemplarStep
+            from assistant.config import get_settings
+            from assistant.kb.vector_cache import CachedEmbeddings
+            from assistant.services import Services
 
-            # wired as services.py does: the shipped rules' example vectors come from the shipped cache
-            e5 = E5Embeddings()
-            shipped = VectorCache.load(ROOT / "knowledge_base", embedding_signature(e5))
-            cached = CachedEmbeddings(e5, shipped)
-            exemplar = ExemplarStep(load_catalogue(), cached, cache_dir=Path(tmp) / "cache", model_name="e5-small-q4:")
+            # the step as the product wires it (services.py: shipped example vectors, default model)
+            settings = get_settings(data_dir=Path(tmp), review={"exemplar": "on"}, llm={"backend": "none"})
+            exemplar = Services(settings).reviewer.exemplar
+            assert exemplar is not None and isinstance(exemplar.embeddings, CachedEmbeddings)
             tw = time.perf_counter()
             exemplar._load()
-            print(f"exemplar index ready in {time.perf_counter() - tw:.2f} s "
-                  f"({cached.from_cache} example vectors shipped, {cached.embedded_documents} embedded)")
+            print(f"exemplar index ready in {time.perf_counter() - tw:.2f} s ({exemplar.embeddings.from_cache} "
+                  f"example vectors shipped, {exemplar.embeddings.embedded_documents} embedded)")
         reviewer = Reviewer(kb=None, use_llm=False, exemplar=exemplar)
         t0 = time.perf_counter()
         doc = load_file(path)

@@ -22,7 +22,7 @@ from assistant.errors import ConfigError
 from assistant.review.catalogue import AppliesTo, BasisRef, Catalogue, Source, read_yaml_model
 from assistant.review.facts import Fact, ProjectFacts, fact_labels
 from assistant.review.reader import Clause
-from assistant.schema import CHECKLIST_STATUSES, ChecklistItem, Finding
+from assistant.schema import CHECKLIST_STATUSES, SEVERITY_ZH, ChecklistItem, Finding
 
 __all__ = [
     "ABSENT_LOCATION",
@@ -281,8 +281,7 @@ def find_absences(spec: ChecklistSpec, facts: ProjectFacts, clauses: Sequence[Cl
 # --------------------------------------------------------------------------- checklist
 
 def _found_item(base: dict[str, str], mine: Sequence[Finding]) -> ChecklistItem:
-    sev = {"high": "高", "medium": "中", "low": "低"}
-    where = "；".join(f"【{sev[f.severity]}{'·疑似' if f.source == 'exemplar' else ''}】{_excerpt(f.evidence or f.clause)}"
+    where = "；".join(f"【{SEVERITY_ZH[f.severity]}{'·疑似' if f.source == 'exemplar' else ''}】{_excerpt(f.evidence or f.clause)}"
                      for f in mine[:3])
     first = mine[0]
     # candidates of the exemplar step alone: no rule decided, a person checks them
