@@ -83,6 +83,59 @@ def test_non_cash_bond_in_procurement_is_quiet(reviewer: Reviewer) -> None:
     assert "T09" not in _rules(reviewer, text)
 
 
+def test_amendment_with_the_unchanged_deadline_in_one_clause(reviewer: Reviewer) -> None:
+    """「……发出修改通知，投标截止时间仍为……」: the deadline is read from the amendment's own clause (it
+    was skipped because the clause names 修改) and the 8 days before it are too few."""
+    short = WORKS + "招标人于2024年8月12日发出工程量清单修改通知，投标截止时间仍为2024年8月20日9:30不变。"
+    rep = reviewer.review_text(short, use_llm=False)
+    assert rep.facts["deadline"] == "2024-08-20" and rep.facts["clarification_dates"] == ["2024-08-12"]
+    assert "T03" in _rules(reviewer, short)
+    ok = WORKS + "招标人于2024年8月1日发出工程量清单修改通知，投标截止时间仍为2024年8月20日9:30不变。"
+    assert "T03" not in _rules(reviewer, ok)
+
+
+def test_objection_cut_off_earlier_than_ten_days_before_the_deadline(reviewer: Reviewer) -> None:
+    early = WORKS + "对招标文件的异议须于2024年9月2日17:00前提出（投标截止时间为2024年9月24日9:30），逾期不予受理。"
+    t05 = [f for f in reviewer.review_text(early, use_llm=False).findings if f.rule_id == "T05"]
+    assert t05 and "尚有22日" in t05[0].explanation
+    ok = WORKS + "对招标文件的异议须于2024年9月14日17:00前提出（投标截止时间为2024年9月24日9:30）。"
+    assert "T05" not in _rules(reviewer, ok)
+
+
+def test_prequalification_application_period_from_dates(reviewer: Reviewer) -> None:
+    short = WORKS + "资格预审文件发售时间：2024年9月2日至2024年9月6日；资格预审申请文件递交截止时间：2024年9月9日9:00。"
+    rep = reviewer.review_text(short, use_llm=False)
+    assert rep.facts["prequal_sale_end"] == "2024-09-06" and rep.facts["prequal_deadline"] == "2024-09-09"
+    assert "deadline" not in rep.facts  # the application deadline is not the bid deadline
+    assert "T04" in _rules(reviewer, short)
+    ok = short.replace("2024年9月9日9:00", "2024年9月12日9:00")
+    assert "T04" not in _rules(reviewer, ok)
+
+
+@pytest.mark.parametrize("text", [
+    "价格扣除：小型企业扣除8%，微型企业扣除12%。",
+    "联合协议约定小微企业合同份额占30%以上的，对联合体报价给予2%的扣除。",
+])
+def test_sme_deductions_outside_the_current_ranges(reviewer: Reviewer, text: str) -> None:
+    assert "T46" in _rules(reviewer, GOV + text)
+
+
+def test_joint_bid_deduction_in_range_is_quiet(reviewer: Reviewer) -> None:
+    text = "联合协议约定小微企业合同份额占30%以上的，对联合体或者大中型企业的报价给予5%的扣除。"
+    assert "T46" not in _rules(reviewer, GOV + text)
+
+
+def test_payment_term_with_the_retention_named_after_it(reviewer: Reviewer) -> None:
+    """The retention paid when the guarantee ends does not excuse a 90-day term for the price."""
+    assert "T17" in _rules(reviewer, GOV + "付款方式：货物验收合格后90日内支付合同总价的95%，余款质保期满后支付。")
+    assert "T17" not in _rules(reviewer, GOV + "质保期满验收合格后90日内退还质量保证金。")
+
+
+def test_any_administrative_penalty_over_a_dated_period(reviewer: Reviewer) -> None:
+    text = "供应商及其法定代表人自2019年1月1日至本项目投标截止日无任何行政处罚记录。"
+    assert "T30" in _rules(reviewer, GOV + text)
+
+
 # ----------------------------------------------------------------------------- the real-clause set
 
 def test_real_clause_set_is_well_formed() -> None:

@@ -32,6 +32,14 @@ class ClarificationParams(_Params):
     min_days: int = Field(15, ge=1)
 
 
+class ObjectionParams(_Params):
+    lead_days: int = Field(10, ge=1, description="异议可提出至投标截止前的天数（招标投标法实施条例第二十二条）")
+
+
+class PrequalParams(_Params):
+    min_days: int = Field(5, ge=1, description="资格预审文件停止发售至申请文件递交截止的最少天数")
+
+
 class BidBondRatioParams(_Params):
     max_ratio: float = Field(0.02, gt=0, lt=1)
     base: Literal["estimate", "budget"] = "budget"
@@ -65,6 +73,8 @@ CHECK_PARAMS: dict[str, type[_Params]] = {
     "bid_period": BidPeriodParams,
     "sale_period": SaleParams,
     "clarification_lead": ClarificationParams,
+    "objection_window": ObjectionParams,
+    "prequal_period": PrequalParams,
     "validity_mismatch": NoParams,
     "bid_bond_ratio": BidBondRatioParams,
     "bid_bond_cap": BidBondCapParams,

@@ -19,6 +19,8 @@ from assistant.review.check_params import (
     CommitteeParams,
     MustTenderParams,
     NoParams,
+    ObjectionParams,
+    PrequalParams,
     PriceWeightParams,
     SaleParams,
     SmeParams,
@@ -86,6 +88,29 @@ def _check_clarification(f: ProjectFacts, clauses: list[Clause], p: Clarificatio
                         f"澄清（修改）于{c.value:%Y年%m月%d日}发出，距投标截止{f.deadline.value:%Y年%m月%d日}仅{days}日，"
                         f"少于{need}日且未顺延截止时间。"))
     return out
+
+
+def _check_objection(f: ProjectFacts, clauses: list[Clause], p: ObjectionParams) -> NumericResult:
+    """Objections may be raised until `lead_days` before the deadline; an earlier cut-off shortens the window."""
+    if f.objection_by is None or f.deadline is None:
+        return []
+    days = nb.days_between(f.objection_by.value, f.deadline.value)
+    if days > p.lead_days:
+        return [(f.objection_by.clause, f.objection_by.evidence,
+                 f"要求在{f.objection_by.value:%Y年%m月%d日}前提出异议，距投标截止{f.deadline.value:%Y年%m月%d日}"
+                 f"尚有{days}日；法定可在投标截止时间{p.lead_days}日前提出，提前截止压缩了异议期。")]
+    return []
+
+
+def _check_prequal(f: ProjectFacts, clauses: list[Clause], p: PrequalParams) -> NumericResult:
+    if f.prequal_sale_end is None or f.prequal_deadline is None:
+        return []
+    days = nb.days_between(f.prequal_sale_end.value, f.prequal_deadline.value)
+    if 0 <= days < p.min_days:
+        return [(f.prequal_deadline.clause, f.prequal_deadline.evidence,
+                 f"资格预审文件{f.prequal_sale_end.value:%Y年%m月%d日}停止发售，申请文件"
+                 f"{f.prequal_deadline.value:%Y年%m月%d日}截止递交，仅隔{days}日，少于{p.min_days}日。")]
+    return []
 
 
 def _check_validity(f: ProjectFacts, clauses: list[Clause], p: NoParams) -> NumericResult:
@@ -233,6 +258,8 @@ NUMERIC_CHECKS: dict[str, Callable[[ProjectFacts, list[Clause], Any], NumericRes
     "bid_period": _check_bid_period,
     "sale_period": _check_sale_period,
     "clarification_lead": _check_clarification,
+    "objection_window": _check_objection,
+    "prequal_period": _check_prequal,
     "validity_mismatch": _check_validity,
     "bid_bond_ratio": _check_bid_bond_ratio,
     "bid_bond_cap": _check_bid_bond_cap,

@@ -46,6 +46,9 @@ class ProjectFacts:
     announce_date: Fact | None = None
     deadline: Fact | None = None
     clarification_dates: list[Fact] = field(default_factory=list)
+    objection_by: Fact | None = None  # the date by which the tender wants objections to it (工程: 异议)
+    prequal_sale_end: Fact | None = None  # 资格预审文件 sale (获取) ends
+    prequal_deadline: Fact | None = None  # 资格预审申请文件 submission deadline
     bid_validity_days: Fact | None = None
     bond_validity_days: Fact | None = None
     bond_validity_same: Fact | None = None  # 「与投标有效期一致」 or longer (「投标有效期满后30日」)
@@ -83,7 +86,8 @@ class ProjectFacts:
         """JSON-friendly facts for the report (values plus the clause they came from)."""
         out: dict[str, Any] = {"regime": self.regime, "subject": self.subject}
         for name in ("project_name", "budget", "max_price", "estimate", "bid_bond", "bid_bond_pct",
-                     "sale_start", "sale_end", "announce_date", "deadline", "bid_validity_days",
+                     "sale_start", "sale_end", "announce_date", "deadline", "objection_by", "prequal_sale_end",
+                     "prequal_deadline", "bid_validity_days",
                      "bond_validity_days", "committee_size", "committee_experts", "committee_per_rules", "sme_reserved",
                      "procurement_method", "price_weight"):
             fact: Fact | None = getattr(self, name)
@@ -103,7 +107,8 @@ _LABELS_ZH = {
     "bond_validity_days": "投标保证金有效期（日）", "committee_size": "评标委员会人数", "committee_experts": "评标委员会中专家人数",
     "committee_per_rules": "评标委员会依照有关规定组建",
     "sme_reserved": "专门面向中小企业", "procurement_method": "采购（招标）方式", "price_weight": "价格分权重",
-    "clarification_dates": "澄清/修改发出日期",
+    "clarification_dates": "澄清/修改发出日期", "objection_by": "对招标文件提出异议的截止日期",
+    "prequal_sale_end": "资格预审文件发售（获取）截止", "prequal_deadline": "资格预审申请文件递交截止",
 }
 
 
@@ -140,6 +145,9 @@ _RE_BIDBOND = re.compile(_BOND + r"(金额|数额)?(（[^）]{0,10}）)?(为|是
 _RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?(文件|资料)[^。；\n]{0,8}(时间|期限|日期)?"
                       r"|(文件|资料)(获取|发售|提供)(时间|期限|期)|(招标|采购)文件[^。；\n]{0,16}(起|开始)(发售|获取|提供)")
 _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止时间|开标时间")
+#: the bid deadline named unmistakably, as in a clause about something else (「……修改通知，投标截止时间仍为8月20日」)
+_RE_BID_DEADLINE = re.compile(r"(投标|响应文件(提交|递交)?)截止(时间|日期)|开标(时间|日期)")
+_RE_PREQUAL_DEADLINE = re.compile(r"资格预审申请(文件)?[^。；\n]{0,8}截止(时间|日期)?")
 _RE_ANNOUNCE = re.compile(r"(公告|文件)[^。；\n]{0,4}(发布|发出)(日期|时间)?")
 _RE_VALIDITY = re.compile(r"投标有效期")
 _RE_BOND_VALIDITY = re.compile(r"(投标)?保证金[^。；\n]{0,6}?(（保函）)?[^。；\n]{0,4}?有效期")
@@ -352,9 +360,21 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
             if len(dates) > 1:
                 facts.sale_end = Fact(dates[1].date, c.index, dates[1].text)
     # the deadline for prequalification applications (资格预审申请文件递交截止) is not the bid deadline
-    if (m := _RE_DEADLINE.search(t)) and facts.deadline is None and not re.search(r"澄清|修改|异议|质疑", t) \
-            and not re.search(r"资格预审申请(文件)?[^。；\n]{0,8}截止", t):
-        dates = nb.find_dates(t[m.start():], y)
+    prequal = _RE_PREQUAL_DEADLINE.search(t)
+    # 「资格预审文件发售时间：9月2日至9月6日」 (the application deadline may follow in the same clause)
+    sale_head = t[: prequal.start()] if prequal else t
+    if facts.prequal_sale_end is None and isinstance(sale_ctx, re.Match) and "资格预审" in sale_head[max(0, sale_ctx.start() - 8):sale_ctx.end()] \
+            and len(ds := nb.find_dates(sale_head[sale_ctx.start():], y)) > 1:
+        facts.prequal_sale_end = Fact(ds[1].date, c.index, ds[1].text)
+    if prequal:
+        if facts.prequal_deadline is None and (ds := nb.find_dates(t[prequal.end():prequal.end() + 24], y)):
+            facts.prequal_deadline = Fact(ds[0].date, c.index, ds[0].text)
+    elif facts.deadline is None and (m := _RE_DEADLINE.search(t)):
+        if not re.search(r"澄清|修改|更正|异议|质疑", t):
+            dates = nb.find_dates(t[m.start():], y)
+        else:  # only a date right after the bid deadline's own name
+            m2 = _RE_BID_DEADLINE.search(t)
+            dates = nb.find_dates(t[m2.end():m2.end() + 16], y) if m2 else []
         if dates:
             facts.deadline = Fact(dates[0].date, c.index, dates[0].text)
 
@@ -365,9 +385,17 @@ def _announcement_and_clarifications(facts: ProjectFacts, c: Clause, t: str, y: 
         dates = nb.find_dates(t, y)
         if dates:
             facts.announce_date = Fact(dates[0].date, c.index, dates[0].text)
-    if re.search(r"澄清|修改", t) and re.search(r"(发出|发布|于)", t):
-        for d in nb.find_dates(t, y):
+    # the dates of a clarification are those before the bid deadline named in the same clause
+    head = t[: m.start()] if (m := _RE_BID_DEADLINE.search(t)) else t
+    if re.search(r"澄清|修改|更正", head) and re.search(r"(发出|发布|于)", head):
+        for d in nb.find_dates(head, y):
             facts.clarification_dates.append(Fact(d.date, c.index, d.text))
+    # 「对招标文件的异议须于2024年9月2日17:00前提出」
+    if facts.objection_by is None and (m := re.search(r"异议[^。；\n]{0,16}?(须|应|应当|必须)?(于|在)", head)):
+        after = head[m.end(): m.end() + 24]
+        ds = nb.find_dates(after, y)
+        if ds and re.match(r"[^。；\n]{0,8}(前|之前|以前)", after[ds[0].end:]):
+            facts.objection_by = Fact(ds[0].date, c.index, ds[0].text)
 
 
 def _validity(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
