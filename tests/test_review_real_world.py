@@ -94,6 +94,22 @@ def test_amendment_with_the_unchanged_deadline_in_one_clause(reviewer: Reviewer)
     assert "T03" not in _rules(reviewer, ok)
 
 
+def test_amendment_that_says_the_deadline_is_not_extended(reviewer: Reviewer) -> None:
+    """「不再顺延」 says the deadline stays: it is no extension (it silenced the check)."""
+    text = WORKS + "招标人将于2025年7月18日在交易平台发布招标文件澄清（含工程量清单修正），投标截止时间仍为2025年7月25日9:30，不再顺延。"
+    assert "T03" in _rules(reviewer, text)
+    ok = WORKS + "招标人于2025年7月18日发布澄清，投标截止时间相应顺延至2025年8月5日9:30。"
+    assert "T03" not in _rules(reviewer, ok)
+
+
+def test_who_got_the_documents_is_not_when_they_were_sold(reviewer: Reviewer) -> None:
+    """「向所有获取招标文件的潜在投标人发出澄清」 is no sale date: a 15-day clarification lead is no
+    14-day 等标期 (a false high finding on the third probe set)."""
+    text = WORKS + "招标人于2025年7月10日以书面形式向所有获取招标文件的潜在投标人发出澄清，投标截止时间为2025年7月25日9:30。"
+    rep = reviewer.review_text(text, use_llm=False)
+    assert "sale_start" not in rep.facts and "T01" not in _rules(reviewer, text)
+
+
 def test_objection_cut_off_earlier_than_ten_days_before_the_deadline(reviewer: Reviewer) -> None:
     early = WORKS + "对招标文件的异议须于2024年9月2日17:00前提出（投标截止时间为2024年9月24日9:30），逾期不予受理。"
     t05 = [f for f in reviewer.review_text(early, use_llm=False).findings if f.rule_id == "T05"]

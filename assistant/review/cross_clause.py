@@ -80,7 +80,8 @@ def _check_clarification(f: ProjectFacts, clauses: list[Clause], p: Clarificatio
     out: NumericResult = []
     for c in f.clarification_dates:
         text = clauses[c.clause].text
-        if "顺延" in text or c.value >= f.deadline.value:
+        extended = "顺延" in text and not re.search(r"不(再|予|作|会)?顺延", text)
+        if extended or c.value >= f.deadline.value:
             continue
         days = nb.days_between(c.value, f.deadline.value)
         if days < need:

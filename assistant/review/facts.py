@@ -142,7 +142,9 @@ _RE_ESTIMATE = re.compile(r"(估算价|工程估算|合同估算价|投资估算
 #: the bid bond by its name in each method: 投标 (招标), 磋商, 谈判, 询价 and 响应 (非招标方式)
 _BOND = r"(?:投标|磋商|谈判|询价|响应)保证金"
 _RE_BIDBOND = re.compile(_BOND + r"(金额|数额)?(（[^）]{0,10}）)?(为|是|:|：)?")
-_RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?(文件|资料)[^。；\n]{0,8}(时间|期限|日期)?"
+#: (「……向所有获取招标文件的潜在投标人发出澄清」 names who got the documents, not when they were sold)
+_RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?(文件|资料)"
+                      r"(?!的?(潜在)?(投标人|供应商|申请人|单位))[^。；\n]{0,8}(时间|期限|日期)?"
                       r"|(文件|资料)(获取|发售|提供)(时间|期限|期)|(招标|采购)文件[^。；\n]{0,16}(起|开始)(发售|获取|提供)")
 _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止时间|开标时间")
 #: the bid deadline named unmistakably, as in a clause about something else (「……修改通知，投标截止时间仍为8月20日」)
