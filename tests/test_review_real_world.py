@@ -110,6 +110,27 @@ def test_who_got_the_documents_is_not_when_they_were_sold(reviewer: Reviewer) ->
     assert "sale_start" not in rep.facts and "T01" not in _rules(reviewer, text)
 
 
+def test_a_time_of_day_is_no_score(reviewer: Reviewer) -> None:
+    """「……顺延至2025年7月17日9时00分」 ends in 「00分」, which read as a score made 「投标文件编制」 a
+    scoring factor (a medium T38 on a lawful clarification in the fifth probe set)."""
+    text = WORKS + "第1号澄清（2025年7月1日发出）：修改工程量清单第2.3节。因澄清内容影响投标文件编制，投标截止时间顺延至2025年7月17日9时00分"
+    assert "T38" not in _rules(reviewer, text)
+    assert "T38" in _rules(reviewer, GOV + "评分标准：投标文件制作质量，优得3分，良得2分，一般得1分")
+
+
+@pytest.mark.parametrize(("method", "clause", "flagged"), [
+    ("竞争性谈判", "谈判文件发出日期2025年7月7日；首次响应文件提交截止时间2025年7月11日15:00。", False),
+    ("竞争性谈判", "谈判文件发出日期2025年7月10日；首次响应文件提交截止时间2025年7月14日15:00。", True),
+    ("竞争性磋商", "磋商文件提供期限：2024年9月2日至2024年9月6日；首次响应文件提交截止时间：2024年9月13日9:30", False),
+    ("竞争性磋商", "磋商文件提供期限：2024年9月2日至2024年9月6日；首次响应文件提交截止时间：2024年9月10日9:30", True),
+])
+def test_bid_period_follows_the_procurement_method(reviewer: Reviewer, method: str, clause: str, flagged: bool) -> None:
+    """谈判/询价 need 3 working days and 磋商 10 days, not the 20 days of a tender (a lawful 4-day 谈判
+    drew a high T01)."""
+    text = f"本项目为政府采购项目，采购方式：{method}。\n{clause}"
+    assert ("T01" in _rules(reviewer, text)) is flagged
+
+
 def test_objection_cut_off_earlier_than_ten_days_before_the_deadline(reviewer: Reviewer) -> None:
     early = WORKS + "对招标文件的异议须于2024年9月2日17:00前提出（投标截止时间为2024年9月24日9:30），逾期不予受理。"
     t05 = [f for f in reviewer.review_text(early, use_llm=False).findings if f.rule_id == "T05"]

@@ -20,7 +20,9 @@ class NoParams(_Params):
 
 
 class BidPeriodParams(_Params):
-    min_days: int = Field(20, ge=1)
+    min_days: int = Field(20, ge=1, description="招标：文件发出至投标截止的最少天数")
+    consultation_min_days: int = Field(10, ge=1, description="竞争性磋商：磋商文件发出至首次响应文件截止的最少天数")
+    negotiation_min_workdays: int = Field(3, ge=1, description="竞争性谈判、询价：文件发出至响应文件截止的最少工作日")
 
 
 class SaleParams(_Params):

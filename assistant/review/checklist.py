@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from assistant.errors import ConfigError
+from assistant.format_zh import date_zh, money, number, percent, yes_no
 from assistant.review.catalogue import AppliesTo, BasisRef, Catalogue, Source, read_yaml_model
 from assistant.review.facts import Fact, ProjectFacts, fact_labels
 from assistant.review.reader import Clause
@@ -161,15 +162,13 @@ def _fact_present(facts: ProjectFacts, name: str) -> bool:
 
 def _fact_text(value: object) -> str:
     if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, _dt.datetime):
-        return f"{value:%Y年%m月%d日 %H:%M}"
+        return yes_no(value)
     if isinstance(value, _dt.date):
-        return f"{value:%Y年%m月%d日}"
-    if isinstance(value, float) and value < 1 and value > 0:
-        return f"{value * 100:g}%"
+        return date_zh(value)
+    if isinstance(value, float) and 0 < value < 1:
+        return percent(value)
     if isinstance(value, (int, float)):
-        return f"{value:,.2f}元" if value >= 1000 else f"{value:g}"
+        return money(value) if value >= 1000 else number(value)
     return str(value)
 
 

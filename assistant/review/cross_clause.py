@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from assistant.format_zh import date_zh
 from assistant.review import numbers as nb
 from assistant.review.check_params import (
     BidBondCapParams,
@@ -41,15 +42,36 @@ _yuan = yuan
 NumericResult = list[tuple[int, str | None, str]]
 
 
+def _method(f: ProjectFacts, clauses: list[Clause]) -> str:
+    """The procurement method: the stated one, else what the deadline's clause names (响应文件 is the
+    非招标 methods' word for the bid)."""
+    text = clauses[f.deadline.clause].text if f.deadline is not None and 0 <= f.deadline.clause < len(clauses) else ""
+    for word, method in (("磋商", "竞争性磋商"), ("谈判", "竞争性谈判"), ("询价", "询价")):
+        if word in text:
+            return method
+    return f.procurement_method.value if f.procurement_method is not None else "招标"
+
+
 def _check_bid_period(f: ProjectFacts, clauses: list[Clause], p: BidPeriodParams) -> NumericResult:
     start = f.sale_start or f.announce_date
     if start is None or f.deadline is None:
         return []
     days = nb.days_between(start.value, f.deadline.value)
-    need = p.min_days
+    method = _method(f, clauses)
+    if method in ("竞争性谈判", "询价"):  # 74号令第二十九条、第四十五条: 3 working days
+        work = nb.workdays_between(start.value, f.deadline.value, inclusive=False)
+        if work < p.negotiation_min_workdays:
+            return [(f.deadline.clause, f.deadline.evidence,
+                     f"{method}文件自{date_zh(start.value)}发出，响应文件截止时间为{date_zh(f.deadline.value)}，"
+                     f"按周一至周五计约{work}个工作日，少于{p.negotiation_min_workdays}个工作日。")]
+        return []
+    if method == "单一来源":
+        return []
+    need = p.consultation_min_days if method == "竞争性磋商" else p.min_days
     if 0 <= days < need:
         return [(f.deadline.clause, f.deadline.evidence,
-                 f"招标文件自{start.value:%Y年%m月%d日}开始发出，投标截止时间为{f.deadline.value:%Y年%m月%d日}，"
+                 f"{'磋商文件' if method == '竞争性磋商' else '招标文件'}自{date_zh(start.value)}开始发出，"
+                 f"{'首次响应文件提交' if method == '竞争性磋商' else '投标'}截止时间为{date_zh(f.deadline.value)}，"
                  f"间隔仅{days}日，少于法定的{need}日。")]
     return []
 
@@ -57,19 +79,21 @@ def _check_bid_period(f: ProjectFacts, clauses: list[Clause], p: BidPeriodParams
 def _check_sale_period(f: ProjectFacts, clauses: list[Clause], p: SaleParams) -> NumericResult:
     if f.sale_start is None or f.sale_end is None or f.sale_end.value < f.sale_start.value:
         return []
+    if _method(f, clauses) in ("竞争性谈判", "询价", "单一来源"):  # 74号令 sets no minimum for these
+        return []
     if f.regime == "政府采购":
         n = nb.workdays_between(f.sale_start.value, f.sale_end.value)
         need = p.min_workdays
         if n < need:
             return [(f.sale_start.clause, f"{f.sale_start.evidence}至{f.sale_end.evidence}",
-                     f"文件提供期限自{f.sale_start.value:%Y年%m月%d日}至{f.sale_end.value:%Y年%m月%d日}，"
+                     f"文件提供期限自{date_zh(f.sale_start.value)}至{date_zh(f.sale_end.value)}，"
                      f"按周一至周五计约{n}个工作日（未计法定节假日调整），少于{need}个工作日。")]
         return []
     n = (f.sale_end.value - f.sale_start.value).days + 1
     need = p.min_days
     if n < need:
         return [(f.sale_start.clause, f"{f.sale_start.evidence}至{f.sale_end.evidence}",
-                 f"文件发售期自{f.sale_start.value:%Y年%m月%d日}至{f.sale_end.value:%Y年%m月%d日}，共{n}日，少于{need}日。")]
+                 f"文件发售期自{date_zh(f.sale_start.value)}至{date_zh(f.sale_end.value)}，共{n}日，少于{need}日。")]
     return []
 
 
@@ -86,7 +110,7 @@ def _check_clarification(f: ProjectFacts, clauses: list[Clause], p: Clarificatio
         days = nb.days_between(c.value, f.deadline.value)
         if days < need:
             out.append((c.clause, c.evidence,
-                        f"澄清（修改）于{c.value:%Y年%m月%d日}发出，距投标截止{f.deadline.value:%Y年%m月%d日}仅{days}日，"
+                        f"澄清（修改）于{date_zh(c.value)}发出，距投标截止{date_zh(f.deadline.value)}仅{days}日，"
                         f"少于{need}日且未顺延截止时间。"))
     return out
 
@@ -98,7 +122,7 @@ def _check_objection(f: ProjectFacts, clauses: list[Clause], p: ObjectionParams)
     days = nb.days_between(f.objection_by.value, f.deadline.value)
     if days > p.lead_days:
         return [(f.objection_by.clause, f.objection_by.evidence,
-                 f"要求在{f.objection_by.value:%Y年%m月%d日}前提出异议，距投标截止{f.deadline.value:%Y年%m月%d日}"
+                 f"要求在{date_zh(f.objection_by.value)}前提出异议，距投标截止{date_zh(f.deadline.value)}"
                  f"尚有{days}日；法定可在投标截止时间{p.lead_days}日前提出，提前截止压缩了异议期。")]
     return []
 
@@ -109,8 +133,8 @@ def _check_prequal(f: ProjectFacts, clauses: list[Clause], p: PrequalParams) -> 
     days = nb.days_between(f.prequal_sale_end.value, f.prequal_deadline.value)
     if 0 <= days < p.min_days:
         return [(f.prequal_deadline.clause, f.prequal_deadline.evidence,
-                 f"资格预审文件{f.prequal_sale_end.value:%Y年%m月%d日}停止发售，申请文件"
-                 f"{f.prequal_deadline.value:%Y年%m月%d日}截止递交，仅隔{days}日，少于{p.min_days}日。")]
+                 f"资格预审文件{date_zh(f.prequal_sale_end.value)}停止发售，申请文件"
+                 f"{date_zh(f.prequal_deadline.value)}截止递交，仅隔{days}日，少于{p.min_days}日。")]
     return []
 
 

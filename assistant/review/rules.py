@@ -77,9 +77,9 @@ def _quoted_law(sentence: str, rel_start: int) -> bool:
 
 
 # scoring context: 「得N分」「加N分」「最高得」「满分」 or a 评分 table / section
-# (a score range 「得0-5分」 and a score closing a line, as in table cells, count too)
+# (a score range 「得0-5分」 and a score closing a line, as in table cells, count too; a time 「9时00分」 does not)
 SCORING = re.compile(r"(得|加|计|记|扣|给|评)\s*[0-9０-９.]+\s*(?:[-—~～至到]\s*[0-9０-９.]+\s*)?分"
-                     r"|[0-9.]+\s*分(?:[;；，,。)）]|$)|最高得|满分|得满分|不得分|得分|分值|评分|评审因素|加分")
+                     r"|(?<![时\d.])[0-9.]+\s*分(?:[;；，,。)）]|$)|最高得|满分|得满分|不得分|得分|分值|评分|评审因素|加分")
 _SCORING_SCOPE = re.compile(r"评分|评审|评标|打分|分值")
 # qualification context: what a supplier must be or have to take part
 QUALIFY = re.compile(r"须|必须|应当?(具[有备]|为|在|提供|取得|通过)|要求|资格|否则|不得参加|方可|才能|限于|仅限|无效|拒绝"
