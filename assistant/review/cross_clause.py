@@ -43,8 +43,8 @@ NumericResult = list[tuple[int, str | None, str]]
 
 
 def _method(f: ProjectFacts, clauses: list[Clause]) -> str:
-    """The procurement method: the stated one, else what the deadline's clause names (响应文件 is the
-    非招标 methods' word for the bid)."""
+    """The procurement method: the 磋商/谈判/询价 the deadline's own clause names, else the stated method
+    (a tender names one method; a single clause reviewed alone may carry its own)."""
     text = clauses[f.deadline.clause].text if f.deadline is not None and 0 <= f.deadline.clause < len(clauses) else ""
     for word, method in (("磋商", "竞争性磋商"), ("谈判", "竞争性谈判"), ("询价", "询价")):
         if word in text:
