@@ -17,7 +17,7 @@ FRACTION_KEYS = frozenset({"bid_bond_pct", "price_weight"})
 DAY_KEYS = frozenset({"bid_validity_days", "bond_validity_days"})
 PEOPLE_KEYS = frozenset({"committee_size", "committee_experts"})
 DATE_KEYS = frozenset({"sale_start", "sale_end", "announce_date", "deadline", "clarification_dates", "issue_date",
-                       "bid_open_date", "bid_deadline"})
+                       "bid_open_date", "bid_deadline", "objection_by", "prequal_sale_end", "prequal_deadline"})
 REGIME_ZH = {"工程": "依法必须招标的工程建设项目（招标投标法体系）", "政府采购": "政府采购项目（政府采购法体系）"}
 SUBJECT_ZH = {"goods": "货物", "services": "服务", "works": "工程"}
 _UNIT_SUFFIX = re.compile(r"（(?:元|日|天|%|人)）$")
@@ -82,6 +82,8 @@ def fact_text(key: str, value: Any) -> str:  # noqa: C901 - one branch per fact 
     """One extracted project fact as a person reads it."""
     if isinstance(value, bool):
         return yes_no(value)
+    if isinstance(value, _dt.date):
+        return date_zh(value)
     if isinstance(value, (list, tuple)):
         return "、".join(fact_text(key, v) for v in value)
     if isinstance(value, dict):

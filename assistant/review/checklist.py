@@ -8,7 +8,6 @@ checked for absence. Both are data: knowledge_base/review_checklist.yaml.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from assistant.errors import ConfigError
-from assistant.format_zh import date_zh, money, number, percent, yes_no
+from assistant.format_zh import fact_text, plain_label
 from assistant.review.catalogue import AppliesTo, BasisRef, Catalogue, Source, read_yaml_model
 from assistant.review.facts import Fact, ProjectFacts, fact_labels
 from assistant.review.reader import Clause
@@ -160,18 +159,6 @@ def _fact_present(facts: ProjectFacts, name: str) -> bool:
     return bool(value) if isinstance(value, list) else value is not None
 
 
-def _fact_text(value: object) -> str:
-    if isinstance(value, bool):
-        return yes_no(value)
-    if isinstance(value, _dt.date):
-        return date_zh(value)
-    if isinstance(value, float) and 0 < value < 1:
-        return percent(value)
-    if isinstance(value, (int, float)):
-        return money(value) if value >= 1000 else number(value)
-    return str(value)
-
-
 _EXTRA_LABELS = {"bond_validity_same": "投标保证金有效期与投标有效期一致（或更长）"}
 
 
@@ -181,7 +168,7 @@ def _facts_used(facts: ProjectFacts, names: Sequence[str]) -> dict[str, str]:
     for name in names:
         fact = getattr(facts, name, None)
         if isinstance(fact, Fact):
-            out[labels.get(name, name)] = _fact_text(fact.value)
+            out[plain_label(labels.get(name, name))] = fact_text(name, fact.value)
     return out
 
 
