@@ -45,6 +45,21 @@ def test_sale_start_written_after_the_deadline_in_one_clause(reviewer: Reviewer)
     assert "T01" not in _rules(reviewer, ok)
 
 
+@pytest.mark.parametrize("clause", [
+    "招标文件发售时间为2025年3月3日至2025年3月4日，投标截止时间为2025年3月26日9时30分。",
+    "文件发售：2025年3月3日至3月4日，截止时间2025年3月26日9时30分。",
+])
+def test_sale_end_right_before_the_deadline_words(reviewer: Reviewer, clause: str) -> None:
+    """The sale range's last date just before 「，投标截止时间」 is the sale end (the deadline words were
+    taken to start six characters early, cutting 「3月4日」 to 「3」, and a 2-day sale went unseen), and
+    「文件发售：」 names the sale dates."""
+    rep = reviewer.review_text(WORKS + clause, use_llm=False)
+    assert rep.facts["sale_start"] == "2025-03-03" and rep.facts["sale_end"] == "2025-03-04"
+    assert _rules(reviewer, WORKS + clause).get("T02") == "medium"
+    ok = clause.replace("3月4日", "3月10日")
+    assert "T02" not in _rules(reviewer, WORKS + ok)
+
+
 @pytest.mark.parametrize(("head", "row"), [
     ("本项目为政府采购项目，采购人：某单位。\n本项目为物业管理服务项目，", "价格分值为8分（满分100分）。"),
     ("本项目为政府采购项目，采购人：某单位。\n本项目为货物类采购（实验室仪器设备），", "评分构成：技术部分55分，商务部分25分，价格部分20分。"),
