@@ -149,6 +149,8 @@ _RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。�
 _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止(时间|日期)|开标(时间|日期)")
 #: the bid deadline named unmistakably, as in a clause about something else (「……修改通知，投标截止时间仍为8月20日」)
 _RE_BID_DEADLINE = re.compile(r"(投标|响应文件(提交|递交)?)截止(时间|日期)|开标(时间|日期)")
+#: what follows a date that is itself the deadline: 「2024年9月23日9:00截止」「3月16日上午9时止」
+_ENDS_HERE = re.compile(r"\s*(（[^）]{0,6}）)?\s*((上午|下午|北京时间)?\s*\d{1,2}\s*([:：时点])\s*(\d{1,2}\s*分?)?)?\s*(整)?\s*(截止|止)")
 _RE_PREQUAL_DEADLINE = re.compile(r"资格预审申请(文件)?[^。；\n]{0,8}截止(时间|日期)?")
 _RE_ANNOUNCE = re.compile(r"(公告|文件)[^。；\n]{0,4}(发布|发出)(日期|时间)?")
 _RE_VALIDITY = re.compile(r"投标有效期")
@@ -374,6 +376,9 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
     elif facts.deadline is None and (m := _RE_DEADLINE.search(t)):
         if not re.search(r"澄清|修改|更正|异议|质疑", t):
             dates = nb.find_dates(t[m.start():], y)
+            # 「……截止之日止，不少于20日（本项目：2024年9月2日发出，2024年9月23日9:00截止）」: the date
+            # written right before 截止 is the deadline, not the first date after the words
+            dates = [d for d in dates if _ENDS_HERE.match(t, m.start() + d.end)] or dates
         else:  # only a date right after the bid deadline's own name
             m2 = _RE_BID_DEADLINE.search(t)
             dates = nb.find_dates(t[m2.end():m2.end() + 16], y) if m2 else []

@@ -193,7 +193,7 @@ class RuleEngine:
             s0, s1 = _sentence_bounds(text, m.start(), m.end())
             lo = max(s0, m.start() - det.before) if det.before else m.end()
             hi = min(s1, m.end() + det.window)
-            value = _quantity(text[lo:hi], det.kind or "")
+            value = _quantity(text[lo:hi], det.kind or "", (m.start() - lo, m.end() - lo) if det.before else None)
             if value is None:
                 continue
             v, rel_s, rel_e = value
@@ -221,7 +221,8 @@ class RuleEngine:
             return None
         if any(rx.search(plain, s0, start) for rx in comp.unless_before):
             return None
-        if not det.allow_negated and _NEGATION.search(plain[max(s0, start - 30):start]):
+        # up to the match's first character: 「不以审计结果作为结算依据」 negates a match that starts at 以
+        if not det.allow_negated and _NEGATION.search(plain[max(s0, start - 30):start + 1]):
             return None
         if _in_unticked_option(text, start):
             return None
@@ -291,35 +292,39 @@ def _overlaps(longer: RuleHit, shorter: RuleHit, max_gap: int = 3) -> bool:
 _RE_COUNT = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(名|个|家|人|位)(?!工作|月|小时|日|自然|日历)")
 
 
-def _quantity(window: str, kind: str) -> tuple[float, int, int] | None:
-    """The first number of `kind` in the window: (value, start, end) relative to the window."""
+def _quantities(window: str, kind: str) -> list[tuple[float, int, int]]:
+    """Every number of `kind` in the window: (value, start, end) relative to the window."""
     if kind == "percent":
-        ps = nb.find_percents(window)
-        return (ps[0].value, ps[0].start, ps[0].end) if ps else None
+        return [(p.value, p.start, p.end) for p in nb.find_percents(window)]
     if kind == "amount":
-        a = nb.find_amounts(window)
-        return (a[0].yuan, a[0].start, a[0].end) if a else None
+        return [(a.yuan, a.start, a.end) for a in nb.find_amounts(window)]
     if kind == "count":
-        m = _RE_COUNT.search(window)
-        if not m:
-            return None
-        raw = m.group(1)
-        v = float(raw) if raw.isdigit() else nb.cn_number(raw.replace("两", "二"))
-        return (v, m.start(), m.end()) if v is not None else None
+        out: list[tuple[float, int, int]] = []
+        for m in _RE_COUNT.finditer(window):
+            raw = m.group(1)
+            v = float(raw) if raw.isdigit() else nb.cn_number(raw.replace("两", "二"))
+            if v is not None:
+                out.append((v, m.start(), m.end()))
+        return out
     ds = nb.find_day_counts(window)
     if kind == "years":
-        ds = [d for d in ds if d.unit == "年"]
-        return (ds[0].n, ds[0].start, ds[0].end) if ds else None
+        return [(d.n, d.start, d.end) for d in ds if d.unit == "年"]
     if kind == "workdays":
-        ds = [d for d in ds if d.unit == "工作日"]
-        return (ds[0].n, ds[0].start, ds[0].end) if ds else None
+        return [(d.n, d.start, d.end) for d in ds if d.unit == "工作日"]
     if kind == "days":
-        ds = [d for d in ds if d.unit in ("日", "工作日", "月")]
-        if not ds:
-            return None
-        d = ds[0]
-        return (d.n if d.unit == "工作日" else d.days, d.start, d.end)
-    return None
+        return [(d.n if d.unit == "工作日" else d.days, d.start, d.end) for d in ds if d.unit in ("日", "工作日", "月")]
+    return []
+
+
+def _quantity(window: str, kind: str, anchor: tuple[int, int] | None = None) -> tuple[float, int, int] | None:
+    """The number of `kind` in the window for the keyword at `anchor` (relative to the window): the
+    first after the keyword, else the nearest before it (「……按审计金额支付至97%，剩余3%作为质量保证金」
+    reads 3%, not 97%); the first in the window without an anchor."""
+    found = _quantities(window, kind)
+    if not found or anchor is None:
+        return found[0] if found else None
+    after = [q for q in found if q[1] >= anchor[0]]
+    return after[0] if after else max(found, key=lambda q: q[2])
 
 
 def _compare(v: float, op: str, ref: Any) -> bool:
