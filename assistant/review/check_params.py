@@ -40,6 +40,7 @@ class ObjectionParams(_Params):
 
 class PrequalParams(_Params):
     min_days: int = Field(5, ge=1, description="资格预审文件停止发售至申请文件递交截止的最少天数")
+    min_workdays: int | None = Field(None, ge=1, description="政府采购：资格预审公告发布至申请文件提交截止的最少工作日（设置时按此检查）")
 
 
 class BidBondRatioParams(_Params):

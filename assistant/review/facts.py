@@ -145,7 +145,7 @@ _RE_BIDBOND = re.compile(_BOND + r"(金额|数额)?(（[^）]{0,10}）)?(为|是
 #: (「……向所有获取招标文件的潜在投标人发出澄清」 names who got the documents, not when they were sold)
 _RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?(文件|资料)"
                       r"(?!的?(潜在)?(投标人|供应商|申请人|单位))[^。；\n]{0,8}(时间|期限|日期)?"
-                      r"|(文件|资料)(获取|发售|提供)(时间|期限|期|\s*[:：])|(招标|采购)文件[^。；\n]{0,16}(起|开始)(发售|获取|提供)")
+                      r"|(文件|资料)(获取|发售|提供)(时间|期限|期|\s*[:：])|报名(时间|期限|日期)|(招标|采购)文件[^。；\n]{0,16}(起|开始)(发售|获取|提供)")
 _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止(时间|日期)|开标(时间|日期)")
 #: the bid deadline named unmistakably, as in a clause about something else (「……修改通知，投标截止时间仍为8月20日」)
 _RE_BID_DEADLINE = re.compile(r"(投标|响应文件(提交|递交)?)截止(时间|日期)|开标(时间|日期)")
@@ -154,7 +154,7 @@ _ENDS_HERE = re.compile(r"\s*(（[^）]{0,6}）)?\s*((上午|下午|北京时间
 _RE_PREQUAL_DEADLINE = re.compile(r"资格预审申请(文件)?[^。；\n]{0,8}截止(时间|日期)?")
 _RE_ANNOUNCE = re.compile(r"(公告|文件)[^。；\n]{0,4}(发布|发出)(日期|时间)?")
 _RE_VALIDITY = re.compile(r"投标有效期")
-_RE_BOND_VALIDITY = re.compile(r"(投标)?保证金[^。；\n]{0,6}?(（保函）)?[^。；\n]{0,4}?有效期")
+_RE_BOND_VALIDITY = re.compile(r"(投标)?(保证金|保函)[^。；\n]{0,6}?(（保函）)?[^。；\n]{0,4}?有效期")
 _RE_COMMITTEE_PER_RULES = re.compile(
     r"(评标委员会|评审委员会|评审小组|磋商小组|谈判小组)[^。；\n]{0,12}?"
     r"((根据|依照|依据|按照|按)[^。；\n]{0,24}?(有关|相关|法律|法规)[^。；\n]{0,6}?规定[^。；\n]{0,16}?|依法)(组建|组成|产生)")
@@ -420,7 +420,7 @@ def _validity(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
                 _set(facts, "bond_validity_days", Fact(ds[0].days, c.index, m.group(0) + tail[: ds[0].end]))
     # both periods may share one clause (「投标有效期：90日历天；投标保证金有效期：60日」); a 投标有效期 that
     # the bond's period refers to (「保证金有效期：投标有效期满后30日」) is not the bid validity
-    m = next((v for v in _RE_VALIDITY.finditer(t) if "保证金" not in t[max(0, v.start() - 12): v.start()]), None)
+    m = next((v for v in _RE_VALIDITY.finditer(t) if not re.search("保证金|保函", t[max(0, v.start() - 12): v.start()])), None)
     if m is not None and facts.bid_validity_days is None:
         tail = t[m.end(): m.end() + 40]
         ds = [d for d in nb.find_day_counts(tail) if d.unit in ("日", "月")]
