@@ -6,11 +6,13 @@ Each check takes the project facts, the clauses and its typed parameters (check_
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
 
 from assistant.format_zh import date_zh
+from assistant.review import holidays
 from assistant.review import numbers as nb
 from assistant.review.check_params import (
     BidBondCapParams,
@@ -31,6 +33,14 @@ from assistant.review.reader import Clause
 
 __all__ = ["NUMERIC_CHECKS", "NumericResult", "yuan"]
 
+
+
+def _workdays(start: dt.date, end: dt.date, inclusive: bool = True) -> tuple[int, str]:
+    """Working days from start to end on the holiday calendar, and how they were counted (for the message)."""
+    cal = holidays.calendar()
+    if cal.covers(start, end):
+        return nb.workdays_between(start, end, inclusive=inclusive, is_workday=cal.is_workday), "按国务院办公厅公布的放假调休安排计"
+    return nb.workdays_between(start, end, inclusive=inclusive), "按周一至周五计约"
 
 def yuan(v: float) -> str:
     return f"{v / 10000:g}万元" if v >= 10000 else f"{v:g}元"
@@ -59,11 +69,11 @@ def _check_bid_period(f: ProjectFacts, clauses: list[Clause], p: BidPeriodParams
     days = nb.days_between(start.value, f.deadline.value)
     method = _method(f, clauses)
     if method in ("竞争性谈判", "询价"):  # 74号令第二十九条、第四十五条: 3 working days
-        work = nb.workdays_between(start.value, f.deadline.value, inclusive=False)
+        work, how = _workdays(start.value, f.deadline.value, inclusive=False)
         if work < p.negotiation_min_workdays:
             return [(f.deadline.clause, f.deadline.evidence,
                      f"{method}文件自{date_zh(start.value)}发出，响应文件截止时间为{date_zh(f.deadline.value)}，"
-                     f"按周一至周五计约{work}个工作日，少于{p.negotiation_min_workdays}个工作日。")]
+                     f"{how}{work}个工作日，少于{p.negotiation_min_workdays}个工作日。")]
         return []
     if method == "单一来源":
         return []
@@ -82,12 +92,12 @@ def _check_sale_period(f: ProjectFacts, clauses: list[Clause], p: SaleParams) ->
     if _method(f, clauses) in ("竞争性谈判", "询价", "单一来源"):  # 74号令 sets no minimum for these
         return []
     if f.regime == "政府采购":
-        n = nb.workdays_between(f.sale_start.value, f.sale_end.value)
+        n, how = _workdays(f.sale_start.value, f.sale_end.value)
         need = p.min_workdays
         if n < need:
             return [(f.sale_start.clause, f"{f.sale_start.evidence}至{f.sale_end.evidence}",
                      f"文件提供期限自{date_zh(f.sale_start.value)}至{date_zh(f.sale_end.value)}，"
-                     f"按周一至周五计约{n}个工作日（未计法定节假日调整），少于{need}个工作日。")]
+                     f"{how}{n}个工作日，少于{need}个工作日。")]
         return []
     n = (f.sale_end.value - f.sale_start.value).days + 1
     need = p.min_days
@@ -131,11 +141,11 @@ def _check_prequal(f: ProjectFacts, clauses: list[Clause], p: PrequalParams) -> 
     if p.min_workdays is not None:  # 政府采购法实施条例第二十一条: from the announcement, in working days
         if f.announce_date is None or f.prequal_deadline is None:
             return []
-        work = nb.workdays_between(f.announce_date.value, f.prequal_deadline.value, inclusive=False)
+        work, how = _workdays(f.announce_date.value, f.prequal_deadline.value, inclusive=False)
         if 0 <= work < p.min_workdays and f.prequal_deadline.value >= f.announce_date.value:
             return [(f.prequal_deadline.clause, f.prequal_deadline.evidence,
                      f"资格预审公告{date_zh(f.announce_date.value)}发布，申请文件{date_zh(f.prequal_deadline.value)}截止提交，"
-                     f"按周一至周五计约{work}个工作日，少于{p.min_workdays}个工作日。")]
+                     f"{how}{work}个工作日，少于{p.min_workdays}个工作日。")]
         return []
     if f.prequal_sale_end is None or f.prequal_deadline is None:
         return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
@@ -358,16 +359,16 @@ def days_between(start: _dt.date, end: _dt.date) -> int:
     return (end - start).days
 
 
-def workdays_between(start: _dt.date, end: _dt.date, *, inclusive: bool = True) -> int:
-    """Mon–Fri days from start to end (both ends counted when `inclusive`).
-
-    Statutory holidays and 调休 are not known offline, so this can over-count by a few days
-    around holidays; findings based on it say so.
-    """
+def workdays_between(start: _dt.date, end: _dt.date, *, inclusive: bool = True,
+                     is_workday: Callable[[_dt.date], bool] | None = None) -> int:
+    """Working days from start to end (both ends counted when `inclusive`): by `is_workday` (the
+    holiday calendar's, `review.holidays`), else Monday to Friday."""
     if end < start:
         return 0
-    days = (end - start).days + (1 if inclusive else 0)
     first = start if inclusive else start + _dt.timedelta(days=1)
+    days = (end - first).days + 1
+    if is_workday is not None:
+        return sum(1 for i in range(days) if is_workday(first + _dt.timedelta(days=i)))
     full_weeks, rest = divmod(days, 7)
     count = full_weeks * 5
     for i in range(rest):
