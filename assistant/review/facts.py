@@ -454,7 +454,7 @@ def _procurement_method(facts: ProjectFacts, c: Clause, t: str, y: int | None) -
     """Procurement method (公开招标, 竞争性磋商 …)."""
     if facts.procurement_method is None:
         m = re.search(r"(招标|采购)方式[:：为]\s*(公开招标|邀请招标|竞争性谈判|竞争性磋商|询价|单一来源|比选|直接发包|直接委托)", t)
-        if m:
+        if m or (m := re.search(r"采用(竞争性)?(比选|直接发包|直接委托|竞争性谈判|竞争性磋商|询价|单一来源)(采购)?的?方式", t)):
             facts.procurement_method = Fact(m.group(2), c.index, m.group(0))
 
 
