@@ -241,3 +241,28 @@ def test_scoring_counts_recall_basis_and_lawful_alarms() -> None:
     m = rcs.run(canned, items).metrics()
     assert m["recall"] == 1.0 and m["basis_match"] == 0.5 and m["basis_checkable"] == 2
     assert m["lawful_false_alarm_rate"] == 1.0 and m["disputed"] == 1 and m["lawful"] == 1
+
+
+def test_deadline_written_as_a_delivery_date(reviewer: Reviewer) -> None:
+    """「应于……前将投标文件密封送达」 names no 截止 but is the deadline (a 15-day invitation period went unseen)."""
+    head = "本项目为政府采购项目，采购方式：邀请招标。\n"
+    rep = reviewer.review_text(head + "投标邀请书发出日期：2025年9月1日。受邀供应商应于2025年9月16日14:30前将投标文件密封送达。",
+                               use_llm=False)
+    assert rep.facts["announce_date"] == "2025-09-01" and rep.facts["deadline"] == "2025-09-16"
+    assert "T01" in {f.rule_id for f in rep.findings}
+
+
+def test_deadline_named_twice_beside_a_clarification(reviewer: Reviewer) -> None:
+    """「本次澄清不改变投标截止时间，投标截止时间仍为……」: the date follows the second naming."""
+    rep = reviewer.review_text(WORKS + "第2号澄清（2025年7月14日发出）：调整工程量清单。本次澄清不改变投标截止时间，"
+                               "投标截止时间仍为2025年7月22日9:00。", use_llm=False)
+    assert rep.facts["deadline"] == "2025-07-22"
+    assert "T03" in {f.rule_id for f in rep.findings}
+
+
+def test_date_before_jiezhi_is_the_deadline(reviewer: Reviewer) -> None:
+    """「（本项目：2024年9月2日发出，2024年9月23日9:00截止）」: the deadline is the date before 截止 (21 days, lawful)."""
+    text = WORKS + "自招标文件开始发出之日起至投标人提交投标文件截止之日止，不少于20日（本项目：2024年9月2日发出，2024年9月23日9:00截止）。"
+    rep = reviewer.review_text(text, use_llm=False)
+    assert rep.facts["deadline"] == "2024-09-23"
+    assert "T01" not in {f.rule_id for f in rep.findings}

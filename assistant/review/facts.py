@@ -149,10 +149,12 @@ _RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。�
 _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止(时间|日期)|开标(时间|日期)")
 #: the bid deadline named unmistakably, as in a clause about something else (「……修改通知，投标截止时间仍为8月20日」)
 _RE_BID_DEADLINE = re.compile(r"(投标|响应文件(提交|递交)?)截止(时间|日期)|开标(时间|日期)")
+#: the bids' delivery written without 截止: 「应于2025年9月16日14:30前将投标文件密封送达」
+_RE_DELIVER_BY = re.compile(r"(前|之前)[^。；\n]{0,2}将?(投标|响应)文件[^。；\n]{0,12}(送达|递交|提交|上传)")
 #: what follows a date that is itself the deadline: 「2024年9月23日9:00截止」「3月16日上午9时止」
 _ENDS_HERE = re.compile(r"\s*(（[^）]{0,6}）)?\s*((上午|下午|北京时间)?\s*\d{1,2}\s*([:：时点])\s*(\d{1,2}\s*分?)?)?\s*(整)?\s*(截止|止)")
 _RE_PREQUAL_DEADLINE = re.compile(r"资格预审申请(文件)?[^。；\n]{0,8}截止(时间|日期)?")
-_RE_ANNOUNCE = re.compile(r"(公告|文件)[^。；\n]{0,4}(发布|发出)(日期|时间)?")
+_RE_ANNOUNCE = re.compile(r"(公告|文件|邀请书|邀请函)[^。；\n]{0,4}(发布|发出)(日期|时间)?")
 _RE_VALIDITY = re.compile(r"投标有效期")
 _RE_BOND_VALIDITY = re.compile(r"(投标)?(保证金|保函)[^。；\n]{0,6}?(（保函）)?[^。；\n]{0,4}?有效期")
 _RE_COMMITTEE_PER_RULES = re.compile(
@@ -370,18 +372,26 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
     if facts.prequal_sale_end is None and isinstance(sale_ctx, re.Match) and "资格预审" in sale_head[max(0, sale_ctx.start() - 8):sale_ctx.end()] \
             and len(ds := nb.find_dates(sale_head[sale_ctx.start():], y)) > 1:
         facts.prequal_sale_end = Fact(ds[1].date, c.index, ds[1].text)
+    _deadline(facts, c, t, y, prequal)
+
+
+def _deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None, prequal: re.Match[str] | None) -> None:
+    """The bid deadline (or, in a prequalification clause, the application deadline)."""
     if prequal:
         if facts.prequal_deadline is None and (ds := nb.find_dates(t[prequal.end():prequal.end() + 24], y)):
             facts.prequal_deadline = Fact(ds[0].date, c.index, ds[0].text)
+    elif facts.deadline is None and (m := _RE_DELIVER_BY.search(t)) and not _RE_DEADLINE.search(t):
+        # 「受邀供应商应于2025年9月16日14:30前将投标文件密封送达」: the last date before 「前将……送达」
+        if dates := nb.find_dates(t[max(0, m.start() - 40):m.start() + 1], y):
+            facts.deadline = Fact(dates[-1].date, c.index, dates[-1].text)
     elif facts.deadline is None and (m := _RE_DEADLINE.search(t)):
         if not re.search(r"澄清|修改|更正|异议|质疑", t):
             dates = nb.find_dates(t[m.start():], y)
             # 「……截止之日止，不少于20日（本项目：2024年9月2日发出，2024年9月23日9:00截止）」: the date
             # written right before 截止 is the deadline, not the first date after the words
             dates = [d for d in dates if _ENDS_HERE.match(t, m.start() + d.end)] or dates
-        else:  # only a date right after the bid deadline's own name
-            m2 = _RE_BID_DEADLINE.search(t)
-            dates = nb.find_dates(t[m2.end():m2.end() + 16], y) if m2 else []
+        else:  # only a date right after the bid deadline's own name (「……不改变投标截止时间，投标截止时间仍为7月22日」)
+            dates = next((ds for m2 in _RE_BID_DEADLINE.finditer(t) if (ds := nb.find_dates(t[m2.end():m2.end() + 16], y))), [])
         if dates:
             facts.deadline = Fact(dates[0].date, c.index, dates[0].text)
 
