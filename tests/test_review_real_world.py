@@ -266,3 +266,18 @@ def test_date_before_jiezhi_is_the_deadline(reviewer: Reviewer) -> None:
     rep = reviewer.review_text(text, use_llm=False)
     assert rep.facts["deadline"] == "2024-09-23"
     assert "T01" not in {f.rule_id for f in rep.findings}
+
+
+def test_deadline_written_after_the_upload_verb_and_sale_after_it(reviewer: Reviewer) -> None:
+    """「须于11月21日17:00前通过电子交易平台上传投标文件，招标文件自11月3日起在平台免费下载」: 18 days."""
+    rep = reviewer.review_text(WORKS + "本工程投标人须于2025年11月21日17:00前通过电子交易平台上传投标文件，"
+                               "招标文件自2025年11月3日起在平台免费下载。", use_llm=False)
+    assert rep.facts["sale_start"] == "2025-11-03" and rep.facts["deadline"] == "2025-11-21"
+    assert "T01" in {f.rule_id for f in rep.findings}
+
+
+def test_prequalification_application_written_as_a_delivery_date(reviewer: Reviewer) -> None:
+    rep = reviewer.review_text(GOV + "资格预审公告发布日期：2025年11月3日；申请人应于2025年11月6日17:00前提交资格预审申请文件。",
+                               use_llm=False)
+    assert rep.facts["prequal_deadline"] == "2025-11-06"
+    assert "T04" in {f.rule_id for f in rep.findings}

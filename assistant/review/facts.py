@@ -145,12 +145,14 @@ _RE_BIDBOND = re.compile(_BOND + r"(金额|数额)?(（[^）]{0,10}）)?(为|是
 #: (「……向所有获取招标文件的潜在投标人发出澄清」 names who got the documents, not when they were sold)
 _RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?(文件|资料)"
                       r"(?!的?(潜在)?(投标人|供应商|申请人|单位))[^。；\n]{0,8}(时间|期限|日期)?"
-                      r"|(文件|资料)(获取|发售|提供)(时间|期限|期|\s*[:：])|报名(时间|期限|日期)|(招标|采购)文件[^。；\n]{0,16}(起|开始)(发售|获取|提供)")
+                      r"|(文件|资料)(获取|发售|提供)(时间|期限|期|\s*[:：])|报名(时间|期限|日期)|(招标|采购)文件[^。；\n]{0,16}(起|开始)[^。；\n]{0,8}(发售|获取|提供|下载)")
 _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止(时间|日期)|开标(时间|日期)")
 #: the bid deadline named unmistakably, as in a clause about something else (「……修改通知，投标截止时间仍为8月20日」)
 _RE_BID_DEADLINE = re.compile(r"(投标|响应文件(提交|递交)?)截止(时间|日期)|开标(时间|日期)")
 #: the bids' delivery written without 截止: 「应于2025年9月16日14:30前将投标文件密封送达」
-_RE_DELIVER_BY = re.compile(r"(前|之前)[^。；\n]{0,2}将?(投标|响应)文件[^。；\n]{0,12}(送达|递交|提交|上传)")
+_RE_DELIVER_BY = re.compile(r"(前|之前)([^。；\n]{0,2}将?(投标|响应)文件[^。；\n]{0,12}(送达|递交|提交|上传)"
+                            r"|[^。；\n]{0,12}(送达|递交|提交|上传)[^。；\n]{0,4}(投标|响应)文件)")
+_RE_PREQUAL_BY = re.compile(r"(前|之前)[^。；\n]{0,12}(送达|递交|提交|上传)[^。；\n]{0,4}资格预审申请(文件)?")
 #: what follows a date that is itself the deadline: 「2024年9月23日9:00截止」「3月16日上午9时止」
 _ENDS_HERE = re.compile(r"\s*(（[^）]{0,6}）)?\s*((上午|下午|北京时间)?\s*\d{1,2}\s*([:：时点])\s*(\d{1,2}\s*分?)?)?\s*(整)?\s*(截止|止)")
 _RE_PREQUAL_DEADLINE = re.compile(r"资格预审申请(文件)?[^。；\n]{0,8}截止(时间|日期)?")
@@ -353,14 +355,14 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
     last_heading = c.section.rsplit(" / ", 1)[-1]
     sale_ctx = _RE_SALE.search(t) or (_RE_SALE.search(last_heading) and re.search(r"时间|期限|日期", t[:12]))
     # 「发售时间为3月2日至3月6日……投标截止时间为3月16日」: the sale dates are those before the deadline words
-    deadline_words = _RE_DEADLINE.search(t)
-    sale_part = t[: deadline_words.start()] if deadline_words else t
-    sale_before = isinstance(sale_ctx, re.Match) and (deadline_words is None or sale_ctx.start() < deadline_words.start())
+    span = _deadline_span(t, y)
+    sale_part = t[: span[0]] if span else t
+    sale_before = isinstance(sale_ctx, re.Match) and (span is None or sale_ctx.start() < span[0])
     if sale_ctx and facts.sale_start is None:
         # sale dates before the deadline words, or after the deadline's own date
         # (「投标截止时间：11月18日9时（招标文件自11月4日起发售）」)
-        dates = (nb.find_dates(sale_part, y) if deadline_words is None or sale_before
-                 else nb.find_dates(t[deadline_words.end():], y)[1:])
+        dates = (nb.find_dates(sale_part, y) if span is None or sale_before
+                 else nb.find_dates(t[span[1]:], y)[span[2]:])
         if dates:
             facts.sale_start = Fact(dates[0].date, c.index, dates[0].text)
             if len(dates) > 1:
@@ -375,11 +377,26 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
     _deadline(facts, c, t, y, prequal)
 
 
+def _deadline_span(t: str, y: int | None) -> tuple[int, int, int] | None:
+    """Where the deadline is written: (start, end, dates after `end` that are the deadline's own).
+    「投标截止时间：11月18日」 names it before its date (one date after the words is its own);
+    「须于11月21日17:00前通过平台上传投标文件」 after it (the span starts at the date)."""
+    if m := _RE_DEADLINE.search(t):
+        return m.start(), m.end(), 1
+    if (m := _RE_DELIVER_BY.search(t)) and (ds := nb.find_dates(t[max(0, m.start() - 40):m.start() + 1], y)):
+        return max(0, m.start() - 40) + ds[-1].start, m.end(), 0
+    return None
+
+
 def _deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None, prequal: re.Match[str] | None) -> None:
     """The bid deadline (or, in a prequalification clause, the application deadline)."""
     if prequal:
         if facts.prequal_deadline is None and (ds := nb.find_dates(t[prequal.end():prequal.end() + 24], y)):
             facts.prequal_deadline = Fact(ds[0].date, c.index, ds[0].text)
+    elif facts.prequal_deadline is None and (m := _RE_PREQUAL_BY.search(t)):
+        # 「申请人应于2025年11月6日17:00前提交资格预审申请文件」
+        if ds := nb.find_dates(t[max(0, m.start() - 40):m.start() + 1], y):
+            facts.prequal_deadline = Fact(ds[-1].date, c.index, ds[-1].text)
     elif facts.deadline is None and (m := _RE_DELIVER_BY.search(t)) and not _RE_DEADLINE.search(t):
         # 「受邀供应商应于2025年9月16日14:30前将投标文件密封送达」: the last date before 「前将……送达」
         if dates := nb.find_dates(t[max(0, m.start() - 40):m.start() + 1], y):
