@@ -63,13 +63,16 @@ def test_sale_end_right_before_the_deadline_words(reviewer: Reviewer, clause: st
 @pytest.mark.parametrize(("head", "row"), [
     ("本项目为政府采购项目，采购人：某单位。\n本项目为物业管理服务项目，", "价格分值为8分（满分100分）。"),
     ("本项目为政府采购项目，采购人：某单位。\n本项目为货物类采购（实验室仪器设备），", "评分构成：技术部分55分，商务部分25分，价格部分20分。"),
+    # the subject in a parenthesis after the row: 「（本项目为物业管理服务公开招标，总分100分）」「（本项目为医疗设备货物采购）」
+    ("本项目为政府采购项目，采购人：某单位。\n", "价格分｜8分｜采用低价优先法计算。（本项目为物业管理服务公开招标，总分100分）"),
+    ("本项目为政府采购项目，采购人：某单位。\n", "评分构成：技术部分55分，商务部分25分，价格部分20分。（本项目为医疗设备货物采购）"),
 ])
 def test_price_weight_read_from_the_subject_and_price_part_wording(reviewer: Reviewer, head: str, row: str) -> None:
     """The subject named as 「……服务项目」 and the price share named 「价格部分」 are read (both were missed)."""
     rep = reviewer.review_text(head + row, use_llm=False)
     assert rep.facts["subject"] in ("服务", "货物")
     assert "T40" in {f.rule_id for f in rep.findings}
-    lawful = row.replace("8分", "10分").replace("技术部分55分，商务部分25分，价格部分20分", "技术部分45分，商务部分25分，价格部分30分")
+    lawful = row.replace("8分", "10分", 1).replace("技术部分55分，商务部分25分，价格部分20分", "技术部分45分，商务部分25分，价格部分30分")
     assert "T40" not in _rules(reviewer, head + lawful)
 
 

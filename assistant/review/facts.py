@@ -267,8 +267,8 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
         facts.regime = declared
     if facts.subject is None:
         m = re.search(r"[（(](货物|服务|工程)(类|项目)?[）)]|(货物|服务)类", first)
-        # 「本项目为物业管理服务项目」「本项目为货物采购」
-        m2 = re.search(r"本项目(为|是)[^，,。；\n]{0,16}?(货物|服务)(类)?(采购)?(项目)?(?=[，,。；（(\n]|$)", first)
+        # 「本项目为物业管理服务项目」「本项目为货物采购」「（本项目为物业管理服务公开招标，……）」
+        m2 = re.search(r"本项目(为|是)[^，,。；\n]{0,16}?(货物|服务)(类)?(采购|公开招标|招标)?(项目)?(?=[，,。；（()）\n]|$)", first)
         if m:
             facts.subject = m.group(1) or m.group(3)
         elif m2:
