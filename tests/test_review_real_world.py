@@ -284,3 +284,26 @@ def test_prequalification_application_written_as_a_delivery_date(reviewer: Revie
                                use_llm=False)
     assert rep.facts["prequal_deadline"] == "2025-11-06"
     assert "T04" in {f.rule_id for f in rep.findings}
+
+
+def test_announcement_date_after_its_words_not_the_clause_first(reviewer: Reviewer) -> None:
+    """「投标截止时间：二〇二五年十一月二十四日……招标文件发布时间：二〇二五年十一月三日」: 21 days, lawful
+    (the deadline's date was taken as the publication date, a 0-day 等标期)."""
+    rep = reviewer.review_text(GOV + "投标截止时间：二〇二五年十一月二十四日上午九时整；本项目招标公告及招标文件发布时间：二〇二五年十一月三日。",
+                               use_llm=False)
+    assert rep.facts["announce_date"] == "2025-11-03" and rep.facts["deadline"] == "2025-11-24"
+    assert "T01" not in {f.rule_id for f in rep.findings}
+
+
+@pytest.mark.parametrize(("new_date", "flagged"), [("2025年5月23日", False), ("2025年5月20日", True)])
+def test_deadline_moved_by_a_clarification(reviewer: Reviewer, new_date: str, flagged: bool) -> None:
+    """「投标截止时间由5月16日顺延至5月23日，开标地点不变」: the new date is the deadline, 「开标地点不变」 is not
+    「开标时间不变」, and an extension still short of 15 days is a finding."""
+    rep = reviewer.review_text(WORKS + f"第1号澄清于2025年5月6日发出，投标截止时间由2025年5月16日顺延至{new_date}9:30，开标地点不变。"
+                               .replace("5月6日", "5月6日" if not flagged else "5月10日"), use_llm=False)
+    assert ("T03" in {f.rule_id for f in rep.findings}) is flagged
+
+
+def test_reference_brand_with_equivalents_and_proof_for_others(reviewer: Reviewer) -> None:
+    text = WORKS + "生活给水加压水泵参考品牌：A、B、C或相当于上述品牌档次的其他品牌；选用参考品牌以外产品的，须提供性能参数不低于参考品牌的证明材料。"
+    assert _rules(reviewer, text).get("T34") in (None, "low")

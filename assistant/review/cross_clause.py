@@ -115,13 +115,15 @@ def _check_clarification(f: ProjectFacts, clauses: list[Clause], p: Clarificatio
     for c in f.clarification_dates:
         text = clauses[c.clause].text
         extended = "顺延" in text and not re.search(r"不(再|予|作|会)?顺延", text)
-        if extended or c.value >= f.deadline.value:
+        # an extension whose new date is stated in the same clause is checked against that date
+        moved_here = extended and f.deadline.clause == c.clause
+        if (extended and not moved_here) or c.value >= f.deadline.value:
             continue
         days = nb.days_between(c.value, f.deadline.value)
         if days < need:
             out.append((c.clause, c.evidence,
                         f"澄清（修改）于{date_zh(c.value)}发出，距投标截止{date_zh(f.deadline.value)}仅{days}日，"
-                        f"少于{need}日且未顺延截止时间。"))
+                        + (f"少于{need}日，顺延后的截止时间仍不足{need}日。" if moved_here else f"少于{need}日且未顺延截止时间。")))
     return out
 
 

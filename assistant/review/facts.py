@@ -153,6 +153,8 @@ _RE_BID_DEADLINE = re.compile(r"(投标|响应文件(提交|递交)?)截止(时�
 _RE_DELIVER_BY = re.compile(r"(前|之前)([^。；\n]{0,2}将?(投标|响应)文件[^。；\n]{0,12}(送达|递交|提交|上传)"
                             r"|[^。；\n]{0,12}(送达|递交|提交|上传)[^。；\n]{0,4}(投标|响应)文件)")
 _RE_PREQUAL_BY = re.compile(r"(前|之前)[^。；\n]{0,12}(送达|递交|提交|上传)[^。；\n]{0,4}资格预审申请(文件)?")
+#: a deadline moved (「由5月16日顺延至5月23日」)
+_RE_MOVED_TO = re.compile(r"(顺延|延期|推迟|延长|变更|调整|改)(至|到|为)")
 #: what follows a date that is itself the deadline: 「2024年9月23日9:00截止」「3月16日上午9时止」
 _ENDS_HERE = re.compile(r"\s*(（[^）]{0,6}）)?\s*((上午|下午|北京时间)?\s*\d{1,2}\s*([:：时点])\s*(\d{1,2}\s*分?)?)?\s*(整)?\s*(截止|止)")
 _RE_PREQUAL_DEADLINE = re.compile(r"资格预审申请(文件)?[^。；\n]{0,8}截止(时间|日期)?")
@@ -401,22 +403,29 @@ def _deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None, prequal: re
         # 「受邀供应商应于2025年9月16日14:30前将投标文件密封送达」: the last date before 「前将……送达」
         if dates := nb.find_dates(t[max(0, m.start() - 40):m.start() + 1], y):
             facts.deadline = Fact(dates[-1].date, c.index, dates[-1].text)
-    elif facts.deadline is None and (m := _RE_DEADLINE.search(t)):
-        if not re.search(r"澄清|修改|更正|异议|质疑", t):
-            dates = nb.find_dates(t[m.start():], y)
-            # 「……截止之日止，不少于20日（本项目：2024年9月2日发出，2024年9月23日9:00截止）」: the date
-            # written right before 截止 is the deadline, not the first date after the words
-            dates = [d for d in dates if _ENDS_HERE.match(t, m.start() + d.end)] or dates
-        else:  # only a date right after the bid deadline's own name (「……不改变投标截止时间，投标截止时间仍为7月22日」)
-            dates = next((ds for m2 in _RE_BID_DEADLINE.finditer(t) if (ds := nb.find_dates(t[m2.end():m2.end() + 16], y))), [])
-        if dates:
-            facts.deadline = Fact(dates[0].date, c.index, dates[0].text)
+    elif facts.deadline is None and (m := _RE_DEADLINE.search(t)) and (dates := _deadline_dates(t, m, y)):
+        facts.deadline = Fact(dates[0].date, c.index, dates[0].text)
+
+
+def _deadline_dates(t: str, m: re.Match[str], y: int | None) -> list[nb.DateMention]:
+    """The dates that may be the bid deadline named by `m`, the likeliest first."""
+    # 「投标截止时间由2025年5月16日顺延至2025年5月23日9:30」: the new date
+    if (moved := _RE_MOVED_TO.search(t, m.end())) and (ds := nb.find_dates(t[moved.end():moved.end() + 16], y)):
+        return ds
+    if not re.search(r"澄清|修改|更正|异议|质疑", t):
+        dates = nb.find_dates(t[m.start():], y)
+        # 「……截止之日止，不少于20日（本项目：2024年9月2日发出，2024年9月23日9:00截止）」: the date
+        # written right before 截止 is the deadline, not the first date after the words
+        return [d for d in dates if _ENDS_HERE.match(t, m.start() + d.end)] or dates
+    # only a date right after the bid deadline's own name (「……不改变投标截止时间，投标截止时间仍为7月22日」)
+    return next((ds for m2 in _RE_BID_DEADLINE.finditer(t) if (ds := nb.find_dates(t[m2.end():m2.end() + 16], y))), [])
 
 
 def _announcement_and_clarifications(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
     """Announcement date and the dates of clarifications or amendments."""
-    if facts.announce_date is None and _RE_ANNOUNCE.search(t):
-        dates = nb.find_dates(t, y)
+    if facts.announce_date is None and (ma := _RE_ANNOUNCE.search(t)):
+        # the date right after the words (「投标截止时间：十一月二十四日；……招标文件发布时间：十一月三日」), else the clause's first
+        dates = nb.find_dates(t[ma.end():ma.end() + 24], y) or nb.find_dates(t, y)
         if dates:
             facts.announce_date = Fact(dates[0].date, c.index, dates[0].text)
     # the dates of a clarification are those before the bid deadline named in the same clause
