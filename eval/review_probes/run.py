@@ -17,8 +17,9 @@ its own after a first line naming the procurement type, rules only (no LLM).
 ``dev.tsv`` was used to develop the rules; ``dev2.tsv`` was the held-out set until its one run
 (2026-12-01) and is used for development since; ``heldout.tsv`` was written afterwards by a third
 helper and is not used to decide a change; ``dev3.tsv``, by a fourth, was run once as a held-out set and
-is used for development since; ``heldout4.tsv``, by a fifth, is run once (README.md here has every
-run). Findings of the exemplar step (source
+is used for development since; ``heldout4.tsv``, by a fifth, and ``dev5.tsv``, by a sixth, were each run
+once as held-out sets and are used for development since; ``heldout6.tsv``, by a seventh, is run once
+(README.md here has every run). Findings of the exemplar step (source
 ``exemplar``, low confidence) count as found and are reported apart.
 """
 
