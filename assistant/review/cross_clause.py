@@ -34,13 +34,13 @@ from assistant.review.reader import Clause
 __all__ = ["NUMERIC_CHECKS", "NumericResult", "yuan"]
 
 
-
 def _workdays(start: dt.date, end: dt.date, inclusive: bool = True) -> tuple[int, str]:
     """Working days from start to end on the holiday calendar, and how they were counted (for the message)."""
     cal = holidays.calendar()
     if cal.covers(start, end):
         return nb.workdays_between(start, end, inclusive=inclusive, is_workday=cal.is_workday), "按国务院办公厅公布的放假调休安排计"
     return nb.workdays_between(start, end, inclusive=inclusive), "按周一至周五计约"
+
 
 def yuan(v: float) -> str:
     return f"{v / 10000:g}万元" if v >= 10000 else f"{v:g}元"

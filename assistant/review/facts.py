@@ -385,9 +385,17 @@ def _deadline_span(t: str, y: int | None) -> tuple[int, int, int] | None:
     「须于11月21日17:00前通过平台上传投标文件」 after it (the span starts at the date)."""
     if m := _RE_DEADLINE.search(t):
         return m.start(), m.end(), 1
-    if (m := _RE_DELIVER_BY.search(t)) and (ds := nb.find_dates(t[max(0, m.start() - 40):m.start() + 1], y)):
-        return max(0, m.start() - 40) + ds[-1].start, m.end(), 0
+    if (m := _RE_DELIVER_BY.search(t)) and (before := _date_before(t, m.start(), y)):
+        return before[0] + before[1].start, m.end(), 0
     return None
+
+
+def _date_before(t: str, pos: int, y: int | None) -> tuple[int, nb.DateMention] | None:
+    """The last date written in the 40 characters before `pos` (「应于2025年9月16日14:30前……」), with the
+    offset its positions are relative to."""
+    start = max(0, pos - 40)
+    ds = nb.find_dates(t[start:pos + 1], y)
+    return (start, ds[-1]) if ds else None
 
 
 def _deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None, prequal: re.Match[str] | None) -> None:
@@ -397,12 +405,12 @@ def _deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None, prequal: re
             facts.prequal_deadline = Fact(ds[0].date, c.index, ds[0].text)
     elif facts.prequal_deadline is None and (m := _RE_PREQUAL_BY.search(t)):
         # 「申请人应于2025年11月6日17:00前提交资格预审申请文件」
-        if ds := nb.find_dates(t[max(0, m.start() - 40):m.start() + 1], y):
-            facts.prequal_deadline = Fact(ds[-1].date, c.index, ds[-1].text)
+        if before := _date_before(t, m.start(), y):
+            facts.prequal_deadline = Fact(before[1].date, c.index, before[1].text)
     elif facts.deadline is None and (m := _RE_DELIVER_BY.search(t)) and not _RE_DEADLINE.search(t):
         # 「受邀供应商应于2025年9月16日14:30前将投标文件密封送达」: the last date before 「前将……送达」
-        if dates := nb.find_dates(t[max(0, m.start() - 40):m.start() + 1], y):
-            facts.deadline = Fact(dates[-1].date, c.index, dates[-1].text)
+        if before := _date_before(t, m.start(), y):
+            facts.deadline = Fact(before[1].date, c.index, before[1].text)
     elif facts.deadline is None and (m := _RE_DEADLINE.search(t)) and (dates := _deadline_dates(t, m, y)):
         facts.deadline = Fact(dates[0].date, c.index, dates[0].text)
 
