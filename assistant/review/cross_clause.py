@@ -143,8 +143,10 @@ def _check_prequal(f: ProjectFacts, clauses: list[Clause], p: PrequalParams) -> 
     if p.min_workdays is not None:  # 政府采购法实施条例第二十一条: from the announcement, in working days
         if f.announce_date is None or f.prequal_deadline is None:
             return []
+        if f.prequal_deadline.value < f.announce_date.value:
+            return []
         work, how = _workdays(f.announce_date.value, f.prequal_deadline.value, inclusive=False)
-        if 0 <= work < p.min_workdays and f.prequal_deadline.value >= f.announce_date.value:
+        if work < p.min_workdays:
             return [(f.prequal_deadline.clause, f.prequal_deadline.evidence,
                      f"资格预审公告{date_zh(f.announce_date.value)}发布，申请文件{date_zh(f.prequal_deadline.value)}截止提交，"
                      f"{how}{work}个工作日，少于{p.min_workdays}个工作日。")]

@@ -358,13 +358,13 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
     sale_ctx = _RE_SALE.search(t) or (_RE_SALE.search(last_heading) and re.search(r"时间|期限|日期", t[:12]))
     # 「发售时间为3月2日至3月6日……投标截止时间为3月16日」: the sale dates are those before the deadline words
     span = _deadline_span(t, y)
-    sale_part = t[: span[0]] if span else t
-    sale_before = isinstance(sale_ctx, re.Match) and (span is None or sale_ctx.start() < span[0])
+    sale_part = t[: span.start] if span else t
+    sale_before = isinstance(sale_ctx, re.Match) and (span is None or sale_ctx.start() < span.start)
     if sale_ctx and facts.sale_start is None:
         # sale dates before the deadline words, or after the deadline's own date
         # (「投标截止时间：11月18日9时（招标文件自11月4日起发售）」)
         dates = (nb.find_dates(sale_part, y) if span is None or sale_before
-                 else nb.find_dates(t[span[1]:], y)[span[2]:])
+                 else nb.find_dates(t[span.end:], y)[1 if span.words else 0:])
         if dates:
             facts.sale_start = Fact(dates[0].date, c.index, dates[0].text)
             if len(dates) > 1:
@@ -376,17 +376,26 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
     if facts.prequal_sale_end is None and isinstance(sale_ctx, re.Match) and "资格预审" in sale_head[max(0, sale_ctx.start() - 8):sale_ctx.end()] \
             and len(ds := nb.find_dates(sale_head[sale_ctx.start():], y)) > 1:
         facts.prequal_sale_end = Fact(ds[1].date, c.index, ds[1].text)
-    _deadline(facts, c, t, y, prequal)
+    _deadline(facts, c, t, y, prequal, span)
 
 
-def _deadline_span(t: str, y: int | None) -> tuple[int, int, int] | None:
-    """Where the deadline is written: (start, end, dates after `end` that are the deadline's own).
-    「投标截止时间：11月18日」 names it before its date (one date after the words is its own);
-    「须于11月21日17:00前通过平台上传投标文件」 after it (the span starts at the date)."""
+@dataclass(frozen=True)
+class _DeadlineSpan:
+    """Where a clause writes the bid deadline: 「投标截止时间：11月18日」 names it before its date (`words`;
+    the first date after `end` is its own), 「须于11月21日17:00前通过平台上传投标文件」 after it (`delivered`:
+    the date, where the span starts)."""
+
+    start: int
+    end: int
+    words: re.Match[str] | None = None
+    delivered: nb.DateMention | None = None
+
+
+def _deadline_span(t: str, y: int | None) -> _DeadlineSpan | None:
     if m := _RE_DEADLINE.search(t):
-        return m.start(), m.end(), 1
+        return _DeadlineSpan(m.start(), m.end(), words=m)
     if (m := _RE_DELIVER_BY.search(t)) and (before := _date_before(t, m.start(), y)):
-        return before[0] + before[1].start, m.end(), 0
+        return _DeadlineSpan(before[0] + before[1].start, m.end(), delivered=before[1])
     return None
 
 
@@ -398,7 +407,8 @@ def _date_before(t: str, pos: int, y: int | None) -> tuple[int, nb.DateMention] 
     return (start, ds[-1]) if ds else None
 
 
-def _deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None, prequal: re.Match[str] | None) -> None:
+def _deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None, prequal: re.Match[str] | None,
+              span: _DeadlineSpan | None) -> None:
     """The bid deadline (or, in a prequalification clause, the application deadline)."""
     if prequal:
         if facts.prequal_deadline is None and (ds := nb.find_dates(t[prequal.end():prequal.end() + 24], y)):
@@ -407,11 +417,11 @@ def _deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None, prequal: re
         # 「申请人应于2025年11月6日17:00前提交资格预审申请文件」
         if before := _date_before(t, m.start(), y):
             facts.prequal_deadline = Fact(before[1].date, c.index, before[1].text)
-    elif facts.deadline is None and (m := _RE_DELIVER_BY.search(t)) and not _RE_DEADLINE.search(t):
+    elif facts.deadline is None and span is not None and span.delivered is not None:
         # 「受邀供应商应于2025年9月16日14:30前将投标文件密封送达」: the last date before 「前将……送达」
-        if before := _date_before(t, m.start(), y):
-            facts.deadline = Fact(before[1].date, c.index, before[1].text)
-    elif facts.deadline is None and (m := _RE_DEADLINE.search(t)) and (dates := _deadline_dates(t, m, y)):
+        facts.deadline = Fact(span.delivered.date, c.index, span.delivered.text)
+    elif facts.deadline is None and span is not None and span.words is not None \
+            and (dates := _deadline_dates(t, span.words, y)):
         facts.deadline = Fact(dates[0].date, c.index, dates[0].text)
 
 
