@@ -144,3 +144,53 @@ def test_a_lexicon_without_the_answer_gate_sections_keeps_the_shipped_words(tmp_
     assert lex.penalty_words == ()
     none = Lexicon.load(tmp_path / "none.yaml")
     assert none.gate_words.generic_terms == LEX.gate_words.generic_terms and none.gate_words.statute_words == {}
+
+
+def test_refusal_words_load_from_the_lexicon():
+    """The refusal check's word lists are data (section ``refusal``), read through the lexicon."""
+    words = LEX.refusal_words
+    assert "中标通知书" in words.domain_terms and "请问" in words.question_words
+    assert words.synonyms["竞争对手"] == ("竞争对手", "竞争者", "经营者")
+    assert list(words.short_forms) == ["招投标", "政采", "串标", "围标"] and words.short_forms["串标"] == "串通投标"
+    assert "电子招标投标办法" in words.known_titles and words.known_short_titles == ("刑法", "宪法")
+    assert words.other_places[0] == "金东" and "限额标准" in words.local_policy_words
+
+
+@pytest.mark.parametrize("section", [
+    "refusal: [招标]",                               # a list, not the section's mapping
+    "refusal: {domain_term: [招标]}",                # a misspelt key
+    "refusal: {question_words: 请问}",               # one word, not a list
+    "refusal: {other_places: [义乌, '']}",           # an empty word (it is in every text)
+    "refusal: {synonyms: [涨价, 价格]}",             # a list, not a mapping
+    "refusal: {synonyms: {涨价: 价格}}",             # a word, not a list of wordings
+    "refusal: {short_forms: {串标: [串通投标]}}",    # a list, not one wording
+])
+def test_malformed_refusal_section_is_a_clear_chinese_error(tmp_path, section):
+    bad = tmp_path / LEXICON_FILE
+    bad.write_text(f"story_markers: [近日]\n{section}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="问答词表文件格式不正确"):
+        Lexicon.load(bad)
+
+
+def test_the_refusal_check_reads_the_lexicon_it_is_given(tmp_path):
+    """A lexicon without the section keeps the shipped words; one that lists 义乌's neighbour only
+    refuses that place's policy questions, and its question words leave the key terms."""
+    from assistant.qa import refusal
+
+    old = tmp_path / "old" / LEXICON_FILE
+    old.parent.mkdir()
+    old.write_text("story_markers: [近日]\n", encoding="utf-8")
+    assert Lexicon.load(old).refusal_words == LEX.refusal_words
+    assert Lexicon.load(tmp_path / "none.yaml").refusal_words == LEX.refusal_words
+    own = tmp_path / "own" / LEXICON_FILE
+    own.parent.mkdir()
+    own.write_text("refusal: {other_places: [兰溪], local_policy_words: [限额标准], question_words: [请问, 多少]}\n",
+                   encoding="utf-8")
+    words = Lexicon.load(own).refusal_words
+    assert words.domain_terms == () and words.synonyms == {}
+    assert refusal.other_localities("兰溪市的政府采购限额标准是多少？", words=words) == ["兰溪"]
+    assert refusal.other_localities("义乌市的政府采购限额标准是多少？", words=words) == []
+    assert refusal.other_localities("义乌市的政府采购限额标准是多少？") == ["义乌"]  # shipped words
+    assert "请问" not in refusal.key_terms("请问限额标准是多少？", words)
+    policy = refusal.RefusalPolicy(lexicon=Lexicon.load(own))
+    assert policy.words is words and refusal.RefusalPolicy().words == LEX.refusal_words

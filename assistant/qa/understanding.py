@@ -9,7 +9,8 @@ the data file ``knowledge_base/qa_lexicon.yaml``:
 - detects the regime from weighted signal words, and names the documents that govern it;
 - maps practice words to statute wording (query expansion);
 - exposes the vocabulary as jieba user words for the BM25 tokenizer;
-- holds the words of the no-LLM answer gate (``assistant.qa.extractive``) as :class:`GateWords`.
+- holds the words of the no-LLM answer gate (``assistant.qa.extractive``) as :class:`GateWords`
+  and those of the refusal check (``assistant.qa.refusal``) as :class:`RefusalWords`.
 
 Nothing here touches the index: the retriever decides how to use an :class:`Understanding`.
 """
@@ -34,9 +35,14 @@ log = logging.getLogger(__name__)
 LEXICON_FILE = "qa_lexicon.yaml"
 #: the sections holding the no-LLM answer gate's words (lists of words)
 GATE_SECTIONS = ("generic_terms", "penalty_words", "consequence_words")
+#: the section holding the refusal check's words, and its keys (lists of words, two mappings)
+REFUSAL_SECTION = "refusal"
+REFUSAL_LISTS = ("domain_terms", "question_words", "known_titles", "known_short_titles", "other_places",
+                 "local_policy_words")
+REFUSAL_MAPPINGS = ("synonyms", "short_forms")
 #: the top-level sections of the lexicon file (any other is a typo: a configuration error)
 SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers",
-                      "question_markers", "scope", "methods", "method_penalty", *GATE_SECTIONS})
+                      "question_markers", "scope", "methods", "method_penalty", *GATE_SECTIONS, REFUSAL_SECTION})
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 #: a question sentence shorter than this borrows the sentence before it (「这样可以吗？」)
@@ -81,6 +87,26 @@ class GateWords:
 
 
 @dataclass(frozen=True)
+class RefusalWords:
+    """What the refusal check (``assistant.qa.refusal``) reads from the lexicon (section ``refusal``)."""
+
+    #: concepts of the product's domain: a question naming one gets the low in-domain coverage floor
+    domain_terms: tuple[str, ...] = ()
+    #: words of the question itself (not of its subject), left out of its key terms
+    question_words: frozenset[str] = frozenset()
+    #: colloquial word -> statute wordings that count as finding it in the evidence
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: short form inside a word -> its statute wording (the first that applies)
+    short_forms: Mapping[str, str] = field(default_factory=dict)
+    #: widely cited regulations matched anywhere in a question; laws cited by a two-character short form
+    known_titles: tuple[str, ...] = ()
+    known_short_titles: tuple[str, ...] = ()
+    #: places whose own policy the knowledge base may lack, and the words asking for a place's policy
+    other_places: tuple[str, ...] = ()
+    local_policy_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Lexicon:
     practice_terms: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     regimes: tuple[Regime, ...] = ()
@@ -102,6 +128,8 @@ class Lexicon:
     generic_terms: tuple[str, ...] = ()
     penalty_words: tuple[str, ...] = ()
     consequence_words: tuple[str, ...] = ()
+    #: the refusal check's words (section ``refusal``)
+    refusal_words: RefusalWords = RefusalWords()
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -147,6 +175,58 @@ def _default_gate_words(path: str, mtime: float) -> GateWords:
     return replace(Lexicon.load(Path(path)).gate_words, statute_words={})
 
 
+def default_refusal_words() -> RefusalWords:
+    """The refusal check's words for callers that pass none: the shipped lexicon's."""
+    path = shipped_lexicon_path()
+    return Lexicon.load(path).refusal_words
+
+
+def _refusal_section(data: Mapping[object, object], p: Path) -> RefusalWords:
+    """The refusal check's words; a file without the section (or a missing file) gets the shipped
+    lexicon's, as when they were constants of the code."""
+    if REFUSAL_SECTION not in data:
+        shipped = shipped_lexicon_path()
+        if not shipped.exists() or p.resolve() == shipped.resolve():
+            return RefusalWords()
+        if p.exists():
+            log.warning("lexicon %s has no %s section; the refusal check uses the shipped words", p, REFUSAL_SECTION)
+        return Lexicon.load(shipped).refusal_words
+    sec = data[REFUSAL_SECTION] or {}
+    if not isinstance(sec, dict):
+        raise LexiconError(f"问答词表文件格式不正确（{REFUSAL_SECTION}）：{p}")
+    unknown = [str(k) for k in sec if k not in (*REFUSAL_LISTS, *REFUSAL_MAPPINGS)]
+    if unknown:
+        raise LexiconError(f"问答词表文件格式不正确（{REFUSAL_SECTION} 中未知的部分：{'、'.join(unknown)}）：{p}")
+    lists = {key: _refusal_words(sec, key, p) for key in REFUSAL_LISTS}
+    return RefusalWords(
+        domain_terms=lists["domain_terms"], question_words=frozenset(lists["question_words"]),
+        synonyms={k: _refusal_words({k: v}, k, p, f"synonyms.{k}") for k, v in _refusal_mapping(sec, "synonyms", p).items()},
+        short_forms={k: _refusal_word(v, f"short_forms.{k}", p) for k, v in _refusal_mapping(sec, "short_forms", p).items()},
+        known_titles=lists["known_titles"], known_short_titles=lists["known_short_titles"],
+        other_places=lists["other_places"], local_policy_words=lists["local_policy_words"],
+    )
+
+
+def _refusal_words(sec: Mapping[object, object], key: str, p: Path, label: str | None = None) -> tuple[str, ...]:
+    vals = sec.get(key) or []
+    if not isinstance(vals, list) or not all(isinstance(v, str) and v.strip() for v in vals):
+        raise LexiconError(f"问答词表文件格式不正确（{REFUSAL_SECTION}.{label or key} 应为词语列表）：{p}")
+    return tuple(dict.fromkeys(vals))
+
+
+def _refusal_word(val: object, label: str, p: Path) -> str:
+    if not isinstance(val, str) or not val.strip():
+        raise LexiconError(f"问答词表文件格式不正确（{REFUSAL_SECTION}.{label} 应为一个词语）：{p}")
+    return val
+
+
+def _refusal_mapping(sec: Mapping[object, object], key: str, p: Path) -> dict[str, object]:
+    vals = sec.get(key) or {}
+    if not isinstance(vals, dict) or not all(isinstance(k, str) and k.strip() for k in vals):
+        raise LexiconError(f"问答词表文件格式不正确（{REFUSAL_SECTION}.{key} 应为“词语: 写法”的对照表）：{p}")
+    return {str(k): v for k, v in vals.items()}
+
+
 def _gate_sections(data: Mapping[object, object], p: Path) -> dict[str, tuple[str, ...]]:
     """The answer gate's word lists (each a list of words). A section the file lacks (or a missing
     file) is taken from the shipped lexicon: the gate keeps its words in a lexicon written before
@@ -181,7 +261,7 @@ def _load(path: str, mtime: float) -> Lexicon:
                     "shipped lexicon's words)", p)
         gate = _gate_sections({}, p)
         return Lexicon(generic_terms=gate["generic_terms"], penalty_words=gate["penalty_words"],
-                       consequence_words=gate["consequence_words"])
+                       consequence_words=gate["consequence_words"], refusal_words=_refusal_section({}, p))
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -229,6 +309,7 @@ def _load(path: str, mtime: float) -> Lexicon:
         generic_terms=gate["generic_terms"],
         penalty_words=gate["penalty_words"],
         consequence_words=gate["consequence_words"],
+        refusal_words=_refusal_section(data, p),
     )
 
 
