@@ -15,8 +15,12 @@ from typing import Any
 
 __all__ = [
     "ARTICLE_NO_PATTERN",
+    "CN_DIGIT_VALUES",
+    "CN_NUMERAL_CHARS",
     "CN_NUM_CHARS",
     "article_label",
+    "cn_money",
+    "cn_number",
     "cn_to_int",
     "compact_cjk",
     "int_to_cn",
@@ -125,35 +129,80 @@ def compact_cjk(text: str) -> str:
 # --------------------------------------------------------------------------- numerals
 
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万"
-_CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+#: every Chinese numeral character (小写, 大写 and traditional forms) -> its digit value
+CN_DIGIT_VALUES = {
+    "零": 0, "〇": 0, "○": 0, "O": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2,
+    "三": 3, "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6,
+    "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+}
+_CN_SMALL_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_CN_BIG_UNIT = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+#: the characters a Chinese numeral (小写 or 大写, with 万/亿) is written with
+CN_NUMERAL_CHARS = "".join(CN_DIGIT_VALUES) + "".join(_CN_SMALL_UNIT) + "".join(_CN_BIG_UNIT)
+#: no amount, year or count is written digit by digit with more characters than this
+_MAX_DIGIT_BY_DIGIT = 18
 
 
-def _parse_cn_simple(s: str) -> int | None:
-    """Deterministic parser for 0..99999 (handles 十二/一十二/一百零八/两千/二〇二四)."""
-    if not s:
+def cn_number(text: str) -> float | None:
+    """Chinese numeral (小写 or 大写, with 万/亿) to a number; None when it is not one.
+
+    Handles 二十四, 一百零八, 壹佰万, 叁拾伍万陆仟, 两千, 二〇二五 (digit by digit) and 十.
+    """
+    s = unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
+    if not s or any(ch not in CN_NUMERAL_CHARS for ch in s):
         return None
-    if all(ch in _CN_DIGITS for ch in s):  # digit-by-digit: 二〇二四
-        if len(s) == 1:
-            return _CN_DIGITS[s]
-        return int("".join(str(_CN_DIGITS[ch]) for ch in s))
-    total, section, digit = 0, 0, None
-    for ch in s:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            unit = _CN_UNITS[ch]
-            if unit == 10000:
-                section = (section + (digit or 0)) * unit
-                total += section
-                section = 0
-            else:
-                section += (1 if digit is None else digit) * unit
-            digit = None
-        else:
+    if all(ch in CN_DIGIT_VALUES for ch in s):
+        if len(s) > _MAX_DIGIT_BY_DIGIT:
             return None
+        return float(int("".join(str(CN_DIGIT_VALUES[ch]) for ch in s))) if len(s) > 1 else float(CN_DIGIT_VALUES[s])
+    total = 0.0
+    section = 0.0
+    digit: int | None = None
+    for ch in s:
+        if ch in CN_DIGIT_VALUES:
+            digit = CN_DIGIT_VALUES[ch]
+        elif ch in _CN_SMALL_UNIT:
+            section += (1 if digit is None else digit) * _CN_SMALL_UNIT[ch]
+            digit = None
+        else:  # big unit
+            unit = _CN_BIG_UNIT[ch]
+            section += digit or 0
+            digit = None
+            if section == 0 and total == 0:
+                return None
+            if unit == 100_000_000:
+                total = (total + section) * unit
+            else:
+                total += section * unit
+            section = 0
     return total + section + (digit or 0)
+
+
+_DIGIT_CLASS = "[" + re.escape("".join(CN_DIGIT_VALUES)) + "]"
+_RE_CN_CENTS = re.compile(rf"零?(?:(?P<jiao>{_DIGIT_CLASS})角)?零?(?:(?P<fen>{_DIGIT_CLASS})分)?")
+
+
+def cn_money(text: str) -> float | None:
+    """An amount written in Chinese (人民币大写) in 元: 壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分 -> 1234567.89,
+    壹拾元零伍分 -> 10.05, 壹佰万元整 -> 1000000, 伍角 -> 0.5; None when the text is not such an amount."""
+    s = unicodedata.normalize("NFKC", text) if isinstance(text, str) else ""
+    s = re.sub(r"\s+|人民币|[:：]", "", s).removesuffix("整").removesuffix("正")
+    cut = re.search(r"[元圆]", s)
+    if cut is not None:
+        whole_text, cents_text = s[:cut.start()], s[cut.end():]
+    elif re.search(r"[角分]", s):
+        whole_text, cents_text = "", s
+    else:
+        whole_text, cents_text = s, ""
+    m = _RE_CN_CENTS.fullmatch(cents_text)
+    if m is None or not (whole_text or m.group("jiao") or m.group("fen")):
+        return None
+    whole = cn_number(whole_text) if whole_text else 0.0
+    if whole is None:
+        return None
+    jiao = CN_DIGIT_VALUES[m.group("jiao")] if m.group("jiao") else 0
+    fen = CN_DIGIT_VALUES[m.group("fen")] if m.group("fen") else 0
+    return round(whole + jiao * 0.1 + fen * 0.01, 2)
 
 
 def cn_to_int(text: str) -> int | None:
@@ -165,7 +214,8 @@ def cn_to_int(text: str) -> int | None:
         return int(s)
     if any(ch not in CN_NUM_CHARS + "○" for ch in s):
         return None
-    value = _parse_cn_simple(s)
+    number = cn_number(s)
+    value = int(number) if number is not None and number == int(number) else None
     if value is None:
         try:
             value = int(_cn2an().cn2an(s, "smart"))

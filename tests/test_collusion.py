@@ -16,12 +16,12 @@ from assistant.collusion.entities import valid_id, valid_uscc
 from assistant.collusion.legal import LegalBasis, detect_regime
 from assistant.collusion.models import Signal
 from assistant.collusion.pipeline import CollusionAnalyzer
-from assistant.collusion.prices import parse_upper
 from assistant.collusion.reader import read_bytes, read_path
 from assistant.collusion.report import LIMITS_TITLE, render_docx, render_markdown
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import InputFileError, UnsupportedFormatError
 from assistant.evaluation.collusion_suite import average_precision, evaluate_set, load_generator
+from assistant.text_zh import cn_money
 from tests.conftest import REGULATIONS, require_shared
 
 GEN = load_generator(PROJECT_ROOT / "eval")
@@ -168,8 +168,8 @@ def test_bad_inputs_give_chinese_errors(tmp_path: Path) -> None:
 def test_identifier_checks_and_amount_parsing() -> None:
     assert valid_id("11010519491231002X") and not valid_id("110105194912310021")
     assert valid_uscc("91350100M000100Y43") and not valid_uscc("91350100M000100Y44")
-    assert parse_upper("壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分") == 1234567.89
-    assert parse_upper("玖佰万元整") == 9_000_000
+    assert cn_money("壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分") == 1234567.89
+    assert cn_money("玖佰万元整") == 9_000_000
 
 
 def test_regime_and_legal_basis_texts() -> None:

@@ -52,6 +52,35 @@ def test_cn_to_int_rejects_non_numerals(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [("二十四", 24), ("壹佰万", 1_000_000), ("叁拾伍万陆仟", 356_000), ("一亿二千万", 120_000_000),
+     ("二〇二五", 2025), ("十", 10), ("貳拾", 20)],
+)
+def test_cn_number_reads_small_and_capital_numerals(text: str, value: float) -> None:
+    """One parser for every Chinese numeral (article numbers, tender amounts, bid prices)."""
+    assert text_zh.cn_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "万", "二十四a", "一" * 19])
+def test_cn_number_rejects_non_numerals(text: str) -> None:
+    assert text_zh.cn_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分", 1234567.89), ("玖佰万元整", 9_000_000), ("人民币壹佰万元整", 1_000_000),
+     ("壹拾元零伍分", 10.05), ("贰拾元伍角", 20.5), ("伍角", 0.5), ("零元", 0), ("壹仟零伍元", 1005)],
+)
+def test_cn_money_reads_capital_amounts_with_jiao_and_fen(text: str, value: float) -> None:
+    assert text_zh.cn_money(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "元", "整", "abc", "壹佰元伍"])
+def test_cn_money_rejects_what_is_not_an_amount(text: str) -> None:
+    assert text_zh.cn_money(text) is None
+
+
+@pytest.mark.parametrize(
     ("n", "cn"),
     [(0, "零"), (1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (24, "二十四"), (100, "一百"),
      (101, "一百零一"), (110, "一百一十"), (112, "一百一十二"), (1005, "一千零五"), (1010, "一千零一十"),

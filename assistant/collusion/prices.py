@@ -4,59 +4,21 @@ Quantities are given by the tender and never compared; non-competitive rows (安
 税金, 暂列金额, 暂估价, 信息价 …, from lexicon.yaml) and rows every bid prices identically are excluded.
 """
 
-from __future__ import annotations  # noqa: I001
+from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass, field
 
 from assistant.collusion.normalize import match_key
 from assistant.collusion.reader import ParsedDoc
-import itertools
+from assistant.text_zh import cn_money
 
 _NUM = r"([0-9][0-9,]*(?:\.[0-9]{1,2})?)"
 TOTAL_RE = re.compile(
     rf"(?:投标总价|投标总报价|投标报价|总报价|报价合计|投标价格|总价)[^0-9¥￥\n]{{0,24}}?(?:小写)?\s*[：:]?\s*[¥￥]?\s*{_NUM}\s*(万元|元)?")
 UPPER_RE = re.compile(r"大写\s*[：:]?\s*(?:人民币)?\s*([零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整]{2,40})")
-_UP_DIGIT = {"零": 0, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
-_UP_UNIT = {"拾": 10, "佰": 100, "仟": 1000}
-
-
-def parse_upper(text: str) -> float | None:  # noqa: C901 - collusion module, split pending
-    """人民币大写 -> number (壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分 -> 1234567.89)."""
-    total = 0.0
-    section = 0  # below 万
-    big = 0.0  # 万 and 亿 parts
-    digit = 0
-    frac = 0.0
-    seen = False
-    for ch in text:
-        if ch in _UP_DIGIT:
-            digit = _UP_DIGIT[ch]
-            seen = True
-        elif ch in _UP_UNIT:
-            section += (digit or 1) * _UP_UNIT[ch]
-            digit = 0
-        elif ch == "万":
-            big += (section + digit) * 10_000
-            section = digit = 0
-        elif ch == "亿":
-            big = (big + section + digit) * 100_000_000
-            section = digit = 0
-        elif ch in "元圆":
-            total = big + section + digit
-            big = section = digit = 0
-        elif ch == "角":
-            frac += digit * 0.1
-            digit = 0
-        elif ch == "分":
-            frac += digit * 0.01
-            digit = 0
-    if not seen:
-        return None
-    if big or section or digit:
-        total += big + section + digit
-    return round(total + frac, 2)
 
 
 def _num(text: str) -> float | None:
@@ -134,7 +96,7 @@ def read_prices(doc: ParsedDoc, fixed_fee_keywords: list[str], skip_keys: frozen
         if table.upper is None:
             mu = UPPER_RE.search(flat)
             if mu:
-                table.upper, table.upper_text = parse_upper(mu.group(1)), mu.group(1)
+                table.upper, table.upper_text = cn_money(mu.group(1)), mu.group(1)
         cells = unit.cells
         if not cells:
             continue

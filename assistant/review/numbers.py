@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.text_zh import CN_DIGIT_VALUES, CN_NUMERAL_CHARS, cn_number
+
 __all__ = [
     "Amount",
     "DateMention",
@@ -30,15 +32,6 @@ __all__ = [
     "workdays_between",
 ]
 
-_CN_DIGIT = {
-    "零": 0, "〇": 0, "○": 0, "O": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2,
-    "三": 3, "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6,
-    "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
-}
-_CN_SMALL_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-_CN_BIG_UNIT = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
-_CN_CHARS = "".join(_CN_DIGIT) + "".join(_CN_SMALL_UNIT) + "".join(_CN_BIG_UNIT)
-CN_NUM_CLASS = f"[{re.escape(_CN_CHARS)}]"
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 
 
@@ -46,44 +39,6 @@ def _norm(text: object) -> str:
     if not isinstance(text, str):
         return ""
     return unicodedata.normalize("NFKC", text)
-
-
-_MAX_DIGIT_BY_DIGIT = 18
-
-
-def cn_number(text: str) -> float | None:
-    """Chinese numeral (小写 or 大写, with 万/亿) to a number; None when it is not one.
-
-    Handles 二十四, 一百零八, 壹佰万, 叁拾伍万陆仟, 两千, 二〇二五 (digit by digit) and 十.
-    """
-    s = _norm(text).strip()
-    if not s or any(ch not in _CN_CHARS for ch in s):
-        return None
-    if all(ch in _CN_DIGIT for ch in s):
-        if len(s) > _MAX_DIGIT_BY_DIGIT:
-            return None  # no amount, year or count is written with that many digits
-        return float(int("".join(str(_CN_DIGIT[ch]) for ch in s))) if len(s) > 1 else float(_CN_DIGIT[s])
-    total = 0.0
-    section = 0.0
-    digit: int | None = None
-    for ch in s:
-        if ch in _CN_DIGIT:
-            digit = _CN_DIGIT[ch]
-        elif ch in _CN_SMALL_UNIT:
-            section += (1 if digit is None else digit) * _CN_SMALL_UNIT[ch]
-            digit = None
-        else:  # big unit
-            unit = _CN_BIG_UNIT[ch]
-            section += digit or 0
-            digit = None
-            if section == 0 and total == 0:
-                return None
-            if unit == 100_000_000:
-                total = (total + section) * unit
-            else:
-                total += section * unit
-            section = 0
-    return total + section + (digit or 0)
 
 
 def _to_float(num: str) -> float | None:
@@ -109,7 +64,7 @@ _RE_AMOUNT_ARABIC = re.compile(
     rf"(?:人民币|RMB|¥|￥)?\s*(?P<num>{_NUM})\s*(?P<unit>亿元|万元|千元|元|亿|万)"
 )
 _RE_AMOUNT_CAPITAL = re.compile(
-    rf"(?:人民币)?(?:大写[:：]?)?(?P<num>[{re.escape(_CN_CHARS)}]+)\s*(?P<unit>亿元|万元|元|圆)(?:整|正)?"
+    rf"(?:人民币)?(?:大写[:：]?)?(?P<num>[{re.escape(CN_NUMERAL_CHARS)}]+)\s*(?P<unit>亿元|万元|元|圆)(?:整|正)?"
     r"(?:(?P<jiao>[零壹贰叁肆伍陆柒捌玖一二三四五六七八九])角)?(?:(?P<fen>[零壹贰叁肆伍陆柒捌玖一二三四五六七八九])分)?"
 )
 _UNIT_FACTOR = {"亿元": 1e8, "亿": 1e8, "万元": 1e4, "万": 1e4, "千元": 1e3, "元": 1.0, "圆": 1.0}
@@ -136,9 +91,9 @@ def find_amounts(text: str) -> list[Amount]:
             continue
         yuan = value * _UNIT_FACTOR[m.group("unit")]
         if m.group("jiao"):
-            yuan += _CN_DIGIT.get(m.group("jiao"), 0) * 0.1
+            yuan += CN_DIGIT_VALUES.get(m.group("jiao"), 0) * 0.1
         if m.group("fen"):
-            yuan += _CN_DIGIT.get(m.group("fen"), 0) * 0.01
+            yuan += CN_DIGIT_VALUES.get(m.group("fen"), 0) * 0.01
         if any(a.start <= m.start() < a.end for a in found):
             continue
         found.append(Amount(yuan, m.start(), m.end(), m.group(0)))
@@ -165,7 +120,7 @@ class Percent:
 
 
 _RE_PCT = re.compile(rf"(?P<num>{_NUM})\s*[%％]")
-_RE_PCT_CN = re.compile(rf"(?P<base>百分之|千分之)(?P<num>[{re.escape(_CN_CHARS)}点.\d]+)")
+_RE_PCT_CN = re.compile(rf"(?P<base>百分之|千分之)(?P<num>[{re.escape(CN_NUMERAL_CHARS)}点.\d]+)")
 
 
 def find_percents(text: str) -> list[Percent]:
@@ -183,7 +138,7 @@ def find_percents(text: str) -> list[Percent]:
         elif "点" in raw:
             whole, _, frac = raw.partition("点")
             w = cn_number(whole)
-            digits = "".join(str(_CN_DIGIT.get(c, "")) for c in frac)
+            digits = "".join(str(CN_DIGIT_VALUES.get(c, "")) for c in frac)
             v = None if w is None or not digits else float(f"{int(w)}.{digits}")
         else:
             v = cn_number(raw)
@@ -224,7 +179,7 @@ class DayCount:
 
 
 _RE_DAYS = re.compile(
-    rf"(?P<num>\d+(?:\.\d+)?|[{re.escape(_CN_CHARS)}]+)\s*(?:个)?\s*"
+    rf"(?P<num>\d+(?:\.\d+)?|[{re.escape(CN_NUMERAL_CHARS)}]+)\s*(?:个)?\s*"
     r"(?P<unit>工作日|日历天|日历日|自然日|天|日|个月|月|年|周|星期)"
 )
 
