@@ -307,3 +307,63 @@ def test_deadline_moved_by_a_clarification(reviewer: Reviewer, new_date: str, fl
 def test_reference_brand_with_equivalents_and_proof_for_others(reviewer: Reviewer) -> None:
     text = WORKS + "生活给水加压水泵参考品牌：A、B、C或相当于上述品牌档次的其他品牌；选用参考品牌以外产品的，须提供性能参数不低于参考品牌的证明材料。"
     assert _rules(reviewer, text).get("T34") in (None, "low")
+
+
+def test_sale_dates_are_those_after_the_sale_words(reviewer: Reviewer) -> None:
+    """「招标公告发布：9月19日；招标文件提供期限：9月19日至9月25日」: five working days, lawful (the
+    announcement's date was read as the sale start and the sale start as its end: a 1-day sale)."""
+    rep = reviewer.review_text(GOV + "招标公告发布：2025年9月19日；招标文件提供期限：2025年9月19日至9月25日；"
+                               "投标截止时间：2025年10月9日9:30。", use_llm=False)
+    assert rep.facts["sale_start"] == "2025-09-19" and rep.facts["sale_end"] == "2025-09-25"
+    assert "T02" not in {f.rule_id for f in rep.findings}
+
+
+@pytest.mark.parametrize(("text", "announced"), [
+    ("资格预审公告于2025年4月30日发布，提交资格预审申请文件的截止时间为2025年5月7日上午9时。", "2025-04-30"),
+    ("本项目招标文件自二〇二五年十月二十四日起在某市公共资源交易平台发布，投标截止时间为二〇二五年十一月十日上午九时整。",
+     "2025-10-24"),
+])
+def test_publication_date_written_between_the_words(reviewer: Reviewer, text: str, announced: str) -> None:
+    """「资格预审公告于4月30日发布」: the date between the notice and 发布 (a 2-working-day prequalification
+    period over May Day, and a 17-day 等标期, went unseen)."""
+    rep = reviewer.review_text(GOV + text, use_llm=False)
+    assert rep.facts["announce_date"] == announced
+    assert {f.rule_id for f in rep.findings} & {"T01", "T04"}
+
+
+def test_a_clarification_sent_is_not_the_publication(reviewer: Reviewer) -> None:
+    rep = reviewer.review_text(WORKS + "招标文件澄清于2025年8月1日发出，投标截止时间为2025年8月16日9:00，不作调整。",
+                               use_llm=False)
+    assert rep.facts.get("announce_date") is None and "T01" not in {f.rule_id for f in rep.findings}
+
+
+def test_a_year_stated_on_its_own_dates_the_days(reviewer: Reviewer) -> None:
+    """「三月三日起……下载（2025年），开标时间定于三月二十日」: 17 days."""
+    rep = reviewer.review_text(GOV + "本项目招标文件于三月三日起在某省政府采购网免费下载（2025年），开标时间定于三月二十日上午九时。",
+                               use_llm=False)
+    assert rep.facts["sale_start"] == "2025-03-03" and rep.facts["deadline"] == "2025-03-20"
+    assert "T01" in {f.rule_id for f in rep.findings}
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("磋商文件的澄清或修改可能影响响应文件编制的，应当在提交首次响应文件截止时间至少5日前书面通知所有获取磋商文件的供应商。", False),
+    ("谈判文件的澄清或者修改可能影响响应文件编制的，应当在提交首次响应文件截止之日3个工作日前书面通知所有供应商。", False),
+    ("谈判文件的澄清或者修改可能影响响应文件编制的，应当在提交首次响应文件截止之日2个工作日前书面通知所有供应商。", True),
+])
+def test_clarification_lead_by_method(reviewer: Reviewer, text: str, flagged: bool) -> None:
+    """磋商 (5 days) and 谈判/询价 (3 working days, 74号令第二十九条) are not held to 招标's 15 days."""
+    rep = reviewer.review_text(GOV + text, use_llm=False)
+    t03 = [f for f in rep.findings if f.rule_id == "T03"]
+    assert bool(t03) is flagged
+    if flagged:
+        assert any("第二十九条" in b.article for b in t03[0].basis if b.article)
+
+
+def test_not_naming_a_brand_is_not_naming_one(reviewer: Reviewer) -> None:
+    assert "T34" not in _rules(reviewer, GOV + "本项目不指定品牌，技术参数为最低要求，投标产品性能等于或优于所列参数即可。")
+
+
+def test_samples_scored_item_by_item_on_a_score_sheet(reviewer: Reviewer) -> None:
+    ok = GOV + "样品评审按样品评分表对外观、尺寸、焊接工艺、漆面四项逐项评分（每项2分，符合得2分，不符合得0分）。"
+    assert "T36" not in _rules(reviewer, ok)
+    assert "T36" in _rules(reviewer, GOV + "样品评审：评委根据样品的外观、做工质量酌情打分（0-5分）。")

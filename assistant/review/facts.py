@@ -145,7 +145,7 @@ _RE_BIDBOND = re.compile(_BOND + r"(金额|数额)?(（[^）]{0,10}）)?(为|是
 #: (「……向所有获取招标文件的潜在投标人发出澄清」 names who got the documents, not when they were sold)
 _RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?(文件|资料)"
                       r"(?!的?(潜在)?(投标人|供应商|申请人|单位))[^。；\n]{0,8}(时间|期限|日期)?"
-                      r"|(文件|资料)(获取|发售|提供)(时间|期限|期|\s*[:：])|报名(时间|期限|日期)|(招标|采购)文件[^。；\n]{0,16}(起|开始)[^。；\n]{0,8}(发售|获取|提供|下载)")
+                      r"|(文件|资料)(获取|发售|提供)(时间|期限|期|\s*[:：])|报名(时间|期限|日期)|(招标|采购)文件[^。；\n]{0,16}(起|开始)[^。；\n]{0,16}(发售|获取|提供|下载)")
 _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止(时间|日期)|开标(时间|日期)")
 #: the bid deadline named unmistakably, as in a clause about something else (「……修改通知，投标截止时间仍为8月20日」)
 _RE_BID_DEADLINE = re.compile(r"(投标|响应文件(提交|递交)?)截止(时间|日期)|开标(时间|日期)")
@@ -159,6 +159,12 @@ _RE_MOVED_TO = re.compile(r"(顺延|延期|推迟|延长|变更|调整|改)(至|
 _ENDS_HERE = re.compile(r"\s*(（[^）]{0,6}）)?\s*((上午|下午|北京时间)?\s*\d{1,2}\s*([:：时点])\s*(\d{1,2}\s*分?)?)?\s*(整)?\s*(截止|止)")
 _RE_PREQUAL_DEADLINE = re.compile(r"资格预审申请(文件)?[^。；\n]{0,8}截止(时间|日期)?")
 _RE_ANNOUNCE = re.compile(r"(公告|文件|邀请书|邀请函)[^。；\n]{0,4}(发布|发出)(日期|时间)?")
+#: the date written between the words: 「资格预审公告于2025年4月30日发布」「招标文件自十月二十四日起在……平台发布」
+#: (not a clarification's or a result's notice)
+_RE_ANNOUNCED_ON = re.compile(r"(?<!澄清|更正|变更|补充|结果|中标|成交|修改)(招标公告|采购公告|资格预审公告|招标文件|采购文件|邀请书|邀请函)"
+                              r"(?P<mid>(?:(?!澄清|更正|变更|补充|修改|答疑)[^。；\n]){0,40}?)(发布|发出|挂网)")
+#: a year stated on its own for undated days: 「（以上时间均为2025年）」「三月三日起……（2025年）」
+_RE_BARE_YEAR = re.compile(r"(20\d{2})\s*年(?![\d〇零一二三四五六七八九十]{1,3}\s*月|度)")
 _RE_VALIDITY = re.compile(r"投标有效期")
 _RE_BOND_VALIDITY = re.compile(r"(投标)?(保证金|保函)[^。；\n]{0,6}?(（保函）)?[^。；\n]{0,4}?有效期")
 _RE_COMMITTEE_PER_RULES = re.compile(
@@ -292,6 +298,8 @@ def extract_facts(clauses: list[Clause]) -> ProjectFacts:
         for d in nb.find_dates(c.text):
             if not d.year_inferred:
                 years.append(d.date.year)
+    if not years:
+        years = [int(m.group(1)) for c in clauses[:400] for m in _RE_BARE_YEAR.finditer(c.text)]
     facts.doc_year = max(set(years), key=years.count) if years else None
     y = facts.doc_year
 
@@ -363,7 +371,7 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
     if sale_ctx and facts.sale_start is None:
         # sale dates before the deadline words, or after the deadline's own date
         # (「投标截止时间：11月18日9时（招标文件自11月4日起发售）」)
-        dates = (nb.find_dates(sale_part, y) if span is None or sale_before
+        dates = (_sale_dates(sale_part, sale_ctx, y) if span is None or sale_before
                  else nb.find_dates(t[span.end:], y)[1 if span.words else 0:])
         if dates:
             facts.sale_start = Fact(dates[0].date, c.index, dates[0].text)
@@ -377,6 +385,15 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
             and len(ds := nb.find_dates(sale_head[sale_ctx.start():], y)) > 1:
         facts.prequal_sale_end = Fact(ds[1].date, c.index, ds[1].text)
     _deadline(facts, c, t, y, prequal, span)
+
+
+def _sale_dates(head: str, sale_ctx: re.Match[str] | object, y: int | None) -> list[nb.DateMention]:
+    """The sale dates in the text before the deadline words: those after the sale words when any are
+    (「招标公告发布：9月19日；招标文件提供期限：9月19日至9月25日」 is not a sale from 9月19日 to 9月19日),
+    else all (「3月2日至3月6日发售招标文件」)."""
+    if isinstance(sale_ctx, re.Match) and (after := nb.find_dates(head[sale_ctx.start():], y)):
+        return after
+    return nb.find_dates(head, y)
 
 
 @dataclass(frozen=True)
@@ -446,6 +463,9 @@ def _announcement_and_clarifications(facts: ProjectFacts, c: Clause, t: str, y: 
         dates = nb.find_dates(t[ma.end():ma.end() + 24], y) or nb.find_dates(t, y)
         if dates:
             facts.announce_date = Fact(dates[0].date, c.index, dates[0].text)
+    if facts.announce_date is None and (mo := _RE_ANNOUNCED_ON.search(t)) \
+            and (dates := nb.find_dates(mo.group("mid"), y)):
+        facts.announce_date = Fact(dates[0].date, c.index, dates[0].text)
     # the dates of a clarification are those before the bid deadline named in the same clause
     head = t[: m.start()] if (m := _RE_BID_DEADLINE.search(t)) else t
     if re.search(r"澄清|修改|更正", head) and re.search(r"(发出|发布|于)", head):

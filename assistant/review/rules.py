@@ -24,7 +24,7 @@ __all__ = ["NUMERIC_CHECKS", "SEVERITY_ORDER", "RuleEngine", "RuleHit"]
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _BOUNDARY = "。；;！!？?\n"
-_NEGATION = re.compile(r"(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝|避免|不再|无需|无须|不要求|不以|不将|不设|不存在|不属于|不视为|不作为)")
+_NEGATION = re.compile(r"(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝|避免|不再|无需|无须|不要求|不以|不将|不设|不存在|不属于|不视为|不作为|不指定|不限定)")
 _QUOTE = re.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
 _LAW_REF = re.compile(r"《[^》]{2,40}》")
 
@@ -221,8 +221,9 @@ class RuleEngine:
             return None
         if any(rx.search(plain, s0, start) for rx in comp.unless_before):
             return None
-        # up to the match's first character: 「不以审计结果作为结算依据」 negates a match that starts at 以
-        if not det.allow_negated and _NEGATION.search(plain[max(s0, start - 30):start + 1]):
+        # up to the match's second character: 「不以审计结果作为结算依据」 negates a match that starts at 以,
+        # 「本项目不指定品牌」 one that starts at 指定
+        if not det.allow_negated and _NEGATION.search(plain[max(s0, start - 30):start + 2]):
             return None
         if _in_unticked_option(text, start):
             return None
