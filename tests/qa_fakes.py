@@ -98,6 +98,12 @@ class FakeKB:
                 return d
         return None
 
+    def alias_map(self) -> dict[str, str]:
+        return {a: d.title for d in self.docs if d.is_current for a in (d.title, *d.aliases)}
+
+    def doc_chunks(self, doc_id: str) -> list[Chunk]:
+        return [c for c in self.chunks if c.doc_id == doc_id]
+
     def get_article(self, title_or_alias: str, article_no: int, include_superseded: bool = False) -> Chunk | None:
         meta = self.resolve_title(title_or_alias)
         if meta is None:

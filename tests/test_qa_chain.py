@@ -235,3 +235,19 @@ def test_chain_over_a_real_openai_compatible_http_server(kb, retriever):
         server.mode = "error500"
         with pytest.raises(BackendError):
             chain(kb, retriever, llm).ask(Q_DAYS)
+
+
+def test_a_named_article_is_stated_and_a_missing_one_said_first(kb, retriever):
+    """The article the question names is the answer (it was hedged when another document's article of the
+    same number scored the same); an article the document lacks is said before the answer."""
+    qa = chain(kb, retriever)
+    ans = qa.ask("招标投标法第二十四条规定了什么？")
+    assert ans.answer.startswith("答：依据《中华人民共和国招标投标法》第二十四条")
+    both = qa.ask("招标投标法第九十九条和第二十四条分别规定了什么？")
+    assert both.answer.splitlines()[0] == "知识库收录的《中华人民共和国招标投标法》条文至第四十六条为止，没有第九十九条。"
+    assert not both.refused and any(c.article == "第二十四条" for c in both.citations)
+
+
+def test_a_named_article_is_not_stated_for_a_question_about_a_document_the_kb_lacks(kb, retriever):
+    ans = chain(kb, retriever).ask("《某某市招标投标补充规定》对招标投标法第二十四条的等标期有什么补充？")
+    assert not ans.refused and not ans.answer.startswith("答：")

@@ -133,3 +133,15 @@ def test_buyer_and_market_questions_without_a_legal_term_are_out_of_scope():
     ev = assess("仓库库存积压，采购员该怎么减少订单？", policy=policy)
     assert not ev.sufficient and ev.reason == "off_topic"
     assert "企业日常采购管理" in refusal.refusal_text("仓库库存积压", ev, [])
+
+
+def test_an_article_the_document_does_not_have_is_refused_with_its_last_article():
+    """「招标投标法第九十九条」: the law's articles end at 第四十六条 in the fake KB (第六十八条 in the real one);
+    unrelated articles are not offered instead."""
+    ev = assess("招标投标法第九十九条规定了什么？")
+    assert not ev.sufficient and ev.reason == "article_not_found"
+    assert ev.missing_articles == [("中华人民共和国招标投标法", "第九十九条", "第四十六条")]
+    text = refusal.refusal_text("招标投标法第九十九条规定了什么？", ev, RETRIEVER.search("招标投标法", k=3))
+    assert text.startswith("知识库收录的《中华人民共和国招标投标法》条文至第四十六条为止，没有第九十九条。")
+    assert "最接近的条文" not in text and "导入" not in text
+    assert assess("招标投标法第二十四条规定了什么？").missing_articles == []

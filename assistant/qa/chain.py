@@ -200,9 +200,12 @@ class QAChain:
         named = [h.chunk_id for h in prep.hits if "direct" in h.via]
         lexicon = self.refusal_policy.lexicon
         ex = extractive.build_extractive(prep.standalone, prep.hits, named, kb=self.kb,
-                                         words=lexicon.gate_words if lexicon is not None else None)
+                                         words=lexicon.gate_words if lexicon is not None else None,
+                                         about_missing_document=bool(prep.evidence.missing_documents))
+        # an article the question names that does not exist is said first (「……没有第一百条。」)
+        text = "\n".join([*refusal.missing_article_lines(prep.evidence), ex.text])
         answer = Answer(
-            answer=ex.text, citations=ex.citations, refused=False, mode="extractive", question=prep.question,
+            answer=text, citations=ex.citations, refused=False, mode="extractive", question=prep.question,
             standalone_question=prep.standalone, flags=ex.flags, notes=ex.notes,
         )
         answer.metadata = self._metadata(prep, self._prompt_names(prep, False))
@@ -238,7 +241,7 @@ class QAChain:
             answer.metadata["raw_answer"] = raw
             return answer
         verified = citing.verify_answer(raw, items, self.kb, self._aliases())
-        flags, notes = list(verified.flags), list(verified.notes)
+        flags, notes = list(verified.flags), [*refusal.missing_article_lines(prep.evidence), *verified.notes]
         by_n = {i.n: i for i in items}
         if verified.used:
             citations = [

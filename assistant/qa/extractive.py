@@ -176,10 +176,14 @@ def _rank_score(h: Hit) -> float:
     return h.rank_score if h.rank_score is not None else h.score
 
 
-def confident(question: str, best: Hit, hits: list[Hit], words: GateWords | None = None) -> bool:
-    """Whether `best` can be stated as the answer: it addresses the question (or its note matched
+def confident(question: str, best: Hit, hits: list[Hit], words: GateWords | None = None,
+              about_missing_document: bool = False) -> bool:
+    """Whether `best` can be stated as the answer: the question names it (and is not about a document the
+    knowledge base lacks, ``about_missing_document``), or it addresses the question (or its note matched
     with a clear lead) and no article of another document scores practically the same."""
     words = _gate(words)
+    if "direct" in best.via and not about_missing_document:  # 「招标投标法第二十四条规定了什么」
+        return True
     statutes = [h for h in hits if h.doc_type != RULE_DOC_TYPE and h.chunk_id != best.chunk_id]
     top = _rank_score(best)
     runner = statutes[0] if statutes else None
@@ -308,13 +312,15 @@ def _rule_line(h: Hit, n: int) -> str:
 
 def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     question: str, hits: list[Hit], named: list[str] | None = None, kb: KnowledgeBase | None = None,
-    words: GateWords | None = None,
+    words: GateWords | None = None, about_missing_document: bool = False,
 ) -> Extracted:
     """Compose the extractive answer and its citations (numbered in reading order).
 
     Statute articles come first; review-catalogue (审查要点) items are summarised, and the
     articles they cite are quoted when the KB holds them, else the user is told to import them.
-    ``words``: the answer gate's words (``Lexicon.gate_words`` of the knowledge base in use).
+    ``words``: the answer gate's words (``Lexicon.gate_words`` of the knowledge base in use);
+    ``about_missing_document``: the question also names a document the knowledge base lacks (an article
+    it names is then quoted, not stated as the answer).
     """
     chosen = select_hits(hits, named)
     rules_only = bool(chosen) and all(h.doc_type == RULE_DOC_TYPE for h in chosen)
@@ -324,7 +330,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     lines: list[str] = []
     words = _gate(words)
     best = lead_hit(question, chosen, words)
-    direct = best is not None and confident(question, best, hits, words)
+    direct = best is not None and confident(question, best, hits, words, about_missing_document)
     if not direct and chosen:
         flags.append(FLAG_NO_DIRECT)
     lines += [LEAD_RULES_ONLY if rules_only else LEAD, ""]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.qa.masking import strip_personal_data
 from assistant.schema import DocumentMeta, Hit
-from assistant.text_zh import normalize, tokenize
+from assistant.text_zh import article_label, normalize, tokenize
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
@@ -116,6 +116,8 @@ class Evidence:
     in_domain: bool = False
     other_places: list[str] = field(default_factory=list)
     local_documents: list[str] = field(default_factory=list)
+    #: articles the question names that their document does not have: (title, 第N条, its last article)
+    missing_articles: list[tuple[str, str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -123,7 +125,7 @@ class Evidence:
             "top_score": self.top_score, "coverage": round(self.coverage, 3), "key_terms": self.key_terms,
             "missing_terms": self.missing_terms, "missing_documents": self.missing_documents, "direct": self.direct,
             "foreign_terms": self.foreign_terms, "in_domain": self.in_domain, "other_places": self.other_places,
-            "local_documents": self.local_documents,
+            "local_documents": self.local_documents, "missing_articles": [list(m) for m in self.missing_articles],
         }
 
 
@@ -341,6 +343,9 @@ def assess(
 def _outright(question: str, hits: list[Hit], kb: KnowledgeBase, today: date | None, ev: Evidence,
               known: list[str], words: RefusalWords) -> str | None:
     """Reasons to refuse whatever the evidence: nothing found, a document or place the KB lacks, a future year."""
+    ev.missing_articles = missing_articles(question, kb)
+    if ev.missing_articles and not ev.direct:
+        return "article_not_found"
     if not hits:
         return "no_hits"
     if ev.missing_documents and not known and not ev.direct:
@@ -352,6 +357,22 @@ def _outright(question: str, hits: list[Hit], kb: KnowledgeBase, today: date | N
     if future_years(question, hits, today):
         return "future_policy"
     return None
+
+
+def missing_articles(question: str, kb: KnowledgeBase) -> list[tuple[str, str, str]]:
+    """Articles the question names (「招标投标法第九十九条」) of a document the knowledge base holds,
+    which that document does not have: (title, the article asked, the document's last article)."""
+    from assistant.citations import find_article_refs, resolve_ref
+
+    out: list[tuple[str, str, str]] = []
+    for ref in find_article_refs(question, kb.alias_map()):
+        meta = kb.resolve_title(ref.title or ref.raw_title)
+        if meta is None or meta.structure != "articles" or resolve_ref(ref, kb) is not None:
+            continue
+        numbers = [c.article_no for c in kb.doc_chunks(meta.doc_id) if c.article_no]
+        if numbers and (meta.title, ref.article) not in [(t, a) for t, a, _ in out]:
+            out.append((meta.title, ref.article, article_label(max(numbers))))
+    return out
 
 
 _vocab_cache: dict[int, tuple[str, str]] = {}
@@ -381,12 +402,39 @@ REASON_LINES = {
     "future_policy": "问题涉及的年份晚于知识库中现有文件，知识库中没有相应政策。",
     "off_topic": "该问题属于企业日常采购管理或市场行情，不是招标投标、政府采购法律法规能回答的问题。",
     "information_request": "知识库只收录法律法规和政策文件，没有项目公告、中标结果或市场价格等信息，请到相应的公共资源交易平台查询。",
+    "article_not_found": "请核对条号；如需查阅相关内容，可去掉条号直接描述问题。",
 }
 
 
 def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
     """The refusal shown to the user: no basis, what was searched, what to add."""
-    lines = ["知识库中没有找到回答该问题的依据，为避免误导，不作推测性回答。"]
+    lines = missing_article_lines(ev) or ["知识库中没有找到回答该问题的依据，为避免误导，不作推测性回答。"]
+    lines += _scope_lines(ev)
+    if ev.reason in REASON_LINES:
+        lines.append(REASON_LINES[ev.reason])
+    lines.append(f"已检索的问题：「{question}」")
+    if ev.key_terms:
+        lines.append("检索关键词：" + "、".join(ev.key_terms[:8]))
+        if ev.foreign_terms:
+            lines.append("知识库中没有出现的词：" + "、".join(ev.foreign_terms[:8]))
+        elif ev.missing_terms and ev.reason in ("low_coverage", "low_similarity", "no_hits"):
+            lines.append("最接近的条文中未出现：" + "、".join(ev.missing_terms[:8]))
+    if hits and ev.reason not in ("no_hits", "article_not_found"):
+        near = "；".join(
+            f"《{h.title}》{h.article or (h.heading or '')}" for h in hits[:3]
+        )
+        lines.append(f"最接近的条文（相关度不足，仅供参考，不作为依据）：{near}")
+    if ev.reason != "article_not_found":
+        target = "、".join(_book(n) for n in ev.missing_documents) or (
+            f"{'、'.join(ev.other_places)}的相关政策文件" if ev.other_places else "相关法规、规章或政策文件"
+        )
+        lines.append(f"建议：可在知识库页面导入{target}后再问，或换用更具体的招投标、政府采购术语提问。")
+    return "\n".join(lines)
+
+
+def _scope_lines(ev: Evidence) -> list[str]:
+    """What the knowledge base lacks: the documents the question names, the place's own files."""
+    lines = []
     if ev.reason == "document_not_in_kb" and ev.missing_documents:
         names = "、".join(_book(n) for n in ev.missing_documents)
         lines.append(f"知识库中没有收录{names}，无法依据该文件回答，也不会用其他文件代替作答。")
@@ -401,25 +449,12 @@ def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
             + f"没有收录{places}的地方规定或政策文件；"
             "这些地方文件不适用于其他地区，国家法律的规定仅供参考，不能代替当地文件。"
         )
-    if ev.reason in REASON_LINES:
-        lines.append(REASON_LINES[ev.reason])
-    lines.append(f"已检索的问题：「{question}」")
-    if ev.key_terms:
-        lines.append("检索关键词：" + "、".join(ev.key_terms[:8]))
-        if ev.foreign_terms:
-            lines.append("知识库中没有出现的词：" + "、".join(ev.foreign_terms[:8]))
-        elif ev.missing_terms and ev.reason in ("low_coverage", "low_similarity", "no_hits"):
-            lines.append("最接近的条文中未出现：" + "、".join(ev.missing_terms[:8]))
-    if hits and ev.reason != "no_hits":
-        near = "；".join(
-            f"《{h.title}》{h.article or (h.heading or '')}" for h in hits[:3]
-        )
-        lines.append(f"最接近的条文（相关度不足，仅供参考，不作为依据）：{near}")
-    target = "、".join(_book(n) for n in ev.missing_documents) or (
-        f"{'、'.join(ev.other_places)}的相关政策文件" if ev.other_places else "相关法规、规章或政策文件"
-    )
-    lines.append(f"建议：可在知识库页面导入{target}后再问，或换用更具体的招投标、政府采购术语提问。")
-    return "\n".join(lines)
+    return lines
+
+
+def missing_article_lines(ev: Evidence) -> list[str]:
+    """「知识库收录的《招标投标法》条文至第六十八条为止，没有第九十九条。」 for each article asked that does not exist."""
+    return [f"知识库收录的《{title}》条文至{last}为止，没有{asked}。" for title, asked, last in ev.missing_articles]
 
 
 def _book(name: str) -> str:
