@@ -80,3 +80,13 @@ def test_the_gate_reads_its_consequence_words_from_the_lexicon(tmp_path):
                    "十万元以下的罚款；对单位直接负责的主管人员和其他直接责任人员依法给予处分。", 1.0)
     assert addresses(q, penalty)
     assert not addresses(q, penalty, _lexicon_without(tmp_path, "consequence_words", "处罚", "罚").gate_words)
+
+
+def test_question_words_glued_to_generic_ones_are_not_subject_words():
+    """「投标保证金最多能收多少」: jieba keeps 「最多能」 whole; it is 最多 + 能, not a word the article must
+    contain (the UI's own example question was hedged); a negation glued on (「不是」) still counts."""
+    from assistant.qa.extractive import _gate, _generic
+
+    generic = _gate(None).generic_terms
+    assert _generic("最多能", generic) and _generic("是否需要", generic)
+    assert not _generic("保证金", generic) and not _generic("不是", generic)

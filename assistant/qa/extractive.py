@@ -144,7 +144,7 @@ def term_coverage(question: str, hit: Hit, words: GateWords | None = None) -> fl
     from assistant.qa.refusal import key_terms
 
     words = _gate(words)
-    specific = [t for t in key_terms(question) if len(t) >= 2 and t not in words.generic_terms]
+    specific = [t for t in key_terms(question) if len(t) >= 2 and not _generic(t, words.generic_terms)]
     if not specific:
         return None
     text = hit.text
@@ -153,6 +153,24 @@ def term_coverage(question: str, hit: Hit, words: GateWords | None = None) -> fl
     found = sum(1 for t in specific if t in text or any(w in text for w in statute.get(t, ()))
                 or (penalty and any(w in t for w in words.consequence_words)))
     return found / len(specific)
+
+
+_NEGATIONS = frozenset({"不", "没", "没有", "不能", "不是", "非"})
+
+
+def _generic(term: str, generic: frozenset[str]) -> bool:
+    """A generic word, or one the tokenizer glued from generic and question words (「最多能」 = 最多 + 能);
+    not one with a negation (「不是」 says what the question is about)."""
+    if term in generic:
+        return True
+    from assistant.qa.refusal import question_words
+
+    vocab = (generic | question_words()) - _NEGATIONS
+    ends = {0}
+    for i in range(1, len(term) + 1):
+        if any(j in ends and term[j:i] in vocab for j in range(max(0, i - 6), i)):
+            ends.add(i)
+    return len(term) in ends
 
 
 #: An article whose note (条旨, practitioners' questions) matched the question, whose own text is the
