@@ -251,3 +251,21 @@ def test_a_named_article_is_stated_and_a_missing_one_said_first(kb, retriever):
 def test_a_named_article_is_not_stated_for_a_question_about_a_document_the_kb_lacks(kb, retriever):
     ans = chain(kb, retriever).ask("《某某市招标投标补充规定》对招标投标法第二十四条的等标期有什么补充？")
     assert not ans.refused and not ans.answer.startswith("答：")
+
+
+def test_a_question_naming_no_regime_gets_both_regimes_answers():
+    """「投标保证金最多能收多少」 names neither regime: 2% of the 预算 (政府采购) and 2% of the 估算价 (工程)
+    are both stated, each with its regime; a question naming one regime gets that one."""
+    from assistant.qa.extractive import Regimes, build_extractive
+    from tests.qa_fakes import ZBTB, ZFCG, make_chunk, to_hit
+
+    gov = make_chunk("law-zfcgf", 33, "招标文件要求投标人提交投标保证金的，投标保证金不得超过采购项目预算金额的2%。", None)
+    works = make_chunk("law-zbtbf", 26, "招标人在招标文件中要求投标人提交投标保证金的，投标保证金不得超过招标项目估算价的2%。", None)
+    hits = [to_hit(gov, 0.93, 0.92, ["dense", "bm25"]), to_hit(works, 0.88, 0.91, ["dense", "bm25"])]
+    regimes = {ZFCG: "政府采购", ZBTB: "工程招标"}
+    both = build_extractive("投标保证金最多能收多少？", hits, regimes=Regimes(None, regimes))
+    first = both.text.splitlines()[0]
+    assert first.startswith("答：政府采购项目依据《中华人民共和国政府采购法》第三十三条")
+    assert "；工程招标项目依据《中华人民共和国招标投标法》第二十六条" in first and both.lead_n == 1
+    one = build_extractive("投标保证金最多能收多少？", hits, regimes=Regimes("政府采购", regimes))
+    assert one.text.startswith("答：依据《中华人民共和国政府采购法》第三十三条") and "工程招标项目" not in one.text.splitlines()[0]

@@ -88,3 +88,14 @@ def test_how_much_is_answered_by_the_sentence_with_the_figure():
     assert "6%—10%" in (citing.key_sentence(text, "小微企业价格扣除比例是多少？") or "")
     # without a how-much question the sentence sharing most words still wins
     assert "不享受价格扣除" in (citing.key_sentence(text, "存在控股关系的小微企业能享受价格扣除吗？") or "")
+
+
+def test_a_ceiling_question_gets_the_sentence_that_sets_the_ceiling():
+    """「……投标保证金最多能收多少」: 「不得超过……2%」, not the article's 「5个工作日内退还」 sentence that shares
+    more of the question's words."""
+    from assistant.qa.citing import key_sentence
+
+    article = ("招标文件要求投标人提交投标保证金的，投标保证金不得超过采购项目预算金额的2%。"
+               "采购人或者采购代理机构应当自中标通知书发出之日起5个工作日内退还未中标供应商的投标保证金，"
+               "自政府采购合同签订之日起5个工作日内退还中标供应商的投标保证金。")
+    assert "2%" in (key_sentence(article, "政府采购项目投标保证金最多能收多少？") or "")

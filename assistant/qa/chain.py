@@ -24,6 +24,7 @@ from assistant.prompts import load_prompt
 from assistant.qa import citing, condense, extractive, refusal
 from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context
 from assistant.qa.masking import Masker
+from assistant.qa.understanding import detect_regime
 from assistant.schema import Answer, Citation, Hit
 
 if TYPE_CHECKING:
@@ -201,7 +202,8 @@ class QAChain:
         lexicon = self.refusal_policy.lexicon
         ex = extractive.build_extractive(prep.standalone, prep.hits, named, kb=self.kb,
                                          words=lexicon.gate_words if lexicon is not None else None,
-                                         about_missing_document=bool(prep.evidence.missing_documents))
+                                         about_missing_document=bool(prep.evidence.missing_documents),
+                                         regimes=self._regimes(prep.standalone))
         # an article the question names that does not exist is said first (「……没有第一百条。」)
         text = "\n".join([*refusal.missing_article_lines(prep.evidence), ex.text])
         answer = Answer(
@@ -211,6 +213,19 @@ class QAChain:
         answer.metadata = self._metadata(prep, self._prompt_names(prep, False))
         answer.metadata["answer_citation"] = ex.lead_n
         return answer
+
+    def _regimes(self, question: str) -> extractive.Regimes | None:
+        """The regime the question names and the regime of each governing document in the knowledge base."""
+        lex = self.refusal_policy.lexicon
+        if lex is None or not lex.regimes:
+            return None
+        of_title: dict[str, str] = {}
+        for regime in lex.regimes:
+            for name in regime.documents:
+                meta = self.kb.resolve_title(name)
+                if meta is not None:
+                    of_title.setdefault(meta.title, regime.name)
+        return extractive.Regimes(detect_regime(question, lex)[0], of_title)
 
     def _generate(self, prep: _Prepared) -> Iterator[str | Answer]:
         assert self.llm is not None

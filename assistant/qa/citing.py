@@ -149,6 +149,13 @@ _STATES_QUANTITY = re.compile(
     r"|百分之[一二三四五六七八九十点零\d]+")
 #: Weight of stating a quantity when one is asked: more than a shared short term, less than the topic.
 _QUANTITY_BONUS = 3.0
+#: A question asking for a ceiling (「最多能收多少」) or a floor (「最短多少天」), and the sentences that set one:
+#: 「不得超过……2%」 answers the first, not the neighbouring 「……5个工作日内退还」.
+_ASKS_BOUND = ((re.compile(r"最多|最高|上限|不超过|封顶"), re.compile(r"不得超过|不超过|不得高于|以下|以内|上限|最高")),
+               (re.compile(r"最少|最短|最低|下限|至少|不少于"), re.compile(r"不得少于|不少于|不得低于|以上|至少|最短|下限")),
+               # a question of how long is answered by a period, not a rate (「多久内退还」: 「5个工作日内」, not 「上浮20%」)
+               (re.compile(r"多久|多长时间|几天|几日|多少天|几个工作日|什么时候|期限|时限"),
+                re.compile(r"(?:\d+|[一二三四五六七八九十两]+)\s*(?:个)?(?:工作日|日|天|个月)")))
 
 
 def key_sentence(article_text: str, query: str) -> str | None:
@@ -162,12 +169,15 @@ def key_sentence(article_text: str, query: str) -> str | None:
     terms = key_terms(query) if query else []
     q = _bigrams(query)
     wants_quantity = bool(query) and bool(_ASKS_QUANTITY.search(query))
+    bounds = [sets for asks, sets in _ASKS_BOUND if query and asks.search(query)]
 
     def lexical(s: str) -> int:
         return sum(len(t) for t in terms if t in s)
 
     def score(s: str) -> tuple[float, int]:
         quantity = _QUANTITY_BONUS if wants_quantity and lexical(s) and _STATES_QUANTITY.search(s) else 0.0
+        if quantity and any(b.search(s) for b in bounds):
+            quantity *= 2
         return (lexical(s) + quantity + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s), -sentences.index(s))
 
     best = max(sentences, key=score)

@@ -246,12 +246,45 @@ def lead_hit(question: str, chosen: list[Hit], words: GateWords | None = None) -
 
 def answer_line(question: str, hit: Hit, key: str | None, n: int) -> str:
     """「答：依据《X》第N条，<key sentence>[n]」."""
+    return f"{ANSWER_PREFIX}{_stated(hit, key, n)}"
+
+
+def _stated(hit: Hit, key: str | None, n: int) -> str:
+    """「依据《X》第N条：“<key sentence>”[n]」."""
     sentence = " ".join((key or hit.text).replace("**", "").split())
     sentence = _strip_label(sentence, hit.article)
     if len(sentence) > MAX_QUOTE_CHARS:
         sentence = sentence[:MAX_QUOTE_CHARS] + "……"
-    where = f"《{hit.title}》{hit.article or ''}"
-    return f"{ANSWER_PREFIX}依据{where}：“{sentence}”[{n}]"
+    return f"依据《{hit.title}》{hit.article or ''}：“{sentence}”[{n}]"
+
+
+@dataclass(frozen=True)
+class Regimes:
+    """The procurement regimes as the answer sees them: the one the question names (None: neither, or
+    both) and the regime each governing document's title belongs to (政府采购 / 工程招标)."""
+
+    asked: str | None
+    of_title: dict[str, str]
+
+
+#: An article of the other regime that also answers a question naming no regime, scoring at least this
+#: share of the best, is stated beside it (「投标保证金最多能收多少」: 2% of the 预算 in 政府采购, of the 估算价
+#: for 依法必须招标的工程).
+OTHER_REGIME_RATIO = 0.9
+
+
+def other_regime_hit(question: str, best: Hit, chosen: list[Hit], words: GateWords, regimes: Regimes | None) -> Hit | None:
+    """The best article of the other regime when the question names none and both answer it alike."""
+    if regimes is None or regimes.asked is not None or (own := regimes.of_title.get(best.title)) is None:
+        return None
+    for h in chosen:
+        other = regimes.of_title.get(h.title)
+        if h.doc_type == RULE_DOC_TYPE or other is None or other == own:
+            continue
+        if _rank_score(h) >= OTHER_REGIME_RATIO * _rank_score(best) and addresses(question, h, words):
+            return h
+        return None
+    return None
 
 
 def _quote(text: str, key: str | None, limit: int = MAX_QUOTE_CHARS, label: str | None = None) -> str:
@@ -330,7 +363,7 @@ def _rule_line(h: Hit, n: int) -> str:
 
 def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     question: str, hits: list[Hit], named: list[str] | None = None, kb: KnowledgeBase | None = None,
-    words: GateWords | None = None, about_missing_document: bool = False,
+    words: GateWords | None = None, about_missing_document: bool = False, regimes: Regimes | None = None,
 ) -> Extracted:
     """Compose the extractive answer and its citations (numbered in reading order).
 
@@ -338,7 +371,8 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     articles they cite are quoted when the KB holds them, else the user is told to import them.
     ``words``: the answer gate's words (``Lexicon.gate_words`` of the knowledge base in use);
     ``about_missing_document``: the question also names a document the knowledge base lacks (an article
-    it names is then quoted, not stated as the answer).
+    it names is then quoted, not stated as the answer); ``regimes``: when the question names no regime and
+    an article of the other regime answers it as well, both are stated, each with its regime.
     """
     chosen = select_hits(hits, named)
     rules_only = bool(chosen) and all(h.doc_type == RULE_DOC_TYPE for h in chosen)
@@ -349,6 +383,8 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     words = _gate(words)
     best = lead_hit(question, chosen, words)
     direct = best is not None and confident(question, best, hits, words, about_missing_document)
+    second = other_regime_hit(question, best, chosen, words, regimes) if best is not None and direct else None
+    second_n: int | None = None
     if not direct and chosen:
         flags.append(FLAG_NO_DIRECT)
     lines += [LEAD_RULES_ONLY if rules_only else LEAD, ""]
@@ -376,6 +412,8 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
             citations.append(Citation(**h.model_dump(), n=n, key_sentence=key))
             if h is best:
                 lead_n = n
+            if h is second:
+                second_n = n
         lines.append("")
         if is_superseded(head):
             flags.append("superseded_basis")
@@ -398,7 +436,12 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     if absent_docs:
         names = "、".join(f"《{d}》" for d in absent_docs)
         notes.append(f"说明：审查要点所引的{names}未收录在知识库中，无法展示其原文；如需查看，请在知识库页面导入该文件后再问。")
-    if best is not None and direct and lead_n is not None:
+    if best is not None and direct and lead_n is not None and second is not None and second_n is not None \
+            and regimes is not None:
+        both = [f"{regimes.of_title[h.title]}项目{_stated(h, key_sentence(h.text, question), k)}"
+                for h, k in ((best, lead_n), (second, second_n))]
+        lines = [f"{ANSWER_PREFIX}{'；'.join(both)}", "", *lines]
+    elif best is not None and direct and lead_n is not None:
         lines = [answer_line(question, best, key_sentence(best.text, question), lead_n), "", *lines]
     elif chosen and not rules_only:
         lines = [NO_DIRECT, "", *lines]
