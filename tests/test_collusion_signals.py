@@ -1,0 +1,121 @@
+"""Collusion check on real files: PDFs with XMP, project names, template rsids, evidence excerpts, shared typos."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.collusion.data import CollusionData
+from assistant.collusion.pipeline import CollusionAnalyzer
+from assistant.collusion.reader import read_bytes, read_path
+from assistant.config import PROJECT_ROOT, Settings
+from tests.conftest import FORMAT_SAMPLES, require_shared
+
+DATA = CollusionData.load(PROJECT_ROOT / "knowledge_base" / "collusion")
+LAW_PDF = "中华人民共和国招标投标法.pdf"  # made by Acrobat PDFMaker 9.0 for Word: carries an XMP packet
+
+_XMP_ELEMENTS = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/">
+   <xmpMM:DocumentID>uuid:{doc}</xmpMM:DocumentID>
+   <xmpMM:InstanceID>uuid:{inst}</xmpMM:InstanceID>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+# the compact form written by many tools: properties as attributes of rdf:Description
+_XMP_ATTRIBUTES = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" xmpMM:DocumentID="xmp.did:{doc}"
+ xmpMM:OriginalDocumentID="xmp.did:{orig}"/></rdf:RDF></x:xmpmeta>"""
+
+
+def _pdf(path: Path, lines: list[str], xmp: str | None = None) -> Path:
+    """A real text PDF (reportlab, built-in CJK font) with an optional XMP metadata stream."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    c.setFont("STSong-Light", 10)
+    for n, line in enumerate(lines):
+        c.drawString(40, 800 - 15 * n, line)
+    c.showPage()
+    c.save()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
+    if xmp is not None:
+        stream = StreamObject()
+        stream.set_data(xmp.encode("utf-8"))
+        stream.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+        writer.root_object[NameObject("/Metadata")] = writer._add_object(stream)
+    with path.open("wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def _docx(path: Path, paragraphs: list[str], author: str = "") -> Path:
+    d = docx.Document()
+    d.core_properties.author = author
+    for p in paragraphs:
+        d.add_paragraph(p)
+    d.save(str(path))
+    return path
+
+
+def _analyzer() -> CollusionAnalyzer:
+    return CollusionAnalyzer(DATA)
+
+
+# --------------------------------------------------------------------------- defect: XMP crashed the PDF reader
+def test_acrobat_pdf_with_xmp_is_read_with_its_document_id() -> None:
+    pdf = require_shared(FORMAT_SAMPLES) / LAW_PDF
+    doc = read_path(pdf)
+    assert doc.units and doc.meta.application.startswith("Acrobat PDFMaker")
+    assert doc.meta.xmp_document_id == "uuid:3dac0db1-03a4-47bd-b3e1-8f3c8af55ab3"
+
+
+def test_xmp_ids_are_read_in_element_and_attribute_form(tmp_path: Path) -> None:
+    el = read_path(_pdf(tmp_path / "a.pdf", ["投标文件"], _XMP_ELEMENTS.format(doc="D-1", inst="I-1")))
+    assert (el.meta.xmp_document_id, el.meta.xmp_original_document_id) == ("uuid:D-1", "")
+    attr = read_path(_pdf(tmp_path / "b.pdf", ["投标文件"], _XMP_ATTRIBUTES.format(doc="D-2", orig="O-2")))
+    assert (attr.meta.xmp_document_id, attr.meta.xmp_original_document_id) == ("xmp.did:D-2", "xmp.did:O-2")
+
+
+@pytest.mark.parametrize("packet", ["<x:xmpmeta><rdf:RDF", "<x:xmpmeta xmlns:x='adobe:ns:meta/'/>", "\x00\x01garbage"])
+def test_unreadable_xmp_is_skipped_not_fatal(tmp_path: Path, packet: str) -> None:
+    doc = read_bytes(_pdf(tmp_path / "bad.pdf", ["投标人：某某公司"], packet).read_bytes(), "bad.pdf")
+    assert doc.units and doc.meta.xmp_document_id == "" and doc.meta.pdf_id0
+
+
+def test_two_pdf_bids_with_the_same_xmp_original_document_id_are_linked(tmp_path: Path) -> None:
+    tender = _docx(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"])
+    a = _pdf(tmp_path / "a.pdf", ["投标人：甲公司"], _XMP_ATTRIBUTES.format(doc="A-1", orig="SAME-ORIGIN"))
+    b = _pdf(tmp_path / "b.pdf", ["投标人：乙公司"], _XMP_ATTRIBUTES.format(doc="B-1", orig="SAME-ORIGIN"))
+    c = _pdf(tmp_path / "c.pdf", ["投标人：丙公司"], _XMP_ATTRIBUTES.format(doc="C-1", orig="OTHER"))
+    report = _analyzer().analyze(tender, [a, b, c])
+    linked = [p for p in report.pairs if any("OriginalDocumentID" in e.description for s in p.signals for e in s.evidence)]
+    assert [(p.a, p.b) for p in linked] == [("a.pdf", "b.pdf")]
+
+
+def test_rest_accepts_an_xmp_pdf_as_bid_and_as_tender(fake_settings: Settings) -> None:
+    from assistant.api import create_app
+
+    pdf = (require_shared(FORMAT_SAMPLES) / LAW_PDF).read_bytes()
+    d = docx.Document()
+    d.add_paragraph("投标人：甲公司 投标文件")
+    bid = io.BytesIO()
+    d.save(bid)
+    client = TestClient(create_app(fake_settings))
+    for tender, other in ((("t.docx", bid.getvalue()), ("law.pdf", pdf)), (("t.pdf", pdf), ("b2.docx", bid.getvalue()))):
+        files = [("tender", tender), ("bids[]", ("b1.docx", bid.getvalue())), ("bids[]", other)]
+        r = client.post("/api/v1/collusion", files=files)
+        assert r.status_code == 200, r.text
