@@ -119,3 +119,48 @@ def test_rest_accepts_an_xmp_pdf_as_bid_and_as_tender(fake_settings: Settings) -
         files = [("tender", tender), ("bids[]", ("b1.docx", bid.getvalue())), ("bids[]", other)]
         r = client.post("/api/v1/collusion", files=files)
         assert r.status_code == 200, r.text
+
+
+# --------------------------------------------------------------------------- defect: the real project name as a 「其他项目」
+@pytest.mark.parametrize(("line", "name"), [
+    ("项目名称：全国司法加密网专线传输项目  包号：01包", "全国司法加密网专线传输项目"),
+    ("项目名称：全国司法加密网专线传输项目包号：01包", "全国司法加密网专线传输项目"),
+    ("项 目 名 称：某市道路工程 项目编号：ZC-2022-01", "某市道路工程"),
+    ("工程名称：某市环城南路提升改造工程标段：一标段", "某市环城南路提升改造工程"),
+], ids=["two-spaces", "next-label", "spaced-label", "标段"])
+def test_project_name_ends_at_whitespace_or_the_next_label(line: str, name: str) -> None:
+    from assistant.collusion.normalize import clean_text
+    from assistant.collusion.text_signals import tender_project_values
+
+    assert name in tender_project_values(clean_text(line))
+
+
+def _project_bids(tmp_path: Path, lines: dict[str, str]) -> list[Path]:
+    return [_docx(tmp_path / f"{who}.docx", [f"{who}公司 投标文件", line, f"投标人：{who}科技有限公司"], author=f"{who}经办")
+            for who, line in lines.items()]
+
+
+def test_the_tenders_own_project_name_is_never_a_shared_error(tmp_path: Path) -> None:
+    tender = _docx(tmp_path / "招标.docx", ["项目名称：某市环城南路提升改造工程", "项目编号：JH-2025-101", "投标人须知"])
+    line = "项目名称：某市环城南路提升改造工程  包号：01包  项目编号：JH-2025-101"
+    bids = _project_bids(tmp_path, {"甲": line, "乙": line, "丙": line})
+    report = _analyzer().analyze(tender, bids)
+    assert not [s for p in report.pairs for s in p.signals if s.kind == "shared_errors"]
+
+
+def test_a_foreign_project_name_shared_by_two_bids_is_still_reported(tmp_path: Path) -> None:
+    tender = _docx(tmp_path / "招标.docx", ["项目名称：某市环城南路提升改造工程", "投标人须知"])
+    own, foreign = "项目名称：某市环城南路提升改造工程 包号：01包", "项目名称：某市老旧小区配套道路工程  包号：02包"
+    bids = _project_bids(tmp_path, {"甲": foreign, "乙": foreign, "丙": own})
+    report = _analyzer().analyze(tender, bids)
+    errors = [(p.a, p.b, e.value) for p in report.pairs for s in p.signals if s.kind == "shared_errors" for e in s.evidence]
+    assert errors == [("乙.docx", "甲.docx", "某市老旧小区配套道路工程")]
+
+
+def test_real_tender_project_name_in_bids_is_not_reported(tmp_path: Path) -> None:
+    from tests.conftest import TENDERS
+
+    tender = require_shared(TENDERS) / "政府采购项目公开招标文件.docx"
+    bids = _project_bids(tmp_path, {w: "项目名称：全国司法加密网专线传输项目  包号：01包" for w in ("甲", "乙", "丙")})
+    report = _analyzer().analyze(tender, bids)
+    assert not [s for p in report.pairs for s in p.signals if s.kind == "shared_errors"]

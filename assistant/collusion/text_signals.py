@@ -13,8 +13,21 @@ from assistant.collusion.models import Evidence, Excerpt, Signal, Tier
 MIN_SPAN = 20  # shortest shared run counted (characters after normalisation)
 # weighted characters: a run shared by d bids counts 1/(d-1) per character (common phrasing weighs little)
 STRONG_CHARS, MEDIUM_CHARS, WEAK_CHARS = 300, 120, 40
-_PROJECT_NAME = re.compile(r"(?:项目名称|工程名称|采购项目名称)\s*[：:]\s*([^\s：:，。；;,]{4,40})")
-_PROJECT_NO = re.compile(r"(?:项目编号|招标编号|采购编号|标段编号)\s*[：:]\s*([A-Za-z0-9\-－〔〕\[\]（）()]{4,30})")
+# Labels that may follow a project name on the same line: the name ends there (or at whitespace).
+_NEXT_LABELS = ("包号", "包件", "标包", "标段", "采购包", "合同包", "分标", "项目编号", "采购编号", "招标编号",
+                "标段编号", "项目代码", "采购计划编号")
+
+
+def _label(*words: str) -> str:
+    """Alternation of label words that tolerates spaces between characters (「项 目 名 称」)."""
+    return "|".join(r"\s*".join(w) for w in words)
+
+
+# Matched on readable text (whitespace collapsed, not removed): whitespace separates fields on one line.
+_PROJECT_NAME = re.compile(rf"(?:{_label('采购项目名称', '项目名称', '工程名称')})\s*[：:]\s*"
+                           rf"([^\s：:，,。；;]{{4,40}}?)(?=$|[\s：:，,。；;]|{'|'.join(_NEXT_LABELS)})")
+_PROJECT_NO = re.compile(rf"(?:{_label('项目编号', '招标编号', '采购编号', '标段编号')})\s*[：:]\s*"
+                         r"([A-Za-z0-9\-－〔〕\[\]（）()]{4,30})")
 
 
 class SharedIndex:
@@ -137,13 +150,7 @@ def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], te
             ua = next((n for n, u in enumerate(a.doc.units) if typo in u.text.replace(" ", "")), 0)
             ub = next((n for n, u in enumerate(b.doc.units) if typo in u.text.replace(" ", "")), 0)
             items.append(value_evidence(f"相同错别字“{typo}”，招标文件中没有", typo, a, ua, b, ub))
-    for pat, what in ((_PROJECT_NAME, "项目名称"), (_PROJECT_NO, "项目编号")):
-        va = {m.group(1): n for n, u in enumerate(a.doc.units) for m in pat.finditer(u.text.replace(" ", ""))}
-        vb = {m.group(1): n for n, u in enumerate(b.doc.units) for m in pat.finditer(u.text.replace(" ", ""))}
-        for v in sorted(set(va) & set(vb)):
-            if v in tender_project or ex.in_tender_text(v):
-                continue
-            items.append(value_evidence(f"两份投标文件都写了不属于本项目的{what}“{v}”（招标文件中没有）", v, a, va[v], b, vb[v]))
+    items += _foreign_project_values(a, b, ex, tender_project)
     if not items:
         return None
     tier: Tier = "强" if len(items) >= 2 else "中"
@@ -151,12 +158,31 @@ def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], te
                   innocent_explanations_checked=["错误或名称不在招标文件中出现", "常见错别字表之外的写法未计入"])
 
 
+def _project_values(texts: list[str]) -> dict[tuple[str, str], int]:
+    """(项目名称|项目编号, value) written after its label, with the unit it was first found in."""
+    found: dict[tuple[str, str], int] = {}
+    for n, text in enumerate(texts):
+        for pat, what in ((_PROJECT_NAME, "项目名称"), (_PROJECT_NO, "项目编号")):
+            for m in pat.finditer(text):
+                found.setdefault((what, m.group(1)), n)
+    return found
+
+
+def _foreign_project_values(a: BidFacts, b: BidFacts, ex: Exemptions, tender_project: set[str]) -> list[Evidence]:
+    """T2: the same project name/number in both bids that the tender does not contain (left from another bid)."""
+    va = _project_values([u.text for u in a.doc.units])
+    vb = _project_values([u.text for u in b.doc.units])
+    items: list[Evidence] = []
+    for what, v in sorted(set(va) & set(vb)):
+        if v in tender_project or ex.in_tender_text(v):
+            continue
+        items.append(value_evidence(f"两份投标文件都写了不属于本项目的{what}“{v}”（招标文件中没有）", v,
+                                    a, va[(what, v)], b, vb[(what, v)]))
+    return items
+
+
 def tender_project_values(tender_text: str) -> set[str]:
-    vals: set[str] = set()
-    t = tender_text.replace(" ", "")
-    for pat in (_PROJECT_NAME, _PROJECT_NO):
-        vals |= {m.group(1) for m in pat.finditer(t)}
-    return vals
+    return {v for _, v in _project_values(tender_text.split("\n"))}
 
 
 def pairs(n: int) -> list[tuple[int, int]]:
