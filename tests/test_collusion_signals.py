@@ -164,3 +164,70 @@ def test_real_tender_project_name_in_bids_is_not_reported(tmp_path: Path) -> Non
     bids = _project_bids(tmp_path, {w: "项目名称：全国司法加密网专线传输项目  包号：01包" for w in ("甲", "乙", "丙")})
     report = _analyzer().analyze(tender, bids)
     assert not [s for p in report.pairs for s in p.signals if s.kind == "shared_errors"]
+
+
+# --------------------------------------------------------------------------- defect: template rsids rated 【强】
+def _with_rsids(path: Path, rsids: list[str]) -> Path:
+    """Replace the DOCX's Word session ids (python-docx's default template ids) by the given ones; rsids[0] is the root."""
+    import re
+    import zipfile
+
+    data = io.BytesIO(path.read_bytes())
+    xml = f'<w:rsids><w:rsidRoot w:val="{rsids[0]}"/>' + "".join(f'<w:rsid w:val="{r}"/>' for r in rsids) + "</w:rsids>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(data) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "word/settings.xml":
+                body = re.sub(rb"<w:rsids>.*?</w:rsids>", xml.encode(), body, flags=re.S)
+            dst.writestr(info, body)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+_FORMAT_TEMPLATE = ["0A1B2C3D", "0A1B2C3E", "0A1B2C3F", "0A1B2C40"]  # a 投标文件格式.docx all bidders downloaded
+
+
+def _plain_bids(tmp_path: Path, who: list[str]) -> list[Path]:
+    return [_docx(tmp_path / f"{w}.docx", [f"{w}公司 投标文件", f"投标人：{w}科技有限公司", f"本公司由{w}总经理负责本项目。"],
+                  author=f"{w}经办") for w in who]
+
+
+def _provenance(report) -> dict[tuple[str, str], list[str]]:
+    return {(p.a, p.b): [e.description for s in p.signals if s.kind == "provenance" for e in s.evidence]
+            for p in report.pairs}
+
+
+def test_rsids_of_a_template_most_bids_share_are_not_evidence(tmp_path: Path) -> None:
+    tender = _docx(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"])
+    bids = _plain_bids(tmp_path, ["甲", "乙", "丙", "丁"])
+    _with_rsids(bids[0], [*_FORMAT_TEMPLATE, "11111111", "11111112", "11111113"])  # 甲 and 乙: one more editor
+    _with_rsids(bids[1], [*_FORMAT_TEMPLATE, "11111111", "11111112", "11111113"])
+    _with_rsids(bids[2], [*_FORMAT_TEMPLATE, "22222222"])
+    _with_rsids(bids[3], [*_FORMAT_TEMPLATE, "33333333"])
+    report = _analyzer().analyze(tender, bids)
+    prov = _provenance(report)
+    assert prov.pop(("乙.docx", "甲.docx")) == ["共有 3 个相同的 Word 编辑会话标识（rsid）"]
+    assert not any(prov.values()), prov  # rsidRoot and the 4 template rsids are in every bid
+    top = report.pairs[0]
+    assert (top.a, top.b, top.risk) == ("乙.docx", "甲.docx", "high")
+    assert [g.members for g in report.groups] == [["乙.docx", "甲.docx"]]
+
+
+def test_python_docx_blank_template_rsids_do_not_link_a_non_bid_to_a_bid(tmp_path: Path) -> None:
+    """Two files only (so rarity cannot help): a diary and a bid both made from python-docx's default template."""
+    tender = _with_rsids(_docx(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"]),
+                         ["5A5A5A5A", "5A5A5A5B"])  # the tender was made elsewhere: its ids exempt nothing here
+    diary = _docx(tmp_path / "野餐日记.docx", ["今天天气很好，我们去公园野餐。小明带了苹果，小红带了香蕉。"])
+    bid = _plain_bids(tmp_path, ["甲"])[0]
+    report = _analyzer().analyze(tender, [diary, bid])
+    assert not [p for p in report.pairs if p.risk == "high"], [(p.a, p.b, [s.label for s in p.signals]) for p in report.pairs]
+
+
+def test_rsids_shared_by_the_only_two_bids_still_count(tmp_path: Path) -> None:
+    tender = _docx(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"])
+    bids = _plain_bids(tmp_path, ["甲", "乙"])
+    for b in bids:
+        _with_rsids(b, ["44444444", "44444445", "44444446"])
+    prov = _provenance(_analyzer().analyze(tender, bids))
+    assert prov[("乙.docx", "甲.docx")][0] == "Word 编辑会话根标识（rsidRoot）相同"
