@@ -231,3 +231,27 @@ def test_rsids_shared_by_the_only_two_bids_still_count(tmp_path: Path) -> None:
         _with_rsids(b, ["44444444", "44444445", "44444446"])
     prov = _provenance(_analyzer().analyze(tender, bids))
     assert prov[("乙.docx", "甲.docx")][0] == "Word 编辑会话根标识（rsidRoot）相同"
+
+
+# --------------------------------------------------------------------------- defect: a long span showed only its template head
+def test_a_span_over_several_paragraphs_lists_its_distinctive_paragraphs(tmp_path: Path) -> None:
+    from assistant.collusion.normalize import clean_text
+    from assistant.collusion.report import render_docx, render_markdown
+
+    tender = _docx(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"])
+    head = "我方愿意按照招标文件的要求，以投标总报价人民币（见开标一览表）承担本项目的全部服务。"  # every bid writes this
+    plan = ["本方案采用双路由冗余架构，核心节点部署于北京亦庄和西安高新两处机房，链路可用率承诺不低于百分之九十九点九七。",
+            "运维团队实行全天值守，故障响应时间不超过十五分钟，到场时间不超过两小时，并每季度提交一次链路质量分析报告。",
+            "我方将在合同签订后第三日启动割接，割接窗口安排在周六凌晨，由张工和李工各带一个小组分片实施。"]
+    bids = [_docx(tmp_path / f"{w}.docx", [f"投标人：{w}科技有限公司", head, *(plan if w in "甲乙" else ["本公司承诺提供优质服务。"])])
+            for w in ("甲", "乙", "丙")]
+    report = _analyzer().analyze(tender, bids)
+    top = report.pairs[0]
+    assert (top.a, top.b) == ("乙.docx", "甲.docx")
+    ev = next(e for s in top.signals if s.kind == "shared_text" for e in s.evidence)
+    assert ev.a is not None and "至" in ev.a.location
+    shown = [clean_text(para)[:20] for para in plan]
+    assert all(x in ev.a.text for x in shown)
+    assert ev.a.highlight in ev.a.text and ev.a.highlight[:20] in shown  # a plan paragraph is marked, not the head
+    assert shown[0] in render_markdown(report)
+    assert any(shown[2] in p.text for p in docx.Document(str(render_docx(report, tmp_path / "r.docx"))).paragraphs)

@@ -107,12 +107,14 @@ def shared_passages(i: int, j: int, a: BidFacts, b: BidFacts, index: SharedIndex
     tier: Tier = "强" if covered >= STRONG_CHARS else "中" if covered >= MEDIUM_CHARS else "弱"
     spans.sort(key=lambda t: (-t[0], t[1]))
     evidence: list[Evidence] = []
-    for length, span, ua, shared_by in spans[:8]:  # excerpts only for what is shown
+    pair = frozenset((i, j))
+    for length, span, _ua, shared_by in spans[:8]:  # excerpts only for what is shown
+        pa = a.match.chars.find(span)
         pb = b.match.chars.find(span)
-        ub = b.match.unit_of[pb] if pb >= 0 else 0
         note = f"（另有 {shared_by - 2} 份投标文件也含此段）" if shared_by > 2 else ""
         evidence.append(Evidence(description=f"相同段落 {length} 字，招标文件与范本库中均无{note}", value=span,
-                                 a=_excerpt(a, ua, span), b=_excerpt(b, ub, span)))
+                                 a=_side_excerpt(a, max(pa, 0), span, index, pair),
+                                 b=_side_excerpt(b, max(pb, 0), span, index, pair)))
     checked = ["已扣除招标文件全文（含投标文件格式）", f"已扣除范本库（{n_bids} 份投标文件共同使用的文字不计入）"]
     if brands:
         checked.append(f"两家均报同一品牌（{'、'.join(sorted(brands))}），该品牌产品资料中的相同文字 {brand_chars} 字未计入"
@@ -120,6 +122,37 @@ def shared_passages(i: int, j: int, a: BidFacts, b: BidFacts, index: SharedIndex
     total = sum(t[0] for t in spans)
     return Signal(kind="shared_text", label=f"非招标文件、非范本的相同文字共 {total} 字", tier=tier,
                   evidence=evidence, innocent_explanations_checked=checked)
+
+
+_PART_WIDTH, _MAX_PARTS = 60, 8  # a span over several paragraphs: each shown up to 60 characters, at most 8
+
+
+def _short(text: str, width: int = _PART_WIDTH) -> str:
+    return text if len(text) <= width else text[:width] + "…"
+
+
+def _pair_only_kgrams(b: BidFacts, unit: int, index: SharedIndex, pair: frozenset[int]) -> int:
+    """How many of the unit's k-grams only this pair holds: the paragraph's weight as evidence."""
+    key = "".join(ch for n, ch in zip(b.match.unit_of, b.match.chars, strict=True) if n == unit)
+    k = index.k
+    return sum(index.owners.get(key[p:p + k]) == pair for p in range(len(key) - k + 1))
+
+
+def _side_excerpt(b: BidFacts, start: int, span: str, index: SharedIndex, pair: frozenset[int]) -> Excerpt:
+    """One side of a shared span: its paragraph, or a list of every paragraph the span runs through."""
+    units = sorted(set(b.match.unit_of[start:start + len(span)])) or [0]
+    if len(units) == 1:
+        return _excerpt(b, units[0], span)
+    weight = {u: _pair_only_kgrams(b, u, index, pair) for u in units}
+    keep = set(sorted(units, key=lambda u: (-weight[u], u))[:_MAX_PARTS])  # the distinctive paragraphs first
+    shown = [u for u in units if u in keep]
+    parts = [f"〔{b.doc.units[u].location}〕{_short(b.doc.units[u].text)}" for u in shown]
+    if len(units) > len(shown):
+        parts.append(f"……另有 {len(units) - len(shown)} 段")
+    best = max(shown, key=lambda u: (weight[u], -u))
+    first, last = b.doc.units[units[0]].location, b.doc.units[units[-1]].location
+    return Excerpt(file=b.file, location=f"{first}至{last}（共 {len(units)} 段）", text=" ／ ".join(parts),
+                   highlight=_short(b.doc.units[best].text))
 
 
 def _excerpt(b: BidFacts, unit: int, span: str) -> Excerpt:
