@@ -12,6 +12,7 @@ from assistant.errors import ConfigError
 
 class Lexicon(BaseModel):
     default_metadata: list[str] = Field(default_factory=list)
+    default_rsids: list[str] = Field(default_factory=list)
     fixed_fee_keywords: list[str] = Field(default_factory=list)
     mixing_innocent_context: list[str] = Field(default_factory=list)
     typos: list[str] = Field(default_factory=list)

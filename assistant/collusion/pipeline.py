@@ -98,7 +98,7 @@ class CollusionAnalyzer:
         regime = detect_regime(tender.text)
         legal = LegalBasis(self.lookup)
         index = SharedIndex(bids, ex)
-        rarity = MetaRarity(bids, lex.default_metadata)
+        rarity = MetaRarity(bids, lex.default_metadata, lex.default_rsids)
         comp = competitive_keys(bids)
         cap = _tender_cap(tender)
         tproj = tender_project_values(tender.text)

@@ -16,6 +16,7 @@ import logging
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 from pydantic import BaseModel, Field
@@ -233,7 +234,39 @@ def _pdf_str(value: object) -> str:
     return str(value or "")
 
 
-def _read_pdf(data: bytes, name: str) -> ParsedDoc:  # noqa: C901 - collusion module, split pending
+_XMP_MM = "http://ns.adobe.com/xap/1.0/mm/"
+
+
+def _xmp_value(rdf_root: Any, local: str) -> str:
+    """An xmpMM property written as an element (<xmpMM:X>v</xmpMM:X>) or as an rdf:Description attribute."""
+    for el in rdf_root.getElementsByTagNameNS(_XMP_MM, local):
+        text = "".join(n.data for n in el.childNodes if n.nodeType == n.TEXT_NODE).strip()
+        if text:
+            return str(text)
+    for desc in rdf_root.getElementsByTagNameNS("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "Description"):
+        value = desc.getAttributeNS(_XMP_MM, local).strip()
+        if value:
+            return str(value)
+    return ""
+
+
+def _xmp_ids(reader: Any, name: str) -> tuple[str, str]:
+    """xmpMM:DocumentID and OriginalDocumentID; ("", "") when the XMP packet is absent or unreadable.
+
+    pypdf parses XMP with xml.dom.minidom (rdf_root is a minidom Element), so it is walked with the
+    DOM API. XMP is optional evidence: any failure to read it skips it rather than failing the file."""
+    try:
+        xmp = reader.xmp_metadata
+        if xmp is None:
+            return "", ""
+        root = xmp.rdf_root
+        return _xmp_value(root, "DocumentID"), _xmp_value(root, "OriginalDocumentID")
+    except Exception as exc:  # any malformed XMP (pypdf, expat, DOM errors) must never stop the analysis
+        log.debug("XMP of %s unreadable, skipped: %s", name, exc)
+        return "", ""
+
+
+def _read_pdf(data: bytes, name: str) -> ParsedDoc:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -270,15 +303,7 @@ def _read_pdf(data: bytes, name: str) -> ParsedDoc:  # noqa: C901 - collusion mo
         meta.producer = str(info.get("/Producer") or "")
         meta.application = str(info.get("/Creator") or "")
         meta.created = str(info.get("/CreationDate") or "")
-    try:
-        xmp = reader.xmp_metadata
-    except (PdfReadError, ValueError, etree.XMLSyntaxError):
-        xmp = None
-    if xmp is not None:
-        meta.xmp_document_id = str(xmp.xmpmm_document_id or "")
-        raw = etree.tostring(xmp.rdf_root).decode("utf-8", "replace") if hasattr(xmp, "rdf_root") else ""
-        m = re.search(r"OriginalDocumentID(?:>|=\")([^<\"]+)", raw)
-        meta.xmp_original_document_id = m.group(1) if m else ""
+    meta.xmp_document_id, meta.xmp_original_document_id = _xmp_ids(reader, name)
     doc = ParsedDoc(file=name, format="pdf", units=units, meta=meta, pages=len(pages), scanned_pages=scanned)
     if scanned:
         doc.warnings.append(f"“{name}”有 {len(scanned)} 页没有文字层（可能是扫描件），这些页未做文字与报价比对。")

@@ -13,8 +13,21 @@ from assistant.collusion.models import Evidence, Excerpt, Signal, Tier
 MIN_SPAN = 20  # shortest shared run counted (characters after normalisation)
 # weighted characters: a run shared by d bids counts 1/(d-1) per character (common phrasing weighs little)
 STRONG_CHARS, MEDIUM_CHARS, WEAK_CHARS = 300, 120, 40
-_PROJECT_NAME = re.compile(r"(?:项目名称|工程名称|采购项目名称)\s*[：:]\s*([^\s：:，。；;,]{4,40})")
-_PROJECT_NO = re.compile(r"(?:项目编号|招标编号|采购编号|标段编号)\s*[：:]\s*([A-Za-z0-9\-－〔〕\[\]（）()]{4,30})")
+# Labels that may follow a project name on the same line: the name ends there (or at whitespace).
+_NEXT_LABELS = ("包号", "包件", "标包", "标段", "采购包", "合同包", "分标", "项目编号", "采购编号", "招标编号",
+                "标段编号", "项目代码", "采购计划编号")
+
+
+def _label(*words: str) -> str:
+    """Alternation of label words that tolerates spaces between characters (「项 目 名 称」)."""
+    return "|".join(r"\s*".join(w) for w in words)
+
+
+# Matched on readable text (whitespace collapsed, not removed): whitespace separates fields on one line.
+_PROJECT_NAME = re.compile(rf"(?:{_label('采购项目名称', '项目名称', '工程名称')})\s*[：:]\s*"
+                           rf"([^\s：:，,。；;]{{4,40}}?)(?=$|[\s：:，,。；;]|{'|'.join(_NEXT_LABELS)})")
+_PROJECT_NO = re.compile(rf"(?:{_label('项目编号', '招标编号', '采购编号', '标段编号')})\s*[：:]\s*"
+                         r"([A-Za-z0-9\-－〔〕\[\]（）()]{4,30})")
 
 
 class SharedIndex:
@@ -94,12 +107,14 @@ def shared_passages(i: int, j: int, a: BidFacts, b: BidFacts, index: SharedIndex
     tier: Tier = "强" if covered >= STRONG_CHARS else "中" if covered >= MEDIUM_CHARS else "弱"
     spans.sort(key=lambda t: (-t[0], t[1]))
     evidence: list[Evidence] = []
-    for length, span, ua, shared_by in spans[:8]:  # excerpts only for what is shown
+    pair = frozenset((i, j))
+    for length, span, _ua, shared_by in spans[:8]:  # excerpts only for what is shown
+        pa = a.match.chars.find(span)
         pb = b.match.chars.find(span)
-        ub = b.match.unit_of[pb] if pb >= 0 else 0
         note = f"（另有 {shared_by - 2} 份投标文件也含此段）" if shared_by > 2 else ""
         evidence.append(Evidence(description=f"相同段落 {length} 字，招标文件与范本库中均无{note}", value=span,
-                                 a=_excerpt(a, ua, span), b=_excerpt(b, ub, span)))
+                                 a=_side_excerpt(a, max(pa, 0), span, index, pair),
+                                 b=_side_excerpt(b, max(pb, 0), span, index, pair)))
     checked = ["已扣除招标文件全文（含投标文件格式）", f"已扣除范本库（{n_bids} 份投标文件共同使用的文字不计入）"]
     if brands:
         checked.append(f"两家均报同一品牌（{'、'.join(sorted(brands))}），该品牌产品资料中的相同文字 {brand_chars} 字未计入"
@@ -107,6 +122,37 @@ def shared_passages(i: int, j: int, a: BidFacts, b: BidFacts, index: SharedIndex
     total = sum(t[0] for t in spans)
     return Signal(kind="shared_text", label=f"非招标文件、非范本的相同文字共 {total} 字", tier=tier,
                   evidence=evidence, innocent_explanations_checked=checked)
+
+
+_PART_WIDTH, _MAX_PARTS = 60, 8  # a span over several paragraphs: each shown up to 60 characters, at most 8
+
+
+def _short(text: str, width: int = _PART_WIDTH) -> str:
+    return text if len(text) <= width else text[:width] + "…"
+
+
+def _pair_only_kgrams(b: BidFacts, unit: int, index: SharedIndex, pair: frozenset[int]) -> int:
+    """How many of the unit's k-grams only this pair holds: the paragraph's weight as evidence."""
+    key = "".join(ch for n, ch in zip(b.match.unit_of, b.match.chars, strict=True) if n == unit)
+    k = index.k
+    return sum(index.owners.get(key[p:p + k]) == pair for p in range(len(key) - k + 1))
+
+
+def _side_excerpt(b: BidFacts, start: int, span: str, index: SharedIndex, pair: frozenset[int]) -> Excerpt:
+    """One side of a shared span: its paragraph, or a list of every paragraph the span runs through."""
+    units = sorted(set(b.match.unit_of[start:start + len(span)])) or [0]
+    if len(units) == 1:
+        return _excerpt(b, units[0], span)
+    weight = {u: _pair_only_kgrams(b, u, index, pair) for u in units}
+    keep = set(sorted(units, key=lambda u: (-weight[u], u))[:_MAX_PARTS])  # the distinctive paragraphs first
+    shown = [u for u in units if u in keep]
+    parts = [f"〔{b.doc.units[u].location}〕{_short(b.doc.units[u].text)}" for u in shown]
+    if len(units) > len(shown):
+        parts.append(f"……另有 {len(units) - len(shown)} 段")
+    best = max(shown, key=lambda u: (weight[u], -u))
+    first, last = b.doc.units[units[0]].location, b.doc.units[units[-1]].location
+    return Excerpt(file=b.file, location=f"{first}至{last}（共 {len(units)} 段）", text=" ／ ".join(parts),
+                   highlight=_short(b.doc.units[best].text))
 
 
 def _excerpt(b: BidFacts, unit: int, span: str) -> Excerpt:
@@ -137,13 +183,7 @@ def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], te
             ua = next((n for n, u in enumerate(a.doc.units) if typo in u.text.replace(" ", "")), 0)
             ub = next((n for n, u in enumerate(b.doc.units) if typo in u.text.replace(" ", "")), 0)
             items.append(value_evidence(f"相同错别字“{typo}”，招标文件中没有", typo, a, ua, b, ub))
-    for pat, what in ((_PROJECT_NAME, "项目名称"), (_PROJECT_NO, "项目编号")):
-        va = {m.group(1): n for n, u in enumerate(a.doc.units) for m in pat.finditer(u.text.replace(" ", ""))}
-        vb = {m.group(1): n for n, u in enumerate(b.doc.units) for m in pat.finditer(u.text.replace(" ", ""))}
-        for v in sorted(set(va) & set(vb)):
-            if v in tender_project or ex.in_tender_text(v):
-                continue
-            items.append(value_evidence(f"两份投标文件都写了不属于本项目的{what}“{v}”（招标文件中没有）", v, a, va[v], b, vb[v]))
+    items += _foreign_project_values(a, b, ex, tender_project)
     if not items:
         return None
     tier: Tier = "强" if len(items) >= 2 else "中"
@@ -151,12 +191,31 @@ def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], te
                   innocent_explanations_checked=["错误或名称不在招标文件中出现", "常见错别字表之外的写法未计入"])
 
 
+def _project_values(texts: list[str]) -> dict[tuple[str, str], int]:
+    """(项目名称|项目编号, value) written after its label, with the unit it was first found in."""
+    found: dict[tuple[str, str], int] = {}
+    for n, text in enumerate(texts):
+        for pat, what in ((_PROJECT_NAME, "项目名称"), (_PROJECT_NO, "项目编号")):
+            for m in pat.finditer(text):
+                found.setdefault((what, m.group(1)), n)
+    return found
+
+
+def _foreign_project_values(a: BidFacts, b: BidFacts, ex: Exemptions, tender_project: set[str]) -> list[Evidence]:
+    """T2: the same project name/number in both bids that the tender does not contain (left from another bid)."""
+    va = _project_values([u.text for u in a.doc.units])
+    vb = _project_values([u.text for u in b.doc.units])
+    items: list[Evidence] = []
+    for what, v in sorted(set(va) & set(vb)):
+        if v in tender_project or ex.in_tender_text(v):
+            continue
+        items.append(value_evidence(f"两份投标文件都写了不属于本项目的{what}“{v}”（招标文件中没有）", v,
+                                    a, va[(what, v)], b, vb[(what, v)]))
+    return items
+
+
 def tender_project_values(tender_text: str) -> set[str]:
-    vals: set[str] = set()
-    t = tender_text.replace(" ", "")
-    for pat in (_PROJECT_NAME, _PROJECT_NO):
-        vals |= {m.group(1) for m in pat.finditer(t)}
-    return vals
+    return {v for _, v in _project_values(tender_text.split("\n"))}
 
 
 def pairs(n: int) -> list[tuple[int, int]]:
