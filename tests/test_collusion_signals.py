@@ -255,3 +255,24 @@ def test_a_span_over_several_paragraphs_lists_its_distinctive_paragraphs(tmp_pat
     assert ev.a.highlight in ev.a.text and ev.a.highlight[:20] in shown  # a plan paragraph is marked, not the head
     assert shown[0] in render_markdown(report)
     assert any(shown[2] in p.text for p in docx.Document(str(render_docx(report, tmp_path / "r.docx"))).paragraphs)
+
+
+def test_a_malformed_collusion_lexicon_is_a_chinese_configuration_error(tmp_path):
+    """A list where the lexicon expects words (or any field of the wrong type) stops with the file and the
+    field named in Chinese, not a pydantic traceback."""
+    import shutil
+
+    import pytest
+
+    from assistant.collusion.data import CollusionData
+    from assistant.config import resource_dir
+    from assistant.errors import ConfigError
+
+    folder = tmp_path / "collusion"
+    shutil.copytree(resource_dir("knowledge_base") / "collusion", folder)
+    (folder / "lexicon.yaml").write_text("default_rsids: 12\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="围标串标分析的词表文件格式不正确（default_rsids）"):
+        CollusionData.load(folder)
+    (folder / "lexicon.yaml").write_text("[1, 2]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="格式不正确"):
+        CollusionData.load(folder)
