@@ -180,3 +180,38 @@ def test_a_file_that_is_not_a_tender_is_flagged_in_the_warnings() -> None:
 
     assert not _looks_like_tender(doc("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin"))
     assert _looks_like_tender(doc("招标公告。投标人须知。评标办法：综合评分法。"))
+
+
+@pytest.mark.parametrize("name", ["中华人民共和国招标投标法.pdf", "中华人民共和国政府采购法.docx"])
+def test_a_law_is_not_reviewed_as_a_tender(tmp_path, name) -> None:
+    """招标投标法 passed every earlier check (long, full of 招标/投标) and its own penalty article came back
+    as a high 联合体 finding; a regulation is refused like any other non-tender file, and forcing it says so."""
+    from conftest import CORPUS
+
+    from assistant.errors import NotATenderError
+    from assistant.review.pipeline import Reviewer
+
+    law = CORPUS / "format_samples" / name
+    if not law.exists():
+        pytest.skip(f"{law} not present")
+    reviewer = Reviewer(kb=None, use_llm=False)
+    with pytest.raises(NotATenderError, match="像是法律法规文本"):
+        reviewer.review(law)
+    forced = reviewer.review(law, force=True)
+    assert forced.notice and "像是法律法规文本" in forced.notice
+
+
+def test_a_tender_with_contract_articles_is_still_a_tender() -> None:
+    """A tender's contract terms may be written as 第N条 and say 「本合同自……生效」: its particulars
+    (项目名称：, 联系人：, forms and seals) keep it a tender."""
+    from assistant.review.pipeline import not_a_tender_reason
+    from assistant.review.reader import document_from_text, segment
+
+    cn = "一二三四五六七八九十"
+    articles = [f"第{cn[i // 10 - 1] if i >= 10 else ''}{'十' if i >= 10 else ''}{cn[i % 10 - 1] if i % 10 else ''}条 本合同约定事项{i}，"
+                f"本规定自签订之日起施行。" for i in range(1, 31)]
+    head = ["项目名称：某学校食堂设备采购", "采购编号：ZJ-2025-001", "联系人：张先生", "投标截止时间：2025年9月1日9:30",
+            "投标文件格式见第六章", "投标人（盖章）："]
+    doc = document_from_text("\n".join(head + articles))
+    clauses = segment(doc)
+    assert len(clauses) >= 30 and not_a_tender_reason(doc, clauses) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -302,13 +303,43 @@ _TENDER_MARKERS = ("招标", "投标", "采购", "磋商", "谈判", "询价", "
 MIN_TENDER_CLAUSES = 3
 
 
+#: What a regulation says of itself (「本法自……起施行」「本办法由财政部负责解释」).
+_RE_SELF_REFERENCE = re.compile(r"本(?:法|条例|办法|规定|细则|规则|决定|解释)(?:自|所称|由|规定)")
+_RE_ARTICLE_START = re.compile(r"^\s*第[零〇一二两三四五六七八九十百千\d]+条")
+#: Parts every tender has and a regulation has not: filled-in particulars and forms, not the concepts a
+#: regulation names too (投标人须知, 预算金额, 评分标准 all occur in 87号令).
+_TENDER_PARTS = (
+    re.compile(r"项目名称\s*[:：]"), re.compile(r"(项目|采购|招标)编号\s*[:：/]"), re.compile(r"联系(人|电话|方式)\s*[:：]"),
+    re.compile(r"(投标|响应)文件格式"), re.compile(r"[（(](盖章|公章|签字或盖章|签字)[）)]"),
+    re.compile(r"(投标|响应文件(提交|递交)?)截止(时间|日期)\s*[:：为]"),
+)
+#: A text with this many articles (第N条) that speaks of itself as 本法/本办法 is a regulation unless it
+#: has this many tender parts; a short one (必须招标的工程项目规定, 6 articles) when it has none.
+MIN_REGULATION_ARTICLES = 20
+MIN_TENDER_PARTS = 2
+MIN_SHORT_REGULATION_ARTICLES = 5
+
+
 def not_a_tender_reason(doc: LoadedDocument, clauses: list[Clause]) -> str | None:
     """Why a readable file does not look like a tender (None when it does)."""
     if len(clauses) < MIN_TENDER_CLAUSES:
         return f"只读取到 {len(clauses)} 个条款，招标文件通常有数十至数百个条款"
     if not _looks_like_tender(doc):
         return "没有发现招标、投标、采购、评标等招标文件的常见内容"
+    if _looks_like_regulation(doc, clauses):
+        return "内容由“第N条”式条文组成并写明“本法（条例、办法）……施行”等，像是法律法规文本；法规请在知识库页面导入"
     return None
+
+
+def _looks_like_regulation(doc: LoadedDocument, clauses: list[Clause]) -> bool:
+    """A law or rule (招标投标法, 87号令) rather than a tender: 第N条 articles, speaking of itself as
+    本法/本办法, and without the parts every tender has (its particulars, forms and seals)."""
+    text = doc.text[:200_000]
+    articles = sum(1 for c in clauses if _RE_ARTICLE_START.match(c.text))
+    if articles < MIN_SHORT_REGULATION_ARTICLES or not _RE_SELF_REFERENCE.search(text):
+        return False
+    parts = sum(1 for rx in _TENDER_PARTS if rx.search(text))
+    return parts == 0 or (articles >= MIN_REGULATION_ARTICLES and parts < MIN_TENDER_PARTS)
 
 
 def _ocr_progress(progress: Progress | None) -> Callable[[int, int, int], None] | None:
