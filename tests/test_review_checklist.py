@@ -253,6 +253,13 @@ def test_real_tender_checklist_and_no_false_absences(reviewer: Reviewer) -> None
     # no count, but 「评标委员会根据政府采购有关规定……进行组建」: the composition is the law's
     assert by_id["T44"].status == "未发现问题" and "评标委员会依照有关规定组建" in by_id["T44"].facts
     assert {by_id[a].status for a in ("A01", "A02", "A03", "A04", "A05", "A07")} == {"未发现问题"}
+    # the clause shown is the one a tender agent would check, not the first mention of a word:
+    # the 15-day clarification rule (not 「本表是对投标人须知的具体补充和修改」), the committee clause the
+    # facts came from (not a 演示视频 row), the sale period, and a sentence rather than a bare heading
+    assert "15日前" in (by_id["T03"].clause or "")
+    assert "评标委员会" in (by_id["T44"].clause or "") and "演示视频" not in (by_id["T44"].clause or "")
+    assert "2022年11月4日" in (by_id["T02"].clause or "")
+    assert all(len(by_id[a].clause or "") >= 12 for a in ("A01", "A04", "A05"))
 
 
 def test_committee_left_to_the_rules_is_clear_and_silence_is_unknown(reviewer: Reviewer) -> None:

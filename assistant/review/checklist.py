@@ -60,6 +60,8 @@ class CheckSpec(BaseModel):
     na_reason: str = ""
     na_if: str | None = None  # a clause matching this makes the point 不适用 (e.g. 本项目不收取投标保证金)
     where: str | None = None  # prefer topic clauses whose section path / table kind matches this
+    # clauses that tell more than the first mention of the topic (「……至少15日前……通知」 for 澄清), shown first
+    prefer: list[str] = Field(default_factory=list)
     needs: list[list[str]] = Field(default_factory=list)
     unknown: str = ""
     subjects: list[Literal["工程", "货物", "服务"]] = Field(default_factory=list)
@@ -69,6 +71,12 @@ class CheckSpec(BaseModel):
     def _topic(cls, v: str | None) -> str | None:
         if v:
             _check_regex([v])
+        return v
+
+    @field_validator("prefer")
+    @classmethod
+    def _prefer(cls, v: list[str]) -> list[str]:
+        _check_regex(v)
         return v
 
 
@@ -182,18 +190,33 @@ def _first(clauses: Sequence[Clause], rx: re.Pattern[str], headings: bool = Fals
     titled 评标办法 states the method even when no sentence repeats the words.
     """
     if headings:
-        under = next((c for c in clauses if rx.search(c.section)), None)
-        if under is not None:
-            return under
+        under = [c for c in clauses if rx.search(c.section)]
+        if under:
+            # the section's first sentence, not its first sub-heading (「询问」 under 「质疑和投诉」)
+            return next((c for c in under if _substantive(c)), under[0])
     fallback = None
     for c in clauses:
         if not rx.search(c.text):
             continue
-        text = c.text.strip()
-        if len(text) >= 12 and not _TOC_LINE.search(text) and not text.endswith("："):
+        if _substantive(c):
             return c
         fallback = fallback or c
     return fallback
+
+
+def _substantive(c: Clause) -> bool:
+    """A sentence, not a table-of-contents line or a bare heading (「说明：」, 「项目合同」)."""
+    text = c.text.strip()
+    return len(text) >= 12 and not _TOC_LINE.search(text) and not text.endswith("：")
+
+
+def _fact_clause(facts: ProjectFacts, names: Sequence[str], clauses: Sequence[Clause]) -> Clause | None:
+    """The clause the first of the named facts was read from (the deadline's, the committee's …)."""
+    for name in names:
+        fact = getattr(facts, name, None)
+        if isinstance(fact, Fact) and 0 <= fact.clause < len(clauses):
+            return clauses[fact.clause]
+    return None
 
 
 _REGIME_ONLY = {"工程": "依法必须招标的工程建设项目", "政府采购": "政府采购货物和服务项目"}
@@ -285,6 +308,8 @@ def _topic_clause(spec: CheckSpec, clauses: Sequence[Clause]) -> Clause | None:
     if topic is not None and spec.where:
         in_place = _rx(spec.where)
         topic = _first([c for c in clauses if in_place.search(c.scope_text)], _rx(spec.topic)) or topic
+    if topic is not None:
+        topic = next((c for p in spec.prefer if (c := _first(clauses, _rx(p))) is not None), topic)
     return topic
 
 
@@ -307,6 +332,8 @@ def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts:
         names = "、".join("或".join(labels.get(n, n) for n in g) for g in missing)
         note = spec.unknown or f"未读取到{names}，该要点未核对。"
         return ChecklistItem(**base, status="无法判断", note=note, facts=_facts_used(facts, used))
+    # the clause the check read its facts from says more than the first mention of the topic
+    topic = _fact_clause(facts, used, clauses) or topic
     note = spec.checked + ("：全文未出现相关条款，未发现问题。" if spec.topic and topic is None else "，未发现问题。")
     if has_semantic and not llm_used:
         note += "（该要点的语义判断部分需配置大模型，本次仅做规则检索。）"
