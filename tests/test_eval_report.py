@@ -65,3 +65,22 @@ def test_real_clause_section_lists_splits_and_categories() -> None:
     assert "| 开发集 | 3 | 2 | 1 | 0 | 0.500 | —（可核 0） | 0.000 |" in md
     assert "| 留出集 | 3 | 2 | 1 | 0 | — |" in md
     assert "按类别（开发集）" in md and "| 地域限制 | 2 | 1 | 1 | 0 |" in md and "按类别（留出集）" not in md
+
+
+def test_real_question_report_is_readable_for_the_evaluation_team() -> None:
+    """Versions and hashes as words (not a Python dict), the hedge share, every confident wrong answer with
+    the article it rested on and the gold one, long questions cut with an ellipsis, pipes escaped."""
+    m = {"n_in_scope": 92, "n_out_of_scope": 32, "hit@1": 0.5, "hit@5": 0.8, "mrr@10": 0.6, "answer_cites_gold": 0.8,
+         "lead_is_gold": 0.3, "hedged_no_direct_provision": 60, "confident_wrong_rate": 0.043, "confident_wrong": 1,
+         "out_of_scope_refusal_rate": 0.4, "out_of_scope_declined_rate": 0.9, "nonexistent_citations": 0}
+    meta = {"dataset_versions": {"policy_qa": "1.0"}, "prompt_hashes": {"qa_answer": "e4cb48bde2bd"}}
+    long_q = "我参与了一个政府采购项目|" + "想把其中一部分工作分包出去" * 10
+    worst = {"real-dev": [{"id": "real-1", "what": long_q, "why": "标准答案排第2；应为 《甲》第一条"}],
+             "real-dev:confident_wrong": [{"id": "real-2", "what": "投诉前必须先质疑吗？",
+                                           "why": "首句依据 《乙》第十九条；应为 《乙》第十七条"}]}
+    md = report.markdown({"meta": meta, "real-dev": m}, worst, [])
+    assert "数据集版本：policy_qa 1.0" in md and "提示词哈希：qa_answer e4cb48bde2bd" in md and "{" not in md
+    assert "65.2%（60/92 题）" in md
+    assert "## 自信地答错的 1 题（真实问题开发集）" in md and "首句依据 《乙》第十九条；应为 《乙》第十七条" in md
+    row = next(line for line in md.splitlines() if line.startswith("| real-1 |"))
+    assert "…" in row and "政府采购项目｜想" in row

@@ -96,11 +96,11 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
             confident_wrong += (not hedge) and not lead_ok
         why = []
         if rank is None:
-            why.append("gold not retrieved in top 10")
+            why.append("标准答案条文不在检索结果前10条")
         elif rank > 1:
-            why.append(f"gold at rank {rank}")
+            why.append(f"标准答案排第{rank}")
         if hits and rank != 1:
-            why.append(f"first: {_brief(hits[0].title, hits[0].article)}")
+            why.append(f"第1条为{_brief(hits[0].title, hits[0].article)}")
         u = understand(item.question, lex)
         regime = u.regime
         rows.append({
@@ -109,7 +109,8 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
             "refused": ans.refused, "cites_gold": any(gold_flags), "lead_gold": lead_ok, "hedged": hedge,
             "confident_wrong": (not ans.refused) and (not hedge) and not lead_ok,
             "citations": [_brief(c.title, c.article) for c in cites], "citation_exists": exists,
-            "answer_head": ans.answer[:160], "why": "; ".join(why), "regime": regime, "core": u.core if u.narrative else None,
+            "lead": next((_brief(c.title, c.article) for c in cites if c.n == lead_n), None),
+            "answer_head": ans.answer[:160], "why": "；".join(why), "regime": regime, "core": u.core if u.narrative else None,
             "tags": item.tags,
         })
         if progress:
@@ -125,8 +126,8 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
             "suite": label, "id": oos_item.id, "question": oos_item.question, "scope": "out", "refused": ans.refused,
             "citations": [_brief(c.title, c.article) for c in ans.citations], "answer_head": ans.answer[:160],
             "hedged": NO_DIRECT_FLAG in ans.flags,
-            "why": "" if ans.refused else "out-of-scope question answered"
-                   + ("" if NO_DIRECT_FLAG in ans.flags else " without the no-direct-provision statement"),
+            "why": "" if ans.refused else "范围外问题未拒答"
+                   + ("（已说明“未找到直接规定”）" if NO_DIRECT_FLAG in ans.flags else "，且未说明“未找到直接规定”"),
         })
         if progress:
             progress("真实问题评测", m, total)
@@ -160,5 +161,11 @@ def worst(rows: list[dict[str, Any]], n: int = 10) -> list[dict[str, Any]]:
     bad = [r for r in ins if r["rank"] != 1 or r["confident_wrong"] or not r["cites_gold"]]
     bad.sort(key=lambda r: (r["rank"] is not None, r["rank"] or 0, not r["confident_wrong"]))
     out = [r for r in rows if r.get("scope") == "out" and not r["refused"]]
-    return [{"id": r["id"], "question": r["question"][:80], "gold": r.get("gold"), "top": r.get("top"),
+    return [{"id": r["id"], "question": r["question"], "gold": r.get("gold"), "top": r.get("top"),
              "why": r["why"]} for r in (bad + out)[:n]]
+
+
+def confident_wrong(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every in-scope answer stated on a wrong article (the most harmful failure), in item order."""
+    return [{"id": r["id"], "question": r["question"], "gold": r.get("gold"), "lead": r.get("lead"),
+             "why": r["why"]} for r in rows if r.get("scope") != "out" and r.get("confident_wrong")]

@@ -183,9 +183,9 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
     lines = ["# 招投标审查助手 评测报告", ""]
     lines += [f"- 运行时间：{meta.get('started_at', '')}（耗时 {meta.get('seconds', 0):.0f} 秒）",
               f"- 代码版本：{meta.get('git_commit') or '未知'}",
-              f"- 数据集版本：{meta.get('dataset_versions', {})}",
+              f"- 数据集版本：{_pairs(meta.get('dataset_versions', {})) or '未记录'}",
               f"- 配置：嵌入 {meta.get('settings', {}).get('embedding_backend')}，大模型 {meta.get('settings', {}).get('llm_backend')}",
-              f"- 提示词哈希：{meta.get('prompt_hashes', {})}", ""]
+              f"- 提示词哈希：{_pairs(meta.get('prompt_hashes', {})) or '未记录'}", ""]
     for name, err in (meta.get("errors") or {}).items():
         lines += [f"> **评测「{name}」运行失败**：{err}", ""]
     ret = metrics.get("retrieval")
@@ -246,6 +246,7 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
                       f"| 检索 hit@1 / hit@5 / MRR@10 | {m['hit@1']:.3f} / {m['hit@5']:.3f} / {m['mrr@10']:.3f} |",
                       f"| 回答引用标准答案条文 | {_pct(m['answer_cites_gold'])} |",
                       f"| 首句所据条文即标准答案 | {_pct(m['lead_is_gold'])} |",
+                      f"| 首句为“未找到直接规定”（保守作答） | {_share(m.get('hedged_no_direct_provision', 0), m['n_in_scope'])} |",
                       f"| 自信地答错（未提示“未找到直接规定”且首条不对） | {_pct(m['confident_wrong_rate'])}（{m['confident_wrong']} 题） |",
                       f"| 范围外拒答率 | {_pct(m['out_of_scope_refusal_rate'])} |",
                       f"| 范围外拒答或明示“未找到直接规定” | {_pct(m.get('out_of_scope_declined_rate', 0.0))} |",
@@ -257,13 +258,34 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
         rows = worst.get(suite) or []
         if rows:
             lines += [f"## 最差的 {len(rows)} 项（{title}）", "", "| 编号 | 内容 | 情况 |", "|---|---|---|"]
-            for r in rows:
-                lines.append(f"| {r['id']} | {r['what']} | {r['why']} |")
+            lines += [f"| {r['id']} | {_cell(r['what'])} | {_cell(r['why'], 200)} |" for r in rows]
+            lines.append("")
+        wrong = worst.get(f"{suite}:confident_wrong") or []
+        if wrong:
+            lines += [f"## 自信地答错的 {len(wrong)} 题（{title}）", "",
+                      "首句直接给出了答案，但所据条文不是标准答案：最伤用户的一类错误，逐题列出。", "",
+                      "| 编号 | 问题 | 情况 |", "|---|---|---|"]
+            lines += [f"| {r['id']} | {_cell(r['what'])} | {_cell(r['why'], 200)} |" for r in wrong]
             lines.append("")
     if chart_files:
         lines += ["## 图表", ""] + [f"![{p.stem}]({p.name})" for p in chart_files] + [""]
     lines += ["逐题结果见同目录下 `items.jsonl`，完整指标见 `metrics.json`。", ""]
     return "\n".join(lines)
+
+
+def _pairs(d: Any) -> str:
+    """{'policy_qa': '1.0', …} -> 「policy_qa 1.0、…」 (not a Python dict in a report)."""
+    return "、".join(f"{k} {v}" for k, v in d.items()) if isinstance(d, dict) else str(d or "")
+
+
+def _share(k: int, n: int) -> str:
+    return f"{_pct(k / n)}（{k}/{n} 题）" if n else "—"
+
+
+def _cell(text: str, limit: int = 80) -> str:
+    """A table cell: one line, pipes escaped, cut with an ellipsis."""
+    flat = " ".join(str(text).split()).replace("|", "｜")
+    return flat if len(flat) <= limit else flat[:limit] + "…"
 
 
 def _ratio(x: float | None) -> str:

@@ -237,8 +237,13 @@ def worst_items(rows: list[dict[str, Any]], n: int = 10) -> dict[str, list[dict[
         if real_rows:
             from assistant.evaluation import real_qa_suite
 
-            out[name] = [{"id": w["id"], "what": w["question"], "why": w["why"] or "回答首句引用的条文不是标准答案",
-                          "gold": w["gold"], "top": w["top"]} for w in real_qa_suite.worst(real_rows, n)]
+            out[name] = [{"id": w["id"], "what": w["question"], "gold": w["gold"], "top": w["top"],
+                          "why": "；".join(x for x in (w["why"] or "回答首句引用的条文不是标准答案",
+                                                        f"应为 {_gold_str(w)}" if w.get("gold") else "") if x)}
+                         for w in real_qa_suite.worst(real_rows, n)]
+            out[f"{name}:confident_wrong"] = [
+                {"id": w["id"], "what": w["question"], "why": f"首句依据 {w['lead'] or '无'}；应为 {_gold_str(w)}"}
+                for w in real_qa_suite.confident_wrong(real_rows)]
     rev = [r for r in rows if r["suite"] == "review"]
     if rev:
         bad = [r for r in rev if r.get("false_positive") or not r.get("found", True)]
