@@ -367,3 +367,30 @@ def test_samples_scored_item_by_item_on_a_score_sheet(reviewer: Reviewer) -> Non
     ok = GOV + "样品评审按样品评分表对外观、尺寸、焊接工艺、漆面四项逐项评分（每项2分，符合得2分，不符合得0分）。"
     assert "T36" not in _rules(reviewer, ok)
     assert "T36" in _rules(reviewer, GOV + "样品评审：评委根据样品的外观、做工质量酌情打分（0-5分）。")
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("中标人须以现金方式将履约保证金缴纳至采购人指定账户。", "T14"),
+    ("价格分=（投标报价/所有有效投标报价中的最高价）×30。", "T40"),
+    ("所投课桌椅须具有“一种可折叠课桌椅调节机构”专利（专利号ZL2019XXXXXXXX.X）。", "T34"),
+    ("现场踏勘（2分）：参加采购人组织的现场踏勘的得2分，未参加的不得分。", "T52"),
+])
+def test_wordings_of_heldout7(reviewer: Reviewer, text: str, rule: str) -> None:
+    """Wordings the seventh probe set (run once first) showed unseen: the form before the bond, the highest
+    price as the base, a patent by number, a site visit scored."""
+    assert rule in _rules(reviewer, GOV + text)
+
+
+@pytest.mark.parametrize("text", [
+    "价格分采用低价优先法计算，即满足招标文件要求且投标价格最低的投标报价为评标基准价，价格分=（评标基准价/投标报价）×30。",
+    "采购人组织现场踏勘的，投标人自愿参加，不参加的不影响投标，踏勘不计分。",
+    "履约保证金可以支票、汇票、本票或者金融机构、担保机构出具的保函等非现金形式提交。",
+])
+def test_lawful_look_alikes_of_heldout7(reviewer: Reviewer, text: str) -> None:
+    assert not {r for r, sev in _rules(reviewer, GOV + text).items() if sev in ("high", "medium")}
+
+
+def test_works_wordings_of_heldout7(reviewer: Reviewer) -> None:
+    assert "T34" in _rules(reviewer, WORKS + "防水卷材指定使用东方雨虹产品，施工单位不得自行更换。")
+    assert "T11" in _rules(reviewer, WORKS + "投标人在开标现场扰乱开标秩序的，没收其投标保证金。")
+    assert "T06" in _rules(reviewer, WORKS + "投标有效期：本项目不设投标有效期，投标文件在合同签订前持续有效。")
