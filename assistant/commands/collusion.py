@@ -1,4 +1,4 @@
-"""`tender-assistant collusion --tender TENDER BID… [--json] [--format md|docx|json] [-o OUT]`."""
+"""`tender-assistant collusion --tender TENDER BID… [--json] [--format json|md|markdown|docx] [-o OUT]`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant.collusion.reader import SUFFIXES
 from assistant.commands import Subparsers
-from assistant.commands.report_out import Renderers, report_format, write_report
+from assistant.commands.report_out import Renderers, add_format_argument, report_format, write_report
 from assistant.errors import InputFileError
 from assistant.progress import TqdmProgress
 
@@ -25,10 +25,11 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         description="扣除招标文件和范本后，比对同一项目各投标文件的相同文字、相同人员、文档属性和报价规律，"
                     "按证据强弱列出可疑投标人对，并附法律依据。认定由评标委员会和行政监督部门作出。",
     )
-    p.add_argument("--tender", type=Path, required=True, help="招标文件（.docx / .pdf）")
-    p.add_argument("bids", type=Path, nargs="+", help="投标文件（.docx / .pdf），或存放投标文件的文件夹")
-    p.add_argument("--format", choices=["json", "md", "docx"], default=None, help="输出格式：json（默认）、md、docx")
-    p.add_argument("-o", "--output", type=Path, default=None, help="输出文件路径")
+    p.add_argument("--tender", type=Path, required=True, metavar="招标文件", help="招标文件（.docx / .pdf）")
+    p.add_argument("bids", type=Path, nargs="+", metavar="投标文件",
+                   help="投标文件（.docx / .pdf），或存放投标文件的文件夹")
+    add_format_argument(p, "Markdown 报告", "分析报告")
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="输出文件", help="输出文件路径")
     return p
 
 
