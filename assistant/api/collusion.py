@@ -13,6 +13,7 @@ from starlette.background import BackgroundTask
 
 from assistant.api.common import DOCX_MEDIA_TYPE, ServicesDep, attachment, report_download_responses
 from assistant.collusion.models import CollusionReport
+from assistant.collusion.pipeline import MAX_BIDS, MIN_BIDS
 from assistant.collusion.reader import SUFFIXES
 from assistant.errors import InputFileError
 from assistant.uploads import store_stream
@@ -36,7 +37,7 @@ def _remove_all(paths: list[Path]) -> None:
 async def collusion(
     services: ServicesDep,
     tender: Annotated[UploadFile, File(description="招标文件（DOCX / PDF）")],
-    bids: Annotated[list[UploadFile], File(alias="bids[]", description="投标文件（DOCX / PDF），2–30 份")],
+    bids: Annotated[list[UploadFile], File(alias="bids[]", description=f"投标文件（DOCX / PDF），{MIN_BIDS}–{MAX_BIDS} 份")],
     format: Annotated[Literal["json", "md", "docx"], Form(description="报告格式")] = "json",
 ) -> Response:
     data_dir = Path(services.settings.data_dir)

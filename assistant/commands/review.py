@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant.commands import Subparsers
 from assistant.commands.report_out import Renderers, add_format_argument, report_format, write_report
-from assistant.errors import InputFileError
+from assistant.errors import InputFileError, NotATenderError
 from assistant.progress import TqdmProgress
 
 if TYPE_CHECKING:
@@ -51,6 +51,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
     try:
         report = services.reviewer.review(path, progress=bar, use_llm=False if args.no_llm else None,
                                           force=bool(getattr(args, "force", False)))
+    except NotATenderError as exc:
+        raise exc.with_hint("如确需审查，请加上 --force 参数重新运行。") from None
     finally:
         bar.close()
 

@@ -10,7 +10,7 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from assistant.errors import InputFileError
+from assistant.errors import InputFileError, NotATenderError, UserError
 from assistant.schema import SEVERITY_ZH, ChecklistItem, Finding, ReviewReport
 from assistant.services import Services
 from assistant.ui.chart import (
@@ -31,6 +31,7 @@ from assistant.ui.render import (
     FINDING_COLUMNS,
     finding_detail_html,
     finding_rows,
+    message_html,
     report_summary_html,
     sort_findings,
 )
@@ -39,6 +40,7 @@ from assistant.uploads import REVIEW_SUFFIXES, check_suffix, new_upload_dir
 log = logging.getLogger("assistant.ui.review")
 
 SEVERITY_CHOICES = ["全部", *SEVERITY_ZH.values()]
+FORCE_HINT = "如确需审查，请勾选“仍然审查”后重新点击“开始审查”。"
 EMPTY_SUMMARY = '<div class="empty" style="color:#64748b">审查结果将显示在这里。</div>'
 
 
@@ -112,6 +114,21 @@ def build(services: Services) -> None:  # noqa: C901 - the tab and its event han
 
     @friendly
     def run(path: str | None, forced: bool) -> Iterator[tuple[Any, ...]]:
+        """The review with its progress panel; a user error replaces the panel in place (no toast that
+        vanishes while the panel still says 「正在审查…」)."""
+        try:
+            yield from review_steps(path, forced)
+        except NotATenderError as exc:
+            yield failed(exc.with_hint(FORCE_HINT))
+        except UserError as exc:
+            yield failed(exc)
+
+    def failed(exc: UserError) -> tuple[Any, ...]:
+        log.info("review refused: %s: %s", type(exc).__name__, exc.detail)
+        state, _summary, *rest = clear_results()
+        return (state, message_html(f"无法审查：{exc.message}", ok=False), *rest)
+
+    def review_steps(path: str | None, forced: bool) -> Iterator[tuple[Any, ...]]:
         if not path:
             raise InputFileError("请先上传招标文件（DOCX、PDF 或 TXT）。", "review without a file")
         check_suffix(Path(path).name, REVIEW_SUFFIXES)
