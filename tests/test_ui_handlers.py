@@ -67,3 +67,18 @@ def test_collusion_tab_takes_as_many_bids_as_the_other_interfaces(handlers, tmp_
     assert len(result[0]["bids"]) == 2
     with pytest.raises(gr.Error, match=f"{MIN_BIDS}–{MAX_BIDS}"):
         handlers["collusion_tab.run"](tender, bids[:1], progress=lambda *a, **k: None)
+
+
+def test_chart_is_drawn_from_its_data_even_for_a_single_finding() -> None:
+    from assistant.schema import Finding
+    from assistant.ui.chart import COUNT_COL, findings_frame
+    from assistant.ui.review_tab import chart_update
+
+    one = Finding(rule_id="T45", category="中小企业预留份额缺失", severity="high", confidence="med", clause="x",
+                  location={}, basis=[], explanation="", suggestion="")
+    # the count is a number with or without rows (an empty object column made Gradio call it nominal)
+    assert str(findings_frame([]).dtypes[COUNT_COL]) == "int64"
+    # hidden while empty, shown with the data: the browser then builds scales and legend from that data
+    assert chart_update([])["visible"] is False
+    shown = chart_update([one])
+    assert shown["visible"] is True and shown["value"][COUNT_COL].tolist() == [1]

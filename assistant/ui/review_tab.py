@@ -58,6 +58,16 @@ def export_reports(report: ReviewReport, data_dir: Path) -> tuple[Path, Path, Pa
     return Path(docx), md, js
 
 
+def chart_update(findings: list[Finding]) -> Any:
+    """The 各类别问题数量 chart's new data; hidden while there is nothing to draw.
+
+    The browser builds the chart (scales, colour legend) from the data present when it is drawn and
+    on a new value only swaps the data: built from an empty frame, a later single finding got no
+    bar colour and an empty 「风险等级」 legend. Shown again, the chart is drawn from its current data.
+    """
+    return gr.update(value=findings_frame(findings), visible=bool(findings))
+
+
 def _findings(state: dict[str, Any] | None) -> list[Finding]:
     if not state:
         return []
@@ -107,7 +117,7 @@ def build(services: Services) -> None:  # noqa: C901 - the tab and its event han
                                color_map=SEVERITY_COLORS, title="各类别问题数量", x_title="风险类别",
                                y_title="问题数量", color_title="风险等级", sort="-y", x_label_angle=-35,
                                y_lim=[0, None], tooltip="all", label="问题分布", show_label=False,
-                               height=320, elem_id="review-chart", buttons=[])
+                               height=320, elem_id="review-chart", buttons=[], visible=False)
 
     results = [report_state, summary, table, severity, category, detail, chart, dl_docx, dl_md, dl_json,
                checklist_head, status, checklist]
@@ -167,7 +177,7 @@ def build(services: Services) -> None:  # noqa: C901 - the tab and its event han
             gr.update(value="全部"),
             gr.update(choices=cats, value="全部"),
             finding_detail_html(first),
-            findings_frame(report.findings),
+            chart_update(report.findings),
             gr.update(value=str(docx), visible=True),
             gr.update(value=str(md), visible=True),
             gr.update(value=str(js), visible=True),
@@ -194,7 +204,7 @@ def build(services: Services) -> None:  # noqa: C901 - the tab and its event han
             gr.update(value="全部"),
             gr.update(choices=["全部"], value="全部"),
             finding_detail_html(None),
-            findings_frame([]),
+            chart_update([]),
             gr.update(value=None, visible=False),
             gr.update(value=None, visible=False),
             gr.update(value=None, visible=False),
