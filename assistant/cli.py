@@ -89,15 +89,16 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(args.data_dir, verbose=args.verbose, quiet_console=not args.verbose)
     if settings is None:
         return 1
-    services = Services(settings)
+    services: Services | None = None
     try:
+        services = Services(settings)  # reads the lexicon: a broken one is a UserError too
         return int(args._module.run(args, services) or 0)
     except UserError as exc:
         report_user_error(exc)
         return 1
     except KeyboardInterrupt:  # Ctrl-C is the user's choice, not an error: one calm line, exit 130
         note = getattr(args._module, "interrupted_note", None)
-        print(note(args, services) if note else INTERRUPTED, file=sys.stderr)
+        print(note(args, services) if note and services is not None else INTERRUPTED, file=sys.stderr)
         return 130
 
 
