@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("assistant.cli")
 
+INTERRUPTED = "已中断。"
+
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="机器可读输出（JSON，写到标准输出）")
@@ -87,13 +89,16 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(args.data_dir, verbose=args.verbose, quiet_console=not args.verbose)
     if settings is None:
         return 1
+    services: Services | None = None
     try:
-        return int(args._module.run(args, Services(settings)) or 0)
+        services = Services(settings)  # reads the lexicon: a broken one is a UserError too
+        return int(args._module.run(args, services) or 0)
     except UserError as exc:
         report_user_error(exc)
         return 1
-    except KeyboardInterrupt:
-        print("已中断。", file=sys.stderr)
+    except KeyboardInterrupt:  # Ctrl-C is the user's choice, not an error: one calm line, exit 130
+        note = getattr(args._module, "interrupted_note", None)
+        print(note(args, services) if note and services is not None else INTERRUPTED, file=sys.stderr)
         return 130
 
 

@@ -38,9 +38,16 @@ class UnsupportedFormatError(InputFileError):
 
 
 class NotATenderError(InputFileError):
-    """A readable file that does not look like a tender (review refuses it unless forced)."""
+    """A readable file that does not look like a tender (review refuses it unless forced).
+
+    The message says why; each interface adds how to force it in its own terms (`with_hint`):
+    the CLI's --force, REST's form field force=true, the UI's 「仍然审查」 box.
+    """
 
     http_status = 422
+
+    def with_hint(self, hint: str) -> NotATenderError:
+        return NotATenderError(self.message + hint, self.detail)
 
 
 class NotFoundError(UserError):

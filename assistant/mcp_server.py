@@ -1,4 +1,4 @@
-"""MCP server (stdio) for AI agents: tools `search`, `ask`, `review` over the same use cases.
+"""MCP server (stdio) for AI agents: tools `search`, `ask`, `review`, `collusion` over the same use cases.
 
 Why: agents (Claude Desktop, Cursor, in-house agent frameworks) call tools, not web pages.
 Results are the contract JSON shapes (hits, answer, report), the same as CLI `--json` and REST.
@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from pydantic import Field
 
 from assistant import __version__
+from assistant.collusion.pipeline import MAX_BIDS, MIN_BIDS  # the one bid-count limit (CLI, REST, UI too)
 from assistant.errors import FileTooLargeError, InputFileError, UserError
 from assistant.services import Services
 from assistant.uploads import REVIEW_SUFFIXES, check_suffix
+from assistant.validation_zh import validation_message
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -26,10 +28,14 @@ log = logging.getLogger("assistant.mcp")
 
 T = TypeVar("T")
 
-INSTRUCTIONS = (
-    "招投标审查助手：search 检索法规条文（返回条文原文与出处），ask 回答招投标政策问题（带《法规》第N条引用，"
-    "无依据时 refused=true），review 审查本机上的招标文件（DOCX/PDF/TXT 路径）并返回风险条款、位置和法律依据。"
-)
+#: every tool with what it does (the `initialize` instructions and `mcp -h` are built from it)
+TOOLS = {
+    "search": "检索法规条文（返回条文原文与出处）",
+    "ask": "回答招投标政策问题（带《法规》第N条引用，无依据时 refused=true）",
+    "review": "审查本机上的招标文件（DOCX/PDF/TXT/MD 路径），返回风险条款、位置和法律依据",
+    "collusion": "投标文件雷同分析（本机上的招标文件路径和多份投标文件路径），返回可疑投标人对、证据和法律依据",
+}
+INSTRUCTIONS = "招投标审查助手：" + "；".join(f"{name} {what}" for name, what in TOOLS.items()) + "。"
 
 
 def validate_review_path(path: str, max_bytes: int) -> Path:
@@ -50,18 +56,19 @@ def validate_review_path(path: str, max_bytes: int) -> Path:
 
 
 def build_server(services: Services) -> MCPServer:
-    """The MCP server with its three tools bound to `services` (models load on first call)."""
-    from mcp.server.mcpserver import MCPServer
+    """The MCP server with its four tools bound to `services` (models load on first call)."""
     from mcp.server.mcpserver.exceptions import ToolError
 
-    server = MCPServer(name="tender-assistant", title="招投标审查助手", version=__version__,
-                       instructions=INSTRUCTIONS)
+    server = _chinese_errors_server()(name="tender-assistant", title="招投标审查助手", version=__version__,
+                                      instructions=INSTRUCTIONS)
 
     def guarded(fn: Callable[[], T]) -> T:
         try:
             return fn()
         except UserError as exc:
-            log.warning("%s: %s", type(exc).__name__, exc.detail)
+            # the agent gets the message as a tool error; stderr stays quiet (a console warning would
+            # be the stray 「提示：运行中出现一个问题…」 line), the detail goes to the log file
+            log.info("%s: %s", type(exc).__name__, exc.detail)
             raise ToolError(exc.message) from None
 
     @server.tool(name="search", description="混合检索知识库中的法规条文，返回条文原文、出处（标题、第N条）、效力状态和得分。")
@@ -91,11 +98,11 @@ def build_server(services: Services) -> MCPServer:
 
         return guarded(run).model_dump(mode="json")
 
-    @server.tool(name="collusion", description="投标文件雷同分析（围标串标预警）：给出本机上的招标文件路径和 2–30 份投标文件路径"
-                 "（DOCX/PDF），返回按证据强弱排序的可疑投标人对、证据、法律依据和检查局限。认定由评标委员会和监督部门作出。")
+    @server.tool(name="collusion", description=f"投标文件雷同分析（围标串标预警）：给出本机上的招标文件路径和 {MIN_BIDS}–{MAX_BIDS} "
+                 "份投标文件路径（DOCX/PDF），返回按证据强弱排序的可疑投标人对、证据、法律依据和检查局限。认定由评标委员会和监督部门作出。")
     def collusion(
         tender: Annotated[str, Field(min_length=1, max_length=4096, description="招标文件在本机上的路径")],
-        bids: Annotated[list[str], Field(min_length=2, max_length=30, description="投标文件在本机上的路径列表")],
+        bids: Annotated[list[str], Field(min_length=MIN_BIDS, max_length=MAX_BIDS, description="投标文件在本机上的路径列表")],
     ) -> dict[str, Any]:
         def run() -> Any:
             from assistant.collusion.reader import SUFFIXES
@@ -107,6 +114,33 @@ def build_server(services: Services) -> MCPServer:
         return guarded(run).model_dump(mode="json")
 
     return server
+
+
+def _chinese_errors_server() -> type[MCPServer]:
+    """MCPServer whose tool errors reach the agent in Chinese only: argument validation gets
+    validation_zh's sentence instead of pydantic's English (with its errors.pydantic.dev link), and
+    our own ToolError messages lose the SDK's English 「Error executing tool …:」 prefix."""
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+    from pydantic import ValidationError
+
+    class ChineseErrorsServer(MCPServer):
+        async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+            try:
+                return await super().call_tool(name, arguments, context)
+            except UnexpectedToolError:
+                raise
+            except ToolError as exc:
+                cause = exc.__cause__
+                if isinstance(cause, ValidationError):  # the cause stays: the SDK logs the field names
+                    raise ToolError(validation_message(cause.errors(), prefix=f"工具 {name} 的参数有误：")) from cause
+                if isinstance(cause, ToolError):
+                    raise ToolError(str(cause)) from cause
+                if cause is None and str(exc).startswith("Unknown tool"):
+                    raise ToolError(f"没有名为「{name}」的工具，可用工具：{'、'.join(TOOLS)}。") from None
+                raise
+
+    return ChineseErrorsServer
 
 
 def validate_local_path(path: str, max_bytes: int, suffixes: tuple[str, ...]) -> Path:

@@ -162,7 +162,8 @@ def test_search_bad_requests_are_422(client: TestClient, payload: object) -> Non
 
 def test_search_invalid_json_is_422(client: TestClient) -> None:
     resp = client.post("/api/v1/search", content=b"{not json", headers={"content-type": "application/json"})
-    assert_error(resp, 422, "invalid_request")
+    err = assert_error(resp, 422, "invalid_request")
+    assert err["message"].startswith("请求体不是有效的 JSON") and "「0」" not in err["message"]
 
 
 # ------------------------------------------------------------------ ask
@@ -203,6 +204,17 @@ def test_ask_accepts_history_and_refuses_without_basis(client: TestClient) -> No
 )
 def test_ask_bad_requests_are_422(client: TestClient, payload: object) -> None:
     assert_error(client.post("/api/v1/ask", json=payload), 422, "invalid_request")
+
+
+@pytest.mark.parametrize(("payload", "message"), [
+    ({"question": ""}, "问题不能为空"),
+    ({"question": "   "}, "问题不能为空"),
+    ({}, "缺少必填项问题（question）"),
+    ({"question": "保证金", "oops": 1}, "不支持的字段「oops」"),
+])
+def test_ask_request_errors_say_what_is_wrong_in_chinese(client: TestClient, payload: object, message: str) -> None:
+    err = assert_error(client.post("/api/v1/ask", json=payload), 422, "invalid_request")
+    assert message in err["message"] and "取值不正确" not in err["message"]
 
 
 # ------------------------------------------------------------------ review
@@ -358,6 +370,8 @@ def test_web_app_mounts_ui_at_root(tmp_path: Path) -> None:
     client = TestClient(create_web_app(services=services))
     page = client.get("/")
     assert page.status_code == 200 and "<html" in page.text
+    assert 'lang="zh-CN"' in page.text[:512] and 'lang="en"' not in page.text
+    assert int(page.headers.get("content-length", len(page.content))) == len(page.content)
     config = client.get("/config").json()
     blob = json.dumps(config, ensure_ascii=False)
     for label in ("政策问答", "招标文件审查", "知识库", "系统"):

@@ -69,9 +69,10 @@ def test_cli_and_python_m_entry_points_exist() -> None:
 #: the layers below it, never a layer above (imports under TYPE_CHECKING count too).
 LAYERS: dict[str, set[str]] = {
     "foundation": {"", "schema", "errors", "config", "config_doc", "text_zh", "versions", "logging_setup", "progress",
-                   "prompts", "uploads", "titles", "housekeeping", "format_zh", "argparse_zh", "basic_auth", "memory"},
+                   "prompts", "uploads", "titles", "housekeeping", "format_zh", "argparse_zh", "basic_auth", "memory",
+                   "docx_export", "validation_zh"},
     "adapters": {"embeddings", "llm", "index", "ingest", "kb", "kb_sources", "citations", "testing", "article_notes"},
-    "use_cases": {"retrieval", "qa", "review", "collusion"},
+    "use_cases": {"retrieval", "qa", "review", "collusion", "exports"},
     "composition": {"services"},
     "delivery": {"api", "ui", "commands", "cli", "mcp_server", "__main__", "evaluation"},
 }

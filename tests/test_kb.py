@@ -197,3 +197,20 @@ def test_server_mode_generations_are_collections(tmp_path: Path, chroma_server) 
 
     hit = HybridRetriever(kb, settings.retrieval).search("服务端第1份文件", k=1)[0]
     assert hit.title == "服务端规则1"
+
+
+@pytest.mark.usefixtures("fast_cli_env")
+def test_ctrl_c_during_kb_build_is_not_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import run_cli_main
+
+    assert run_cli_main(["kb", "build"], tmp_path, capsys)[0] == 0
+
+    def interrupt(self, texts):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(FakeEmbeddings, "embed_documents", interrupt)
+    code, _, err = run_cli_main(["kb", "build", "--rebuild"], tmp_path, capsys)
+    assert code == 130
+    assert err.strip().splitlines()[-1] == "已中断，原索引继续可用。"
+    assert "错误" not in err and "问题" not in err

@@ -7,6 +7,7 @@ process sees it through ASSISTANT_* variables, lists its tools and answers each 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -97,3 +98,59 @@ def test_mcp_lists_and_calls_every_tool(server_env: dict[str, str]) -> None:
         assert "Traceback" not in text
     missing_text = " ".join(getattr(c, "text", "") for c in out["review_missing"].content)
     assert "找不到文件" in missing_text
+
+
+# ------------------------------------------------------------------ in-process: wording of errors and help
+
+
+def _in_process(tmp_path: Path, body) -> object:
+    from mcp import Client
+    from web_fixtures import web_settings
+
+    from assistant.mcp_server import build_server
+
+    async def run() -> object:
+        async with Client(build_server(Services(web_settings(tmp_path)))) as client:
+            return await body(client)
+
+    return anyio.run(run)
+
+
+def test_instructions_and_help_list_every_tool(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import build_parser
+    from assistant.mcp_server import INSTRUCTIONS
+
+    async def body(client) -> set[str]:
+        return {t.name for t in (await client.list_tools()).tools}
+
+    names = _in_process(tmp_path, body)
+    assert names == {"search", "ask", "review", "collusion"}
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["mcp", "-h"])
+    help_text = capsys.readouterr().out
+    for name in names:
+        assert name in INSTRUCTIONS and name in help_text
+
+
+def test_argument_errors_are_chinese_and_user_errors_stay_off_the_console(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    async def body(client) -> dict[str, object]:
+        return {
+            "missing": await client.call_tool("ask", {}),
+            "blank": await client.call_tool("search", {"query": "", "k": 0}),
+            "few_bids": await client.call_tool("collusion", {"tender": "a.docx", "bids": ["b.docx"]}),
+            "no_file": await client.call_tool("review", {"path": "/no/such/招标文件.docx"}),
+        }
+
+    with caplog.at_level("INFO"):
+        out = _in_process(tmp_path, body)
+    texts = {k: " ".join(getattr(c, "text", "") for c in r.content) for k, r in out.items()}
+    assert all(r.is_error for r in out.values())
+    assert "缺少必填项问题（question）" in texts["missing"]
+    assert "检索内容不能为空" in texts["blank"] and "返回条数（k）不能小于 1" in texts["blank"]
+    assert "至少需要 2 项" in texts["few_bids"]
+    assert texts["no_file"].startswith("找不到文件")
+    for text in texts.values():
+        assert "pydantic" not in text and "validation error" not in text and "Error executing" not in text
+    # a user error is the agent's to read, not a console 「提示：运行中出现一个问题…」 line
+    assert not [r for r in caplog.records if r.name.startswith("assistant") and r.levelno >= logging.WARNING]

@@ -196,6 +196,7 @@ def test_rest_refuses_non_tender_unless_forced(tmp_path: Path) -> None:
         resp = client.post("/api/v1/review", files={"file": ("会议纪要.txt", memo, "text/plain")})
         assert resp.status_code == 422 and resp.json()["error"]["code"] == "not_a_tender"
         assert "会议纪要.txt" in resp.json()["error"]["message"]
+        assert "force=true" in resp.json()["error"]["message"] and "--force" not in resp.json()["error"]["message"]
         resp = client.post("/api/v1/review", data={"force": "true"}, files={"file": ("会议纪要.txt", memo, "text/plain")})
         assert resp.status_code == 200 and resp.json()["notice"]
         assert len(resp.json()["checklist"]) == len(_expected_ids())

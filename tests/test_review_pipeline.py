@@ -94,6 +94,16 @@ def test_cli_json_fail_on_and_formats(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 0 and out_docx.stat().st_size > 10000
 
 
+@pytest.mark.parametrize("command", [["review", "t.docx"], ["collusion", "--tender", "t.docx", "a.docx", "b.docx"]])
+def test_format_markdown_is_md(command: list[str]) -> None:
+    from assistant.cli import build_parser
+    from assistant.commands.report_out import report_format
+
+    args = build_parser().parse_args([*command, "--format", "markdown"])
+    assert report_format(args) == "md"
+    assert report_format(build_parser().parse_args([*command, "--format", "md"])) == "md"
+
+
 @pytest.mark.usefixtures("fast_cli_env")
 def test_cli_bad_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli_main(["review", str(tmp_path / "nope.docx")], tmp_path, capsys)

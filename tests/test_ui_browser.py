@@ -262,6 +262,9 @@ def test_review_tab_bad_file_shows_a_clear_chinese_error(page, live) -> None:
         text = page.locator("body").inner_text()
         assert "损坏的招标文件.docx" in text
         assert "Traceback" not in text and "BadZipFile" not in text
+        # the error stays in the panel where the progress was (not only in a toast that fades)
+        panel = page.locator("#review-summary").inner_text()
+        assert "无法审查" in panel and "已损坏" in panel and "正在审查" not in panel
 
 
 def _review_upload(page, path: Path, force: bool = False) -> None:

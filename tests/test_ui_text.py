@@ -183,7 +183,7 @@ def test_docx_tables_are_sized_to_their_content(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["ask", "-h"], ["review", "-h"], ["kb", "-h"], ["kb", "build", "-h"],
-                                  ["search", "-h"], ["serve", "-h"], ["eval", "-h"]])
+                                  ["search", "-h"], ["serve", "-h"], ["eval", "-h"], ["collusion", "-h"], ["mcp", "-h"]])
 def test_cli_help_is_chinese(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     from assistant.cli import main
 

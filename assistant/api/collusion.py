@@ -13,6 +13,7 @@ from starlette.background import BackgroundTask
 
 from assistant.api.common import DOCX_MEDIA_TYPE, ServicesDep, attachment, report_download_responses
 from assistant.collusion.models import CollusionReport
+from assistant.collusion.pipeline import MAX_BIDS, MIN_BIDS
 from assistant.collusion.reader import SUFFIXES
 from assistant.errors import InputFileError
 from assistant.uploads import store_stream
@@ -36,7 +37,7 @@ def _remove_all(paths: list[Path]) -> None:
 async def collusion(
     services: ServicesDep,
     tender: Annotated[UploadFile, File(description="招标文件（DOCX / PDF）")],
-    bids: Annotated[list[UploadFile], File(alias="bids[]", description="投标文件（DOCX / PDF），2–30 份")],
+    bids: Annotated[list[UploadFile], File(alias="bids[]", description=f"投标文件（DOCX / PDF），{MIN_BIDS}–{MAX_BIDS} 份")],
     format: Annotated[Literal["json", "md", "docx"], Form(description="报告格式")] = "json",
 ) -> Response:
     data_dir = Path(services.settings.data_dir)
@@ -51,6 +52,7 @@ async def collusion(
                                                   kind="collusion", allowed=SUFFIXES, max_bytes=limit))
         report = await run_in_threadpool(services.collusion.analyze, stored[0], stored[1:])
         from assistant.collusion import report as render
+        from assistant.exports import collusion_docx
 
         if format == "json":
             return JSONResponse(report.model_dump(mode="json"))
@@ -58,7 +60,7 @@ async def collusion(
             return Response(render.render_markdown(report), media_type="text/markdown; charset=utf-8",
                             headers=attachment(f"{REPORT_STEM}.md"))
         out = stored[0].parent / f"{REPORT_STEM}.docx"
-        await run_in_threadpool(render.render_docx, report, out)
+        await run_in_threadpool(collusion_docx, report, out)
         keep = list(stored)
         stored.clear()  # removed after the download by the background task
         return FileResponse(out, media_type=DOCX_MEDIA_TYPE, headers=attachment(out.name),

@@ -28,6 +28,7 @@ from assistant.errors import (
     UserError,
 )
 from assistant.services import Services
+from assistant.validation_zh import validation_message
 
 log = logging.getLogger("assistant.api")
 
@@ -112,20 +113,6 @@ def error_response(status_code: int, code: str, message: str, detail: Any = None
     return JSONResponse({"error": body}, status_code=status_code, headers=headers)
 
 
-def _validation_message(errors: list[dict[str, Any]]) -> str:
-    parts = []
-    for err in errors[:3]:
-        loc_parts = list(err.get("loc", ()))
-        if loc_parts and loc_parts[0] in ("body", "query", "path", "header"):
-            loc_parts = loc_parts[1:]
-        loc = ".".join(str(x) for x in loc_parts)
-        if err.get("type") == "missing":
-            parts.append(f"缺少必填项「{loc}」")
-        else:
-            parts.append(f"「{loc or '请求体'}」取值不正确")
-    return "请求参数有误：" + "；".join(parts) + "。" if parts else "请求参数有误。"
-
-
 def _jsonable_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     out = []
     for err in errors:
@@ -154,7 +141,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _jsonable_errors(exc.errors())
         log.info("%s %s -> 422: %s", request.method, request.url.path, errors)
-        return error_response(422, "invalid_request", _validation_message(errors), errors)
+        return error_response(422, "invalid_request", validation_message(exc.errors()), errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -17,6 +17,7 @@ from assistant.api.common import (
     report_download_responses,
     report_stem,
 )
+from assistant.errors import NotATenderError
 from assistant.schema import ReviewReport
 from assistant.uploads import REVIEW_SUFFIXES, remove_upload, store_stream
 
@@ -42,7 +43,10 @@ async def review(
         kind="review", allowed=REVIEW_SUFFIXES, max_bytes=services.settings.max_upload_bytes,
     )
     try:
-        report = await run_in_threadpool(services.reviewer.review, stored, force=force)
+        try:
+            report = await run_in_threadpool(services.reviewer.review, stored, force=force)
+        except NotATenderError as exc:
+            raise exc.with_hint("如确需审查，请在表单中加上字段 force=true 后重新提交。") from None
         if format == "json":
             return JSONResponse(report.model_dump(mode="json"))
         from assistant.review import report as render

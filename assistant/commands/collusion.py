@@ -1,4 +1,4 @@
-"""`tender-assistant collusion --tender TENDER BID… [--json] [--format md|docx|json] [-o OUT]`."""
+"""`tender-assistant collusion --tender TENDER BID… [--json] [--format json|md|markdown|docx] [-o OUT]`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant.collusion.reader import SUFFIXES
 from assistant.commands import Subparsers
-from assistant.commands.report_out import Renderers, report_format, write_report
+from assistant.commands.report_out import Renderers, add_format_argument, report_format, write_report
 from assistant.errors import InputFileError
 from assistant.progress import TqdmProgress
 
@@ -25,10 +25,11 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         description="扣除招标文件和范本后，比对同一项目各投标文件的相同文字、相同人员、文档属性和报价规律，"
                     "按证据强弱列出可疑投标人对，并附法律依据。认定由评标委员会和行政监督部门作出。",
     )
-    p.add_argument("--tender", type=Path, required=True, help="招标文件（.docx / .pdf）")
-    p.add_argument("bids", type=Path, nargs="+", help="投标文件（.docx / .pdf），或存放投标文件的文件夹")
-    p.add_argument("--format", choices=["json", "md", "docx"], default=None, help="输出格式：json（默认）、md、docx")
-    p.add_argument("-o", "--output", type=Path, default=None, help="输出文件路径")
+    p.add_argument("--tender", type=Path, required=True, metavar="招标文件", help="招标文件（.docx / .pdf）")
+    p.add_argument("bids", type=Path, nargs="+", metavar="投标文件",
+                   help="投标文件（.docx / .pdf），或存放投标文件的文件夹")
+    add_format_argument(p, "Markdown 报告", "分析报告")
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="输出文件", help="输出文件路径")
     return p
 
 
@@ -50,7 +51,8 @@ def collect_bids(paths: list[Path], tender: Path) -> list[Path]:
 
 
 def run(args: argparse.Namespace, services: Services) -> int:
-    from assistant.collusion.report import render_docx, render_json, render_markdown
+    from assistant.collusion.report import render_json, render_markdown
+    from assistant.exports import collusion_docx
 
     tender: Path = args.tender
     if not tender.exists() or not tender.is_file():
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
     finally:
         bar.close()
     write_report(report, fmt, args.output, Path.cwd() / f"{tender.stem}_投标文件雷同分析报告.docx",
-                 Renderers(render_docx, render_json, render_markdown), "分析报告已保存", "分析报告已保存")
+                 Renderers(collusion_docx, render_json, render_markdown), "分析报告已保存", "分析报告已保存")
     high = sum(p.risk == "high" for p in report.pairs)
     print(f"分析完成：{len(report.bids)} 份投标文件，高风险 {high} 对，共 {len(report.pairs)} 对有共同线索。"
           "认定由评标委员会和行政监督部门依法作出。", file=sys.stderr)

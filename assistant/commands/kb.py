@@ -68,6 +68,16 @@ def _summary_text(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def interrupted_note(args: argparse.Namespace, services: Any) -> str:
+    """What a Ctrl-C left behind (the CLI prints it instead of an error): a build that did not
+    finish never replaces the serving index."""
+    if getattr(args, "kb_command", None) not in {"build", "add", "remove"}:
+        return "已中断。"
+    if services.kb.is_built():
+        return "已中断，原索引继续可用。"
+    return "已中断，知识库尚未建立完成，请重新运行 `tender-assistant kb build`。"
+
+
 def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one branch per `kb` subcommand (helper kb owns this file)
     kb = services.kb
     cmd = getattr(args, "kb_command", None)

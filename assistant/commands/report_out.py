@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 _SUFFIX_FORMAT = {".md": "md", ".markdown": "md", ".docx": "docx"}
+#: `--format` values; "markdown" is another name for "md"
+FORMAT_CHOICES = ("json", "md", "markdown", "docx")
+_FORMAT_ALIASES = {"markdown": "md"}
 
 
 class Renderers(NamedTuple):
@@ -18,10 +21,17 @@ class Renderers(NamedTuple):
     markdown: Callable[[Any], str]
 
 
+def add_format_argument(parser: argparse.ArgumentParser, what_md: str, what_docx: str) -> None:
+    """`--format json|md|markdown|docx` of the report commands (`review`, `collusion`)."""
+    parser.add_argument("--format", choices=FORMAT_CHOICES, default=None, metavar="格式",
+                        help=f"输出格式：json（默认，写到标准输出）、md 或 markdown（{what_md}）、docx（{what_docx}）；"
+                             "不写时按输出文件的扩展名判断")
+
+
 def report_format(args: argparse.Namespace) -> str:
-    """`--format`, else the output file's suffix (.md / .docx), else json."""
+    """`--format` (markdown read as md), else the output file's suffix (.md / .docx), else json."""
     if args.format:
-        return str(args.format)
+        return _FORMAT_ALIASES.get(str(args.format), str(args.format))
     if args.output is not None:
         return _SUFFIX_FORMAT.get(args.output.suffix.lower(), "json")
     return "json"

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.commands import Subparsers
-from assistant.commands.report_out import Renderers, report_format, write_report
-from assistant.errors import InputFileError
+from assistant.commands.report_out import Renderers, add_format_argument, report_format, write_report
+from assistant.errors import InputFileError, NotATenderError
 from assistant.progress import TqdmProgress
 
 if TYPE_CHECKING:
@@ -26,8 +26,7 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         description="审查招标文件（DOCX/PDF/TXT），输出风险条款及其位置、违反的审查要点、法律依据条文和修改建议。",
     )
     p.add_argument("file", type=Path, metavar="招标文件", help="招标文件路径（.docx / .pdf / .txt）")
-    p.add_argument("--format", choices=["json", "md", "docx"], default=None,
-                   help="输出格式：json（默认，写到标准输出）、md（Markdown 报告）、docx（审查意见书）")
+    add_format_argument(p, "Markdown 报告", "审查意见书")
     p.add_argument("-o", "--output", type=Path, default=None, metavar="输出文件", help="输出文件路径（docx 格式必填或默认写到当前目录）")
     p.add_argument("--fail-on", choices=["high", "medium", "low"], default=None,
                    help="存在该等级及以上风险时以退出码 3 结束（用于发布前把关）")
@@ -52,6 +51,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
     try:
         report = services.reviewer.review(path, progress=bar, use_llm=False if args.no_llm else None,
                                           force=bool(getattr(args, "force", False)))
+    except NotATenderError as exc:
+        raise exc.with_hint("如确需审查，请加上 --force 参数重新运行。") from None
     finally:
         bar.close()
 

@@ -239,8 +239,11 @@ class GenerationBuilder:
             tmp = kb.root / "CURRENT.tmp"
             tmp.write_text(name, encoding="utf-8")
             os.replace(tmp, kb.root / "CURRENT")
-        except BaseException:
-            log.error("build of %s failed; %s keeps serving", name, self.old.name if self.old else "nothing")
+        except BaseException as exc:
+            # a Ctrl-C is not a failure to show on the console (the CLI says 「已中断」): log file only
+            level = logging.INFO if isinstance(exc, KeyboardInterrupt) else logging.ERROR
+            log.log(level, "build of %s %s; %s keeps serving", name,
+                    "interrupted" if level == logging.INFO else "failed", self.old.name if self.old else "nothing")
             if dense is not None and kb.chroma_host:
                 dense.drop()
             shutil.rmtree(gen_dir, ignore_errors=True)

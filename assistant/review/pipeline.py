@@ -98,8 +98,7 @@ class Reviewer:
         if problem and not force:
             name = Path(str(path)).name
             raise NotATenderError(
-                f"文件“{name}”看起来不是招标文件或采购文件（{problem}），已拒绝审查。"
-                "如确需审查，请使用 --force（网页上勾选“仍然审查”）。",
+                f"文件“{name}”看起来不是招标文件或采购文件（{problem}），已拒绝审查。",
                 f"review refused, not a tender: {path}: {problem}",
             )
         report = self._review(doc, clauses, progress, use_llm, file=str(path))

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from assistant.docx_export import docx_title, finish_document
 from assistant.format_zh import date_zh, fact_rows, phrase_bounds
 from assistant.schema import (
     CHECKLIST_STATUSES,
@@ -23,6 +24,7 @@ from assistant.schema import (
 __all__ = ["SEVERITY_ZH", "render_docx", "render_json", "render_markdown"]
 
 REGIME_ZH = {"工程": "依法必须招标的工程建设项目（招标投标法体系）", "政府采购": "政府采购项目（政府采购法体系）", None: "未能判断"}
+DOCX_TITLE = "招标文件审查意见书"
 _FONT = "SimSun"  # 宋体; Word substitutes an installed CJK font when absent
 
 
@@ -287,7 +289,8 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
     s = report.summary
     title = report.metadata.get("title") or Path(report.file).stem
     project = report.facts.get("project_name") or title
-    h = d.add_heading("招标文件审查意见书", level=0)
+    finish_document(d, docx_title(DOCX_TITLE, project))  # before the tables: their widths follow the page
+    h = d.add_heading(DOCX_TITLE, level=0)
     h.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if report.notice:
         np_ = d.add_paragraph()

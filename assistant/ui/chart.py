@@ -14,6 +14,7 @@ from assistant.schema import SEVERITY_ZH, Finding
 
 SEVERITY_COLORS = {"高风险": "#dc2626", "中风险": "#f97316", "低风险": "#0ea5e9"}
 CATEGORY_COL, SEVERITY_COL, COUNT_COL = "风险类别", "风险等级", "问题数量"
+FRAME_DTYPES = {CATEGORY_COL: "string", SEVERITY_COL: "string", COUNT_COL: "int64"}
 
 
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:
@@ -28,5 +29,10 @@ def findings_frame(findings: list[Finding]) -> pd.DataFrame:
     order = {c: i for i, (c, _) in enumerate(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))}
     sev_order = {s: i for i, s in enumerate(SEVERITY_COLORS)}
     rows = sorted(counts.items(), key=lambda kv: (sev_order.get(kv[0][1], 9), order[kv[0][0]]))
-    return pd.DataFrame([{CATEGORY_COL: c, SEVERITY_COL: s, COUNT_COL: n} for (c, s), n in rows],
-                        columns=[CATEGORY_COL, SEVERITY_COL, COUNT_COL])
+    frame = pd.DataFrame([{CATEGORY_COL: c, SEVERITY_COL: s, COUNT_COL: n} for (c, s), n in rows],
+                         columns=[CATEGORY_COL, SEVERITY_COL, COUNT_COL])
+    # The same column types with or without rows: an empty frame would otherwise have object columns,
+    # Gradio would call the count "nominal", and the browser keeps the empty chart's scales when the
+    # next review has a single row (a y-axis tick 「1」, no bar, a legend title without entries).
+    return frame.astype(FRAME_DTYPES)
+

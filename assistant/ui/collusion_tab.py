@@ -1,4 +1,4 @@
-"""投标文件雷同分析 tab: tender + 3–15 bids, per-file progress, ranked pairs, side-by-side evidence, graph, DOCX."""
+"""投标文件雷同分析 tab: tender + bids (the bid-count limits of every interface), per-file progress, ranked pairs, side-by-side evidence, graph, DOCX."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.collusion.models import CollusionReport, Excerpt, PairResult
+from assistant.collusion.pipeline import MAX_BIDS, MIN_BIDS
 from assistant.collusion.reader import SUFFIXES
 from assistant.errors import InputFileError
 from assistant.services import Services
@@ -19,7 +20,8 @@ from assistant.uploads import check_suffix, new_upload_dir
 PAIR_COLUMNS = ["序号", "投标文件甲", "投标文件乙", "风险", "主要证据"]
 RISK_ZH = {"high": "高", "medium": "中", "low": "低"}
 RISK_COLOR = {"high": "#b91c1c", "medium": "#b45309", "low": "#64748b"}
-MIN_UI_BIDS, MAX_UI_BIDS = 3, 15
+#: the same bid-count limits as the CLI, REST and MCP (one definition, in the collusion use case)
+MIN_UI_BIDS, MAX_UI_BIDS = MIN_BIDS, MAX_BIDS
 CSS = """
 <style>
 .cl-side{display:flex;gap:12px;flex-wrap:wrap}.cl-side>div{flex:1;min-width:260px;border:1px solid #e2e8f0;
@@ -107,12 +109,12 @@ def pair_rows(report: CollusionReport) -> list[list[Any]]:
 def build(services: Services) -> None:
     settings = services.settings
     state = gr.State(None)
-    gr.Markdown("上传同一项目的招标文件和 3–15 份投标文件（DOCX / PDF）。系统先扣除招标文件和范本的内容，再比对相同文字、"
+    gr.Markdown(f"上传同一项目的招标文件和 {MIN_UI_BIDS}–{MAX_UI_BIDS} 份投标文件（DOCX / PDF）。系统先扣除招标文件和范本的内容，再比对相同文字、"
                 "相同人员、文档属性和报价规律，按证据强弱列出可疑的投标人对。**是否构成串通投标由评标委员会和行政监督部门认定。**")
     with gr.Row(equal_height=False):
         with gr.Column(scale=2):
             tender = gr.File(label="招标文件", file_types=list(SUFFIXES), type="filepath", elem_id="cl-tender", height=110)
-            bids = gr.File(label="投标文件（3–15 份）", file_types=list(SUFFIXES), type="filepath", file_count="multiple",
+            bids = gr.File(label=f"投标文件（{MIN_UI_BIDS}–{MAX_UI_BIDS} 份）", file_types=list(SUFFIXES), type="filepath", file_count="multiple",
                            elem_id="cl-bids", height=150)
             start = gr.Button("开始分析", variant="primary", elem_id="cl-start")
         with gr.Column(scale=3):
@@ -146,10 +148,10 @@ def build(services: Services) -> None:
             docs.append(analyzer.read(p))
         progress((total - 1, total), desc="比对投标文件")
         report = analyzer.analyze_docs(tdoc, docs)
-        from assistant.collusion.report import render_docx
+        from assistant.exports import collusion_docx
 
         out = new_upload_dir(Path(settings.data_dir), "exports") / "投标文件雷同分析报告.docx"
-        render_docx(report, out)
+        collusion_docx(report, out)
         first = report.pairs[0] if report.pairs else None
         return (report.model_dump(mode="json"), summary_html(report), pair_rows(report), pair_detail_html(first),
                 graph_svg(report), gr.update(value=str(out), visible=True))

@@ -10,7 +10,7 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from assistant.errors import InputFileError
+from assistant.errors import InputFileError, NotATenderError, UserError
 from assistant.schema import SEVERITY_ZH, ChecklistItem, Finding, ReviewReport
 from assistant.services import Services
 from assistant.ui.chart import (
@@ -31,6 +31,7 @@ from assistant.ui.render import (
     FINDING_COLUMNS,
     finding_detail_html,
     finding_rows,
+    message_html,
     report_summary_html,
     sort_findings,
 )
@@ -39,6 +40,7 @@ from assistant.uploads import REVIEW_SUFFIXES, check_suffix, new_upload_dir
 log = logging.getLogger("assistant.ui.review")
 
 SEVERITY_CHOICES = ["全部", *SEVERITY_ZH.values()]
+FORCE_HINT = "如确需审查，请勾选“仍然审查”后重新点击“开始审查”。"
 EMPTY_SUMMARY = '<div class="empty" style="color:#64748b">审查结果将显示在这里。</div>'
 
 
@@ -54,6 +56,16 @@ def export_reports(report: ReviewReport, data_dir: Path) -> tuple[Path, Path, Pa
     js = out_dir / f"{stem}.json"
     js.write_text(render.render_json(report), encoding="utf-8")
     return Path(docx), md, js
+
+
+def chart_update(findings: list[Finding]) -> Any:
+    """The 各类别问题数量 chart's new data; hidden while there is nothing to draw.
+
+    The browser builds the chart (scales, colour legend) from the data present when it is drawn and
+    on a new value only swaps the data: built from an empty frame, a later single finding got no
+    bar colour and an empty 「风险等级」 legend. Shown again, the chart is drawn from its current data.
+    """
+    return gr.update(value=findings_frame(findings), visible=bool(findings))
 
 
 def _findings(state: dict[str, Any] | None) -> list[Finding]:
@@ -105,13 +117,28 @@ def build(services: Services) -> None:  # noqa: C901 - the tab and its event han
                                color_map=SEVERITY_COLORS, title="各类别问题数量", x_title="风险类别",
                                y_title="问题数量", color_title="风险等级", sort="-y", x_label_angle=-35,
                                y_lim=[0, None], tooltip="all", label="问题分布", show_label=False,
-                               height=320, elem_id="review-chart", buttons=[])
+                               height=320, elem_id="review-chart", buttons=[], visible=False)
 
     results = [report_state, summary, table, severity, category, detail, chart, dl_docx, dl_md, dl_json,
                checklist_head, status, checklist]
 
     @friendly
     def run(path: str | None, forced: bool) -> Iterator[tuple[Any, ...]]:
+        """The review with its progress panel; a user error replaces the panel in place (no toast that
+        vanishes while the panel still says 「正在审查…」)."""
+        try:
+            yield from review_steps(path, forced)
+        except NotATenderError as exc:
+            yield failed(exc.with_hint(FORCE_HINT))
+        except UserError as exc:
+            yield failed(exc)
+
+    def failed(exc: UserError) -> tuple[Any, ...]:
+        log.info("review refused: %s: %s", type(exc).__name__, exc.detail)
+        state, _summary, *rest = clear_results()
+        return (state, message_html(f"无法审查：{exc.message}", ok=False), *rest)
+
+    def review_steps(path: str | None, forced: bool) -> Iterator[tuple[Any, ...]]:
         if not path:
             raise InputFileError("请先上传招标文件（DOCX、PDF 或 TXT）。", "review without a file")
         check_suffix(Path(path).name, REVIEW_SUFFIXES)
@@ -150,7 +177,7 @@ def build(services: Services) -> None:  # noqa: C901 - the tab and its event han
             gr.update(value="全部"),
             gr.update(choices=cats, value="全部"),
             finding_detail_html(first),
-            findings_frame(report.findings),
+            chart_update(report.findings),
             gr.update(value=str(docx), visible=True),
             gr.update(value=str(md), visible=True),
             gr.update(value=str(js), visible=True),
@@ -177,7 +204,7 @@ def build(services: Services) -> None:  # noqa: C901 - the tab and its event han
             gr.update(value="全部"),
             gr.update(choices=["全部"], value="全部"),
             finding_detail_html(None),
-            findings_frame([]),
+            chart_update([]),
             gr.update(value=None, visible=False),
             gr.update(value=None, visible=False),
             gr.update(value=None, visible=False),

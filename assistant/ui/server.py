@@ -58,8 +58,10 @@ def create_web_app(settings: Settings | None = None, services: Services | None =
         head=LOCALE_HEAD,
         show_error=True,
     )
+    from assistant.ui.html_lang import HtmlLangMiddleware
     from assistant.ui.timeouts import BodyTimeoutMiddleware, ClientJobLimitMiddleware
 
+    web.add_middleware(HtmlLangMiddleware)
     web.add_middleware(ClientJobLimitMiddleware, per_client=settings.limits.jobs_per_client)
     web.add_middleware(BodyTimeoutMiddleware, seconds=settings.limits.request_body_timeout_s)
     if auth is not None:

@@ -1,0 +1,84 @@
+"""UI event handlers called directly (no browser): what the review and collusion tabs show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import docx
+import gradio as gr
+import pytest
+from web_fixtures import web_settings
+
+from assistant.collusion.pipeline import MAX_BIDS, MIN_BIDS
+from assistant.services import Services
+from assistant.ui.app_ui import build_blocks
+
+
+@pytest.fixture(scope="module")
+def handlers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Callable[..., Any]]:
+    blocks = build_blocks(Services(web_settings(tmp_path_factory.mktemp("ui"))))
+    out: dict[str, Callable[..., Any]] = {}
+    for f in blocks.fns.values():
+        tab = f.fn.__module__.rsplit(".", 1)[-1] if f.fn is not None else ""
+        out.setdefault(f"{tab}.{f.name}", f.fn)
+    out["config"] = blocks.get_config_file
+    return out
+
+
+def _review_outputs(handlers: dict[str, Callable[..., Any]], path: Path, force: bool = False) -> list[tuple]:
+    return list(handlers["review_tab.run"](str(path), force))
+
+
+def test_review_error_replaces_the_progress_panel(handlers, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.docx"
+    empty.write_bytes(b"")
+    outputs = _review_outputs(handlers, empty)
+    summary = outputs[-1][1]
+    assert "无法审查" in summary and "empty.docx" in summary and "msg-err" in summary
+    assert "正在审查" not in summary
+
+
+def test_not_a_tender_tells_ui_users_to_tick_the_box_not_a_cli_flag(handlers, tmp_path: Path) -> None:
+    memo = tmp_path / "会议纪要.txt"
+    memo.write_text("会议纪要\n今天讨论了办公室搬迁。\n下周一开始打包。\n请各部门配合。", encoding="utf-8")
+    summary = _review_outputs(handlers, memo)[-1][1]
+    assert "看起来不是招标文件" in summary and "勾选“仍然审查”" in summary
+    assert "--force" not in summary and "正在审查" not in summary
+
+
+def _docx(path: Path, lines: list[str]) -> str:
+    d = docx.Document()
+    for line in lines:
+        d.add_paragraph(line)
+    d.save(str(path))
+    return str(path)
+
+
+def test_collusion_tab_takes_as_many_bids_as_the_other_interfaces(handlers, tmp_path: Path) -> None:
+    config = str(handlers["config"]())
+    assert f"投标文件（{MIN_BIDS}–{MAX_BIDS} 份）" in config
+    tender = _docx(tmp_path / "招标文件.docx", ["某道路维修工程招标文件", "投标人须知", "投标保证金为人民币一万元。"])
+    bids = [_docx(tmp_path / f"投标文件{n}.docx", [f"投标人名称：第{n}建设有限公司", f"投标总价：{n}00000元"])
+            for n in (1, 2)]
+    assert len(bids) == MIN_BIDS
+    result = handlers["collusion_tab.run"](tender, bids, progress=lambda *a, **k: None)
+    assert len(result[0]["bids"]) == 2
+    with pytest.raises(gr.Error, match=f"{MIN_BIDS}–{MAX_BIDS}"):
+        handlers["collusion_tab.run"](tender, bids[:1], progress=lambda *a, **k: None)
+
+
+def test_chart_is_drawn_from_its_data_even_for_a_single_finding() -> None:
+    from assistant.schema import Finding
+    from assistant.ui.chart import COUNT_COL, findings_frame
+    from assistant.ui.review_tab import chart_update
+
+    one = Finding(rule_id="T45", category="中小企业预留份额缺失", severity="high", confidence="med", clause="x",
+                  location={}, basis=[], explanation="", suggestion="")
+    # the count is a number with or without rows (an empty object column made Gradio call it nominal)
+    assert str(findings_frame([]).dtypes[COUNT_COL]) == "int64"
+    # hidden while empty, shown with the data: the browser then builds scales and legend from that data
+    assert chart_update([])["visible"] is False
+    shown = chart_update([one])
+    assert shown["visible"] is True and shown["value"][COUNT_COL].tolist() == [1]
