@@ -73,7 +73,11 @@ def test_kb_commands(cli_env: Path, tmp_path: Path, capsys) -> None:
     assert main(["kb", "show", "test-law", "--data-dir", str(cli_env)]) == 0
     assert "第五条" in capsys.readouterr().out
     assert main(["kb", "remove", added["doc_id"], "--data-dir", str(cli_env)]) == 0
-    assert "已删除" in capsys.readouterr().out
+    removed = capsys.readouterr()
+    assert "已删除" in removed.out and "随软件提供" not in removed.err  # the user's own document: no warning
+    assert main(["kb", "remove", "test-purchase", "--data-dir", str(cli_env)]) == 0
+    warned = capsys.readouterr().err
+    assert "随软件提供的文档" in warned and "kb build --rebuild" in warned
     assert main(["kb", "remove", "nope", "--data-dir", str(cli_env)]) == 1
     assert "没有编号" in capsys.readouterr().err
     assert main(["kb", "add", str(tmp_path / "missing.pdf"), "--data-dir", str(cli_env)]) == 1

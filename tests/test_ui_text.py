@@ -263,3 +263,13 @@ def test_work_in_a_thread_reports_chinese_stages_then_the_result() -> None:
 
     with pytest.raises(ValueError):
         list(with_progress(boom, "x", interval=0.05))
+
+
+def test_an_amended_law_stored_with_its_first_effective_date_is_labelled_as_amended() -> None:
+    """The bundled law texts record the latest amendment as publication and version date and keep the law's
+    first effective date: 「首次公布文本」 and 「公布日期 2017 / 施行日期 2000」 misled officials (QA #15)."""
+    law = DocumentMeta(doc_id="law-zbtbf", title="中华人民共和国招标投标法", doc_type="法律",
+                       publish_date="2017-12-27", effective_date="2000-01-01", version="2017-12-27")
+    rows = {r[0]: dict(zip(render.DOC_COLUMNS, r, strict=False)) for r in render.document_rows([law])}
+    assert rows["中华人民共和国招标投标法"]["现行版本"] == "2017年12月27日修正文本"
+    assert render.doc_dates_text(law) == ["修正日期 2017年12月27日", "施行日期 2000年1月1日（首次施行）"]

@@ -18,7 +18,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="建立/增量更新索引（默认文档 + 已添加文档 + --source）")
     build.add_argument("--source", type=Path, action="append", default=[], metavar="路径",
                        help="额外加入的文件或文件夹（可重复）")
-    build.add_argument("--rebuild", action="store_true", help="全部重新生成向量（更换向量模型后使用）")
+    build.add_argument("--rebuild", action="store_true", help="全部重新建立：重新生成向量（更换向量模型后使用），并恢复已删除的随软件提供的文档")
     add = sub.add_parser("add", help="添加文件或文件夹（md/txt/docx/pdf/html）")
     add.add_argument("paths", type=Path, nargs="+", metavar="路径")
     remove = sub.add_parser("remove", help="按文档编号删除文档")
@@ -102,7 +102,13 @@ def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one bra
             return 0
         if cmd == "remove":
             meta = kb.remove(args.doc_id)
-            print(json.dumps(_doc_json(meta), ensure_ascii=False) if args.json else f"已删除：{meta.doc_id}  《{meta.title}》")
+            if args.json:
+                print(json.dumps(_doc_json(meta), ensure_ascii=False))
+            else:
+                print(f"已删除：{meta.doc_id}  《{meta.title}》")
+                if not meta.is_user_document:
+                    print("注意：这是随软件提供的文档，问答和招标文件审查的法律依据可能引用它；之后的 kb build 不会自动恢复，"
+                          "如需恢复请运行 tender-assistant kb build --rebuild。", file=sys.stderr)
             return 0
     finally:
         progress.close()

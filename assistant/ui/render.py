@@ -78,25 +78,35 @@ def location_text(loc: dict[str, Any] | None) -> str:
     return " · ".join(parts)
 
 
+def _amended(meta: DocumentMeta) -> bool:
+    """The stored text is an amendment of a law in force earlier: the bundled law texts record the latest
+    amendment as both the publication and the version date and keep the law's first effective date
+    (招标投标法: 2017-12-27, 2017-12-27, in force since 2000-01-01)."""
+    return bool(meta.publish_date and meta.effective_date and meta.effective_date < meta.publish_date)
+
+
 def version_text(meta: DocumentMeta) -> str:
-    """The version of a document in words: 「2017年12月27日修正版」, or 「2025年6月25日公布」 for a first text."""
+    """The version of a document in words: 「2017年12月27日修正文本」, or 「首次公布文本」 for a first text."""
     if meta.version and meta.version != meta.publish_date:
         return f"{date_zh(meta.version)}修订版"
+    if _amended(meta):
+        return f"{date_zh(meta.publish_date or '')}修正文本"
     if meta.publish_date:
         return "首次公布文本"
     return "—"
 
 
 def doc_dates_text(meta: DocumentMeta | None, effective_date: str | None = None) -> list[str]:
-    """公布日期, 现行版本 and 施行日期 of a document, each labelled (no mixing of first and latest dates)."""
+    """公布日期 (or 修正日期), 现行版本 and 施行日期 of a document, each labelled (no mixing of first and latest dates)."""
     out = []
+    amended = meta is not None and _amended(meta)
     if meta is not None and meta.publish_date:
-        out.append(f"公布日期 {date_zh(meta.publish_date)}")
+        out.append(f"{'修正日期' if amended else '公布日期'} {date_zh(meta.publish_date)}")
     if meta is not None and meta.version and meta.version != meta.publish_date:
         out.append(f"现行版本 {date_zh(meta.version)}修订")
     effective = (meta.effective_date if meta is not None else None) or effective_date
     if effective:
-        out.append(f"施行日期 {date_zh(effective)}")
+        out.append(f"施行日期 {date_zh(effective)}" + ("（首次施行）" if amended else ""))
     return out
 
 
