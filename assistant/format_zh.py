@@ -44,7 +44,8 @@ def money(value: float) -> str:
     """1200000 → 「1,200,000 元（120 万元）」; cents only when present."""
     text = f"{value:,.2f}".removesuffix(".00")
     if abs(value) >= 10000:
-        return f"{text} 元（{round(value / 10000, 4):g} 万元）"
+        wan = f"{value / 10000:,.4f}".rstrip("0").rstrip(".")  # 306.4194 万元, not 306.419 (:g keeps 6 digits)
+        return f"{text} 元（{wan} 万元）"
     return f"{text} 元"
 
 

@@ -61,6 +61,7 @@ def test_numbers_dates_and_booleans_are_written_for_people() -> None:
     assert format_zh.percent(0.15) == "15%" and format_zh.percent(2) == "2%" and format_zh.percent(0.005) == "0.5%"
     assert format_zh.money(1200000.0) == "1,200,000 元（120 万元）"
     assert format_zh.money(500.5) == "500.50 元"
+    assert format_zh.money(3064194) == "3,064,194 元（306.4194 万元）"  # the real tender's budget, all digits
     assert format_zh.yes_no(False) == "否" and format_zh.number(5.0) == "5"
 
 
