@@ -125,8 +125,16 @@ def test_answer_gate_words_load_from_the_lexicon():
     "consequence_words: [处罚, 3]",      # a number among the words
     "generic_terms: [采购, '']",         # an empty word (it is in every text)
     "generic_term: [采购]",              # a misspelt section name
+    # the refusal check's section
+    "refusal: [招标]",                               # a list, not the section's mapping
+    "refusal: {domain_term: [招标]}",                # a misspelt key
+    "refusal: {question_words: 请问}",               # one word, not a list
+    "refusal: {other_places: [义乌, '']}",           # an empty word (it is in every text)
+    "refusal: {synonyms: [涨价, 价格]}",             # a list, not a mapping
+    "refusal: {synonyms: {涨价: 价格}}",             # a word, not a list of wordings
+    "refusal: {short_forms: {串标: [串通投标]}}",    # a list, not one wording
 ])
-def test_malformed_answer_gate_section_is_a_clear_chinese_error(tmp_path, section):
+def test_malformed_gate_or_refusal_section_is_a_clear_chinese_error(tmp_path, section):
     bad = tmp_path / LEXICON_FILE
     bad.write_text(f"story_markers: [近日]\n{section}\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="问答词表文件格式不正确"):
@@ -154,22 +162,6 @@ def test_refusal_words_load_from_the_lexicon():
     assert list(words.short_forms) == ["招投标", "政采", "串标", "围标"] and words.short_forms["串标"] == "串通投标"
     assert "电子招标投标办法" in words.known_titles and words.known_short_titles == ("刑法", "宪法")
     assert words.other_places[0] == "金东" and "限额标准" in words.local_policy_words
-
-
-@pytest.mark.parametrize("section", [
-    "refusal: [招标]",                               # a list, not the section's mapping
-    "refusal: {domain_term: [招标]}",                # a misspelt key
-    "refusal: {question_words: 请问}",               # one word, not a list
-    "refusal: {other_places: [义乌, '']}",           # an empty word (it is in every text)
-    "refusal: {synonyms: [涨价, 价格]}",             # a list, not a mapping
-    "refusal: {synonyms: {涨价: 价格}}",             # a word, not a list of wordings
-    "refusal: {short_forms: {串标: [串通投标]}}",    # a list, not one wording
-])
-def test_malformed_refusal_section_is_a_clear_chinese_error(tmp_path, section):
-    bad = tmp_path / LEXICON_FILE
-    bad.write_text(f"story_markers: [近日]\n{section}\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match="问答词表文件格式不正确"):
-        Lexicon.load(bad)
 
 
 def test_the_refusal_check_reads_the_lexicon_it_is_given(tmp_path):
