@@ -87,6 +87,6 @@ def test_question_words_glued_to_generic_ones_are_not_subject_words():
     contain (the UI's own example question was hedged); a negation glued on (「不是」) still counts."""
     from assistant.qa.extractive import _gate, _generic
 
-    generic = _gate(None).generic_terms
-    assert _generic("最多能", generic) and _generic("是否需要", generic)
-    assert not _generic("保证金", generic) and not _generic("不是", generic)
+    words = _gate(None)
+    assert _generic("最多能", words) and _generic("是否需要", words)
+    assert not _generic("保证金", words) and not _generic("不是", words)

@@ -144,7 +144,7 @@ def term_coverage(question: str, hit: Hit, words: GateWords | None = None) -> fl
     from assistant.qa.refusal import key_terms
 
     words = _gate(words)
-    specific = [t for t in key_terms(question) if len(t) >= 2 and not _generic(t, words.generic_terms)]
+    specific = [t for t in key_terms(question) if len(t) >= 2 and not _generic(t, words)]
     if not specific:
         return None
     text = hit.text
@@ -158,14 +158,12 @@ def term_coverage(question: str, hit: Hit, words: GateWords | None = None) -> fl
 _NEGATIONS = frozenset({"不", "没", "没有", "不能", "不是", "非"})
 
 
-def _generic(term: str, generic: frozenset[str]) -> bool:
+def _generic(term: str, words: GateWords) -> bool:
     """A generic word, or one the tokenizer glued from generic and question words (「最多能」 = 最多 + 能);
     not one with a negation (「不是」 says what the question is about)."""
-    if term in generic:
+    if term in words.generic_terms:
         return True
-    from assistant.qa.refusal import question_words
-
-    vocab = (generic | question_words()) - _NEGATIONS
+    vocab = (words.generic_terms | words.question_words) - _NEGATIONS
     ends = {0}
     for i in range(1, len(term) + 1):
         if any(j in ends and term[j:i] in vocab for j in range(max(0, i - 6), i)):

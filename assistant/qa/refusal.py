@@ -135,11 +135,6 @@ def _words(words: RefusalWords | None) -> RefusalWords:
     return default_refusal_words() if words is None else words
 
 
-def question_words(words: RefusalWords | None = None) -> frozenset[str]:
-    """Words of the question itself (「吗」「能」「多少」), not of its subject."""
-    return _words(words).question_words
-
-
 def is_in_domain(question: str, words: RefusalWords | None = None) -> bool:
     """Does the question name a concept of tendering / procurement / contracts / construction?"""
     w = _words(words)

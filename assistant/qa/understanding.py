@@ -84,6 +84,9 @@ class GateWords:
     penalty_words: tuple[str, ...] = ()
     #: words by which a question asks about consequences (only such a question gets a penalty article)
     consequence_words: tuple[str, ...] = ()
+    #: words of the question itself (the refusal section's): a token glued from them and generic words
+    #: (「最多能」) is not a subject word either
+    question_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,8 @@ class Lexicon:
     def gate_words(self) -> GateWords:
         """The words the no-LLM answer gate reads: statute wording, generic, penalty and consequence words."""
         return GateWords(statute_words=self.statute_words, generic_terms=frozenset(self.generic_terms),
-                         penalty_words=self.penalty_words, consequence_words=self.consequence_words)
+                         penalty_words=self.penalty_words, consequence_words=self.consequence_words,
+                         question_words=self.refusal_words.question_words)
 
 
 def shipped_lexicon_path() -> Path:
