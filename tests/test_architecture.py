@@ -72,7 +72,7 @@ LAYERS: dict[str, set[str]] = {
                    "prompts", "uploads", "titles", "housekeeping", "format_zh", "argparse_zh", "basic_auth", "memory",
                    "docx_export", "validation_zh"},
     "adapters": {"embeddings", "llm", "index", "ingest", "kb", "kb_sources", "citations", "testing", "article_notes"},
-    "use_cases": {"retrieval", "qa", "review", "collusion", "exports"},
+    "use_cases": {"retrieval", "qa", "review", "collusion"},
     "composition": {"services"},
     "delivery": {"api", "ui", "commands", "cli", "mcp_server", "__main__", "evaluation"},
 }

@@ -10,8 +10,8 @@ import pytest
 from docx.shared import Mm
 
 from assistant.collusion.models import BidSummary, CollusionReport, PairResult
+from assistant.collusion.report import render_docx as render_collusion_docx
 from assistant.docx_export import APP_AUTHOR
-from assistant.exports import collusion_docx
 from assistant.review.report import render_docx
 from assistant.schema import ReviewReport
 
@@ -52,7 +52,7 @@ def collusion_report() -> CollusionReport:
 
 def test_collusion_docx_has_properties_a4_and_the_summary_line(collusion_report: CollusionReport,
                                                              tmp_path: Path) -> None:
-    out = collusion_docx(collusion_report, tmp_path / "c.docx")
+    out = render_collusion_docx(collusion_report, tmp_path / "c.docx")
     d = _check_finished(out, "投标文件雷同分析报告")
     assert "某项目招标文件" in d.core_properties.title
     texts = [p.text for p in d.paragraphs]

@@ -52,7 +52,6 @@ async def collusion(
                                                   kind="collusion", allowed=SUFFIXES, max_bytes=limit))
         report = await run_in_threadpool(services.collusion.analyze, stored[0], stored[1:])
         from assistant.collusion import report as render
-        from assistant.exports import collusion_docx
 
         if format == "json":
             return JSONResponse(report.model_dump(mode="json"))
@@ -60,7 +59,7 @@ async def collusion(
             return Response(render.render_markdown(report), media_type="text/markdown; charset=utf-8",
                             headers=attachment(f"{REPORT_STEM}.md"))
         out = stored[0].parent / f"{REPORT_STEM}.docx"
-        await run_in_threadpool(collusion_docx, report, out)
+        await run_in_threadpool(render.render_docx, report, out)
         keep = list(stored)
         stored.clear()  # removed after the download by the background task
         return FileResponse(out, media_type=DOCX_MEDIA_TYPE, headers=attachment(out.name),

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from assistant.collusion.models import CollusionReport, Evidence, PairResult
+from assistant.docx_export import docx_title, finish_document
 
 RISK_ZH = {"high": "高", "medium": "中", "low": "低"}
 LIMITS_TITLE = "检查方法与局限"
@@ -33,12 +34,22 @@ def _ev_lines(e: Evidence) -> list[str]:
     return out
 
 
+TITLE = "投标文件雷同分析报告"
+SUMMARY_LABEL = "结论摘要："
+
+
+def summary_line(report: CollusionReport) -> str:
+    """「高风险 N 对，中风险 N 对，低风险（仅弱信号，不构成预警）N 对。」 (after 结论摘要：)."""
+    def n(risk: str) -> int:
+        return sum(p.risk == risk for p in report.pairs)
+
+    return f"高风险 {n('high')} 对，中风险 {n('medium')} 对，低风险（仅弱信号，不构成预警）{n('low')} 对。"
+
+
 def render_markdown(report: CollusionReport) -> str:
-    lines = ["# 投标文件雷同分析报告", "",
+    lines = [f"# {TITLE}", "",
              f"招标文件：{report.tender}　适用体系：{report.regime}　投标文件：{len(report.bids)} 份", ""]
-    highs = [p for p in report.pairs if p.risk == "high"]
-    lines += [f"结论摘要：高风险 {len(highs)} 对，中风险 {sum(p.risk == 'medium' for p in report.pairs)} 对，"
-              f"低风险（仅弱信号，不构成预警）{sum(p.risk == 'low' for p in report.pairs)} 对。", ""]
+    lines += [SUMMARY_LABEL + summary_line(report), ""]
     lines += ["## 投标文件", "", "| 文件 | 投标人 | 投标总价 |", "|---|---|---|"]
     lines += [f"| {b.file} | {b.bidder or '未识别'} | {_money(b.total_price)} |" for b in report.bids]
     lines += ["", "## 可疑投标人对（按证据强弱排序）", ""]
@@ -79,10 +90,12 @@ def render_docx(report: CollusionReport, out: Path) -> Path:  # noqa: C901 - col
     normal.font.name = "宋体"
     rpr = normal.element.get_or_add_rPr()
     rpr.get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-    d.core_properties.author = "招投标审查助手"
-    d.core_properties.title = "投标文件雷同分析报告"
-    d.add_heading("投标文件雷同分析报告", 0)
+    finish_document(d, docx_title(TITLE, Path(report.tender).stem))
+    d.add_heading(TITLE, 0)
     d.add_paragraph(f"招标文件：{report.tender}　适用体系：{report.regime}　投标文件：{len(report.bids)} 份")
+    summary = d.add_paragraph()
+    summary.add_run(SUMMARY_LABEL).bold = True
+    summary.add_run(summary_line(report))
     t = d.add_table(rows=1, cols=3)
     t.style = "Table Grid"
     for c, h in zip(t.rows[0].cells, ("文件", "投标人", "投标总价"), strict=True):

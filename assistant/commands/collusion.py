@@ -51,8 +51,7 @@ def collect_bids(paths: list[Path], tender: Path) -> list[Path]:
 
 
 def run(args: argparse.Namespace, services: Services) -> int:
-    from assistant.collusion.report import render_json, render_markdown
-    from assistant.exports import collusion_docx
+    from assistant.collusion.report import render_docx, render_json, render_markdown
 
     tender: Path = args.tender
     if not tender.exists() or not tender.is_file():
@@ -65,7 +64,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
     finally:
         bar.close()
     write_report(report, fmt, args.output, Path.cwd() / f"{tender.stem}_投标文件雷同分析报告.docx",
-                 Renderers(collusion_docx, render_json, render_markdown), "分析报告已保存", "分析报告已保存")
+                 Renderers(render_docx, render_json, render_markdown), "分析报告已保存", "分析报告已保存")
     high = sum(p.risk == "high" for p in report.pairs)
     print(f"分析完成：{len(report.bids)} 份投标文件，高风险 {high} 对，共 {len(report.pairs)} 对有共同线索。"
           "认定由评标委员会和行政监督部门依法作出。", file=sys.stderr)

@@ -148,10 +148,10 @@ def build(services: Services) -> None:
             docs.append(analyzer.read(p))
         progress((total - 1, total), desc="比对投标文件")
         report = analyzer.analyze_docs(tdoc, docs)
-        from assistant.exports import collusion_docx
+        from assistant.collusion.report import render_docx
 
         out = new_upload_dir(Path(settings.data_dir), "exports") / "投标文件雷同分析报告.docx"
-        collusion_docx(report, out)
+        render_docx(report, out)
         first = report.pairs[0] if report.pairs else None
         return (report.model_dump(mode="json"), summary_html(report), pair_rows(report), pair_detail_html(first),
                 graph_svg(report), gr.update(value=str(out), visible=True))
