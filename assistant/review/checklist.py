@@ -263,9 +263,7 @@ def _absence(item: AbsenceItem, facts: ProjectFacts, clauses: Sequence[Clause]) 
         return _AbsenceResult(item, "无法判断", f"未能判断项目适用的法律体系，该项（仅适用于{item.applies_to}）未核对。")
     name = item.when.fact_missing
     if name and _fact_present(facts, name):
-        fact = getattr(facts, name)
-        clause = clauses[fact.clause] if isinstance(fact, Fact) and 0 <= fact.clause < len(clauses) else None
-        return _AbsenceResult(item, "未发现问题", "已载明。", clause, _facts_used(facts, [name]))
+        return _AbsenceResult(item, "未发现问题", "已载明。", _fact_clause(facts, [name], clauses), _facts_used(facts, [name]))
     if item.when.mentions and _first(clauses, _rx(item.when.mentions)) is None:
         return _AbsenceResult(item, "不适用", "文件未提及该事项（如未设定最高限价），无须载明。")
     for pattern in item.present:
