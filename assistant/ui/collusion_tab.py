@@ -20,8 +20,6 @@ from assistant.uploads import check_suffix, new_upload_dir
 PAIR_COLUMNS = ["序号", "投标文件甲", "投标文件乙", "风险", "主要证据"]
 RISK_ZH = {"high": "高", "medium": "中", "low": "低"}
 RISK_COLOR = {"high": "#b91c1c", "medium": "#b45309", "low": "#64748b"}
-#: the same bid-count limits as the CLI, REST and MCP (one definition, in the collusion use case)
-MIN_UI_BIDS, MAX_UI_BIDS = MIN_BIDS, MAX_BIDS
 CSS = """
 <style>
 .cl-side{display:flex;gap:12px;flex-wrap:wrap}.cl-side>div{flex:1;min-width:260px;border:1px solid #e2e8f0;
@@ -109,12 +107,12 @@ def pair_rows(report: CollusionReport) -> list[list[Any]]:
 def build(services: Services) -> None:
     settings = services.settings
     state = gr.State(None)
-    gr.Markdown(f"上传同一项目的招标文件和 {MIN_UI_BIDS}–{MAX_UI_BIDS} 份投标文件（DOCX / PDF）。系统先扣除招标文件和范本的内容，再比对相同文字、"
+    gr.Markdown(f"上传同一项目的招标文件和 {MIN_BIDS}–{MAX_BIDS} 份投标文件（DOCX / PDF）。系统先扣除招标文件和范本的内容，再比对相同文字、"
                 "相同人员、文档属性和报价规律，按证据强弱列出可疑的投标人对。**是否构成串通投标由评标委员会和行政监督部门认定。**")
     with gr.Row(equal_height=False):
         with gr.Column(scale=2):
             tender = gr.File(label="招标文件", file_types=list(SUFFIXES), type="filepath", elem_id="cl-tender", height=110)
-            bids = gr.File(label=f"投标文件（{MIN_UI_BIDS}–{MAX_UI_BIDS} 份）", file_types=list(SUFFIXES), type="filepath", file_count="multiple",
+            bids = gr.File(label=f"投标文件（{MIN_BIDS}–{MAX_BIDS} 份）", file_types=list(SUFFIXES), type="filepath", file_count="multiple",
                            elem_id="cl-bids", height=150)
             start = gr.Button("开始分析", variant="primary", elem_id="cl-start")
         with gr.Column(scale=3):
@@ -134,8 +132,8 @@ def build(services: Services) -> None:
         if not tender_path:
             raise InputFileError("请先上传招标文件（DOCX 或 PDF）。", "collusion without tender")
         paths = [Path(p) for p in (bid_paths or [])]
-        if not MIN_UI_BIDS <= len(paths) <= MAX_UI_BIDS:
-            raise InputFileError(f"请上传 {MIN_UI_BIDS}–{MAX_UI_BIDS} 份投标文件（当前 {len(paths)} 份）。", f"{len(paths)} bids")
+        if not MIN_BIDS <= len(paths) <= MAX_BIDS:
+            raise InputFileError(f"请上传 {MIN_BIDS}–{MAX_BIDS} 份投标文件（当前 {len(paths)} 份）。", f"{len(paths)} bids")
         for p in [Path(tender_path), *paths]:
             check_suffix(p.name, SUFFIXES)
         analyzer = services.collusion
