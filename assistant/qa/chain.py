@@ -24,7 +24,7 @@ from assistant.prompts import load_prompt
 from assistant.qa import citing, condense, extractive, refusal
 from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context
 from assistant.qa.masking import Masker
-from assistant.qa.understanding import detect_regime
+from assistant.qa.understanding import detect_regime, regime_titles
 from assistant.schema import Answer, Citation, Hit
 
 if TYPE_CHECKING:
@@ -219,12 +219,14 @@ class QAChain:
         lex = self.refusal_policy.lexicon
         if lex is None or not lex.regimes:
             return None
+        def title(name: str) -> str | None:
+            meta = self.kb.resolve_title(name)
+            return meta.title if meta is not None else None
+
         of_title: dict[str, str] = {}
-        for regime in lex.regimes:
-            for name in regime.documents:
-                meta = self.kb.resolve_title(name)
-                if meta is not None:
-                    of_title.setdefault(meta.title, regime.name)
+        for regime, titles in regime_titles(lex, title).items():
+            for t in titles:
+                of_title.setdefault(t, regime)
         return extractive.Regimes(detect_regime(question, lex)[0], of_title)
 
     def _generate(self, prep: _Prepared) -> Iterator[str | Answer]:

@@ -431,6 +431,22 @@ def _penalise_others(chosen: str, group_docs: dict[str, list[str]], penalty: flo
                 boosts[t] = boosts.get(t, 0.0) - penalty
 
 
+def resolve_titles(names: Iterable[str], resolve_title: Callable[[str], str | None]) -> list[str]:
+    """The knowledge-base titles of document names or aliases (87号令), those it holds, each once."""
+    out: list[str] = []
+    for n in names:
+        t = resolve_title(n)
+        if t and t not in out:
+            out.append(t)
+    return out
+
+
+def regime_titles(lex: Lexicon, resolve_title: Callable[[str], str | None]) -> dict[str, list[str]]:
+    """Each regime's governing documents as knowledge-base titles (the retrieval planner routes by them,
+    the no-LLM answer names each stated article's regime by them)."""
+    return {r.name: resolve_titles(r.documents, resolve_title) for r in lex.regimes}
+
+
 def make_planner(  # noqa: C901 - closures of one planner
     lex: Lexicon,
     resolve_title: Callable[[str], str | None],
@@ -448,19 +464,14 @@ def make_planner(  # noqa: C901 - closures of one planner
     from assistant.retrieval import QueryPlan
 
     def titles(names: Iterable[str]) -> list[str]:
-        out = []
-        for n in names:
-            t = resolve_title(n)
-            if t and t not in out:
-                out.append(t)
-        return out
+        return resolve_titles(names, resolve_title)
 
     cache: dict[str, object] = {}
 
     def resolved() -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str | None], dict[str, list[str]]]:
         # resolved on first use (the knowledge base may be built after the planner)
         if not cache:
-            regime_docs = {r.name: titles(r.documents) for r in lex.regimes}
+            regime_docs = regime_titles(lex, resolve_title)
             specific = {g: titles(s) for g, s in lex.specific_rules}
             general: dict[str, str | None] = {g: next(iter(titles([g])), None) for g in specific}
             method_docs = {m.name: titles(m.documents) for m in lex.methods}
