@@ -269,6 +269,14 @@ ARTICLE_NO_PATTERN = rf"[{CN_NUM_CHARS}○]+|\d+"
 _RE_ARTICLE = re.compile(rf"^\s*第\s*({ARTICLE_NO_PATTERN})\s*条")
 
 
+def strip_article_label(sentence: str) -> str:
+    """「第二十六条 招标人……」 -> 「招标人……」: an article's first sentence without its own label."""
+    m = _RE_ARTICLE.match(sentence)
+    if not m or sentence[m.end():m.end() + 1] not in (" ", "　", ":", "："):  # 「第三条规定的……」 is a sentence
+        return sentence
+    return sentence[m.end():].lstrip(" 　:：") or sentence
+
+
 def article_label(n: int) -> str:
     """24 -> "第二十四条"."""
     return f"第{int_to_cn(n)}条"

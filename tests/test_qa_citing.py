@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.qa import citing
+from assistant.text_zh import strip_article_label
 from assistant.qa.context import build_context, render_context
 from tests.qa_fakes import CHUNKS, FakeKB, to_hit
 
@@ -62,6 +63,14 @@ def test_key_sentence_is_the_sentence_closest_to_the_query():
     text = CHUNKS[1].text  # 招标投标法第二十四条
     assert "二十日" in citing.key_sentence(text, "依法必须招标的项目最短多少日")
     assert citing.key_sentence("", "x") is None
+
+
+def test_key_sentence_leaves_out_the_article_label() -> None:
+    """The citation prints 「第二十六条」; the key sentence is the sentence itself, so the no-LLM answer can
+    find it in the quoted text and cut the quote to it."""
+    text = "第二十六条 招标人在招标文件中要求投标人提交投标保证金的，投标保证金不得超过招标项目估算价的2%。投标保证金有效期应当与投标有效期一致。"
+    assert citing.key_sentence(text, "投标保证金最多能收多少？") == "招标人在招标文件中要求投标人提交投标保证金的，投标保证金不得超过招标项目估算价的2%。"
+    assert strip_article_label("第三条规定的情形除外。") == "第三条规定的情形除外。"
 
 
 def test_context_lines_are_numbered_with_title_article_and_status():

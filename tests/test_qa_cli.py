@@ -79,3 +79,23 @@ def test_ask_streams_from_an_openai_compatible_server_and_shows_the_verified_ans
         server.stop()
         assert main(["ask", "婺城区如何落实招标人主体责任？", "--data-dir", str(env)]) == 1
         assert "无法连接大模型服务" in capsys.readouterr().err
+
+
+def test_ask_human_output_is_plain_text_with_each_article_printed_once(env, capsys):
+    """A terminal or a pipe does not render Markdown: no literal `**`; the answer quotes each article's
+    key sentence and the 引用条文 list below holds its full text, so a long article is not printed twice."""
+    assert main(["ask", "投标保证金最多能收多少？", "--data-dir", str(env)]) == 0
+    out = capsys.readouterr().out
+    assert "**" not in out
+    answer, cited = out.split("引用条文：", 1)
+    for block in cited.split("\n[")[1:]:
+        body = "".join(line.strip() for line in block.splitlines()[1:])
+        tail = body[-30:]  # an article's last words: in the list, not again in the quoted answer
+        assert len(body) < 80 or tail not in answer.replace(" ", ""), tail
+
+
+def test_for_terminal_bolds_on_a_terminal_and_drops_markers_elsewhere():
+    from assistant.commands.ask import for_terminal
+
+    assert for_terminal("依据「**不得超过2%。**」，见**", tty=False) == "依据「不得超过2%。」，见"
+    assert for_terminal("「**不得超过2%。**」", tty=True) == "「\033[1m不得超过2%。\033[0m」"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,7 +68,17 @@ def load_history(path: Path) -> list[tuple[str, str]]:  # noqa: C901 - one branc
     )
 
 
-def render_human(answer: Answer, include_text: bool = True) -> str:
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def for_terminal(text: str, tty: bool) -> str:
+    """Markdown bold as a terminal shows it: bold on a terminal, plain text in a pipe or file
+    (a terminal does not render Markdown, so literal `**` would stand around the key sentences).
+    A marker left unpaired (a streamed chunk ends inside a bold span) is dropped too."""
+    return _BOLD.sub(r"\033[1m\1\033[0m" if tty else r"\1", text).replace("**", "")
+
+
+def render_human(answer: Answer, include_text: bool = True, tty: bool = False) -> str:
     """The answer (unless already streamed), then the cited articles with their text.
 
     Article text is printed once: the answer quotes only each article's key sentence, the
@@ -81,7 +93,7 @@ def render_human(answer: Answer, include_text: bool = True) -> str:
             where = c.article or (f"「{c.heading}」" if c.heading else "")
             lines.append(f"[{c.n}] 《{c.title}》{where}（{c.doc_type}，{c.status}）")
             lines.extend(f"    {line}" for line in c.text.strip().splitlines() if line.strip())
-    return "\n".join(lines)
+    return for_terminal("\n".join(lines), tty)
 
 
 def run(args: argparse.Namespace, services: Services) -> int:
@@ -92,6 +104,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
         answer = qa.ask(args.question, history)
         print(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return 0
+    tty = sys.stdout.isatty()
     if qa.mode == "llm" and not args.no_stream:
         final: Answer | None = None
         streamed: list[str] = []
@@ -100,16 +113,16 @@ def run(args: argparse.Namespace, services: Services) -> int:
                 final = part
             else:
                 streamed.append(part)
-                print(part, end="", flush=True)
+                print(for_terminal(part, tty), end="", flush=True)
         print()
         assert final is not None
         if final.answer.strip() != "".join(streamed).strip():
             print("\n【核实后的回答】（已删除无法核实的引用或按知识库依据更正）")
-            print(render_human(final))
+            print(render_human(final, tty=tty))
         else:
-            print(render_human(final, include_text=False))
+            print(render_human(final, include_text=False, tty=tty))
     else:
         answer = qa.ask(args.question, history)
-        print(render_human(answer))
+        print(render_human(answer, tty=tty))
     return 0
 

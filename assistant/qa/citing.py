@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.citations import find_article_refs, resolve_ref
 from assistant.qa.context import ContextItem
 from assistant.schema import Citation, Hit
-from assistant.text_zh import normalize, split_sentences
+from assistant.text_zh import normalize, split_sentences, strip_article_label
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
@@ -160,7 +160,8 @@ _ASKS_BOUND = ((re.compile(r"最多|最高|上限|不超过|封顶"), re.compile
 
 def key_sentence(article_text: str, query: str) -> str | None:
     """The sentence of an article that best matches the query's key terms (then bigrams); when the
-    query asks for an amount, period or count, a sentence that states one is preferred."""
+    query asks for an amount, period or count, a sentence that states one is preferred. The
+    article's own label (「第二十六条 」) is not part of the sentence: the citation prints it."""
     from assistant.qa.refusal import key_terms  # late: refusal is a sibling step
 
     sentences = _sentences(article_text)
@@ -188,7 +189,7 @@ def key_sentence(article_text: str, query: str) -> str | None:
         stating = [s for s in sentences if _STATES_QUANTITY.search(s) and 2 * lexical(s) >= lexical(best) > 0]
         if stating:
             best = max(stating, key=score)
-    return best if score(best)[0] > 0 else sentences[0]
+    return strip_article_label(best if score(best)[0] > 0 else sentences[0])
 
 
 def sentences_citing(text: str, n: int) -> str:
