@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from assistant.qa import citing
-from assistant.text_zh import strip_article_label
 from assistant.qa.context import build_context, render_context
+from assistant.text_zh import strip_article_label
 from tests.qa_fakes import CHUNKS, FakeKB, to_hit
 
 KB = FakeKB()
