@@ -272,3 +272,28 @@ def test_price_table_is_read_when_the_tender_carries_the_same_format(tmp_path: P
     ring = set(truth.rings[0])
     top = report.pairs[0]
     assert {top.a, top.b} <= ring and any(s.kind.startswith("price") for s in top.signals)
+
+
+def test_evidence_quotes_the_bids_as_written(tmp_path: Path) -> None:
+    """Matching normalises width (「：」 and 「:」 are the same to it) but the evidence a committee quotes
+    keeps the bidder's own characters: full-width punctuation and digits, not their NFKC forms."""
+    shared = ("我公司承诺：本项目拟派项目经理张伟（证书编号：浙１２３３４５６），驻场时间不少于２４０天；"
+              "若更换须经采购人书面同意，否则按合同总价的１％支付违约金，并承担由此造成的全部损失。")
+    tender_path = tmp_path / "招标.docx"
+    d = docx.Document()
+    d.add_paragraph("某单位物业管理服务项目招标文件")
+    d.save(str(tender_path))
+    bids = []
+    for n, text in enumerate([shared, shared, "我公司将按招标文件要求组织实施，项目经理由具有相应资格的人员担任。"]):
+        p = tmp_path / f"投标{n}.docx"
+        b = docx.Document()
+        b.add_paragraph(f"投标人名称：第{n}物业服务有限公司")
+        b.add_paragraph(text)
+        b.save(str(p))
+        bids.append(p)
+    unit = read_path(bids[0]).units[1]
+    assert "：" not in unit.text and unit.verbatim == shared
+    report = _analyzer().analyze(tender_path, bids)
+    quoted = [side.text for p in report.pairs for s in p.signals if s.kind == "shared_text"
+              for e in s.evidence for side in (e.a, e.b) if side is not None]
+    assert quoted and all("证书编号：浙１２３３４５６" in q for q in quoted), quoted

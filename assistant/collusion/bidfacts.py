@@ -31,11 +31,12 @@ class BidFacts:
         if not self.doc.units:
             return Excerpt(file=self.file)
         u = self.doc.units[max(0, min(unit, len(self.doc.units) - 1))]
-        text = u.text
+        text = whole = u.verbatim  # evidence as the bidder wrote it (full-width colons and digits kept)
+        highlight = u.verbatim_of(highlight)
         if len(text) > width:
             pos = text.find(highlight) if highlight else -1
             start = max(0, pos - 30) if pos >= 0 else 0
-            text = ("…" if start else "") + text[start:start + width] + ("…" if start + width < len(u.text) else "")
+            text = ("…" if start else "") + text[start:start + width] + ("…" if start + width < len(whole) else "")
         return Excerpt(file=self.file, location=u.location, text=text, highlight=highlight)
 
 

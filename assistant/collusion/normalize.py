@@ -13,10 +13,15 @@ _INVISIBLE = dict.fromkeys(
 _SPACES = re.compile(r"\s+")
 
 
+def shown_text(text: str) -> str:
+    """The text as the bidder wrote it, for evidence: invisible and direction characters removed,
+    whitespace collapsed, nothing else changed (full-width punctuation and digits stay)."""
+    return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
+
+
 def clean_text(text: str) -> str:
-    """Readable text: NFKC, invisible and direction characters removed, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    return _SPACES.sub(" ", text).strip()
+    """Text for reading facts: NFKC, invisible and direction characters removed, whitespace collapsed."""
+    return shown_text(unicodedata.normalize("NFKC", text))
 
 
 def _keep(ch: str) -> bool:

@@ -21,7 +21,7 @@ from typing import Any
 from lxml import etree
 from pydantic import BaseModel, Field
 
-from assistant.collusion.normalize import clean_text
+from assistant.collusion.normalize import clean_text, shown_text
 from assistant.errors import FileTooLargeError, InputFileError, UnsupportedFormatError
 import contextlib
 
@@ -38,6 +38,26 @@ class Unit(BaseModel):
     text: str
     location: str
     cells: list[str] | None = None
+    #: the unit as written (`shown_text`), when it differs from `text` (NFKC) only character for character
+    shown: str = ""
+
+    @property
+    def verbatim(self) -> str:
+        """The text evidence quotes: as written when it lines up with `text`, else `text`."""
+        return self.shown if self.shown and len(self.shown) == len(self.text) else self.text
+
+    def verbatim_of(self, part: str) -> str:
+        """The written form of a substring of `text` (evidence highlights are found in `text`)."""
+        pos = self.text.find(part) if part else -1
+        if pos < 0 or self.verbatim is self.text:
+            return part
+        return self.verbatim[pos:pos + len(part)]
+
+
+def _shown(raw: str, text: str) -> str:
+    """`Unit.shown`: the written text when it differs from the normalised one (else empty, to save memory)."""
+    shown = shown_text(raw)
+    return shown if shown != text else ""
 
 
 class DocMeta(BaseModel):
@@ -199,20 +219,24 @@ def _read_docx(data: bytes, name: str) -> ParsedDoc:  # noqa: C901 - collusion m
         tag = etree.QName(el).localname
         if tag == "p":
             para_no += 1
-            text = clean_text("".join(t.text or "" for t in el.iter(f"{_W}t")))
+            raw = "".join(t.text or "" for t in el.iter(f"{_W}t"))
+            text = clean_text(raw)
             if text:
-                units.append(Unit(text=text, location=f"第{para_no}段"))
+                units.append(Unit(text=text, location=f"第{para_no}段", shown=_shown(raw, text)))
         elif tag == "tbl":
             table_no += 1
             for r, tr in enumerate(el.iter(f"{_W}tr"), start=1):
-                cells = [clean_text(_cell_text(tc)) for tc in tr.iter(f"{_W}tc")]
+                raw_cells = [_cell_text(tc) for tc in tr.iter(f"{_W}tc")]
+                cells = [clean_text(c) for c in raw_cells]
                 dedup: list[str] = []
                 for c in cells:  # merged cells repeat their text
                     if not dedup or dedup[-1] != c:
                         dedup.append(c)
                 text = " ".join(c for c in dedup if c)
+                raw_row = " ".join(shown_text(c) for i, c in enumerate(raw_cells)
+                                   if cells[i] and (i == 0 or cells[i - 1] != cells[i]))
                 if text:
-                    units.append(Unit(text=text, location=f"表{table_no}第{r}行", cells=dedup))
+                    units.append(Unit(text=text, location=f"表{table_no}第{r}行", cells=dedup, shown=_shown(raw_row, text)))
     images = sorted({hashlib.sha256(zf.read(i)).hexdigest() for i in zf.infolist()
                      if i.filename.startswith("word/media/") and i.file_size < 50 * 1024 * 1024})
     doc = ParsedDoc(file=name, format="docx", units=units, meta=_docx_meta(zf), image_hashes=images)
@@ -290,8 +314,9 @@ def _read_pdf(data: bytes, name: str) -> ParsedDoc:
             scanned.append(no)
         for ln in lines:
             cells = [clean_text(c) for c in _CELL_SPLIT.split(ln.strip()) if c.strip()]
-            units.append(Unit(text=clean_text(ln), location=f"第{no}页",
-                              cells=cells if len(cells) >= 3 else None))
+            text = clean_text(ln)
+            units.append(Unit(text=text, location=f"第{no}页", cells=cells if len(cells) >= 3 else None,
+                              shown=_shown(ln, text)))
     meta = DocMeta()
     ids = reader.trailer.get("/ID")
     if ids:

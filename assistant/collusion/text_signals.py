@@ -148,13 +148,13 @@ def _side_excerpt(b: BidFacts, start: int, span: str, index: SharedIndex, pair: 
     weight = {u: _pair_only_kgrams(b, u, index, pair) for u in units}
     keep = set(sorted(units, key=lambda u: (-weight[u], u))[:_MAX_PARTS])  # the distinctive paragraphs first
     shown = [u for u in units if u in keep]
-    parts = [f"〔{b.doc.units[u].location}〕{_short(b.doc.units[u].text)}" for u in shown]
+    parts = [f"〔{b.doc.units[u].location}〕{_short(b.doc.units[u].verbatim)}" for u in shown]
     if len(units) > len(shown):
         parts.append(f"……另有 {len(units) - len(shown)} 段")
     best = max(shown, key=lambda u: (weight[u], -u))
     first, last = b.doc.units[units[0]].location, b.doc.units[units[-1]].location
     return Excerpt(file=b.file, location=f"{first}至{last}（共 {len(units)} 段）", text=" ／ ".join(parts),
-                   highlight=_short(b.doc.units[best].text))
+                   highlight=_short(b.doc.units[best].verbatim))
 
 
 def _excerpt(b: BidFacts, unit: int, span: str) -> Excerpt:
