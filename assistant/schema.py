@@ -38,11 +38,11 @@ DOC_TYPE_RANK: dict[str, int] = {
 class Location(BaseModel):
     """Where a piece of text sits in its source file (all optional: formats differ)."""
 
-    section: str | None = None  # 编/章/节 path or heading path, e.g. "第二章 招标 / 第一节 一般规定"
-    paragraph: int | None = None  # 0-based block index in the source file
-    page: int | None = None  # 1-based PDF page
-    table: int | None = None  # 0-based table index (DOCX)
-    row: int | None = None  # 0-based row within the table
+    section: str | None = Field(None, description="所在章节（编/章/节或标题路径），如“第二章 招标 / 第一节 一般规定”")
+    paragraph: int | None = Field(None, description="文件中的段落序号，从 0 起计（报告中的“第N段”即 paragraph+1）")
+    page: int | None = Field(None, description="PDF 页码，从 1 起计")
+    table: int | None = Field(None, description="DOCX 中的表格序号，从 0 起计（报告中的“第N个表格”即 table+1）")
+    row: int | None = Field(None, description="表格中的行序号，从 0 起计（报告中的“第N行”即 row+1）")
 
 
 class Block(BaseModel):
