@@ -110,14 +110,7 @@ class Services:
         r = self.settings.retrieval
         if not r.understand_questions:
             return None
-        lex = self.lexicon
-        kb = self.kb
-
-        def resolve(name: str) -> str | None:
-            meta = kb.resolve_title(name)
-            return meta.title if meta is not None else None
-
-        return make_planner(lex, resolve, regime_boost=r.regime_boost, off_regime_penalty=r.off_regime_penalty,
+        return make_planner(self.lexicon, self.kb.title_of, regime_boost=r.regime_boost, off_regime_penalty=r.off_regime_penalty,
                             specific_boost=r.specific_rule_boost, dense_core_only=r.dense_core_only)
 
     @cached_property

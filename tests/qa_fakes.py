@@ -98,6 +98,10 @@ class FakeKB:
                 return d
         return None
 
+    def title_of(self, name: str) -> str | None:
+        meta = self.resolve_title(name)
+        return meta.title if meta is not None else None
+
     def alias_map(self) -> dict[str, str]:
         return {a: d.title for d in self.docs if d.is_current for a in (d.title, *d.aliases)}
 

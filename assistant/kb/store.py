@@ -181,6 +181,11 @@ class KnowledgeBase:
         docs = self.find_documents(name)
         return docs[0] if docs else None
 
+    def title_of(self, name: str) -> str | None:
+        """The knowledge-base title of a document named by title, alias or 文号 (None when absent)."""
+        meta = self.resolve_title(name)
+        return meta.title if meta is not None else None
+
     def get_article(self, title_or_alias: str, article_no: int, include_superseded: bool = False) -> Chunk | None:
         """The article's chunk (parts of a long article merged), current version unless asked."""
         gen = self.generation()

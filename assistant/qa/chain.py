@@ -219,12 +219,8 @@ class QAChain:
         lex = self.refusal_policy.lexicon
         if lex is None or not lex.regimes:
             return None
-        def title(name: str) -> str | None:
-            meta = self.kb.resolve_title(name)
-            return meta.title if meta is not None else None
-
         of_title: dict[str, str] = {}
-        for regime, titles in regime_titles(lex, title).items():
+        for regime, titles in regime_titles(lex, self.kb.title_of).items():
             for t in titles:
                 of_title.setdefault(t, regime)
         return extractive.Regimes(detect_regime(question, lex)[0], of_title)
