@@ -205,6 +205,16 @@ def test_real_clause_set_is_well_formed() -> None:
         assert it.rule_id.startswith("T")
     assert {i.split for i in items} == {"dev", "heldout"}
     assert any(i.verdict == "lawful" for i in items)
+    # every context a ruling names (资格/资格要求/资格条件, 商务/商务要求 …) puts the clause under a section
+    # heading, except where the ruling does not say (「其他」, empty)
+    for it in items:
+        assert rcs.section_head(it.context) or it.context in ("", "其他"), (it.id, it.context)
+
+
+def test_a_clause_sits_under_the_heading_of_the_section_the_ruling_names() -> None:
+    item = rcs.RealClause("X", "dev", "政府采购", "unlawful", "T21", "地域", "须在本市设有办公场所", "https://x/1",
+                          context="资格条件")
+    assert rcs.review_text(item).splitlines()[1] == "资格要求：须在本市设有办公场所"
 
 
 def _finding(rule: str, severity: str, title: str, article: str) -> Finding:

@@ -89,9 +89,14 @@ SECTION_HEADS = {
 }
 
 
+def section_head(context: str) -> str:
+    """The heading for a ruling's wording of where the clause sat (资格/资格要求/资格条件 are one section)."""
+    return next((head for key, head in SECTION_HEADS.items() if context.startswith(key)), "")
+
+
 def review_text(item: RealClause) -> str:
     """The clause as a tender states it: the procurement-type line, then the clause under its section heading."""
-    prefix = SECTION_HEADS.get(item.context, "")
+    prefix = section_head(item.context)
     return f"{head_line(item)}\n{prefix}{item.clause}"
 
 

@@ -1,13 +1,16 @@
-"""Append the collected clauses (round 2: R201…R234, round 4: R235…) to real_clauses.jsonl: dedupe, label, split.
+"""Append the collected clauses (round 2: R201…R234, round 4: R235…, round 6: R401…) to real_clauses.jsonl:
+dedupe, label, split.
 
     python eval/real_clauses/add_round2.py /work/collect   # writes real_clauses.jsonl in place
 
 Inputs are the collectors' files (clauses_gp.jsonl, clauses_eng.jsonl, clauses_r2.jsonl; round 4:
-r4/clauses_a.jsonl, r4/clauses_b.jsonl, whose query logs are copied to SOURCES_R2xx.md), each line
-a clause copied verbatim from a public ruling with its address. This script:
+r4/clauses_a.jsonl, r4/clauses_b.jsonl, whose query logs are copied to SOURCES_R2xx.md; round 6:
+round6/a.jsonl … round6/h.jsonl, summarised in SOURCES_R401-R416.md), each line a clause copied verbatim
+from a public ruling with its address (round 6 lines also keep the search excerpt they were read from).
+This script:
 
 - drops clauses already in the set or seen earlier in the inputs (compared on letters and digits only);
-- numbers the rest R201, R202 … in input order;
+- numbers the rest R201, R202 … (round 6: R401, R402 …) in input order;
 - sets the expected rule (and alternatives) from LABELS below, written by reading each ruling's
   reasons in the collector's note (never from the product's output);
 - assigns the split by hash, fixed before any product output is seen:
@@ -23,7 +26,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SET = HERE / "real_clauses.jsonl"
-INPUTS = ("clauses_gp.jsonl", "clauses_eng.jsonl", "clauses_r2.jsonl", "r4/clauses_a.jsonl", "r4/clauses_b.jsonl")
+INPUTS = ("clauses_gp.jsonl", "clauses_eng.jsonl", "clauses_r2.jsonl", "r4/clauses_a.jsonl", "r4/clauses_b.jsonl",
+          *(f"round6/{c}.jsonl" for c in "acdefgh"))
+#: id numbering per round: round 6 (2026-12-02) items are R401, R402 …
+_FIRST_ID = {"round6/": 400}
 
 # (file, 0-based line) -> rule_id, alt_rule_ids, category (normalised so lawful look-alikes sit with
 # their unlawful counterparts), and overrides where the collector's fields need it
@@ -64,6 +70,27 @@ LABELS: dict[tuple[str, int], dict[str, object]] = {
     ("r4/clauses_b.jsonl", 0): {"rule_id": "T21", "alt": [], "category": "地域限制"},
     ("r4/clauses_b.jsonl", 1): {"rule_id": "T21", "alt": [], "category": "地域限制", "clause": "注册地在晋安区行政辖区的企业",
                                 "why": "页面为繁体字转载站（原文「注冊地在晉安區行政轄區的企業」），此处逐字转为简体"},
+    # round 6 (2026-12-02); logs in SOURCES_R401-R416.md
+    ("round6/a.jsonl", 0): {"rule_id": "T27", "alt": ["T24", "T26"], "category": "人员或资质证书评分"},
+    ("round6/a.jsonl", 1): {"rule_id": "T27", "alt": ["T21", "T26"], "category": "人员或资质证书评分"},
+    ("round6/a.jsonl", 2): {"rule_id": "T21", "alt": ["T31"], "category": "地域限制"},
+    ("round6/a.jsonl", 3): {"rule_id": "T22", "alt": ["T27", "T38"], "category": "荣誉奖项评分"},
+    ("round6/c.jsonl", 0): {"rule_id": "T27", "alt": ["T26"], "category": "人员或资质证书评分"},
+    ("round6/d.jsonl", 0): {"rule_id": "T48", "alt": [], "category": "兼投不兼中"},
+    ("round6/d.jsonl", 1): {"rule_id": "T22", "alt": ["T25"], "category": "特定行业业绩"},
+    ("round6/d.jsonl", 2): {"rule_id": "T34", "alt": ["T24", "T35", "T38"], "category": "品牌指定"},
+    ("round6/d.jsonl", 3): {"rule_id": "T22", "alt": ["T21"], "category": "特定地区业绩"},
+    ("round6/d.jsonl", 4): {"rule_id": "T22", "alt": ["T21"], "category": "特定地区业绩"},
+    ("round6/d.jsonl", 5): {"rule_id": "T49", "alt": ["T35"], "category": "交货期"},
+    ("round6/d.jsonl", 6): {"rule_id": "T35", "alt": ["T34", "T28"], "category": "技术参数指向特定品牌"},
+    ("round6/e.jsonl", 0): {"rule_id": "T29", "alt": ["T21"], "category": "入库名录", "disputed": True,
+                            "why": "盐城市财政局以缺乏事实依据驳回，决定未载理由；以本地入库供应商身份加分与财库〔2019〕38号"
+                                   "（不得以备选库、名录库、资格库作为参与条件）相抵触，其他地区的裁决多认定违法：保留分歧，不计入主指标"},
+    ("round6/e.jsonl", 1): {"rule_id": "T21", "alt": ["T31"], "category": "地域限制",
+                            "why": "出处为网上商城供应商征集公告的准入条件（不是单个项目的招标文件），裁决为财政局公平竞争清理结论"},
+    ("round6/f.jsonl", 0): {"rule_id": "T21", "alt": ["T31", "T24"], "category": "地域限制",
+                            "why": "报道称光明区财政局判定项目违法、投诉主要涉及此评分项；财政局的具体理由不在存储页面内"},
+    ("round6/h.jsonl", 0): {"rule_id": "T21", "alt": [], "category": "地域限制"},
 }
 _PTYPE = {"依法必须招标的工程": "工程", "工程招标": "工程"}
 _SUBJECT = {"监理": "服务"}
@@ -80,8 +107,7 @@ def split_of(clause: str) -> str:
 
 def build(folder: Path, existing: list[dict[str, object]]) -> tuple[list[dict[str, object]], list[str]]:
     seen = {norm(str(d["clause"])) for d in existing}
-    ids = [int(str(d["id"])[1:]) for d in existing if str(d["id"]).startswith("R2")]
-    n = max(ids, default=200)
+    numbers = [int(str(d["id"])[1:]) for d in existing]
     out: list[dict[str, object]] = []
     skipped: list[str] = []
     for name in INPUTS:
@@ -103,7 +129,9 @@ def build(folder: Path, existing: list[dict[str, object]]) -> tuple[list[dict[st
                 skipped.append(f"{name}:{i} not labelled yet")
                 continue
             seen.add(key)
-            n += 1
+            first = next((v for k, v in _FIRST_ID.items() if name.startswith(k)), 200)
+            n = max((x for x in numbers if first < x < first + 100), default=first) + 1
+            numbers.append(n)
             disputed = bool(lab.get("disputed", d.get("disputed", False)))
             item: dict[str, object] = {
                 "id": f"R{n}", "split": split_of(d["clause"]),
@@ -114,6 +142,7 @@ def build(folder: Path, existing: list[dict[str, object]]) -> tuple[list[dict[st
                 "clause": d["clause"], "context": lab.get("context", _CONTEXT.get(d["context"], d["context"])),
                 "cited_articles": d["cited_articles"], "authority": d["authority"], "url": d["url"],
                 "note": d["note"], "query": d.get("query", ""), "source_file": f"{name}:{i}",
+                **({"excerpt": d["excerpt"]} if d.get("excerpt") else {}),
             }
             if lab.get("why"):
                 item["dispute_note" if disputed else "label_note"] = lab["why"]
