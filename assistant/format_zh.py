@@ -40,13 +40,24 @@ def percent(value: float) -> str:
     return f"{round(pct, 2):g}%"
 
 
+def _wan(value: float) -> str:
+    """3064194 → 「306.4194」: the amount in 万元 with every digit of the yuan amount (:g keeps only 6)."""
+    return f"{value / 10000:,.4f}".rstrip("0").rstrip(".")
+
+
 def money(value: float) -> str:
     """1200000 → 「1,200,000 元（120 万元）」; cents only when present."""
     text = f"{value:,.2f}".removesuffix(".00")
     if abs(value) >= 10000:
-        wan = f"{value / 10000:,.4f}".rstrip("0").rstrip(".")  # 306.4194 万元, not 306.419 (:g keeps 6 digits)
-        return f"{text} 元（{wan} 万元）"
+        return f"{text} 元（{_wan(value)} 万元）"
     return f"{text} 元"
+
+
+def money_short(value: float) -> str:
+    """The amount inside a sentence: 3064194 → 「306.4194万元」, 5000 → 「5,000元」 (every digit kept)."""
+    if abs(value) >= 10000:
+        return f"{_wan(value)}万元"
+    return f"{value:,.2f}".removesuffix(".00") + "元"
 
 
 def yes_no(value: bool) -> str:

@@ -274,3 +274,9 @@ def test_an_amended_law_stored_with_its_first_effective_date_is_labelled_as_amen
     rows = {r[0]: dict(zip(render.DOC_COLUMNS, r, strict=False)) for r in render.document_rows([law])}
     assert rows["中华人民共和国招标投标法"]["现行版本"] == "2017年12月27日修正文本"
     assert render.doc_dates_text(law) == ["修正日期 2017年12月27日", "施行日期 2000年1月1日（首次施行）"]
+
+
+def test_amounts_in_review_sentences_keep_every_digit():
+    """A finding's explanation quotes the tender's budget: 306.4194万元 as the tender writes it, not 306.419."""
+    assert format_zh.money_short(3064194) == "306.4194万元"
+    assert format_zh.money_short(2000000) == "200万元" and format_zh.money_short(5000) == "5,000元"

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from assistant.format_zh import date_zh
+from assistant.format_zh import date_zh, money_short
 from assistant.review import holidays
 from assistant.review import numbers as nb
 from assistant.review.check_params import (
@@ -31,7 +31,7 @@ from assistant.review.check_params import (
 from assistant.review.facts import Fact, ProjectFacts
 from assistant.review.reader import Clause
 
-__all__ = ["NUMERIC_CHECKS", "NumericResult", "yuan"]
+__all__ = ["NUMERIC_CHECKS", "NumericResult"]
 
 
 def _workdays(start: dt.date, end: dt.date, inclusive: bool = True) -> tuple[int, str]:
@@ -40,13 +40,6 @@ def _workdays(start: dt.date, end: dt.date, inclusive: bool = True) -> tuple[int
     if cal.covers(start, end):
         return nb.workdays_between(start, end, inclusive=inclusive, is_workday=cal.is_workday), "按国务院办公厅公布的放假调休安排计"
     return nb.workdays_between(start, end, inclusive=inclusive), "按周一至周五计约"
-
-
-def yuan(v: float) -> str:
-    return f"{v / 10000:g}万元" if v >= 10000 else f"{v:g}元"
-
-
-_yuan = yuan
 
 
 NumericResult = list[tuple[int, str | None, str]]
@@ -187,8 +180,8 @@ def _check_bid_bond_ratio(f: ProjectFacts, clauses: list[Clause], p: BidBondRati
     ratio = f.bid_bond.value / base.value
     if ratio > max_ratio + 1e-9:
         return [(f.bid_bond.clause, f.bid_bond.evidence,
-                 f"投标保证金{_yuan(f.bid_bond.value)}，{base_name}{_yuan(base.value)}，占{ratio * 100:.2f}%，"
-                 f"超过{max_ratio * 100:g}%的上限（上限为{_yuan(base.value * max_ratio)}）。")]
+                 f"投标保证金{money_short(f.bid_bond.value)}，{base_name}{money_short(base.value)}，占{ratio * 100:.2f}%，"
+                 f"超过{max_ratio * 100:g}%的上限（上限为{money_short(base.value * max_ratio)}）。")]
     return []
 
 
@@ -196,7 +189,7 @@ def _check_bid_bond_cap(f: ProjectFacts, clauses: list[Clause], p: BidBondCapPar
     cap = p.max_yuan
     if f.bid_bond is not None and f.bid_bond.value > cap:
         return [(f.bid_bond.clause, f.bid_bond.evidence,
-                 f"投标保证金{_yuan(f.bid_bond.value)}，超过施工招标投标保证金最高{_yuan(cap)}的规定。")]
+                 f"投标保证金{money_short(f.bid_bond.value)}，超过施工招标投标保证金最高{money_short(cap)}的规定。")]
     return []
 
 
@@ -215,7 +208,7 @@ def _check_committee(f: ProjectFacts, clauses: list[Clause], p: CommitteeParams)
     big = p.big_budget
     if f.regime == "政府采购" and f.budget is not None and f.budget.value >= big and n < p.big_min:
         return [(f.committee_size.clause, f.committee_size.evidence,
-                 f"预算{_yuan(f.budget.value)}（{_yuan(p.big_budget)}以上），评标委员会应为{p.big_min}人以上单数，文件规定为{n}人。")]
+                 f"预算{money_short(f.budget.value)}（{money_short(p.big_budget)}以上），评标委员会应为{p.big_min}人以上单数，文件规定为{n}人。")]
     return []
 
 
@@ -284,10 +277,10 @@ def _check_sme(f: ProjectFacts, clauses: list[Clause], p: SmeParams) -> NumericR
         return []
     if budget.value <= cap:
         return [(where, f.sme_reserved.evidence if f.sme_reserved else budget.evidence,
-                 f"预算{_yuan(budget.value)}，未超过{_yuan(cap)}，文件未写明专门面向中小企业采购，也未说明不适宜由中小企业提供的理由。")]
+                 f"预算{money_short(budget.value)}，未超过{money_short(cap)}，文件未写明专门面向中小企业采购，也未说明不适宜由中小企业提供的理由。")]
     if reserved is False:
         return [(where, f.sme_reserved.evidence if f.sme_reserved else None,
-                 f"预算{_yuan(budget.value)}，超过{_yuan(cap)}，文件写明不预留份额，但未说明属于不预留的法定情形（理由）。")]
+                 f"预算{money_short(budget.value)}，超过{money_short(cap)}，文件写明不预留份额，但未说明属于不预留的法定情形（理由）。")]
     return []
 
 
@@ -298,7 +291,7 @@ def _check_must_tender(f: ProjectFacts, clauses: list[Clause], p: MustTenderPara
         return []
     if f.estimate.value >= p.works_min:
         return [(f.procurement_method.clause, f.procurement_method.evidence,
-                 f"施工估算价{_yuan(f.estimate.value)}，达到依法必须招标的{_yuan(p.works_min)}标准，却采用{f.procurement_method.value}方式。")]
+                 f"施工估算价{money_short(f.estimate.value)}，达到依法必须招标的{money_short(p.works_min)}标准，却采用{f.procurement_method.value}方式。")]
     return []
 
 

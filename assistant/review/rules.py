@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.format_zh import money_short
 from assistant.review import numbers as nb
 from assistant.review.catalogue import BasisRef, Catalogue, Detector, Rule
 from assistant.review.cross_clause import NUMERIC_CHECKS
-from assistant.review.cross_clause import yuan as _yuan
 from assistant.review.facts import ProjectFacts
 from assistant.review.reader import Clause
 
@@ -350,7 +350,7 @@ def _fmt(v: float, kind: str) -> str:
     if kind == "percent":
         return f"{v * 100:g}%"
     if kind == "amount":
-        return _yuan(v)
+        return money_short(v)
     unit = {"years": "年", "count": "", "workdays": "个工作日"}.get(kind, "日")
     return f"{v:g}{unit}"
 
