@@ -97,5 +97,5 @@ def test_ask_human_output_is_plain_text_with_each_article_printed_once(env, caps
 def test_for_terminal_bolds_on_a_terminal_and_drops_markers_elsewhere():
     from assistant.commands.ask import for_terminal
 
-    assert for_terminal("依据「**不得超过2%。**」，见**", tty=False) == "依据「不得超过2%。」，见"
-    assert for_terminal("「**不得超过2%。**」", tty=True) == "「\033[1m不得超过2%。\033[0m」"
+    assert for_terminal("依据“**不得超过2%**。”，见**", tty=False) == "依据“不得超过2%。”，见"
+    assert for_terminal("“**不得超过2%**。”", tty=True) == "“\033[1m不得超过2%\033[0m。”"

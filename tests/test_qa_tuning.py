@@ -130,6 +130,11 @@ def test_bold_keeps_punctuation_outside_the_markers():
     assert extractive.bold("采购人一般不得要求投标人提供样品。") == "**采购人一般不得要求投标人提供样品**。"
     assert extractive.bold("“样品”") == "“**样品**”"
     assert extractive.bold("《政府采购法》") == "《**政府采购法**》"
+    # an item number stays outside whole: 「（**三）要求……**」 left a bracket inside and one outside
+    assert extractive.bold("（三）要求经营主体取得本地区业绩或者奖项；") == "（三）**要求经营主体取得本地区业绩或者奖项**；"
+    assert extractive.bold("3.5%的保证金。") == "**3.5%的保证金**。"
+    # a bracket opened inside the bold text closes inside it: 「**审查要点所引条文（知识库原文**）」 was printed
+    assert extractive.bold("审查要点所引条文（知识库原文）") == "**审查要点所引条文（知识库原文）**"
     # a bold sentence followed by a Chinese letter: the closing ** follows a letter, so it renders
     quoted = extractive._quote("第一句。关键句在这里。后面还有。", "关键句在这里。")
     assert "**关键句在这里**。后面" in quoted

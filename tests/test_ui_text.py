@@ -14,6 +14,7 @@ import pytest
 from ui_text_scan import english_words, visible_text
 
 from assistant import format_zh
+from assistant.qa.extractive import bold
 from assistant.review import report as review_report
 from assistant.review.facts import fact_labels
 from assistant.schema import (
@@ -144,7 +145,7 @@ def test_answer_bubble_quotes_the_key_sentence_and_the_panel_holds_the_article()
     answer = Answer(answer=f"根据知识库中的条文：\n\n- 《中华人民共和国招标投标法实施条例》第二十六条 [1]：{long_quote}",
                     citations=[c], mode="extractive")
     bubble = render.answer_markdown(answer)
-    assert f"「**{key}**」" in bubble and "投标保证金有效期应当与投标有效期一致" not in bubble
+    assert f"“{bold(key)}”" in bubble and "投标保证金有效期应当与投标有效期一致" not in bubble
     panel = render.citations_html(answer)
     assert panel.count("投标保证金有效期应当与投标有效期一致") == 1
 

@@ -94,17 +94,33 @@ def _strip_label(text: str, label: str | None) -> str:
     return text
 
 
+#: closing bracket -> its opening bracket
+_CLOSER_OF = {"）": "（", ")": "(", "》": "《", "”": "“", "」": "「", "』": "『", "】": "【", "]": "["}
+#: an item number opening a sentence: （三） (3) 三、 3. 3．
+_ENUMERATOR = re.compile(r"^\s*(?:[（(][一二三四五六七八九十百\d]{1,4}[）)]|[一二三四五六七八九十百\d]{1,4}[、．.](?!\d))\s*")
+
+
 def bold(text: str) -> str:
     """`**text**` with leading/trailing punctuation moved outside the markers.
 
     CommonMark does not close `**` that follows a punctuation mark and precedes a letter
     (「……样品。**后续」 shows literal asterisks); keeping the punctuation outside avoids that.
     """
+    enum = _ENUMERATOR.match(text)  # 「（三）要求……」: the item number stays outside, whole
+    if enum and enum.end() < len(text):
+        return text[:enum.end()] + bold(text[enum.end():])
     core = text.strip(_EDGE_PUNCT)
     if not core:
         return text
     start = text.find(core)
-    return f"{text[:start]}**{core}**{text[start + len(core):]}"
+    end = start + len(core)
+    # a bracket closing one opened inside stays with it (「审查要点所引条文（知识库原文）」), when the
+    # closing ** can still close there (end of text, a space or punctuation next)
+    while (end < len(text) and text[end] in _CLOSER_OF and core.count(_CLOSER_OF[text[end]]) > core.count(text[end])
+           and (end + 1 == len(text) or text[end + 1].isspace() or text[end + 1] in _EDGE_PUNCT)):
+        core += text[end]
+        end += 1
+    return f"{text[:start]}**{core}**{text[end:]}"
 
 
 # The gate's words (statute wording of practice words, generic words a stated article need not

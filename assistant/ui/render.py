@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from assistant.format_zh import date_zh, fact_rows, phrase_bounds, yes_no
+from assistant.qa.extractive import bold
 from assistant.schema import (
     CONFIDENCE_ZH,
     SEVERITY_ORDER,
@@ -178,7 +179,7 @@ def answer_digest(answer: Answer) -> str:
             flat = " ".join(key.replace("**", "").split())
             quote = " ".join(m.group("quote").replace("**", "").split())
             if flat in quote and len(quote) > len(flat):  # the quote is the article: keep its key sentence
-                line = f"{m.group('head')}「**{flat}**」"
+                line = f"{m.group('head')}“{bold(flat)}”"  # quoted like the answer's first line
         out.append(line)
     return "\n".join(out)
 
