@@ -297,3 +297,14 @@ def test_evidence_quotes_the_bids_as_written(tmp_path: Path) -> None:
     quoted = [side.text for p in report.pairs for s in p.signals if s.kind == "shared_text"
               for e in s.evidence for side in (e.a, e.b) if side is not None]
     assert quoted and all("证书编号：浙１２３３４５６" in q for q in quoted), quoted
+
+
+def test_the_tender_uploaded_as_a_bid_is_named_in_a_warning(ring_set, tmp_path: Path) -> None:
+    """The tender passed among the bids shows nothing (its text is all subtracted); the report says why."""
+    folder, truth = ring_set
+    copy = tmp_path / "投标文件_误传.docx"
+    shutil.copy(folder / truth.tender_file, copy)
+    report = _run(folder, truth, [*(folder / f for f in truth.bid_files[:2]), copy])
+    assert any("投标文件_误传.docx" in w and "招标文件本身" in w for w in report.warnings)
+    assert "招标文件本身" in render_markdown(report)
+    assert not any("招标文件本身" in w for w in _run(folder, truth).warnings)

@@ -50,6 +50,7 @@ def render_markdown(report: CollusionReport) -> str:
     lines = [f"# {TITLE}", "",
              f"招标文件：{report.tender}　适用体系：{report.regime}　投标文件：{len(report.bids)} 份", ""]
     lines += [SUMMARY_LABEL + summary_line(report), ""]
+    lines += [f"> 提示：{w}" for w in report.warnings] + ([""] if report.warnings else [])
     lines += ["## 投标文件", "", "| 文件 | 投标人 | 投标总价 |", "|---|---|---|"]
     lines += [f"| {b.file} | {b.bidder or '未识别'} | {_money(b.total_price)} |" for b in report.bids]
     lines += ["", "## 可疑投标人对（按证据强弱排序）", ""]
@@ -96,6 +97,8 @@ def render_docx(report: CollusionReport, out: Path) -> Path:  # noqa: C901 - col
     summary = d.add_paragraph()
     summary.add_run(SUMMARY_LABEL).bold = True
     summary.add_run(summary_line(report))
+    for w in report.warnings:
+        d.add_paragraph(f"提示：{w}")
     t = d.add_table(rows=1, cols=3)
     t.style = "Table Grid"
     for c, h in zip(t.rows[0].cells, ("文件", "投标人", "投标总价"), strict=True):
