@@ -49,3 +49,11 @@ def test_issue_questions_get_the_gold_article_first_and_an_answering_sentence(re
         assert answer.answer.startswith(f"答：依据《{title}》{article}")
     else:
         assert answer.answer.startswith("知识库中未找到直接规定该问题的条文")
+
+
+def test_a_question_naming_a_regulation_is_answered_from_it(real_services) -> None:
+    """「浙江省招标投标条例对投标保证金是怎么规定的」 led with the national 实施条例 and hedged: the named
+    document's articles come first, and its title's words count as carried by its articles."""
+    answer = real_services.qa.ask("浙江省招标投标条例对投标保证金是怎么规定的")
+    assert answer.citations[0].title == "浙江省招标投标条例"
+    assert answer.answer.startswith("答：依据《浙江省招标投标条例》")

@@ -90,3 +90,11 @@ def test_question_words_glued_to_generic_ones_are_not_subject_words():
     words = _gate(None)
     assert _generic("最多能", words) and _generic("是否需要", words)
     assert not _generic("保证金", words) and not _generic("不是", words)
+
+
+def test_the_named_documents_title_words_are_carried_by_its_articles():
+    """「北京市招标投标条例对评标专家有什么规定」: the article does not repeat its document's name."""
+    q = "北京市招标投标条例对评标专家有什么规定？"
+    text = "前款专家应当由招标人从评标专家名册或者专家库内的相关专业的专家名单中采取随机抽取方式确定。"
+    assert addresses(q, _hit("北京市招标投标条例", "第二十六条", text, 1.0))
+    assert not addresses(q, _hit("某省实施办法", "第二十六条", text, 1.0))

@@ -166,7 +166,8 @@ def term_coverage(question: str, hit: Hit, words: GateWords | None = None) -> fl
     text = hit.text
     statute = words.statute_words
     penalty = _is_penalty(hit, words)
-    found = sum(1 for t in specific if t in text or any(w in text for w in statute.get(t, ()))
+    # a word of the document's own title is carried by its articles (「北京市招标投标条例对评标专家……」)
+    found = sum(1 for t in specific if t in text or t in hit.title or any(w in text for w in statute.get(t, ()))
                 or (penalty and any(w in t for w in words.consequence_words)))
     return found / len(specific)
 
