@@ -269,12 +269,18 @@ ARTICLE_NO_PATTERN = rf"[{CN_NUM_CHARS}○]+|\d+"
 _RE_ARTICLE = re.compile(rf"^\s*第\s*({ARTICLE_NO_PATTERN})\s*条")
 
 
-def strip_article_label(sentence: str) -> str:
-    """「第二十六条 招标人……」 -> 「招标人……」: an article's first sentence without its own label."""
-    m = _RE_ARTICLE.match(sentence)
-    if not m or sentence[m.end():m.end() + 1] not in (" ", "　", ":", "："):  # 「第三条规定的……」 is a sentence
+def strip_article_label(sentence: str, label: str | None = None) -> str:
+    """「第二十六条 招标人……」 -> 「招标人……」: an article's text or first sentence without its own label,
+    ``label`` when given (the citation prints it), else any 第N条 followed by a space or colon
+    (「第三条规定的……」 is a sentence, not a label)."""
+    if label is not None:
+        end = len(label) if label and sentence.startswith(label) else 0
+    else:
+        m = _RE_ARTICLE.match(sentence)
+        end = m.end() if m and sentence[m.end():m.end() + 1] in (" ", "　", ":", "：") else 0
+    if not end:
         return sentence
-    return sentence[m.end():].lstrip(" 　:：") or sentence
+    return sentence[end:].lstrip(" 　:：") or sentence
 
 
 def article_label(n: int) -> str:

@@ -18,6 +18,7 @@ from assistant.qa.citing import key_sentence
 from assistant.qa.context import is_lower_rank, is_superseded
 from assistant.qa.understanding import GateWords, default_gate_words
 from assistant.schema import DOC_TYPE_RANK, Chunk, Citation, Hit
+from assistant.text_zh import strip_article_label
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
@@ -85,13 +86,6 @@ def _group_order(hits: list[Hit]) -> list[tuple[str, list[Hit]]]:
         return (named_first, int(is_superseded(hs[0])), -DOC_TYPE_RANK.get(hs[0].doc_type, 0), first_pos[doc])
 
     return sorted(groups.items(), key=key)
-
-
-def _strip_label(text: str, label: str | None) -> str:
-    """「第二十六条 招标人……」 -> 「招标人……」 (the label is already printed before the quote)."""
-    if label and text.startswith(label):
-        return text[len(label):].lstrip(" 　:：")
-    return text
 
 
 #: closing bracket -> its opening bracket
@@ -267,7 +261,7 @@ def answer_line(question: str, hit: Hit, key: str | None, n: int) -> str:
 def _stated(hit: Hit, key: str | None, n: int) -> str:
     """「依据《X》第N条：“<key sentence>”[n]」."""
     sentence = " ".join((key or hit.text).replace("**", "").split())
-    sentence = _strip_label(sentence, hit.article)
+    sentence = strip_article_label(sentence, hit.article)
     if len(sentence) > MAX_QUOTE_CHARS:
         sentence = sentence[:MAX_QUOTE_CHARS] + "……"
     return f"依据《{hit.title}》{hit.article or ''}：“{sentence}”[{n}]"
@@ -307,9 +301,9 @@ def _quote(text: str, key: str | None, limit: int = MAX_QUOTE_CHARS, label: str 
 
     Existing `**` are removed first so the bold markup is always one balanced pair.
     """
-    flat = _strip_label(" ".join(text.replace("**", "").split()), label)
+    flat = strip_article_label(" ".join(text.replace("**", "").split()), label)
     if key:
-        key_flat = _strip_label(" ".join(key.replace("**", "").split()), label)
+        key_flat = strip_article_label(" ".join(key.replace("**", "").split()), label)
         pos = flat.find(key_flat)
         if pos >= 0:
             if len(flat) > limit:
