@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 _INVISIBLE = dict.fromkeys(
@@ -49,3 +50,7 @@ class MatchText:
             parts.append(key)
             owners.extend([i] * len(key))
         return cls("".join(parts), owners)
+
+    def key_of(self, unit: int) -> str:
+        """One unit's match key: its characters are one run of the match string (units are appended in order)."""
+        return self.chars[bisect_left(self.unit_of, unit):bisect_right(self.unit_of, unit)]

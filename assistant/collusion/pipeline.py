@@ -134,7 +134,7 @@ class CollusionAnalyzer:
         return CollusionReport(
             tender=tender.file, regime=regime, bids=summaries, pairs=results, groups=groups, context=context,
             checks=checks, limitations=_limitations(bids, tender, legal),
-            warnings=[w for d in docs for w in d.warnings] + _tender_copies(docs, tender_keys),
+            warnings=[w for d in docs for w in d.warnings] + _tender_copies(bids, tender_keys),
             elapsed_s=round(time.perf_counter() - t0, 3))
 
 
@@ -142,15 +142,15 @@ class CollusionAnalyzer:
 TENDER_COPY_SHARE = 0.9
 
 
-def _tender_copies(docs: Sequence[ParsedDoc], tender_keys: frozenset[str]) -> list[str]:
+def _tender_copies(bids: Sequence[BidFacts], tender_keys: frozenset[str]) -> list[str]:
     """A warning for each bid that repeats the tender almost paragraph for paragraph: its text is all
     subtracted as the tender's, so it can show nothing, and a committee should know why."""
     out = []
-    for d in docs:
-        keys = [k for k in (match_key(u.text) for u in d.units) if k]
+    for b in bids:
+        keys = [k for k in (b.match.key_of(n) for n in range(len(b.doc.units))) if k]
         share = sum(k in tender_keys for k in keys) / len(keys) if keys else 0.0
         if len(keys) >= 5 and share >= TENDER_COPY_SHARE:
-            out.append(f"投标文件“{d.file}”有 {share:.0%} 的段落与招标文件相同，可能误传了招标文件本身；"
+            out.append(f"投标文件“{b.file}”有 {share:.0%} 的段落与招标文件相同，可能误传了招标文件本身；"
                        "与招标文件相同的文字不参与比对，请核对后重新上传。")
     return out
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from itertools import combinations
 
@@ -134,8 +133,7 @@ def _short(text: str, width: int = _PART_WIDTH) -> str:
 
 def _pair_only_kgrams(b: BidFacts, unit: int, index: SharedIndex, pair: frozenset[int]) -> int:
     """How many of the unit's k-grams only this pair holds: the paragraph's weight as evidence."""
-    # a unit's characters are one run of the match string (MatchText.build appends unit after unit)
-    key = b.match.chars[bisect_left(b.match.unit_of, unit):bisect_right(b.match.unit_of, unit)]
+    key = b.match.key_of(unit)
     k = index.k
     return sum(index.owners.get(key[p:p + k]) == pair for p in range(len(key) - k + 1))
 
