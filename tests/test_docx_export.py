@@ -9,11 +9,12 @@ import docx
 import pytest
 from docx.shared import Mm
 
-from assistant.collusion.models import BidSummary, CollusionReport, PairResult
+from assistant.collusion.models import BidSummary, CollusionReport, PairResult, Signal
 from assistant.collusion.report import render_docx as render_collusion_docx
+from assistant.collusion.report import render_markdown as render_collusion_markdown
 from assistant.docx_export import APP_AUTHOR
 from assistant.review.report import render_docx
-from assistant.schema import ReviewReport
+from assistant.schema import Basis, ReviewReport
 
 A4 = (Mm(210), Mm(297))
 
@@ -59,3 +60,14 @@ def test_collusion_docx_has_properties_a4_and_the_summary_line(collusion_report:
     summary = next(i for i, t in enumerate(texts) if t.startswith("结论摘要："))
     assert "高风险 1 对" in texts[summary] and texts[summary - 1].startswith("招标文件：")
     assert sum(t.startswith("结论摘要：") for t in texts) == 1
+
+
+def test_collusion_reports_print_each_article_label_once(collusion_report: CollusionReport, tmp_path: Path) -> None:
+    """The legal basis text starts with its label (「第四十条 有下列情形……」): printed once, before the colon."""
+    text = "第四十条 有下列情形之一的，视为投标人相互串通投标："
+    collusion_report.pairs[0].signals = [Signal(kind="provenance", label="x", tier="强", basis=[
+        Basis(title="中华人民共和国招标投标法实施条例", article="第四十条", text=text)])]
+    line = "《中华人民共和国招标投标法实施条例》第四十条：有下列情形之一的，视为投标人相互串通投标："
+    assert f"- {line}" in render_collusion_markdown(collusion_report).splitlines()
+    out = render_collusion_docx(collusion_report, tmp_path / "c.docx")
+    assert line in [p.text for p in docx.Document(str(out)).paragraphs]

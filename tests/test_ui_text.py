@@ -158,7 +158,8 @@ def test_markdown_report_keeps_lists_whole_and_speaks_chinese(tmp_path: Path) ->
     lines = md.splitlines()
     start = lines.index("- 法律依据：")
     block = lines[start + 1:start + 5]
-    assert block[0].startswith("  - 《中华人民共和国招标投标法实施条例》第二十六条")
+    # the label is printed once, before the colon (the article's text starts with it as well)
+    assert block[0].startswith("  - 《中华人民共和国招标投标法实施条例》第二十六条（依据置信度：中）：招标人在招标文件中")
     assert block[1].startswith("    投标保证金有效期")  # the article's second line stays inside the item
     assert "2026年3月16日 08:05" in md and "2026-03-16T" not in md
     assert "90 日" in md and "90.0" not in md and "False" not in md

@@ -97,7 +97,7 @@ def kb_lookup(kb_getter: Callable[[], object]) -> Lookup:
         for name in (title, *aliases):
             chunk = get(name, no)
             if chunk is not None:
-                return str(getattr(chunk, "text", "")) or None
+                return str(getattr(chunk, "cited_text", "")) or None
         return None
 
     return lookup

@@ -7,9 +7,17 @@ from pathlib import Path
 
 from assistant.collusion.models import CollusionReport, Evidence, PairResult
 from assistant.docx_export import docx_title, finish_document
+from assistant.text_zh import strip_article_label
 
 RISK_ZH = {"high": "高", "medium": "中", "low": "低"}
 LIMITS_TITLE = "检查方法与局限"
+
+
+def _basis_lines(report: CollusionReport) -> list[str]:
+    """Each cited article once: 「《…》第N条：text」 (the text without its own label, printed before it)."""
+    basis = {(b.title, b.article): b for p in report.pairs for s in p.signals for b in s.basis}
+    return [f"《{b.title}》{b.article or ''}：{strip_article_label(b.text, b.article) if b.text else b.note or ''}"
+            for b in basis.values()]
 
 
 def render_json(report: CollusionReport) -> str:
@@ -71,12 +79,9 @@ def render_markdown(report: CollusionReport) -> str:
         lines.append("")
     if report.context:
         lines += ["## 背景信息（不作为认定依据）", ""] + [f"- {c}" for c in report.context] + [""]
-    basis = {(b.title, b.article): b for p in report.pairs for s in p.signals for b in s.basis}
+    basis = _basis_lines(report)
     if basis:
-        lines += ["## 法律依据原文", ""]
-        for b in basis.values():
-            lines.append(f"- 《{b.title}》{b.article or ''}：{b.text or b.note or ''}")
-        lines.append("")
+        lines += ["## 法律依据原文", ""] + [f"- {line}" for line in basis] + [""]
     lines += [f"## {LIMITS_TITLE}", ""] + [f"- {x}" for x in report.limitations]
     return "\n".join(lines) + "\n"
 
@@ -138,11 +143,11 @@ def render_docx(report: CollusionReport, out: Path) -> Path:  # noqa: C901 - col
         d.add_heading("背景信息（不作为认定依据）", 1)
         for c in report.context:
             d.add_paragraph(c)
-    basis = {(x.title, x.article): x for p in report.pairs for s in p.signals for x in s.basis}
+    basis = _basis_lines(report)
     if basis:
         d.add_heading("法律依据原文", 1)
-        for x in basis.values():
-            d.add_paragraph(f"《{x.title}》{x.article or ''}：{x.text or x.note or ''}")
+        for line in basis:
+            d.add_paragraph(line)
     d.add_heading(LIMITS_TITLE, 1)
     for line in report.limitations:
         d.add_paragraph(line, style="List Bullet")

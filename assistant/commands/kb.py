@@ -149,7 +149,7 @@ def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one bra
         if meta.superseded_by:
             print(f"已被 {meta.superseded_by} 取代")
         for c in chunks:
-            label = c.article or c.heading or ""
-            print(f"\n{label}\n{c.text}")
+            # an article's cited text starts with its label; a section is shown under its heading
+            print(f"\n{c.cited_text}" if c.article else f"\n{c.heading or ''}\n{c.text}")
         return 0
     return 1

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from assistant.qa.citing import key_sentence
 from assistant.qa.context import is_lower_rank, is_superseded
 from assistant.qa.understanding import GateWords, default_gate_words
-from assistant.schema import DOC_TYPE_RANK, Chunk, Citation, Hit
+from assistant.retrieval import to_hit
+from assistant.schema import DOC_TYPE_RANK, Citation, Hit
 from assistant.text_zh import strip_article_label
 
 if TYPE_CHECKING:
@@ -324,14 +325,6 @@ def rule_fields(text: str) -> dict[str, str]:
     return {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 
 
-def _chunk_hit(c: Chunk) -> Hit:
-    return Hit(
-        title=c.title, article=c.article, text=c.text, score=0.0, doc_id=c.doc_id, doc_type=c.doc_type,
-        status=c.status, location=c.location.model_dump(), chunk_id=c.chunk_id, heading=c.heading,
-        article_no=c.article_no, effective_date=c.effective_date, is_current=c.is_current, via=["rule_basis"],
-    )
-
-
 def rule_basis(basis: str, kb: KnowledgeBase | None) -> tuple[list[Hit], list[str]]:
     """The articles a review item cites: (those stored in the KB, names of documents it lacks)."""
     if kb is None or not basis:
@@ -348,7 +341,7 @@ def rule_basis(basis: str, kb: KnowledgeBase | None) -> tuple[list[Hit], list[st
     for ref in find_article_refs(basis, aliases):
         chunk = resolve_ref(ref, kb)
         if chunk is not None:
-            found.append(_chunk_hit(chunk))
+            found.append(to_hit(chunk, score=0.0, via=["rule_basis"]))
         else:
             absent.append(ref.title or ref.raw_title)
     # 《工程建设项目施工招标投标办法》第三十七条: titles the reference parser does not know

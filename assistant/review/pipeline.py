@@ -194,7 +194,7 @@ class Reviewer:
         if cached is None:
             chunk = lookup_article(self.kb, ref) if ref.article else None
             if chunk is not None:
-                cached = Basis(title=chunk.title or ref.title, article=ref.article, text=chunk.text,
+                cached = Basis(title=chunk.title or ref.title, article=ref.article, text=chunk.cited_text,
                                confidence=ref.confidence, in_knowledge_base=True)
             else:
                 if ref.article is None:

@@ -20,6 +20,7 @@ from assistant.schema import (
     Finding,
     ReviewReport,
 )
+from assistant.text_zh import strip_article_label
 
 __all__ = ["SEVERITY_ZH", "render_docx", "render_json", "render_markdown"]
 
@@ -55,7 +56,7 @@ def _basis_line(b: Any) -> str:
     head = f"《{b.title}》{b.article or ''}"
     tag = f"（依据置信度：{CONFIDENCE_ZH.get(b.confidence, b.confidence)}）"
     if b.in_knowledge_base and b.text:
-        return f"{head}{tag}：{b.text}"
+        return f"{head}{tag}：{strip_article_label(b.text, b.article)}"
     return f"{head}{tag}：{b.note or '知识库未收录该法规，请导入后核对条文'}"
 
 
