@@ -37,3 +37,8 @@ def test_refusal_sets_load():
     for path in (ROOT / "eval/dev/real_out_of_scope_dev.jsonl", ROOT / "eval/datasets/real_out_of_scope.jsonl"):
         items = load_out_of_scope(path)
         assert items and all(i.question for i in items)
+        # both kinds are present: off-topic questions (to be refused) and ones whose basis is missing
+        off = [i for i in items if i.off_topic]
+        assert off and len(off) < len(items)
+        assert all("not in the knowledge base" not in i.why for i in off)
+        assert all(i.why for i in items), path

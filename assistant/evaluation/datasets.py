@@ -44,6 +44,12 @@ class QAItem:
     note: str = ""
 
 
+#: how the real out-of-scope sets say a question is not about procurement law at all; their other
+#: questions are about procurement but rest on a document the knowledge base lacks
+OFF_TOPIC_MARKERS = ("not a procurement-law question", "not a legal question", "corporate purchasing practice",
+                     "非法律问题")
+
+
 @dataclass
 class OOSItem:
     id: str
@@ -51,6 +57,13 @@ class OOSItem:
     category: str = ""
     requires_absent: list[str] = field(default_factory=list)
     note: str = ""
+    why: str = ""  # the real sets: why the question is out of scope
+
+    @property
+    def off_topic(self) -> bool:
+        """Not a procurement-law question at all (a market price, a brand list), as opposed to one whose
+        answer rests on a document the knowledge base lacks."""
+        return any(m in self.why for m in OFF_TOPIC_MARKERS)
 
 
 @dataclass
@@ -163,7 +176,7 @@ def load_out_of_scope(path: Path) -> list[OOSItem]:
     rows = _read_jsonl(path)
     items = [
         OOSItem(str(_need(o, "id", path, n)), str(_need(o, "question", path, n)).strip(), str(o.get("category") or ""),
-                [str(t) for t in o.get("requires_absent") or []], str(o.get("note") or ""))
+                [str(t) for t in o.get("requires_absent") or []], str(o.get("note") or ""), str(o.get("why") or ""))
         for n, o in rows
     ]
     _unique([(n, str(o.get("id"))) for n, o in rows], path)

@@ -115,22 +115,9 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
         })
         if progress:
             progress("真实问题评测", n, total)
-    oos_refused = oos_declined = 0
-    for m, oos_item in enumerate(oos, len(items) + 1):
-        ans = qa.ask(oos_item.question)
-        oos_refused += ans.refused
-        oos_declined += ans.refused or NO_DIRECT_FLAG in ans.flags
-        exists = [citation_exists(c, services) for c in ans.citations]
-        nonexistent += exists.count(False)
-        rows.append({
-            "suite": label, "id": oos_item.id, "question": oos_item.question, "scope": "out", "refused": ans.refused,
-            "citations": [_brief(c.title, c.article) for c in ans.citations], "answer_head": ans.answer[:160],
-            "hedged": NO_DIRECT_FLAG in ans.flags,
-            "why": "" if ans.refused else "范围外问题未拒答"
-                   + ("（已说明“未找到直接规定”）" if NO_DIRECT_FLAG in ans.flags else "，且未说明“未找到直接规定”"),
-        })
-        if progress:
-            progress("真实问题评测", m, total)
+    oos_metrics, oos_rows, oos_nonexistent = _ask_out_of_scope(services, oos, label, progress, len(items), total)
+    rows += oos_rows
+    nonexistent += oos_nonexistent
     n_in = len(items)
     answered = n_in - refused_in
     metrics = {
@@ -146,13 +133,49 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
         "hedged_no_direct_provision": hedged,
         "false_refusals": refused_in,
         "answered": answered,
-        "out_of_scope_refusal_rate": ratio(oos_refused, len(oos)),
-        "out_of_scope_declined_rate": ratio(oos_declined, len(oos)),
+        **oos_metrics,
         "nonexistent_citations": nonexistent,
         "retrieval_batch_ms_per_query": round(1000 * batch_s / n_in, 1) if n_in else 0.0,
         "answer_latency_p50_s": round(percentile(latencies, 50), 3),
     }
     return metrics, rows
+
+
+def _ask_out_of_scope(services: Services, oos: Sequence[OOSItem], label: str, progress: Progress | None, done: int,
+                      total: int) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
+    """Ask the out-of-scope questions: (metrics, rows, non-existent citations)."""
+    refused = declined = off_topic_refused = missing_declined = nonexistent = 0
+    rows: list[dict[str, Any]] = []
+    for m, item in enumerate(oos, done + 1):
+        ans = services.qa.ask(item.question)
+        hedged = NO_DIRECT_FLAG in ans.flags
+        refused += ans.refused
+        declined += ans.refused or hedged
+        if item.off_topic:
+            off_topic_refused += ans.refused
+        else:
+            missing_declined += ans.refused or hedged
+        nonexistent += [citation_exists(c, services) for c in ans.citations].count(False)
+        rows.append({
+            "suite": label, "id": item.id, "question": item.question, "scope": "out", "off_topic": item.off_topic,
+            "refused": ans.refused, "citations": [_brief(c.title, c.article) for c in ans.citations],
+            "answer_head": ans.answer[:160], "hedged": hedged,
+            "why": "" if ans.refused else "范围外问题未拒答"
+                   + ("（已说明“未找到直接规定”）" if hedged else "，且未说明“未找到直接规定”"),
+        })
+        if progress:
+            progress("真实问题评测", m, total)
+    n_off = sum(o.off_topic for o in oos)
+    metrics = {
+        "out_of_scope_refusal_rate": ratio(refused, len(oos)),
+        "out_of_scope_declined_rate": ratio(declined, len(oos)),
+        # the two kinds of out-of-scope question: not about procurement law (to be refused), and about it but
+        # resting on a document the knowledge base lacks (to say at least that no direct provision was found)
+        "n_off_topic": n_off,
+        "off_topic_refusal_rate": ratio(off_topic_refused, n_off),
+        "missing_basis_declined_rate": ratio(missing_declined, len(oos) - n_off),
+    }
+    return metrics, rows, nonexistent
 
 
 def worst(rows: list[dict[str, Any]], n: int = 10) -> list[dict[str, Any]]:
