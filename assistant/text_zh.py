@@ -56,6 +56,13 @@ _RADICAL_TABLE = str.maketrans(_RADICAL_SUPPLEMENT)
 # Invisible characters that break matching (zero-width space/joiners, BOM, soft hyphen).
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
+# Characters NFKC would rewrite although a quote must show them as written: circled and bracketed item
+# numbers (「②投标人须……」 became 「2投标人须……」 in a finding's 条款原文) and the ellipsis (…… became ......).
+# They pass through NFKC as private-use characters and come back unchanged.
+_KEEP = "".join(map(chr, range(0x2460, 0x249C))) + "…"
+_KEEP_OUT = str.maketrans({c: chr(0xF0000 + i) for i, c in enumerate(_KEEP)})
+_KEEP_BACK = str.maketrans({chr(0xF0000 + i): c for i, c in enumerate(_KEEP)})
+
 # ASCII punctuation that NFKC produces from full-width forms; restored to full width in CJK context
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 
@@ -104,7 +111,7 @@ def normalize(text: str) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text.translate(_KEEP_OUT)).translate(_KEEP_BACK)
     text = text.translate(_RADICAL_TABLE).translate(_INVISIBLE)
     # spaces first and parentheses before punctuation: each step must see the final
     # neighbours, or normalize(normalize(x)) != normalize(x) (found by hypothesis)

@@ -108,3 +108,14 @@ def test_a_ceiling_question_gets_the_sentence_that_sets_the_ceiling():
                "采购人或者采购代理机构应当自中标通知书发出之日起5个工作日内退还未中标供应商的投标保证金，"
                "自政府采购合同签订之日起5个工作日内退还中标供应商的投标保证金。")
     assert "2%" in (key_sentence(article, "政府采购项目投标保证金最多能收多少？") or "")
+
+
+def test_key_sentence_is_on_the_side_of_the_moment_the_question_asks_about() -> None:
+    """QA report 2, #4: 「截止前……撤回」 was answered with the after-deadline forfeiture sentence."""
+    from assistant.qa.citing import key_sentence
+
+    article = ("第三十五条 投标人撤回已提交的投标文件，应当在投标截止时间前书面通知招标人。招标人已收取投标保证金的，"
+               "应当自收到投标人书面撤回通知之日起5日内退还。\n投标截止后投标人撤销投标文件的，招标人可以不退还投标保证金。")
+    before = key_sentence(article, "投标文件递交截止前，投标人可以撤回投标文件吗？撤回后保证金退不退？")
+    assert before is not None and "截止后" not in before
+    assert key_sentence(article, "投标截止后撤销投标文件，保证金退吗？") == "投标截止后投标人撤销投标文件的，招标人可以不退还投标保证金。"

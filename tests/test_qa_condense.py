@@ -59,3 +59,25 @@ def test_masking_round_trip():
 def test_amounts_are_kept_unless_asked():
     assert "100万元" in Masker().mask("预算100万元的项目")
     assert "100万元" not in Masker(mask_amounts=True).mask("预算100万元的项目")
+
+
+def _lexicon():
+    from assistant.config import PROJECT_ROOT
+    from assistant.qa.understanding import LEXICON_FILE, Lexicon
+
+    return Lexicon.load(PROJECT_ROOT / "knowledge_base" / LEXICON_FILE)
+
+
+@pytest.mark.parametrize(("previous", "follow_up", "standalone"), [
+    # a subject of its own replaces its analogue in the previous question
+    ("投标保证金最多能收多少？", "那履约保证金呢？", "履约保证金最多能收多少"),
+    # ... or, with none, stands alone (it was answered with the previous question's article: QA report 2, #6)
+    ("中标通知书发出后多少天内签合同", "那履约保证金呢？", "履约保证金呢？"),
+    # a regime, a place, a back-reference: the previous question goes on
+    ("投标保证金最多能收多少？", "那政府采购项目呢？", "投标保证金最多能收多少；政府采购项目呢？"),
+    ("投标保证金最多能收多少？", "浙江呢？", "投标保证金最多能收多少；浙江呢？"),
+    ("中标候选人公示期多长？", "这个期限从什么时候起算", "中标候选人公示期多长；这个期限从什么时候起算"),
+    ("公开招标的等标期是多少天", "那询价呢？", "公开招标的等标期是多少天；询价呢？"),
+])
+def test_a_follow_up_naming_its_own_subject_asks_the_question_about_it(previous, follow_up, standalone):
+    assert rule_condense(follow_up, [(previous, "……")], _lexicon()) == standalone

@@ -145,3 +145,17 @@ def test_an_article_the_document_does_not_have_is_refused_with_its_last_article(
     assert text.startswith("知识库收录的《中华人民共和国招标投标法》条文至第四十六条为止，没有第九十九条。")
     assert "最接近的条文" not in text and "导入" not in text
     assert assess("招标投标法第二十四条规定了什么？").missing_articles == []
+
+
+def test_a_practice_word_is_found_by_its_statute_wording() -> None:
+    """「拦标价要公布吗？」 was refused (拦标价 occurs in no article); its practice term says 最高投标限价."""
+    from assistant.config import PROJECT_ROOT
+    from assistant.qa.refusal import coverage
+    from assistant.qa.understanding import LEXICON_FILE, Lexicon
+    from assistant.schema import Hit
+
+    words = Lexicon.load(PROJECT_ROOT / "knowledge_base" / LEXICON_FILE).refusal_words
+    hit = Hit(title="中华人民共和国招标投标法实施条例", article="第二十七条", score=0.9, doc_id="d", doc_type="行政法规",
+              status="现行有效", text="第二十七条 招标人设有最高投标限价的，应当在招标文件中明确最高投标限价或者最高投标限价的计算方法。")
+    assert coverage(["拦标价"], [hit], words=words) == (1.0, [])
+    assert "最高投标限价" in words.synonyms["拦标价"]

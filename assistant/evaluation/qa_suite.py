@@ -46,7 +46,7 @@ def citation_exists(c: Citation, services: Services) -> bool:
         return False
     if c.article and chunk.article and c.article != chunk.article:
         return False
-    return squash(c.text)[:40] in squash(chunk.text) if c.text else True
+    return squash(c.text)[:40] in squash(chunk.cited_text) if c.text else True
 
 
 def text_refs_missing(answer: Answer, services: Services) -> tuple[list[str], list[str]]:

@@ -126,7 +126,7 @@ class QAChain:
         if not history:
             return question, "none"
         if self.llm is None or not condense.is_follow_up(question):
-            return condense.rule_condense(question, history), "rule"
+            return condense.rule_condense(question, history, self.refusal_policy.lexicon), "rule"
         prompt = load_prompt("condense", self.prompts_dir)
         hist = condense.format_history(history)
         q = question
@@ -136,12 +136,12 @@ class QAChain:
             text = call_chat(self.llm, prompt.render(history=hist, question=q)).strip()
         except BackendError as exc:
             log.warning("condense failed, using the rule: %s", exc.detail)
-            return condense.rule_condense(question, history), "rule_fallback"
+            return condense.rule_condense(question, history, self.refusal_policy.lexicon), "rule_fallback"
         if masker is not None:
             text = masker.unmask(text)
         text = text.splitlines()[0].strip() if text else ""
         if not text or len(text) > self.limits.max_query_chars:
-            return condense.rule_condense(question, history), "rule_fallback"
+            return condense.rule_condense(question, history, self.refusal_policy.lexicon), "rule_fallback"
         return text, "llm"
 
     def _retrieve(self, query: str) -> list[Hit]:

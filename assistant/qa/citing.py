@@ -158,6 +158,18 @@ _ASKS_BOUND = ((re.compile(r"最多|最高|上限|不超过|封顶"), re.compile
                 re.compile(r"(?:\d+|[一二三四五六七八九十两]+)\s*(?:个)?(?:工作日|日|天|个月)")))
 
 
+#: A moment a question is before or after (「递交截止前」「开标后」): a sentence about the other side of the
+#: same moment does not answer it (「截止前可以撤回吗」 is not answered by 「投标截止后……撤销……不退还」).
+_MOMENT = re.compile(r"(截止|开标|评标|中标|签订合同|签合同|公示|发出)(?:时间|日期|之日|期满|结束)?(之?前|以前|之?后|以后)")
+#: Weight of a sentence about the other side of the question's moment (more than a shared term).
+_WRONG_SIDE = 6.0
+
+
+def _moments(text: str) -> set[tuple[str, bool]]:
+    """(moment, is_before) pairs a text speaks of."""
+    return {(m.group(1).replace("签合同", "签订合同"), "前" in m.group(2)) for m in _MOMENT.finditer(text)}
+
+
 def key_sentence(article_text: str, query: str) -> str | None:
     """The sentence of an article that best matches the query's key terms (then bigrams); when the
     query asks for an amount, period or count, a sentence that states one is preferred. The
@@ -171,6 +183,7 @@ def key_sentence(article_text: str, query: str) -> str | None:
     q = _bigrams(query)
     wants_quantity = bool(query) and bool(_ASKS_QUANTITY.search(query))
     bounds = [sets for asks, sets in _ASKS_BOUND if query and asks.search(query)]
+    asked_moments = _moments(query) if query else set()
 
     def lexical(s: str) -> int:
         return sum(len(t) for t in terms if t in s)
@@ -179,7 +192,8 @@ def key_sentence(article_text: str, query: str) -> str | None:
         quantity = _QUANTITY_BONUS if wants_quantity and lexical(s) and _STATES_QUANTITY.search(s) else 0.0
         if quantity and any(b.search(s) for b in bounds):
             quantity *= 2
-        return (lexical(s) + quantity + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s), -sentences.index(s))
+        wrong_side = any((m, not before) in asked_moments for m, before in _moments(s)) * _WRONG_SIDE
+        return (lexical(s) + quantity - wrong_side + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s), -sentences.index(s))
 
     best = max(sentences, key=score)
     if wants_quantity and not _STATES_QUANTITY.search(best):

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from assistant.citations import find_article_refs
 from assistant.text_zh import normalize
+
+if TYPE_CHECKING:
+    from assistant.qa.understanding import Lexicon
 
 #: Openers and words that point back to the previous turn.
 _FOLLOW_UP_START = re.compile(r"^(?:那么?|那如果|如果是|要是|还有|另外|此外|同样|这个|这种|这些|这条|该条|此条|上述|它|其|那个|那些)")
@@ -32,20 +36,60 @@ def is_follow_up(question: str) -> bool:
     return bool(_FOLLOW_UP_START.match(q) or _BACK_REFERENCE.search(q) or len(q) <= 6)
 
 
-def rule_condense(question: str, history: Sequence[tuple[str, str]]) -> str:
-    """Standalone question by rule: follow-ups inherit the previous standalone question."""
+def rule_condense(question: str, history: Sequence[tuple[str, str]], lexicon: Lexicon | None = None) -> str:
+    """Standalone question by rule: follow-ups inherit the previous standalone question (its topic, or
+    with ``lexicon``, its question about a new subject: see `_join`)."""
     previous: str | None = None
     for user_turn, _ in history:
-        previous = _join(user_turn, previous) if previous and is_follow_up(user_turn) else user_turn
+        previous = _join(user_turn, previous, lexicon) if previous and is_follow_up(user_turn) else user_turn
     q = question.strip()
     if previous and is_follow_up(q):
-        return _join(q, previous)
+        return _join(q, previous, lexicon)
     return q
 
 
-def _join(follow_up: str, previous: str) -> str:
+def _join(follow_up: str, previous: str, lexicon: Lexicon | None = None) -> str:
+    """The follow-up made standalone. A follow-up naming a subject of its own (「那履约保证金呢？」) asks the
+    previous question about it: its analogue there is replaced (「投标保证金最多能收多少」 ->
+    「履约保证金最多能收多少」), or, with no analogue, it stands alone; otherwise (a regime, a place, a
+    back-reference: 「那政府采购项目呢？」「这个期限是多少」) it is joined to the previous question."""
     tail = re.sub(r"^(?:那么?|那如果|另外|还有|此外)[，,]?", "", follow_up.strip())
-    return f"{previous.strip().rstrip('？?。')}；{tail}"
+    previous = previous.strip().rstrip("？?。")
+    subject = _new_subject(tail, previous, lexicon) if lexicon is not None else None
+    if subject is not None and lexicon is not None:
+        analogue = _analogue(subject, previous, lexicon)
+        return previous.replace(analogue, subject) if analogue else tail
+    return f"{previous}；{tail}"
+
+
+def _new_subject(tail: str, previous: str, lexicon: Lexicon) -> str | None:
+    """A concept of the domain the follow-up names and the previous question does not; regime and
+    procurement-method words (政府采购, 工程, 询价) change the context, not the subject."""
+    from assistant.qa.refusal import key_terms
+
+    words = lexicon.refusal_words
+    context = [w for r in (*lexicon.regimes, *lexicon.methods) for w, _ in r.signals]
+    for term in key_terms(tail, words):
+        if (len(term) >= 2 and term not in previous and any(d in term for d in words.domain_terms)
+                and not any(term in c or c in term for c in context)):
+            return term
+    return None
+
+
+def _analogue(subject: str, previous: str, lexicon: Lexicon) -> str | None:
+    """The previous question's term that shares a domain word with `subject` at the same end (投标保证金 for
+    履约保证金, 中标通知书 for 中标公告), the longest shared part first."""
+    from assistant.qa.refusal import key_terms
+
+    domain = lexicon.refusal_words.domain_terms
+    best: tuple[int, str] | None = None
+    for term in key_terms(previous, lexicon.refusal_words):
+        if term == subject:
+            continue
+        for shared in (_common_start(term, subject), _common_start(term[::-1], subject[::-1])[::-1]):
+            if len(shared) >= 2 and any(d in shared for d in domain) and (best is None or len(shared) > best[0]):
+                best = (len(shared), term)
+    return best[1] if best else None
 
 
 def format_history(history: Sequence[tuple[str, str]], turns: int = HISTORY_TURNS, max_answer_chars: int = 200) -> str:
@@ -56,3 +100,10 @@ def format_history(history: Sequence[tuple[str, str]], turns: int = HISTORY_TURN
         short = " ".join(answer.split())
         lines.append(f"助手：{short[:max_answer_chars]}{'……' if len(short) > max_answer_chars else ''}")
     return "\n".join(lines)
+
+
+def _common_start(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]

@@ -313,8 +313,20 @@ def _load(path: str, mtime: float) -> Lexicon:
         generic_terms=gate["generic_terms"],
         penalty_words=gate["penalty_words"],
         consequence_words=gate["consequence_words"],
-        refusal_words=_refusal_section(data, p),
+        refusal_words=_with_practice_terms(_refusal_section(data, p), terms),
     )
+
+
+def _with_practice_terms(words: RefusalWords,
+                         terms: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> RefusalWords:
+    """The refusal check also finds a practice word by its statute wording: 「拦标价要公布吗？」 was refused
+    because 拦标价 occurs in no article, although its practice term says 最高投标限价."""
+    synonyms = {k: tuple(v) for k, v in words.synonyms.items()}
+    for triggers, statute in terms:
+        if len(triggers) == 1:
+            key = triggers[0]
+            synonyms[key] = tuple(dict.fromkeys((*synonyms.get(key, ()), *statute)))
+    return replace(words, synonyms=synonyms)
 
 
 @dataclass
