@@ -18,6 +18,7 @@ class Lexicon(BaseModel):
     fixed_fee_keywords: list[str] = Field(default_factory=list)
     mixing_innocent_context: list[str] = Field(default_factory=list)
     typos: list[str] = Field(default_factory=list)
+    not_typos: list[str] = Field(default_factory=list)
     brochure_words: list[str] = Field(default_factory=list)
 
 

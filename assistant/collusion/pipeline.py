@@ -22,11 +22,13 @@ from assistant.collusion.reader import ParsedDoc, read_path
 from assistant.collusion.scoring import risk, score, sort_signals
 from assistant.collusion.text_signals import (
     SharedIndex,
+    common_passages,
     pairs,
     shared_errors,
     shared_passages,
     tender_project_values,
 )
+from assistant.collusion.typos import TypoIndex
 from assistant.errors import InputFileError
 
 log = logging.getLogger(__name__)
@@ -102,12 +104,13 @@ class CollusionAnalyzer:
         comp = competitive_keys(bids)
         cap = _tender_cap(tender)
         tproj = tender_project_values(tender.text)
+        typo_index = TypoIndex(bids, tender.text, lex.typos, lex.not_typos)
         results: list[PairResult] = []
         for i, j in pairs(len(bids)):
             a, b = bids[i], bids[j]
             sigs: list[Signal] = []
             text_sig = shared_passages(i, j, a, b, index, len(bids))
-            sigs += [s for s in (text_sig, shared_errors(a, b, ex, lex.typos, tproj),
+            sigs += [s for s in (text_sig, shared_errors(a, b, ex, lex.typos, tproj, typo_index.pair(i, j, a, b)),
                                  mixing_signal(a, b, lex.mixing_innocent_context)) if s is not None]
             sigs += people_signals(a, b, ex)
             sigs += provenance_signals(a, b, ex, rarity)
@@ -121,6 +124,9 @@ class CollusionAnalyzer:
                                       risk=risk(sigs), score=score(sigs), signals=sigs))
         results.sort(key=lambda p: (-p.score, p.a, p.b))
         groups = strong_groups(results)
+        common = common_passages(bids, index)
+        if common is not None:
+            groups.append(common)
         totals = {b.file: b.prices.total for b in bids if b.prices.total is not None}
         prog = progression({k: v for k, v in totals.items() if v is not None})
         if prog is not None:
@@ -197,12 +203,14 @@ def _checks(bids: list[BidFacts], ex: Exemptions, index: SharedIndex, legal: Leg
 
 def _limitations(bids: list[BidFacts], tender: ParsedDoc, legal: LegalBasis) -> list[str]:
     out = [
-        "已运行的检查：非招标文件、非范本的相同文字；相同错别字和遗留的其他项目名称/编号；授权代表、联系人、"
+        "已运行的检查：非招标文件、非范本的相同文字；相同错别字（常见错别字表，以及按词典判断、只有两份投标文件出现的错字）"
+        "和遗留的其他项目名称/编号；授权代表、联系人、"
         "项目管理成员、身份证号、电话、统一社会信用代码；投标文件中出现其他投标人（混装）；文档属性、WPS 保存记录、"
         "Word 编辑会话标识（rsid）、PDF 文件标识与 XMP；相同图片（DOCX）；投标总价、分项单价、单价比例/差额、计算错误；"
         "报价离散度（仅作背景）。",
         "每项文字和文档属性比对都先扣除了招标文件本身（文字、格式、文档属性、图片）、范本库和知识库中的法律法规原文；"
-        "多家共用招标文件格式、同一范本、同品牌资料、默认文档属性不计为证据。",
+        "多家共用招标文件格式、同一范本、同品牌资料、默认文档属性不计为证据；全部投标文件（3 份及以上）都有的文字不计入"
+        "任何一对，篇幅较长时作为“关联组”单独列出；型号、参数密集的产品资料按四分之一计。",
     ]
     missing_meta = [b.file for b in bids if not any([b.doc.meta.author, b.doc.meta.rsids, b.doc.meta.pdf_id0,
                                                      b.doc.meta.wps_hdid, b.doc.meta.last_modified_by])]

@@ -8,7 +8,9 @@ from itertools import combinations
 
 from assistant.collusion.bidfacts import BidFacts, value_evidence
 from assistant.collusion.exemptions import Exemptions, K
-from assistant.collusion.models import Evidence, Excerpt, Signal, Tier
+from assistant.collusion.models import Evidence, Excerpt, Group, Signal, Tier
+from assistant.collusion.normalize import shown_text
+from assistant.collusion.typos import SharedTypo
 
 MIN_SPAN = 20  # shortest shared run counted (characters after normalisation)
 # weighted characters: a run shared by d bids counts 1/(d-1) per character (common phrasing weighs little)
@@ -31,25 +33,29 @@ _PROJECT_NO = re.compile(rf"(?:{_label('项目编号', '招标编号', '采购�
 
 
 class SharedIndex:
-    """k-grams of every bid minus the exemptions: which bids hold each one."""
+    """k-grams of every bid minus the exemptions: which bids hold each one.
 
-    def __init__(self, bids: list[BidFacts], ex: Exemptions, k: int = K) -> None:  # noqa: C901 - collusion module, split pending
+    A k-gram that every bid holds (three bids or more) is not pair evidence: it is the bidders'
+    common wording (the tender's forms filled in with the same project name and 招标代理, the joins
+    between its headings) or, if long, a finding about the whole group (see `common_passages`).
+    Text that all but one bid share still counts: a ring of n-1 among n bids (陪标) would vanish.
+    """
+
+    def __init__(self, bids: list[BidFacts], ex: Exemptions, k: int = K) -> None:
         self.k = k
-        owners: dict[str, set[int]] = defaultdict(set)
-        for i, b in enumerate(bids):
-            s = b.match.chars
-            for g in {s[p:p + k] for p in range(len(s) - k + 1)}:
-                owners[g].add(i)
+        owners = _owners(bids, k)
         n = len(bids)
-        self.dropped_common = 0
+        self.n = n
+        self.common: set[str] = set()  # in every bid (n >= 3): shown as a group finding when long, never per pair
         self.owners: dict[str, frozenset[int]] = {}
         for g, who in owners.items():
             if len(who) < 2 or g in ex.kgrams:
                 continue
-            if n >= 5 and len(who) == n:  # in every bid of a larger tender: common boilerplate, not a ring
-                self.dropped_common += 1
+            if n >= 3 and len(who) == n:
+                self.common.add(g)
                 continue
             self.owners[g] = frozenset(who)
+        self.dropped_common = len(self.common)
         self.pair_positions: dict[tuple[int, int], list[int]] = defaultdict(list)
         for i, b in enumerate(bids):
             s = b.match.chars
@@ -60,6 +66,15 @@ class SharedIndex:
                 for j in holders:
                     if j > i:
                         self.pair_positions[(i, j)].append(p)
+
+
+def _owners(bids: list[BidFacts], k: int) -> dict[str, set[int]]:
+    owners: dict[str, set[int]] = defaultdict(set)
+    for i, b in enumerate(bids):
+        s = b.match.chars
+        for g in {s[p:p + k] for p in range(len(s) - k + 1)}:
+            owners[g].add(i)
+    return owners
 
 
 def _runs(positions: list[int], k: int) -> list[tuple[int, int]]:
@@ -81,15 +96,43 @@ def _near_brand(b: BidFacts, unit: int, brands: set[str]) -> bool:
     return any(br in window for br in brands)
 
 
-def shared_passages(i: int, j: int, a: BidFacts, b: BidFacts, index: SharedIndex, n_bids: int) -> Signal | None:
+# Product literature: a paragraph dense with model numbers and parameters (「OptiX OSN 1800 II … 50ms …
+# -48V/-60V … 2U … 19英寸」). Bidders offering the same product paste the same manufacturer brochure.
+_SPEC_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+/\-]*")
+SPEC_MIN_TOKENS, SPEC_MIN_LETTERED, SPEC_PER_100 = 6, 3, 5.0
+LITERATURE_WEIGHT = 0.25  # a product-literature character counts a quarter
+
+
+def is_product_literature(text: str) -> bool:
+    """Model numbers, acronyms and values with units make up much of the paragraph (counted with spaces and
+    invisible characters removed, so that spacing a copied passage out does not make it look like a brochure)."""
+    text = "".join(shown_text(text).split())
+    tokens = _SPEC_TOKEN.findall(text)
+    lettered = sum(1 for t in tokens if any(c.isalpha() for c in t))
+    size = sum(1 for ch in text if ch.isalnum())
+    return (len(tokens) >= SPEC_MIN_TOKENS and lettered >= SPEC_MIN_LETTERED and size > 0
+            and 100 * len(tokens) / size >= SPEC_PER_100)
+
+
+def _literature_share(b: BidFacts, start: int, end: int) -> float:
+    """Share of the run's characters that sit in product-literature paragraphs of this bid."""
+    units = b.match.unit_of[start:end]
+    if not units:
+        return 0.0
+    lit = {u: is_product_literature(b.doc.units[u].text) for u in set(units)}
+    return sum(lit[u] for u in units) / len(units)
+
+
+def shared_passages(i: int, j: int, a: BidFacts, b: BidFacts, index: SharedIndex, n_bids: int) -> Signal | None:  # noqa: C901 - collusion module, split pending
     positions = index.pair_positions.get((i, j))
     if not positions:
         return None
     k = index.k
     brands = a.entities.brands & b.entities.brands
-    covered = 0.0
-    brand_chars = 0
-    spans: list[tuple[int, str, int, int]] = []  # length, span, unit in A, bids sharing it
+    covered = 0.0  # weighted characters outside product literature
+    literature = 0.0  # weighted characters inside it (a quarter each)
+    brand_chars = lit_chars = 0
+    spans: list[tuple[int, str, int, int, bool]] = []  # length, span, unit in A, bids sharing it, product literature
     for start, end in _runs(positions, k):
         length = end - start
         if length < MIN_SPAN:
@@ -100,28 +143,73 @@ def shared_passages(i: int, j: int, a: BidFacts, b: BidFacts, index: SharedIndex
             brand_chars += length
             continue
         shared_by = max(2, min(len(index.owners.get(span[p:p + k], frozenset())) for p in range(0, length - k + 1, k)))
-        covered += length / (shared_by - 1)
-        spans.append((length, span, ua, shared_by))
-    if covered < WEAK_CHARS:
+        pb = b.match.chars.find(span)
+        lit = _literature_share(a, start, end) > 0.5 and (pb < 0 or _literature_share(b, pb, pb + length) > 0.5)
+        if lit:
+            literature += LITERATURE_WEIGHT * length / (shared_by - 1)
+            lit_chars += length
+        else:
+            covered += length / (shared_by - 1)
+        spans.append((length, span, ua, shared_by, lit))
+    total_weight = covered + literature
+    if total_weight < WEAK_CHARS:
         return None
-    tier: Tier = "强" if covered >= STRONG_CHARS else "中" if covered >= MEDIUM_CHARS else "弱"
-    spans.sort(key=lambda t: (-t[0], t[1]))
+    tier: Tier = "强" if total_weight >= STRONG_CHARS else "中" if total_weight >= MEDIUM_CHARS else "弱"
+    if covered < WEAK_CHARS:
+        tier = "弱"  # product literature alone never makes more than a weak signal
+    spans.sort(key=lambda t: (t[4], -t[0], t[1]))  # the distinctive text first, product literature last
     evidence: list[Evidence] = []
     pair = frozenset((i, j))
-    for length, span, _ua, shared_by in spans[:8]:  # excerpts only for what is shown
+    for length, span, _ua, shared_by, lit in spans[:8]:  # excerpts only for what is shown
         pa = a.match.chars.find(span)
         pb = b.match.chars.find(span)
         note = f"（另有 {shared_by - 2} 份投标文件也含此段）" if shared_by > 2 else ""
+        if lit:
+            note += "；型号、技术参数密集，疑为产品资料（报同一产品的投标人可能共用制造商资料），按四分之一计"
         evidence.append(Evidence(description=f"相同段落 {length} 字，招标文件与范本库中均无{note}", value=span,
                                  a=_side_excerpt(a, max(pa, 0), span, index, pair),
                                  b=_side_excerpt(b, max(pb, 0), span, index, pair)))
-    checked = ["已扣除招标文件全文（含投标文件格式）", f"已扣除范本库（{n_bids} 份投标文件共同使用的文字不计入）"]
+    checked = ["已扣除招标文件全文（含投标文件格式）", "已扣除范本库"]
+    if n_bids >= 3:
+        checked.append(f"全部 {n_bids} 份投标文件都有的文字不计入（各家共用的格式和写法）")
+    if lit_chars:
+        checked.append(f"型号、技术参数密集的产品资料段落 {lit_chars} 字按四分之一计，且单独不构成“中”以上的信号"
+                       "（报同一产品的投标人可能共用制造商彩页或说明书；政府采购货物和服务招标投标管理办法第三十一条）")
     if brands:
         checked.append(f"两家均报同一品牌（{'、'.join(sorted(brands))}），该品牌产品资料中的相同文字 {brand_chars} 字未计入"
                        "（政府采购货物和服务招标投标管理办法第三十一条：同品牌投标）")
     total = sum(t[0] for t in spans)
-    return Signal(kind="shared_text", label=f"非招标文件、非范本的相同文字共 {total} 字", tier=tier,
-                  evidence=evidence, innocent_explanations_checked=checked)
+    label = f"非招标文件、非范本的相同文字共 {total} 字" + (f"（其中产品资料 {lit_chars} 字）" if lit_chars else "")
+    return Signal(kind="shared_text", label=label, tier=tier, evidence=evidence, innocent_explanations_checked=checked)
+
+
+COMMON_FINDING_CHARS = MEDIUM_CHARS  # all-bid text (outside product literature) worth a group finding
+
+
+def common_passages(bids: list[BidFacts], index: SharedIndex) -> Group | None:
+    """Long text every bid holds that is in neither the tender nor the 范本 library: one finding about
+    the whole group (all bidders from one source, or a shared outside source), never pair evidence."""
+    if not index.common or not bids:
+        return None
+    first = bids[0]
+    s, k = first.match.chars, index.k
+    positions = [p for p in range(len(s) - k + 1) if s[p:p + k] in index.common]
+    if not positions:
+        return None
+    runs = [(st, en) for st, en in _runs(positions, k) if en - st >= MIN_SPAN]
+    plain = [(st, en) for st, en in runs if _literature_share(first, st, en) <= 0.5]
+    total = sum(en - st for st, en in plain)
+    if total < COMMON_FINDING_CHARS:
+        return None
+    plain.sort(key=lambda r: (r[0] - r[1], r[0]))
+    evidence = [Evidence(description=f"全部 {len(bids)} 份投标文件都有的相同段落 {en - st} 字，招标文件与范本库中均无",
+                         value=s[st:en], a=_excerpt(first, first.match.unit_of[st], s[st:en]))
+                for st, en in plain[:5]]
+    example = _short(s[plain[0][0]:plain[0][1]], 40)
+    return Group(members=sorted(b.file for b in bids), kind="common_text", tier="中", evidence=evidence,
+                 description=f"全部 {len(bids)} 份投标文件都有 {total} 字相同文字，招标文件与范本库中均无（如“{example}”）；"
+                             "可能出自共同的外部资料，也可能全部投标文件出自同一来源，须对照原件复核"
+                             "（该文字不计入各对投标人的得分）")
 
 
 _PART_WIDTH, _MAX_PARTS = 60, 8  # a span over several paragraphs: each shown up to 60 characters, at most 8
@@ -174,7 +262,9 @@ def _excerpt(b: BidFacts, unit: int, span: str) -> Excerpt:
     return ex
 
 
-def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], tender_project: set[str]) -> Signal | None:
+def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], tender_project: set[str],
+                  found: list[SharedTypo] | None = None) -> Signal | None:
+    """Listed typos, misspellings found with the dictionary (`typos.TypoIndex`) and foreign project names."""
     items: list[Evidence] = []
     ta = a.doc.text.replace(" ", "")
     tb = b.doc.text.replace(" ", "")
@@ -184,11 +274,22 @@ def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], te
             ub = next((n for n, u in enumerate(b.doc.units) if typo in u.text.replace(" ", "")), 0)
             items.append(value_evidence(f"相同错别字“{typo}”，招标文件中没有", typo, a, ua, b, ub))
     items += _foreign_project_values(a, b, ex, tender_project)
+    firm = len(items)
+    for t in found or []:
+        items.append(value_evidence(f"相同错别字“{t.wrong}”（应为“{t.right}”），只有这两份投标文件这样写，"
+                                    "招标文件和其他投标文件中都没有", t.wrong, a, t.unit_a, b, t.unit_b))
     if not items:
         return None
-    tier: Tier = "强" if len(items) >= 2 else "中"
+    inferred = len(items) - firm
+    # a listed typo or a foreign project name counts whole; a misspelling inferred from the dictionary counts half
+    weight = firm + inferred / 2
+    tier: Tier = "强" if weight >= 2 else "中" if weight >= 1 else "弱"
+    checked = ["错误或名称不在招标文件中出现"]
+    if inferred:
+        checked.append("按词典判断的错别字：该写法不是词典中的词，改一个字即为招标文件或投标文件中使用的常用词，"
+                       "且只有这两份投标文件出现；人名、单位名称、型号不作判断。每处按半项计（也可能是词典未收的专业用语）")
     return Signal(kind="shared_errors", label=f"相同错误或遗留的其他项目信息 {len(items)} 处", tier=tier, evidence=items,
-                  innocent_explanations_checked=["错误或名称不在招标文件中出现", "常见错别字表之外的写法未计入"])
+                  innocent_explanations_checked=checked)
 
 
 def _project_values(texts: list[str]) -> dict[tuple[str, str], int]:
