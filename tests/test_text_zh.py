@@ -128,3 +128,9 @@ def test_split_sentences_respects_quotes_and_brackets() -> None:
 def test_split_sentences_plain() -> None:
     assert text_zh.split_sentences("甲。乙？丙！丁") == ["甲。", "乙？", "丙！", "丁"]
     assert text_zh.split_sentences("") == []
+
+
+def test_normalize_keeps_item_numbers_and_the_ellipsis_as_written() -> None:
+    """QA report 2, #9: a finding's 条款原文 showed 「2投标人须为……」 for 「②投标人须为……」 (NFKC)."""
+    assert text_zh.normalize("②投标人须为本地企业……⑴（一）⒈") == "②投标人须为本地企业……⑴（一）⒈"
+    assert text_zh.normalize("Ｈ３，ｍ２") == "H3,m2"  # full-width letters and digits still become ASCII
