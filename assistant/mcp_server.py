@@ -17,6 +17,7 @@ from pydantic import Field
 from assistant import __version__
 from assistant.collusion.pipeline import MAX_BIDS, MIN_BIDS  # the one bid-count limit (CLI, REST, UI too)
 from assistant.errors import FileTooLargeError, InputFileError, UserError
+from assistant.schema import HISTORY_DESCRIPTION, HistoryPair, HistoryTurn, history_turns
 from assistant.services import Services
 from assistant.uploads import REVIEW_SUFFIXES, check_suffix
 from assistant.validation_zh import validation_message
@@ -85,8 +86,10 @@ def build_server(services: Services) -> MCPServer:
     @server.tool(name="ask", description="回答招投标政策问题，给出《法规》第N条引用及条文原文；知识库中没有依据时 refused=true。")
     def ask(
         question: Annotated[str, Field(min_length=1, description="政策问题")],
+        history: Annotated[list[HistoryTurn | HistoryPair] | None, Field(max_length=20, description=HISTORY_DESCRIPTION)] = None,
     ) -> dict[str, Any]:
-        return guarded(lambda: services.qa.ask(question)).model_dump(mode="json")
+        turns = history_turns(history or [])
+        return guarded(lambda: services.qa.ask(question, history=turns)).model_dump(mode="json")
 
     @server.tool(name="review", description="审查本机上的招标文件（DOCX/PDF/TXT/MD 的完整路径），返回风险条款、原文位置、法律依据和修改建议。")
     def review(

@@ -5,9 +5,10 @@ Use cases return these; CLI, REST, UI and MCP only render them (`model_dump(mode
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 DocType = Literal[
     "法律", "行政法规", "部门规章", "地方性法规", "规范性文件", "政策文件", "司法解释", "审查要点", "其他"
@@ -18,6 +19,25 @@ Confidence = Literal["high", "med", "low"]
 
 #: Longest question the Q&A accepts (CLI, REST, MCP and UI all use this one limit).
 MAX_QUESTION_CHARS = 500
+
+
+class HistoryTurn(BaseModel):
+    """An earlier question and its answer (multi-turn Q&A over REST and MCP)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    question: str = Field(max_length=4000, description="此前的问题")
+    answer: str = Field(max_length=20000, description="当时的回答")
+
+
+#: The same turn as the pair 「[问题, 回答]」 (the CLI's history file accepts it too).
+HistoryPair = Annotated[list[Annotated[str, Field(max_length=20000)]], Field(min_length=2, max_length=2)]
+HISTORY_DESCRIPTION = '此前的问答轮次（多轮对话）：[{"question": 问题, "answer": 回答}, …] 或 [[问题, 回答], …]'
+
+
+def history_turns(history: Sequence[HistoryTurn | list[str]]) -> list[tuple[str, str]]:
+    """(question, answer) pairs from either shape."""
+    return [(t.question, t.answer) if isinstance(t, HistoryTurn) else (t[0], t[1]) for t in history]
 
 #: The one vocabulary of risk levels: order (most severe first) and the labels users read.
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")

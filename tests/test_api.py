@@ -197,9 +197,20 @@ def test_ask_accepts_history_and_refuses_without_basis(client: TestClient) -> No
     assert "依据" in body["answer"]
 
 
+@pytest.mark.parametrize("history", [
+    [{"question": "投标保证金最多能收多少？", "answer": "不得超过估算价的百分之二。"}],
+    [["投标保证金最多能收多少？", "不得超过估算价的百分之二。"]],  # the CLI's pair form (QA report 2, #11)
+])
+def test_ask_takes_the_history_in_either_shape(client: TestClient, history: list) -> None:
+    resp = client.post("/api/v1/ask", json={"question": "那政府采购项目呢？", "history": history})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["standalone_question"] == "投标保证金最多能收多少；政府采购项目呢？"
+
+
 @pytest.mark.parametrize(
     "payload",
     [{}, {"question": ""}, {"question": ["a"]}, {"question": "保证金", "history": "x"},
+     {"question": "保证金", "history": [["只有问题"]]},
      {"question": "保证金", "history": [{"question": "a"}]}, {"question": "x" * 501}, {"question": "   "}],
 )
 def test_ask_bad_requests_are_422(client: TestClient, payload: object) -> None:
@@ -230,7 +241,7 @@ def test_review_json_report(client: TestClient, tender: Path) -> None:
     bond = [f for f in report["findings"] if "5%" in f["clause"] and "保证金" in f["clause"]]
     assert bond, [f["clause"] for f in report["findings"]]
     assert bond[0]["basis"] and bond[0]["basis"][0]["title"]
-    assert Path(report["file"]).name == tender.name  # the user's file name, not the generated path
+    assert report["file"] == tender.name  # the user's file name, not where the server stored it (QA report 2)
 
 
 def test_review_markdown_and_docx_downloads(client: TestClient, tender: Path) -> None:

@@ -70,6 +70,8 @@ def test_mcp_lists_and_calls_every_tool(server_env: dict[str, str]) -> None:
         out: dict[str, object] = {"tools": {t.name: t for t in tools.tools}}
         out["search"] = await session.call_tool("search", {"query": "投标保证金不得超过估算价的百分之二", "k": 3})
         out["ask"] = await session.call_tool("ask", {"question": f"《{REGULATION_TITLE}》第二条是怎么规定的？"})
+        out["follow_up"] = await session.call_tool("ask", {"question": "那政府采购项目呢？", "history": [
+            {"question": "投标保证金最多能收多少？", "answer": "……"}]})
         out["review"] = await session.call_tool("review", {"path": tender})
         out["review_missing"] = await session.call_tool("review", {"path": "/no/such/招标文件.docx"})
         out["review_bad_type"] = await session.call_tool("review", {"path": str(Path(tender).with_suffix(".exe"))})
@@ -87,6 +89,8 @@ def test_mcp_lists_and_calls_every_tool(server_env: dict[str, str]) -> None:
     answer = _payload(out["ask"])
     assert {"answer", "citations", "refused", "mode"} <= set(answer)
     assert not answer["refused"] and any(c["article"] == "第二条" for c in answer["citations"])
+    assert _payload(out["follow_up"])["standalone_question"] == "投标保证金最多能收多少；政府采购项目呢？"
+    assert "history" in out["tools"]["ask"].input_schema["properties"]
 
     report = _payload(out["review"])
     assert report["findings"] and any("保证金" in f["clause"] for f in report["findings"])

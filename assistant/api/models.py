@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from assistant.config import LimitsSettings
-from assistant.schema import MAX_QUESTION_CHARS
+from assistant.schema import HISTORY_DESCRIPTION, MAX_QUESTION_CHARS, HistoryPair, HistoryTurn
 
 #: the default of the configurable result limit (settings.limits.max_k, the schema's bound)
 MAX_K = LimitsSettings().max_k
@@ -35,20 +35,13 @@ class SearchRequest(BaseModel):
     include_superseded: bool = Field(default=False, description="是否包含已修订/废止的旧版本")
 
 
-class HistoryTurn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    question: str = Field(max_length=4000)
-    answer: str = Field(max_length=20000)
-
-
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True,
                               json_schema_extra={"examples": [{"question": "发标后最快几天可以开标？"}]})
 
     question: str = Field(min_length=1, pattern=r"\S",
                           description=f"政策问题（默认 {MAX_QUESTION_CHARS} 字以内）")
-    history: list[HistoryTurn] = Field(default_factory=list, max_length=20, description="此前的问答轮次（多轮对话）")
+    history: list[HistoryTurn | HistoryPair] = Field(default_factory=list, max_length=20, description=HISTORY_DESCRIPTION)
 
 
 class HealthResponse(BaseModel):

@@ -47,6 +47,7 @@ async def review(
             report = await run_in_threadpool(services.reviewer.review, stored, force=force)
         except NotATenderError as exc:
             raise exc.with_hint("如确需审查，请在表单中加上字段 force=true 后重新提交。") from None
+        report.file = stored.name  # the uploaded file's name, not where the server keeps it
         if format == "json":
             return JSONResponse(report.model_dump(mode="json"))
         from assistant.review import report as render
