@@ -32,12 +32,16 @@ def test_report_writes_markdown_and_charts(tmp_path: Path) -> None:
     rows = [{"suite": "retrieval", "id": "q1", "question": "等标期？", "ranks": {"hybrid": None, "bm25": 2},
              "top5": {"hybrid": ["《中华人民共和国招标投标法》第二十三条"]}, "gold": [{"title": "中华人民共和国招标投标法", "article": "第二十四条"}],
              "gold_passages": []},
+            {"suite": "retrieval", "id": "q2", "question": "废标？", "ranks": {"hybrid": 3, "bm25": None},
+             "top5": {"hybrid": ["《中华人民共和国政府采购法》第三十七条"]}, "gold": [{"title": "中华人民共和国政府采购法", "article": "第三十六条"}],
+             "gold_passages": []},
             {"suite": "review", "id": "a-01", "file": "a.docx", "variant": "risky", "rule_id": "T08", "text": "人民币60万元",
              "found": False, "same_clause_other_rules": []}]
     runner.write_outputs(METRICS, rows, runner.worst_items(rows), tmp_path)
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "## 一、检索" in md and "## 二、问答" in md and "## 三、招标文件审查" in md
     assert "前10条均未命中" in md and "漏报" in md
+    assert "BM25排名 2" in md and "BM25前10条未命中" in md and "None" not in md  # QA report 2: 「BM25排名 None」
     charts = sorted(p.name for p in tmp_path.glob("*.svg"))
     assert charts == ["qa_latency.svg", "qa_metrics.svg", "retrieval_by_doc_type.svg", "retrieval_overall.svg",
                       "review_by_category.svg"]
@@ -48,7 +52,7 @@ def test_report_writes_markdown_and_charts(tmp_path: Path) -> None:
     overall = (tmp_path / "retrieval_overall.svg").read_text(encoding="utf-8")
     assert "混合检索（产品）" in overall and "hybrid (product)" not in overall
     assert "![" in md and ".svg)" in md
-    assert (tmp_path / "items.jsonl").read_text(encoding="utf-8").count("\n") == 2
+    assert (tmp_path / "items.jsonl").read_text(encoding="utf-8").count("\n") == 3
 
 
 def test_cjk_font_is_found_or_none() -> None:

@@ -215,7 +215,8 @@ def worst_items(rows: list[dict[str, Any]], n: int = 10) -> dict[str, list[dict[
             "id": r["id"], "what": r["question"],
             "why": (("前10条均未命中" if r["ranks"]["hybrid"] is None else f"标准答案排第{r['ranks']['hybrid']}")
                     + f"；应为 {_gold_str(r)}；实际第1条 {(r['top5'].get('hybrid') or ['无'])[0]}"
-                    + (f"；BM25排名 {r['ranks'].get('bm25')}" if "bm25" in r["ranks"] else "")),
+                    + (("；BM25前10条未命中" if r["ranks"]["bm25"] is None else f"；BM25排名 {r['ranks']['bm25']}")
+                       if "bm25" in r["ranks"] else "")),
         } for r in picked]
     qa = [r for r in rows if r["suite"] == "qa"]
     if qa:
