@@ -8,7 +8,10 @@ web server's first-start build; the web UI adapts the same callback in `assistan
 from __future__ import annotations
 
 import sys
+import time
 from typing import Any, Protocol
+
+from assistant.errors import BusyError
 
 STAGE_LABELS = {
     "load": "读取文档",
@@ -79,6 +82,9 @@ def ensure_index(services: Any, quiet: bool = False) -> None:
     progress = TqdmProgress(enabled=not quiet)
     try:
         kb.ensure_built(progress=progress)
+    except BusyError:
+        # another process (the web app's first start) is building it: wait for that build, not fail
+        _wait_for_build(kb)
     finally:
         progress.close()
     if not quiet:
@@ -87,3 +93,17 @@ def ensure_index(services: Any, quiet: bool = False) -> None:
         except OSError:
             return
         print(f"知识库已建立：{stats.get('documents', 0)} 个文档，{stats.get('chunks', 0)} 条条文/片段。", file=sys.stderr)
+
+
+#: How long a command waits for another process's first build of the knowledge base.
+FIRST_BUILD_WAIT_S = 600.0
+
+
+def _wait_for_build(kb: Any, timeout: float = FIRST_BUILD_WAIT_S, poll: float = 1.0) -> None:
+    print("另一个进程正在建立知识库，等待其完成……", file=sys.stderr)
+    deadline = time.monotonic() + timeout
+    while not kb.is_built():
+        if time.monotonic() > deadline:
+            raise BusyError(f"等待另一个进程建立知识库超过 {int(timeout // 60)} 分钟，请稍后再试。",
+                            f"first build not finished after {timeout} s")
+        time.sleep(poll)

@@ -271,3 +271,33 @@ def test_concurrent_readers_during_rebuilds(built: Path, tmp_path: Path) -> None
         assert res["empty"] == 0
         assert res["ok"] > 10
         assert len(res["generations"]) >= 3, res  # the reader followed the writer's new generations
+
+
+def test_a_command_waits_for_another_process_building_the_first_index(capsys, monkeypatch) -> None:
+    """QA report 2: `ask` run while the web app built the first index failed with 「正在被另一个任务更新」."""
+    from assistant import progress
+    from assistant.errors import BusyError
+
+    class Building:
+        checks = 0
+
+        def is_built(self) -> bool:
+            self.checks += 1
+            return self.checks > 3
+
+        def ensure_built(self, progress=None):  # type: ignore[no-untyped-def]
+            raise BusyError("知识库正在被另一个任务更新", "busy")
+
+        def stats(self) -> dict:
+            return {"documents": 27, "chunks": 1992}
+
+    monkeypatch.setattr(progress.time, "sleep", lambda s: None)
+    progress.ensure_index(type("S", (), {"kb": Building()})(), quiet=True)
+    assert "等待其完成" in capsys.readouterr().err
+
+    class Never(Building):
+        def is_built(self) -> bool:
+            return False
+
+    with pytest.raises(BusyError, match="等待另一个进程建立知识库超过"):
+        progress._wait_for_build(Never(), timeout=0.0)
