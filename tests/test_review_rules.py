@@ -321,3 +321,17 @@ def test_prequalification_deadline_is_not_the_bid_deadline(reviewer: Reviewer) -
     head = "本项目为依法必须招标的工程建设项目，施工招标，采用资格预审。\n"
     text = "资格预审文件发售时间：2024年3月4日至2024年3月8日；资格预审申请文件递交截止时间：2024年3月13日9:00"
     assert "T01" not in _ids(reviewer, head + text)
+
+
+def test_equal_treatment_guarantee_is_never_a_violation(reviewer: Reviewer) -> None:
+    """A sentence that guarantees equal treatment or forbids discrimination restricts nobody, even in the
+    qualification section where 「本地企业」 would otherwise be read as a condition (QA2 item 2)."""
+    for sentence in ("⑥外地企业与本地企业享有同等待遇，不得设置歧视性条件。",
+                     "1.本地企业与外地企业平等对待，不得以注册地排斥外地供应商。",
+                     "3.采购人不得限制外地供应商参与，本地供应商与外地供应商一视同仁。"):
+        assert _ids(reviewer, GOV_HEAD + "二、申请人的资格要求（须同时满足）\n" + sentence + "\n") == set(), sentence
+        assert _ids(reviewer, WORKS_HEAD + "3. 投标人资格要求\n" + sentence + "\n") == set(), sentence
+    # a restriction next to it in another sentence is still found; 「不受排名先后限制」 lifts a lawful limit
+    mixed = "二、申请人的资格要求\n外地企业与本地企业享有同等待遇。投标人须在本市设有分公司。\n"
+    assert "T21" in _ids(reviewer, GOV_HEAD + mixed)
+    assert "T42" in _ids(reviewer, GOV_HEAD + "采购人可在中标候选人中择优确定中标人，不受排名先后限制。")

@@ -25,6 +25,13 @@ __all__ = ["NUMERIC_CHECKS", "SEVERITY_ORDER", "RuleEngine", "RuleHit"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _BOUNDARY = "。；;！!？?\n"
 _NEGATION = re.compile(r"(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝|避免|不再|无需|无须|不要求|不以|不将|不设|不存在|不属于|不视为|不作为|不指定|不限定)")
+#: a sentence that guarantees equal treatment or forbids discrimination, exclusion or restriction
+#: (「外地企业与本地企业享有同等待遇，不得设置歧视性条件」) states the law's duty and restricts nobody,
+#: wherever the restrictive-looking words stand in it. 「不受排名先后限制」 is not among them: it lifts a
+#: lawful limit (T42).
+_EQUAL_TREATMENT = re.compile(
+    r"同等待遇|平等待遇|同等对待|平等对待|一视同仁|公平对待"
+    r"|(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝)[^。；;！!？?\n]{0,12}(歧视|差别待遇|排斥|限制)")
 _QUOTE = re.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
 _LAW_REF = re.compile(r"《[^》]{2,40}》")
 
@@ -224,6 +231,8 @@ class RuleEngine:
         # up to the match's second character: 「不以审计结果作为结算依据」 negates a match that starts at 以,
         # 「本项目不指定品牌」 one that starts at 指定
         if not det.allow_negated and _NEGATION.search(plain[max(s0, start - 30):start + 2]):
+            return None
+        if _EQUAL_TREATMENT.search(plain, s0, s1):
             return None
         if _in_unticked_option(text, start):
             return None
