@@ -335,3 +335,22 @@ def test_equal_treatment_guarantee_is_never_a_violation(reviewer: Reviewer) -> N
     mixed = "二、申请人的资格要求\n外地企业与本地企业享有同等待遇。投标人须在本市设有分公司。\n"
     assert "T21" in _ids(reviewer, GOV_HEAD + mixed)
     assert "T42" in _ids(reviewer, GOV_HEAD + "采购人可在中标候选人中择优确定中标人，不受排名先后限制。")
+
+
+def test_local_database_gate_and_local_subsidiary(reviewer: Reviewer) -> None:
+    """A local 入库 gate is T29 with the local-restriction basis; a local subsidiary required of firms from
+    elsewhere, even after award, is 地域限制 (T21, high), not a registration formality (QA2 item 3)."""
+    head = "本项目为依法必须招标的工程建设项目，施工招标。\n3. 投标人资格要求\n"
+    r = reviewer.review_text(head + "3.6 投标人须为婺城区建筑业企业信用评价库内企业，未入库的企业须在投标截止前完成入库。")
+    gate = next(f for f in r.findings if f.rule_id == "T29")
+    assert {(b.title, b.article) for b in gate.basis} >= {
+        ("中华人民共和国招标投标法实施条例", "第三十二条"), ("招标投标领域公平竞争审查规则", "第五条")}
+    for h in (head, "本项目为政府采购项目，采购方式：公开招标。\n"):
+        r = reviewer.review_text(h + "3.8 外地企业中标后须在婺城区注册成立独立法人子公司。")
+        found = {(f.rule_id, f.severity) for f in r.findings}
+        assert ("T21", "high") in found and not any(rid == "T29" for rid, _ in found)
+    # a post-award service point or a promise stays lawful; a warehouse 入库 or the experts' database is no gate
+    for ok in ("中标人应在合同签订后15日内在金华市设立售后服务点，投标时提供承诺函即可。",
+               "评标专家须从浙江省综合评标专家库中随机抽取。",
+               "货物到达后，中标人须在本市仓库办理入库验收手续。"):
+        assert not {"T21", "T29"} & _ids(reviewer, GOV_HEAD + ok), ok
