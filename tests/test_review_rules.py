@@ -354,3 +354,24 @@ def test_local_database_gate_and_local_subsidiary(reviewer: Reviewer) -> None:
                "评标专家须从浙江省综合评标专家库中随机抽取。",
                "货物到达后，中标人须在本市仓库办理入库验收手续。"):
         assert not {"T21", "T29"} & _ids(reviewer, GOV_HEAD + ok), ok
+
+
+def test_scoring_row_gets_a_scoring_fix(reviewer: Reviewer) -> None:
+    """A restrictive condition on a scoring row is fixed by deleting or replacing the points item, not by
+    rewriting a qualification condition (QA2 item 10); rules without a scoring fix keep their one fix."""
+    from assistant.review.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    for rule_id, row, condition in (
+        ("T21", "保密措施解决方案：投标人在婺城区设有常驻办公场所的得3分；", "供应商须在本县设有分支机构或常驻办事处，否则投标无效。"),
+        ("T23", "投标人为国有企业的加2分。", "投标人须为国有企业。"),
+        ("T24", "企业规模（3分）：投标人在职员工人数200人以上的得3分，100人以下的得1分。", "投标人注册资本不低于5000万元人民币，否则投标无效。"),
+    ):
+        rule = cat.get(rule_id)
+        assert rule is not None and rule.scoring_suggestion and rule.scoring_suggestion != rule.suggestion
+        scored = next(f for f in reviewer.review_text(GOV_HEAD + row).findings if f.rule_id == rule_id)
+        assert scored.suggestion == rule.scoring_suggestion and "评分项" in scored.suggestion
+        qualified = next(f for f in reviewer.review_text(GOV_HEAD + condition).findings if f.rule_id == rule_id)
+        assert qualified.suggestion == rule.suggestion
+    t01 = cat.get("T01")
+    assert t01 is not None and not t01.scoring_suggestion and t01.suggestion_for(True) == t01.suggestion

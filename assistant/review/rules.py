@@ -20,7 +20,7 @@ from assistant.review.cross_clause import NUMERIC_CHECKS
 from assistant.review.facts import ProjectFacts
 from assistant.review.reader import Clause
 
-__all__ = ["NUMERIC_CHECKS", "SEVERITY_ORDER", "RuleEngine", "RuleHit"]
+__all__ = ["NUMERIC_CHECKS", "SEVERITY_ORDER", "RuleEngine", "RuleHit", "on_scoring_row"]
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _BOUNDARY = "。；;！!？?\n"
@@ -92,6 +92,22 @@ _SCORING_SCOPE = re.compile(r"评分|评审|评标|打分|分值")
 QUALIFY = re.compile(r"须|必须|应当?(具[有备]|为|在|提供|取得|通过)|要求|资格|否则|不得参加|方可|才能|限于|仅限|无效|拒绝"
                      r"|(仅|只|不予?)接受")
 _QUALIFY_SCOPE = re.compile(r"资格|合格投标人|投标人须知|申请人|供应商(的)?(条件|要求)")
+
+
+def on_scoring_row(clause: Clause, evidence: str | None) -> bool:
+    """Is the finding's text a scoring item: a 评分表 row, or a sentence giving points (「得3分」)?
+
+    The sentence is the one holding the evidence (the whole clause when the evidence is not in it).
+    A 评分 section alone does not decide: the 资格评审 conditions of an evaluation chapter are conditions.
+    """
+    if clause.table_kind == "评分表":
+        return True
+    text = clause.text
+    pos = text.find(evidence) if evidence else -1
+    if pos >= 0:
+        s0, s1 = _sentence_bounds(text, pos, pos + len(evidence or ""))
+        text = text[s0:s1]
+    return bool(SCORING.search(text.replace(NO_POINTS, NO_POINTS_AS)))
 
 
 def use_context(use: str, sentence: str, clause: Clause) -> bool:
