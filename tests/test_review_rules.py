@@ -321,3 +321,57 @@ def test_prequalification_deadline_is_not_the_bid_deadline(reviewer: Reviewer) -
     head = "本项目为依法必须招标的工程建设项目，施工招标，采用资格预审。\n"
     text = "资格预审文件发售时间：2024年3月4日至2024年3月8日；资格预审申请文件递交截止时间：2024年3月13日9:00"
     assert "T01" not in _ids(reviewer, head + text)
+
+
+def test_equal_treatment_guarantee_is_never_a_violation(reviewer: Reviewer) -> None:
+    """A sentence that guarantees equal treatment or forbids discrimination restricts nobody, even in the
+    qualification section where 「本地企业」 would otherwise be read as a condition (QA2 item 2)."""
+    for sentence in ("⑥外地企业与本地企业享有同等待遇，不得设置歧视性条件。",
+                     "1.本地企业与外地企业平等对待，不得以注册地排斥外地供应商。",
+                     "3.采购人不得限制外地供应商参与，本地供应商与外地供应商一视同仁。"):
+        assert _ids(reviewer, GOV_HEAD + "二、申请人的资格要求（须同时满足）\n" + sentence + "\n") == set(), sentence
+        assert _ids(reviewer, WORKS_HEAD + "3. 投标人资格要求\n" + sentence + "\n") == set(), sentence
+    # a restriction next to it in another sentence is still found; 「不受排名先后限制」 lifts a lawful limit
+    mixed = "二、申请人的资格要求\n外地企业与本地企业享有同等待遇。投标人须在本市设有分公司。\n"
+    assert "T21" in _ids(reviewer, GOV_HEAD + mixed)
+    assert "T42" in _ids(reviewer, GOV_HEAD + "采购人可在中标候选人中择优确定中标人，不受排名先后限制。")
+
+
+def test_local_database_gate_and_local_subsidiary(reviewer: Reviewer) -> None:
+    """A local 入库 gate is T29 with the local-restriction basis; a local subsidiary required of firms from
+    elsewhere, even after award, is 地域限制 (T21, high), not a registration formality (QA2 item 3)."""
+    head = "本项目为依法必须招标的工程建设项目，施工招标。\n3. 投标人资格要求\n"
+    r = reviewer.review_text(head + "3.6 投标人须为婺城区建筑业企业信用评价库内企业，未入库的企业须在投标截止前完成入库。")
+    gate = next(f for f in r.findings if f.rule_id == "T29")
+    assert {(b.title, b.article) for b in gate.basis} >= {
+        ("中华人民共和国招标投标法实施条例", "第三十二条"), ("招标投标领域公平竞争审查规则", "第五条")}
+    for h in (head, "本项目为政府采购项目，采购方式：公开招标。\n"):
+        r = reviewer.review_text(h + "3.8 外地企业中标后须在婺城区注册成立独立法人子公司。")
+        found = {(f.rule_id, f.severity) for f in r.findings}
+        assert ("T21", "high") in found and not any(rid == "T29" for rid, _ in found)
+    # a post-award service point or a promise stays lawful; a warehouse 入库 or the experts' database is no gate
+    for ok in ("中标人应在合同签订后15日内在金华市设立售后服务点，投标时提供承诺函即可。",
+               "评标专家须从浙江省综合评标专家库中随机抽取。",
+               "货物到达后，中标人须在本市仓库办理入库验收手续。"):
+        assert not {"T21", "T29"} & _ids(reviewer, GOV_HEAD + ok), ok
+
+
+def test_scoring_row_gets_a_scoring_fix(reviewer: Reviewer) -> None:
+    """A restrictive condition on a scoring row is fixed by deleting or replacing the points item, not by
+    rewriting a qualification condition (QA2 item 10); rules without a scoring fix keep their one fix."""
+    from assistant.review.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    for rule_id, row, condition in (
+        ("T21", "保密措施解决方案：投标人在婺城区设有常驻办公场所的得3分；", "供应商须在本县设有分支机构或常驻办事处，否则投标无效。"),
+        ("T23", "投标人为国有企业的加2分。", "投标人须为国有企业。"),
+        ("T24", "企业规模（3分）：投标人在职员工人数200人以上的得3分，100人以下的得1分。", "投标人注册资本不低于5000万元人民币，否则投标无效。"),
+    ):
+        rule = cat.get(rule_id)
+        assert rule is not None and rule.scoring_suggestion and rule.scoring_suggestion != rule.suggestion
+        scored = next(f for f in reviewer.review_text(GOV_HEAD + row).findings if f.rule_id == rule_id)
+        assert scored.suggestion == rule.scoring_suggestion and "评分项" in scored.suggestion
+        qualified = next(f for f in reviewer.review_text(GOV_HEAD + condition).findings if f.rule_id == rule_id)
+        assert qualified.suggestion == rule.suggestion
+    t01 = cat.get("T01")
+    assert t01 is not None and not t01.scoring_suggestion and t01.suggestion_for(True) == t01.suggestion

@@ -195,9 +195,16 @@ class Rule(BaseModel):
     basis: list[BasisRef]
     explanation: str
     suggestion: str
+    # the fix for a finding on a scoring row (评分表 row, 「得N分」): delete or replace the points item,
+    # where `suggestion` rewrites a qualification condition; empty: `suggestion` serves both
+    scoring_suggestion: str = ""
     examples: Examples = Field(default_factory=Examples)
 
     model_config = ConfigDict(extra="forbid")
+
+    def suggestion_for(self, scoring: bool) -> str:
+        """The fix for a finding on a scoring row (when the rule has one of its own) or on any other clause."""
+        return self.scoring_suggestion if scoring and self.scoring_suggestion else self.suggestion
 
     def applies(self, regime: str | None, detector: Detector | None = None, subject: str | None = None) -> bool:
         """Procurement-type gating (工程-only rules are not applied to 政府采购 and vice versa) and, for a

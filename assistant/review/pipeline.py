@@ -33,7 +33,7 @@ from assistant.review.checklist import (
 )
 from assistant.review.facts import ProjectFacts, extract_facts, fact_labels
 from assistant.review.reader import Clause, read_clauses, segment
-from assistant.review.rules import SEVERITY_ORDER, RuleEngine, RuleHit, dedupe
+from assistant.review.rules import SEVERITY_ORDER, RuleEngine, RuleHit, dedupe, on_scoring_row
 from assistant.schema import Basis, Finding, FindingSource, LoadedDocument, ReviewReport
 
 if TYPE_CHECKING:
@@ -215,7 +215,8 @@ class Reviewer:
     def _finding(self, h: RuleHit, facts: ProjectFacts) -> Finding:
         source: FindingSource = (
             "llm" if "source:llm" in h.notes else "exemplar" if "source:exemplar" in h.notes else "rule")
-        suggestion = next((n.split(":", 1)[1] for n in h.notes if n.startswith("suggestion:")), h.rule.suggestion)
+        suggestion = next((n.split(":", 1)[1] for n in h.notes if n.startswith("suggestion:")), None) \
+            or h.rule.suggestion_for(on_scoring_row(h.clause, h.evidence))
         extra = [n for n in h.notes if not n.startswith(("source:", "suggestion:"))]
         explanation = h.rule.explanation
         if h.detail:

@@ -20,11 +20,18 @@ from assistant.review.cross_clause import NUMERIC_CHECKS
 from assistant.review.facts import ProjectFacts
 from assistant.review.reader import Clause
 
-__all__ = ["NUMERIC_CHECKS", "SEVERITY_ORDER", "RuleEngine", "RuleHit"]
+__all__ = ["NUMERIC_CHECKS", "SEVERITY_ORDER", "RuleEngine", "RuleHit", "on_scoring_row"]
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _BOUNDARY = "。；;！!？?\n"
 _NEGATION = re.compile(r"(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝|避免|不再|无需|无须|不要求|不以|不将|不设|不存在|不属于|不视为|不作为|不指定|不限定)")
+#: a sentence that guarantees equal treatment or forbids discrimination, exclusion or restriction
+#: (「外地企业与本地企业享有同等待遇，不得设置歧视性条件」) states the law's duty and restricts nobody,
+#: wherever the restrictive-looking words stand in it. 「不受排名先后限制」 is not among them: it lifts a
+#: lawful limit (T42).
+_EQUAL_TREATMENT = re.compile(
+    r"同等待遇|平等待遇|同等对待|平等对待|一视同仁|公平对待"
+    r"|(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝)[^。；;！!？?\n]{0,12}(歧视|差别待遇|排斥|限制)")
 _QUOTE = re.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
 _LAW_REF = re.compile(r"《[^》]{2,40}》")
 
@@ -85,6 +92,22 @@ _SCORING_SCOPE = re.compile(r"评分|评审|评标|打分|分值")
 QUALIFY = re.compile(r"须|必须|应当?(具[有备]|为|在|提供|取得|通过)|要求|资格|否则|不得参加|方可|才能|限于|仅限|无效|拒绝"
                      r"|(仅|只|不予?)接受")
 _QUALIFY_SCOPE = re.compile(r"资格|合格投标人|投标人须知|申请人|供应商(的)?(条件|要求)")
+
+
+def on_scoring_row(clause: Clause, evidence: str | None) -> bool:
+    """Is the finding's text a scoring item: a 评分表 row, or a sentence giving points (「得3分」)?
+
+    The sentence is the one holding the evidence (the whole clause when the evidence is not in it).
+    A 评分 section alone does not decide: the 资格评审 conditions of an evaluation chapter are conditions.
+    """
+    if clause.table_kind == "评分表":
+        return True
+    text = clause.text
+    pos = text.find(evidence) if evidence else -1
+    if pos >= 0:
+        s0, s1 = _sentence_bounds(text, pos, pos + len(evidence or ""))
+        text = text[s0:s1]
+    return bool(SCORING.search(text.replace(NO_POINTS, NO_POINTS_AS)))
 
 
 def use_context(use: str, sentence: str, clause: Clause) -> bool:
@@ -224,6 +247,8 @@ class RuleEngine:
         # up to the match's second character: 「不以审计结果作为结算依据」 negates a match that starts at 以,
         # 「本项目不指定品牌」 one that starts at 指定
         if not det.allow_negated and _NEGATION.search(plain[max(s0, start - 30):start + 2]):
+            return None
+        if _EQUAL_TREATMENT.search(plain, s0, s1):
             return None
         if _in_unticked_option(text, start):
             return None
