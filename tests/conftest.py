@@ -94,3 +94,15 @@ def fast_cli_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """CLI runs with fake embeddings and no china-law laws (seconds, not minutes)."""
     monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "fake")
     monkeypatch.setenv("ASSISTANT_INCLUDE_CHINA_LAW", "false")
+
+
+def docx_file(path: Path, paragraphs: list[str], author: str = "") -> Path:
+    """A DOCX of one paragraph per line, with its author property set (generated bids and tenders)."""
+    import docx
+
+    d = docx.Document()
+    d.core_properties.author = author
+    for p in paragraphs:
+        d.add_paragraph(p)
+    d.save(str(path))
+    return path

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import docx
-
 from assistant.collusion.data import CollusionData
 from assistant.collusion.models import CollusionReport
 from assistant.collusion.pipeline import CollusionAnalyzer
 from assistant.collusion.text_signals import is_product_literature
 from assistant.config import PROJECT_ROOT
+from tests.conftest import docx_file
 
 DATA = CollusionData.load(PROJECT_ROOT / "knowledge_base" / "collusion")
 PROJECT = "全国司法加密网专线传输项目"
@@ -41,15 +40,6 @@ COPIED = ("针对本项目割接窗口短的特点，项目组拟投入十二名
           "割接期间设立临时指挥小组，每三十分钟向用户通报一次进度，全部割接完成后连续观察七十二小时再撤场。")
 
 
-def _docx(path: Path, lines: list[str], author: str) -> Path:
-    d = docx.Document()
-    d.core_properties.author = author
-    for line in lines:
-        d.add_paragraph(line)
-    d.save(str(path))
-    return path
-
-
 def _bid(n: int, extra: list[str]) -> list[str]:
     name = ["甲", "乙", "丙", "丁"][n]
     return [*COVER, f"本授权委托书声明：我{['王建国', '陈静', '赵磊', '孙强'][n]}系{name}通信有限公司的授权代表，"
@@ -57,8 +47,8 @@ def _bid(n: int, extra: list[str]) -> list[str]:
 
 
 def _analyze(tmp_path: Path, extras: list[list[str]]) -> CollusionReport:
-    tender = _docx(tmp_path / "招标文件.docx", TENDER, "招标代理")
-    bids = [_docx(tmp_path / f"投标文件_{n}.docx", _bid(n, extra), f"作者{n}") for n, extra in enumerate(extras)]
+    tender = docx_file(tmp_path / "招标文件.docx", TENDER, "招标代理")
+    bids = [docx_file(tmp_path / f"投标文件_{n}.docx", _bid(n, extra), f"作者{n}") for n, extra in enumerate(extras)]
     return CollusionAnalyzer(DATA).analyze(tender, bids)
 
 

@@ -13,7 +13,7 @@ from assistant.collusion.data import CollusionData
 from assistant.collusion.pipeline import CollusionAnalyzer
 from assistant.collusion.reader import read_bytes, read_path
 from assistant.config import PROJECT_ROOT, Settings
-from tests.conftest import FORMAT_SAMPLES, require_shared
+from tests.conftest import FORMAT_SAMPLES, docx_file, require_shared
 
 DATA = CollusionData.load(PROJECT_ROOT / "knowledge_base" / "collusion")
 LAW_PDF = "中华人民共和国招标投标法.pdf"  # made by Acrobat PDFMaker 9.0 for Word: carries an XMP packet
@@ -62,15 +62,6 @@ def _pdf(path: Path, lines: list[str], xmp: str | None = None) -> Path:
     return path
 
 
-def _docx(path: Path, paragraphs: list[str], author: str = "") -> Path:
-    d = docx.Document()
-    d.core_properties.author = author
-    for p in paragraphs:
-        d.add_paragraph(p)
-    d.save(str(path))
-    return path
-
-
 def _analyzer() -> CollusionAnalyzer:
     return CollusionAnalyzer(DATA)
 
@@ -97,7 +88,7 @@ def test_unreadable_xmp_is_skipped_not_fatal(tmp_path: Path, packet: str) -> Non
 
 
 def test_two_pdf_bids_with_the_same_xmp_original_document_id_are_linked(tmp_path: Path) -> None:
-    tender = _docx(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"])
+    tender = docx_file(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"])
     a = _pdf(tmp_path / "a.pdf", ["投标人：甲公司"], _XMP_ATTRIBUTES.format(doc="A-1", orig="SAME-ORIGIN"))
     b = _pdf(tmp_path / "b.pdf", ["投标人：乙公司"], _XMP_ATTRIBUTES.format(doc="B-1", orig="SAME-ORIGIN"))
     c = _pdf(tmp_path / "c.pdf", ["投标人：丙公司"], _XMP_ATTRIBUTES.format(doc="C-1", orig="OTHER"))
@@ -136,12 +127,12 @@ def test_project_name_ends_at_whitespace_or_the_next_label(line: str, name: str)
 
 
 def _project_bids(tmp_path: Path, lines: dict[str, str]) -> list[Path]:
-    return [_docx(tmp_path / f"{who}.docx", [f"{who}公司 投标文件", line, f"投标人：{who}科技有限公司"], author=f"{who}经办")
+    return [docx_file(tmp_path / f"{who}.docx", [f"{who}公司 投标文件", line, f"投标人：{who}科技有限公司"], author=f"{who}经办")
             for who, line in lines.items()]
 
 
 def test_the_tenders_own_project_name_is_never_a_shared_error(tmp_path: Path) -> None:
-    tender = _docx(tmp_path / "招标.docx", ["项目名称：某市环城南路提升改造工程", "项目编号：JH-2025-101", "投标人须知"])
+    tender = docx_file(tmp_path / "招标.docx", ["项目名称：某市环城南路提升改造工程", "项目编号：JH-2025-101", "投标人须知"])
     line = "项目名称：某市环城南路提升改造工程  包号：01包  项目编号：JH-2025-101"
     bids = _project_bids(tmp_path, {"甲": line, "乙": line, "丙": line})
     report = _analyzer().analyze(tender, bids)
@@ -149,7 +140,7 @@ def test_the_tenders_own_project_name_is_never_a_shared_error(tmp_path: Path) ->
 
 
 def test_a_foreign_project_name_shared_by_two_bids_is_still_reported(tmp_path: Path) -> None:
-    tender = _docx(tmp_path / "招标.docx", ["项目名称：某市环城南路提升改造工程", "投标人须知"])
+    tender = docx_file(tmp_path / "招标.docx", ["项目名称：某市环城南路提升改造工程", "投标人须知"])
     own, foreign = "项目名称：某市环城南路提升改造工程 包号：01包", "项目名称：某市老旧小区配套道路工程  包号：02包"
     bids = _project_bids(tmp_path, {"甲": foreign, "乙": foreign, "丙": own})
     report = _analyzer().analyze(tender, bids)
@@ -189,7 +180,7 @@ _FORMAT_TEMPLATE = ["0A1B2C3D", "0A1B2C3E", "0A1B2C3F", "0A1B2C40"]  # a 投标�
 
 
 def _plain_bids(tmp_path: Path, who: list[str]) -> list[Path]:
-    return [_docx(tmp_path / f"{w}.docx", [f"{w}公司 投标文件", f"投标人：{w}科技有限公司", f"本公司由{w}总经理负责本项目。"],
+    return [docx_file(tmp_path / f"{w}.docx", [f"{w}公司 投标文件", f"投标人：{w}科技有限公司", f"本公司由{w}总经理负责本项目。"],
                   author=f"{w}经办") for w in who]
 
 
@@ -199,7 +190,7 @@ def _provenance(report) -> dict[tuple[str, str], list[str]]:
 
 
 def test_rsids_of_a_template_most_bids_share_are_not_evidence(tmp_path: Path) -> None:
-    tender = _docx(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"])
+    tender = docx_file(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"])
     bids = _plain_bids(tmp_path, ["甲", "乙", "丙", "丁"])
     _with_rsids(bids[0], [*_FORMAT_TEMPLATE, "11111111", "11111112", "11111113"])  # 甲 and 乙: one more editor
     _with_rsids(bids[1], [*_FORMAT_TEMPLATE, "11111111", "11111112", "11111113"])
@@ -216,16 +207,16 @@ def test_rsids_of_a_template_most_bids_share_are_not_evidence(tmp_path: Path) ->
 
 def test_python_docx_blank_template_rsids_do_not_link_a_non_bid_to_a_bid(tmp_path: Path) -> None:
     """Two files only (so rarity cannot help): a diary and a bid both made from python-docx's default template."""
-    tender = _with_rsids(_docx(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"]),
+    tender = _with_rsids(docx_file(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"]),
                          ["5A5A5A5A", "5A5A5A5B"])  # the tender was made elsewhere: its ids exempt nothing here
-    diary = _docx(tmp_path / "野餐日记.docx", ["今天天气很好，我们去公园野餐。小明带了苹果，小红带了香蕉。"])
+    diary = docx_file(tmp_path / "野餐日记.docx", ["今天天气很好，我们去公园野餐。小明带了苹果，小红带了香蕉。"])
     bid = _plain_bids(tmp_path, ["甲"])[0]
     report = _analyzer().analyze(tender, [diary, bid])
     assert not [p for p in report.pairs if p.risk == "high"], [(p.a, p.b, [s.label for s in p.signals]) for p in report.pairs]
 
 
 def test_rsids_shared_by_the_only_two_bids_still_count(tmp_path: Path) -> None:
-    tender = _docx(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"])
+    tender = docx_file(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"])
     bids = _plain_bids(tmp_path, ["甲", "乙"])
     for b in bids:
         _with_rsids(b, ["44444444", "44444445", "44444446"])
@@ -237,12 +228,12 @@ def test_rsids_shared_by_the_only_two_bids_still_count(tmp_path: Path) -> None:
 def test_a_span_over_several_paragraphs_lists_its_distinctive_paragraphs(tmp_path: Path) -> None:
     from assistant.collusion.report import render_docx, render_markdown
 
-    tender = _docx(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"])
+    tender = docx_file(tmp_path / "招标.docx", ["某专线传输项目招标文件", "投标人应当提交投标文件。"])
     head = "我方愿意按照招标文件的要求，以投标总报价人民币（见开标一览表）承担本项目的全部服务。"  # every bid writes this
     plan = ["本方案采用双路由冗余架构，核心节点部署于北京亦庄和西安高新两处机房，链路可用率承诺不低于百分之九十九点九七。",
             "运维团队实行全天值守，故障响应时间不超过十五分钟，到场时间不超过两小时，并每季度提交一次链路质量分析报告。",
             "我方将在合同签订后第三日启动割接，割接窗口安排在周六凌晨，由张工和李工各带一个小组分片实施。"]
-    bids = [_docx(tmp_path / f"{w}.docx", [f"投标人：{w}科技有限公司", head, *(plan if w in "甲乙" else ["本公司承诺提供优质服务。"])])
+    bids = [docx_file(tmp_path / f"{w}.docx", [f"投标人：{w}科技有限公司", head, *(plan if w in "甲乙" else ["本公司承诺提供优质服务。"])])
             for w in ("甲", "乙", "丙")]
     report = _analyzer().analyze(tender, bids)
     top = report.pairs[0]
