@@ -45,4 +45,10 @@ def test_api_conforms_to_its_schema(case) -> None:
         # Whether an upload is a readable DOCX/PDF/TXT cannot be said in OpenAPI: a schema-valid
         # random file is rightly refused with 400/413/415 (the JSON error shape is still checked).
         excluded.append(schemathesis.checks.positive_data_acceptance)
-    case.call_and_validate(excluded_checks=excluded)
+    response = case.call()
+    if response.status_code == 413:
+        # a body over the upload limit (1 MB here, ASSISTANT_APP__MAX_UPLOAD_MB) is refused before it is read,
+        # valid or not: a rejection, though not one of the codes schemathesis expects for invalid data (a
+        # 20-turn history of long escaped strings reaches it)
+        excluded += [schemathesis.checks.negative_data_rejection, schemathesis.checks.positive_data_acceptance]
+    case.validate_response(response, excluded_checks=excluded)
