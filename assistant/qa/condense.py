@@ -55,8 +55,7 @@ def _join(follow_up: str, previous: str, lexicon: Lexicon | None = None) -> str:
     back-reference: 「那政府采购项目呢？」「这个期限是多少」) it is joined to the previous question."""
     tail = re.sub(r"^(?:那么?|那如果|另外|还有|此外)[，,]?", "", follow_up.strip())
     previous = previous.strip().rstrip("？?。")
-    subject = _new_subject(tail, previous, lexicon) if lexicon is not None else None
-    if subject is not None and lexicon is not None:
+    if lexicon is not None and (subject := _new_subject(tail, previous, lexicon)) is not None:
         analogue = _analogue(subject, previous, lexicon)
         return previous.replace(analogue, subject) if analogue else tail
     return f"{previous}；{tail}"

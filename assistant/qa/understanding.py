@@ -298,7 +298,7 @@ def _load(path: str, mtime: float) -> Lexicon:
     scope = data.get("scope") or {}
     if not isinstance(scope, dict):
         raise LexiconError(f"问答词表文件格式不正确（scope）：{p}")
-    return Lexicon(
+    lexicon = Lexicon(
         practice_terms=tuple(terms),
         regimes=tuple(regimes),
         regime_margin=float(data.get("regime_margin", 2.0)),
@@ -313,19 +313,17 @@ def _load(path: str, mtime: float) -> Lexicon:
         generic_terms=gate["generic_terms"],
         penalty_words=gate["penalty_words"],
         consequence_words=gate["consequence_words"],
-        refusal_words=_with_practice_terms(_refusal_section(data, p), terms),
+        refusal_words=_refusal_section(data, p),
     )
+    return replace(lexicon, refusal_words=_with_statute_words(lexicon.refusal_words, lexicon.statute_words))
 
 
-def _with_practice_terms(words: RefusalWords,
-                         terms: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> RefusalWords:
+def _with_statute_words(words: RefusalWords, statute_words: StatuteWords) -> RefusalWords:
     """The refusal check also finds a practice word by its statute wording: 「拦标价要公布吗？」 was refused
     because 拦标价 occurs in no article, although its practice term says 最高投标限价."""
     synonyms = {k: tuple(v) for k, v in words.synonyms.items()}
-    for triggers, statute in terms:
-        if len(triggers) == 1:
-            key = triggers[0]
-            synonyms[key] = tuple(dict.fromkeys((*synonyms.get(key, ()), *statute)))
+    for key, statute in statute_words.items():
+        synonyms[key] = tuple(dict.fromkeys((*synonyms.get(key, ()), *statute)))
     return replace(words, synonyms=synonyms)
 
 
