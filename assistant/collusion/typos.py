@@ -16,9 +16,9 @@ import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from assistant.collusion.bidfacts import BidFacts
+from assistant.text_zh import tokenizer
 
 FIX_MIN_FREQ = 300  # the corrected word must be common in the language (jieba frequency) ...
 FIX_MIN_USES = 10  # ... and in this project: the tender uses it at least this often
@@ -31,19 +31,13 @@ _lock = threading.Lock()
 _tables: tuple[dict[str, int], dict[str, list[tuple[int, str]]], dict[str, list[tuple[int, str]]]] | None = None
 
 
-def _tokenizer() -> Any:
-    from assistant.text_zh import _jieba  # the project's one jieba instance (domain words added)
-
-    return _jieba()
-
-
 def _dictionary() -> tuple[dict[str, int], dict[str, list[tuple[int, str]]], dict[str, list[tuple[int, str]]]]:
     """jieba's frequencies, and its common two-character words by first and by second character."""
     global _tables
     if _tables is None:
         with _lock:
             if _tables is None:
-                freq: dict[str, int] = _tokenizer().FREQ
+                freq: dict[str, int] = tokenizer().FREQ
                 by_first: dict[str, list[tuple[int, str]]] = defaultdict(list)
                 by_second: dict[str, list[tuple[int, str]]] = defaultdict(list)
                 for w, f in freq.items():
@@ -60,7 +54,7 @@ def _dictionary() -> tuple[dict[str, int], dict[str, list[tuple[int, str]]], dic
 def candidates(text: str) -> set[str]:
     """Two-character non-words as the tokenizer cuts them (see the module docstring)."""
     freq = _dictionary()[0]
-    tok = _tokenizer()
+    tok = tokenizer()
     out: set[str] = set()
     for run in _CJK_RUN.findall(text):
         words = tok.lcut(run, HMM=False)
