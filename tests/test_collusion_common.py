@@ -8,6 +8,7 @@ from assistant.collusion.data import CollusionData
 from assistant.collusion.models import CollusionReport
 from assistant.collusion.pipeline import CollusionAnalyzer
 from assistant.collusion.text_signals import is_product_literature
+from assistant.collusion.typos import candidates
 from assistant.config import PROJECT_ROOT
 from tests.conftest import docx_file
 
@@ -149,3 +150,18 @@ def test_names_terms_and_model_numbers_are_not_misspellings(tmp_path: Path) -> N
     lines = ["技术负责人：冯提共，负责现场协调。", "运维团队每月巡检一次。", "设备型号OSN1800提供冗余电源。"]
     report = _analyze(tmp_path, [lines, lines, []])
     assert _typos(report, 0, 1) == []
+
+
+def test_a_negation_before_a_verb_is_not_a_misspelling(tmp_path: Path) -> None:
+    """「未作规定」 quoted from a regulation by two bids: 「未作」 is a phrase (negation + verb), although 「工作」,
+    one character away, is a word the tender uses often (a false alarm found on real regulations)."""
+    assert candidates("本办法未作规定的，按照有关规定执行。") == set()
+    assert candidates("非属本项目范围的事项") == set()
+    assert candidates("回退预案提共完整的配置备份。") == {"提共"}  # an ordinary misspelling still is one
+    quoted = "合同未作约定的事项，双方协商解决；协商不成的，按照本办法未作规定的处理原则执行。"
+    TENDER.extend(f"第{n}项工作由供应商负责，工作成果须经采购人确认。" for n in range(1, 7))
+    try:
+        report = _analyze(tmp_path, [[quoted], [quoted], []])
+    finally:
+        del TENDER[-6:]
+    assert "未作" not in _typos(report, 0, 1)

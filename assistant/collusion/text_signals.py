@@ -287,7 +287,7 @@ def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], te
     checked = ["错误或名称不在招标文件中出现"]
     if inferred:
         checked.append("按词典判断的错别字：该写法不是词典中的词，改一个字即为招标文件或投标文件中使用的常用词，"
-                       "且只有这两份投标文件出现；人名、单位名称、型号不作判断。每处按半项计（也可能是词典未收的专业用语）")
+                       "且只有这两份投标文件出现；人名、单位名称、型号和否定搭配（如“未作”）不作判断。每处按半项计（也可能是词典未收的专业用语）")
     return Signal(kind="shared_errors", label=f"相同错误或遗留的其他项目信息 {len(items)} 处", tier=tier, evidence=items,
                   innocent_explanations_checked=checked)
 

@@ -3,10 +3,11 @@
 A candidate is two characters that jieba (without its HMM, which would glue unknown characters into a
 "new word") leaves as two single-character tokens and that are no dictionary word, but become a common
 word when one character is changed (「提共」 -> 「提供」). The common word must be used in the tender at
-least FIX_MIN_USES times, so the error is one in this project's own vocabulary. It counts only when exactly two bids contain it, at most twice each, and neither the tender
-nor any other bid does: independent writers rarely make the same slip in the same word. Names of people
-and companies found in the bids, numerals, pairs with a function character (在、由…) and pairs whose
-characters belong to a neighbouring word (「人员及」) are never candidates; correct technical terms the
+least FIX_MIN_USES times, so the error is one in this project's own vocabulary. It counts only when exactly
+two bids contain it, at most twice each, and neither the tender nor any other bid does: independent writers
+rarely make the same slip in the same word. Names of people and companies found in the bids, numerals, pairs
+with a function character (在、由…), pairs led by a negation (「未作规定」: negation + verb is a phrase) and
+pairs whose characters belong to a neighbouring word (「人员及」) are never candidates; correct technical terms the
 dictionary lacks (运维、割接…) are listed in lexicon.yaml `not_typos`.
 """
 
@@ -23,6 +24,9 @@ from assistant.text_zh import tokenizer
 FIX_MIN_FREQ = 300  # the corrected word must be common in the language (jieba frequency) ...
 FIX_MIN_USES = 10  # ... and in this project: the tender uses it at least this often
 FUNCTION_CHAR_FREQ = 50_000  # 在、由、前、后…: they stand between words everywhere, any pair with them is noise
+# Negation adverbs join the next verb, adjective or noun freely (「未作规定」「未按」「非属」「无此」): a pair that starts
+# with one is a phrase, not a two-character word one could misspell. 不 and 没 are already function characters.
+NEGATIONS = frozenset("不没未无非勿毋莫")
 MAX_USES = 2  # a habitual spelling repeated all over a bid is more likely a term than a slip
 _NUMERALS = set("〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -61,7 +65,7 @@ def candidates(text: str) -> set[str]:
         pos = 0
         for n in range(len(words) - 1):
             pair = words[n] + words[n + 1]
-            if (len(pair) == 2 and not freq.get(pair) and not _NUMERALS & set(pair)
+            if (len(pair) == 2 and not freq.get(pair) and not _NUMERALS & set(pair) and pair[0] not in NEGATIONS
                     and all(freq.get(c, 0) < FUNCTION_CHAR_FREQ for c in pair) and not _bound(run, pos, freq)):
                 out.add(pair)
             pos += len(words[n])
