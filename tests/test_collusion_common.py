@@ -165,3 +165,18 @@ def test_a_negation_before_a_verb_is_not_a_misspelling(tmp_path: Path) -> None:
     finally:
         del TENDER[-6:]
     assert "未作" not in _typos(report, 0, 1)
+
+
+def test_zero_width_characters_do_not_hide_a_shared_misspelling(tmp_path: Path) -> None:
+    """The check reads the text as shown: a slip with zero-width characters inside is the same slip (the reader
+    removes them from files; the check must not depend on that)."""
+    hidden = "\u200b".join(TYPO_LINE)
+    assert candidates(hidden) == candidates(TYPO_LINE) and "提共" in candidates(hidden)
+    tender = docx_file(tmp_path / "招标文件.docx", TENDER, "招标代理")
+    bids = [docx_file(tmp_path / f"投标文件_{n}.docx", _bid(n, [TYPO_LINE] if n < 2 else []), f"作者{n}") for n in range(3)]
+    analyzer = CollusionAnalyzer(DATA)
+    docs = [analyzer.read(p) for p in bids]
+    docs = [d.model_copy(update={"units": [u.model_copy(update={"text": "\u200b".join(u.text)}) for u in d.units]})
+            for d in docs]
+    report = analyzer.analyze_docs(analyzer.read(tender), docs)
+    assert _typos(report, 0, 1) == ["提共"]

@@ -10,7 +10,7 @@ from assistant.collusion.bidfacts import BidFacts, value_evidence
 from assistant.collusion.exemptions import Exemptions, K
 from assistant.collusion.models import Evidence, Excerpt, Group, Signal, Tier
 from assistant.collusion.normalize import shown_text
-from assistant.collusion.typos import SharedTypo
+from assistant.collusion.typos import SharedTypo, flat
 
 MIN_SPAN = 20  # shortest shared run counted (characters after normalisation)
 # weighted characters: a run shared by d bids counts 1/(d-1) per character (common phrasing weighs little)
@@ -266,12 +266,11 @@ def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], te
                   found: list[SharedTypo] | None = None) -> Signal | None:
     """Listed typos, misspellings found with the dictionary (`typos.TypoIndex`) and foreign project names."""
     items: list[Evidence] = []
-    ta = a.doc.text.replace(" ", "")
-    tb = b.doc.text.replace(" ", "")
+    ta, tb = flat(a.doc.text), flat(b.doc.text)
     for typo in typos:
         if typo in ta and typo in tb and not ex.in_tender_text(typo):
-            ua = next((n for n, u in enumerate(a.doc.units) if typo in u.text.replace(" ", "")), 0)
-            ub = next((n for n, u in enumerate(b.doc.units) if typo in u.text.replace(" ", "")), 0)
+            ua = next((n for n, u in enumerate(a.doc.units) if typo in flat(u.text)), 0)
+            ub = next((n for n, u in enumerate(b.doc.units) if typo in flat(u.text)), 0)
             items.append(value_evidence(f"相同错别字“{typo}”，招标文件中没有", typo, a, ua, b, ub))
     items += _foreign_project_values(a, b, ex, tender_project)
     firm = len(items)

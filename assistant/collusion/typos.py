@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from assistant.collusion.bidfacts import BidFacts
+from assistant.collusion.normalize import shown_text
 from assistant.text_zh import tokenizer
 
 FIX_MIN_FREQ = 300  # the corrected word must be common in the language (jieba frequency) ...
@@ -55,12 +56,18 @@ def _dictionary() -> tuple[dict[str, int], dict[str, list[tuple[int, str]]], dic
     return _tables
 
 
+def flat(text: str) -> str:
+    """Text as the typo checks read it: spaces and invisible characters removed (zero-width characters put
+    between the letters of a slip must not hide it, as they do not hide a copied passage)."""
+    return "".join(shown_text(text).split())
+
+
 def candidates(text: str) -> set[str]:
     """Two-character non-words as the tokenizer cuts them (see the module docstring)."""
     freq = _dictionary()[0]
     tok = tokenizer()
     out: set[str] = set()
-    for run in _CJK_RUN.findall(text):
+    for run in _CJK_RUN.findall(shown_text(text)):  # invisible characters out, spaces still separate runs
         words = tok.lcut(run, HMM=False)
         pos = 0
         for n in range(len(words) - 1):
@@ -101,8 +108,8 @@ class TypoIndex:
     """Per bid: its candidate misspellings; shared ones are looked up per pair."""
 
     def __init__(self, bids: list[BidFacts], tender_text: str, known: list[str], not_typos: list[str]) -> None:
-        self.flat = [b.doc.text.replace(" ", "") for b in bids]
-        tender = tender_text.replace(" ", "")
+        self.flat = [flat(b.doc.text) for b in bids]
+        tender = flat(tender_text)
         names = _names(bids) | set(not_typos)
         found_in: dict[str, set[int]] = defaultdict(set)
         for i, b in enumerate(bids):
@@ -123,8 +130,8 @@ class TypoIndex:
     def pair(self, i: int, j: int, a: BidFacts, b: BidFacts) -> list[SharedTypo]:
         out = []
         for wrong, right in self.shared.get((min(i, j), max(i, j)), []):
-            ua = next((n for n, u in enumerate(a.doc.units) if wrong in u.text.replace(" ", "")), 0)
-            ub = next((n for n, u in enumerate(b.doc.units) if wrong in u.text.replace(" ", "")), 0)
+            ua = next((n for n, u in enumerate(a.doc.units) if wrong in flat(u.text)), 0)
+            ub = next((n for n, u in enumerate(b.doc.units) if wrong in flat(u.text)), 0)
             out.append(SharedTypo(wrong, right, ua, ub))
         return out
 
