@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from itertools import combinations
 
@@ -10,6 +11,7 @@ from assistant.collusion.bidfacts import BidFacts, value_evidence
 from assistant.collusion.exemptions import Exemptions, K
 from assistant.collusion.models import Evidence, Excerpt, Group, Signal, Tier
 from assistant.collusion.normalize import shown_text
+from assistant.collusion.reader import ParsedDoc
 from assistant.collusion.typos import SharedTypo, flat
 
 MIN_SPAN = 20  # shortest shared run counted (characters after normalisation)
@@ -114,12 +116,52 @@ def is_product_literature(text: str) -> bool:
             and 100 * len(tokens) / size >= SPEC_PER_100)
 
 
+_SENTENCE_END = tuple("。！？；.!?;")
+WRAP_WIDTH_SHARE = 0.5  # a PDF line at least this share of the widest line's width may be a wrapped one
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def paragraph_of(doc: ParsedDoc) -> list[int]:
+    """Per unit, the paragraph it belongs to. A DOCX unit is a paragraph; PDF text comes as lines, and a line
+    that is no table row, does not end a sentence and fills at least half the widest line runs on into the next
+    (a brochure paragraph broken into lines must be judged as the paragraph it is)."""
+    units = doc.units
+    if doc.format != "pdf" or not units:
+        return list(range(len(units)))
+    widest = max(_width(u.text) for u in units)
+    out: list[int] = []
+    current = 0
+    for n, u in enumerate(units):
+        out.append(current)
+        text = u.text.strip()
+        runs_on = (not u.cells and not text.endswith(_SENTENCE_END) and _width(text) >= WRAP_WIDTH_SHARE * widest
+                   and n + 1 < len(units) and not units[n + 1].cells)
+        if not runs_on:
+            current = n + 1
+    return out
+
+
+def literature_units(b: BidFacts) -> list[bool]:
+    """Per unit: part of a product-literature paragraph (computed once per bid)."""
+    if b.literature is None:
+        para = paragraph_of(b.doc)
+        texts: dict[int, list[str]] = defaultdict(list)
+        for n, u in enumerate(b.doc.units):
+            texts[para[n]].append(u.text)
+        lit = {p: is_product_literature("".join(t)) for p, t in texts.items()}
+        b.literature = [lit[p] for p in para]
+    return b.literature
+
+
 def _literature_share(b: BidFacts, start: int, end: int) -> float:
     """Share of the run's characters that sit in product-literature paragraphs of this bid."""
     units = b.match.unit_of[start:end]
     if not units:
         return 0.0
-    lit = {u: is_product_literature(b.doc.units[u].text) for u in set(units)}
+    lit = literature_units(b)
     return sum(lit[u] for u in units) / len(units)
 
 
