@@ -29,6 +29,7 @@ __all__ = [
     "parse_article_no",
     "split_sentences",
     "tokenize",
+    "tokenizer",
 ]
 
 log = logging.getLogger(__name__)
@@ -347,8 +348,10 @@ def add_user_words(words: list[str]) -> None:
                 _jieba_tokenizer.add_word(w, freq=200000)
 
 
-def _jieba() -> Any:
-    """Build one private jieba Tokenizer, lazily and quietly (its dictionary load prints logs)."""
+def tokenizer() -> Any:
+    """The project's one jieba Tokenizer: its own instance (the global `jieba` stays untouched) with the
+    domain words and any `add_user_words` added. Built lazily and quietly (its dictionary load prints logs);
+    use it wherever text must be cut the way search and review cut it (`tokenize`, the typo check)."""
     global _jieba_tokenizer
     if _jieba_tokenizer is None:
         with _jieba_lock:
@@ -374,7 +377,7 @@ def tokenize(text: str) -> list[str]:
     text = normalize(text)
     if not text:
         return []
-    tok = _jieba()
+    tok = tokenizer()
     tokens: list[str] = []
     pos = 0
     for m in _RE_TOKEN_ARTICLE.finditer(text):

@@ -7,7 +7,9 @@ from pathlib import Path
 from assistant.collusion.data import CollusionData
 from assistant.collusion.models import CollusionReport
 from assistant.collusion.pipeline import CollusionAnalyzer
-from assistant.collusion.text_signals import is_product_literature
+from assistant.collusion.reader import DocMeta, ParsedDoc, Unit
+from assistant.collusion.text_signals import is_product_literature, paragraph_of
+from assistant.collusion.typos import candidates
 from assistant.config import PROJECT_ROOT
 from tests.conftest import docx_file
 
@@ -149,3 +151,65 @@ def test_names_terms_and_model_numbers_are_not_misspellings(tmp_path: Path) -> N
     lines = ["技术负责人：冯提共，负责现场协调。", "运维团队每月巡检一次。", "设备型号OSN1800提供冗余电源。"]
     report = _analyze(tmp_path, [lines, lines, []])
     assert _typos(report, 0, 1) == []
+
+
+def test_a_negation_before_a_verb_is_not_a_misspelling(tmp_path: Path) -> None:
+    """「未作规定」 quoted from a regulation by two bids: 「未作」 is a phrase (negation + verb), although 「工作」,
+    one character away, is a word the tender uses often (a false alarm found on real regulations)."""
+    assert candidates("本办法未作规定的，按照有关规定执行。") == set()
+    assert candidates("非属本项目范围的事项") == set()
+    assert candidates("回退预案提共完整的配置备份。") == {"提共"}  # an ordinary misspelling still is one
+    quoted = "合同未作约定的事项，双方协商解决；协商不成的，按照本办法未作规定的处理原则执行。"
+    TENDER.extend(f"第{n}项工作由供应商负责，工作成果须经采购人确认。" for n in range(1, 7))
+    try:
+        report = _analyze(tmp_path, [[quoted], [quoted], []])
+    finally:
+        del TENDER[-6:]
+    assert "未作" not in _typos(report, 0, 1)
+
+
+def test_zero_width_characters_do_not_hide_a_shared_misspelling(tmp_path: Path) -> None:
+    """The check reads the text as shown: a slip with zero-width characters inside is the same slip (the reader
+    removes them from files; the check must not depend on that)."""
+    hidden = "\u200b".join(TYPO_LINE)
+    assert candidates(hidden) == candidates(TYPO_LINE) and "提共" in candidates(hidden)
+    tender = docx_file(tmp_path / "招标文件.docx", TENDER, "招标代理")
+    bids = [docx_file(tmp_path / f"投标文件_{n}.docx", _bid(n, [TYPO_LINE] if n < 2 else []), f"作者{n}") for n in range(3)]
+    analyzer = CollusionAnalyzer(DATA)
+    docs = [analyzer.read(p) for p in bids]
+    docs = [d.model_copy(update={"units": [u.model_copy(update={"text": "\u200b".join(u.text)}) for u in d.units]})
+            for d in docs]
+    report = analyzer.analyze_docs(analyzer.read(tender), docs)
+    assert _typos(report, 0, 1) == ["提共"]
+
+
+def _as_pdf_lines(doc: ParsedDoc, width: int = 46) -> ParsedDoc:
+    """The bid as a PDF's text layer gives it: every paragraph broken into lines of `width` characters."""
+    lines = [Unit(text=u.text[k:k + width], location="第1页") for u in doc.units for k in range(0, len(u.text), width)]
+    return doc.model_copy(update={"format": "pdf", "units": lines})
+
+
+def test_a_brochure_broken_into_pdf_lines_is_still_product_literature(tmp_path: Path) -> None:
+    """No single line of the brochure has enough model numbers to look like one; the wrapped paragraph does."""
+    tender = docx_file(tmp_path / "招标文件.docx", TENDER, "招标代理")
+    bids = [docx_file(tmp_path / f"投标文件_{n}.docx", _bid(n, [BROCHURE] if n < 2 else []), f"作者{n}") for n in range(3)]
+    analyzer = CollusionAnalyzer(DATA)
+    docs = [analyzer.read(p) for p in bids]
+    docs[1] = _as_pdf_lines(docs[1])
+    assert not any(is_product_literature(u.text) for u in docs[1].units)
+    report = analyzer.analyze_docs(analyzer.read(tender), docs)
+    pair = _pair(report, 0, 1)
+    assert pair is None or pair.risk == "low"
+    sig = _signal(pair, "shared_text")
+    assert sig is None or (sig.tier == "弱" and any("产品资料" in e.description for e in sig.evidence))
+
+
+def test_pdf_lines_join_into_paragraphs_only_when_wrapped() -> None:
+    """A full line without a sentence end runs on; a short field line, a sentence end and a table row do not."""
+    units = [Unit(text="甲" * 40, location="第1页"), Unit(text="乙" * 10 + "。", location="第1页"),
+             Unit(text="法定代表人：王伟", location="第1页"), Unit(text="丙" * 40, location="第1页"),
+             Unit(text="01 土方开挖 m3 12.00", location="第1页", cells=["01", "土方开挖", "m3", "12.00"]),
+             Unit(text="丁" * 40, location="第1页")]
+    doc = ParsedDoc(file="x.pdf", format="pdf", units=units, meta=DocMeta())
+    assert paragraph_of(doc) == [0, 0, 2, 3, 4, 5]
+    assert paragraph_of(doc.model_copy(update={"format": "docx"})) == [0, 1, 2, 3, 4, 5]

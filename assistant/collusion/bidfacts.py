@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.collusion.entities import Entities, extract
 from assistant.collusion.models import Evidence, Excerpt
@@ -17,6 +17,8 @@ class BidFacts:
     entities: Entities
     match: MatchText
     prices: PriceTable
+    #: per unit: inside product literature (filled on first use by text_signals.literature_units)
+    literature: list[bool] | None = field(default=None, repr=False, compare=False)
 
     @property
     def file(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from itertools import combinations
 
@@ -10,7 +11,8 @@ from assistant.collusion.bidfacts import BidFacts, value_evidence
 from assistant.collusion.exemptions import Exemptions, K
 from assistant.collusion.models import Evidence, Excerpt, Group, Signal, Tier
 from assistant.collusion.normalize import shown_text
-from assistant.collusion.typos import SharedTypo
+from assistant.collusion.reader import ParsedDoc
+from assistant.collusion.typos import SharedTypo, flat
 
 MIN_SPAN = 20  # shortest shared run counted (characters after normalisation)
 # weighted characters: a run shared by d bids counts 1/(d-1) per character (common phrasing weighs little)
@@ -114,12 +116,52 @@ def is_product_literature(text: str) -> bool:
             and 100 * len(tokens) / size >= SPEC_PER_100)
 
 
+_SENTENCE_END = tuple("。！？；.!?;")
+WRAP_WIDTH_SHARE = 0.5  # a PDF line at least this share of the widest line's width may be a wrapped one
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def paragraph_of(doc: ParsedDoc) -> list[int]:
+    """Per unit, the paragraph it belongs to. A DOCX unit is a paragraph; PDF text comes as lines, and a line
+    that is no table row, does not end a sentence and fills at least half the widest line runs on into the next
+    (a brochure paragraph broken into lines must be judged as the paragraph it is)."""
+    units = doc.units
+    if doc.format != "pdf" or not units:
+        return list(range(len(units)))
+    widest = max(_width(u.text) for u in units)
+    out: list[int] = []
+    current = 0
+    for n, u in enumerate(units):
+        out.append(current)
+        text = u.text.strip()
+        runs_on = (not u.cells and not text.endswith(_SENTENCE_END) and _width(text) >= WRAP_WIDTH_SHARE * widest
+                   and n + 1 < len(units) and not units[n + 1].cells)
+        if not runs_on:
+            current = n + 1
+    return out
+
+
+def literature_units(b: BidFacts) -> list[bool]:
+    """Per unit: part of a product-literature paragraph (computed once per bid)."""
+    if b.literature is None:
+        para = paragraph_of(b.doc)
+        texts: dict[int, list[str]] = defaultdict(list)
+        for n, u in enumerate(b.doc.units):
+            texts[para[n]].append(u.text)
+        lit = {p: is_product_literature("".join(t)) for p, t in texts.items()}
+        b.literature = [lit[p] for p in para]
+    return b.literature
+
+
 def _literature_share(b: BidFacts, start: int, end: int) -> float:
     """Share of the run's characters that sit in product-literature paragraphs of this bid."""
     units = b.match.unit_of[start:end]
     if not units:
         return 0.0
-    lit = {u: is_product_literature(b.doc.units[u].text) for u in set(units)}
+    lit = literature_units(b)
     return sum(lit[u] for u in units) / len(units)
 
 
@@ -266,12 +308,11 @@ def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], te
                   found: list[SharedTypo] | None = None) -> Signal | None:
     """Listed typos, misspellings found with the dictionary (`typos.TypoIndex`) and foreign project names."""
     items: list[Evidence] = []
-    ta = a.doc.text.replace(" ", "")
-    tb = b.doc.text.replace(" ", "")
+    ta, tb = flat(a.doc.text), flat(b.doc.text)
     for typo in typos:
         if typo in ta and typo in tb and not ex.in_tender_text(typo):
-            ua = next((n for n, u in enumerate(a.doc.units) if typo in u.text.replace(" ", "")), 0)
-            ub = next((n for n, u in enumerate(b.doc.units) if typo in u.text.replace(" ", "")), 0)
+            ua = next((n for n, u in enumerate(a.doc.units) if typo in flat(u.text)), 0)
+            ub = next((n for n, u in enumerate(b.doc.units) if typo in flat(u.text)), 0)
             items.append(value_evidence(f"相同错别字“{typo}”，招标文件中没有", typo, a, ua, b, ub))
     items += _foreign_project_values(a, b, ex, tender_project)
     firm = len(items)
@@ -287,7 +328,7 @@ def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], te
     checked = ["错误或名称不在招标文件中出现"]
     if inferred:
         checked.append("按词典判断的错别字：该写法不是词典中的词，改一个字即为招标文件或投标文件中使用的常用词，"
-                       "且只有这两份投标文件出现；人名、单位名称、型号不作判断。每处按半项计（也可能是词典未收的专业用语）")
+                       "且只有这两份投标文件出现；人名、单位名称、型号和否定搭配（如“未作”）不作判断。每处按半项计（也可能是词典未收的专业用语）")
     return Signal(kind="shared_errors", label=f"相同错误或遗留的其他项目信息 {len(items)} 处", tier=tier, evidence=items,
                   innocent_explanations_checked=checked)
 

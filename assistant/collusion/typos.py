@@ -3,10 +3,11 @@
 A candidate is two characters that jieba (without its HMM, which would glue unknown characters into a
 "new word") leaves as two single-character tokens and that are no dictionary word, but become a common
 word when one character is changed (「提共」 -> 「提供」). The common word must be used in the tender at
-least FIX_MIN_USES times, so the error is one in this project's own vocabulary. It counts only when exactly two bids contain it, at most twice each, and neither the tender
-nor any other bid does: independent writers rarely make the same slip in the same word. Names of people
-and companies found in the bids, numerals, pairs with a function character (在、由…) and pairs whose
-characters belong to a neighbouring word (「人员及」) are never candidates; correct technical terms the
+least FIX_MIN_USES times, so the error is one in this project's own vocabulary. It counts only when exactly
+two bids contain it, at most twice each, and neither the tender nor any other bid does: independent writers
+rarely make the same slip in the same word. Names of people and companies found in the bids, numerals, pairs
+with a function character (在、由…), pairs led by a negation (「未作规定」: negation + verb is a phrase) and
+pairs whose characters belong to a neighbouring word (「人员及」) are never candidates; correct technical terms the
 dictionary lacks (运维、割接…) are listed in lexicon.yaml `not_typos`.
 """
 
@@ -16,13 +17,17 @@ import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from assistant.collusion.bidfacts import BidFacts
+from assistant.collusion.normalize import shown_text
+from assistant.text_zh import tokenizer
 
 FIX_MIN_FREQ = 300  # the corrected word must be common in the language (jieba frequency) ...
 FIX_MIN_USES = 10  # ... and in this project: the tender uses it at least this often
 FUNCTION_CHAR_FREQ = 50_000  # 在、由、前、后…: they stand between words everywhere, any pair with them is noise
+# Negation adverbs join the next verb, adjective or noun freely (「未作规定」「未按」「非属」「无此」): a pair that starts
+# with one is a phrase, not a two-character word one could misspell. 不 and 没 are already function characters.
+NEGATIONS = frozenset("不没未无非勿毋莫")
 MAX_USES = 2  # a habitual spelling repeated all over a bid is more likely a term than a slip
 _NUMERALS = set("〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -31,19 +36,13 @@ _lock = threading.Lock()
 _tables: tuple[dict[str, int], dict[str, list[tuple[int, str]]], dict[str, list[tuple[int, str]]]] | None = None
 
 
-def _tokenizer() -> Any:
-    from assistant.text_zh import _jieba  # the project's one jieba instance (domain words added)
-
-    return _jieba()
-
-
 def _dictionary() -> tuple[dict[str, int], dict[str, list[tuple[int, str]]], dict[str, list[tuple[int, str]]]]:
     """jieba's frequencies, and its common two-character words by first and by second character."""
     global _tables
     if _tables is None:
         with _lock:
             if _tables is None:
-                freq: dict[str, int] = _tokenizer().FREQ
+                freq: dict[str, int] = tokenizer().FREQ
                 by_first: dict[str, list[tuple[int, str]]] = defaultdict(list)
                 by_second: dict[str, list[tuple[int, str]]] = defaultdict(list)
                 for w, f in freq.items():
@@ -57,17 +56,23 @@ def _dictionary() -> tuple[dict[str, int], dict[str, list[tuple[int, str]]], dic
     return _tables
 
 
+def flat(text: str) -> str:
+    """Text as the typo checks read it: spaces and invisible characters removed (zero-width characters put
+    between the letters of a slip must not hide it, as they do not hide a copied passage)."""
+    return "".join(shown_text(text).split())
+
+
 def candidates(text: str) -> set[str]:
     """Two-character non-words as the tokenizer cuts them (see the module docstring)."""
     freq = _dictionary()[0]
-    tok = _tokenizer()
+    tok = tokenizer()
     out: set[str] = set()
-    for run in _CJK_RUN.findall(text):
+    for run in _CJK_RUN.findall(shown_text(text)):  # invisible characters out, spaces still separate runs
         words = tok.lcut(run, HMM=False)
         pos = 0
         for n in range(len(words) - 1):
             pair = words[n] + words[n + 1]
-            if (len(pair) == 2 and not freq.get(pair) and not _NUMERALS & set(pair)
+            if (len(pair) == 2 and not freq.get(pair) and not _NUMERALS & set(pair) and pair[0] not in NEGATIONS
                     and all(freq.get(c, 0) < FUNCTION_CHAR_FREQ for c in pair) and not _bound(run, pos, freq)):
                 out.add(pair)
             pos += len(words[n])
@@ -103,8 +108,8 @@ class TypoIndex:
     """Per bid: its candidate misspellings; shared ones are looked up per pair."""
 
     def __init__(self, bids: list[BidFacts], tender_text: str, known: list[str], not_typos: list[str]) -> None:
-        self.flat = [b.doc.text.replace(" ", "") for b in bids]
-        tender = tender_text.replace(" ", "")
+        self.flat = [flat(b.doc.text) for b in bids]
+        tender = flat(tender_text)
         names = _names(bids) | set(not_typos)
         found_in: dict[str, set[int]] = defaultdict(set)
         for i, b in enumerate(bids):
@@ -125,8 +130,8 @@ class TypoIndex:
     def pair(self, i: int, j: int, a: BidFacts, b: BidFacts) -> list[SharedTypo]:
         out = []
         for wrong, right in self.shared.get((min(i, j), max(i, j)), []):
-            ua = next((n for n, u in enumerate(a.doc.units) if wrong in u.text.replace(" ", "")), 0)
-            ub = next((n for n, u in enumerate(b.doc.units) if wrong in u.text.replace(" ", "")), 0)
+            ua = next((n for n, u in enumerate(a.doc.units) if wrong in flat(u.text)), 0)
+            ub = next((n for n, u in enumerate(b.doc.units) if wrong in flat(u.text)), 0)
             out.append(SharedTypo(wrong, right, ua, ub))
         return out
 

@@ -6,6 +6,13 @@ innocent look-alikes (tender text pasted, same 范本, same-brand dealers, fixed
 metadata, all bids started from the tender's DOCX). Metadata is set deliberately on every file:
 python-docx would otherwise give all files the same author and rsids.
 
+Three situations are drawn from a second generator seeded from the seed (`_extras`), so the bids and rings
+of every seed stay what they were: every bid carrying the same long 承诺书 that the trading centre hands out
+(in neither the tender nor the 范本 library: a group finding, never a pair), two honest bids pasting the same
+manufacturer brochure (model numbers, parameters; at most weak), and rings that share one or two misspellings
+of common tender words (mechanism 四错字: the same writer makes the same slip; 「提共」 for 「提供」). The tender
+carries a 技术规范 chapter, as real ones do, so that such words are common in it.
+
 Disguise levels are cumulative: none < scrubbed (fresh metadata) < reworded (+ synonym/sentence/
 width/zero-width edits on shared text) < jittered (+ item prices moved by up to ±0.5 %).
 """
@@ -53,6 +60,64 @@ _SYN = {"检查": "核查", "落实": "执行", "组织": "安排", "及时": "�
         "施工": "作业", "要求": "标准", "重点": "着重", "验收": "检验", "负责": "主管"}
 _TYPOS = [("施工组织设计", "施工组织设记"), ("保证金", "保正金"), ("项目经理", "项目径理"), ("混凝土", "混泥土"),
           ("竣工验收", "竣工验受"), ("质量管理", "质量管里")]
+EXTRA_MECHANISMS = ("四错字",)  # drawn from the extras generator, not from MECHANISMS (keeps old seeds stable)
+# Misspellings (homophones, look-alike characters) of words a 技术规范 uses throughout: (right, wrong).
+_SLIPS = [("提供", "提共"), ("安装", "按装"), ("检查", "捡查"), ("材料", "材科"), ("措施", "错施"), ("测量", "侧量"),
+          ("编制", "编治"), ("确保", "确报"), ("部署", "部暑"), ("防护", "防户"), ("维修", "维休"), ("隐患", "隐换"),
+          ("备案", "备按")]
+# Where the ring's writer uses each word (its own sentences, so only the slip is shared).
+_SLIP_PHRASES = {"提供": ["向监理提供{o}的检测报告", "提供{o}所需的全部机具", "按时提供{o}施工记录"],
+                 "安装": ["安装{o}前复核预埋件位置", "完成{o}的安装调试", "安装过程中复核{o}标高"],
+                 "检查": ["对{o}进行检查", "检查{o}的成品保护情况", "每日检查{o}作业面"],
+                 "材料": ["{o}所用材料进场前报验", "材料堆放远离{o}区域", "按{o}进度组织材料"],
+                 "措施": ["制定{o}专项措施", "落实{o}的防护措施", "{o}阶段采取降噪措施"],
+                 "测量": ["{o}完成后复测量", "由测量组复核{o}轴线", "测量{o}的控制点"],
+                 "编制": ["编制{o}专项方案", "{o}开工前编制作业指导书", "按{o}特点编制进度计划"],
+                 "确保": ["确保{o}一次验收合格", "确保{o}工序衔接", "确保{o}期间道路通行"],
+                 "部署": ["部署{o}作业力量", "按{o}节点部署人员", "合理部署{o}机械"],
+                 "防护": ["做好{o}的临边防护", "{o}区域设置防护栏", "加强{o}成品防护"],
+                 "维修": ["{o}保修期内免费维修", "安排专人维修{o}设备", "维修{o}时设置警示"],
+                 "隐患": ["排查{o}安全隐患", "{o}隐患当日整改", "建立{o}隐患台账"],
+                 "备案": ["{o}方案报监理备案", "{o}分包合同报备案", "{o}专项方案经论证后备案"]}
+# The tender's 技术规范 chapter: each clause uses one of the words above (a real tender uses them dozens of times).
+_SPEC_CLAUSES = {"提供": ["承包人应提供{o}的出厂合格证和检测报告。", "承包人应按监理要求提供{o}的施工记录。", "承包人应提供{o}所需的全部人员和机具。"],
+                 "安装": ["{o}的安装应符合设计图纸要求。", "安装{o}前应复核预埋件位置。", "{o}安装完成后应经监理验收。"],
+                 "检查": ["监理单位应对{o}进行检查。", "{o}完成后承包人应自行检查。", "发包人可随时检查{o}的施工质量。"],
+                 "材料": ["{o}所用材料应符合国家标准。", "进场材料应按{o}的要求抽样送检。", "{o}材料不得使用国家明令淘汰的产品。"],
+                 "措施": ["承包人应制定{o}的安全措施。", "{o}应采取有效的环境保护措施。", "{o}期间应落实扬尘防治措施。"],
+                 "测量": ["{o}开工前应完成测量放线。", "测量成果应报监理复核后方可进行{o}。", "{o}的测量仪器应在检定有效期内。"],
+                 "编制": ["承包人应编制{o}专项施工方案。", "{o}开工前应编制作业指导书。", "承包人应编制{o}的应急预案。"],
+                 "确保": ["承包人应确保{o}的施工安全。", "{o}应确保一次验收合格。", "承包人应确保{o}期间道路畅通。"],
+                 "部署": ["承包人应合理部署{o}的施工力量。", "{o}的人员部署应报监理审核。", "{o}的机械部署应满足工期要求。"],
+                 "防护": ["{o}作业区域应设置安全防护设施。", "承包人应做好{o}的成品防护。", "{o}临边应设置防护栏杆。"],
+                 "维修": ["缺陷责任期内{o}的维修费用由承包人承担。", "承包人应在接到通知后二十四小时内维修{o}。", "{o}维修应不影响正常通行。"],
+                 "隐患": ["承包人应定期排查{o}的安全隐患。", "{o}发现的隐患应立即整改。", "{o}隐患整改情况应报监理复查。"],
+                 "备案": ["{o}专项方案应报主管部门备案。", "{o}的分包合同应报发包人备案。", "{o}的应急预案应备案。"]}
+# Long text the trading centre gives every bidder to sign: not in the tender, not in the 范本 library.
+_PLEDGES = [
+    "投标人诚信承诺书：本单位郑重承诺，所提交的营业执照、资质证书、安全生产许可证、人员证书及业绩证明材料均真实有效，"
+    "不存在弄虚作假、挂靠、借用他人资质投标的情形；本单位与同一标段的其他投标人不存在单位负责人为同一人或者存在控股、"
+    "管理关系的情形；如有违反，自愿接受取消投标资格、没收投标保证金、记入公共资源交易信用档案等处理，并承担相应法律责任。",
+    "廉政承诺书：本单位在参与本次交易活动中，不向招标人、招标代理机构及评标专家赠送礼金、有价证券和贵重物品，不宴请、"
+    "不安排娱乐活动，不以任何形式干扰评标工作；不与其他投标人相互约定投标报价，不以他人名义投标；发现上述行为的，"
+    "同意由交易中心暂停本单位在本市公共资源交易平台的交易资格，并移送行政监督部门依法处理。",
+    "电子投标承诺书：本单位已认真阅读公共资源交易平台电子投标操作规程，知悉数字证书（CA锁）由本单位专人保管、专人使用，"
+    "不出借、不转让；电子投标文件由本单位自行编制、加密和上传，因数字证书遗失、密码泄露或者上传超时造成的后果由本单位承担；"
+    "本单位同意交易平台记录投标文件的上传地址和设备信息，并在招投标活动监督检查中向行政监督部门提供。",
+]
+# Manufacturer literature: model numbers, acronyms, values with units (the same text for every dealer of it).
+_BROCHURES = [
+    ("摄像机", "{m}400万像素网络摄像机采用1/2.7英寸CMOS传感器，最低照度0.005Lux@F1.6，支持H.265/H.264/MJPEG编码，"
+     "红外补光距离{a}m，防护等级IP67，支持DC12V±25%或PoE(802.3af)供电，功耗≤{b}W，工作温度-30℃~+60℃。"),
+    ("路灯", "{m}型LED路灯光源采用5050芯片，系统光效≥{a}lm/W，色温4000K，显色指数Ra≥70，功率因数PF≥0.95，"
+     "防护等级IP66，抗冲击等级IK08，输入电压AC220V±20%，额定功率{b}W，寿命L70≥50000h。"),
+    ("交换机", "{m}工业以太网交换机提供{a}个10/100/1000Base-T电口和4个1000Base-X SFP光口，交换容量{b}Gbps，"
+     "支持IEEE 802.1Q VLAN、STP/RSTP/MSTP及ERPS环网保护（自愈时间<50ms），工作电压DC24V/48V，工作温度-40℃~75℃。"),
+    ("信号机", "{m}交通信号控制机支持{a}路灯组输出，采用ARM Cortex-A7处理器，具备RS-485、RJ45、4G LTE通信接口，"
+     "支持SCATS/SCOOT协调控制，符合GB 25280-2016标准，电源AC176V~264V，整机功耗≤{b}W，MTBF≥50000h。"),
+    ("UPS", "{m}在线式UPS额定容量{a}kVA，输入电压范围AC110V~300V，输出电压精度±1%，整机效率≥95%，支持RS232/SNMP远程监控，"
+     "电池后备时间≥2h，满载噪音<{b}dB，符合YD/T 1095-2018标准。"),
+]
 _BRANDS = [("海康", "DS-2CD3T46"), ("大华", "DH-IPC-HFW"), ("宇视", "IPC-B314"), ("华为", "eLTE-3900")]
 _DEFAULT_AUTHORS = ["Administrator", "Administrator", "微软用户", "User", "admin"]
 _WPS_BUILDS = ["2052-11.1.0.8696", "2052-12.1.0.16120", "2052-11.1.0.14309"]
@@ -125,6 +190,7 @@ class Bidder:
     foreign: str = ""
     mention: str = ""  # another company's name written into this bid
     mention_innocent: str = ""
+    pledge: str = ""  # the trading centre's 承诺书, the same in every bid
 
 
 @dataclass
@@ -218,10 +284,13 @@ def generate(out_dir: Path, seed: int, level: str = "none", n_bids: int | None =
             rings.append(ring)
             mechs.append(mech)
 
+    # ---- extras: own generator, so everything above is what it was before they were added
+    spec = _extras(random.Random(f"collusion-extras-{seed}"), bidders, rings, mechs, planted)
+
     # ---- write files
     tender_name = f"招标文件_{project_no}.docx"
     _write_tender(out_dir / tender_name, regime, project, project_no, agency_person, agency_phone, works, qty, fixed,
-                  tender_tech, templates, cap, tender_meta)
+                  tender_tech, templates, cap, tender_meta, spec)
     files = []
     for b in bidders:
         fname = f"{b.file}.{b.fmt}"
@@ -235,6 +304,55 @@ def generate(out_dir: Path, seed: int, level: str = "none", n_bids: int | None =
     planted_files = {"|".join(sorted(ext[x] for x in k.split("|"))): v for k, v in planted.items()}
     return TenderSet(seed=seed, regime=regime, level=level, project=project, project_no=project_no, tender_file=tender_name,
                      bid_files=files, rings=[[ext[b.file] for b in r] for r in rings], mechanisms=mechs, planted=planted_files)
+
+
+def _extras(xrng: random.Random, bidders: list[Bidder], rings: list[list[Bidder]], mechs: list[list[str]],
+            planted: dict[str, list[str]]) -> list[str]:
+    """The 技术规范 chapter of the tender; the trading centre's 承诺书 in every bid, a brochure two honest bids paste,
+    shared misspellings in rings (四错字). Returns the chapter's paragraphs."""
+    clauses = [xrng.choice(_SPEC_CLAUSES[right]).format(o=xrng.choice(_OBJ))
+               for right, _ in _SLIPS for _ in range(xrng.randint(10, 13))]
+    xrng.shuffle(clauses)
+    spec = ["".join(clauses[k:k + 6]) for k in range(0, len(clauses), 6)]
+    if len(bidders) >= 3 and xrng.random() < 0.6:
+        pledge = xrng.choice(_PLEDGES)
+        for b in bidders:
+            b.pledge = pledge
+    if len(bidders) >= 3 and xrng.random() < 0.5:
+        _paste_brochure(xrng, bidders, rings)
+    for ring, mech in zip(rings, mechs, strict=True):
+        if xrng.random() < 0.4:
+            mech.append(EXTRA_MECHANISMS[0])
+            _plant_slips(xrng, ring, planted)
+    return spec
+
+
+def _paste_brochure(xrng: random.Random, bidders: list[Bidder], rings: list[list[Bidder]]) -> None:
+    """Two bidders that are no ring pair paste the same manufacturer text (no 品牌 label: not the dealer case)."""
+    ring_of = {b.file: k for k, r in enumerate(rings) for b in r}
+    honest = [(x, y) for i, x in enumerate(bidders) for y in bidders[i + 1:]
+              if ring_of.get(x.file, -1) != ring_of.get(y.file, -2)]
+    if not honest:
+        return
+    products = xrng.sample(_BROCHURES, k=xrng.choice((1, 2)))  # one or two products from the same catalogue
+    series = xrng.choice(["GX", "HT", "ZN", "KD"])
+    paras = [f"主要设备选型：{'、'.join(kind for kind, _ in products)}"]
+    paras += [text.format(m=f"{series}-{xrng.randint(1000, 9999)}{xrng.choice('ABES')}", a=xrng.randint(8, 120),
+                          b=xrng.randint(5, 60)) for _, text in products]
+    for b in xrng.choice(honest):
+        b.tech_paras += paras
+
+
+def _plant_slips(xrng: random.Random, ring: list[Bidder], planted: dict[str, list[str]]) -> None:
+    """四错字: the two bids one person wrote carry the same one or two slips, each in that bid's own sentence."""
+    pair = xrng.sample(ring, k=2)
+    slips = xrng.sample(_SLIPS, k=xrng.randint(1, 2))
+    for b in pair:
+        for right, wrong in slips:
+            phrase = xrng.choice(_SLIP_PHRASES[right]).format(o=xrng.choice(_OBJ)).replace(right, wrong, 1)
+            b.tech_paras.append(f"{_sentence(xrng)}{xrng.choice(_SUBJ)}{xrng.choice(_ADV)}{phrase}，"
+                                f"{xrng.choice(_TAIL)}。{_sentence(xrng)}")
+    planted.setdefault("|".join(sorted(b.file for b in pair)), []).extend(wrong for _, wrong in slips)
 
 
 def _fresh_meta(rng: random.Random, tender_meta: Mapping[str, object], default_author: bool) -> dict[str, object]:
@@ -344,14 +462,14 @@ def _price_header() -> list[str]:
 
 def _write_tender(path: Path, regime: str, project: str, project_no: str, agency_person: str, agency_phone: str,
                   works: list[tuple[str, str]], qty: dict[str, float], fixed: dict[str, float], tech: list[str],
-                  templates: list[str], cap: float, meta: Mapping[str, object]) -> None:
+                  templates: list[str], cap: float, meta: Mapping[str, object], spec: list[str]) -> None:
     who = "采购人" if regime == "政府采购" else "招标人"
     lines: list[object] = [f"{project}招标文件", f"项目名称：{project}", f"项目编号：{project_no}",
                            f"{who}联系人：{agency_person}，联系电话：{agency_phone}",
                            f"最高投标限价：{cap:.2f}元" if regime == "工程" else f"采购预算金额：{cap:.2f}元",
                            "第一章 投标人须知", "投标人不得相互串通投标报价，不得排挤其他投标人的公平竞争。" if regime == "工程"
                            else "供应商不得恶意串通，参加政府采购活动的供应商应当具备法定条件。",
-                           "第二章 技术要求", *tech, "第三章 投标文件格式", *templates,
+                           "第二章 技术要求", *tech, "第三章 投标文件格式", *templates, "第四章 技术规范", *spec,
                            "分项报价表（投标人填写综合单价和合价，工程量不得改动）"]
     rows = [_price_header()] + [[f"0{40100 + i}", w, u, f"{qty[w]:.2f}", "", ""] for i, (w, u) in enumerate(works)]
     rows += [[f"0{49000 + i}", w, u, "1", f"{fixed[w]:.2f}", f"{fixed[w]:.2f}"] for i, (w, u) in enumerate(_FIXED)]
@@ -369,6 +487,7 @@ def _bid_lines(rng: random.Random, b: Bidder, regime: str, project: str, project
     lines: list[object] = [f"{project}投标文件", f"{role}名称：{b.company}", f"项目名称：{project}", f"项目编号：{project_no}",
                            "投标函", f"投标总报价（小写）：¥{total:,.2f}元",
                            *rng.sample(templates, k=min(len(templates), rng.randint(4, 8))),
+                           *([b.pledge] if b.pledge else []),
                            f"法定代表人：{b.legal_rep}", f"统一社会信用代码：{b.uscc}",
                            f"授权委托书：委托代理人：{b.agent.name}，身份证号码：{b.agent.id_no}，联系电话：{b.agent.phone}",
                            f"联系人：{b.contact.name}，手机：{b.contact.phone}",
