@@ -77,7 +77,12 @@ def _lexicon():
     ("投标保证金最多能收多少？", "那政府采购项目呢？", "投标保证金最多能收多少；政府采购项目呢？"),
     ("投标保证金最多能收多少？", "浙江呢？", "投标保证金最多能收多少；浙江呢？"),
     ("中标候选人公示期多长？", "这个期限从什么时候起算", "中标候选人公示期多长；这个期限从什么时候起算"),
-    ("公开招标的等标期是多少天", "那询价呢？", "公开招标的等标期是多少天；询价呢？"),
+    # an alternative of a word of the previous question takes its place (QA report 3, D3: 「那投诉呢？」 lost
+    # the history, 「那工程项目呢？」「如果是货物项目呢？」 repeated the previous answer)
+    ("公开招标的等标期是多少天", "那询价呢？", "询价的等标期是多少天"),
+    ("政府采购项目供应商提出质疑的期限是多少？", "那投诉呢？", "政府采购项目供应商提出投诉的期限是多少"),
+    ("政府采购项目投标保证金最多收多少？", "那工程项目呢？", "工程项目投标保证金最多收多少"),
+    ("政府采购服务项目价格分权重最低是多少？", "如果是货物项目呢？", "政府采购货物项目价格分权重最低是多少"),
 ])
 def test_a_follow_up_naming_its_own_subject_asks_the_question_about_it(previous, follow_up, standalone):
     assert rule_condense(follow_up, [(previous, "……")], _lexicon()) == standalone

@@ -38,7 +38,7 @@ def is_follow_up(question: str) -> bool:
 
 def rule_condense(question: str, history: Sequence[tuple[str, str]], lexicon: Lexicon | None = None) -> str:
     """Standalone question by rule: follow-ups inherit the previous standalone question (its topic, or
-    with ``lexicon``, its question about a new subject: see `_join`)."""
+    with ``lexicon``, its question about an alternative or a new subject: see `_join`)."""
     previous: str | None = None
     for user_turn, _ in history:
         previous = _join(user_turn, previous, lexicon) if previous and is_follow_up(user_turn) else user_turn
@@ -49,16 +49,33 @@ def rule_condense(question: str, history: Sequence[tuple[str, str]], lexicon: Le
 
 
 def _join(follow_up: str, previous: str, lexicon: Lexicon | None = None) -> str:
-    """The follow-up made standalone. A follow-up naming a subject of its own (「那履约保证金呢？」) asks the
+    """The follow-up made standalone. A follow-up naming an alternative of a word of the previous question
+    (`Lexicon.alternatives`: 投诉 for 质疑, 工程项目 for 政府采购项目) asks the previous question about it. A
+    follow-up naming a subject of its own (「那履约保证金呢？」) asks the
     previous question about it: its analogue there is replaced (「投标保证金最多能收多少」 ->
     「履约保证金最多能收多少」), or, with no analogue, it stands alone; otherwise (a regime, a place, a
     back-reference: 「那政府采购项目呢？」「这个期限是多少」) it is joined to the previous question."""
     tail = re.sub(r"^(?:那么?|那如果|另外|还有|此外)[，,]?", "", follow_up.strip())
     previous = previous.strip().rstrip("？?。")
+    if lexicon is not None and (swapped := _swap_alternative(tail, previous, lexicon)) is not None:
+        return swapped
     if lexicon is not None and (subject := _new_subject(tail, previous, lexicon)) is not None:
         analogue = _analogue(subject, previous, lexicon)
         return previous.replace(analogue, subject) if analogue else tail
     return f"{previous}；{tail}"
+
+
+def _swap_alternative(tail: str, previous: str, lexicon: Lexicon) -> str | None:
+    """The previous question about the follow-up's alternative (「那投诉呢？」 after 「…提出质疑的期限是多少」
+    -> 「…提出投诉的期限是多少」; 「那工程项目呢？」 after 「政府采购项目投标保证金…」): the longest member of a
+    group of `Lexicon.alternatives` the follow-up names, in place of the longest one the previous
+    question names; None when no group has a member on both sides."""
+    for group in lexicon.alternatives:
+        new = [w for w in group if w in tail and w not in previous]
+        old = [w for w in group if w in previous and w not in tail]
+        if new and old:
+            return previous.replace(max(old, key=len), max(new, key=len))
+    return None
 
 
 def _new_subject(tail: str, previous: str, lexicon: Lexicon) -> str | None:

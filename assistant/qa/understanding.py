@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import ConfigError
 
@@ -41,7 +41,7 @@ REFUSAL_LISTS = ("domain_terms", "question_words", "known_titles", "known_short_
                  "local_policy_words")
 REFUSAL_MAPPINGS = ("synonyms", "short_forms")
 #: the top-level sections of the lexicon file (any other is a typo: a configuration error)
-SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers",
+SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers", "alternatives",
                       "question_markers", "scope", "methods", "method_penalty", *GATE_SECTIONS, REFUSAL_SECTION})
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
@@ -117,6 +117,8 @@ class Lexicon:
     specific_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
     story_markers: tuple[str, ...] = ()
     question_markers: tuple[str, ...] = ()
+    #: groups of words that stand for one another in a follow-up (质疑 / 投诉, 货物 / 服务)
+    alternatives: tuple[tuple[str, ...], ...] = ()
     #: words of topics outside procurement law (a company buyer's daily work, market information)
     off_topic_terms: tuple[str, ...] = ()
     #: words that make a question a request for project / market information, not a legal question
@@ -305,6 +307,7 @@ def _load(path: str, mtime: float) -> Lexicon:
         specific_rules=specific,
         story_markers=tuple(str(s) for s in data.get("story_markers") or ()),
         question_markers=tuple(str(s) for s in data.get("question_markers") or ()),
+        alternatives=_alternatives(data, p),
         off_topic_terms=tuple(str(s) for s in scope.get("off_topic_terms") or ()),
         information_terms=tuple(str(s) for s in scope.get("information_terms") or ()),
         legal_terms=tuple(str(s) for s in scope.get("legal_terms") or ()),
@@ -316,6 +319,14 @@ def _load(path: str, mtime: float) -> Lexicon:
         refusal_words=_refusal_section(data, p),
     )
     return replace(lexicon, refusal_words=_with_statute_words(lexicon.refusal_words, lexicon.statute_words))
+
+
+def _alternatives(data: dict[str, Any], p: Path) -> tuple[tuple[str, ...], ...]:
+    groups = data.get("alternatives") or []
+    if not isinstance(groups, list) or not all(
+            isinstance(g, list) and len(g) >= 2 and all(isinstance(w, str) and w.strip() for w in g) for g in groups):
+        raise LexiconError(f"问答词表文件格式不正确（alternatives 应为词组列表，每组至少两个词）：{p}")
+    return tuple(tuple(w.strip() for w in g) for g in groups)
 
 
 def _with_statute_words(words: RefusalWords, statute_words: StatuteWords) -> RefusalWords:
