@@ -135,6 +135,7 @@ def test_answer_gate_words_load_from_the_lexicon():
     "refusal: {short_forms: {串标: [串通投标]}}",    # a list, not one wording
     "alternatives: [质疑, 投诉]",                     # words, not groups
     "alternatives: [[质疑]]",                         # a group of one
+    "refusal: {topic_documents: {磋商: [磋商办法]}}",  # a list, not one document
 ])
 def test_malformed_gate_or_refusal_section_is_a_clear_chinese_error(tmp_path, section):
     bad = tmp_path / LEXICON_FILE

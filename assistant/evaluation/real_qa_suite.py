@@ -5,10 +5,10 @@ Reported apart from the synthetic sets, because real questions are long, narrati
 - retrieval hit@1 / hit@5 / MRR@10 of the product retriever (gold = the article the answer named);
 - answer cites gold: the answer cites at least one gold article;
 - lead is gold: the one-sentence answer rests on a gold article;
-- confident wrong answers: the answer states a direct answer (no 「未找到直接规定」 hedge) whose
+- confident wrong answers: the answer states a direct answer (no 「未能确定直接回答的条文」 hedge) whose
   article is not gold — the failure that costs a user most;
 - out-of-scope refusal rate on the real refusal set, and the share declined (refused, or answered
-  only with the 「未找到直接规定」 statement and the nearest articles for checking — honest, but not a
+  only with the 「未能确定直接回答的条文」 statement and the nearest articles for checking — honest, but not a
   refusal); non-existent citations (must be 0);
 - the worst items, each with why it failed (gold rank, what came first, regime detected).
 """
@@ -161,7 +161,7 @@ def _ask_out_of_scope(services: Services, oos: Sequence[OOSItem], label: str, pr
             "refused": ans.refused, "citations": [_brief(c.title, c.article) for c in ans.citations],
             "answer_head": ans.answer[:160], "hedged": hedged,
             "why": "" if ans.refused else "范围外问题未拒答"
-                   + ("（已说明“未找到直接规定”）" if hedged else "，且未说明“未找到直接规定”"),
+                   + ("（已说明“未能确定直接回答的条文”）" if hedged else "，且未说明“未能确定直接回答的条文”"),
         })
         if progress:
             progress("真实问题评测", m, total)

@@ -246,13 +246,13 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
                       f"| 检索 hit@1 / hit@5 / MRR@10 | {m['hit@1']:.3f} / {m['hit@5']:.3f} / {m['mrr@10']:.3f} |",
                       f"| 回答引用标准答案条文 | {_pct(m['answer_cites_gold'])} |",
                       f"| 首句所据条文即标准答案 | {_pct(m['lead_is_gold'])} |",
-                      f"| 首句为“未找到直接规定”（保守作答） | {_share(m.get('hedged_no_direct_provision', 0), m['n_in_scope'])} |",
-                      f"| 自信地答错（未提示“未找到直接规定”且首条不对） | {_pct(m['confident_wrong_rate'])}（{m['confident_wrong']} 题） |",
+                      f"| 首句为“未能确定直接回答的条文”（保守作答） | {_share(m.get('hedged_no_direct_provision', 0), m['n_in_scope'])} |",
+                      f"| 自信地答错（未提示“未能确定直接回答的条文”且首条不对） | {_pct(m['confident_wrong_rate'])}（{m['confident_wrong']} 题） |",
                       f"| 范围外拒答率 | {_pct(m['out_of_scope_refusal_rate'])} |",
-                      f"| 范围外拒答或明示“未找到直接规定” | {_pct(m.get('out_of_scope_declined_rate', 0.0))} |",
+                      f"| 范围外拒答或明示“未能确定直接回答的条文” | {_pct(m.get('out_of_scope_declined_rate', 0.0))} |",
                       f"| 其中与招标采购法规无关的问题（{m.get('n_off_topic', 0)} 题）拒答率 | "
                       f"{_pct(m.get('off_topic_refusal_rate', 0.0))} |",
-                      f"| 其中依据不在知识库的问题（{m['n_out_of_scope'] - m.get('n_off_topic', 0)} 题）拒答或明示“未找到直接规定” | "
+                      f"| 其中依据不在知识库的问题（{m['n_out_of_scope'] - m.get('n_off_topic', 0)} 题）拒答或明示“未能确定直接回答的条文” | "
                       f"{_pct(m.get('missing_basis_declined_rate', 0.0))} |",
                       f"| 不存在的引用 | {m['nonexistent_citations']} |", ""]
     rc = metrics.get("real_clauses")

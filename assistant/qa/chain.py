@@ -203,9 +203,12 @@ class QAChain:
         ex = extractive.build_extractive(prep.standalone, prep.hits, named, kb=self.kb,
                                          words=lexicon.gate_words if lexicon is not None else None,
                                          about_missing_document=bool(prep.evidence.missing_documents),
-                                         regimes=self._regimes(prep.standalone))
-        # an article the question names that does not exist is said first (「……没有第一百条。」)
-        text = "\n".join([*refusal.missing_article_lines(prep.evidence), ex.text])
+                                         regimes=self._regimes(prep.standalone),
+                                         hedge=bool(prep.evidence.uncovered_topics))
+        # an article the question names that does not exist, or a topic whose own rule the knowledge base
+        # lacks, is said first (「……没有第一百条。」「知识库未收录专门规定竞争性磋商的……」)
+        text = "\n".join([*refusal.missing_article_lines(prep.evidence), *refusal.uncovered_topic_lines(prep.evidence),
+                          ex.text])
         answer = Answer(
             answer=text, citations=ex.citations, refused=False, mode="extractive", question=prep.question,
             standalone_question=prep.standalone, flags=ex.flags, notes=ex.notes,

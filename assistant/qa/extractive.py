@@ -28,7 +28,7 @@ LEAD = "根据知识库，以下条文与您的问题最相关："
 #: The answer's first line: the key sentence of the best article and its citation.
 ANSWER_PREFIX = "答："
 #: The first line when the best article does not address the question.
-NO_DIRECT = "知识库中未找到直接规定该问题的条文；以下是最相关的条文，请核对是否适用。"
+NO_DIRECT = "未能确定哪一条文直接回答了该问题；以下是知识库中最相关的条文，请逐条核对是否适用。"
 FLAG_NO_DIRECT = "no_direct_provision"
 #: Punctuation that must sit outside `**` so CommonMark renders the bold (not literal asterisks)
 _EDGE_PUNCT = "。，、；：？！…—“”‘’（）《》〈〉【】「」『』,.;:?!()[]\"' "
@@ -366,6 +366,7 @@ def _rule_line(h: Hit, n: int) -> str:
 def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     question: str, hits: list[Hit], named: list[str] | None = None, kb: KnowledgeBase | None = None,
     words: GateWords | None = None, about_missing_document: bool = False, regimes: Regimes | None = None,
+    hedge: bool = False,
 ) -> Extracted:
     """Compose the extractive answer and its citations (numbered in reading order).
 
@@ -373,7 +374,8 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     articles they cite are quoted when the KB holds them, else the user is told to import them.
     ``words``: the answer gate's words (``Lexicon.gate_words`` of the knowledge base in use);
     ``about_missing_document``: the question also names a document the knowledge base lacks (an article
-    it names is then quoted, not stated as the answer); ``regimes``: when the question names no regime and
+    it names is then quoted, not stated as the answer); ``hedge``: no article is stated as the answer (the
+    question's topic has a rule of its own the knowledge base lacks); ``regimes``: when the question names no regime and
     an article of the other regime answers it as well, both are stated, each with its regime.
     """
     chosen = select_hits(hits, named)
@@ -384,7 +386,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     lines: list[str] = []
     words = _gate(words)
     best = lead_hit(question, chosen, words)
-    direct = best is not None and confident(question, best, hits, words, about_missing_document)
+    direct = not hedge and best is not None and confident(question, best, hits, words, about_missing_document)
     second = other_regime_hit(question, best, chosen, words, regimes) if best is not None and direct else None
     second_n: int | None = None
     if not direct and chosen:

@@ -118,6 +118,8 @@ class Evidence:
     local_documents: list[str] = field(default_factory=list)
     #: articles the question names that their document does not have: (title, 第N条, its last article)
     missing_articles: list[tuple[str, str, str]] = field(default_factory=list)
+    #: topics the question names whose own rule the knowledge base lacks: (topic, the rule)
+    uncovered_topics: list[tuple[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -126,6 +128,7 @@ class Evidence:
             "missing_terms": self.missing_terms, "missing_documents": self.missing_documents, "direct": self.direct,
             "foreign_terms": self.foreign_terms, "in_domain": self.in_domain, "other_places": self.other_places,
             "local_documents": self.local_documents, "missing_articles": [list(m) for m in self.missing_articles],
+            "uncovered_topics": [list(t) for t in self.uncovered_topics],
         }
 
 
@@ -186,7 +189,9 @@ def named_documents(question: str, words: RefusalWords | None = None) -> list[st
         if (
             len(name) >= 3
             and name not in ("办法", "规定", "方法", "做法", "说法", "合法", "违法", "依法", "非法", "立法", "执法", "司法")
-            and not name.endswith(("方法", "做法", "说法", "合法", "违法", "依法", "非法", "想法", "看法", "用法", "写法", "算法", "执法"))
+            and not name.endswith(("方法", "做法", "说法", "合法", "违法", "依法", "非法", "想法", "看法", "用法", "写法", "算法", "执法",
+                                   # evaluation methods, not documents (「综合评分法里价格分的权重」)
+                                   "评分法", "评标法", "评估法", "评审法", "优先法", "最低价法", "投标价法"))
         ):
             names.append(name)
     for m in _RULE_NAME.finditer(rest):
@@ -233,6 +238,35 @@ def missing_documents(question: str, kb: KnowledgeBase, hits: Sequence[Hit] = ()
         else:
             missing.append(name)
     return known, missing
+
+
+_DOC_NUMBER = re.compile(r"（[^（）]*(?:号|令)[^（）]*）$")
+
+
+def uncovered_topics(question: str, hits: Sequence[Hit], kb: KnowledgeBase,
+                     words: RefusalWords | None = None) -> list[tuple[str, str]]:
+    """(topic, rule) for each topic of ``topic_documents`` the question names whose own rule the knowledge
+    base does not hold and no retrieved article mentions (「竞争性磋商…最少几天？」 must not be answered with
+    竞争性谈判's 3 working days); one per rule."""
+    w = _words(words)
+    text = normalize(question)
+    seen = normalize(" ".join(h.text for h in hits[:6] if h.doc_type != "审查要点"))
+    out: list[tuple[str, str]] = []
+    for topic, rule in w.topic_documents.items():
+        if (topic in text and topic not in seen and rule not in [r for _, r in out]
+                and kb.resolve_title(_DOC_NUMBER.sub("", rule)) is None):
+            out.append((topic, rule))
+    return out
+
+
+def uncovered_topic_lines(ev: Evidence) -> list[str]:
+    """「知识库未收录专门规定竞争性磋商的《…》……」 for each topic whose own rule the knowledge base lacks."""
+    lines = []
+    for topic, rule in ev.uncovered_topics:
+        title = _DOC_NUMBER.sub("", rule)
+        lines.append(f"知识库未收录专门规定{topic}的《{title}》{rule[len(title):]}，以下条文不是该文件的规定，"
+                     f"可能不适用于{topic}，请以该文件为准。")
+    return lines
 
 
 _LOCAL_ISSUER = re.compile(r"[\u4e00-\u9fff]{1,8}(?:省|市|自治区|区|县)(?:人民|政府|财政|发展|住房|公共资源)")
@@ -318,6 +352,7 @@ def assess(
     vocab = corpus_text(kb)
     foreign = [t for t in missing_terms if vocab is not None and not any(v in vocab for v in _variants(t, w))]
     ev = Evidence(False, "", top_dense, top_score, cov, terms, missing_terms, missing_docs, direct, foreign, in_domain)
+    ev.uncovered_topics = uncovered_topics(question, hits, kb, w)
     foreign_share = len(foreign) / len(terms) if terms else 0.0
     if in_domain:
         needed = p.coverage_in_domain
@@ -400,7 +435,7 @@ def corpus_text(kb: KnowledgeBase) -> str | None:
 #: The explanation shown for refusals whose reason needs no details.
 REASON_LINES = {
     "future_policy": "问题涉及的年份晚于知识库中现有文件，知识库中没有相应政策。",
-    "off_topic": "该问题属于企业日常采购管理或市场行情，不是招标投标、政府采购法律法规能回答的问题。",
+    "off_topic": "该问题不属于招标投标、政府采购法律法规的范围（如企业日常采购管理、市场行情、劳动用工、税务等），知识库无法回答。",
     "information_request": "知识库只收录法律法规和政策文件，没有项目公告、中标结果或市场价格等信息，请到相应的公共资源交易平台查询。",
     "article_not_found": "请核对条号；如需查阅相关内容，可去掉条号直接描述问题。",
 }

@@ -39,7 +39,7 @@ GATE_SECTIONS = ("generic_terms", "penalty_words", "consequence_words")
 REFUSAL_SECTION = "refusal"
 REFUSAL_LISTS = ("domain_terms", "question_words", "known_titles", "known_short_titles", "other_places",
                  "local_policy_words")
-REFUSAL_MAPPINGS = ("synonyms", "short_forms")
+REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents")
 #: the top-level sections of the lexicon file (any other is a typo: a configuration error)
 SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers", "alternatives",
                       "question_markers", "scope", "methods", "method_penalty", *GATE_SECTIONS, REFUSAL_SECTION})
@@ -104,6 +104,8 @@ class RefusalWords:
     #: widely cited regulations matched anywhere in a question; laws cited by a two-character short form
     known_titles: tuple[str, ...] = ()
     known_short_titles: tuple[str, ...] = ()
+    #: topic word -> the rule of its own that governs it (竞争性磋商 -> 财库〔2014〕214号)
+    topic_documents: Mapping[str, str] = field(default_factory=dict)
     #: places whose own policy the knowledge base may lack, and the words asking for a place's policy
     other_places: tuple[str, ...] = ()
     local_policy_words: tuple[str, ...] = ()
@@ -208,6 +210,8 @@ def _refusal_section(data: Mapping[object, object], p: Path) -> RefusalWords:
         domain_terms=lists["domain_terms"], question_words=frozenset(lists["question_words"]),
         synonyms={k: _refusal_words({k: v}, k, p, f"synonyms.{k}") for k, v in _refusal_mapping(sec, "synonyms", p).items()},
         short_forms={k: _refusal_word(v, f"short_forms.{k}", p) for k, v in _refusal_mapping(sec, "short_forms", p).items()},
+        topic_documents={k: _refusal_word(v, f"topic_documents.{k}", p)
+                         for k, v in _refusal_mapping(sec, "topic_documents", p).items()},
         known_titles=lists["known_titles"], known_short_titles=lists["known_short_titles"],
         other_places=lists["other_places"], local_policy_words=lists["local_policy_words"],
     )
