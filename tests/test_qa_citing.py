@@ -119,3 +119,24 @@ def test_key_sentence_is_on_the_side_of_the_moment_the_question_asks_about() -> 
     before = key_sentence(article, "投标文件递交截止前，投标人可以撤回投标文件吗？撤回后保证金退不退？")
     assert before is not None and "截止后" not in before
     assert key_sentence(article, "投标截止后撤销投标文件，保证金退吗？") == "投标截止后投标人撤销投标文件的，招标人可以不退还投标保证金。"
+
+
+ART_22 = ("第二十二条 潜在投标人或者其他利害关系人对资格预审文件有异议的，应当在提交资格预审申请文件截止时间2日前提出；"
+          "对招标文件有异议的，应当在投标截止时间10日前提出。招标人应当自收到异议之日起3日内作出答复；作出答复前，应当暂停招标投标活动。")
+ALTERNATIVES = (("资格预审文件", "招标文件", "谈判文件", "询价通知书"),)
+
+
+def test_key_sentence_is_not_about_another_alternative_than_the_question_names() -> None:
+    """QA report 3, D10: a question about 招标文件 was answered with the 资格预审文件 deadline (2日前)."""
+    q = "有个潜在投标人对招标文件有异议，他最晚什么时候要提出来？"
+    assert "资格预审文件" in citing.key_sentence(ART_22, q)  # without the groups: the longer match wins
+    assert citing.key_sentence(ART_22, q, ALTERNATIVES).startswith("对招标文件有异议的，应当在投标截止时间10日前")
+    assert "资格预审文件" in citing.key_sentence(ART_22, "对资格预审文件有异议应当什么时候提出", ALTERNATIVES)
+
+
+def test_key_sentence_ignores_pairs_with_a_particle() -> None:
+    """QA report 3, D1: 「给小微企业的价格扣除比例」 quoted the consortium rate (2%-3%), matched by 「业的」."""
+    text = ("第九条 对于未预留份额专门面向中小企业采购的采购项目，采购人、采购代理机构应当对符合本办法规定的小微企业报价给予"
+            "6%—10%（工程项目为3%—5%）的扣除，用扣除后的价格参加评审。接受大中型企业与小微企业组成联合体的采购项目，对于联合协议"
+            "约定小微企业的合同份额占到合同总金额30%以上的，应当对联合体的报价给予2%-3%（工程项目为1%—2%）的扣除，用扣除后的价格参加评审。")
+    assert "6%—10%" in citing.key_sentence(text, "给小微企业的价格扣除比例现在是多少？货物和工程一样吗？")

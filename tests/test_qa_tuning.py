@@ -205,3 +205,17 @@ def test_after_the_opening_is_after_the_deadline_in_statute_words():
     ex = extractive.build_extractive("投标人在开标后撤回投标文件，保证金怎么处理？", [h], kb=KB,
                                      words=lexicon.gate_words)
     assert ex.text.startswith("答：依据《中华人民共和国招标投标法实施条例》第三十五条")
+
+
+def test_the_stated_article_is_cited_first_and_quoted_from_a_clause() -> None:
+    """QA report 3, D22: the answer stated [2] while [1] was another law's article; D1: the quote began inside a
+    word (「……合评估法但未采用……」)."""
+    regulation = hit("第三十四条 采购人或者采购代理机构应当根据采购项目的特点确定评标方法。", title="中华人民共和国政府采购法实施条例",
+                     doc_type="行政法规", article="第三十四条", score=0.7)
+    long_tail = "，".join(f"第{i}项说明文字较长需要截断显示" for i in range(40))
+    rule_55 = hit(f"第五十五条 {long_tail}。货物项目的价格分值占总分值的比重不得低于30%；服务项目的价格分值占总分值的比重不得低于10%。",
+                  title="政府采购货物和服务招标投标管理办法", doc_type="部门规章", article="第五十五条", score=0.9)
+    ex = extractive.build_extractive("货物项目价格分值占总分值的比重不得低于多少？", [rule_55, regulation], kb=KB)
+    assert ex.text.startswith("答：依据《政府采购货物和服务招标投标管理办法》第五十五条") and ex.lead_n == 1
+    quote = next(line for line in ex.text.splitlines() if line.startswith("- 第五十五条"))
+    assert quote.startswith("- 第五十五条 [1]：……第") or quote.startswith("- 第五十五条 [1]：**")

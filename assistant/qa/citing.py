@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -127,6 +128,8 @@ def _bigrams(text: str) -> set[str]:
     return {a + b for a, b in itertools.pairwise(chars)}
 
 
+_PARTICLES = frozenset("的了吗呢吧啊么")
+
 #: A clause starting with these continues the previous sentence (「……约定；但是，不得超过……」).
 _CONTINUATION = ("但是", "但", "除", "并且", "并", "且", "其中", "否则")
 
@@ -170,9 +173,10 @@ def _moments(text: str) -> set[tuple[str, bool]]:
     return {(m.group(1).replace("签合同", "签订合同"), "前" in m.group(2)) for m in _MOMENT.finditer(text)}
 
 
-def key_sentence(article_text: str, query: str) -> str | None:
+def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[str]] = ()) -> str | None:
     """The sentence of an article that best matches the query's key terms (then bigrams); when the
-    query asks for an amount, period or count, a sentence that states one is preferred. The
+    query asks for an amount, period or count, a sentence that states one is preferred; a sentence about
+    another of ``alternatives`` than the query names is not (「对资格预审文件有异议的」 for 招标文件). The
     article's own label (「第二十六条 」) is not part of the sentence: the citation prints it."""
     from assistant.qa.refusal import key_terms  # late: refusal is a sibling step
 
@@ -180,7 +184,9 @@ def key_sentence(article_text: str, query: str) -> str | None:
     if not sentences:
         return None
     terms = key_terms(query) if query else []
-    q = _bigrams(query)
+    # a pair with a particle (「业的」「多少」 aside) says nothing of the topic (「小微企业的价格扣除比例」 matched the
+    # consortium sentence's 「小微企业的合同份额」 by 「业的」 and beat the 小微企业 rate: QA report 3, D1)
+    q = {b for b in _bigrams(query) if not any(c in _PARTICLES for c in b)}
     wants_quantity = bool(query) and bool(_ASKS_QUANTITY.search(query))
     bounds = [sets for asks, sets in _ASKS_BOUND if query and asks.search(query)]
     asked_moments = _moments(query) if query else set()
@@ -192,7 +198,8 @@ def key_sentence(article_text: str, query: str) -> str | None:
         quantity = _QUANTITY_BONUS if wants_quantity and lexical(s) and _STATES_QUANTITY.search(s) else 0.0
         if quantity and any(b.search(s) for b in bounds):
             quantity *= 2
-        wrong_side = any((m, not before) in asked_moments for m, before in _moments(s)) * _WRONG_SIDE
+        wrong_side = (any((m, not before) in asked_moments for m, before in _moments(s))
+                      or _other_alternative(s, query, alternatives)) * _WRONG_SIDE
         return (lexical(s) + quantity - wrong_side + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s), -sentences.index(s))
 
     best = max(sentences, key=score)
@@ -204,6 +211,15 @@ def key_sentence(article_text: str, query: str) -> str | None:
         if stating:
             best = max(stating, key=score)
     return strip_article_label(best if score(best)[0] > 0 else sentences[0])
+
+
+def _other_alternative(sentence: str, query: str, alternatives: Sequence[Sequence[str]]) -> bool:
+    """The sentence names a member of a group the query names another member of, and not the query's."""
+    for group in alternatives:
+        asked = [w for w in group if w in query]
+        if asked and not any(w in sentence for w in asked) and any(w in sentence for w in group if w not in asked):
+            return True
+    return False
 
 
 def sentences_citing(text: str, n: int) -> str:

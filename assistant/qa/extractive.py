@@ -75,16 +75,23 @@ def select_hits(hits: list[Hit], named: list[str] | None = None, max_articles: i
     return chosen[:max(max_articles, len(first))]
 
 
-def _group_order(hits: list[Hit]) -> list[tuple[str, list[Hit]]]:
+def _group_order(hits: list[Hit], lead: Hit | None = None) -> list[tuple[str, list[Hit]]]:
+    """The hits by document: the stated article's document first (its article [1], QA report 3, D22: the
+    answer quoted [2] while [1] was another law's article), then named documents, current versions and
+    stronger document types first; within a document the stated article first, then by rank."""
     groups: dict[str, list[Hit]] = {}
     for h in hits:
         groups.setdefault(h.doc_id, []).append(h)
+    if lead is not None and lead.doc_id in groups:
+        groups[lead.doc_id].sort(key=lambda h: h is not lead)
     first_pos = {doc: min(hits.index(h) for h in hs) for doc, hs in groups.items()}
 
-    def key(item: tuple[str, list[Hit]]) -> tuple[int, int, int, int]:
+    def key(item: tuple[str, list[Hit]]) -> tuple[int, int, int, int, int]:
         doc, hs = item
+        stated_first = 0 if lead is not None and doc == lead.doc_id else 1
         named_first = 0 if any("direct" in x.via for x in hs) else 1
-        return (named_first, int(is_superseded(hs[0])), -DOC_TYPE_RANK.get(hs[0].doc_type, 0), first_pos[doc])
+        return (stated_first, named_first, int(is_superseded(hs[0])), -DOC_TYPE_RANK.get(hs[0].doc_type, 0),
+                first_pos[doc])
 
     return sorted(groups.items(), key=key)
 
@@ -309,6 +316,9 @@ def _quote(text: str, key: str | None, limit: int = MAX_QUOTE_CHARS, label: str 
         if pos >= 0:
             if len(flat) > limit:
                 start = max(0, min(pos - 60, len(flat) - limit))
+                if start > 0:  # the cut starts at a clause, not inside a word (「……合评估法但未采用……」)
+                    clause = re.search(r"[。；，：！？、]", flat[start:pos])
+                    start = start + clause.end() if clause else pos
                 end = max(start + limit, pos + len(key_flat))
                 prefix = "……" if start > 0 else ""
                 suffix = "……" if end < len(flat) else ""
@@ -397,13 +407,13 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     basis_hits: list[Hit] = []
     absent_docs: list[str] = []
     lead_n: int | None = None
-    for _, group in _group_order(chosen):
+    for _, group in _group_order(chosen, best if direct else None):
         head = group[0]
         status = head.status if head.is_current or head.status != "现行有效" else "旧版本"
         lines.append(f"{bold(f'《{head.title}》')}（{head.doc_type}，{status}）")
         for h in group:
             n += 1
-            key = key_sentence(h.text, question)
+            key = key_sentence(h.text, question, words.alternatives)
             if h.doc_type == RULE_DOC_TYPE:
                 lines.append(_rule_line(h, n))
                 found, absent = rule_basis(rule_fields(h.text).get("法律依据", ""), kb)
@@ -432,7 +442,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         lines.append(bold("审查要点所引条文（知识库原文）"))
         for b in basis_hits[:MAX_ARTICLES]:
             n += 1
-            key = key_sentence(b.text, question)
+            key = key_sentence(b.text, question, words.alternatives)
             lines.append(f"- 《{b.title}》{b.article or ''} [{n}]：{_quote(b.text, key, label=b.article)}")
             citations.append(Citation(**b.model_dump(), n=n, key_sentence=key))
         lines.append("")
@@ -442,11 +452,11 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         notes.append(f"说明：审查要点所引的{names}未收录在知识库中，无法展示其原文；如需查看，请在知识库页面导入该文件后再问。")
     if best is not None and direct and lead_n is not None and second is not None and second_n is not None \
             and regimes is not None:
-        both = [f"{regimes.of_title[h.title]}项目{_stated(h, key_sentence(h.text, question), k)}"
+        both = [f"{regimes.of_title[h.title]}项目{_stated(h, key_sentence(h.text, question, words.alternatives), k)}"
                 for h, k in ((best, lead_n), (second, second_n))]
         lines = [f"{ANSWER_PREFIX}{'；'.join(both)}", "", *lines]
     elif best is not None and direct and lead_n is not None:
-        lines = [answer_line(question, best, key_sentence(best.text, question), lead_n), "", *lines]
+        lines = [answer_line(question, best, key_sentence(best.text, question, words.alternatives), lead_n), "", *lines]
     elif chosen and not rules_only:
         lines = [NO_DIRECT, "", *lines]
         lead_n = None

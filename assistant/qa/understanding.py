@@ -87,6 +87,9 @@ class GateWords:
     #: words of the question itself (the refusal section's): a token glued from them and generic words
     #: (「最多能」) is not a subject word either
     question_words: frozenset[str] = frozenset()
+    #: groups of words that stand for one another (``Lexicon.alternatives``): a sentence about another
+    #: member than the question's is not the one to quote (资格预审文件 for a 招标文件 question)
+    alternatives: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,7 @@ class Lexicon:
         """The words the no-LLM answer gate reads: statute wording, generic, penalty and consequence words."""
         return GateWords(statute_words=self.statute_words, generic_terms=frozenset(self.generic_terms),
                          penalty_words=self.penalty_words, consequence_words=self.consequence_words,
-                         question_words=self.refusal_words.question_words)
+                         question_words=self.refusal_words.question_words, alternatives=self.alternatives)
 
 
 def shipped_lexicon_path() -> Path:
