@@ -14,7 +14,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +43,9 @@ class Note:
     topic: str
     questions: tuple[str, ...]
     anchors: tuple[str, ...]
+    #: a later change of the article by a document the knowledge base does not hold, told to users whenever
+    #: the article is cited (财库〔2022〕19号 raised 46号文第九条's 6%—10%); not a retrieval key
+    later_change: str = ""
 
     @property
     def parts(self) -> list[str]:
@@ -87,8 +90,17 @@ def load_notes(directory: Path) -> list[Note]:
                 raise NotesError(f"条文说明文件中的条号「{label}」无法识别：{path.name}")
             notes.append(Note(doc, article_label(no), no, str(spec.get("topic") or ""),
                               tuple(str(q) for q in spec.get("questions") or ()),
-                              tuple(str(a) for a in spec.get("anchors") or ())))
+                              tuple(str(a) for a in spec.get("anchors") or ()), str(spec.get("later_change") or "").strip()))
     return notes
+
+
+def later_changes(notes: Sequence[Note], title_of: Callable[[str], str | None]) -> dict[tuple[str, str], str]:
+    """(document title, 第N条) -> the later change users are told of when that article is cited."""
+    out: dict[tuple[str, str], str] = {}
+    for n in notes:
+        if n.later_change and (title := title_of(n.document)) is not None:
+            out[(title, n.article)] = n.later_change
+    return out
 
 
 class NoteIndex:

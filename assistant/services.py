@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # imported lazily at run time: nothing heavy is built at impo
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models.chat_models import BaseChatModel
 
+    from assistant.article_notes import Note
     from assistant.collusion.pipeline import CollusionAnalyzer
     from assistant.kb import KnowledgeBase
     from assistant.qa.chain import QAChain
@@ -73,16 +74,23 @@ class Services:
         retriever = HybridRetriever(self.kb, self.settings.retrieval, limits=self.settings.limits,
                                      planner=self.query_planner)
         if self.settings.retrieval.use_article_notes:
-            from assistant.article_notes import NOTES_DIR, NoteIndex, load_notes
+            from assistant.article_notes import NoteIndex
             from assistant.embeddings import embedding_signature
             from assistant.kb.vector_cache import CACHE_DIR
 
-            notes = load_notes(self.settings.knowledge_base_dir / NOTES_DIR)
+            notes = self.article_notes
             if notes:
                 retriever.notes = NoteIndex(notes, self.embeddings, cache_dir=self.settings.data_dir / "cache",
                                             signature=embedding_signature(self.embeddings),
                                             shipped_dir=self.settings.knowledge_base_dir / CACHE_DIR)
         return retriever
+
+    @cached_property
+    def article_notes(self) -> list[Note]:
+        """The article notes (knowledge_base/article_notes/): retrieval keys, and later changes told to users."""
+        from assistant.article_notes import NOTES_DIR, load_notes
+
+        return load_notes(self.settings.knowledge_base_dir / NOTES_DIR)
 
     @cached_property
     def lexicon(self) -> Lexicon:
@@ -136,6 +144,7 @@ class Services:
             refusal_policy=refusal.RefusalPolicy.for_embedding(s.embedding.backend, s.retrieval.refusal_threshold,
                                                                   self.lexicon),
             limits=s.limits,
+            changed_articles=[n for n in self.article_notes if n.later_change],
         )
 
     @cached_property

@@ -110,3 +110,13 @@ def test_labour_tax_and_other_places_questions_are_refused(real_services, questi
     """QA report 3, D9/D13: 试用期 was answered with 民法典's 试用买卖 (and a 18-month period of the
     construction-contract interpretation), 所得税 with the SME promotion law, 上海's rules with national law."""
     assert real_services.qa.ask(question).refused
+
+
+def test_an_article_changed_by_a_document_outside_the_kb_is_cited_with_the_change(real_services) -> None:
+    """QA report 3, D2: Q&A stated 46号文第九条's 6%—10% as the current rate while review (rightly) applied
+    财库〔2022〕19号's 10%—20%; the article's note (later_change) is told right after the answer line."""
+    answer = real_services.qa.ask("小微企业价格扣除是多少？")
+    assert answer.answer.startswith("答：依据《政府采购促进中小企业发展管理办法》第九条")
+    second = answer.answer.splitlines()[1]
+    assert second.startswith("注意（《政府采购促进中小企业发展管理办法》第九条）") and "财库〔2022〕19号" in second
+    assert "10%—20%" in second and any("财库〔2022〕19号" in n for n in answer.notes)

@@ -28,6 +28,7 @@ from assistant.qa.understanding import detect_regime, regime_titles
 from assistant.schema import Answer, Citation, Hit
 
 if TYPE_CHECKING:
+    from assistant.article_notes import Note
     from assistant.kb import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class QAChain:
         include_superseded: bool = False,
         refusal_policy: refusal.RefusalPolicy | None = None,
         limits: LimitsSettings | None = None,
+        changed_articles: Sequence[Note] = (),
     ) -> None:
         self.retriever = retriever
         self.kb = kb
@@ -78,6 +80,8 @@ class QAChain:
         self.include_superseded = include_superseded
         self.refusal_policy = refusal_policy or refusal.RefusalPolicy()
         self.limits = limits or LimitsSettings()
+        #: notes of articles changed later by a document the knowledge base lacks (told when cited)
+        self.changed_articles = list(changed_articles)
 
     @property
     def mode(self) -> str:
@@ -209,9 +213,14 @@ class QAChain:
         # lacks, is said first (「……没有第一百条。」「知识库未收录专门规定竞争性磋商的……」)
         text = "\n".join([*refusal.missing_article_lines(prep.evidence), *refusal.uncovered_topic_lines(prep.evidence),
                           ex.text])
+        # a later change of a cited article (a document the KB lacks) is told right after the first line
+        changes = self._later_changes(ex.citations)
+        if changes:
+            first, _, rest = text.partition("\n")
+            text = "\n".join([first, *changes, rest])
         answer = Answer(
             answer=text, citations=ex.citations, refused=False, mode="extractive", question=prep.question,
-            standalone_question=prep.standalone, flags=ex.flags, notes=ex.notes,
+            standalone_question=prep.standalone, flags=ex.flags, notes=[*ex.notes, *changes],
         )
         answer.metadata = self._metadata(prep, self._prompt_names(prep, False))
         answer.metadata["answer_citation"] = ex.lead_n
@@ -278,13 +287,27 @@ class QAChain:
                 notes.append(f"注意：回答依据包含《{c.title}》（{c.doc_type}），效力层级低于法律、法规。")
         answer = Answer(
             answer=verified.text, citations=citations, refused=False, mode="llm", question=prep.question,
-            standalone_question=prep.standalone, flags=flags, notes=notes,
+            standalone_question=prep.standalone, flags=flags, notes=[*notes, *self._later_changes(citations)],
         )
         answer.metadata = self._metadata(prep, names)
         answer.metadata["removed_citations"] = verified.removed
         if verified.removed:
             answer.metadata["raw_answer"] = raw
         return answer
+
+    def _later_changes(self, citations: Sequence[Citation]) -> list[str]:
+        """「注意：……」 for each cited article a later document (not in the knowledge base) changed."""
+        if not self.changed_articles:
+            return []
+        from assistant.article_notes import later_changes
+
+        changed = later_changes(self.changed_articles, self.kb.title_of)
+        out = []
+        for c in citations:
+            change = changed.get((c.title, c.article or ""))
+            if change and (line := f"注意（《{c.title}》{c.article}）：{change}") not in out:
+                out.append(line)
+        return out
 
     def _aliases(self) -> dict[str, str] | None:
         """Names known to the KB (user-added documents) for the article-reference parser."""
