@@ -65,6 +65,11 @@ def _summary_text(s: dict[str, Any]) -> str:
     ]
     for f in s.get("failed", []):
         lines.append(f"  未能读取：{f['source']}：{f['error']}")
+    excluded = s.get("excluded_defaults") or []
+    if excluded:
+        names = "、".join(f"《{d['title']}》（{d['doc_id']}）" for d in excluded)
+        lines.append(f"注意：随软件提供的文档{names}已被删除，本次未恢复，问答和审查不会引用它"
+                     f"{'们' if len(excluded) > 1 else ''}。如需恢复请运行 tender-assistant kb build --rebuild。")
     return "\n".join(lines)
 
 
