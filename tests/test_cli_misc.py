@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import run_cli_main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_unknown_output_extension_is_an_error_before_any_work(tmp_path: Path,
@@ -19,3 +24,17 @@ def test_unknown_output_extension_is_an_error_before_any_work(tmp_path: Path,
     code, _, err = run_cli_main(["collusion", "--tender", str(tender), str(tender), str(tender), "-o",
                                  str(tmp_path / "report")], tmp_path, capsys)
     assert code == 1 and "没有扩展名" in err
+
+
+@pytest.mark.usefixtures("fast_cli_env")
+def test_a_closed_pipe_ends_quietly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `tender-assistant kb show … | head -3`: the reader is gone while the output is written
+    assert run_cli_main(["kb", "build"], tmp_path, capsys)[0] == 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "kb", "show", "reg-ling87", "--data-dir",
+                             str(tmp_path / "data")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8")
+    proc.wait(timeout=120)
+    assert "BrokenPipeError" not in err and "Traceback" not in err and "Exception ignored" not in err, err
