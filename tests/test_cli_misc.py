@@ -38,3 +38,15 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path, capsys: pytest.CaptureFixtur
     err = proc.stderr.read().decode("utf-8")
     proc.wait(timeout=120)
     assert "BrokenPipeError" not in err and "Traceback" not in err and "Exception ignored" not in err, err
+
+
+@pytest.mark.usefixtures("fast_cli_env")
+def test_kb_show_accepts_titles_and_aliases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli_main(["kb", "build"], tmp_path, capsys)[0] == 0
+    code, by_id, _ = run_cli_main(["kb", "show", "reg-ling87"], tmp_path, capsys)
+    assert code == 0 and by_id.startswith("《政府采购货物和服务招标投标管理办法》")
+    for name in ("87号令", "财政部令第87号", "政府采购货物和服务招标投标管理办法"):
+        code, out, err = run_cli_main(["kb", "show", name], tmp_path, capsys)
+        assert code == 0 and out == by_id, (name, err)
+    code, out, err = run_cli_main(["kb", "show", "劳动合同法"], tmp_path, capsys)
+    assert code == 1 and "“劳动合同法”" in err and "tender-assistant kb list" in err

@@ -141,10 +141,13 @@ def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one bra
             _print_table(docs, kb)
         return 0
     if cmd == "show":
-        meta = kb.get_document(args.doc_id)
+        # a document id (law-zbtbf), else a title, alias or 文号 (招标投标法, 87号令): its current version
+        meta = kb.get_document(args.doc_id) or kb.resolve_title(args.doc_id)
         if meta is None:
-            raise NotFoundError(f"知识库中没有编号为“{args.doc_id}”的文档。", f"show: unknown doc_id {args.doc_id}")
-        chunks = kb.doc_chunks(args.doc_id)
+            raise NotFoundError(f"知识库中没有编号、标题或简称为“{args.doc_id}”的文档。"
+                                "运行 `tender-assistant kb list` 查看全部文档及其编号。",
+                                f"show: unknown doc_id {args.doc_id}")
+        chunks = kb.doc_chunks(meta.doc_id)
         if args.json:
             data = _doc_json(meta, kb.document_origin(meta.doc_id))
             data["chunks"] = [c.model_dump(mode="json") for c in chunks]
