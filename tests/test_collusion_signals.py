@@ -266,3 +266,15 @@ def test_a_malformed_collusion_lexicon_is_a_chinese_configuration_error(tmp_path
     (folder / "lexicon.yaml").write_text("[1, 2]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="格式不正确"):
         CollusionData.load(folder)
+
+
+# --------------------------------------------------------------------------- defect: 「安装调式」 not a shared typo
+def test_a_shared_misspelling_that_is_a_dictionary_word_is_listed(tmp_path: Path) -> None:
+    # 调式 is a jieba word (a music term): the dictionary check cannot see 「安装调式」, the typo list does
+    tender = docx_file(tmp_path / "招标.docx", ["项目名称：某区智慧课堂设备采购", "投标人须知", "负责设备的安装调试。"])
+    line = "确保在合同签订后30日内完成全部设备的安装调式工作。"
+    bids = [docx_file(tmp_path / f"{w}.docx", [f"投标人：{w}科技有限公司", f"{w}公司承诺：{line if w in '甲乙' else '按期完成安装调试工作。'}"],
+                      author=f"{w}经办") for w in ("甲", "乙", "丙")]
+    report = _analyzer().analyze(tender, bids)
+    errors = [(p.a, p.b, e.value) for p in report.pairs for s in p.signals if s.kind == "shared_errors" for e in s.evidence]
+    assert errors == [("乙.docx", "甲.docx", "安装调式")]

@@ -214,3 +214,16 @@ def test_ctrl_c_during_kb_build_is_not_an_error(tmp_path: Path, capsys: pytest.C
     assert code == 130
     assert err.strip().splitlines()[-1] == "已中断，原索引继续可用。"
     assert "错误" not in err and "问题" not in err
+
+
+def test_build_names_bundled_documents_the_user_removed(kb: KnowledgeBase) -> None:
+    kb.build()
+    kb.remove("test-law")
+    summary = kb.build()
+    assert summary["excluded_defaults"] == [{"doc_id": "test-law", "title": "中华人民共和国测试招标法"}]
+    assert kb.get_document("test-law") is None  # named, not silently restored
+    from assistant.commands.kb import _summary_text
+
+    text = _summary_text(summary)
+    assert "《中华人民共和国测试招标法》（test-law）已被删除" in text and "kb build --rebuild" in text
+    assert kb.build(rebuild=True)["excluded_defaults"] == []

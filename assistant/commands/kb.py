@@ -65,6 +65,11 @@ def _summary_text(s: dict[str, Any]) -> str:
     ]
     for f in s.get("failed", []):
         lines.append(f"  未能读取：{f['source']}：{f['error']}")
+    excluded = s.get("excluded_defaults") or []
+    if excluded:
+        names = "、".join(f"《{d['title']}》（{d['doc_id']}）" for d in excluded)
+        lines.append(f"注意：随软件提供的文档{names}已被删除，本次未恢复，问答和审查不会引用它"
+                     f"{'们' if len(excluded) > 1 else ''}。如需恢复请运行 tender-assistant kb build --rebuild。")
     return "\n".join(lines)
 
 
@@ -136,10 +141,13 @@ def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one bra
             _print_table(docs, kb)
         return 0
     if cmd == "show":
-        meta = kb.get_document(args.doc_id)
+        # a document id (law-zbtbf), else a title, alias or 文号 (招标投标法, 87号令): its current version
+        meta = kb.get_document(args.doc_id) or kb.resolve_title(args.doc_id)
         if meta is None:
-            raise NotFoundError(f"知识库中没有编号为“{args.doc_id}”的文档。", f"show: unknown doc_id {args.doc_id}")
-        chunks = kb.doc_chunks(args.doc_id)
+            raise NotFoundError(f"知识库中没有编号、标题或简称为“{args.doc_id}”的文档。"
+                                "运行 `tender-assistant kb list` 查看全部文档及其编号。",
+                                f"show: unknown doc_id {args.doc_id}")
+        chunks = kb.doc_chunks(meta.doc_id)
         if args.json:
             data = _doc_json(meta, kb.document_origin(meta.doc_id))
             data["chunks"] = [c.model_dump(mode="json") for c in chunks]

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-_SUFFIX_FORMAT = {".md": "md", ".markdown": "md", ".docx": "docx"}
+from assistant.errors import UserError
+
+_SUFFIX_FORMAT = {".json": "json", ".md": "md", ".markdown": "md", ".docx": "docx"}
 #: `--format` values; "markdown" is another name for "md"
 FORMAT_CHOICES = ("json", "md", "markdown", "docx")
 _FORMAT_ALIASES = {"markdown": "md"}
@@ -29,11 +31,24 @@ def add_format_argument(parser: argparse.ArgumentParser, what_md: str, what_docx
 
 
 def report_format(args: argparse.Namespace) -> str:
-    """`--format` (markdown read as md), else the output file's suffix (.md / .docx), else json."""
+    """`--format` (markdown read as md), else the output file's suffix (.json / .md / .docx), else json.
+
+    An output file whose suffix names no format (out.html) is an error before any work is done:
+    writing JSON into out.html would leave the user a file that no browser shows as a report.
+    """
     if args.format:
         return _FORMAT_ALIASES.get(str(args.format), str(args.format))
     if args.output is not None:
-        return _SUFFIX_FORMAT.get(args.output.suffix.lower(), "json")
+        suffix = args.output.suffix.lower()
+        if suffix not in _SUFFIX_FORMAT:
+            supported = "、".join(_SUFFIX_FORMAT)
+            what = f"不支持扩展名“{args.output.suffix}”" if suffix else "文件名没有扩展名"
+            raise UserError(
+                f"无法按输出文件“{args.output}”判断报告格式（{what}）。"
+                f"支持的扩展名：{supported}；也可以用 --format json、md 或 docx 指定格式。",
+                f"report_format: unsupported output suffix {suffix!r}",
+            )
+        return _SUFFIX_FORMAT[suffix]
     return "json"
 
 

@@ -43,6 +43,8 @@ class BuildPlan:
     keep_stored: dict[str, DocRecord] = field(default_factory=dict)  # user docs whose file is gone
     source_doc_ids: list[str] = field(default_factory=list)
     excluded: set[str] = field(default_factory=set)
+    #: bundled documents the user removed (kept out until `kb build --rebuild`): doc_id -> title
+    excluded_titles: dict[str, str] = field(default_factory=dict)
     failed: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -103,6 +105,9 @@ class GenerationBuilder:
                 plan.excluded.add(p.doc_id)
             if p.doc_id not in plan.excluded:
                 plan.planned[p.doc_id] = p
+            else:
+                old_rec = old.records.get(p.doc_id) if old else None
+                plan.excluded_titles[p.doc_id] = old_rec.meta.title if old_rec else (p.title_hint or p.doc_id)
         if old is not None:
             for doc_id, rec in old.records.items():
                 if rec.origin != "user" or doc_id in self.remove:
@@ -260,6 +265,7 @@ class GenerationBuilder:
             "added": len(loaded.added), "updated": len(loaded.updated), "unchanged": len(loaded.unchanged),
             "removed": len(loaded.removed), "added_docs": loaded.added, "updated_docs": loaded.updated,
             "removed_docs": loaded.removed, "failed": plan.failed, "source_doc_ids": plan.source_doc_ids,
+            "excluded_defaults": [{"doc_id": d, "title": t} for d, t in sorted(plan.excluded_titles.items())],
         }
         if nothing_to_do and self.old is not None:
             summary.update(generation=self.old.name, documents=len(loaded.records), chunks=len(self.old.chunks),
