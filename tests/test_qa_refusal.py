@@ -159,3 +159,17 @@ def test_a_practice_word_is_found_by_its_statute_wording() -> None:
               status="现行有效", text="第二十七条 招标人设有最高投标限价的，应当在招标文件中明确最高投标限价或者最高投标限价的计算方法。")
     assert coverage(["拦标价"], [hit], words=words) == (1.0, [])
     assert "最高投标限价" in words.synonyms["拦标价"]
+
+
+def test_a_removed_bundled_law_is_not_answered_from_its_implementing_regulation():
+    # the user removed 招标投标法: neither 招标投标法实施条例 (whose title contains the name)
+    # nor a hit citing 《中华人民共和国招标投标法》 may stand in for it
+    from assistant.schema import DocumentMeta, Hit
+
+    rules = DocumentMeta(doc_id="reg-zbtbf-ssfl", title="中华人民共和国招标投标法实施条例",
+                         aliases=["招标投标法实施条例"], doc_type="行政法规")
+    kb = FakeKB(docs=[*(d for d in KB.docs if d.doc_id != "law-zbtbf"), rules])
+    hit = Hit(title=rules.title, article="第二十条", text="依照《中华人民共和国招标投标法》的规定……", score=0.8,
+              doc_id=rules.doc_id, doc_type="行政法规", status="现行有效")
+    known, missing = refusal.missing_documents("招标投标法第二十条是怎么规定的？", kb, [hit])
+    assert missing == ["招标投标法"] and known == []

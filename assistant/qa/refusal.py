@@ -221,11 +221,23 @@ def missing_documents(question: str, kb: KnowledgeBase, hits: Sequence[Hit] = ()
     (政府采购法实施条例 on the default KB), and answering from them would pass the catalogue off
     as the regulation.
     """
+    from assistant.citations import canonical_title
+    from assistant.titles import static_aliases
+
     known, missing = [], []
     seen_text = normalize(" ".join(h.text for h in hits[:6] if h.doc_type != "审查要点"))
     titles: list[str] | None = None
+    bundled = static_aliases(getattr(kb, "kb_dir", None))
     for name in named_documents(question, words):
-        if kb.resolve_title(name) is not None or name in seen_text:
+        if kb.resolve_title(name) is not None:
+            known.append(name)
+            continue
+        if canonical_title(name, bundled) is not None:
+            # a catalogued document the knowledge base does not hold (a bundled law the user removed):
+            # neither a longer title containing the name (招标投标法实施条例) nor a hit citing it stands in
+            missing.append(name)
+            continue
+        if name in seen_text:
             known.append(name)
             continue
         if titles is None:
