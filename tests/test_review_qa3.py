@@ -1,0 +1,60 @@
+"""Review defects of QA report 3 (D2, D4–D6, D14–D16, D19, D20): one regression test each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.review.pipeline import Reviewer
+from assistant.schema import ReviewReport
+
+DATA = Path(__file__).resolve().parent / "data" / "review_qa3"
+GOODS_HEAD = "本项目为政府采购项目（货物类），采购人：某单位。预算金额：200万元。\n"
+WORKS_HEAD = "本项目为依法必须招标的工程建设项目，施工招标，招标人：某建设公司。\n"
+
+
+@pytest.fixture(scope="module")
+def reviewer() -> Reviewer:
+    return Reviewer(kb=None, use_llm=False)
+
+
+def _item(report: ReviewReport, rule_id: str):  # type: ignore[no-untyped-def]
+    return next(i for i in report.checklist if i.rule_id == rule_id)
+
+
+def _serious(reviewer: Reviewer, text: str) -> set[str]:
+    return {f.rule_id for f in reviewer.review_text(text, use_llm=False).findings if f.severity in ("high", "medium")}
+
+
+# ------------------------------------------------------------------ D15: method from the standard template
+
+
+def test_standard_template_method_sentence_clears_t47(reviewer: Reviewer) -> None:
+    report = reviewer.review(DATA / "eng_clean.txt")
+    assert report.facts.get("procurement_method") == "公开招标"
+    assert _item(report, "T47").status == "未发现问题"
+    assert not any(i.status == "无法判断" and i.severity == "high" for i in report.checklist)
+
+
+@pytest.mark.parametrize(("sentence", "method"), [
+    ("项目已具备招标条件，现对该项目的施工进行公开招标。", "公开招标"),
+    ("本项目采用公开招标方式确定施工单位。", "公开招标"),
+    ("经批准，本项目采用邀请招标方式。", "邀请招标"),
+    ("现对该项目的施工进行邀请招标。", "邀请招标"),
+])
+def test_method_read_from_template_sentences(reviewer: Reviewer, sentence: str, method: str) -> None:
+    report = reviewer.review_text(WORKS_HEAD + "工程估算价：1200万元。\n" + sentence, use_llm=False)
+    assert report.facts.get("procurement_method") == method
+
+
+def test_quoted_duty_is_not_the_method(reviewer: Reviewer) -> None:
+    report = reviewer.review_text(WORKS_HEAD + "依法必须进行公开招标的项目，应当依照本办法执行。\n", use_llm=False)
+    assert "procurement_method" not in report.facts
+
+
+def test_unknown_note_names_only_what_is_missing(reviewer: Reviewer) -> None:
+    report = reviewer.review_text(WORKS_HEAD + "工程估算价：1200万元。\n投标人须具备市政公用工程施工总承包二级资质。", use_llm=False)
+    item = _item(report, "T47")
+    assert item.status == "无法判断"
+    assert "招标方式" in item.note and "估算价" not in item.note
