@@ -532,11 +532,13 @@ def _procurement_method(facts: ProjectFacts, c: Clause, t: str, y: int | None) -
     """Procurement method (公开招标, 竞争性磋商 …)."""
     if facts.procurement_method is None:
         m = re.search(r"(招标|采购)方式[:：为]\s*(公开招标|邀请招标|竞争性谈判|竞争性磋商|询价|单一来源|比选|直接发包|直接委托)", t)
-        if m or (m := re.search(r"采用(竞争性)?(比选|直接发包|直接委托|竞争性谈判|竞争性磋商|询价|单一来源)(采购)?的?方式", t)):
-            facts.procurement_method = Fact(m.group(2), c.index, m.group(0))
+        m = m or re.search(r"采用(竞争性)?(比选|直接发包|直接委托|竞争性谈判|竞争性磋商|询价|单一来源)(采购)?的?方式", t)
         # the national standard template: 「现对该项目的施工进行公开招标」「采用邀请招标方式」 (not a quoted
         # duty such as 「依法必须进行公开招标的项目」)
-        elif (m := _RE_TENDER_METHOD.search(t)) and not _RE_TENDER_DUTY.search(t[max(0, m.start() - 4): m.end() + 6]):
+        if m is None and (m := _RE_TENDER_METHOD.search(t)) \
+                and _RE_TENDER_DUTY.search(t[max(0, m.start() - 4): m.end() + 6]):
+            m = None
+        if m:
             facts.procurement_method = Fact(m.group(2), c.index, m.group(0))
 
 
