@@ -58,3 +58,47 @@ def test_unknown_note_names_only_what_is_missing(reviewer: Reviewer) -> None:
     item = _item(report, "T47")
     assert item.status == "无法判断"
     assert "招标方式" in item.note and "估算价" not in item.note
+
+
+# ------------------------------------------------------------------ D4: the score column by its header
+
+
+def _scoring_tender(path: Path, header: list[str], rows: list[tuple[str, ...]], subject_line: str) -> Path:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("某单位办公设备采购项目公开招标文件", 0)
+    for p in ["采购人：某单位（政府采购项目）。", "第一章 招标公告", "采购方式：公开招标；项目预算金额：200万元。", subject_line,
+              "投标截止时间：2026年6月1日9时30分。", "第四章 评标方法和评分标准", "评标方法：综合评分法。"]:
+        d.add_paragraph(p)
+    t = d.add_table(rows=1, cols=len(header))
+    for i, h in enumerate(header):
+        t.rows[0].cells[i].text = h
+    for r in rows:
+        cells = t.add_row().cells
+        for i, v in enumerate(r):
+            cells[i].text = v
+    d.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(("header", "rows"), [
+    (["序号", "评分因素", "分值", "评分标准"], [("1", "价格分", "20分", "价格分=（评标基准价/投标报价）×20"),
+                                        ("2", "技术部分", "80分", "完全满足得80分")]),
+    (["评分因素", "权重", "评分标准"], [("价格", "20%", "评标基准价/投标报价×20"), ("技术", "80%", "完全满足得80分")]),
+    (["评分项目", "分值", "评分标准"], [("价格分", "20", "价格分=（评标基准价/投标报价）×20"), ("技术方案", "80", "酌情")]),
+])
+def test_price_weight_from_the_score_column(reviewer: Reviewer, tmp_path: Path, header: list[str],
+                                             rows: list[tuple[str, ...]]) -> None:
+    path = _scoring_tender(tmp_path / "s.docx", header, rows, "采购标的：交互式智能平板、教师用计算机等货物。")
+    report = reviewer.review(path)
+    assert report.facts.get("price_weight") == pytest.approx(0.2)
+    assert "T40" in {f.rule_id for f in report.findings}
+
+
+def test_lawful_price_weight_with_index_column_passes(reviewer: Reviewer, tmp_path: Path) -> None:
+    rows = [("1", "价格分", "30分", "价格分=（评标基准价/投标报价）×30"), ("2", "技术部分", "70分", "完全满足得70分")]
+    path = _scoring_tender(tmp_path / "ok.docx", ["序号", "评分因素", "分值", "评分标准"], rows, "本项目为货物采购。")
+    report = reviewer.review(path)
+    assert report.facts.get("price_weight") == pytest.approx(0.3)
+    assert "T40" not in {f.rule_id for f in report.findings}

@@ -277,10 +277,14 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
         m = re.search(r"[（(](货物|服务|工程)(类|项目)?[）)]|(货物|服务)类", first)
         # 「本项目为物业管理服务项目」「本项目为货物采购」「（本项目为物业管理服务公开招标，……）」
         m2 = re.search(r"本项目(为|是)[^，,。；\n]{0,16}?(货物|服务)(类)?(采购|公开招标|招标)?(项目)?(?=[，,。；（()）\n]|$)", first)
+        # 「采购标的：交互式智能平板、教师用计算机等货物」
+        m3 = re.search(r"采购标的[^。；\n]{0,4}[:：][^。；\n]{0,40}?等?(货物|服务)(类)?(?=[，,。；（(\n]|$)", head)
         if m:
             facts.subject = m.group(1) or m.group(3)
         elif m2:
             facts.subject = m2.group(2)
+        elif m3:
+            facts.subject = m3.group(1)
     if facts.regime == "工程" and facts.subject is None:
         facts.subject = "工程"
 
