@@ -102,3 +102,20 @@ def test_lawful_price_weight_with_index_column_passes(reviewer: Reviewer, tmp_pa
     report = reviewer.review(path)
     assert report.facts.get("price_weight") == pytest.approx(0.3)
     assert "T40" not in {f.rule_id for f in report.findings}
+
+
+# ------------------------------------------------------------------ D5: excluding SMEs
+
+
+@pytest.mark.parametrize("clause", ["本项目不接受中小企业投标。", "投标人须为小型或微型企业以外的大中型企业。"])
+def test_excluding_smes_is_a_high_finding_with_sme_basis(reviewer: Reviewer, clause: str) -> None:
+    findings = [f for f in reviewer.review_text(GOODS_HEAD + clause, use_llm=False).findings
+                if f.rule_id == "T24" and f.source == "rule"]
+    assert findings and findings[0].severity == "high"
+    cited = {(b.title, b.article) for b in findings[0].basis}
+    assert ("政府采购促进中小企业发展管理办法", "第五条") in cited
+    assert ("中华人民共和国政府采购法实施条例", "第二十条") in cited
+
+
+def test_protecting_smes_is_not_flagged(reviewer: Reviewer) -> None:
+    assert "T24" not in _serious(reviewer, GOODS_HEAD + "采购人不得限制或者排斥中小企业参加政府采购活动。")
