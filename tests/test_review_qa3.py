@@ -119,3 +119,18 @@ def test_excluding_smes_is_a_high_finding_with_sme_basis(reviewer: Reviewer, cla
 
 def test_protecting_smes_is_not_flagged(reviewer: Reviewer) -> None:
     assert "T24" not in _serious(reviewer, GOODS_HEAD + "采购人不得限制或者排斥中小企业参加政府采购活动。")
+
+
+# ------------------------------------------------------------------ D6: brand by structure, both word orders of 原装进口
+
+
+@pytest.mark.parametrize("clause", ["交互式智能平板须为希沃（seewo）品牌原装产品。", "交互式智能平板：希沃品牌。",
+                                    "所投产品须为进口原装产品。", "所投产品须为原装进口产品。"])
+def test_brand_or_import_requirement_is_flagged(reviewer: Reviewer, clause: str) -> None:
+    assert "T34" in _serious(reviewer, GOODS_HEAD + clause)
+
+
+@pytest.mark.parametrize("clause", ["交互式智能平板：品牌不限，须提供产品彩页。", "品牌：投标人自报；型号：投标人自报。",
+                                    "交换机参考品牌：华为、新华三、锐捷或同等及以上品牌。", "标识标牌：不锈钢标牌。"])
+def test_brand_look_alikes_stay_quiet(reviewer: Reviewer, clause: str) -> None:
+    assert "T34" not in _serious(reviewer, GOODS_HEAD + clause)
