@@ -134,3 +134,17 @@ def test_brand_or_import_requirement_is_flagged(reviewer: Reviewer, clause: str)
                                     "交换机参考品牌：华为、新华三、锐捷或同等及以上品牌。", "标识标牌：不锈钢标牌。"])
 def test_brand_look_alikes_stay_quiet(reviewer: Reviewer, clause: str) -> None:
     assert "T34" not in _serious(reviewer, GOODS_HEAD + clause)
+
+
+# ------------------------------------------------------------------ D14: payment terms in days, months and years
+
+
+@pytest.mark.parametrize("clause", ["付款期限为验收后360日。", "验收合格后一年内付清。", "验收合格满12个月后支付合同价款。",
+                                    "验收合格之日起半年内支付合同款。"])
+def test_long_payment_terms_in_any_unit(reviewer: Reviewer, clause: str) -> None:
+    assert "T17" in _serious(reviewer, GOODS_HEAD + clause)
+
+
+def test_warranty_year_next_to_a_short_payment_term_is_quiet(reviewer: Reviewer) -> None:
+    text = GOODS_HEAD + "验收合格后一年内如出现质量问题，供应商应免费维修，采购人验收合格后30日内支付货款。"
+    assert "T17" not in _serious(reviewer, text)

@@ -121,11 +121,14 @@ class Detector(BaseModel):
     use: UseContext = "any"
     # quantity
     keyword: str | None = None
-    kind: Literal["percent", "days", "workdays", "amount", "count", "years"] | None = None
+    # duration: a calendar period in days, read from days, months and years alike (一年, 12个月, 半年)
+    kind: Literal["percent", "days", "workdays", "amount", "count", "years", "duration"] | None = None
     op: Literal["gt", "lt", "ge", "le", "outside"] | None = None
     value: float | list[float] | None = None
     window: int = 30
     before: int = 0
+    # quantity: the comma-delimited part of the sentence holding the number must match one of these
+    require_near: list[str] = Field(default_factory=list)
     # numeric: a check named in check_params.CHECK_PARAMS with its typed parameters
     check: str | None = None
     params: dict[str, float | int | str] = Field(default_factory=dict)
@@ -144,7 +147,7 @@ class Detector(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Detector:
-        for rx in [*self.patterns, *self.require, *self.unless, *self.unless_before, *self.candidates, *self.what, *self.who,
+        for rx in [*self.patterns, *self.require, *self.unless, *self.unless_before, *self.require_near, *self.candidates, *self.what, *self.who,
                    *([self.keyword] if self.keyword else []), *([self.scope] if self.scope else [])]:
             try:
                 re.compile(rx)

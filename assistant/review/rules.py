@@ -131,6 +131,7 @@ class _Compiled:
         self.require = [re.compile(p) for p in det.require]
         self.unless = [re.compile(p) for p in det.unless]
         self.unless_before = [re.compile(p) for p in det.unless_before]
+        self.require_near = [re.compile(p) for p in det.require_near]
         self.keyword = re.compile(det.keyword) if det.keyword else None
         self.scope = re.compile(det.scope) if det.scope else None
 
@@ -221,6 +222,8 @@ class RuleEngine:
                 continue
             v, rel_s, rel_e = value
             if not _compare(v, det.op or "", det.value):
+                continue
+            if comp.require_near and not any(rx.search(_segment(text, lo + rel_s, lo + rel_e)) for rx in comp.require_near):
                 continue
             span_s, span_e = min(m.start(), lo + rel_s), max(m.end(), lo + rel_e)
             hit = self._accept(rule, det, comp, clause, span_s, span_e, regime,
@@ -339,7 +342,14 @@ def _quantities(window: str, kind: str) -> list[tuple[float, int, int]]:
         return [(d.n, d.start, d.end) for d in ds if d.unit == "工作日"]
     if kind == "days":
         return [(d.n if d.unit == "工作日" else d.days, d.start, d.end) for d in ds if d.unit in ("日", "工作日", "月")]
+    if kind == "duration":
+        out = [(d.n if d.unit == "工作日" else d.days, d.start, d.end) for d in ds]
+        out += [(180.0, m.start(), m.end()) for m in _RE_HALF_YEAR.finditer(window)]
+        return sorted(out, key=lambda q: q[1])
     return []
+
+
+_RE_HALF_YEAR = re.compile(r"(?<![\d一二三四五六七八九十])半(个)?年")
 
 
 def _quantity(window: str, kind: str, anchor: tuple[int, int] | None = None) -> tuple[float, int, int] | None:
@@ -351,6 +361,17 @@ def _quantity(window: str, kind: str, anchor: tuple[int, int] | None = None) -> 
         return found[0] if found else None
     after = [q for q in found if q[1] >= anchor[0]]
     return after[0] if after else max(found, key=lambda q: q[2])
+
+
+_SEGMENT_END = re.compile(r"[，,；;。！？\n]")
+
+
+def _segment(text: str, start: int, end: int) -> str:
+    """The comma-delimited part of a sentence holding text[start:end]."""
+    ends = [m.start() for m in _SEGMENT_END.finditer(text)]
+    lo = max([e + 1 for e in ends if e < start], default=0)
+    hi = min([e for e in ends if e >= end], default=len(text))
+    return text[lo:hi]
 
 
 def _compare(v: float, op: str, ref: Any) -> bool:
@@ -377,6 +398,10 @@ def _fmt(v: float, kind: str) -> str:
     if kind == "amount":
         return money_short(v)
     unit = {"years": "年", "count": "", "workdays": "个工作日"}.get(kind, "日")
+    if kind == "duration" and v >= 360:
+        return f"{v:g}日（约{v / 365:.3g}年）" if v % 365 else f"{v:g}日（{v / 365:g}年）"
+    if kind == "duration" and v >= 90 and v % 30 == 0:
+        return f"{v:g}日（{v / 30:g}个月）"
     return f"{v:g}{unit}"
 
 
