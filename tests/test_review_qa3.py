@@ -148,3 +148,16 @@ def test_long_payment_terms_in_any_unit(reviewer: Reviewer, clause: str) -> None
 def test_warranty_year_next_to_a_short_payment_term_is_quiet(reviewer: Reviewer) -> None:
     text = GOODS_HEAD + "验收合格后一年内如出现质量问题，供应商应免费维修，采购人验收合格后30日内支付货款。"
     assert "T17" not in _serious(reviewer, text)
+
+
+# ------------------------------------------------------------------ D16: 备选库 direct award, compulsory site visit
+
+
+def test_reserve_list_with_direct_award_is_flagged(reviewer: Reviewer) -> None:
+    assert "T29" in _serious(reviewer, GOODS_HEAD + "投标人中标后纳入采购人备选供应商库，三年内同类项目直接委托。")
+    assert "T29" not in _serious(reviewer, GOODS_HEAD + "本项目合同履行期满后，后续同类项目由采购人依法重新组织采购。")
+
+
+def test_compulsory_site_visit_is_flagged(reviewer: Reviewer) -> None:
+    assert "T52" in _serious(reviewer, GOODS_HEAD + "供应商须于开标前到采购人处进行现场踏勘，未踏勘的投标无效。")
+    assert "T52" not in _serious(reviewer, GOODS_HEAD + "投标人可自行踏勘现场，未踏勘不影响投标。")
