@@ -161,3 +161,12 @@ def test_reserve_list_with_direct_award_is_flagged(reviewer: Reviewer) -> None:
 def test_compulsory_site_visit_is_flagged(reviewer: Reviewer) -> None:
     assert "T52" in _serious(reviewer, GOODS_HEAD + "供应商须于开标前到采购人处进行现场踏勘，未踏勘的投标无效。")
     assert "T52" not in _serious(reviewer, GOODS_HEAD + "投标人可自行踏勘现场，未踏勘不影响投标。")
+
+
+# ------------------------------------------------------------------ D19: a finding on a numbered title goes to the sentence under it
+
+
+def test_finding_on_a_title_line_is_anchored_to_the_operative_sentence(reviewer: Reviewer) -> None:
+    report = reviewer.review(DATA / "eng.txt")
+    t07 = [f for f in report.findings if f.rule_id == "T07"]
+    assert t07 and all(f.clause.startswith("7.1 ") for f in t07)

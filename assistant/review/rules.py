@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.format_zh import money_short
@@ -161,6 +161,7 @@ class RuleEngine:
                     hits.append(hit)
             if progress and (i % 200 == 0 or i == total - 1):
                 progress("规则审查", i + 1, total)
+        hits = [_to_operative(h, clauses) for h in hits]
         hits.extend(self._numeric_hits(clauses, facts))
         return dedupe(hits)
 
@@ -296,6 +297,21 @@ def dedupe(hits: Iterable[RuleHit]) -> list[RuleHit]:
             twin.severity, twin.confidence = h.severity, h.confidence
     out = [h for hs in by_rule.values() for h in hs]
     return sorted(out, key=lambda h: (SEVERITY_ORDER[h.severity], h.clause.index, h.rule.id))
+
+
+# a numbered title line the reader kept as a clause (「7. 最低投标限价」 in a plain-text tender)
+_RE_TITLE_LINE = re.compile(r"^\s*(\d{1,2})\s*[.．、]\s*[^\s。；;，,：:！？]{2,20}$")
+
+
+def _to_operative(hit: RuleHit, clauses: list[Clause]) -> RuleHit:
+    """A hit on a numbered title line moves to the sentence under it (「7. 最低投标限价」 → 「7.1 投标报价低于……」)."""
+    m = _RE_TITLE_LINE.match(hit.clause.text)
+    nxt = hit.clause.index + 1
+    if m is None or nxt >= len(clauses) or clauses[nxt].index != nxt:
+        return hit
+    if not re.match(rf"\s*{m.group(1)}\s*[.．]\s*\d", clauses[nxt].text):
+        return hit
+    return replace(hit, clause=clauses[nxt])
 
 
 _SQUASH = re.compile(r"[\s|｜:：]+")
