@@ -170,3 +170,18 @@ def test_finding_on_a_title_line_is_anchored_to_the_operative_sentence(reviewer:
     report = reviewer.review(DATA / "eng.txt")
     t07 = [f for f in report.findings if f.rule_id == "T07"]
     assert t07 and all(f.clause.startswith("7.1 ") for f in t07)
+
+
+# ------------------------------------------------------------------ D2: the 6%-10% of 46号文第九条 is the superseded rate
+
+
+def test_sme_deduction_finding_explains_the_2022_rate_change(reviewer: Reviewer) -> None:
+    report = reviewer.review_text(GOODS_HEAD + "对小微企业报价给予6%的扣除，用扣除后的价格参加评审。", use_llm=False)
+    [t46] = [f for f in report.findings if f.rule_id == "T46"]
+    text = t46.explanation
+    assert "财库〔2022〕19号" in text and "6%—10%" in text and "10%—20%" in text and "未收录于知识库" in text
+    assert "第九条" in text
+
+
+def test_sme_deduction_within_the_current_range_is_quiet(reviewer: Reviewer) -> None:
+    assert "T46" not in _serious(reviewer, GOODS_HEAD + "对小微企业报价给予10%的扣除，用扣除后的价格参加评审。")

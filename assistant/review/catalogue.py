@@ -105,6 +105,8 @@ class Detector(BaseModel):
     severity_by_regime: dict[str, Literal["high", "medium", "low"]] = Field(default_factory=dict)
     confidence_by_regime: dict[str, Literal["high", "med", "low"]] = Field(default_factory=dict)
     basis_keys: list[str] = Field(default_factory=list)
+    # a sentence appended to this detector's findings (e.g. a later rate the cited article does not show yet)
+    note: str = ""
     # pattern / concept / quantity
     patterns: list[str] = Field(default_factory=list)
     require: list[str] = Field(default_factory=list)

@@ -271,7 +271,7 @@ class RuleEngine:
         severity = det.severity_by_regime.get(regime or "", None) or det.severity or rule.severity
         confidence = det.confidence_by_regime.get(regime or "", None) or det.confidence or rule.confidence
         return RuleHit(rule, det, clause, evidence, severity, confidence,
-                       rule.basis_for(regime, det.basis_keys or None), detail)
+                       rule.basis_for(regime, det.basis_keys or None), detail, [det.note] if det.note else [])
 
 
 def dedupe(hits: Iterable[RuleHit]) -> list[RuleHit]:
