@@ -185,3 +185,15 @@ def test_sme_deduction_finding_explains_the_2022_rate_change(reviewer: Reviewer)
 
 def test_sme_deduction_within_the_current_range_is_quiet(reviewer: Reviewer) -> None:
     assert "T46" not in _serious(reviewer, GOODS_HEAD + "对小微企业报价给予10%的扣除，用扣除后的价格参加评审。")
+
+
+# ------------------------------------------------------------------ D20: 招标投标领域 rules against a 政府采购 tender
+
+
+def test_tendering_regime_rules_are_not_high_confidence_in_government_procurement(reviewer: Reviewer) -> None:
+    report = reviewer.review_text(GOODS_HEAD + "投标人须为在金华市行政区域内注册的企业。", use_llm=False)
+    cited = [b for f in report.findings if f.rule_id == "T21" for b in f.basis if "公平竞争审查规则" in b.title]
+    assert cited and all(b.confidence == "med" for b in cited)
+    works = reviewer.review_text(WORKS_HEAD + "工程估算价：1000万元。\n投标人须为在金华市行政区域内注册的企业。", use_llm=False)
+    cited = [b for f in works.findings if f.rule_id == "T21" for b in f.basis if "公平竞争审查规则" in b.title]
+    assert cited and all(b.confidence == "high" for b in cited)

@@ -46,6 +46,9 @@ class Source(BaseModel):
 
     title: str
     aliases: list[str] = Field(default_factory=list)
+    # the regime the document governs (《招标投标领域公平竞争审查规则》: 工程); cited against a tender of the
+    # other regime its articles are at most medium confidence
+    regime: Literal["工程", "政府采购", "both"] = "both"
 
 
 def source_aliases(src: Source) -> list[str]:
@@ -69,6 +72,7 @@ class BasisRef(BaseModel):
     confidence: Literal["high", "med"] = "high"
     key: str | None = None  # detectors may select basis items by key
     quote: str | None = None  # a phrase the article text must contain (checked against the shipped KB text)
+    regime: Literal["工程", "政府采购", "both"] = "both"  # filled from `sources`
 
     @field_validator("article")
     @classmethod
@@ -226,6 +230,9 @@ class Rule(BaseModel):
             items = [b for b in self.basis if b.key is None]
         if regime is not None:
             items = [b for b in items if b.applies_to in ("both", regime)] or items
+            # a document of the other regime (招标投标领域 rules against a 政府采购 tender) applies by analogy only
+            items = [b.model_copy(update={"confidence": "med"}) if b.regime not in ("both", regime) else b
+                     for b in items]
         return items
 
 
@@ -249,7 +256,7 @@ class Catalogue(BaseModel):
                 src = self.sources.get(b.src)
                 if src is None:
                     raise ValueError(f"rule {rule.id}: unknown source {b.src!r}")
-                b.title, b.aliases = src.title, source_aliases(src)
+                b.title, b.aliases, b.regime = src.title, source_aliases(src), src.regime
         return self
 
     def get(self, rule_id: str) -> Rule | None:
