@@ -383,10 +383,12 @@ _SEGMENT_END = re.compile(r"[，,；;。！？\n]")
 
 
 def _segment(text: str, start: int, end: int) -> str:
-    """The comma-delimited part of a sentence holding text[start:end]."""
+    """The comma-delimited part of a sentence holding text[start:end], and the part after it
+    (「验收合格后六个月内，甲方支付至合同总额的90%」)."""
     ends = [m.start() for m in _SEGMENT_END.finditer(text)]
     lo = max([e + 1 for e in ends if e < start], default=0)
-    hi = min([e for e in ends if e >= end], default=len(text))
+    after = [e for e in ends if e >= end]
+    hi = after[1] if len(after) > 1 and text[after[0]] in "，," else (after[0] if after else len(text))
     return text[lo:hi]
 
 
