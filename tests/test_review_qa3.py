@@ -197,3 +197,21 @@ def test_tendering_regime_rules_are_not_high_confidence_in_government_procuremen
     works = reviewer.review_text(WORKS_HEAD + "工程估算价：1000万元。\n投标人须为在金华市行政区域内注册的企业。", use_llm=False)
     cited = [b for f in works.findings if f.rule_id == "T21" for b in f.basis if "公平竞争审查规则" in b.title]
     assert cited and all(b.confidence == "high" for b in cited)
+
+
+# ------------------------------------------------------------------ D20: each shared article printed once, in an appendix
+
+
+def test_shared_article_text_is_printed_once(reviewer: Reviewer, tmp_path: Path) -> None:
+    from assistant.review.report import render_markdown
+    from assistant.schema import Basis, Finding
+
+    text = "第二十条 采购人或者采购代理机构有下列情形之一的，属于以不合理的条件对供应商实行差别待遇或者歧视待遇：……"
+    basis = Basis(title="中华人民共和国政府采购法实施条例", article="第二十条", text=text, confidence="high",
+                  in_knowledge_base=True)
+    report = reviewer.review_text(GOODS_HEAD + "投标人须为在金华市行政区域内注册的企业。", use_llm=False)
+    one = report.findings[0]
+    report.findings = [Finding(**{**one.model_dump(), "basis": [basis]}) for _ in range(3)]
+    md = render_markdown(report)
+    assert md.count("属于以不合理的条件对供应商实行差别待遇") == 1
+    assert "附录：引用条文" in md and md.count("条文见附录「引用条文」第1项") == 3
