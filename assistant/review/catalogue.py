@@ -46,6 +46,9 @@ class Source(BaseModel):
 
     title: str
     aliases: list[str] = Field(default_factory=list)
+    # the regime the document governs (《招标投标领域公平竞争审查规则》: 工程); cited against a tender of the
+    # other regime its articles are at most medium confidence
+    regime: Literal["工程", "政府采购", "both"] = "both"
 
 
 def source_aliases(src: Source) -> list[str]:
@@ -69,6 +72,7 @@ class BasisRef(BaseModel):
     confidence: Literal["high", "med"] = "high"
     key: str | None = None  # detectors may select basis items by key
     quote: str | None = None  # a phrase the article text must contain (checked against the shipped KB text)
+    regime: Literal["工程", "政府采购", "both"] = "both"  # filled from `sources`
 
     @field_validator("article")
     @classmethod
@@ -105,6 +109,8 @@ class Detector(BaseModel):
     severity_by_regime: dict[str, Literal["high", "medium", "low"]] = Field(default_factory=dict)
     confidence_by_regime: dict[str, Literal["high", "med", "low"]] = Field(default_factory=dict)
     basis_keys: list[str] = Field(default_factory=list)
+    # a sentence appended to this detector's findings (e.g. a later rate the cited article does not show yet)
+    note: str = ""
     # pattern / concept / quantity
     patterns: list[str] = Field(default_factory=list)
     require: list[str] = Field(default_factory=list)
@@ -121,11 +127,14 @@ class Detector(BaseModel):
     use: UseContext = "any"
     # quantity
     keyword: str | None = None
-    kind: Literal["percent", "days", "workdays", "amount", "count", "years"] | None = None
+    # duration: a calendar period in days, read from days, months and years alike (一年, 12个月, 半年)
+    kind: Literal["percent", "days", "workdays", "amount", "count", "years", "duration"] | None = None
     op: Literal["gt", "lt", "ge", "le", "outside"] | None = None
     value: float | list[float] | None = None
     window: int = 30
     before: int = 0
+    # quantity: the comma-delimited part of the sentence holding the number must match one of these
+    require_near: list[str] = Field(default_factory=list)
     # numeric: a check named in check_params.CHECK_PARAMS with its typed parameters
     check: str | None = None
     params: dict[str, float | int | str] = Field(default_factory=dict)
@@ -144,7 +153,7 @@ class Detector(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Detector:
-        for rx in [*self.patterns, *self.require, *self.unless, *self.unless_before, *self.candidates, *self.what, *self.who,
+        for rx in [*self.patterns, *self.require, *self.unless, *self.unless_before, *self.require_near, *self.candidates, *self.what, *self.who,
                    *([self.keyword] if self.keyword else []), *([self.scope] if self.scope else [])]:
             try:
                 re.compile(rx)
@@ -221,6 +230,9 @@ class Rule(BaseModel):
             items = [b for b in self.basis if b.key is None]
         if regime is not None:
             items = [b for b in items if b.applies_to in ("both", regime)] or items
+            # a document of the other regime (招标投标领域 rules against a 政府采购 tender) applies by analogy only
+            items = [b.model_copy(update={"confidence": "med"}) if b.regime not in ("both", regime) else b
+                     for b in items]
         return items
 
 
@@ -244,7 +256,7 @@ class Catalogue(BaseModel):
                 src = self.sources.get(b.src)
                 if src is None:
                     raise ValueError(f"rule {rule.id}: unknown source {b.src!r}")
-                b.title, b.aliases = src.title, source_aliases(src)
+                b.title, b.aliases, b.regime = src.title, source_aliases(src), src.regime
         return self
 
     def get(self, rule_id: str) -> Rule | None:

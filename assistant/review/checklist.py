@@ -64,6 +64,8 @@ class CheckSpec(BaseModel):
     prefer: list[str] = Field(default_factory=list)
     needs: list[list[str]] = Field(default_factory=list)
     unknown: str = ""
+    # what each `needs` group is called in `unknown`'s {missing} (only the groups not read are named)
+    needs_labels: list[str] = Field(default_factory=list)
     subjects: list[Literal["工程", "货物", "服务"]] = Field(default_factory=list)
 
     @field_validator("topic", "na_if", "where")
@@ -328,7 +330,10 @@ def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts:
     if missing:
         labels = {**_EXTRA_LABELS, **fact_labels()}
         names = "、".join("或".join(labels.get(n, n) for n in g) for g in missing)
-        note = spec.unknown or f"未读取到{names}，该要点未核对。"
+        if len(spec.needs_labels) == len(spec.needs):
+            names = "和".join(spec.needs_labels[spec.needs.index(g)] for g in missing)
+        # `unknown` may name the facts actually missing ({missing}), not every fact the check needs
+        note = spec.unknown.replace("{missing}", names) if spec.unknown else f"未读取到{names}，该要点未核对。"
         return ChecklistItem(**base, status="无法判断", note=note, facts=_facts_used(facts, used))
     # the clause the check read its facts from says more than the first mention of the topic
     topic = _fact_clause(facts, used, clauses) or topic

@@ -213,6 +213,40 @@ def _check_committee(f: ProjectFacts, clauses: list[Clause], p: CommitteeParams)
 
 
 _RE_SCORE = re.compile(r"^\d+(\.\d+)?$")
+# a score cell: 「20」「20分」「20%」 (a 权重 column holds percentages)
+_RE_SCORE_CELL = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:分|[%％])?$")
+# the column holding the points, by its header; an index column (序号) never does
+_RE_SCORE_HEADER = re.compile(r"分值|分数|满分|权重|比重|最高分|标准分|^得分$")
+_RE_INDEX_HEADER = re.compile(r"序号|编号|^No\.?$|^项次$", re.IGNORECASE)
+
+
+def _score_of(cell: str) -> float | None:
+    m = _RE_SCORE_CELL.match(cell.strip())
+    return float(m.group(1)) if m and 0 < float(m.group(1)) <= 100 else None
+
+
+def _score_column(header: list[str] | None) -> int | None:
+    """Index of the score column named by the table header (分值/分数/满分/权重/比重), if any."""
+    for i, h in enumerate(header or []):
+        h = re.sub(r"\s+", "", h)
+        if _RE_SCORE_HEADER.search(h) and not _RE_INDEX_HEADER.search(h) and "标准" not in h.replace("标准分", ""):
+            return i
+    return None
+
+
+def _row_score(cells: list[str], header: list[str] | None) -> float | None:
+    """The points of one scoring row: the header's score column, else the first score cell that is not in
+    an index (序号) column."""
+    col = _score_column(header)
+    if col is not None and col < len(cells):
+        return _score_of(cells[col])
+    skip = {i for i, h in enumerate(header or []) if _RE_INDEX_HEADER.search(h.strip())}
+    if not skip and cells and re.fullmatch(r"\d+", cells[0]) and sum(_score_of(x) is not None for x in cells) > 1:
+        skip = {0}  # no header: a leading bare integer before another number is the row number
+    for i, x in enumerate(cells):
+        if i not in skip and (v := _score_of(x)) is not None:
+            return v
+    return None
 
 
 def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: PriceWeightParams) -> NumericResult:  # noqa: C901 - one table walk
@@ -225,16 +259,14 @@ def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: PriceWeightPa
     stated_total: float | None = None
     for c in rows:
         cells = [x.strip() for x in c.cells or []]
-        scores = [float(x) for x in cells if _RE_SCORE.match(x) and 0 < float(x) <= 100]
-        label = " ".join(x for x in cells[:3] if not _RE_SCORE.match(x))
-        if re.search(r"合计|总分", label) and scores:
-            stated_total = scores[-1]
+        score = _row_score(cells, c.header)
+        label = " ".join(x for x in cells[:3] if _score_of(x) is None)
+        if re.search(r"合计|总分", label):
+            if score is not None:
+                stated_total = score
             continue
-        if not scores:
+        if score is None:
             continue
-        # the score cell is the first number after the label (index cells come before it)
-        idx_cells = [x for x in cells if _RE_SCORE.match(x)]
-        score = float(idx_cells[1]) if len(idx_cells) > 1 and re.fullmatch(r"\d+", cells[0] or "") else scores[0]
         total += score
         if price is None and re.search(r"价格|报价", label):
             price = (c, score)

@@ -277,10 +277,14 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
         m = re.search(r"[（(](货物|服务|工程)(类|项目)?[）)]|(货物|服务)类", first)
         # 「本项目为物业管理服务项目」「本项目为货物采购」「（本项目为物业管理服务公开招标，……）」
         m2 = re.search(r"本项目(为|是)[^，,。；\n]{0,16}?(货物|服务)(类)?(采购|公开招标|招标)?(项目)?(?=[，,。；（()）\n]|$)", first)
+        # 「采购标的：交互式智能平板、教师用计算机等货物」
+        m3 = re.search(r"采购标的[^。；\n]{0,4}[:：][^。；\n]{0,40}?等?(货物|服务)(类)?(?=[，,。；（(\n]|$)", head)
         if m:
             facts.subject = m.group(1) or m.group(3)
         elif m2:
             facts.subject = m2.group(2)
+        elif m3:
+            facts.subject = m3.group(1)
     if facts.regime == "工程" and facts.subject is None:
         facts.subject = "工程"
 
@@ -524,11 +528,21 @@ def _sme_reservation(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> N
             facts.sme_reserved = Fact(True, c.index, t[:60])
 
 
+_RE_TENDER_METHOD = re.compile(r"(进行|采用|实行|采取|以)(公开招标|邀请招标)(的)?(方式)?")
+_RE_TENDER_DUTY = re.compile(r"(公开招标|邀请招标)的?(项目|工程|范围|规模标准|情形)|(应当|必须|应|不|未|无需|无须)(进行|采用)")
+
+
 def _procurement_method(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
     """Procurement method (公开招标, 竞争性磋商 …)."""
     if facts.procurement_method is None:
         m = re.search(r"(招标|采购)方式[:：为]\s*(公开招标|邀请招标|竞争性谈判|竞争性磋商|询价|单一来源|比选|直接发包|直接委托)", t)
-        if m or (m := re.search(r"采用(竞争性)?(比选|直接发包|直接委托|竞争性谈判|竞争性磋商|询价|单一来源)(采购)?的?方式", t)):
+        m = m or re.search(r"采用(竞争性)?(比选|直接发包|直接委托|竞争性谈判|竞争性磋商|询价|单一来源)(采购)?的?方式", t)
+        # the national standard template: 「现对该项目的施工进行公开招标」「采用邀请招标方式」 (not a quoted
+        # duty such as 「依法必须进行公开招标的项目」)
+        if m is None and (m := _RE_TENDER_METHOD.search(t)) \
+                and _RE_TENDER_DUTY.search(t[max(0, m.start() - 4): m.end() + 6]):
+            m = None
+        if m:
             facts.procurement_method = Fact(m.group(2), c.index, m.group(0))
 
 

@@ -52,12 +52,43 @@ def _facts_rows(report: ReviewReport) -> list[tuple[str, str]]:
     return fact_rows(report.facts)
 
 
-def _basis_line(b: Any) -> str:
+APPENDIX_TITLE = "附录：引用条文"
+
+
+def shared_articles(report: ReviewReport) -> dict[tuple[str, str], tuple[int, Any]]:
+    """Articles (with text) cited by two or more findings, numbered in order of first citation: their full
+    text is printed once, in the appendix, and the findings refer to it."""
+    count: dict[tuple[str, str], int] = {}
+    first: dict[tuple[str, str], Any] = {}
+    for f in report.findings:
+        for key, b in {(b.title, b.article or ""): b for b in f.basis if b.in_knowledge_base and b.text}.items():
+            count[key] = count.get(key, 0) + 1
+            first.setdefault(key, b)
+    shared = [k for k in first if count[k] > 1]
+    return {k: (n, first[k]) for n, k in enumerate(shared, 1)}
+
+
+def _basis_line(b: Any, shared: dict[tuple[str, str], tuple[int, Any]] | None = None) -> str:
     head = f"《{b.title}》{b.article or ''}"
     tag = f"（依据置信度：{CONFIDENCE_ZH.get(b.confidence, b.confidence)}）"
+    ref = (shared or {}).get((b.title, b.article or ""))
+    part = f"，引用{b.note[2:]}" if b.note and b.note.startswith("引用") and "；" not in b.note else ""
+    if ref is not None:
+        return f"{head}{tag}：条文见附录「引用条文」第{ref[0]}项{part}"
     if b.in_knowledge_base and b.text:
         return f"{head}{tag}：{strip_article_label(b.text, b.article)}"
     return f"{head}{tag}：{b.note or '知识库未收录该法规，请导入后核对条文'}"
+
+
+def _appendix_md(shared: dict[tuple[str, str], tuple[int, Any]]) -> list[str]:
+    if not shared:
+        return []
+    return ["", f"## {APPENDIX_TITLE}", "", "以下条文被多项风险引用，全文只列一次：", "",
+            *[_md_item(md_escape(line)) for line in _appendix_lines(shared)]]
+
+
+def _appendix_lines(shared: dict[tuple[str, str], tuple[int, Any]]) -> list[str]:
+    return [f"{n}. 《{b.title}》{b.article or ''}：{strip_article_label(b.text, b.article)}" for n, b in shared.values()]
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
@@ -178,15 +209,17 @@ def render_markdown(report: ReviewReport) -> str:
     out += ["", "## 三、风险条款明细", ""]
     if not report.findings:
         out.append("未发现规则可识别的风险条款。规则审查不能替代人工审查，请结合项目实际复核。")
+    shared = shared_articles(report)
     for i, f in enumerate(report.findings, 1):
-        out += _finding_md(i, f)
+        out += _finding_md(i, f, shared)
     if report.checklist:
         out += _checklist_md(report)
+    out += _appendix_md(shared)
     out += ["", "---", "本报告由招投标审查助手自动生成，法律依据条文摘自知识库；结论供审查人员参考，须经人工复核后签发。", ""]
     return "\n".join(out)
 
 
-def _finding_md(i: int, f: Finding) -> list[str]:
+def _finding_md(i: int, f: Finding, shared: dict[tuple[str, str], tuple[int, Any]] | None = None) -> list[str]:
     src = SOURCE_ZH.get(f.source, f.source)
     lines = [f"### {i}. 【{SEVERITY_ZH[f.severity]}】{f.category}（{f.rule_id}）", "",
              f"- 位置：{md_escape(_loc_zh(f.location))}",
@@ -199,7 +232,7 @@ def _finding_md(i: int, f: Finding) -> list[str]:
         lines += ["- 条款原文：（全文未找到相关内容）", _md_item(f"问题说明：{md_escape(f.explanation)}"), "- 法律依据："]
     else:
         lines += ["- 条款原文：", "", _quote(f.clause), "", _md_item(f"问题说明：{md_escape(f.explanation)}"), "- 法律依据："]
-    lines += [_md_item(md_escape(_basis_line(b)), indent="  ") for b in f.basis] or ["  - （无）"]
+    lines += [_md_item(md_escape(_basis_line(b, shared)), indent="  ") for b in f.basis] or ["  - （无）"]
     lines += [_md_item(f"修改建议：{md_escape(f.suggestion)}"), ""]
     return lines
 
@@ -363,6 +396,7 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
             for cell, value in zip(r, values, strict=True):
                 _cell(cell, value)
         _size_columns(t, d.sections[0], caps=(3.0, 5.0, 16.0, 16.0, 24.0))
+    shared = shared_articles(report)
     for i, f in enumerate(report.findings, 1):
         d.add_heading(f"{i}. 【{SEVERITY_ZH[f.severity]}】{f.category}（{f.rule_id}）", level=2)
         d.add_paragraph(f"位置：{_loc_zh(f.location)}")
@@ -382,13 +416,20 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
         d.add_paragraph(f"问题说明：{f.explanation}")
         d.add_paragraph("法律依据：")
         for basis in f.basis:
-            bp = d.add_paragraph(_basis_line(basis), style="List Bullet")
+            bp = d.add_paragraph(_basis_line(basis, shared), style="List Bullet")
             for run in bp.runs:
                 run.font.size = Pt(9)
         d.add_paragraph(f"修改建议：{f.suggestion}")
 
     if report.checklist:
         _checklist_docx(d, report)
+    if shared:
+        d.add_heading(APPENDIX_TITLE, level=1)
+        d.add_paragraph("以下条文被多项风险引用，全文只列一次：")
+        for line in _appendix_lines(shared):
+            ap = d.add_paragraph(line, style="List Bullet")
+            for run in ap.runs:
+                run.font.size = Pt(9)
 
     d.add_heading("五、审查声明" if report.checklist else "四、审查声明", level=1)
     d.add_paragraph("本意见书由招投标审查助手辅助生成，法律依据条文摘自知识库，审查结论须经审查人员复核确认。"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.format_zh import money_short
@@ -131,6 +131,7 @@ class _Compiled:
         self.require = [re.compile(p) for p in det.require]
         self.unless = [re.compile(p) for p in det.unless]
         self.unless_before = [re.compile(p) for p in det.unless_before]
+        self.require_near = [re.compile(p) for p in det.require_near]
         self.keyword = re.compile(det.keyword) if det.keyword else None
         self.scope = re.compile(det.scope) if det.scope else None
 
@@ -160,6 +161,7 @@ class RuleEngine:
                     hits.append(hit)
             if progress and (i % 200 == 0 or i == total - 1):
                 progress("规则审查", i + 1, total)
+        hits = [_to_operative(h, clauses) for h in hits]
         hits.extend(self._numeric_hits(clauses, facts))
         return dedupe(hits)
 
@@ -222,6 +224,8 @@ class RuleEngine:
             v, rel_s, rel_e = value
             if not _compare(v, det.op or "", det.value):
                 continue
+            if comp.require_near and not any(rx.search(_segment(text, lo + rel_s, lo + rel_e)) for rx in comp.require_near):
+                continue
             span_s, span_e = min(m.start(), lo + rel_s), max(m.end(), lo + rel_e)
             hit = self._accept(rule, det, comp, clause, span_s, span_e, regime,
                                detail=_quantity_detail(det, v))
@@ -267,7 +271,7 @@ class RuleEngine:
         severity = det.severity_by_regime.get(regime or "", None) or det.severity or rule.severity
         confidence = det.confidence_by_regime.get(regime or "", None) or det.confidence or rule.confidence
         return RuleHit(rule, det, clause, evidence, severity, confidence,
-                       rule.basis_for(regime, det.basis_keys or None), detail)
+                       rule.basis_for(regime, det.basis_keys or None), detail, [det.note] if det.note else [])
 
 
 def dedupe(hits: Iterable[RuleHit]) -> list[RuleHit]:
@@ -293,6 +297,21 @@ def dedupe(hits: Iterable[RuleHit]) -> list[RuleHit]:
             twin.severity, twin.confidence = h.severity, h.confidence
     out = [h for hs in by_rule.values() for h in hs]
     return sorted(out, key=lambda h: (SEVERITY_ORDER[h.severity], h.clause.index, h.rule.id))
+
+
+# a numbered title line the reader kept as a clause (「7. 最低投标限价」 in a plain-text tender)
+_RE_TITLE_LINE = re.compile(r"^\s*(\d{1,2})\s*[.．、]\s*[^\s。；;，,：:！？]{2,20}$")
+
+
+def _to_operative(hit: RuleHit, clauses: list[Clause]) -> RuleHit:
+    """A hit on a numbered title line moves to the sentence under it (「7. 最低投标限价」 → 「7.1 投标报价低于……」)."""
+    m = _RE_TITLE_LINE.match(hit.clause.text)
+    nxt = hit.clause.index + 1
+    if m is None or nxt >= len(clauses) or clauses[nxt].index != nxt:
+        return hit
+    if not re.match(rf"\s*{m.group(1)}\s*[.．]\s*\d", clauses[nxt].text):
+        return hit
+    return replace(hit, clause=clauses[nxt])
 
 
 _SQUASH = re.compile(r"[\s|｜:：]+")
@@ -339,7 +358,14 @@ def _quantities(window: str, kind: str) -> list[tuple[float, int, int]]:
         return [(d.n, d.start, d.end) for d in ds if d.unit == "工作日"]
     if kind == "days":
         return [(d.n if d.unit == "工作日" else d.days, d.start, d.end) for d in ds if d.unit in ("日", "工作日", "月")]
+    if kind == "duration":
+        out = [(d.n if d.unit == "工作日" else d.days, d.start, d.end) for d in ds]
+        out += [(180.0, m.start(), m.end()) for m in _RE_HALF_YEAR.finditer(window)]
+        return sorted(out, key=lambda q: q[1])
     return []
+
+
+_RE_HALF_YEAR = re.compile(r"(?<![\d一二三四五六七八九十])半(个)?年")
 
 
 def _quantity(window: str, kind: str, anchor: tuple[int, int] | None = None) -> tuple[float, int, int] | None:
@@ -351,6 +377,19 @@ def _quantity(window: str, kind: str, anchor: tuple[int, int] | None = None) -> 
         return found[0] if found else None
     after = [q for q in found if q[1] >= anchor[0]]
     return after[0] if after else max(found, key=lambda q: q[2])
+
+
+_SEGMENT_END = re.compile(r"[，,；;。！？\n]")
+
+
+def _segment(text: str, start: int, end: int) -> str:
+    """The comma-delimited part of a sentence holding text[start:end], and the part after it
+    (「验收合格后六个月内，甲方支付至合同总额的90%」)."""
+    ends = [m.start() for m in _SEGMENT_END.finditer(text)]
+    lo = max([e + 1 for e in ends if e < start], default=0)
+    after = [e for e in ends if e >= end]
+    hi = after[1] if len(after) > 1 and text[after[0]] in "，," else (after[0] if after else len(text))
+    return text[lo:hi]
 
 
 def _compare(v: float, op: str, ref: Any) -> bool:
@@ -377,6 +416,10 @@ def _fmt(v: float, kind: str) -> str:
     if kind == "amount":
         return money_short(v)
     unit = {"years": "年", "count": "", "workdays": "个工作日"}.get(kind, "日")
+    if kind == "duration" and v >= 360:
+        return f"{v:g}日（约{v / 365:.3g}年）" if v % 365 else f"{v:g}日（{v / 365:g}年）"
+    if kind == "duration" and v >= 90 and v % 30 == 0:
+        return f"{v:g}日（{v / 30:g}个月）"
     return f"{v:g}{unit}"
 
 
