@@ -140,3 +140,15 @@ def test_key_sentence_ignores_pairs_with_a_particle() -> None:
             "6%—10%（工程项目为3%—5%）的扣除，用扣除后的价格参加评审。接受大中型企业与小微企业组成联合体的采购项目，对于联合协议"
             "约定小微企业的合同份额占到合同总金额30%以上的，应当对联合体的报价给予2%-3%（工程项目为1%—2%）的扣除，用扣除后的价格参加评审。")
     assert "6%—10%" in citing.key_sentence(text, "给小微企业的价格扣除比例现在是多少？货物和工程一样吗？")
+
+
+def test_key_sentence_finds_a_practice_word_by_its_statute_wording() -> None:
+    """「拦标价可以不公布吗？」 quoted 实施条例第二十七条's first sentence (标底), as 拦标价 occurs in no article."""
+    from assistant.text_zh import add_user_words
+
+    add_user_words(["拦标价"])  # as Services registers the lexicon's practice words
+    text = ("第二十七条 招标人可以自行决定是否编制标底。一个招标项目只能有一个标底。标底必须保密。"
+            "招标人设有最高投标限价的，应当在招标文件中明确最高投标限价或者最高投标限价的计算方法。招标人不得规定最低投标限价。")
+    assert citing.key_sentence(text, "拦标价可以不公布吗？") == "招标人可以自行决定是否编制标底。"
+    statute = {"拦标价": ("最高投标限价", "最高限价")}
+    assert citing.key_sentence(text, "拦标价可以不公布吗？", statute=statute).startswith("招标人设有最高投标限价的")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -173,11 +173,13 @@ def _moments(text: str) -> set[tuple[str, bool]]:
     return {(m.group(1).replace("签合同", "签订合同"), "前" in m.group(2)) for m in _MOMENT.finditer(text)}
 
 
-def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[str]] = ()) -> str | None:
+def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[str]] = (),
+                 statute: Mapping[str, Sequence[str]] | None = None) -> str | None:
     """The sentence of an article that best matches the query's key terms (then bigrams); when the
     query asks for an amount, period or count, a sentence that states one is preferred; a sentence about
-    another of ``alternatives`` than the query names is not (「对资格预审文件有异议的」 for 招标文件). The
-    article's own label (「第二十六条 」) is not part of the sentence: the citation prints it."""
+    another of ``alternatives`` than the query names is not (「对资格预审文件有异议的」 for 招标文件). A
+    practice word counts as found by its ``statute`` wording (拦标价 by 最高投标限价). The article's own
+    label (「第二十六条 」) is not part of the sentence: the citation prints it."""
     from assistant.qa.refusal import key_terms  # late: refusal is a sibling step
 
     sentences = _sentences(article_text)
@@ -191,8 +193,10 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     bounds = [sets for asks, sets in _ASKS_BOUND if query and asks.search(query)]
     asked_moments = _moments(query) if query else set()
 
+    wordings = statute or {}
+
     def lexical(s: str) -> int:
-        return sum(len(t) for t in terms if t in s)
+        return sum(len(t) for t in terms if t in s or any(w in s for w in wordings.get(t, ())))
 
     def score(s: str) -> tuple[float, int]:
         quantity = _QUANTITY_BONUS if wants_quantity and lexical(s) and _STATES_QUANTITY.search(s) else 0.0
