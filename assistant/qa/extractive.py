@@ -395,6 +395,14 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     flags: list[str] = []
     lines: list[str] = []
     words = _gate(words)
+    keys: dict[int, str | None] = {}
+
+    def key_of(h: Hit) -> str | None:
+        """The article's key sentence for this question (chosen once per hit)."""
+        if id(h) not in keys:
+            keys[id(h)] = key_sentence(h.text, question, words.alternatives, words.statute_words)
+        return keys[id(h)]
+
     best = lead_hit(question, chosen, words)
     direct = not hedge and best is not None and confident(question, best, hits, words, about_missing_document)
     second = other_regime_hit(question, best, chosen, words, regimes) if best is not None and direct else None
@@ -413,7 +421,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         lines.append(f"{bold(f'《{head.title}》')}（{head.doc_type}，{status}）")
         for h in group:
             n += 1
-            key = key_sentence(h.text, question, words.alternatives, words.statute_words)
+            key = key_of(h)
             if h.doc_type == RULE_DOC_TYPE:
                 lines.append(_rule_line(h, n))
                 found, absent = rule_basis(rule_fields(h.text).get("法律依据", ""), kb)
@@ -442,7 +450,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         lines.append(bold("审查要点所引条文（知识库原文）"))
         for b in basis_hits[:MAX_ARTICLES]:
             n += 1
-            key = key_sentence(b.text, question, words.alternatives, words.statute_words)
+            key = key_of(b)
             lines.append(f"- 《{b.title}》{b.article or ''} [{n}]：{_quote(b.text, key, label=b.article)}")
             citations.append(Citation(**b.model_dump(), n=n, key_sentence=key))
         lines.append("")
@@ -452,11 +460,11 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         notes.append(f"说明：审查要点所引的{names}未收录在知识库中，无法展示其原文；如需查看，请在知识库页面导入该文件后再问。")
     if best is not None and direct and lead_n is not None and second is not None and second_n is not None \
             and regimes is not None:
-        both = [f"{regimes.of_title[h.title]}项目{_stated(h, key_sentence(h.text, question, words.alternatives, words.statute_words), k)}"
+        both = [f"{regimes.of_title[h.title]}项目{_stated(h, key_of(h), k)}"
                 for h, k in ((best, lead_n), (second, second_n))]
         lines = [f"{ANSWER_PREFIX}{'；'.join(both)}", "", *lines]
     elif best is not None and direct and lead_n is not None:
-        lines = [answer_line(question, best, key_sentence(best.text, question, words.alternatives, words.statute_words), lead_n), "", *lines]
+        lines = [answer_line(question, best, key_of(best), lead_n), "", *lines]
     elif chosen and not rules_only:
         lines = [NO_DIRECT, "", *lines]
         lead_n = None

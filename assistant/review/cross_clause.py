@@ -212,7 +212,6 @@ def _check_committee(f: ProjectFacts, clauses: list[Clause], p: CommitteeParams)
     return []
 
 
-_RE_SCORE = re.compile(r"^\d+(\.\d+)?$")
 # a score cell: 「20」「20分」「20%」 (a 权重 column holds percentages)
 _RE_SCORE_CELL = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:分|[%％])?$")
 # the column holding the points, by its header; an index column (序号) never does
