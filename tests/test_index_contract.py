@@ -176,3 +176,32 @@ def test_chroma_scores_are_cosine_and_vectors_export(tmp_path: Path) -> None:
     for batch in idx.export(["lawA"]):
         copy.import_records(batch)
     assert copy.count() == 3 and emb.embedded_documents == before
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("kind", ["chroma-embedded", "chroma-server"])
+def test_chroma_collections_take_the_configured_search_width(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A collection built with Chroma's default width (100) is widened when opened with the setting."""
+    if kind == "chroma-embedded":
+        def client():
+            return persistent_client(tmp_path / "c")
+        name = "width"
+    else:
+        host, port = request.getfixturevalue("chroma_server")
+
+        def client():
+            return http_client(host, port)
+        name = f"width-{uuid.uuid4().hex[:8]}"
+    old = ChromaIndex(client(), name, FakeEmbeddings())
+    old.upsert(CHUNKS)
+    assert old._collection.configuration["hnsw"]["ef_search"] == 100
+    try:
+        opened = ChromaIndex(client(), name, FakeEmbeddings(), ef_search=1000)
+        assert opened._collection.configuration["hnsw"]["ef_search"] == 1000
+        assert ChromaIndex(client(), name, FakeEmbeddings())._collection.configuration["hnsw"]["ef_search"] == 1000
+        assert opened.query("施工许可证", 1)[0][0] == "lawB#0001" and opened.count() == len(CHUNKS)
+    finally:
+        if kind == "chroma-server":
+            old.drop()

@@ -136,19 +136,41 @@ def to_chroma_where(where: Where | None) -> dict[str, Any] | None:
 class ChromaIndex:
     """`ChunkIndex` over one Chroma collection."""
 
-    def __init__(self, client: Any, collection_name: str, embeddings: Embeddings) -> None:
+    def __init__(self, client: Any, collection_name: str, embeddings: Embeddings,
+                 ef_search: int | None = None) -> None:
         from langchain_chroma import Chroma
 
         self.client = client
         self.collection_name = collection_name
         self.embeddings = embeddings
+        from chromadb.api.collection_configuration import CreateHNSWConfiguration
+
+        hnsw = CreateHNSWConfiguration(space="cosine")
+        if ef_search is not None:
+            hnsw["ef_search"] = ef_search
         self.store = Chroma(
             collection_name=collection_name,
             embedding_function=embeddings,
             client=client,
-            collection_configuration={"hnsw": {"space": "cosine"}},
+            collection_configuration={"hnsw": hnsw},
         )
         self._collection = self.store._collection
+        if ef_search is not None:
+            self._ensure_ef_search(ef_search)
+
+    def _ensure_ef_search(self, ef_search: int) -> None:
+        """Collections built before the setting existed (or with another value) take the configured width.
+
+        The configuration passed above only applies when the collection is created; ``ef_search`` is
+        a query-time parameter that Chroma lets an existing collection change.
+        """
+        current = (self._collection.configuration or {}).get("hnsw") or {}
+        if current.get("ef_search") == ef_search:
+            return
+        try:
+            self._collection.modify(configuration={"hnsw": {"ef_search": ef_search}})
+        except Exception as exc:  # a read-only server or an old server: searching still works, less exactly
+            log.warning("could not set HNSW ef_search=%d on %s: %r", ef_search, self.collection_name, exc)
 
     # ---------------------------------------------------------------- contract
     def upsert(self, chunks: Sequence[Chunk], progress: Progress | None = None) -> None:

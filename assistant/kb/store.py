@@ -67,6 +67,7 @@ class KnowledgeBase:
         self.chroma_host = chroma.host if chroma else None
         self.chroma_port = chroma.port if chroma else 8000
         self.collection_prefix = chroma.collection_prefix if chroma else "tender"
+        self.ef_search = chroma.ef_search if chroma else None
         self.max_upload_bytes = max_upload_bytes
         self.limits = limits
         self._gen: Generation | None = None
@@ -140,9 +141,9 @@ class KnowledgeBase:
         emb = embeddings or self.embeddings
         if self.chroma_host:
             client = http_client(self.chroma_host, self.chroma_port)
-            return ChromaIndex(client, self._collection_name(gen_name), emb)
+            return ChromaIndex(client, self._collection_name(gen_name), emb, ef_search=self.ef_search)
         client = persistent_client(self.root / gen_name / "chroma")
-        return ChromaIndex(client, "chunks", emb)
+        return ChromaIndex(client, "chunks", emb, ef_search=self.ef_search)
 
     def _open(self, name: str) -> Generation:
         path = self.root / name
