@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -88,10 +88,30 @@ def load_notes(directory: Path) -> list[Note]:
             no = parse_article_no(str(label))
             if no is None or not isinstance(spec, dict):
                 raise NotesError(f"条文说明文件中的条号「{label}」无法识别：{path.name}")
+            _check_spec(spec, label, path.name)
             notes.append(Note(doc, article_label(no), no, str(spec.get("topic") or ""),
                               tuple(str(q) for q in spec.get("questions") or ()),
                               tuple(str(a) for a in spec.get("anchors") or ()), str(spec.get("later_change") or "").strip()))
     return notes
+
+
+_TEXT_FIELDS = ("topic", "later_change")
+_LIST_FIELDS = ("questions", "anchors")
+
+
+def _check_spec(spec: dict[str, Any], label: object, file: str) -> None:
+    """A misspelt field or a wrong shape fails the load instead of silently dropping a note's part."""
+    unknown = sorted(set(map(str, spec)) - {*_TEXT_FIELDS, *_LIST_FIELDS})
+    if unknown:
+        raise NotesError(f"条文说明文件 {file} 第「{label}」条有未知字段：{'、'.join(unknown)}"
+                         f"（可用字段：{'、'.join((*_TEXT_FIELDS, *_LIST_FIELDS))}）")
+    for key in _TEXT_FIELDS:
+        if spec.get(key) is not None and not isinstance(spec[key], str):
+            raise NotesError(f"条文说明文件 {file} 第「{label}」条的 {key} 应为一段文字")
+    for key in _LIST_FIELDS:
+        value = spec.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(x, str) for x in value)):
+            raise NotesError(f"条文说明文件 {file} 第「{label}」条的 {key} 应为文字列表")
 
 
 def later_changes(notes: Sequence[Note], title_of: Callable[[str], str | None]) -> dict[tuple[str, str], str]:

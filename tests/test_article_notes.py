@@ -109,6 +109,18 @@ def test_malformed_notes_file_is_a_clear_chinese_error(tmp_path):
         load_notes(tmp_path)
 
 
+@pytest.mark.parametrize("spec, message", [
+    ("{topic: t, later_changes: x}", "未知字段：later_changes"),
+    ("{topic: t, later_change: [a, b]}", "later_change 应为一段文字"),
+    ("{topic: t, questions: 一个问题}", "questions 应为文字列表"),
+    ("{topic: t, anchors: [{a: 1}]}", "anchors 应为文字列表"),
+])
+def test_a_misspelt_or_misshapen_note_field_is_a_clear_chinese_error(tmp_path, spec, message):
+    (tmp_path / "x.yaml").write_text(f"document: 87号令\narticles:\n  第一条: {spec}\n", encoding="utf-8")
+    with pytest.raises(NotesError, match=message):
+        load_notes(tmp_path)
+
+
 def test_a_later_change_is_told_to_users_and_is_no_retrieval_key():
     """46号文第九条 (6%—10%) was raised by 财库〔2022〕19号, which the knowledge base lacks: the note says so for
     the answer, and its text is not a key (the shipped note vectors stay valid)."""
