@@ -219,3 +219,19 @@ def test_the_stated_article_is_cited_first_and_quoted_from_a_clause() -> None:
     assert ex.text.startswith("答：依据《政府采购货物和服务招标投标管理办法》第五十五条") and ex.lead_n == 1
     quote = next(line for line in ex.text.splitlines() if line.startswith("- 第五十五条"))
     assert quote.startswith("- 第五十五条 [1]：……第") or quote.startswith("- 第五十五条 [1]：**")
+
+
+def test_a_lead_in_sentence_is_stated_with_its_items() -> None:
+    """「投标人不足3家怎么办」 was answered 「……按照以下方式处理：」 and nothing more: the items are the answer."""
+    text = ("第四十三条 公开招标数额标准以上的采购项目，投标截止后投标人不足3家的，除采购任务取消情形外，按照以下方式处理：\n"
+            "（一）招标文件存在不合理条款的，改正后依法重新招标；\n（二）需要采用其他采购方式采购的，采购人应当依法报财政部门批准。\n"
+            "本条所称不足3家另有说明。")
+    h = hit(text, title="政府采购货物和服务招标投标管理办法", doc_type="部门规章", article="第四十三条", score=0.9)
+    first = extractive.build_extractive("公开招标投标人不足3家怎么处理？", [h], kb=KB).text.splitlines()[0]
+    assert "按照以下方式处理：（一）招标文件存在不合理条款的，改正后依法重新招标；（二）需要采用其他采购方式采购的" in first
+    assert "另有说明" not in first and first.endswith("批准。”[1]")
+    items = "".join(f"\n（{n}）第{n}项内容写得很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长；" for n in "一二三四五六七八九十")
+    long_list = hit(f"第二十六条 政府采购采用以下方式：{items}", title="中华人民共和国政府采购法", doc_type="法律",
+                    article="第二十六条", score=0.9)
+    first = extractive.build_extractive("政府采购采用哪些方式？", [long_list], kb=KB).text.splitlines()[0]
+    assert "（一）第一项" in first and "（十）" not in first and "；……”[1]" in first

@@ -270,9 +270,32 @@ def _stated(hit: Hit, key: str | None, n: int) -> str:
     """「依据《X》第N条：“<key sentence>”[n]」."""
     sentence = " ".join((key or hit.text).replace("**", "").split())
     sentence = strip_article_label(sentence, hit.article)
+    if key and sentence.endswith(("：", ":")):
+        sentence = _with_items(sentence, " ".join(hit.text.replace("**", "").split()))
     if len(sentence) > MAX_QUOTE_CHARS:
         sentence = sentence[:MAX_QUOTE_CHARS] + "……"
     return f"依据《{hit.title}》{hit.article or ''}：“{sentence}”[{n}]"
+
+
+_ITEM_START = re.compile(r"[（(][一二三四五六七八九十]+[）)]|\d+[.、．]")
+
+
+def _with_items(lead_in: str, article: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    """A lead-in sentence (「……按照以下方式处理：」) with the items that follow it: the lead-in alone answers
+    nothing. Whole items up to ``limit`` characters; 「……」 marks the ones left out."""
+    pos = article.find(lead_in)
+    if pos < 0:
+        return lead_in
+    rest = article[pos + len(lead_in):].strip()
+    items = [m.group(0).strip() for m in re.finditer(r"[^；。]+[；。]?", rest)]
+    out = lead_in
+    for item in items:
+        if not _ITEM_START.match(item):
+            break
+        if len(out) + len(item) > limit:
+            return out + ("……" if out != lead_in else item[: limit - len(out)] + "……")
+        out += item
+    return out
 
 
 @dataclass(frozen=True)
