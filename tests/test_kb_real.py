@@ -144,3 +144,19 @@ def test_dense_search_is_exact_on_the_shipped_kb(real_services) -> None:
         floor = float(np.sort(sims)[-30])
         exact = {ids[i] for i in np.flatnonzero(sims >= floor + 1e-4)}
         assert exact <= {cid for cid, _ in got}, question
+
+
+def test_llm_mode_picks_key_sentences_as_the_no_llm_answer_does(real_services) -> None:
+    """With a model, the cited articles' key sentences are chosen with the lexicon's statute wordings too:
+    「拦标价」 is found by 最高投标限价, not by 实施条例第二十七条's first sentence (标底)."""
+    from assistant.llm import FakeChatModel
+    from assistant.qa import citing
+    from assistant.qa.chain import QAChain
+
+    qa = real_services.qa
+    chain = QAChain(qa.retriever, qa.kb, FakeChatModel(["可以不公布，但应当在招标文件中明确。"]),
+                    refusal_policy=qa.refusal_policy)
+    answer = chain.ask("拦标价可以不公布吗？")
+    assert answer.mode == "llm" and answer.flags == [citing.FLAG_NO_MARKERS]
+    cited = next(c for c in answer.citations if c.title == "中华人民共和国招标投标法实施条例" and c.article == "第二十七条")
+    assert (cited.key_sentence or "").startswith("招标人设有最高投标限价的")

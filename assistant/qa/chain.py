@@ -268,16 +268,17 @@ class QAChain:
         verified = citing.verify_answer(raw, items, self.kb, self._aliases())
         flags, notes = list(verified.flags), [*refusal.missing_article_lines(prep.evidence), *verified.notes]
         by_n = {i.n: i for i in items}
+        lexicon = self.refusal_policy.lexicon
+        # the same choice of key sentence as the no-LLM answer's: a practice word is found by its statute
+        # wording, and a sentence about another member of an `alternatives` group is passed over
+        words = (lexicon.gate_words.alternatives, lexicon.gate_words.statute_words) if lexicon is not None else ((), None)
         if verified.used:
-            citations = [
-                Citation(**by_n[n].hit.model_dump(), n=n,
-                         key_sentence=citing.key_sentence(by_n[n].hit.text, citing.sentences_citing(verified.text, n) or prep.standalone))
-                for n in sorted(verified.used)
-            ]
+            citations = [citing.make_citation(by_n[n], citing.sentences_citing(verified.text, n) or prep.standalone, *words)
+                         for n in sorted(verified.used)]
         else:
             flags.append(citing.FLAG_NO_MARKERS)
             notes.append("模型回答没有标注依据；下方列出检索到的最相关条文，请对照核实。")
-            citations = [citing.make_citation(i, prep.standalone) for i in items[:3]]
+            citations = [citing.make_citation(i, prep.standalone, *words) for i in items[:3]]
         for c in citations:
             if is_superseded(c) and "superseded_basis" not in flags:
                 flags.append("superseded_basis")

@@ -235,9 +235,11 @@ def sentences_citing(text: str, n: int) -> str:
     return "".join(out)
 
 
-def make_citation(item: ContextItem, query: str) -> Citation:
+def make_citation(item: ContextItem, query: str, alternatives: Sequence[Sequence[str]] = (),
+                  statute: Mapping[str, Sequence[str]] | None = None) -> Citation:
+    """A context item cited with the sentence of its article that carries ``query``'s point."""
     hit: Hit = item.hit
-    return Citation(**hit.model_dump(), n=item.n, key_sentence=key_sentence(hit.text, query))
+    return Citation(**hit.model_dump(), n=item.n, key_sentence=key_sentence(hit.text, query, alternatives, statute))
 
 
 def _add(values: list[str], value: str) -> None:
