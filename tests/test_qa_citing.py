@@ -152,3 +152,12 @@ def test_key_sentence_finds_a_practice_word_by_its_statute_wording() -> None:
     assert citing.key_sentence(text, "拦标价可以不公布吗？") == "招标人可以自行决定是否编制标底。"
     statute = {"拦标价": ("最高投标限价", "最高限价")}
     assert citing.key_sentence(text, "拦标价可以不公布吗？", statute=statute).startswith("招标人设有最高投标限价的")
+
+
+def test_key_sentence_for_a_whether_question_says_whether() -> None:
+    """「暂估价的专业工程需要招标吗？」 quoted the definition of 暂估价 (shorter, same terms), not the duty to tender."""
+    text = ("第二十九条 招标人可以依法对工程以及与工程建设有关的货物、服务全部或者部分实行总承包招标。以暂估价形式包括在总承包"
+            "范围内的工程、货物、服务属于依法必须进行招标的项目范围且达到国家规定规模标准的，应当依法进行招标。\n"
+            "前款所称暂估价，是指总承包招标时不能确定价格而由招标人在招标文件中暂时估定的工程、货物、服务的金额。")
+    assert citing.key_sentence(text, "暂估价的专业工程需要招标吗？").startswith("以暂估价形式包括在总承包范围内")
+    assert citing.key_sentence(text, "暂估价是什么意思？").startswith("前款所称暂估价")

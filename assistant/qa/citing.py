@@ -161,6 +161,14 @@ _ASKS_BOUND = ((re.compile(r"最多|最高|上限|不超过|封顶"), re.compile
                 re.compile(r"(?:\d+|[一二三四五六七八九十两]+)\s*(?:个)?(?:工作日|日|天|个月)")))
 
 
+#: A question whether something is required, allowed or forbidden (「暂估价的专业工程需要招标吗」「能否…」), and
+#: the sentences that say so: 「……应当依法进行招标」 answers it, the neighbouring definition 「前款所称暂估价，是指……」 not.
+_ASKS_DUTY = re.compile(r"需要|需不需要|要不要|必须|能否|能不能|可否|可不可以|可以.{0,20}[吗么]|是否|允许|应不应|该不该")
+_STATES_DUTY = re.compile(r"应当|必须|不得|可以|禁止|无效|不予")
+#: Weight of saying so when asked: a tie-breaker among sentences on the topic, less than a shared term.
+_DUTY_BONUS = 1.0
+
+
 #: A moment a question is before or after (「递交截止前」「开标后」): a sentence about the other side of the
 #: same moment does not answer it (「截止前可以撤回吗」 is not answered by 「投标截止后……撤销……不退还」).
 _MOMENT = re.compile(r"(截止|开标|评标|中标|签订合同|签合同|公示|发出)(?:时间|日期|之日|期满|结束)?(之?前|以前|之?后|以后)")
@@ -190,6 +198,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     # consortium sentence's 「小微企业的合同份额」 by 「业的」 and beat the 小微企业 rate: QA report 3, D1)
     q = {b for b in _bigrams(query) if not any(c in _PARTICLES for c in b)}
     wants_quantity = bool(query) and bool(_ASKS_QUANTITY.search(query))
+    wants_duty = bool(query) and bool(_ASKS_DUTY.search(query))
     bounds = [sets for asks, sets in _ASKS_BOUND if query and asks.search(query)]
     asked_moments = _moments(query) if query else set()
 
@@ -202,9 +211,10 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         quantity = _QUANTITY_BONUS if wants_quantity and lexical(s) and _STATES_QUANTITY.search(s) else 0.0
         if quantity and any(b.search(s) for b in bounds):
             quantity *= 2
+        duty = _DUTY_BONUS if wants_duty and lexical(s) and _STATES_DUTY.search(s) else 0.0
         wrong_side = (any((m, not before) in asked_moments for m, before in _moments(s))
                       or _other_alternative(s, query, alternatives)) * _WRONG_SIDE
-        return (lexical(s) + quantity - wrong_side + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s), -sentences.index(s))
+        return (lexical(s) + quantity + duty - wrong_side + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s), -sentences.index(s))
 
     best = max(sentences, key=score)
     if wants_quantity and not _STATES_QUANTITY.search(best):
