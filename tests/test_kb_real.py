@@ -160,3 +160,16 @@ def test_llm_mode_picks_key_sentences_as_the_no_llm_answer_does(real_services) -
     assert answer.mode == "llm" and answer.flags == [citing.FLAG_NO_MARKERS]
     cited = next(c for c in answer.citations if c.title == "中华人民共和国招标投标法实施条例" and c.article == "第二十七条")
     assert (cited.key_sentence or "").startswith("招标人设有最高投标限价的")
+
+
+@pytest.mark.parametrize(("question", "title", "article", "words"), [
+    # practice words the articles put otherwise (knowledge_base/qa_lexicon.yaml practice_terms)
+    ("标书费最多收多少？", "政府采购货物和服务招标投标管理办法", "第二十四条", "不得以营利为目的"),
+    ("暂估价的专业工程需要招标吗？", "中华人民共和国招标投标法实施条例", "第二十九条", "应当依法进行招标"),
+    ("政府采购公开招标投标人不足3家怎么办？", "政府采购货物和服务招标投标管理办法", "第四十三条", "改正后依法重新招标"),
+])
+def test_practice_worded_questions_are_stated_from_the_article_that_answers(real_services, question, title, article,
+                                                                            words) -> None:
+    answer = real_services.qa.ask(question)
+    first = answer.answer.splitlines()[0]
+    assert first.startswith(f"答：依据《{title}》{article}") and words in first, first
