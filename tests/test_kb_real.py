@@ -167,6 +167,10 @@ def test_llm_mode_picks_key_sentences_as_the_no_llm_answer_does(real_services) -
     ("标书费最多收多少？", "政府采购货物和服务招标投标管理办法", "第二十四条", "不得以营利为目的"),
     ("暂估价的专业工程需要招标吗？", "中华人民共和国招标投标法实施条例", "第二十九条", "应当依法进行招标"),
     ("政府采购公开招标投标人不足3家怎么办？", "政府采购货物和服务招标投标管理办法", "第四十三条", "改正后依法重新招标"),
+    # QA report 4, D5: the caps, not the refund or the duty to pay (generic words count for little)
+    ("政府采购投标保证金最多能收多少？", "中华人民共和国政府采购法实施条例", "第三十三条", "不得超过采购项目预算金额的2%"),
+    ("工程施工招标，招标人要求中标人交的履约保证金最多是多少？", "中华人民共和国招标投标法实施条例", "第五十八条",
+     "不得超过中标合同金额的10%"),
 ])
 def test_practice_worded_questions_are_stated_from_the_article_that_answers(real_services, question, title, article,
                                                                             words) -> None:

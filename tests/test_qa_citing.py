@@ -161,3 +161,18 @@ def test_key_sentence_for_a_whether_question_says_whether() -> None:
             "前款所称暂估价，是指总承包招标时不能确定价格而由招标人在招标文件中暂时估定的工程、货物、服务的金额。")
     assert citing.key_sentence(text, "暂估价的专业工程需要招标吗？").startswith("以暂估价形式包括在总承包范围内")
     assert citing.key_sentence(text, "暂估价是什么意思？").startswith("前款所称暂估价")
+
+
+def test_key_sentence_counts_generic_words_for_little() -> None:
+    """QA report 4, D5: 「政府采购投标保证金最多能收多少？」 quoted the refund sentence for its 「政府采购合同」, and
+    「履约保证金最多是多少」 the duty to pay one (its 「招标」「交」), not the caps."""
+    generic = {"政府采购", "招标", "招标人", "交", "最多", "工程"}
+    deposit = ("第三十三条 招标文件要求投标人提交投标保证金的，投标保证金不得超过采购项目预算金额的2%。投标保证金应当以支票、汇票、"
+               "本票或者金融机构、担保机构出具的保函等非现金形式提交。采购人或者采购代理机构应当自中标通知书发出之日起5个工作日内"
+               "退还未中标供应商的投标保证金，自政府采购合同签订之日起5个工作日内退还中标供应商的投标保证金。")
+    assert "2%" in citing.key_sentence(deposit, "政府采购投标保证金最多能收多少？", generic=generic)
+    assert "5个工作日" in citing.key_sentence(deposit, "政府采购投标保证金最多能收多少？")  # as before
+    performance = ("第五十八条 招标文件要求中标人提交履约保证金的，中标人应当按照招标文件的要求提交。"
+                   "履约保证金不得超过中标合同金额的10%。")
+    question = "工程施工招标，招标人要求中标人交的履约保证金最多是多少？"
+    assert citing.key_sentence(performance, question, generic=generic) == "履约保证金不得超过中标合同金额的10%。"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -150,6 +150,8 @@ _ASKS_QUANTITY = re.compile(r"多长|多久|多少|几[天日个年月人家名�
 _STATES_QUANTITY = re.compile(
     r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)\s*(?:个)?(?:工作日|日|天|年|个月|月|%|万元|元|人|家|名|倍|次)"
     r"|百分之[一二三四五六七八九十点零\d]+")
+#: Weight of a generic word's characters in a sentence's match (a specific word's count fully).
+_GENERIC_WEIGHT = 0.25
 #: Weight of stating a quantity when one is asked: more than a shared short term, less than the topic.
 _QUANTITY_BONUS = 3.0
 #: A question asking for a ceiling (「最多能收多少」) or a floor (「最短多少天」), and the sentences that set one:
@@ -182,12 +184,14 @@ def _moments(text: str) -> set[tuple[str, bool]]:
 
 
 def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[str]] = (),
-                 statute: Mapping[str, Sequence[str]] | None = None) -> str | None:
+                 statute: Mapping[str, Sequence[str]] | None = None, generic: Collection[str] = ()) -> str | None:
     """The sentence of an article that best matches the query's key terms (then bigrams); when the
     query asks for an amount, period or count, a sentence that states one is preferred; a sentence about
     another of ``alternatives`` than the query names is not (「对资格预审文件有异议的」 for 招标文件). A
     practice word counts as found by its ``statute`` wording (拦标价 by 最高投标限价). The article's own
-    label (「第二十六条 」) is not part of the sentence: the citation prints it."""
+    label (「第二十六条 」) is not part of the sentence: the citation prints it. A ``generic`` word (one every
+    procurement article shares, a regime or question word) counts for little: 「政府采购投标保证金最多能收多少」
+    quoted the refund sentence of 政府采购法实施条例第三十三条 for its 「政府采购合同」, not the 2% cap."""
     from assistant.qa.refusal import key_terms  # late: refusal is a sibling step
 
     sentences = _sentences(article_text)
@@ -204,14 +208,24 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
 
     wordings = statute or {}
 
-    def lexical(s: str) -> int:
-        return sum(len(t) for t in terms if t in s or any(w in s for w in wordings.get(t, ())))
+    def matched(s: str) -> list[str]:
+        return [t for t in terms if t in s or any(w in s for w in wordings.get(t, ()))]
+
+    specific = [t for t in terms if t not in generic]
+
+    def lexical(s: str) -> float:
+        return sum(len(t) * (_GENERIC_WEIGHT if t in generic else 1.0) for t in matched(s))
+
+    def on_topic(s: str) -> bool:
+        """The sentence shares a specific word of the question (any word, when the question has none)."""
+        found = matched(s)
+        return any(t not in generic for t in found) if specific else bool(found)
 
     def score(s: str) -> tuple[float, int]:
-        quantity = _QUANTITY_BONUS if wants_quantity and lexical(s) and _STATES_QUANTITY.search(s) else 0.0
+        quantity = _QUANTITY_BONUS if wants_quantity and on_topic(s) and _STATES_QUANTITY.search(s) else 0.0
         if quantity and any(b.search(s) for b in bounds):
             quantity *= 2
-        duty = _DUTY_BONUS if wants_duty and lexical(s) and _STATES_DUTY.search(s) else 0.0
+        duty = _DUTY_BONUS if wants_duty and on_topic(s) and _STATES_DUTY.search(s) else 0.0
         wrong_side = (any((m, not before) in asked_moments for m, before in _moments(s))
                       or _other_alternative(s, query, alternatives)) * _WRONG_SIDE
         return (lexical(s) + quantity + duty - wrong_side + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s), -sentences.index(s))
@@ -221,7 +235,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         # a question of how much is answered by a sentence with the figure: the best one stating a
         # quantity wins when it shares at least half of the best sentence's terms (「小微企业价格扣除比例
         # 是多少」: 「报价给予6%—10%…的扣除」, not the later 「…不享受价格扣除优惠政策」)
-        stating = [s for s in sentences if _STATES_QUANTITY.search(s) and 2 * lexical(s) >= lexical(best) > 0]
+        stating = [s for s in sentences if _STATES_QUANTITY.search(s) and on_topic(s) and 2 * lexical(s) >= lexical(best) > 0]
         if stating:
             best = max(stating, key=score)
     return strip_article_label(best if score(best)[0] > 0 else sentences[0])

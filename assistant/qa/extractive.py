@@ -423,7 +423,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     def key_of(h: Hit) -> str | None:
         """The article's key sentence for this question (chosen once per hit)."""
         if id(h) not in keys:
-            keys[id(h)] = key_sentence(h.text, question, words.alternatives, words.statute_words)
+            keys[id(h)] = key_sentence(h.text, question, words.alternatives, words.statute_words, words.generic_terms)
         return keys[id(h)]
 
     best = lead_hit(question, chosen, words)
