@@ -396,6 +396,18 @@ def system_html(describe: dict[str, Any], stats: dict[str, Any] | str, versions:
     )
 
 
+def import_result_html(added: list[DocumentMeta], refused: list[tuple[str, str]]) -> str:
+    """The final state of an import: the documents added, and each refused file with its reason."""
+    lines = [f"已加入知识库：《{esc(d.title)}》（{d.chunk_count} 条）" for d in added]
+    lines += [f"导入失败：{esc(name)}：{esc(reason)}" for name, reason in refused]
+    if not added and not refused:
+        lines.append("已加入知识库：（无新增内容）")
+    if not refused:
+        return f'<div class="msg-ok">{"<br>".join(lines)}</div>'
+    head = f"<b>已导入 {len(added)} 个，失败 {len(refused)} 个</b><br>" if added else ""
+    return f'<div class="msg-err">{head}{"<br>".join(lines)}</div>'
+
+
 def message_html(text: str, ok: bool = True) -> str:
     return f'<div class="{"msg-ok" if ok else "msg-err"}">{esc(text)}</div>'
 
