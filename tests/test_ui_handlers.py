@@ -134,3 +134,29 @@ def test_kb_delete_cancelled_in_the_confirmation_changes_nothing(kb_handlers) ->
     # nothing selected: a message in the panel, the table stays
     panel, *rest = handlers["kb_tab.remove"]("", False)
     assert "请先在左侧表格中点选" in panel and all(isinstance(o, type(gr.skip())) for o in rest)
+
+
+class _StreamingQA:
+    """A QA service whose model streams an invented citation, then the verified answer."""
+
+    def __init__(self, final: Any, chunks: list[str]) -> None:
+        self.final, self.chunks = final, chunks
+
+    def stream(self, question: str, history: Any = None) -> Any:
+        yield from self.chunks
+        yield self.final
+
+
+def test_streamed_model_text_is_shown_as_unverified_and_replaced_by_the_verified_answer(tmp_path: Path) -> None:
+    from assistant.schema import Answer
+    from assistant.ui.render import STREAMING_NOTE
+
+    verified = Answer(answer="依据〔该条在知识库中不存在，引用已删除〕，投标保证金不得超过预算金额的2%。[1]", mode="llm")
+    services = Services(web_settings(tmp_path))
+    services.__dict__["qa"] = _StreamingQA(verified, ["依据《中华人民共和国政府采购法》", "第九十九条，<b>5%</b>。"])
+    handlers = {f"{f.fn.__module__.rsplit('.', 1)[-1]}.{f.name}": f.fn
+                for f in build_blocks(services).fns.values() if f.fn is not None}
+    steps = [out[1][-1]["content"] for out in handlers["qa_tab.respond"]("保证金最多多少？", [], [], [])]
+    streamed = [s for s in steps if "第九十九条" in s]
+    assert streamed and all(s.startswith(STREAMING_NOTE) and "<b>" not in s for s in streamed)
+    assert "第九十九条" not in steps[-1] and STREAMING_NOTE not in steps[-1] and "2%" in steps[-1]

@@ -16,6 +16,7 @@ from assistant.errors import UserError
 from assistant.progress import stage_label, stage_unit
 from assistant.schema import DocumentMeta
 from assistant.services import Services
+from assistant.ui.render import end_user_text
 
 log = logging.getLogger("assistant.ui")
 T = TypeVar("T")
@@ -25,10 +26,11 @@ INTERNAL_ERROR = "处理时出现内部错误，请稍后重试；如果反复�
 
 
 def user_message(exc: BaseException) -> str:
-    """What the user reads for an error (logged here): a UserError's own message, else a generic one."""
+    """What the user reads for an error (logged here): a UserError's own message (without setting
+    names or server addresses), else a generic one."""
     if isinstance(exc, UserError):
         log.warning("%s: %s", type(exc).__name__, exc.detail)
-        return exc.message
+        return end_user_text(exc.message)
     log.exception("unexpected UI error", exc_info=exc)
     return INTERNAL_ERROR
 

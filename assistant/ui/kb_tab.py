@@ -63,8 +63,7 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
             stats = services.kb.stats()
             docs = services.kb.list_documents(include_superseded=True)
         except Exception as exc:
-            log.exception("kb refresh failed")
-            return message_html(f"无法读取知识库：{getattr(exc, 'message', type(exc).__name__)}", ok=False), []
+            return message_html(f"无法读取知识库：{user_message(exc)}", ok=False), []
         return kb_stats_line(stats), document_rows(docs)
 
     gr.Markdown("知识库中的法规是问答和审查引用的唯一依据。可上传新的法规文件（DOCX / PDF / TXT / MD / HTML），"
