@@ -70,16 +70,40 @@ def test_store_stream_refuses_oversize_and_bad_type(tmp_path: Path) -> None:
 
 
 def test_chart_data_is_counts_by_category_and_severity_for_the_browser() -> None:
-    from assistant.ui.chart import CATEGORY_COL, COUNT_COL, SEVERITY_COL, findings_frame
+    from assistant.ui.chart import CATEGORY_COL, COUNT_COL, FULL_NAME_COL, SEVERITY_COL, findings_frame
 
     frame = findings_frame([_finding(), _finding(), _finding(severity="medium", category="地域限制"),
                             _finding(severity="low")])
     rows = frame.to_dict("records")
-    assert rows[0] == {CATEGORY_COL: "投标保证金超比例", SEVERITY_COL: "高风险", COUNT_COL: 2}
-    assert {CATEGORY_COL: "地域限制", SEVERITY_COL: "中风险", COUNT_COL: 1} in rows
+    assert rows[0] == {CATEGORY_COL: "投标保证金超比例", SEVERITY_COL: "高风险", COUNT_COL: 2, FULL_NAME_COL: "投标保证金超比例"}
+    assert {CATEGORY_COL: "地域限制", SEVERITY_COL: "中风险", COUNT_COL: 1, FULL_NAME_COL: "地域限制"} in rows
     # severity first, so the browser's legend (order of first appearance) reads 高 / 中 / 低
     assert [r[SEVERITY_COL] for r in rows] == ["高风险", "中风险", "低风险"]
-    assert findings_frame([]).empty and list(findings_frame([]).columns) == [CATEGORY_COL, SEVERITY_COL, COUNT_COL]
+    assert findings_frame([]).empty
+    assert list(findings_frame([]).columns) == [CATEGORY_COL, SEVERITY_COL, COUNT_COL, FULL_NAME_COL]
+
+
+def test_chart_long_category_names_are_shortened_on_the_axis_and_kept_whole_for_the_tooltip() -> None:
+    from assistant.ui.chart import CATEGORY_COL, FULL_NAME_COL, LABEL_CHARS, findings_frame
+
+    long_a, long_b = "投标保证金超比例或限定现金形式", "投标保证金超比例或限定缴纳银行"
+    frame = findings_frame([_finding(category=long_a), _finding(category=long_b), _finding(category="地域限制")])
+    labels = dict(zip(frame[FULL_NAME_COL], frame[CATEGORY_COL], strict=True))
+    assert labels["地域限制"] == "地域限制"
+    assert labels[long_a].endswith("…") and long_a.startswith(labels[long_a][:-1])
+    assert len(labels[long_a]) <= LABEL_CHARS
+    assert labels[long_a] != labels[long_b]  # two names with the same beginning stay apart
+
+
+def test_chart_count_axis_has_whole_number_ticks() -> None:
+    from assistant.ui.chart import MIN_COUNT_AXIS, findings_frame
+    from assistant.ui.review_tab import chart_update
+
+    # one finding: the axis reaches MIN_COUNT_AXIS (a 0–1 axis gets ticks 0.0 / 0.5 / 1.0)
+    assert chart_update([_finding()])["y_lim"] == [0, MIN_COUNT_AXIS]
+    many = [_finding(severity=s) for s in ("high", "medium", "low") for _ in range(4)]
+    assert chart_update(many)["y_lim"] == [0, 12]  # stacked bars: the category's total
+    assert findings_frame(many)["问题数量"].sum() == 12
 
 
 def test_model_html_in_the_answer_is_shown_as_text_without_tags_or_links() -> None:
