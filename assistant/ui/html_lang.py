@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PAGE_LANG = "zh-CN"
 PAGE_TITLE = "招投标审查助手"
-PAGE_DESCRIPTION = "婺城区公共资源交易 · 政策问答与招标文件审查 · 本机离线运行"
+PAGE_DESCRIPTION = "婺城区公共资源交易 · 招投标政策问答与审查助手（本机离线运行）"
 _EN = b'lang="en"'
 #: Gradio's widgets take their language from navigator.language: ask for Chinese before they load
 LOCALE_SCRIPT = (
