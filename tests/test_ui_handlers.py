@@ -160,3 +160,13 @@ def test_streamed_model_text_is_shown_as_unverified_and_replaced_by_the_verified
     streamed = [s for s in steps if "第九十九条" in s]
     assert streamed and all(s.startswith(STREAMING_NOTE) and "<b>" not in s for s in streamed)
     assert "第九十九条" not in steps[-1] and STREAMING_NOTE not in steps[-1] and "2%" in steps[-1]
+
+
+def test_kb_import_refusal_names_no_environment_variable(tmp_path: Path) -> None:
+    handlers, services = _kb_handlers(tmp_path / "kb")
+    services.settings.limits.max_chunks = 1  # the KB reads the same limits: a 2-article file is over the limit
+    rule = tmp_path / "两条规则.txt"
+    rule.write_text("某区交易规则\n第一条 为规范交易，制定本规则。\n第二条 本规则自发布之日起施行。\n", encoding="utf-8")
+    panel = list(handlers["kb_tab.add"]([str(rule)]))[-1][0]
+    assert "导入失败：两条规则.txt：" in panel and "上限" in panel
+    assert "ASSISTANT_" not in panel and "环境变量" not in panel and "联系管理员" in panel

@@ -107,7 +107,7 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
             batch_error = exc
         refused = yield from _check_files(stored)
         if not refused:  # no file is to blame (e.g. the index is busy): the whole batch failed
-            refused = dict.fromkeys(stored, batch_error.message)
+            refused = dict.fromkeys(stored, user_message(batch_error))
         for path in refused:
             remove_upload(path, data_dir)
         valid = [p for p in stored if p not in refused]
@@ -118,7 +118,7 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
             except UserError as exc:
                 for path in valid:
                     remove_upload(path, data_dir)
-                refused.update(dict.fromkeys(valid, exc.message))
+                refused.update(dict.fromkeys(valid, user_message(exc)))
         return added, [(stored[p], reason) for p, reason in refused.items()]
 
     def _run_add(paths: list[Path]) -> Generator[tuple[Any, ...], None, list[DocumentMeta]]:
@@ -141,7 +141,7 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
                 try:
                     load_and_chunk(path, "check", {}, max_bytes=settings.max_upload_bytes, limits=settings.limits)
                 except UserError as exc:
-                    refused[path] = exc.message
+                    refused[path] = user_message(exc)
             return refused
 
         refused: dict[Path, str] = {}
@@ -167,7 +167,7 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
                 stored[store_local_copy(Path(p), data_dir, kind="regulations", allowed=REGULATION_SUFFIXES,
                                         max_bytes=settings.max_upload_bytes)] = Path(p).name
             except UserError as exc:
-                refused.append((Path(p).name, exc.message))
+                refused.append((Path(p).name, user_message(exc)))
         added: list[DocumentMeta] = []
         try:
             if stored:
@@ -192,7 +192,7 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
         try:
             meta = services.kb.remove(target)
         except UserError as exc:
-            return message_html(f"删除失败：{exc.message}", ok=False), gr.skip(), gr.skip(), gr.skip()
+            return message_html(f"删除失败：{user_message(exc)}", ok=False), gr.skip(), gr.skip(), gr.skip()
         if meta.source:  # the uploaded file goes with its document
             remove_upload(Path(meta.source), Path(services.settings.data_dir))
         return (message_html(f"已删除：《{meta.title}》"), *refresh(), "")

@@ -30,6 +30,7 @@ from assistant.ui.checklist_view import (
 from assistant.ui.common import Done, friendly, with_progress
 from assistant.ui.render import (
     FINDING_COLUMNS,
+    end_user_text,
     finding_detail_html,
     finding_rows,
     message_html,
@@ -139,7 +140,7 @@ def build(services: Services) -> None:  # noqa: C901 - the tab and its event han
     def failed(exc: UserError) -> tuple[Any, ...]:
         log.info("review refused: %s: %s", type(exc).__name__, exc.detail)
         state, _summary, *rest = clear_results()
-        return (state, message_html(f"无法审查：{exc.message}", ok=False), *rest)
+        return (state, message_html(f"无法审查：{end_user_text(exc.message)}", ok=False), *rest)
 
     def review_steps(path: str | None, forced: bool) -> Iterator[tuple[Any, ...]]:
         if not path:
