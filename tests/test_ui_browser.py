@@ -90,7 +90,8 @@ def page(live):
         context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-US", accept_downloads=True)
         pg = context.new_page()
         pg.on("request", lambda r: requests.append(r.url))
-        pg.on("dialog", lambda d: d.accept())
+        pg.dialog_answer = "accept"  # type: ignore[attr-defined]  # a test may answer 取消 instead
+        pg.on("dialog", lambda d: d.accept() if pg.dialog_answer == "accept" else d.dismiss())  # type: ignore[attr-defined]
         pg.set_default_timeout(90_000)
         pg.goto(live["base"] + "/")
         pg.get_by_text("招投标审查助手", exact=False).first.wait_for()
@@ -237,7 +238,8 @@ def test_review_tab_findings_and_download(page, live) -> None:
 
         # choosing another file clears the previous review at once (before 开始审查 is clicked)
         other = write_tender_docx(live["tmp"] / "upload" / "另一个招标文件.docx")
-        page.locator('#review-file button[aria-label="清空"], #review-file button[aria-label="Clear"]').first.click()
+        # Gradio's own Chinese label (the page asks for zh-CN before Gradio loads)
+        page.locator('#review-file button[aria-label="清除"]').first.click()
         page.locator("#review-file input[type=file]").set_input_files(str(other))
         page.locator("#review-summary").get_by_text("审查结果将显示在这里").wait_for()
         assert "问题总数" not in page.locator("#review-summary").inner_text()
@@ -335,6 +337,50 @@ def test_knowledge_base_tab_upload_and_search(page, live) -> None:
         doc_ids = frozenset(d.doc_id for d in live["services"].kb.list_documents(include_superseded=True))
         _assert_chinese(page, "#tab-kb", doc_ids)
         _shot(page, "3_知识库.png")
+
+
+SMALL_RULE_TITLE = "婺城区小额工程建设项目交易规则"
+
+
+def test_knowledge_base_batch_with_a_bad_file_and_a_cancelled_delete(page, live) -> None:
+    """A disguised file does not block the valid one; the panel ends in the final state; 取消 deletes nothing."""
+    with _screenshot_on_failure(page, "test_knowledge_base_batch_and_cancelled_delete.png"):
+        folder = live["tmp"] / "kb_batch"
+        folder.mkdir(parents=True, exist_ok=True)
+        fake = folder / "伪装的法规.docx"
+        fake.write_text("这是一行普通文字。", encoding="utf-8")
+        good = folder / "small.txt"
+        good.write_text(f"{SMALL_RULE_TITLE}\n第一条 为规范小额工程交易，制定本规则。\n"
+                        "第二条 400万元以下的小额工程可以进入婺城区小额交易平台。\n", encoding="utf-8")
+        page.reload()
+        page.get_by_text("招投标审查助手", exact=False).first.wait_for()
+        _tab(page, "知识库")
+        page.locator("#kb-upload input[type=file]").set_input_files([str(fake), str(good)])
+        page.wait_for_timeout(800)
+        page.locator("#kb-add").click()
+        panel = page.locator("#kb-message")
+        panel.get_by_text("已导入 1 个，失败 1 个").wait_for()
+        assert "导入失败：伪装的法规.docx：" in panel.inner_text() and "与扩展名不符" in panel.inner_text()
+        assert "正在导入" not in panel.inner_text()
+        assert page.locator(".toast-body").count() == 0  # the error is in the panel, not a fading toast
+        docs = page.locator("#kb-docs")
+        docs.get_by_text(SMALL_RULE_TITLE).first.wait_for()
+        _shot(page, "3b_知识库_批量导入含坏文件.png")
+
+        docs.get_by_text(SMALL_RULE_TITLE).first.click()
+        id_box = page.locator("#kb-docid textarea, #kb-docid input").first
+        page.wait_for_function("() => { const b = document.querySelector('#kb-docid textarea, #kb-docid input');"
+                               " return b && b.value.startsWith('user-'); }")
+        chosen = id_box.input_value()
+        page.dialog_answer = "dismiss"
+        try:
+            page.locator("#kb-remove").click()
+            page.wait_for_timeout(1500)
+        finally:
+            page.dialog_answer = "accept"
+        assert id_box.input_value() == chosen and SMALL_RULE_TITLE in docs.inner_text()
+        assert page.locator(".toast-body").count() == 0 and "错误" not in page.locator("#tab-kb").inner_text()
+        assert chosen in {d.doc_id for d in live["services"].kb.list_documents()}
 
 
 def test_system_tab_shows_backends_and_versions(page) -> None:

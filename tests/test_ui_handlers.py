@@ -82,3 +82,91 @@ def test_chart_is_drawn_from_its_data_even_for_a_single_finding() -> None:
     assert chart_update([])["visible"] is False
     shown = chart_update([one])
     assert shown["visible"] is True and shown["value"][COUNT_COL].tolist() == [1]
+
+
+def _kb_handlers(tmp: Path) -> tuple[dict[str, Callable[..., Any]], Services]:
+    services = Services(web_settings(tmp))
+    services.kb.build()
+    blocks = build_blocks(services)
+    out = {f"{f.fn.__module__.rsplit('.', 1)[-1]}.{f.name}": f.fn for f in blocks.fns.values() if f.fn is not None}
+    return out, services
+
+
+@pytest.fixture(scope="module")
+def kb_handlers(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Callable[..., Any]], Services]:
+    return _kb_handlers(tmp_path_factory.mktemp("kb_ui"))
+
+
+def test_kb_import_of_a_batch_imports_the_valid_files_and_names_each_refused_one(kb_handlers, tmp_path: Path) -> None:
+    handlers, services = kb_handlers
+    fake = tmp_path / "fake.docx"
+    fake.write_text("这其实是一个文本文件。", encoding="utf-8")
+    good = tmp_path / "small.txt"
+    good.write_text("婺城区小额工程建设项目交易规则\n第一条 为规范小额工程交易，制定本规则。\n"
+                    "第二条 400万元以下的小额工程可以进入婺城区小额交易平台。\n", encoding="utf-8")
+    outputs = list(handlers["kb_tab.add"]([str(fake), str(good)]))
+    panel, _stats, _docs, upload = outputs[-1]
+    # the final state, never the progress panel: one imported, one refused with its file name and reason
+    assert "正在导入" not in panel and "逐个检查" not in panel
+    assert "已导入 1 个，失败 1 个" in panel
+    assert "导入失败：fake.docx：" in panel and "与扩展名不符" in panel
+    assert "婺城区小额工程建设项目交易规则" in panel
+    assert upload is None  # the upload box is cleared
+    titles = {d.title for d in services.kb.list_documents()}
+    assert "婺城区小额工程建设项目交易规则" in titles
+
+
+def test_kb_import_of_only_a_bad_file_ends_with_its_reason(kb_handlers, tmp_path: Path) -> None:
+    handlers, _services = kb_handlers
+    fake = tmp_path / "坏文件.docx"
+    fake.write_text("这其实是一个文本文件。", encoding="utf-8")
+    panel = list(handlers["kb_tab.add"]([str(fake)]))[-1][0]
+    assert "导入失败：坏文件.docx：" in panel and "msg-err" in panel
+    assert "正在导入" not in panel and "已导入" not in panel
+
+
+def test_kb_delete_cancelled_in_the_confirmation_changes_nothing(kb_handlers) -> None:
+    handlers, services = kb_handlers
+    doc = services.kb.list_documents()[0]
+    outputs = handlers["kb_tab.remove"](doc.doc_id, False)
+    assert all(isinstance(o, type(gr.skip())) for o in outputs)  # no error, table and id box untouched
+    assert doc.doc_id in {d.doc_id for d in services.kb.list_documents()}
+    # nothing selected: a message in the panel, the table stays
+    panel, *rest = handlers["kb_tab.remove"]("", False)
+    assert "请先在左侧表格中点选" in panel and all(isinstance(o, type(gr.skip())) for o in rest)
+
+
+class _StreamingQA:
+    """A QA service whose model streams an invented citation, then the verified answer."""
+
+    def __init__(self, final: Any, chunks: list[str]) -> None:
+        self.final, self.chunks = final, chunks
+
+    def stream(self, question: str, history: Any = None) -> Any:
+        yield from self.chunks
+        yield self.final
+
+
+def test_streamed_model_text_is_shown_as_unverified_and_replaced_by_the_verified_answer(tmp_path: Path) -> None:
+    from assistant.schema import Answer
+    from assistant.ui.render import STREAMING_NOTE
+
+    verified = Answer(answer="依据〔该条在知识库中不存在，引用已删除〕，投标保证金不得超过预算金额的2%。[1]", mode="llm")
+    services = Services(web_settings(tmp_path))
+    services.__dict__["qa"] = _StreamingQA(verified, ["依据《中华人民共和国政府采购法》", "第九十九条，<b>5%</b>。"])
+    handlers = {f"{f.fn.__module__.rsplit('.', 1)[-1]}.{f.name}": f.fn
+                for f in build_blocks(services).fns.values() if f.fn is not None}
+    steps = [out[1][-1]["content"] for out in handlers["qa_tab.respond"]("保证金最多多少？", [], [], [])]
+    streamed = [s for s in steps if "第九十九条" in s]
+    assert streamed and all(s.startswith(STREAMING_NOTE) and "<b>" not in s for s in streamed)
+    assert "第九十九条" not in steps[-1] and STREAMING_NOTE not in steps[-1] and "2%" in steps[-1]
+
+
+def test_kb_import_refusal_names_no_environment_variable(tmp_path: Path) -> None:
+    handlers, services = _kb_handlers(tmp_path / "kb")
+    services.settings.limits.max_chunks = 1  # the KB reads the same limits: a 2-article file is over the limit
+    rule = tmp_path / "两条规则.txt"
+    rule.write_text("某区交易规则\n第一条 为规范交易，制定本规则。\n第二条 本规则自发布之日起施行。\n", encoding="utf-8")
+    panel = list(handlers["kb_tab.add"]([str(rule)]))[-1][0]
+    assert "导入失败：两条规则.txt：" in panel and "上限" in panel
+    assert "ASSISTANT_" not in panel and "环境变量" not in panel and "联系管理员" in panel

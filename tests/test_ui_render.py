@@ -70,13 +70,64 @@ def test_store_stream_refuses_oversize_and_bad_type(tmp_path: Path) -> None:
 
 
 def test_chart_data_is_counts_by_category_and_severity_for_the_browser() -> None:
-    from assistant.ui.chart import CATEGORY_COL, COUNT_COL, SEVERITY_COL, findings_frame
+    from assistant.ui.chart import CATEGORY_COL, COUNT_COL, FULL_NAME_COL, SEVERITY_COL, findings_frame
 
     frame = findings_frame([_finding(), _finding(), _finding(severity="medium", category="地域限制"),
                             _finding(severity="low")])
     rows = frame.to_dict("records")
-    assert rows[0] == {CATEGORY_COL: "投标保证金超比例", SEVERITY_COL: "高风险", COUNT_COL: 2}
-    assert {CATEGORY_COL: "地域限制", SEVERITY_COL: "中风险", COUNT_COL: 1} in rows
+    assert rows[0] == {CATEGORY_COL: "投标保证金超比例", SEVERITY_COL: "高风险", COUNT_COL: 2, FULL_NAME_COL: "投标保证金超比例"}
+    assert {CATEGORY_COL: "地域限制", SEVERITY_COL: "中风险", COUNT_COL: 1, FULL_NAME_COL: "地域限制"} in rows
     # severity first, so the browser's legend (order of first appearance) reads 高 / 中 / 低
     assert [r[SEVERITY_COL] for r in rows] == ["高风险", "中风险", "低风险"]
-    assert findings_frame([]).empty and list(findings_frame([]).columns) == [CATEGORY_COL, SEVERITY_COL, COUNT_COL]
+    assert findings_frame([]).empty
+    assert list(findings_frame([]).columns) == [CATEGORY_COL, SEVERITY_COL, COUNT_COL, FULL_NAME_COL]
+
+
+def test_chart_long_category_names_are_shortened_on_the_axis_and_kept_whole_for_the_tooltip() -> None:
+    from assistant.ui.chart import CATEGORY_COL, FULL_NAME_COL, LABEL_CHARS, findings_frame
+
+    long_a, long_b = "投标保证金超比例或限定现金形式", "投标保证金超比例或限定缴纳银行"
+    frame = findings_frame([_finding(category=long_a), _finding(category=long_b), _finding(category="地域限制")])
+    labels = dict(zip(frame[FULL_NAME_COL], frame[CATEGORY_COL], strict=True))
+    assert labels["地域限制"] == "地域限制"
+    assert labels[long_a].endswith("…") and long_a.startswith(labels[long_a][:-1])
+    assert len(labels[long_a]) <= LABEL_CHARS
+    assert labels[long_a] != labels[long_b]  # two names with the same beginning stay apart
+
+
+def test_chart_count_axis_has_whole_number_ticks() -> None:
+    from assistant.ui.chart import MIN_COUNT_AXIS, findings_frame
+    from assistant.ui.review_tab import chart_update
+
+    # one finding: the axis reaches MIN_COUNT_AXIS (a 0–1 axis gets ticks 0.0 / 0.5 / 1.0)
+    assert chart_update([_finding()])["y_lim"] == [0, MIN_COUNT_AXIS]
+    many = [_finding(severity=s) for s in ("high", "medium", "low") for _ in range(4)]
+    assert chart_update(many)["y_lim"] == [0, 12]  # stacked bars: the category's total
+    assert findings_frame(many)["问题数量"].sum() == 12
+
+
+def test_model_html_in_the_answer_is_shown_as_text_without_tags_or_links() -> None:
+    text = ('依据第三十三条，**不得超过预算金额的2%**。[1]<img src=x onerror=alert(1)><script>alert(2)</script> '
+            '<a href="javascript:alert(1)">点此查看</a> [详情](javascript:alert(3)) ![图](http://x/y.png) 金额<5万')
+    out = render.answer_markdown(Answer(answer=text, mode="llm"))
+    assert "<img" not in out and "<script" not in out and "alert(2)" not in out and "<a " not in out
+    assert "javascript:" not in out and "](" not in out
+    assert "**不得超过预算金额的2%**" in out and "[1]" in out and "点此查看" in out and "详情" in out
+    assert "金额&lt;5万" in out  # a literal "<" is escaped, not taken for a tag
+
+
+def test_streamed_model_text_is_labelled_unverified_and_escaped() -> None:
+    out = render.streaming_markdown("依据《政府采购法》第九十九条，<b>5%</b>。\n另见第三条。")
+    assert out.startswith(render.STREAMING_NOTE) and "引用尚未核对" in out
+    assert "> 依据《政府采购法》第九十九条，5%。" in out and "> 另见第三条。" in out and "<b>" not in out
+
+
+def test_web_error_texts_name_no_environment_variable_or_server_address() -> None:
+    timeout = render.end_user_text("大模型服务响应超时（http://127.0.0.1:8011/v1），请稍后重试或调大 ASSISTANT_LLM__TIMEOUT_S。")
+    assert timeout == "大模型服务响应超时，请稍后重试。" + render.ADMIN_HINT
+    limit = render.end_user_text("问题过长（超过 2000 字，上限为 2000，管理员可通过环境变量 ASSISTANT_LIMITS__MAX_QUERY_CHARS 调整）。")
+    assert limit == "问题过长（超过 2000 字，上限为 2000）。" + render.ADMIN_HINT
+    for message in (timeout, limit, render.end_user_text("请设置 ASSISTANT_LLM__BASE_URL（例如 http://127.0.0.1:8000/v1）。")):
+        assert "ASSISTANT_" not in message and "http" not in message and "环境变量" not in message
+    plain = "大模型服务出错（HTTP 500），请稍后重试或查看服务端日志。"
+    assert render.end_user_text(plain) == plain

@@ -16,8 +16,8 @@ HEADER = (
 
 
 # Gradio's own widgets (upload box, chat buttons, accessibility labels) carry English strings
-# whatever the browser language; this script asks for zh-CN and rewrites the remaining ones in
-# place (text nodes, aria-label, title), for the page as it changes.
+# whatever the browser language (which html_lang.LOCALE_SCRIPT sets to zh-CN on every page); this
+# script rewrites the remaining ones in place (text nodes, aria-label, title), for the page as it changes.
 WIDGET_ZH = {
     "Drop File Here": "将文件拖到此处", "- or -": "或", "Click to Upload": "点击上传", "Drop Files Here": "将文件拖到此处",
     "Click to upload or drop files": "点击上传或拖入文件", "Upload file": "上传文件", "Upload": "上传",
@@ -33,10 +33,7 @@ WIDGET_ZH = {
     "Scroll down": "向下滚动",
 }
 LOCALE_HEAD = (
-    "<script>(function(){try{"
-    "Object.defineProperty(navigator,'language',{get:function(){return 'zh-CN';}});"
-    "Object.defineProperty(navigator,'languages',{get:function(){return ['zh-CN','zh'];}});"
-    "}catch(e){}document.documentElement.lang='zh-CN';"
+    "<script>(function(){"
     "var M=" + json.dumps(WIDGET_ZH, ensure_ascii=False) + ";"
     "var P=[[\"user's message\",'提问'],[\"bot's message\",'回答'],['Copy ','复制'],['Open ','打开'],"
     "['Select column','选择列'],['Select row','选择行'],['File upload','文件上传'],['Vega visualization','图表']];"

@@ -16,20 +16,29 @@ from assistant.errors import UserError
 from assistant.progress import stage_label, stage_unit
 from assistant.schema import DocumentMeta
 from assistant.services import Services
+from assistant.ui.render import end_user_text
 
 log = logging.getLogger("assistant.ui")
 T = TypeVar("T")
 
 
+INTERNAL_ERROR = "处理时出现内部错误，请稍后重试；如果反复出现，请把服务器日志（data/logs/assistant.log）交给管理员。"
+
+
+def user_message(exc: BaseException) -> str:
+    """What the user reads for an error (logged here): a UserError's own message (without setting
+    names or server addresses), else a generic one."""
+    if isinstance(exc, UserError):
+        log.warning("%s: %s", type(exc).__name__, exc.detail)
+        return end_user_text(exc.message)
+    log.exception("unexpected UI error", exc_info=exc)
+    return INTERNAL_ERROR
+
+
 def _to_gr_error(exc: BaseException) -> gr.Error:
     if isinstance(exc, gr.Error):
         return exc
-    if isinstance(exc, UserError):
-        log.warning("%s: %s", type(exc).__name__, exc.detail)
-        return gr.Error(exc.message, title="无法完成")
-    log.exception("unexpected UI error", exc_info=exc)
-    return gr.Error("处理时出现内部错误，请稍后重试；如果反复出现，请把服务器日志（data/logs/assistant.log）交给管理员。",
-                    title="出错了")
+    return gr.Error(user_message(exc), title="无法完成" if isinstance(exc, UserError) else "出错了")
 
 
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:

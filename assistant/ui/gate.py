@@ -111,8 +111,7 @@ class LoginGate:
         is_login_form = path.rstrip("/") == "/login" and scope.get("method") == "POST"
         locked = self.throttle.locked_for(client)
         if locked and (creds is not None or is_login_form):
-            await self._deny(scope, send, 429, f"密码错误次数过多，请 {int(locked) + 1} 秒后再试"
-                             f"（可通过环境变量 ASSISTANT_LIMITS__LOGIN_LOCKOUT_S 调整锁定时长）。",
+            await self._deny(scope, send, 429, f"密码错误次数过多，请 {int(locked) + 1} 秒后再试，或联系管理员。",
                              {"Retry-After": str(int(locked) + 1)})
             return
         if creds is not None:

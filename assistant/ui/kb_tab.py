@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 import pandas as pd
 
-from assistant.errors import InputFileError
+from assistant.errors import UserError
+from assistant.kb.sources import load_and_chunk
 from assistant.schema import DocumentMeta
 from assistant.services import Services
-from assistant.ui.common import Done, document_index, friendly, with_progress
+from assistant.ui.common import Done, document_index, friendly, user_message, with_progress
 from assistant.ui.render import (
     DOC_COLUMNS,
     document_rows,
     hits_html,
+    import_result_html,
     kb_stats_line,
     message_html,
 )
@@ -25,7 +27,17 @@ from assistant.uploads import REGULATION_SUFFIXES, remove_upload, store_local_co
 
 log = logging.getLogger("assistant.ui.kb")
 
-_CONFIRM_JS = "(docId) => { if (!docId) { return docId; } return confirm('确定从知识库删除文档「' + docId + '」吗？删除后检索和问答将不再引用它。') ? docId : ''; }"
+# (document id, confirmed): cancelling keeps the id and answers "not confirmed", so nothing happens
+_CONFIRM_JS = ("(docId) => [docId, !!docId && confirm('确定从知识库删除文档「' + docId + "
+               "'」吗？删除后检索和问答将不再引用它。')]")
+CHECK_STAGE = "逐个检查文件"
+#: what an import ends with: the documents added, and (file name, reason) for each file refused
+Imported = tuple[list[DocumentMeta], list[tuple[str, str]]]
+
+
+def _panel(panel: str) -> tuple[Any, ...]:
+    """The import's outputs (panel, stats, table, upload box) with only the panel changed."""
+    return (panel, gr.skip(), gr.skip(), gr.skip())
 
 
 def _summary_text(summary: dict[str, Any]) -> str:
@@ -51,8 +63,7 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
             stats = services.kb.stats()
             docs = services.kb.list_documents(include_superseded=True)
         except Exception as exc:
-            log.exception("kb refresh failed")
-            return message_html(f"无法读取知识库：{getattr(exc, 'message', type(exc).__name__)}", ok=False), []
+            return message_html(f"无法读取知识库：{user_message(exc)}", ok=False), []
         return kb_stats_line(stats), document_rows(docs)
 
     gr.Markdown("知识库中的法规是问答和审查引用的唯一依据。可上传新的法规文件（DOCX / PDF / TXT / MD / HTML），"
@@ -77,43 +88,111 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
                 full = gr.Checkbox(label="全部重建（重新计算所有向量，较慢）", value=False)
                 rebuild_btn = gr.Button("更新索引", elem_id="kb-rebuild")
             message = gr.HTML(elem_id="kb-message")
+            confirmed = gr.Checkbox(value=False, visible=False)
     gr.Markdown("### 检索测试\n输入关键词，查看知识库能检索到哪些条文（可用于确认新上传的法规已生效）。")
     with gr.Row():
         query = gr.Textbox(label="检索内容", show_label=False, placeholder="例如：投标保证金 不得超过", scale=6, elem_id="kb-query")
         search_btn = gr.Button("检索", scale=1, min_width=80, elem_id="kb-search")
     results = gr.HTML(elem_id="kb-results")
 
-    @friendly
-    def add(paths: list[str] | None) -> Iterator[tuple[Any, ...]]:
-        if not paths:
-            raise InputFileError("请先选择要上传的法规文件。", "kb add without files")
+    def import_stored(stored: dict[Path, str]) -> Generator[tuple[Any, ...], None, Imported]:
+        """Import the stored copies; when the batch fails, find the files to blame and import the rest.
+
+        Yields the outputs with a progress panel; returns (added documents, [(file name, reason)] of refused files).
+        """
         data_dir = Path(settings.data_dir)
-        stored: list[Path] = []
-        names = "、".join(Path(p).name for p in paths)
         try:
-            for p in paths:
-                stored.append(store_local_copy(Path(p), data_dir, kind="regulations", allowed=REGULATION_SUFFIXES,
-                                               max_bytes=settings.max_upload_bytes))
-            added: list[DocumentMeta] = []
-            for item in with_progress(lambda cb: services.kb.add(stored, progress=cb),
-                                      f"正在导入 {len(paths)} 个文件：{names}"):
-                if isinstance(item, Done):
-                    added = item.value
-                else:
-                    yield (item, gr.skip(), gr.skip(), gr.skip())
-        except BaseException:
-            for s in stored:
-                remove_upload(s, data_dir)
-            raise
-        titles = "、".join(f"《{d.title}》（{d.chunk_count} 条）" for d in added) or "（无新增内容）"
-        yield (message_html(f"已加入知识库：{titles}"), *refresh(), None)
+            return (yield from _run_add(list(stored))), []
+        except UserError as exc:
+            batch_error = exc
+        refused = yield from _check_files(stored)
+        if not refused:  # no file is to blame (e.g. the index is busy): the whole batch failed
+            refused = dict.fromkeys(stored, user_message(batch_error))
+        for path in refused:
+            remove_upload(path, data_dir)
+        valid = [p for p in stored if p not in refused]
+        added: list[DocumentMeta] = []
+        if valid:
+            try:
+                added = yield from _run_add(valid)
+            except UserError as exc:
+                for path in valid:
+                    remove_upload(path, data_dir)
+                refused.update(dict.fromkeys(valid, user_message(exc)))
+        return added, [(stored[p], reason) for p, reason in refused.items()]
+
+    def _run_add(paths: list[Path]) -> Generator[tuple[Any, ...], None, list[DocumentMeta]]:
+        names = "、".join(p.name for p in paths)
+        added: list[DocumentMeta] = []
+        for item in with_progress(lambda cb: services.kb.add(paths, progress=cb),
+                                  f"正在导入 {len(paths)} 个文件：{names}"):
+            if isinstance(item, Done):
+                added = item.value
+            else:
+                yield _panel(item)
+        return added
+
+    def _check_files(stored: dict[Path, str]) -> Generator[tuple[Any, ...], None, dict[Path, str]]:
+        """Read each file on its own: stored path → the reason it cannot be imported."""
+        def work(cb: Callable[[str, int, int], None]) -> dict[Path, str]:
+            refused: dict[Path, str] = {}
+            for i, path in enumerate(stored):
+                cb(CHECK_STAGE, i, len(stored))
+                try:
+                    load_and_chunk(path, "check", {}, max_bytes=settings.max_upload_bytes, limits=settings.limits)
+                except UserError as exc:
+                    refused[path] = user_message(exc)
+            return refused
+
+        refused: dict[Path, str] = {}
+        for item in with_progress(work, "导入未成功，正在逐个检查文件"):
+            if isinstance(item, Done):
+                refused = item.value
+            else:
+                yield _panel(item)
+        return refused
 
     @friendly
-    def remove(target: str) -> tuple:
+    def add(paths: list[str] | None) -> Iterator[tuple[Any, ...]]:
+        """Import the chosen files: valid ones go in, each refused file is named with its reason in the
+        panel, which always ends in the final state (never left at 「正在导入…」); the upload box is cleared."""
+        if not paths:
+            yield (message_html("请先选择要上传的法规文件。", ok=False), gr.skip(), gr.skip(), gr.skip())
+            return
+        data_dir = Path(settings.data_dir)
+        stored: dict[Path, str] = {}
+        refused: list[tuple[str, str]] = []
+        for p in paths:
+            try:
+                stored[store_local_copy(Path(p), data_dir, kind="regulations", allowed=REGULATION_SUFFIXES,
+                                        max_bytes=settings.max_upload_bytes)] = Path(p).name
+            except UserError as exc:
+                refused.append((Path(p).name, user_message(exc)))
+        added: list[DocumentMeta] = []
+        try:
+            if stored:
+                added, failed = yield from import_stored(stored)
+                refused += failed
+        except Exception as exc:
+            for s in stored:
+                remove_upload(s, data_dir)
+            yield (message_html(f"导入失败：{user_message(exc)}", ok=False), *refresh(), None)
+            return
+        yield (import_result_html(added, refused), *refresh(), None)
+
+    @friendly
+    def remove(target: str, confirmed: bool) -> tuple:
+        """Delete the selected document; a cancelled confirmation changes nothing."""
         target = (target or "").strip()
+        if target and not confirmed:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         if not target:
-            raise InputFileError("请先在左侧表格中点选要删除的文档，或输入文档编号。", "remove without doc_id")
-        meta = services.kb.remove(target)
+            return (message_html("请先在左侧表格中点选要删除的文档，或输入文档编号。", ok=False),
+                    gr.skip(), gr.skip(), gr.skip())
+        try:
+            meta = services.kb.remove(target)
+        except UserError as exc:
+            return message_html(f"删除失败：{user_message(exc)}", ok=False), gr.skip(), gr.skip(), gr.skip()
         if meta.source:  # the uploaded file goes with its document
             remove_upload(Path(meta.source), Path(services.settings.data_dir))
         return (message_html(f"已删除：《{meta.title}》"), *refresh(), "")
@@ -146,7 +225,7 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
     reload_btn.click(refresh, None, [stats, docs], queue=False)
     add_btn.click(add, [files], [message, stats, docs, files], concurrency_id="kb_write", concurrency_limit=1,
                   show_progress="hidden")
-    remove_btn.click(remove, [doc_id], [message, stats, docs, doc_id], js=_CONFIRM_JS,
+    remove_btn.click(remove, [doc_id, confirmed], [message, stats, docs, doc_id], js=_CONFIRM_JS,
                      concurrency_id="kb_write", concurrency_limit=1)
     rebuild_btn.click(rebuild, [full], [message, stats, docs], concurrency_id="kb_write", concurrency_limit=1,
                       show_progress="hidden")

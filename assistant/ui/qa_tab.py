@@ -11,7 +11,13 @@ from assistant.errors import UserError
 from assistant.schema import Answer
 from assistant.services import Services
 from assistant.ui.common import document_index, friendly
-from assistant.ui.render import answer_markdown, citations_html, mode_note_html
+from assistant.ui.render import (
+    answer_markdown,
+    citations_html,
+    end_user_text,
+    mode_note_html,
+    streaming_markdown,
+)
 
 EXAMPLES = [
     "发标后最快几天可以开标？",
@@ -88,12 +94,12 @@ def build(services: Services) -> None:  # noqa: C901 - Gradio layout and event w
             for part in services.qa.stream(q, history=[tuple(h) for h in (hist or [])]):
                 if isinstance(part, Answer):
                     final = part
-                elif part:
+                elif part:  # the model's text before its citations are checked: labelled as such
                     text += part
-                    chat[-1] = {"role": "assistant", "content": text}
+                    chat[-1] = {"role": "assistant", "content": streaming_markdown(text)}
                     yield "", chat, hist, ans, _THINKING
         except UserError as exc:
-            chat[-1] = {"role": "assistant", "content": f"⚠️ {exc.message}"}
+            chat[-1] = {"role": "assistant", "content": f"⚠️ {end_user_text(exc.message)}"}
             yield "", chat, hist, ans, citations_html(None)
             return
         if final is None:  # a stream must end with the Answer; fall back to the blocking call

@@ -184,11 +184,65 @@ def answer_digest(answer: Answer) -> str:
     return "\n".join(out)
 
 
+# HTML in model output: comments, script/style elements with their content, and any other tag
+_HTML_TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|</?[A-Za-z][^<>]*>", re.S | re.I)
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")  # [text](url) and ![alt](url)
+
+
+def plain_markdown(text: str) -> str:
+    """Model (or stored) text for the chat bubble: tags and links dropped, their words kept, the rest escaped.
+
+    The bubble renders Markdown; a model's <img>, <a href="javascript:…"> or [text](url) would appear
+    as a broken image or a dead link. Bold (**…**) and citation markers ([1]) stay as they are.
+    """
+    text = _MD_LINK.sub(r"\1", _HTML_TAG.sub("", text))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+STREAMING_NOTE = "*（大模型生成中，引用尚未核对……）*"
+
+
+def streaming_markdown(text: str) -> str:
+    """The model's text while it streams: labelled as unchecked and set apart as a quote.
+
+    It is replaced by the verified answer (`answer_markdown`) when the stream ends.
+    """
+    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in plain_markdown(text).splitlines())
+    return f"{STREAMING_NOTE}\n\n{quoted}"
+
+
 def answer_markdown(answer: Answer) -> str:
     """The chat bubble text of a final answer (refusals marked so they read differently)."""
     if answer.refused:
-        return "⚠️ **知识库中没有依据**\n\n" + answer.answer
-    return answer_digest(answer)
+        return "⚠️ **知识库中没有依据**\n\n" + plain_markdown(answer.answer)
+    return plain_markdown(answer_digest(answer))
+
+
+_URL_IN_PARENS = re.compile(r"[（(][^（）()]*https?://[^（）()]*[）)]")
+_PARENS = re.compile(r"[（(]([^（）()]*)[）)]")
+_ENV_CLAUSE = re.compile(r"(?:^|(?<=。)|[，,；;或])[^，,；;。（）()或]*\bASSISTANT_[A-Z0-9_]+[^，,；;。（）()或]*")
+ADMIN_HINT = "如需调整相关设置，请联系管理员。"
+
+
+_STRAY_SEPARATORS = re.compile(r"[，,；;]+(?=。)|(?<=。)[，,；;]+")
+
+
+def _drop_env_clauses(text: str) -> str:
+    return _STRAY_SEPARATORS.sub("", _ENV_CLAUSE.sub("", text)).strip("，,；; ")
+
+
+def end_user_text(message: str) -> str:
+    """An error message as a web user reads it: no server addresses, no environment variable names.
+
+    Messages written for administrators (CLI, logs) name the setting to change; in the browser the
+    clauses naming it are dropped and the user is pointed to the administrator.
+    """
+    text = _URL_IN_PARENS.sub("", message)
+    if "ASSISTANT_" not in text:
+        return text
+    text = _PARENS.sub(lambda m: f"（{inner}）" if (inner := _drop_env_clauses(m.group(1))) else "", text)
+    text = _drop_env_clauses(text).rstrip("。")
+    return f"{text}。{ADMIN_HINT}" if text else ADMIN_HINT
 
 
 def mode_note_html(describe: dict[str, Any]) -> str:
@@ -394,6 +448,18 @@ def system_html(describe: dict[str, Any], stats: dict[str, Any] | str, versions:
         f"<h3>索引规模</h3>{index}"
         f'<h3>软件版本</h3><table class="sys-table">{vers}</table>'
     )
+
+
+def import_result_html(added: list[DocumentMeta], refused: list[tuple[str, str]]) -> str:
+    """The final state of an import: the documents added, and each refused file with its reason."""
+    lines = [f"已加入知识库：《{esc(d.title)}》（{d.chunk_count} 条）" for d in added]
+    lines += [f"导入失败：{esc(name)}：{esc(reason)}" for name, reason in refused]
+    if not added and not refused:
+        lines.append("已加入知识库：（无新增内容）")
+    if not refused:
+        return f'<div class="msg-ok">{"<br>".join(lines)}</div>'
+    head = f"<b>已导入 {len(added)} 个，失败 {len(refused)} 个</b><br>" if added else ""
+    return f'<div class="msg-err">{head}{"<br>".join(lines)}</div>'
 
 
 def message_html(text: str, ok: bool = True) -> str:

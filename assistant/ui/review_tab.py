@@ -18,6 +18,7 @@ from assistant.ui.chart import (
     COUNT_COL,
     SEVERITY_COL,
     SEVERITY_COLORS,
+    count_axis_top,
     findings_frame,
 )
 from assistant.ui.checklist_view import (
@@ -29,6 +30,7 @@ from assistant.ui.checklist_view import (
 from assistant.ui.common import Done, friendly, with_progress
 from assistant.ui.render import (
     FINDING_COLUMNS,
+    end_user_text,
     finding_detail_html,
     finding_rows,
     message_html,
@@ -64,8 +66,10 @@ def chart_update(findings: list[Finding]) -> Any:
     The browser builds the chart (scales, colour legend) from the data present when it is drawn and
     on a new value only swaps the data: built from an empty frame, a later single finding got no
     bar colour and an empty 「风险等级」 legend. Shown again, the chart is drawn from its current data.
+    The count axis is set to whole-number ticks (`count_axis_top`).
     """
-    return gr.update(value=findings_frame(findings), visible=bool(findings))
+    frame = findings_frame(findings)
+    return gr.update(value=frame, visible=bool(findings), y_lim=[0, count_axis_top(frame)])
 
 
 def _findings(state: dict[str, Any] | None) -> list[Finding]:
@@ -136,7 +140,7 @@ def build(services: Services) -> None:  # noqa: C901 - the tab and its event han
     def failed(exc: UserError) -> tuple[Any, ...]:
         log.info("review refused: %s: %s", type(exc).__name__, exc.detail)
         state, _summary, *rest = clear_results()
-        return (state, message_html(f"无法审查：{exc.message}", ok=False), *rest)
+        return (state, message_html(f"无法审查：{end_user_text(exc.message)}", ok=False), *rest)
 
     def review_steps(path: str | None, forced: bool) -> Iterator[tuple[Any, ...]]:
         if not path:
