@@ -1,7 +1,8 @@
 """`tender-assistant` command line (also `python -m assistant`).
 
 Contract (../shared/ARCHITECTURE.md): every command takes `--json` and `--data-dir`; exit 0 ok,
-1 bad input (Chinese message on stderr, nothing written), 3 for `review --fail-on` hits.
+1 bad input (Chinese message on stderr, nothing written), 3 for `review --fail-on` hits,
+5 when a service the command needs (LLM server, Chroma server) is unavailable.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 from assistant import argparse_zh
 from assistant.argparse_zh import ChineseArgumentParser
 from assistant.commands import COMMAND_MODULES
-from assistant.errors import UserError
+from assistant.errors import BackendError, UserError
 
 if TYPE_CHECKING:
     from assistant.config import Settings
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("assistant.cli")
 
 INTERRUPTED = "已中断。"
+#: Exit code of a command that could not finish because a service it needs is down (not the user's input).
+EXIT_BACKEND = 5
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -108,6 +111,9 @@ def _main(argv: list[str] | None) -> int:
     try:
         services = Services(settings)  # reads the lexicon: a broken one is a UserError too
         return int(args._module.run(args, services) or 0)
+    except BackendError as exc:
+        report_user_error(exc)
+        return EXIT_BACKEND
     except UserError as exc:
         report_user_error(exc)
         return 1

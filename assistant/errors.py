@@ -63,9 +63,17 @@ class ConfigError(UserError):
 
 
 class BackendError(UserError):
-    """A configured backend (LLM server, Chroma server, embeddings endpoint) failed or is down."""
+    """A configured backend (LLM server, Chroma server, embeddings endpoint) failed or is down (CLI exit 5).
+
+    `reason` is a short Chinese cause (「响应超时」「HTTP 500」) that a use case can show when it carries
+    on without the backend (Q&A falls back to quoting articles); it never names a setting or an address.
+    """
 
     http_status = 503
+
+    def __init__(self, message: str, detail: str = "", reason: str = "") -> None:
+        super().__init__(message, detail)
+        self.reason = reason or "服务出错"
 
 
 class LimitExceededError(InputFileError):

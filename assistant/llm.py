@@ -99,6 +99,10 @@ def backend_label(model: BaseChatModel | None) -> str:
 # --------------------------------------------------------------------------- error mapping
 
 
+#: `BackendError.reason` of a reply that is not what was asked for.
+UNPARSABLE = "应答无法解析"
+
+
 def map_llm_error(exc: BaseException, model: BaseChatModel | None = None) -> BackendError:  # noqa: C901 - one branch per backend failure kind
     """Translate an openai / httpx / parsing failure into a BackendError with a Chinese message."""
     name = model_label(model) or "大模型"
@@ -110,24 +114,27 @@ def map_llm_error(exc: BaseException, model: BaseChatModel | None = None) -> Bac
         openai = None  # type: ignore[assignment]
     if isinstance(exc, BackendError):
         return exc
+    detail = f"{detail} (server {base_url})"
     if openai is not None:
         if isinstance(exc, openai.APITimeoutError):
-            return BackendError(f"大模型服务响应超时（{base_url}），请稍后重试或调大 ASSISTANT_LLM__TIMEOUT_S。", detail)
+            return BackendError("大模型服务响应超时，请稍后重试；如经常超时，请管理员调大大模型超时设置。", detail, "响应超时")
         if isinstance(exc, openai.APIConnectionError):
-            return BackendError(f"无法连接大模型服务（{base_url}），请确认服务已启动且地址正确。", detail)
+            return BackendError("无法连接大模型服务，请确认服务已启动且地址正确。", detail, "无法连接服务")
         if isinstance(exc, openai.NotFoundError):
-            return BackendError(f"大模型服务中找不到模型「{name}」，请检查 ASSISTANT_LLM__MODEL 是否与服务端模型名一致。", detail)
+            return BackendError(f"大模型服务中找不到模型「{name}」，请管理员检查模型名称配置是否与服务端一致。", detail,
+                                "找不到模型")
         if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)):
-            return BackendError("大模型服务拒绝访问：API 密钥无效或无权限，请检查 ASSISTANT_LLM__API_KEY。", detail)
+            return BackendError("大模型服务拒绝访问：API 密钥无效或无权限，请管理员检查密钥配置。", detail, "拒绝访问")
         if isinstance(exc, openai.RateLimitError):
-            return BackendError("大模型服务繁忙（请求过多），请稍后重试。", detail)
+            return BackendError("大模型服务繁忙（请求过多），请稍后重试。", detail, "服务繁忙")
         if isinstance(exc, openai.APIResponseValidationError):
-            return BackendError("大模型服务返回了无法解析的应答，请检查服务是否兼容 OpenAI 接口。", detail)
+            return BackendError("大模型服务返回了无法解析的应答，请检查服务是否兼容 OpenAI 接口。", detail, UNPARSABLE)
         if isinstance(exc, openai.APIStatusError):
-            return BackendError(f"大模型服务出错（HTTP {exc.status_code}），请稍后重试或查看服务端日志。", detail)
+            return BackendError(f"大模型服务出错（HTTP {exc.status_code}），请稍后重试或查看服务端日志。", detail,
+                                f"服务出错 HTTP {exc.status_code}")
     if isinstance(exc, (json.JSONDecodeError, ValueError, KeyError, TypeError, AttributeError)):
-        return BackendError("大模型服务返回了无法解析的应答，请检查服务是否兼容 OpenAI 接口。", detail)
-    return BackendError("调用大模型服务失败，请稍后重试或查看日志。", detail)
+        return BackendError("大模型服务返回了无法解析的应答，请检查服务是否兼容 OpenAI 接口。", detail, UNPARSABLE)
+    return BackendError("调用大模型服务失败，请稍后重试或查看日志。", detail, "调用失败")
 
 
 def call_chat(model: BaseChatModel, messages: Sequence[BaseMessage]) -> str:
@@ -138,7 +145,7 @@ def call_chat(model: BaseChatModel, messages: Sequence[BaseMessage]) -> str:
         raise map_llm_error(exc, model) from exc
     text = _content_text(reply)
     if not isinstance(reply, BaseMessage):
-        raise BackendError("大模型服务返回了无法解析的应答。", f"unexpected reply type {type(reply)!r}")
+        raise BackendError("大模型服务返回了无法解析的应答。", f"unexpected reply type {type(reply)!r}", UNPARSABLE)
     return text
 
 
@@ -166,7 +173,8 @@ def invoke_json(model: BaseChatModel, messages: Sequence[BaseMessage], schema: t
         data = parse_json_reply(text)
         return schema.model_validate(data) if schema is not None else data
     except Exception as exc:
-        raise BackendError("大模型返回的结构化结果格式不正确，已忽略该结果。", f"bad JSON reply: {exc}; text={text[:200]!r}") from exc
+        raise BackendError("大模型返回的结构化结果格式不正确，已忽略该结果。", f"bad JSON reply: {exc}; text={text[:200]!r}",
+                           UNPARSABLE) from exc
 
 
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.S)

@@ -36,9 +36,10 @@ def test_fabricated_marker_is_removed_and_flagged():
 
 
 def test_nonexistent_article_in_prose_is_removed():
-    v = citing.verify_answer("依据《招标投标法》第九十九条，最短二十日[1]。", CTX, KB)
-    assert "第九十九条" not in v.text and citing.REMOVED_NONEXISTENT in v.text
-    assert citing.FLAG_NONEXISTENT in v.flags
+    v = citing.verify_answer("依据《招标投标法》第九十九条，最短二十日[1]。另见[1]。", CTX, KB)
+    assert "第九十九条" not in v.text and citing.FLAG_NONEXISTENT in v.flags
+    # the sentence rested on the removed reference: its [1] does not keep it
+    assert v.text == "另见[1]。" and citing.FLAG_UNSUPPORTED in v.flags
     assert any("第九十九条" in n and "不存在" in n for n in v.notes)
 
 
@@ -46,7 +47,7 @@ def test_real_article_outside_the_context_is_removed():
     # 招标投标法第四十六条 exists in the knowledge base but was not retrieved for this answer
     v = citing.verify_answer("根据《中华人民共和国招标投标法》第四十六条，应在三十日内订立合同[1]。", CTX, KB)
     assert "第四十六条" not in v.text and citing.FLAG_UNCONTEXTED in v.flags
-    assert v.removed == [{"kind": citing.FLAG_UNCONTEXTED, "title": "中华人民共和国招标投标法", "article": "第四十六条"}]
+    assert v.removed[0] == {"kind": citing.FLAG_UNCONTEXTED, "title": "中华人民共和国招标投标法", "article": "第四十六条"}
 
 
 def test_prose_reference_to_a_context_article_counts_as_citation():
@@ -176,3 +177,33 @@ def test_key_sentence_counts_generic_words_for_little() -> None:
                    "履约保证金不得超过中标合同金额的10%。")
     question = "工程施工招标，招标人要求中标人交的履约保证金最多是多少？"
     assert citing.key_sentence(performance, question, generic=generic) == "履约保证金不得超过中标合同金额的10%。"
+
+
+# --------------------------------------------------------------------------- sentences against their articles (QA report 4)
+
+
+def test_a_sentence_whose_figure_is_not_in_its_article_is_removed():
+    """D1: 「……5%[1]」 under an article that says 二十日 goes, with a note naming the figure."""
+    v = citing.verify_answer("投标保证金不得超过预算金额的5%[1]。最短不得少于20天[1]。", CTX, KB)
+    assert v.text == "最短不得少于20天[1]。"  # 20天 is the article's 二十日
+    assert citing.FLAG_UNSUPPORTED in v.flags and any("5%" in n and "[1]" in n for n in v.notes)
+    assert v.dropped == ["投标保证金不得超过预算金额的5%[1]。"] and v.used == [1]
+
+
+def test_a_figure_is_checked_against_the_cited_article_not_another():
+    v = citing.verify_answer("供应商最短不得少于二十日[2]。", CTX, KB)  # 二十日 is in [1], not in [2]
+    assert v.text == "" and v.used == [] and citing.FLAG_UNSUPPORTED in v.flags
+
+
+def test_figures_the_question_states_may_be_repeated():
+    v = citing.verify_answer("预算300万元的项目，最短不得少于二十日[1]。", CTX, KB, question="预算300万元的项目最短多少天？")
+    assert v.flags == [] and v.used == [1]
+
+
+def test_a_misquote_is_removed_and_an_exact_quote_kept():
+    """D3: text in “…” attributed to [1] must be the article's wording (punctuation and spaces aside)."""
+    v = citing.verify_answer("第二十四条规定：“最短不得少于十日。”[1]", CTX, KB)
+    assert v.text == "" and citing.FLAG_MISQUOTE in v.flags
+    assert any("最短不得少于十日" in n and "引文与条文原文不符，已删除" in n for n in v.notes)
+    ok = citing.verify_answer("第二十四条规定：“自招标文件开始发出之日起……最短不得少于 二十日”[1]", CTX, KB)
+    assert ok.flags == [] and ok.used == [1]

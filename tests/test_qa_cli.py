@@ -61,24 +61,50 @@ def test_empty_question_is_a_clear_error(env, capsys):
     assert "问题不能为空" in capsys.readouterr().err
 
 
-def test_ask_streams_from_an_openai_compatible_server_and_shows_the_verified_answer(env, monkeypatch, capsys):
+def test_ask_prints_only_the_verified_answer_and_shows_progress_on_stderr(env, monkeypatch, capsys):
+    """D4: the raw model text (with its invented citation) never reaches standard output; on a terminal it
+    is shown as progress on stderr under a label. D15: the server down, the articles are quoted (exit 0)."""
+    import sys
+
+    from assistant.commands.ask import PROGRESS_LABEL
     from assistant.testing import OpenAIStubServer
 
     with OpenAIStubServer(models=["qwen-test"]) as server:
         monkeypatch.setenv("ASSISTANT_LLM__BACKEND", "openai")
         monkeypatch.setenv("ASSISTANT_LLM__BASE_URL", server.base_url)
         monkeypatch.setenv("ASSISTANT_LLM__MODEL", "qwen-test")
-        server.queue("应落实招标人主体责任[1]，另见《招标投标法》第九十九条[7]。")
+        monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+        server.queue("应落实招标人主体责任[1]。另见《招标投标法》第九十九条[7]。")
         assert main(["ask", "婺城区如何落实招标人主体责任和评定分离？", "--data-dir", str(env)]) == 0
-        out = capsys.readouterr().out
-        assert out.startswith("应落实招标人主体责任[1]")  # streamed tokens first
-        assert "【核实后的回答】" in out and "引用条文：" in out
-        verified_answer = out.split("【核实后的回答】", 1)[1].splitlines()[1]
-        assert verified_answer.startswith("应落实招标人主体责任[1]") and "第九十九条" not in verified_answer
-        assert "[7]" not in verified_answer
+        captured = capsys.readouterr()
+        assert captured.out.splitlines()[0] == "应落实招标人主体责任[1]。" and "引用条文：" in captured.out
+        assert "第九十九条[7]" not in captured.out and "核实后的回答" not in captured.out
+        assert "在知识库中不存在，已从回答中删除" in captured.out  # the note says exactly what was removed
+        assert PROGRESS_LABEL + "应落实招标人主体责任[1]。另见《招标投标法》第九十九条[7]。" in captured.err
         server.stop()
-        assert main(["ask", "婺城区如何落实招标人主体责任？", "--data-dir", str(env)]) == 1
-        assert "无法连接大模型服务" in capsys.readouterr().err
+        assert main(["ask", "婺城区如何落实招标人主体责任？", "--data-dir", str(env)]) == 0
+        out = capsys.readouterr().out
+        assert out.splitlines()[0] == "大模型暂不可用（无法连接服务），以下为知识库条文摘录。" and "引用条文：" in out
+        assert "127.0.0.1" not in out
+
+
+def test_a_service_that_is_down_is_exit_5_not_an_input_error(env, monkeypatch, capsys):
+    """D15: scripts tell 「服务不可用」 (5) from 「输入有误」 (1)."""
+    monkeypatch.setenv("ASSISTANT_CHROMA__HOST", "127.0.0.1")
+    monkeypatch.setenv("ASSISTANT_CHROMA__PORT", "9")  # discard port: nothing listens
+    assert main(["search", "投标保证金", "--data-dir", str(env)]) == 5
+    assert "Chroma" in capsys.readouterr().err
+
+
+def test_the_understood_question_of_a_follow_up_is_shown(env, tmp_path, capsys):
+    """D18: a follow-up answered as a rewritten question says so, in every mode (here without a model)."""
+    hist = tmp_path / "h.json"
+    hist.write_text(json.dumps([["婺城区如何落实招标人主体责任？", "……"]], ensure_ascii=False), encoding="utf-8")
+    assert main(["ask", "那评定分离呢？", "--history", str(hist), "--data-dir", str(env)]) == 0
+    out = capsys.readouterr().out
+    assert "（按“婺城区如何落实招标人主体责任" in out and "理解您的问题）" in out
+    assert main(["ask", "婺城区如何落实招标人主体责任？", "--data-dir", str(env)]) == 0
+    assert "理解您的问题" not in capsys.readouterr().out
 
 
 def test_ask_human_output_is_plain_text_with_each_article_printed_once(env, capsys):

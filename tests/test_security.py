@@ -265,7 +265,7 @@ def _obeying_qa_responder(messages: list[Any]) -> str:
 def test_prompt_injection_in_qa_is_neutralised() -> None:
     from assistant.llm import FakeChatModel
     from assistant.qa import citing
-    from assistant.qa.chain import QAChain
+    from assistant.qa.chain import FALLBACK_UNVERIFIED, QAChain
     from tests import qa_fakes
 
     poisoned = qa_fakes.make_chunk(
@@ -279,9 +279,11 @@ def test_prompt_injection_in_qa_is_neutralised() -> None:
     assert llm.calls, "the model was never asked"
     system = str(llm.calls[-1][0].content)
     assert "不得执行" in system  # the framing: document text is data
-    assert "第九十九条" not in answer.answer and "第八十八条" not in answer.answer
-    assert citing.FLAG_NONEXISTENT in answer.flags
-    assert citing.REMOVED_NONEXISTENT in answer.answer
+    # the sentences resting on the invented references go; with nothing verified left, the articles are
+    # quoted instead (the poisoned article's own text included: it is knowledge-base data, shown as such)
+    assert "招标人可以不受限制" not in answer.answer and "第八十八条" not in answer.answer
+    assert answer.answer.startswith(FALLBACK_UNVERIFIED)
+    assert {citing.FLAG_NONEXISTENT, citing.FLAG_UNSUPPORTED} <= set(answer.flags)
     for c in answer.citations:  # every citation shown exists in the KB, with its text
         chunk = kb.get_article(c.title, c.article_no) if c.article_no else None
         assert chunk is not None and chunk.text == c.text

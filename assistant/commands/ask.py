@@ -6,6 +6,7 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,8 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         "--history", type=Path, default=None, metavar="文件",
         help="多轮对话历史（JSON 文件：[[问题, 回答], ...] 或 [{\"question\":..., \"answer\":...}, ...]）",
     )
-    p.add_argument("--no-stream", action="store_true", help="使用大模型时不逐字输出，等完整回答后再显示")
+    p.add_argument("--no-stream", action="store_true",
+                   help="使用大模型时不在终端显示生成进度（进度写在标准错误输出，标准输出只有核实后的回答）")
     return p
 
 
@@ -78,13 +80,19 @@ def for_terminal(text: str, tty: bool) -> str:
     return _BOLD.sub(r"\033[1m\1\033[0m" if tty else r"\1", text).replace("**", "")
 
 
+def _plain(question: str) -> str:
+    return "".join(question.split()).rstrip("？?")
+
+
 def render_human(answer: Answer, include_text: bool = True, tty: bool = False) -> str:
-    """The answer (unless already streamed), then the cited articles with their text.
+    """The answer, how a follow-up was understood, then the cited articles with their text.
 
     Article text is printed once: the answer quotes only each article's key sentence, the
     引用条文 list below gives the full text.
     """
     lines = [answer_digest(answer).strip()] if include_text else []
+    if answer.standalone_question and _plain(answer.standalone_question) != _plain(answer.question):
+        lines += ["", f"（按“{answer.standalone_question}”理解您的问题）"]
     if answer.notes and answer.mode == "llm":
         lines += ["", *answer.notes]
     if answer.citations:
@@ -105,24 +113,28 @@ def run(args: argparse.Namespace, services: Services) -> int:
         print(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return 0
     tty = sys.stdout.isatty()
-    if qa.mode == "llm" and not args.no_stream:
-        final: Answer | None = None
-        streamed: list[str] = []
-        for part in qa.stream(args.question, history):
-            if isinstance(part, Answer):
-                final = part
-            else:
-                streamed.append(part)
-                print(for_terminal(part, tty), end="", flush=True)
-        print()
-        assert final is not None
-        if final.answer.strip() != "".join(streamed).strip():
-            print("\n【核实后的回答】（已删除无法核实的引用或按知识库依据更正）")
-            print(render_human(final, tty=tty))
-        else:
-            print(render_human(final, include_text=False, tty=tty))
+    if qa.mode == "llm" and not args.no_stream and sys.stderr.isatty():
+        answer = _with_progress(qa.stream(args.question, history))
     else:
         answer = qa.ask(args.question, history)
-        print(render_human(answer, tty=tty))
+    print(render_human(answer, tty=tty))
     return 0
 
+
+#: Label of the model's text while it is generated (stderr only: it is not yet checked against the articles).
+PROGRESS_LABEL = "大模型生成中（未核实，仅显示进度）："
+
+
+def _with_progress(parts: Iterator[str | Answer]) -> Answer:
+    """Show the model's tokens on stderr as they come, under a label, and return the final Answer:
+    standard output carries only the verified answer (`ask … | head -1` is its first line)."""
+    final: Answer | None = None
+    print(PROGRESS_LABEL, end="", file=sys.stderr, flush=True)
+    for part in parts:
+        if isinstance(part, Answer):
+            final = part
+        else:
+            print(for_terminal(part, False), end="", file=sys.stderr, flush=True)
+    print("\n", file=sys.stderr, flush=True)
+    assert final is not None
+    return final

@@ -9,6 +9,7 @@ when a citation had to be removed). Without an LLM the answer is extractive (quo
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
+from assistant.citations import find_article_refs
 from assistant.config import LimitsSettings
 from assistant.errors import BackendError, UserError
 from assistant.llm import backend_label, call_chat, model_label, stream_chat
@@ -35,6 +37,19 @@ log = logging.getLogger(__name__)
 
 #: Phrase the model is told to output when the context is insufficient (see prompts/qa_answer.yaml).
 MODEL_REFUSAL = "知识库中没有足够依据回答该问题。"
+
+#: First lines of an answer that quotes the articles because the model's answer could not be used
+#: (the evidence was sufficient: the model failed, said nothing, refused, or said what its articles do not).
+FALLBACK_UNAVAILABLE = "大模型暂不可用（{reason}），以下为知识库条文摘录。"
+FALLBACK_EMPTY = "大模型未返回内容，以下为知识库条文摘录。"
+FALLBACK_REFUSED = "大模型表示依据不足，但检索到了相关条文，以下为知识库条文摘录。"
+FALLBACK_UNVERIFIED = "大模型回答未能通过条文核对，以下为知识库条文摘录。"
+#: A verified answer shorter than this (letters and digits) after removals says too little to stand.
+MIN_VERIFIED_CHARS = 10
+#: A condensed follow-up longer than this many times the previous question plus the follow-up is an answer.
+MAX_CONDENSE_GROWTH = 1.5
+#: A condensed question that starts like an answer (「依据《招标投标法》第二十四条，……」).
+_ANSWER_START = re.compile(r"^(?:依据|根据|按照|依照|答[:：])")
 
 
 class Retriever(Protocol):
@@ -144,9 +159,24 @@ class QAChain:
         if masker is not None:
             text = masker.unmask(text)
         text = text.splitlines()[0].strip() if text else ""
-        if not text or len(text) > self.limits.max_query_chars:
+        if not self._acceptable_condense(text, question, history):
+            log.warning("condensed question rejected, using the rule: %r", text[:200])
             return condense.rule_condense(question, history, self.refusal_policy.lexicon), "rule_fallback"
         return text, "llm"
+
+    def _acceptable_condense(self, text: str, question: str, history: list[tuple[str, str]]) -> bool:
+        """A condensed follow-up is a question built from the user's words: not empty or overlong, no [n]
+        markers or articles the user did not name, not much longer than the previous question plus the
+        follow-up, and not an answer (「依据……」, or more than one sentence)."""
+        if not text or len(text) > self.limits.max_query_chars or citing.MARKER_RE.search(text):
+            return False
+        previous = history[-1][0] if history else ""
+        if len(text) > MAX_CONDENSE_GROWTH * (len(previous) + len(question)):
+            return False
+        asked = {(r.name, r.article) for r in find_article_refs(" ".join([*(u for u, _ in history), question]))}
+        if any((r.name, r.article) not in asked for r in find_article_refs(text)):
+            return False
+        return not (_ANSWER_START.match(text) or "。" in text.rstrip("。"))
 
     def _retrieve(self, query: str) -> list[Hit]:
         """Hybrid search plus the articles the question names (those first)."""
@@ -246,9 +276,15 @@ class QAChain:
             question = prep.masker.mask(question)
         messages = prompt.render(question=question, context=render_context(items), refusal_text=MODEL_REFUSAL)
         parts: list[str] = []
-        for delta in stream_chat(self.llm, messages):
-            parts.append(delta)
-            yield delta if prep.masker is None else prep.masker.unmask(delta)
+        try:
+            for delta in stream_chat(self.llm, messages):
+                parts.append(delta)
+                yield delta if prep.masker is None else prep.masker.unmask(delta)
+        except BackendError as exc:
+            # the articles were found: quote them rather than fail (the cause goes to the log)
+            log.warning("LLM answer failed, quoting the articles instead: %s", exc.detail)
+            yield self._fallback(prep, FALLBACK_UNAVAILABLE.format(reason=exc.reason), "llm_unavailable", "".join(parts))
+            return
         raw = "".join(parts)
         if prep.masker is not None:
             raw = prep.masker.unmask(raw)
@@ -257,28 +293,25 @@ class QAChain:
     def _finish(self, prep: _Prepared, items: list, raw: str) -> Answer:
         """Verify the model's citations and build the final Answer."""
         names = self._prompt_names(prep, True)
-        if MODEL_REFUSAL[:8] in raw or not raw.strip():
-            # the model says the context is insufficient: keep only the refusal (never what follows)
-            ev = prep.evidence
-            ev.reason = "model_refused" if raw.strip() else "empty_reply"
-            answer = self._refusal(prep)
-            answer.metadata = self._metadata(prep, names)
-            answer.metadata["raw_answer"] = raw
-            return answer
-        verified = citing.verify_answer(raw, items, self.kb, self._aliases())
+        if not raw.strip():
+            return self._fallback(prep, FALLBACK_EMPTY, "llm_empty_reply", raw)
+        if MODEL_REFUSAL[:8] in raw:
+            # the retrieval evidence was sufficient: quote the articles, never what the model adds after refusing
+            return self._fallback(prep, FALLBACK_REFUSED, "llm_refused", raw)
+        verified = citing.verify_answer(raw, items, self.kb, self._aliases(), prep.standalone)
+        if verified.dropped and (not verified.used or len(citing.flat_text(citing.MARKER_RE.sub("", verified.text))) < MIN_VERIFIED_CHARS):
+            return self._fallback(prep, FALLBACK_UNVERIFIED, "llm_answer_unverified", raw, verified)
         flags, notes = list(verified.flags), [*refusal.missing_article_lines(prep.evidence), *verified.notes]
         by_n = {i.n: i for i in items}
         lexicon = self.refusal_policy.lexicon
-        # the same choice of key sentence as the no-LLM answer's: a practice word is found by its statute
-        # wording, and a sentence about another member of an `alternatives` group is passed over
-        words = (lexicon.gate_words.alternatives, lexicon.gate_words.statute_words) if lexicon is not None else ((), None)
+        words = lexicon.gate_words if lexicon is not None else None
         if verified.used:
-            citations = [citing.make_citation(by_n[n], citing.sentences_citing(verified.text, n) or prep.standalone, *words)
+            citations = [citing.make_citation(by_n[n], citing.sentences_citing(verified.text, n) or prep.standalone, words)
                          for n in sorted(verified.used)]
         else:
             flags.append(citing.FLAG_NO_MARKERS)
             notes.append("模型回答没有标注依据；下方列出检索到的最相关条文，请对照核实。")
-            citations = [citing.make_citation(i, prep.standalone, *words) for i in items[:3]]
+            citations = [citing.make_citation(i, prep.standalone, words) for i in items[:3]]
         for c in citations:
             if is_superseded(c) and "superseded_basis" not in flags:
                 flags.append("superseded_basis")
@@ -294,6 +327,22 @@ class QAChain:
         answer.metadata["removed_citations"] = verified.removed
         if verified.removed:
             answer.metadata["raw_answer"] = raw
+        return answer
+
+    def _fallback(self, prep: _Prepared, note: str, flag: str, raw: str, verified: citing.Verified | None = None) -> Answer:
+        """The no-LLM answer (quoted articles) under a first line saying why the model's answer is not shown;
+        the model's text stays in metadata.raw_answer, and what verification removed in flags and notes."""
+        answer = self._extractive(prep)
+        checked_flags, checked_notes = (verified.flags, verified.notes) if verified is not None else ([], [])
+        answer.answer = f"{note}\n{answer.answer}"
+        answer.flags = list(dict.fromkeys([flag, *checked_flags, *answer.flags]))
+        answer.notes = [note, *checked_notes, *answer.notes]
+        lead = answer.metadata.get("answer_citation")
+        answer.metadata = self._metadata(prep, self._prompt_names(prep, True))
+        answer.metadata["answer_citation"] = lead
+        answer.metadata["raw_answer"] = raw
+        if verified is not None:
+            answer.metadata["removed_citations"] = verified.removed
         return answer
 
     def _later_changes(self, citations: Sequence[Citation]) -> list[str]:

@@ -5,6 +5,10 @@ Two kinds of citation are checked:
 - 《X》第N条 written in prose: the article must exist in the knowledge base AND be one of the
   retrieved context items (the model may not cite from memory), else the reference is replaced
   by a visible remark.
+Then each sentence is checked against what it cites (its [n] markers and prose references; a
+sentence citing nothing against all context items): a sentence whose citation was removed goes
+too, and so does one whose figures (2%, 5个工作日, 二十日, 20万元) or whose text in quotation marks
+“…” does not occur in the articles it cites.
 Every removal sets a flag and a Chinese note on the answer. Article references are found with
 `assistant.citations.find_article_refs` (the one parser of the product).
 """
@@ -19,11 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.citations import find_article_refs, resolve_ref
 from assistant.qa.context import ContextItem
+from assistant.review.numbers import find_amounts, find_day_counts, find_percents
 from assistant.schema import Citation, Hit
 from assistant.text_zh import normalize, split_sentences, strip_article_label
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
+    from assistant.qa.understanding import GateWords
 
 #: [1] [1,2] [1、2] [1][2] and the full-width 【1】 some models write.
 MARKER_RE = re.compile(r"[\[【]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]】]")
@@ -35,6 +41,8 @@ FLAG_BAD_MARKER = "invalid_marker_removed"
 FLAG_NONEXISTENT = "nonexistent_citation_removed"
 FLAG_UNCONTEXTED = "uncontexted_citation_removed"
 FLAG_NO_MARKERS = "answer_without_citations"
+FLAG_UNSUPPORTED = "unsupported_sentence_removed"
+FLAG_MISQUOTE = "misquote_removed"
 
 
 @dataclass
@@ -46,6 +54,8 @@ class Verified:
     flags: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     removed: list[dict[str, Any]] = field(default_factory=list)
+    #: sentences removed because what they say is not in the articles they cite
+    dropped: list[str] = field(default_factory=list)
 
 
 def parse_markers(text: str) -> list[tuple[tuple[int, int], list[int]]]:
@@ -64,12 +74,16 @@ def _same_article(item: ContextItem, chunk_id: str, doc_id: str, article_no: int
     return hit.doc_id == doc_id and article_no is not None and hit.article_no == article_no
 
 
-def verify_answer(text: str, items: list[ContextItem], kb: KnowledgeBase, aliases: dict[str, str] | None = None) -> Verified:
-    """Check markers and prose references against the context and the knowledge base."""
+def verify_answer(text: str, items: list[ContextItem], kb: KnowledgeBase, aliases: dict[str, str] | None = None,
+                  question: str = "") -> Verified:
+    """Check markers and prose references against the context and the knowledge base, then each
+    sentence against the articles it cites (figures the ``question`` states may be repeated)."""
     text = normalize(text)
     valid = {item.n for item in items}
     result = Verified(text=text)
     used: list[int] = []
+    #: prose references kept, as written, with the context number they resolve to
+    kept_refs: dict[str, int] = {}
 
     # 1. prose references 《X》第N条 (before markers: spans refer to this text)
     pieces: list[str] = []
@@ -84,6 +98,7 @@ def verify_answer(text: str, items: list[ContextItem], kb: KnowledgeBase, aliase
             match = next((i for i in items if _same_article(i, chunk.chunk_id, chunk.doc_id, chunk.article_no)), None)
             if match is not None:
                 used.append(match.n)
+                kept_refs[text[start:end]] = match.n
                 continue
             replacement, flag = REMOVED_UNCONTEXTED, FLAG_UNCONTEXTED
             note = f"模型提到的{label}不在本次检索到的依据中（可能凭记忆引用），已从回答中删除；如需该条原文，可直接询问该条。"
@@ -115,9 +130,108 @@ def verify_answer(text: str, items: list[ContextItem], kb: KnowledgeBase, aliase
 
     text = MARKER_RE.sub(_fix, text)
     text = re.sub(r"[ \t]+([。；，])", r"\1", text)
-    result.text = text.strip()
-    result.used = list(dict.fromkeys(used))
+    result.text, result.used = _check_sentences(text.strip(), items, kept_refs, question, result)
     return result
+
+
+# --------------------------------------------------------------------------- sentence checks
+
+#: Text the model presents as an article's own wording.
+_QUOTE_RE = re.compile(r"[“「]([^”」]+)[”」]")
+_NOT_TEXT = re.compile(r"[\W_]+")
+#: A line's pieces that are only markers and punctuation belong to the sentence before them (「……。[1]」).
+_ONLY_MARKERS = re.compile(rf"^(?:\s|{MARKER_RE.pattern}|[。；，、！？”’」』）)])*$")
+
+
+def flat_text(text: str) -> str:
+    """Text without whitespace and punctuation (and markers' brackets), for verbatim comparison."""
+    return _NOT_TEXT.sub("", normalize(text))
+
+
+def _figures(text: str) -> set[tuple[str, float]]:
+    """The percentages, amounts and periods a text states, as comparable values (二十日 == 20日)."""
+    out = {("%", round(p.value, 6)) for p in find_percents(text)}
+    out |= {("元", round(a.yuan, 2)) for a in find_amounts(text)}
+    out |= {(d.unit, d.n) for d in find_day_counts(text)}
+    return out
+
+
+def _figure_text(figure: tuple[str, float]) -> str:
+    unit, value = figure
+    if unit == "%":
+        return f"{value * 100:g}%"
+    return f"{value:g}{'个' if unit == '月' else ''}{unit}"
+
+
+def _claims(line: str) -> list[str]:
+    """The sentences of one line, each with the markers written after its full stop."""
+    out: list[str] = []
+    for piece in split_sentences(line):
+        if out and _ONLY_MARKERS.match(piece):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
+
+
+def _support(sentence: str, by_n: Mapping[int, ContextItem], kept_refs: Mapping[str, int]) -> list[ContextItem]:
+    """The context items a sentence cites, by marker or by a kept prose reference."""
+    numbers = [n for _, ns in parse_markers(sentence) for n in ns]
+    numbers += [n for ref, n in kept_refs.items() if ref and ref in sentence]
+    return [by_n[n] for n in dict.fromkeys(numbers) if n in by_n]
+
+
+def _label(items: Sequence[ContextItem]) -> str:
+    return "、".join(f"[{i.n}]《{i.hit.title}》{i.hit.article or ''}" for i in items)
+
+
+def _problem(sentence: str, cited: Sequence[ContextItem], items: Sequence[ContextItem], question: str,
+             names_kept: bool) -> tuple[str, str] | None:
+    """(flag, note) when the sentence says what its articles do not; None when it holds (``names_kept``:
+    the sentence names a verified article in prose)."""
+    short = MARKER_RE.sub("", sentence)
+    if (REMOVED_NONEXISTENT in sentence or REMOVED_UNCONTEXTED in sentence) and not names_kept:
+        # its basis was the removed reference: a [n] marker of another article does not carry it
+        return FLAG_UNSUPPORTED, f"回答中“{short}”所依据的引用已删除，该句一并删除。"
+    sources = cited or items
+    where = _label(cited) if cited else "检索到的条文"
+    texts = [flat_text(i.hit.text) for i in sources]
+    for quote in _QUOTE_RE.findall(sentence):
+        # a quote may leave words out (「投标保证金……不得超过……2%」): each part must be the article's
+        parts = [p for p in map(flat_text, re.split(r"…+|\.{3,}", quote)) if p]
+        if parts and not any(all(p in t for p in parts) for t in texts) and flat_text(quote) not in flat_text(question):
+            return FLAG_MISQUOTE, f"回答中标注为{where}原文的“{quote}”引文与条文原文不符，已删除。"
+    known = _figures(question).union(*(_figures(i.hit.text) for i in sources))
+    missing = sorted(_figures(short) - known)
+    if missing:
+        figures = "、".join(_figure_text(f) for f in missing)
+        return FLAG_UNSUPPORTED, f"回答中“{short}”的数字（{figures}）在{where}中没有，该句已删除。"
+    return None
+
+
+def _check_sentences(text: str, items: Sequence[ContextItem], kept_refs: Mapping[str, int], question: str,
+                     result: Verified) -> tuple[str, list[int]]:
+    """The text without the sentences its citations do not bear out, and the context numbers it still cites."""
+    by_n = {i.n: i for i in items}
+    used: list[int] = []
+    lines: list[str] = []
+    for line in text.split("\n"):
+        kept: list[str] = []
+        for sentence in _claims(line):
+            cited = _support(sentence, by_n, kept_refs)
+            problem = _problem(sentence, cited, items, question, any(ref in sentence for ref in kept_refs))
+            if problem is None:
+                kept.append(sentence)
+                used.extend(i.n for i in cited)
+                continue
+            flag, note = problem
+            _add(result.flags, flag)
+            _add(result.notes, note)
+            result.dropped.append(sentence)
+            result.removed.append({"kind": flag, "sentence": sentence})
+        if kept or not line.strip():
+            lines.append("".join(kept))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip(), list(dict.fromkeys(used))
 
 
 # --------------------------------------------------------------------------- key sentences
@@ -259,11 +373,13 @@ def sentences_citing(text: str, n: int) -> str:
     return "".join(out)
 
 
-def make_citation(item: ContextItem, query: str, alternatives: Sequence[Sequence[str]] = (),
-                  statute: Mapping[str, Sequence[str]] | None = None) -> Citation:
-    """A context item cited with the sentence of its article that carries ``query``'s point."""
+def make_citation(item: ContextItem, query: str, words: GateWords | None = None) -> Citation:
+    """A context item cited with the sentence of its article that carries ``query``'s point, chosen as in the
+    no-LLM answer (statute wordings, alternatives groups and generic words from the lexicon's ``words``)."""
     hit: Hit = item.hit
-    return Citation(**hit.model_dump(), n=item.n, key_sentence=key_sentence(hit.text, query, alternatives, statute))
+    key = (key_sentence(hit.text, query, words.alternatives, words.statute_words, words.generic_terms) if words
+           else key_sentence(hit.text, query))
+    return Citation(**hit.model_dump(), n=item.n, key_sentence=key)
 
 
 def _add(values: list[str], value: str) -> None:

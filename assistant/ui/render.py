@@ -254,7 +254,8 @@ def mode_note_html(describe: dict[str, Any]) -> str:
     model = describe.get("llm_model") or ""
     return (
         f'<div class="mode-note llm">当前为<b>大模型模式</b>（{esc(model)}）：由大模型依据检索到的条文组织答案，'
-        "每条引用均已核对存在于知识库中。</div>"
+        "引用逐条核对存在于知识库中，句中的数字与引文对照所引条文，核对不上的句子删除并说明；"
+        "大模型不可用或回答无法核实时改为给出条文摘录。</div>"
     )
 
 
