@@ -17,7 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
+from assistant.errors import UserError
 from assistant.review.catalogue import BasisRef, Catalogue, Detector, Rule, lookup_article
+from assistant.review.checklist import SemanticOutcome
 from assistant.review.facts import ProjectFacts
 from assistant.review.reader import Clause
 from assistant.review.rules import RuleHit
@@ -49,8 +51,13 @@ class SemanticBatch(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _bare_list(cls, data: Any) -> Any:
-        """Models often answer with the bare list; accept it."""
-        return {"findings": data} if isinstance(data, list) else data
+        """Models often answer with the bare list; accept it. An object without `findings` is another
+        schema (「{"violation": true, "rule": …}」), not an answer saying nothing was found."""
+        if isinstance(data, list):
+            return {"findings": data}
+        if isinstance(data, dict) and "findings" not in data:
+            raise ValueError("reply object has no 'findings' list")
+        return data
 
 
 SYSTEM_PROMPT = (
@@ -73,6 +80,15 @@ class Candidate:
     rules: list[Rule]
 
 
+def failure_reason(exc: BaseException) -> str:
+    """Why a batch was not judged, in the user's words: the product error's Chinese message without its
+    advice (「大模型服务出错（HTTP 500）」), never an exception class name."""
+    if not isinstance(exc, UserError):
+        return "调用大模型时出错"
+    message = str(exc)
+    return re.split(r"[，,]\s*(?:请|已)|。", message, maxsplit=1)[0].strip() or "调用大模型时出错"
+
+
 def _norm(s: str) -> str:
     return re.sub(r"\s+", "", s or "")
 
@@ -91,6 +107,11 @@ class SemanticChecker:
         self.max_clauses = max_clauses
         self.batch_size = batch_size
         self.rejected: list[str] = []  # why answers were dropped (for the report metadata)
+        self.failures: list[str] = []  # batches the model did not judge, for the report's warnings
+        self.batches = 0  # batches asked in the last `check`
+        self.failed_batches = 0
+        self.outcomes: dict[str, SemanticOutcome] = {}  # per rule id, for the checklist
+        self.unjudged: set[int] = set()  # indices of clauses in batches the model did not judge
         self._compiled: list[tuple[Rule, Detector, list[re.Pattern[str]], re.Pattern[str] | None]] = []
         for rule in catalogue.rules:
             for det in rule.detect:
@@ -163,7 +184,8 @@ class SemanticChecker:
         )
         return [SystemMessage(content=SYSTEM_PROMPT), HumanMessage(content=human)]
 
-    def _ask(self, messages: list[Any]) -> SemanticBatch | None:
+    def _ask(self, messages: list[Any]) -> SemanticBatch:
+        """The model's verdicts for one batch; raises when it gave none (call failed, reply unparsable)."""
         try:
             structured = self.llm.with_structured_output(SemanticBatch, method="json_mode")
         except TypeError:
@@ -173,20 +195,42 @@ class SemanticChecker:
         try:
             if structured is not None:
                 result = structured.invoke(messages)
-                if result is None or isinstance(result, SemanticBatch):
-                    return result
-                return SemanticBatch.model_validate(result)
+                if result is not None:
+                    return result if isinstance(result, SemanticBatch) else SemanticBatch.model_validate(result)
         except Exception as exc:
             log.info("structured output failed (%s); retrying as plain JSON", exc)
-        try:
-            from assistant.llm import invoke_json
+        from assistant.llm import invoke_json
 
-            parsed = invoke_json(self.llm, messages, SemanticBatch)
-            return parsed if parsed is None or isinstance(parsed, SemanticBatch) else SemanticBatch.model_validate(parsed)
-        except Exception as exc:
-            log.warning("semantic check batch failed: %s", exc)
-            self.rejected.append(f"模型调用失败：{type(exc).__name__}")
-            return None
+        parsed = invoke_json(self.llm, messages, SemanticBatch)
+        return parsed if isinstance(parsed, SemanticBatch) else SemanticBatch.model_validate(parsed)
+
+    def _failed(self, n: int, batch: list[Candidate], exc: BaseException) -> str:
+        """Record a batch the model did not judge: a warning naming the batch and the points it leaves open."""
+        reason = failure_reason(exc)
+        log.warning("semantic check batch %d/%d failed: %s", n + 1, self.batches, exc)
+        self.failed_batches += 1
+        self.rejected.append(f"模型调用失败：{reason}")
+        points = "、".join(dict.fromkeys(r.id for c in batch for r in c.rules))
+        self.failures.append(f"大模型语义审查第{n + 1}批（共{self.batches}批）未完成：{reason}，已跳过；"
+                             f"相关要点（{points}）标为无法判断，请人工核对。")
+        return reason
+
+    @staticmethod
+    def _outcomes(cands: list[Candidate], failed: dict[int, str]) -> dict[str, SemanticOutcome]:
+        """Per rule: the clauses asked about, and the first reason one of them went unjudged."""
+        clauses: dict[str, list[Clause]] = {}
+        reasons: dict[str, str] = {}
+        for c in cands:
+            for r in c.rules:
+                clauses.setdefault(r.id, []).append(c.clause)
+                if c.clause.index in failed:
+                    reasons.setdefault(r.id, failed[c.clause.index])
+        return {rid: SemanticOutcome(tuple(cl), reasons.get(rid)) for rid, cl in clauses.items()}
+
+    def plan(self, clauses: list[Clause], facts: ProjectFacts, rule_hits: list[RuleHit]) -> dict[str, SemanticOutcome]:
+        """Without a model: which points' clauses would need its judgement (the checklist says so)."""
+        self.outcomes = self._outcomes(self.candidates(clauses, facts, rule_hits), {})
+        return self.outcomes
 
     # ------------------------------------------------------------------ verification
     def _verify(self, item: SemanticItem, batch: list[Candidate], regime: str | None) -> tuple[Candidate, Rule, list[BasisRef]] | None:
@@ -230,11 +274,16 @@ class SemanticChecker:
             self._masker = Masker()
         out: list[RuleHit] = []
         batches = [cands[i: i + self.batch_size] for i in range(0, len(cands), self.batch_size)]
+        self.batches, self.failed_batches = len(batches), 0
+        failed: dict[int, str] = {}  # clause index -> why the model did not judge it
         for n, batch in enumerate(batches):
             if progress:
                 progress("语义审查", n, len(batches))
-            result = self._ask(self._messages(batch, facts))
-            if result is None:
+            try:
+                result = self._ask(self._messages(batch, facts))
+            except Exception as exc:
+                reason = self._failed(n, batch, exc)
+                failed.update((c.clause.index, reason) for c in batch)
                 continue
             for item in result.findings:
                 if self._masker is not None:  # quotes are checked against the original clause text
@@ -254,4 +303,6 @@ class SemanticChecker:
                 out.append(hit)
         if progress and batches:
             progress("语义审查", len(batches), len(batches))
+        self.outcomes = self._outcomes(cands, failed)
+        self.unjudged = set(failed)
         return out

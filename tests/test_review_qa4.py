@@ -1,0 +1,91 @@
+"""Semantic review (LLM mode) defects of QA report 4: failed batches, misshapen replies, lawful clauses,
+lead-in clauses sent without their list."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from assistant.errors import BackendError
+from assistant.llm import FakeChatModel
+from assistant.review.catalogue import load_catalogue
+from assistant.review.facts import extract_facts
+from assistant.review.pipeline import Reviewer
+from assistant.review.reader import document_from_text, segment
+from assistant.review.report import render_markdown
+from assistant.review.semantic import SemanticChecker
+from assistant.schema import ReviewReport
+
+TENDER = (
+    "婺城区某中学智慧教室设备采购项目公开招标文件\n"
+    "第一章 投标邀请\n"
+    "一、项目名称：智慧教室设备采购项目。预算金额：200万元。采购人：某中学。本项目为政府采购项目，供应商应按要求投标。\n"
+    "五、投标人有下列情形之一的，投标保证金不予退还：投标人在投标有效期内撤回投标文件的。\n"
+    "第四章 采购需求\n"
+    "交互式平板：处理器主频≥3.6GHz，内存16GB，须与采购人现有某某科技有限公司的系统兼容一致。\n"
+)
+
+HTTP_500 = BackendError("大模型服务出错（HTTP 500），请稍后重试或查看服务端日志。", "500")
+
+
+def _item(report: ReviewReport, rule_id: str) -> Any:
+    return next(i for i in report.checklist if i.rule_id == rule_id)
+
+
+def _review(model: FakeChatModel | None) -> ReviewReport:
+    return Reviewer(kb=None, llm=model, use_llm=True).review_text(TENDER)
+
+
+def test_failed_semantic_batch_leaves_its_points_unjudged() -> None:
+    """HTTP 500 for the only batch: T11 and T35 were 「未发现问题」 with no caveat; now 无法判断 with the reason,
+    a warning naming the batch, a Chinese reason in llm_rejected, and a mode line that does not claim an LLM check."""
+    r = _review(FakeChatModel(replies=[HTTP_500] * 4))
+    for rule_id in ("T11", "T35"):
+        item = _item(r, rule_id)
+        assert item.status == "无法判断", item
+        assert "大模型语义审查未完成（原因：大模型服务出错（HTTP 500））" in item.note and "请人工核对" in item.note
+        assert item.clause
+    assert any("第1批（共1批）未完成" in w and "T11" in w for w in r.warnings)
+    assert r.metadata["llm_rejected"] == ["模型调用失败：大模型服务出错（HTTP 500）"]
+    assert r.metadata["semantic_batches"] == {"total": 1, "failed": 1}
+    assert r.mode == "rules"
+    md = render_markdown(r)
+    assert "审查方式：规则审查（大模型语义审查未完成" in md and "第1批（共1批）未完成" in md
+
+
+def test_misshapen_reply_is_a_failure_not_an_empty_answer() -> None:
+    """A JSON object in another schema was read as 「no findings」: nothing told the user the model said nothing."""
+    other = json.dumps({"violation": True, "rule": "T99", "reason": "违反某法"}, ensure_ascii=False)
+    r = _review(FakeChatModel(replies=[other] * 4))
+    assert _item(r, "T35").status == "无法判断"
+    assert any("结构化结果格式不正确" in w for w in r.warnings)
+
+
+def test_judged_points_say_what_was_read() -> None:
+    """T35's candidate clause was sent and judged, yet the note said 「全文未出现相关条款」; the same in no-LLM mode."""
+    r = _review(FakeChatModel(responder=lambda _m: '{"findings": []}'))
+    item = _item(r, "T35")
+    assert item.status == "未发现问题" and "全文未出现" not in item.note
+    assert "1 处相关条款经大模型语义审查" in item.note and "交互式平板" in (item.clause or "")
+    assert r.mode == "rules+llm" and not r.warnings
+    plain = _review(None)
+    item = _item(plain, "T35")
+    assert "全文未出现" not in item.note and "找到 1 处相关条款" in item.note and "需配置大模型" in item.note
+
+
+def test_one_failed_batch_of_two_marks_only_its_points() -> None:
+    clauses = segment(document_from_text(TENDER, "t"))
+    facts = extract_facts(clauses)
+
+    def responder(messages: list) -> str:
+        if "交互式平板" in str(messages[-1].content):
+            raise BackendError("大模型服务响应超时（http://x/v1），请稍后重试。", "timeout")
+        return '{"findings": []}'
+
+    checker = SemanticChecker(FakeChatModel(responder=responder), load_catalogue(), batch_size=1)
+    checker.check(clauses, facts, [])
+    assert (checker.batches, checker.failed_batches) == (2, 1)
+    assert checker.outcomes["T35"].failure == "大模型服务响应超时（http://x/v1）"
+    assert checker.outcomes["T11"].failure is None
+    assert re.fullmatch(r"大模型语义审查第2批（共2批）未完成：.*（T35）标为无法判断，请人工核对。", checker.failures[0])
