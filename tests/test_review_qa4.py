@@ -89,3 +89,36 @@ def test_one_failed_batch_of_two_marks_only_its_points() -> None:
     assert checker.outcomes["T35"].failure == "大模型服务响应超时（http://x/v1）"
     assert checker.outcomes["T11"].failure is None
     assert re.fullmatch(r"大模型语义审查第2批（共2批）未完成：.*（T35）标为无法判断，请人工核对。", checker.failures[0])
+
+
+LEAD_IN = (
+    "第二章 投标人须知\n"
+    "本项目为政府采购项目，供应商应按要求投标。采购人：某某局。\n"
+    "有下列情形之一的，采购人或采购代理机构可以不予退还投标保证金：\n"
+    "（一）投标有效期内投标人撤销投标文件的；\n"
+    "（二）投标人未中标的。\n"
+    "投标文件应在投标有效期内保持有效。\n"
+    "投标人应准备投标文件正本、副本各一份。\n"
+)
+
+
+def test_lead_in_clause_is_sent_with_its_list() -> None:
+    """「有下列情形之一的，……不予退还投标保证金：」 was sent alone, so the model could not judge it; its items
+    go with it now, and a finding quoting an item is anchored on that item."""
+    seen: list[str] = []
+
+    def responder(messages: list) -> str:
+        prompt = str(messages[-1].content)
+        seen.append(prompt)
+        cid = int(re.findall(r"^【条款(\d+)】", prompt, re.M)[0])
+        return json.dumps({"findings": [{"clause_id": cid, "rule_id": "T11", "violated": True,
+                                         "evidence": "投标人未中标的", "explanation": "未中标不得没收保证金。"}]},
+                          ensure_ascii=False)
+
+    clauses = segment(document_from_text(LEAD_IN, "t"))
+    checker = SemanticChecker(FakeChatModel(responder=responder), load_catalogue())
+    hits = checker.check(clauses, extract_facts(clauses), [])
+    block = seen[0].split("<<<招标文件条款开始>>>")[1]
+    assert "撤销投标文件的；" in block and "投标人未中标的。" in block
+    assert "保持有效" not in block and "正本、副本" not in block  # not numbered like the list: not its item
+    assert [h.rule.id for h in hits] == ["T11"] and hits[0].clause.text.endswith("投标人未中标的。")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
@@ -74,10 +74,57 @@ SYSTEM_PROMPT = (
 )
 
 
+#: Characters of clause text sent per candidate (a lead-in clause and the items it introduces together).
+MAX_CLAUSE_CHARS = 800
+_LEAD_IN_END = ("：", ":")
+#: Item numbers, one pattern per numbering style: the items of one list share the style of its first.
+_ITEM_STYLES = tuple(re.compile(r"\s*" + p) for p in (
+    r"[（(][一二三四五六七八九十]{1,3}[）)]", r"[（(]\d{1,2}[）)]", r"[一二三四五六七八九十]{1,3}、",
+    r"\d{1,2}[.、．](?!\d)", r"[①-⑳]"))
+_ITEM_CONTINUES = ("；", ";", "，", ",")
+
+
 @dataclass
 class Candidate:
     clause: Clause
     rules: list[Rule]
+    # the enumerated items a lead-in clause (「有下列情形之一的，……不予退还投标保证金：」) introduces
+    items: list[Clause] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """What the model judges: the clause, and the items of a lead-in clause on their own lines."""
+        return "\n".join(c.text for c in (self.clause, *self.items))[:MAX_CLAUSE_CHARS]
+
+    def clause_of(self, evidence: str) -> Clause:
+        """The clause (the lead-in or one of its items) a quoted evidence comes from."""
+        ev = _norm(evidence)
+        return next((c for c in (self.clause, *self.items) if ev and ev in _norm(c.text)), self.clause)
+
+
+def list_items(clauses: list[Clause], lead: Clause, budget: int = MAX_CLAUSE_CHARS) -> list[Clause]:
+    """The items following a lead-in clause that ends in 「：」, in its section, within `budget` characters.
+
+    The first following clause is the list's first item; later ones belong to it while they are numbered
+    in the first item's style (（一）, (1), 1., ①…) or, unnumbered (the reader strips list numbers), while
+    the previous item ends in 「；」.
+    """
+    if lead.kind == "table_row" or not lead.text.rstrip().endswith(_LEAD_IN_END):
+        return []
+    pos = next((i for i, c in enumerate(clauses) if c is lead), None)
+    out: list[Clause] = []
+    used = len(lead.text)
+    style: re.Pattern[str] | None = None
+    for c in clauses[pos + 1:] if pos is not None else []:
+        if c.section != lead.section or c.kind == "table_row" or used + len(c.text) + 1 > budget:
+            break
+        if not out:
+            style = next((rx for rx in _ITEM_STYLES if rx.match(c.text)), None)
+        elif not (style.match(c.text) if style is not None else out[-1].text.rstrip().endswith(_ITEM_CONTINUES)):
+            break
+        out.append(c)
+        used += len(c.text) + 1
+    return out
 
 
 def failure_reason(exc: BaseException) -> str:
@@ -176,7 +223,7 @@ class SemanticChecker:
         proj_line = mask(proj_line)
         clause_lines = "\n".join(
             f"【条款{c.clause.index}】（位置：{c.clause.section or '—'}；待判要点：{'、'.join(r.id for r in c.rules)}）\n"
-            f"{mask(c.clause.text[:800])}" for c in batch)
+            f"{mask(c.text)}" for c in batch)
         human = (
             f"项目情况：{proj_line}\n\n审查要点：\n{rule_lines}\n\n可引用条文：\n{art_lines}\n\n"
             f"{FENCE_OPEN}\n{clause_lines}\n{FENCE_CLOSE}\n\n"
@@ -245,7 +292,7 @@ class SemanticChecker:
         if not item.violated:
             return None
         ev = _norm(item.evidence)
-        if len(ev) < 2 or ev not in _norm(cand.clause.text):
+        if len(ev) < 2 or ev not in _norm(cand.text):
             self.rejected.append(f"条款 {item.clause_id} 的摘录不是原文")
             return None
         basis = list(rule.basis_for(regime))
@@ -264,10 +311,31 @@ class SemanticChecker:
                 self.rejected.append(f"未核实的引用已删除：《{key[0]}》{key[1]}")
         return cand, rule, basis
 
+    def _hit(self, item: SemanticItem, batch: list[Candidate], regime: str | None) -> RuleHit | None:
+        """The finding for one verified verdict (None when the verdict is not a violation or fails a check)."""
+        if self._masker is not None:  # quotes are checked against the original clause text
+            item.evidence = self._masker.unmask(item.evidence)
+            item.explanation = self._masker.unmask(item.explanation)
+            item.suggestion = self._masker.unmask(item.suggestion)
+        ok = self._verify(item, batch, regime)
+        if ok is None:
+            return None
+        cand, rule, basis = ok
+        det = next((d for d in rule.detect if d.type == "semantic"), rule.detect[0])
+        hit = RuleHit(rule, det, cand.clause_of(item.evidence), item.evidence.strip(),
+                      rule.severity if rule.severity != "high" else "medium",
+                      "med", basis, detail=item.explanation.strip()[:600])
+        hit.notes.append("source:llm")
+        if item.suggestion.strip():
+            hit.notes.append("suggestion:" + item.suggestion.strip()[:600])
+        return hit
+
     def check(self, clauses: list[Clause], facts: ProjectFacts, rule_hits: list[RuleHit],
               progress: Callable[[str, int, int], None] | None = None,
               extra: list[Candidate] | None = None) -> list[RuleHit]:
         cands = self.candidates(clauses, facts, rule_hits, extra)
+        for c in cands:
+            c.items = list_items(clauses, c.clause)
         if self.mask_personal_data:
             from assistant.qa.masking import Masker
 
@@ -285,22 +353,7 @@ class SemanticChecker:
                 reason = self._failed(n, batch, exc)
                 failed.update((c.clause.index, reason) for c in batch)
                 continue
-            for item in result.findings:
-                if self._masker is not None:  # quotes are checked against the original clause text
-                    item.evidence = self._masker.unmask(item.evidence)
-                    item.explanation = self._masker.unmask(item.explanation)
-                    item.suggestion = self._masker.unmask(item.suggestion)
-                ok = self._verify(item, batch, facts.regime)
-                if ok is None:
-                    continue
-                cand, rule, basis = ok
-                det = next((d for d in rule.detect if d.type == "semantic"), rule.detect[0])
-                hit = RuleHit(rule, det, cand.clause, item.evidence.strip(), rule.severity if rule.severity != "high" else "medium",
-                              "med", basis, detail=item.explanation.strip()[:600])
-                hit.notes.append("source:llm")
-                if item.suggestion.strip():
-                    hit.notes.append("suggestion:" + item.suggestion.strip()[:600])
-                out.append(hit)
+            out += [h for item in result.findings if (h := self._hit(item, batch, facts.regime)) is not None]
         if progress and batches:
             progress("语义审查", len(batches), len(batches))
         self.outcomes = self._outcomes(cands, failed)
