@@ -122,3 +122,38 @@ def test_lead_in_clause_is_sent_with_its_list() -> None:
     assert "撤销投标文件的；" in block and "投标人未中标的。" in block
     assert "保持有效" not in block and "正本、副本" not in block  # not numbered like the list: not its item
     assert [h.rule.id for h in hits] == ["T11"] and hits[0].clause.text.endswith("投标人未中标的。")
+
+
+def _t11_finding(evidence: str) -> FakeChatModel:
+    def responder(messages: list) -> str:
+        prompt = str(messages[-1].content)
+        cid = int(re.findall(r"^【条款(\d+)】（[^）]*T11", prompt, re.M)[0])
+        return json.dumps({"findings": [{"clause_id": cid, "rule_id": "T11", "violated": True, "evidence": evidence,
+                                         "explanation": "不予退还情形超出法定范围。",
+                                         "citations": [{"title": "政府采购货物和服务招标投标管理办法",
+                                                        "article": "第二十三条"}]}]}, ensure_ascii=False)
+    return FakeChatModel(responder=responder)
+
+
+def test_finding_on_a_situation_the_basis_permits_is_rejected() -> None:
+    """「投标有效期内撤回投标文件 → 保证金不予退还」 is what 87号令第二十三条 permits; the model's T11 "violation" was
+    reported with that very article as its basis."""
+    for evidence in ("投标人在投标有效期内撤回投标文件的", "投标保证金不予退还"):
+        r = _review(_t11_finding(evidence))
+        assert not [f for f in r.findings if f.rule_id == "T11"], evidence
+        assert any("依据明确允许的情形" in x and "第二十三条" in x for x in r.metadata["llm_rejected"])
+        assert _item(r, "T11").status == "未发现问题"
+    text = TENDER.replace("投标人在投标有效期内撤回投标文件的。", "投标人在投标有效期内撤回投标文件的；投标人被列入失信名单的。")
+    r = Reviewer(kb=None, llm=_t11_finding("投标人被列入失信名单的"), use_llm=True).review_text(text)
+    assert [f.source for f in r.findings if f.rule_id == "T11"] == ["llm"]  # another situation: kept
+
+
+def test_lawful_cases_never_cover_a_violating_example() -> None:
+    from assistant.review.semantic import lawful_reason
+
+    rules = [r for r in load_catalogue().rules if any(d.lawful for d in r.detect)]
+    assert rules
+    for rule in rules:
+        for example in rule.examples.violating:
+            assert lawful_reason(rule, example, example) is None, (rule.id, example)
+        assert any(lawful_reason(rule, ex, ex) for ex in rule.examples.compliant), rule.id

@@ -140,6 +140,33 @@ def _norm(s: str) -> str:
     return re.sub(r"\s+", "", s or "")
 
 
+def _situations(text: str) -> list[str]:
+    """The situations a clause lists: after its lead-in (「有下列情形之一的，……：」), one per item or sentence."""
+    body = re.split(r"[：:]", text, maxsplit=1)[-1]
+    return [p.strip() for p in re.split(r"[；;。\n]", body) if len(p.strip()) >= 4]
+
+
+def lawful_reason(rule: Rule, evidence: str, text: str) -> str | None:
+    """Why a clause the model calls a violation of `rule` is lawful (None when it may not be): the quoted
+    evidence, or every situation the clause lists, is one the rule's basis expressly permits (`lawful`
+    of its semantic detector) and matches none of the rule's own violation patterns."""
+    cases = [(re.compile(c.pattern), c.why) for d in rule.detect for c in d.lawful]
+    if not cases:
+        return None
+    violating = [re.compile(p) for d in rule.detect if d.type == "pattern" for p in d.patterns]
+
+    def permitted(part: str) -> str | None:
+        if any(rx.search(part) for rx in violating):
+            return None
+        return next((why for rx, why in cases if rx.search(part)), None)
+
+    found = permitted(evidence)
+    if found is not None:
+        return found
+    reasons = [permitted(s) for s in _situations(text)]
+    return reasons[0] if reasons and all(reasons) else None
+
+
 class SemanticChecker:
     """Selects candidate clauses cheaply, asks the LLM in batches, verifies every answer."""
 
@@ -294,6 +321,10 @@ class SemanticChecker:
         ev = _norm(item.evidence)
         if len(ev) < 2 or ev not in _norm(cand.text):
             self.rejected.append(f"条款 {item.clause_id} 的摘录不是原文")
+            return None
+        lawful = lawful_reason(rule, item.evidence, cand.text)
+        if lawful is not None:
+            self.rejected.append(f"条款 {item.clause_id} 被判违反 {rule.id}，但所涉情形为依据明确允许的情形：{lawful}，该结论已舍弃")
             return None
         basis = list(rule.basis_for(regime))
         known = {(b.title, b.article) for b in basis}
