@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
+
+import docx
 
 from assistant.errors import BackendError
 from assistant.llm import FakeChatModel
@@ -13,7 +16,7 @@ from assistant.review.catalogue import load_catalogue
 from assistant.review.facts import extract_facts
 from assistant.review.pipeline import Reviewer
 from assistant.review.reader import document_from_text, segment
-from assistant.review.report import render_markdown
+from assistant.review.report import render_docx, render_markdown
 from assistant.review.semantic import SemanticChecker
 from assistant.schema import ReviewReport
 
@@ -37,7 +40,7 @@ def _review(model: FakeChatModel | None) -> ReviewReport:
     return Reviewer(kb=None, llm=model, use_llm=True).review_text(TENDER)
 
 
-def test_failed_semantic_batch_leaves_its_points_unjudged() -> None:
+def test_failed_semantic_batch_leaves_its_points_unjudged(tmp_path: Path) -> None:
     """HTTP 500 for the only batch: T11 and T35 were 「未发现问题」 with no caveat; now 无法判断 with the reason,
     a warning naming the batch, a Chinese reason in llm_rejected, and a mode line that does not claim an LLM check."""
     r = _review(FakeChatModel(replies=[HTTP_500] * 4))
@@ -51,7 +54,9 @@ def test_failed_semantic_batch_leaves_its_points_unjudged() -> None:
     assert r.metadata["semantic_batches"] == {"total": 1, "failed": 1}
     assert r.mode == "rules"
     md = render_markdown(r)
-    assert "审查方式：规则审查（大模型语义审查未完成" in md and "第1批（共1批）未完成" in md
+    assert "审查方式：规则审查（规则 " in md and "个）；大模型语义审查未完成，相关要点标为无法判断" in md and "第1批（共1批）未完成" in md
+    text = "\n".join(p.text for p in docx.Document(str(render_docx(r, tmp_path / "r.docx"))).paragraphs)
+    assert "审查方式：规则审查；大模型语义审查未完成" in text and "第1批（共1批）未完成" in text
 
 
 def test_misshapen_reply_is_a_failure_not_an_empty_answer() -> None:
