@@ -89,6 +89,16 @@ class BasisRef(BaseModel):
 UseContext = Literal["scoring", "qualification", "any"]
 
 
+class LawfulCase(BaseModel):
+    """A situation a rule's legal basis expressly permits, and the basis saying so (shown when a model's
+    finding on it is rejected)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pattern: str
+    why: str
+
+
 class Detector(BaseModel):
     """How a rule finds candidates: a pattern, a concept, a number near a keyword, a cross-clause check, or the LLM.
 
@@ -140,6 +150,9 @@ class Detector(BaseModel):
     params: dict[str, float | int | str] = Field(default_factory=dict)
     # semantic
     candidates: list[str] = Field(default_factory=list)
+    # situations the rule's basis expressly permits (投标有效期内撤销投标文件 → 不退还保证金): a model's
+    # "violation" quoting only such situations is rejected
+    lawful: list[LawfulCase] = Field(default_factory=list)
 
     _typed: BaseModel | None = PrivateAttr(default=None)
 
@@ -153,7 +166,8 @@ class Detector(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Detector:
-        for rx in [*self.patterns, *self.require, *self.unless, *self.unless_before, *self.require_near, *self.candidates, *self.what, *self.who,
+        for rx in [*self.patterns, *self.require, *self.unless, *self.unless_before, *self.require_near, *self.candidates,
+                   *(c.pattern for c in self.lawful), *self.what, *self.who,
                    *([self.keyword] if self.keyword else []), *([self.scope] if self.scope else [])]:
             try:
                 re.compile(rx)

@@ -9,7 +9,7 @@ checked for absence. Both are data: knowledge_base/review_checklist.yaml.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +31,7 @@ __all__ = [
     "AbsenceItem",
     "CheckSpec",
     "ChecklistSpec",
+    "SemanticOutcome",
     "build_checklist",
     "find_absences",
     "load_checklist",
@@ -230,6 +231,35 @@ def _regime_na(applies_to: str, regime: str | None) -> str | None:
     return f"本项目为{_REGIME_ONLY.get(regime, regime)}，该要点仅适用于{_REGIME_ONLY.get(applies_to, applies_to)}。"
 
 
+@dataclass(frozen=True)
+class SemanticOutcome:
+    """What the semantic step did for one catalogue point: the clauses whose judgement it needed and,
+    when the model did not judge some of them (call failed, timed out, unparsable reply), why."""
+
+    clauses: tuple[Clause, ...]
+    failure: str | None = None
+
+
+def _unjudged_item(base: dict[str, str], outcome: SemanticOutcome) -> ChecklistItem:
+    """A point whose clauses the model was asked about but did not judge: 无法判断, never 未发现问题."""
+    first = outcome.clauses[0]
+    return ChecklistItem(**base, status="无法判断",
+                         note=f"大模型语义审查未完成（原因：{outcome.failure}），该要点未经语义判断，请人工核对。",
+                         clause=_excerpt(first.text), location=_clause_location(first))
+
+
+def _clear_note(spec: CheckSpec, topic: Clause | None, outcome: SemanticOutcome | None, llm_used: bool) -> str:
+    """What a clean point rests on: no clause on the topic, or the clauses read (and judged by the model)."""
+    candidates = len(outcome.clauses) if outcome is not None else 0
+    if candidates and llm_used:
+        return f"{spec.checked}：{candidates} 处相关条款经大模型语义审查，未发现问题。"
+    if candidates and topic is None:
+        return f"{spec.checked}：找到 {candidates} 处相关条款，规则未发现问题。"
+    if spec.topic and topic is None:
+        return f"{spec.checked}：全文未出现相关条款，未发现问题。"
+    return f"{spec.checked}，未发现问题。"
+
+
 # --------------------------------------------------------------------------- absence
 
 @dataclass(frozen=True)
@@ -314,7 +344,7 @@ def _topic_clause(spec: CheckSpec, clauses: Sequence[Clause]) -> Clause | None:
 
 
 def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts: ProjectFacts,
-               clauses: Sequence[Clause], llm_used: bool) -> ChecklistItem:
+               clauses: Sequence[Clause], llm_used: bool, outcome: SemanticOutcome | None) -> ChecklistItem:
     if spec.subjects and facts.subject and facts.subject not in spec.subjects:
         return ChecklistItem(**base, status="不适用",
                              note=f"本项目采购标的为{facts.subject}，该要点仅适用于{'、'.join(spec.subjects)}。")
@@ -325,6 +355,8 @@ def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts:
     if waived is not None:
         return ChecklistItem(**base, status="不适用", note=spec.na_reason or "文件不涉及该事项。",
                              clause=_excerpt(waived.text), location=_clause_location(waived))
+    if outcome is not None and outcome.failure:
+        return _unjudged_item(base, outcome)
     used = [n for group in spec.needs for n in group]
     missing = [g for g in spec.needs if not any(_fact_present(facts, n) for n in g)]
     if missing:
@@ -337,7 +369,9 @@ def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts:
         return ChecklistItem(**base, status="无法判断", note=note, facts=_facts_used(facts, used))
     # the clause the check read its facts from says more than the first mention of the topic
     topic = _fact_clause(facts, used, clauses) or topic
-    note = spec.checked + ("：全文未出现相关条款，未发现问题。" if spec.topic and topic is None else "，未发现问题。")
+    note = _clear_note(spec, topic, outcome, llm_used)
+    if topic is None and outcome is not None and outcome.clauses:
+        topic = outcome.clauses[0]
     if has_semantic and not llm_used:
         note += "（该要点的语义判断部分需配置大模型，本次仅做规则检索。）"
     return ChecklistItem(**base, status="未发现问题", note=note, facts=_facts_used(facts, used),
@@ -347,7 +381,7 @@ def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts:
 
 def _rule_item(rule_id: str, category: str, severity: str, applies_to: str, has_semantic: bool,
                spec: CheckSpec | None, facts: ProjectFacts, clauses: Sequence[Clause],
-               findings: Sequence[Finding], llm_used: bool) -> ChecklistItem:
+               findings: Sequence[Finding], llm_used: bool, outcome: SemanticOutcome | None) -> ChecklistItem:
     base = {"rule_id": rule_id, "category": category, "severity": severity}
     mine = [f for f in findings if f.rule_id == rule_id]
     if mine:
@@ -356,18 +390,25 @@ def _rule_item(rule_id: str, category: str, severity: str, applies_to: str, has_
     if na:
         return ChecklistItem(**base, status="不适用", note=na)
     if spec is None:
+        if outcome is not None and outcome.failure:
+            return _unjudged_item(base, outcome)
         return ChecklistItem(**base, status="未发现问题", note="已按审查要点检索全文，未发现问题。")
-    return _spec_item(base, spec, has_semantic, facts, clauses, llm_used)
+    return _spec_item(base, spec, has_semantic, facts, clauses, llm_used, outcome)
 
 
 def build_checklist(catalogue: Catalogue, spec: ChecklistSpec, facts: ProjectFacts, clauses: Sequence[Clause],
-                    findings: Sequence[Finding], llm_used: bool = False) -> list[ChecklistItem]:
-    """One item per catalogue rule, then one per required-content item, each with a status."""
+                    findings: Sequence[Finding], llm_used: bool = False,
+                    semantic: Mapping[str, SemanticOutcome] | None = None) -> list[ChecklistItem]:
+    """One item per catalogue rule, then one per required-content item, each with a status.
+
+    `semantic` says, per rule id, which clauses needed the model's judgement and whether it was given.
+    """
     items = []
     for rule in catalogue.rules:
         has_semantic = any(d.type == "semantic" for d in rule.detect)
         items.append(_rule_item(rule.id, rule.category, rule.severity, rule.applies_to, has_semantic,
-                                spec.checks.get(rule.id), facts, clauses, findings, llm_used))
+                                spec.checks.get(rule.id), facts, clauses, findings, llm_used,
+                                (semantic or {}).get(rule.id)))
     for a in spec.absence:
         mine = [f for f in findings if f.rule_id == a.id]
         res = _absence(a, facts, clauses)

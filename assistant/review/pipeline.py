@@ -129,18 +129,22 @@ class Reviewer:
         exemplar_hits = self.exemplar.run(clauses, facts, hits) if self.exemplar is not None else []
         want_llm = self.use_llm if use_llm is None else use_llm
         mode = "rules"
-        rejected: list[str] = []
-        if want_llm and self.llm is not None:
-            from assistant.review.semantic import Candidate, SemanticChecker
+        from assistant.review.semantic import Candidate, SemanticChecker
 
-            checker = SemanticChecker(self.llm, self.catalogue, self.kb, max_clauses=self.max_semantic_clauses,
-                                      mask_personal_data=self.mask_personal_data)
+        checker = SemanticChecker(self.llm, self.catalogue, self.kb, max_clauses=self.max_semantic_clauses,
+                                  mask_personal_data=self.mask_personal_data)
+        if want_llm and self.llm is not None:
             # exemplar candidates are confirmed or rejected by the LLM; only confirmed ones are kept
             extra = [Candidate(h.clause, [h.rule]) for h in exemplar_hits]
-            hits = dedupe([*hits, *checker.check(clauses, facts, hits, progress, extra=extra)])
-            rejected = checker.rejected
-            mode = "rules+llm"
+            confirmed = checker.check(clauses, facts, hits, progress, extra=extra)
+            # candidates the model never judged stay what they are without a model: low, for a person to check
+            unjudged = [h for h in exemplar_hits if h.clause.index in checker.unjudged]
+            hits = dedupe([*hits, *confirmed, *unjudged])
+            warnings += checker.failures
+            # every batch failed: nothing was judged by the model, and the report must not claim it was
+            mode = "rules" if checker.batches and checker.failed_batches == checker.batches else "rules+llm"
         else:
+            checker.plan(clauses, facts, hits)
             hits = dedupe([*hits, *exemplar_hits])
             if want_llm and use_llm:
                 warnings.append("未配置大模型，已仅使用规则审查。")
@@ -157,7 +161,8 @@ class Reviewer:
         elif not _looks_like_tender(doc):
             warnings.append("文件中没有发现招标文件的常见内容（如招标公告、投标人须知、评标办法），"
                             "请确认上传的是招标文件或采购文件；审查结果可能不完整。")
-        checklist = build_checklist(self.catalogue, self.checklist, facts, clauses, findings, llm_used=mode != "rules")
+        checklist = build_checklist(self.catalogue, self.checklist, facts, clauses, findings, llm_used=mode != "rules",
+                                    semantic=checker.outcomes)
         summary = _summary(findings, clauses, facts)
         summary["checklist"] = status_counts(checklist)
         summary["unknown_high"] = [i.rule_id for i in checklist if i.status == "无法判断" and i.severity == "high"]
@@ -180,7 +185,8 @@ class Reviewer:
                 "rules": len(self.catalogue.rules),
                 "clauses": len(clauses),
                 "seconds": round(time.perf_counter() - t0, 3),
-                "llm_rejected": rejected[:50],
+                "llm_rejected": checker.rejected[:50],
+                "semantic_batches": {"total": checker.batches, "failed": checker.failed_batches},
                 "format": doc.format,
                 "ocr_pages": doc.ocr_pages,
                 "ocr_confidence": {str(p): c for p, c in sorted(doc.ocr_confidence.items())},

@@ -177,6 +177,18 @@ def _quote(text: str) -> str:
     return "\n".join("> " + md_escape(line) for line in text.splitlines() if line.strip()) or "> （空）"
 
 
+def review_mode_zh(report: ReviewReport) -> tuple[str, str]:
+    """How the file was reviewed, and what went wrong with the model's semantic review (wholly or in part)."""
+    batches = report.metadata.get("semantic_batches") or {}
+    total, failed = int(batches.get("total", 0) or 0), int(batches.get("failed", 0) or 0)
+    mode = "规则审查 + 大模型语义审查" if report.mode == "rules+llm" else "规则审查"
+    if total and failed == total:
+        return mode, "大模型语义审查未完成，相关要点标为无法判断"
+    if failed:
+        return mode, f"大模型语义审查部分完成：共{total}批，{failed}批未完成，相关要点标为无法判断"
+    return mode, ""
+
+
 def render_markdown(report: ReviewReport) -> str:
     """A Chinese Markdown report: summary, project facts, findings by severity."""
     s = report.summary
@@ -186,8 +198,9 @@ def render_markdown(report: ReviewReport) -> str:
         out += [f"> **{md_escape(report.notice)}**", ""]
     out.append(f"- 文件：{md_escape(Path(report.file).name)}")
     out.append(f"- 审查时间：{date_zh(report.metadata.get('reviewed_at')) or '—'}")
-    out.append(f"- 审查方式：{'规则审查 + 大模型语义审查' if report.mode == 'rules+llm' else '规则审查'}"
-               f"（规则 {report.metadata.get('rules', '')} 条，条款 {s.get('clauses', 0)} 个）")
+    mode, problem = review_mode_zh(report)
+    out.append(f"- 审查方式：{mode}（规则 {report.metadata.get('rules', '')} 条，条款 {s.get('clauses', 0)} 个）"
+               + (f"；{problem}" if problem else ""))
     out.append(f"- 适用法律体系：{REGIME_ZH.get(s.get('regime'), s.get('regime'))}")
     out += ["", "## 一、审查结论摘要", ""]
     sev = s.get("by_severity", {})
@@ -339,6 +352,9 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
     p = d.add_paragraph()
     p.add_run("审查日期：").bold = True
     p.add_run(date_zh(_dt.date.today()))
+    p = d.add_paragraph()
+    p.add_run("审查方式：").bold = True
+    p.add_run("；".join(x for x in review_mode_zh(report) if x))
     p = d.add_paragraph()
     p.add_run("适用法律体系：").bold = True
     p.add_run(REGIME_ZH.get(s.get("regime"), str(s.get("regime"))))

@@ -12,12 +12,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
+from assistant.errors import UserError
 from assistant.review.catalogue import BasisRef, Catalogue, Detector, Rule, lookup_article
+from assistant.review.checklist import SemanticOutcome
 from assistant.review.facts import ProjectFacts
 from assistant.review.reader import Clause
 from assistant.review.rules import RuleHit
@@ -49,8 +51,13 @@ class SemanticBatch(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _bare_list(cls, data: Any) -> Any:
-        """Models often answer with the bare list; accept it."""
-        return {"findings": data} if isinstance(data, list) else data
+        """Models often answer with the bare list; accept it. An object without `findings` is another
+        schema (「{"violation": true, "rule": …}」), not an answer saying nothing was found."""
+        if isinstance(data, list):
+            return {"findings": data}
+        if isinstance(data, dict) and "findings" not in data:
+            raise ValueError("reply object has no 'findings' list")
+        return data
 
 
 SYSTEM_PROMPT = (
@@ -67,14 +74,97 @@ SYSTEM_PROMPT = (
 )
 
 
+#: Characters of clause text sent per candidate (a lead-in clause and the items it introduces together).
+MAX_CLAUSE_CHARS = 800
+_LEAD_IN_END = ("：", ":")
+#: Item numbers, one pattern per numbering style: the items of one list share the style of its first.
+_ITEM_STYLES = tuple(re.compile(r"\s*" + p) for p in (
+    r"[（(][一二三四五六七八九十]{1,3}[）)]", r"[（(]\d{1,2}[）)]", r"[一二三四五六七八九十]{1,3}、",
+    r"\d{1,2}[.、．](?!\d)", r"[①-⑳]"))
+_ITEM_CONTINUES = ("；", ";", "，", ",")
+
+
 @dataclass
 class Candidate:
     clause: Clause
     rules: list[Rule]
+    # the enumerated items a lead-in clause (「有下列情形之一的，……不予退还投标保证金：」) introduces
+    items: list[Clause] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """What the model judges: the clause, and the items of a lead-in clause on their own lines."""
+        return "\n".join(c.text for c in (self.clause, *self.items))[:MAX_CLAUSE_CHARS]
+
+    def clause_of(self, evidence: str) -> Clause:
+        """The clause (the lead-in or one of its items) a quoted evidence comes from."""
+        ev = _norm(evidence)
+        return next((c for c in (self.clause, *self.items) if ev and ev in _norm(c.text)), self.clause)
+
+
+def list_items(clauses: list[Clause], lead: Clause, budget: int = MAX_CLAUSE_CHARS) -> list[Clause]:
+    """The items following a lead-in clause that ends in 「：」, in its section, within `budget` characters.
+
+    The first following clause is the list's first item; later ones belong to it while they are numbered
+    in the first item's style (（一）, (1), 1., ①…) or, unnumbered (the reader strips list numbers), while
+    the previous item ends in 「；」.
+    """
+    if lead.kind == "table_row" or not lead.text.rstrip().endswith(_LEAD_IN_END):
+        return []
+    pos = next((i for i, c in enumerate(clauses) if c is lead), None)
+    out: list[Clause] = []
+    used = len(lead.text)
+    style: re.Pattern[str] | None = None
+    for c in clauses[pos + 1:] if pos is not None else []:
+        if c.section != lead.section or c.kind == "table_row" or used + len(c.text) + 1 > budget:
+            break
+        if not out:
+            style = next((rx for rx in _ITEM_STYLES if rx.match(c.text)), None)
+        elif not (style.match(c.text) if style is not None else out[-1].text.rstrip().endswith(_ITEM_CONTINUES)):
+            break
+        out.append(c)
+        used += len(c.text) + 1
+    return out
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why a batch was not judged, in the user's words: the product error's Chinese message without its
+    advice (「大模型服务出错（HTTP 500）」), never an exception class name."""
+    if not isinstance(exc, UserError):
+        return "调用大模型时出错"
+    message = str(exc)
+    return re.split(r"[，,]\s*(?:请|已)|。", message, maxsplit=1)[0].strip() or "调用大模型时出错"
 
 
 def _norm(s: str) -> str:
     return re.sub(r"\s+", "", s or "")
+
+
+def _situations(text: str) -> list[str]:
+    """The situations a clause lists: after its lead-in (「有下列情形之一的，……：」), one per item or sentence."""
+    body = re.split(r"[：:]", text, maxsplit=1)[-1]
+    return [p.strip() for p in re.split(r"[；;。\n]", body) if len(p.strip()) >= 4]
+
+
+def lawful_reason(rule: Rule, evidence: str, text: str) -> str | None:
+    """Why a clause the model calls a violation of `rule` is lawful (None when it may not be): the quoted
+    evidence, or every situation the clause lists, is one the rule's basis expressly permits (`lawful`
+    of its semantic detector) and matches none of the rule's own violation patterns."""
+    cases = [(re.compile(c.pattern), c.why) for d in rule.detect for c in d.lawful]
+    if not cases:
+        return None
+    violating = [re.compile(p) for d in rule.detect if d.type == "pattern" for p in d.patterns]
+
+    def permitted(part: str) -> str | None:
+        if any(rx.search(part) for rx in violating):
+            return None
+        return next((why for rx, why in cases if rx.search(part)), None)
+
+    found = permitted(evidence)
+    if found is not None:
+        return found
+    reasons = [permitted(s) for s in _situations(text)]
+    return reasons[0] if reasons and all(reasons) else None
 
 
 class SemanticChecker:
@@ -91,6 +181,11 @@ class SemanticChecker:
         self.max_clauses = max_clauses
         self.batch_size = batch_size
         self.rejected: list[str] = []  # why answers were dropped (for the report metadata)
+        self.failures: list[str] = []  # batches the model did not judge, for the report's warnings
+        self.batches = 0  # batches asked in the last `check`
+        self.failed_batches = 0
+        self.outcomes: dict[str, SemanticOutcome] = {}  # per rule id, for the checklist
+        self.unjudged: set[int] = set()  # indices of clauses in batches the model did not judge
         self._compiled: list[tuple[Rule, Detector, list[re.Pattern[str]], re.Pattern[str] | None]] = []
         for rule in catalogue.rules:
             for det in rule.detect:
@@ -155,7 +250,7 @@ class SemanticChecker:
         proj_line = mask(proj_line)
         clause_lines = "\n".join(
             f"【条款{c.clause.index}】（位置：{c.clause.section or '—'}；待判要点：{'、'.join(r.id for r in c.rules)}）\n"
-            f"{mask(c.clause.text[:800])}" for c in batch)
+            f"{mask(c.text)}" for c in batch)
         human = (
             f"项目情况：{proj_line}\n\n审查要点：\n{rule_lines}\n\n可引用条文：\n{art_lines}\n\n"
             f"{FENCE_OPEN}\n{clause_lines}\n{FENCE_CLOSE}\n\n"
@@ -163,7 +258,8 @@ class SemanticChecker:
         )
         return [SystemMessage(content=SYSTEM_PROMPT), HumanMessage(content=human)]
 
-    def _ask(self, messages: list[Any]) -> SemanticBatch | None:
+    def _ask(self, messages: list[Any]) -> SemanticBatch:
+        """The model's verdicts for one batch; raises when it gave none (call failed, reply unparsable)."""
         try:
             structured = self.llm.with_structured_output(SemanticBatch, method="json_mode")
         except TypeError:
@@ -173,20 +269,42 @@ class SemanticChecker:
         try:
             if structured is not None:
                 result = structured.invoke(messages)
-                if result is None or isinstance(result, SemanticBatch):
-                    return result
-                return SemanticBatch.model_validate(result)
+                if result is not None:
+                    return result if isinstance(result, SemanticBatch) else SemanticBatch.model_validate(result)
         except Exception as exc:
             log.info("structured output failed (%s); retrying as plain JSON", exc)
-        try:
-            from assistant.llm import invoke_json
+        from assistant.llm import invoke_json
 
-            parsed = invoke_json(self.llm, messages, SemanticBatch)
-            return parsed if parsed is None or isinstance(parsed, SemanticBatch) else SemanticBatch.model_validate(parsed)
-        except Exception as exc:
-            log.warning("semantic check batch failed: %s", exc)
-            self.rejected.append(f"模型调用失败：{type(exc).__name__}")
-            return None
+        parsed = invoke_json(self.llm, messages, SemanticBatch)
+        return parsed if isinstance(parsed, SemanticBatch) else SemanticBatch.model_validate(parsed)
+
+    def _failed(self, n: int, batch: list[Candidate], exc: BaseException) -> str:
+        """Record a batch the model did not judge: a warning naming the batch and the points it leaves open."""
+        reason = failure_reason(exc)
+        log.warning("semantic check batch %d/%d failed: %s", n + 1, self.batches, exc)
+        self.failed_batches += 1
+        self.rejected.append(f"模型调用失败：{reason}")
+        points = "、".join(dict.fromkeys(r.id for c in batch for r in c.rules))
+        self.failures.append(f"大模型语义审查第{n + 1}批（共{self.batches}批）未完成：{reason}，已跳过；"
+                             f"相关要点（{points}）标为无法判断，请人工核对。")
+        return reason
+
+    @staticmethod
+    def _outcomes(cands: list[Candidate], failed: dict[int, str]) -> dict[str, SemanticOutcome]:
+        """Per rule: the clauses asked about, and the first reason one of them went unjudged."""
+        clauses: dict[str, list[Clause]] = {}
+        reasons: dict[str, str] = {}
+        for c in cands:
+            for r in c.rules:
+                clauses.setdefault(r.id, []).append(c.clause)
+                if c.clause.index in failed:
+                    reasons.setdefault(r.id, failed[c.clause.index])
+        return {rid: SemanticOutcome(tuple(cl), reasons.get(rid)) for rid, cl in clauses.items()}
+
+    def plan(self, clauses: list[Clause], facts: ProjectFacts, rule_hits: list[RuleHit]) -> dict[str, SemanticOutcome]:
+        """Without a model: which points' clauses would need its judgement (the checklist says so)."""
+        self.outcomes = self._outcomes(self.candidates(clauses, facts, rule_hits), {})
+        return self.outcomes
 
     # ------------------------------------------------------------------ verification
     def _verify(self, item: SemanticItem, batch: list[Candidate], regime: str | None) -> tuple[Candidate, Rule, list[BasisRef]] | None:
@@ -201,8 +319,12 @@ class SemanticChecker:
         if not item.violated:
             return None
         ev = _norm(item.evidence)
-        if len(ev) < 2 or ev not in _norm(cand.clause.text):
+        if len(ev) < 2 or ev not in _norm(cand.text):
             self.rejected.append(f"条款 {item.clause_id} 的摘录不是原文")
+            return None
+        lawful = lawful_reason(rule, item.evidence, cand.text)
+        if lawful is not None:
+            self.rejected.append(f"条款 {item.clause_id} 被判违反 {rule.id}，但所涉情形为依据明确允许的情形：{lawful}，该结论已舍弃")
             return None
         basis = list(rule.basis_for(regime))
         known = {(b.title, b.article) for b in basis}
@@ -220,38 +342,51 @@ class SemanticChecker:
                 self.rejected.append(f"未核实的引用已删除：《{key[0]}》{key[1]}")
         return cand, rule, basis
 
+    def _hit(self, item: SemanticItem, batch: list[Candidate], regime: str | None) -> RuleHit | None:
+        """The finding for one verified verdict (None when the verdict is not a violation or fails a check)."""
+        if self._masker is not None:  # quotes are checked against the original clause text
+            item.evidence = self._masker.unmask(item.evidence)
+            item.explanation = self._masker.unmask(item.explanation)
+            item.suggestion = self._masker.unmask(item.suggestion)
+        ok = self._verify(item, batch, regime)
+        if ok is None:
+            return None
+        cand, rule, basis = ok
+        det = next((d for d in rule.detect if d.type == "semantic"), rule.detect[0])
+        hit = RuleHit(rule, det, cand.clause_of(item.evidence), item.evidence.strip(),
+                      rule.severity if rule.severity != "high" else "medium",
+                      "med", basis, detail=item.explanation.strip()[:600])
+        hit.notes.append("source:llm")
+        if item.suggestion.strip():
+            hit.notes.append("suggestion:" + item.suggestion.strip()[:600])
+        return hit
+
     def check(self, clauses: list[Clause], facts: ProjectFacts, rule_hits: list[RuleHit],
               progress: Callable[[str, int, int], None] | None = None,
               extra: list[Candidate] | None = None) -> list[RuleHit]:
         cands = self.candidates(clauses, facts, rule_hits, extra)
+        for c in cands:
+            c.items = list_items(clauses, c.clause)
         if self.mask_personal_data:
             from assistant.qa.masking import Masker
 
             self._masker = Masker()
         out: list[RuleHit] = []
         batches = [cands[i: i + self.batch_size] for i in range(0, len(cands), self.batch_size)]
+        self.batches, self.failed_batches = len(batches), 0
+        failed: dict[int, str] = {}  # clause index -> why the model did not judge it
         for n, batch in enumerate(batches):
             if progress:
                 progress("语义审查", n, len(batches))
-            result = self._ask(self._messages(batch, facts))
-            if result is None:
+            try:
+                result = self._ask(self._messages(batch, facts))
+            except Exception as exc:
+                reason = self._failed(n, batch, exc)
+                failed.update((c.clause.index, reason) for c in batch)
                 continue
-            for item in result.findings:
-                if self._masker is not None:  # quotes are checked against the original clause text
-                    item.evidence = self._masker.unmask(item.evidence)
-                    item.explanation = self._masker.unmask(item.explanation)
-                    item.suggestion = self._masker.unmask(item.suggestion)
-                ok = self._verify(item, batch, facts.regime)
-                if ok is None:
-                    continue
-                cand, rule, basis = ok
-                det = next((d for d in rule.detect if d.type == "semantic"), rule.detect[0])
-                hit = RuleHit(rule, det, cand.clause, item.evidence.strip(), rule.severity if rule.severity != "high" else "medium",
-                              "med", basis, detail=item.explanation.strip()[:600])
-                hit.notes.append("source:llm")
-                if item.suggestion.strip():
-                    hit.notes.append("suggestion:" + item.suggestion.strip()[:600])
-                out.append(hit)
+            out += [h for item in result.findings if (h := self._hit(item, batch, facts.regime)) is not None]
         if progress and batches:
             progress("语义审查", len(batches), len(batches))
+        self.outcomes = self._outcomes(cands, failed)
+        self.unjudged = set(failed)
         return out
