@@ -131,3 +131,14 @@ def test_web_error_texts_name_no_environment_variable_or_server_address() -> Non
         assert "ASSISTANT_" not in message and "http" not in message and "环境变量" not in message
     plain = "大模型服务出错（HTTP 500），请稍后重试或查看服务端日志。"
     assert render.end_user_text(plain) == plain
+
+
+def test_review_header_says_when_the_models_semantic_review_failed() -> None:
+    """QA report 4, D16: the page said 「规则检查 + 大模型语义检查」 although every model batch had failed."""
+    from assistant.schema import ReviewReport
+
+    failed = ReviewReport(file="t.docx", mode="rules", metadata={"semantic_batches": {"total": 2, "failed": 2}})
+    assert "大模型语义审查未完成，相关要点标为无法判断" in render.report_summary_html(failed)
+    partial = ReviewReport(file="t.docx", mode="rules+llm", metadata={"semantic_batches": {"total": 3, "failed": 1}})
+    assert "部分完成：共3批，1批未完成" in render.report_summary_html(partial)
+    assert "规则审查（未使用大模型）" in render.report_summary_html(ReviewReport(file="t.docx"))

@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.format_zh import date_zh, fact_rows, phrase_bounds, yes_no
 from assistant.qa.extractive import bold
+from assistant.review.report import review_mode_zh
 from assistant.schema import (
     CONFIDENCE_ZH,
     SEVERITY_ORDER,
@@ -345,9 +346,13 @@ def report_summary_html(report: ReviewReport) -> str:
     cards = [f'<div class="card"><div>问题总数</div><div class="v">{len(report.findings)}</div></div>']
     for key in ("high", "medium", "low"):
         cards.append(f'<div class="card {key}"><div>{SEVERITY_ZH[key]}风险</div><div class="v">{sev.get(key, 0)}</div></div>')
-    mode = "规则检查 + 大模型语义检查" if report.mode == "rules+llm" else "规则检查（未使用大模型）"
+    mode, problem = review_mode_zh(report)
+    if problem:
+        mode = f"{mode}；{problem}"
+    elif report.mode != "rules+llm":
+        mode += "（未使用大模型）"
     name = report.file.replace("\\", "/").rsplit("/", 1)[-1]
-    parts = [f'<div><b>文件：</b>{esc(name)} &nbsp; <b>审查方式：</b>{mode}</div>',
+    parts = [f'<div><b>文件：</b>{esc(name)} &nbsp; <b>审查方式：</b>{esc(mode)}</div>',
              '<div class="summary-cards">' + "".join(cards) + "</div>"]
     if report.warnings:
         parts.append('<div class="notes">' + "<br>".join(esc(w) for w in report.warnings) + "</div>")
