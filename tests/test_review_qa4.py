@@ -162,3 +162,17 @@ def test_lawful_cases_never_cover_a_violating_example() -> None:
         for example in rule.examples.violating:
             assert lawful_reason(rule, example, example) is None, (rule.id, example)
         assert any(lawful_reason(rule, ex, ex) for ex in rule.examples.compliant), rule.id
+
+
+def test_candidates_beyond_the_limit_leave_their_points_unjudged() -> None:
+    """Candidates beyond max_semantic_clauses were never sent, yet their points read 「未发现问题」."""
+    clauses = segment(document_from_text(TENDER, "t"))
+    facts = extract_facts(clauses)
+    checker = SemanticChecker(FakeChatModel(responder=lambda _m: '{"findings": []}'), load_catalogue(), max_clauses=1)
+    checker.check(clauses, facts, [])
+    assert len(checker.over_limit) == 1 and checker.batches == 1
+    skipped = {r.id for r in checker.over_limit[0].rules}
+    assert all("超过单次语义审查上限（1 个）" in (checker.outcomes[rid].failure or "") for rid in skipped)
+    assert any(o.failure is None for rid, o in checker.outcomes.items() if rid not in skipped)
+    assert re.fullmatch(r"另有 1 个待判条款超过单次语义审查上限（1 个），未送大模型判断；相关要点（.+）标为无法判断，请人工核对。",
+                        checker.failures[0])

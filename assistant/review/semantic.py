@@ -186,6 +186,7 @@ class SemanticChecker:
         self.failed_batches = 0
         self.outcomes: dict[str, SemanticOutcome] = {}  # per rule id, for the checklist
         self.unjudged: set[int] = set()  # indices of clauses in batches the model did not judge
+        self.over_limit: list[Candidate] = []  # candidates beyond `max_clauses`, never asked about
         self._compiled: list[tuple[Rule, Detector, list[re.Pattern[str]], re.Pattern[str] | None]] = []
         for rule in catalogue.rules:
             for det in rule.detect:
@@ -221,6 +222,7 @@ class SemanticChecker:
                 scored.append((score, Candidate(clause, rules)))
         scored.sort(key=lambda x: (-x[0], x[1].clause.index))
         chosen = [c for _, c in scored[: self.max_clauses]]
+        self.over_limit = sorted((c for _, c in scored[self.max_clauses:]), key=lambda c: c.clause.index)
         return sorted(chosen, key=lambda c: c.clause.index)
 
     # ------------------------------------------------------------------ prompting
@@ -387,6 +389,13 @@ class SemanticChecker:
             out += [h for item in result.findings if (h := self._hit(item, batch, facts.regime)) is not None]
         if progress and batches:
             progress("语义审查", len(batches), len(batches))
-        self.outcomes = self._outcomes(cands, failed)
+        if self.over_limit:
+            # the points of candidates beyond the limit were not judged either: they must not read 「未发现问题」
+            reason = f"待判条款超过单次语义审查上限（{self.max_clauses} 个），未送大模型"
+            failed.update((c.clause.index, reason) for c in self.over_limit)
+            points = "、".join(dict.fromkeys(r.id for c in self.over_limit for r in c.rules))
+            self.failures.append(f"另有 {len(self.over_limit)} 个待判条款超过单次语义审查上限（{self.max_clauses} 个），"
+                                 f"未送大模型判断；相关要点（{points}）标为无法判断，请人工核对。")
+        self.outcomes = self._outcomes([*cands, *self.over_limit], failed)
         self.unjudged = set(failed)
         return out
