@@ -102,11 +102,11 @@ class CollusionAnalyzer:
         regime = detect_regime(tender.text)
         legal = LegalBasis(self.lookup)
         index = SharedIndex(bids, ex, screening.party)
-        rarity = MetaRarity(bids, lex.default_metadata, lex.default_rsids, screening.party)
+        rarity = MetaRarity(bids, screening.party, lex.default_metadata, lex.default_rsids)
         comp = competitive_keys(bids)
         cap = _tender_cap(tender)
         tproj = tender_project_values(tender.text)
-        typo_index = TypoIndex(bids, tender.text, lex.typos, lex.not_typos, screening.party)
+        typo_index = TypoIndex(bids, screening.party, tender.text, lex.typos, lex.not_typos)
         results: list[PairResult] = []
         for i, j in pairs(len(bids)):
             if screening.same_bidder(i, j):

@@ -19,10 +19,8 @@ class MetaRarity:
     投标文件格式 template (or one blank template) share its rsidRoot and rsids without any link.
     Bids are counted by bidder (`party`, as in `SharedIndex`): two files of one bidder count once."""
 
-    def __init__(self, bids: list[BidFacts], defaults: list[str], default_rsids: list[str] | None = None,
-                 party: list[int] | None = None) -> None:
-        self.defaults = {d.lower() for d in [*defaults, *(default_rsids or [])]}
-        party = party if party is not None else list(range(len(bids)))
+    def __init__(self, bids: list[BidFacts], party: list[int], defaults: list[str], default_rsids: list[str]) -> None:
+        self.defaults = {d.lower() for d in [*defaults, *default_rsids]}
         holders: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
         for i, b in enumerate(bids):
             m = b.doc.meta

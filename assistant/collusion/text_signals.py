@@ -45,9 +45,9 @@ class SharedIndex:
     Bids are counted by bidder: `party` gives, per bid, its bidder (two files of one bidder count once).
     """
 
-    def __init__(self, bids: list[BidFacts], ex: Exemptions, party: list[int] | None = None, k: int = K) -> None:
+    def __init__(self, bids: list[BidFacts], ex: Exemptions, party: list[int], k: int = K) -> None:
         self.k = k
-        self.party = party if party is not None else list(range(len(bids)))
+        self.party = party
         owners = _owners(bids, k)
         n = len(set(self.party))
         self.n = n

@@ -109,10 +109,8 @@ class SharedTypo:
 class TypoIndex:
     """Per bid: its candidate misspellings; shared ones are looked up per pair."""
 
-    def __init__(self, bids: list[BidFacts], tender_text: str, known: list[str], not_typos: list[str],
-                 party: list[int] | None = None) -> None:
+    def __init__(self, bids: list[BidFacts], party: list[int], tender_text: str, known: list[str], not_typos: list[str]) -> None:
         """`party`: per bid, its bidder (as in `SharedIndex`); a misspelling counts when two bidders share it."""
-        party = party if party is not None else list(range(len(bids)))
         self.flat = [flat(b.doc.text) for b in bids]
         tender = flat(tender_text)
         names = _names(bids) | set(not_typos)
