@@ -9,6 +9,7 @@ from pathlib import Path
 
 from assistant.collusion.bidfacts import BidFacts
 from assistant.collusion.data import CollusionData
+from assistant.collusion.duplicates import screen
 from assistant.collusion.exemptions import Exemptions, kgrams
 from assistant.collusion.grouping import strong_groups
 from assistant.collusion.legal import LegalBasis, Lookup, detect_regime
@@ -96,20 +97,23 @@ class CollusionAnalyzer:
         law_grams, n_laws = self._law_kgrams()
         ex.kgrams |= law_grams
         tender_keys = frozenset(k for k in (match_key(u.text) for u in tender.units) if k)
-        bids = [BidFacts.build(d, lex.fixed_fee_keywords, tender_keys) for d in docs]
+        screening = screen([BidFacts.build(d, lex.fixed_fee_keywords, tender_keys) for d in docs], match_key(tender.text))
+        bids = screening.bids
         regime = detect_regime(tender.text)
         legal = LegalBasis(self.lookup)
-        index = SharedIndex(bids, ex)
-        rarity = MetaRarity(bids, lex.default_metadata, lex.default_rsids)
+        index = SharedIndex(bids, ex, screening.party)
+        rarity = MetaRarity(bids, screening.party, lex.default_metadata, lex.default_rsids)
         comp = competitive_keys(bids)
         cap = _tender_cap(tender)
         tproj = tender_project_values(tender.text)
-        typo_index = TypoIndex(bids, tender.text, lex.typos, lex.not_typos)
+        typo_index = TypoIndex(bids, screening.party, tender.text, lex.typos, lex.not_typos)
         results: list[PairResult] = []
         for i, j in pairs(len(bids)):
+            if screening.same_bidder(i, j):
+                continue
             a, b = bids[i], bids[j]
             sigs: list[Signal] = []
-            text_sig = shared_passages(i, j, a, b, index, len(bids))
+            text_sig = shared_passages(i, j, a, b, index, index.n)
             sigs += [s for s in (text_sig, shared_errors(a, b, ex, lex.typos, tproj, typo_index.pair(i, j, a, b)),
                                  mixing_signal(a, b, lex.mixing_innocent_context)) if s is not None]
             sigs += people_signals(a, b, ex)
@@ -123,11 +127,11 @@ class CollusionAnalyzer:
             results.append(PairResult(a=a.file, b=b.file, bidder_a=a.entities.bidder, bidder_b=b.entities.bidder,
                                       risk=risk(sigs), score=score(sigs), signals=sigs))
         results.sort(key=lambda p: (-p.score, p.a, p.b))
-        groups = strong_groups(results)
+        groups = strong_groups(results, screening.bidder_of())
         common = common_passages(bids, index)
         if common is not None:
             groups.append(common)
-        totals = {b.file: b.prices.total for b in bids if b.prices.total is not None}
+        totals = {b.file: b.prices.total for b in screening.first_files() if b.prices.total is not None}
         prog = progression({k: v for k, v in totals.items() if v is not None})
         if prog is not None:
             groups.append(Group(members=prog[1], kind="price_progression", tier="中", description=prog[0] +
@@ -137,10 +141,11 @@ class CollusionAnalyzer:
                                 pages=b.doc.pages, warnings=b.doc.warnings) for b in bids]
         checks = _checks(bids, ex, index, legal, tender)
         checks["law_articles_subtracted"] = n_laws
+        checks["repeated_uploads"] = screening.repeated
         return CollusionReport(
             tender=tender.file, regime=regime, bids=summaries, pairs=results, groups=groups, context=context,
             checks=checks, limitations=_limitations(bids, tender, legal),
-            warnings=[w for d in docs for w in d.warnings] + _tender_copies(bids, tender_keys),
+            warnings=screening.warnings + [w for b in bids for w in b.doc.warnings] + _tender_copies(bids, tender_keys),
             elapsed_s=round(time.perf_counter() - t0, 3))
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 
 from assistant.collusion.bidfacts import BidFacts
+from assistant.collusion.duplicates import count_bidders
 from assistant.collusion.exemptions import Exemptions
 from assistant.collusion.models import Evidence, Excerpt, Signal
 
@@ -15,22 +16,24 @@ class MetaRarity:
     """How many bids carry each metadata value: shared by many bids means a common default or template.
 
     Applies to author/company and to Word editing-session ids: bidders who all start from one
-    投标文件格式 template (or one blank template) share its rsidRoot and rsids without any link."""
+    投标文件格式 template (or one blank template) share its rsidRoot and rsids without any link.
+    Bids are counted by bidder (`party`, as in `SharedIndex`): two files of one bidder count once."""
 
-    def __init__(self, bids: list[BidFacts], defaults: list[str], default_rsids: list[str] | None = None) -> None:
-        self.defaults = {d.lower() for d in [*defaults, *(default_rsids or [])]}
-        self.count: Counter[tuple[str, str]] = Counter()
-        for b in bids:
+    def __init__(self, bids: list[BidFacts], party: list[int], defaults: list[str], default_rsids: list[str]) -> None:
+        self.defaults = {d.lower() for d in [*defaults, *default_rsids]}
+        holders: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
+        for i, b in enumerate(bids):
             m = b.doc.meta
             for f in _FIELDS:
                 v = getattr(m, f)
                 if v:
-                    self.count[(f, v)] += 1
+                    holders[(f, v)].add(i)
             if m.rsid_root:
-                self.count[("rsid_root", m.rsid_root)] += 1
+                holders[("rsid_root", m.rsid_root)].add(i)
             for r in set(m.rsids):
-                self.count[("rsid", r)] += 1
-        self.n = len(bids)
+                holders[("rsid", r)].add(i)
+        self.count = {key: count_bidders(who, party) for key, who in holders.items()}
+        self.n = count_bidders(range(len(bids)), party)
 
     def usable(self, field: str, value: str, ex: Exemptions) -> bool:
         """A value can be evidence: not a known default, not the tender's own, not carried by most bids."""
@@ -38,7 +41,7 @@ class MetaRarity:
             return False
         if field in ("rsid_root", "rsid") and value in ex.rsids:
             return False
-        return self.count[(field, value)] <= max(2, self.n // 2)
+        return self.count.get((field, value), 0) <= max(2, self.n // 2)
 
 
 def _meta_ev(what: str, value: str, a: BidFacts, b: BidFacts) -> Evidence:

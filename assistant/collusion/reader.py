@@ -91,6 +91,7 @@ class ParsedDoc(BaseModel):
     pages: int | None = None
     scanned_pages: list[int] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    digest: str = ""  # SHA-256 of the file's bytes ("" when not read from a file): finds duplicate uploads
 
     @property
     def text(self) -> str:
@@ -110,6 +111,12 @@ def read_path(path: Path, max_bytes: int | None = None, name: str | None = None)
 
 
 def read_bytes(data: bytes, name: str) -> ParsedDoc:
+    doc = _parse(data, name)
+    doc.digest = hashlib.sha256(data).hexdigest()
+    return doc
+
+
+def _parse(data: bytes, name: str) -> ParsedDoc:
     if not data:
         raise InputFileError(f"文件“{name}”是空文件。", f"collusion: empty {name}")
     if data[:4] == b"PK\x03\x04":

@@ -20,6 +20,13 @@ def _basis_lines(report: CollusionReport) -> list[str]:
             for b in basis.values()]
 
 
+def _files_line(report: CollusionReport) -> str:
+    """「招标文件：…　适用体系：…　投标文件：N 份」, with the repeated uploads left out of the analysis."""
+    repeated = report.checks.get("repeated_uploads")
+    extra = f"（另有 {len(repeated)} 份重复上传，未重复分析）" if isinstance(repeated, list) and repeated else ""
+    return f"招标文件：{report.tender}　适用体系：{report.regime}　投标文件：{len(report.bids)} 份{extra}"
+
+
 def render_json(report: CollusionReport) -> str:
     return json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2)
 
@@ -55,10 +62,10 @@ def summary_line(report: CollusionReport) -> str:
 
 
 def render_markdown(report: CollusionReport) -> str:
-    lines = [f"# {TITLE}", "",
-             f"招标文件：{report.tender}　适用体系：{report.regime}　投标文件：{len(report.bids)} 份", ""]
+    lines = [f"# {TITLE}", "", _files_line(report), ""]
     lines += [SUMMARY_LABEL + summary_line(report), ""]
-    lines += [f"> 提示：{w}" for w in report.warnings] + ([""] if report.warnings else [])
+    for w in report.warnings:  # one quote block each: adjacent 「>」 lines would run together into one paragraph
+        lines += [f"> 提示：{w}", ""]
     lines += ["## 投标文件", "", "| 文件 | 投标人 | 投标总价 |", "|---|---|---|"]
     lines += [f"| {b.file} | {b.bidder or '未识别'} | {_money(b.total_price)} |" for b in report.bids]
     lines += ["", "## 可疑投标人对（按证据强弱排序）", ""]
@@ -98,7 +105,7 @@ def render_docx(report: CollusionReport, out: Path) -> Path:  # noqa: C901 - col
     rpr.get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
     finish_document(d, docx_title(TITLE, Path(report.tender).stem))
     d.add_heading(TITLE, 0)
-    d.add_paragraph(f"招标文件：{report.tender}　适用体系：{report.regime}　投标文件：{len(report.bids)} 份")
+    d.add_paragraph(_files_line(report))
     summary = d.add_paragraph()
     summary.add_run(SUMMARY_LABEL).bold = True
     summary.add_run(summary_line(report))

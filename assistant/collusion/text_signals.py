@@ -8,6 +8,7 @@ from collections import defaultdict
 from itertools import combinations
 
 from assistant.collusion.bidfacts import BidFacts, value_evidence
+from assistant.collusion.duplicates import count_bidders
 from assistant.collusion.exemptions import Exemptions, K
 from assistant.collusion.models import Evidence, Excerpt, Group, Signal, Tier
 from assistant.collusion.normalize import shown_text
@@ -41,19 +42,21 @@ class SharedIndex:
     common wording (the tender's forms filled in with the same project name and 招标代理, the joins
     between its headings) or, if long, a finding about the whole group (see `common_passages`).
     Text that all but one bid share still counts: a ring of n-1 among n bids (陪标) would vanish.
+    Bids are counted by bidder: `party` gives, per bid, its bidder (two files of one bidder count once).
     """
 
-    def __init__(self, bids: list[BidFacts], ex: Exemptions, k: int = K) -> None:
+    def __init__(self, bids: list[BidFacts], ex: Exemptions, party: list[int], k: int = K) -> None:
         self.k = k
+        self.party = party
         owners = _owners(bids, k)
-        n = len(bids)
+        n = len(set(self.party))
         self.n = n
         self.common: set[str] = set()  # in every bid (n >= 3): shown as a group finding when long, never per pair
         self.owners: dict[str, frozenset[int]] = {}
         for g, who in owners.items():
             if len(who) < 2 or g in ex.kgrams:
                 continue
-            if n >= 3 and len(who) == n:
+            if n >= 3 and len(who) >= n and self.bidders(who) == n:
                 self.common.add(g)
                 continue
             self.owners[g] = frozenset(who)
@@ -68,6 +71,10 @@ class SharedIndex:
                 for j in holders:
                     if j > i:
                         self.pair_positions[(i, j)].append(p)
+
+    def bidders(self, holders: frozenset[int] | set[int]) -> int:
+        """How many bidders hold a k-gram (two files of one bidder count once)."""
+        return count_bidders(holders, self.party)
 
 
 def _owners(bids: list[BidFacts], k: int) -> dict[str, set[int]]:
@@ -184,7 +191,8 @@ def shared_passages(i: int, j: int, a: BidFacts, b: BidFacts, index: SharedIndex
         if brands and _near_brand(a, ua, brands):
             brand_chars += length
             continue
-        shared_by = max(2, min(len(index.owners.get(span[p:p + k], frozenset())) for p in range(0, length - k + 1, k)))
+        shared_by = max(2, min(index.bidders(index.owners.get(span[p:p + k], frozenset()))
+                               for p in range(0, length - k + 1, k)))
         pb = b.match.chars.find(span)
         lit = _literature_share(a, start, end) > 0.5 and (pb < 0 or _literature_share(b, pb, pb + length) > 0.5)
         if lit:

@@ -17,8 +17,10 @@ import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import combinations
 
 from assistant.collusion.bidfacts import BidFacts
+from assistant.collusion.duplicates import count_bidders
 from assistant.collusion.normalize import shown_text
 from assistant.text_zh import tokenizer
 
@@ -107,7 +109,8 @@ class SharedTypo:
 class TypoIndex:
     """Per bid: its candidate misspellings; shared ones are looked up per pair."""
 
-    def __init__(self, bids: list[BidFacts], tender_text: str, known: list[str], not_typos: list[str]) -> None:
+    def __init__(self, bids: list[BidFacts], party: list[int], tender_text: str, known: list[str], not_typos: list[str]) -> None:
+        """`party`: per bid, its bidder (as in `SharedIndex`); a misspelling counts when two bidders share it."""
         self.flat = [flat(b.doc.text) for b in bids]
         tender = flat(tender_text)
         names = _names(bids) | set(not_typos)
@@ -118,14 +121,15 @@ class TypoIndex:
                     found_in[c].add(i)
         self.shared: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
         for c, who in sorted(found_in.items()):
-            if len(who) != 2 or c in tender or any(c in nm for nm in names) or any(c in k for k in known):
+            if count_bidders(who, party) != 2 or c in tender or any(c in nm for nm in names) or any(c in k for k in known):
                 continue
-            i, j = sorted(who)
-            if self.flat[i].count(c) > MAX_USES or self.flat[j].count(c) > MAX_USES:
+            if any(self.flat[i].count(c) > MAX_USES for i in who):
                 continue
             right = correction(c, tender)
             if right is not None:
-                self.shared[(i, j)].append((c, right))
+                for i, j in combinations(sorted(who), 2):
+                    if party[i] != party[j]:
+                        self.shared[(i, j)].append((c, right))
 
     def pair(self, i: int, j: int, a: BidFacts, b: BidFacts) -> list[SharedTypo]:
         out = []

@@ -306,6 +306,37 @@ def generate(out_dir: Path, seed: int, level: str = "none", n_bids: int | None =
                      bid_files=files, rings=[[ext[b.file] for b in r] for r in rings], mechanisms=mechs, planted=planted_files)
 
 
+@dataclass
+class DuplicateCase:
+    """Files added to a generated set that are no second bidder: each pair (original, added file)."""
+
+    identical: list[tuple[str, str]]  # the same file uploaded again
+    same_bidder: list[tuple[str, str]]  # the bidder's revised second file (different bytes and text)
+
+
+def add_duplicates(out_dir: Path, truth: TenderSet, seed: int) -> DuplicateCase:
+    """Add a repeated upload of one bid and a revised second file of another DOCX bid (own generator, so the
+    set generated from `seed` is unchanged); the analysis must warn about both and pair neither."""
+    import shutil
+
+    import docx
+
+    drng = random.Random(f"collusion-duplicates-{seed}")
+    first = drng.choice(truth.bid_files)
+    copy = f"{Path(first).stem}_重复上传{Path(first).suffix}"
+    shutil.copy(out_dir / first, out_dir / copy)
+    docx_bids = [f for f in truth.bid_files if f.endswith(".docx") and f != first]
+    revised: list[tuple[str, str]] = []
+    if docx_bids:
+        src = drng.choice(docx_bids)
+        d = docx.Document(str(out_dir / src))
+        d.add_paragraph(f"补充说明：根据第{drng.randint(1, 3)}号澄清文件，{_paragraph(drng, 2)}")
+        second = f"{Path(src).stem}_修订版.docx"
+        d.save(str(out_dir / second))
+        revised.append((src, second))
+    return DuplicateCase(identical=[(first, copy)], same_bidder=revised)
+
+
 def _extras(xrng: random.Random, bidders: list[Bidder], rings: list[list[Bidder]], mechs: list[list[str]],
             planted: dict[str, list[str]]) -> list[str]:
     """The 技术规范 chapter of the tender; the trading centre's 承诺书 in every bid, a brochure two honest bids paste,
