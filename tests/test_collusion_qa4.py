@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from pathlib import Path
@@ -57,6 +58,10 @@ def test_a_byte_identical_copy_is_analysed_once_with_a_warning_in_every_format(r
     assert f"{len(base.bids)} 份（另有 1 份重复上传，未重复分析）" in md and report.checks["repeated_uploads"] == [copy.name]
     texts = [p.text for p in docx.Document(str(render_docx(report, tmp_path / "r.docx"))).paragraphs]
     assert any(warning in t for t in texts)
+    assert "分别由两家投标人递交" in warning  # a copy between two bidders is the strongest signal: not dismissed
+    from assistant.ui.collusion_tab import summary_html
+
+    assert html.escape(warning) in summary_html(report)  # the web page shows it too
 
 
 def test_two_uploads_of_one_file_leave_nothing_to_compare(ring_set, tmp_path: Path) -> None:

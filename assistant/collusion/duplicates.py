@@ -66,7 +66,9 @@ def _drop_identical(bids: list[BidFacts]) -> tuple[list[BidFacts], list[str]]:
         if first is None:
             kept.append(b)
         else:
-            warnings.append(f"{first.file} 与 {b.file} 内容完全相同，可能重复上传，已只分析其中一份（{first.file}）。")
+            warnings.append(f"{first.file} 与 {b.file} 内容完全相同，已只分析其中一份（{first.file}）。若为同一投标人重复上传，"
+                            "可不予理会；若两份分别由两家投标人递交，则属投标文件异常一致（视为串通投标的情形），"
+                            "请按递交记录核实。")
     return kept, warnings
 
 
@@ -94,5 +96,6 @@ def _parties(bids: list[BidFacts], tender_key: str) -> tuple[list[int], list[str
         party.append(first)
         if first != n:
             warnings.append(f"{bids[first].file} 与 {b.file} 为同一投标人（{b.entities.bidder}）的两份文件，"
-                            "未作为两家投标人比对，请核实是否重复递交。")
+                            "未作为两家投标人比对。请按递交记录核实：若分别由两家投标人递交，"
+                            "应将两份文件作为两家投标人重新分析。")
     return party, warnings

@@ -26,6 +26,7 @@ CSS = """
 border-radius:8px;padding:8px;background:#f8fafc}.cl-side mark{background:#fde68a;padding:0 1px}
 .cl-sig{margin:10px 0;padding:8px;border-left:4px solid #1e3a8a;background:#fff}.cl-tier{font-weight:700}
 .cl-small{color:#64748b;font-size:.85em}
+.cl-warn{margin:8px 0;padding:6px 10px;border-left:4px solid #d97706;background:#fffbeb}
 </style>
 """
 
@@ -90,8 +91,10 @@ def summary_html(report: CollusionReport) -> str:
     groups = "；".join(f"{g.description}：{'、'.join(g.members)}" for g in report.groups) or "无"
     limits = "".join(f"<li>{html.escape(x)}</li>" for x in report.limitations)
     ctx = "".join(f"<li>{html.escape(x)}</li>" for x in report.context)
+    warnings = "".join(f"<li>{html.escape(w)}</li>" for w in report.warnings)
     return (CSS + f"<div><b>{len(report.bids)}</b> 份投标文件（{html.escape(report.regime)}项目），"
             f'<b style="color:#b91c1c">高风险 {high} 对</b>，中风险 {med} 对。关联组：{html.escape(groups)}</div>'
+            + (f'<div class="cl-warn"><b>请先核对</b><ul>{warnings}</ul></div>' if warnings else "")
             + (f'<div class="cl-small"><b>背景信息（不作为认定依据）</b><ul>{ctx}</ul></div>' if ctx else "")
             + f'<details><summary><b>检查方法与局限</b></summary><ul class="cl-small">{limits}</ul></details>')
 
