@@ -1,0 +1,114 @@
+"""Imports of local rules (qa_report4 D8, D9, D10, D19, D21): titles, types, issuers, versions,
+OCR paragraphs, duplicate content and paragraph-numbered items."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+
+from assistant.ingest.loaders import load_bytes
+from assistant.ingest.metadata import infer_metadata
+from assistant.schema import DocumentMeta
+
+TRIAL = "金华市政府采购代理机构管理暂行办法（试行）\n第一条 为加强代理机构管理，制定本办法。\n第二条 代理机构应当登记。\n"
+
+
+def _meta(data: bytes, name: str) -> DocumentMeta:
+    return infer_metadata(load_bytes(data, name))
+
+
+def _docx(lines: list[str], heading: bool = True) -> bytes:
+    d = docx.Document()
+    for i, line in enumerate(lines):
+        if i == 0 and heading:
+            d.add_heading(line, level=1)
+        else:
+            d.add_paragraph(line)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- D8 titles and types
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+@pytest.mark.parametrize("suffix", ["（试行）", "（暂行）", "（修订）", "（2023年版）"])
+def test_txt_title_line_with_parenthesised_suffix(encoding: str, suffix: str) -> None:
+    text = TRIAL.replace("（试行）", suffix)
+    meta = _meta(text.encode(encoding), "trial.txt")
+    assert meta.title == f"金华市政府采购代理机构管理暂行办法{suffix}"
+    assert meta.doc_type == "规范性文件"
+
+
+def test_txt_title_line_wins_over_a_chinese_file_name() -> None:
+    meta = _meta(TRIAL.encode("utf-8"), "代理机构.txt")
+    assert meta.title == "金华市政府采购代理机构管理暂行办法（试行）"
+
+
+def test_txt_without_title_line_keeps_the_file_name() -> None:
+    meta = _meta("第一条 为加强管理，制定本办法。\n第二条 应当登记。\n".encode(), "代理机构.txt")
+    assert meta.title == "代理机构"
+
+
+def test_html_title_with_suffix() -> None:
+    html = ("<html><head><title>婺城区政府采购内控细则（暂行）</title></head><body>"
+            "<p>第一条 为规范采购，制定本细则。</p><p>第二条 采购人应当建立内控制度。</p></body></html>")
+    meta = _meta(html.encode("utf-8"), "page.html")
+    assert (meta.title, meta.doc_type) == ("婺城区政府采购内控细则（暂行）", "规范性文件")
+
+
+@pytest.mark.parametrize("number", ["婺财采〔2026〕1号", "浙财采监〔2022〕13号", "金政办发〔2024〕5号"])
+def test_docx_with_a_wenhao_is_a_normative_document(number: str) -> None:
+    data = _docx(["金华市婺城区政府采购活动负面清单（试行）", number, "第一条 采购人不得设置地域限制。"])
+    meta = _meta(data, "neg.docx")
+    assert meta.title == "金华市婺城区政府采购活动负面清单（试行）"
+    assert (meta.doc_number, meta.doc_type) == (number, "规范性文件")
+
+
+def test_wenhao_does_not_lower_a_regulation() -> None:
+    data = _docx(["浙江省政府采购条例", "浙政发〔2024〕5号", "第一条 为规范采购，制定本条例。"])
+    assert _meta(data, "t.docx").doc_type == "地方性法规"
+
+
+# ---------------------------------------------------------------- D10 issuer, versions, drafts
+
+
+def test_issuer_is_not_taken_from_body_text() -> None:
+    html = ("<html><head><meta charset='utf-8'><title>浙江省财政厅关于公布集中采购目录的通知</title></head><body>"
+            "<h1>浙江省财政厅关于公布集中采购目录的通知</h1><p>浙财采监〔2022〕13号</p>"
+            "<p>各市、县（市、区）人民政府：</p><p>工程公开招标数额标准按照国务院有关规定执行。</p>"
+            "<p>浙江省财政厅 2022年12月11日</p></body></html>")
+    meta = _meta(html.encode("utf-8"), "notice.html")
+    assert meta.issuer == "浙江省财政厅"
+
+
+def test_issuer_from_the_signature_line() -> None:
+    text = ("婺城区政府采购代理机构考核细则\n第一条 按照国务院有关规定执行。\n第二条 本细则自发布之日起施行。\n"
+            "金华市婺城区财政局\n2026年1月5日\n")
+    assert _meta(text.encode("utf-8"), "k.txt").issuer == "金华市婺城区财政局"
+
+
+def test_issuer_left_empty_when_unknown() -> None:
+    text = "金华市投标保证金管理细则\n第一条 按照国务院有关规定执行。\n第二条 未中标人的保证金应当退还。\n"
+    assert _meta(text.encode("utf-8"), "k.txt").issuer is None
+
+
+def test_revised_text_is_versioned_by_its_revision() -> None:
+    data = _docx(["政府采购促进中小企业发展管理办法", "财库〔2020〕46号 （2022年7月26日根据财库〔2022〕19号调整价格扣除比例）",
+                  "第一条 为了发挥政府采购的政策功能，制定本办法。", "第二条 本办法自2021年1月1日起施行。"])
+    meta = _meta(data, "sme.docx")
+    assert meta.version == "2022-07-26"
+    assert meta.publish_date != meta.version  # not a first text (「首次公布文本」)
+
+
+def test_draft_does_not_inherit_the_law_number_or_type() -> None:
+    data = _docx(["中华人民共和国政府采购法实施条例", "（征求意见稿，2010年1月11日国务院法制办公室公布）",
+                  "第一条 根据《中华人民共和国政府采购法》，制定本条例。"])
+    meta = _meta(data, "draft.docx")
+    assert meta.doc_number is None
+    assert meta.doc_type == "其他"
+    assert meta.issuer != "国务院"
