@@ -8,9 +8,14 @@ from pathlib import Path
 
 import docx
 import pytest
+from kb_testdata import small_settings
 
+from assistant.embeddings import FakeEmbeddings
+from assistant.errors import UserError
 from assistant.ingest.loaders import load_bytes
 from assistant.ingest.metadata import infer_metadata
+from assistant.kb import KnowledgeBase
+from assistant.kb.sources import user_overrides
 from assistant.schema import DocumentMeta
 
 TRIAL = "金华市政府采购代理机构管理暂行办法（试行）\n第一条 为加强代理机构管理，制定本办法。\n第二条 代理机构应当登记。\n"
@@ -112,3 +117,68 @@ def test_draft_does_not_inherit_the_law_number_or_type() -> None:
     assert meta.doc_number is None
     assert meta.doc_type == "其他"
     assert meta.issuer != "国务院"
+
+
+# ---------------------------------------------------------------- D8 title and type set at import
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> KnowledgeBase:
+    return KnowledgeBase.from_settings(small_settings(tmp_path), FakeEmbeddings())
+
+
+def test_kb_add_sets_title_and_type_and_keeps_them_on_rebuild(kb: KnowledgeBase, tmp_path: Path) -> None:
+    kb.build()
+    src = tmp_path / "rule.txt"
+    src.write_text("第一条 代理机构应当登记。\n第二条 本办法自发布之日起施行。\n", encoding="utf-8")
+    [meta] = kb.add([src], overrides=user_overrides("婺城区代理机构管理办法（试行）", "规范性文件"))
+    assert (meta.title, meta.doc_type) == ("婺城区代理机构管理办法（试行）", "规范性文件")
+    src.write_text("第一条 代理机构应当登记。\n第二条 本办法自2026年1月1日起施行。\n", encoding="utf-8")
+    kb.build()  # the changed file is re-read: the user's title and type stay
+    again = kb.get_document(meta.doc_id)
+    assert again is not None and (again.title, again.doc_type) == (meta.title, "规范性文件")
+    [readded] = kb.add([src])  # re-added without options: still the user's metadata
+    assert readded.title == meta.title
+
+
+def test_bad_doc_type_is_refused_in_chinese() -> None:
+    with pytest.raises(UserError) as err:
+        user_overrides(None, "红头文件")
+    assert "文档类型“红头文件”无效" in err.value.message and "规范性文件" in err.value.message
+    with pytest.raises(UserError):
+        user_overrides("  ", None)
+
+
+@pytest.mark.usefixtures("fast_cli_env")
+def test_cli_kb_add_title_and_doc_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import run_cli_main
+
+    src = tmp_path / "rule.txt"
+    src.write_text("第一条 代理机构应当登记。\n第二条 本办法自发布之日起施行。\n", encoding="utf-8")
+    code, out, _ = run_cli_main(["kb", "add", str(src), "--title", "婺城区代理机构管理办法", "--doc-type", "规范性文件"],
+                                tmp_path, capsys)
+    assert code == 0 and "《婺城区代理机构管理办法》 规范性文件" in out
+    with pytest.raises(SystemExit) as exc:
+        run_cli_main(["kb", "add", str(src), "--doc-type", "红头文件"], tmp_path, capsys)
+    assert exc.value.code != 0 and "无效的选项：'红头文件'" in capsys.readouterr().err
+
+
+def test_rest_upload_with_title_and_doc_type(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+    from web_fixtures import build_small_kb, web_settings
+
+    from assistant.api import create_app
+    from assistant.services import Services
+
+    services = Services(web_settings(tmp_path, max_upload_mb=1))
+    build_small_kb(services, tmp_path)
+    client = TestClient(create_app(services=services), raise_server_exceptions=False)
+    body = "第一条 代理机构应当登记。\n第二条 本办法自发布之日起施行。\n".encode()
+    resp = client.post("/api/v1/documents", files={"file": ("rule.txt", body)},
+                       data={"title": "婺城区代理机构管理办法", "doc_type": "规范性文件"})
+    assert resp.status_code == 201, resp.text
+    assert (resp.json()[0]["title"], resp.json()[0]["doc_type"]) == ("婺城区代理机构管理办法", "规范性文件")
+    bad = client.post("/api/v1/documents", files={"file": ("rule2.txt", body)}, data={"doc_type": "红头文件"})
+    assert bad.status_code == 400 and "文档类型" in bad.text
+    plain = client.post("/api/v1/documents", files={"file": ("rule3.txt", body)})  # the old contract
+    assert plain.status_code == 201

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import NotFoundError, UserError
+from assistant.kb.sources import DOC_TYPE_CHOICES, user_overrides
 from assistant.progress import TqdmProgress
 
 
@@ -21,6 +22,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     build.add_argument("--rebuild", action="store_true", help="全部重新建立：重新生成向量（更换向量模型后使用），并恢复已删除的随软件提供的文档")
     add = sub.add_parser("add", help="添加文件或文件夹（md/txt/docx/pdf/html）")
     add.add_argument("paths", type=Path, nargs="+", metavar="路径")
+    add.add_argument("--title", metavar="标题", help="文档标题（默认取文件中的标题行，如「……办法（试行）」；只能添加一个文件时使用）")
+    add.add_argument("--doc-type", choices=DOC_TYPE_CHOICES, metavar="类型",
+                     help=f"文档类型（效力层级），可选：{'、'.join(DOC_TYPE_CHOICES)}（默认按标题和文号推断）")
     remove = sub.add_parser("remove", help="按文档编号删除文档")
     remove.add_argument("doc_id", metavar="文档编号")
     lst = sub.add_parser("list", help="列出知识库中的文档")
@@ -35,6 +39,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         p.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, metavar="目录", help="数据目录")
         p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="调试日志")
     return parser
+
+
+def _add_overrides(args: argparse.Namespace) -> dict[str, str]:
+    """`kb add --title/--doc-type`, checked (a title names one file)."""
+    if args.title is not None and (len(args.paths) > 1 or args.paths[0].is_dir()):
+        raise UserError("指定 --title 时只能添加一个文件。", f"kb add --title with paths {args.paths}")
+    return user_overrides(args.title, args.doc_type)
 
 
 def _doc_json(meta: Any, origin: str | None = None) -> dict[str, Any]:
@@ -97,7 +108,7 @@ def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one bra
             print(json.dumps(out, ensure_ascii=False) if args.json else _summary_text(summary))
             return 0
         if cmd == "add":
-            docs = kb.add(args.paths, progress=progress)
+            docs = kb.add(args.paths, progress=progress, overrides=_add_overrides(args))
             if args.json:
                 print(json.dumps([_doc_json(m, "user") for m in docs], ensure_ascii=False))
             else:

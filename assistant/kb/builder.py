@@ -22,7 +22,7 @@ from assistant.index.bm25_store import BM25Index
 from assistant.index.chroma_store import ChromaIndex
 from assistant.kb.generation import CATALOG_VERSION, Generation, write_chunks, write_json
 from assistant.kb.records import DocRecord, apply_versions
-from assistant.kb.sources import PlannedDoc, expand_paths, plan_defaults, plan_user_file
+from assistant.kb.sources import PlannedDoc, expand_paths, plan_defaults, plan_user_file, user_doc_id
 from assistant.kb.vector_cache import CachedEmbeddings, VectorCache
 from assistant.schema import Chunk
 from assistant.titles import static_aliases
@@ -71,6 +71,7 @@ class GenerationBuilder:
         strict_paths: bool = False,
         remove: set[str] | None = None,
         progress: Progress | None = None,
+        overrides: dict[str, str] | None = None,
     ) -> None:
         from assistant.embeddings import embedding_signature
 
@@ -78,6 +79,7 @@ class GenerationBuilder:
         self.strict_paths = strict_paths
         self.remove = remove or set()
         self.progress = progress
+        self.overrides = overrides or {}  # metadata the user set for the added paths
         kb.reload()
         self.old: Generation | None = kb.current_generation()
         self.signature = embedding_signature(kb.embeddings)
@@ -114,13 +116,16 @@ class GenerationBuilder:
                     continue
                 if rec.path and Path(rec.path).is_file():
                     try:
-                        plan.planned[doc_id] = plan_user_file(Path(rec.path), doc_id, kb.max_upload_bytes, kb.limits)
+                        plan.planned[doc_id] = plan_user_file(Path(rec.path), doc_id, kb.max_upload_bytes, kb.limits,
+                                                              rec.overrides)
                         continue
                     except OSError as exc:
                         log.warning("cannot re-read %s: %r; keeping the indexed copy", rec.path, exc)
                 plan.keep_stored[doc_id] = rec
         for path in expand_paths(extra_paths):
-            user = plan_user_file(path, None, kb.max_upload_bytes, kb.limits)
+            did = user_doc_id(path)
+            kept = plan.planned[did].overrides if did in plan.planned else {}  # re-added without options
+            user = plan_user_file(path, did, kb.max_upload_bytes, kb.limits, self.overrides or kept)
             plan.planned[user.doc_id] = user
             plan.keep_stored.pop(user.doc_id, None)
             plan.source_doc_ids.append(user.doc_id)
@@ -158,7 +163,7 @@ class GenerationBuilder:
                     self._reuse(out, doc_id, prev)
                 continue
             meta = meta.model_copy(update={"content_hash": item.content_hash, "chunk_count": len(chunks)})
-            out.records[doc_id] = DocRecord(meta, item.origin, item.path, meta.status)
+            out.records[doc_id] = DocRecord(meta, item.origin, item.path, meta.status, item.overrides)
             out.new_chunks[doc_id] = chunks
             (out.updated if prev is not None else out.added).append(doc_id)
         for doc_id, rec in plan.keep_stored.items():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.schema import DocumentMeta
@@ -19,18 +19,21 @@ class DocRecord:
     origin: str = "default"  # "default" (manifest) | "user" (kb add / --source)
     path: str | None = None
     original_status: str = "现行有效"  # status before supersession was applied
+    #: metadata the user set at import (`kb add --title/--doc-type`); kept when the file is re-read
+    overrides: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"meta": self.meta.model_dump(mode="json"), "origin": self.origin, "path": self.path,
-                "original_status": self.original_status}
+                "original_status": self.original_status, "overrides": self.overrides}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DocRecord:
         return cls(DocumentMeta.model_validate(data["meta"]), data.get("origin", "default"), data.get("path"),
-                   data.get("original_status", data["meta"].get("status", "现行有效")))
+                   data.get("original_status", data["meta"].get("status", "现行有效")),
+                   dict(data.get("overrides") or {}))
 
     def copy(self) -> DocRecord:
-        return DocRecord(self.meta, self.origin, self.path, self.original_status)
+        return DocRecord(self.meta, self.origin, self.path, self.original_status, dict(self.overrides))
 
 
 def _title_key(title: str, aliases: Iterable[str], table: dict[str, str]) -> str:

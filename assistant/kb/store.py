@@ -263,10 +263,13 @@ class KnowledgeBase:
         with self._writer_lock():
             return GenerationBuilder(self, rebuild=rebuild, progress=progress).run(paths)
 
-    def add(self, paths: Sequence[Path | str], progress: Progress | None = None) -> list[DocumentMeta]:
-        """Add (or update) user files/folders; returns their metadata."""
+    def add(self, paths: Sequence[Path | str], progress: Progress | None = None,
+            overrides: dict[str, str] | None = None) -> list[DocumentMeta]:
+        """Add (or update) user files/folders; returns their metadata. `overrides` (title, doc_type;
+        see `sources.user_overrides`) replace the inferred metadata of every added file."""
         with self._writer_lock():
-            summary = GenerationBuilder(self, strict_paths=True, progress=progress).run([Path(p) for p in paths])
+            summary = GenerationBuilder(self, strict_paths=True, progress=progress,
+                                        overrides=overrides).run([Path(p) for p in paths])
         gen = self._require()
         return [gen.records[d].meta for d in summary["source_doc_ids"] if d in gen.records]
 
