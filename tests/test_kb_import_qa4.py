@@ -14,6 +14,7 @@ from assistant.embeddings import FakeEmbeddings
 from assistant.errors import UserError
 from assistant.ingest.loaders import load_bytes
 from assistant.ingest.metadata import infer_metadata
+from assistant.ingest.pdf_paragraphs import pdf_paragraphs
 from assistant.kb import KnowledgeBase
 from assistant.kb.sources import user_overrides
 from assistant.schema import DocumentMeta
@@ -182,3 +183,50 @@ def test_rest_upload_with_title_and_doc_type(tmp_path: Path) -> None:
     assert bad.status_code == 400 and "文档类型" in bad.text
     plain = client.post("/api/v1/documents", files={"file": ("rule3.txt", body)})  # the old contract
     assert plain.status_code == 201
+
+
+# ---------------------------------------------------------------- D9 OCR'd pages
+
+
+SCAN_LINES = ["婺城区国有企业采购管理办法", "第一条 为规范区属国有企业采购行为，制定本办法。", "第二条 区属国有企业采购单项金额",
+              "在20万元以上的货物，应当进入婺城区", "公共资源交易平台交易。", "第三条 本办法自2026年3月1日起施行。"]
+
+
+def test_ocr_lines_of_an_article_are_one_paragraph() -> None:
+    blocks = [b.text for b in pdf_paragraphs([SCAN_LINES], ocr_pages=frozenset({1}))]
+    assert blocks == ["婺城区国有企业采购管理办法", SCAN_LINES[1],
+                      "第二条 区属国有企业采购单项金额在20万元以上的货物，应当进入婺城区公共资源交易平台交易。", SCAN_LINES[5]]
+
+
+def test_ocr_keeps_items_titles_and_wenhao_apart() -> None:
+    lines = ["婺城区采购管理办法", "婺财采〔2026〕1号", "第一条 采购人应当按照下列规定编制年度政府采购计划并在", "规定时间内", "报送财政部门：",
+             "一、编制采购计划", "二、公开采购意向。", "金华市婺城区财政局2026年1月5日"]
+    blocks = [b.text for b in pdf_paragraphs([lines], ocr_pages=frozenset({1}))]
+    assert blocks == ["婺城区采购管理办法", "婺财采〔2026〕1号", "第一条 采购人应当按照下列规定编制年度政府采购计划并在规定时间内报送财政部门：",
+                      "一、编制采购计划", "二、公开采购意向。", "金华市婺城区财政局2026年1月5日"]
+
+
+def test_ocr_document_is_marked_in_kb_list_and_show(kb: KnowledgeBase, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from assistant.commands import kb as kb_cmd
+    from assistant.schema import LoadedDocument
+
+    def fake_load(path: Path, **_: object) -> LoadedDocument:  # the text an OCR engine gives for a scan
+        doc = load_bytes("\n".join(SCAN_LINES).encode("utf-8"), "scan.txt")
+        doc.path, doc.ocr_pages = str(path), [1]
+        return doc
+
+    monkeypatch.setattr("assistant.ingest.loaders.load_file", fake_load)
+    kb.build()
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    [meta] = kb.add([scan])
+    assert meta.ocr_pages == [1]
+    services = argparse.Namespace(kb=kb)
+    kb_cmd.run(argparse.Namespace(kb_command="list", json=False, current_only=False), services)
+    assert "（用户，来源文件 scan.pdf；含 OCR 识别页）" in capsys.readouterr().out
+    kb_cmd.run(argparse.Namespace(kb_command="show", doc_id=meta.doc_id, json=False), services)
+    assert "含 OCR 识别页：第 1 页" in capsys.readouterr().out

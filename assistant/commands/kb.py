@@ -41,6 +41,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
+#: how `kb list` / `kb show` mark a document with OCR'd pages
+OCR_NOTE = "含 OCR 识别页"
+
+
+def source_file(meta: Any) -> str:
+    """The file name a user document was imported from."""
+    return Path(meta.source).name
+
+
 def _add_overrides(args: argparse.Namespace) -> dict[str, str]:
     """`kb add --title/--doc-type`, checked (a title names one file)."""
     if args.title is not None and (len(args.paths) > 1 or args.paths[0].is_dir()):
@@ -53,6 +62,8 @@ def _doc_json(meta: Any, origin: str | None = None) -> dict[str, Any]:
     data["is_current"] = meta.is_current
     if origin:
         data["origin"] = origin
+    if origin == "user":
+        data["source_file"] = source_file(meta)
     return data
 
 
@@ -63,10 +74,18 @@ def _print_table(docs: list[Any], kb: Any) -> None:
     print(f"{'文档编号':<22}{'类型':<8}{'状态':<8}{'条目':>6}  {'版本':<12}{'文号':<22}标题")
     for m in docs:
         status = m.status + ("（被取代）" if m.superseded_by and m.status == "现行有效" else "")
-        origin = "（用户）" if kb.document_origin(m.doc_id) == "user" else ""
         number = m.doc_number or "-"
-        print(f"{m.doc_id:<24}{m.doc_type:<8}{status:<8}{m.chunk_count:>6}  {(m.version or '-'):<12}{number:<22}{m.title}{origin}")
+        print(f"{m.doc_id:<24}{m.doc_type:<8}{status:<8}{m.chunk_count:>6}  {(m.version or '-'):<12}{number:<22}{m.title}"
+              f"{_title_notes(m, kb.document_origin(m.doc_id))}")
     print(f"共 {len(docs)} 个文档。")
+
+
+def _title_notes(meta: Any, origin: str | None) -> str:
+    """After a title in `kb list`: a user document's source file name (copies told apart) and OCR."""
+    notes = [f"用户，来源文件 {source_file(meta)}"] if origin == "user" else []
+    if meta.ocr_pages:
+        notes.append(OCR_NOTE)
+    return f"（{'；'.join(notes)}）" if notes else ""
 
 
 def _summary_text(s: dict[str, Any]) -> str:
@@ -165,6 +184,8 @@ def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one bra
             print(json.dumps(data, ensure_ascii=False))
             return 0
         print(f"《{meta.title}》 {meta.doc_type} {meta.status} 版本 {meta.version or '-'} 来源 {meta.source}")
+        if meta.ocr_pages:
+            print(f"{OCR_NOTE}：第 {'、'.join(map(str, meta.ocr_pages))} 页的文字由扫描图像识别，可能有错字，请以原件为准。")
         if meta.superseded_by:
             print(f"已被 {meta.superseded_by} 取代")
         for c in chunks:

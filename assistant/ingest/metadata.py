@@ -269,6 +269,7 @@ def infer_metadata(doc: LoadedDocument) -> DocumentMeta:
         source=doc.path,
         content_hash=doc.sha256,
         structure=_structure(doc, fm),
+        ocr_pages=list(doc.ocr_pages),
     )
 
 
