@@ -230,3 +230,48 @@ def test_ocr_document_is_marked_in_kb_list_and_show(kb: KnowledgeBase, tmp_path:
     assert "（用户，来源文件 scan.pdf；含 OCR 识别页）" in capsys.readouterr().out
     kb_cmd.run(argparse.Namespace(kb_command="show", doc_id=meta.doc_id, json=False), services)
     assert "含 OCR 识别页：第 1 页" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- D19 the same content imported again
+
+
+BOND = ("第一条 为规范投标保证金管理，制定本细则。\n第二条 投标保证金可以采用电子保函形式提交。\n"
+        "第三条 未中标人的投标保证金在中标结果公告后3个工作日内退还。\n")
+
+
+def test_same_content_is_not_imported_twice(kb: KnowledgeBase, tmp_path: Path) -> None:
+    kb.build()
+    first = tmp_path / "jh_bond_gbk.txt"
+    first.write_bytes(("金华市投标保证金管理细则（测试用文件）\n" + BOND).encode("gbk"))
+    copy = tmp_path / "jh2.txt"
+    copy.write_text("金华市投标保证金管理细则\n" + BOND.replace("第二条 ", "第二条　"), encoding="utf-8")
+    [added] = kb.add([first])
+    docs, duplicates = kb.add_report([copy])
+    assert docs == []
+    assert duplicates == [{"source": str(copy.resolve()), "doc_id": added.doc_id, "title": added.title}]
+    assert sum(m.is_user_document for m in kb.list_documents()) == 1
+    assert [m.doc_id for m in kb.add([copy])] == [added.doc_id]  # REST/web: the document that holds it
+    other = tmp_path / "other.txt"
+    other.write_text("金华市投标保证金管理细则\n" + BOND.replace("3个工作日", "5个工作日"), encoding="utf-8")
+    assert len(kb.add_report([other])[0]) == 1  # one article differs: a document of its own
+
+
+@pytest.mark.usefixtures("fast_cli_env")
+def test_cli_warns_about_a_duplicate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from conftest import run_cli_main
+
+    first, copy = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("金华市投标保证金管理细则\n" + BOND, encoding="utf-8")
+    copy.write_text("金华市投标保证金管理细则（副本）\n" + BOND, encoding="utf-8")
+    code, out, _ = run_cli_main(["kb", "add", str(first)], tmp_path, capsys)
+    doc_id = out.split()[0].removeprefix("已添加：")
+    code, out, err = run_cli_main(["kb", "add", str(copy)], tmp_path, capsys)
+    assert code == 0 and out == ""
+    assert f"“b.txt”的内容与已导入的《金华市投标保证金管理细则》（{doc_id}）相同，未重复导入" in err
+    code, out, _ = run_cli_main(["kb", "add", str(copy), "--json"], tmp_path, capsys)
+    [entry] = json.loads(out)
+    assert code == 0 and entry["duplicate_of"] == doc_id and "未重复导入" in entry["warning"]
+    code, out, _ = run_cli_main(["kb", "list"], tmp_path, capsys)
+    assert "来源文件 a.txt" in out and "b.txt" not in out

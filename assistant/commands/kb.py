@@ -80,6 +80,30 @@ def _print_table(docs: list[Any], kb: Any) -> None:
     print(f"共 {len(docs)} 个文档。")
 
 
+def duplicate_note(dup: dict[str, str]) -> str:
+    """The warning for a file whose content is already in the knowledge base."""
+    return f"“{Path(dup['source']).name}”的内容与已导入的《{dup['title']}》（{dup['doc_id']}）相同，未重复导入。"
+
+
+def _print_added(docs: list[Any], duplicates: list[dict[str, str]], kb: Any, as_json: bool) -> None:
+    """`kb add` output: each added document, and each file not added because its content is indexed
+    (JSON: that document, with `duplicate_of` and the warning)."""
+    if as_json:
+        out = [_doc_json(m, "user") for m in docs]
+        for dup in duplicates:
+            held = kb.get_document(dup["doc_id"])
+            if held is not None:
+                out.append({**_doc_json(held, kb.document_origin(held.doc_id)), "duplicate_of": held.doc_id,
+                            "warning": duplicate_note(dup)})
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    for m in docs:
+        note = "（取代了旧版本）" if any(o.superseded_by == m.doc_id for o in kb.list_documents()) else ""
+        print(f"已添加：{m.doc_id}  《{m.title}》 {m.doc_type} {m.status}，{m.chunk_count} 个条目{note}")
+    for dup in duplicates:
+        print(f"注意：{duplicate_note(dup)}", file=sys.stderr)
+
+
 def _title_notes(meta: Any, origin: str | None) -> str:
     """After a title in `kb list`: a user document's source file name (copies told apart) and OCR."""
     notes = [f"用户，来源文件 {source_file(meta)}"] if origin == "user" else []
@@ -127,13 +151,8 @@ def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one bra
             print(json.dumps(out, ensure_ascii=False) if args.json else _summary_text(summary))
             return 0
         if cmd == "add":
-            docs = kb.add(args.paths, progress=progress, overrides=_add_overrides(args))
-            if args.json:
-                print(json.dumps([_doc_json(m, "user") for m in docs], ensure_ascii=False))
-            else:
-                for m in docs:
-                    note = "（取代了旧版本）" if any(o.superseded_by == m.doc_id for o in kb.list_documents()) else ""
-                    print(f"已添加：{m.doc_id}  《{m.title}》 {m.doc_type} {m.status}，{m.chunk_count} 个条目{note}")
+            docs, duplicates = kb.add_report(args.paths, progress=progress, overrides=_add_overrides(args))
+            _print_added(docs, duplicates, kb, args.json)
             return 0
         if cmd == "remove":
             meta = kb.remove(args.doc_id)

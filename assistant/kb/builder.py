@@ -21,7 +21,7 @@ from assistant.errors import UserError
 from assistant.index.bm25_store import BM25Index
 from assistant.index.chroma_store import ChromaIndex
 from assistant.kb.generation import CATALOG_VERSION, Generation, write_chunks, write_json
-from assistant.kb.records import DocRecord, apply_versions
+from assistant.kb.records import DocRecord, apply_versions, content_fingerprint
 from assistant.kb.sources import PlannedDoc, expand_paths, plan_defaults, plan_user_file, user_doc_id
 from assistant.kb.vector_cache import CachedEmbeddings, VectorCache
 from assistant.schema import Chunk
@@ -58,6 +58,8 @@ class LoadResult:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    #: added files whose content an indexed document already has: {source, doc_id, title} of that document
+    duplicates: list[dict[str, str]] = field(default_factory=list)
 
 
 class GenerationBuilder:
@@ -172,6 +174,32 @@ class GenerationBuilder:
         out.removed = sorted(set(old.records) - set(out.records)) if old else []
         return out
 
+    def drop_duplicates(self, plan: BuildPlan, loaded: LoadResult) -> None:
+        """A newly added file with the same articles as an indexed document is not added twice."""
+        new = [d for d in plan.source_doc_ids if d in loaded.added]
+        if not new:
+            return
+        known: dict[str, str] = {}
+        for doc_id in loaded.records:
+            if doc_id not in new:
+                known.setdefault(self._fingerprint(loaded, doc_id), doc_id)
+        for doc_id in new:
+            fp = self._fingerprint(loaded, doc_id)
+            same = known.get(fp) if fp else None
+            if same is None:
+                known[fp] = doc_id
+                continue
+            source = loaded.records.pop(doc_id).meta.source
+            loaded.new_chunks.pop(doc_id, None)
+            loaded.added.remove(doc_id)
+            plan.source_doc_ids.remove(doc_id)
+            loaded.duplicates.append({"source": source, "doc_id": same, "title": loaded.records[same].meta.title})
+            log.info("%s has the content of %s: not added", source, same)
+
+    def _fingerprint(self, loaded: LoadResult, doc_id: str) -> str:
+        chunks = loaded.new_chunks.get(doc_id)
+        return content_fingerprint(chunks if chunks is not None else self._old_chunks(doc_id))
+
     # ---------------------------------------------------------------- 3. versions
     def apply_versions(self, loaded: LoadResult, excluded: set[str]) -> bool:
         """Mark superseded versions; True when nothing differs from the serving generation."""
@@ -265,11 +293,13 @@ class GenerationBuilder:
         started = time.perf_counter()
         plan = self.plan(extra_paths)
         loaded = self.load(plan)
+        self.drop_duplicates(plan, loaded)
         nothing_to_do = self.apply_versions(loaded, plan.excluded)
         summary: dict[str, Any] = {
             "added": len(loaded.added), "updated": len(loaded.updated), "unchanged": len(loaded.unchanged),
             "removed": len(loaded.removed), "added_docs": loaded.added, "updated_docs": loaded.updated,
             "removed_docs": loaded.removed, "failed": plan.failed, "source_doc_ids": plan.source_doc_ids,
+            "duplicates": loaded.duplicates,
             "excluded_defaults": [{"doc_id": d, "title": t} for d, t in sorted(plan.excluded_titles.items())],
         }
         if nothing_to_do and self.old is not None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.schema import DocumentMeta
+from assistant.schema import Chunk, DocumentMeta
 from assistant.text_zh import normalize
 from assistant.titles import PRC, static_aliases
 
@@ -77,3 +79,17 @@ def apply_versions(records: dict[str, DocRecord], order: list[str], table: dict[
             if newer and status != "已废止":
                 status = "已修订"
             rec.meta = rec.meta.model_copy(update={"superseded_by": best, "status": status})
+
+
+def content_fingerprint(chunks: Iterable[Chunk]) -> str:
+    """What makes two imports the same document: their article texts (labels, spaces and
+    punctuation widths normalised; titles and file names ignored), else all their entries' texts."""
+    chunks = list(chunks)
+    body = [c for c in chunks if c.article] or chunks
+    texts = []
+    for c in body:
+        text = normalize(c.text)
+        if c.article and text.startswith(c.article):
+            text = text[len(c.article):]
+        texts.append(re.sub(r"\s+", "", text))
+    return hashlib.sha1("\n".join(texts).encode("utf-8")).hexdigest() if any(texts) else ""
