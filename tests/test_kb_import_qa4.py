@@ -275,3 +275,38 @@ def test_cli_warns_about_a_duplicate(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0 and entry["duplicate_of"] == doc_id and "未重复导入" in entry["warning"]
     code, out, _ = run_cli_main(["kb", "list"], tmp_path, capsys)
     assert "来源文件 a.txt" in out and "b.txt" not in out
+
+
+# ---------------------------------------------------------------- D21 items numbered 一、二、 in paragraphs
+
+
+def _entries(data: bytes, name: str) -> list[str]:
+    from assistant.ingest.chunker import chunk_document
+
+    doc = load_bytes(data, name)
+    return [c.text for c in chunk_document(doc, infer_metadata(doc))]
+
+
+def test_paragraph_items_are_one_entry_each() -> None:
+    html = ("<html><head><meta charset='gbk'><title>金华市区政府采购意向公开操作指引</title></head><body>"
+            "<p>一、采购意向应当在采购活动开始前30日公开。</p><p>二、公开渠道为浙江政府采购网。</p></body></html>")
+    entries = _entries(html.encode("gbk"), "intent.html")
+    assert entries == ["一、采购意向应当在采购活动开始前30日公开。", "二、公开渠道为浙江政府采购网。"]
+    text = "金华市区政府采购意向公开操作指引\n一、采购意向应当在采购活动开始前30日公开。\n二、公开渠道为浙江政府采购网。\n"
+    entries = _entries(text.encode("utf-8"), "intent.txt")
+    assert [e.splitlines()[-1] for e in entries] == ["一、采购意向应当在采购活动开始前30日公开。", "二、公开渠道为浙江政府采购网。"]
+
+
+def test_bare_heading_still_joins_its_text() -> None:
+    text = "采购工作指引\n一、总体要求\n采购人应当依法组织采购活动，落实政府采购政策。\n二、公开渠道为浙江政府采购网。\n"
+    entries = _entries(text.encode("utf-8"), "guide.txt")
+    assert any(e.startswith("一、总体要求") or "一、总体要求\n采购人" in e for e in entries)
+    assert entries[-1].endswith("二、公开渠道为浙江政府采购网。")
+
+
+def test_items_inside_an_article_stay_in_it() -> None:
+    text = ("金华市采购管理办法\n第一条 采购人应当做好下列工作：\n一、编制采购计划。\n二、公开采购意向。\n"
+            "第二条 本办法自2026年1月1日起施行。\n")
+    entries = _entries(text.encode("utf-8"), "rule.txt")
+    first = next(e for e in entries if e.startswith("第一条"))
+    assert "一、编制采购计划。" in first and "二、公开采购意向。" in first
