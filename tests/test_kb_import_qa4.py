@@ -212,9 +212,14 @@ def test_ocr_document_is_marked_in_kb_list_and_show(kb: KnowledgeBase, tmp_path:
     import argparse
 
     from assistant.commands import kb as kb_cmd
+    from assistant.ingest import loaders
     from assistant.schema import LoadedDocument
 
-    def fake_load(path: Path, **_: object) -> LoadedDocument:  # the text an OCR engine gives for a scan
+    real_load = loaders.load_file
+
+    def fake_load(path: Path, **kwargs: object) -> LoadedDocument:  # a scan: the text an OCR engine gives
+        if Path(path).suffix != ".pdf":
+            return real_load(path, **kwargs)  # type: ignore[arg-type]
         doc = load_bytes("\n".join(SCAN_LINES).encode("utf-8"), "scan.txt")
         doc.path, doc.ocr_pages = str(path), [1]
         return doc
