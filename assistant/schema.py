@@ -115,6 +115,7 @@ class DocumentMeta(BaseModel):
     superseded_by: str | None = None  # doc_id of the newer version of the same title
     chunk_count: int = 0
     structure: Literal["articles", "headings", "plain"] = "articles"
+    ocr_pages: list[int] = Field(default_factory=list)  # pages whose text was recognised from a scan (1-based)
 
     @property
     def is_current(self) -> bool:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
 from assistant.api.common import ServicesDep
 from assistant.errors import NotFoundError
+from assistant.kb.sources import DOC_TYPE_CHOICES, user_overrides
 from assistant.schema import DocumentMeta
 from assistant.uploads import REGULATION_SUFFIXES, remove_upload, store_stream
 
@@ -28,14 +29,18 @@ def list_documents(
 async def add_document(
     services: ServicesDep,
     file: Annotated[UploadFile, File(description="法规文件（DOCX / PDF / TXT / MD / HTML）")],
+    title: Annotated[str | None, Form(description="文档标题（可选，默认取文件中的标题行）")] = None,
+    doc_type: Annotated[str | None, Form(
+        description=f"文档类型（可选，默认按标题和文号推断）：{'、'.join(DOC_TYPE_CHOICES)}")] = None,
 ) -> list[DocumentMeta]:
+    overrides = user_overrides(title, doc_type)  # checked before the upload is stored
     data_dir = Path(services.settings.data_dir)
     stored = await run_in_threadpool(
         store_stream, file.file, file.filename, data_dir,
         kind="regulations", allowed=REGULATION_SUFFIXES, max_bytes=services.settings.max_upload_bytes,
     )
     try:
-        added: list[DocumentMeta] = await run_in_threadpool(services.kb.add, [stored])
+        added: list[DocumentMeta] = await run_in_threadpool(services.kb.add, [stored], None, overrides)
     except BaseException:
         remove_upload(stored, data_dir)  # the file stays only when it is in the index
         raise

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import NotFoundError, UserError
+from assistant.kb.sources import DOC_TYPE_CHOICES, user_overrides
 from assistant.progress import TqdmProgress
 
 
@@ -21,6 +22,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     build.add_argument("--rebuild", action="store_true", help="全部重新建立：重新生成向量（更换向量模型后使用），并恢复已删除的随软件提供的文档")
     add = sub.add_parser("add", help="添加文件或文件夹（md/txt/docx/pdf/html）")
     add.add_argument("paths", type=Path, nargs="+", metavar="路径")
+    add.add_argument("--title", metavar="标题", help="文档标题（默认取文件中的标题行，如「……办法（试行）」；只能添加一个文件时使用）")
+    add.add_argument("--doc-type", choices=DOC_TYPE_CHOICES, metavar="类型",
+                     help=f"文档类型（效力层级），可选：{'、'.join(DOC_TYPE_CHOICES)}（默认按标题和文号推断）")
     remove = sub.add_parser("remove", help="按文档编号删除文档")
     remove.add_argument("doc_id", metavar="文档编号")
     lst = sub.add_parser("list", help="列出知识库中的文档")
@@ -37,11 +41,29 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
+#: how `kb list` / `kb show` mark a document with OCR'd pages
+OCR_NOTE = "含 OCR 识别页"
+
+
+def source_file(meta: Any) -> str:
+    """The file name a user document was imported from."""
+    return Path(meta.source).name
+
+
+def _add_overrides(args: argparse.Namespace) -> dict[str, str]:
+    """`kb add --title/--doc-type`, checked (a title names one file)."""
+    if args.title is not None and (len(args.paths) > 1 or args.paths[0].is_dir()):
+        raise UserError("指定 --title 时只能添加一个文件。", f"kb add --title with paths {args.paths}")
+    return user_overrides(args.title, args.doc_type)
+
+
 def _doc_json(meta: Any, origin: str | None = None) -> dict[str, Any]:
     data = meta.model_dump(mode="json")
     data["is_current"] = meta.is_current
     if origin:
         data["origin"] = origin
+    if origin == "user":
+        data["source_file"] = source_file(meta)
     return data
 
 
@@ -52,10 +74,42 @@ def _print_table(docs: list[Any], kb: Any) -> None:
     print(f"{'文档编号':<22}{'类型':<8}{'状态':<8}{'条目':>6}  {'版本':<12}{'文号':<22}标题")
     for m in docs:
         status = m.status + ("（被取代）" if m.superseded_by and m.status == "现行有效" else "")
-        origin = "（用户）" if kb.document_origin(m.doc_id) == "user" else ""
         number = m.doc_number or "-"
-        print(f"{m.doc_id:<24}{m.doc_type:<8}{status:<8}{m.chunk_count:>6}  {(m.version or '-'):<12}{number:<22}{m.title}{origin}")
+        print(f"{m.doc_id:<24}{m.doc_type:<8}{status:<8}{m.chunk_count:>6}  {(m.version or '-'):<12}{number:<22}{m.title}"
+              f"{_title_notes(m, kb.document_origin(m.doc_id))}")
     print(f"共 {len(docs)} 个文档。")
+
+
+def duplicate_note(dup: dict[str, str]) -> str:
+    """The warning for a file whose content is already in the knowledge base."""
+    return f"“{Path(dup['source']).name}”的内容与已导入的《{dup['title']}》（{dup['doc_id']}）相同，未重复导入。"
+
+
+def _print_added(docs: list[Any], duplicates: list[dict[str, str]], kb: Any, as_json: bool) -> None:
+    """`kb add` output: each added document, and each file not added because its content is indexed
+    (JSON: that document, with `duplicate_of` and the warning)."""
+    if as_json:
+        out = [_doc_json(m, "user") for m in docs]
+        for dup in duplicates:
+            held = kb.get_document(dup["doc_id"])
+            if held is not None:
+                out.append({**_doc_json(held, kb.document_origin(held.doc_id)), "duplicate_of": held.doc_id,
+                            "warning": duplicate_note(dup)})
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    for m in docs:
+        note = "（取代了旧版本）" if any(o.superseded_by == m.doc_id for o in kb.list_documents()) else ""
+        print(f"已添加：{m.doc_id}  《{m.title}》 {m.doc_type} {m.status}，{m.chunk_count} 个条目{note}")
+    for dup in duplicates:
+        print(f"注意：{duplicate_note(dup)}", file=sys.stderr)
+
+
+def _title_notes(meta: Any, origin: str | None) -> str:
+    """After a title in `kb list`: a user document's source file name (copies told apart) and OCR."""
+    notes = [f"用户，来源文件 {source_file(meta)}"] if origin == "user" else []
+    if meta.ocr_pages:
+        notes.append(OCR_NOTE)
+    return f"（{'；'.join(notes)}）" if notes else ""
 
 
 def _summary_text(s: dict[str, Any]) -> str:
@@ -97,13 +151,8 @@ def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one bra
             print(json.dumps(out, ensure_ascii=False) if args.json else _summary_text(summary))
             return 0
         if cmd == "add":
-            docs = kb.add(args.paths, progress=progress)
-            if args.json:
-                print(json.dumps([_doc_json(m, "user") for m in docs], ensure_ascii=False))
-            else:
-                for m in docs:
-                    note = "（取代了旧版本）" if any(o.superseded_by == m.doc_id for o in kb.list_documents()) else ""
-                    print(f"已添加：{m.doc_id}  《{m.title}》 {m.doc_type} {m.status}，{m.chunk_count} 个条目{note}")
+            docs, duplicates = kb.add_report(args.paths, progress=progress, overrides=_add_overrides(args))
+            _print_added(docs, duplicates, kb, args.json)
             return 0
         if cmd == "remove":
             meta = kb.remove(args.doc_id)
@@ -154,6 +203,8 @@ def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one bra
             print(json.dumps(data, ensure_ascii=False))
             return 0
         print(f"《{meta.title}》 {meta.doc_type} {meta.status} 版本 {meta.version or '-'} 来源 {meta.source}")
+        if meta.ocr_pages:
+            print(f"{OCR_NOTE}：第 {'、'.join(map(str, meta.ocr_pages))} 页的文字由扫描图像识别，可能有错字，请以原件为准。")
         if meta.superseded_by:
             print(f"已被 {meta.superseded_by} 取代")
         for c in chunks:

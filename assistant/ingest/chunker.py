@@ -357,10 +357,12 @@ def _chunk_headings(lines: list[_Line], meta: DocumentMeta) -> list[Chunk]:
 
 def _merge_small_sections(sections: list[_Section]) -> list[_Section]:
     """A bare parent heading ("二、重点任务") joins its first child; tiny fragments join the next
-    section; a short sibling stays on its own (merging siblings would mislabel them)."""
+    section; a short sibling stays on its own (merging siblings would mislabel them), and so does
+    a short numbered item that is a whole sentence (「一、采购意向应当在……前30日公开。」)."""
     merged: list[_Section] = []
     carry: _Section | None = None
     for idx, sec in enumerate(sections):
+        own = sec[2]  # the section's own lines, before a carried fragment joins them
         if carry is not None:
             c_path, c_loc, c_body = carry
             s_path = sec[0]
@@ -370,11 +372,19 @@ def _merge_small_sections(sections: list[_Section]) -> list[_Section]:
         size = len("".join(sec[2]))
         nxt = sections[idx + 1] if idx + 1 < len(sections) else None
         child_next = nxt is not None and sec[0] is not None and (nxt[0] or "").startswith(sec[0] + " / ")
-        if nxt is not None and (size < MIN_FRAGMENT_CHARS or (size < MIN_SECTION_CHARS and (child_next or sec[0] is None))):
+        whole_item = not child_next and _is_whole_item(own)
+        if nxt is not None and not whole_item and (
+                size < MIN_FRAGMENT_CHARS or (size < MIN_SECTION_CHARS and (child_next or sec[0] is None))):
             carry = sec
             continue
         merged.append(sec)
     return merged
+
+
+def _is_whole_item(body: list[str]) -> bool:
+    """A numbered paragraph that is complete in itself: 「二、公开渠道为浙江政府采购网。」."""
+    return (len(body) == 1 and any(rx.match(body[0]) for _, rx in _POLICY_PATTERNS)
+            and body[0].endswith(tuple(_TERMINAL)))
 
 
 def _section_chunks(merged: list[_Section], meta: DocumentMeta) -> list[Chunk]:

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from assistant.config import LimitsSettings
 from assistant.errors import InputFileError
-from assistant.ingest.doctitle import stem_title
+from assistant.ingest.doctitle import stem_title, title_line
 from assistant.ingest.docx_styles import DocxStyles, W
 from assistant.ingest.docx_tables import table_rows
 from assistant.ingest.guards import check_block_count
 from assistant.ingest.zipguard import check_inflated_size, check_zip_bomb
 from assistant.schema import Block, LoadedDocument, Location
-from assistant.text_zh import compact_cjk, normalize
+from assistant.text_zh import normalize
 
 
 def load_docx(data: bytes, name: str, limits: LimitsSettings | None = None) -> LoadedDocument:
@@ -129,8 +128,4 @@ def _is_generic(title: str) -> bool:
 
 def _first_title_line(blocks: list[Block]) -> str:
     """Laws typed as plain paragraphs: the first short line naming a law/regulation is the title."""
-    for b in blocks[:5]:
-        t = compact_cjk(b.text)
-        if b.kind == "paragraph" and len(t) <= 40 and re.search(r"(法|条例|办法|规定|规则|细则|决定|解释|方案|通知|意见)$", t):
-            return t
-    return ""
+    return title_line([b.text for b in blocks[:5] if b.kind == "paragraph"])

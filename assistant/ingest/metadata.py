@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from assistant.ingest.doctitle import strip_title_suffix, title_line
 from assistant.schema import DocumentMeta, LoadedDocument
 from assistant.text_zh import compact_cjk, normalize
 from assistant.titles import facts_for
@@ -29,7 +30,7 @@ _RE_DOC_NUMBERS = [
 ]
 _RE_EFFECTIVE = re.compile(r"(?:自\s*)?(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:起\s*)?(?:施行|实施|执行)")
 _RE_ISSUERS = re.compile(
-    r"(最高人民法院|最高人民检察院|全国人民代表大会常务委员会|全国人民代表大会|国务院办公厅|国务院|"
+    r"(最高人民法院|最高人民检察院|全国人民代表大会常务委员会|全国人民代表大会|国务院办公厅|国务院法制办公室|国务院|"
     r"财政部|国家发展和改革委员会|国家发展改革委|住房和城乡建设部|商务部|"
     r"[\u4e00-\u9fff]{2,8}(?:省|市|自治区)[\u4e00-\u9fff]{0,10}?(?:人民代表大会常务委员会|人民政府办公室|人民政府办公厅|人民政府)|"
     r"[\u4e00-\u9fff]{2,6}(?:区|县)人民政府(?:办公室)?)"
@@ -53,8 +54,14 @@ def _clean_title(title: str) -> str:
 
 
 def infer_doc_type(title: str, text_head: str = "", doc_number: str | None = None) -> str:  # noqa: C901 - ordered legal-force decision list
-    """Legal force from the title and issuer (法律 > 行政法规 > 部门规章/地方性法规 > 规范性文件)."""
-    t = title
+    """Legal force from the title and issuer (法律 > 行政法规 > 部门规章/地方性法规 > 规范性文件).
+
+    A draft (征求意见稿, 草案) has none. A trailing qualifier (（试行）（2023年版）) does not change the
+    type; a document with a 〔year〕 文号 (婺财采〔2026〕1号) is at least a 规范性文件.
+    """
+    if is_draft(title):
+        return "其他"
+    t = strip_title_suffix(title)
     if ("最高人民法院" in t or "最高人民检察院" in t) and ("解释" in t or "规定" in t or "批复" in t):
         return "司法解释"
     if re.search(r"(法|法典)$", t) and not re.search(r"(实施条例|实施细则|办法|规定)$", t):
@@ -73,9 +80,17 @@ def infer_doc_type(title: str, text_head: str = "", doc_number: str | None = Non
         return "部门规章"
     if re.search(r"(方案|意见|通知|决定|纲要|规划)$", t) or re.search(r"(方案|意见|通知)", t):
         return "规范性文件" if re.search(r"〔\d{4}〕", doc_number or "") else "政策文件"
-    if re.search(r"(规则|指引|指南|标准|要点)$", t):
+    if re.search(r"(规则|指引|指南|标准|要点)$", t) or re.search(r"〔\d{4}〕", doc_number or ""):
         return "规范性文件"
     return "其他"
+
+
+_RE_DRAFT = re.compile(r"征求意见稿|草案|送审稿|讨论稿")
+
+
+def is_draft(text: str) -> bool:
+    """A draft published for comment (「（征求意见稿，2010年1月11日…）」): it has no 文号 and no legal force."""
+    return bool(_RE_DRAFT.search(text))
 
 
 def _aliases(title: str, doc_number: str | None) -> list[str]:
@@ -109,17 +124,6 @@ def _known(title: str) -> dict[str, Any]:
     return known
 
 
-_RE_TITLE_END = re.compile(r"(法|条例|办法|规定|规则|细则|决定|解释|方案|通知|意见|公告|招标文件)$")
-
-
-def _title_line(doc: LoadedDocument) -> str:
-    for b in doc.blocks[:8]:
-        t = compact_cjk(b.text)
-        if len(t) <= 50 and _RE_TITLE_END.search(t):
-            return t
-    return ""
-
-
 def _preamble(doc: LoadedDocument) -> str:
     """Text before the first 第X条 (title, 通过/修正 history, 令 header); first blocks otherwise."""
     out: list[str] = []
@@ -130,21 +134,62 @@ def _preamble(doc: LoadedDocument) -> str:
     return "\n".join(out[:25])
 
 
-def _issuer_from(preamble: str, doc_type: str, doc_number: str | None) -> str | None:
-    if "人民代表大会" in preamble:
-        m = re.search(r"([\u4e00-\u9fff]{2,5}(?:省|市|自治区))(?:第[\u4e00-\u9fff]{1,4}届)?人民代表大会(常务委员会)?", preamble)
-        if m and not m.group(1).endswith("中华人民共和国"):
-            place = re.sub(r"^\d*日", "", m.group(1))
-            return f"{place}人民代表大会" + (m.group(2) or "")
-        if "常务委员会" in preamble:
-            return "全国人民代表大会常务委员会"
-        return "全国人民代表大会"
+_ORGAN = r"[\u4e00-\u9fff、]{2,30}?(?:厅|局|委员会|委|部|院|人民政府|政府|办公室|办公厅|中心)"
+_RE_TITLE_ISSUER = re.compile(rf"^({_ORGAN})关于")
+_RE_SIGNATURE = re.compile(rf"^({_ORGAN})\s*(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)?$")
+
+
+def _header(preamble: str) -> str:
+    """The header lines of the preamble: those before the first sentence of body text (a line ending
+    in 。), without the addressee line (「各市、县（市、区）人民政府：」)."""
+    out: list[str] = []
+    for line in preamble.split("\n"):
+        line = line.strip()
+        if line.endswith("。"):
+            break
+        if not line.endswith(("：", ":")):
+            out.append(line)
+    return "\n".join(out)
+
+
+def _signature_issuer(doc: LoadedDocument) -> str | None:
+    """The organ in the 落款 near the end (「浙江省财政厅 2022年12月11日」, or the organ above the date)."""
+    for b in reversed(doc.blocks[-4:]):
+        m = _RE_SIGNATURE.match(compact_cjk(b.text).strip())
+        if m:
+            return m.group(1)
+    return None
+
+
+def _congress(header: str) -> str:
+    """The 人大 (or its standing committee) that adopted a law or local regulation."""
+    m = re.search(r"([\u4e00-\u9fff]{2,5}(?:省|市|自治区))(?:第[\u4e00-\u9fff]{1,4}届)?人民代表大会(常务委员会)?", header)
+    if m and not m.group(1).endswith("中华人民共和国"):
+        place = re.sub(r"^\d*日", "", m.group(1))
+        return f"{place}人民代表大会" + (m.group(2) or "")
+    if "常务委员会" in header:
+        return "全国人民代表大会常务委员会"
+    return "全国人民代表大会"
+
+
+def _issuer_from(doc: LoadedDocument, title: str, doc_type: str, doc_number: str | None) -> str | None:
+    """The issuing organ from the header (人大 history, 令), the 文号, the title (「X关于…的通知」) or
+    the 落款; never from body text (「按照国务院有关规定执行」 names no issuer). None when unknown."""
+    header = _header(_preamble(doc))
+    if "人民代表大会" in header:
+        return _congress(header)
     if doc_number:
         if doc_number.startswith("国务院"):
             return "国务院"
         if doc_number.startswith(("财政部", "财库")):
             return "财政部"
-    im = _RE_ISSUERS.search(preamble)
+    tm = _RE_TITLE_ISSUER.match(title)
+    if tm:
+        return tm.group(1)
+    signed = _signature_issuer(doc)
+    if signed:
+        return signed
+    im = _RE_ISSUERS.search(header)
     if im:
         return re.sub(r"^[年月日]", "", im.group(1))
     if doc_type == "法律":
@@ -190,33 +235,19 @@ def infer_metadata(doc: LoadedDocument) -> DocumentMeta:
 
     title = _clean_title(str(fm.get("title") or "")) or _clean_title(doc.title) or _clean_title(stem)
     if not re.search(r"[\u4e00-\u9fff]", title):  # "scan_0001.pdf": use the title line inside
-        title = _title_line(doc) or title
-    known = _known(title)
+        title = title_line([b.text for b in doc.blocks]) or title
     preamble = _preamble(doc)
+    draft = is_draft(title) or is_draft(_header(preamble))
+    # a draft shares the law's title but not its 文号, type or issuer
+    known = {"aliases": _known(title).get("aliases", [])} if draft else _known(title)
     doc_number = str(fm.get("doc_number") or "") or find_doc_number(preamble) or known.get("doc_number")
     doc_type = str(fm.get("doc_type") or "")
     if doc_type not in _DOC_TYPES:
-        doc_type = known.get("doc_type") or infer_doc_type(title, preamble, doc_number)
+        doc_type = "其他" if draft else known.get("doc_type") or infer_doc_type(title, preamble, doc_number)
         if doc_type == "部门规章" and doc_number and "〔" in doc_number:
             doc_type = "规范性文件"
-    issuer = str(fm.get("issuer") or "") or known.get("issuer") or _issuer_from(preamble, doc_type, doc_number)
-    # dates: "自X起施行" is the effective date; other preamble dates are 通过/公布/修正 dates
-    effective_found = None
-    em = _RE_EFFECTIVE.search(preamble) or _RE_EFFECTIVE.search(normalize(doc.text[-3000:]))
-    if em:
-        effective_found = _iso(em.group(1))
-    history = [_iso(d.group(0)) for d in _RE_DATE.finditer(_RE_EFFECTIVE.sub("", preamble))]
-    latest = max((d for d in history if d), default=None)
-    publish = _iso(str(fm.get("published_date") or fm.get("publish_date") or "")) or latest
-    written = _iso(str(fm.get("written_date") or "")) or None
-    effective = _iso(str(fm.get("effective_date") or ""))
-    if effective is None:
-        # a revision takes effect on its own date; the original "自…起施行" would predate it
-        if effective_found and (latest is None or effective_found >= latest):
-            effective = effective_found
-        else:
-            effective = latest
-    version = str(fm.get("version") or "") or file_version or written or publish
+    issuer = str(fm.get("issuer") or "") or known.get("issuer") or _issuer_from(doc, title, doc_type, doc_number)
+    publish, effective, version = _dates(doc, preamble, fm, file_version)
     status = str(fm.get("status") or "现行有效")
     if status not in _STATUSES:
         status = "现行有效"
@@ -238,7 +269,48 @@ def infer_metadata(doc: LoadedDocument) -> DocumentMeta:
         source=doc.path,
         content_hash=doc.sha256,
         structure=_structure(doc, fm),
+        ocr_pages=list(doc.ocr_pages),
     )
+
+
+def _revision_dates(preamble: str) -> set[str]:
+    """Dates of a revision in the preamble: the text up to the next date says 修正/修订/调整
+    (「2022年7月26日根据财库〔2022〕19号调整价格扣除比例」)."""
+    found = list(_RE_DATE.finditer(preamble))
+    out: set[str] = set()
+    for i, m in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(preamble)
+        iso = _iso(m.group(0))
+        if iso and re.search(r"修正|修订|调整", preamble[m.end():end].split("\n")[0]):
+            out.add(iso)
+    return out
+
+
+def _dates(doc: LoadedDocument, preamble: str, fm: dict[str, Any],
+           file_version: str | None) -> tuple[str | None, str | None, str]:
+    """(publish, effective, version). "自X起施行" is the effective date; other preamble dates are
+    通过/公布/修正 dates. A revised text is versioned by its latest revision and published on its
+    first date (not a 首次公布文本)."""
+    effective_found = None
+    em = _RE_EFFECTIVE.search(preamble) or _RE_EFFECTIVE.search(normalize(doc.text[-3000:]))
+    if em:
+        effective_found = _iso(em.group(1))
+    history_text = _RE_EFFECTIVE.sub("", preamble)
+    history = {d for d in (_iso(m.group(0)) for m in _RE_DATE.finditer(history_text)) if d}
+    latest = max(history, default=None)
+    revisions = _revision_dates(history_text)
+    first = min(history - revisions, default=None) if revisions else latest
+    publish = _iso(str(fm.get("published_date") or fm.get("publish_date") or "")) or first
+    written = _iso(str(fm.get("written_date") or "")) or None
+    effective = _iso(str(fm.get("effective_date") or ""))
+    if effective is None:
+        # a revision takes effect on its own date; the original "自…起施行" would predate it
+        if effective_found and (latest is None or effective_found >= latest):
+            effective = effective_found
+        else:
+            effective = latest
+    version = str(fm.get("version") or "") or file_version or written or (latest if revisions else publish) or ""
+    return publish, effective, version
 
 
 def _structure(doc: LoadedDocument, fm: dict[str, Any]) -> str:

@@ -40,7 +40,7 @@ def load_pdf(data: bytes, name: str, limits: LimitsSettings | None = None) -> Lo
         ocr_pages, ocr_warnings = ocr_empty_pages(data, name, page_texts, empty, limits, started, ocr_confidence)
         warnings.extend(ocr_warnings)
 
-    blocks = pdf_paragraphs(clean_pdf_pages(page_texts))
+    blocks = pdf_paragraphs(clean_pdf_pages(page_texts), frozenset(ocr_pages))
     return LoadedDocument(path=name, format="pdf", title=stem_title(name), blocks=blocks, ocr_pages=ocr_pages,
                           ocr_confidence=ocr_confidence, warnings=warnings)
 

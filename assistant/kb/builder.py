@@ -21,8 +21,8 @@ from assistant.errors import UserError
 from assistant.index.bm25_store import BM25Index
 from assistant.index.chroma_store import ChromaIndex
 from assistant.kb.generation import CATALOG_VERSION, Generation, write_chunks, write_json
-from assistant.kb.records import DocRecord, apply_versions
-from assistant.kb.sources import PlannedDoc, expand_paths, plan_defaults, plan_user_file
+from assistant.kb.records import DocRecord, apply_versions, content_fingerprint
+from assistant.kb.sources import PlannedDoc, expand_paths, plan_defaults, plan_user_file, user_doc_id
 from assistant.kb.vector_cache import CachedEmbeddings, VectorCache
 from assistant.schema import Chunk
 from assistant.titles import static_aliases
@@ -58,6 +58,8 @@ class LoadResult:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    #: added files whose content an indexed document already has: {source, doc_id, title} of that document
+    duplicates: list[dict[str, str]] = field(default_factory=list)
 
 
 class GenerationBuilder:
@@ -71,6 +73,7 @@ class GenerationBuilder:
         strict_paths: bool = False,
         remove: set[str] | None = None,
         progress: Progress | None = None,
+        overrides: dict[str, str] | None = None,
     ) -> None:
         from assistant.embeddings import embedding_signature
 
@@ -78,6 +81,7 @@ class GenerationBuilder:
         self.strict_paths = strict_paths
         self.remove = remove or set()
         self.progress = progress
+        self.overrides = overrides or {}  # metadata the user set for the added paths
         kb.reload()
         self.old: Generation | None = kb.current_generation()
         self.signature = embedding_signature(kb.embeddings)
@@ -114,13 +118,16 @@ class GenerationBuilder:
                     continue
                 if rec.path and Path(rec.path).is_file():
                     try:
-                        plan.planned[doc_id] = plan_user_file(Path(rec.path), doc_id, kb.max_upload_bytes, kb.limits)
+                        plan.planned[doc_id] = plan_user_file(Path(rec.path), doc_id, kb.max_upload_bytes, kb.limits,
+                                                              rec.overrides)
                         continue
                     except OSError as exc:
                         log.warning("cannot re-read %s: %r; keeping the indexed copy", rec.path, exc)
                 plan.keep_stored[doc_id] = rec
         for path in expand_paths(extra_paths):
-            user = plan_user_file(path, None, kb.max_upload_bytes, kb.limits)
+            did = user_doc_id(path)
+            kept = plan.planned[did].overrides if did in plan.planned else {}  # re-added without options
+            user = plan_user_file(path, did, kb.max_upload_bytes, kb.limits, self.overrides or kept)
             plan.planned[user.doc_id] = user
             plan.keep_stored.pop(user.doc_id, None)
             plan.source_doc_ids.append(user.doc_id)
@@ -158,7 +165,7 @@ class GenerationBuilder:
                     self._reuse(out, doc_id, prev)
                 continue
             meta = meta.model_copy(update={"content_hash": item.content_hash, "chunk_count": len(chunks)})
-            out.records[doc_id] = DocRecord(meta, item.origin, item.path, meta.status)
+            out.records[doc_id] = DocRecord(meta, item.origin, item.path, meta.status, item.overrides)
             out.new_chunks[doc_id] = chunks
             (out.updated if prev is not None else out.added).append(doc_id)
         for doc_id, rec in plan.keep_stored.items():
@@ -166,6 +173,32 @@ class GenerationBuilder:
         self._tick("load", total, total)
         out.removed = sorted(set(old.records) - set(out.records)) if old else []
         return out
+
+    def drop_duplicates(self, plan: BuildPlan, loaded: LoadResult) -> None:
+        """A newly added file with the same articles as an indexed document is not added twice."""
+        new = [d for d in plan.source_doc_ids if d in loaded.added]
+        if not new:
+            return
+        known: dict[str, str] = {}
+        for doc_id in loaded.records:
+            if doc_id not in new:
+                known.setdefault(self._fingerprint(loaded, doc_id), doc_id)
+        for doc_id in new:
+            fp = self._fingerprint(loaded, doc_id)
+            same = known.get(fp) if fp else None
+            if same is None:
+                known[fp] = doc_id
+                continue
+            source = loaded.records.pop(doc_id).meta.source
+            loaded.new_chunks.pop(doc_id, None)
+            loaded.added.remove(doc_id)
+            plan.source_doc_ids.remove(doc_id)
+            loaded.duplicates.append({"source": source, "doc_id": same, "title": loaded.records[same].meta.title})
+            log.info("%s has the content of %s: not added", source, same)
+
+    def _fingerprint(self, loaded: LoadResult, doc_id: str) -> str:
+        chunks = loaded.new_chunks.get(doc_id)
+        return content_fingerprint(chunks if chunks is not None else self._old_chunks(doc_id))
 
     # ---------------------------------------------------------------- 3. versions
     def apply_versions(self, loaded: LoadResult, excluded: set[str]) -> bool:
@@ -260,11 +293,13 @@ class GenerationBuilder:
         started = time.perf_counter()
         plan = self.plan(extra_paths)
         loaded = self.load(plan)
+        self.drop_duplicates(plan, loaded)
         nothing_to_do = self.apply_versions(loaded, plan.excluded)
         summary: dict[str, Any] = {
             "added": len(loaded.added), "updated": len(loaded.updated), "unchanged": len(loaded.unchanged),
             "removed": len(loaded.removed), "added_docs": loaded.added, "updated_docs": loaded.updated,
             "removed_docs": loaded.removed, "failed": plan.failed, "source_doc_ids": plan.source_doc_ids,
+            "duplicates": loaded.duplicates,
             "excluded_defaults": [{"doc_id": d, "title": t} for d, t in sorted(plan.excluded_titles.items())],
         }
         if nothing_to_do and self.old is not None:

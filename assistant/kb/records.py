@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.schema import DocumentMeta
+from assistant.schema import Chunk, DocumentMeta
 from assistant.text_zh import normalize
 from assistant.titles import PRC, static_aliases
 
@@ -19,18 +21,21 @@ class DocRecord:
     origin: str = "default"  # "default" (manifest) | "user" (kb add / --source)
     path: str | None = None
     original_status: str = "现行有效"  # status before supersession was applied
+    #: metadata the user set at import (`kb add --title/--doc-type`); kept when the file is re-read
+    overrides: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"meta": self.meta.model_dump(mode="json"), "origin": self.origin, "path": self.path,
-                "original_status": self.original_status}
+                "original_status": self.original_status, "overrides": self.overrides}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DocRecord:
         return cls(DocumentMeta.model_validate(data["meta"]), data.get("origin", "default"), data.get("path"),
-                   data.get("original_status", data["meta"].get("status", "现行有效")))
+                   data.get("original_status", data["meta"].get("status", "现行有效")),
+                   dict(data.get("overrides") or {}))
 
     def copy(self) -> DocRecord:
-        return DocRecord(self.meta, self.origin, self.path, self.original_status)
+        return DocRecord(self.meta, self.origin, self.path, self.original_status, dict(self.overrides))
 
 
 def _title_key(title: str, aliases: Iterable[str], table: dict[str, str]) -> str:
@@ -74,3 +79,17 @@ def apply_versions(records: dict[str, DocRecord], order: list[str], table: dict[
             if newer and status != "已废止":
                 status = "已修订"
             rec.meta = rec.meta.model_copy(update={"superseded_by": best, "status": status})
+
+
+def content_fingerprint(chunks: Iterable[Chunk]) -> str:
+    """What makes two imports the same document: their article texts (labels, spaces and
+    punctuation widths normalised; titles and file names ignored), else all their entries' texts."""
+    chunks = list(chunks)
+    body = [c for c in chunks if c.article] or chunks
+    texts = []
+    for c in body:
+        text = normalize(c.text)
+        if c.article and text.startswith(c.article):
+            text = text[len(c.article):]
+        texts.append(re.sub(r"\s+", "", text))
+    return hashlib.sha1("\n".join(texts).encode("utf-8")).hexdigest() if any(texts) else ""

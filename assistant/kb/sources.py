@@ -13,13 +13,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 
 from assistant.config import LimitsSettings
 from assistant.errors import InputFileError, LimitExceededError, UserError
-from assistant.schema import USER_DOC_PREFIX, Chunk, DocumentMeta, Location
+from assistant.schema import USER_DOC_PREFIX, Chunk, DocType, DocumentMeta, Location
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,9 @@ Loader = Callable[[], tuple[DocumentMeta, list[Chunk]]]
 
 _META_FIELDS = set(DocumentMeta.model_fields) - {"doc_id", "content_hash", "superseded_by", "chunk_count", "source"}
 _LAW_STATUS = {"现行有效": "现行有效", "已被修改": "现行有效", "已修订": "已修订", "已废止": "已废止", "失效": "已废止"}
-_DOC_TYPES = {"法律", "行政法规", "部门规章", "地方性法规", "规范性文件", "政策文件", "司法解释", "审查要点", "其他"}
+_DOC_TYPES = set(get_args(DocType))
+#: the document types a user may set at import, in order of legal force (审查要点 is the product's own)
+DOC_TYPE_CHOICES: tuple[str, ...] = tuple(t for t in get_args(DocType) if t != "审查要点")
 
 
 @dataclass
@@ -46,6 +48,24 @@ class PlannedDoc:
     path: str | None = None
     title_hint: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    overrides: dict[str, str] = field(default_factory=dict)  # user-set metadata (kb add --title/--doc-type)
+
+
+def user_overrides(title: str | None = None, doc_type: str | None = None) -> dict[str, str]:
+    """Metadata a user sets at import, checked: a non-empty title, a document type of the schema."""
+    out: dict[str, str] = {}
+    if title is not None:
+        title = title.strip()
+        if not title:
+            raise UserError("文档标题不能为空。", "override: empty title")
+        out["title"] = title
+    if doc_type is not None:
+        doc_type = doc_type.strip()
+        if doc_type not in DOC_TYPE_CHOICES:
+            raise UserError(f"文档类型“{doc_type}”无效，可选：{'、'.join(DOC_TYPE_CHOICES)}。",
+                            f"override: unknown doc_type {doc_type!r}")
+        out["doc_type"] = doc_type
+    return out
 
 
 def sha256_file(path: Path) -> str:
@@ -138,7 +158,7 @@ def user_doc_id(path: Path) -> str:
 
 
 def plan_user_file(path: Path, doc_id: str | None = None, max_bytes: int | None = None,
-                   limits: LimitsSettings | None = None) -> PlannedDoc:
+                   limits: LimitsSettings | None = None, overrides: dict[str, str] | None = None) -> PlannedDoc:
     path = path.resolve()
     did = doc_id or user_doc_id(path)
     st = path.stat()
@@ -147,14 +167,18 @@ def plan_user_file(path: Path, doc_id: str | None = None, max_bytes: int | None 
         digest = _hash("over-limit", st.st_size, st.st_mtime_ns)
     else:
         digest = _hash(sha256_file(path))
+    overrides = dict(overrides or {})
+    if overrides:  # a new title or type re-reads the file
+        digest = _hash(digest, sorted(overrides.items()))
     return PlannedDoc(
         doc_id=did,
         origin="user",
         source=str(path),
         path=str(path),
         content_hash=digest,
-        loader=lambda: load_and_chunk(path, did, {}, max_bytes=max_bytes, limits=limits),
+        loader=lambda: load_and_chunk(path, did, overrides, max_bytes=max_bytes, limits=limits),
         title_hint=path.stem,
+        overrides=overrides,
     )
 
 

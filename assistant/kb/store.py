@@ -263,12 +263,25 @@ class KnowledgeBase:
         with self._writer_lock():
             return GenerationBuilder(self, rebuild=rebuild, progress=progress).run(paths)
 
-    def add(self, paths: Sequence[Path | str], progress: Progress | None = None) -> list[DocumentMeta]:
-        """Add (or update) user files/folders; returns their metadata."""
-        with self._writer_lock():
-            summary = GenerationBuilder(self, strict_paths=True, progress=progress).run([Path(p) for p in paths])
+    def add(self, paths: Sequence[Path | str], progress: Progress | None = None,
+            overrides: dict[str, str] | None = None) -> list[DocumentMeta]:
+        """Add (or update) user files/folders; returns their metadata (for a file whose content is
+        already indexed, that document's). `overrides`: see `add_report`."""
+        docs, duplicates = self.add_report(paths, progress, overrides)
         gen = self._require()
-        return [gen.records[d].meta for d in summary["source_doc_ids"] if d in gen.records]
+        held = [gen.records[d["doc_id"]].meta for d in duplicates if d["doc_id"] in gen.records]
+        return docs + [m for m in held if m not in docs]
+
+    def add_report(self, paths: Sequence[Path | str], progress: Progress | None = None,
+                   overrides: dict[str, str] | None = None) -> tuple[list[DocumentMeta], list[dict[str, str]]]:
+        """The added documents, and the files not added because an indexed document has the same
+        content ({source, doc_id, title} of that document). `overrides` (title, doc_type; see
+        `sources.user_overrides`) replace the inferred metadata of every added file."""
+        with self._writer_lock():
+            summary = GenerationBuilder(self, strict_paths=True, progress=progress,
+                                        overrides=overrides).run([Path(p) for p in paths])
+        gen = self._require()
+        return [gen.records[d].meta for d in summary["source_doc_ids"] if d in gen.records], summary["duplicates"]
 
     def remove(self, doc_id: str) -> DocumentMeta:
         """Remove a document (a manifest document stays out until `kb build --rebuild`)."""
