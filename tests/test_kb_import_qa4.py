@@ -183,6 +183,10 @@ def test_rest_upload_with_title_and_doc_type(tmp_path: Path) -> None:
     assert bad.status_code == 400 and "文档类型" in bad.text
     plain = client.post("/api/v1/documents", files={"file": ("rule3.txt", body)})  # the old contract
     assert plain.status_code == 201
+    # rule3.txt has rule.txt's articles: not imported twice, the document that holds them, and no copy on disk
+    assert plain.headers["X-Duplicate-Of"] == resp.json()[0]["doc_id"] == plain.json()[0]["doc_id"]
+    uploads = [p.name for p in Path(services.settings.data_dir).rglob("*.txt")]
+    assert any("rule" in n and "rule3" not in n for n in uploads) and not any("rule3" in n for n in uploads), uploads
 
 
 # ---------------------------------------------------------------- D9 OCR'd pages

@@ -116,6 +116,20 @@ def test_kb_import_of_a_batch_imports_the_valid_files_and_names_each_refused_one
     assert "婺城区小额工程建设项目交易规则" in titles
 
 
+def test_kb_import_of_a_file_already_in_the_kb_says_so(kb_handlers, tmp_path: Path) -> None:
+    """QA report 4, D19 (web): a copy of an imported document was reported 「已加入知识库」 with the old title."""
+    handlers, services = kb_handlers
+    text = "婺城区小额工程建设项目交易规则\n第一条 为规范小额工程交易，制定本规则。\n第二条 小额工程进入交易平台。\n"
+    (tmp_path / "first.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "副本.txt").write_text(text, encoding="utf-8")
+    list(handlers["kb_tab.add"]([str(tmp_path / "first.txt")]))
+    before = len(services.kb.list_documents())
+    panel = list(handlers["kb_tab.add"]([str(tmp_path / "副本.txt")]))[-1][0]
+    assert "注意：“副本.txt”的内容与已导入的《婺城区小额工程建设项目交易规则》" in panel and "未重复导入" in panel
+    assert "已加入知识库" not in panel and "msg-ok" in panel
+    assert len(services.kb.list_documents()) == before
+
+
 def test_kb_import_of_only_a_bad_file_ends_with_its_reason(kb_handlers, tmp_path: Path) -> None:
     handlers, _services = kb_handlers
     fake = tmp_path / "坏文件.docx"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
 from assistant.api.common import ServicesDep
@@ -25,9 +25,11 @@ def list_documents(
     return services.kb.list_documents(include_superseded=include_superseded)
 
 
-@router.post("/documents", status_code=status.HTTP_201_CREATED, summary="上传法规文件并加入知识库")
+@router.post("/documents", status_code=status.HTTP_201_CREATED, summary="上传法规文件并加入知识库",
+             description="内容与已有文档相同的文件不重复导入：返回已有文档，响应头 X-Duplicate-Of 为其编号。")
 async def add_document(
     services: ServicesDep,
+    response: Response,
     file: Annotated[UploadFile, File(description="法规文件（DOCX / PDF / TXT / MD / HTML）")],
     title: Annotated[str | None, Form(description="文档标题（可选，默认取文件中的标题行）")] = None,
     doc_type: Annotated[str | None, Form(
@@ -40,10 +42,15 @@ async def add_document(
         kind="regulations", allowed=REGULATION_SUFFIXES, max_bytes=services.settings.max_upload_bytes,
     )
     try:
-        added: list[DocumentMeta] = await run_in_threadpool(services.kb.add, [stored], None, overrides)
+        added, duplicates = await run_in_threadpool(services.kb.add_report, [stored], None, overrides)
     except BaseException:
         remove_upload(stored, data_dir)  # the file stays only when it is in the index
         raise
+    if duplicates:  # its content is already indexed: the document that holds it, and no second copy on disk
+        remove_upload(stored, data_dir)
+        response.headers["X-Duplicate-Of"] = ",".join(d["doc_id"] for d in duplicates)
+        held = [services.kb.get_document(d["doc_id"]) for d in duplicates]
+        return added + [m for m in held if m is not None and m not in added]
     return added
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import NotFoundError, UserError
+from assistant.kb.builder import duplicate_note
 from assistant.kb.sources import DOC_TYPE_CHOICES, user_overrides
 from assistant.progress import TqdmProgress
 
@@ -78,11 +79,6 @@ def _print_table(docs: list[Any], kb: Any) -> None:
         print(f"{m.doc_id:<24}{m.doc_type:<8}{status:<8}{m.chunk_count:>6}  {(m.version or '-'):<12}{number:<22}{m.title}"
               f"{_title_notes(m, kb.document_origin(m.doc_id))}")
     print(f"共 {len(docs)} 个文档。")
-
-
-def duplicate_note(dup: dict[str, str]) -> str:
-    """The warning for a file whose content is already in the knowledge base."""
-    return f"“{Path(dup['source']).name}”的内容与已导入的《{dup['title']}》（{dup['doc_id']}）相同，未重复导入。"
 
 
 def _print_added(docs: list[Any], duplicates: list[dict[str, str]], kb: Any, as_json: bool) -> None:

@@ -315,3 +315,8 @@ class GenerationBuilder:
                        seconds=round(time.perf_counter() - started, 2))
         log.info("knowledge base %s: %s", name, {k: v for k, v in summary.items() if not k.endswith("docs")})
         return summary
+
+
+def duplicate_note(dup: dict[str, str]) -> str:
+    """The warning for a file not added because its content is already in the knowledge base."""
+    return f"“{Path(dup['source']).name}”的内容与已导入的《{dup['title']}》（{dup['doc_id']}）相同，未重复导入。"

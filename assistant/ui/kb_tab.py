@@ -11,6 +11,7 @@ import gradio as gr
 import pandas as pd
 
 from assistant.errors import UserError
+from assistant.kb.builder import duplicate_note
 from assistant.kb.sources import load_and_chunk
 from assistant.schema import DocumentMeta
 from assistant.services import Services
@@ -32,7 +33,8 @@ _CONFIRM_JS = ("(docId) => [docId, !!docId && confirm('确定从知识库删除�
                "'」吗？删除后检索和问答将不再引用它。')]")
 CHECK_STAGE = "逐个检查文件"
 #: what an import ends with: the documents added, and (file name, reason) for each file refused
-Imported = tuple[list[DocumentMeta], list[tuple[str, str]]]
+#: (added documents, [(file name, reason)] of refused files, notes on files not added as already indexed)
+Imported = tuple[list[DocumentMeta], list[tuple[str, str]], list[str]]
 
 
 def _panel(panel: str) -> tuple[Any, ...]:
@@ -98,11 +100,12 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
     def import_stored(stored: dict[Path, str]) -> Generator[tuple[Any, ...], None, Imported]:
         """Import the stored copies; when the batch fails, find the files to blame and import the rest.
 
-        Yields the outputs with a progress panel; returns (added documents, [(file name, reason)] of refused files).
+        Yields the outputs with a progress panel; returns what was imported (`Imported`).
         """
         data_dir = Path(settings.data_dir)
         try:
-            return (yield from _run_add(list(stored))), []
+            added, notes = yield from _run_add(stored, list(stored))
+            return added, [], notes
         except UserError as exc:
             batch_error = exc
         refused = yield from _check_files(stored)
@@ -111,26 +114,32 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
         for path in refused:
             remove_upload(path, data_dir)
         valid = [p for p in stored if p not in refused]
-        added: list[DocumentMeta] = []
+        added, notes = [], []
         if valid:
             try:
-                added = yield from _run_add(valid)
+                added, notes = yield from _run_add(stored, valid)
             except UserError as exc:
                 for path in valid:
                     remove_upload(path, data_dir)
                 refused.update(dict.fromkeys(valid, user_message(exc)))
-        return added, [(stored[p], reason) for p, reason in refused.items()]
+        return added, [(stored[p], reason) for p, reason in refused.items()], notes
 
-    def _run_add(paths: list[Path]) -> Generator[tuple[Any, ...], None, list[DocumentMeta]]:
-        names = "、".join(p.name for p in paths)
-        added: list[DocumentMeta] = []
-        for item in with_progress(lambda cb: services.kb.add(paths, progress=cb),
+    def _run_add(stored: dict[Path, str], paths: list[Path]) -> Generator[tuple[Any, ...], None, tuple[list[DocumentMeta], list[str]]]:
+        """Import `paths`: the added documents, and a note for each file whose content is already indexed
+        (its stored copy is removed: nothing of it is in the index)."""
+        names = "、".join(stored[p] for p in paths)
+        result: tuple[list[DocumentMeta], list[dict[str, str]]] = ([], [])
+        for item in with_progress(lambda cb: services.kb.add_report(paths, progress=cb),
                                   f"正在导入 {len(paths)} 个文件：{names}"):
             if isinstance(item, Done):
-                added = item.value
+                result = item.value
             else:
                 yield _panel(item)
-        return added
+        added, duplicates = result
+        for dup in duplicates:
+            remove_upload(Path(dup["source"]), Path(settings.data_dir))
+        return added, [duplicate_note({**dup, "source": stored.get(Path(dup["source"]), dup["source"])})
+                       for dup in duplicates]
 
     def _check_files(stored: dict[Path, str]) -> Generator[tuple[Any, ...], None, dict[Path, str]]:
         """Read each file on its own: stored path → the reason it cannot be imported."""
@@ -169,16 +178,17 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
             except UserError as exc:
                 refused.append((Path(p).name, user_message(exc)))
         added: list[DocumentMeta] = []
+        notes: list[str] = []
         try:
             if stored:
-                added, failed = yield from import_stored(stored)
+                added, failed, notes = yield from import_stored(stored)
                 refused += failed
         except Exception as exc:
             for s in stored:
                 remove_upload(s, data_dir)
             yield (message_html(f"导入失败：{user_message(exc)}", ok=False), *refresh(), None)
             return
-        yield (import_result_html(added, refused), *refresh(), None)
+        yield (import_result_html(added, refused, notes), *refresh(), None)
 
     @friendly
     def remove(target: str, confirmed: bool) -> tuple:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from assistant.format_zh import date_zh, fact_rows, phrase_bounds, yes_no
@@ -456,11 +456,13 @@ def system_html(describe: dict[str, Any], stats: dict[str, Any] | str, versions:
     )
 
 
-def import_result_html(added: list[DocumentMeta], refused: list[tuple[str, str]]) -> str:
-    """The final state of an import: the documents added, and each refused file with its reason."""
+def import_result_html(added: list[DocumentMeta], refused: list[tuple[str, str]], notes: Sequence[str] = ()) -> str:
+    """The final state of an import: the documents added, each refused file with its reason, and notes
+    (a file not added because its content is already in the knowledge base)."""
     lines = [f"已加入知识库：《{esc(d.title)}》（{d.chunk_count} 条）" for d in added]
     lines += [f"导入失败：{esc(name)}：{esc(reason)}" for name, reason in refused]
-    if not added and not refused:
+    lines += [f"注意：{esc(note)}" for note in notes]
+    if not added and not refused and not notes:
         lines.append("已加入知识库：（无新增内容）")
     if not refused:
         return f'<div class="msg-ok">{"<br>".join(lines)}</div>'
