@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from assistant.ingest.doctitle import strip_title_suffix, title_line
-from assistant.schema import DocumentMeta, LoadedDocument
+from assistant.schema import DocType, DocumentMeta, LoadedDocument
 from assistant.text_zh import compact_cjk, normalize
 from assistant.titles import facts_for
 
-_DOC_TYPES = {"法律", "行政法规", "部门规章", "地方性法规", "规范性文件", "政策文件", "司法解释", "审查要点", "其他"}
+_DOC_TYPES = frozenset(get_args(DocType))
 _STATUSES = {"现行有效", "已修订", "已废止"}
 
 _RE_DATE = re.compile(r"(\d{4})\s*[-.年/]\s*(\d{1,2})\s*[-.月/]\s*(\d{1,2})\s*日?")
