@@ -49,8 +49,7 @@ async def add_document(
     if duplicates:  # its content is already indexed: the document that holds it, and no second copy on disk
         remove_upload(stored, data_dir)
         response.headers["X-Duplicate-Of"] = ",".join(d["doc_id"] for d in duplicates)
-        held = [services.kb.get_document(d["doc_id"]) for d in duplicates]
-        return added + [m for m in held if m is not None and m not in added]
+        return services.kb.with_holders(added, duplicates)
     return added
 
 

@@ -268,6 +268,10 @@ class KnowledgeBase:
         """Add (or update) user files/folders; returns their metadata (for a file whose content is
         already indexed, that document's). `overrides`: see `add_report`."""
         docs, duplicates = self.add_report(paths, progress, overrides)
+        return self.with_holders(docs, duplicates)
+
+    def with_holders(self, docs: list[DocumentMeta], duplicates: list[dict[str, str]]) -> list[DocumentMeta]:
+        """`docs`, then the indexed documents that hold the content of the files not added (`add_report`)."""
         gen = self._require()
         held = [gen.records[d["doc_id"]].meta for d in duplicates if d["doc_id"] in gen.records]
         return docs + [m for m in held if m not in docs]
