@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any, get_args
 
 from assistant.ingest.doctitle import strip_title_suffix, title_line
-from assistant.schema import DocType, DocumentMeta, LoadedDocument
+from assistant.schema import DRAFT_STATUS, DocType, DocumentMeta, LoadedDocument, Status
 from assistant.text_zh import compact_cjk, normalize
 from assistant.titles import facts_for
 
 _DOC_TYPES = frozenset(get_args(DocType))
-_STATUSES = {"现行有效", "已修订", "已废止"}
+_STATUSES = set(get_args(Status))
 
 _RE_DATE = re.compile(r"(\d{4})\s*[-.年/]\s*(\d{1,2})\s*[-.月/]\s*(\d{1,2})\s*日?")
 _RE_FILE_VERSION = re.compile(r"[（(]\s*(\d{4}[-.]\d{1,2}[-.]\d{1,2})\s*[)）]\s*$")
@@ -248,7 +248,7 @@ def infer_metadata(doc: LoadedDocument) -> DocumentMeta:
             doc_type = "规范性文件"
     issuer = str(fm.get("issuer") or "") or known.get("issuer") or _issuer_from(doc, title, doc_type, doc_number)
     publish, effective, version = _dates(doc, preamble, fm, file_version)
-    status = str(fm.get("status") or "现行有效")
+    status = DRAFT_STATUS if draft else str(fm.get("status") or "现行有效")
     if status not in _STATUSES:
         status = "现行有效"
     aliases = _aliases(title, doc_number)
