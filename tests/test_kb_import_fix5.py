@@ -17,6 +17,7 @@ from assistant.qa.context import superseded_note
 from assistant.schema import DRAFT_STATUS, Hit
 from assistant.titles import DEFAULT_KB_DIR as SHIPPED_KB
 from assistant.titles import use_knowledge_base_dir
+from assistant.ui.render import document_rows
 
 # a test file written for this test (not a real draft): the small KB's law, as a later draft
 LAW_DRAFT = """中华人民共和国测试招标法
@@ -60,6 +61,15 @@ def test_answer_note_says_a_draft_has_no_legal_force() -> None:
     note = superseded_note(hit)
     assert "征求意见稿" in note and "不具有法律效力" in note
 
+
+
+def test_web_document_list_marks_a_draft(kb: KnowledgeBase, tmp_path: Path) -> None:
+    src = tmp_path / "draft.txt"
+    src.write_text(LAW_DRAFT, encoding="utf-8")
+    [draft] = kb.add([src])
+    rows = {row[-1]: row for row in document_rows(kb.list_documents())}
+    assert rows[draft.doc_id][6] == DRAFT_STATUS
+    assert rows["test-law"][6] == "现行有效"
 
 # ---------------------------------------------------------------- issuers from organs.yaml
 
