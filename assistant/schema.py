@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 DocType = Literal[
     "法律", "行政法规", "部门规章", "地方性法规", "规范性文件", "政策文件", "司法解释", "审查要点", "其他"
 ]
-Status = Literal["现行有效", "已修订", "已废止"]
+Status = Literal["现行有效", "已修订", "已废止", "征求意见稿"]
+#: The status of a draft published for comment: no legal force, never a version of the enacted text.
+DRAFT_STATUS = "征求意见稿"
 Severity = Literal["high", "medium", "low"]
 Confidence = Literal["high", "med", "low"]
 

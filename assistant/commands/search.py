@@ -24,7 +24,7 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--queries", type=Path, metavar="文件", help="批量模式：每行一个问题，每行输出一个 JSON 数组")
     parser.add_argument("-k", type=int, default=None, metavar="N", help="返回条数（默认 5）")
     parser.add_argument("--doc-type", action="append", metavar="类型", help="只检索某类文档（法律/行政法规/部门规章…，可重复）")
-    parser.add_argument("--status", action="append", metavar="状态", help="只检索某状态（现行有效/已修订/已废止，可重复）")
+    parser.add_argument("--status", action="append", metavar="状态", help="只检索某状态（现行有效/已修订/已废止/征求意见稿，可重复）")
     parser.add_argument("--title", action="append", metavar="文件名称", help="只检索某文件（全称或简称，可重复）")
     parser.add_argument("--include-superseded", action="store_true", help="包括已被新版本取代的旧版本")
     return parser

@@ -9,32 +9,35 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
 
 from assistant.ingest.doctitle import strip_title_suffix, title_line
-from assistant.schema import DocType, DocumentMeta, LoadedDocument
+from assistant.ingest.organs import organ_table
+from assistant.schema import DRAFT_STATUS, DocType, DocumentMeta, LoadedDocument, Status
 from assistant.text_zh import compact_cjk, normalize
 from assistant.titles import facts_for
 
 _DOC_TYPES = frozenset(get_args(DocType))
-_STATUSES = {"现行有效", "已修订", "已废止"}
+_STATUSES = set(get_args(Status))
 
 _RE_DATE = re.compile(r"(\d{4})\s*[-.年/]\s*(\d{1,2})\s*[-.月/]\s*(\d{1,2})\s*日?")
 _RE_FILE_VERSION = re.compile(r"[（(]\s*(\d{4}[-.]\d{1,2}[-.]\d{1,2})\s*[)）]\s*$")
-_RE_DOC_NUMBERS = [
-    re.compile(r"(财政部|国家发展和改革委员会|国家发展改革委|住房和城乡建设部|住房城乡建设部|商务部|水利部|交通运输部|工业和信息化部)令\s*第\s*(\d+)\s*号"),
-    re.compile(r"(国务院)令\s*第\s*(\d+)\s*号"),
-    re.compile(r"([\u4e00-\u9fff]{1,8})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d+)\s*号"),
-    re.compile(r"(主席令)\s*第\s*(\d+)\s*号"),
-]
+#: a 文号 with a year: 财库〔2020〕46号 (the 令 of the organs in organs.yaml are matched before it)
+_RE_YEAR_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d+)\s*号")
+_RE_PRESIDENT_ORDER = re.compile(r"主席令\s*第\s*(\d+)\s*号")
 _RE_EFFECTIVE = re.compile(r"(?:自\s*)?(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:起\s*)?(?:施行|实施|执行)")
-_RE_ISSUERS = re.compile(
-    r"(最高人民法院|最高人民检察院|全国人民代表大会常务委员会|全国人民代表大会|国务院办公厅|国务院法制办公室|国务院|"
-    r"财政部|国家发展和改革委员会|国家发展改革委|住房和城乡建设部|商务部|"
+#: local organs named by pattern (the organs of organs.yaml are matched by name before them)
+_LOCAL_ISSUERS = (
     r"[\u4e00-\u9fff]{2,8}(?:省|市|自治区)[\u4e00-\u9fff]{0,10}?(?:人民代表大会常务委员会|人民政府办公室|人民政府办公厅|人民政府)|"
-    r"[\u4e00-\u9fff]{2,6}(?:区|县)人民政府(?:办公室)?)"
+    r"[\u4e00-\u9fff]{2,6}(?:区|县)人民政府(?:办公室)?"
 )
+
+
+@lru_cache(maxsize=4)
+def _issuer_regex(names_pattern: str) -> re.Pattern[str]:
+    return re.compile(f"({names_pattern}|{_LOCAL_ISSUERS})" if names_pattern else f"({_LOCAL_ISSUERS})")
 
 
 def _iso(date_text: str) -> str | None:
@@ -178,20 +181,19 @@ def _issuer_from(doc: LoadedDocument, title: str, doc_type: str, doc_number: str
     header = _header(_preamble(doc))
     if "人民代表大会" in header:
         return _congress(header)
-    if doc_number:
-        if doc_number.startswith("国务院"):
-            return "国务院"
-        if doc_number.startswith(("财政部", "财库")):
-            return "财政部"
+    organs = organ_table()
+    numbered = organs.issuer_of_number(doc_number) if doc_number else None
+    if numbered:
+        return numbered
     tm = _RE_TITLE_ISSUER.match(title)
     if tm:
         return tm.group(1)
     signed = _signature_issuer(doc)
     if signed:
         return signed
-    im = _RE_ISSUERS.search(header)
+    im = _issuer_regex(organs.names_pattern).search(header)
     if im:
-        return re.sub(r"^[年月日]", "", im.group(1))
+        return organs.full_name(re.sub(r"^[年月日]", "", im.group(1)))
     if doc_type == "法律":
         return "全国人民代表大会常务委员会"
     if doc_type == "行政法规":
@@ -202,21 +204,17 @@ def _issuer_from(doc: LoadedDocument, title: str, doc_type: str, doc_number: str
 def find_doc_number(text: str) -> str | None:
     """First 文号 in the text: 财政部令第87号, 国务院令第613号, 财库〔2020〕46号."""
     head = normalize(text[:3000])
-    for i, rx in enumerate(_RE_DOC_NUMBERS):
-        m = rx.search(head)
-        if not m:
-            continue
-        if i in (0, 1, 3):
-            return f"{m.group(1)}令第{m.group(2)}号" if i != 3 else f"主席令第{m.group(2)}号"
-        prefix = m.group(1)
-        # keep the short issuer code (财库, 婺区政发 ...), not the whole preceding phrase
-        prefix = re.split(r"[的了和与及在对为于以（(《》）)，。、]", prefix)[-1][-6:]
-        return f"{prefix}〔{m.group(2)}〕{m.group(3)}号"
-    # "财政部令 / 第 87 号" split across lines in faux-bold PDFs
-    m = re.search(r"(财政部|国务院)令\s*\n?\s*第\s*(\d+)\s*号", head)
+    decree = organ_table().decree_number
+    m = decree.search(head) if decree else None  # also 「财政部令 / 第 87 号」 split across lines
     if m:
         return f"{m.group(1)}令第{m.group(2)}号"
-    return None
+    m = _RE_YEAR_NUMBER.search(head)
+    if m:
+        # keep the short issuer code (财库, 婺区政发 ...), not the whole preceding phrase
+        prefix = re.split(r"[的了和与及在对为于以（(《》）)，。、]", m.group(1))[-1][-6:]
+        return f"{prefix}〔{m.group(2)}〕{m.group(3)}号"
+    m = _RE_PRESIDENT_ORDER.search(head)
+    return f"主席令第{m.group(1)}号" if m else None
 
 
 def doc_id_for(title: str, version: str | None) -> str:
@@ -248,7 +246,7 @@ def infer_metadata(doc: LoadedDocument) -> DocumentMeta:
             doc_type = "规范性文件"
     issuer = str(fm.get("issuer") or "") or known.get("issuer") or _issuer_from(doc, title, doc_type, doc_number)
     publish, effective, version = _dates(doc, preamble, fm, file_version)
-    status = str(fm.get("status") or "现行有效")
+    status = DRAFT_STATUS if draft else str(fm.get("status") or "现行有效")
     if status not in _STATUSES:
         status = "现行有效"
     aliases = _aliases(title, doc_number)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.schema import Chunk, DocumentMeta
+from assistant.schema import DRAFT_STATUS, Chunk, DocumentMeta
 from assistant.text_zh import normalize
 from assistant.titles import PRC, static_aliases
 
@@ -54,14 +54,16 @@ def apply_versions(records: dict[str, DocRecord], order: list[str], table: dict[
 
     The superseded one keeps its text and stays retrievable on request; its status becomes
     已修订 unless it was 已废止. An identical version added twice is de-duplicated the same way
-    without changing its status.
+    without changing its status. A draft (征求意见稿) is no version of the enacted text: it stands
+    alone, neither superseding nor superseded.
     """
     table = static_aliases() if table is None else table
     groups: dict[str, list[str]] = {}
     for doc_id in order:
         rec = records[doc_id]
         rec.meta = rec.meta.model_copy(update={"superseded_by": None, "status": rec.original_status})
-        groups.setdefault(_title_key(rec.meta.title, rec.meta.aliases, table), []).append(doc_id)
+        key = doc_id if rec.original_status == DRAFT_STATUS else _title_key(rec.meta.title, rec.meta.aliases, table)
+        groups.setdefault(key, []).append(doc_id)
     for ids in groups.values():
         if len(ids) < 2:
             continue

@@ -24,7 +24,7 @@ from assistant.errors import BackendError, UserError
 from assistant.llm import backend_label, call_chat, model_label, stream_chat
 from assistant.prompts import load_prompt
 from assistant.qa import citing, condense, extractive, refusal
-from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context
+from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context, superseded_note
 from assistant.qa.masking import Masker
 from assistant.qa.understanding import detect_regime, regime_titles
 from assistant.schema import Answer, Citation, Hit
@@ -315,7 +315,7 @@ class QAChain:
         for c in citations:
             if is_superseded(c) and "superseded_basis" not in flags:
                 flags.append("superseded_basis")
-                notes.append(f"注意：回答引用的《{c.title}》为{c.status}或旧版本，请以现行有效版本为准。")
+                notes.append(superseded_note(c))
             if is_lower_rank(c) and "lower_rank_basis" not in flags:
                 flags.append("lower_rank_basis")
                 notes.append(f"注意：回答依据包含《{c.title}》（{c.doc_type}），效力层级低于法律、法规。")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.schema import DOC_TYPE_RANK, Hit
+from assistant.schema import DOC_TYPE_RANK, DRAFT_STATUS, Hit
 
 #: Long articles are cut in the prompt (the full text is still shown with the citation).
 MAX_ITEM_CHARS = 600
@@ -60,3 +60,11 @@ def is_lower_rank(hit: Hit) -> bool:
 
 def is_superseded(hit: Hit) -> bool:
     return (not hit.is_current) or hit.status != "现行有效"
+
+
+def superseded_note(hit: Hit) -> str:
+    """The warning under an answer resting on a text not in force (a draft, an old version)."""
+    if hit.status == DRAFT_STATUS:
+        return f"注意：《{hit.title}》为征求意见稿，不具有法律效力，请以正式公布的现行有效文本为准。"
+    status = hit.status if hit.status != "现行有效" else "旧"
+    return f"注意：《{hit.title}》为{status}版本，请以现行有效版本为准。"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.qa.citing import key_sentence
-from assistant.qa.context import is_lower_rank, is_superseded
+from assistant.qa.context import is_lower_rank, is_superseded, superseded_note
 from assistant.qa.understanding import GateWords, default_gate_words
 from assistant.retrieval import to_hit
 from assistant.schema import DOC_TYPE_RANK, Citation, Hit
@@ -462,7 +462,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         lines.append("")
         if is_superseded(head):
             flags.append("superseded_basis")
-            notes.append(f"注意：《{head.title}》为{status}版本，请以现行有效版本为准。")
+            notes.append(superseded_note(head))
         if is_lower_rank(head):
             flags.append("lower_rank_basis")
             if head.doc_type == "审查要点":
