@@ -65,8 +65,9 @@ class ConfigError(UserError):
 class BackendError(UserError):
     """A configured backend (LLM server, Chroma server, embeddings endpoint) failed or is down (CLI exit 5).
 
-    `reason` is a short Chinese cause (「响应超时」「HTTP 500」) that a use case can show when it carries
-    on without the backend (Q&A falls back to quoting articles); it never names a setting or an address.
+    `reason` is a short Chinese cause (「响应超时」「服务出错 HTTP 500」) that a use case shows when it carries
+    on without the backend (Q&A quotes the articles, the review marks the points unjudged; for the LLM both
+    read it through `llm.failure_reason`); it never names a setting or an address.
     """
 
     http_status = 503

@@ -137,6 +137,12 @@ def map_llm_error(exc: BaseException, model: BaseChatModel | None = None) -> Bac
     return BackendError("调用大模型服务失败，请稍后重试或查看日志。", detail, "调用失败")
 
 
+def failure_reason(exc: BaseException) -> str:
+    """Why a model call failed, in the few words every use case shows (「响应超时」「服务出错 HTTP 500」; no
+    address, no setting, no exception class): the `BackendError.reason` the failure maps to."""
+    return map_llm_error(exc).reason
+
+
 def call_chat(model: BaseChatModel, messages: Sequence[BaseMessage]) -> str:
     """One completion as text; any failure becomes a BackendError."""
     try:

@@ -155,3 +155,63 @@ def test_generated_duplicate_uploads_warn_and_are_never_a_pair(tmp_path: Path, s
         versions = {new: original for original, new in case.same_bidder}
         top = report.pairs[0]
         assert any({versions.get(top.a, top.a), versions.get(top.b, top.b)} <= set(ring) for ring in truth.rings)
+
+
+def _price_table(path: Path) -> docx.table.Table:
+    return next(t for t in docx.Document(str(path)).tables if "综合单价" in t.rows[0].cells[4].text)
+
+
+def _copy_prices(src: Path, dst: Path, rows: slice) -> None:
+    """Give `dst` the unit prices and amounts of `src` on the item rows `rows` (1 = first item row)."""
+    prices = [[c.text for c in r.cells] for r in _price_table(src).rows]
+    d = docx.Document(str(dst))
+    table = next(t for t in d.tables if "综合单价" in t.rows[0].cells[4].text)
+    for n in range(len(table.rows))[rows]:
+        for c in (4, 5):
+            table.rows[n].cells[c].text = prices[n][c]
+    d.save(str(dst))
+
+
+def _without_price_table(src: Path, out: Path) -> Path:
+    """The bidder's second file without the 报价表 (a 技术标 handed in separately, same 投标人名称)."""
+    d = docx.Document(str(src))
+    for t in d.tables:
+        t._element.getparent().remove(t._element)
+    d.save(str(out))
+    return out
+
+
+def _identical_price_pairs(report) -> set[frozenset[str]]:
+    return {frozenset((p.a, p.b)) for p in report.pairs for s in p.signals
+            if s.kind == "price_identical" and "清单项" in s.label}
+
+
+def test_item_prices_of_two_bidders_are_compared_when_one_hands_in_two_files(tmp_path: Path) -> None:
+    """Two bidders price every row alike; one of them also hands in a revised second file. Rows priced alike by
+    every bidder are only a template with three bidders or more: two bidders with three files are two, not three."""
+    truth = GEN.generate(tmp_path, seed=3, level="none", n_bids=2, collusion=False)
+    a, b = (tmp_path / f for f in truth.bid_files)
+    assert a.suffix == b.suffix == ".docx"
+    _copy_prices(a, b, slice(1, None))
+    alone = _analyze(tmp_path, truth, [a, b])
+    assert _identical_price_pairs(alone) == {frozenset((a.name, b.name))}
+    second = _second_version(a, tmp_path / f"第二版_{a.name}")
+    report = _analyze(tmp_path, truth, [a, b, second])
+    assert any("同一投标人" in w for w in report.warnings)
+    assert _identical_price_pairs(report) == {frozenset((a.name, b.name)), frozenset((second.name, b.name))}
+
+
+def test_rows_every_bidder_prices_alike_stay_excluded_when_one_bidder_hands_in_two_files(tmp_path: Path) -> None:
+    """Three bidders price the first rows alike (a given price, not competition); one bidder's 技术标 comes as a
+    second file without prices. The rows are still priced alike by every bidder and are no evidence."""
+    truth = GEN.generate(tmp_path, seed=1, level="none", n_bids=3, collusion=False)
+    bids = [tmp_path / f for f in truth.bid_files]
+    assert all(p.suffix == ".docx" for p in bids)
+    items = len(_price_table(bids[0]).rows) - 1
+    for other in bids[1:]:
+        _copy_prices(bids[0], other, slice(1, items // 2 + 2))
+    assert _identical_price_pairs(_analyze(tmp_path, truth, bids)) == set()
+    tech = _without_price_table(bids[0], tmp_path / f"技术标_{bids[0].name}")
+    report = _analyze(tmp_path, truth, [*bids, tech])
+    assert any("同一投标人" in w and tech.name in w for w in report.warnings)
+    assert _identical_price_pairs(report) == set()

@@ -9,9 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import httpx
+import openai
 
-from assistant.errors import BackendError
-from assistant.llm import FakeChatModel
+from assistant.config import LLMSettings
+from assistant.llm import FakeChatModel, make_chat_model, map_llm_error
+from assistant.qa.chain import QAChain
+from assistant.qa.refusal import RefusalPolicy
 from assistant.review.catalogue import load_catalogue
 from assistant.review.facts import extract_facts
 from assistant.review.pipeline import Reviewer
@@ -19,6 +23,8 @@ from assistant.review.reader import document_from_text, segment
 from assistant.review.report import render_docx, render_markdown
 from assistant.review.semantic import SemanticChecker
 from assistant.schema import ReviewReport
+from assistant.testing import OpenAIStubServer
+from tests.qa_fakes import FakeKB, FakeRetriever
 
 TENDER = (
     "婺城区某中学智慧教室设备采购项目公开招标文件\n"
@@ -29,7 +35,8 @@ TENDER = (
     "交互式平板：处理器主频≥3.6GHz，内存16GB，须与采购人现有某某科技有限公司的系统兼容一致。\n"
 )
 
-HTTP_500 = BackendError("大模型服务出错（HTTP 500），请稍后重试或查看服务端日志。", "500")
+_REQUEST = httpx.Request("POST", "http://127.0.0.1:8011/v1/chat/completions")
+HTTP_500 = map_llm_error(openai.InternalServerError("boom", response=httpx.Response(500, request=_REQUEST), body=None))
 
 
 def _item(report: ReviewReport, rule_id: str) -> Any:
@@ -47,10 +54,10 @@ def test_failed_semantic_batch_leaves_its_points_unjudged(tmp_path: Path) -> Non
     for rule_id in ("T11", "T35"):
         item = _item(r, rule_id)
         assert item.status == "无法判断", item
-        assert "大模型语义审查未完成（原因：大模型服务出错（HTTP 500））" in item.note and "请人工核对" in item.note
+        assert "大模型语义审查未完成（原因：服务出错 HTTP 500）" in item.note and "请人工核对" in item.note
         assert item.clause
     assert any("第1批（共1批）未完成" in w and "T11" in w for w in r.warnings)
-    assert r.metadata["llm_rejected"] == ["模型调用失败：大模型服务出错（HTTP 500）"]
+    assert r.metadata["llm_rejected"] == ["模型调用失败：服务出错 HTTP 500"]
     assert r.metadata["semantic_batches"] == {"total": 1, "failed": 1}
     assert r.mode == "rules"
     md = render_markdown(r)
@@ -59,12 +66,30 @@ def test_failed_semantic_batch_leaves_its_points_unjudged(tmp_path: Path) -> Non
     assert "审查方式：规则审查；大模型语义审查未完成" in text and "第1批（共1批）未完成" in text
 
 
+def test_a_failed_model_call_is_told_in_the_words_qa_uses() -> None:
+    """One failure, one wording: the review said 「大模型服务出错（HTTP 500）」 (cut from the error message, which
+    may carry an address) where Q&A said 「服务出错 HTTP 500」; both now show the failure's reason."""
+    with OpenAIStubServer(models=["qwen-test"]) as server:
+        server.mode = "error500"
+        llm = make_chat_model(LLMSettings(backend="openai", base_url=server.base_url, model="qwen-test",
+                                          timeout_s=5, max_retries=0))
+        kb = FakeKB()
+        qa = QAChain(FakeRetriever(kb), kb, llm, refusal_policy=RefusalPolicy.for_embedding("fake"))
+        said = re.match(r"大模型暂不可用（(.+?)），", qa.ask("依法必须招标的项目，投标文件编制时间最短多少天？").answer)
+        review = _review(llm)
+    assert said is not None
+    reason = said.group(1)
+    assert f"大模型语义审查未完成（原因：{reason}）" in _item(review, "T35").note
+    assert review.metadata["llm_rejected"] == [f"模型调用失败：{reason}"]
+    assert any(f"未完成：{reason}，已跳过" in w for w in review.warnings)
+
+
 def test_misshapen_reply_is_a_failure_not_an_empty_answer() -> None:
     """A JSON object in another schema was read as 「no findings」: nothing told the user the model said nothing."""
     other = json.dumps({"violation": True, "rule": "T99", "reason": "违反某法"}, ensure_ascii=False)
     r = _review(FakeChatModel(replies=[other] * 4))
     assert _item(r, "T35").status == "无法判断"
-    assert any("结构化结果格式不正确" in w for w in r.warnings)
+    assert any("未完成：应答无法解析" in w for w in r.warnings)
 
 
 def test_judged_points_say_what_was_read() -> None:
@@ -85,13 +110,13 @@ def test_one_failed_batch_of_two_marks_only_its_points() -> None:
 
     def responder(messages: list) -> str:
         if "交互式平板" in str(messages[-1].content):
-            raise BackendError("大模型服务响应超时（http://x/v1），请稍后重试。", "timeout")
+            raise map_llm_error(openai.APITimeoutError(request=_REQUEST))
         return '{"findings": []}'
 
     checker = SemanticChecker(FakeChatModel(responder=responder), load_catalogue(), batch_size=1)
     checker.check(clauses, facts, [])
     assert (checker.batches, checker.failed_batches) == (2, 1)
-    assert checker.outcomes["T35"].failure == "大模型服务响应超时（http://x/v1）"
+    assert checker.outcomes["T35"].failure == "响应超时"
     assert checker.outcomes["T11"].failure is None
     assert re.fullmatch(r"大模型语义审查第2批（共2批）未完成：.*（T35）标为无法判断，请人工核对。", checker.failures[0])
 

@@ -390,6 +390,35 @@ def test_knowledge_base_batch_with_a_bad_file_and_a_cancelled_delete(page, live)
         assert chosen in {d.doc_id for d in live["services"].kb.list_documents()}
 
 
+def test_knowledge_base_rebuild_failure_is_told_in_the_panel(page, live) -> None:
+    """The vector server is down during 「更新索引」: the reason stays in the panel (not a fading toast) and
+    the document list is the one still serving."""
+    kb = live["services"].kb
+    with _screenshot_on_failure(page, "test_knowledge_base_rebuild_failure.png"):
+        page.reload()
+        page.get_by_text("招投标审查助手", exact=False).first.wait_for()
+        _tab(page, "知识库")
+        docs = page.locator("#kb-docs")
+        docs.get_by_text(REGULATION_TITLE).first.wait_for()
+        before = docs.inner_text()
+        full = page.locator("#tab-kb").get_by_label("全部重建（重新计算所有向量，较慢）")
+        served = kb.chroma_host, kb.chroma_port
+        kb.chroma_host, kb.chroma_port = "127.0.0.1", _free_port()  # nothing listens there
+        try:
+            full.check()
+            page.locator("#kb-rebuild").click()
+            panel = page.locator("#kb-message")
+            panel.get_by_text("索引未更新").wait_for()
+        finally:
+            kb.chroma_host, kb.chroma_port = served
+            full.uncheck()
+        text = panel.inner_text()
+        assert "无法连接" in text and "原索引继续可用" in text and "正在" not in text
+        assert page.locator(".toast-body").count() == 0
+        assert docs.inner_text() == before
+        _shot(page, "3c_知识库_更新索引失败.png")
+
+
 def test_system_tab_shows_backends_and_versions(page) -> None:
     with _screenshot_on_failure(page, "test_system_tab_shows_backends_and_versions.png"):
         _tab(page, "系统")

@@ -14,6 +14,7 @@ from web_fixtures import web_settings
 from assistant.collusion.pipeline import MAX_BIDS, MIN_BIDS
 from assistant.services import Services
 from assistant.ui.app_ui import build_blocks
+from tests.conftest import docx_file
 
 
 @pytest.fixture(scope="module")
@@ -184,3 +185,85 @@ def test_kb_import_refusal_names_no_environment_variable(tmp_path: Path) -> None
     panel = list(handlers["kb_tab.add"]([str(rule)]))[-1][0]
     assert "导入失败：两条规则.txt：" in panel and "上限" in panel
     assert "ASSISTANT_" not in panel and "环境变量" not in panel and "联系管理员" in panel
+
+
+def _rebuild(handlers: dict[str, Callable[..., Any]], everything: bool = False) -> tuple[Any, ...]:
+    outputs = list(handlers["kb_tab.rebuild"](everything))
+    assert all("正在" not in str(o) for o in outputs[-1])  # the final state, never the progress panel
+    return outputs[-1]
+
+
+def _kb_view(services: Services) -> tuple[str, list[list[Any]]]:
+    """What the stats line and the documents table show now."""
+    from assistant.ui.render import document_rows, kb_stats_line
+
+    return kb_stats_line(services.kb.stats()), document_rows(services.kb.list_documents(include_superseded=True))
+
+
+def test_kb_rebuild_names_a_document_that_cannot_be_read_and_keeps_it(tmp_path: Path) -> None:
+    handlers, services = _kb_handlers(tmp_path / "kb")
+    rule = docx_file(tmp_path / "交易规则.docx", ["某区交易规则", "第一条 为规范交易，制定本规则。",
+                                                  "第二条 本规则自发布之日起施行。"])
+    list(handlers["kb_tab.add"]([str(rule)]))
+    stored = next(Path(d.source) for d in services.kb.list_documents() if d.title == "某区交易规则")
+    stored.write_text("这其实是一个文本文件。", encoding="utf-8")  # the stored copy no longer reads
+    panel, stats, docs = _rebuild(handlers)
+    assert "msg-err" in panel and "索引已更新" in panel and "1 个文档未能读取" in panel
+    assert "未能读取：交易规则.docx：" in panel and "与扩展名不符" in panel
+    assert (stats, docs) == _kb_view(services)
+    assert any(row[0] == "某区交易规则" for row in docs)  # the indexed copy is kept
+
+
+def test_kb_rebuild_in_a_read_only_data_dir_says_so_in_the_panel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    handlers, services = _kb_handlers(tmp_path / "kb")
+    before = _kb_view(services)
+    real_open = Path.open
+
+    def read_only(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == ".lock":
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", read_only)
+    panel, stats, docs = _rebuild(handlers)
+    assert "msg-err" in panel and "索引未更新：" in panel and "只读" in panel and "原索引继续可用" in panel
+    assert (stats, docs) == before and docs
+
+
+def test_kb_rebuild_with_the_vector_server_down_keeps_the_old_index(tmp_path: Path) -> None:
+    import socket
+
+    handlers, services = _kb_handlers(tmp_path / "kb")
+    before = _kb_view(services)
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    services.kb.chroma_host, services.kb.chroma_port = "127.0.0.1", port
+    panel, stats, docs = _rebuild(handlers, everything=True)
+    assert "msg-err" in panel and "索引未更新：无法连接" in panel and "原索引继续可用" in panel
+    assert "ASSISTANT_" not in panel
+    assert (stats, docs) == before and docs
+    hits = services.retriever.search("投标保证金", k=3)
+    assert hits
+
+
+def test_kb_rebuild_reason_for_an_unexpected_read_failure_is_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader fault (no user error) is told in Chinese in the panel, never as an exception class."""
+    from assistant.ingest import loaders
+
+    handlers, services = _kb_handlers(tmp_path / "kb")
+    rule = tmp_path / "交易规则.txt"
+    rule.write_text("某区交易规则\n第一条 为规范交易，制定本规则。\n", encoding="utf-8")
+    list(handlers["kb_tab.add"]([str(rule)]))
+    stored = next(Path(d.source) for d in services.kb.list_documents() if d.title == "某区交易规则")
+    stored.write_text("某区交易规则\n第一条 为规范交易，制定本规则（修订）。\n", encoding="utf-8")
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError("parser bug")
+
+    monkeypatch.setattr(loaders, "load_file", broken)
+    panel = _rebuild(handlers)[0]
+    assert "未能读取：交易规则.txt：读取时出现内部错误" in panel
+    assert "ValueError" not in panel and "parser bug" not in panel

@@ -103,7 +103,7 @@ class CollusionAnalyzer:
         legal = LegalBasis(self.lookup)
         index = SharedIndex(bids, ex, screening.party)
         rarity = MetaRarity(bids, screening.party, lex.default_metadata, lex.default_rsids)
-        comp = competitive_keys(bids)
+        comp = competitive_keys(bids, screening.party)
         cap = _tender_cap(tender)
         tproj = tender_project_values(tender.text)
         typo_index = TypoIndex(bids, screening.party, tender.text, lex.typos, lex.not_typos)

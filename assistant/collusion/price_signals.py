@@ -5,23 +5,28 @@ from __future__ import annotations
 import statistics
 
 from assistant.collusion.bidfacts import BidFacts, value_evidence
+from assistant.collusion.duplicates import count_bidders
 from assistant.collusion.models import Evidence, Signal, Tier
 
 MIN_ROWS = 5
 
 
-def competitive_keys(bids: list[BidFacts]) -> set[str]:
-    """Rows that are priced competitively: not fixed fees, and not priced identically by every bid."""
-    keys: dict[str, set[float]] = {}
-    holders: dict[str, int] = {}
-    for b in bids:
+def competitive_keys(bids: list[BidFacts], party: list[int]) -> set[str]:
+    """Rows that are priced competitively: not fixed fees, and not priced identically by every bidder.
+
+    Bidders are counted as in `SharedIndex` (`party`: per bid, its bidder): two files of one bidder count once,
+    so a bidder's second file neither makes two bidders' identical rows a template nor hides one."""
+    prices: dict[str, set[float]] = {}
+    holders: dict[str, list[int]] = {}
+    for n, b in enumerate(bids):
         for k, r in b.prices.rows.items():
             if r.fixed:
                 continue
-            keys.setdefault(k, set()).add(r.price)
-            holders[k] = holders.get(k, 0) + 1
-    n = len(bids)
-    return {k for k, prices in keys.items() if not (n >= 3 and holders[k] == n and len(prices) == 1)}
+            prices.setdefault(k, set()).add(r.price)
+            holders.setdefault(k, []).append(n)
+    bidders = count_bidders(range(len(bids)), party)
+    return {k for k, p in prices.items()
+            if not (bidders >= 3 and count_bidders(holders[k], party) == bidders and len(p) == 1)}
 
 
 def price_signals(a: BidFacts, b: BidFacts, cap: float | None, comp: set[str]) -> list[Signal]:

@@ -1,7 +1,7 @@
 """Prices: the 投标总价 and the priced item rows of a bid, and the P1–P5 pair checks.
 
 Quantities are given by the tender and never compared; non-competitive rows (安全文明施工费, 规费,
-税金, 暂列金额, 暂估价, 信息价 …, from lexicon.yaml) and rows every bid prices identically are excluded.
+税金, 暂列金额, 暂估价, 信息价 …, from lexicon.yaml) and rows every bidder prices identically are excluded.
 """
 
 from __future__ import annotations

@@ -17,12 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import UserError
 from assistant.index.bm25_store import BM25Index
 from assistant.index.chroma_store import ChromaIndex
 from assistant.kb.generation import CATALOG_VERSION, Generation, write_chunks, write_json
 from assistant.kb.records import DocRecord, apply_versions, content_fingerprint
-from assistant.kb.sources import PlannedDoc, expand_paths, plan_defaults, plan_user_file, user_doc_id
+from assistant.kb.sources import (
+    PlannedDoc,
+    expand_paths,
+    plan_defaults,
+    plan_user_file,
+    unreadable_reason,
+    user_doc_id,
+)
 from assistant.kb.vector_cache import CachedEmbeddings, VectorCache
 from assistant.schema import Chunk
 from assistant.titles import static_aliases
@@ -158,9 +164,8 @@ class GenerationBuilder:
             except Exception as exc:  # one bad document must not stop a build
                 if self.strict_paths and doc_id in plan.source_doc_ids:
                     raise
-                message = exc.message if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
                 log.warning("skipping %s: %s", item.source, getattr(exc, "detail", repr(exc)))
-                plan.failed.append({"source": item.source, "error": message})
+                plan.failed.append({"source": item.source, "error": unreadable_reason(exc)})
                 if prev is not None:  # keep the indexed copy of a document that no longer loads
                     self._reuse(out, doc_id, prev)
                 continue

@@ -152,6 +152,12 @@ def load_and_chunk(path: Path, doc_id: str, overrides: dict[str, Any], max_bytes
     return meta, chunks
 
 
+def unreadable_reason(exc: BaseException) -> str:
+    """Why a document was left out of a build, as users read it (`kb build`, 「更新索引」): a UserError's own
+    message; anything else is a fault of ours, logged with its details where it is caught."""
+    return exc.message if isinstance(exc, UserError) else "读取时出现内部错误，详见服务器日志。"
+
+
 def user_doc_id(path: Path) -> str:
     """Stable id of a user file: adding the same path again updates it."""
     return USER_DOC_PREFIX + hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:12]
@@ -363,8 +369,8 @@ def plan_defaults(kb_dir: Path, include_china_law: bool) -> tuple[list[PlannedDo
                 log.warning("unknown manifest kind %r for %s", kind, entry.get("doc_id"))
         except UserError as exc:
             log.warning("manifest entry %s skipped: %s", entry.get("doc_id"), exc.detail)
-            failed.append({"source": str(entry.get("doc_id")), "error": exc.message})
+            failed.append({"source": str(entry.get("doc_id")), "error": unreadable_reason(exc)})
         except Exception as exc:  # a broken optional source must not stop the build
             log.exception("manifest entry %s failed", entry.get("doc_id"))
-            failed.append({"source": str(entry.get("doc_id")), "error": f"{type(exc).__name__}: {exc}"})
+            failed.append({"source": str(entry.get("doc_id")), "error": unreadable_reason(exc)})
     return planned, failed

@@ -17,7 +17,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from assistant.errors import UserError
 from assistant.review.catalogue import BasisRef, Catalogue, Detector, Rule, lookup_article
 from assistant.review.checklist import SemanticOutcome
 from assistant.review.facts import ProjectFacts
@@ -125,15 +124,6 @@ def list_items(clauses: list[Clause], lead: Clause, budget: int = MAX_CLAUSE_CHA
         out.append(c)
         used += len(c.text) + 1
     return out
-
-
-def failure_reason(exc: BaseException) -> str:
-    """Why a batch was not judged, in the user's words: the product error's Chinese message without its
-    advice (「大模型服务出错（HTTP 500）」), never an exception class name."""
-    if not isinstance(exc, UserError):
-        return "调用大模型时出错"
-    message = str(exc)
-    return re.split(r"[，,]\s*(?:请|已)|。", message, maxsplit=1)[0].strip() or "调用大模型时出错"
 
 
 def _norm(s: str) -> str:
@@ -282,6 +272,8 @@ class SemanticChecker:
 
     def _failed(self, n: int, batch: list[Candidate], exc: BaseException) -> str:
         """Record a batch the model did not judge: a warning naming the batch and the points it leaves open."""
+        from assistant.llm import failure_reason
+
         reason = failure_reason(exc)
         log.warning("semantic check batch %d/%d failed: %s", n + 1, self.batches, exc)
         self.failed_batches += 1

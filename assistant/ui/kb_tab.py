@@ -19,10 +19,12 @@ from assistant.ui.common import Done, document_index, friendly, user_message, wi
 from assistant.ui.render import (
     DOC_COLUMNS,
     document_rows,
+    end_user_text,
     hits_html,
     import_result_html,
     kb_stats_line,
     message_html,
+    rebuild_result_html,
 )
 from assistant.uploads import REGULATION_SUFFIXES, remove_upload, store_local_copy
 
@@ -209,14 +211,29 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
 
     @friendly
     def rebuild(everything: bool) -> Iterator[tuple[Any, ...]]:
+        """Build a new index; the panel always ends in the final state: what changed and the documents that
+        could not be read, or why no new index was built (the old one keeps serving)."""
         summary: dict[str, Any] = {}
         title = "正在全部重建索引" if everything else "正在更新索引"
-        for item in with_progress(lambda cb: services.kb.build(progress=cb, rebuild=bool(everything)), title):
-            if isinstance(item, Done):
-                summary = item.value
-            else:
-                yield (item, gr.skip(), gr.skip())
-        yield (message_html("索引已更新：" + _summary_text(summary)), *refresh())
+        try:
+            for item in with_progress(lambda cb: services.kb.build(progress=cb, rebuild=bool(everything)), title):
+                if isinstance(item, Done):
+                    summary = item.value
+                else:
+                    yield (item, gr.skip(), gr.skip())
+        except Exception as exc:
+            yield (message_html(f"索引未更新：{user_message(exc)}{_kept_note()}", ok=False), *refresh())
+            return
+        failed = [(Path(f["source"]).name, end_user_text(f["error"])) for f in summary.get("failed", [])]
+        yield (rebuild_result_html(_summary_text(summary), failed), *refresh())
+
+    def _kept_note() -> str:
+        """After a failed build: whether an index is still serving (the failed one never replaces it)."""
+        try:
+            built = services.kb.is_built()
+        except OSError:
+            return ""
+        return "原索引继续可用，检索和问答不受影响。" if built else "知识库尚未建立索引。"
 
     @friendly
     def search(q: str) -> str:

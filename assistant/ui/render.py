@@ -470,6 +470,17 @@ def import_result_html(added: list[DocumentMeta], refused: list[tuple[str, str]]
     return f'<div class="msg-err">{head}{"<br>".join(lines)}</div>'
 
 
+def rebuild_result_html(summary: str, failed: Sequence[tuple[str, str]]) -> str:
+    """The final state of 「更新索引」: what changed, then each document that could not be read, with its
+    reason (a document already indexed keeps its previous content)."""
+    head = f"索引已更新：{esc(summary)}"
+    if not failed:
+        return f'<div class="msg-ok">{head}</div>'
+    lines = [f"未能读取：{esc(name)}：{esc(reason)}" for name, reason in failed]
+    return (f'<div class="msg-err"><b>{len(failed)} 个文档未能读取，已收录的文档保留原有内容</b><br>{head}<br>'
+            f'{"<br>".join(lines)}</div>')
+
+
 def message_html(text: str, ok: bool = True) -> str:
     return f'<div class="{"msg-ok" if ok else "msg-err"}">{esc(text)}</div>'
 
