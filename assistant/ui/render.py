@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from assistant.format_zh import date_zh, fact_rows, phrase_bounds, yes_no
+from assistant.kb.provenance import provenance_lines
 from assistant.qa.extractive import bold
 from assistant.review.report import review_mode_zh
 from assistant.schema import (
@@ -116,16 +117,18 @@ def _citation_block(c: Hit, n: int | None, open_: bool = False, docs: Mapping[st
     num = f'<span class="n">[{n}]</span>' if n else ""
     key = getattr(c, "key_sentence", None)
     key_html = f'<div class="key">要点：{esc(key)}</div>' if key else ""
+    doc = (docs or {}).get(c.doc_id)
     meta = [c.doc_type or ""]
-    meta += doc_dates_text((docs or {}).get(c.doc_id), c.effective_date)
+    meta += doc_dates_text(doc, c.effective_date)
     loc = location_text(c.location)
     if loc:
         meta.append(loc)
+    prov = f'<div class="meta prov">{esc(" · ".join(provenance_lines(doc)))}</div>' if doc is not None else ""
     return (
         f'<details{" open" if open_ else ""}><summary>{num}<span class="title">{esc(hit_label(c))}</span>'
         f'{status_badge(c.status, c.is_current)}{key_html}</summary>'
         f'<div class="full">{esc(c.text)}</div>'
-        f'<div class="meta">{esc(" · ".join(m for m in meta if m))}</div></details>'
+        f'<div class="meta">{esc(" · ".join(m for m in meta if m))}</div>{prov}</details>'
     )
 
 
