@@ -1,0 +1,67 @@
+"""Review rules, QA report 5a: real ruled clauses that passed review (D1), checklist points that said
+「未发现问题」 without their facts (D2, D6), bases and wording of the wrong regime (D7) and exemplar
+candidates outside a rule's scope (D14). Each risky clause is paired with a lawful near-miss."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.review.pipeline import Reviewer
+from assistant.schema import ReviewReport
+
+GOV = "本项目为政府采购项目（服务类），采购人：某单位。\n"
+
+
+@pytest.fixture(scope="module")
+def reviewer() -> Reviewer:
+    return Reviewer(kb=None, use_llm=False)
+
+
+def _review(reviewer: Reviewer, text: str) -> ReviewReport:
+    return reviewer.review_text(text, use_llm=False)
+
+
+def _serious(reviewer: Reviewer, text: str) -> set[str]:
+    return {f.rule_id for f in _review(reviewer, text).findings if f.severity in ("high", "medium")}
+
+
+@pytest.mark.parametrize(("text", "rule_id"), [
+    # D1 (a): driving time to the purchaser is distance by another name (ccgp.gov.cn ruling)
+    ("提供投标人营业执照复印件及距离采购人百度地图驾车最短用时截图，用时30分钟以内得4分，其余得0分", "T21"),
+    # D1 (b): a precondition that tells the purchaser who bids, with 投标无效
+    ("投标人须在开标前三个日历天前申请加入项目钉钉群，未加入的投标无效；", "T29"),
+    ("投标人须在开标前到采购人处报名并领取报名确认函，未报名的投标无效；", "T29"),
+    # D1 (c): 87号令第二十二条 returns unsuccessful bidders' samples
+    ("投标样品递交：■需要，投标人须在投标截止前递交核心设备样品一套，样品不予退还，由采购人留存。", "T36"),
+    # D1 (d): an honour named after one city, without the word 市级
+    ("投标人获得过“金华市优秀供应商”称号的得4分", "T22"),
+])
+def test_ruled_clause_is_flagged_under_its_rule(reviewer: Reviewer, text: str, rule_id: str) -> None:
+    assert rule_id in _serious(reviewer, GOV + text)
+
+
+@pytest.mark.parametrize(("text", "rule_id"), [
+    ("售后服务：接到报修通知后30分钟内响应，2小时内到达现场的得4分。", "T21"),
+    ("中标人服务人员接到通知后驾车30分钟内到达采购人处。", "T21"),
+    ("潜在投标人可自愿加入项目钉钉群接收澄清通知，是否加入不影响投标。", "T29"),
+    ("中标人应在中标通知书发出后5日内到采购人处办理合同签订手续。", "T29"),
+    ("样品：本项目不要求提供样品。未中标人的样品（如有）在中标通知书发出后5个工作日内退还。", "T36"),
+    ("中标人的样品不予退还，由采购人封存作为履约验收参考。", "T36"),
+    ("投标人获得过国家级“全国质量奖”的得2分。", "T22"),
+])
+def test_lawful_near_miss_stays_quiet(reviewer: Reviewer, text: str, rule_id: str) -> None:
+    assert rule_id not in _serious(reviewer, GOV + text)
+
+
+def test_precondition_point_does_not_claim_a_clean_search(reviewer: Reviewer) -> None:
+    """The checklist said 「检索入库、报名……未发现问题」 next to a 报名 precondition with 投标无效."""
+    rep = _review(reviewer, GOV + "投标人须在开标前到采购人处报名并领取报名确认函，未报名的投标无效；")
+    t29 = next(i for i in rep.checklist if i.rule_id == "T29")
+    assert t29.status == "发现问题"
+
+
+def test_sample_point_applies_to_services(reviewer: Reviewer) -> None:
+    """87号令第二十二条 governs 货物 and 服务: T36 is not 「不适用」 in a service tender."""
+    rep = _review(reviewer, GOV + "样品：投标人须提交样品，未中标人的样品在评标结束后5个工作日内退还。")
+    t36 = next(i for i in rep.checklist if i.rule_id == "T36")
+    assert t36.status == "未发现问题", t36
