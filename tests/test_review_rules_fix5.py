@@ -65,3 +65,32 @@ def test_sample_point_applies_to_services(reviewer: Reviewer) -> None:
     rep = _review(reviewer, GOV + "样品：投标人须提交样品，未中标人的样品在评标结束后5个工作日内退还。")
     t36 = next(i for i in rep.checklist if i.rule_id == "T36")
     assert t36.status == "未发现问题", t36
+
+
+WORKS = "本项目为依法必须招标的工程建设项目，施工招标，招标人：某建设公司。工程估算价：1000万元。\n"
+PREQUAL = "4.1 本项目采用资格预审。{sale}资格预审申请文件递交截止时间为2026年3月{day}日9时30分。"
+
+
+def _t04(reviewer: Reviewer, text: str) -> tuple[str, str, set[str]]:
+    rep = _review(reviewer, text)
+    item = next(i for i in rep.checklist if i.rule_id == "T04")
+    return item.status, item.note, {f.rule_id for f in rep.findings}
+
+
+def test_prequal_sale_end_read_before_the_sale_words(reviewer: Reviewer) -> None:
+    """D2: 「请于3月2日至3月4日下载资格预审文件……递交截止3月6日」 is 2 days; T04 said 未发现问题 with no facts."""
+    sale = "请于2026年3月2日至2026年3月4日下载资格预审文件。"
+    status, _, found = _t04(reviewer, WORKS + PREQUAL.format(sale=sale, day=6))
+    assert status == "发现问题" and "T04" in found
+    status, note, found = _t04(reviewer, WORKS + PREQUAL.format(sale=sale, day=10))  # 6 days: lawful
+    assert status == "未发现问题" and "T04" not in found
+
+
+def test_prequal_period_unread_is_unknown_not_clear(reviewer: Reviewer) -> None:
+    """Only the application deadline read: 无法判断, naming the sale end that was not read."""
+    status, note, _ = _t04(reviewer, WORKS + PREQUAL.format(sale="", day=6))
+    assert status == "无法判断" and "资格预审文件发售（获取）截止" in note and "未核对" in note
+    # 政府采购 counts from the notice: that fact read with the deadline is enough
+    status, _, _ = _t04(reviewer, GOV + "本项目采用资格预审。资格预审公告发布日期：2026年3月2日。"
+                        "资格预审申请文件提交截止时间：2026年3月12日9时。")
+    assert status == "未发现问题"
