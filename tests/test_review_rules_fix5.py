@@ -94,3 +94,20 @@ def test_prequal_period_unread_is_unknown_not_clear(reviewer: Reviewer) -> None:
     status, _, _ = _t04(reviewer, GOV + "本项目采用资格预审。资格预审公告发布日期：2026年3月2日。"
                         "资格预审申请文件提交截止时间：2026年3月12日9时。")
     assert status == "未发现问题"
+
+
+CONTRACT = WORKS + "第四章 合同条款\n工程款支付：按月完成工程量的70%支付进度款；{final}"
+
+
+@pytest.mark.parametrize(("final", "flagged"), [
+    ("竣工验收合格并经审计部门审计决算后付至审定价的97%。", True),
+    ("竣工验收合格且双方确认结算后28日内付至结算价的97%。", False),
+    ("竣工结算经双方确认后28日内付至结算价的97%，审计结果不作为结算依据，审计不影响付款。", False),
+])
+def test_payment_after_the_audit_of_the_final_account(reviewer: Reviewer, final: str, flagged: bool) -> None:
+    """D6: 「审计决算后付至审定价」 makes the audit the settlement and the payment condition (T18); T17 said
+    「全文未出现相关条款」 although the clause is the payment clause."""
+    rep = _review(reviewer, CONTRACT.format(final=final))
+    assert ("T18" in {f.rule_id for f in rep.findings}) is flagged
+    t17 = next(i for i in rep.checklist if i.rule_id == "T17")
+    assert t17.status == "未发现问题" and "全文未出现" not in t17.note and "工程款支付" in (t17.clause or "")
