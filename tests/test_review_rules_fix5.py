@@ -4,8 +4,14 @@ candidates outside a rule's scope (D14). Each risky clause is paired with a lawf
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from assistant.embeddings import FakeEmbeddings
+from assistant.review.catalogue import load_catalogue
+from assistant.review.checklist import ChecklistSpec, CheckSpec
+from assistant.review.exemplar import ExemplarSettings, ExemplarStep
 from assistant.review.pipeline import Reviewer
 from assistant.schema import ReviewReport
 
@@ -82,7 +88,7 @@ def test_prequal_sale_end_read_before_the_sale_words(reviewer: Reviewer) -> None
     sale = "请于2026年3月2日至2026年3月4日下载资格预审文件。"
     status, _, found = _t04(reviewer, WORKS + PREQUAL.format(sale=sale, day=6))
     assert status == "发现问题" and "T04" in found
-    status, note, found = _t04(reviewer, WORKS + PREQUAL.format(sale=sale, day=10))  # 6 days: lawful
+    status, _, found = _t04(reviewer, WORKS + PREQUAL.format(sale=sale, day=10))  # 6 days: lawful
     assert status == "未发现问题" and "T04" not in found
 
 
@@ -111,3 +117,44 @@ def test_payment_after_the_audit_of_the_final_account(reviewer: Reviewer, final:
     assert ("T18" in {f.rule_id for f in rep.findings}) is flagged
     t17 = next(i for i in rep.checklist if i.rule_id == "T17")
     assert t17.status == "未发现问题" and "全文未出现" not in t17.note and "工程款支付" in (t17.clause or "")
+
+
+EXEMPLAR_RULES = """
+version: 1
+sources:
+  ling87: {title: 政府采购货物和服务招标投标管理办法, aliases: [87号令]}
+rules:
+  - id: T90
+    category: 样品要求不当
+    applies_to: 政府采购
+    severity: medium
+    detect:
+      - {type: semantic, candidates: ['无此词'], scope: ''}
+    basis:
+      - {src: ling87, article: 第二十二条}
+    explanation: 样品应当退还。
+    suggestion: 退还样品。
+    examples:
+      violating:
+        - 投标人获得市级文明单位称号的得2分
+        - 投标人获得省级文明单位称号的得3分
+      compliant:
+        - 投标人拟派项目负责人具有中级职称的得2分
+        - 投标人服务方案包含应急预案的得3分
+"""
+
+
+@pytest.mark.parametrize(("subject", "raised"), [("服务", False), ("货物", True)])
+def test_exemplar_candidate_respects_the_points_subjects(tmp_path: Path, subject: str, raised: bool) -> None:
+    """D14: a 「与违规示例相似」 candidate was raised under a point the checklist declares 不适用 for the subject."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(EXEMPLAR_RULES, encoding="utf-8")
+    catalogue = load_catalogue(rules)
+    checklist = ChecklistSpec(checks={"T90": CheckSpec(checked="检索样品要求", subjects=["货物"])})
+    step = ExemplarStep(catalogue, FakeEmbeddings(), cache_dir=tmp_path / "cache",
+                        settings=ExemplarSettings(min_similarity=0.6, min_margin=0.02))
+    r = Reviewer(catalogue, kb=None, use_llm=False, checklist=checklist, exemplar=step)
+    rep = r.review_text(f"本项目为政府采购项目（{subject}类），采购人：某单位。\n评分标准：投标人获得市级文明单位称号的，得2分。")
+    assert any(f.rule_id == "T90" for f in rep.findings) is raised
+    item = next(i for i in rep.checklist if i.rule_id == "T90")
+    assert item.status == ("发现问题" if raised else "不适用")

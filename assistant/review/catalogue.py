@@ -237,6 +237,10 @@ class Rule(BaseModel):
         target = (detector.applies_to if detector and detector.applies_to else None) or self.applies_to
         return regime is None or target == "both" or target == regime
 
+    def covers(self, regime: str | None, subject: str | None) -> bool:
+        """At least one detector applies to this regime and object of procurement."""
+        return any(self.applies(regime, d, subject) for d in self.detect)
+
     def basis_for(self, regime: str | None, keys: list[str] | None = None) -> list[BasisRef]:
         """The basis items for this procurement type (and detector keys, when given)."""
         items = [b for b in self.basis if (b.key in keys if keys else b.key is None)]

@@ -72,6 +72,10 @@ class CheckSpec(BaseModel):
     # its missing groups are named by the facts' own labels
     needs_by_regime: dict[Literal["工程", "政府采购"], list[list[str]]] = Field(default_factory=dict)
 
+    def subject_excluded(self, subject: str | None) -> bool:
+        """The point is declared for other objects of procurement (`subjects`) than this one."""
+        return bool(self.subjects and subject and subject not in self.subjects)
+
     def needs_for(self, regime: str | None) -> list[list[str]]:
         """The fact groups the check needs in this regime."""
         return self.needs_by_regime.get(regime, self.needs) if regime in ("工程", "政府采购") else self.needs
@@ -130,6 +134,11 @@ class ChecklistSpec(BaseModel):
     absence: list[AbsenceItem] = Field(default_factory=list)
     path: str = ""
     sha256: str = ""
+
+    def in_scope(self, rule_id: str, subject: str | None) -> bool:
+        """Whether a rule's point applies to this object of procurement (a point without `subjects` always does)."""
+        spec = self.checks.get(rule_id)
+        return spec is None or not spec.subject_excluded(subject)
 
     def resolve(self, catalogue: Catalogue) -> ChecklistSpec:
         """Fill basis titles from this file's and the catalogue's sources; unknown keys are errors."""
@@ -358,7 +367,7 @@ def _topic_clause(spec: CheckSpec, clauses: Sequence[Clause]) -> Clause | None:
 
 def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts: ProjectFacts,
                clauses: Sequence[Clause], llm_used: bool, outcome: SemanticOutcome | None) -> ChecklistItem:
-    if spec.subjects and facts.subject and facts.subject not in spec.subjects:
+    if spec.subject_excluded(facts.subject):
         return ChecklistItem(**base, status="不适用",
                              note=f"本项目采购标的为{facts.subject}，该要点仅适用于{'、'.join(spec.subjects)}。")
     topic = _topic_clause(spec, clauses)

@@ -126,7 +126,8 @@ class Reviewer:
         if facts.regime is None:
             warnings.append("未能判断项目适用的法律体系（工程招标或政府采购），已按两类规则同时审查，请人工核对适用依据。")
         hits = self.engine.run(clauses, facts, progress)
-        exemplar_hits = self.exemplar.run(clauses, facts, hits) if self.exemplar is not None else []
+        exemplar_hits = (self.exemplar.run(clauses, facts, hits, lambda rule_id: self.checklist.in_scope(rule_id, facts.subject))
+                         if self.exemplar is not None else [])
         want_llm = self.use_llm if use_llm is None else use_llm
         mode = "rules"
         from assistant.review.semantic import Candidate, SemanticChecker
