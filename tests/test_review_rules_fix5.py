@@ -158,3 +158,26 @@ def test_exemplar_candidate_respects_the_points_subjects(tmp_path: Path, subject
     assert any(f.rule_id == "T90" for f in rep.findings) is raised
     item = next(i for i in rep.checklist if i.rule_id == "T90")
     assert item.status == ("发现问题" if raised else "不适用")
+
+
+def test_forced_consortium_in_government_procurement_cites_its_own_law(reviewer: Reviewer) -> None:
+    """D7: T32 cited 87号令第十九条 (only whether a consortium is accepted) and the 招标投标 fair-competition rules,
+    and said 招标人, in a 政府采购 file."""
+    rep = _review(reviewer, GOV + "③本项目要求投标人必须与项目所在地的电信运营商组成联合体投标；")
+    [f] = [f for f in rep.findings if f.rule_id == "T32"]
+    cited = {(b.title, b.article) for b in f.basis}
+    assert ("中华人民共和国政府采购法", "第二十四条") in cited and ("中华人民共和国政府采购法实施条例", "第二十条") in cited
+    assert not any(b.article == "第十九条" or "招标投标领域" in b.title for b in f.basis)
+    assert "采购人" in f.explanation and "招标人" not in f.explanation
+    # the same clause in a construction tender keeps the 招标投标法 basis and wording
+    [w] = [f for f in _review(reviewer, WORKS + "③本项目要求投标人必须与项目所在地的企业组成联合体投标；").findings
+           if f.rule_id == "T32"]
+    assert any(b.article == "第三十一条" for b in w.basis) and "招标人" in w.explanation
+
+
+def test_construction_explanation_does_not_speak_of_government_procurement(reviewer: Reviewer) -> None:
+    """D7 (report D11, last paragraph): T24 in a 工程 file began 「政府采购不得以注册资本……」."""
+    [f] = [f for f in _review(reviewer, WORKS + "3.4 投标人注册资本不低于人民币1亿元。").findings if f.rule_id == "T24"]
+    assert "政府采购" not in f.explanation and "注册资本" in f.explanation
+    [g] = [f for f in _review(reviewer, GOV + "投标人注册资本不低于人民币1亿元。").findings if f.rule_id == "T24"]
+    assert g.explanation.startswith("政府采购不得")

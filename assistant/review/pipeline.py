@@ -225,9 +225,9 @@ class Reviewer:
         suggestion = next((n.split(":", 1)[1] for n in h.notes if n.startswith("suggestion:")), None) \
             or h.rule.suggestion_for(on_scoring_row(h.clause, h.evidence))
         extra = [n for n in h.notes if not n.startswith(("source:", "suggestion:"))]
-        explanation = h.rule.explanation
+        explanation = h.rule.explanation_for(facts.regime)
         if h.detail:
-            explanation = f"{h.detail} {explanation}" if source == "rule" else f"{h.detail}（审查要点：{h.rule.explanation}）"
+            explanation = f"{h.detail} {explanation}" if source == "rule" else f"{h.detail}（审查要点：{explanation}）"
         if extra:
             explanation += " " + " ".join(extra)
         loc = dict(h.clause.location)
