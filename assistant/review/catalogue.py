@@ -229,7 +229,7 @@ class Rule(BaseModel):
 
     def explanation_for(self, regime: str | None) -> str:
         """What is risky and why, in the terms of this regime when the rule words it for each."""
-        return self.explanation_by_regime.get(regime, self.explanation) if regime in ("工程", "政府采购") else self.explanation
+        return next((e for r, e in self.explanation_by_regime.items() if r == regime), self.explanation)
 
     def suggestion_for(self, scoring: bool) -> str:
         """The fix for a finding on a scoring row (when the rule has one of its own) or on any other clause."""

@@ -78,7 +78,7 @@ class CheckSpec(BaseModel):
 
     def needs_for(self, regime: str | None) -> list[list[str]]:
         """The fact groups the check needs in this regime."""
-        return self.needs_by_regime.get(regime, self.needs) if regime in ("工程", "政府采购") else self.needs
+        return next((n for r, n in self.needs_by_regime.items() if r == regime), self.needs)
 
     def missing_names(self, missing: list[list[str]], labels: Mapping[str, str]) -> str:
         """What the unread fact groups are called: `needs_labels` for `needs`, else the facts' labels."""
