@@ -217,6 +217,8 @@ class Rule(BaseModel):
     detect: list[Detector]
     basis: list[BasisRef]
     explanation: str
+    # the explanation in one regime's terms (采购人/供应商 and its own law), where `explanation` fits only the other
+    explanation_by_regime: dict[Regime, str] = Field(default_factory=dict)
     suggestion: str
     # the fix for a finding on a scoring row (评分表 row, 「得N分」): delete or replace the points item,
     # where `suggestion` rewrites a qualification condition; empty: `suggestion` serves both
@@ -224,6 +226,10 @@ class Rule(BaseModel):
     examples: Examples = Field(default_factory=Examples)
 
     model_config = ConfigDict(extra="forbid")
+
+    def explanation_for(self, regime: str | None) -> str:
+        """What is risky and why, in the terms of this regime when the rule words it for each."""
+        return next((e for r, e in self.explanation_by_regime.items() if r == regime), self.explanation)
 
     def suggestion_for(self, scoring: bool) -> str:
         """The fix for a finding on a scoring row (when the rule has one of its own) or on any other clause."""
@@ -236,6 +242,10 @@ class Rule(BaseModel):
             return False
         target = (detector.applies_to if detector and detector.applies_to else None) or self.applies_to
         return regime is None or target == "both" or target == regime
+
+    def covers(self, regime: str | None, subject: str | None) -> bool:
+        """At least one detector applies to this regime and object of procurement."""
+        return any(self.applies(regime, d, subject) for d in self.detect)
 
     def basis_for(self, regime: str | None, keys: list[str] | None = None) -> list[BasisRef]:
         """The basis items for this procurement type (and detector keys, when given)."""

@@ -68,6 +68,23 @@ class CheckSpec(BaseModel):
     # what each `needs` group is called in `unknown`'s {missing} (only the groups not read are named)
     needs_labels: list[str] = Field(default_factory=list)
     subjects: list[Literal["工程", "货物", "服务"]] = Field(default_factory=list)
+    # `needs` of one regime when its check reads other facts (资格预审: 停止发售 in 工程, 公告发布 in 政府采购);
+    # its missing groups are named by the facts' own labels
+    needs_by_regime: dict[Literal["工程", "政府采购"], list[list[str]]] = Field(default_factory=dict)
+
+    def subject_excluded(self, subject: str | None) -> bool:
+        """The point is declared for other objects of procurement (`subjects`) than this one."""
+        return bool(self.subjects and subject and subject not in self.subjects)
+
+    def needs_for(self, regime: str | None) -> list[list[str]]:
+        """The fact groups the check needs in this regime."""
+        return next((n for r, n in self.needs_by_regime.items() if r == regime), self.needs)
+
+    def missing_names(self, missing: list[list[str]], labels: Mapping[str, str]) -> str:
+        """What the unread fact groups are called: `needs_labels` for `needs`, else the facts' labels."""
+        if missing and len(self.needs_labels) == len(self.needs) and all(g in self.needs for g in missing):
+            return "和".join(self.needs_labels[self.needs.index(g)] for g in missing)
+        return "、".join("或".join(labels.get(n, n) for n in g) for g in missing)
 
     @field_validator("topic", "na_if", "where")
     @classmethod
@@ -117,6 +134,11 @@ class ChecklistSpec(BaseModel):
     absence: list[AbsenceItem] = Field(default_factory=list)
     path: str = ""
     sha256: str = ""
+
+    def in_scope(self, rule_id: str, subject: str | None) -> bool:
+        """Whether a rule's point applies to this object of procurement (a point without `subjects` always does)."""
+        spec = self.checks.get(rule_id)
+        return spec is None or not spec.subject_excluded(subject)
 
     def resolve(self, catalogue: Catalogue) -> ChecklistSpec:
         """Fill basis titles from this file's and the catalogue's sources; unknown keys are errors."""
@@ -345,7 +367,7 @@ def _topic_clause(spec: CheckSpec, clauses: Sequence[Clause]) -> Clause | None:
 
 def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts: ProjectFacts,
                clauses: Sequence[Clause], llm_used: bool, outcome: SemanticOutcome | None) -> ChecklistItem:
-    if spec.subjects and facts.subject and facts.subject not in spec.subjects:
+    if spec.subject_excluded(facts.subject):
         return ChecklistItem(**base, status="不适用",
                              note=f"本项目采购标的为{facts.subject}，该要点仅适用于{'、'.join(spec.subjects)}。")
     topic = _topic_clause(spec, clauses)
@@ -357,13 +379,11 @@ def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts:
                              clause=_excerpt(waived.text), location=_clause_location(waived))
     if outcome is not None and outcome.failure:
         return _unjudged_item(base, outcome)
-    used = [n for group in spec.needs for n in group]
-    missing = [g for g in spec.needs if not any(_fact_present(facts, n) for n in g)]
+    needs = spec.needs_for(facts.regime)
+    used = [n for group in needs for n in group]
+    missing = [g for g in needs if not any(_fact_present(facts, n) for n in g)]
     if missing:
-        labels = {**_EXTRA_LABELS, **fact_labels()}
-        names = "、".join("或".join(labels.get(n, n) for n in g) for g in missing)
-        if len(spec.needs_labels) == len(spec.needs):
-            names = "和".join(spec.needs_labels[spec.needs.index(g)] for g in missing)
+        names = spec.missing_names(missing, {**_EXTRA_LABELS, **fact_labels()})
         # `unknown` may name the facts actually missing ({missing}), not every fact the check needs
         note = spec.unknown.replace("{missing}", names) if spec.unknown else f"未读取到{names}，该要点未核对。"
         return ChecklistItem(**base, status="无法判断", note=note, facts=_facts_used(facts, used))

@@ -20,7 +20,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -179,8 +179,12 @@ class ExemplarStep:
             return sv, lawful, r
         return None
 
-    def run(self, clauses: list[Clause], facts: ProjectFacts, hits: list[RuleHit]) -> list[RuleHit]:
-        rules = [r for r in self._load() if r.rule.applies(facts.regime)]
+    def run(self, clauses: list[Clause], facts: ProjectFacts, hits: list[RuleHit],
+            in_scope: Callable[[str], bool] | None = None) -> list[RuleHit]:
+        """Candidates among the unflagged clauses, from the rules that apply to this tender: its regime, the
+        object of procurement of at least one detector, and `in_scope` (the checklist's `subjects`) by rule id."""
+        rules = [r for r in self._load() if r.rule.covers(facts.regime, facts.subject)
+                 and (in_scope is None or in_scope(r.rule.id))]
         chosen = self._shortlist(clauses, rules, {h.clause.index for h in hits}) if rules else []
         if not chosen:
             return []

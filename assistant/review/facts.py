@@ -385,8 +385,9 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
     prequal = _RE_PREQUAL_DEADLINE.search(t)
     # 「资格预审文件发售时间：9月2日至9月6日」 (the application deadline may follow in the same clause)
     sale_head = t[: prequal.start()] if prequal else t
+    # or 「请于3月2日至3月4日下载资格预审文件」 (the dates before the sale words)
     if facts.prequal_sale_end is None and isinstance(sale_ctx, re.Match) and "资格预审" in sale_head[max(0, sale_ctx.start() - 8):sale_ctx.end()] \
-            and len(ds := nb.find_dates(sale_head[sale_ctx.start():], y)) > 1:
+            and len(ds := _sale_dates(sale_head, sale_ctx, y)) > 1:
         facts.prequal_sale_end = Fact(ds[1].date, c.index, ds[1].text)
     _deadline(facts, c, t, y, prequal, span)
 

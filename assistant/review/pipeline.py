@@ -126,7 +126,8 @@ class Reviewer:
         if facts.regime is None:
             warnings.append("未能判断项目适用的法律体系（工程招标或政府采购），已按两类规则同时审查，请人工核对适用依据。")
         hits = self.engine.run(clauses, facts, progress)
-        exemplar_hits = self.exemplar.run(clauses, facts, hits) if self.exemplar is not None else []
+        exemplar_hits = (self.exemplar.run(clauses, facts, hits, lambda rule_id: self.checklist.in_scope(rule_id, facts.subject))
+                         if self.exemplar is not None else [])
         want_llm = self.use_llm if use_llm is None else use_llm
         mode = "rules"
         from assistant.review.semantic import Candidate, SemanticChecker
@@ -224,9 +225,9 @@ class Reviewer:
         suggestion = next((n.split(":", 1)[1] for n in h.notes if n.startswith("suggestion:")), None) \
             or h.rule.suggestion_for(on_scoring_row(h.clause, h.evidence))
         extra = [n for n in h.notes if not n.startswith(("source:", "suggestion:"))]
-        explanation = h.rule.explanation
+        explanation = h.rule.explanation_for(facts.regime)
         if h.detail:
-            explanation = f"{h.detail} {explanation}" if source == "rule" else f"{h.detail}（审查要点：{h.rule.explanation}）"
+            explanation = f"{h.detail} {explanation}" if source == "rule" else f"{h.detail}（审查要点：{explanation}）"
         if extra:
             explanation += " " + " ".join(extra)
         loc = dict(h.clause.location)
