@@ -36,6 +36,8 @@ class ProjectFacts:
     regime: str | None = None  # "工程" (招标投标法) | "政府采购" (政府采购法 goods/services) | None
     subject: str | None = None  # 工程 | 货物 | 服务
     regime_evidence: list[str] = field(default_factory=list)
+    # why the regime differs from what the words suggest (a 政府采购工程 tendered under 招标投标法), for the report
+    regime_reason: str | None = None
     budget: Fact | None = None  # 元
     max_price: Fact | None = None
     estimate: Fact | None = None
@@ -84,7 +86,8 @@ class ProjectFacts:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly facts for the report (values plus the clause they came from)."""
-        out: dict[str, Any] = {"regime": self.regime, "subject": self.subject}
+        out: dict[str, Any] = {"regime": self.regime, **({"regime_reason": self.regime_reason} if self.regime_reason else {}),
+                               "subject": self.subject}
         for name in ("project_name", "budget", "max_price", "estimate", "bid_bond", "bid_bond_pct",
                      "sale_start", "sale_end", "announce_date", "deadline", "objection_by", "prequal_sale_end",
                      "prequal_deadline", "bid_validity_days",
@@ -100,7 +103,7 @@ class ProjectFacts:
 
 
 _LABELS_ZH = {
-    "project_name": "项目名称", "regime": "适用法律体系", "subject": "采购标的类型", "budget": "预算金额（元）",
+    "project_name": "项目名称", "regime": "适用法律体系", "regime_reason": "适用法律说明", "subject": "采购标的类型", "budget": "预算金额（元）",
     "max_price": "最高限价（元）", "estimate": "估算价（元）", "bid_bond": "投标保证金（元）",
     "bid_bond_pct": "投标保证金比例", "sale_start": "文件发售（获取）开始", "sale_end": "文件发售（获取）截止",
     "announce_date": "公告/文件发布日期", "deadline": "投标截止时间", "bid_validity_days": "投标有效期（日）",
@@ -252,8 +255,6 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
         facts.subject = "货物"
     if gov >= 5 and gov > works * 0.6:
         facts.regime = "政府采购"
-        if facts.subject == "工程" and re.search(r"招标投标法", body) and not re.search(r"货物和服务招标投标管理办法", body):
-            facts.regime = "工程"  # 政府采购工程 tendered under 招标投标法 (T55)
     elif works >= 5:
         facts.regime = "工程"
     elif gov >= 2:
@@ -285,8 +286,25 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
             facts.subject = m2.group(2)
         elif m3:
             facts.subject = m3.group(1)
+    if facts.regime == "政府采购" and facts.subject == "工程" and _tendered(facts, body):
+        facts.regime, facts.regime_reason = "工程", GOV_WORKS_TENDERED
     if facts.regime == "工程" and facts.subject is None:
         facts.subject = "工程"
+
+
+#: 政府采购法实施条例第七条: a 政府采购工程 procured by 招标 is governed by 招标投标法 and its 实施条例
+GOV_WORKS_TENDERED = "本项目为采用招标方式的政府采购工程，依政府采购法实施条例第七条适用招标投标法及其实施条例。"
+_TENDER_METHODS = ("公开招标", "邀请招标")
+
+
+def _tendered(facts: ProjectFacts, body: str) -> bool:
+    """Procured by 招标: the stated method, else a file that cites 招标投标法 rather than 87号令.
+
+    A 政府采购工程 procured by 竞争性谈判 / 竞争性磋商 / 单一来源 stays under 政府采购法 (its 实施条例第二十五条).
+    """
+    if facts.procurement_method is not None:
+        return facts.procurement_method.value in _TENDER_METHODS
+    return bool(re.search(r"招标投标法", body)) and not re.search(r"货物和服务招标投标管理办法|竞争性(谈判|磋商)", body)
 
 
 def _set(facts: ProjectFacts, name: str, fact: Fact) -> None:
