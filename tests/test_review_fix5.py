@@ -74,3 +74,40 @@ def test_real_government_service_tender_keeps_its_regime(reviewer: Reviewer) -> 
     report = reviewer.review(REAL_TENDER)
     assert report.summary["regime"] == "政府采购" and report.summary["subject"] == "服务"
     assert "regime_reason" not in report.facts
+
+
+SERVICE = """某市政务专线租用服务项目公开招标文件
+第一章 投标邀请
+本项目为政府采购服务项目，采购人为某市大数据中心，采用公开招标方式采购。
+项目预算金额：300万元/年。
+本项目的采购年限为3年、概算总金额为900万元。
+投标截止时间：2026年5月20日9时30分。
+第二章 投标人须知
+投标保证金：人民币10万元。
+{years}
+"""
+
+
+def test_annual_budget_is_labelled_per_year_and_no_estimate_in_procurement(reviewer: Reviewer) -> None:
+    report = _review(reviewer, SERVICE.format(years=""))
+    bond = [f for f in report.findings if f.category.startswith("投标保证金")]
+    assert bond and "预算金额（每年）300万元，占3.33%" in bond[0].explanation
+    assert "按服务期合计" not in bond[0].explanation
+    labels = report.facts["labels"]
+    assert labels["budget"] == "预算金额（元/年）" and labels["estimate"] == "服务期预算合计（元）"
+    md = render_markdown(report)
+    assert "估算价" not in md and "| 服务期预算合计 | 9,000,000 元（900 万元） |" in md
+
+
+def test_annual_budget_times_the_service_years_is_the_stated_total(reviewer: Reviewer) -> None:
+    # lawful near miss: 10万元 is 1.1% of the 3-year total, which the ratio is taken of when the years are stated
+    report = _review(reviewer, SERVICE.format(years="服务期限为3年。"))
+    assert not [f for f in report.findings if f.category.startswith("投标保证金")]
+    report = _review(reviewer, SERVICE.format(years="服务期限为3年。").replace("人民币10万元", "人民币20万元"))
+    bond = [f for f in report.findings if f.category.startswith("投标保证金")]
+    assert bond and "服务期预算合计（3年）900万元" in bond[0].explanation
+
+
+def test_works_tender_keeps_the_estimate_label(reviewer: Reviewer) -> None:
+    report = reviewer.review(DEV / "A_works_compliant.docx")
+    assert report.facts["labels"]["estimate"] == "估算价（元）"

@@ -174,7 +174,7 @@ _EXTRA_LABELS = {"bond_validity_same": "投标保证金有效期与投标有效�
 
 
 def _facts_used(facts: ProjectFacts, names: Sequence[str]) -> dict[str, str]:
-    labels = {**_EXTRA_LABELS, **fact_labels()}
+    labels = {**_EXTRA_LABELS, **fact_labels(facts)}
     out: dict[str, str] = {}
     for name in names:
         fact = getattr(facts, name, None)
@@ -369,7 +369,7 @@ def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts:
     used = [n for group in spec.needs for n in group]
     missing = [g for g in spec.needs if not any(_fact_present(facts, n) for n in g)]
     if missing:
-        labels = {**_EXTRA_LABELS, **fact_labels()}
+        labels = {**_EXTRA_LABELS, **fact_labels(facts)}
         names = "、".join("或".join(labels.get(n, n) for n in g) for g in missing)
         if len(spec.needs_labels) == len(spec.needs):
             names = "和".join(spec.needs_labels[spec.needs.index(g)] for g in missing)

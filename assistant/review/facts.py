@@ -77,6 +77,17 @@ class ProjectFacts:
             return self.budget
         return Fact(max(candidates), self.budget.clause, self.budget.evidence)
 
+    def total_budget_name(self) -> str:
+        """What `total_budget` (or the 最高限价 standing in for it) is, in words a report can print truthfully."""
+        total = self.total_budget
+        if self.budget is None or total is None:
+            return "最高限价"
+        if not self.budget_per_year:
+            return "预算金额"
+        if self.service_years and total.value == self.budget.value * self.service_years.value:
+            return f"服务期预算合计（{self.service_years.value:g}年）"
+        return "预算金额（每年）" if total.value == self.budget.value else "最高限价"
+
     @property
     def reference_amount(self) -> Fact | None:
         """The base for bond ratios: 估算价 for works, 预算 (or 最高限价) for procurement."""
@@ -115,8 +126,14 @@ _LABELS_ZH = {
 }
 
 
-def fact_labels() -> dict[str, str]:
-    return dict(_LABELS_ZH)
+def fact_labels(facts: ProjectFacts | None = None) -> dict[str, str]:
+    """Chinese labels of the facts; with `facts`, in the words of its regime (估算价 is a 工程 term only)."""
+    labels = dict(_LABELS_ZH)
+    if facts is not None and facts.budget_per_year:
+        labels["budget"] = "预算金额（元/年）"
+    if facts is not None and facts.regime == "政府采购":
+        labels["estimate"] = "服务期预算合计（元）" if facts.budget_per_year else "预算总额（元）"
+    return labels
 
 
 _RE_GOV = re.compile(r"政府采购|采购人|供应商|采购代理机构|财政部门")

@@ -175,7 +175,7 @@ class Reviewer:
             findings=findings,
             checklist=checklist,
             summary=summary,
-            facts={**facts.to_dict(), "labels": fact_labels()},
+            facts={**facts.to_dict(), "labels": fact_labels(facts)},
             mode=mode,
             warnings=warnings,
             metadata={
