@@ -9,13 +9,23 @@ from typing import TYPE_CHECKING
 
 from assistant.collusion.reader import SUFFIXES
 from assistant.commands import Subparsers
-from assistant.commands.report_out import Renderers, add_format_argument, report_format, write_report
+from assistant.commands.report_out import (
+    REPORT_JSON_HELP,
+    Renderers,
+    add_format_argument,
+    print_json_summary,
+    report_format,
+    write_report,
+)
 from assistant.errors import InputFileError
 from assistant.progress import TqdmProgress
 
 if TYPE_CHECKING:
     from assistant.services import Services
 
+
+#: the --json help cli._common gives this command
+JSON_HELP = REPORT_JSON_HELP
 
 
 def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
@@ -63,9 +73,11 @@ def run(args: argparse.Namespace, services: Services) -> int:
         report = services.collusion.analyze(tender, bids, progress=bar)
     finally:
         bar.close()
-    write_report(report, fmt, args.output, Path.cwd() / f"{tender.stem}_投标文件雷同分析报告.docx",
-                 Renderers(render_docx, render_json, render_markdown), "分析报告已保存", "分析报告已保存")
+    written = write_report(report, fmt, args.output, Path.cwd() / f"{tender.stem}_投标文件雷同分析报告.docx",
+                           Renderers(render_docx, render_json, render_markdown), "分析报告已保存", "分析报告已保存")
     high = sum(p.risk == "high" for p in report.pairs)
     print(f"分析完成：{len(report.bids)} 份投标文件，高风险 {high} 对，共 {len(report.pairs)} 对有共同线索。"
           "认定由评标委员会和行政监督部门依法作出。", file=sys.stderr)
+    print_json_summary(args, written, {"file": str(tender), "format": fmt, "counts": {
+        "bids": len(report.bids), "pairs": len(report.pairs), "high": high}, "exit_status": 0})
     return 0

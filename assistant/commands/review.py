@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.commands import Subparsers
-from assistant.commands.report_out import Renderers, add_format_argument, report_format, write_report
+from assistant.commands.report_out import (
+    REPORT_JSON_HELP,
+    Renderers,
+    add_format_argument,
+    print_json_summary,
+    report_format,
+    write_report,
+)
 from assistant.errors import InputFileError, NotATenderError
 from assistant.progress import TqdmProgress
 
@@ -17,6 +24,9 @@ if TYPE_CHECKING:
     from assistant.services import Services
 
 _RANK = {"high": 0, "medium": 1, "low": 2}
+
+#: the --json help cli._common gives this command
+JSON_HELP = REPORT_JSON_HELP
 
 
 def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
@@ -56,10 +66,13 @@ def run(args: argparse.Namespace, services: Services) -> int:
     finally:
         bar.close()
 
-    write_report(report, fmt, args.output, Path.cwd() / f"{path.stem}_审查意见书.docx",
-                 Renderers(render_docx, render_json, render_markdown), "审查意见书已保存", "审查报告已保存")
+    written = write_report(report, fmt, args.output, Path.cwd() / f"{path.stem}_审查意见书.docx",
+                           Renderers(render_docx, render_json, render_markdown), "审查意见书已保存", "审查报告已保存")
     _print_summary(report)
-    return _gate(report, args)
+    code = _gate(report, args)
+    print_json_summary(args, written, {"file": str(path), "format": fmt, "counts": {
+        "total": report.summary.get("total", 0), **report.summary.get("by_severity", {})}, "exit_status": code})
+    return code
 
 
 def _print_summary(report: ReviewReport) -> None:
