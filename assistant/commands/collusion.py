@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.collusion.reader import SUFFIXES
 from assistant.commands import Subparsers
 from assistant.commands.report_out import (
     REPORT_JSON_HELP,
@@ -19,6 +18,7 @@ from assistant.commands.report_out import (
 )
 from assistant.errors import InputFileError
 from assistant.progress import TqdmProgress
+from assistant.uploads import BID_SUFFIXES, suffixes_zh
 
 if TYPE_CHECKING:
     from assistant.services import Services
@@ -35,9 +35,9 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         description="扣除招标文件和范本后，比对同一项目各投标文件的相同文字、相同人员、文档属性和报价规律，"
                     "按证据强弱列出可疑投标人对，并附法律依据。认定由评标委员会和行政监督部门作出。",
     )
-    p.add_argument("--tender", type=Path, required=True, metavar="招标文件", help="招标文件（.docx / .pdf）")
+    p.add_argument("--tender", type=Path, required=True, metavar="招标文件", help=f"招标文件（{suffixes_zh(BID_SUFFIXES)}）")
     p.add_argument("bids", type=Path, nargs="+", metavar="投标文件",
-                   help="投标文件（.docx / .pdf），或存放投标文件的文件夹")
+                   help=f"投标文件（{suffixes_zh(BID_SUFFIXES)}），或存放投标文件的文件夹")
     add_format_argument(p, "Markdown 报告", "分析报告")
     p.add_argument("-o", "--output", type=Path, default=None, metavar="输出文件", help="输出文件路径")
     return p
@@ -50,7 +50,7 @@ def collect_bids(paths: list[Path], tender: Path) -> list[Path]:
         if not p.exists():
             raise InputFileError(f"找不到文件或文件夹：{p}", f"collusion: missing {p}")
         if p.is_dir():
-            found = sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() in SUFFIXES
+            found = sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() in BID_SUFFIXES
                            and x.resolve() != tender.resolve() and not x.name.startswith(("~$", ".")))
             if not found:
                 raise InputFileError(f"文件夹“{p}”中没有 .docx 或 .pdf 投标文件。", f"collusion: empty dir {p}")

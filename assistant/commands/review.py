@@ -18,6 +18,7 @@ from assistant.commands.report_out import (
 )
 from assistant.errors import InputFileError, NotATenderError
 from assistant.progress import TqdmProgress
+from assistant.uploads import REVIEW_SUFFIXES, suffixes_zh
 
 if TYPE_CHECKING:
     from assistant.schema import ReviewReport
@@ -33,9 +34,9 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "review",
         help="招标文件风险审查：列出风险条款、位置、法律依据与修改建议",
-        description="审查招标文件（DOCX/PDF/TXT），输出风险条款及其位置、违反的审查要点、法律依据条文和修改建议。",
+        description=f"审查招标文件（{suffixes_zh(REVIEW_SUFFIXES)}），输出风险条款及其位置、违反的审查要点、法律依据条文和修改建议。",
     )
-    p.add_argument("file", type=Path, metavar="招标文件", help="招标文件路径（.docx / .pdf / .txt）")
+    p.add_argument("file", type=Path, metavar="招标文件", help=f"招标文件路径（{suffixes_zh(REVIEW_SUFFIXES)}）")
     add_format_argument(p, "Markdown 报告", "审查意见书")
     p.add_argument("-o", "--output", type=Path, default=None, metavar="输出文件", help="输出文件路径（docx 格式必填或默认写到当前目录）")
     p.add_argument("--fail-on", choices=["high", "medium", "low"], default=None,
