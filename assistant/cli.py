@@ -30,8 +30,12 @@ INTERRUPTED = "已中断。"
 EXIT_BACKEND = 5
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="机器可读输出（JSON，写到标准输出）")
+#: `--json` help of every command; a command whose report may go to a file says more (its JSON_HELP)
+JSON_HELP = "机器可读输出（JSON，写到标准输出）"
+
+
+def _common(parser: argparse.ArgumentParser, json_help: str) -> None:
+    parser.add_argument("--json", action="store_true", help=json_help)
     parser.add_argument("--data-dir", type=Path, default=None, metavar="目录", help="索引与上传文件所在目录（默认为当前用户的数据目录）")
     parser.add_argument("-v", "--verbose", action="store_true", help="输出调试日志")
 
@@ -52,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         sub_parser = module.add_parser(sub)
-        _common(sub_parser)
+        _common(sub_parser, getattr(module, "JSON_HELP", JSON_HELP))
         sub_parser.set_defaults(_module=module)
     return parser
 

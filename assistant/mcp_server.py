@@ -19,7 +19,7 @@ from assistant.collusion.pipeline import MAX_BIDS, MIN_BIDS  # the one bid-count
 from assistant.errors import FileTooLargeError, InputFileError, UserError
 from assistant.schema import HISTORY_DESCRIPTION, HistoryPair, HistoryTurn, history_turns
 from assistant.services import Services
-from assistant.uploads import REVIEW_SUFFIXES, check_suffix
+from assistant.uploads import BID_SUFFIXES, REVIEW_SUFFIXES, check_suffix
 from assistant.validation_zh import validation_message
 
 if TYPE_CHECKING:
@@ -108,10 +108,9 @@ def build_server(services: Services) -> MCPServer:
         bids: Annotated[list[str], Field(min_length=MIN_BIDS, max_length=MAX_BIDS, description="投标文件在本机上的路径列表")],
     ) -> dict[str, Any]:
         def run() -> Any:
-            from assistant.collusion.reader import SUFFIXES
 
             limit = services.settings.max_upload_bytes
-            paths = [validate_local_path(p, limit, SUFFIXES) for p in (tender, *bids)]
+            paths = [validate_local_path(p, limit, BID_SUFFIXES) for p in (tender, *bids)]
             return services.collusion.analyze(paths[0], paths[1:])
 
         return guarded(run).model_dump(mode="json")

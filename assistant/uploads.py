@@ -17,9 +17,14 @@ from typing import BinaryIO
 
 from assistant.errors import FileTooLargeError, InputFileError, UnsupportedFormatError
 
-#: Formats a tender file may come in (review) and a regulation may come in (knowledge base).
+#: The formats each kind of input may come in: a tender file (review), a regulation (knowledge base) and
+#: the files of a collusion check. The one definition that every interface (CLI, REST, web, MCP) checks.
 REVIEW_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
-REGULATION_SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".html", ".htm")
+REGULATION_SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".markdown", ".html", ".htm")
+BID_SUFFIXES = (".docx", ".pdf")
+#: What to do with a word-processor file in an old or WPS format (read once saved as DOCX)
+SAVE_AS_DOCX = "请在 WPS 或 Word 中另存为 .docx"
+_SAVE_AS_DOCX_SUFFIXES = (".doc", ".dot", ".wps", ".wpt", ".rtf")
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 _CHUNK = 1024 * 1024
@@ -51,13 +56,19 @@ def safe_filename(name: str | None, default: str = "upload") -> str:
     return name
 
 
+def suffixes_zh(allowed: tuple[str, ...]) -> str:
+    """「.docx / .pdf / .txt / .md」 for help texts."""
+    return " / ".join(allowed)
+
+
 def check_suffix(name: str, allowed: tuple[str, ...]) -> str:
     """The lower-case suffix of `name`, or UnsupportedFormatError naming the accepted formats."""
     suffix = Path(name).suffix.lower()
     if suffix not in allowed:
         kinds = "、".join(s.lstrip(".").upper() for s in allowed)
+        hint = f"支持 {kinds} 格式，{SAVE_AS_DOCX} 后再试" if suffix in _SAVE_AS_DOCX_SUFFIXES else f"请使用 {kinds} 格式的文件"
         raise UnsupportedFormatError(
-            f"不支持的文件类型「{suffix or '无扩展名'}」（文件：{name}）。请上传 {kinds} 格式的文件。",
+            f"不支持的文件类型「{suffix or '无扩展名'}」（文件：{name}），{hint}。",
             f"unsupported upload suffix {suffix!r} for {name!r}; allowed {allowed}",
         )
     return suffix

@@ -22,6 +22,7 @@ from web_fixtures import (
 )
 
 from assistant.api import create_app
+from assistant.errors import UnsupportedFormatError
 from assistant.services import Services
 
 HIT_KEYS = {"title", "article", "text", "score", "doc_id", "doc_type", "status", "location"}
@@ -269,6 +270,18 @@ def test_review_unsupported_suffix_is_415(client: TestClient) -> None:
     err = assert_error(client.post("/api/v1/review", files={"file": ("setup.exe", b"MZ\x90\x00")}), 415,
                        "unsupported_format")
     assert "setup.exe" in err["message"]
+
+
+def test_review_wps_is_refused_like_the_cli(client: TestClient, tender: Path) -> None:
+    """A DOCX renamed .wps: 415 with the advice to save as .docx, the message the CLI gives (report 5a D12)."""
+    from assistant.uploads import REVIEW_SUFFIXES, check_suffix
+
+    err = assert_error(client.post("/api/v1/review", files={"file": ("招标.wps", tender.read_bytes())}), 415,
+                       "unsupported_format")
+    assert "请在 WPS 或 Word 中另存为 .docx" in err["message"]
+    with pytest.raises(UnsupportedFormatError) as cli:
+        check_suffix("招标.wps", REVIEW_SUFFIXES)
+    assert err["message"] == cli.value.message
 
 
 def test_review_unsupported_report_format_is_422(client: TestClient, tender: Path) -> None:

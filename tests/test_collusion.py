@@ -221,6 +221,13 @@ def test_cli_json_and_docx(ring_set, tmp_path: Path, capsys: pytest.CaptureFixtu
     rc = main(["collusion", "--tender", str(folder / truth.tender_file), *[str(folder / f) for f in truth.bid_files],
                "--format", "docx", "-o", str(tmp_path / "r.docx"), "--data-dir", str(tmp_path / "d")])
     assert rc == 0 and docx.Document(str(tmp_path / "r.docx")).paragraphs
+    # --json with a report file: stdout is a JSON summary naming the file (report 5a D13)
+    assert json.loads(capsys.readouterr().out or "null") is None
+    rc = main(["collusion", "--tender", str(folder / truth.tender_file), str(folder), "--json", "-o", str(tmp_path / "r.md"),
+               "--data-dir", str(tmp_path / "d")])
+    summary = json.loads(capsys.readouterr().out)
+    assert rc == 0 and summary["output"] == str(tmp_path / "r.md") and summary["exit_status"] == 0
+    assert summary["counts"]["bids"] == len(truth.bid_files) and (tmp_path / "r.md").read_text(encoding="utf-8")
     rc = main(["collusion", "--tender", str(tmp_path / "none.docx"), str(folder), "--data-dir", str(tmp_path / "d")])
     assert rc == 1 and "找不到招标文件" in capsys.readouterr().err
 

@@ -94,6 +94,28 @@ def test_cli_json_fail_on_and_formats(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 0 and out_docx.stat().st_size > 10000
 
 
+@pytest.mark.usefixtures("fast_cli_env")
+def test_cli_json_with_output_file_prints_a_json_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--json` is JSON on stdout: with -o the report goes to the file and stdout names it (report 5a D13)."""
+    tender = DEV / "C_goods_violating.docx"
+    for name in ("r.json", "r.md", "r.docx"):
+        code, out, _ = run_cli_main(["review", str(tender), "--json", "--fail-on", "high", "-o", str(tmp_path / name)],
+                                    tmp_path, capsys)
+        summary = json.loads(out)
+        report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+        assert code == 3 and summary["exit_status"] == 3 and summary["output"] == str(tmp_path / name)
+        assert summary["file"] == str(tender) and summary["format"] == name.split(".")[1]
+        assert summary["counts"] == {"total": report["summary"]["total"], **report["summary"]["by_severity"]}
+    # without --json the same command keeps stdout empty; Markdown cannot share stdout with --json
+    code, out, _ = run_cli_main(["review", str(tender), "-o", str(tmp_path / "r2.json")], tmp_path, capsys)
+    assert code == 0 and out == ""
+    code, out, err = run_cli_main(["review", str(tender), "--json", "--format", "md"], tmp_path, capsys)
+    assert code == 1 and out == "" and "-o" in err
+    with pytest.raises(SystemExit):
+        run_cli_main(["review", "-h"], tmp_path, capsys)
+    assert "标准输出给出 JSON 摘要" in " ".join(capsys.readouterr().out.split())
+
+
 @pytest.mark.parametrize("command", [["review", "t.docx"], ["collusion", "--tender", "t.docx", "a.docx", "b.docx"]])
 def test_format_markdown_is_md(command: list[str]) -> None:
     from assistant.cli import build_parser

@@ -14,9 +14,8 @@ from starlette.background import BackgroundTask
 from assistant.api.common import DOCX_MEDIA_TYPE, ServicesDep, attachment, report_download_responses
 from assistant.collusion.models import CollusionReport
 from assistant.collusion.pipeline import MAX_BIDS, MIN_BIDS
-from assistant.collusion.reader import SUFFIXES
 from assistant.errors import InputFileError
-from assistant.uploads import store_stream
+from assistant.uploads import BID_SUFFIXES, store_stream
 
 router = APIRouter(tags=["投标文件雷同分析"])
 
@@ -49,7 +48,7 @@ async def collusion(
             raise InputFileError("上传的投标文件中有重名文件，请改名后再上传。", f"duplicate names {names}")
         for upload in (tender, *bids):
             stored.append(await run_in_threadpool(store_stream, upload.file, upload.filename, data_dir,
-                                                  kind="collusion", allowed=SUFFIXES, max_bytes=limit))
+                                                  kind="collusion", allowed=BID_SUFFIXES, max_bytes=limit))
         report = await run_in_threadpool(services.collusion.analyze, stored[0], stored[1:])
         from assistant.collusion import report as render
 

@@ -23,11 +23,11 @@ from pydantic import BaseModel, Field
 
 from assistant.collusion.normalize import clean_text, shown_text
 from assistant.errors import FileTooLargeError, InputFileError, UnsupportedFormatError
+from assistant.uploads import BID_SUFFIXES, SAVE_AS_DOCX, check_suffix
 import contextlib
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".docx", ".pdf")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MAX_XML = 20 * 1024 * 1024
 
@@ -100,6 +100,7 @@ class ParsedDoc(BaseModel):
 
 def read_path(path: Path, max_bytes: int | None = None, name: str | None = None) -> ParsedDoc:
     display = name or path.name
+    check_suffix(display, BID_SUFFIXES)
     if not path.exists():
         raise InputFileError(f"找不到文件：{display}", f"collusion: missing {path}")
     if not path.is_file():
@@ -124,7 +125,7 @@ def _parse(data: bytes, name: str) -> ParsedDoc:
     if data[:1024].lstrip().startswith(b"%PDF"):
         return _read_pdf(data, name)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise UnsupportedFormatError(f"文件“{name}”是旧版 Word（.doc）或加密文件，请另存为 .docx 或 PDF 后再上传。",
+        raise UnsupportedFormatError(f"文件“{name}”是旧版 Office、WPS 格式或加密文件，{SAVE_AS_DOCX} 或 PDF 后再试。",
                                      f"collusion: OLE file {name}")
     raise UnsupportedFormatError(f"文件“{name}”不是 DOCX 或 PDF 文件，无法分析。", f"collusion: unknown format {name}")
 

@@ -13,6 +13,7 @@ from assistant.kb.builder import duplicate_note
 from assistant.kb.provenance import provenance_lines, source_file
 from assistant.kb.sources import DOC_TYPE_CHOICES, user_overrides
 from assistant.progress import TqdmProgress
+from assistant.uploads import REGULATION_SUFFIXES, suffixes_zh
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -22,7 +23,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     build.add_argument("--source", type=Path, action="append", default=[], metavar="路径",
                        help="额外加入的文件或文件夹（可重复）")
     build.add_argument("--rebuild", action="store_true", help="全部重新建立：重新生成向量（更换向量模型后使用），并恢复已删除的随软件提供的文档")
-    add = sub.add_parser("add", help="添加文件或文件夹（md/txt/docx/pdf/html）")
+    add = sub.add_parser("add", help=f"添加文件或文件夹（{suffixes_zh(REGULATION_SUFFIXES)}）")
     add.add_argument("paths", type=Path, nargs="+", metavar="路径")
     add.add_argument("--title", metavar="标题", help="文档标题（默认取文件中的标题行，如「……办法（试行）」；只能添加一个文件时使用）")
     add.add_argument("--doc-type", choices=DOC_TYPE_CHOICES, metavar="类型",

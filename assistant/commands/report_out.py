@@ -1,9 +1,14 @@
 """Where a command's report goes (`review`, `collusion`): the format from `--format` or from the
-output file's suffix; DOCX is always a file, JSON and Markdown go to the file or to stdout."""
+output file's suffix; DOCX is always a file, JSON and Markdown go to the file or to stdout.
+
+`--json` keeps its contract (JSON on stdout): without a file the report itself, as JSON; when the
+report goes to a file (`-o`, or DOCX), a short JSON summary naming that file; a Markdown report to
+stdout cannot also be JSON, so `--json --format md` without `-o` is refused before any work."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +20,9 @@ _SUFFIX_FORMAT = {".json": "json", ".md": "md", ".markdown": "md", ".docx": "doc
 #: `--format` values; "markdown" is another name for "md"
 FORMAT_CHOICES = ("json", "md", "markdown", "docx")
 _FORMAT_ALIASES = {"markdown": "md"}
+#: `--json` of the report commands, replacing the generic help of cli._common
+REPORT_JSON_HELP = ("机器可读输出：未指定输出文件时报告以 JSON 写到标准输出；报告写入文件时（-o 或 docx 格式），"
+             "标准输出给出 JSON 摘要（输入文件、输出文件、格式、数量、退出码）")
 
 
 class Renderers(NamedTuple):
@@ -31,6 +39,16 @@ def add_format_argument(parser: argparse.ArgumentParser, what_md: str, what_docx
 
 
 def report_format(args: argparse.Namespace) -> str:
+    """The report format, checked against `--json` (see the module docstring)."""
+    fmt = _report_format(args)
+    if getattr(args, "json", False) and fmt == "md" and args.output is None:
+        raise UserError("--json 表示标准输出为 JSON，不能同时把 Markdown 报告写到标准输出；"
+                        "请用 -o 指定 Markdown 报告的文件，或去掉 --format md。",
+                        "report_format: --json with markdown on stdout")
+    return fmt
+
+
+def _report_format(args: argparse.Namespace) -> str:
     """`--format` (markdown read as md), else the output file's suffix (.json / .md / .docx), else json.
 
     An output file whose suffix names no format (out.html) is an error before any work is done:
@@ -53,17 +71,28 @@ def report_format(args: argparse.Namespace) -> str:
 
 
 def write_report(report: Any, fmt: str, output: Path | None, default_docx: Path, render: Renderers,
-                 saved_docx: str, saved_text: str) -> None:
-    """Render and write; `saved_docx` / `saved_text` name the saved file for the user (「审查意见书已保存」)."""
+                 saved_docx: str, saved_text: str) -> Path | None:
+    """Render and write; `saved_docx` / `saved_text` name the saved file for the user (「审查意见书已保存」).
+
+    Returns the file written, or None when the report went to stdout.
+    """
     if fmt == "docx":
         out = output or default_docx
         render.docx(report, out)
         print(f"{saved_docx}：{out}", file=sys.stderr)
-        return
+        return out
     text = render.json(report) if fmt == "json" else render.markdown(report)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text + "\n", encoding="utf-8")
         print(f"{saved_text}：{output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text + "\n")
+        return output
+    sys.stdout.write(text + "\n")
+    return None
+
+
+def print_json_summary(args: argparse.Namespace, written: Path | None, summary: dict[str, Any]) -> None:
+    """With `--json`, a report written to a file is named on stdout as one JSON object (the module docstring)."""
+    if getattr(args, "json", False) and written is not None:
+        file, rest = summary["file"], {k: v for k, v in summary.items() if k != "file"}
+        sys.stdout.write(json.dumps({"file": file, "output": str(written), **rest}, ensure_ascii=False) + "\n")

@@ -8,9 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.commands import Subparsers
-from assistant.commands.report_out import Renderers, add_format_argument, report_format, write_report
+from assistant.commands.report_out import (
+    REPORT_JSON_HELP,
+    Renderers,
+    add_format_argument,
+    print_json_summary,
+    report_format,
+    write_report,
+)
 from assistant.errors import InputFileError, NotATenderError
 from assistant.progress import TqdmProgress
+from assistant.uploads import REVIEW_SUFFIXES, suffixes_zh
 
 if TYPE_CHECKING:
     from assistant.schema import ReviewReport
@@ -18,14 +26,17 @@ if TYPE_CHECKING:
 
 _RANK = {"high": 0, "medium": 1, "low": 2}
 
+#: the --json help cli._common gives this command
+JSON_HELP = REPORT_JSON_HELP
+
 
 def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "review",
         help="招标文件风险审查：列出风险条款、位置、法律依据与修改建议",
-        description="审查招标文件（DOCX/PDF/TXT），输出风险条款及其位置、违反的审查要点、法律依据条文和修改建议。",
+        description=f"审查招标文件（{suffixes_zh(REVIEW_SUFFIXES)}），输出风险条款及其位置、违反的审查要点、法律依据条文和修改建议。",
     )
-    p.add_argument("file", type=Path, metavar="招标文件", help="招标文件路径（.docx / .pdf / .txt）")
+    p.add_argument("file", type=Path, metavar="招标文件", help=f"招标文件路径（{suffixes_zh(REVIEW_SUFFIXES)}）")
     add_format_argument(p, "Markdown 报告", "审查意见书")
     p.add_argument("-o", "--output", type=Path, default=None, metavar="输出文件", help="输出文件路径（docx 格式必填或默认写到当前目录）")
     p.add_argument("--fail-on", choices=["high", "medium", "low"], default=None,
@@ -56,10 +67,13 @@ def run(args: argparse.Namespace, services: Services) -> int:
     finally:
         bar.close()
 
-    write_report(report, fmt, args.output, Path.cwd() / f"{path.stem}_审查意见书.docx",
-                 Renderers(render_docx, render_json, render_markdown), "审查意见书已保存", "审查报告已保存")
+    written = write_report(report, fmt, args.output, Path.cwd() / f"{path.stem}_审查意见书.docx",
+                           Renderers(render_docx, render_json, render_markdown), "审查意见书已保存", "审查报告已保存")
     _print_summary(report)
-    return _gate(report, args)
+    code = _gate(report, args)
+    print_json_summary(args, written, {"file": str(path), "format": fmt, "counts": {
+        "total": report.summary.get("total", 0), **report.summary.get("by_severity", {})}, "exit_status": code})
+    return code
 
 
 def _print_summary(report: ReviewReport) -> None:

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from assistant.errors import InputFileError, UnsupportedFormatError
+from assistant.uploads import SAVE_AS_DOCX
 
 _RE_HTML = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|title|div|p|table|h[1-6])[\s>/]", re.I)
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -74,7 +75,7 @@ def _refuse_ole2(data: bytes, name: str) -> None:
             f"encrypted OOXML (OLE2 EncryptedPackage): {name}",
         )
     raise UnsupportedFormatError(
-        f"文件“{name}”是旧版 Office 格式（.doc/.xls），请在 Word 中另存为 .docx 后再上传。",
+        f"文件“{name}”是旧版 Office 或 WPS 格式（.doc/.wps/.xls），{SAVE_AS_DOCX} 后再试。",
         f"OLE2 compound file: {name}",
     )
 

@@ -20,12 +20,12 @@ import yaml
 from assistant.config import LimitsSettings
 from assistant.errors import InputFileError, LimitExceededError, UserError
 from assistant.schema import USER_DOC_PREFIX, Chunk, DocType, DocumentMeta, Location
+from assistant.uploads import REGULATION_SUFFIXES, check_suffix
 
 log = logging.getLogger(__name__)
 
 #: Bump when chunk/metadata production changes so every document is re-indexed once.
 INDEX_FORMAT = "kb-2"
-SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".docx", ".pdf", ".html", ".htm"}
 Origin = Literal["default", "user"]
 Loader = Callable[[], tuple[DocumentMeta, list[Chunk]]]
 
@@ -205,12 +205,13 @@ def expand_paths(paths: list[Path] | tuple[Path, ...]) -> list[Path]:
         if path.is_dir():
             found = sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith((".", "~$"))
+                if p.is_file() and p.suffix.lower() in REGULATION_SUFFIXES and not p.name.startswith((".", "~$"))
             )
             if not found:
                 log.warning("no supported files under %s", path)
             files.extend(found)
         else:
+            check_suffix(path.name, REGULATION_SUFFIXES)
             files.append(path)
     seen: set[Path] = set()
     unique = []

@@ -196,7 +196,7 @@ _EXTRA_LABELS = {"bond_validity_same": "投标保证金有效期与投标有效�
 
 
 def _facts_used(facts: ProjectFacts, names: Sequence[str]) -> dict[str, str]:
-    labels = {**_EXTRA_LABELS, **fact_labels()}
+    labels = {**_EXTRA_LABELS, **fact_labels(facts)}
     out: dict[str, str] = {}
     for name in names:
         fact = getattr(facts, name, None)
@@ -247,10 +247,19 @@ def _fact_clause(facts: ProjectFacts, names: Sequence[str], clauses: Sequence[Cl
 _REGIME_ONLY = {"工程": "依法必须招标的工程建设项目", "政府采购": "政府采购货物和服务项目"}
 
 
-def _regime_na(applies_to: str, regime: str | None) -> str | None:
-    if regime is None or applies_to in ("both", regime):
+def _project_kind(facts: ProjectFacts) -> str:
+    """What the project is, in the words of the regime that governs it (a works project is never 「货物和服务」)."""
+    if facts.regime == "工程" and facts.regime_reason:
+        return "采用招标方式的政府采购工程（适用招标投标法及其实施条例）"
+    if facts.regime == "政府采购" and facts.subject == "工程":
+        return "政府采购工程项目（适用政府采购法）"
+    return _REGIME_ONLY.get(facts.regime or "", facts.regime or "")
+
+
+def _regime_na(applies_to: str, facts: ProjectFacts) -> str | None:
+    if facts.regime is None or applies_to in ("both", facts.regime):
         return None
-    return f"本项目为{_REGIME_ONLY.get(regime, regime)}，该要点仅适用于{_REGIME_ONLY.get(applies_to, applies_to)}。"
+    return f"本项目为{_project_kind(facts)}，该要点仅适用于{_REGIME_ONLY.get(applies_to, applies_to)}。"
 
 
 @dataclass(frozen=True)
@@ -310,7 +319,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 def _absence(item: AbsenceItem, facts: ProjectFacts, clauses: Sequence[Clause]) -> _AbsenceResult:
-    na = _regime_na(item.applies_to, facts.regime)
+    na = _regime_na(item.applies_to, facts)
     if na:
         return _AbsenceResult(item, "不适用", na)
     if facts.regime is None and item.applies_to != "both":
@@ -383,7 +392,7 @@ def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts:
     used = [n for group in needs for n in group]
     missing = [g for g in needs if not any(_fact_present(facts, n) for n in g)]
     if missing:
-        names = spec.missing_names(missing, {**_EXTRA_LABELS, **fact_labels()})
+        names = spec.missing_names(missing, {**_EXTRA_LABELS, **fact_labels(facts)})
         # `unknown` may name the facts actually missing ({missing}), not every fact the check needs
         note = spec.unknown.replace("{missing}", names) if spec.unknown else f"未读取到{names}，该要点未核对。"
         return ChecklistItem(**base, status="无法判断", note=note, facts=_facts_used(facts, used))
@@ -406,7 +415,7 @@ def _rule_item(rule_id: str, category: str, severity: str, applies_to: str, has_
     mine = [f for f in findings if f.rule_id == rule_id]
     if mine:
         return _found_item(base, mine)
-    na = _regime_na(applies_to, facts.regime)
+    na = _regime_na(applies_to, facts)
     if na:
         return ChecklistItem(**base, status="不适用", note=na)
     if spec is None:

@@ -174,7 +174,7 @@ def _check_bid_bond_ratio(f: ProjectFacts, clauses: list[Clause], p: BidBondRati
         base_name = "估算价" if f.estimate else ("最高投标限价" if f.max_price else "预算")
     else:
         base = f.total_budget or f.max_price
-        base_name = ("预算金额（按服务期合计）" if f.budget_per_year else "预算金额") if f.budget else "最高限价"
+        base_name = f.total_budget_name()
     if f.bid_bond is None or base is None or base.value <= 0:
         return []
     ratio = f.bid_bond.value / base.value
@@ -308,10 +308,10 @@ def _check_sme(f: ProjectFacts, clauses: list[Clause], p: SmeParams) -> NumericR
         return []
     if budget.value <= cap:
         return [(where, f.sme_reserved.evidence if f.sme_reserved else budget.evidence,
-                 f"预算{money_short(budget.value)}，未超过{money_short(cap)}，文件未写明专门面向中小企业采购，也未说明不适宜由中小企业提供的理由。")]
+                 f"{f.total_budget_name()}{money_short(budget.value)}，未超过{money_short(cap)}，文件未写明专门面向中小企业采购，也未说明不适宜由中小企业提供的理由。")]
     if reserved is False:
         return [(where, f.sme_reserved.evidence if f.sme_reserved else None,
-                 f"预算{money_short(budget.value)}，超过{money_short(cap)}，文件写明不预留份额，但未说明属于不预留的法定情形（理由）。")]
+                 f"{f.total_budget_name()}{money_short(budget.value)}，超过{money_short(cap)}，文件写明不预留份额，但未说明属于不预留的法定情形（理由）。")]
     return []
 
 

@@ -36,6 +36,8 @@ class ProjectFacts:
     regime: str | None = None  # "工程" (招标投标法) | "政府采购" (政府采购法 goods/services) | None
     subject: str | None = None  # 工程 | 货物 | 服务
     regime_evidence: list[str] = field(default_factory=list)
+    # why the regime differs from what the words suggest (a 政府采购工程 tendered under 招标投标法), for the report
+    regime_reason: str | None = None
     budget: Fact | None = None  # 元
     max_price: Fact | None = None
     estimate: Fact | None = None
@@ -75,6 +77,17 @@ class ProjectFacts:
             return self.budget
         return Fact(max(candidates), self.budget.clause, self.budget.evidence)
 
+    def total_budget_name(self) -> str:
+        """What `total_budget` (or the 最高限价 standing in for it) is, in words a report can print truthfully."""
+        total = self.total_budget
+        if self.budget is None or total is None:
+            return "最高限价"
+        if not self.budget_per_year:
+            return "预算金额"
+        if self.service_years and total.value == self.budget.value * self.service_years.value:
+            return f"服务期预算合计（{self.service_years.value:g}年）"
+        return "预算金额（每年）" if total.value == self.budget.value else "最高限价"
+
     @property
     def reference_amount(self) -> Fact | None:
         """The base for bond ratios: 估算价 for works, 预算 (or 最高限价) for procurement."""
@@ -84,7 +97,8 @@ class ProjectFacts:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly facts for the report (values plus the clause they came from)."""
-        out: dict[str, Any] = {"regime": self.regime, "subject": self.subject}
+        out: dict[str, Any] = {"regime": self.regime, **({"regime_reason": self.regime_reason} if self.regime_reason else {}),
+                               "subject": self.subject}
         for name in ("project_name", "budget", "max_price", "estimate", "bid_bond", "bid_bond_pct",
                      "sale_start", "sale_end", "announce_date", "deadline", "objection_by", "prequal_sale_end",
                      "prequal_deadline", "bid_validity_days",
@@ -100,7 +114,7 @@ class ProjectFacts:
 
 
 _LABELS_ZH = {
-    "project_name": "项目名称", "regime": "适用法律体系", "subject": "采购标的类型", "budget": "预算金额（元）",
+    "project_name": "项目名称", "regime": "适用法律体系", "regime_reason": "适用法律说明", "subject": "采购标的类型", "budget": "预算金额（元）",
     "max_price": "最高限价（元）", "estimate": "估算价（元）", "bid_bond": "投标保证金（元）",
     "bid_bond_pct": "投标保证金比例", "sale_start": "文件发售（获取）开始", "sale_end": "文件发售（获取）截止",
     "announce_date": "公告/文件发布日期", "deadline": "投标截止时间", "bid_validity_days": "投标有效期（日）",
@@ -112,8 +126,14 @@ _LABELS_ZH = {
 }
 
 
-def fact_labels() -> dict[str, str]:
-    return dict(_LABELS_ZH)
+def fact_labels(facts: ProjectFacts | None = None) -> dict[str, str]:
+    """Chinese labels of the facts; with `facts`, in the words of its regime (估算价 is a 工程 term only)."""
+    labels = dict(_LABELS_ZH)
+    if facts is not None and facts.budget_per_year:
+        labels["budget"] = "预算金额（元/年）"
+    if facts is not None and facts.regime == "政府采购":
+        labels["estimate"] = "服务期预算合计（元）" if facts.budget_per_year else "预算总额（元）"
+    return labels
 
 
 _RE_GOV = re.compile(r"政府采购|采购人|供应商|采购代理机构|财政部门")
@@ -252,8 +272,6 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
         facts.subject = "货物"
     if gov >= 5 and gov > works * 0.6:
         facts.regime = "政府采购"
-        if facts.subject == "工程" and re.search(r"招标投标法", body) and not re.search(r"货物和服务招标投标管理办法", body):
-            facts.regime = "工程"  # 政府采购工程 tendered under 招标投标法 (T55)
     elif works >= 5:
         facts.regime = "工程"
     elif gov >= 2:
@@ -285,8 +303,25 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
             facts.subject = m2.group(2)
         elif m3:
             facts.subject = m3.group(1)
+    if facts.regime == "政府采购" and facts.subject == "工程" and _tendered(facts, body):
+        facts.regime, facts.regime_reason = "工程", GOV_WORKS_TENDERED
     if facts.regime == "工程" and facts.subject is None:
         facts.subject = "工程"
+
+
+#: 政府采购法实施条例第七条: a 政府采购工程 procured by 招标 is governed by 招标投标法 and its 实施条例
+GOV_WORKS_TENDERED = "本项目为采用招标方式的政府采购工程，依政府采购法实施条例第七条适用招标投标法及其实施条例。"
+_TENDER_METHODS = ("公开招标", "邀请招标")
+
+
+def _tendered(facts: ProjectFacts, body: str) -> bool:
+    """Procured by 招标: the stated method, else a file that cites 招标投标法 rather than 87号令.
+
+    A 政府采购工程 procured by 竞争性谈判 / 竞争性磋商 / 单一来源 stays under 政府采购法 (its 实施条例第二十五条).
+    """
+    if facts.procurement_method is not None:
+        return facts.procurement_method.value in _TENDER_METHODS
+    return bool(re.search(r"招标投标法", body)) and not re.search(r"货物和服务招标投标管理办法|竞争性(谈判|磋商)", body)
 
 
 def _set(facts: ProjectFacts, name: str, fact: Fact) -> None:

@@ -35,6 +35,7 @@ from assistant.review.facts import ProjectFacts, extract_facts, fact_labels
 from assistant.review.reader import Clause, read_clauses, segment
 from assistant.review.rules import SEVERITY_ORDER, RuleEngine, RuleHit, dedupe, on_scoring_row
 from assistant.schema import Basis, Finding, FindingSource, LoadedDocument, ReviewReport
+from assistant.uploads import REVIEW_SUFFIXES, check_suffix
 
 if TYPE_CHECKING:
     from assistant.review.exemplar import ExemplarStep
@@ -87,6 +88,7 @@ class Reviewer:
         A readable file that does not look like a tender raises NotATenderError unless `force`;
         forced, the report says so first (`notice`).
         """
+        check_suffix(Path(str(path)).name, REVIEW_SUFFIXES)
         if progress:
             progress("读取文件", 0, 1)
         report_ocr = _ocr_progress(progress)
@@ -176,7 +178,7 @@ class Reviewer:
             findings=findings,
             checklist=checklist,
             summary=summary,
-            facts={**facts.to_dict(), "labels": fact_labels()},
+            facts={**facts.to_dict(), "labels": fact_labels(facts)},
             mode=mode,
             warnings=warnings,
             metadata={

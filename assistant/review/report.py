@@ -48,6 +48,13 @@ def _loc_zh(loc: dict[str, Any]) -> str:
     return "，".join(parts) or "—"
 
 
+def regime_zh(report: ReviewReport) -> str:
+    """The regime line of the report, with the reason when the law differs from the words (政府采购工程 by 招标)."""
+    text = str(REGIME_ZH.get(report.summary.get("regime"), report.summary.get("regime")))
+    reason = (report.facts or {}).get("regime_reason")
+    return f"{text}；{reason}" if reason else text
+
+
 def _facts_rows(report: ReviewReport) -> list[tuple[str, str]]:
     return fact_rows(report.facts)
 
@@ -201,7 +208,7 @@ def render_markdown(report: ReviewReport) -> str:
     mode, problem = review_mode_zh(report)
     out.append(f"- 审查方式：{mode}（规则 {report.metadata.get('rules', '')} 条，条款 {s.get('clauses', 0)} 个）"
                + (f"；{problem}" if problem else ""))
-    out.append(f"- 适用法律体系：{REGIME_ZH.get(s.get('regime'), s.get('regime'))}")
+    out.append(f"- 适用法律体系：{regime_zh(report)}")
     out += ["", "## 一、审查结论摘要", ""]
     sev = s.get("by_severity", {})
     out.append(f"共发现风险 **{s.get('total', 0)}** 项：高 {sev.get('high', 0)} 项，中 {sev.get('medium', 0)} 项，低 {sev.get('low', 0)} 项。")
@@ -357,7 +364,7 @@ def render_docx(report: ReviewReport, out_path: str | Path) -> Path:  # noqa: C9
     p.add_run("；".join(x for x in review_mode_zh(report) if x))
     p = d.add_paragraph()
     p.add_run("适用法律体系：").bold = True
-    p.add_run(REGIME_ZH.get(s.get("regime"), str(s.get("regime"))))
+    p.add_run(regime_zh(report))
 
     d.add_heading("一、审查结论", level=1)
     sev = s.get("by_severity", {})

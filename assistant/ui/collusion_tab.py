@@ -11,11 +11,10 @@ import gradio as gr
 
 from assistant.collusion.models import CollusionReport, Excerpt, PairResult
 from assistant.collusion.pipeline import MAX_BIDS, MIN_BIDS
-from assistant.collusion.reader import SUFFIXES
 from assistant.errors import InputFileError
 from assistant.services import Services
 from assistant.ui.common import friendly
-from assistant.uploads import check_suffix, new_upload_dir
+from assistant.uploads import BID_SUFFIXES, check_suffix, new_upload_dir
 
 PAIR_COLUMNS = ["序号", "投标文件甲", "投标文件乙", "风险", "主要证据"]
 RISK_ZH = {"high": "高", "medium": "中", "low": "低"}
@@ -114,8 +113,8 @@ def build(services: Services) -> None:
                 "相同人员、文档属性和报价规律，按证据强弱列出可疑的投标人对。**是否构成串通投标由评标委员会和行政监督部门认定。**")
     with gr.Row(equal_height=False):
         with gr.Column(scale=2):
-            tender = gr.File(label="招标文件", file_types=list(SUFFIXES), type="filepath", elem_id="cl-tender", height=110)
-            bids = gr.File(label=f"投标文件（{MIN_BIDS}–{MAX_BIDS} 份）", file_types=list(SUFFIXES), type="filepath", file_count="multiple",
+            tender = gr.File(label="招标文件", file_types=list(BID_SUFFIXES), type="filepath", elem_id="cl-tender", height=110)
+            bids = gr.File(label=f"投标文件（{MIN_BIDS}–{MAX_BIDS} 份）", file_types=list(BID_SUFFIXES), type="filepath", file_count="multiple",
                            elem_id="cl-bids", height=150)
             start = gr.Button("开始分析", variant="primary", elem_id="cl-start")
         with gr.Column(scale=3):
@@ -138,7 +137,7 @@ def build(services: Services) -> None:
         if not MIN_BIDS <= len(paths) <= MAX_BIDS:
             raise InputFileError(f"请上传 {MIN_BIDS}–{MAX_BIDS} 份投标文件（当前 {len(paths)} 份）。", f"{len(paths)} bids")
         for p in [Path(tender_path), *paths]:
-            check_suffix(p.name, SUFFIXES)
+            check_suffix(p.name, BID_SUFFIXES)
         analyzer = services.collusion
         total = len(paths) + 2
         progress((0, total), desc=f"读取招标文件 {Path(tender_path).name}")
