@@ -17,7 +17,7 @@ from assistant.collusion.models import BidSummary, CollusionReport, Group, PairR
 from assistant.collusion.normalize import match_key
 from assistant.collusion.people_signals import mixing_signal, people_signals
 from assistant.collusion.price_signals import competitive_keys, price_signals
-from assistant.collusion.prices import dispersion_context, progression
+from assistant.collusion.prices import dispersion_context, missing_totals_note, progression
 from assistant.collusion.provenance import MetaRarity, provenance_signals
 from assistant.collusion.reader import ParsedDoc, read_path
 from assistant.collusion.scoring import risk, score, sort_signals
@@ -132,6 +132,7 @@ class CollusionAnalyzer:
         if common is not None:
             groups.append(common)
         totals = {b.file: b.prices.total for b in screening.first_files() if b.prices.total is not None}
+        no_total = [b.file for b in screening.first_files() if b.prices.total is None]
         prog = progression({k: v for k, v in totals.items() if v is not None})
         if prog is not None:
             groups.append(Group(members=prog[1], kind="price_progression", tier="中", description=prog[0] +
@@ -142,10 +143,12 @@ class CollusionAnalyzer:
         checks = _checks(bids, ex, index, legal, tender)
         checks["law_articles_subtracted"] = n_laws
         checks["repeated_uploads"] = screening.repeated
+        checks["totals_missing"] = no_total
         return CollusionReport(
             tender=tender.file, regime=regime, bids=summaries, pairs=results, groups=groups, context=context,
-            checks=checks, limitations=_limitations(bids, tender, legal),
-            warnings=screening.warnings + [w for b in bids for w in b.doc.warnings] + _tender_copies(bids, tender_keys),
+            checks=checks, limitations=_limitations(bids, tender, legal, no_total),
+            warnings=screening.warnings + [w for b in bids for w in b.doc.warnings] + _tender_copies(bids, tender_keys)
+            + _missing_totals(no_total),
             elapsed_s=round(time.perf_counter() - t0, 3))
 
 
@@ -164,6 +167,12 @@ def _tender_copies(bids: Sequence[BidFacts], tender_keys: frozenset[str]) -> lis
             out.append(f"投标文件“{b.file}”有 {share:.0%} 的段落与招标文件相同，可能误传了招标文件本身；"
                        "与招标文件相同的文字不参与比对，请核对后重新上传。")
     return out
+
+
+def _missing_totals(files: list[str]) -> list[str]:
+    if not files:
+        return []
+    return [f"{missing_totals_note(len(files))}（{'、'.join(files)}）；请核对开标一览表或投标函中的报价后人工比较。"]
 
 
 def _check_count(n: int) -> None:
@@ -206,12 +215,13 @@ def _checks(bids: list[BidFacts], ex: Exemptions, index: SharedIndex, legal: Leg
     }
 
 
-def _limitations(bids: list[BidFacts], tender: ParsedDoc, legal: LegalBasis) -> list[str]:
+def _limitations(bids: list[BidFacts], tender: ParsedDoc, legal: LegalBasis, no_total: list[str]) -> list[str]:
+    totals = "" if no_total else "投标总价、"
     out = [
         "已运行的检查：非招标文件、非范本的相同文字；相同错别字（常见错别字表，以及按词典判断、只有两份投标文件出现的错字）"
         "和遗留的其他项目名称/编号；授权代表、联系人、"
         "项目管理成员、身份证号、电话、统一社会信用代码；投标文件中出现其他投标人（混装）；文档属性、WPS 保存记录、"
-        "Word 编辑会话标识（rsid）、PDF 文件标识与 XMP；相同图片（DOCX）；投标总价、分项单价、单价比例/差额、计算错误；"
+        f"Word 编辑会话标识（rsid）、PDF 文件标识与 XMP；相同图片（DOCX）；{totals}分项单价、单价比例/差额、计算错误；"
         "报价离散度（仅作背景）。",
         "每项文字和文档属性比对都先扣除了招标文件本身（文字、格式、文档属性、图片）、范本库和知识库中的法律法规原文；"
         "多家共用招标文件格式、同一范本、同品牌资料、默认文档属性不计为证据；全部投标文件（3 份及以上）都有的文字不计入"
@@ -224,6 +234,8 @@ def _limitations(bids: list[BidFacts], tender: ParsedDoc, legal: LegalBasis) -> 
     scans = [b.file for b in bids if b.doc.scanned_pages]
     if scans:
         out.append(f"含扫描页（无文字层）的文件，扫描页未做文字、人员和报价比对：{'、'.join(scans)}。")
+    if no_total:
+        out.append(f"{missing_totals_note(len(no_total))}，这些文件未做投标总价比对：{'、'.join(no_total)}。")
     no_items = [b.file for b in bids if len(b.prices.rows) < 5]
     if no_items:
         out.append(f"未能读取分项报价表（不少于 5 行）的文件，未做分项单价比对：{'、'.join(no_items)}。")

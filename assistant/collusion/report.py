@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from assistant.collusion.models import CollusionReport, Evidence, PairResult
+from assistant.collusion.prices import missing_totals_note
 from assistant.docx_export import docx_title, finish_document
 from assistant.text_zh import strip_article_label
 
@@ -58,7 +59,9 @@ def summary_line(report: CollusionReport) -> str:
     def n(risk: str) -> int:
         return sum(p.risk == risk for p in report.pairs)
 
-    return f"高风险 {n('high')} 对，中风险 {n('medium')} 对，低风险（仅弱信号，不构成预警）{n('low')} 对。"
+    missing = report.checks.get("totals_missing")
+    totals = f"{missing_totals_note(len(missing))}。" if isinstance(missing, list) and missing else ""
+    return f"高风险 {n('high')} 对，中风险 {n('medium')} 对，低风险（仅弱信号，不构成预警）{n('low')} 对。{totals}"
 
 
 def render_markdown(report: CollusionReport) -> str:

@@ -1,0 +1,101 @@
+"""Collusion check, QA report 5a: totals in the 开标一览表 layout, a foreign tender, citations by regime,
+point-by-point responses to the tender, and the wording of the evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+
+from assistant.collusion.data import CollusionData
+from assistant.collusion.models import CollusionReport
+from assistant.collusion.pipeline import CollusionAnalyzer
+from assistant.collusion.prices import read_prices
+from assistant.collusion.reader import DocMeta, ParsedDoc, Unit
+from assistant.collusion.report import render_markdown, summary_line
+from assistant.config import PROJECT_ROOT
+
+DATA = CollusionData.load(PROJECT_ROOT / "knowledge_base" / "collusion")
+PROJECT = "全国司法加密网专线传输项目"
+COMPANIES = ["浙江甲信通信技术有限公司", "金华乙联网络科技有限公司", "杭州丙达信息工程有限公司", "浙江丁网通信服务有限公司"]
+UPPER = {2980000: "人民币贰佰玖拾捌万元整", 3010000: "人民币叁佰零壹万元整", 3040000: "人民币叁佰零肆万元整",
+         3070000: "人民币叁佰零柒万元整", 2650000: "人民币贰佰陆拾伍万元整"}
+OWN = ["采用运营商政企专网承载，省端与各市端均配置双上联，核心汇聚层设备冗余，链路可用率承诺不低于百分之九十九点九九。",
+       "我公司拟利用自有城域传输网，在司法厅机房新装一台传输设备，通过两条不同局向的光缆实现双路由保护。",
+       "本方案采用双归属环网架构，在省司法厅核心节点部署两台设备，分别经由东、西两条互不交叉的物理光缆路由接入骨干网。",
+       "项目实施分为勘察、设计、安装、调测、试运行五个阶段，每个阶段结束前由监理单位组织阶段验收并出具书面意见。"]
+TENDER = [f"{PROJECT}招标文件", "采购人：某省司法厅", "采购代理机构：中钢招标有限责任公司", "政府采购项目，供应商须按格式填写开标一览表。"]
+
+
+def _kaibiao(d: docx.document.Document, company: str | None, total: int | None) -> None:
+    """The tender's own 开标一览表 layout: merged header 「投标报价（元/年）」 over 「大写 | 小写」."""
+    t = d.add_table(rows=3, cols=4)
+    h, sub, row = t.rows
+    h.cells[0].text, h.cells[1].text = "包号", "投标人名称"
+    merged = h.cells[2].merge(h.cells[3])
+    merged.text = "投标报价（元/年）"
+    sub.cells[0].text, sub.cells[1].text, sub.cells[2].text, sub.cells[3].text = "包号", "投标人名称", "大写", "小写"
+    if company is not None and total is not None:
+        row.cells[0].text, row.cells[1].text = "01", company
+        row.cells[2].text, row.cells[3].text = UPPER[total], f"{total:.2f}"
+
+
+def _doc(path: Path, paragraphs: list[str], company: str | None = None, total: int | None = None,
+         author: str = "") -> Path:
+    d = docx.Document()
+    d.core_properties.author = author
+    for p in paragraphs:
+        d.add_paragraph(p)
+    _kaibiao(d, company, total)
+    d.save(str(path))
+    return path
+
+
+def _bids(tmp_path: Path, totals: list[int | None], extra: list[list[str]] | None = None) -> list[Path]:
+    out = []
+    for n, total in enumerate(totals):
+        company = COMPANIES[n]
+        paras = [f"{PROJECT}投标文件", f"投标人名称：{company}", OWN[n], *(extra[n] if extra else [])]
+        out.append(_doc(tmp_path / f"{'ABCD'[n]}_{company}.docx", paras, company if total else None, total, f"作者{n}"))
+    return out
+
+
+def _analyze(tmp_path: Path, bids: list[Path], tender_lines: list[str] | None = None) -> CollusionReport:
+    tender = _doc(tmp_path / "招标文件.docx", tender_lines or TENDER)
+    return CollusionAnalyzer(DATA).analyze(tender, bids)
+
+
+# --------------------------------------------------------------------------- D3: 开标一览表 totals
+def _units(rows: list[list[str]]) -> ParsedDoc:
+    return ParsedDoc(file="x.docx", format="docx", meta=DocMeta(),
+                     units=[Unit(text=" ".join(c for c in r if c), location=f"表1第{n}行", cells=r)
+                            for n, r in enumerate(rows, start=1)])
+
+
+def test_the_total_is_read_from_the_small_figures_column_of_the_bid_opening_form() -> None:
+    doc = _units([["包号", "投标人名称", "投标报价(元/年)"], ["包号", "投标人名称", "大写", "小写"],
+                  ["01", COMPANIES[0], "人民币贰佰玖拾捌万元整", "2980000.00"]])
+    table = read_prices(doc, [])
+    assert (table.total, table.upper) == (2980000.0, 2980000.0)
+
+
+def test_a_scoring_table_naming_the_bid_price_is_not_a_total() -> None:
+    doc = _units([["评分因素", "分值", "投标报价"], ["价格分", "30分", "满足招标文件要求且投标价格最低的为评标基准价"],
+                  ["序号", "内容", "说明"], ["1", "付款", "30"]])
+    assert read_prices(doc, []).total is None
+
+
+def test_a_price_progression_in_the_bid_opening_form_is_found(tmp_path: Path) -> None:
+    report = _analyze(tmp_path, _bids(tmp_path, [2980000, 3010000, 3040000, 3070000]))
+    assert all(b.total_price for b in report.bids)
+    assert any(g.kind == "price_progression" for g in report.groups)
+    assert "未读取到" not in summary_line(report) and not any("未读取到" in w for w in report.warnings)
+
+
+def test_missing_totals_are_said_in_warnings_conclusion_and_limitations(tmp_path: Path) -> None:
+    report = _analyze(tmp_path, _bids(tmp_path, [2980000, None, 3040000, None]))
+    assert "未读取到 2 家的投标总价，总价规律未核对" in summary_line(report)
+    assert any("未读取到 2 家的投标总价" in w for w in report.warnings)
+    ran = report.limitations[0]
+    assert ran.startswith("已运行的检查") and "投标总价" not in ran
+    assert "未读取到 2 家的投标总价" in render_markdown(report)
