@@ -99,3 +99,30 @@ def test_missing_totals_are_said_in_warnings_conclusion_and_limitations(tmp_path
     ran = report.limitations[0]
     assert ran.startswith("已运行的检查") and "投标总价" not in ran
     assert "未读取到 2 家的投标总价" in render_markdown(report)
+
+
+# --------------------------------------------------------------------------- D4: a foreign tender
+OTHER_TENDER = ["某县乌程路改建工程施工招标文件", "项目编号：WC-2025-017", "招标人：某县交通运输局", "投标人须按工程量清单报价。"]
+
+
+def _foreign_values(report: CollusionReport) -> list[str]:
+    return [e.value or "" for p in report.pairs for s in p.signals if s.kind == "shared_errors" for e in s.evidence
+            if "不属于本项目" in e.description]
+
+
+def test_a_project_number_every_bid_shares_is_a_wrong_tender_warning_not_pair_evidence(tmp_path: Path) -> None:
+    line = f"我方已仔细研究了{PROJECT}（项目编号：2241STC73616）招标文件的全部内容。"
+    bids = _bids(tmp_path, [2980000, 3010000, 3040000, 2650000], [[line], [line], [line], [line]])
+    report = _analyze(tmp_path, bids, OTHER_TENDER)
+    assert _foreign_values(report) == []
+    assert any("2241STC73616" in w and "招标文件可能不属于" in w for w in report.warnings)
+
+
+def test_a_foreign_project_number_two_bids_share_counts_once_without_its_bracket(tmp_path: Path) -> None:
+    line = f"我方已仔细研究了{PROJECT}（项目编号：2241STC73616）招标文件的全部内容。"
+    left = "项目编号：SX2023-0098（另一项目遗留）"
+    left2 = "本投标文件原用于（项目编号：SX2023-0098）。"
+    bids = _bids(tmp_path, [2980000, 3010000, 3040000, 2650000], [[line, left], [line, left2], [line], [line]])
+    report = _analyze(tmp_path, bids, [*TENDER, "项目编号：2241STC73616"])
+    assert _foreign_values(report) == ["SX2023-0098"]
+    assert not any("招标文件可能不属于" in w for w in report.warnings)

@@ -23,6 +23,7 @@ from assistant.collusion.reader import ParsedDoc, read_path
 from assistant.collusion.scoring import risk, score, sort_signals
 from assistant.collusion.text_signals import (
     SharedIndex,
+    common_foreign_projects,
     common_passages,
     pairs,
     shared_errors,
@@ -106,6 +107,9 @@ class CollusionAnalyzer:
         comp = competitive_keys(bids, screening.party)
         cap = _tender_cap(tender)
         tproj = tender_project_values(tender.text)
+        foreign = common_foreign_projects(bids, screening.party, ex, tproj)
+        if index.n >= 3:  # 全部投标文件都有的文字不计入任何一对
+            tproj |= {v for _, v in foreign}
         typo_index = TypoIndex(bids, screening.party, tender.text, lex.typos, lex.not_typos)
         results: list[PairResult] = []
         for i, j in pairs(len(bids)):
@@ -148,7 +152,7 @@ class CollusionAnalyzer:
             tender=tender.file, regime=regime, bids=summaries, pairs=results, groups=groups, context=context,
             checks=checks, limitations=_limitations(bids, tender, legal, no_total),
             warnings=screening.warnings + [w for b in bids for w in b.doc.warnings] + _tender_copies(bids, tender_keys)
-            + _missing_totals(no_total),
+            + _missing_totals(no_total) + _foreign_tender(foreign),
             elapsed_s=round(time.perf_counter() - t0, 3))
 
 
@@ -173,6 +177,15 @@ def _missing_totals(files: list[str]) -> list[str]:
     if not files:
         return []
     return [f"{missing_totals_note(len(files))}（{'、'.join(files)}）；请核对开标一览表或投标函中的报价后人工比较。"]
+
+
+def _foreign_tender(values: list[tuple[str, str]]) -> list[str]:
+    """A warning when every bid names a project (name or number) that the 招标文件 does not."""
+    if not values:
+        return []
+    named = "、".join(f"{what}“{v}”" for what, v in values)
+    return [f"全部投标文件都写了{named}，招标文件中却没有：上传的招标文件可能不属于这些投标文件（例如误选了其他项目的招标文件），"
+            "请核对后重新分析；招标文件不对时，其格式文字无法扣除，比对结果会偏多。"]
 
 
 def _check_count(n: int) -> None:

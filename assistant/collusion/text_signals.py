@@ -341,14 +341,34 @@ def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], te
                   innocent_explanations_checked=checked)
 
 
+_PAIRS = {"）": "（", ")": "(", "]": "[", "〕": "〔"}
+
+
+def _trim(value: str) -> str:
+    """A project number without the punctuation around it: 「2241STC73616)」 (closing its 「（项目编号：…）」)
+    is 「2241STC73616」; brackets that belong to the number (「〔2024〕12号」) stay."""
+    v = value.strip("-－")
+    while v and (v[-1] in _PAIRS.values() or (v[-1] in _PAIRS and v.count(_PAIRS[v[-1]]) < v.count(v[-1]))):
+        v = v[:-1].rstrip("-－")
+    while v and v[0] in _PAIRS.values() and not any(c in v for c, o in _PAIRS.items() if o == v[0]):
+        v = v[1:].lstrip("-－")
+    return v
+
+
 def _project_values(texts: list[str]) -> dict[tuple[str, str], int]:
     """(项目名称|项目编号, value) written after its label, with the unit it was first found in."""
     found: dict[tuple[str, str], int] = {}
     for n, text in enumerate(texts):
         for pat, what in ((_PROJECT_NAME, "项目名称"), (_PROJECT_NO, "项目编号")):
             for m in pat.finditer(text):
-                found.setdefault((what, m.group(1)), n)
+                value = _trim(m.group(1))
+                if len(value) >= 4:
+                    found.setdefault((what, value), n)
     return found
+
+
+def _foreign(value: str, ex: Exemptions, tender_project: set[str]) -> bool:
+    return value not in tender_project and not ex.in_tender_text(value)
 
 
 def _foreign_project_values(a: BidFacts, b: BidFacts, ex: Exemptions, tender_project: set[str]) -> list[Evidence]:
@@ -357,7 +377,7 @@ def _foreign_project_values(a: BidFacts, b: BidFacts, ex: Exemptions, tender_pro
     vb = _project_values([u.text for u in b.doc.units])
     items: list[Evidence] = []
     for what, v in sorted(set(va) & set(vb)):
-        if v in tender_project or ex.in_tender_text(v):
+        if not _foreign(v, ex, tender_project):
             continue
         items.append(value_evidence(f"两份投标文件都写了不属于本项目的{what}“{v}”（招标文件中没有）", v,
                                     a, va[(what, v)], b, vb[(what, v)]))
@@ -366,6 +386,19 @@ def _foreign_project_values(a: BidFacts, b: BidFacts, ex: Exemptions, tender_pro
 
 def tender_project_values(tender_text: str) -> set[str]:
     return {v for _, v in _project_values(tender_text.split("\n"))}
+
+
+def common_foreign_projects(bids: list[BidFacts], party: list[int], ex: Exemptions,
+                            tender_project: set[str]) -> list[tuple[str, str]]:
+    """(项目名称|项目编号, value) that every bidder writes and the tender lacks: the tender is most likely
+    another project's (a wrong upload), not a leftover two bidders share."""
+    holders: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for n, b in enumerate(bids):
+        for key in _project_values([u.text for u in b.doc.units]):
+            holders[key].append(n)
+    bidders = count_bidders(range(len(bids)), party)
+    return sorted(k for k, who in holders.items()
+                  if bidders >= 2 and count_bidders(who, party) == bidders and _foreign(k[1], ex, tender_project))
 
 
 def pairs(n: int) -> list[tuple[int, int]]:
