@@ -126,3 +126,27 @@ def test_a_foreign_project_number_two_bids_share_counts_once_without_its_bracket
     report = _analyze(tmp_path, bids, [*TENDER, "项目编号：2241STC73616"])
     assert _foreign_values(report) == ["SX2023-0098"]
     assert not any("招标文件可能不属于" in w for w in report.warnings)
+
+
+# --------------------------------------------------------------------------- D8: the progression's citation
+def _progression(report: CollusionReport):
+    return next(g for g in report.groups if g.kind == "price_progression")
+
+
+def test_a_price_progression_cites_order_87_in_government_procurement_with_the_totals_as_evidence(tmp_path: Path) -> None:
+    report = _analyze(tmp_path, _bids(tmp_path, [2980000, 3010000, 3040000, 3070000]))
+    group = _progression(report)
+    assert report.regime == "政府采购"
+    assert "《政府采购货物和服务招标投标管理办法》（财政部令第87号）第三十七条第（四）项" in group.description
+    assert "实施条例" not in group.description
+    assert [e.value for e in group.evidence] == ["2,980,000.00 元", "3,010,000.00 元", "3,040,000.00 元", "3,070,000.00 元"]
+    assert all(e.a and e.a.highlight == f"{v:.2f}" for e, v in zip(group.evidence, [2980000, 3010000, 3040000, 3070000],
+                                                                    strict=True))
+    assert "3010000.00" in render_markdown(report).split("## 关联组")[1]
+
+
+def test_a_price_progression_in_a_works_tender_cites_the_bidding_law_regulation_by_its_full_name(tmp_path: Path) -> None:
+    report = _analyze(tmp_path, _bids(tmp_path, [2980000, 3010000, 3040000, 3070000]),
+                      ["某县乌程路改建工程施工招标文件", "招标人：某县交通运输局", "施工单位须按工程量清单报价，建设工程监理另行招标。"])
+    assert report.regime == "工程"
+    assert "《中华人民共和国招标投标法实施条例》第四十条第（四）项" in _progression(report).description

@@ -16,7 +16,7 @@ from assistant.collusion.legal import LegalBasis, Lookup, detect_regime
 from assistant.collusion.models import BidSummary, CollusionReport, Group, PairResult, Signal
 from assistant.collusion.normalize import match_key
 from assistant.collusion.people_signals import mixing_signal, people_signals
-from assistant.collusion.price_signals import competitive_keys, price_signals
+from assistant.collusion.price_signals import competitive_keys, price_signals, total_evidence
 from assistant.collusion.prices import dispersion_context, missing_totals_note, progression
 from assistant.collusion.provenance import MetaRarity, provenance_signals
 from assistant.collusion.reader import ParsedDoc, read_path
@@ -139,8 +139,11 @@ class CollusionAnalyzer:
         no_total = [b.file for b in screening.first_files() if b.prices.total is None]
         prog = progression({k: v for k, v in totals.items() if v is not None})
         if prog is not None:
-            groups.append(Group(members=prog[1], kind="price_progression", tier="中", description=prog[0] +
-                                "（投标报价呈规律性差异，实施条例第四十条第（四）项；仅在 4 家及以上时计算）"))
+            ref, keys = legal.reference("price_progression", regime)
+            members = [b for b in screening.first_files() if b.file in prog[1]]
+            groups.append(Group(members=prog[1], kind="price_progression", tier="中", legal_ref=ref, basis=legal.basis(keys),
+                                evidence=total_evidence(members),
+                                description=f"{prog[0]}（投标报价呈规律性差异，{ref}；仅在 4 家及以上时计算）"))
         context = dispersion_context([v for v in totals.values() if v is not None])
         summaries = [BidSummary(file=b.file, bidder=b.entities.bidder, total_price=b.prices.total, format=b.doc.format,
                                 pages=b.doc.pages, warnings=b.doc.warnings) for b in bids]

@@ -69,6 +69,17 @@ def price_signals(a: BidFacts, b: BidFacts, cap: float | None, comp: set[str]) -
     return out
 
 
+def total_evidence(bids: list[BidFacts]) -> list[Evidence]:
+    """Each bid's 投标总价 where it is written, lowest first (the evidence of a price progression)."""
+    out = []
+    for b in sorted((b for b in bids if b.prices.total is not None), key=lambda b: b.prices.total or 0.0):
+        total, unit = b.prices.total or 0.0, b.prices.total_unit
+        raw = _raw(b, unit, total)
+        out.append(Evidence(description=f"{b.entities.bidder or b.file}的投标总价", value=f"{total:,.2f} 元",
+                            a=b.excerpt(unit, raw)))
+    return out
+
+
 def _raw(b: BidFacts, unit: int, value: float) -> str:
     text = b.doc.units[unit].text if b.doc.units else ""
     for cand in (f"{value:,.2f}", f"{value:.2f}", f"{value:,.0f}", f"{value:.0f}"):

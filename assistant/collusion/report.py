@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from assistant.collusion.models import CollusionReport, Evidence, PairResult
 from assistant.collusion.prices import missing_totals_note
@@ -12,11 +13,13 @@ from assistant.text_zh import strip_article_label
 
 RISK_ZH = {"high": "高", "medium": "中", "low": "低"}
 LIMITS_TITLE = "检查方法与局限"
+MAX_GROUP_EVIDENCE = 10
 
 
 def _basis_lines(report: CollusionReport) -> list[str]:
     """Each cited article once: 「《…》第N条：text」 (the text without its own label, printed before it)."""
-    basis = {(b.title, b.article): b for p in report.pairs for s in p.signals for b in s.basis}
+    cited = [b for p in report.pairs for s in p.signals for b in s.basis] + [b for g in report.groups for b in g.basis]
+    basis = {(b.title, b.article): b for b in cited}
     return [f"《{b.title}》{b.article or ''}：{strip_article_label(b.text, b.article) if b.text else b.note or ''}"
             for b in basis.values()]
 
@@ -64,16 +67,8 @@ def summary_line(report: CollusionReport) -> str:
     return f"高风险 {n('high')} 对，中风险 {n('medium')} 对，低风险（仅弱信号，不构成预警）{n('low')} 对。{totals}"
 
 
-def render_markdown(report: CollusionReport) -> str:
-    lines = [f"# {TITLE}", "", _files_line(report), ""]
-    lines += [SUMMARY_LABEL + summary_line(report), ""]
-    for w in report.warnings:  # one quote block each: adjacent 「>」 lines would run together into one paragraph
-        lines += [f"> 提示：{w}", ""]
-    lines += ["## 投标文件", "", "| 文件 | 投标人 | 投标总价 |", "|---|---|---|"]
-    lines += [f"| {b.file} | {b.bidder or '未识别'} | {_money(b.total_price)} |" for b in report.bids]
-    lines += ["", "## 可疑投标人对（按证据强弱排序）", ""]
-    if not report.pairs:
-        lines.append("未发现扣除招标文件和范本后的共同线索。")
+def _md_pairs(report: CollusionReport) -> list[str]:
+    lines = [] if report.pairs else ["未发现扣除招标文件和范本后的共同线索。"]
     for n, p in enumerate(report.pairs, start=1):
         lines.append(f"### {n}. {_pair_title(p)}　风险：{RISK_ZH[p.risk]}（得分 {p.score:g}）")
         for s in p.signals:
@@ -83,10 +78,28 @@ def render_markdown(report: CollusionReport) -> str:
             if s.innocent_explanations_checked:
                 lines.append(f"    - 已核对的正当解释：{'；'.join(s.innocent_explanations_checked)}")
         lines.append("")
-    if report.groups:
-        lines += ["## 关联组", ""]
-        lines += [f"- 【{g.tier}】{g.description}：{'、'.join(g.members)}" for g in report.groups]
-        lines.append("")
+    return lines
+
+
+def _md_groups(report: CollusionReport) -> list[str]:
+    if not report.groups:
+        return []
+    lines = ["## 关联组", ""]
+    for g in report.groups:
+        lines.append(f"- 【{g.tier}】{g.description}：{'、'.join(g.members)}")
+        for e in g.evidence[:MAX_GROUP_EVIDENCE]:
+            lines += _ev_lines(e)
+    return [*lines, ""]
+
+
+def render_markdown(report: CollusionReport) -> str:
+    lines = [f"# {TITLE}", "", _files_line(report), ""]
+    lines += [SUMMARY_LABEL + summary_line(report), ""]
+    for w in report.warnings:  # one quote block each: adjacent 「>」 lines would run together into one paragraph
+        lines += [f"> 提示：{w}", ""]
+    lines += ["## 投标文件", "", "| 文件 | 投标人 | 投标总价 |", "|---|---|---|"]
+    lines += [f"| {b.file} | {b.bidder or '未识别'} | {_money(b.total_price)} |" for b in report.bids]
+    lines += ["", "## 可疑投标人对（按证据强弱排序）", "", *_md_pairs(report), *_md_groups(report)]
     if report.context:
         lines += ["## 背景信息（不作为认定依据）", ""] + [f"- {c}" for c in report.context] + [""]
     basis = _basis_lines(report)
@@ -96,9 +109,28 @@ def render_markdown(report: CollusionReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _docx_evidence(d: Any, e: Evidence) -> None:
+    """One piece of evidence: its description, then each side with the shared part highlighted."""
+    from docx.enum.text import WD_COLOR_INDEX
+
+    d.add_paragraph(e.description + (f"：{e.value}" if e.value and len(e.value) <= 60 else ""))
+    for side in (e.a, e.b):
+        if side is None or not side.text:
+            continue
+        para = d.add_paragraph(f"{side.file} {side.location}：")
+        text, hl = side.text, side.highlight
+        pos = text.find(hl) if hl else -1
+        if pos < 0:
+            para.add_run(text)
+        else:
+            para.add_run(text[:pos])
+            run = para.add_run(hl)
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            para.add_run(text[pos + len(hl):])
+
+
 def render_docx(report: CollusionReport, out: Path) -> Path:  # noqa: C901 - collusion module, split pending
     import docx
-    from docx.enum.text import WD_COLOR_INDEX
     from docx.oxml.ns import qn
 
     d = docx.Document()
@@ -129,26 +161,15 @@ def render_docx(report: CollusionReport, out: Path) -> Path:  # noqa: C901 - col
         for s in p.signals:
             d.add_paragraph(f"【{s.tier}】{s.label}　依据：{s.legal_ref}", style="List Bullet")
             for e in s.evidence[:4]:
-                d.add_paragraph(e.description)
-                for side in (e.a, e.b):
-                    if side is None or not side.text:
-                        continue
-                    para = d.add_paragraph(f"{side.file} {side.location}：")
-                    text, hl = side.text, side.highlight
-                    pos = text.find(hl) if hl else -1
-                    if pos < 0:
-                        para.add_run(text)
-                    else:
-                        para.add_run(text[:pos])
-                        run = para.add_run(hl)
-                        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-                        para.add_run(text[pos + len(hl):])
+                _docx_evidence(d, e)
             if s.innocent_explanations_checked:
                 d.add_paragraph("已核对的正当解释：" + "；".join(s.innocent_explanations_checked))
     if report.groups:
         d.add_heading("关联组", 1)
         for g in report.groups:
             d.add_paragraph(f"【{g.tier}】{g.description}：{'、'.join(g.members)}", style="List Bullet")
+            for e in g.evidence[:MAX_GROUP_EVIDENCE]:
+                _docx_evidence(d, e)
     if report.context:
         d.add_heading("背景信息（不作为认定依据）", 1)
         for c in report.context:
