@@ -150,3 +150,45 @@ def test_a_price_progression_in_a_works_tender_cites_the_bidding_law_regulation_
                       ["某县乌程路改建工程施工招标文件", "招标人：某县交通运输局", "施工单位须按工程量清单报价，建设工程监理另行招标。"])
     assert report.regime == "工程"
     assert "《中华人民共和国招标投标法实施条例》第四十条第（四）项" in _progression(report).description
+
+
+# --------------------------------------------------------------------------- D10: point-by-point responses
+REQUIREMENTS = [
+    "要求投标方提供的电路具有自愈保护功能，在光纤损坏、光接口损坏情况下，租用的电路可用率达到百分之九十九点九。",
+    "（二）采用的接入设备要求：",
+    "要求全网采用全光纤的接入方式，核心点必须具备两条不同物理路由的光缆资源，安装大容量光端机设备，实现双物理路由的传输保护。",
+    "（三）扩展性要求：",
+    "投标方提供的网络必须具备可扩展能力，能够适应招标方网络结构的变化，具有灵活的带宽伸缩能力，满足业务发展的需要。",
+    "（四）网管要求：",
+    "投标方实现接入链路的端到端全程监控管理，充分保障用户电路的安全可靠性，及电路开通和调配的及时性和灵活性。",
+    "（五）运行服务要求：",
+    "投标人应提供详细的运行维护方案，包括故障申报流程、故障处理时限、定期巡检安排以及实施小组成员情况。",
+]
+OUTSIDE = [  # a long text no tender or 范本 has: shared by every bid it is a group finding
+    "本项目运维团队由项目经理统一调度，设立一线值守、二线专家和三线厂商三级支撑体系，一线值守人员全天候在岗。",
+    "二线专家在接到升级工单后三十分钟内远程介入，三线厂商在四小时内到场处理，所有工单在运维平台闭环归档备查。",
+    "每季度由项目经理组织一次应急演练，演练脚本、签到记录和总结报告在演练结束后五个工作日内报送用户信息中心。",
+    "割接前七十二小时冻结全部配置变更，割接窗口内每十五分钟通报一次进度，出现异常立即按照回退预案恢复原有链路。",
+]
+
+
+def _point_by_point(paragraphs: list[str]) -> list[str]:
+    return [line for p in paragraphs for line in (p, "响应：满足。")]
+
+
+def _common_groups(report: CollusionReport) -> list[str]:
+    return [g.description for g in report.groups if g.kind == "common_text"]
+
+
+def test_requirements_copied_from_the_tender_with_stock_answers_are_tender_text(tmp_path: Path) -> None:
+    response = _point_by_point(REQUIREMENTS)
+    report = _analyze(tmp_path, _bids(tmp_path, [2980000, 3010000, 2650000], [response] * 3),
+                      [*TENDER, "第三章 采购需求", *REQUIREMENTS])
+    assert _common_groups(report) == []
+    assert not any(s.kind == "shared_text" for p in report.pairs for s in p.signals)
+
+
+def test_outside_text_interleaved_with_stock_answers_is_still_a_group_finding(tmp_path: Path) -> None:
+    response = _point_by_point(OUTSIDE)
+    report = _analyze(tmp_path, _bids(tmp_path, [2980000, 3010000, 2650000], [response] * 3), TENDER)
+    assert len(_common_groups(report)) == 1

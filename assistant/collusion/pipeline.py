@@ -14,7 +14,7 @@ from assistant.collusion.exemptions import Exemptions, kgrams
 from assistant.collusion.grouping import strong_groups
 from assistant.collusion.legal import LegalBasis, Lookup, detect_regime
 from assistant.collusion.models import BidSummary, CollusionReport, Group, PairResult, Signal
-from assistant.collusion.normalize import match_key
+from assistant.collusion.normalize import StockAnswers, match_key
 from assistant.collusion.people_signals import mixing_signal, people_signals
 from assistant.collusion.price_signals import competitive_keys, price_signals, total_evidence
 from assistant.collusion.prices import dispersion_context, missing_totals_note, progression
@@ -98,7 +98,9 @@ class CollusionAnalyzer:
         law_grams, n_laws = self._law_kgrams()
         ex.kgrams |= law_grams
         tender_keys = frozenset(k for k in (match_key(u.text) for u in tender.units) if k)
-        screening = screen([BidFacts.build(d, lex.fixed_fee_keywords, tender_keys) for d in docs], match_key(tender.text))
+        stock = StockAnswers.build(lex.stock_answers, lex.stock_answer_labels)
+        screening = screen([BidFacts.build(d, lex.fixed_fee_keywords, tender_keys, stock) for d in docs],
+                           match_key(tender.text))
         bids = screening.bids
         regime = detect_regime(tender.text)
         legal = LegalBasis(self.lookup)
