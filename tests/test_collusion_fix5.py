@@ -192,3 +192,17 @@ def test_outside_text_interleaved_with_stock_answers_is_still_a_group_finding(tm
     response = _point_by_point(OUTSIDE)
     report = _analyze(tmp_path, _bids(tmp_path, [2980000, 3010000, 2650000], [response] * 3), TENDER)
     assert len(_common_groups(report)) == 1
+
+
+# --------------------------------------------------------------------------- D9: wording of the evidence
+def _typo_lines(report: CollusionReport) -> list[str]:
+    return [e.description.split("，")[0] for p in report.pairs for s in p.signals if s.kind == "shared_errors"
+            for e in s.evidence if e.description.startswith("相同错别字")]
+
+
+def test_a_misspelling_with_two_likely_corrections_prints_none(tmp_path: Path) -> None:
+    tender = [*TENDER, *[f"第{n}项资料按投标文件格式编制。" for n in range(20)], *[f"第{n}项以书面形式提交。" for n in range(15)],
+              *[f"第{n}条链路开通前完成测试。" for n in range(10)], *[f"第{n}项服务须保证质量。" for n in range(30)]]
+    slip = ["施工完成后立即进行业务开通测式，确保按期开通。", "技术服务保章：设立全天候网管中心。"]
+    report = _analyze(tmp_path, _bids(tmp_path, [2980000, 3010000, 2650000], [slip, slip, []]), tender)
+    assert sorted(_typo_lines(report)) == ["相同错别字“保章”（应为“保证”）", "相同错别字“测式”"]

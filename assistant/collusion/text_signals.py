@@ -325,7 +325,8 @@ def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], te
     items += _foreign_project_values(a, b, ex, tender_project)
     firm = len(items)
     for t in found or []:
-        items.append(value_evidence(f"相同错别字“{t.wrong}”（应为“{t.right}”），只有这两份投标文件这样写，"
+        right = f"（应为“{t.right}”）" if t.right else ""
+        items.append(value_evidence(f"相同错别字“{t.wrong}”{right}，只有这两份投标文件这样写，"
                                     "招标文件和其他投标文件中都没有", t.wrong, a, t.unit_a, b, t.unit_b))
     if not items:
         return None
