@@ -7,9 +7,11 @@ from pathlib import Path
 
 import docx
 
+from assistant.collusion.bidfacts import BidFacts
 from assistant.collusion.data import CollusionData
 from assistant.collusion.models import CollusionReport
 from assistant.collusion.pipeline import CollusionAnalyzer
+from assistant.collusion.price_signals import price_signals
 from assistant.collusion.prices import read_prices
 from assistant.collusion.reader import DocMeta, ParsedDoc, Unit
 from assistant.collusion.report import render_markdown, summary_line
@@ -206,3 +208,27 @@ def test_a_misspelling_with_two_likely_corrections_prints_none(tmp_path: Path) -
     slip = ["施工完成后立即进行业务开通测式，确保按期开通。", "技术服务保章：设立全天候网管中心。"]
     report = _analyze(tmp_path, _bids(tmp_path, [2980000, 3010000, 2650000], [slip, slip, []]), tender)
     assert sorted(_typo_lines(report)) == ["相同错别字“保章”（应为“保证”）", "相同错别字“测式”"]
+
+
+def _priced(name: str, prices: list[float]) -> BidFacts:
+    rows = [["序号", "分项名称", "单价(元)", "数量", "合价(元)"]]
+    rows += [[str(n), f"第{n}项专线服务", f"{p:.2f}", "2", f"{2 * p:.2f}"] for n, p in enumerate(prices, start=1)]
+    doc = _units(rows).model_copy(update={"file": name})
+    return BidFacts.build(doc, [])
+
+
+def test_each_side_of_a_price_evidence_highlights_its_own_price_as_written() -> None:
+    a = _priced("A.docx", [57737.50, 119200.00, 19866.67, 149000.00, 208600.00])
+    b = _priced("B.docx", [round(p / 0.99, 2) for p in [57737.50, 119200.00, 19866.67, 149000.00, 208600.00]])
+    sig = next(s for s in price_signals(a, b, None, set(a.prices.rows)) if s.kind == "price_pattern")
+    for e in sig.evidence:
+        assert e.a and e.b and e.a.highlight != e.b.highlight
+        assert f" {e.a.highlight} " in f" {e.a.text} " and f" {e.b.highlight} " in f" {e.b.text} "
+    assert sig.evidence[0].a and sig.evidence[0].a.highlight == "57737.50"
+
+
+def test_mixed_bid_evidence_names_the_bidders_by_company(tmp_path: Path) -> None:
+    bids = _bids(tmp_path, [2980000, 3010000, 2650000], [[], [], [f"投标人：{COMPANIES[1]}（盖章）"]])
+    report = _analyze(tmp_path, bids)
+    mixed = [e.description for p in report.pairs for s in p.signals if s.kind == "mixed" for e in s.evidence]
+    assert mixed == [f"{COMPANIES[2]}的投标文件中出现另一投标人“{COMPANIES[1]}”的名称或代码"]

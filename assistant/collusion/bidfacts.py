@@ -44,5 +44,7 @@ class BidFacts:
         return Excerpt(file=self.file, location=u.location, text=text, highlight=highlight)
 
 
-def value_evidence(description: str, value: str, a: BidFacts, ua: int, b: BidFacts, ub: int) -> Evidence:
-    return Evidence(description=description, value=value, a=a.excerpt(ua, value), b=b.excerpt(ub, value))
+def value_evidence(description: str, value: str, a: BidFacts, ua: int, b: BidFacts, ub: int,
+                   value_b: str | None = None) -> Evidence:
+    """A value found in both bids; `value_b`: B's own text of it when B writes it differently (a price)."""
+    return Evidence(description=description, value=value, a=a.excerpt(ua, value), b=b.excerpt(ub, value_b or value))

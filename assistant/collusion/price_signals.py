@@ -39,7 +39,7 @@ def price_signals(a: BidFacts, b: BidFacts, cap: float | None, comp: set[str]) -
             v = f"{pa.total:,.2f}"
             out.append(Signal(kind="price_identical", label=f"投标总价完全相同（{v} 元）", tier="强",
                               evidence=[value_evidence("投标总价相同", _raw(a, pa.total_unit, pa.total), a, pa.total_unit, b,
-                                                       pb.total_unit)],
+                                                       pb.total_unit, _raw(b, pb.total_unit, pb.total))],
                               innocent_explanations_checked=["不等于招标文件载明的最高投标限价或预算金额"]))
     keys = sorted(k for k in set(pa.rows) & set(pb.rows) if k in comp)
     if len(keys) >= MIN_ROWS:
@@ -82,7 +82,7 @@ def total_evidence(bids: list[BidFacts]) -> list[Evidence]:
 
 def _raw(b: BidFacts, unit: int, value: float) -> str:
     text = b.doc.units[unit].text if b.doc.units else ""
-    for cand in (f"{value:,.2f}", f"{value:.2f}", f"{value:,.0f}", f"{value:.0f}"):
+    for cand in (f"{value:,.2f}", f"{value:.2f}", f"{value:,.0f}", f"{value:.0f}", f"{value:g}"):
         if cand in text:
             return cand
     return f"{value:,.2f}"
@@ -90,8 +90,10 @@ def _raw(b: BidFacts, unit: int, value: float) -> str:
 
 def _row_ev(a: BidFacts, b: BidFacts, key: str, what: str) -> Evidence:
     ra, rb = a.prices.rows[key], b.prices.rows[key]
-    ev = value_evidence(f"{ra.name}：{what}", f"{ra.price:g}", a, ra.unit_index, b, rb.unit_index)
-    ev.value = f"{ra.name}：{ra.price:g} / {rb.price:g}"
+    # each side highlights its own price as written (「57737.50」, not A's value or a shortened 「57737.5」)
+    wa, wb = _raw(a, ra.unit_index, ra.price), _raw(b, rb.unit_index, rb.price)
+    ev = value_evidence(f"{ra.name}：{what}", wa, a, ra.unit_index, b, rb.unit_index, wb)
+    ev.value = f"{ra.name}：{wa} / {wb}"
     return ev
 
 
