@@ -232,3 +232,16 @@ def test_mixed_bid_evidence_names_the_bidders_by_company(tmp_path: Path) -> None
     report = _analyze(tmp_path, bids)
     mixed = [e.description for p in report.pairs for s in p.signals if s.kind == "mixed" for e in s.evidence]
     assert mixed == [f"{COMPANIES[2]}的投标文件中出现另一投标人“{COMPANIES[1]}”的名称或代码"]
+
+
+SPEC = "接入设备技术规格：支持SDH STM-1/STM-4光接口，符合ITU-T G.707与G.783标准，支持1+1线性复用段保护，倒换时间小于50ms。"
+COPIED = ["我公司将在合同签订后二十个日历天内完成链路接入施工，施工完成后立即进行设备安装调试和业务开通测试，确保按期开通全部业务。",
+          "技术服务保障：设立全天候网管中心，故障申告后三十分钟内响应，两小时内到达现场，四小时内恢复业务，每月提交运行分析报告。"]
+
+
+def test_shared_text_evidence_leaves_out_a_paragraph_every_bid_has(tmp_path: Path) -> None:
+    report = _analyze(tmp_path, _bids(tmp_path, [2980000, 3010000, 2650000], [[*COPIED, SPEC], [*COPIED, SPEC], [SPEC]]))
+    pair = next(p for p in report.pairs if {p.a[0], p.b[0]} == {"A", "B"})
+    ev = next(s for s in pair.signals if s.kind == "shared_text").evidence
+    assert ev and all(e.a and "ITU-T" not in e.a.text and e.b and "ITU-T" not in e.b.text for e in ev)
+    assert any(e.a and "（共 2 段）" in e.a.location for e in ev)

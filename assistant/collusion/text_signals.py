@@ -263,6 +263,7 @@ def common_passages(bids: list[BidFacts], index: SharedIndex) -> Group | None:
 
 
 _PART_WIDTH, _MAX_PARTS = 60, 8  # a span over several paragraphs: each shown up to 60 characters, at most 8
+SHARED_MARK = "，其他文件也有，不计入"  # marks a paragraph inside a span that is not this pair's own text
 
 
 def _short(text: str, width: int = _PART_WIDTH) -> str:
@@ -279,12 +280,21 @@ def _pair_only_kgrams(b: BidFacts, unit: int, index: SharedIndex, pair: frozense
 def _side_excerpt(b: BidFacts, start: int, span: str, index: SharedIndex, pair: frozenset[int]) -> Excerpt:
     """One side of a shared span: its paragraph, or a list of every paragraph the span runs through."""
     units = sorted(set(b.match.unit_of[start:start + len(span)])) or [0]
+    weight = {u: _pair_only_kgrams(b, u, index, pair) for u in units}
+
+    def shared(u: int) -> bool:  # a whole paragraph others have too: the span only touches it at its edge
+        return weight[u] == 0 and len(b.match.key_of(u)) >= index.k
+
+    while len(units) > 1 and shared(units[-1]):
+        units.pop()
+    while len(units) > 1 and shared(units[0]):
+        units.pop(0)
     if len(units) == 1:
         return _excerpt(b, units[0], span)
-    weight = {u: _pair_only_kgrams(b, u, index, pair) for u in units}
     keep = set(sorted(units, key=lambda u: (-weight[u], u))[:_MAX_PARTS])  # the distinctive paragraphs first
     shown = [u for u in units if u in keep]
-    parts = [f"〔{b.doc.units[u].location}〕{_short(b.doc.units[u].verbatim)}" for u in shown]
+    parts = [f"〔{b.doc.units[u].location}{SHARED_MARK if shared(u) else ''}〕{_short(b.doc.units[u].verbatim)}"
+             for u in shown]
     if len(units) > len(shown):
         parts.append(f"……另有 {len(units) - len(shown)} 段")
     best = max(shown, key=lambda u: (weight[u], -u))
