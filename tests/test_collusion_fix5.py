@@ -245,3 +245,13 @@ def test_shared_text_evidence_leaves_out_a_paragraph_every_bid_has(tmp_path: Pat
     ev = next(s for s in pair.signals if s.kind == "shared_text").evidence
     assert ev and all(e.a and "ITU-T" not in e.a.text and e.b and "ITU-T" not in e.b.text for e in ev)
     assert any(e.a and "（共 2 段）" in e.a.location for e in ev)
+
+
+def test_price_checks_in_government_procurement_use_no_construction_wording() -> None:
+    base = [57737.50, 119200.00, 19866.67, 149000.00, 208600.00]
+    a, b = _priced("A.docx", base), _priced("B.docx", [round(p / 0.99, 2) for p in base])
+    gov = next(s for s in price_signals(a, b, None, set(a.prices.rows), "政府采购") if s.kind == "price_pattern")
+    text = gov.label + "".join(gov.innocent_explanations_checked)
+    assert not any(w in text for w in ("安全文明施工费", "规费", "工程量", "清单", "定额", "信息价"))
+    works = next(s for s in price_signals(a, b, None, set(a.prices.rows), "工程") if s.kind == "price_pattern")
+    assert "工程量由招标文件给定，未比较" in works.innocent_explanations_checked

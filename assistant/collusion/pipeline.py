@@ -124,7 +124,7 @@ class CollusionAnalyzer:
                                  mixing_signal(a, b, lex.mixing_innocent_context)) if s is not None]
             sigs += people_signals(a, b, ex)
             sigs += provenance_signals(a, b, ex, rarity)
-            sigs += price_signals(a, b, cap, comp)
+            sigs += price_signals(a, b, cap, comp, regime)
             if not sigs:
                 continue
             for s in sigs:
