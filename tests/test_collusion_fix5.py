@@ -14,7 +14,7 @@ from assistant.collusion.pipeline import CollusionAnalyzer
 from assistant.collusion.price_signals import price_signals
 from assistant.collusion.prices import read_prices
 from assistant.collusion.reader import DocMeta, ParsedDoc, Unit
-from assistant.collusion.report import render_markdown, summary_line
+from assistant.collusion.report import render_docx, render_markdown, summary_line
 from assistant.config import PROJECT_ROOT
 
 DATA = CollusionData.load(PROJECT_ROOT / "knowledge_base" / "collusion")
@@ -255,3 +255,13 @@ def test_price_checks_in_government_procurement_use_no_construction_wording() ->
     assert not any(w in text for w in ("安全文明施工费", "规费", "工程量", "清单", "定额", "信息价"))
     works = next(s for s in price_signals(a, b, None, set(a.prices.rows), "工程") if s.kind == "price_pattern")
     assert "工程量由招标文件给定，未比较" in works.innocent_explanations_checked
+
+
+def test_the_score_scale_and_technical_terms_are_explained_in_markdown_and_docx(tmp_path: Path) -> None:
+    bids = _bids(tmp_path, [2980000, 3010000, 3040000, 3070000], [[], [], [f"投标人：{COMPANIES[1]}（盖章）"], []])
+    report = _analyze(tmp_path, bids)
+    md = render_markdown(report).split("## 术语说明")[1].split("## 检查方法与局限")[0]
+    assert "得分只用于排序" in md and "相对距离（RDNOR）：" in md and "变异系数：" in md
+    assert "Producer" not in md  # only the terms the report uses
+    text = "\n".join(p.text for p in docx.Document(str(render_docx(report, tmp_path / "r.docx"))).paragraphs)
+    assert "得分只用于排序" in text and "相对距离（RDNOR）：" in text
