@@ -183,7 +183,7 @@ def _without_price_table(src: Path, out: Path) -> Path:
 
 def _identical_price_pairs(report) -> set[frozenset[str]]:
     return {frozenset((p.a, p.b)) for p in report.pairs for s in p.signals
-            if s.kind == "price_identical" and "清单项" in s.label}
+            if s.kind == "price_identical" and "单价完全相同" in s.label}
 
 
 def test_item_prices_of_two_bidders_are_compared_when_one_hands_in_two_files(tmp_path: Path) -> None:

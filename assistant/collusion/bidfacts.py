@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from assistant.collusion.entities import Entities, extract
 from assistant.collusion.models import Evidence, Excerpt
-from assistant.collusion.normalize import MatchText
+from assistant.collusion.normalize import MatchText, StockAnswers
 from assistant.collusion.prices import PriceTable, read_prices
 from assistant.collusion.reader import ParsedDoc
 
@@ -25,8 +25,10 @@ class BidFacts:
         return self.doc.file
 
     @classmethod
-    def build(cls, doc: ParsedDoc, fixed_fee_keywords: list[str], tender_keys: frozenset[str] = frozenset()) -> BidFacts:
-        return cls(doc=doc, entities=extract(doc), match=MatchText.build([u.text for u in doc.units]),
+    def build(cls, doc: ParsedDoc, fixed_fee_keywords: list[str], tender_keys: frozenset[str] = frozenset(),
+              stock: StockAnswers | None = None) -> BidFacts:
+        """`stock`: the answers written under requirements copied from the tender, left out of the match text."""
+        return cls(doc=doc, entities=extract(doc), match=MatchText.build([u.text for u in doc.units], stock),
                    prices=read_prices(doc, fixed_fee_keywords, tender_keys))
 
     def excerpt(self, unit: int, highlight: str = "", width: int = 160) -> Excerpt:
@@ -42,5 +44,7 @@ class BidFacts:
         return Excerpt(file=self.file, location=u.location, text=text, highlight=highlight)
 
 
-def value_evidence(description: str, value: str, a: BidFacts, ua: int, b: BidFacts, ub: int) -> Evidence:
-    return Evidence(description=description, value=value, a=a.excerpt(ua, value), b=b.excerpt(ub, value))
+def value_evidence(description: str, value: str, a: BidFacts, ua: int, b: BidFacts, ub: int,
+                   value_b: str | None = None) -> Evidence:
+    """A value found in both bids; `value_b`: B's own text of it when B writes it differently (a price)."""
+    return Evidence(description=description, value=value, a=a.excerpt(ua, value), b=b.excerpt(ub, value_b or value))

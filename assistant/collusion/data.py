@@ -20,6 +20,8 @@ class Lexicon(BaseModel):
     typos: list[str] = Field(default_factory=list)
     not_typos: list[str] = Field(default_factory=list)
     brochure_words: list[str] = Field(default_factory=list)
+    stock_answers: list[str] = Field(default_factory=list)
+    stock_answer_labels: list[str] = Field(default_factory=list)
 
 
 class CollusionData(BaseModel):

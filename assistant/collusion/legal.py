@@ -20,7 +20,8 @@ ORDER87_37: ArticleKey = ("政府采购货物和服务招标投标管理办法",
 ZFCG_SSTL_18: ArticleKey = ("中华人民共和国政府采购法实施条例", ("政府采购法实施条例",), 18)
 
 _ITEM = {"provenance": "一", "same_images": "一", "same_person": "二", "same_team": "三", "shared_text": "四",
-         "shared_errors": "四", "price_identical": "四", "price_pattern": "四", "price_calc_errors": "四", "mixed": "五"}
+         "shared_errors": "四", "price_identical": "四", "price_pattern": "四", "price_progression": "四",
+         "price_calc_errors": "四", "mixed": "五"}
 
 Lookup = Callable[[str, tuple[str, ...], int], str | None]
 
@@ -57,33 +58,38 @@ class LegalBasis:
                 self.missing.add(key[0])
         return self._cache[key]
 
-    def apply(self, sig: Signal, regime: Regime) -> None:
-        if sig.kind == "same_legal_rep":
-            keys = [ZFCG_SSTL_18] if regime == "政府采购" else [TBF_34]
-            sig.legal_ref = ("《中华人民共和国政府采购法实施条例》第十八条（投标无效情形，非串通推定）" if regime == "政府采购"
-                             else "《中华人民共和国招标投标法实施条例》第三十四条（相关投标均无效，非串通推定）")
-        else:
-            item = _ITEM.get(sig.kind, "四")
+    @staticmethod
+    def reference(kind: str, regime: Regime) -> tuple[str, list[ArticleKey]]:
+        """The citation of a signal (or group) kind under the regime, with the full document name, and its articles."""
+        if kind == "same_legal_rep":
             if regime == "政府采购":
-                if sig.kind == "same_person":
-                    item = "二"
-                    sig.legal_ref = "《政府采购货物和服务招标投标管理办法》（财政部令第87号）第三十七条第（二）项、第（三）项（联系人员为同一人）"
-                else:
-                    sig.legal_ref = f"《政府采购货物和服务招标投标管理办法》（财政部令第87号）第三十七条第（{item}）项"
-                keys = [ORDER87_37]
-            else:
-                sig.legal_ref = f"《中华人民共和国招标投标法实施条例》第四十条第（{item}）项"
-                keys = [TBF_SSTL]
-        sig.basis = []
+                return "《中华人民共和国政府采购法实施条例》第十八条（投标无效情形，非串通推定）", [ZFCG_SSTL_18]
+            return "《中华人民共和国招标投标法实施条例》第三十四条（相关投标均无效，非串通推定）", [TBF_34]
+        item = _ITEM.get(kind, "四")
+        if regime != "政府采购":
+            return f"《中华人民共和国招标投标法实施条例》第四十条第（{item}）项", [TBF_SSTL]
+        if kind == "same_person":
+            return ("《政府采购货物和服务招标投标管理办法》（财政部令第87号）第三十七条第（二）项、第（三）项（联系人员为同一人）",
+                    [ORDER87_37])
+        return f"《政府采购货物和服务招标投标管理办法》（财政部令第87号）第三十七条第（{item}）项", [ORDER87_37]
+
+    def apply(self, sig: Signal, regime: Regime) -> None:
+        sig.legal_ref, keys = self.reference(sig.kind, regime)
+        sig.basis = self.basis(keys)
+
+    def basis(self, keys: list[ArticleKey]) -> list[Basis]:
+        """The article texts (from the knowledge base) of `keys`, or a note when the KB lacks the law."""
+        from assistant.text_zh import article_label
+
+        out = []
         for key in keys:
             text = self._text(key)
-            from assistant.text_zh import article_label
-
             if text is None:
-                sig.basis.append(Basis(title=key[0], article=article_label(key[2]), text="", in_knowledge_base=False,
-                                       note="知识库未收录该法规，请导入后核对条文"))
+                out.append(Basis(title=key[0], article=article_label(key[2]), text="", in_knowledge_base=False,
+                                 note="知识库未收录该法规，请导入后核对条文"))
             else:
-                sig.basis.append(Basis(title=key[0], article=article_label(key[2]), text=text))
+                out.append(Basis(title=key[0], article=article_label(key[2]), text=text))
+        return out
 
 
 def kb_lookup(kb_getter: Callable[[], object]) -> Lookup:

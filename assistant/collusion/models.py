@@ -64,6 +64,8 @@ class Group(BaseModel):
     description: str
     tier: Tier = "中"
     evidence: list[Evidence] = Field(default_factory=list)
+    legal_ref: str = ""
+    basis: list[Basis] = Field(default_factory=list)
 
 
 class BidSummary(BaseModel):

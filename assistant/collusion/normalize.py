@@ -34,6 +34,37 @@ def match_key(text: str) -> str:
     return "".join(ch for ch in clean_text(text).lower() if _keep(ch))
 
 
+@dataclass(frozen=True)
+class StockAnswers:
+    """Stock answers under requirements copied from the tender (「响应：满足。」, 「无偏离」): not the bidder's
+    own text. Left in, they join the tender's paragraphs into runs the tender never has, so an honest
+    point-by-point response looked like text all bids share and the tender lacks."""
+
+    whole: re.Pattern[str] | None = None
+    suffix: re.Pattern[str] | None = None
+
+    @classmethod
+    def build(cls, answers: list[str], labels: list[str]) -> StockAnswers:
+        ans = _alternation(answers)
+        if not ans:
+            return cls()
+        lab = _alternation(labels)
+        whole = re.compile(rf"(?:{lab}|{ans})*(?:{ans})" if lab else rf"(?:{ans})+")
+        suffix = re.compile(rf"(?:{lab})(?:{ans})+$") if lab else None
+        return cls(whole, suffix)
+
+    def strip(self, key: str) -> str:
+        """A unit's match key without its stock answer: "" when it is nothing else."""
+        if self.whole is not None and self.whole.fullmatch(key):
+            return ""
+        return self.suffix.sub("", key) if self.suffix is not None else key
+
+
+def _alternation(words: list[str]) -> str:
+    keys = sorted({match_key(w) for w in words} - {""}, key=len, reverse=True)
+    return "|".join(re.escape(k) for k in keys)
+
+
 @dataclass
 class MatchText:
     """A document's match string with, per character, the index of the unit it came from."""
@@ -42,11 +73,11 @@ class MatchText:
     unit_of: list[int]
 
     @classmethod
-    def build(cls, texts: list[str]) -> MatchText:
+    def build(cls, texts: list[str], stock: StockAnswers | None = None) -> MatchText:
         parts: list[str] = []
         owners: list[int] = []
         for i, t in enumerate(texts):
-            key = match_key(t)
+            key = stock.strip(match_key(t)) if stock is not None else match_key(t)
             parts.append(key)
             owners.extend([i] * len(key))
         return cls("".join(parts), owners)

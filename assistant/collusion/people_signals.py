@@ -82,7 +82,8 @@ def mixing_signal(a: BidFacts, b: BidFacts, innocent_words: list[str]) -> Signal
             if hit is None:
                 continue
             window = " ".join(x.text for x in host.doc.units[max(0, n - 2):n + 2])
-            item = Evidence(description=f"“{host.file}”中出现另一投标人“{other.file}”的名称或代码", value=hit,
+            item = Evidence(description=f"{host.entities.bidder or host.file}的投标文件中出现另一投标人"
+                                        f"“{other.entities.bidder or other.file}”的名称或代码", value=hit,
                             a=host.excerpt(n, hit), b=other.excerpt(other.entities.first(other.entities.companies, hit), hit))
             (innocent if any(w in window for w in innocent_words) else ev).append(item)
             break

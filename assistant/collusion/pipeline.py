@@ -14,15 +14,16 @@ from assistant.collusion.exemptions import Exemptions, kgrams
 from assistant.collusion.grouping import strong_groups
 from assistant.collusion.legal import LegalBasis, Lookup, detect_regime
 from assistant.collusion.models import BidSummary, CollusionReport, Group, PairResult, Signal
-from assistant.collusion.normalize import match_key
+from assistant.collusion.normalize import StockAnswers, match_key
 from assistant.collusion.people_signals import mixing_signal, people_signals
-from assistant.collusion.price_signals import competitive_keys, price_signals
-from assistant.collusion.prices import dispersion_context, progression
+from assistant.collusion.price_signals import competitive_keys, price_signals, total_evidence
+from assistant.collusion.prices import dispersion_context, missing_totals_note, progression
 from assistant.collusion.provenance import MetaRarity, provenance_signals
 from assistant.collusion.reader import ParsedDoc, read_path
 from assistant.collusion.scoring import risk, score, sort_signals
 from assistant.collusion.text_signals import (
     SharedIndex,
+    common_foreign_projects,
     common_passages,
     pairs,
     shared_errors,
@@ -97,7 +98,9 @@ class CollusionAnalyzer:
         law_grams, n_laws = self._law_kgrams()
         ex.kgrams |= law_grams
         tender_keys = frozenset(k for k in (match_key(u.text) for u in tender.units) if k)
-        screening = screen([BidFacts.build(d, lex.fixed_fee_keywords, tender_keys) for d in docs], match_key(tender.text))
+        stock = StockAnswers.build(lex.stock_answers, lex.stock_answer_labels)
+        screening = screen([BidFacts.build(d, lex.fixed_fee_keywords, tender_keys, stock) for d in docs],
+                           match_key(tender.text))
         bids = screening.bids
         regime = detect_regime(tender.text)
         legal = LegalBasis(self.lookup)
@@ -106,6 +109,9 @@ class CollusionAnalyzer:
         comp = competitive_keys(bids, screening.party)
         cap = _tender_cap(tender)
         tproj = tender_project_values(tender.text)
+        foreign = common_foreign_projects(bids, screening.party, ex, tproj)
+        if index.n >= 3:  # 全部投标文件都有的文字不计入任何一对
+            tproj |= {v for _, v in foreign}
         typo_index = TypoIndex(bids, screening.party, tender.text, lex.typos, lex.not_typos)
         results: list[PairResult] = []
         for i, j in pairs(len(bids)):
@@ -118,7 +124,7 @@ class CollusionAnalyzer:
                                  mixing_signal(a, b, lex.mixing_innocent_context)) if s is not None]
             sigs += people_signals(a, b, ex)
             sigs += provenance_signals(a, b, ex, rarity)
-            sigs += price_signals(a, b, cap, comp)
+            sigs += price_signals(a, b, cap, comp, regime)
             if not sigs:
                 continue
             for s in sigs:
@@ -132,20 +138,26 @@ class CollusionAnalyzer:
         if common is not None:
             groups.append(common)
         totals = {b.file: b.prices.total for b in screening.first_files() if b.prices.total is not None}
+        no_total = [b.file for b in screening.first_files() if b.prices.total is None]
         prog = progression({k: v for k, v in totals.items() if v is not None})
         if prog is not None:
-            groups.append(Group(members=prog[1], kind="price_progression", tier="中", description=prog[0] +
-                                "（投标报价呈规律性差异，实施条例第四十条第（四）项；仅在 4 家及以上时计算）"))
+            ref, keys = legal.reference("price_progression", regime)
+            members = [b for b in screening.first_files() if b.file in prog[1]]
+            groups.append(Group(members=prog[1], kind="price_progression", tier="中", legal_ref=ref, basis=legal.basis(keys),
+                                evidence=total_evidence(members),
+                                description=f"{prog[0]}（投标报价呈规律性差异，{ref}；仅在 4 家及以上时计算）"))
         context = dispersion_context([v for v in totals.values() if v is not None])
         summaries = [BidSummary(file=b.file, bidder=b.entities.bidder, total_price=b.prices.total, format=b.doc.format,
                                 pages=b.doc.pages, warnings=b.doc.warnings) for b in bids]
         checks = _checks(bids, ex, index, legal, tender)
         checks["law_articles_subtracted"] = n_laws
         checks["repeated_uploads"] = screening.repeated
+        checks["totals_missing"] = no_total
         return CollusionReport(
             tender=tender.file, regime=regime, bids=summaries, pairs=results, groups=groups, context=context,
-            checks=checks, limitations=_limitations(bids, tender, legal),
-            warnings=screening.warnings + [w for b in bids for w in b.doc.warnings] + _tender_copies(bids, tender_keys),
+            checks=checks, limitations=_limitations(bids, tender, legal, no_total),
+            warnings=screening.warnings + [w for b in bids for w in b.doc.warnings] + _tender_copies(bids, tender_keys)
+            + _missing_totals(no_total) + _foreign_tender(foreign),
             elapsed_s=round(time.perf_counter() - t0, 3))
 
 
@@ -164,6 +176,21 @@ def _tender_copies(bids: Sequence[BidFacts], tender_keys: frozenset[str]) -> lis
             out.append(f"投标文件“{b.file}”有 {share:.0%} 的段落与招标文件相同，可能误传了招标文件本身；"
                        "与招标文件相同的文字不参与比对，请核对后重新上传。")
     return out
+
+
+def _missing_totals(files: list[str]) -> list[str]:
+    if not files:
+        return []
+    return [f"{missing_totals_note(len(files))}（{'、'.join(files)}）；请核对开标一览表或投标函中的报价后人工比较。"]
+
+
+def _foreign_tender(values: list[tuple[str, str]]) -> list[str]:
+    """A warning when every bid names a project (name or number) that the 招标文件 does not."""
+    if not values:
+        return []
+    named = "、".join(f"{what}“{v}”" for what, v in values)
+    return [f"全部投标文件都写了{named}，招标文件中却没有：上传的招标文件可能不属于这些投标文件（例如误选了其他项目的招标文件），"
+            "请核对后重新分析；招标文件不对时，其格式文字无法扣除，比对结果会偏多。"]
 
 
 def _check_count(n: int) -> None:
@@ -206,12 +233,13 @@ def _checks(bids: list[BidFacts], ex: Exemptions, index: SharedIndex, legal: Leg
     }
 
 
-def _limitations(bids: list[BidFacts], tender: ParsedDoc, legal: LegalBasis) -> list[str]:
+def _limitations(bids: list[BidFacts], tender: ParsedDoc, legal: LegalBasis, no_total: list[str]) -> list[str]:
+    totals = "" if no_total else "投标总价、"
     out = [
         "已运行的检查：非招标文件、非范本的相同文字；相同错别字（常见错别字表，以及按词典判断、只有两份投标文件出现的错字）"
         "和遗留的其他项目名称/编号；授权代表、联系人、"
         "项目管理成员、身份证号、电话、统一社会信用代码；投标文件中出现其他投标人（混装）；文档属性、WPS 保存记录、"
-        "Word 编辑会话标识（rsid）、PDF 文件标识与 XMP；相同图片（DOCX）；投标总价、分项单价、单价比例/差额、计算错误；"
+        f"Word 编辑会话标识（rsid）、PDF 文件标识与 XMP；相同图片（DOCX）；{totals}分项单价、单价比例/差额、计算错误；"
         "报价离散度（仅作背景）。",
         "每项文字和文档属性比对都先扣除了招标文件本身（文字、格式、文档属性、图片）、范本库和知识库中的法律法规原文；"
         "多家共用招标文件格式、同一范本、同品牌资料、默认文档属性不计为证据；全部投标文件（3 份及以上）都有的文字不计入"
@@ -224,6 +252,8 @@ def _limitations(bids: list[BidFacts], tender: ParsedDoc, legal: LegalBasis) -> 
     scans = [b.file for b in bids if b.doc.scanned_pages]
     if scans:
         out.append(f"含扫描页（无文字层）的文件，扫描页未做文字、人员和报价比对：{'、'.join(scans)}。")
+    if no_total:
+        out.append(f"{missing_totals_note(len(no_total))}，这些文件未做投标总价比对：{'、'.join(no_total)}。")
     no_items = [b.file for b in bids if len(b.prices.rows) < 5]
     if no_items:
         out.append(f"未能读取分项报价表（不少于 5 行）的文件，未做分项单价比对：{'、'.join(no_items)}。")

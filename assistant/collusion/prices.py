@@ -16,8 +16,10 @@ from assistant.collusion.reader import ParsedDoc
 from assistant.text_zh import cn_money
 
 _NUM = r"([0-9][0-9,]*(?:\.[0-9]{1,2})?)"
+#: words that name the bid total (a sentence label, or a column of the 开标一览表)
+_TOTAL_WORDS = ("投标总价", "投标总报价", "投标报价", "总报价", "报价合计", "投标价格")
 TOTAL_RE = re.compile(
-    rf"(?:投标总价|投标总报价|投标报价|总报价|报价合计|投标价格|总价)[^0-9¥￥\n]{{0,24}}?(?:小写)?\s*[：:]?\s*[¥￥]?\s*{_NUM}\s*(万元|元)?")
+    rf"(?:{'|'.join(_TOTAL_WORDS)}|总价)[^0-9¥￥\n]{{0,24}}?(?:小写)?\s*[：:]?\s*[¥￥]?\s*{_NUM}\s*(万元|元)?")
 UPPER_RE = re.compile(r"大写\s*[：:]?\s*(?:人民币)?\s*([零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整]{2,40})")
 
 
@@ -75,13 +77,57 @@ def _is_header(cells: list[str] | None) -> bool:
         and _col(cells or [], _HEADER_AMOUNT + _HEADER_QTY) is not None and all(_num(c) is None for c in cells or [])
 
 
+@dataclass
+class _TotalColumns:
+    """The columns of an 开标一览表: the total (小写 when the header has a 大写/小写 sub-header) and 大写."""
+
+    value: int
+    upper: int | None = None
+
+    @classmethod
+    def of_header(cls, cells: list[str] | None) -> _TotalColumns | None:
+        """A header row naming the bid total (no numbers; not an item-price header)."""
+        if not cells or _is_header(cells) or any(_num(c) is not None for c in cells):
+            return None
+        col = _col(cells, _TOTAL_WORDS)
+        return cls(col) if col is not None else None
+
+    def refine(self, cells: list[str]) -> bool:
+        """Take the 大写/小写 sub-header row under the header; False when `cells` is not one."""
+        small = _col(cells, ("小写",))
+        if small is None or any(_num(c) is not None for c in cells):
+            return False
+        self.value, self.upper = small, _col(cells, ("大写",))
+        return True
+
+    def read(self, cells: list[str]) -> tuple[float | None, str]:
+        """(total, 大写 text) of a data row."""
+        value = _num(_cell(cells, self.value))
+        upper = _cell(cells, self.upper).replace("人民币", "")
+        return (value if value and value > 0 else None), upper
+
+
 def read_prices(doc: ParsedDoc, fixed_fee_keywords: list[str], skip_keys: frozenset[str] = frozenset()) -> PriceTable:  # noqa: C901 - collusion module, split pending
     """Prices of one bid; units whose text is also in the tender (`skip_keys`, match keys) are not prices."""
     table = PriceTable()
     totals: dict[float, int] = {}
     cols: dict[str, int | None] | None = None
+    total_cols: _TotalColumns | None = None
     for idx, unit in enumerate(doc.units):
         flat = unit.text.replace(" ", "")
+        # the 开标一览表 (header 「投标报价」, sub-header 「大写 | 小写」, one row per bid): its header is the
+        # tender's own format, so it is read before the tender's text is skipped
+        header = _TotalColumns.of_header(unit.cells)
+        if header is not None:
+            total_cols = header
+            continue
+        if total_cols is not None and unit.cells and not total_cols.refine(unit.cells):
+            value, upper = total_cols.read(unit.cells)
+            total_cols = None
+            if value is not None:
+                totals.setdefault(round(value, 2), idx)
+                if table.upper is None and cn_money(upper) is not None:
+                    table.upper, table.upper_text = cn_money(upper), upper
         # a price-table header is read even when the tender carries the same table format (it usually
         # does: 报价表格式): skipping it lost every row of the bid's own table
         if skip_keys and match_key(unit.text) in skip_keys and not _is_header(unit.cells):
@@ -136,6 +182,11 @@ def _row(cells: list[str], cols: dict[str, int | None], idx: int, fixed_kw: list
 
 
 # --------------------------------------------------------------------------- tender-level context
+def missing_totals_note(n: int) -> str:
+    """「未读取到 N 家的投标总价，总价规律未核对」: said wherever the totals would have been checked."""
+    return f"未读取到 {n} 家的投标总价，总价规律未核对"
+
+
 def dispersion_context(totals: list[float]) -> list[str]:
     """Screens on the totals of one tender (Imhof 2017): context lines only, never findings."""
     if len(totals) < 3:

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from assistant.collusion.models import CollusionReport, Evidence, PairResult
+from assistant.collusion.prices import missing_totals_note
+from assistant.collusion.scoring import WEIGHT
 from assistant.docx_export import docx_title, finish_document
 from assistant.text_zh import strip_article_label
 
 RISK_ZH = {"high": "高", "medium": "中", "low": "低"}
 LIMITS_TITLE = "检查方法与局限"
+MAX_GROUP_EVIDENCE = 10
 
 
 def _basis_lines(report: CollusionReport) -> list[str]:
     """Each cited article once: 「《…》第N条：text」 (the text without its own label, printed before it)."""
-    basis = {(b.title, b.article): b for p in report.pairs for s in p.signals for b in s.basis}
+    cited = [b for p in report.pairs for s in p.signals for b in s.basis] + [b for g in report.groups for b in g.basis]
+    basis = {(b.title, b.article): b for b in cited}
     return [f"《{b.title}》{b.article or ''}：{strip_article_label(b.text, b.article) if b.text else b.note or ''}"
             for b in basis.values()]
 
@@ -25,6 +30,28 @@ def _files_line(report: CollusionReport) -> str:
     repeated = report.checks.get("repeated_uploads")
     extra = f"（另有 {len(repeated)} 份重复上传，未重复分析）" if isinstance(repeated, list) and repeated else ""
     return f"招标文件：{report.tender}　适用体系：{report.regime}　投标文件：{len(report.bids)} 份{extra}"
+
+
+GLOSSARY_TITLE = "术语说明"
+#: plain-Chinese notes on the technical words the report may use (shown only when the report uses them)
+TERMS = {
+    "RDNOR": "相对距离（RDNOR）：最低两家报价之差，除以其余各家报价的平均间距；明显小于 1 说明最低两家异常接近。",
+    "变异系数": "变异系数：标准差除以平均值，表示一组数值的离散程度；越接近 0，数值越一致。",
+    "rsid": "Word 编辑会话标识（rsidRoot、rsid）：Word 每次编辑时写入文件的随机编号；两份文件有相同编号，"
+            "通常说明由同一份文件修改而来（招标文件格式自带的编号已扣除）。",
+    "XMP": "XMP：PDF 文件内记录文档编号等信息的元数据；文档编号（DocumentID、OriginalDocumentID）相同，通常说明由同一源文件生成。",
+    "Producer": "PDF 生成工具（Producer）：生成 PDF 的软件名称，很多人使用同一软件，因此不作为证据。",
+}
+
+
+def glossary(report: CollusionReport) -> list[str]:
+    """How risk and score are read, and the technical words the report uses, in plain Chinese."""
+    w = WEIGHT
+    out = [f"风险与得分：每类“强”线索计 {w['强']:g} 分，“中”线索计 {w['中']:g} 分，“弱”线索计 {w['弱']:g} 分，"
+           "另按证据条数最多加 0.9 分；得分只用于排序，不是串通的概率。有“强”线索或两类以上“中”线索为高风险，"
+           "有一类“中”线索或两类以上“弱”线索为中风险，其余为低风险。"] if report.pairs else []
+    body = report.model_dump_json(include={"pairs", "groups", "context", "limitations"})
+    return out + [text for term, text in TERMS.items() if term in body]
 
 
 def render_json(report: CollusionReport) -> str:
@@ -58,19 +85,13 @@ def summary_line(report: CollusionReport) -> str:
     def n(risk: str) -> int:
         return sum(p.risk == risk for p in report.pairs)
 
-    return f"高风险 {n('high')} 对，中风险 {n('medium')} 对，低风险（仅弱信号，不构成预警）{n('low')} 对。"
+    missing = report.checks.get("totals_missing")
+    totals = f"{missing_totals_note(len(missing))}。" if isinstance(missing, list) and missing else ""
+    return f"高风险 {n('high')} 对，中风险 {n('medium')} 对，低风险（仅弱信号，不构成预警）{n('low')} 对。{totals}"
 
 
-def render_markdown(report: CollusionReport) -> str:
-    lines = [f"# {TITLE}", "", _files_line(report), ""]
-    lines += [SUMMARY_LABEL + summary_line(report), ""]
-    for w in report.warnings:  # one quote block each: adjacent 「>」 lines would run together into one paragraph
-        lines += [f"> 提示：{w}", ""]
-    lines += ["## 投标文件", "", "| 文件 | 投标人 | 投标总价 |", "|---|---|---|"]
-    lines += [f"| {b.file} | {b.bidder or '未识别'} | {_money(b.total_price)} |" for b in report.bids]
-    lines += ["", "## 可疑投标人对（按证据强弱排序）", ""]
-    if not report.pairs:
-        lines.append("未发现扣除招标文件和范本后的共同线索。")
+def _md_pairs(report: CollusionReport) -> list[str]:
+    lines = [] if report.pairs else ["未发现扣除招标文件和范本后的共同线索。"]
     for n, p in enumerate(report.pairs, start=1):
         lines.append(f"### {n}. {_pair_title(p)}　风险：{RISK_ZH[p.risk]}（得分 {p.score:g}）")
         for s in p.signals:
@@ -80,22 +101,62 @@ def render_markdown(report: CollusionReport) -> str:
             if s.innocent_explanations_checked:
                 lines.append(f"    - 已核对的正当解释：{'；'.join(s.innocent_explanations_checked)}")
         lines.append("")
-    if report.groups:
-        lines += ["## 关联组", ""]
-        lines += [f"- 【{g.tier}】{g.description}：{'、'.join(g.members)}" for g in report.groups]
-        lines.append("")
+    return lines
+
+
+def _md_groups(report: CollusionReport) -> list[str]:
+    if not report.groups:
+        return []
+    lines = ["## 关联组", ""]
+    for g in report.groups:
+        lines.append(f"- 【{g.tier}】{g.description}：{'、'.join(g.members)}")
+        for e in g.evidence[:MAX_GROUP_EVIDENCE]:
+            lines += _ev_lines(e)
+    return [*lines, ""]
+
+
+def render_markdown(report: CollusionReport) -> str:
+    lines = [f"# {TITLE}", "", _files_line(report), ""]
+    lines += [SUMMARY_LABEL + summary_line(report), ""]
+    for w in report.warnings:  # one quote block each: adjacent 「>」 lines would run together into one paragraph
+        lines += [f"> 提示：{w}", ""]
+    lines += ["## 投标文件", "", "| 文件 | 投标人 | 投标总价 |", "|---|---|---|"]
+    lines += [f"| {b.file} | {b.bidder or '未识别'} | {_money(b.total_price)} |" for b in report.bids]
+    lines += ["", "## 可疑投标人对（按证据强弱排序）", "", *_md_pairs(report), *_md_groups(report)]
     if report.context:
         lines += ["## 背景信息（不作为认定依据）", ""] + [f"- {c}" for c in report.context] + [""]
     basis = _basis_lines(report)
     if basis:
         lines += ["## 法律依据原文", ""] + [f"- {line}" for line in basis] + [""]
+    terms = glossary(report)
+    if terms:
+        lines += [f"## {GLOSSARY_TITLE}", ""] + [f"- {line}" for line in terms] + [""]
     lines += [f"## {LIMITS_TITLE}", ""] + [f"- {x}" for x in report.limitations]
     return "\n".join(lines) + "\n"
 
 
+def _docx_evidence(d: Any, e: Evidence) -> None:
+    """One piece of evidence: its description, then each side with the shared part highlighted."""
+    from docx.enum.text import WD_COLOR_INDEX
+
+    d.add_paragraph(e.description + (f"：{e.value}" if e.value and len(e.value) <= 60 else ""))
+    for side in (e.a, e.b):
+        if side is None or not side.text:
+            continue
+        para = d.add_paragraph(f"{side.file} {side.location}：")
+        text, hl = side.text, side.highlight
+        pos = text.find(hl) if hl else -1
+        if pos < 0:
+            para.add_run(text)
+        else:
+            para.add_run(text[:pos])
+            run = para.add_run(hl)
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            para.add_run(text[pos + len(hl):])
+
+
 def render_docx(report: CollusionReport, out: Path) -> Path:  # noqa: C901 - collusion module, split pending
     import docx
-    from docx.enum.text import WD_COLOR_INDEX
     from docx.oxml.ns import qn
 
     d = docx.Document()
@@ -126,26 +187,15 @@ def render_docx(report: CollusionReport, out: Path) -> Path:  # noqa: C901 - col
         for s in p.signals:
             d.add_paragraph(f"【{s.tier}】{s.label}　依据：{s.legal_ref}", style="List Bullet")
             for e in s.evidence[:4]:
-                d.add_paragraph(e.description)
-                for side in (e.a, e.b):
-                    if side is None or not side.text:
-                        continue
-                    para = d.add_paragraph(f"{side.file} {side.location}：")
-                    text, hl = side.text, side.highlight
-                    pos = text.find(hl) if hl else -1
-                    if pos < 0:
-                        para.add_run(text)
-                    else:
-                        para.add_run(text[:pos])
-                        run = para.add_run(hl)
-                        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-                        para.add_run(text[pos + len(hl):])
+                _docx_evidence(d, e)
             if s.innocent_explanations_checked:
                 d.add_paragraph("已核对的正当解释：" + "；".join(s.innocent_explanations_checked))
     if report.groups:
         d.add_heading("关联组", 1)
         for g in report.groups:
             d.add_paragraph(f"【{g.tier}】{g.description}：{'、'.join(g.members)}", style="List Bullet")
+            for e in g.evidence[:MAX_GROUP_EVIDENCE]:
+                _docx_evidence(d, e)
     if report.context:
         d.add_heading("背景信息（不作为认定依据）", 1)
         for c in report.context:
@@ -155,6 +205,11 @@ def render_docx(report: CollusionReport, out: Path) -> Path:  # noqa: C901 - col
         d.add_heading("法律依据原文", 1)
         for line in basis:
             d.add_paragraph(line)
+    terms = glossary(report)
+    if terms:
+        d.add_heading(GLOSSARY_TITLE, 1)
+        for line in terms:
+            d.add_paragraph(line, style="List Bullet")
     d.add_heading(LIMITS_TITLE, 1)
     for line in report.limitations:
         d.add_paragraph(line, style="List Bullet")

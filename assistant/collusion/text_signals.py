@@ -263,6 +263,7 @@ def common_passages(bids: list[BidFacts], index: SharedIndex) -> Group | None:
 
 
 _PART_WIDTH, _MAX_PARTS = 60, 8  # a span over several paragraphs: each shown up to 60 characters, at most 8
+SHARED_MARK = "，其他文件也有，不计入"  # marks a paragraph inside a span that is not this pair's own text
 
 
 def _short(text: str, width: int = _PART_WIDTH) -> str:
@@ -279,12 +280,21 @@ def _pair_only_kgrams(b: BidFacts, unit: int, index: SharedIndex, pair: frozense
 def _side_excerpt(b: BidFacts, start: int, span: str, index: SharedIndex, pair: frozenset[int]) -> Excerpt:
     """One side of a shared span: its paragraph, or a list of every paragraph the span runs through."""
     units = sorted(set(b.match.unit_of[start:start + len(span)])) or [0]
+    weight = {u: _pair_only_kgrams(b, u, index, pair) for u in units}
+
+    def shared(u: int) -> bool:  # a whole paragraph others have too: the span only touches it at its edge
+        return weight[u] == 0 and len(b.match.key_of(u)) >= index.k
+
+    while len(units) > 1 and shared(units[-1]):
+        units.pop()
+    while len(units) > 1 and shared(units[0]):
+        units.pop(0)
     if len(units) == 1:
         return _excerpt(b, units[0], span)
-    weight = {u: _pair_only_kgrams(b, u, index, pair) for u in units}
     keep = set(sorted(units, key=lambda u: (-weight[u], u))[:_MAX_PARTS])  # the distinctive paragraphs first
     shown = [u for u in units if u in keep]
-    parts = [f"〔{b.doc.units[u].location}〕{_short(b.doc.units[u].verbatim)}" for u in shown]
+    parts = [f"〔{b.doc.units[u].location}{SHARED_MARK if shared(u) else ''}〕{_short(b.doc.units[u].verbatim)}"
+             for u in shown]
     if len(units) > len(shown):
         parts.append(f"……另有 {len(units) - len(shown)} 段")
     best = max(shown, key=lambda u: (weight[u], -u))
@@ -325,7 +335,8 @@ def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], te
     items += _foreign_project_values(a, b, ex, tender_project)
     firm = len(items)
     for t in found or []:
-        items.append(value_evidence(f"相同错别字“{t.wrong}”（应为“{t.right}”），只有这两份投标文件这样写，"
+        right = f"（应为“{t.right}”）" if t.right else ""
+        items.append(value_evidence(f"相同错别字“{t.wrong}”{right}，只有这两份投标文件这样写，"
                                     "招标文件和其他投标文件中都没有", t.wrong, a, t.unit_a, b, t.unit_b))
     if not items:
         return None
@@ -341,14 +352,34 @@ def shared_errors(a: BidFacts, b: BidFacts, ex: Exemptions, typos: list[str], te
                   innocent_explanations_checked=checked)
 
 
+_PAIRS = {"）": "（", ")": "(", "]": "[", "〕": "〔"}
+
+
+def _trim(value: str) -> str:
+    """A project number without the punctuation around it: 「2241STC73616)」 (closing its 「（项目编号：…）」)
+    is 「2241STC73616」; brackets that belong to the number (「〔2024〕12号」) stay."""
+    v = value.strip("-－")
+    while v and (v[-1] in _PAIRS.values() or (v[-1] in _PAIRS and v.count(_PAIRS[v[-1]]) < v.count(v[-1]))):
+        v = v[:-1].rstrip("-－")
+    while v and v[0] in _PAIRS.values() and not any(c in v for c, o in _PAIRS.items() if o == v[0]):
+        v = v[1:].lstrip("-－")
+    return v
+
+
 def _project_values(texts: list[str]) -> dict[tuple[str, str], int]:
     """(项目名称|项目编号, value) written after its label, with the unit it was first found in."""
     found: dict[tuple[str, str], int] = {}
     for n, text in enumerate(texts):
         for pat, what in ((_PROJECT_NAME, "项目名称"), (_PROJECT_NO, "项目编号")):
             for m in pat.finditer(text):
-                found.setdefault((what, m.group(1)), n)
+                value = _trim(m.group(1))
+                if len(value) >= 4:
+                    found.setdefault((what, value), n)
     return found
+
+
+def _foreign(value: str, ex: Exemptions, tender_project: set[str]) -> bool:
+    return value not in tender_project and not ex.in_tender_text(value)
 
 
 def _foreign_project_values(a: BidFacts, b: BidFacts, ex: Exemptions, tender_project: set[str]) -> list[Evidence]:
@@ -357,7 +388,7 @@ def _foreign_project_values(a: BidFacts, b: BidFacts, ex: Exemptions, tender_pro
     vb = _project_values([u.text for u in b.doc.units])
     items: list[Evidence] = []
     for what, v in sorted(set(va) & set(vb)):
-        if v in tender_project or ex.in_tender_text(v):
+        if not _foreign(v, ex, tender_project):
             continue
         items.append(value_evidence(f"两份投标文件都写了不属于本项目的{what}“{v}”（招标文件中没有）", v,
                                     a, va[(what, v)], b, vb[(what, v)]))
@@ -366,6 +397,19 @@ def _foreign_project_values(a: BidFacts, b: BidFacts, ex: Exemptions, tender_pro
 
 def tender_project_values(tender_text: str) -> set[str]:
     return {v for _, v in _project_values(tender_text.split("\n"))}
+
+
+def common_foreign_projects(bids: list[BidFacts], party: list[int], ex: Exemptions,
+                            tender_project: set[str]) -> list[tuple[str, str]]:
+    """(项目名称|项目编号, value) that every bidder writes and the tender lacks: the tender is most likely
+    another project's (a wrong upload), not a leftover two bidders share."""
+    holders: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for n, b in enumerate(bids):
+        for key in _project_values([u.text for u in b.doc.units]):
+            holders[key].append(n)
+    bidders = count_bidders(range(len(bids)), party)
+    return sorted(k for k, who in holders.items()
+                  if bidders >= 2 and count_bidders(who, party) == bidders and _foreign(k[1], ex, tender_project))
 
 
 def pairs(n: int) -> list[tuple[int, int]]:
