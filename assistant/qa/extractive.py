@@ -46,6 +46,16 @@ RULE_DOC_TYPE = "审查要点"
 _RULE_FIELD = re.compile(r"(风险说明|法律依据|修改建议)[:：]\s*")
 
 
+@dataclass(frozen=True)
+class Defined:
+    """A definitional question's term and the article sentence that defines it (``chunk_id`` and
+    ``sentence`` None: no article of the knowledge base defines the term)."""
+
+    term: str
+    chunk_id: str | None = None
+    sentence: str | None = None
+
+
 @dataclass
 class Extracted:
     text: str
@@ -399,7 +409,7 @@ def _rule_line(h: Hit, n: int) -> str:
 def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     question: str, hits: list[Hit], named: list[str] | None = None, kb: KnowledgeBase | None = None,
     words: GateWords | None = None, about_missing_document: bool = False, regimes: Regimes | None = None,
-    hedge: bool = False,
+    hedge: bool = False, defined: Defined | None = None,
 ) -> Extracted:
     """Compose the extractive answer and its citations (numbered in reading order).
 
@@ -409,7 +419,8 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     ``about_missing_document``: the question also names a document the knowledge base lacks (an article
     it names is then quoted, not stated as the answer); ``hedge``: no article is stated as the answer (the
     question's topic has a rule of its own the knowledge base lacks); ``regimes``: when the question names no regime and
-    an article of the other regime answers it as well, both are stated, each with its regime.
+    an article of the other regime answers it as well, both are stated, each with its regime; ``defined``: a
+    definitional question's defining sentence, stated as the answer (none defines the term: none is stated).
     """
     chosen = select_hits(hits, named)
     rules_only = bool(chosen) and all(h.doc_type == RULE_DOC_TYPE for h in chosen)
@@ -420,14 +431,19 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     words = _gate(words)
     keys: dict[int, str | None] = {}
 
+    defining = next((h for h in chosen if defined is not None and h.chunk_id == defined.chunk_id), None)
+    hedge = hedge or (defined is not None and defining is None)
+
     def key_of(h: Hit) -> str | None:
-        """The article's key sentence for this question (chosen once per hit)."""
+        """The article's key sentence for this question (chosen once per hit; the defining sentence)."""
         if id(h) not in keys:
-            keys[id(h)] = key_sentence(h.text, question, words.alternatives, words.statute_words, words.generic_terms)
+            keys[id(h)] = (defined.sentence if h is defining and defined is not None else
+                           key_sentence(h.text, question, words.alternatives, words.statute_words, words.generic_terms))
         return keys[id(h)]
 
-    best = lead_hit(question, chosen, words)
-    direct = not hedge and best is not None and confident(question, best, hits, words, about_missing_document)
+    best = defining or lead_hit(question, chosen, words)
+    direct = not hedge and best is not None and (best is defining
+                                                 or confident(question, best, hits, words, about_missing_document))
     second = other_regime_hit(question, best, chosen, words, regimes) if best is not None and direct else None
     second_n: int | None = None
     if not direct and chosen:
