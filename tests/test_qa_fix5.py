@@ -83,3 +83,27 @@ def test_a_definitional_question_is_answered_by_the_defining_sentence(services, 
 def test_a_term_no_article_defines_is_not_answered_confidently(services):
     line = first_line(services, "什么是围标？")
     assert not line.startswith("答："), line
+
+
+# ---------------------------------------------------------------------------------------- D6
+def test_the_answer_sentence_says_the_later_change_of_the_stated_article_first():
+    from assistant.qa.extractive import build_extractive
+    from assistant.schema import Hit
+
+    title = "政府采购促进中小企业发展管理办法"
+    change = "《某通知》（知识库未收录）已将货物、服务采购项目给予小微企业的价格扣除由6%—10%提高至10%—20%。"
+    hit = Hit(title=title, article="第九条", text="第九条 采购人应当对小微企业报价给予6%—10%的扣除，用扣除后的价格参加评审。",
+              score=1.0, doc_id="sme", doc_type="规范性文件", status="现行有效", chunk_id="sme:9", article_no=9, via=["direct"])
+    first = build_extractive("小微企业价格扣除是多少？", [hit], ["sme:9"], changes={(title, "第九条"): change}).text.split("\n")[0]
+    assert first.startswith("答：现行规定已调整：" + change), first
+    assert first.index("10%—20%") < first.index("原规定：“采购人应当对小微企业报价给予6%—10%")
+    plain = build_extractive("小微企业价格扣除是多少？", [hit], ["sme:9"]).text.split("\n")[0]
+    assert plain.startswith("答：依据《政府采购促进中小企业发展管理办法》第九条：“"), plain
+
+
+@pytest.mark.integration
+def test_the_current_sme_deduction_comes_first_in_the_answer(services):
+    answer = services.qa.ask("货物采购项目中，给予小微企业的价格扣除比例现在是多少？").answer
+    first = answer.split("\n")[0]
+    assert first.startswith("答：现行规定已调整：") and first.index("10%—20%") < first.index("6%—10%（工程项目"), first
+    assert answer.count("提高至10%—20%") == 1  # not repeated in a note below

@@ -260,16 +260,19 @@ class QAChain:
                                          words=lexicon.gate_words if lexicon is not None else None,
                                          about_missing_document=bool(prep.evidence.missing_documents),
                                          regimes=self._regimes(prep.standalone),
-                                         hedge=bool(prep.evidence.uncovered_topics), defined=prep.defined)
+                                         hedge=bool(prep.evidence.uncovered_topics), defined=prep.defined,
+                                         changes=self._changes())
         # an article the question names that does not exist, or a topic whose own rule the knowledge base
         # lacks, is said first (「……没有第一百条。」「知识库未收录专门规定竞争性磋商的……」)
         text = "\n".join([*refusal.missing_article_lines(prep.evidence), *refusal.uncovered_topic_lines(prep.evidence),
                           ex.text])
-        # a later change of a cited article (a document the KB lacks) is told right after the first line
+        # a later change of a cited article (a document the KB lacks) is told right after the first line,
+        # unless the first line states that article (it then says the change itself)
         changes = self._later_changes(ex.citations)
-        if changes:
-            first, _, rest = text.partition("\n")
-            text = "\n".join([first, *changes, rest])
+        first, _, rest = text.partition("\n")
+        told = [c for c in changes if c.split("：", 1)[-1] not in first]
+        if told:
+            text = "\n".join([first, *told, rest])
         answer = Answer(
             answer=text, citations=ex.citations, refused=False, mode="extractive", question=prep.question,
             standalone_question=prep.standalone, flags=ex.flags, notes=[*ex.notes, *changes],
@@ -369,17 +372,21 @@ class QAChain:
 
     def _later_changes(self, citations: Sequence[Citation]) -> list[str]:
         """「注意：……」 for each cited article a later document (not in the knowledge base) changed."""
-        if not self.changed_articles:
-            return []
-        from assistant.article_notes import later_changes
-
-        changed = later_changes(self.changed_articles, self.kb.title_of)
+        changed = self._changes()
         out = []
         for c in citations:
             change = changed.get((c.title, c.article or ""))
             if change and (line := f"注意（《{c.title}》{c.article}）：{change}") not in out:
                 out.append(line)
         return out
+
+    def _changes(self) -> dict[tuple[str, str], str]:
+        """(document title, 第N条) -> the change a later document (not in the knowledge base) made to it."""
+        if not self.changed_articles:
+            return {}
+        from assistant.article_notes import later_changes
+
+        return later_changes(self.changed_articles, self.kb.title_of)
 
     def _aliases(self) -> dict[str, str] | None:
         """Names known to the KB (user-added documents) for the article-reference parser."""
