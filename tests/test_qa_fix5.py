@@ -107,3 +107,24 @@ def test_the_current_sme_deduction_comes_first_in_the_answer(services):
     first = answer.split("\n")[0]
     assert first.startswith("答：现行规定已调整：") and first.index("10%—20%") < first.index("6%—10%（工程项目"), first
     assert answer.count("提高至10%—20%") == 1  # not repeated in a note below
+
+
+# ---------------------------------------------------------------------------------------- D10
+def test_an_english_question_is_asked_to_be_put_in_chinese():
+    from assistant.qa.refusal import ASK_IN_CHINESE, Evidence, refusal_text
+
+    ev = Evidence(False, "terms_not_in_kb", None, None, 0.0, ["what", "bond"], ["what", "bond"], [], False, [], False)
+    assert ASK_IN_CHINESE in refusal_text("What is the maximum bid bond?", ev, [])
+    assert ASK_IN_CHINESE not in refusal_text("投标保证金 bond 最多多少？", ev, [])
+
+
+@pytest.mark.integration
+def test_hints_say_what_the_knowledge_base_lacks(services):
+    english = services.qa.ask("What is the maximum bid bond for a government procurement project?")
+    assert english.refused and "请用中文提问" in english.answer
+    zhejiang = services.qa.ask("浙江政府采购项目现在还要交投标保证金吗？").answer
+    assert "未收录浙江省财政厅等部门的地方规范性文件" in zhejiang.split("\n")[0], zhejiang
+    named = services.qa.ask("浙江省招标投标条例对评标专家有什么规定？").answer
+    assert "未收录浙江省财政厅" not in named
+    crime = services.qa.ask("串通投标罪怎么量刑？").answer
+    assert "知识库未收录" in crime.split("\n")[0] and "《中华人民共和国刑法》" in crime.split("\n")[0], crime

@@ -264,8 +264,10 @@ class QAChain:
                                          changes=self._changes())
         # an article the question names that does not exist, or a topic whose own rule the knowledge base
         # lacks, is said first (「……没有第一百条。」「知识库未收录专门规定竞争性磋商的……」)
+        local = [] if ex.lead_n is not None else refusal.home_place_lines(
+            prep.standalone, ex.citations, self.kb, self.refusal_policy.words)
         text = "\n".join([*refusal.missing_article_lines(prep.evidence), *refusal.uncovered_topic_lines(prep.evidence),
-                          ex.text])
+                          *local, ex.text])
         # a later change of a cited article (a document the KB lacks) is told right after the first line,
         # unless the first line states that article (it then says the change itself)
         changes = self._later_changes(ex.citations)

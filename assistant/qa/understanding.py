@@ -40,7 +40,7 @@ GATE_SECTIONS = ("generic_terms", "penalty_words", "consequence_words")
 REFUSAL_SECTION = "refusal"
 REFUSAL_LISTS = ("domain_terms", "question_words", "known_titles", "known_short_titles", "other_places",
                  "local_policy_words")
-REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents")
+REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents", "home_places")
 #: the top-level sections of the lexicon file (any other is a typo: a configuration error)
 SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers", "alternatives",
                       "question_markers", "scope", "methods", "method_penalty", "definitions", *GATE_SECTIONS,
@@ -120,6 +120,8 @@ class RefusalWords:
     #: places whose own policy the knowledge base may lack, and the words asking for a place's policy
     other_places: tuple[str, ...] = ()
     local_policy_words: tuple[str, ...] = ()
+    #: places some of whose own documents the knowledge base holds -> the local documents it lacks
+    home_places: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -276,6 +278,7 @@ def _refusal_section(data: Mapping[object, object], p: Path) -> RefusalWords:
                          for k, v in _refusal_mapping(sec, "topic_documents", p).items()},
         known_titles=lists["known_titles"], known_short_titles=lists["known_short_titles"],
         other_places=lists["other_places"], local_policy_words=lists["local_policy_words"],
+        home_places={k: _refusal_word(v, f"home_places.{k}", p) for k, v in _refusal_mapping(sec, "home_places", p).items()},
     )
 
 
