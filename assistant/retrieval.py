@@ -182,6 +182,14 @@ class HybridRetriever:
         """Hits for the articles a text names explicitly (「87号令第十七条」), in order."""
         return self._direct(text, self.kb.alias_map(), None, include_superseded)
 
+    def lookup_texts(self, matches: Callable[[str], bool], include_superseded: bool = False) -> list[Hit]:
+        """Hits for the articles whose text ``matches`` (a targeted lookup: the article that defines a
+        term the ranked hits do not define), in the knowledge base's order."""
+        gen = self.kb._require()
+        allowed = self.kb.allowed_doc_ids(include_superseded=include_superseded)
+        return [to_hit(c, score=0.0, via=["lookup"]) for c in gen.chunks.values()
+                if (allowed is None or c.doc_id in allowed) and matches(c.cited_text)]
+
     # ---------------------------------------------------------------- internals
     def _direct(self, text: str, aliases: dict[str, str], allowed: set[str] | None, inc: bool) -> list[Hit]:
         hits: list[Hit] = []

@@ -27,7 +27,7 @@ from assistant.qa import citing, condense, extractive, refusal
 from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context, superseded_note
 from assistant.qa.masking import Masker
 from assistant.qa.understanding import detect_regime, regime_titles
-from assistant.schema import Answer, Citation, Hit
+from assistant.schema import DOC_TYPE_RANK, Answer, Citation, Hit
 
 if TYPE_CHECKING:
     from assistant.article_notes import Note
@@ -67,6 +67,8 @@ class _Prepared:
     condense_mode: str
     started: float
     masker: Masker | None
+    #: a definitional question's term and its defining sentence (None: not a definitional question)
+    defined: extractive.Defined | None = None
 
 
 class QAChain:
@@ -137,9 +139,9 @@ class QAChain:
         history = [(str(u), str(a)) for u, a in history]
         masker = Masker() if self.mask_personal_data else None
         standalone, condense_mode = self._condense(q, history, masker)
-        hits = self._retrieve(standalone)
+        hits, defined = self._define(standalone, self._retrieve(standalone))
         evidence = refusal.assess(standalone, hits, self.kb, policy=self.refusal_policy)
-        return _Prepared(q, standalone, hits, evidence, condense_mode, started, masker)
+        return _Prepared(q, standalone, hits, evidence, condense_mode, started, masker, defined)
 
     def _condense(self, question: str, history: list[tuple[str, str]], masker: Masker | None) -> tuple[str, str]:
         if not history:
@@ -192,6 +194,26 @@ class QAChain:
                 merged.append(h)
         return merged[: max(self.k, len(direct))]
 
+    def _define(self, question: str, hits: list[Hit]) -> tuple[list[Hit], extractive.Defined | None]:
+        """For a definitional question (「什么是公开招标？」), the article that defines the term first: the
+        best retrieved one, else one found by its defining sentence (laws before lower ranks)."""
+        lexicon = self.refusal_policy.lexicon
+        term = lexicon.definitions.term(question) if lexicon is not None else None
+        if lexicon is None or term is None:
+            return hits, None
+        defs = lexicon.definitions
+        lookup = getattr(self.retriever, "lookup_texts", None)
+        for form in defs.forms(term):
+            found = [h for h in hits if defs.sentence(h.text, form)]
+            if not found and lookup is not None:
+                found = sorted(lookup(lambda text, f=form: defs.sentence(text, f) is not None, self.include_superseded),
+                               key=lambda h: -DOC_TYPE_RANK.get(h.doc_type, 0))
+            if found:
+                hit = found[0].model_copy(update={"via": [*found[0].via, "definition"]})
+                rest = [h for h in hits if h.chunk_id != hit.chunk_id]
+                return [hit, *rest][:len(hits)], extractive.Defined(term, hit.chunk_id, defs.sentence(hit.text, form))
+        return hits, extractive.Defined(term)
+
     def _metadata(self, prep: _Prepared, prompts: Sequence[str]) -> dict[str, Any]:
         hashes = {}
         for name in prompts:
@@ -232,22 +254,27 @@ class QAChain:
         return answer
 
     def _extractive(self, prep: _Prepared) -> Answer:
-        named = [h.chunk_id for h in prep.hits if "direct" in h.via]
+        named = [h.chunk_id for h in prep.hits if "direct" in h.via or "definition" in h.via]
         lexicon = self.refusal_policy.lexicon
         ex = extractive.build_extractive(prep.standalone, prep.hits, named, kb=self.kb,
                                          words=lexicon.gate_words if lexicon is not None else None,
                                          about_missing_document=bool(prep.evidence.missing_documents),
                                          regimes=self._regimes(prep.standalone),
-                                         hedge=bool(prep.evidence.uncovered_topics))
+                                         hedge=bool(prep.evidence.uncovered_topics), defined=prep.defined,
+                                         changes=self._changes())
         # an article the question names that does not exist, or a topic whose own rule the knowledge base
         # lacks, is said first (「……没有第一百条。」「知识库未收录专门规定竞争性磋商的……」)
+        local = [] if ex.lead_n is not None else refusal.home_place_lines(
+            prep.standalone, ex.citations, self.kb, self.refusal_policy.words)
         text = "\n".join([*refusal.missing_article_lines(prep.evidence), *refusal.uncovered_topic_lines(prep.evidence),
-                          ex.text])
-        # a later change of a cited article (a document the KB lacks) is told right after the first line
+                          *local, ex.text])
+        # a later change of a cited article (a document the KB lacks) is told right after the first line,
+        # unless the first line states that article (it then says the change itself)
         changes = self._later_changes(ex.citations)
-        if changes:
-            first, _, rest = text.partition("\n")
-            text = "\n".join([first, *changes, rest])
+        first, _, rest = text.partition("\n")
+        told = [c for c in changes if c.split("：", 1)[-1] not in first]
+        if told:
+            text = "\n".join([first, *told, rest])
         answer = Answer(
             answer=text, citations=ex.citations, refused=False, mode="extractive", question=prep.question,
             standalone_question=prep.standalone, flags=ex.flags, notes=[*ex.notes, *changes],
@@ -347,17 +374,21 @@ class QAChain:
 
     def _later_changes(self, citations: Sequence[Citation]) -> list[str]:
         """「注意：……」 for each cited article a later document (not in the knowledge base) changed."""
-        if not self.changed_articles:
-            return []
-        from assistant.article_notes import later_changes
-
-        changed = later_changes(self.changed_articles, self.kb.title_of)
+        changed = self._changes()
         out = []
         for c in citations:
             change = changed.get((c.title, c.article or ""))
             if change and (line := f"注意（《{c.title}》{c.article}）：{change}") not in out:
                 out.append(line)
         return out
+
+    def _changes(self) -> dict[tuple[str, str], str]:
+        """(document title, 第N条) -> the change a later document (not in the knowledge base) made to it."""
+        if not self.changed_articles:
+            return {}
+        from assistant.article_notes import later_changes
+
+        return later_changes(self.changed_articles, self.kb.title_of)
 
     def _aliases(self) -> dict[str, str] | None:
         """Names known to the KB (user-added documents) for the article-reference parser."""

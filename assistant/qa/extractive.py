@@ -11,6 +11,7 @@ superseded or lower-rank documents. Nothing is generated: every word after the l
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,16 @@ MAX_QUOTE_CHARS = 320
 MAX_RULE_ITEMS = 2
 RULE_DOC_TYPE = "审查要点"
 _RULE_FIELD = re.compile(r"(风险说明|法律依据|修改建议)[:：]\s*")
+
+
+@dataclass(frozen=True)
+class Defined:
+    """A definitional question's term and the article sentence that defines it (``chunk_id`` and
+    ``sentence`` None: no article of the knowledge base defines the term)."""
+
+    term: str
+    chunk_id: str | None = None
+    sentence: str | None = None
 
 
 @dataclass
@@ -261,19 +272,27 @@ def lead_hit(question: str, chosen: list[Hit], words: GateWords | None = None) -
     return best
 
 
-def answer_line(question: str, hit: Hit, key: str | None, n: int) -> str:
-    """「答：依据《X》第N条，<key sentence>[n]」."""
-    return f"{ANSWER_PREFIX}{_stated(hit, key, n)}"
+def answer_line(question: str, hit: Hit, key: str | None, n: int, change: str | None = None) -> str:
+    """「答：依据《X》第N条，<key sentence>[n]」 (the article's later change first, when it has one)."""
+    return f"{ANSWER_PREFIX}{_stated(hit, key, n, change)}"
 
 
-def _stated(hit: Hit, key: str | None, n: int) -> str:
-    """「依据《X》第N条：“<key sentence>”[n]」."""
+#: how the answer sentence states an article a later document changed: the change first, then the original
+CHANGED_ARTICLE = "现行规定已调整：{change}《{title}》{article}原规定："
+
+
+def _stated(hit: Hit, key: str | None, n: int, change: str | None = None) -> str:
+    """「依据《X》第N条：“<key sentence>”[n]」; for an article a later document changed (``change``, from the
+    article notes), 「现行规定已调整：<the change>《X》第N条原规定：“<key sentence>”[n]」 (report 5b, D6: the
+    superseded 6%—10% was stated and the current 10%—20% came only in a note below)."""
     sentence = " ".join((key or hit.text).replace("**", "").split())
     sentence = strip_article_label(sentence, hit.article)
     if key and sentence.endswith(("：", ":")):
         sentence = _with_items(sentence, " ".join(hit.text.replace("**", "").split()))
     if len(sentence) > MAX_QUOTE_CHARS:
         sentence = sentence[:MAX_QUOTE_CHARS] + "……"
+    if change:
+        return f"{CHANGED_ARTICLE.format(change=change, title=hit.title, article=hit.article or '')}“{sentence}”[{n}]"
     return f"依据《{hit.title}》{hit.article or ''}：“{sentence}”[{n}]"
 
 
@@ -399,7 +418,7 @@ def _rule_line(h: Hit, n: int) -> str:
 def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     question: str, hits: list[Hit], named: list[str] | None = None, kb: KnowledgeBase | None = None,
     words: GateWords | None = None, about_missing_document: bool = False, regimes: Regimes | None = None,
-    hedge: bool = False,
+    hedge: bool = False, defined: Defined | None = None, changes: Mapping[tuple[str, str], str] | None = None,
 ) -> Extracted:
     """Compose the extractive answer and its citations (numbered in reading order).
 
@@ -409,7 +428,9 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     ``about_missing_document``: the question also names a document the knowledge base lacks (an article
     it names is then quoted, not stated as the answer); ``hedge``: no article is stated as the answer (the
     question's topic has a rule of its own the knowledge base lacks); ``regimes``: when the question names no regime and
-    an article of the other regime answers it as well, both are stated, each with its regime.
+    an article of the other regime answers it as well, both are stated, each with its regime; ``defined``: a
+    definitional question's defining sentence, stated as the answer (none defines the term: none is stated);
+    ``changes``: (title, 第N条) -> the later change of that article (article notes), said first when it is stated.
     """
     chosen = select_hits(hits, named)
     rules_only = bool(chosen) and all(h.doc_type == RULE_DOC_TYPE for h in chosen)
@@ -420,14 +441,22 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     words = _gate(words)
     keys: dict[int, str | None] = {}
 
+    defining = next((h for h in chosen if defined is not None and h.chunk_id == defined.chunk_id), None)
+    hedge = hedge or (defined is not None and defining is None)
+
     def key_of(h: Hit) -> str | None:
-        """The article's key sentence for this question (chosen once per hit)."""
+        """The article's key sentence for this question (chosen once per hit; the defining sentence)."""
         if id(h) not in keys:
-            keys[id(h)] = key_sentence(h.text, question, words.alternatives, words.statute_words, words.generic_terms)
+            keys[id(h)] = (defined.sentence if h is defining and defined is not None else
+                           key_sentence(h.text, question, words.alternatives, words.statute_words, words.generic_terms))
         return keys[id(h)]
 
-    best = lead_hit(question, chosen, words)
-    direct = not hedge and best is not None and confident(question, best, hits, words, about_missing_document)
+    def change_of(h: Hit) -> str | None:
+        return (changes or {}).get((h.title, h.article or ""))
+
+    best = defining or lead_hit(question, chosen, words)
+    direct = not hedge and best is not None and (best is defining
+                                                 or confident(question, best, hits, words, about_missing_document))
     second = other_regime_hit(question, best, chosen, words, regimes) if best is not None and direct else None
     second_n: int | None = None
     if not direct and chosen:
@@ -483,11 +512,11 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         notes.append(f"说明：审查要点所引的{names}未收录在知识库中，无法展示其原文；如需查看，请在知识库页面导入该文件后再问。")
     if best is not None and direct and lead_n is not None and second is not None and second_n is not None \
             and regimes is not None:
-        both = [f"{regimes.of_title[h.title]}项目{_stated(h, key_of(h), k)}"
+        both = [f"{regimes.of_title[h.title]}项目{_stated(h, key_of(h), k, change_of(h))}"
                 for h, k in ((best, lead_n), (second, second_n))]
         lines = [f"{ANSWER_PREFIX}{'；'.join(both)}", "", *lines]
     elif best is not None and direct and lead_n is not None:
-        lines = [answer_line(question, best, key_of(best), lead_n), "", *lines]
+        lines = [answer_line(question, best, key_of(best), lead_n, change_of(best)), "", *lines]
     elif chosen and not rules_only:
         lines = [NO_DIRECT, "", *lines]
         lead_n = None

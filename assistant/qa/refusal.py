@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.qa.masking import strip_personal_data
 from assistant.schema import DocumentMeta, Hit
-from assistant.text_zh import article_label, normalize, tokenize
+from assistant.text_zh import article_label, is_cjk, normalize, tokenize
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
@@ -292,6 +292,21 @@ def local_documents(kb: KnowledgeBase | None) -> list[DocumentMeta]:
             if m.doc_type == "地方性法规" or _LOCAL_ISSUER.search(m.issuer or "") or _LOCAL_ISSUER.search(m.title)]
 
 
+def home_place_lines(question: str, cited: Sequence[Hit], kb: KnowledgeBase | None,
+                     words: RefusalWords | None = None) -> list[str]:
+    """For an answer that states no article: 「知识库收录的浙江地方文件只有《浙江省招标投标条例》，未收录浙江省
+    财政厅等部门的地方规范性文件……」 for each home place the question names whose documents quote nothing."""
+    w = _words(words)
+    text = normalize(question)
+    lines = []
+    for place, lacking in w.home_places.items():
+        held = [m.title for m in local_documents(kb) if place in m.title or place in (m.issuer or "")]
+        if place in text and not any(h.title in held for h in cited):
+            lines.append((f"知识库收录的{place}地方文件只有{'、'.join(_book(t) for t in held)}，" if held else "")
+                         + f"未收录{lacking}；以下国家规定仅供参考，当地另有规定的，以当地文件为准。")
+    return lines
+
+
 def other_localities(question: str, kb: KnowledgeBase | None = None, words: RefusalWords | None = None) -> list[str]:
     """Places whose own local policy the question asks about and the knowledge base does not hold.
 
@@ -444,6 +459,9 @@ def corpus_text(kb: KnowledgeBase) -> str | None:
     return text
 
 
+#: a question with no Chinese at all (report 5b, D10: English questions got only English stop words as hints)
+ASK_IN_CHINESE = "请用中文提问：知识库收录的是中文法律法规，检索按中文词语进行。"
+
 #: The explanation shown for refusals whose reason needs no details.
 REASON_LINES = {
     "future_policy": "问题涉及的年份晚于知识库中现有文件，知识库中没有相应政策。",
@@ -456,6 +474,8 @@ REASON_LINES = {
 def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
     """The refusal shown to the user: no basis, what was searched, what to add."""
     lines = missing_article_lines(ev) or ["知识库中没有找到回答该问题的依据，为避免误导，不作推测性回答。"]
+    if not any(is_cjk(ch) for ch in question) and re.search(r"[A-Za-z]", question):
+        lines.append(ASK_IN_CHINESE)
     lines += _scope_lines(ev)
     if ev.reason in REASON_LINES:
         lines.append(REASON_LINES[ev.reason])

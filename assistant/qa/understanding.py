@@ -25,6 +25,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant import text_zh
 from assistant.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -39,10 +40,17 @@ GATE_SECTIONS = ("generic_terms", "penalty_words", "consequence_words")
 REFUSAL_SECTION = "refusal"
 REFUSAL_LISTS = ("domain_terms", "question_words", "known_titles", "known_short_titles", "other_places",
                  "local_policy_words")
-REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents")
+REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents", "home_places")
 #: the top-level sections of the lexicon file (any other is a typo: a configuration error)
 SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers", "alternatives",
-                      "question_markers", "scope", "methods", "method_penalty", *GATE_SECTIONS, REFUSAL_SECTION})
+                      "question_markers", "scope", "methods", "method_penalty", "definitions", *GATE_SECTIONS,
+                      REFUSAL_SECTION})
+#: the keys of the ``definitions`` section (each a list of words or templates)
+DEFINITION_KEYS = ("questions", "lead_words", "verbs", "qualifiers")
+#: the place of the term in a definitional question template (「什么是{term}」)
+TERM_SLOT = "{term}"
+#: a defined term is this long at most (a longer 「什么是……」 asks about a situation, not a term)
+MAX_TERM_CHARS = 15
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 #: a question sentence shorter than this borrows the sentence before it (「这样可以吗？」)
@@ -112,6 +120,57 @@ class RefusalWords:
     #: places whose own policy the knowledge base may lack, and the words asking for a place's policy
     other_places: tuple[str, ...] = ()
     local_policy_words: tuple[str, ...] = ()
+    #: places some of whose own documents the knowledge base holds -> the local documents it lacks
+    home_places: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """Definitional questions and defining sentences (section ``definitions``): how a question asks
+    what a term means (「什么是{term}」), and how an article defines one: 「本法所称政府采购，是指……」
+    (``lead_words`` before the term, a ``verb`` after it), 「招标代理机构是依法设立……的社会中介组织」."""
+
+    #: question templates, each with the slot {term}
+    questions: tuple[str, ...] = ()
+    #: words that may come right before the term in a defining sentence (所称)
+    lead_words: tuple[str, ...] = ()
+    #: words that follow the term (after an optional comma) in a defining sentence (是指)
+    verbs: tuple[str, ...] = ()
+    #: qualifiers a question may put before a term the articles define bare (「政府采购工程」: 本法所称工程)
+    qualifiers: tuple[str, ...] = ()
+
+    @cached_property
+    def _patterns(self) -> tuple[re.Pattern[str], ...]:
+        term = rf"(?P<term>[^，,。；;？?！!\s]{{2,{MAX_TERM_CHARS}}}?)"
+        return tuple(re.compile("^" + re.escape(t).replace(re.escape(TERM_SLOT), term) + "$") for t in self.questions)
+
+    def term(self, question: str) -> str | None:
+        """The term a definitional question asks about (「什么是公开招标？」 -> 公开招标), else None."""
+        q = question.strip().rstrip("？?。！!　 ")
+        for pattern in self._patterns:
+            m = pattern.match(q)
+            if m:
+                return m.group("term")
+        return None
+
+    def forms(self, term: str) -> tuple[str, ...]:
+        """The term, then the term without a qualifier the question put before it (政府采购工程 -> 工程)."""
+        bare = [term[len(q):] for q in self.qualifiers if term.startswith(q) and len(term) - len(q) >= 2]
+        return tuple(dict.fromkeys((term, *bare)))
+
+    def sentence(self, text: str, term: str) -> str | None:
+        """The sentence of an article's text that defines the term, else None."""
+        return next((s for s in text_zh.split_sentences(text_zh.strip_article_label(text)) if self.defines(s, term)),
+                    None)
+
+    def defines(self, sentence: str, term: str) -> bool:
+        """Whether the sentence defines the term: nothing or a lead word before it, a verb after it."""
+        pos = sentence.find(term)
+        if pos < 0:
+            return False
+        before = sentence[:pos].strip()
+        after = sentence[pos + len(term):].lstrip("，, ")
+        return (not before or before.endswith(self.lead_words)) and after.startswith(self.verbs)
 
 
 @dataclass(frozen=True)
@@ -140,6 +199,8 @@ class Lexicon:
     consequence_words: tuple[str, ...] = ()
     #: the refusal check's words (section ``refusal``)
     refusal_words: RefusalWords = RefusalWords()
+    #: definitional questions and defining sentences (section ``definitions``)
+    definitions: Definitions = Definitions()
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -217,6 +278,7 @@ def _refusal_section(data: Mapping[object, object], p: Path) -> RefusalWords:
                          for k, v in _refusal_mapping(sec, "topic_documents", p).items()},
         known_titles=lists["known_titles"], known_short_titles=lists["known_short_titles"],
         other_places=lists["other_places"], local_policy_words=lists["local_policy_words"],
+        home_places={k: _refusal_word(v, f"home_places.{k}", p) for k, v in _refusal_mapping(sec, "home_places", p).items()},
     )
 
 
@@ -324,8 +386,24 @@ def _load(path: str, mtime: float) -> Lexicon:
         penalty_words=gate["penalty_words"],
         consequence_words=gate["consequence_words"],
         refusal_words=_refusal_section(data, p),
+        definitions=_definitions(data, p),
     )
     return replace(lexicon, refusal_words=_with_statute_words(lexicon.refusal_words, lexicon.statute_words))
+
+
+def _definitions(data: dict[str, Any], p: Path) -> Definitions:
+    sec = data.get("definitions") or {}
+    if not isinstance(sec, dict) or any(k not in DEFINITION_KEYS for k in sec):
+        raise LexiconError(f"问答词表文件格式不正确（definitions 只能包含 {'、'.join(DEFINITION_KEYS)}）：{p}")
+    lists = {}
+    for key in DEFINITION_KEYS:
+        vals = sec.get(key) or []
+        if not isinstance(vals, list) or not all(isinstance(v, str) and v.strip() for v in vals):
+            raise LexiconError(f"问答词表文件格式不正确（definitions.{key} 应为词语列表）：{p}")
+        lists[key] = tuple(v.strip() for v in vals)
+    if any(TERM_SLOT not in t for t in lists["questions"]):
+        raise LexiconError(f"问答词表文件格式不正确（definitions.questions 的每个句式都应包含 {TERM_SLOT}）：{p}")
+    return Definitions(**lists)
 
 
 def _alternatives(data: dict[str, Any], p: Path) -> tuple[tuple[str, ...], ...]:
