@@ -45,3 +45,56 @@ def test_review_with_the_vector_store_down_is_exit_5_not_a_missing_regulation(bu
     assert code == 5, err
     assert DOWN_MESSAGE in err and "Traceback" not in err
     assert NOT_IN_KB_NOTE not in out
+
+
+# ------------------------------------------------------------------ a real server stopped mid-use
+@pytest.fixture
+def stopped_server_app(tmp_path: Path):
+    """A web service on a real `chroma run` that answered once, then the server stopped: (client, services)."""
+    from fastapi.testclient import TestClient
+    from test_index_contract import run_chroma_server
+
+    from assistant.api import create_app
+
+    with run_chroma_server(tmp_path / "chroma") as (host, port, proc):
+        settings = web_settings(tmp_path)
+        settings.chroma = settings.chroma.model_copy(update={"host": host, "port": port})
+        services = Services(settings)
+        build_small_kb(services, tmp_path)
+        client = TestClient(create_app(services=services), raise_server_exceptions=False)
+        assert client.post("/api/v1/search", json={"query": "投标保证金"}).status_code == 200
+        assert client.get("/api/v1/health").json()["status"] == "ok"
+        proc.terminate()
+        proc.wait(timeout=10)
+        yield client, services
+
+
+def _assert_down(resp) -> None:
+    assert resp.status_code == 503, resp.text
+    err = resp.json()["error"]
+    assert err["code"] == "service_unavailable" and DOWN_MESSAGE in err["message"], err
+
+
+@pytest.mark.integration
+def test_rest_with_the_chroma_server_stopped_is_503_and_health_degraded(stopped_server_app, tmp_path):
+    """D3: /ask and /search are 503 service_unavailable with the CLI's message; /health says why it is degraded."""
+    client, _services = stopped_server_app
+    _assert_down(client.post("/api/v1/search", json={"query": "投标保证金"}))
+    _assert_down(client.post("/api/v1/ask", json={"question": "投标保证金不得超过多少？"}))
+    health = client.get("/api/v1/health")
+    assert health.status_code == 200
+    body = health.json()
+    assert body["status"] == "degraded" and DOWN_MESSAGE in body["reason"], body
+    assert body["index"]["built"] is True  # the index itself is still there
+
+
+@pytest.mark.integration
+def test_web_chat_with_the_chroma_server_stopped_shows_the_cli_message(stopped_server_app):
+    """D3: the web chat says the same as the CLI and REST, not a generic error."""
+    from assistant.ui.app_ui import build_blocks
+
+    _client, services = stopped_server_app
+    respond = next(f.fn for f in build_blocks(services).fns.values()
+                   if f.fn is not None and f.fn.__module__.endswith("qa_tab") and f.name == "respond")
+    *_, last = respond("投标保证金不得超过多少？", [], [], [])
+    assert DOWN_MESSAGE in last[1][-1]["content"]

@@ -64,7 +64,7 @@ _CODES: list[tuple[type[UserError], str]] = [
     (InputFileError, "bad_input_file"),
     (NotFoundError, "not_found"),
     (ConfigError, "config_error"),
-    (BackendError, "backend_unavailable"),
+    (BackendError, "service_unavailable"),
     (QueryTooLongError, "query_too_long"),
     (BusyError, "busy"),
     (ReadOnlyError, "read_only"),

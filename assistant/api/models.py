@@ -45,8 +45,9 @@ class AskRequest(BaseModel):
 
 
 class HealthResponse(BaseModel):
-    status: Literal["ok", "degraded"] = Field(description="ok：正常；degraded：索引不可读")
+    status: Literal["ok", "degraded"] = Field(description="ok：正常；degraded：索引不可读或向量库服务无法连接")
     version: str = Field(description="应用版本")
     versions: dict[str, str | None] = Field(description="主要组件版本（未安装为 null）")
     backends: dict[str, Any] = Field(description="当前使用的向量模型、大模型与向量库（不含密钥）")
     index: dict[str, Any] = Field(description="索引规模（文档数、分块数等）；不可读时为 {\"error\": 说明}")
+    reason: str | None = Field(default=None, description="status 为 degraded 时的中文原因；正常时为 null")

@@ -219,6 +219,12 @@ class KnowledgeBase:
             "index": f"chroma server {self.chroma_host}:{self.chroma_port}" if self.chroma_host else "chroma embedded",
         }
 
+    def check_vector_store(self) -> None:
+        """Raise BackendError when the serving generation's vector store cannot be reached (/health)."""
+        gen = self.generation()
+        if gen is not None:
+            gen.dense.count()
+
     # ================================================================= writers
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
