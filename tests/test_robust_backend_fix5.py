@@ -1,5 +1,6 @@
-"""Report 5b: a vector store that cannot be reached is 「服务不可用」 everywhere (CLI exit 5, REST 503,
-/health degraded), never an answer that a bundled regulation is missing.
+"""Report 5b: environment failures. A vector store that cannot be reached is 「服务不可用」 everywhere
+(CLI exit 5, REST 503, /health degraded), never an answer that a bundled regulation is missing; a full
+disk during an import is one Chinese line and exit 5, with the old index serving.
 
 Default tier: a Chroma server address where nothing listens (port 9, discard). Integration: a real
 `chroma run` stopped while the web service keeps running.
@@ -7,10 +8,17 @@ Default tier: a Chroma server address where nothing listens (port 9, discard). I
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
-from web_fixtures import build_small_kb, web_settings, write_tender_docx
+from web_fixtures import (
+    EXTRA_REGULATION_MD,
+    build_small_kb,
+    web_settings,
+    write_regulation,
+    write_tender_docx,
+)
 
 from assistant.cli import main
 from assistant.review.catalogue import NOT_IN_KB_NOTE
@@ -27,13 +35,15 @@ def built_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp
 
 
-def _cli_env(monkeypatch: pytest.MonkeyPatch, kb: Path, port: int) -> None:
+def _cli_env(monkeypatch: pytest.MonkeyPatch, kb: Path, port: int | None = None) -> None:
+    """The CLI on the knowledge base of `built_kb`; through a Chroma server address when `port` is given."""
     monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "fake")
     monkeypatch.setenv("ASSISTANT_INCLUDE_CHINA_LAW", "false")
     monkeypatch.setenv("ASSISTANT_LLM__BACKEND", "none")
     monkeypatch.setenv("ASSISTANT_KNOWLEDGE_BASE_DIR", str(kb / "kb_defaults"))
-    monkeypatch.setenv("ASSISTANT_CHROMA__HOST", "127.0.0.1")
-    monkeypatch.setenv("ASSISTANT_CHROMA__PORT", str(port))
+    if port is not None:
+        monkeypatch.setenv("ASSISTANT_CHROMA__HOST", "127.0.0.1")
+        monkeypatch.setenv("ASSISTANT_CHROMA__PORT", str(port))
 
 
 def test_review_with_the_vector_store_down_is_exit_5_not_a_missing_regulation(built_kb, monkeypatch, capsys):
@@ -45,6 +55,56 @@ def test_review_with_the_vector_store_down_is_exit_5_not_a_missing_regulation(bu
     assert code == 5, err
     assert DOWN_MESSAGE in err and "Traceback" not in err
     assert NOT_IN_KB_NOTE not in out
+
+
+# ------------------------------------------------------------------ disk full during an import
+def _sqlite_full(*_args, **_kwargs):
+    from chromadb.errors import InternalError
+
+    raise InternalError("Query error: Database error: error returned from database: (code: 13) database or disk is full")
+
+
+def _enospc(*_args, **_kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("target, failure", [
+    ("assistant.index.chroma_store.ChromaIndex.upsert", _sqlite_full),  # chromadb's SQLite (what a full tmpfs gave)
+    ("assistant.index.bm25_store.BM25Index.save", _enospc),  # any other file of the new generation
+])
+def test_disk_full_during_kb_add_is_one_chinese_line_exit_5_and_the_old_index_serves(
+        built_kb, monkeypatch, capsys, target, failure):
+    """D4: no traceback, no English database message, not exit 1 (输入有误): the input was valid."""
+    data = built_kb / "data"
+    _cli_env(monkeypatch, built_kb)
+    before = sorted(p.name for p in (data / "index").iterdir())
+    assert main(["kb", "list", "--json", "--data-dir", str(data)]) == 0
+    listed = capsys.readouterr().out
+    new_doc = write_regulation(built_kb / "new", "测试新增办法.md", EXTRA_REGULATION_MD)
+    monkeypatch.setattr(target, failure)
+    code = main(["kb", "add", str(new_doc), "--data-dir", str(data)])
+    _out, err = capsys.readouterr()
+    assert code == 5, err
+    assert f"磁盘空间不足，知识库未改动（数据目录：{data}" in err, err
+    assert "Traceback" not in err and "database" not in err and "运行中出现一个问题" not in err
+    monkeypatch.undo()
+    _cli_env(monkeypatch, built_kb)
+    assert sorted(p.name for p in (data / "index").iterdir()) == before  # no partial generation left behind
+    assert main(["kb", "list", "--json", "--data-dir", str(data)]) == 0
+    assert capsys.readouterr().out == listed
+
+
+def test_a_disk_too_full_to_open_the_index_is_a_chinese_storage_error(tmp_path, monkeypatch):
+    """D4: with no byte left, even opening the embedded store fails: the same Chinese 「磁盘空间不足」, exit 5."""
+    import chromadb
+
+    from assistant.errors import StorageFullError
+    from assistant.index.chroma_store import persistent_client
+
+    monkeypatch.setattr(chromadb, "PersistentClient", _sqlite_full)
+    with pytest.raises(StorageFullError) as info:
+        persistent_client(tmp_path / "chroma")
+    assert info.value.message.startswith("磁盘空间不足") and "database" not in info.value.message
 
 
 # ------------------------------------------------------------------ a real server stopped mid-use

@@ -18,7 +18,7 @@ import numpy as np
 from chromadb.api.types import GetResult
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import BackendError
+from assistant.errors import BackendError, StorageFullError
 from assistant.index.base import Where, chunk_metadata, index_text
 from assistant.schema import Chunk
 
@@ -44,14 +44,20 @@ def persistent_client(path: Path) -> Any:
     """
     import chromadb
 
-    from assistant.housekeeping import is_writable
+    from assistant.housekeeping import is_disk_full, is_writable
 
     evict_deleted_systems()
     if path.is_dir() and not is_writable(path):
         path = readonly_copy(path)
     else:
         path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=_client_settings())
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=_client_settings())
+    except Exception as exc:  # SQLite needs a little room even to open the store
+        if not is_disk_full(exc):
+            raise
+        raise StorageFullError(f"磁盘空间不足，无法打开向量索引（{path}）。请清理磁盘空间后重试。",
+                               f"opening chroma at {path}: {exc!r}", reason="磁盘空间不足") from exc
 
 
 def evict_deleted_systems() -> int:
