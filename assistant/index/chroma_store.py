@@ -104,7 +104,8 @@ def readonly_copy(path: Path) -> Path:
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(path, target)
         (target / ".complete").touch()
-        log.warning("index %s is read-only: opened a copy at %s (%.2f s)", path, target, time.perf_counter() - started)
+        # read-only serving is a supported mode, not a problem to show on the console
+        log.info("index %s is read-only: opened a copy at %s (%.2f s)", path, target, time.perf_counter() - started)
     return target
 
 
