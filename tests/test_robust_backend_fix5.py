@@ -57,6 +57,21 @@ def test_review_with_the_vector_store_down_is_exit_5_not_a_missing_regulation(bu
     assert NOT_IN_KB_NOTE not in out
 
 
+def test_rest_review_with_the_vector_store_down_is_503_not_a_missing_regulation(built_kb):
+    """D2, REST path: the same 503 as /ask and /search, never a report saying bundled laws are missing."""
+    from fastapi.testclient import TestClient
+
+    from assistant.api import create_app
+
+    settings = web_settings(built_kb)
+    settings.chroma = settings.chroma.model_copy(update={"host": "127.0.0.1", "port": 9})
+    client = TestClient(create_app(services=Services(settings)), raise_server_exceptions=False)
+    tender = write_tender_docx(built_kb / "tender" / "招标文件.docx")
+    resp = client.post("/api/v1/review", files={"file": (tender.name, tender.read_bytes())})
+    _assert_down(resp)
+    assert NOT_IN_KB_NOTE not in resp.text
+
+
 # ------------------------------------------------------------------ disk full during an import
 def _sqlite_full(*_args, **_kwargs):
     from chromadb.errors import InternalError
