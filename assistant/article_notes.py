@@ -201,8 +201,8 @@ class NoteIndex:
         if self.cache_dir is not None:
             try:
                 self.save(self.cache_dir, m)
-            except OSError as exc:
-                log.warning("cannot write article-note vector cache in %s: %s", self.cache_dir, exc)
+            except OSError as exc:  # only a speed-up (e.g. a read-only data dir): not a problem to show
+                log.info("cannot write article-note vector cache in %s: %s", self.cache_dir, exc)
         return m
 
     def lexical_scores(self, text: str, k: int = 30) -> dict[int, float]:

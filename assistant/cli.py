@@ -2,7 +2,7 @@
 
 Contract (../shared/ARCHITECTURE.md): every command takes `--json` and `--data-dir`; exit 0 ok,
 1 bad input (Chinese message on stderr, nothing written), 3 for `review --fail-on` hits,
-5 when a service the command needs (LLM server, Chroma server) is unavailable.
+5 when a service the command needs (LLM server, Chroma server) or its environment (a full disk) is unavailable.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("assistant.cli")
 
 INTERRUPTED = "已中断。"
-#: Exit code of a command that could not finish because a service it needs is down (not the user's input).
+#: Exit code of a command that could not finish because a service it needs is down or the disk is full
+#: (not the user's input).
 EXIT_BACKEND = 5
 
 

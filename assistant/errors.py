@@ -77,6 +77,12 @@ class BackendError(UserError):
         self.reason = reason or "服务出错"
 
 
+class StorageFullError(BackendError):
+    """The disk of the data directory is full: the environment failed, not the input (CLI exit 5, REST 507)."""
+
+    http_status = 507
+
+
 class LimitExceededError(InputFileError):
     """Input over a configured work budget (`Settings.limits`); the message names the env var to raise it."""
 

@@ -8,6 +8,7 @@ it. Uploads of web reviews are kept only for a while (the report was downloaded 
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -114,6 +115,14 @@ def disk_usage(data_dir: Path) -> dict[str, int]:
             out[entry.name] = dir_size(entry) if entry.is_dir() else entry.stat().st_size
     out["total"] = sum(out.values())
     return out
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether `exc` says the disk is full: ENOSPC/EDQUOT, or SQLite's 「database or disk is full」
+    (code 13) as chromadb or sqlite3 report it."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return "database or disk is full" in str(exc)
 
 
 def is_writable(path: Path) -> bool:

@@ -45,7 +45,11 @@ def _has_cjk(text: str) -> bool:
 
 
 class ConsoleFormatter(logging.Formatter):
-    """One Chinese line per record for users; English details stay in the log file."""
+    """One Chinese line per record for users; English details stay in the log file.
+
+    `log_path` is None when no log file is written (no data dir, or a read-only one): the line
+    then never claims that details were written anywhere.
+    """
 
     def __init__(self, log_path: Path | None = None) -> None:
         super().__init__()
@@ -55,8 +59,8 @@ class ConsoleFormatter(logging.Formatter):
         level = LEVEL_ZH.get(record.levelname, "信息")
         message = record.getMessage().strip().splitlines()[0] if record.getMessage().strip() else ""
         if not _has_cjk(message):
-            where = f"：{self.log_path}" if self.log_path else ""
-            message = f"运行中出现一个问题，详细信息已写入日志文件{where}"
+            message = (f"运行中出现一个问题，详细信息已写入日志文件：{self.log_path}" if self.log_path
+                       else "运行中出现一个问题（日志未写入文件，加 -v 可查看详细信息）")
         return f"{level}：{message}"
 
 
@@ -82,6 +86,26 @@ def _named(root: logging.Logger, name: str) -> logging.Handler | None:
     return next((h for h in root.handlers if h.get_name() == name), None)
 
 
+def _log_to_file(root: logging.Logger, log_path: Path) -> bool:
+    """Point the file handler at `log_path`; False (and no file handler) when it cannot be written."""
+    current = _named(root, _FILE)
+    if isinstance(current, logging.FileHandler) and Path(current.baseFilename) == log_path:
+        return True
+    if current is not None:
+        root.removeHandler(current)
+        current.close()
+    try:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        fh = logging.handlers.RotatingFileHandler(log_path, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        return False
+    fh.set_name(_FILE)
+    fh.setLevel(logging.DEBUG)
+    fh.setFormatter(logging.Formatter(_FORMAT))
+    root.addHandler(fh)
+    return True
+
+
 def setup_logging(level: str = "INFO", data_dir: Path | None = None, quiet: bool = False) -> None:
     root = logging.getLogger()
     root.setLevel(logging.DEBUG)
@@ -94,28 +118,14 @@ def setup_logging(level: str = "INFO", data_dir: Path | None = None, quiet: bool
     for f in console.filters:
         if isinstance(f, _NoRepeat):
             f.quiet = quiet
-    log_path = (Path(data_dir) / "logs" / "assistant.log").resolve() if data_dir is not None else None
+    wanted = (Path(data_dir) / "logs" / "assistant.log").resolve() if data_dir is not None else None
+    # a read-only data dir (a supported mode) has no log file, and the console says nothing about it
+    log_path = wanted if wanted is not None and _log_to_file(root, wanted) else None
     console.setFormatter(ConsoleFormatter(log_path) if quiet else logging.Formatter(_FORMAT))
     console.setLevel(logging.WARNING if quiet else getattr(logging, level.upper(), logging.INFO))
     logging.captureWarnings(True)  # Python warnings (e.g. from libraries) go to the log, not raw to stderr
-
-    if log_path is not None:
-        current = _named(root, _FILE)
-        if not (isinstance(current, logging.FileHandler) and Path(current.baseFilename) == log_path):
-            if current is not None:
-                root.removeHandler(current)
-                current.close()
-            try:
-                log_path.parent.mkdir(parents=True, exist_ok=True)
-                fh = logging.handlers.RotatingFileHandler(
-                    log_path, maxBytes=5_000_000, backupCount=3, encoding="utf-8"
-                )
-                fh.set_name(_FILE)
-                fh.setLevel(logging.DEBUG)
-                fh.setFormatter(logging.Formatter(_FORMAT))
-                root.addHandler(fh)
-            except OSError:
-                root.warning("cannot write log file under %s", data_dir)
+    if wanted is not None and log_path is None:
+        root.debug("log file %s is not writable (read-only data dir?): console only", wanted)
     for noisy in (
         "httpx", "httpx2", "httpcore", "httpcore2", "openai", "chromadb", "jieba", "urllib3",
         "onnxruntime", "multipart", "matplotlib", "PIL", "gradio", "uvicorn.error",

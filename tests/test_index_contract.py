@@ -9,6 +9,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,18 +44,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    """TEST_CHROMA_HOST/PORT when CI started a server, else our own `chroma run` on 127.0.0.1."""
-    host, port = os.environ.get("TEST_CHROMA_HOST"), os.environ.get("TEST_CHROMA_PORT")
-    if host and port:
-        yield host, int(port)
-        return
+@contextmanager
+def run_chroma_server(path: Path) -> Iterator[tuple[str, int, subprocess.Popen[bytes]]]:
+    """Our own `chroma run` on a free loopback port storing under `path`: (host, port, process).
+
+    Tests that stop the server mid-use (a service going down) terminate the process themselves.
+    """
     exe = shutil.which("chroma") or str(Path(os.sys.executable).parent / "chroma")
     if not Path(exe).exists():
         pytest.skip("the `chroma` console script is not installed")
     port_i = _free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
     proc = subprocess.Popen(
         [exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port_i)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -69,13 +68,24 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
                 if proc.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"chroma run did not start on port {port_i}")
                 time.sleep(0.3)
-        yield "127.0.0.1", port_i
+        yield "127.0.0.1", port_i, proc
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """TEST_CHROMA_HOST/PORT when CI started a server, else our own `chroma run` on 127.0.0.1."""
+    host, port = os.environ.get("TEST_CHROMA_HOST"), os.environ.get("TEST_CHROMA_PORT")
+    if host and port:
+        yield host, int(port)
+        return
+    with run_chroma_server(tmp_path_factory.mktemp("chroma-server")) as (host_s, port_i, _proc):
+        yield host_s, port_i
 
 
 # ------------------------------------------------------------------ adapters under test

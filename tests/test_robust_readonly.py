@@ -148,3 +148,41 @@ def test_deleting_a_document_removes_its_upload(tmp_path: Path) -> None:
     assert stored.exists()
     assert client.delete(f"/api/v1/documents/{doc['doc_id']}").status_code == 200
     assert not stored.exists() and not stored.parent.exists()
+
+
+def test_an_unwritable_log_dir_is_silent_and_never_claims_a_log_was_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Report 5b D9: the console said twice 「详细信息已写入日志文件」 for a log that could not be written."""
+    import logging
+
+    from assistant.logging_setup import setup_logging
+
+    (tmp_path / "logs").write_text("not a folder")  # the log folder cannot be created (root ignores chmod)
+    try:
+        setup_logging("INFO", tmp_path, quiet=True)
+        assert capsys.readouterr().err == ""  # read-only mode is supported: nothing to tell
+        logging.getLogger("assistant.test").warning("index %s is odd", tmp_path)
+        err = capsys.readouterr().err
+        assert "运行中出现一个问题" in err and "日志文件：" not in err and "已写入" not in err, err
+    finally:
+        setup_logging("INFO", None, quiet=True)
+
+
+def test_cli_on_a_read_only_data_dir_prints_the_answer_only(tmp_path: Path, readonly_ok: None) -> None:
+    """Report 5b D9: `ask` on a read-only mount prints no 「提示：运行中出现一个问题…日志文件」 lines."""
+    from assistant.services import Services
+
+    data = tmp_path / "data"
+    reg = tmp_path / "办法.md"
+    reg.write_text("# 测试管理办法\n\n第一条 投标保证金不得超过招标项目估算价的百分之二。\n", encoding="utf-8")
+    Services(_settings(data)).kb.add([reg])
+    cmd = (f"mount --bind {data} {data} && mount -o remount,bind,ro {data} && "
+           f"{sys.executable} -m assistant ask 投标保证金最多能收多少 --data-dir {data} $VERBOSE")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "HF_HUB_OFFLINE": "1",
+           "ASSISTANT_EMBEDDING__BACKEND": "fake", "ASSISTANT_INCLUDE_CHINA_LAW": "false",
+           "TMPDIR": str(tmp_path)}  # a fresh read-only copy of the index, as on a first run
+    run = subprocess.run(check=False, args=["unshare", "--mount", "sh", "-c", cmd], capture_output=True, text=True,
+                         env=env, cwd=PROJECT_ROOT, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.startswith(("答：", "未能确定", "根据知识库")), run.stdout[:300]
+    assert "运行中出现一个问题" not in run.stderr and "日志文件" not in run.stderr, run.stderr

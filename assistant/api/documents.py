@@ -9,8 +9,10 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
 from assistant.api.common import ServicesDep
+from assistant.api.models import RemovedDocument
 from assistant.errors import NotFoundError
 from assistant.kb.sources import DOC_TYPE_CHOICES, user_overrides
+from assistant.kb.store import removal_note
 from assistant.schema import DocumentMeta
 from assistant.uploads import REGULATION_SUFFIXES, remove_upload, store_stream
 
@@ -62,8 +64,8 @@ def get_document(doc_id: str, services: ServicesDep) -> DocumentMeta:
 
 
 @router.delete("/documents/{doc_id}", summary="从知识库删除文档")
-def delete_document(doc_id: str, services: ServicesDep) -> DocumentMeta:
+def delete_document(doc_id: str, services: ServicesDep) -> RemovedDocument:
     removed = services.kb.remove(doc_id)
     if removed.source:  # a file uploaded through the API or UI goes with its document
         remove_upload(Path(removed.source), Path(services.settings.data_dir))
-    return removed
+    return RemovedDocument(**removed.model_dump(), note=removal_note(removed))

@@ -24,6 +24,7 @@ from assistant.errors import (
     NotFoundError,
     QueryTooLongError,
     ReadOnlyError,
+    StorageFullError,
     UnsupportedFormatError,
     UserError,
 )
@@ -54,6 +55,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     415: {"model": ErrorResponse, "description": "不支持的文件类型"},
     422: {"model": ErrorResponse, "description": "参数校验失败"},
     503: {"model": ErrorResponse, "description": "后端服务（大模型、向量库）不可用，或服务处于只读模式"},
+    507: {"model": ErrorResponse, "description": "服务器磁盘空间不足，知识库未改动"},
 }
 
 _CODES: list[tuple[type[UserError], str]] = [
@@ -64,7 +66,8 @@ _CODES: list[tuple[type[UserError], str]] = [
     (InputFileError, "bad_input_file"),
     (NotFoundError, "not_found"),
     (ConfigError, "config_error"),
-    (BackendError, "backend_unavailable"),
+    (StorageFullError, "storage_full"),
+    (BackendError, "service_unavailable"),
     (QueryTooLongError, "query_too_long"),
     (BusyError, "busy"),
     (ReadOnlyError, "read_only"),

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from assistant.config import LimitsSettings
-from assistant.schema import HISTORY_DESCRIPTION, MAX_QUESTION_CHARS, HistoryPair, HistoryTurn
+from assistant.schema import HISTORY_DESCRIPTION, MAX_QUESTION_CHARS, DocumentMeta, HistoryPair, HistoryTurn
 
 #: the default of the configurable result limit (settings.limits.max_k, the schema's bound)
 MAX_K = LimitsSettings().max_k
@@ -45,8 +45,15 @@ class AskRequest(BaseModel):
 
 
 class HealthResponse(BaseModel):
-    status: Literal["ok", "degraded"] = Field(description="ok：正常；degraded：索引不可读")
+    status: Literal["ok", "degraded"] = Field(description="ok：正常；degraded：索引不可读或向量库服务无法连接")
     version: str = Field(description="应用版本")
     versions: dict[str, str | None] = Field(description="主要组件版本（未安装为 null）")
     backends: dict[str, Any] = Field(description="当前使用的向量模型、大模型与向量库（不含密钥）")
     index: dict[str, Any] = Field(description="索引规模（文档数、分块数等）；不可读时为 {\"error\": 说明}")
+    reason: str | None = Field(default=None, description="status 为 degraded 时的中文原因；正常时为 null")
+
+
+class RemovedDocument(DocumentMeta):
+    """A removed document's metadata, with what removing it means (DELETE /documents/{doc_id})."""
+
+    note: str | None = Field(default=None, description="删除随软件提供的文档时的提醒（之后的构建不会自动恢复）；用户文档为 null")

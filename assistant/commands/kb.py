@@ -12,6 +12,7 @@ from assistant.errors import NotFoundError, UserError
 from assistant.kb.builder import duplicate_note
 from assistant.kb.provenance import provenance_lines, source_file
 from assistant.kb.sources import DOC_TYPE_CHOICES, user_overrides
+from assistant.kb.store import removal_note
 from assistant.progress import TqdmProgress
 from assistant.uploads import REGULATION_SUFFIXES, suffixes_zh
 
@@ -153,9 +154,8 @@ def run(args: argparse.Namespace, services: Any) -> int:  # noqa: C901 - one bra
                 print(json.dumps(_doc_json(meta), ensure_ascii=False))
             else:
                 print(f"已删除：{meta.doc_id}  《{meta.title}》")
-                if not meta.is_user_document:
-                    print("注意：这是随软件提供的文档，问答和招标文件审查的法律依据可能引用它；之后的 kb build 不会自动恢复，"
-                          "如需恢复请运行 tender-assistant kb build --rebuild。", file=sys.stderr)
+                if note := removal_note(meta):
+                    print(f"注意：{note}", file=sys.stderr)
             return 0
     finally:
         progress.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import numpy as np
 from chromadb.api.types import GetResult
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import BackendError
+from assistant.errors import BackendError, StorageFullError
 from assistant.index.base import Where, chunk_metadata, index_text
 from assistant.schema import Chunk
 
@@ -43,14 +44,20 @@ def persistent_client(path: Path) -> Any:
     """
     import chromadb
 
-    from assistant.housekeeping import is_writable
+    from assistant.housekeeping import is_disk_full, is_writable
 
     evict_deleted_systems()
     if path.is_dir() and not is_writable(path):
         path = readonly_copy(path)
     else:
         path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=_client_settings())
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=_client_settings())
+    except Exception as exc:  # SQLite needs a little room even to open the store
+        if not is_disk_full(exc):
+            raise
+        raise StorageFullError(f"磁盘空间不足，无法打开向量索引（{path}）。请清理磁盘空间后重试。",
+                               f"opening chroma at {path}: {exc!r}", reason="磁盘空间不足") from exc
 
 
 def evict_deleted_systems() -> int:
@@ -97,8 +104,19 @@ def readonly_copy(path: Path) -> Path:
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(path, target)
         (target / ".complete").touch()
-        log.warning("index %s is read-only: opened a copy at %s (%.2f s)", path, target, time.perf_counter() - started)
+        # read-only serving is a supported mode, not a problem to show on the console
+        log.info("index %s is read-only: opened a copy at %s (%.2f s)", path, target, time.perf_counter() - started)
     return target
+
+
+def unreachable(host: str, port: int, exc: BaseException) -> BackendError:
+    """The one error for a Chroma server that cannot be reached (CLI exit 5, REST 503, web, /health)."""
+    return BackendError(
+        f"无法连接 Chroma 向量库服务 {host}:{port}，请确认服务已启动（chroma run），"
+        "或改用内置向量库（不配置 Chroma 服务地址）。",
+        f"chroma server {host}:{port} unreachable: {exc!r}",
+        reason="无法连接向量库服务",
+    )
 
 
 def http_client(host: str, port: int) -> Any:
@@ -109,12 +127,15 @@ def http_client(host: str, port: int) -> Any:
         client = chromadb.HttpClient(host=host, port=port, settings=_client_settings())
         client.heartbeat()
     except Exception as exc:
-        raise BackendError(
-            f"无法连接 Chroma 向量库服务 {host}:{port}，请确认服务已启动（chroma run），"
-            "或取消 ASSISTANT_CHROMA__HOST 以使用内置向量库。",
-            f"chroma HttpClient({host}:{port}) failed: {exc!r}",
-        ) from exc
+        raise unreachable(host, port, exc) from exc
     return client
+
+
+def _server_address(client: Any) -> tuple[str, int] | None:
+    """(host, port) of a Chroma server client; None for the embedded store."""
+    settings = client.get_settings()
+    host = getattr(settings, "chroma_server_host", None)
+    return (host, int(settings.chroma_server_http_port or 0)) if host else None
 
 
 def to_chroma_where(where: Where | None) -> dict[str, Any] | None:
@@ -143,6 +164,7 @@ class ChromaIndex:
         self.client = client
         self.collection_name = collection_name
         self.embeddings = embeddings
+        self.server = _server_address(client)
         from chromadb.api.collection_configuration import CreateHNSWConfiguration
 
         hnsw = CreateHNSWConfiguration(space="cosine")
@@ -172,6 +194,18 @@ class ChromaIndex:
         except Exception as exc:  # a read-only server or an old server: searching still works, less exactly
             log.warning("could not set HNSW ef_search=%d on %s: %r", ef_search, self.collection_name, exc)
 
+    @contextmanager
+    def _reachable(self) -> Iterator[None]:
+        """A server that went away after the index was opened is a BackendError, not an internal error."""
+        import httpx
+
+        try:
+            yield
+        except httpx.TransportError as exc:
+            if self.server is None:
+                raise
+            raise unreachable(*self.server, exc) from exc
+
     # ---------------------------------------------------------------- contract
     def upsert(self, chunks: Sequence[Chunk], progress: Progress | None = None) -> None:
         total = len(chunks)
@@ -179,19 +213,21 @@ class ChromaIndex:
             batch = chunks[start : start + _WRITE_BATCH]
             texts = [index_text(c) for c in batch]
             vectors: list[Sequence[float] | Sequence[int]] = list(self.embeddings.embed_documents(texts))
-            self._collection.upsert(
-                ids=[c.chunk_id for c in batch],
-                embeddings=vectors,
-                documents=texts,
-                metadatas=[chunk_metadata(c) for c in batch],
-            )
+            with self._reachable():
+                self._collection.upsert(
+                    ids=[c.chunk_id for c in batch],
+                    embeddings=vectors,
+                    documents=texts,
+                    metadatas=[chunk_metadata(c) for c in batch],
+                )
             if progress:
                 progress("embed", min(start + len(batch), total), total)
 
     def delete_doc(self, doc_id: str) -> int:
-        ids = self._collection.get(where={"doc_id": doc_id}, include=[])["ids"]
-        if ids:
-            self._collection.delete(ids=ids)
+        with self._reachable():
+            ids = self._collection.get(where={"doc_id": doc_id}, include=[])["ids"]
+            if ids:
+                self._collection.delete(ids=ids)
         return len(ids)
 
     def query(
@@ -201,10 +237,12 @@ class ChromaIndex:
         return self.query_batch([vector], k, where)[0]
 
     def count(self) -> int:
-        return int(self._collection.count())
+        with self._reachable():
+            return int(self._collection.count())
 
     def ids(self) -> list[str]:
-        return list(self._collection.get(include=[])["ids"])
+        with self._reachable():
+            return list(self._collection.get(include=[])["ids"])
 
     # ---------------------------------------------------------------- extras
     def query_batch(
@@ -217,12 +255,13 @@ class ChromaIndex:
         if n == 0 or k <= 0:
             return [[] for _ in vectors]
         queries: list[Sequence[float] | Sequence[int]] = [list(map(float, v)) for v in vectors]
-        res = self._collection.query(
-            query_embeddings=queries,
-            n_results=min(k, n),
-            where=to_chroma_where(where),
-            include=["distances"],
-        )
+        with self._reachable():
+            res = self._collection.query(
+                query_embeddings=queries,
+                n_results=min(k, n),
+                where=to_chroma_where(where),
+                include=["distances"],
+            )
         out: list[list[tuple[str, float]]] = []
         for ids, dists in zip(res["ids"], res["distances"] or [], strict=False):
             out.append([(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=False)])
@@ -232,7 +271,8 @@ class ChromaIndex:
         """Stored vectors by chunk id (to score candidates the dense search did not return)."""
         if not ids:
             return {}
-        res = self._collection.get(ids=list(ids), include=["embeddings"])
+        with self._reachable():
+            res = self._collection.get(ids=list(ids), include=["embeddings"])
         vectors = res["embeddings"]
         if vectors is None:
             return {}
@@ -245,9 +285,10 @@ class ChromaIndex:
             return
         offset = 0
         while True:
-            res = self._collection.get(
-                where=where, include=["embeddings", "documents", "metadatas"], limit=batch, offset=offset
-            )
+            with self._reachable():
+                res = self._collection.get(
+                    where=where, include=["embeddings", "documents", "metadatas"], limit=batch, offset=offset
+                )
             if not res["ids"]:
                 return
             yield res
@@ -262,12 +303,13 @@ class ChromaIndex:
         for start in range(0, len(ids), _WRITE_BATCH):
             end = start + _WRITE_BATCH
             batch_vectors: list[Sequence[float] | Sequence[int]] = [list(map(float, v)) for v in embeddings[start:end]]
-            self._collection.upsert(
-                ids=ids[start:end],
-                embeddings=batch_vectors,
-                documents=documents[start:end],
-                metadatas=metadatas[start:end],
-            )
+            with self._reachable():
+                self._collection.upsert(
+                    ids=ids[start:end],
+                    embeddings=batch_vectors,
+                    documents=documents[start:end],
+                    metadatas=metadatas[start:end],
+                )
 
     def drop(self) -> None:
         """Delete the whole collection."""

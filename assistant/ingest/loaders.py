@@ -24,7 +24,7 @@ from assistant.ingest.markdown_reader import load_markdown
 from assistant.ingest.pdf_reader import load_pdf
 from assistant.ingest.sniff import sniff_format
 from assistant.ingest.text_reader import load_txt
-from assistant.ingest.textdecode import decode_text
+from assistant.ingest.textdecode import decode_text, is_known_text
 from assistant.schema import LoadedDocument
 
 log = logging.getLogger(__name__)
@@ -72,11 +72,7 @@ def load_bytes(data: bytes, name: str, path: str | None = None, limits: LimitsSe
     fmt = sniff_format(data, name)
     ext = Path(name).suffix.lower().lstrip(".")
     if _extension_mismatch(ext, fmt):
-        raise UnsupportedFormatError(
-            f"文件“{name}”的扩展名是 .{ext}，但内容实际是{_FORMAT_ZH.get(fmt, fmt)}，与扩展名不符，已拒绝读取。"
-            f"请确认选择了正确的文件；如内容无误，请把扩展名改为实际格式后再上传。",
-            f"extension mismatch: {name} has extension .{ext} but its bytes are {fmt}",
-        )
+        raise _mismatch_error(data, name, ext, fmt)
     doc = _read(fmt, data, name, limits)
     check_block_count(len(doc.blocks), name, limits)
     doc.path = path or name
@@ -106,6 +102,25 @@ def _read(fmt: str, data: bytes, name: str, limits: LimitsSettings) -> LoadedDoc
     if fmt == "md":
         return load_markdown(text, name)
     return load_txt(text, name)
+
+
+def _mismatch_error(data: bytes, name: str, ext: str, fmt: str) -> UnsupportedFormatError:
+    """The refusal of a file whose bytes are not what its extension says, naming what they are.
+
+    Bytes that passed as text by their control characters but decode in no text encoding (random
+    or damaged data named .pdf) are called unreadable binary data, not 「纯文本」.
+    """
+    if fmt in _BINARY_FORMATS or is_known_text(data):
+        return UnsupportedFormatError(
+            f"文件“{name}”的扩展名是 .{ext}，但内容实际是{_FORMAT_ZH.get(fmt, fmt)}，与扩展名不符，已拒绝读取。"
+            f"请确认选择了正确的文件；如内容无误，请把扩展名改为实际格式后再上传。",
+            f"extension mismatch: {name} has extension .{ext} but its bytes are {fmt}",
+        )
+    return UnsupportedFormatError(
+        f"文件“{name}”不是有效的{_FORMAT_ZH.get(ext, ext)}文件，内容是无法识别的二进制数据（可能已损坏），已拒绝读取。"
+        f"请确认选择了正确的文件。",
+        f"extension mismatch: {name} has extension .{ext} but its bytes decode as no known text encoding",
+    )
 
 
 def _extension_mismatch(ext: str, fmt: str) -> bool:

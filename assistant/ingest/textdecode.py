@@ -74,6 +74,11 @@ def _gb18030(data: bytes, name: str) -> str | None:
 _DECODERS: tuple[Callable[[bytes, str], str | None], ...] = (_by_bom, _utf16_unmarked, _utf8, _utf8_damaged, _gb18030)
 
 
+def is_known_text(data: bytes) -> bool:
+    """Whether the bytes are text in an encoding read without guessing (BOM, UTF-16, UTF-8, GB18030)."""
+    return any(decode(data, "") is not None for decode in (_by_bom, _utf16_unmarked, _utf8, _gb18030))
+
+
 def _decode_guessed(data: bytes, name: str) -> str:
     try:
         from charset_normalizer import from_bytes

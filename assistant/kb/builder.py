@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.errors import StorageFullError, UserError
+from assistant.housekeeping import is_disk_full
 from assistant.index.bm25_store import BM25Index
 from assistant.index.chroma_store import ChromaIndex
 from assistant.kb.generation import CATALOG_VERSION, Generation, write_chunks, write_json
@@ -283,13 +285,21 @@ class GenerationBuilder:
             tmp.write_text(name, encoding="utf-8")
             os.replace(tmp, kb.root / "CURRENT")
         except BaseException as exc:
-            # a Ctrl-C is not a failure to show on the console (the CLI says 「已中断」): log file only
-            level = logging.INFO if isinstance(exc, KeyboardInterrupt) else logging.ERROR
-            log.log(level, "build of %s %s; %s keeps serving", name,
-                    "interrupted" if level == logging.INFO else "failed", self.old.name if self.old else "nothing")
+            # a Ctrl-C, or a failure the shell explains in Chinese, is not shown twice: log file only
+            disk_full = is_disk_full(exc)
+            quiet = disk_full or isinstance(exc, (KeyboardInterrupt, UserError))
+            log.log(logging.INFO if quiet else logging.ERROR, "build of %s failed (%r); %s keeps serving",
+                    name, exc, self.old.name if self.old else "nothing")
             if dense is not None and kb.chroma_host:
                 dense.drop()
             shutil.rmtree(gen_dir, ignore_errors=True)
+            if disk_full:
+                raise StorageFullError(
+                    f"磁盘空间不足，知识库未改动（数据目录：{kb.data_dir}）。"
+                    "请清理磁盘空间后重试。",
+                    f"disk full while writing {gen_dir}: {exc!r}",
+                    reason="磁盘空间不足",
+                ) from exc
             raise
         return name, len(all_chunks), embedded
 

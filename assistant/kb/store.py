@@ -45,6 +45,17 @@ log = logging.getLogger(__name__)
 KEEP_GENERATIONS = 2
 
 
+
+def removal_note(meta: DocumentMeta) -> str | None:
+    """What removing a bundled (shipped) document means for the user; None for a user's own document.
+
+    One text for every interface (CLI `kb remove`, REST DELETE): a later build does not restore it.
+    """
+    if meta.is_user_document:
+        return None
+    return ("这是随软件提供的文档，问答和招标文件审查的法律依据可能引用它；之后的 kb build 不会自动恢复，"
+            "如需恢复请运行 tender-assistant kb build --rebuild。")
+
 class KnowledgeBase:
     """Documents and their indexes; readers see CURRENT, writers build a new generation."""
 
@@ -218,6 +229,12 @@ class KnowledgeBase:
             "built_at": gen.info.get("built_at"),
             "index": f"chroma server {self.chroma_host}:{self.chroma_port}" if self.chroma_host else "chroma embedded",
         }
+
+    def check_vector_store(self) -> None:
+        """Raise BackendError when the serving generation's vector store cannot be reached (/health)."""
+        gen = self.generation()
+        if gen is not None:
+            gen.dense.count()
 
     # ================================================================= writers
     @contextmanager

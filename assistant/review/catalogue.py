@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from assistant.config import resource_dir
-from assistant.errors import ConfigError
+from assistant.errors import BackendError, ConfigError
 from assistant.review.check_params import CHECK_PARAMS
 from assistant.schema import Chunk, DocumentMeta, Location
 from assistant.titles import facts_for, knowledge_base_dir
@@ -345,7 +345,11 @@ def _load_cached(path: str, _mtime: int, _titles_dir: str) -> Catalogue:
 # --------------------------------------------------------------------------- KB verification
 
 def lookup_article(kb: Any, basis: BasisRef) -> Any | None:
-    """The KB chunk for a basis (title, then aliases); None when absent or the KB fails."""
+    """The KB chunk for a basis (title, then aliases); None when absent.
+
+    A store that cannot be reached (BackendError: the Chroma server is down) is raised, never
+    read as 「not in the knowledge base」: users would import a duplicate of a bundled regulation.
+    """
     if kb is None or not basis.article:
         return None
     from assistant.text_zh import parse_article_no
@@ -356,6 +360,8 @@ def lookup_article(kb: Any, basis: BasisRef) -> Any | None:
     for name in (basis.title, *basis.aliases):
         try:
             chunk = kb.get_article(name, no)
+        except BackendError:
+            raise
         except Exception as exc:
             log.debug("get_article(%s, %s) failed: %s", name, no, exc)
             chunk = None
@@ -365,13 +371,15 @@ def lookup_article(kb: Any, basis: BasisRef) -> Any | None:
 
 
 def title_in_kb(kb: Any, basis: BasisRef) -> bool:
-    """True when the KB holds the regulation (under its title or an alias)."""
+    """True when the KB holds the regulation (under its title or an alias); an unreachable store raises."""
     if kb is None:
         return False
     for name in (basis.title, *basis.aliases):
         try:
             if kb.resolve_title(name) is not None:
                 return True
+        except BackendError:
+            raise
         except Exception:
             continue
     return False

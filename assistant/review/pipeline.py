@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.config import LimitsSettings
-from assistant.errors import NotATenderError
+from assistant.errors import BackendError, NotATenderError
 from assistant.ingest.ocr import ocr_progress
 from assistant.review.catalogue import (
     NOT_IN_KB_NOTE,
@@ -75,6 +75,9 @@ class Reviewer:
             self._kb_resolved = True
             try:
                 self._kb = self._kb()
+            except BackendError:  # the store is down: no basis can be looked up (exit 5 / 503); retried next time
+                self._kb_resolved = False
+                raise
             except Exception as exc:
                 log.warning("knowledge base unavailable for review basis texts: %s", exc)
                 self._kb = None
