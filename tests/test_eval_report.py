@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 from assistant.evaluation import report, runner
+from assistant.format_zh import axis_labels
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 METRICS = {
     "retrieval": {
@@ -88,3 +94,40 @@ def test_real_question_report_is_readable_for_the_evaluation_team() -> None:
     assert "## 自信地答错的 1 题（真实问题开发集）" in md and "首句依据 《乙》第十九条；应为 《乙》第十七条" in md
     row = next(line for line in md.splitlines() if line.startswith("| real-1 |"))
     assert "…" in row and "政府采购项目｜想" in row
+
+
+def _review_metrics(categories: dict[str, str]) -> dict[str, Any]:
+    per = {rid: {"category": name, "tp": 1, "fp": 0, "fn": 0, "precision": 1.0, "recall": 1.0, "f1": 1.0}
+           for rid, name in categories.items()}
+    return {"overall": {"tp": 1, "fp": 0, "fn": 0, "precision": 1.0, "recall": 1.0, "f1": 1.0},
+            "per_category": per, "twin_false_positives": 0, "twin_false_positives_by_file": {}, "n_files": 1, "n_labels": 1}
+
+
+def _svg_texts(path: Path) -> tuple[ET.Element, list[ET.Element]]:
+    root = ET.parse(path).getroot()
+    return root, [t for t in root.iter(f"{SVG}text")]
+
+
+def test_review_chart_names_categories_with_full_name_tooltips_and_fits_900px(tmp_path: Path) -> None:
+    """QA report 5b D8: the x-axis showed rule ids only and the title was cut off in a 900-px window."""
+    names = {f"T{i:02d}": f"第{i}类风险：{'限定特定行政区域或者特定行业的业绩' if i % 2 else '等标期不足'}{i}"
+             for i in range(1, 44)}
+    names["T02"] = "地域限制"
+    path = next(p for p in report.charts({"review": _review_metrics(names)}, tmp_path) if p.name == "review_by_category.svg")
+    root, texts = _svg_texts(path)
+    width_px = float(root.get("width", "0").removesuffix("pt")) * 4 / 3
+    assert 0 < width_px <= 900
+    # the browser draws the text with its own fonts: every line must fit even at one em per character
+    view_width = float(root.get("viewBox", "0 0 0 0").split()[2])
+    for t in texts:
+        size = float(re.search(r"font-size: ([\d.]+)px", t.get("style", "")).group(1))  # type: ignore[union-attr]
+        assert len(t.text or "") * size <= view_width, t.text
+    shown = {t.text for t in texts}
+    assert any("审查" in (s or "") for s in shown)
+    assert "T02 地域限制" in shown  # a short name as it is
+    short = axis_labels([names["T01"]])[names["T01"]]
+    assert short.endswith("…") and f"T01 {short}" in shown
+    # the full name is the tooltip of the label's group
+    tips = {g.get("id"): g.findtext(f"{SVG}title") for g in root.iter(f"{SVG}g")}
+    assert tips["label-T01"] == f"T01 {names['T01']}"
+    assert tips["bar-recall-T01"] == f"T01 {names['T01']}：召回率 1.00"

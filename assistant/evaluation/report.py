@@ -7,10 +7,14 @@ CJK font being installed where the evaluation runs and never show empty boxes.
 
 from __future__ import annotations
 
+import html
+import io
 import logging
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from assistant.format_zh import axis_labels
 
 log = logging.getLogger(__name__)
 
@@ -148,29 +152,54 @@ def _charts(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
 
     rev = metrics.get("review")
     if rev and rev.get("per_category"):
-        cats = rev["per_category"]
-        ids = list(cats)
-        fig, ax = plt.subplots(figsize=(max(8, 0.42 * len(ids)), 4.4))
-        x = range(len(ids))
-        ax.bar([i - 0.2 for i in x], [cats[c]["recall"] for c in ids], 0.4, label=L("召回率", "recall"), color="#4C72B0")
-        ax.bar([i + 0.2 for i in x], [cats[c]["precision"] for c in ids], 0.4, label=L("准确率", "precision"), color="#DD8452")
-        for i, c in enumerate(ids):  # an empty slot would read as "no data": say it is zero
-            if cats[c]["recall"] == 0 and cats[c]["precision"] == 0:
-                ax.text(i, 0.02, "0", ha="center", va="bottom", fontsize=7, color="#C44E52")
-        ax.set_xticks(list(x), ids, rotation=60, fontsize=7)
-        ax.set_ylim(0, 1.1)
-        o = rev["overall"]
-        ax.set_title(L(f"审查：各风险类别召回率/准确率（总体 F1={o['f1']:.2f}，合规版误报 {rev['twin_false_positives']} 条）",
-                       f"Review by category (overall F1={o['f1']:.2f}, twin FPs={rev['twin_false_positives']})"), fontsize=10)
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        written.append(_save(fig, out_dir / "review_by_category.svg", plt))
+        written.append(_review_chart(rev, out_dir, plt))
     return written
 
 
-def _save(fig: Any, path: Path, plt: Any) -> Path:
-    fig.savefig(path, format="svg")
+#: the review chart's width in inches: 8.8 in = 634 pt = 845 px, so the whole chart (and its title)
+#: shows in a 900-px window whatever the number of categories
+REVIEW_CHART_WIDTH = 8.8
+
+
+def _review_chart(rev: dict[str, Any], out_dir: Path, plt: Any) -> Path:
+    """Recall and precision per risk category. The x-axis names each category (rule id and a short
+    name); the full name is the tooltip (SVG <title>) of the axis label and of both bars."""
+    cats = rev["per_category"]
+    ids = list(cats)
+    short = axis_labels([cats[c]["category"] for c in ids])
+    fig, ax = plt.subplots(figsize=(REVIEW_CHART_WIDTH, 5.2))
+    x = range(len(ids))
+    tips: dict[str, str] = {}
+    for offset, key, name, color in ((-0.2, "recall", "召回率", "#4C72B0"), (0.2, "precision", "准确率", "#DD8452")):
+        bars = ax.bar([i + offset for i in x], [cats[c][key] for c in ids], 0.4, label=name, color=color)
+        for c, bar in zip(ids, bars, strict=True):
+            bar.set_gid(f"bar-{key}-{c}")
+            tips[bar.get_gid()] = f"{c} {cats[c]['category']}：{name} {cats[c][key]:.2f}"
+    for i, c in enumerate(ids):  # an empty slot would read as "no data": say it is zero
+        if cats[c]["recall"] == 0 and cats[c]["precision"] == 0:
+            ax.text(i, 0.02, "0", ha="center", va="bottom", fontsize=7, color="#C44E52")
+    ticks = ax.set_xticks(list(x), [f"{c} {short[cats[c]['category']]}".strip() for c in ids], rotation=90, fontsize=7)
+    for c, tick in zip(ids, ticks, strict=True):
+        tick.set_gid(f"label-{c}")
+        tips[tick.get_gid()] = f"{c} {cats[c]['category']}".strip()
+    ax.set_ylim(0, 1.22)  # room above full bars for the legend
+    o = rev["overall"]
+    ax.set_title(f"审查：各风险类别召回率/准确率\n总体 F1={o['f1']:.2f}，合规版误报 {rev['twin_false_positives']} 条", fontsize=10)
+    ax.legend(fontsize=8, loc="upper right", ncol=2, frameon=False)
+    fig.tight_layout()
+    return _save(fig, out_dir / "review_by_category.svg", plt, tips)
+
+
+def _save(fig: Any, path: Path, plt: Any, tips: dict[str, str] | None = None) -> Path:
+    """Write the figure as SVG; `tips` maps an artist's gid to the tooltip (<title>) of its group."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
     plt.close(fig)
+    svg = buf.getvalue()
+    for gid, tip in (tips or {}).items():
+        group = f'<g id="{gid}">'
+        svg = svg.replace(group, f"{group}\n   <title>{html.escape(tip)}</title>", 1)
+    path.write_text(svg, encoding="utf-8")
     return path
 
 
