@@ -223,9 +223,12 @@ def run(services: Services, suites: Sequence[str] = SUITES, dataset: Path | None
     if "real_clauses" in suites and dataset is None:
         from assistant.evaluation import real_clause_suite
 
-        clauses = real_clause_suite.load()
-        loaded["real_clauses"] = [_file_record(eval_dir, real_clause_suite.DEFAULT_PATH, len(clauses), "条裁决条款")]
-        guarded("real_clauses", lambda: real_clause_suite.run_suite(services.reviewer, items=clauses))
+        def real_clauses() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+            clauses = real_clause_suite.load()  # inside the guard: a broken set is reported, not a crash
+            loaded["real_clauses"] = [_file_record(eval_dir, real_clause_suite.DEFAULT_PATH, len(clauses), "条裁决条款")]
+            return real_clause_suite.run_suite(services.reviewer, items=clauses)
+
+        guarded("real_clauses", real_clauses)
     meta = _meta(services, suites, dataset, limit)
     meta["seconds"] = round(time.perf_counter() - t0, 1)
     meta["errors"] = errors
