@@ -157,3 +157,21 @@ def fmt_bytes(n: int) -> str:
         if n >= size:
             return f"{n / size:.1f} {unit}"
     return f"{n} 字节"
+
+
+#: chart axis labels longer than this are shortened (the full name goes in a tooltip)
+LABEL_CHARS = 8
+
+
+def axis_labels(categories: list[str]) -> dict[str, str]:
+    """Category → its axis label: the name itself, or its first characters and 「…」 when long;
+    longer prefixes where two would read the same."""
+    labels: dict[str, str] = {}
+    for cat in categories:
+        n = LABEL_CHARS - 1
+        label = cat if len(cat) <= LABEL_CHARS else cat[:n] + "…"
+        while label in labels.values() and n < len(cat):
+            n += 1
+            label = cat if n >= len(cat) else cat[:n] + "…"
+        labels[cat] = label
+    return labels

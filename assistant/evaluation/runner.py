@@ -90,6 +90,40 @@ def _take(items: list[Any], limit: int | None) -> list[Any]:
     return items[:limit] if limit else items
 
 
+def _file_record(eval_dir: Path, path: Path, items: int, unit: str, extra: Sequence[Path] = ()) -> dict[str, Any]:
+    """One dataset file a suite loaded: where (relative to eval/), its size, its version in
+    datasets.yaml (None when unlisted) and a hash of its content (and of the `extra` files it names)."""
+    resolved = path.resolve()
+    try:
+        name = resolved.relative_to(eval_dir.resolve()).as_posix()
+    except ValueError:  # a team's own file given with --dataset
+        name = str(path)
+    return {"file": name, "items": items, "unit": unit, "version": ds.file_versions(eval_dir / "datasets").get(resolved),
+            "sha256": ds.content_hash([path, *extra])}
+
+
+def _qa_records(eval_dir: Path, qa_file: Path | None, qa: list[Any], oos_file: Path | None, oos: list[Any]) -> list[dict[str, Any]]:
+    out = [_file_record(eval_dir, qa_file, len(qa), "道范围内问题")] if qa_file and qa else []
+    return out + ([_file_record(eval_dir, oos_file, len(oos), "道范围外问题")] if oos_file and oos else [])
+
+
+def _tender_records(eval_dir: Path, labels_file: Path, files: list[ds.TenderFile]) -> list[dict[str, Any]]:
+    from assistant.evaluation.review_suite import CHECKLIST_LABELS
+
+    checklist = labels_file.parent / CHECKLIST_LABELS
+    return [_file_record(eval_dir, labels_file, len(files), "个文件", [f.path for f in files]),
+            {"file": "", "items": sum(len(f.labels) for f in files), "unit": "条标注风险条款", "version": None, "sha256": None},
+            *([{**_file_record(eval_dir, checklist, len(files), ""), "items": None}] if checklist.is_file() else [])]
+
+
+def _datasets_meta(services: Services, loaded: dict[str, list[dict[str, Any]]], custom: bool) -> dict[str, Any]:
+    """Per suite that ran: the nature of its data (suites.yaml; a --dataset file is the team's own,
+    of unknown nature) and the files it loaded."""
+    described = ds.suite_descriptions(Path(services.settings.eval_dir))
+    return {suite: {**({"nature": "custom"} if custom else described.get(suite, {})), "files": files}
+            for suite, files in loaded.items()}
+
+
 def _ensure_kb(services: Services, progress: Progress | None) -> dict[str, Any]:
     summary = services.kb.ensure_built(progress=progress)
     return {"built_now": summary is not None, "stats": services.kb.stats()}
@@ -104,31 +138,44 @@ def run(services: Services, suites: Sequence[str] = SUITES, dataset: Path | None
     qa_items: list[ds.QAItem] = []
     oos_items: list[ds.OOSItem] = []
     tender_files: list[ds.TenderFile] = []
+    eval_dir = Path(services.settings.eval_dir)
+    qa_file = oos_file = labels_file = None
     if dataset is not None:
         fmt = ds.detect_format(dataset)
         if fmt == "qa":
-            qa_items = _take(ds.load_policy_qa(dataset), limit)
+            qa_file, qa_items = dataset, _take(ds.load_policy_qa(dataset), limit)
             suites = [s for s in suites if s in ("retrieval", "qa")] or ["retrieval", "qa"]
         elif fmt == "oos":
-            oos_items = _take(ds.load_out_of_scope(dataset), limit)
+            oos_file, oos_items = dataset, _take(ds.load_out_of_scope(dataset), limit)
             suites = ["qa"]
         else:
-            tender_files = _take(ds.load_tender_labels(dataset), limit)
+            labels_file, tender_files = dataset, _take(ds.load_tender_labels(dataset), limit)
             suites = ["review"]
     else:
         if "retrieval" in suites or "qa" in suites:
-            qa_items = _take(ds.load_policy_qa(d / "policy_qa.jsonl"), limit)
+            qa_file = d / "policy_qa.jsonl"
+            qa_items = _take(ds.load_policy_qa(qa_file), limit)
         if "qa" in suites:
-            oos_items = _take(ds.load_out_of_scope(d / "out_of_scope.jsonl"), limit)
+            oos_file = d / "out_of_scope.jsonl"
+            oos_items = _take(ds.load_out_of_scope(oos_file), limit)
         if "review" in suites:
-            tender_files = _take(ds.load_tender_labels(d / "tenders" / "labels.jsonl"), limit)
+            labels_file = d / "tenders" / "labels.jsonl"
+            tender_files = _take(ds.load_tender_labels(labels_file), limit)
+    loaded: dict[str, list[dict[str, Any]]] = {}
+    if "retrieval" in suites and qa_items:
+        loaded["retrieval"] = _qa_records(eval_dir, qa_file, qa_items, None, [])
+    if "qa" in suites and (qa_items or oos_items):
+        loaded["qa"] = _qa_records(eval_dir, qa_file, qa_items, oos_file, oos_items)
+    if labels_file is not None and tender_files:
+        loaded["review"] = _tender_records(eval_dir, labels_file, tender_files)
 
     real_sets: dict[str, tuple[list[ds.QAItem], list[ds.OOSItem]]] = {}
     if dataset is None:
         for name in (s for s in suites if s in REAL_FILES):
-            qa_file, oos_file = (Path(services.settings.eval_dir) / f for f in REAL_FILES[name])
-            real_sets[name] = (_take(ds.load_policy_qa(qa_file), limit),
-                               _take(ds.load_out_of_scope(oos_file), limit) if oos_file.exists() else [])
+            real_qa, real_oos = (eval_dir / f for f in REAL_FILES[name])
+            real_sets[name] = (_take(ds.load_policy_qa(real_qa), limit),
+                               _take(ds.load_out_of_scope(real_oos), limit) if real_oos.exists() else [])
+            loaded[name] = _qa_records(eval_dir, real_qa, real_sets[name][0], real_oos, real_sets[name][1])
 
     metrics: dict[str, Any] = {"retrieval": None, "qa": None, "review": None, "collusion": None}
     if "real_clauses" in suites:
@@ -160,10 +207,10 @@ def run(services: Services, suites: Sequence[str] = SUITES, dataset: Path | None
     if "collusion" in suites:
         from assistant.evaluation import collusion_suite
 
-        if limit:
-            guarded("collusion", lambda: collusion_suite.run(services, progress, ring_seeds=limit, null_seeds=limit))
-        else:
-            guarded("collusion", lambda: collusion_suite.run(services, progress))
+        ring_seeds, null_seeds = (limit, limit) if limit else (collusion_suite.DEFAULT_RING_SEEDS, collusion_suite.DEFAULT_NULL_SEEDS)
+        loaded["collusion"] = [_file_record(eval_dir, eval_dir / "collusion" / "generator.py",
+                                            ring_seeds * len(collusion_suite.LEVELS) + null_seeds, "套生成的招标/投标文件")]
+        guarded("collusion", lambda: collusion_suite.run(services, progress, ring_seeds=ring_seeds, null_seeds=null_seeds))
     if "review" in suites and tender_files:
         from assistant.evaluation import review_suite
 
@@ -176,10 +223,16 @@ def run(services: Services, suites: Sequence[str] = SUITES, dataset: Path | None
     if "real_clauses" in suites and dataset is None:
         from assistant.evaluation import real_clause_suite
 
-        guarded("real_clauses", lambda: real_clause_suite.run_suite(services.reviewer))
+        def real_clauses() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+            clauses = real_clause_suite.load()  # inside the guard: a broken set is reported, not a crash
+            loaded["real_clauses"] = [_file_record(eval_dir, real_clause_suite.DEFAULT_PATH, len(clauses), "条裁决条款")]
+            return real_clause_suite.run_suite(services.reviewer, items=clauses)
+
+        guarded("real_clauses", real_clauses)
     meta = _meta(services, suites, dataset, limit)
     meta["seconds"] = round(time.perf_counter() - t0, 1)
     meta["errors"] = errors
+    meta["datasets"] = _datasets_meta(services, loaded, custom=dataset is not None)
     if kb_info:
         meta["kb"] = {"built_now": kb_info["built_now"], "documents": kb_info["stats"].get("documents"),
                       "chunks": kb_info["stats"].get("chunks")}
@@ -332,6 +385,10 @@ def run_gate(services: Services, progress: Progress | None = None) -> dict[str, 
     rev, _ = review_suite.run(services, files, progress)
     meta = _meta(services, ["retrieval", "review"], None, None)
     meta["seconds"] = round(time.perf_counter() - t0, 1)
+    eval_dir = Path(services.settings.eval_dir)
+    meta["datasets"] = _datasets_meta(services, {
+        "retrieval": _qa_records(eval_dir, d / "policy_qa.jsonl", items, None, []),
+        "review": _tender_records(eval_dir, d / "tenders" / "labels.jsonl", files)}, custom=False)
     meta["subset"] = {"retrieval_items": [i.id for i in items], "tenders": list(GATE_TENDERS)}
     return {"retrieval": ret, "qa": None, "review": rev, "meta": meta}
 

@@ -10,31 +10,16 @@ from collections import Counter
 
 import pandas as pd
 
+from assistant.format_zh import axis_labels
 from assistant.schema import SEVERITY_ZH, Finding
 
 SEVERITY_COLORS = {"高风险": "#dc2626", "中风险": "#f97316", "低风险": "#0ea5e9"}
 CATEGORY_COL, SEVERITY_COL, COUNT_COL, FULL_NAME_COL = "风险类别", "风险等级", "问题数量", "类别全称"
 FRAME_DTYPES = {CATEGORY_COL: "string", SEVERITY_COL: "string", COUNT_COL: "int64", FULL_NAME_COL: "string"}
-#: axis labels longer than this are shortened (the full name is in the bar's tooltip)
-LABEL_CHARS = 8
 #: the count axis reaches at least this far: the browser draws about one tick per 40 px of the
 #: chart's height (≤ 8 at 320 px), so a domain of at least 6 always gets whole-number steps (1, 2, 5…)
 #: instead of 0.0 / 0.5 / 1.0 for a count
 MIN_COUNT_AXIS = 6
-
-
-def axis_labels(categories: list[str]) -> dict[str, str]:
-    """Category → its axis label: the name itself, or its first characters and 「…」 when long;
-    longer prefixes where two would read the same."""
-    labels: dict[str, str] = {}
-    for cat in categories:
-        n = LABEL_CHARS - 1
-        label = cat if len(cat) <= LABEL_CHARS else cat[:n] + "…"
-        while label in labels.values() and n < len(cat):
-            n += 1
-            label = cat if n >= len(cat) else cat[:n] + "…"
-        labels[cat] = label
-    return labels
 
 
 def count_axis_top(frame: pd.DataFrame) -> int:
