@@ -404,3 +404,33 @@ def test_works_wordings_of_heldout7(reviewer: Reviewer) -> None:
     assert "T34" in _rules(reviewer, WORKS + "防水卷材指定使用东方雨虹产品，施工单位不得自行更换。")
     assert "T11" in _rules(reviewer, WORKS + "投标人在开标现场扰乱开标秩序的，没收其投标保证金。")
     assert "T06" in _rules(reviewer, WORKS + "投标有效期：本项目不设投标有效期，投标文件在合同签订前持续有效。")
+
+
+def test_a_ruling_title_with_its_order_number_still_matches_the_basis() -> None:
+    f = _finding("T29", "medium", "政府采购货物和服务招标投标管理办法", "第二十八条")
+    assert rcs.basis_matches(f, ["《政府采购货物和服务招标投标管理办法(财政部第87号令)》第二十八条"])
+    assert rcs.basis_matches(f, ["《政府采购货物和服务招标投标管理办法（财政部令第87号）》第二十八条"])
+    assert not rcs.basis_matches(f, ["《政府采购货物和服务招标投标管理办法》第二十九条"])
+
+
+@pytest.mark.parametrize(("clause", "flagged"), [
+    # real clause R306 (a ruling upheld it without any sanction written in the tender)
+    ("要求投标人在开标前三个日历天前申请加入项目钉钉群", True),
+    ("投标人须在投标截止前加入本项目微信群，以便接收澄清和开标通知。", True),
+    ("潜在投标人可自愿加入项目钉钉群接收澄清通知，是否加入不影响投标。", False),
+    ("投标人可以加入项目钉钉群接收通知。", False),
+    ("中标人应在签订合同后3日内加入项目工作群，以便履约期间沟通。", False),
+])
+def test_a_required_chat_group_before_the_deadline(reviewer: Reviewer, clause: str, flagged: bool) -> None:
+    findings = [f for f in reviewer.review_text(GOV + clause, use_llm=False).findings if f.rule_id == "T29"]
+    assert bool(findings) is flagged
+    if flagged:
+        cited = {(b.title, b.article) for f in findings for b in f.basis}
+        assert ("政府采购货物和服务招标投标管理办法", "第二十八条") in cited
+
+
+def test_an_association_capability_certificate_scored(reviewer: Reviewer) -> None:
+    # real clause R401
+    text = GOV + "评分标准：\n为保障项目实施效果,具备由中国电子工业标准化技术协会(ITSS)发布的云计算服务能力标准符合性二级及以上证书,提供证书复印件及官网查询链接查询截图的得2分"
+    assert "T27" in _rules(reviewer, text)
+    assert "T27" not in _rules(reviewer, GOV + "评分标准：\n投标人具有ISO9001质量管理体系认证证书的得1分。")
