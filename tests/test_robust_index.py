@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.errors import StorageFullError
 
 ENV = {
     "ASSISTANT_EMBEDDING__BACKEND": "fake",
@@ -128,8 +129,10 @@ def test_failed_write_keeps_previous_generation(where: str, built: Path, tmp_pat
         monkeypatch.setattr(kb_module.os, "replace", replace)
     services = Services(_settings(built))
     folder = regulation_folder(tmp_path / "src", 3, 10)
-    with pytest.raises(OSError):
+    # a full disk (ENOSPC) is the environment's failure: StorageFullError (CLI exit 5, REST 507), caused by the OSError
+    with pytest.raises(StorageFullError) as failed:
         services.kb.add([folder])
+    assert isinstance(failed.value.__cause__, OSError) and failed.value.__cause__.errno == 28
     monkeypatch.undo()
     assert snapshot(built) == before
     assert sorted(p.name for p in (built / "index").glob("gen-*")) == gens_before, "partial generation left behind"
