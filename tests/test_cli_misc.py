@@ -62,7 +62,7 @@ def test_kb_show_tells_provenance_and_caveats_not_a_local_path(tmp_path: Path,
     code, out, _ = run_cli_main(["kb", "show", "招标投标法实施条例"], tmp_path, capsys)
     head = out.split("\n\n")[0]
     assert code == 0 and "regulations/" not in head and str(tmp_path) not in head
-    assert "文本来源：LawRefBook/Laws" in head
+    assert "文本来源：GitHub 开源仓库 LawRefBook/Laws（提交 " in head and "@" not in head
     assert "说明：" in head and "2019年3月2日" in head and "文件头只列到第二次修订" in head
     code, out, _ = run_cli_main(["kb", "show", "46号文"], tmp_path, capsys)
     assert code == 0 and "财库〔2022〕19号" in out.split("\n\n")[0]

@@ -10,6 +10,7 @@ from kb_testdata import PURCHASE, old_version, small_settings
 from assistant.embeddings import FakeEmbeddings
 from assistant.errors import InputFileError, NotFoundError, UserError
 from assistant.kb import KnowledgeBase
+from assistant.kb.summary import build_summary_zh
 
 
 @pytest.fixture
@@ -227,3 +228,18 @@ def test_build_names_bundled_documents_the_user_removed(kb: KnowledgeBase) -> No
     text = _summary_text(summary)
     assert "《中华人民共和国测试招标法》（test-law）已被删除" in text and "kb build --rebuild" in text
     assert kb.build(rebuild=True)["excluded_defaults"] == []
+
+
+def test_cli_and_web_word_a_build_summary_alike() -> None:
+    from assistant.commands.kb import _summary_text
+    from assistant.ui.render import rebuild_result_html
+
+    summary = {"added": ["a", "b"], "updated": [], "unchanged": 3, "removed": 0, "documents": 5, "chunks": 1992,
+               "embedded": 0, "seconds": 5.17, "failed": [{"source": "/x/坏.docx", "error": "无法读取"}],
+               "excluded_defaults": [{"doc_id": "d1", "title": "某办法"}]}
+    body = "新增 2 个、更新 0 个、未变 3 个、删除 0 个文档；共 5 个文档、1,992 个条目，本次生成向量 0 条，用时 5.2 秒。"
+    cli = _summary_text(summary)
+    assert cli.startswith("知识库已更新：" + body) and "未能读取：/x/坏.docx：无法读取" in cli
+    assert "《某办法》（d1）已被删除" in cli
+    web = rebuild_result_html(build_summary_zh(summary), [("坏.docx", "无法读取")])
+    assert "索引已更新：" + body in web and "《某办法》（d1）已被删除" in web

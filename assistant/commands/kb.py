@@ -13,6 +13,7 @@ from assistant.kb.builder import duplicate_note
 from assistant.kb.provenance import provenance_lines, source_file
 from assistant.kb.sources import DOC_TYPE_CHOICES, user_overrides
 from assistant.kb.store import removal_note
+from assistant.kb.summary import build_summary_zh
 from assistant.progress import TqdmProgress
 from assistant.uploads import REGULATION_SUFFIXES, suffixes_zh
 
@@ -107,17 +108,8 @@ def _title_notes(meta: Any, origin: str | None) -> str:
 
 
 def _summary_text(s: dict[str, Any]) -> str:
-    lines = [
-        f"知识库已更新：新增 {s['added']} 个、更新 {s['updated']} 个、未变 {s['unchanged']} 个、删除 {s['removed']} 个文档；"
-        f"共 {s['documents']} 个文档、{s['chunks']} 个条目，本次生成向量 {s['embedded']} 条，用时 {s['seconds']} 秒。"
-    ]
-    for f in s.get("failed", []):
-        lines.append(f"  未能读取：{f['source']}：{f['error']}")
-    excluded = s.get("excluded_defaults") or []
-    if excluded:
-        names = "、".join(f"《{d['title']}》（{d['doc_id']}）" for d in excluded)
-        lines.append(f"注意：随软件提供的文档{names}已被删除，本次未恢复，问答和审查不会引用它"
-                     f"{'们' if len(excluded) > 1 else ''}。如需恢复请运行 tender-assistant kb build --rebuild。")
+    lines = [f"知识库已更新：{build_summary_zh(s)}"]
+    lines += [f"  未能读取：{f['source']}：{f['error']}" for f in s.get("failed", [])]
     return "\n".join(lines)
 
 

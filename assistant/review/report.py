@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.docx_export import docx_title, finish_document
-from assistant.format_zh import date_zh, fact_rows, phrase_bounds
+from assistant.format_zh import REGIME_ZH, date_zh, fact_rows, phrase_bounds
 from assistant.schema import (
     CHECKLIST_STATUSES,
     CONFIDENCE_ZH,
@@ -24,7 +24,6 @@ from assistant.text_zh import strip_article_label
 
 __all__ = ["SEVERITY_ZH", "render_docx", "render_json", "render_markdown"]
 
-REGIME_ZH = {"工程": "依法必须招标的工程建设项目（招标投标法体系）", "政府采购": "政府采购项目（政府采购法体系）", None: "未能判断"}
 DOCX_TITLE = "招标文件审查意见书"
 _FONT = "SimSun"  # 宋体; Word substitutes an installed CJK font when absent
 
@@ -50,7 +49,8 @@ def _loc_zh(loc: dict[str, Any]) -> str:
 
 def regime_zh(report: ReviewReport) -> str:
     """The regime line of the report, with the reason when the law differs from the words (政府采购工程 by 招标)."""
-    text = str(REGIME_ZH.get(report.summary.get("regime"), report.summary.get("regime")))
+    regime = report.summary.get("regime")
+    text = REGIME_ZH.get(str(regime), str(regime)) if regime else "未能判断"
     reason = (report.facts or {}).get("regime_reason")
     return f"{text}；{reason}" if reason else text
 

@@ -13,6 +13,7 @@ import pandas as pd
 from assistant.errors import UserError
 from assistant.kb.builder import duplicate_note
 from assistant.kb.sources import load_and_chunk
+from assistant.kb.summary import build_summary_zh
 from assistant.schema import DocumentMeta
 from assistant.services import Services
 from assistant.ui.common import Done, document_index, friendly, user_message, with_progress
@@ -42,21 +43,6 @@ Imported = tuple[list[DocumentMeta], list[tuple[str, str]], list[str]]
 def _panel(panel: str) -> tuple[Any, ...]:
     """The import's outputs (panel, stats, table, upload box) with only the panel changed."""
     return (panel, gr.skip(), gr.skip(), gr.skip())
-
-
-def _summary_text(summary: dict[str, Any]) -> str:
-    labels = [("added", "新增"), ("updated", "更新"), ("unchanged", "未变"), ("removed", "移除"), ("chunks", "条文/片段"),
-              ("embedded", "新计算向量"), ("seconds", "耗时（秒）")]
-    parts = []
-    for key, label in labels:
-        value = summary.get(key)
-        if isinstance(value, list):
-            value = len(value)
-        if isinstance(value, float):
-            value = f"{value:.1f}".removesuffix(".0")
-        if value is not None:
-            parts.append(f"{label} {value}")
-    return "，".join(parts)
 
 
 def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]], list[gr.components.Component]]:  # noqa: C901 - Gradio layout and event wiring in one Blocks context (helper ui)
@@ -225,7 +211,7 @@ def build(services: Services) -> tuple[Callable[[], tuple[str, list[list[Any]]]]
             yield (message_html(f"索引未更新：{user_message(exc)}{_kept_note()}", ok=False), *refresh())
             return
         failed = [(Path(f["source"]).name, end_user_text(f["error"])) for f in summary.get("failed", [])]
-        yield (rebuild_result_html(_summary_text(summary), failed), *refresh())
+        yield (rebuild_result_html(build_summary_zh(summary), failed), *refresh())
 
     def _kept_note() -> str:
         """After a failed build: whether an index is still serving (the failed one never replaces it)."""

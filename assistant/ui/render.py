@@ -476,7 +476,7 @@ def import_result_html(added: list[DocumentMeta], refused: list[tuple[str, str]]
 def rebuild_result_html(summary: str, failed: Sequence[tuple[str, str]]) -> str:
     """The final state of 「更新索引」: what changed, then each document that could not be read, with its
     reason (a document already indexed keeps its previous content)."""
-    head = f"索引已更新：{esc(summary)}"
+    head = "索引已更新：" + esc(summary).replace("\n", "<br>")
     if not failed:
         return f'<div class="msg-ok">{head}</div>'
     lines = [f"未能读取：{esc(name)}：{esc(reason)}" for name, reason in failed]
