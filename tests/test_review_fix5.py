@@ -111,3 +111,35 @@ def test_annual_budget_times_the_service_years_is_the_stated_total(reviewer: Rev
 def test_works_tender_keeps_the_estimate_label(reviewer: Reviewer) -> None:
     report = reviewer.review(DEV / "A_works_compliant.docx")
     assert report.facts["labels"]["estimate"] == "估算价（元）"
+
+
+# 政府采购法实施条例第七条第三款: a 政府采购工程 carries out 政府采购政策 however it is procured
+SME_NOT_RESERVED = "本项目不专门面向中小企业采购。"
+
+
+def _checklist(report: ReviewReport) -> dict[str, str]:
+    return {i.rule_id: i.status for i in report.checklist}
+
+
+@pytest.mark.parametrize("method", [TENDERED, NEGOTIATED])
+def test_government_works_carries_out_the_sme_policy(reviewer: Reviewer, method: str) -> None:
+    report = _review(reviewer, GOV_WORKS.format(method=method) + SME_NOT_RESERVED)
+    status = _checklist(report)
+    assert status["T46"] != "不适用" and status["A05"] != "不适用"
+    t45 = [f for f in report.findings if f.rule_id == "T45"]
+    assert t45, status["T45"]  # 600万元 works: over 400万, not reserved, no reason given
+    assert ("政府采购促进中小企业发展管理办法", "第八条") in {(b.title, b.article) for b in t45[0].basis}
+
+
+@pytest.mark.parametrize(("rate", "flagged"), [("4%", False), ("3%", False), ("10%", True), ("2%", True)])
+def test_government_works_price_deduction_is_three_to_five_percent(reviewer: Reviewer, rate: str, flagged: bool) -> None:
+    text = GOV_WORKS.format(method=TENDERED) + f"本项目预留40%的预算份额面向中小企业采购。对小微企业报价给予{rate}的扣除，用扣除后的价格参加评审。"
+    assert any(f.rule_id == "T46" for f in _review(reviewer, text).findings) is flagged
+
+
+def test_a_government_works_project_named_in_the_first_lines_is_works(reviewer: Reviewer) -> None:
+    text = "采购方式：竞争性磋商\n采购标的：政府采购工程（学校操场改造），预算金额360万元；面向大、中、小、微型企业采购\n"
+    report = _review(reviewer, text)
+    assert report.summary["subject"] == "工程" and any(f.rule_id == "T45" for f in report.findings)
+    goods = _review(reviewer, "本项目为政府采购项目（货物类）。本项目不属于政府采购工程。\n预算金额：300万元。\n")
+    assert goods.summary["subject"] == "货物"

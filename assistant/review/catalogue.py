@@ -114,6 +114,8 @@ class Detector(BaseModel):
     applies_to: AppliesTo | None = None
     # only when the procurement's object (工程/货物/服务, read from the tender) is one of these; empty: any
     subjects: list[Literal["工程", "货物", "服务"]] = Field(default_factory=list)
+    # not when the object of procurement is one of these (an unknown object still qualifies)
+    except_subjects: list[Literal["工程", "货物", "服务"]] = Field(default_factory=list)
     severity: Literal["high", "medium", "low"] | None = None
     confidence: Literal["high", "med", "low"] | None = None
     severity_by_regime: dict[str, Literal["high", "medium", "low"]] = Field(default_factory=dict)
@@ -220,6 +222,8 @@ class Rule(BaseModel):
     # the explanation in one regime's terms (采购人/供应商 and its own law), where `explanation` fits only the other
     explanation_by_regime: dict[Regime, str] = Field(default_factory=dict)
     suggestion: str
+    # a 政府采购政策 point (applies_to 政府采购): it also applies to a 政府采购工程 tendered under 招标投标法
+    procurement_policy: bool = False
     # the fix for a finding on a scoring row (评分表 row, 「得N分」): delete or replace the points item,
     # where `suggestion` rewrites a qualification condition; empty: `suggestion` serves both
     scoring_suggestion: str = ""
@@ -239,6 +243,8 @@ class Rule(BaseModel):
         """Procurement-type gating (工程-only rules are not applied to 政府采购 and vice versa) and, for a
         detector limited to `subjects`, the object of the procurement (an unknown one does not qualify)."""
         if detector is not None and detector.subjects and subject not in detector.subjects:
+            return False
+        if detector is not None and subject is not None and subject in detector.except_subjects:
             return False
         target = (detector.applies_to if detector and detector.applies_to else None) or self.applies_to
         return regime is None or target == "both" or target == regime

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from assistant.errors import ConfigError
 from assistant.format_zh import fact_text, plain_label
-from assistant.review.catalogue import AppliesTo, BasisRef, Catalogue, Source, read_yaml_model
+from assistant.review.catalogue import AppliesTo, BasisRef, Catalogue, Rule, Source, read_yaml_model
 from assistant.review.facts import Fact, ProjectFacts, fact_labels
 from assistant.review.reader import Clause
 from assistant.schema import CHECKLIST_STATUSES, SEVERITY_ZH, ChecklistItem, Finding
@@ -117,6 +117,8 @@ class AbsenceItem(BaseModel):
     basis: list[BasisRef]
     explanation: str
     suggestion: str
+    # a 政府采购政策 point: it also applies to a 政府采购工程 tendered under 招标投标法 (Rule.procurement_policy)
+    procurement_policy: bool = False
 
     @field_validator("present")
     @classmethod
@@ -256,8 +258,9 @@ def _project_kind(facts: ProjectFacts) -> str:
     return _REGIME_ONLY.get(facts.regime or "", facts.regime or "")
 
 
-def _regime_na(applies_to: str, facts: ProjectFacts) -> str | None:
-    if facts.regime is None or applies_to in ("both", facts.regime):
+def _regime_na(applies_to: str, facts: ProjectFacts, procurement_policy: bool = False) -> str | None:
+    regime = facts.regime_for(procurement_policy)
+    if regime is None or applies_to in ("both", regime):
         return None
     return f"本项目为{_project_kind(facts)}，该要点仅适用于{_REGIME_ONLY.get(applies_to, applies_to)}。"
 
@@ -319,7 +322,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 def _absence(item: AbsenceItem, facts: ProjectFacts, clauses: Sequence[Clause]) -> _AbsenceResult:
-    na = _regime_na(item.applies_to, facts)
+    na = _regime_na(item.applies_to, facts, item.procurement_policy)
     if na:
         return _AbsenceResult(item, "不适用", na)
     if facts.regime is None and item.applies_to != "both":
@@ -343,7 +346,8 @@ def find_absences(spec: ChecklistSpec, facts: ProjectFacts, clauses: Sequence[Cl
     out = []
     for item in spec.absence:
         if _absence(item, facts, clauses).status == "发现问题":
-            basis = [b for b in item.basis if facts.regime is None or b.applies_to in ("both", facts.regime)]
+            regime = facts.regime_for(item.procurement_policy)
+            basis = [b for b in item.basis if regime is None or b.applies_to in ("both", regime)]
             out.append(AbsenceHit(item, basis or list(item.basis)))
     return out
 
@@ -408,14 +412,13 @@ def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts:
                          location=_clause_location(topic) if topic else {})
 
 
-def _rule_item(rule_id: str, category: str, severity: str, applies_to: str, has_semantic: bool,
-               spec: CheckSpec | None, facts: ProjectFacts, clauses: Sequence[Clause],
+def _rule_item(rule: Rule, has_semantic: bool, spec: CheckSpec | None, facts: ProjectFacts, clauses: Sequence[Clause],
                findings: Sequence[Finding], llm_used: bool, outcome: SemanticOutcome | None) -> ChecklistItem:
-    base = {"rule_id": rule_id, "category": category, "severity": severity}
-    mine = [f for f in findings if f.rule_id == rule_id]
+    base = {"rule_id": rule.id, "category": rule.category, "severity": rule.severity}
+    mine = [f for f in findings if f.rule_id == rule.id]
     if mine:
         return _found_item(base, mine)
-    na = _regime_na(applies_to, facts)
+    na = _regime_na(rule.applies_to, facts, rule.procurement_policy)
     if na:
         return ChecklistItem(**base, status="不适用", note=na)
     if spec is None:
@@ -435,8 +438,7 @@ def build_checklist(catalogue: Catalogue, spec: ChecklistSpec, facts: ProjectFac
     items = []
     for rule in catalogue.rules:
         has_semantic = any(d.type == "semantic" for d in rule.detect)
-        items.append(_rule_item(rule.id, rule.category, rule.severity, rule.applies_to, has_semantic,
-                                spec.checks.get(rule.id), facts, clauses, findings, llm_used,
+        items.append(_rule_item(rule, has_semantic, spec.checks.get(rule.id), facts, clauses, findings, llm_used,
                                 (semantic or {}).get(rule.id)))
     for a in spec.absence:
         mine = [f for f in findings if f.rule_id == a.id]

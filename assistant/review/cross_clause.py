@@ -296,7 +296,7 @@ _SME_EXCEPTION = re.compile(
 
 def _check_sme(f: ProjectFacts, clauses: list[Clause], p: SmeParams) -> NumericResult:
     budget = f.total_budget
-    if f.regime != "政府采购" or budget is None:
+    if f.regime_for(procurement_policy=True) != "政府采购" or budget is None:
         return []
     cap = p.works_cap if f.subject == "工程" else p.goods_services_cap
     reserved = f.sme_reserved.value if f.sme_reserved else None

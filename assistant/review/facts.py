@@ -38,6 +38,8 @@ class ProjectFacts:
     regime_evidence: list[str] = field(default_factory=list)
     # why the regime differs from what the words suggest (a 政府采购工程 tendered under 招标投标法), for the report
     regime_reason: str | None = None
+    # a 政府采购工程 tendered under 招标投标法: it still carries out 政府采购政策 (政府采购法实施条例第七条第三款)
+    government_works_tendered: bool = False
     budget: Fact | None = None  # 元
     max_price: Fact | None = None
     estimate: Fact | None = None
@@ -64,6 +66,11 @@ class ProjectFacts:
     doc_year: int | None = None
     budget_per_year: bool = False  # 「预算金额：150万元/年」: an annual figure, not the contract total
     service_years: Fact | None = None  # 「服务期三年」, to turn an annual budget into a total
+
+    def regime_for(self, procurement_policy: bool) -> str | None:
+        """The regime a point is judged under. A 政府采购政策 point (SME support: reservation, price deduction)
+        applies to a 政府采购工程 tendered under 招标投标法 as to any 政府采购 (政府采购法实施条例第七条第三款)."""
+        return "政府采购" if procurement_policy and self.government_works_tendered else self.regime
 
     @property
     def total_budget(self) -> Fact | None:
@@ -297,14 +304,19 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
         m2 = re.search(r"本项目(为|是)[^，,。；\n]{0,16}?(货物|服务)(类)?(采购|公开招标|招标)?(项目)?(?=[，,。；（()）\n]|$)", first)
         # 「采购标的：交互式智能平板、教师用计算机等货物」
         m3 = re.search(r"采购标的[^。；\n]{0,4}[:：][^。；\n]{0,40}?等?(货物|服务)(类)?(?=[，,。；（(\n]|$)", head)
+        # 「本项目为政府采购工程（学校操场改造）」「采购标的：政府采购工程」 (not the boilerplate 「政府采购工程以及与工程建设有关的货物、服务」)
+        m4 = re.search(r"(?<![不非])(为|是|属于|标的[:：]|类型[:：]|类别[:：])[^。；，,\n]{0,6}政府采购工程(?!以及|和与|及与)", head)
         if m:
             facts.subject = m.group(1) or m.group(3)
         elif m2:
             facts.subject = m2.group(2)
         elif m3:
             facts.subject = m3.group(1)
+        elif m4:
+            facts.subject = "工程"
     if facts.regime == "政府采购" and facts.subject == "工程" and _tendered(facts, body):
         facts.regime, facts.regime_reason = "工程", GOV_WORKS_TENDERED
+        facts.government_works_tendered = True
     if facts.regime == "工程" and facts.subject is None:
         facts.subject = "工程"
 

@@ -149,13 +149,13 @@ class RuleEngine:
     # ------------------------------------------------------------------ public
     def run(self, clauses: list[Clause], facts: ProjectFacts,
             progress: Callable[[str, int, int], None] | None = None) -> list[RuleHit]:
-        regime = facts.regime
         hits: list[RuleHit] = []
-        active = [(r, d) for r in self.catalogue.rules for d in r.detect
-                  if d.type in ("pattern", "concept", "quantity") and r.applies(regime, d, facts.subject)]
+        active = [(r, d, regime) for r in self.catalogue.rules for d in r.detect
+                  if d.type in ("pattern", "concept", "quantity")
+                  and r.applies(regime := facts.regime_for(r.procurement_policy), d, facts.subject)]
         total = len(clauses)
         for i, clause in enumerate(clauses):
-            for rule, det in active:
+            for rule, det, regime in active:
                 hit = self._clause_hit(rule, det, clause, regime)
                 if hit is not None:
                     hits.append(hit)
@@ -171,11 +171,12 @@ class RuleEngine:
         for rule in self.catalogue.rules:
             for det in rule.detect:
                 check = NUMERIC_CHECKS.get(det.check or "") if det.type == "numeric" else None
-                if check is None or not rule.applies(facts.regime, det, facts.subject):
+                regime = facts.regime_for(rule.procurement_policy)
+                if check is None or not rule.applies(regime, det, facts.subject):
                     continue
                 for clause_idx, evidence, detail in check(facts, clauses, det.typed_params):
                     if 0 <= clause_idx < len(clauses):
-                        out.append(self._make_hit(rule, det, clauses[clause_idx], evidence, facts.regime, detail=detail))
+                        out.append(self._make_hit(rule, det, clauses[clause_idx], evidence, regime, detail=detail))
         return out
 
     # ------------------------------------------------------------------ one clause
