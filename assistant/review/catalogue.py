@@ -429,7 +429,7 @@ def _rule_text(rule: Rule) -> str:
     how = "、".join({"pattern": "措辞匹配", "concept": "概念与用途识别", "quantity": "数值比对", "numeric": "跨条款数值核对", "semantic": "语义判断"}[k] for k in kinds)
     return (
         f"审查要点 {rule.id}：{rule.category}\n"
-        f"适用范围：{scope[rule.applies_to]}。风险等级：{ {'high': '高', 'medium': '中', 'low': '低'}[rule.severity] }。检查方式：{how}。\n"
+        f"适用范围：{scope[rule.applies_to]}{'（含采用招标方式的政府采购工程，政府采购法实施条例第七条第三款）' if rule.procurement_policy else ''}。风险等级：{ {'high': '高', 'medium': '中', 'low': '低'}[rule.severity] }。检查方式：{how}。\n"
         f"风险说明：{rule.explanation}\n"
         f"法律依据：{basis}\n"
         f"修改建议：{rule.suggestion}"
