@@ -20,6 +20,7 @@ from assistant.collusion.price_signals import competitive_keys, price_signals, t
 from assistant.collusion.prices import dispersion_context, missing_totals_note, progression
 from assistant.collusion.provenance import MetaRarity, provenance_signals
 from assistant.collusion.reader import ParsedDoc, read_path
+from assistant.collusion.report import glossary
 from assistant.collusion.scoring import risk, score, sort_signals
 from assistant.collusion.text_signals import (
     SharedIndex,
@@ -153,12 +154,14 @@ class CollusionAnalyzer:
         checks["law_articles_subtracted"] = n_laws
         checks["repeated_uploads"] = screening.repeated
         checks["totals_missing"] = no_total
-        return CollusionReport(
+        report = CollusionReport(
             tender=tender.file, regime=regime, bids=summaries, pairs=results, groups=groups, context=context,
             checks=checks, limitations=_limitations(bids, tender, legal, no_total),
             warnings=screening.warnings + [w for b in bids for w in b.doc.warnings] + _tender_copies(bids, tender_keys)
             + _missing_totals(no_total) + _foreign_tender(foreign),
             elapsed_s=round(time.perf_counter() - t0, 3))
+        report.glossary = glossary(report, self.data.glossary)
+        return report
 
 
 #: a "bid" whose paragraphs are nearly all the tender's own is the tender uploaded by mistake
