@@ -48,3 +48,30 @@ def test_a_malformed_glossary_file_is_a_chinese_configuration_error(tmp_path: Pa
 
 def test_the_bundled_glossary_loads() -> None:
     assert DATA.glossary.terms and "{强}" in DATA.glossary.score_scale
+
+
+# --------------------------------------------------------------------------- misspelling corrections
+def _typo_lines(report) -> list[str]:
+    return [e.description.split("，")[0] for p in report.pairs for s in p.signals if s.kind == "shared_errors"
+            for e in s.evidence if e.description.startswith("相同错别字")]
+
+
+def _slip_report(tmp_path: Path, tender_extra: list[str]):
+    tender = _doc(tmp_path / "招标文件.docx", [*TENDER, *tender_extra])
+    slip = ["技术服务保章：设立全天候网管中心，故障申告后30分钟内响应。"]
+    bids = _bids(tmp_path, [2980000, 3010000, 2650000], [slip, slip, []])
+    return CollusionAnalyzer(DATA).analyze(tender, bids)
+
+
+def test_the_correction_is_the_word_the_tender_writes_in_the_same_phrase(tmp_path: Path) -> None:
+    """rd5a: 「技术服务保章」 was printed 「应为“保证”」 because the tender writes 保证 most (in 保证金); it writes
+    「服务保障」, the intended word."""
+    tender = [*[f"第{n}包投标保证金按规定提交。" for n in range(40)], *[f"第{n}项做好通信服务保障工作。" for n in range(10)],
+              *[f"第{n}项资料注意保密。" for n in range(12)]]
+    assert _typo_lines(_slip_report(tmp_path, tender)) == ["相同错别字“保章”（应为“保障”）"]
+
+
+def test_no_correction_is_printed_when_the_tender_never_writes_it_next_to_the_same_words(tmp_path: Path) -> None:
+    """One common word is one character away (保证), but nothing says it is the one meant: no 「应为」."""
+    tender = [f"第{n}包投标保证金按规定提交。" for n in range(40)]
+    assert _typo_lines(_slip_report(tmp_path, tender)) == ["相同错别字“保章”"]
