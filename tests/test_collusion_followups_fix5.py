@@ -75,3 +75,28 @@ def test_no_correction_is_printed_when_the_tender_never_writes_it_next_to_the_sa
     """One common word is one character away (保证), but nothing says it is the one meant: no 「应为」."""
     tender = [f"第{n}包投标保证金按规定提交。" for n in range(40)]
     assert _typo_lines(_slip_report(tmp_path, tender)) == ["相同错别字“保章”"]
+
+
+# --------------------------------------------------------------------------- the regime when the tender is another project's
+def test_with_another_projects_tender_the_regime_and_citations_follow_the_bids(tmp_path: Path) -> None:
+    """The 政府采购 bids of rd5a analysed with a 工程 tender by mistake: no 招标投标法实施条例 citation taken from
+    the wrong file, and the warning says the regime could not be confirmed from it."""
+    from test_collusion_fix5 import OTHER_TENDER, PROJECT
+
+    lines = [f"致：采购人、采购代理机构。我方已仔细研究了{PROJECT}（项目编号：2241STC73616）招标文件的全部内容，"
+             "参加本次政府采购活动。"]
+    bids = _bids(tmp_path, [2980000, 3010000, 3040000, 3070000], [lines] * 4)
+    tender = _doc(tmp_path / "招标文件.docx", [*OTHER_TENDER, "本工程施工由监理单位监督，建设工程质量按施工合同验收。"])
+    report = CollusionAnalyzer(DATA).analyze(tender, bids)
+    assert report.regime == "政府采购"
+    assert any("适用体系无法由招标文件确认" in w and "“政府采购”" in w for w in report.warnings)
+    progression = next(g for g in report.groups if g.kind == "price_progression")
+    assert "财政部令第87号" in progression.legal_ref and "招标投标法实施条例" not in progression.legal_ref
+
+
+def test_with_the_right_tender_the_regime_is_the_tenders(tmp_path: Path) -> None:
+    lines = ["致：采购人、采购代理机构。参加本次政府采购活动。"] * 2
+    bids = _bids(tmp_path, [2980000, 3010000, 3040000], [lines] * 3)
+    tender = _doc(tmp_path / "招标文件.docx", ["某县道路改建工程施工招标文件", "招标人：某县交通运输局", "本工程施工由监理单位监督。"])
+    report = CollusionAnalyzer(DATA).analyze(tender, bids)
+    assert report.regime == "工程" and not any("适用体系" in w for w in report.warnings)
