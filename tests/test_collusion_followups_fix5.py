@@ -100,3 +100,46 @@ def test_with_the_right_tender_the_regime_is_the_tenders(tmp_path: Path) -> None
     tender = _doc(tmp_path / "招标文件.docx", ["某县道路改建工程施工招标文件", "招标人：某县交通运输局", "本工程施工由监理单位监督。"])
     report = CollusionAnalyzer(DATA).analyze(tender, bids)
     assert report.regime == "工程" and not any("适用体系" in w for w in report.warnings)
+
+
+# --------------------------------------------------------------------------- a form every bidder fills in
+FORM_TENDER = [*TENDER, "项目编号：2241STC73616", "投标书（实质性格式）", "致：（采购人或采购代理机构）",
+               "我方参加你方就___________（项目名称，项目编号/包号）组织的招标活动，并对此项目进行投标。",
+               "（4）如我方中标，我方将在法律规定的期限内与你方签订合同，按照招标文件要求提交履约保证金，"
+               "并在合同约定的期限内完成合同规定的全部义务。", "开标一览表", "包号 投标人名称 投标报价（元/年）"]
+
+
+def _filled_form(company: str) -> list[str]:
+    """rd5a honest bids: the 投标函 of the 范本 library filled in with this project's own name, number and agency."""
+    from test_collusion_fix5 import PROJECT
+
+    return ["一、投标函", "致：中钢招标有限责任公司",
+            f"我方已仔细研究了{PROJECT}（项目编号：2241STC73616）招标文件的全部内容，愿意以人民币（大写）见开标一览表的"
+            "投标总报价，按招标文件要求提供服务。",
+            "（1）我方同意在投标有效期内不撤回投标文件；（2）如我方中标，我方将在法律规定的期限内与你方签订合同，"
+            "按照招标文件要求提交履约保证金，并在合同约定的期限内完成合同规定的全部义务。",
+            f"我方参加你方就{PROJECT}（项目编号：2241STC73616）组织的招标活动，并对此项目进行投标。",
+            "二、开标一览表", f"投标人名称：{company}"]
+
+
+def _common_text(report) -> list[str]:
+    return [g.description for g in report.groups if g.kind == "common_text"]
+
+
+def test_the_tender_form_filled_in_with_the_projects_own_values_is_not_shared_authored_text(tmp_path: Path) -> None:
+    tender = _doc(tmp_path / "招标文件.docx", FORM_TENDER)
+    bids = _bids(tmp_path, [2980000, 2650000, 3070000], [_filled_form(c) for c in COMPANIES[:3]])
+    report = CollusionAnalyzer(DATA).analyze(tender, bids)
+    assert _common_text(report) == []
+    assert not [s for p in report.pairs for s in p.signals if s.kind == "shared_text"]
+
+
+def test_authored_text_around_the_filled_in_form_is_still_shared_text(tmp_path: Path) -> None:
+    """Near miss: a paragraph the bidders wrote themselves, not the form, stays a group finding."""
+    from test_collusion_fix5 import OWN
+
+    tender = _doc(tmp_path / "招标文件.docx", FORM_TENDER)
+    own = [OWN[0], OWN[2], OWN[3]]
+    bids = _bids(tmp_path, [2980000, 2650000, 3070000], [[*_filled_form(c), *own] for c in COMPANIES[:3]])
+    report = CollusionAnalyzer(DATA).analyze(tender, bids)
+    assert len(_common_text(report)) == 1
