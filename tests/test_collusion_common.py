@@ -127,7 +127,10 @@ def _typos(report: CollusionReport, a: int, b: int) -> list[str]:
 
 
 def test_a_misspelling_only_two_bids_share_is_reported(tmp_path: Path) -> None:
-    report = _analyze(tmp_path, [[TYPO_LINE], ["我方承诺回退预案提共完整的数据备份，并在割接前完成演练。"], []])
+    # the third bid writes 「预案提供完整」: the correction is confirmed in the same phrase (the tender alone never
+    # writes 提供 next to 预案 or 完整, and then no correction is printed: see test_collusion_followups_fix5)
+    report = _analyze(tmp_path, [[TYPO_LINE], ["我方承诺回退预案提共完整的数据备份，并在割接前完成演练。"],
+                                 ["回退预案提供完整的恢复步骤。"]])
     assert _typos(report, 0, 1) == ["提共"]
     sig = _signal(_pair(report, 0, 1), "shared_errors")
     assert "应为“提供”" in sig.evidence[0].description

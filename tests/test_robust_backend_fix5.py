@@ -173,3 +173,45 @@ def test_web_chat_with_the_chroma_server_stopped_shows_the_cli_message(stopped_s
                    if f.fn is not None and f.fn.__module__.endswith("qa_tab") and f.name == "respond")
     *_, last = respond("投标保证金不得超过多少？", [], [], [])
     assert DOWN_MESSAGE in last[1][-1]["content"]
+
+
+# ------------------------------------------------------------------ collusion legal basis with the store down
+def _collusion_files(folder: Path) -> list[Path]:
+    """A tender and two bids sharing an authored paragraph (so a signal needs its legal basis)."""
+    import docx
+
+    folder.mkdir(parents=True, exist_ok=True)
+    shared = "我公司将组建专门的项目团队，由经验丰富的工程师负责现场勘察、方案设计与实施调试，确保按期保质完成全部工作内容。" * 3
+    files = []
+    for name, text in (("招标文件.docx", "招标人：某单位。采购人应按规定组织评审。"), ("A.docx", shared), ("B.docx", shared)):
+        d = docx.Document()
+        d.add_paragraph(text)
+        d.save(folder / name)
+        files.append(folder / name)
+    return files
+
+
+def test_collusion_with_the_vector_store_down_is_exit_5_not_a_missing_regulation(built_kb, monkeypatch, capsys):
+    """The collusion report cites laws too: an unreachable store is 「服务不可用」, not 「知识库未收录」."""
+    tender, *bids = _collusion_files(built_kb / "collusion")
+    _cli_env(monkeypatch, built_kb, 9)
+    code = main(["collusion", "--tender", str(tender), *map(str, bids), "--data-dir", str(built_kb / "data")])
+    out, err = capsys.readouterr()
+    assert code == 5, err
+    assert DOWN_MESSAGE in err and "Traceback" not in err
+    assert "未收录" not in out
+
+
+def test_rest_collusion_with_the_vector_store_down_is_503(built_kb):
+    from fastapi.testclient import TestClient
+
+    from assistant.api import create_app
+
+    settings = web_settings(built_kb)
+    settings.chroma = settings.chroma.model_copy(update={"host": "127.0.0.1", "port": 9})
+    client = TestClient(create_app(services=Services(settings)), raise_server_exceptions=False)
+    tender, *bids = _collusion_files(built_kb / "collusion_rest")
+    files = [("tender", (tender.name, tender.read_bytes()))] + [("bids[]", (b.name, b.read_bytes())) for b in bids]
+    resp = client.post("/api/v1/collusion", files=files)
+    _assert_down(resp)
+    assert "未收录" not in resp.text

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from assistant.collusion.models import Regime, Signal
-from assistant.errors import UserError
+from assistant.errors import BackendError, UserError
 from assistant.schema import Basis
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,8 @@ class LegalBasis:
             if self.lookup is not None:
                 try:
                     text = self.lookup(*key)
+                except BackendError:  # the store is down: 「服务不可用」 (exit 5 / 503), never 「知识库未收录」
+                    raise
                 except (OSError, RuntimeError, ValueError, UserError) as exc:
                     log.warning("article lookup failed for %s: %s", key, exc)
             self._cache[key] = text
@@ -119,6 +121,8 @@ def kb_law_texts(kb_getter: Callable[[], object]) -> Callable[[], tuple[str, lis
         try:
             kb = kb_getter()
             gen = getattr(kb, "generation", lambda: None)()
+        except BackendError:  # the store is down: the whole check fails as review does, not silently without laws
+            raise
         except (OSError, RuntimeError, ValueError, UserError) as exc:
             log.warning("knowledge base unavailable for law-text exemption: %s", exc)
             return "", []

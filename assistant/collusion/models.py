@@ -87,4 +87,5 @@ class CollusionReport(BaseModel):
     checks: dict[str, object] = Field(default_factory=dict)
     limitations: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    glossary: list[str] = Field(default_factory=list)  # 术语说明: the score scale and the technical words used
     elapsed_s: float = 0.0

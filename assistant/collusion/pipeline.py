@@ -13,13 +13,14 @@ from assistant.collusion.duplicates import screen
 from assistant.collusion.exemptions import Exemptions, kgrams
 from assistant.collusion.grouping import strong_groups
 from assistant.collusion.legal import LegalBasis, Lookup, detect_regime
-from assistant.collusion.models import BidSummary, CollusionReport, Group, PairResult, Signal
+from assistant.collusion.models import BidSummary, CollusionReport, Group, PairResult, Regime, Signal
 from assistant.collusion.normalize import StockAnswers, match_key
 from assistant.collusion.people_signals import mixing_signal, people_signals
 from assistant.collusion.price_signals import competitive_keys, price_signals, total_evidence
 from assistant.collusion.prices import dispersion_context, missing_totals_note, progression
 from assistant.collusion.provenance import MetaRarity, provenance_signals
 from assistant.collusion.reader import ParsedDoc, read_path
+from assistant.collusion.report import glossary
 from assistant.collusion.scoring import risk, score, sort_signals
 from assistant.collusion.text_signals import (
     SharedIndex,
@@ -102,7 +103,6 @@ class CollusionAnalyzer:
         screening = screen([BidFacts.build(d, lex.fixed_fee_keywords, tender_keys, stock) for d in docs],
                            match_key(tender.text))
         bids = screening.bids
-        regime = detect_regime(tender.text)
         legal = LegalBasis(self.lookup)
         index = SharedIndex(bids, ex, screening.party)
         rarity = MetaRarity(bids, screening.party, lex.default_metadata, lex.default_rsids)
@@ -110,6 +110,7 @@ class CollusionAnalyzer:
         cap = _tender_cap(tender)
         tproj = tender_project_values(tender.text)
         foreign = common_foreign_projects(bids, screening.party, ex, tproj)
+        regime = _regime(tender, bids, foreign)
         if index.n >= 3:  # 全部投标文件都有的文字不计入任何一对
             tproj |= {v for _, v in foreign}
         typo_index = TypoIndex(bids, screening.party, tender.text, lex.typos, lex.not_typos)
@@ -153,12 +154,14 @@ class CollusionAnalyzer:
         checks["law_articles_subtracted"] = n_laws
         checks["repeated_uploads"] = screening.repeated
         checks["totals_missing"] = no_total
-        return CollusionReport(
+        report = CollusionReport(
             tender=tender.file, regime=regime, bids=summaries, pairs=results, groups=groups, context=context,
             checks=checks, limitations=_limitations(bids, tender, legal, no_total),
             warnings=screening.warnings + [w for b in bids for w in b.doc.warnings] + _tender_copies(bids, tender_keys)
-            + _missing_totals(no_total) + _foreign_tender(foreign),
+            + _missing_totals(no_total) + _foreign_tender(foreign, regime),
             elapsed_s=round(time.perf_counter() - t0, 3))
+        report.glossary = glossary(report, self.data.glossary)
+        return report
 
 
 #: a "bid" whose paragraphs are nearly all the tender's own is the tender uploaded by mistake
@@ -184,13 +187,22 @@ def _missing_totals(files: list[str]) -> list[str]:
     return [f"{missing_totals_note(len(files))}（{'、'.join(files)}）；请核对开标一览表或投标函中的报价后人工比较。"]
 
 
-def _foreign_tender(values: list[tuple[str, str]]) -> list[str]:
+def _regime(tender: ParsedDoc, bids: Sequence[BidFacts], foreign: list[tuple[str, str]]) -> Regime:
+    """The regime of the tender; when every bid names a project the tender lacks (`foreign`: most likely
+    another project's 招标文件), the regime the bids are written for, so that no citation follows the wrong file."""
+    if foreign:
+        return detect_regime("\n".join(b.doc.text for b in bids))
+    return detect_regime(tender.text)
+
+
+def _foreign_tender(values: list[tuple[str, str]], regime: Regime) -> list[str]:
     """A warning when every bid names a project (name or number) that the 招标文件 does not."""
     if not values:
         return []
     named = "、".join(f"{what}“{v}”" for what, v in values)
     return [f"全部投标文件都写了{named}，招标文件中却没有：上传的招标文件可能不属于这些投标文件（例如误选了其他项目的招标文件），"
-            "请核对后重新分析；招标文件不对时，其格式文字无法扣除，比对结果会偏多。"]
+            "请核对后重新分析；招标文件不对时，其格式文字无法扣除，比对结果会偏多。"
+            f"适用体系无法由招标文件确认，暂按投标文件的用语判断为“{regime}”，法律依据据此引用。"]
 
 
 def _check_count(n: int) -> None:

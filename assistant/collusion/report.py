@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from assistant.collusion.data import Glossary
 from assistant.collusion.models import CollusionReport, Evidence, PairResult
 from assistant.collusion.prices import missing_totals_note
 from assistant.collusion.scoring import WEIGHT
@@ -33,25 +34,13 @@ def _files_line(report: CollusionReport) -> str:
 
 
 GLOSSARY_TITLE = "术语说明"
-#: plain-Chinese notes on the technical words the report may use (shown only when the report uses them)
-TERMS = {
-    "RDNOR": "相对距离（RDNOR）：最低两家报价之差，除以其余各家报价的平均间距；明显小于 1 说明最低两家异常接近。",
-    "变异系数": "变异系数：标准差除以平均值，表示一组数值的离散程度；越接近 0，数值越一致。",
-    "rsid": "Word 编辑会话标识（rsidRoot、rsid）：Word 每次编辑时写入文件的随机编号；两份文件有相同编号，"
-            "通常说明由同一份文件修改而来（招标文件格式自带的编号已扣除）。",
-    "XMP": "XMP：PDF 文件内记录文档编号等信息的元数据；文档编号（DocumentID、OriginalDocumentID）相同，通常说明由同一源文件生成。",
-    "Producer": "PDF 生成工具（Producer）：生成 PDF 的软件名称，很多人使用同一软件，因此不作为证据。",
-}
 
 
-def glossary(report: CollusionReport) -> list[str]:
-    """How risk and score are read, and the technical words the report uses, in plain Chinese."""
-    w = WEIGHT
-    out = [f"风险与得分：每类“强”线索计 {w['强']:g} 分，“中”线索计 {w['中']:g} 分，“弱”线索计 {w['弱']:g} 分，"
-           "另按证据条数最多加 0.9 分；得分只用于排序，不是串通的概率。有“强”线索或两类以上“中”线索为高风险，"
-           "有一类“中”线索或两类以上“弱”线索为中风险，其余为低风险。"] if report.pairs else []
+def glossary(report: CollusionReport, data: Glossary) -> list[str]:
+    """How risk and score are read, and the technical words the report uses, in plain Chinese (glossary.yaml)."""
+    out = [data.score_scale.format(**{tier: f"{points:g}" for tier, points in WEIGHT.items()})] if report.pairs else []
     body = report.model_dump_json(include={"pairs", "groups", "context", "limitations"})
-    return out + [text for term, text in TERMS.items() if term in body]
+    return out + [text for term, text in data.terms.items() if term in body]
 
 
 def render_json(report: CollusionReport) -> str:
@@ -128,7 +117,7 @@ def render_markdown(report: CollusionReport) -> str:
     basis = _basis_lines(report)
     if basis:
         lines += ["## 法律依据原文", ""] + [f"- {line}" for line in basis] + [""]
-    terms = glossary(report)
+    terms = report.glossary
     if terms:
         lines += [f"## {GLOSSARY_TITLE}", ""] + [f"- {line}" for line in terms] + [""]
     lines += [f"## {LIMITS_TITLE}", ""] + [f"- {x}" for x in report.limitations]
@@ -205,7 +194,7 @@ def render_docx(report: CollusionReport, out: Path) -> Path:  # noqa: C901 - col
         d.add_heading("法律依据原文", 1)
         for line in basis:
             d.add_paragraph(line)
-    terms = glossary(report)
+    terms = report.glossary
     if terms:
         d.add_heading(GLOSSARY_TITLE, 1)
         for line in terms:

@@ -54,7 +54,7 @@ class SharedIndex:
         self.common: set[str] = set()  # in every bid (n >= 3): shown as a group finding when long, never per pair
         self.owners: dict[str, frozenset[int]] = {}
         for g, who in owners.items():
-            if len(who) < 2 or g in ex.kgrams:
+            if len(who) < 2 or ex.covers(g):
                 continue
             if n >= 3 and len(who) >= n and self.bidders(who) == n:
                 self.common.add(g)

@@ -30,10 +30,11 @@ FUNCTION_CHAR_FREQ = 50_000  # 在、由、前、后…: they stand between word
 # Negation adverbs join the next verb, adjective or noun freely (「未作规定」「未按」「非属」「无此」): a pair that starts
 # with one is a phrase, not a two-character word one could misspell. 不 and 没 are already function characters.
 NEGATIONS = frozenset("不没未无非勿毋莫")
-SURE_RATIO = 2  # a correction is printed only when the tender uses it this many times as often as the next option
+CONTEXT = 2  # characters either side of a slip: a correction is printed only when the tender writes it next to them
 MAX_USES = 2  # a habitual spelling repeated all over a bid is more likely a term than a slip
 _NUMERALS = set("〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_CJK_SIDE = re.compile(rf"[\u4e00-\u9fff]{{{CONTEXT}}}")
 
 _lock = threading.Lock()
 _tables: tuple[dict[str, int], dict[str, list[tuple[int, str]]], dict[str, list[tuple[int, str]]]] | None = None
@@ -100,12 +101,23 @@ def corrections(pair: str, tender: str) -> list[str]:
     return [w for n, w in uses if n >= FIX_MIN_USES]
 
 
-def sure_correction(options: list[str], tender: str) -> str:
-    """The word to print as 「应为」: the only option, or one the tender uses SURE_RATIO times as often as the
-    next; "" when unsure (「测式」: 格式 67 次、形式 38 次, while the writer meant 测试)."""
-    if len(options) == 1 or (options and tender.count(options[0]) >= SURE_RATIO * tender.count(options[1])):
-        return options[0]
-    return ""
+def contexts(wrong: str, texts: list[str]) -> set[tuple[str, str]]:
+    """The CONTEXT characters before and after each use of a misspelling ("" for a side that is not all 汉字)."""
+    out: set[tuple[str, str]] = set()
+    for t in texts:
+        for m in re.finditer(re.escape(wrong), t):
+            left, right = t[max(0, m.start() - CONTEXT):m.start()], t[m.end():m.end() + CONTEXT]
+            out.add((left if _CJK_SIDE.fullmatch(left) else "", right if _CJK_SIDE.fullmatch(right) else ""))
+    return out
+
+
+def sure_correction(options: list[str], around: set[tuple[str, str]], corpus: str) -> str:
+    """The word to print as 「应为」: the only option that the tender (or another bid) writes next to the same
+    characters as the misspelling (「技术服务保章」: the tender has 「服务保障」, never 「服务保证」 or 「服务保密」, although it
+    uses 保证 more often, in 保证金). "" when no option or several fit: a guess must not reach the minutes."""
+    fits = [w for w in options if any((left and left + w in corpus) or (right and w + right in corpus)
+                                      for left, right in around)]
+    return fits[0] if len(fits) == 1 else ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,7 @@ class TypoIndex:
         """`party`: per bid, its bidder (as in `SharedIndex`); a misspelling counts when two bidders share it."""
         self.flat = [flat(b.doc.text) for b in bids]
         tender = flat(tender_text)
+        corpus = "\n".join([tender, *self.flat])  # where a correction is looked for next to the slip's neighbours
         names = _names(bids) | set(not_typos)
         found_in: dict[str, set[int]] = defaultdict(set)
         for i, b in enumerate(bids):
@@ -137,7 +150,7 @@ class TypoIndex:
                 continue
             options = corrections(c, tender)
             if options:
-                right = sure_correction(options, tender)
+                right = sure_correction(options, contexts(c, [self.flat[i] for i in who]), corpus)
                 for i, j in combinations(sorted(who), 2):
                     if party[i] != party[j]:
                         self.shared[(i, j)].append((c, right))
