@@ -128,3 +128,33 @@ def test_hints_say_what_the_knowledge_base_lacks(services):
     assert "未收录浙江省财政厅" not in named
     crime = services.qa.ask("串通投标罪怎么量刑？").answer
     assert "知识库未收录" in crime.split("\n")[0] and "《中华人民共和国刑法》" in crime.split("\n")[0], crime
+
+
+# ---------------------------------------------------------------------------------------- D7 (officials' questions)
+def _article(file: str, label: str, following: str) -> str:
+    text = (Path(__file__).resolve().parents[1] / "knowledge_base" / "regulations" / file).read_text(encoding="utf-8")
+    start = text.index(f"{label} ")
+    return text[start:text.index(following, start)]
+
+
+def test_a_question_whether_something_is_allowed_quotes_the_sentence_that_forbids_it(lexicon):
+    """R15: 款项支付条例第十三条 is quoted by its prohibition, not by the refund sentence that shares the title's
+    中小企业; questions about the refund or the cash-only rule still get those sentences."""
+    from assistant.qa.citing import key_sentence
+
+    w = lexicon.gate_words
+    art = _article("保障中小企业款项支付条例.md", "第十三条", "第十四条")
+
+    def key(q: str) -> str | None:
+        return key_sentence(art, q, w.alternatives, w.statute_words, w.generic_terms, "保障中小企业款项支付条例")
+
+    assert key("采购人可以向中小企业收取没有法律法规依据的保证金吗？").endswith("工程建设中不得以任何形式收取其他保证金。")
+    assert key("保证期限届满后，收取中小企业的保证金应当什么时候退还？").endswith("核算并退还。")
+    assert key("大型企业能要求中小企业只交现金保证金吗？") == "机关、事业单位和大型企业不得将保证金限定为现金。"
+
+
+@pytest.mark.integration
+def test_the_answer_to_an_unfounded_deposit_question_is_the_prohibition(services):
+    line = first_line(services, "采购人可以向中小企业收取没有法律法规依据的保证金吗？")
+    assert line.startswith("答：依据《保障中小企业款项支付条例》第十三条")
+    assert "工程建设中不得以任何形式收取其他保证金" in line

@@ -448,7 +448,8 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         """The article's key sentence for this question (chosen once per hit; the defining sentence)."""
         if id(h) not in keys:
             keys[id(h)] = (defined.sentence if h is defining and defined is not None else
-                           key_sentence(h.text, question, words.alternatives, words.statute_words, words.generic_terms))
+                           key_sentence(h.text, question, words.alternatives, words.statute_words, words.generic_terms,
+                                        h.title))
         return keys[id(h)]
 
     def change_of(h: Hit) -> str | None:
