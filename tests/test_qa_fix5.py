@@ -158,3 +158,33 @@ def test_the_answer_to_an_unfounded_deposit_question_is_the_prohibition(services
     line = first_line(services, "采购人可以向中小企业收取没有法律法规依据的保证金吗？")
     assert line.startswith("答：依据《保障中小企业款项支付条例》第十三条")
     assert "工程建设中不得以任何形式收取其他保证金" in line
+
+
+def test_plain_questions_are_stated_when_the_article_carries_their_words(lexicon):
+    """「有何要求」 is a question word (not a subject word an article must carry); 实施条例第三十八条 carries
+    「单一来源」 by its statute wording 「只能从唯一供应商处采购」."""
+    from assistant.qa.extractive import addresses
+    from assistant.schema import Hit
+
+    def hit(title: str, article: str, text: str) -> Hit:
+        return Hit(title=title, article=article, text=text, score=1.0, doc_id=title, doc_type="行政法规",
+                   status="现行有效", chunk_id=title + article)
+
+    w = lexicon.gate_words
+    zbtbf37 = hit("中华人民共和国招标投标法", "第三十七条",
+                  "评标由招标人依法组建的评标委员会负责。依法必须进行招标的项目，其评标委员会由招标人的代表和有关技术、"
+                  "经济等方面的专家组成，成员人数为五人以上单数，其中技术、经济等方面的专家不得少于成员总数的三分之二。")
+    assert addresses("评标委员会成员人数有何要求？", zbtbf37, w)
+    tiaoli38 = hit("中华人民共和国政府采购法实施条例", "第三十八条",
+                   _article("中华人民共和国政府采购法实施条例.md", "第三十八条", "第三十九条"))
+    assert addresses("单一来源采购公示期多长？", tiaoli38, w)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("question", "stated"), [
+    ("评标委员会成员人数有何要求？", "人以上单数"),
+    ("单一来源采购公示期多长？", "公示期不得少于5个工作日"),
+])
+def test_a_plain_question_is_answered_not_hedged(services, question, stated):
+    line = first_line(services, question)
+    assert line.startswith("答：依据") and stated in line
