@@ -188,3 +188,14 @@ def test_plain_questions_are_stated_when_the_article_carries_their_words(lexicon
 def test_a_plain_question_is_answered_not_hedged(services, question, stated):
     line = first_line(services, question)
     assert line.startswith("答：依据") and stated in line
+
+
+@pytest.mark.integration
+def test_the_governing_article_ranks_high_for_scale_conditions_and_repair_works(services):
+    """R10: 招标投标法实施条例第二条 (工程 includes 新建、改建、扩建及其相关的装修、拆除、修缮) ranks first for a
+    question on separate repair works; R11: 87号令第十七条 (纳税额 … 不得作为评审因素) ranks in the first two."""
+    search = services.retriever.search
+    repair = search("单独的装修、拆除、修缮工程，与新建改建扩建无关，属于依法必须招标的项目吗？", k=5)
+    assert (repair[0].title, repair[0].article) == ("中华人民共和国招标投标法实施条例", "第二条")
+    tax = search("采购人可以在招标文件中要求投标人提供近三年的纳税额作为评分因素吗？", k=5)
+    assert ("政府采购货物和服务招标投标管理办法", "第十七条") in [(h.title, h.article) for h in tax[:2]]
