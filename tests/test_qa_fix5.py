@@ -199,3 +199,28 @@ def test_the_governing_article_ranks_high_for_scale_conditions_and_repair_works(
     assert (repair[0].title, repair[0].article) == ("中华人民共和国招标投标法实施条例", "第二条")
     tax = search("采购人可以在招标文件中要求投标人提供近三年的纳税额作为评分因素吗？", k=5)
     assert ("政府采购货物和服务招标投标管理办法", "第十七条") in [(h.title, h.article) for h in tax[:2]]
+
+
+@pytest.mark.parametrize(("best_type", "first"), [("行政法规", "中华人民共和国招标投标法实施条例"),
+                                                  ("规范性文件", "中华人民共和国民法典")])
+def test_a_hedged_answer_lists_the_best_ranked_article_first_unless_it_is_below_regulations(best_type, first):
+    """R10: 民法典第七百九十条, ranked below 实施条例第二条, was [1] of a hedged answer because laws were listed
+    first; a document below regulations still comes after the law."""
+    from assistant.qa.extractive import build_extractive
+    from assistant.schema import Hit
+
+    def hit(title: str, article: str, doc_type: str, score: float, text: str) -> Hit:
+        return Hit(title=title, article=article, text=text, score=score, doc_id=title, doc_type=doc_type,
+                   status="现行有效", chunk_id=title + article, rank_score=score)
+
+    best = hit("中华人民共和国招标投标法实施条例", "第二条", best_type, 0.76,
+               "前款所称工程，是指建设工程，包括建筑物和构筑物的新建、改建、扩建及其相关的装修、拆除、修缮等。")
+    law = hit("中华人民共和国民法典", "第七百九十条", "法律", 0.51, "建设工程的招标投标活动，应当依照有关法律的规定公开、公平、公正进行。")
+    ex = build_extractive("单独的装修工程属于依法必须招标的项目吗？", [best, law], hedge=True)
+    assert ex.lead_n is None and ex.citations[0].title == first
+
+
+@pytest.mark.integration
+def test_the_repair_works_answer_lists_the_defining_article_first(services):
+    answer = services.qa.ask("单独的装修、拆除、修缮工程，与新建改建扩建无关，属于依法必须招标的项目吗？")
+    assert (answer.citations[0].title, answer.citations[0].article) == ("中华人民共和国招标投标法实施条例", "第二条")
