@@ -60,7 +60,9 @@ def _articles(path: Path) -> dict[int, str]:
     expected = 1
     for i in range(1, len(parts) - 1, 2):
         no = cn_to_int(parts[i][1:-1])
-        if no == expected:  # article starts come in order; cross-references do not
+        # article starts come in order; cross-references do not, nor follow a law's name (「招标投标法第三条所称」
+        # right after 第二条)
+        if no == expected and not re.search(r"(?<!办)法$|条例$", parts[i - 1]):
             out[no] = parts[i + 1]
             expected += 1
         elif no is not None and expected - 1 in out:

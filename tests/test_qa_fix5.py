@@ -128,3 +128,99 @@ def test_hints_say_what_the_knowledge_base_lacks(services):
     assert "未收录浙江省财政厅" not in named
     crime = services.qa.ask("串通投标罪怎么量刑？").answer
     assert "知识库未收录" in crime.split("\n")[0] and "《中华人民共和国刑法》" in crime.split("\n")[0], crime
+
+
+# ---------------------------------------------------------------------------------------- D7 (officials' questions)
+def _article(file: str, label: str, following: str) -> str:
+    text = (Path(__file__).resolve().parents[1] / "knowledge_base" / "regulations" / file).read_text(encoding="utf-8")
+    start = text.index(f"{label} ")
+    return text[start:text.index(following, start)]
+
+
+def test_a_question_whether_something_is_allowed_quotes_the_sentence_that_forbids_it(lexicon):
+    """R15: 款项支付条例第十三条 is quoted by its prohibition, not by the refund sentence that shares the title's
+    中小企业; questions about the refund or the cash-only rule still get those sentences."""
+    from assistant.qa.citing import key_sentence
+
+    w = lexicon.gate_words
+    art = _article("保障中小企业款项支付条例.md", "第十三条", "第十四条")
+
+    def key(q: str) -> str | None:
+        return key_sentence(art, q, w.alternatives, w.statute_words, w.generic_terms, "保障中小企业款项支付条例")
+
+    assert key("采购人可以向中小企业收取没有法律法规依据的保证金吗？").endswith("工程建设中不得以任何形式收取其他保证金。")
+    assert key("保证期限届满后，收取中小企业的保证金应当什么时候退还？").endswith("核算并退还。")
+    assert key("大型企业能要求中小企业只交现金保证金吗？") == "机关、事业单位和大型企业不得将保证金限定为现金。"
+
+
+@pytest.mark.integration
+def test_the_answer_to_an_unfounded_deposit_question_is_the_prohibition(services):
+    line = first_line(services, "采购人可以向中小企业收取没有法律法规依据的保证金吗？")
+    assert line.startswith("答：依据《保障中小企业款项支付条例》第十三条")
+    assert "工程建设中不得以任何形式收取其他保证金" in line
+
+
+def test_plain_questions_are_stated_when_the_article_carries_their_words(lexicon):
+    """「有何要求」 is a question word (not a subject word an article must carry); 实施条例第三十八条 carries
+    「单一来源」 by its statute wording 「只能从唯一供应商处采购」."""
+    from assistant.qa.extractive import addresses
+    from assistant.schema import Hit
+
+    def hit(title: str, article: str, text: str) -> Hit:
+        return Hit(title=title, article=article, text=text, score=1.0, doc_id=title, doc_type="行政法规",
+                   status="现行有效", chunk_id=title + article)
+
+    w = lexicon.gate_words
+    zbtbf37 = hit("中华人民共和国招标投标法", "第三十七条",
+                  "评标由招标人依法组建的评标委员会负责。依法必须进行招标的项目，其评标委员会由招标人的代表和有关技术、"
+                  "经济等方面的专家组成，成员人数为五人以上单数，其中技术、经济等方面的专家不得少于成员总数的三分之二。")
+    assert addresses("评标委员会成员人数有何要求？", zbtbf37, w)
+    tiaoli38 = hit("中华人民共和国政府采购法实施条例", "第三十八条",
+                   _article("中华人民共和国政府采购法实施条例.md", "第三十八条", "第三十九条"))
+    assert addresses("单一来源采购公示期多长？", tiaoli38, w)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("question", "stated"), [
+    ("评标委员会成员人数有何要求？", "人以上单数"),
+    ("单一来源采购公示期多长？", "公示期不得少于5个工作日"),
+])
+def test_a_plain_question_is_answered_not_hedged(services, question, stated):
+    line = first_line(services, question)
+    assert line.startswith("答：依据") and stated in line
+
+
+@pytest.mark.integration
+def test_the_governing_article_ranks_high_for_scale_conditions_and_repair_works(services):
+    """R10: 招标投标法实施条例第二条 (工程 includes 新建、改建、扩建及其相关的装修、拆除、修缮) ranks first for a
+    question on separate repair works; R11: 87号令第十七条 (纳税额 … 不得作为评审因素) ranks in the first two."""
+    search = services.retriever.search
+    repair = search("单独的装修、拆除、修缮工程，与新建改建扩建无关，属于依法必须招标的项目吗？", k=5)
+    assert (repair[0].title, repair[0].article) == ("中华人民共和国招标投标法实施条例", "第二条")
+    tax = search("采购人可以在招标文件中要求投标人提供近三年的纳税额作为评分因素吗？", k=5)
+    assert ("政府采购货物和服务招标投标管理办法", "第十七条") in [(h.title, h.article) for h in tax[:2]]
+
+
+@pytest.mark.parametrize(("best_type", "first"), [("行政法规", "中华人民共和国招标投标法实施条例"),
+                                                  ("规范性文件", "中华人民共和国民法典")])
+def test_a_hedged_answer_lists_the_best_ranked_article_first_unless_it_is_below_regulations(best_type, first):
+    """R10: 民法典第七百九十条, ranked below 实施条例第二条, was [1] of a hedged answer because laws were listed
+    first; a document below regulations still comes after the law."""
+    from assistant.qa.extractive import build_extractive
+    from assistant.schema import Hit
+
+    def hit(title: str, article: str, doc_type: str, score: float, text: str) -> Hit:
+        return Hit(title=title, article=article, text=text, score=score, doc_id=title, doc_type=doc_type,
+                   status="现行有效", chunk_id=title + article, rank_score=score)
+
+    best = hit("中华人民共和国招标投标法实施条例", "第二条", best_type, 0.76,
+               "前款所称工程，是指建设工程，包括建筑物和构筑物的新建、改建、扩建及其相关的装修、拆除、修缮等。")
+    law = hit("中华人民共和国民法典", "第七百九十条", "法律", 0.51, "建设工程的招标投标活动，应当依照有关法律的规定公开、公平、公正进行。")
+    ex = build_extractive("单独的装修工程属于依法必须招标的项目吗？", [best, law], hedge=True)
+    assert ex.lead_n is None and ex.citations[0].title == first
+
+
+@pytest.mark.integration
+def test_the_repair_works_answer_lists_the_defining_article_first(services):
+    answer = services.qa.ask("单独的装修、拆除、修缮工程，与新建改建扩建无关，属于依法必须招标的项目吗？")
+    assert (answer.citations[0].title, answer.citations[0].article) == ("中华人民共和国招标投标法实施条例", "第二条")

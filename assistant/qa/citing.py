@@ -283,6 +283,15 @@ _ASKS_DUTY = re.compile(r"需要|需不需要|要不要|必须|能否|能不能|
 _STATES_DUTY = re.compile(r"应当|必须|不得|可以|禁止|无效|不予")
 #: Weight of saying so when asked: a tie-breaker among sentences on the topic, less than a shared term.
 _DUTY_BONUS = 1.0
+#: A question whether something is allowed (「可以……吗」「能否」), and the words that allow or forbid: 「应当符合……规定」
+#: says how, not whether.
+_ASKS_LEAVE = re.compile(r"能否|能不能|可否|可不可以|可以.{0,20}[吗么]|允许")
+_STATES_LEAVE = re.compile(r"不得|禁止|可以|不可|允许|无效")
+#: Added when that is said of the asked action itself: the word and a word of the question in one clause
+#: (「可以向中小企业收取……保证金吗」: 「工程建设中不得以任何形式收取其他保证金」, not 「保证金的收取比例、方式应当
+#: 符合法律……」 or 「……应当依法……约定，在……届满后……对收取的保证金进行核算并退还」, whose duty governs another clause).
+_GOVERNED_DUTY_BONUS = 2.0
+_CLAUSE = re.compile(r"[^，,；;：:。！？]+")
 
 
 #: A moment a question is before or after (「递交截止前」「开标后」): a sentence about the other side of the
@@ -298,25 +307,32 @@ def _moments(text: str) -> set[tuple[str, bool]]:
 
 
 def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[str]] = (),
-                 statute: Mapping[str, Sequence[str]] | None = None, generic: Collection[str] = ()) -> str | None:
+                 statute: Mapping[str, Sequence[str]] | None = None, generic: Collection[str] = (),
+                 title: str = "") -> str | None:
     """The sentence of an article that best matches the query's key terms (then bigrams); when the
     query asks for an amount, period or count, a sentence that states one is preferred; a sentence about
     another of ``alternatives`` than the query names is not (「对资格预审文件有异议的」 for 招标文件). A
     practice word counts as found by its ``statute`` wording (拦标价 by 最高投标限价). The article's own
     label (「第二十六条 」) is not part of the sentence: the citation prints it. A ``generic`` word (one every
     procurement article shares, a regime or question word) counts for little: 「政府采购投标保证金最多能收多少」
-    quoted the refund sentence of 政府采购法实施条例第三十三条 for its 「政府采购合同」, not the 2% cap."""
+    quoted the refund sentence of 政府采购法实施条例第三十三条 for its 「政府采购合同」, not the 2% cap. A word of
+    the document's ``title`` counts as generic too: every article of 《保障中小企业款项支付条例》 is about 中小企业,
+    so the word does not single out one of its sentences. When the question asks whether something is allowed
+    or required, a sentence saying so of the asked action (the duty word and a question word in one clause)
+    is preferred."""
     from assistant.qa.refusal import key_terms  # late: refusal is a sibling step
 
     sentences = _sentences(article_text)
     if not sentences:
         return None
     terms = key_terms(query) if query else []
+    generic = {*generic, *(t for t in terms if t in title)} if title else generic
     # a pair with a particle (「业的」「多少」 aside) says nothing of the topic (「小微企业的价格扣除比例」 matched the
     # consortium sentence's 「小微企业的合同份额」 by 「业的」 and beat the 小微企业 rate: QA report 3, D1)
     q = {b for b in _bigrams(query) if not any(c in _PARTICLES for c in b)}
     wants_quantity = bool(query) and bool(_ASKS_QUANTITY.search(query))
     wants_duty = bool(query) and bool(_ASKS_DUTY.search(query))
+    governing = _STATES_LEAVE if query and _ASKS_LEAVE.search(query) else _STATES_DUTY
     bounds = [sets for asks, sets in _ASKS_BOUND if query and asks.search(query)]
     asked_moments = _moments(query) if query else set()
 
@@ -340,6 +356,8 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         if quantity and any(b.search(s) for b in bounds):
             quantity *= 2
         duty = _DUTY_BONUS if wants_duty and on_topic(s) and _STATES_DUTY.search(s) else 0.0
+        if duty and any(governing.search(c) and matched(c) for c in _CLAUSE.findall(s)):
+            duty += _GOVERNED_DUTY_BONUS
         wrong_side = (any((m, not before) in asked_moments for m, before in _moments(s))
                       or _other_alternative(s, query, alternatives)) * _WRONG_SIDE
         return (lexical(s) + quantity + duty - wrong_side + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s), -sentences.index(s))
@@ -377,8 +395,8 @@ def make_citation(item: ContextItem, query: str, words: GateWords | None = None)
     """A context item cited with the sentence of its article that carries ``query``'s point, chosen as in the
     no-LLM answer (statute wordings, alternatives groups and generic words from the lexicon's ``words``)."""
     hit: Hit = item.hit
-    key = (key_sentence(hit.text, query, words.alternatives, words.statute_words, words.generic_terms) if words
-           else key_sentence(hit.text, query))
+    key = (key_sentence(hit.text, query, words.alternatives, words.statute_words, words.generic_terms, hit.title) if words
+           else key_sentence(hit.text, query, title=hit.title))
     return Citation(**hit.model_dump(), n=item.n, key_sentence=key)
 
 

@@ -87,9 +87,9 @@ def select_hits(hits: list[Hit], named: list[str] | None = None, max_articles: i
 
 
 def _group_order(hits: list[Hit], lead: Hit | None = None) -> list[tuple[str, list[Hit]]]:
-    """The hits by document: the stated article's document first (its article [1], QA report 3, D22: the
-    answer quoted [2] while [1] was another law's article), then named documents, current versions and
-    stronger document types first; within a document the stated article first, then by rank."""
+    """The hits by document: the ``lead`` article's document first (the stated article: its article [1], QA
+    report 3, D22: the answer quoted [2] while [1] was another law's article), then named documents, current
+    versions and stronger document types first; within a document the lead article first, then by rank."""
     groups: dict[str, list[Hit]] = {}
     for h in hits:
         groups.setdefault(h.doc_id, []).append(h)
@@ -448,7 +448,8 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         """The article's key sentence for this question (chosen once per hit; the defining sentence)."""
         if id(h) not in keys:
             keys[id(h)] = (defined.sentence if h is defining and defined is not None else
-                           key_sentence(h.text, question, words.alternatives, words.statute_words, words.generic_terms))
+                           key_sentence(h.text, question, words.alternatives, words.statute_words, words.generic_terms,
+                                        h.title))
         return keys[id(h)]
 
     def change_of(h: Hit) -> str | None:
@@ -467,7 +468,10 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     basis_hits: list[Hit] = []
     absent_docs: list[str] = []
     lead_n: int | None = None
-    for _, group in _group_order(chosen, best if direct else None):
+    # the stated article's document first; in a hedged answer the best-ranked article's, unless it is below
+    # regulations (report 5b, D7: 民法典第七百九十条, ranked 3rd, was [1] above the ranked-1st 实施条例第二条)
+    first = best if direct or (best is not None and not is_lower_rank(best)) else None
+    for _, group in _group_order(chosen, first):
         head = group[0]
         status = head.status if head.is_current or head.status != "现行有效" else "旧版本"
         lines.append(f"{bold(f'《{head.title}》')}（{head.doc_type}，{status}）")
