@@ -123,6 +123,10 @@ PAGE_ALLOWED = frozenset({"Copy", "Ctrl"})
 
 def _assert_chinese(page, selector: str, extra: frozenset[str] = frozenset()) -> str:
     """The visible text of a tab, and no English words outside the allow-list on it."""
+    # Gradio's own busy timer (「0.4s」 in a status tracker) shows while a component is still loading:
+    # scan the settled page, not the timer
+    page.wait_for_function("sel => !document.querySelector(`${sel} .progress-text, ${sel} .meta-text, "
+                           "${sel} .meta-text-center, ${sel} .eta-bar`)", arg=selector)
     text = page.locator(selector).inner_text()
     found = english_words(text, extra)
     assert not found, f"English on {selector}: {found[:20]}"
