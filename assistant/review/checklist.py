@@ -251,7 +251,7 @@ _REGIME_ONLY = {"工程": "依法必须招标的工程建设项目", "政府采�
 
 def _project_kind(facts: ProjectFacts) -> str:
     """What the project is, in the words of the regime that governs it (a works project is never 「货物和服务」)."""
-    if facts.regime == "工程" and facts.regime_reason:
+    if facts.government_works_tendered:
         return "采用招标方式的政府采购工程（适用招标投标法及其实施条例）"
     if facts.regime == "政府采购" and facts.subject == "工程":
         return "政府采购工程项目（适用政府采购法）"

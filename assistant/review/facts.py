@@ -38,8 +38,6 @@ class ProjectFacts:
     regime_evidence: list[str] = field(default_factory=list)
     # why the regime differs from what the words suggest (a 政府采购工程 tendered under 招标投标法), for the report
     regime_reason: str | None = None
-    # a 政府采购工程 tendered under 招标投标法: it still carries out 政府采购政策 (政府采购法实施条例第七条第三款)
-    government_works_tendered: bool = False
     budget: Fact | None = None  # 元
     max_price: Fact | None = None
     estimate: Fact | None = None
@@ -66,6 +64,12 @@ class ProjectFacts:
     doc_year: int | None = None
     budget_per_year: bool = False  # 「预算金额：150万元/年」: an annual figure, not the contract total
     service_years: Fact | None = None  # 「服务期三年」, to turn an annual budget into a total
+
+    @property
+    def government_works_tendered(self) -> bool:
+        """A 政府采购工程 tendered under 招标投标法 (the reason the regime was set so): it still carries out
+        政府采购政策 (政府采购法实施条例第七条第三款)."""
+        return self.regime_reason == GOV_WORKS_TENDERED
 
     def regime_for(self, procurement_policy: bool) -> str | None:
         """The regime a point is judged under. A 政府采购政策 point (SME support: reservation, price deduction)
@@ -316,7 +320,6 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
             facts.subject = "工程"
     if facts.regime == "政府采购" and facts.subject == "工程" and _tendered(facts, body):
         facts.regime, facts.regime_reason = "工程", GOV_WORKS_TENDERED
-        facts.government_works_tendered = True
     if facts.regime == "工程" and facts.subject is None:
         facts.subject = "工程"
 
