@@ -143,3 +143,26 @@ def test_authored_text_around_the_filled_in_form_is_still_shared_text(tmp_path: 
     bids = _bids(tmp_path, [2980000, 2650000, 3070000], [[*_filled_form(c), *own] for c in COMPANIES[:3]])
     report = CollusionAnalyzer(DATA).analyze(tender, bids)
     assert len(_common_text(report)) == 1
+
+
+def test_with_another_projects_tender_the_report_header_says_the_regime_was_read_from_the_bids(tmp_path: Path) -> None:
+    """The header's 适用体系 carries the warning's caveat (Markdown, DOCX and the web summary share one label)."""
+    from test_collusion_fix5 import OTHER_TENDER, PROJECT
+
+    from assistant.ui.collusion_tab import summary_html
+
+    lines = [f"致：采购人、采购代理机构。我方已仔细研究了{PROJECT}（项目编号：2241STC73616）招标文件的全部内容。"]
+    bids = _bids(tmp_path, [2980000, 3010000, 3040000], [lines] * 3)
+    tender = _doc(tmp_path / "招标文件.docx", [*OTHER_TENDER, "本工程施工由监理单位监督。"])
+    report = CollusionAnalyzer(DATA).analyze(tender, bids)
+    assert report.regime_from == "bids"
+    assert "适用体系：政府采购（招标文件无法确认，按投标文件用语判断）" in render_markdown(report)
+    assert "按投标文件用语判断" in summary_html(report)
+
+
+def test_with_the_right_tender_the_header_names_the_regime_alone(tmp_path: Path) -> None:
+    lines = ["致：采购人、采购代理机构。参加本次政府采购活动。"] * 2
+    bids = _bids(tmp_path, [2980000, 3010000, 3040000], [lines] * 3)
+    tender = _doc(tmp_path / "招标文件.docx", ["某县道路改建工程施工招标文件", "招标人：某县交通运输局", "本工程施工由监理单位监督。"])
+    report = CollusionAnalyzer(DATA).analyze(tender, bids)
+    assert report.regime_from == "tender" and "适用体系：工程　" in render_markdown(report)

@@ -80,6 +80,8 @@ class BidSummary(BaseModel):
 class CollusionReport(BaseModel):
     tender: str
     regime: Regime
+    # where the regime was read: the 招标文件, or the bids when the 招标文件 is another project's (see warnings)
+    regime_from: Literal["tender", "bids"] = "tender"
     bids: list[BidSummary]
     pairs: list[PairResult]
     groups: list[Group] = Field(default_factory=list)

@@ -155,7 +155,7 @@ class CollusionAnalyzer:
         checks["repeated_uploads"] = screening.repeated
         checks["totals_missing"] = no_total
         report = CollusionReport(
-            tender=tender.file, regime=regime, bids=summaries, pairs=results, groups=groups, context=context,
+            tender=tender.file, regime=regime, regime_from="bids" if foreign else "tender", bids=summaries, pairs=results, groups=groups, context=context,
             checks=checks, limitations=_limitations(bids, tender, legal, no_total),
             warnings=screening.warnings + [w for b in bids for w in b.doc.warnings] + _tender_copies(bids, tender_keys)
             + _missing_totals(no_total) + _foreign_tender(foreign, regime),

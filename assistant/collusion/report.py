@@ -26,11 +26,18 @@ def _basis_lines(report: CollusionReport) -> list[str]:
             for b in basis.values()]
 
 
+def regime_label(report: CollusionReport) -> str:
+    """The regime as the report prints it, with its caveat when it was read from the bids, not the 招标文件."""
+    if report.regime_from == "bids":
+        return f"{report.regime}（招标文件无法确认，按投标文件用语判断）"
+    return report.regime
+
+
 def _files_line(report: CollusionReport) -> str:
     """「招标文件：…　适用体系：…　投标文件：N 份」, with the repeated uploads left out of the analysis."""
     repeated = report.checks.get("repeated_uploads")
     extra = f"（另有 {len(repeated)} 份重复上传，未重复分析）" if isinstance(repeated, list) and repeated else ""
-    return f"招标文件：{report.tender}　适用体系：{report.regime}　投标文件：{len(report.bids)} 份{extra}"
+    return f"招标文件：{report.tender}　适用体系：{regime_label(report)}　投标文件：{len(report.bids)} 份{extra}"
 
 
 GLOSSARY_TITLE = "术语说明"

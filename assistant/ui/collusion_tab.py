@@ -11,13 +11,13 @@ import gradio as gr
 
 from assistant.collusion.models import CollusionReport, Excerpt, PairResult
 from assistant.collusion.pipeline import MAX_BIDS, MIN_BIDS
+from assistant.collusion.report import RISK_ZH, regime_label
 from assistant.errors import InputFileError
 from assistant.services import Services
 from assistant.ui.common import friendly
 from assistant.uploads import BID_SUFFIXES, check_suffix, new_upload_dir
 
 PAIR_COLUMNS = ["序号", "投标文件甲", "投标文件乙", "风险", "主要证据"]
-RISK_ZH = {"high": "高", "medium": "中", "low": "低"}
 RISK_COLOR = {"high": "#b91c1c", "medium": "#b45309", "low": "#64748b"}
 CSS = """
 <style>
@@ -91,7 +91,7 @@ def summary_html(report: CollusionReport) -> str:
     limits = "".join(f"<li>{html.escape(x)}</li>" for x in report.limitations)
     ctx = "".join(f"<li>{html.escape(x)}</li>" for x in report.context)
     warnings = "".join(f"<li>{html.escape(w)}</li>" for w in report.warnings)
-    return (CSS + f"<div><b>{len(report.bids)}</b> 份投标文件（{html.escape(report.regime)}项目），"
+    return (CSS + f"<div><b>{len(report.bids)}</b> 份投标文件（适用体系：{html.escape(regime_label(report))}），"
             f'<b style="color:#b91c1c">高风险 {high} 对</b>，中风险 {med} 对。关联组：{html.escape(groups)}</div>'
             + (f'<div class="cl-warn"><b>请先核对</b><ul>{warnings}</ul></div>' if warnings else "")
             + (f'<div class="cl-small"><b>背景信息（不作为认定依据）</b><ul>{ctx}</ul></div>' if ctx else "")
