@@ -11,9 +11,10 @@ from assistant.collusion.models import CollusionReport, Evidence, PairResult
 from assistant.collusion.prices import missing_totals_note
 from assistant.collusion.scoring import WEIGHT
 from assistant.docx_export import docx_title, finish_document
+from assistant.schema import SEVERITY_ZH
 from assistant.text_zh import strip_article_label
 
-RISK_ZH = {"high": "高", "medium": "中", "low": "低"}
+RISK_ZH = SEVERITY_ZH  # a pair's risk reads like a finding's severity: 高/中/低
 LIMITS_TITLE = "检查方法与局限"
 MAX_GROUP_EVIDENCE = 10
 
