@@ -569,9 +569,19 @@ def _committee(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
                 facts.committee_experts = Fact(comp[1], c.index, comp[2])
 
 
+#: a form's question and its answer: 「本项目是否专门面向中小企业采购：否」「是否预留份额面向中小企业：是」
+_RE_SME_ANSWER = re.compile(r"是否(专门)?(面向中小(微)?企业|预留[^。；;\n：:]{0,10}份额)[^。；;\n：:]{0,12}[：:]\s*(?P<answer>是|否)")
+
+
 def _sme_reservation(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
-    """Whether the project is reserved for SMEs."""
-    if facts.sme_reserved is None:
+    """Whether the project is reserved for SMEs. A form answers in turn whether the whole project is and
+    whether a share is (「是否专门面向中小企业：否」「是否预留份额：是」): any 「是」 is a reservation."""
+    answers = list(_RE_SME_ANSWER.finditer(t))
+    if answers:
+        yes = next((m for m in answers if m.group("answer") == "是"), None)
+        if facts.sme_reserved is None or yes is not None:
+            facts.sme_reserved = Fact(yes is not None, c.index, (yes or answers[0]).group(0))
+    elif facts.sme_reserved is None:
         if re.search(r"不(专门)?面向中小企业|不预留|非专门面向", t) and "如" not in t[:4]:
             facts.sme_reserved = Fact(False, c.index, t[:60])
         elif re.search(r"(专门面向中小(微)?企业采购|预留[^。；\n]{0,10}份额[^。；\n]{0,10}面向中小企业)", t) \
