@@ -31,3 +31,18 @@ def _rules(reviewer: Reviewer, text: str) -> set[str]:
 ])
 def test_a_form_answering_no_to_the_sme_question_is_not_reserved(reviewer: Reviewer, text: str, flagged: bool) -> None:
     assert ("T45" in _rules(reviewer, text)) is flagged
+
+
+# 财库〔2020〕46号第八条: over 200万元, at least 30% of the budget is reserved for SMEs
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("本项目预算金额600万元（办公家具采购），预留其中10%的份额通过分包方式面向中小企业。", True),
+    ("本项目预算金额600万元（办公家具采购），预留其中30%的份额通过分包方式面向中小企业。", False),
+    ("本项目预算金额600万元（办公家具采购），预留40%的预算份额面向中小企业采购。", False),
+])
+def test_a_reserved_share_below_thirty_percent_is_flagged(reviewer: Reviewer, text: str, flagged: bool) -> None:
+    report = reviewer.review_text(GOV + text, use_llm=False)
+    t45 = [f for f in report.findings if f.rule_id == "T45"]
+    assert bool(t45) is flagged
+    if flagged:
+        assert "10%" in t45[0].explanation and "30%" in t45[0].explanation
+        assert (t45[0].basis[0].title, t45[0].basis[0].article) == ("政府采购促进中小企业发展管理办法", "第八条")

@@ -59,6 +59,7 @@ class ProjectFacts:
     # 「评标委员会根据政府采购有关规定……组建」: no count, but the composition is left to the law
     committee_per_rules: Fact | None = None
     sme_reserved: Fact | None = None  # True/False
+    sme_share: Fact | None = None  # the fraction of the budget reserved for SMEs, when stated (「预留30%的份额」)
     procurement_method: Fact | None = None
     price_weight: Fact | None = None  # fraction of the total score
     doc_year: int | None = None
@@ -573,8 +574,12 @@ def _committee(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
 _RE_SME_ANSWER = re.compile(r"是否(专门)?(面向中小(微)?企业|预留[^。；;\n：:]{0,10}份额)[^。；;\n：:]{0,12}[：:]\s*(?P<answer>是|否)")
 
 
+#: a reservation from 「预留」 to 「面向中小企业」, which holds the share (「预留其中10%的份额通过分包方式面向中小企业」)
+_RE_SME_SHARE = re.compile(r"预留[^。；;\n]{0,30}?面向中小(微)?企业")
+
+
 def _sme_reservation(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
-    """Whether the project is reserved for SMEs. A form answers in turn whether the whole project is and
+    """Whether the project is reserved for SMEs, and the share reserved. A form answers in turn whether the whole project is and
     whether a share is (「是否专门面向中小企业：否」「是否预留份额：是」): any 「是」 is a reservation."""
     answers = list(_RE_SME_ANSWER.finditer(t))
     if answers:
@@ -587,6 +592,8 @@ def _sme_reservation(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> N
         elif re.search(r"(专门面向中小(微)?企业采购|预留[^。；\n]{0,10}份额[^。；\n]{0,10}面向中小企业)", t) \
                 and not re.search(r"如|是否|若", t[:12]) and not re.search(r"[□]", t):
             facts.sme_reserved = Fact(True, c.index, t[:60])
+    if facts.sme_share is None and (m := _RE_SME_SHARE.search(t)) and (shares := nb.find_percents(m.group(0))):
+        facts.sme_share = Fact(shares[0].value, c.index, m.group(0))
 
 
 _RE_TENDER_METHOD = re.compile(r"(进行|采用|实行|采取|以)(公开招标|邀请招标)(的)?(方式)?")
