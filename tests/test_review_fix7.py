@@ -46,3 +46,18 @@ def test_a_reserved_share_below_thirty_percent_is_flagged(reviewer: Reviewer, te
     if flagged:
         assert "10%" in t45[0].explanation and "30%" in t45[0].explanation
         assert (t45[0].basis[0].title, t45[0].basis[0].article) == ("政府采购促进中小企业发展管理办法", "第八条")
+
+
+# 政府采购法实施条例第二十五条: a 政府采购工程 not tendered is bought by 竞争性谈判 or 单一来源, not 询价
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("本项目为政府采购工程（道路修缮，预算150万元，依法不进行招标），采用询价方式确定成交供应商。", True),
+    ("本项目为政府采购工程（道路修缮，预算150万元，依法不进行招标），采用竞争性谈判方式确定成交供应商。", False),
+    ("本项目为政府采购工程的配套货物（路灯灯具），采用询价方式采购。", False),
+    ("政府采购工程依法不进行招标的，应当采用竞争性谈判或者单一来源方式，不得采用询价方式。", False),
+])
+def test_inquiry_for_government_works_is_flagged(reviewer: Reviewer, text: str, flagged: bool) -> None:
+    report = reviewer.review_text(GOV + text, use_llm=False)
+    t55 = [f for f in report.findings if f.rule_id == "T55"]
+    assert bool(t55) is flagged
+    if flagged:
+        assert ("中华人民共和国政府采购法实施条例", "第二十五条") in {(b.title, b.article) for b in t55[0].basis}
