@@ -61,3 +61,26 @@ def test_inquiry_for_government_works_is_flagged(reviewer: Reviewer, text: str, 
     assert bool(t55) is flagged
     if flagged:
         assert ("中华人民共和国政府采购法实施条例", "第二十五条") in {(b.title, b.article) for b in t55[0].basis}
+
+
+WORKS = "本项目为依法必须招标的工程建设项目，施工招标。\n"
+
+
+# 政府采购法实施条例第二十条第（二）项, 招标投标法实施条例第三十二条第二款第（二）项: conditions out of
+# proportion to the project (owned equipment only, senior titles for cleaning, a large staff for one building)
+@pytest.mark.parametrize(("head", "text", "flagged"), [
+    (GOV, "供应商须自有（非租赁）冷链运输车辆不少于30台，提供行驶证原件备查。（本项目为食堂食材配送）", True),
+    (GOV, "供应商须具备满足本项目需要的冷链运输车辆（自有或租赁均可），提供行驶证或租赁合同。", False),
+    (WORKS, "（本项目为四层办公楼施工）投标人须自有不少于10台200吨级履带吊（提供购置发票），租赁设备不予认可。", True),
+    (WORKS, "投标人拟投入本项目的主要施工机械设备可以自有，也可以租赁，租赁的须提供租赁合同。", False),
+    (GOV, "保洁服务项目：投标人拟派服务团队中具有高级职称的人员不少于10人，否则投标无效。", True),
+    (GOV, "保洁服务项目：项目负责人须具有中级及以上职称，否则投标无效。", False),
+    (GOV, "（本项目为单栋办公楼网络运维）投标人须配备不少于50名本科及以上学历的专职运维人员。", True),
+    (GOV, "（本项目为单栋办公楼网络运维）投标人须配备不少于3名专职运维人员。", False),
+    # the SME size classes quoted from 工信部联企业〔2011〕300号 restrict nobody
+    (GOV, "中小企业划分标准所属行业：物业管理。从业人员100人及以上，且营业收入500万元及以上的为小型企业；"
+          "从业人员300人及以上的为中型企业。", False),
+])
+def test_conditions_out_of_proportion_to_the_project(reviewer: Reviewer, head: str, text: str, flagged: bool) -> None:
+    report = reviewer.review_text(head + text, use_llm=False)
+    assert any(f.rule_id == "T26" and f.severity == "medium" for f in report.findings) is flagged
