@@ -84,3 +84,18 @@ WORKS = "本项目为依法必须招标的工程建设项目，施工招标。\n
 def test_conditions_out_of_proportion_to_the_project(reviewer: Reviewer, head: str, text: str, flagged: bool) -> None:
     report = reviewer.review_text(head + text, use_llm=False)
     assert any(f.rule_id == "T26" and f.severity == "medium" for f in report.findings) is flagged
+
+
+# 招标投标法第三十一条第四款, 公平竞争审查规则第六条: a consortium must not be made to take in a local firm,
+# whether the tender says 本地 or names the place
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("投标联合体成员中须至少有一家在婺城区注册的企业", True),
+    ("联合体成员中须有一家在浙江省注册登记的企业", True),
+    ("联合体成员中须至少有一家具有市政公用工程施工总承包二级资质的企业", False),
+    ("本项目接受联合体投标，联合体各方均须在中华人民共和国境内注册", False),
+])
+def test_a_consortium_made_to_include_a_firm_registered_in_a_named_place(reviewer: Reviewer, text: str,
+                                                                         flagged: bool) -> None:
+    report = reviewer.review_text(WORKS + text, use_llm=False)
+    assert any(f.rule_id == "T32" for f in report.findings) is flagged
+
