@@ -99,3 +99,14 @@ def test_a_consortium_made_to_include_a_firm_registered_in_a_named_place(reviewe
     report = reviewer.review_text(WORKS + text, use_llm=False)
     assert any(f.rule_id == "T32" for f in report.findings) is flagged
 
+
+# 财库〔2020〕46号第九条 as raised by 财库〔2022〕19号: 10%—20% for goods and services; the works rate given in
+# brackets after the goods rate does not make the sentence a works one
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("对非预留份额采购项目，对小微企业报价给予6%—10%的价格扣除（工程项目为3%—5%），用扣除后的价格参加评审。", True),
+    ("对非预留份额采购项目，对小微企业报价给予10%的价格扣除（工程项目为3%—5%），用扣除后的价格参加评审。", False),
+    ("工程项目对小微企业报价给予3%的价格扣除，用扣除后的价格参加评审。", False),
+])
+def test_a_works_rate_in_brackets_does_not_hide_an_outdated_goods_rate(reviewer: Reviewer, text: str,
+                                                                       flagged: bool) -> None:
+    assert ("T46" in _rules(reviewer, text)) is flagged
