@@ -11,7 +11,7 @@ import logging
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -28,6 +28,9 @@ from assistant.config import resource_dir
 from assistant.errors import BackendError, ConfigError
 from assistant.review.check_params import CHECK_PARAMS
 from assistant.schema import Chunk, DocumentMeta, Location
+
+if TYPE_CHECKING:
+    from assistant.review.facts import ProjectFacts
 from assistant.titles import facts_for, knowledge_base_dir
 
 log = logging.getLogger(__name__)
@@ -239,19 +242,25 @@ class Rule(BaseModel):
         """The fix for a finding on a scoring row (when the rule has one of its own) or on any other clause."""
         return self.scoring_suggestion if scoring and self.scoring_suggestion else self.suggestion
 
-    def applies(self, regime: str | None, detector: Detector | None = None, subject: str | None = None) -> bool:
+    def regime_in(self, facts: ProjectFacts) -> str | None:
+        """The regime this rule judges the project under (a 政府采购政策 point: `ProjectFacts.regime_for`)."""
+        return facts.regime_for(self.procurement_policy)
+
+    def applies(self, facts: ProjectFacts, detector: Detector | None = None) -> bool:
         """Procurement-type gating (工程-only rules are not applied to 政府采购 and vice versa) and, for a
         detector limited to `subjects`, the object of the procurement (an unknown one does not qualify)."""
+        subject = facts.subject
         if detector is not None and detector.subjects and subject not in detector.subjects:
             return False
         if detector is not None and subject is not None and subject in detector.except_subjects:
             return False
+        regime = self.regime_in(facts)
         target = (detector.applies_to if detector and detector.applies_to else None) or self.applies_to
         return regime is None or target == "both" or target == regime
 
-    def covers(self, regime: str | None, subject: str | None) -> bool:
-        """At least one detector applies to this regime and object of procurement."""
-        return any(self.applies(regime, d, subject) for d in self.detect)
+    def covers(self, facts: ProjectFacts) -> bool:
+        """At least one detector applies to this project (its regime and object of procurement)."""
+        return any(self.applies(facts, d) for d in self.detect)
 
     def basis_for(self, regime: str | None, keys: list[str] | None = None) -> list[BasisRef]:
         """The basis items for this procurement type (and detector keys, when given)."""

@@ -66,6 +66,7 @@ class PriceWeightParams(_Params):
 class SmeParams(_Params):
     goods_services_cap: float = Field(2e6, gt=0)
     works_cap: float = Field(4e6, gt=0)
+    min_share: float = Field(0.3, gt=0, le=1, description="超过上述金额的项目预留给中小企业的最低预算份额")
 
 
 class MustTenderParams(_Params):

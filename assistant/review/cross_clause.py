@@ -300,12 +300,12 @@ def _check_sme(f: ProjectFacts, clauses: list[Clause], p: SmeParams) -> NumericR
         return []
     cap = p.works_cap if f.subject == "工程" else p.goods_services_cap
     reserved = f.sme_reserved.value if f.sme_reserved else None
-    if reserved:
-        return []
     where = f.sme_reserved.clause if f.sme_reserved else budget.clause
     nearby = " ".join(c.text for c in clauses[where: where + 4])
     if _SME_EXCEPTION.search(nearby):
         return []
+    if reserved:
+        return _sme_share_short(f, budget, cap, p)
     if budget.value <= cap:
         return [(where, f.sme_reserved.evidence if f.sme_reserved else budget.evidence,
                  f"{f.total_budget_name()}{money_short(budget.value)}，未超过{money_short(cap)}，文件未写明专门面向中小企业采购，也未说明不适宜由中小企业提供的理由。")]
@@ -313,6 +313,16 @@ def _check_sme(f: ProjectFacts, clauses: list[Clause], p: SmeParams) -> NumericR
         return [(where, f.sme_reserved.evidence if f.sme_reserved else None,
                  f"{f.total_budget_name()}{money_short(budget.value)}，超过{money_short(cap)}，文件写明不预留份额，但未说明属于不预留的法定情形（理由）。")]
     return []
+
+
+def _sme_share_short(f: ProjectFacts, budget: Fact, cap: float, p: SmeParams) -> NumericResult:
+    """Over the cap, a stated share below 财库〔2020〕46号第八条's 30% of the budget."""
+    share = f.sme_share
+    if share is None or budget.value <= cap or share.value >= p.min_share - 1e-9:
+        return []
+    return [(share.clause, share.evidence,
+             f"{f.total_budget_name()}{money_short(budget.value)}，超过{money_short(cap)}，文件预留面向中小企业的份额为"
+             f"{share.value * 100:g}%，低于应当预留的预算总额的{p.min_share * 100:g}%。")]
 
 
 def _check_must_tender(f: ProjectFacts, clauses: list[Clause], p: MustTenderParams) -> NumericResult:

@@ -183,7 +183,7 @@ class ExemplarStep:
             in_scope: Callable[[str], bool] | None = None) -> list[RuleHit]:
         """Candidates among the unflagged clauses, from the rules that apply to this tender: its regime, the
         object of procurement of at least one detector, and `in_scope` (the checklist's `subjects`) by rule id."""
-        rules = [r for r in self._load() if r.rule.covers(facts.regime_for(r.rule.procurement_policy), facts.subject)
+        rules = [r for r in self._load() if r.rule.covers(facts)
                  and (in_scope is None or in_scope(r.rule.id))]
         chosen = self._shortlist(clauses, rules, {h.clause.index for h in hits}) if rules else []
         if not chosen:
@@ -197,7 +197,7 @@ class ExemplarStep:
                 continue
             sv, sc, r = best
             hit = RuleHit(r.rule, _exemplar_detector(r.rule), c, None, "low", "low",
-                          r.rule.basis_for(facts.regime_for(r.rule.procurement_policy)),
+                          r.rule.basis_for(r.rule.regime_in(facts)),
                           detail=f"该条款与本规则的违规示例相近（相似度{sv:.2f}，与最相近的合规示例{sc:.2f}），规则未能直接判定，请人工核对。")
             hit.notes.append("source:exemplar")
             out.append(hit)

@@ -59,6 +59,7 @@ class ProjectFacts:
     # 「评标委员会根据政府采购有关规定……组建」: no count, but the composition is left to the law
     committee_per_rules: Fact | None = None
     sme_reserved: Fact | None = None  # True/False
+    sme_share: Fact | None = None  # the fraction of the budget reserved for SMEs, when stated (「预留30%的份额」)
     procurement_method: Fact | None = None
     price_weight: Fact | None = None  # fraction of the total score
     doc_year: int | None = None
@@ -569,14 +570,30 @@ def _committee(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
                 facts.committee_experts = Fact(comp[1], c.index, comp[2])
 
 
+#: a form's question and its answer: 「本项目是否专门面向中小企业采购：否」「是否预留份额面向中小企业：是」
+_RE_SME_ANSWER = re.compile(r"是否(专门)?(面向中小(微)?企业|预留[^。；;\n：:]{0,10}份额)[^。；;\n：:]{0,12}[：:]\s*(?P<answer>是|否)")
+
+
+#: a reservation from 「预留」 to 「面向中小企业」, which holds the share (「预留其中10%的份额通过分包方式面向中小企业」)
+_RE_SME_SHARE = re.compile(r"预留[^。；;\n]{0,30}?面向中小(微)?企业")
+
+
 def _sme_reservation(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
-    """Whether the project is reserved for SMEs."""
-    if facts.sme_reserved is None:
+    """Whether the project is reserved for SMEs, and the share reserved. A form answers in turn whether the whole project is and
+    whether a share is (「是否专门面向中小企业：否」「是否预留份额：是」): any 「是」 is a reservation."""
+    answers = list(_RE_SME_ANSWER.finditer(t))
+    if answers:
+        yes = next((m for m in answers if m.group("answer") == "是"), None)
+        if facts.sme_reserved is None or yes is not None:
+            facts.sme_reserved = Fact(yes is not None, c.index, (yes or answers[0]).group(0))
+    elif facts.sme_reserved is None:
         if re.search(r"不(专门)?面向中小企业|不预留|非专门面向", t) and "如" not in t[:4]:
             facts.sme_reserved = Fact(False, c.index, t[:60])
         elif re.search(r"(专门面向中小(微)?企业采购|预留[^。；\n]{0,10}份额[^。；\n]{0,10}面向中小企业)", t) \
                 and not re.search(r"如|是否|若", t[:12]) and not re.search(r"[□]", t):
             facts.sme_reserved = Fact(True, c.index, t[:60])
+    if facts.sme_share is None and (m := _RE_SME_SHARE.search(t)) and (shares := nb.find_percents(m.group(0))):
+        facts.sme_share = Fact(shares[0].value, c.index, m.group(0))
 
 
 _RE_TENDER_METHOD = re.compile(r"(进行|采用|实行|采取|以)(公开招标|邀请招标)(的)?(方式)?")

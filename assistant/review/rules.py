@@ -150,9 +150,8 @@ class RuleEngine:
     def run(self, clauses: list[Clause], facts: ProjectFacts,
             progress: Callable[[str, int, int], None] | None = None) -> list[RuleHit]:
         hits: list[RuleHit] = []
-        active = [(r, d, regime) for r in self.catalogue.rules for d in r.detect
-                  if d.type in ("pattern", "concept", "quantity")
-                  and r.applies(regime := facts.regime_for(r.procurement_policy), d, facts.subject)]
+        active = [(r, d, r.regime_in(facts)) for r in self.catalogue.rules for d in r.detect
+                  if d.type in ("pattern", "concept", "quantity") and r.applies(facts, d)]
         total = len(clauses)
         for i, clause in enumerate(clauses):
             for rule, det, regime in active:
@@ -171,12 +170,12 @@ class RuleEngine:
         for rule in self.catalogue.rules:
             for det in rule.detect:
                 check = NUMERIC_CHECKS.get(det.check or "") if det.type == "numeric" else None
-                regime = facts.regime_for(rule.procurement_policy)
-                if check is None or not rule.applies(regime, det, facts.subject):
+                if check is None or not rule.applies(facts, det):
                     continue
                 for clause_idx, evidence, detail in check(facts, clauses, det.typed_params):
                     if 0 <= clause_idx < len(clauses):
-                        out.append(self._make_hit(rule, det, clauses[clause_idx], evidence, regime, detail=detail))
+                        out.append(self._make_hit(rule, det, clauses[clause_idx], evidence, rule.regime_in(facts),
+                                                  detail=detail))
         return out
 
     # ------------------------------------------------------------------ one clause

@@ -200,7 +200,7 @@ class SemanticChecker:
             rules: list[Rule] = []
             score = 0
             for rule, det, pats, scope in self._compiled:
-                if not rule.applies(facts.regime_for(rule.procurement_policy), det, facts.subject) or (clause.index, rule.id) in decided:
+                if not rule.applies(facts, det) or (clause.index, rule.id) in decided:
                     continue
                 if scope is not None and not (scope.search(clause.scope_text) or scope.search(clause.text[:200])):
                     continue
