@@ -44,3 +44,27 @@ def rank_of(services, question: str, title: str, article: str) -> int | None:
 def test_a_practitioner_question_finds_the_article_its_note_describes(services, question, title, article, within):
     rank = rank_of(services, question, title, article)
     assert rank is not None and rank <= within, (question, rank)
+
+
+# 87号令第四十七条 (the knowledge base's text, first two paragraphs)
+COMMITTEE = ("第四十七条 评标委员会由采购人代表和评审专家组成，成员人数应当为5人以上单数，其中评审专家不得少于成员总数的2/3。\n"
+             "采购项目符合下列情形之一的，评标委员会成员人数应当为7人以上单数：\n"
+             "（一）采购预算金额在1000万元以上；\n（二）技术复杂；\n（三）社会影响较大。\n"
+             "评标委员会成员名单在评标结果公告前应当保密。")
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    ("评标委员会成员人数有何要求", "5人以上单数"),
+    ("政府采购项目评标委员会要几个人？", "5人以上单数"),
+    # the question names one of the listed cases: the sentence of those cases answers it
+    ("技术复杂的项目评标委员会要几个人？", "7人以上单数"),
+    ("采购预算1000万元以上的项目评标委员会成员人数有何要求", "7人以上单数"),
+])
+def test_the_key_sentence_is_the_general_rule_unless_the_question_names_a_listed_case(question, figure):
+    from assistant.qa.citing import key_sentence
+    from assistant.qa.understanding import default_gate_words
+
+    words = default_gate_words()
+    sentence = key_sentence(COMMITTEE, question, words.alternatives, words.statute_words, words.generic_terms,
+                            "政府采购货物和服务招标投标管理办法")
+    assert sentence is not None and figure in sentence
