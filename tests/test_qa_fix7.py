@@ -40,6 +40,9 @@ def rank_of(services, question: str, title: str, article: str) -> int | None:
     ("招标结束后，没中标的单位交的投标保证金最晚多久要退？", ZTB_TIAOLI, "第五十七条", 2),
     # evaluators sign the evaluation report and answer for their opinion (政府采购法实施条例第四十一条)
     ("评审专家不在评审报告上签字会怎样？", ZFCG_TIAOLI, "第四十一条", 3),
+    # the same article for the practitioners' 「签字」 of an evaluator (lexicon: 签字+评审; 74号令第十七条, which
+    # says the same of the negotiation and enquiry groups, may come first)
+    ("评审专家拒绝签字，评审结果还有效吗？", ZFCG_TIAOLI, "第四十一条", 2),
 ])
 def test_a_practitioner_question_finds_the_article_its_note_describes(services, question, title, article, within):
     rank = rank_of(services, question, title, article)
@@ -68,3 +71,10 @@ def test_the_key_sentence_is_the_general_rule_unless_the_question_names_a_listed
     sentence = key_sentence(COMMITTEE, question, words.alternatives, words.statute_words, words.generic_terms,
                             "政府采购货物和服务招标投标管理办法")
     assert sentence is not None and figure in sentence
+
+
+def test_an_evaluators_signature_is_asked_in_the_statute_wording():
+    from assistant.qa.understanding import LEXICON_FILE, Lexicon, understand
+
+    lex = Lexicon.load(Path(__file__).resolve().parent.parent / "knowledge_base" / LEXICON_FILE)
+    assert "在评审报告上签字" in understand("评审专家中途离开没签字怎么办？", lex).expansions
