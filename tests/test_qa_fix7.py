@@ -73,8 +73,15 @@ def test_the_key_sentence_is_the_general_rule_unless_the_question_names_a_listed
     assert sentence is not None and figure in sentence
 
 
-def test_an_evaluators_signature_is_asked_in_the_statute_wording():
+@pytest.mark.parametrize(("question", "wording"), [
+    ("评审专家中途离开没签字怎么办？", "在评审报告上签字"),
+    ("询价项目需要发成交公告吗？", "公告成交结果"),
+    ("投标文件未按时提交还能补交吗？", "逾期送达"),
+    ("成交供应商拒签合同，采购人怎么办？", "拒绝与采购人签订合同"),
+    ("竞争性谈判能直接邀请三家供应商吗？", "发布公告"),
+])
+def test_practice_words_are_asked_in_the_statute_wording(question, wording):
     from assistant.qa.understanding import LEXICON_FILE, Lexicon, understand
 
     lex = Lexicon.load(Path(__file__).resolve().parent.parent / "knowledge_base" / LEXICON_FILE)
-    assert "在评审报告上签字" in understand("评审专家中途离开没签字怎么办？", lex).expansions
+    assert wording in understand(question, lex).expansions
