@@ -79,6 +79,8 @@ def test_the_key_sentence_is_the_general_rule_unless_the_question_names_a_listed
     ("投标文件未按时提交还能补交吗？", "逾期送达"),
     ("成交供应商拒签合同，采购人怎么办？", "拒绝与采购人签订合同"),
     ("竞争性谈判能直接邀请三家供应商吗？", "发布公告"),
+    ("递交标书后想撤回，要走什么手续？", "撤回已提交的投标文件"),
+    ("截止前撤标需要书面说明吗？", "书面通知"),
 ])
 def test_practice_words_are_asked_in_the_statute_wording(question, wording):
     from assistant.qa.understanding import LEXICON_FILE, Lexicon, understand
