@@ -301,6 +301,25 @@ _MOMENT = re.compile(r"(截止|开标|评标|中标|签订合同|签合同|公�
 _WRONG_SIDE = 6.0
 
 
+#: A sentence that opens with the cases it applies to and lists them (「采购项目符合下列情形之一的，……：」).
+_CASE = re.compile(r"^[^，,；;。：:]{2,40}的[，,]")
+#: An item such a sentence lists (「（一）采购预算金额在1000万元以上；」).
+_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
+#: Weight taken from a sentence of listed special cases the question names none of: 「评标委员会成员人数有何要求」 is
+#: answered by 87号令第四十七条's 「成员人数应当为5人以上单数」, not by the 7人 of 「采购项目符合下列情形之一的，」
+_UNASKED_CASE = 2.0
+
+
+def _case_of(sentences: list[str], i: int) -> str:
+    """The special cases sentence ``i`` applies to (its opening condition and the items it lists after 「：」);
+    '' for a sentence that lists none."""
+    m = _CASE.match(strip_article_label(sentences[i]))
+    if m is None or not sentences[i].endswith(("：", ":")):
+        return ""
+    items = "".join(itertools.takewhile(_ITEM.match, sentences[i + 1:]))
+    return m.group(0) + items if items else ""
+
+
 def _moments(text: str) -> set[tuple[str, bool]]:
     """(moment, is_before) pairs a text speaks of."""
     return {(m.group(1).replace("签合同", "签订合同"), "前" in m.group(2)) for m in _MOMENT.finditer(text)}
@@ -360,8 +379,12 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
             duty += _GOVERNED_DUTY_BONUS
         wrong_side = (any((m, not before) in asked_moments for m, before in _moments(s))
                       or _other_alternative(s, query, alternatives)) * _WRONG_SIDE
-        return (lexical(s) + quantity + duty - wrong_side + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s), -sentences.index(s))
+        case = cases[s]
+        unasked = _UNASKED_CASE if case and not any(t not in generic for t in matched(case)) else 0.0
+        return (lexical(s) + quantity + duty - wrong_side - unasked + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s),
+                -sentences.index(s))
 
+    cases = {s: _case_of(sentences, i) for i, s in enumerate(sentences)}
     best = max(sentences, key=score)
     if wants_quantity and not _STATES_QUANTITY.search(best):
         # a question of how much is answered by a sentence with the figure: the best one stating a
