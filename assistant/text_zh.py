@@ -348,6 +348,16 @@ def add_user_words(words: list[str]) -> None:
                 _jieba_tokenizer.add_word(w, freq=200000)
 
 
+def tokenizer_signature() -> str:
+    """What decides how `tokenize` cuts text (the domain words and the user dictionary): keyword tokens
+    stored under another signature were cut by another lexicon and must be cut again."""
+    import hashlib
+
+    with _jieba_lock:
+        words = "\n".join((*_DOMAIN_WORDS, *sorted(_user_words)))
+    return hashlib.sha1(words.encode("utf-8")).hexdigest()[:16]
+
+
 def tokenizer() -> Any:
     """The project's one jieba Tokenizer: its own instance (the global `jieba` stays untouched) with the
     domain words and any `add_user_words` added. Built lazily and quietly (its dictionary load prints logs);

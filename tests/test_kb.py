@@ -243,3 +243,27 @@ def test_cli_and_web_word_a_build_summary_alike() -> None:
     assert "《某办法》（d1）已被删除" in cli
     web = rebuild_result_html(build_summary_zh(summary), [("坏.docx", "无法读取")])
     assert "索引已更新：" + body in web and "《某办法》（d1）已被删除" in web
+
+
+def test_a_lexicon_change_recuts_the_keyword_tokens_of_unchanged_documents(kb: KnowledgeBase,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An install built before a qa_lexicon.yaml change must not keep the old cut: the next build cuts the
+    unchanged documents' text again (vectors are reused, nothing is embedded)."""
+    from assistant import text_zh
+
+    kb.build()
+    word = "相互串通投标报价"
+
+    def has_word() -> bool:
+        gen = kb.current_generation()
+        assert gen is not None
+        return any(word in toks for toks in gen.bm25.tokens_of(gen.bm25.ids()).values())
+
+    assert not has_word()
+    monkeypatch.setattr(text_zh, "_user_words", [*text_zh._user_words])
+    monkeypatch.setattr(text_zh, "_jieba_tokenizer", None)  # rebuilt with the new word, undone after the test
+    text_zh.add_user_words([word])
+    summary = kb.build()
+    assert summary["embedded"] == 0 and summary["unchanged"] == 2
+    assert has_word()
+    assert kb.build()["generation"] == summary["generation"]  # same lexicon again: nothing to do

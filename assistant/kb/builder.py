@@ -33,6 +33,7 @@ from assistant.kb.sources import (
 )
 from assistant.kb.vector_cache import CachedEmbeddings, VectorCache
 from assistant.schema import Chunk
+from assistant.text_zh import tokenizer_signature
 from assistant.titles import static_aliases
 
 if TYPE_CHECKING:
@@ -220,7 +221,12 @@ class GenerationBuilder:
             old is not None and self.reuse_vectors and not loaded.added and not loaded.updated
             and not loaded.removed and not status_changed
             and set(old.info.get("excluded_defaults", [])) == excluded
+            and self._same_tokenizer()
         )
+
+    def _same_tokenizer(self) -> bool:
+        """The serving generation's keyword tokens were cut with today's lexicon (qa_lexicon.yaml's words)."""
+        return self.old is not None and self.old.info.get("tokenizer") == tokenizer_signature()
 
     # ---------------------------------------------------------------- 4. write
     def _final_chunks(self, loaded: LoadResult) -> dict[str, Chunk]:
@@ -246,7 +252,10 @@ class GenerationBuilder:
             for records_batch in old.dense.export(loaded.unchanged):
                 dense.import_records(records_batch)
             copy_ids = [c for d in loaded.unchanged for c in old.by_doc.get(d, [])]
-            bm25.import_tokens(old.bm25.tokens_of(copy_ids), old.bm25.metadata_of(copy_ids))
+            if self._same_tokenizer():
+                bm25.import_tokens(old.bm25.tokens_of(copy_ids), old.bm25.metadata_of(copy_ids))
+            else:  # the lexicon changed since: cut the unchanged documents' text again
+                bm25.upsert([all_chunks[c] for c in copy_ids])
         to_embed = [all_chunks[c.chunk_id] for d in loaded.new_chunks for c in loaded.new_chunks[d]]
         dense.upsert(to_embed, progress=self.progress)
         self._tick("keywords", 0, 1)
@@ -276,6 +285,7 @@ class GenerationBuilder:
                 "version": CATALOG_VERSION,
                 "generation": name,
                 "embedding": self.signature,
+                "tokenizer": tokenizer_signature(),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
                 "excluded_defaults": sorted(excluded),
                 "documents": [rec.to_json() for rec in loaded.records.values()],
