@@ -80,6 +80,20 @@ def real_services(tmp_path_factory: pytest.TempPathFactory):
     return services
 
 
+@pytest.fixture(scope="module")
+def services(request: pytest.FixtureRequest):
+    """`real_services`, or a knowledge base already built the same way (QA_PREBUILT_KB=<data dir>,
+    e.g. by `bench/qa_bench.py practitioner --add-regulations`) to skip a long rebuild.
+
+    Test modules that need another knowledge base define their own `services` fixture."""
+    prebuilt = os.environ.get("QA_PREBUILT_KB")
+    if prebuilt:
+        from assistant.services import Services
+
+        return Services(Settings(_env_file=None, data_dir=Path(prebuilt)))  # type: ignore[call-arg]
+    return request.getfixturevalue("real_services")
+
+
 def run_cli_main(args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """The CLI in-process on a data dir under tmp_path: (exit code, stdout, stderr)."""
     from assistant.cli import main

@@ -4,7 +4,6 @@ hints for English questions, a province's own rules and criminal law (D10)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -38,18 +37,6 @@ def test_a_defining_sentence_is_told_from_one_that_only_mentions_the_term(lexico
     text = "第十条 招标分为公开招标和邀请招标。\n公开招标，是指招标人以招标公告的方式邀请不特定的法人或者其他组织投标。"
     assert d.sentence(text, "公开招标", ) == "公开招标，是指招标人以招标公告的方式邀请不特定的法人或者其他组织投标。"
     assert d.forms("政府采购工程") == ("政府采购工程", "工程")
-
-
-@pytest.fixture(scope="module")
-def services(request):
-    """`real_services`, or a knowledge base built the same way (QA_PREBUILT_KB=<data dir>)."""
-    prebuilt = os.environ.get("QA_PREBUILT_KB")
-    if prebuilt:
-        from assistant.config import Settings
-        from assistant.services import Services
-
-        return Services(Settings(_env_file=None, data_dir=Path(prebuilt)))  # type: ignore[call-arg]
-    return request.getfixturevalue("real_services")
 
 
 def first_line(services, question: str) -> str:

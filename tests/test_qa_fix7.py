@@ -6,25 +6,12 @@ what an article rules in other words than its note's typical questions.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 ZTB_TIAOLI = "中华人民共和国招标投标法实施条例"
 ZFCG_TIAOLI = "中华人民共和国政府采购法实施条例"
-
-
-@pytest.fixture(scope="module")
-def services(request):
-    """`real_services`, or a knowledge base already built the same way (QA_PREBUILT_KB=<data dir>)."""
-    prebuilt = os.environ.get("QA_PREBUILT_KB")
-    if prebuilt:
-        from assistant.config import Settings
-        from assistant.services import Services
-
-        return Services(Settings(_env_file=None, data_dir=Path(prebuilt)))  # type: ignore[call-arg]
-    return request.getfixturevalue("real_services")
 
 
 def rank_of(services, question: str, title: str, article: str) -> int | None:

@@ -7,8 +7,6 @@ mode and the fake model, and checks that no answer carries a citation that does 
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -59,17 +57,10 @@ def practitioner_run(services, qa: QAChain) -> dict:
 
 
 @pytest.fixture(scope="module")
-def services(request):
-    """`real_services`, or a knowledge base already built the same way (QA_PREBUILT_KB=<data dir>,
-    e.g. by `bench/qa_bench.py practitioner --add-regulations`) to skip a long rebuild."""
+def services(services):
+    """The shared `services` (conftest), once the practitioner corpus is known to be present."""
     require_shared(REGULATIONS)
-    prebuilt = os.environ.get("QA_PREBUILT_KB")
-    if prebuilt:
-        from assistant.config import Settings
-        from assistant.services import Services
-
-        return Services(Settings(_env_file=None, data_dir=Path(prebuilt)))  # type: ignore[call-arg]
-    return request.getfixturevalue("real_services")
+    return services
 
 
 def test_practitioner_recall_none_mode(services):
