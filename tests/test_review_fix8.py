@@ -45,3 +45,20 @@ def test_the_reserved_share_is_listed_among_the_facts_as_a_percentage(reviewer: 
     path = render_docx(report, tmp_path / "r.docx")
     cells = [c.text for t in Document(str(path)).tables for row in t.rows for c in row.cells]
     assert "40%" in cells
+
+
+# --------------------------------------------------------------------------- 2. one severity/confidence vocabulary
+
+
+def test_catalogue_text_uses_the_one_severity_and_confidence_vocabulary() -> None:
+    from assistant.review.catalogue import _rule_text, load_catalogue
+    from assistant.schema import CONFIDENCE_ZH, SEVERITY_ZH
+
+    rules = load_catalogue().rules
+    assert {r.severity for r in rules} >= {"high", "medium"}
+    for rule in rules:
+        text = _rule_text(rule)
+        assert f"风险等级：{SEVERITY_ZH[rule.severity]}。" in text
+        for b in rule.basis:
+            assert f"置信度{CONFIDENCE_ZH[b.confidence]}）" in text
+        assert "med" not in text and "medium" not in text
