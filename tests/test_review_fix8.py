@@ -62,3 +62,40 @@ def test_catalogue_text_uses_the_one_severity_and_confidence_vocabulary() -> Non
         for b in rule.basis:
             assert f"置信度{CONFIDENCE_ZH[b.confidence]}）" in text
         assert "med" not in text and "medium" not in text
+
+
+# --------------------------------------------------------------------------- 3. T55: 询价 is for goods only
+
+# 政府采购法第三十二条 (goods of uniform specification, in stock, stable price) and 74号令第三条 (「采购货物的，
+# 还可以采用询价采购方式」): a service bought by 询价 is flagged; goods are not, nor is a market price enquiry
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("本项目为物业管理服务，采用询价方式采购。", True),
+    ("某单位2025年度保安服务采购项目，预算80万元，以询价方式确定成交供应商。", True),
+    ("××学校食堂物业管理服务项目询价采购公告：采购方式：询价。", True),
+    ("本项目为办公用品采购（货物），采用询价方式采购。", False),
+    ("本项目为打印纸、硒鼓等办公耗材采购，采用询价方式，供应商须提供送货上门服务。", False),
+    ("本项目为物业管理服务项目，采购人通过市场询价确定最高限价。", False),
+    ("本项目为物业管理服务项目，采用竞争性磋商方式采购。", False),
+    ("本项目为物业管理服务项目，询价采购方式不适用于本项目。", False),
+])
+def test_inquiry_for_services_is_flagged_with_the_goods_only_articles(reviewer: Reviewer, text: str, flagged: bool) -> None:
+    report = reviewer.review_text(GOV + text, use_llm=False)
+    t55 = [f for f in report.findings if f.rule_id == "T55"]
+    assert bool(t55) is flagged
+    if flagged:
+        assert t55[0].severity == "high"
+        assert [(b.title, b.article) for b in t55[0].basis] == [
+            ("中华人民共和国政府采购法", "第三十二条"), ("政府采购非招标采购方式管理办法", "第三条")]
+
+
+def test_inquiry_for_goods_in_a_goods_tender_is_quiet(reviewer: Reviewer) -> None:
+    head = "本项目为政府采购项目（货物类），采购方式：询价。\n"
+    text = "本项目采购复印纸、硒鼓等办公耗材，规格统一、现货充足，采用询价方式确定成交供应商，中标后提供送货服务。"
+    assert "T55" not in {f.rule_id for f in reviewer.review_text(head + text, use_llm=False).findings}
+
+
+def test_inquiry_for_government_works_still_cites_the_works_article(reviewer: Reviewer) -> None:
+    text = "本项目为政府采购工程（道路修缮，预算150万元，依法不进行招标），采用询价方式确定成交供应商。"
+    t55 = [f for f in reviewer.review_text(GOV + text, use_llm=False).findings if f.rule_id == "T55"]
+    assert [(b.title, b.article) for b in t55[0].basis] == [
+        ("中华人民共和国政府采购法实施条例", "第二十五条"), ("政府采购非招标采购方式管理办法", "第三条")]
