@@ -99,3 +99,49 @@ def test_inquiry_for_government_works_still_cites_the_works_article(reviewer: Re
     t55 = [f for f in reviewer.review_text(GOV + text, use_llm=False).findings if f.rule_id == "T55"]
     assert [(b.title, b.article) for b in t55[0].basis] == [
         ("中华人民共和国政府采购法实施条例", "第二十五条"), ("政府采购非招标采购方式管理办法", "第三条")]
+
+
+# --------------------------------------------------------------------------- 4. dev-probe misses
+
+WORKS = "本项目为依法必须招标的工程建设项目，施工招标。\n"
+
+
+def _works(reviewer: Reviewer, text: str) -> dict[str, str]:
+    return {f.rule_id: f.severity for f in reviewer.review_text(WORKS + text, use_llm=False).findings}
+
+
+# T16: an advance below 10% is not excused by its repayment stated apart; a rate of repayment is not the advance
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("工程预付款为合同价款（扣除暂列金额）的5%，在第一次进度款中一次扣回。", True),
+    ("本工程预付款为签约合同价的5%，在首次进度款中全额扣回。", True),
+    ("预付款为合同价的20%，在进度款累计达到合同价的60%时起扣，每次扣回当期进度款的25%。", False),
+    ("预付款为合同价的10%，在支付进度款时按每期进度款的40%扣回，扣完为止。", False),
+    ("预付款在进度款累计达到合同价款的50%后开始扣回。", False),
+])
+def test_advance_payment_rate_and_its_repayment(reviewer: Reviewer, text: str, flagged: bool) -> None:
+    assert ("T16" in _works(reviewer, text)) is flagged
+
+
+def test_a_low_progress_payment_is_still_flagged_beside_a_repayment(reviewer: Reviewer) -> None:
+    assert _works(reviewer, "进度款按已完成工程价款的60%支付，预付款在进度款中扣回。").get("T16") == "medium"
+
+
+# T36 in a works tender: one named testing body with every other refused (实施条例第三十二条第二款第（二）项, med)
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("主要材料须提供国家建筑工程质量监督检验中心（北京）出具的检测报告，其他CMA资质机构出具的不予采信。", True),
+    ("投标人须提供由××市建设工程质量检测中心出具的主要材料检测报告，其他机构出具的不予认可。", True),
+    ("主要材料进场后由建设单位委托具有相应资质的检测机构进行见证取样检测。", False),
+    ("投标人提供的检测报告须由具有CMA资质的检测机构出具，其他机构出具的不予认可。", False),
+])
+def test_works_tender_refusing_other_testing_bodies(reviewer: Reviewer, text: str, flagged: bool) -> None:
+    report = reviewer.review_text(WORKS + text, use_llm=False)
+    t36 = [f for f in report.findings if f.rule_id == "T36"]
+    assert bool(t36) is flagged
+    if flagged:
+        assert [(b.title, b.article, b.confidence) for b in t36[0].basis] == [
+            ("中华人民共和国招标投标法实施条例", "第三十二条", "med")]
+
+
+def test_procurement_refusing_other_testing_bodies_in_other_words(reviewer: Reviewer) -> None:
+    text = "投标产品须提供××省产品质量监督检验院出具的检测报告，其他CMA资质机构出具的不予采信。"
+    assert "T36" in _rules(reviewer, text)
