@@ -145,3 +145,33 @@ def test_works_tender_refusing_other_testing_bodies(reviewer: Reviewer, text: st
 def test_procurement_refusing_other_testing_bodies_in_other_words(reviewer: Reviewer) -> None:
     text = "投标产品须提供××省产品质量监督检验院出具的检测报告，其他CMA资质机构出具的不予采信。"
     assert "T36" in _rules(reviewer, text)
+
+
+# T35: three exact data-sheet figures required at once, or a dimension pinned to a millimetre tolerance
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("显示屏亮度须为352cd/㎡，对比度须为1080:1，整机重量须为6.35kg", True),
+    ("超声探头中心频率须为3.47MHz，扫描深度须为312mm，主机重量须为7.8kg", True),
+    ("★主机外形尺寸：1986mm×785mm×1620mm（允许偏差±1mm）", True),
+    ("外形尺寸：1986mm×785mm×1620mm（允许偏差±5%）", False),
+    ("外形尺寸：600mm×600mm×2000mm（标准机柜）。", False),
+    ("输入电压须为220V，频率须为50Hz，输出功率须不低于300W。", False),
+    ("显示屏亮度须为≥350cd/㎡，对比度须为≥1000:1，整机重量须为≤7kg", False),
+])
+def test_parameters_copied_from_one_data_sheet(reviewer: Reviewer, text: str, flagged: bool) -> None:
+    assert ("T35" in _rules(reviewer, text)) is flagged
+
+
+# T49: a new building of ten storeys or more in under 180 days is a low hint (建设工程质量管理条例第十条)
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("合同工期：75日历天。（本项目为18层框架剪力墙结构住宅楼新建工程）", True),
+    ("本工程为18层住宅楼主体及装修，合同工期90日历天，投标工期超过90日历天的否决投标。", True),
+    ("本工程为18层住宅楼新建工程，合同工期720日历天。", False),
+    ("本工程为18层住宅楼外墙保温及涂料翻新，合同工期90日历天。", False),
+    ("本工程为3层框架结构新建食堂，合同工期150日历天。", False),
+    ("本工程为12层办公楼新建工程，地下室工期节点：开工后90日历天完成。", False),
+])
+def test_a_high_rise_built_in_a_few_months(reviewer: Reviewer, text: str, flagged: bool) -> None:
+    found = [f for f in reviewer.review_text(WORKS + text, use_llm=False).findings if f.rule_id == "T49"]
+    assert bool(found) is flagged
+    if flagged:
+        assert found[0].severity == "low" and "工期定额" in found[0].explanation
