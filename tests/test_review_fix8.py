@@ -175,3 +175,37 @@ def test_a_high_rise_built_in_a_few_months(reviewer: Reviewer, text: str, flagge
     assert bool(found) is flagged
     if flagged:
         assert found[0].severity == "low" and "工期定额" in found[0].explanation
+
+
+# T34: the brand of the purchaser's existing equipment; T35: compatible with the same brand's other products
+@pytest.mark.parametrize(("text", "rule", "flagged"), [
+    ("交换机须与采购人现有华为设备同品牌，以保证统一网管。", "T34", True),
+    ("交换机须与采购人现有网管平台兼容，支持SNMP v3协议。", "T34", False),
+    ("▲2.兼容性：可兼容同品牌胃肠镜、超声内镜、支气管镜、十二指肠镜等，提供拓展诊疗平台。", "T35", True),
+    ("图像处理器须兼容同品牌及其他品牌的内镜。", "T35", False),
+])
+def test_brand_of_existing_equipment_and_same_brand_compatibility(reviewer: Reviewer, text: str, rule: str,
+                                                                    flagged: bool) -> None:
+    assert (rule in _rules(reviewer, text)) is flagged
+
+
+# T36: samples of every item, or judged on the committee's overall impression (87号令第二十二条)
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("所有投标人须提供全部采购清单产品的样品（共计38项），样品由评标委员会综合打分。", True),
+    ("投标人须提供课桌椅样品1套，样品评审标准：符合GB/T 3976的得3分，不符合的得0分。", False),
+])
+def test_samples_of_every_item_scored_without_a_standard(reviewer: Reviewer, text: str, flagged: bool) -> None:
+    assert ("T36" in _rules(reviewer, text)) is flagged
+
+
+# T38: a software copyright scored in a manual service is a low hint; an IT or platform service is quiet
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("本项目为办公楼保洁服务，投标人每拥有一项计算机软件著作权得1分，最高得3分", True),
+    ("本项目为智慧物业管理服务，投标人具有物业管理平台软件著作权的得1分。", False),
+    ("本项目为信息系统运维服务，投标人每拥有一项软件著作权得1分。", False),
+])
+def test_software_copyright_scored_in_a_cleaning_service(reviewer: Reviewer, text: str, flagged: bool) -> None:
+    found = [f for f in reviewer.review_text(GOV + text, use_llm=False).findings if f.rule_id == "T38"]
+    assert bool(found) is flagged
+    if flagged:
+        assert found[0].severity == "low"
