@@ -209,3 +209,23 @@ def test_software_copyright_scored_in_a_cleaning_service(reviewer: Reviewer, tex
     assert bool(found) is flagged
     if flagged:
         assert found[0].severity == "low"
+
+
+# T06: a bond validity set to run past the bid validity (招标投标法实施条例第二十六条: the two are one period)
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("投标保证金有效期应当超出投标有效期30天，以保函形式提交的，保函有效期不足的按未提交保证金处理。", True),
+    ("投标保证金有效期为投标有效期满后28日。", True),
+    ("投标保证金有效期与投标有效期一致。", False),
+    ("投标保证金有效期不得超出投标有效期。", False),
+])
+def test_bond_validity_longer_than_bid_validity(reviewer: Reviewer, text: str, flagged: bool) -> None:
+    assert ("T06" in _works(reviewer, text)) is flagged
+
+
+# T22: an honour awarded by one place's association (实施条例第三十二条第二款第（三）项)
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("投标人获得过××市建筑业协会颁发的“安全文明标准化工地”称号的，每项加0.5分，最多加2分。", True),
+    ("投标人获得过中国建筑业协会颁发的“鲁班奖”的，每项加1分。", False),
+])
+def test_honour_awarded_by_a_local_association(reviewer: Reviewer, text: str, flagged: bool) -> None:
+    assert ("T22" in _works(reviewer, text)) is flagged
