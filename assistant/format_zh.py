@@ -13,7 +13,7 @@ from typing import Any
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 
 MONEY_KEYS = frozenset({"budget", "max_price", "estimate", "bid_bond", "performance_bond", "estimated_price"})
-FRACTION_KEYS = frozenset({"bid_bond_pct", "price_weight"})
+FRACTION_KEYS = frozenset({"bid_bond_pct", "price_weight", "sme_share"})
 DAY_KEYS = frozenset({"bid_validity_days", "bond_validity_days"})
 PEOPLE_KEYS = frozenset({"committee_size", "committee_experts"})
 DATE_KEYS = frozenset({"sale_start", "sale_end", "announce_date", "deadline", "clarification_dates", "issue_date",

@@ -80,8 +80,8 @@ def test_reports_in_three_formats(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("fast_cli_env")
 def test_cli_json_fail_on_and_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli_main(["review", str(DEV / "C_goods_violating.docx"), "--json", "--fail-on", "high"], tmp_path, capsys)
-    assert code == 3
+    code, out, err = run_cli_main(["review", str(DEV / "C_goods_violating.docx"), "--json", "--fail-on", "high"], tmp_path, capsys)
+    assert code == 3 and "存在“高”及以上等级的风险" in err
     report = json.loads(out)
     assert report["summary"]["by_severity"]["high"] >= 1
     code, out, _ = run_cli_main(["review", str(DEV / "C_goods_compliant.docx"), "--fail-on", "high"], tmp_path, capsys)

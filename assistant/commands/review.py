@@ -18,13 +18,13 @@ from assistant.commands.report_out import (
 )
 from assistant.errors import InputFileError, NotATenderError
 from assistant.progress import TqdmProgress
+from assistant.schema import SEVERITY_ORDER, SEVERITY_ZH
 from assistant.uploads import REVIEW_SUFFIXES, suffixes_zh
 
 if TYPE_CHECKING:
     from assistant.schema import ReviewReport
     from assistant.services import Services
 
-_RANK = {"high": 0, "medium": 1, "low": 2}
 
 #: the --json help cli._common gives this command
 JSON_HELP = REPORT_JSON_HELP
@@ -93,9 +93,9 @@ def _gate(report: ReviewReport, args: argparse.Namespace) -> int:
     """`--fail-on`: exit 3 on findings at or above the level, or on a high point that could not be checked."""
     if not args.fail_on:
         return 0
-    limit = _RANK[args.fail_on]
-    if any(_RANK[f.severity] <= limit for f in report.findings):
-        print(f"存在“{ {'high': '高', 'medium': '中', 'low': '低'}[args.fail_on] }”及以上等级的风险，退出码 3。", file=sys.stderr)
+    limit = SEVERITY_ORDER[args.fail_on]
+    if any(SEVERITY_ORDER[f.severity] <= limit for f in report.findings):
+        print(f"存在“{SEVERITY_ZH[args.fail_on]}”及以上等级的风险，退出码 3。", file=sys.stderr)
         return 3
     unknown = [i for i in report.checklist if i.status == "无法判断" and i.severity == "high"]
     if unknown and not args.allow_unknown:

@@ -27,7 +27,7 @@ from pydantic import (
 from assistant.config import resource_dir
 from assistant.errors import BackendError, ConfigError
 from assistant.review.check_params import CHECK_PARAMS
-from assistant.schema import Chunk, DocumentMeta, Location
+from assistant.schema import CONFIDENCE_ZH, SEVERITY_ZH, Chunk, DocumentMeta, Location
 
 if TYPE_CHECKING:
     from assistant.review.facts import ProjectFacts
@@ -430,15 +430,14 @@ def verify_catalogue(catalogue: Catalogue, kb: Any) -> dict[str, list[str]]:
 
 def _rule_text(rule: Rule) -> str:
     scope = {"工程": "依法必须招标的工程建设项目", "政府采购": "政府采购项目", "both": "工程建设项目和政府采购项目"}
-    confidence_zh = {"high": "高", "med": "中", "medium": "中", "low": "低"}
     basis = "；".join(f"{b.label}（{'适用' + b.applies_to if b.applies_to != 'both' else '通用'}，"
-                     f"置信度{confidence_zh.get(b.confidence, b.confidence)}）"
+                     f"置信度{CONFIDENCE_ZH.get(b.confidence, b.confidence)}）"
                      for b in rule.basis)
     kinds = sorted({d.type for d in rule.detect})
     how = "、".join({"pattern": "措辞匹配", "concept": "概念与用途识别", "quantity": "数值比对", "numeric": "跨条款数值核对", "semantic": "语义判断"}[k] for k in kinds)
     return (
         f"审查要点 {rule.id}：{rule.category}\n"
-        f"适用范围：{scope[rule.applies_to]}{'（含采用招标方式的政府采购工程，政府采购法实施条例第七条第三款）' if rule.procurement_policy else ''}。风险等级：{ {'high': '高', 'medium': '中', 'low': '低'}[rule.severity] }。检查方式：{how}。\n"
+        f"适用范围：{scope[rule.applies_to]}{'（含采用招标方式的政府采购工程，政府采购法实施条例第七条第三款）' if rule.procurement_policy else ''}。风险等级：{SEVERITY_ZH[rule.severity]}。检查方式：{how}。\n"
         f"风险说明：{rule.explanation}\n"
         f"法律依据：{basis}\n"
         f"修改建议：{rule.suggestion}"

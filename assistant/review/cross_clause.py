@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from assistant.format_zh import date_zh, money_short
+from assistant.format_zh import date_zh, money_short, percent
 from assistant.review import holidays
 from assistant.review import numbers as nb
 from assistant.review.check_params import (
@@ -322,7 +322,7 @@ def _sme_share_short(f: ProjectFacts, budget: Fact, cap: float, p: SmeParams) ->
         return []
     return [(share.clause, share.evidence,
              f"{f.total_budget_name()}{money_short(budget.value)}，超过{money_short(cap)}，文件预留面向中小企业的份额为"
-             f"{share.value * 100:g}%，低于应当预留的预算总额的{p.min_share * 100:g}%。")]
+             f"{percent(share.value)}，低于应当预留的预算总额的{percent(p.min_share)}。")]
 
 
 def _check_must_tender(f: ProjectFacts, clauses: list[Clause], p: MustTenderParams) -> NumericResult:

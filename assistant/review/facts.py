@@ -115,7 +115,7 @@ class ProjectFacts:
                      "sale_start", "sale_end", "announce_date", "deadline", "objection_by", "prequal_sale_end",
                      "prequal_deadline", "bid_validity_days",
                      "bond_validity_days", "committee_size", "committee_experts", "committee_per_rules", "sme_reserved",
-                     "procurement_method", "price_weight"):
+                     "sme_share", "procurement_method", "price_weight"):
             fact: Fact | None = getattr(self, name)
             if fact is not None:
                 v = fact.value
@@ -132,7 +132,7 @@ _LABELS_ZH = {
     "announce_date": "公告/文件发布日期", "deadline": "投标截止时间", "bid_validity_days": "投标有效期（日）",
     "bond_validity_days": "投标保证金有效期（日）", "committee_size": "评标委员会人数", "committee_experts": "评标委员会中专家人数",
     "committee_per_rules": "评标委员会依照有关规定组建",
-    "sme_reserved": "专门面向中小企业", "procurement_method": "采购（招标）方式", "price_weight": "价格分权重",
+    "sme_reserved": "专门面向中小企业", "sme_share": "预留面向中小企业的份额（占预算）", "procurement_method": "采购（招标）方式", "price_weight": "价格分权重",
     "clarification_dates": "澄清/修改发出日期", "objection_by": "对招标文件提出异议的截止日期",
     "prequal_sale_end": "资格预审文件发售（获取）截止", "prequal_deadline": "资格预审申请文件递交截止",
 }
