@@ -151,6 +151,19 @@ def phrase_bounds(text: str, start: int, end: int, reach: int = 4) -> tuple[int,
     return a, b
 
 
+def sentences(*parts: str) -> str:
+    """Chinese sentences run together without spaces (「……理由）。采购限额……」); a part with no closing
+    punctuation gets a full stop so that it does not run into the next one."""
+    out = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if out and out[-1] not in "。！？；…":
+            out += "。"
+        out += part
+    return out
+
+
 def fmt_bytes(n: int) -> str:
     """A size in bytes for people: 「1.5 MB」, 「2.0 GB」, 「512 字节」."""
     for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):

@@ -222,6 +222,12 @@ def test_bond_validity_longer_than_bid_validity(reviewer: Reviewer, text: str, f
     assert ("T06" in _works(reviewer, text)) is flagged
 
 
+def test_bond_validity_longer_than_bid_validity_is_quiet_in_government_procurement(reviewer: Reviewer) -> None:
+    """No 政府采购 rule sets the bond's validity (87号令第二十三条 is about the bid validity): works only."""
+    text = "投标保证金有效期应当超出投标有效期30天。"
+    assert "T06" not in {f.rule_id for f in reviewer.review_text(GOV + text, use_llm=False).findings}
+
+
 # T22: an honour awarded by one place's association (实施条例第三十二条第二款第（三）项)
 @pytest.mark.parametrize(("text", "flagged"), [
     ("投标人获得过××市建筑业协会颁发的“安全文明标准化工地”称号的，每项加0.5分，最多加2分。", True),
@@ -229,3 +235,14 @@ def test_bond_validity_longer_than_bid_validity(reviewer: Reviewer, text: str, f
 ])
 def test_honour_awarded_by_a_local_association(reviewer: Reviewer, text: str, flagged: bool) -> None:
     assert ("T22" in _works(reviewer, text)) is flagged
+
+
+def test_explanation_sentences_run_together_without_spaces(reviewer: Reviewer) -> None:
+    """A detail and the rule's explanation are Chinese sentences: no space between them, a full stop where missing."""
+    from assistant.format_zh import sentences
+
+    assert sentences("未说明理由（理由）。", "采购限额标准以上。") == "未说明理由（理由）。采购限额标准以上。"
+    assert sentences("预算超过200万元", "", "应预留份额。") == "预算超过200万元。应预留份额。"
+    report = reviewer.review_text(GOV + "采购预算：300万元。\n本项目不专门面向中小企业预留采购份额。", use_llm=False)
+    t45 = [f for f in report.findings if f.rule_id == "T45"]
+    assert t45 and "。 " not in t45[0].explanation and "。采购限额标准以上" in t45[0].explanation

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.config import LimitsSettings
 from assistant.errors import BackendError, NotATenderError
+from assistant.format_zh import sentences
 from assistant.ingest.ocr import ocr_progress
 from assistant.review.catalogue import (
     NOT_IN_KB_NOTE,
@@ -232,9 +233,9 @@ class Reviewer:
         extra = [n for n in h.notes if not n.startswith(("source:", "suggestion:"))]
         explanation = h.rule.explanation_for(facts.regime)
         if h.detail:
-            explanation = f"{h.detail} {explanation}" if source == "rule" else f"{h.detail}（审查要点：{explanation}）"
+            explanation = sentences(h.detail, explanation) if source == "rule" else f"{h.detail}（审查要点：{explanation}）"
         if extra:
-            explanation += " " + " ".join(extra)
+            explanation = sentences(explanation, *extra)
         loc = dict(h.clause.location)
         loc["section"] = h.clause.section or None
         if h.clause.table_kind:
