@@ -468,10 +468,20 @@ def core_question(text: str, lex: Lexicon) -> str:
     last = picked[-1]
     chosen = [i for i in picked if i >= last - 1]
     asked = "".join(sents[i] for i in chosen)
-    if chosen[0] > 0 and (len(asked) < SHORT_QUESTION or _points_back(asked)):
+    # 「……得满足啥资格要求。……想知道具体有哪些要求」: a closing question without a subject of its own
+    # asks an earlier one again, and that one names what is asked about
+    earlier = [i for i in picked if i < chosen[0] and _names_a_subject(sents[i], lex)]
+    if earlier and not _names_a_subject(asked, lex):
+        chosen.insert(0, earlier[-1])
+    elif chosen[0] > 0 and (len(asked) < SHORT_QUESTION or _points_back(asked)):
         chosen.insert(0, chosen[0] - 1)
     core = "".join(_strip_story(sents[i], lex) for i in chosen).strip()
     return core or text
+
+
+def _names_a_subject(sentence: str, lex: Lexicon) -> bool:
+    """Whether a sentence names something of the domain (a term of ``refusal.domain_terms``)."""
+    return any(t in sentence for t in lex.refusal_words.domain_terms)
 
 
 def _points_back(asked: str) -> bool:

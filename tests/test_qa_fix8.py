@@ -1,0 +1,103 @@
+"""Real-question ranking, continued (issue 12): practice words asked in the statute wording.
+
+The questions here are written for these tests (not taken from an evaluation set).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+LEXICON = Path(__file__).resolve().parent.parent / "knowledge_base" / "qa_lexicon.yaml"
+GOODS = "政府采购货物和服务招标投标管理办法"
+MANDATORY = "必须招标的工程项目规定"
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    from assistant.qa.understanding import Lexicon
+
+    return Lexicon.load(LEXICON)
+
+
+@pytest.mark.parametrize(("question", "wording"), [
+    # 招标投标法第二十三条, 87号令第二十七条
+    ("招标文件已经挂网了，发现技术参数写错了还能修改吗？", "澄清或者修改"),
+    ("招标文件已经挂网了，发现技术参数写错了还能修改吗？", "已发出的招标文件"),
+    # 必须招标的工程项目规定第五条（三）
+    ("监理服务合同估算100万元要招标吗？", "勘察、设计、监理等服务的采购"),
+    # 政府采购质疑和投诉办法第十条
+    ("供应商对采购文件不服，被质疑的一方应当是谁？", "向采购人、采购代理机构提出质疑"),
+    # 政府采购法实施条例第三十四条
+    ("综合评分的满分一定要设成100分吗？", "分值设置"),
+])
+def test_practice_words_are_asked_in_the_statute_wording(lexicon, question, wording):
+    from assistant.qa.understanding import understand
+
+    assert wording in understand(question, lexicon).expansions
+
+
+def test_a_tender_document_question_without_a_change_gets_no_change_wording(lexicon):
+    from assistant.qa.understanding import understand
+
+    assert "澄清或者修改" not in understand("招标文件应当包括哪些内容？", lexicon).expansions
+
+
+def test_the_service_threshold_trigger_does_not_cut_mandatory_tendering_as_one_word(lexicon):
+    # a tokenizer word 「必须招标」 would cut every article that says 依法必须招标 differently: the trigger
+    # with digits (100万) is not a tokenizer word, and 必须招标 is not added through it
+    words = lexicon.user_words()
+    assert "必须招标" not in words
+    assert "100万" not in words
+    assert "勘察、设计、监理等服务的采购" in words
+
+
+@pytest.fixture(scope="module")
+def services(request):
+    """`real_services`, or a knowledge base already built the same way (QA_PREBUILT_KB=<data dir>)."""
+    prebuilt = os.environ.get("QA_PREBUILT_KB")
+    if prebuilt:
+        from assistant.config import Settings
+        from assistant.services import Services
+
+        return Services(Settings(_env_file=None, data_dir=Path(prebuilt)))  # type: ignore[call-arg]
+    return request.getfixturevalue("real_services")
+
+
+def rank_of(services, question: str, title: str, article: str) -> int | None:
+    hits = services.retriever.search(question, 10)
+    return next((i for i, h in enumerate(hits, 1) if h.title == title and h.article == article), None)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("question", "title", "article", "within"), [
+    # the service threshold of 第五条 (100万元), not 第四条 (the range of other projects)
+    ("勘察设计服务费超过100万元的项目一定要招标吗？", MANDATORY, "第五条", 1),
+    # changing an issued tender document (87号令第二十七条; 第六十四条 and 第六十五条, on changing the results and
+    # stopping an evaluation, may come first)
+    ("政府采购招标文件发出后发现评分项写反了，开标前能修改吗？", GOODS, "第二十七条", 3),
+])
+def test_a_practitioner_question_finds_the_article(services, question, title, article, within):
+    rank = rank_of(services, question, title, article)
+    assert rank is not None and rank <= within, (question, rank)
+
+
+def test_a_closing_question_without_a_subject_keeps_the_earlier_question(lexicon):
+    from assistant.qa.understanding import core_question
+
+    story = ("我们单位第一次参加政府采购，不清楚投标保证金交多少合适。公司的财务人员都是新来的，对流程很陌生，"
+             "领导催得也紧，怕交错了耽误事情。想问一下具体怎么规定的？")
+    core = core_question(story, lexicon)
+    assert "投标保证金" in core and "想问一下具体怎么规定的" in core
+    assert "财务人员" not in core
+
+
+def test_a_closing_question_with_its_own_subject_stands_alone(lexicon):
+    from assistant.qa.understanding import core_question
+
+    story = ("我们单位第一次参加政府采购，不清楚投标保证金交多少合适。公司的财务人员都是新来的，对流程很陌生，"
+             "领导催得也紧，怕交错了耽误事情。想问一下履约保证金最多能收多少？")
+    core = core_question(story, lexicon)
+    assert core.startswith("想问一下履约保证金")
