@@ -101,3 +101,30 @@ def test_a_closing_question_with_its_own_subject_stands_alone(lexicon):
              "领导催得也紧，怕交错了耽误事情。想问一下履约保证金最多能收多少？")
     core = core_question(story, lexicon)
     assert core.startswith("想问一下履约保证金")
+
+
+def _planner(lexicon):
+    from assistant.qa.understanding import make_planner
+
+    return make_planner(lexicon, lambda name: name if name == "招标文件审查要点" else None,
+                        regime_boost=0.08, off_regime_penalty=0.08, specific_boost=0.04)
+
+
+def test_the_review_catalogue_ranks_behind_the_regulations_for_a_legal_question(lexicon):
+    assert lexicon.catalogue.documents == ("招标文件审查要点",)
+    plan = _planner(lexicon)("招标文件能不能指定品牌？")
+    assert plan.title_boosts.get("招标文件审查要点", 0.0) == -lexicon.catalogue_penalty < 0
+
+
+@pytest.mark.parametrize("question", ["审查要点里指定品牌这一项怎么判断？", "查招标文件时，摇号定标算不算风险点？"])
+def test_a_question_about_the_review_keeps_the_catalogue(lexicon, question):
+    assert "招标文件审查要点" not in _planner(lexicon)(question).title_boosts
+
+
+def test_a_catalogue_section_that_is_not_a_mapping_is_a_configuration_error(tmp_path):
+    from assistant.qa.understanding import Lexicon, LexiconError
+
+    bad = tmp_path / "qa_lexicon.yaml"
+    bad.write_text("catalogue: [审查要点]\n", encoding="utf-8")
+    with pytest.raises(LexiconError):
+        Lexicon.load(bad)
