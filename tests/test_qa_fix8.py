@@ -111,9 +111,10 @@ def _planner(lexicon):
 
 
 def test_the_review_catalogue_ranks_behind_the_regulations_for_a_legal_question(lexicon):
-    assert lexicon.catalogue.documents == ("招标文件审查要点",)
+    penalty = {g.name: (g.documents, p) for g, p in lexicon.secondary}["catalogue"]
+    assert penalty[0] == ("招标文件审查要点",)
     plan = _planner(lexicon)("招标文件能不能指定品牌？")
-    assert plan.title_boosts.get("招标文件审查要点", 0.0) == -lexicon.catalogue_penalty < 0
+    assert plan.title_boosts.get("招标文件审查要点", 0.0) == -penalty[1] < 0
 
 
 @pytest.mark.parametrize("question", ["审查要点里指定品牌这一项怎么判断？", "查招标文件时，摇号定标算不算风险点？"])
@@ -121,10 +122,11 @@ def test_a_question_about_the_review_keeps_the_catalogue(lexicon, question):
     assert "招标文件审查要点" not in _planner(lexicon)(question).title_boosts
 
 
-def test_a_catalogue_section_that_is_not_a_mapping_is_a_configuration_error(tmp_path):
+@pytest.mark.parametrize("text", ["secondary_documents: [审查要点]\n", "secondary_documents: {catalogue: [审查要点]}\n"])
+def test_a_secondary_documents_section_of_another_form_is_a_configuration_error(tmp_path, text):
     from assistant.qa.understanding import Lexicon, LexiconError
 
     bad = tmp_path / "qa_lexicon.yaml"
-    bad.write_text("catalogue: [审查要点]\n", encoding="utf-8")
+    bad.write_text(text, encoding="utf-8")
     with pytest.raises(LexiconError):
         Lexicon.load(bad)

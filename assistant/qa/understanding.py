@@ -43,7 +43,7 @@ REFUSAL_LISTS = ("domain_terms", "question_words", "known_titles", "known_short_
 REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents", "home_places")
 #: the top-level sections of the lexicon file (any other is a typo: a configuration error)
 SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers", "alternatives",
-                      "question_markers", "scope", "methods", "method_penalty", "definitions", "catalogue",
+                      "question_markers", "scope", "methods", "method_penalty", "definitions", "secondary_documents",
                       *GATE_SECTIONS, REFUSAL_SECTION})
 #: the keys of the ``definitions`` section (each a list of words or templates)
 DEFINITION_KEYS = ("questions", "lead_words", "verbs", "qualifiers")
@@ -193,10 +193,10 @@ class Lexicon:
     methods: tuple[Regime, ...] = ()
     #: score taken from the documents of another method when the question names only one method
     method_penalty: float = 0.0
-    #: the product's own review catalogue (section ``catalogue``): its documents, the words by which a
-    #: question asks about it, and the score its entries lose for a question that does not
-    catalogue: Regime = Regime("catalogue", (), ())
-    catalogue_penalty: float = 0.0
+    #: documents that answer a question only when it asks about them (section ``secondary_documents``): each
+    #: group's documents and the words by which a question asks about them (as a Regime), and the score
+    #: their entries lose for a question that does not
+    secondary: tuple[tuple[Regime, float], ...] = ()
     #: the answer gate's words (sections ``generic_terms``, ``penalty_words``, ``consequence_words``)
     generic_terms: tuple[str, ...] = ()
     penalty_words: tuple[str, ...] = ()
@@ -373,7 +373,6 @@ def _load(path: str, mtime: float) -> Lexicon:
     scope = data.get("scope") or {}
     if not isinstance(scope, dict):
         raise LexiconError(f"问答词表文件格式不正确（scope）：{p}")
-    catalogue, catalogue_penalty = _catalogue(data, p)
     lexicon = Lexicon(
         practice_terms=tuple(terms),
         regimes=tuple(regimes),
@@ -387,8 +386,7 @@ def _load(path: str, mtime: float) -> Lexicon:
         legal_terms=tuple(str(s) for s in scope.get("legal_terms") or ()),
         methods=tuple(methods),
         method_penalty=float(data.get("method_penalty", 0.0)),
-        catalogue=catalogue,
-        catalogue_penalty=catalogue_penalty,
+        secondary=_secondary(data, p),
         generic_terms=gate["generic_terms"],
         penalty_words=gate["penalty_words"],
         consequence_words=gate["consequence_words"],
@@ -398,13 +396,14 @@ def _load(path: str, mtime: float) -> Lexicon:
     return replace(lexicon, refusal_words=_with_statute_words(lexicon.refusal_words, lexicon.statute_words))
 
 
-def _catalogue(data: dict[str, Any], p: Path) -> tuple[Regime, float]:
-    """The review catalogue's documents and signal words, and the score its entries lose (section ``catalogue``)."""
-    sec = data.get("catalogue") or {}
-    if not isinstance(sec, dict):
-        raise LexiconError(f"问答词表文件格式不正确（catalogue）：{p}")
-    return (Regime("catalogue", tuple((str(w), 1.0) for w in sec.get("signals") or ()),
-                   tuple(str(d) for d in sec.get("documents") or ())), float(sec.get("penalty", 0.0)))
+def _secondary(data: dict[str, Any], p: Path) -> tuple[tuple[Regime, float], ...]:
+    """Each group of section ``secondary_documents``: its documents and signal words, and the score its entries lose."""
+    sec = data.get("secondary_documents") or {}
+    if not isinstance(sec, dict) or not all(isinstance(g, dict) for g in sec.values()):
+        raise LexiconError(f"问答词表文件格式不正确（secondary_documents）：{p}")
+    return tuple((Regime(str(name), tuple((str(w), 1.0) for w in g.get("signals") or ()),
+                         tuple(str(d) for d in g.get("documents") or ())), float(g.get("penalty", 0.0)))
+                 for name, g in sec.items())
 
 
 def _definitions(data: dict[str, Any], p: Path) -> Definitions:
@@ -600,7 +599,8 @@ def make_planner(  # noqa: C901 - closures of one planner
 
     cache: dict[str, object] = {}
 
-    Resolved = tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str | None], dict[str, list[str]], list[str]]
+    Resolved = tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str | None], dict[str, list[str]],
+                     dict[str, list[str]]]
 
     def resolved() -> Resolved:
         # resolved on first use (the knowledge base may be built after the planner)
@@ -609,20 +609,22 @@ def make_planner(  # noqa: C901 - closures of one planner
             specific = {g: titles(s) for g, s in lex.specific_rules}
             general: dict[str, str | None] = {g: next(iter(titles([g])), None) for g in specific}
             method_docs = {m.name: titles(m.documents) for m in lex.methods}
-            catalogue_docs = titles(lex.catalogue.documents)
+            secondary_docs = {g.name: titles(g.documents) for g, _ in lex.secondary}
             if any(regime_docs.values()):
-                cache["v"] = (regime_docs, specific, general, method_docs, catalogue_docs)
-            return regime_docs, specific, general, method_docs, catalogue_docs
+                cache["v"] = (regime_docs, specific, general, method_docs, secondary_docs)
+            return regime_docs, specific, general, method_docs, secondary_docs
         return cache["v"]  # type: ignore[return-value]
 
     def plan(text: str) -> QueryPlan:
         u = understand(text, lex)
-        regime_docs, specific, general_titles, method_docs, catalogue_docs = resolved()
+        regime_docs, specific, general_titles, method_docs, secondary_docs = resolved()
         boosts: dict[str, float] = {}
-        if lex.catalogue_penalty and not any(w in u.question for w, _ in lex.catalogue.signals):
-            # a legal question is answered by the regulations, not by the product's own review checklist
-            for t in catalogue_docs:
-                boosts[t] = boosts.get(t, 0.0) - lex.catalogue_penalty
+        for group, penalty in lex.secondary:
+            # a legal question is answered by the national regulations, not by the product's own review
+            # checklist or a local restatement, unless it asks about those
+            if penalty and not any(w in u.question for w, _ in group.signals):
+                for t in secondary_docs.get(group.name, []):
+                    boosts[t] = boosts.get(t, 0.0) - penalty
         if u.method is not None and lex.method_penalty:
             _penalise_others(u.method, method_docs, lex.method_penalty, boosts)
         if u.regime is not None:
