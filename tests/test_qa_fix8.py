@@ -106,8 +106,16 @@ def test_a_closing_question_with_its_own_subject_stands_alone(lexicon):
 def _planner(lexicon):
     from assistant.qa.understanding import make_planner
 
-    return make_planner(lexicon, lambda name: name if name == "招标文件审查要点" else None,
+    held = {"招标文件审查要点", "浙江省招标投标条例"}
+    return make_planner(lexicon, lambda name: name if name in held else None,
                         regime_boost=0.08, off_regime_penalty=0.08, specific_boost=0.04)
+
+
+def test_the_local_restatement_ranks_behind_the_national_rule_unless_the_province_is_named(lexicon):
+    plain = _planner(lexicon)("招标人收取的投标保证金应当什么时候退还？").title_boosts
+    local = _planner(lexicon)("浙江的招标项目，投标保证金应当什么时候退还？").title_boosts
+    assert plain.get("浙江省招标投标条例", 0.0) < 0
+    assert local.get("浙江省招标投标条例", 0.0) >= 0
 
 
 def test_the_review_catalogue_ranks_behind_the_regulations_for_a_legal_question(lexicon):
