@@ -138,3 +138,27 @@ def test_a_secondary_documents_section_of_another_form_is_a_configuration_error(
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(LexiconError):
         Lexicon.load(bad)
+
+
+@pytest.mark.parametrize(("question", "present", "absent"), [
+    # 拒签合同 is refusing to sign (实施条例第四十九条), not the 30 days to sign (签合同, 87号令第七十一条)
+    ("成交供应商拒签合同，采购人能另选供应商吗？", "拒绝签订", "中标通知书发出之日起三十日内"),
+    # 签合同 on its own still asks for the days to sign
+    ("中标以后最晚什么时候签合同？", "中标通知书发出之日起三十日内", "拒绝签订"),
+    # 标书费 is the price of the tender documents, not 标书 (招标文件 / 投标文件)
+    ("标书费一般收多少？", "招标文件售价", "投标文件"),
+])
+def test_a_practice_word_inside_a_longer_one_is_not_asked_separately(lexicon, question, present, absent):
+    from assistant.qa.understanding import understand
+
+    found = understand(question, lexicon).expansions
+    assert present in found and absent not in found
+
+
+def test_a_practice_word_also_standing_alone_is_asked():
+    from assistant.qa.understanding import _only_inside_longer
+
+    # 签合同 inside 拒签合同, and once more on its own
+    assert _only_inside_longer("签合同", {"签合同", "拒签合同"}, "他拒签合同")
+    assert not _only_inside_longer("签合同", {"签合同", "拒签合同"}, "他拒签合同后，采购人何时与第二名签合同")
+    assert not _only_inside_longer("签合同", {"签合同"}, "他拒签合同")

@@ -536,10 +536,22 @@ def detect_method(text: str, lex: Lexicon) -> str | None:
 
 def expansions(text: str, lex: Lexicon) -> list[str]:
     out: list[str] = []
+    single = {tr[0] for tr, _ in lex.practice_terms if len(tr) == 1 and tr[0] in text}
     for triggers, terms in lex.practice_terms:
-        if all(t in text for t in triggers):
+        if all(t in text for t in triggers) and not (len(triggers) == 1 and _only_inside_longer(triggers[0], single, text)):
             out.extend(t for t in terms if t not in out)
     return out
+
+
+def _only_inside_longer(word: str, matched: set[str], text: str) -> bool:
+    """Whether every occurrence of a practice word is part of a longer practice word of the text: 「拒签合同」
+    is 拒签 (拒绝签订), not 签合同 (the 30 days to sign); the longer word alone stands for it."""
+    longer = [w for w in matched if len(w) > len(word) and word in w]
+    if not longer:
+        return False
+    for w in sorted(longer, key=len, reverse=True):
+        text = text.replace(w, "\0" * len(w))
+    return word not in text
 
 
 def understand(text: str, lex: Lexicon) -> Understanding:
