@@ -43,8 +43,8 @@ REFUSAL_LISTS = ("domain_terms", "question_words", "known_titles", "known_short_
 REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents", "home_places")
 #: the top-level sections of the lexicon file (any other is a typo: a configuration error)
 SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers", "alternatives",
-                      "question_markers", "scope", "methods", "method_penalty", "definitions", *GATE_SECTIONS,
-                      REFUSAL_SECTION})
+                      "question_markers", "scope", "methods", "method_penalty", "definitions", "secondary_documents",
+                      *GATE_SECTIONS, REFUSAL_SECTION})
 #: the keys of the ``definitions`` section (each a list of words or templates)
 DEFINITION_KEYS = ("questions", "lead_words", "verbs", "qualifiers")
 #: the place of the term in a definitional question template (「什么是{term}」)
@@ -193,6 +193,10 @@ class Lexicon:
     methods: tuple[Regime, ...] = ()
     #: score taken from the documents of another method when the question names only one method
     method_penalty: float = 0.0
+    #: documents that answer a question only when it asks about them (section ``secondary_documents``): each
+    #: group's documents and the words by which a question asks about them (as a Regime), and the score
+    #: their entries lose for a question that does not
+    secondary: tuple[tuple[Regime, float], ...] = ()
     #: the answer gate's words (sections ``generic_terms``, ``penalty_words``, ``consequence_words``)
     generic_terms: tuple[str, ...] = ()
     penalty_words: tuple[str, ...] = ()
@@ -382,6 +386,7 @@ def _load(path: str, mtime: float) -> Lexicon:
         legal_terms=tuple(str(s) for s in scope.get("legal_terms") or ()),
         methods=tuple(methods),
         method_penalty=float(data.get("method_penalty", 0.0)),
+        secondary=_secondary(data, p),
         generic_terms=gate["generic_terms"],
         penalty_words=gate["penalty_words"],
         consequence_words=gate["consequence_words"],
@@ -389,6 +394,16 @@ def _load(path: str, mtime: float) -> Lexicon:
         definitions=_definitions(data, p),
     )
     return replace(lexicon, refusal_words=_with_statute_words(lexicon.refusal_words, lexicon.statute_words))
+
+
+def _secondary(data: dict[str, Any], p: Path) -> tuple[tuple[Regime, float], ...]:
+    """Each group of section ``secondary_documents``: its documents and signal words, and the score its entries lose."""
+    sec = data.get("secondary_documents") or {}
+    if not isinstance(sec, dict) or not all(isinstance(g, dict) for g in sec.values()):
+        raise LexiconError(f"问答词表文件格式不正确（secondary_documents）：{p}")
+    return tuple((Regime(str(name), tuple((str(w), 1.0) for w in g.get("signals") or ()),
+                         tuple(str(d) for d in g.get("documents") or ())), float(g.get("penalty", 0.0)))
+                 for name, g in sec.items())
 
 
 def _definitions(data: dict[str, Any], p: Path) -> Definitions:
@@ -468,10 +483,20 @@ def core_question(text: str, lex: Lexicon) -> str:
     last = picked[-1]
     chosen = [i for i in picked if i >= last - 1]
     asked = "".join(sents[i] for i in chosen)
-    if chosen[0] > 0 and (len(asked) < SHORT_QUESTION or _points_back(asked)):
+    # 「……得满足啥资格要求。……想知道具体有哪些要求」: a closing question without a subject of its own
+    # asks an earlier one again, and that one names what is asked about
+    earlier = [i for i in picked if i < chosen[0] and _names_a_subject(sents[i], lex)]
+    if earlier and not _names_a_subject(asked, lex):
+        chosen.insert(0, earlier[-1])
+    elif chosen[0] > 0 and (len(asked) < SHORT_QUESTION or _points_back(asked)):
         chosen.insert(0, chosen[0] - 1)
     core = "".join(_strip_story(sents[i], lex) for i in chosen).strip()
     return core or text
+
+
+def _names_a_subject(sentence: str, lex: Lexicon) -> bool:
+    """Whether a sentence names something of the domain (a term of ``refusal.domain_terms``)."""
+    return any(t in sentence for t in lex.refusal_words.domain_terms)
 
 
 def _points_back(asked: str) -> bool:
@@ -511,10 +536,22 @@ def detect_method(text: str, lex: Lexicon) -> str | None:
 
 def expansions(text: str, lex: Lexicon) -> list[str]:
     out: list[str] = []
+    single = {tr[0] for tr, _ in lex.practice_terms if len(tr) == 1 and tr[0] in text}
     for triggers, terms in lex.practice_terms:
-        if all(t in text for t in triggers):
+        if all(t in text for t in triggers) and not (len(triggers) == 1 and _only_inside_longer(triggers[0], single, text)):
             out.extend(t for t in terms if t not in out)
     return out
+
+
+def _only_inside_longer(word: str, matched: set[str], text: str) -> bool:
+    """Whether every occurrence of a practice word is part of a longer practice word of the text: 「拒签合同」
+    is 拒签 (拒绝签订), not 签合同 (the 30 days to sign); the longer word alone stands for it."""
+    longer = [w for w in matched if len(w) > len(word) and word in w]
+    if not longer:
+        return False
+    for w in sorted(longer, key=len, reverse=True):
+        text = text.replace(w, "\0" * len(w))
+    return word not in text
 
 
 def understand(text: str, lex: Lexicon) -> Understanding:
@@ -574,22 +611,32 @@ def make_planner(  # noqa: C901 - closures of one planner
 
     cache: dict[str, object] = {}
 
-    def resolved() -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str | None], dict[str, list[str]]]:
+    Resolved = tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str | None], dict[str, list[str]],
+                     dict[str, list[str]]]
+
+    def resolved() -> Resolved:
         # resolved on first use (the knowledge base may be built after the planner)
         if not cache:
             regime_docs = regime_titles(lex, resolve_title)
             specific = {g: titles(s) for g, s in lex.specific_rules}
             general: dict[str, str | None] = {g: next(iter(titles([g])), None) for g in specific}
             method_docs = {m.name: titles(m.documents) for m in lex.methods}
+            secondary_docs = {g.name: titles(g.documents) for g, _ in lex.secondary}
             if any(regime_docs.values()):
-                cache["v"] = (regime_docs, specific, general, method_docs)
-            return regime_docs, specific, general, method_docs
+                cache["v"] = (regime_docs, specific, general, method_docs, secondary_docs)
+            return regime_docs, specific, general, method_docs, secondary_docs
         return cache["v"]  # type: ignore[return-value]
 
     def plan(text: str) -> QueryPlan:
         u = understand(text, lex)
-        regime_docs, specific, general_titles, method_docs = resolved()
+        regime_docs, specific, general_titles, method_docs, secondary_docs = resolved()
         boosts: dict[str, float] = {}
+        for group, penalty in lex.secondary:
+            # a legal question is answered by the national regulations, not by the product's own review
+            # checklist or a local restatement, unless it asks about those
+            if penalty and not any(w in u.question for w, _ in group.signals):
+                for t in secondary_docs.get(group.name, []):
+                    boosts[t] = boosts.get(t, 0.0) - penalty
         if u.method is not None and lex.method_penalty:
             _penalise_others(u.method, method_docs, lex.method_penalty, boosts)
         if u.regime is not None:
