@@ -94,6 +94,15 @@ def services(request: pytest.FixtureRequest):
     return request.getfixturevalue("real_services")
 
 
+@pytest.fixture(scope="module")
+def reviewer():
+    """The rule reviewer without a knowledge base or LLM (what most review tests exercise); a module that
+    needs another catalogue defines its own `reviewer`."""
+    from assistant.review.pipeline import Reviewer
+
+    return Reviewer(kb=None, use_llm=False)
+
+
 def run_cli_main(args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """The CLI in-process on a data dir under tmp_path: (exit code, stdout, stderr)."""
     from assistant.cli import main

@@ -5,7 +5,6 @@ The questions here are written for these tests (not taken from an evaluation set
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -52,18 +51,6 @@ def test_the_service_threshold_trigger_does_not_cut_mandatory_tendering_as_one_w
     assert "必须招标" not in words
     assert "100万" not in words
     assert "勘察、设计、监理等服务的采购" in words
-
-
-@pytest.fixture(scope="module")
-def services(request):
-    """`real_services`, or a knowledge base already built the same way (QA_PREBUILT_KB=<data dir>)."""
-    prebuilt = os.environ.get("QA_PREBUILT_KB")
-    if prebuilt:
-        from assistant.config import Settings
-        from assistant.services import Services
-
-        return Services(Settings(_env_file=None, data_dir=Path(prebuilt)))  # type: ignore[call-arg]
-    return request.getfixturevalue("real_services")
 
 
 def rank_of(services, question: str, title: str, article: str) -> int | None:

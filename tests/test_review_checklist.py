@@ -24,11 +24,6 @@ SCANNED = PROJECT_ROOT / "tests" / "data" / "ingest" / "scanned_tender.pdf"
 REAL_TENDER = PROJECT_ROOT.parent / "shared" / "corpus" / "tenders" / "政府采购项目公开招标文件.docx"
 
 
-@pytest.fixture(scope="module")
-def reviewer() -> Reviewer:
-    return Reviewer(kb=None, use_llm=False)
-
-
 def _expected_ids() -> list[str]:
     return [r.id for r in load_catalogue().rules] + [a.id for a in load_checklist().absence]
 

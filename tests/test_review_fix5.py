@@ -31,11 +31,6 @@ TENDERED = "现对该项目的施工进行公开招标。"
 NEGOTIATED = "本项目采用竞争性磋商方式采购。"
 
 
-@pytest.fixture(scope="module")
-def reviewer() -> Reviewer:
-    return Reviewer(kb=None, use_llm=False)
-
-
 def _review(reviewer: Reviewer, text: str) -> ReviewReport:
     return reviewer.review_document(document_from_text(text, "gov_works.txt"))
 

@@ -15,11 +15,6 @@ from assistant.review.report import render_docx, render_markdown
 GOV = "本项目为政府采购项目，采购方式：公开招标。\n"
 
 
-@pytest.fixture(scope="module")
-def reviewer() -> Reviewer:
-    return Reviewer(kb=None, use_llm=False)
-
-
 def _rules(reviewer: Reviewer, text: str) -> set[str]:
     return {f.rule_id for f in reviewer.review_text(GOV + text, use_llm=False).findings}
 

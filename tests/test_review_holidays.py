@@ -49,11 +49,6 @@ def test_malformed_calendar_is_an_error_in_chinese(tmp_path: Path) -> None:
     assert holidays.calendar(tmp_path / "missing") == holidays.HolidayCalendar()
 
 
-@pytest.fixture(scope="module")
-def reviewer() -> Reviewer:
-    return Reviewer(kb=None, use_llm=False)
-
-
 def test_sale_period_over_national_day_counts_the_holidays(reviewer: Reviewer) -> None:
     """「2023年9月27日至10月3日（法定节假日除外）」 is 2 working days, not 5 (Monday to Friday)."""
     rep = reviewer.review_text(GOV + "获取招标文件期限：2023年9月27日至2023年10月3日（法定节假日除外）。", use_llm=False)

@@ -14,11 +14,6 @@ GOODS_HEAD = "本项目为政府采购项目（货物类），采购人：某单
 WORKS_HEAD = "本项目为依法必须招标的工程建设项目，施工招标，招标人：某建设公司。\n"
 
 
-@pytest.fixture(scope="module")
-def reviewer() -> Reviewer:
-    return Reviewer(kb=None, use_llm=False)
-
-
 def _item(report: ReviewReport, rule_id: str):  # type: ignore[no-untyped-def]
     return next(i for i in report.checklist if i.rule_id == rule_id)
 

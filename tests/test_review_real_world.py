@@ -15,11 +15,6 @@ GOV = "本项目为政府采购项目（服务类），采购人：某单位。\
 WORKS = "本项目为依法必须招标的工程建设项目，施工招标，招标人：某建设公司。工程估算价：1000万元。\n"
 
 
-@pytest.fixture(scope="module")
-def reviewer() -> Reviewer:
-    return Reviewer(kb=None, use_llm=False)
-
-
 def _rules(reviewer: Reviewer, text: str) -> dict[str, str]:
     return {f.rule_id: f.severity for f in reviewer.review_text(text, use_llm=False).findings}
 

@@ -20,11 +20,6 @@ GOV_HEAD = "采购人：某某局。采购代理机构：某某公司。本项�
 WORKS_HEAD = "招标人：某某建设公司。本工程施工招标，承包人、发包人按合同约定。工程估算价：1000万元。\n" * 2
 
 
-@pytest.fixture(scope="module")
-def reviewer() -> Reviewer:
-    return Reviewer(kb=None, use_llm=False)
-
-
 def _ids(reviewer: Reviewer, text: str) -> set[str]:
     return {f.rule_id for f in reviewer.review_text(text).findings}
 

@@ -18,11 +18,6 @@ from assistant.schema import ReviewReport
 GOV = "本项目为政府采购项目（服务类），采购人：某单位。\n"
 
 
-@pytest.fixture(scope="module")
-def reviewer() -> Reviewer:
-    return Reviewer(kb=None, use_llm=False)
-
-
 def _review(reviewer: Reviewer, text: str) -> ReviewReport:
     return reviewer.review_text(text, use_llm=False)
 
