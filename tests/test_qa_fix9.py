@@ -1,0 +1,41 @@
+"""Real-question ranking, round 3 (issue 12): practice words asked in the statute wording.
+
+The questions here are written for these tests (not taken from an evaluation set).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+LEXICON = Path(__file__).resolve().parent.parent / "knowledge_base" / "qa_lexicon.yaml"
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    from assistant.qa.understanding import Lexicon
+
+    return Lexicon.load(LEXICON)
+
+
+@pytest.mark.parametrize(("question", "wording"), [
+    # 政府采购法实施条例第四十九条: the next supplier is 下一候选人
+    ("成交供应商放弃成交后，能由第二名顺延吗？", "下一候选人"),
+    ("第一名放弃中标，采购人可以让排第二的递补吗？", "下一候选人"),
+    ("中标人放弃中标后怎么办？", "下一候选人"),
+    # 招标投标法第二十三条, 87号令第二十七条: clarifying an issued tender document is 澄清或者修改
+    ("招标文件发出后还能发澄清改评分办法吗？", "澄清或者修改"),
+    ("招标文件发出后还能发澄清改评分办法吗？", "已发出的招标文件"),
+])
+def test_practice_words_are_asked_in_the_statute_wording(lexicon, question, wording):
+    from assistant.qa.understanding import understand
+
+    assert wording in understand(question, lexicon).expansions
+
+
+def test_a_bid_clarification_gets_no_tender_document_wording(lexicon):
+    # 评标委员会 asking a bidder to clarify its bid (招标投标法第三十九条) is not a change of the tender document
+    from assistant.qa.understanding import understand
+
+    assert "已发出的招标文件" not in understand("评标时评委能要求投标人澄清报价吗？", lexicon).expansions
