@@ -39,3 +39,33 @@ def test_a_bid_clarification_gets_no_tender_document_wording(lexicon):
     from assistant.qa.understanding import understand
 
     assert "已发出的招标文件" not in understand("评标时评委能要求投标人澄清报价吗？", lexicon).expansions
+
+
+def _hit(title: str, article: str, text: str):
+    from assistant.schema import Hit
+
+    return Hit(title=title, article=article, text=text, score=1.0, doc_id=title, doc_type="法律",
+               status="现行有效", chunk_id=title + article)
+
+
+ENQUIRY = _hit("中华人民共和国政府采购法", "第三十二条",
+               "第三十二条 采购的货物规格、标准统一、现货货源充足且价格变化幅度小的政府采购项目，可以依照本法采用询价方式采购。")
+
+
+@pytest.mark.parametrize("question", [
+    "政府采购过程中，什么情况下可以采用询价方式？",
+    "作为采购人，什么情况下可以采用询价方式？",
+])
+def test_framing_words_are_not_words_the_answer_must_carry(lexicon, question):
+    # 「过程」「作为」 say how the question frames its subject; the article on 询价 answers it
+    from assistant.qa.extractive import addresses, term_coverage
+
+    assert term_coverage(question, ENQUIRY, lexicon.gate_words) == 1.0
+    assert addresses(question, ENQUIRY, lexicon.gate_words)
+
+
+def test_a_subject_word_the_article_lacks_still_counts(lexicon):
+    # the framing words are generic, a topic word (竞争性谈判) is not
+    from assistant.qa.extractive import addresses
+
+    assert not addresses("政府采购过程中，什么情况下可以采用竞争性谈判方式？", ENQUIRY, lexicon.gate_words)
