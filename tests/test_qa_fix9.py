@@ -27,6 +27,8 @@ def lexicon():
     # 招标投标法第二十三条, 87号令第二十七条: clarifying an issued tender document is 澄清或者修改
     ("招标文件发出后还能发澄清改评分办法吗？", "澄清或者修改"),
     ("招标文件发出后还能发澄清改评分办法吗？", "已发出的招标文件"),
+    # 招标投标法第三十一条, 政府采购法第二十四条: the lead member is one of 联合体各方
+    ("联合体牵头人要承担什么义务？", "联合体各方"),
 ])
 def test_practice_words_are_asked_in_the_statute_wording(lexicon, question, wording):
     from assistant.qa.understanding import understand
@@ -69,3 +71,16 @@ def test_a_subject_word_the_article_lacks_still_counts(lexicon):
     from assistant.qa.extractive import addresses
 
     assert not addresses("政府采购过程中，什么情况下可以采用竞争性谈判方式？", ENQUIRY, lexicon.gate_words)
+
+
+def test_the_lead_member_is_one_tokenizer_word_and_carried_by_the_consortium_article(lexicon):
+    # 「牵头人」 stays whole, and an article on 联合体各方 carries it (the answer gate's statute wording)
+    from assistant.qa.extractive import term_coverage
+    from assistant.text_zh import add_user_words
+
+    assert "牵头人" in lexicon.user_words()
+    add_user_words(lexicon.user_words())  # as Services does before anything is tokenized
+    consortium = _hit("中华人民共和国招标投标法", "第三十一条",
+                      "第三十一条 两个以上法人或者其他组织可以组成一个联合体，以一个投标人的身份共同投标。"
+                      "联合体各方应当签订共同投标协议，明确约定各方拟承担的工作和责任。")
+    assert term_coverage("联合体牵头人承担哪些责任？", consortium, lexicon.gate_words) == 1.0
