@@ -94,6 +94,12 @@ def services(request: pytest.FixtureRequest):
     return request.getfixturevalue("real_services")
 
 
+def rank_of(services, question: str, title: str, article: str) -> int | None:
+    """The rank (1-based) of an article among the top 10 retrieved for a question, None when absent."""
+    hits = services.retriever.search(question, 10)
+    return next((i for i, h in enumerate(hits, 1) if h.title == title and h.article == article), None)
+
+
 @pytest.fixture(scope="module")
 def reviewer():
     """The rule reviewer without a knowledge base or LLM (what most review tests exercise); a module that

@@ -10,13 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import rank_of
+
 ZTB_TIAOLI = "中华人民共和国招标投标法实施条例"
 ZFCG_TIAOLI = "中华人民共和国政府采购法实施条例"
-
-
-def rank_of(services, question: str, title: str, article: str) -> int | None:
-    hits = services.retriever.search(question, 10)
-    return next((i for i, h in enumerate(hits, 1) if h.title == title and h.article == article), None)
 
 
 @pytest.mark.integration

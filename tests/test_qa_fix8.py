@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import rank_of
+
 LEXICON = Path(__file__).resolve().parent.parent / "knowledge_base" / "qa_lexicon.yaml"
 GOODS = "政府采购货物和服务招标投标管理办法"
 MANDATORY = "必须招标的工程项目规定"
@@ -51,11 +53,6 @@ def test_the_service_threshold_trigger_does_not_cut_mandatory_tendering_as_one_w
     assert "必须招标" not in words
     assert "100万" not in words
     assert "勘察、设计、监理等服务的采购" in words
-
-
-def rank_of(services, question: str, title: str, article: str) -> int | None:
-    hits = services.retriever.search(question, 10)
-    return next((i for i, h in enumerate(hits, 1) if h.title == title and h.article == article), None)
 
 
 @pytest.mark.integration
