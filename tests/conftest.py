@@ -101,6 +101,14 @@ def rank_of(services, question: str, title: str, article: str) -> int | None:
 
 
 @pytest.fixture(scope="module")
+def lexicon():
+    """The shipped Q&A lexicon (knowledge_base/qa_lexicon.yaml)."""
+    from assistant.qa.understanding import Lexicon, shipped_lexicon_path
+
+    return Lexicon.load(shipped_lexicon_path())
+
+
+@pytest.fixture(scope="module")
 def reviewer():
     """The rule reviewer without a knowledge base or LLM (what most review tests exercise); a module that
     needs another catalogue defines its own `reviewer`."""

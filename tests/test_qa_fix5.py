@@ -8,13 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.qa.understanding import Lexicon, shipped_lexicon_path
-
-
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return Lexicon.load(shipped_lexicon_path())
-
 
 # ---------------------------------------------------------------------------------------- D1
 @pytest.mark.parametrize(("question", "term"), [

@@ -5,22 +5,12 @@ The questions here are written for these tests (not taken from an evaluation set
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import rank_of
 
-LEXICON = Path(__file__).resolve().parent.parent / "knowledge_base" / "qa_lexicon.yaml"
 GOODS = "政府采购货物和服务招标投标管理办法"
 MANDATORY = "必须招标的工程项目规定"
-
-
-@pytest.fixture(scope="module")
-def lexicon():
-    from assistant.qa.understanding import Lexicon
-
-    return Lexicon.load(LEXICON)
 
 
 @pytest.mark.parametrize(("question", "wording"), [

@@ -5,18 +5,7 @@ The questions here are written for these tests (not taken from an evaluation set
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-LEXICON = Path(__file__).resolve().parent.parent / "knowledge_base" / "qa_lexicon.yaml"
-
-
-@pytest.fixture(scope="module")
-def lexicon():
-    from assistant.qa.understanding import Lexicon
-
-    return Lexicon.load(LEXICON)
 
 
 @pytest.mark.parametrize(("question", "wording"), [

@@ -14,7 +14,6 @@ from assistant.docx_export import docx_title, finish_document
 from assistant.schema import SEVERITY_ZH
 from assistant.text_zh import strip_article_label
 
-RISK_ZH = SEVERITY_ZH  # a pair's risk reads like a finding's severity: 高/中/低
 LIMITS_TITLE = "检查方法与局限"
 MAX_GROUP_EVIDENCE = 10
 
@@ -90,7 +89,7 @@ def summary_line(report: CollusionReport) -> str:
 def _md_pairs(report: CollusionReport) -> list[str]:
     lines = [] if report.pairs else ["未发现扣除招标文件和范本后的共同线索。"]
     for n, p in enumerate(report.pairs, start=1):
-        lines.append(f"### {n}. {_pair_title(p)}　风险：{RISK_ZH[p.risk]}（得分 {p.score:g}）")
+        lines.append(f"### {n}. {_pair_title(p)}　风险：{SEVERITY_ZH[p.risk]}（得分 {p.score:g}）")
         for s in p.signals:
             lines.append(f"- 【{s.tier}】{s.label}　依据：{s.legal_ref}")
             for e in s.evidence[:5]:
@@ -180,7 +179,7 @@ def render_docx(report: CollusionReport, out: Path) -> Path:  # noqa: C901 - col
     if not report.pairs:
         d.add_paragraph("未发现扣除招标文件和范本后的共同线索。")
     for n, p in enumerate(report.pairs, start=1):
-        d.add_heading(f"{n}. {_pair_title(p)}　风险：{RISK_ZH[p.risk]}", 2)
+        d.add_heading(f"{n}. {_pair_title(p)}　风险：{SEVERITY_ZH[p.risk]}", 2)
         for s in p.signals:
             d.add_paragraph(f"【{s.tier}】{s.label}　依据：{s.legal_ref}", style="List Bullet")
             for e in s.evidence[:4]:

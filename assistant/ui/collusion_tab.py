@@ -11,8 +11,9 @@ import gradio as gr
 
 from assistant.collusion.models import CollusionReport, Excerpt, PairResult
 from assistant.collusion.pipeline import MAX_BIDS, MIN_BIDS
-from assistant.collusion.report import RISK_ZH, regime_label
+from assistant.collusion.report import regime_label
 from assistant.errors import InputFileError
+from assistant.schema import SEVERITY_ZH
 from assistant.services import Services
 from assistant.ui.common import friendly
 from assistant.uploads import BID_SUFFIXES, check_suffix, new_upload_dir
@@ -44,7 +45,7 @@ def pair_detail_html(p: PairResult | None) -> str:
     if p is None:
         return CSS + '<div class="cl-small">点击上表中的一对投标文件，查看两边的原文证据。</div>'
     parts = [CSS, f"<h3>{html.escape(p.bidder_a or p.a)} ↔ {html.escape(p.bidder_b or p.b)} "
-                  f'<span style="color:{RISK_COLOR[p.risk]}">风险：{RISK_ZH[p.risk]}</span></h3>']
+                  f'<span style="color:{RISK_COLOR[p.risk]}">风险：{SEVERITY_ZH[p.risk]}</span></h3>']
     for s in p.signals:
         parts.append(f'<div class="cl-sig"><span class="cl-tier">【{s.tier}】</span>{html.escape(s.label)}'
                      f'<div class="cl-small">依据：{html.escape(s.legal_ref)}</div>')
@@ -102,7 +103,7 @@ def pair_rows(report: CollusionReport) -> list[list[Any]]:
     rows = []
     for n, p in enumerate(report.pairs, start=1):
         main = "；".join(f"【{s.tier}】{s.label}" for s in p.signals[:3])
-        rows.append([n, p.bidder_a or p.a, p.bidder_b or p.b, RISK_ZH[p.risk], main])
+        rows.append([n, p.bidder_a or p.a, p.bidder_b or p.b, SEVERITY_ZH[p.risk], main])
     return rows
 
 
