@@ -258,27 +258,45 @@ _DOC_NUMBER = re.compile(r"（[^（）]*(?:号|令)[^（）]*）$")
 def uncovered_topics(question: str, hits: Sequence[Hit], kb: KnowledgeBase,
                      words: RefusalWords | None = None) -> list[tuple[str, str]]:
     """(topic, rule) for each topic of ``topic_documents`` the question names whose own rule the knowledge
-    base does not hold and no retrieved article mentions (「竞争性磋商…最少几天？」 must not be answered with
+    base does not hold and no retrieved article is about (「竞争性磋商…最少几天？」 must not be answered with
     竞争性谈判's 3 working days); one per rule."""
     w = _words(words)
     text = normalize(question)
     seen = normalize(" ".join(h.text for h in hits[:6] if h.doc_type != "审查要点"))
     out: list[tuple[str, str]] = []
     for topic, rule in w.topic_documents.items():
-        if (topic in text and topic not in seen and rule not in [r for _, r in out]
+        if (_about(topic, text) and not _about(topic, seen) and rule not in [r for _, r in out]
                 and kb.resolve_title(_DOC_NUMBER.sub("", rule)) is None):
             out.append((topic, rule))
     return out
 
 
+#: the words around a term named only as one item of a list (「竞争性谈判小组、询价小组或者竞争性磋商小组」)
+_LIST_BEFORE = ("、", "或者", "以及", "或", "和", "及")
+_LIST_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}、")
+
+
+def _about(topic: str, text: str) -> bool:
+    """Whether ``text`` is about ``topic`` rather than naming it in a list of others: 94号令第十四条 lists
+    竞争性磋商小组 among the groups that may help answer a challenge, which is no rule of 竞争性磋商, and a
+    question about 「竞争性谈判、竞争性磋商、询价等」 asks about all non-tender methods, not about 磋商."""
+    for m in re.finditer(re.escape(topic), text):
+        listed = text[:m.start()].endswith(_LIST_BEFORE) or _LIST_AFTER.match(text, m.end()) is not None
+        if not listed:
+            return True
+    return False
+
+
+def _rule_book(rule: str) -> str:
+    """「《政府采购竞争性磋商采购方式管理暂行办法》（财库〔2014〕214号）」 for a ``topic_documents`` rule."""
+    title = _DOC_NUMBER.sub("", rule)
+    return f"《{title}》{rule[len(title):]}"
+
+
 def uncovered_topic_lines(ev: Evidence) -> list[str]:
     """「知识库未收录专门规定竞争性磋商的《…》……」 for each topic whose own rule the knowledge base lacks."""
-    lines = []
-    for topic, rule in ev.uncovered_topics:
-        title = _DOC_NUMBER.sub("", rule)
-        lines.append(f"知识库未收录专门规定{topic}的《{title}》{rule[len(title):]}，以下条文不是该文件的规定，"
-                     f"可能不适用于{topic}，请以该文件为准。")
-    return lines
+    return [f"知识库未收录专门规定{topic}的{_rule_book(rule)}，以下条文不是该文件的规定，可能不适用于{topic}，请以该文件为准。"
+            for topic, rule in ev.uncovered_topics]
 
 
 _LOCAL_ISSUER = re.compile(r"[\u4e00-\u9fff]{1,8}(?:省|市|自治区|区|县)(?:人民|政府|财政|发展|住房|公共资源)")
@@ -344,7 +362,11 @@ def off_scope(question: str, p: RefusalPolicy) -> str | None:
     if lex is None:
         return None
     text = normalize(question)
-    if any(t in text for t in lex.legal_terms) or named_documents(question, lex.refusal_words) or "规定" in text:
+    # a legal word inside a request for listings is no legal question (「最新…的中标信息」)
+    bare = text
+    for t in lex.information_terms:
+        bare = bare.replace(t, " ")
+    if any(t in bare for t in lex.legal_terms) or named_documents(question, lex.refusal_words) or "规定" in text:
         return None
     tokens = set(tokenize(text))
     if any(_mentions(t, text, tokens) for t in lex.off_topic_terms):
@@ -412,6 +434,9 @@ def _outright(question: str, hits: list[Hit], kb: KnowledgeBase, today: date | N
         return "no_hits"
     if ev.missing_documents and not known and not ev.direct:
         return "document_not_in_kb"
+    if ev.uncovered_topics and not ev.direct:
+        # a procedure with a rule of its own that the knowledge base lacks: no other rule stands in for it
+        return "topic_not_in_kb"
     if places := other_localities(question, kb, words):
         ev.other_places = places
         ev.local_documents = [m.title for m in local_documents(kb)]
@@ -492,7 +517,8 @@ def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
         )
         lines.append(f"最接近的条文（相关度不足，仅供参考，不作为依据）：{near}")
     if ev.reason != "article_not_found":
-        target = "、".join(_book(n) for n in ev.missing_documents) or (
+        target = "、".join([*(_book(n) for n in ev.missing_documents),
+                            *(_rule_book(r) for r in dict.fromkeys(r for _, r in ev.uncovered_topics))]) or (
             f"{'、'.join(ev.other_places)}的相关政策文件" if ev.other_places else "相关法规、规章或政策文件"
         )
         lines.append(f"建议：可在知识库页面导入{target}后再问，或换用更具体的招投标、政府采购术语提问。")
@@ -508,6 +534,9 @@ def _scope_lines(ev: Evidence) -> list[str]:
     elif ev.missing_documents:
         names = "、".join(_book(n) for n in ev.missing_documents)
         lines.append(f"问题提到的{names}不在知识库中。")
+    if ev.reason == "topic_not_in_kb":
+        lines += [f"{topic}由{_rule_book(rule)}专门规定，知识库没有收录该文件，"
+                  "无法依据该文件回答，也不会用其他文件的条文代替作答。" for topic, rule in ev.uncovered_topics]
     if ev.reason == "other_locality" and ev.other_places:
         places = "、".join(ev.other_places)
         held = "、".join(_book(t) for t in ev.local_documents)
