@@ -48,6 +48,10 @@ FOREIGN_MAX = 0.5
 #: the statute, so only a low lexical floor applies (measured on ../shared practitioner_qa).
 COVERAGE_IN_DOMAIN = 0.2
 
+#: A query of at most this many characters (punctuation aside) and no question word is a word typed
+#: as into a search box (「保证金」「测试」), not a question: no article is stated as its answer.
+KEYWORD_MAX_CHARS = 6
+
 _ARTICLE_TOKEN = re.compile(r"^第[零〇一二两三四五六七八九十百千\d]+[条款项章节编]$")
 
 _BOOK = re.compile(r"《([^《》]{2,60})》")
@@ -120,6 +124,8 @@ class Evidence:
     missing_articles: list[tuple[str, str, str]] = field(default_factory=list)
     #: topics the question names whose own rule the knowledge base lacks: (topic, the rule)
     uncovered_topics: list[tuple[str, str]] = field(default_factory=list)
+    #: a word or two typed as into a search box, not a question (see KEYWORD_MAX_CHARS)
+    keyword_query: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -128,7 +134,7 @@ class Evidence:
             "missing_terms": self.missing_terms, "missing_documents": self.missing_documents, "direct": self.direct,
             "foreign_terms": self.foreign_terms, "in_domain": self.in_domain, "other_places": self.other_places,
             "local_documents": self.local_documents, "missing_articles": [list(m) for m in self.missing_articles],
-            "uncovered_topics": [list(t) for t in self.uncovered_topics],
+            "uncovered_topics": [list(t) for t in self.uncovered_topics], "keyword_query": self.keyword_query,
         }
 
 
@@ -376,6 +382,22 @@ def off_scope(question: str, p: RefusalPolicy) -> str | None:
     return None
 
 
+def is_keyword_query(question: str, lexicon: Lexicon | None) -> bool:
+    """A bare word or two (「保证金」「测试」): no question word and at most KEYWORD_MAX_CHARS characters."""
+    if lexicon is None:
+        return False
+    text = re.sub(r"[\W_]+", "", normalize(question))
+    return 0 < len(text) <= KEYWORD_MAX_CHARS and not any(m in question for m in lexicon.question_markers)
+
+
+def keyword_lines(question: str, ev: Evidence) -> list[str]:
+    """The first line of an answer to a bare word: the articles follow, none stated as the answer."""
+    if not ev.keyword_query:
+        return []
+    return [f"「{question.strip()}」不是完整的问题，因此不直接作答；以下是知识库中与之最相关的条文。"
+            f"{ASK_FULL_QUESTION}"]
+
+
 def future_years(question: str, hits: list[Hit], today: date | None = None) -> list[int]:
     """Years after this year that no retrieved document mentions (a policy that does not exist yet)."""
     this_year = (today or date.today()).year
@@ -402,6 +424,7 @@ def assess(
     foreign = [t for t in missing_terms if vocab is not None and not any(v in vocab for v in _variants(t, w))]
     ev = Evidence(False, "", top_dense, top_score, cov, terms, missing_terms, missing_docs, direct, foreign, in_domain)
     ev.uncovered_topics = uncovered_topics(question, hits, kb, w)
+    ev.keyword_query = is_keyword_query(question, p.lexicon)
     foreign_share = len(foreign) / len(terms) if terms else 0.0
     if in_domain:
         needed = p.coverage_in_domain
@@ -413,6 +436,8 @@ def assess(
         ev.sufficient, ev.reason = True, "direct_article"
     elif why := off_scope(question, p):
         ev.reason = why
+    elif ev.keyword_query and not in_domain:
+        ev.reason = "not_a_question"
     elif not in_domain and foreign_share >= p.foreign_max:
         ev.reason = "terms_not_in_kb"
     elif p.dense_threshold is not None and top_dense is not None and top_dense < p.dense_threshold:
@@ -487,6 +512,17 @@ def corpus_text(kb: KnowledgeBase) -> str | None:
 #: a question with no Chinese at all (report 5b, D10: English questions got only English stop words as hints)
 ASK_IN_CHINESE = "请用中文提问：知识库收录的是中文法律法规，检索按中文词语进行。"
 
+def refusal_flag(reason: str) -> str:
+    """The flag a refusal for ``reason`` carries in ``Answer.flags`` (「refused:low_coverage」)."""
+    return f"refused:{reason}"
+
+
+#: A bare word outside the domain (「测试」): the user is asked for a question rather than told the KB lacks a basis.
+NOT_A_QUESTION_FLAG = refusal_flag("not_a_question")
+
+#: How to ask instead of typing a bare word.
+ASK_FULL_QUESTION = "请说明具体情形后再问，例如「投标保证金最多可以收多少？」「中标候选人放弃中标后怎么办？」。"
+
 #: The explanation shown for refusals whose reason needs no details.
 REASON_LINES = {
     "future_policy": "问题涉及的年份晚于知识库中现有文件，知识库中没有相应政策。",
@@ -498,7 +534,10 @@ REASON_LINES = {
 
 def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
     """The refusal shown to the user: no basis, what was searched, what to add."""
-    lines = missing_article_lines(ev) or ["知识库中没有找到回答该问题的依据，为避免误导，不作推测性回答。"]
+    if ev.reason == "not_a_question":
+        lines = [f"「{question.strip()}」不是一个完整的问题，无法判断您想了解什么，因此不作回答。{ASK_FULL_QUESTION}"]
+    else:
+        lines = missing_article_lines(ev) or ["知识库中没有找到回答该问题的依据，为避免误导，不作推测性回答。"]
     if not any(is_cjk(ch) for ch in question) and re.search(r"[A-Za-z]", question):
         lines.append(ASK_IN_CHINESE)
     lines += _scope_lines(ev)
@@ -516,7 +555,7 @@ def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
             f"《{h.title}》{h.article or (h.heading or '')}" for h in hits[:3]
         )
         lines.append(f"最接近的条文（相关度不足，仅供参考，不作为依据）：{near}")
-    if ev.reason != "article_not_found":
+    if ev.reason not in ("article_not_found", "not_a_question"):
         target = "、".join([*(_book(n) for n in ev.missing_documents),
                             *(_rule_book(r) for r in dict.fromkeys(r for _, r in ev.uncovered_topics))]) or (
             f"{'、'.join(ev.other_places)}的相关政策文件" if ev.other_places else "相关法规、规章或政策文件"
