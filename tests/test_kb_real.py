@@ -88,12 +88,39 @@ def test_every_cited_article_starts_with_its_label(real_services) -> None:
 def test_a_topic_whose_own_rule_is_missing_is_not_answered_from_another_procedure(real_services, question, topic,
                                                                                   rule) -> None:
     """QA report 3, D7: 「竞争性磋商……最少几天」 was answered with 竞争性谈判's 3 working days (74号令第二十九条);
-    the rule of 磋商 (财库〔2014〕214号, 10日) is not in the knowledge base. The answer says so first and states
-    no article as the answer."""
+    the rule of 磋商 (财库〔2014〕214号, 10日) is not in the knowledge base. The question is refused (issue 12: a
+    question resting on a document the knowledge base lacks is out of its scope); the refusal names the
+    document to import and cites no article."""
     answer = real_services.qa.ask(question)
-    first = answer.answer.splitlines()[0]
-    assert first.startswith(f"知识库未收录专门规定{topic}的《") and rule in first
-    assert "答：" not in answer.answer and "no_direct_provision" in answer.flags and not answer.refused
+    assert answer.refused and answer.flags == ["refused:topic_not_in_kb"] and not answer.citations
+    assert f"{topic}由《" in answer.answer and rule in answer.answer and "答：" not in answer.answer
+    assert "建议：可在知识库页面导入《" in answer.answer
+
+
+def test_a_topic_question_naming_an_article_of_the_kb_is_answered_with_a_warning(real_services) -> None:
+    """The user compares 磋商 with 74号令第二十七条 (谈判 with two suppliers): that article is shown, under the
+    statement that 磋商's own rule is not in the knowledge base, and stated as no answer."""
+    answer = real_services.qa.ask("竞争性磋商能否参照74号令第二十七条处理供应商只有两家的情况？")
+    assert not answer.refused and "no_direct_provision" in answer.flags
+    assert answer.answer.startswith("知识库未收录专门规定竞争性磋商的《")
+    assert ("政府采购非招标采购方式管理办法", "第二十七条") in [(c.title, c.article) for c in answer.citations]
+
+
+@pytest.mark.parametrize("question", [
+    "竞争性谈判、竞争性磋商、询价这些非招标方式，采购人能不能自己做资格审查？",  # 磋商 one of a list
+    "政府采购可以采购进口产品吗？",  # 政府采购法第十条 says when (进口产品 is no topic_documents entry)
+])
+def test_questions_that_only_touch_a_missing_rule_are_not_refused(real_services, question) -> None:
+    assert not real_services.qa.ask(question).refused
+
+
+@pytest.mark.parametrize(("question", "rule"), [
+    ("监狱企业参加政府采购能享受什么优惠？", "财库〔2014〕68号"),
+    ("节能产品是不是必须优先采购？", "财库〔2019〕9号"),
+])
+def test_preferences_set_by_notices_outside_the_kb_are_refused(real_services, question, rule) -> None:
+    answer = real_services.qa.ask(question)
+    assert answer.refused and rule in answer.answer
 
 
 def test_an_evaluation_method_is_not_taken_for_a_missing_document(real_services) -> None:

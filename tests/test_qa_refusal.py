@@ -130,6 +130,9 @@ def test_buyer_and_market_questions_without_a_legal_term_are_out_of_scope():
     assert refusal.off_scope("政府采购合同约定的交期延误，采购人可以解除合同吗？", policy) is None
     assert refusal.off_scope("最新的实施条例对保证金怎么规定？", policy) is None
     assert refusal.off_scope("最近的项目信息在哪里能查到吗？", policy) is None
+    # the 中标 of 「中标信息」 is a listing, not a legal question
+    assert refusal.off_scope("最新关于旧设备处置的中标信息", policy) == "information_request"
+    assert refusal.off_scope("最新的中标信息要在哪里公示吗？", policy) is None
     ev = assess("仓库库存积压，采购员该怎么减少订单？", policy=policy)
     assert not ev.sufficient and ev.reason == "off_topic"
     assert "企业日常采购管理" in refusal.refusal_text("仓库库存积压", ev, [])
@@ -173,3 +176,11 @@ def test_a_removed_bundled_law_is_not_answered_from_its_implementing_regulation(
               doc_id=rules.doc_id, doc_type="行政法规", status="现行有效")
     known, missing = refusal.missing_documents("招标投标法第二十条是怎么规定的？", kb, [hit])
     assert missing == ["招标投标法"] and known == []
+
+
+def test_a_topic_named_in_a_list_is_not_what_the_text_is_about():
+    assert refusal._about("竞争性磋商", "竞争性磋商项目可以不磋商直接按报价定成交供应商吗")
+    # 94号令第十四条: the 磋商小组 is one of the groups that may help answer a challenge
+    assert not refusal._about("竞争性磋商", "可以组织原评标委员会、竞争性谈判小组、询价小组或者竞争性磋商小组协助答复质疑")
+    assert not refusal._about("竞争性磋商", "非招标方式（竞争性谈判、竞争性磋商、询价等）的资格审查由谁做")
+    assert not refusal._about("竞争性磋商", "竞争性谈判和询价")

@@ -44,6 +44,15 @@ def test_refusal_is_shown_differently() -> None:
     assert render.answer_markdown(Answer(answer="x", refused=True)).startswith("⚠️")
 
 
+def test_a_bare_word_is_asked_for_a_question_not_told_the_kb_lacks_a_basis() -> None:
+    from assistant.qa.refusal import NOT_A_QUESTION_FLAG
+
+    word = Answer(answer="「测试」不是一个完整的问题", refused=True, flags=[NOT_A_QUESTION_FLAG])
+    assert render.answer_markdown(word).startswith("⚠️ **请输入完整的问题**")
+    panel = render.citations_html(word)
+    assert "请输入完整的问题" in panel and "知识库中没有依据" not in panel
+
+
 def test_filters_keep_the_original_numbering() -> None:
     findings = [_finding(), _finding(severity="low", category="其他")]
     rows = render.finding_rows(findings, severity="低")

@@ -247,7 +247,7 @@ class QAChain:
         text = refusal.refusal_text(prep.question if prep.question == prep.standalone else prep.standalone, prep.evidence, prep.hits)
         answer = Answer(
             answer=text, citations=[], refused=True, mode=self.mode, question=prep.question,
-            standalone_question=prep.standalone, flags=[f"refused:{prep.evidence.reason}"],
+            standalone_question=prep.standalone, flags=[refusal.refusal_flag(prep.evidence.reason)],
             notes=["知识库中没有依据，已拒绝回答。"],
         )
         answer.metadata = self._metadata(prep, self._prompt_names(prep, False))
@@ -260,14 +260,15 @@ class QAChain:
                                          words=lexicon.gate_words if lexicon is not None else None,
                                          about_missing_document=bool(prep.evidence.missing_documents),
                                          regimes=self._regimes(prep.standalone),
-                                         hedge=bool(prep.evidence.uncovered_topics), defined=prep.defined,
+                                         hedge=bool(prep.evidence.uncovered_topics) or prep.evidence.keyword_query,
+                                         defined=prep.defined,
                                          changes=self._changes())
         # an article the question names that does not exist, or a topic whose own rule the knowledge base
         # lacks, is said first (「……没有第一百条。」「知识库未收录专门规定竞争性磋商的……」)
         local = [] if ex.lead_n is not None else refusal.home_place_lines(
             prep.standalone, ex.citations, self.kb, self.refusal_policy.words)
         text = "\n".join([*refusal.missing_article_lines(prep.evidence), *refusal.uncovered_topic_lines(prep.evidence),
-                          *local, ex.text])
+                          *refusal.keyword_lines(prep.question, prep.evidence), *local, ex.text])
         # a later change of a cited article (a document the KB lacks) is told right after the first line,
         # unless the first line states that article (it then says the change itself)
         changes = self._later_changes(ex.citations)

@@ -48,6 +48,10 @@ FOREIGN_MAX = 0.5
 #: the statute, so only a low lexical floor applies (measured on ../shared practitioner_qa).
 COVERAGE_IN_DOMAIN = 0.2
 
+#: A query of at most this many characters (punctuation aside) and no question word is a word typed
+#: as into a search box (「保证金」「测试」), not a question: no article is stated as its answer.
+KEYWORD_MAX_CHARS = 6
+
 _ARTICLE_TOKEN = re.compile(r"^第[零〇一二两三四五六七八九十百千\d]+[条款项章节编]$")
 
 _BOOK = re.compile(r"《([^《》]{2,60})》")
@@ -120,6 +124,8 @@ class Evidence:
     missing_articles: list[tuple[str, str, str]] = field(default_factory=list)
     #: topics the question names whose own rule the knowledge base lacks: (topic, the rule)
     uncovered_topics: list[tuple[str, str]] = field(default_factory=list)
+    #: a word or two typed as into a search box, not a question (see KEYWORD_MAX_CHARS)
+    keyword_query: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -128,7 +134,7 @@ class Evidence:
             "missing_terms": self.missing_terms, "missing_documents": self.missing_documents, "direct": self.direct,
             "foreign_terms": self.foreign_terms, "in_domain": self.in_domain, "other_places": self.other_places,
             "local_documents": self.local_documents, "missing_articles": [list(m) for m in self.missing_articles],
-            "uncovered_topics": [list(t) for t in self.uncovered_topics],
+            "uncovered_topics": [list(t) for t in self.uncovered_topics], "keyword_query": self.keyword_query,
         }
 
 
@@ -258,27 +264,45 @@ _DOC_NUMBER = re.compile(r"（[^（）]*(?:号|令)[^（）]*）$")
 def uncovered_topics(question: str, hits: Sequence[Hit], kb: KnowledgeBase,
                      words: RefusalWords | None = None) -> list[tuple[str, str]]:
     """(topic, rule) for each topic of ``topic_documents`` the question names whose own rule the knowledge
-    base does not hold and no retrieved article mentions (「竞争性磋商…最少几天？」 must not be answered with
+    base does not hold and no retrieved article is about (「竞争性磋商…最少几天？」 must not be answered with
     竞争性谈判's 3 working days); one per rule."""
     w = _words(words)
     text = normalize(question)
     seen = normalize(" ".join(h.text for h in hits[:6] if h.doc_type != "审查要点"))
     out: list[tuple[str, str]] = []
     for topic, rule in w.topic_documents.items():
-        if (topic in text and topic not in seen and rule not in [r for _, r in out]
+        if (_about(topic, text) and not _about(topic, seen) and rule not in [r for _, r in out]
                 and kb.resolve_title(_DOC_NUMBER.sub("", rule)) is None):
             out.append((topic, rule))
     return out
 
 
+#: the words around a term named only as one item of a list (「竞争性谈判小组、询价小组或者竞争性磋商小组」)
+_LIST_BEFORE = ("、", "或者", "以及", "或", "和", "及")
+_LIST_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}、")
+
+
+def _about(topic: str, text: str) -> bool:
+    """Whether ``text`` is about ``topic`` rather than naming it in a list of others: 94号令第十四条 lists
+    竞争性磋商小组 among the groups that may help answer a challenge, which is no rule of 竞争性磋商, and a
+    question about 「竞争性谈判、竞争性磋商、询价等」 asks about all non-tender methods, not about 磋商."""
+    for m in re.finditer(re.escape(topic), text):
+        listed = text[:m.start()].endswith(_LIST_BEFORE) or _LIST_AFTER.match(text, m.end()) is not None
+        if not listed:
+            return True
+    return False
+
+
+def _rule_book(rule: str) -> str:
+    """「《政府采购竞争性磋商采购方式管理暂行办法》（财库〔2014〕214号）」 for a ``topic_documents`` rule."""
+    title = _DOC_NUMBER.sub("", rule)
+    return f"《{title}》{rule[len(title):]}"
+
+
 def uncovered_topic_lines(ev: Evidence) -> list[str]:
     """「知识库未收录专门规定竞争性磋商的《…》……」 for each topic whose own rule the knowledge base lacks."""
-    lines = []
-    for topic, rule in ev.uncovered_topics:
-        title = _DOC_NUMBER.sub("", rule)
-        lines.append(f"知识库未收录专门规定{topic}的《{title}》{rule[len(title):]}，以下条文不是该文件的规定，"
-                     f"可能不适用于{topic}，请以该文件为准。")
-    return lines
+    return [f"知识库未收录专门规定{topic}的{_rule_book(rule)}，以下条文不是该文件的规定，可能不适用于{topic}，请以该文件为准。"
+            for topic, rule in ev.uncovered_topics]
 
 
 _LOCAL_ISSUER = re.compile(r"[\u4e00-\u9fff]{1,8}(?:省|市|自治区|区|县)(?:人民|政府|财政|发展|住房|公共资源)")
@@ -344,7 +368,11 @@ def off_scope(question: str, p: RefusalPolicy) -> str | None:
     if lex is None:
         return None
     text = normalize(question)
-    if any(t in text for t in lex.legal_terms) or named_documents(question, lex.refusal_words) or "规定" in text:
+    # a legal word inside a request for listings is no legal question (「最新…的中标信息」)
+    bare = text
+    for t in lex.information_terms:
+        bare = bare.replace(t, " ")
+    if any(t in bare for t in lex.legal_terms) or named_documents(question, lex.refusal_words) or "规定" in text:
         return None
     tokens = set(tokenize(text))
     if any(_mentions(t, text, tokens) for t in lex.off_topic_terms):
@@ -352,6 +380,22 @@ def off_scope(question: str, p: RefusalPolicy) -> str | None:
     if any(t in text for t in lex.information_terms) and not any(m in text for m in lex.question_markers):
         return "information_request"
     return None
+
+
+def is_keyword_query(question: str, lexicon: Lexicon | None) -> bool:
+    """A bare word or two (「保证金」「测试」): no question word and at most KEYWORD_MAX_CHARS characters."""
+    if lexicon is None:
+        return False
+    text = re.sub(r"[\W_]+", "", normalize(question))
+    return 0 < len(text) <= KEYWORD_MAX_CHARS and not any(m in question for m in lexicon.question_markers)
+
+
+def keyword_lines(question: str, ev: Evidence) -> list[str]:
+    """The first line of an answer to a bare word: the articles follow, none stated as the answer."""
+    if not ev.keyword_query:
+        return []
+    return [f"「{question.strip()}」不是完整的问题，因此不直接作答；以下是知识库中与之最相关的条文。"
+            f"{ASK_FULL_QUESTION}"]
 
 
 def future_years(question: str, hits: list[Hit], today: date | None = None) -> list[int]:
@@ -380,6 +424,7 @@ def assess(
     foreign = [t for t in missing_terms if vocab is not None and not any(v in vocab for v in _variants(t, w))]
     ev = Evidence(False, "", top_dense, top_score, cov, terms, missing_terms, missing_docs, direct, foreign, in_domain)
     ev.uncovered_topics = uncovered_topics(question, hits, kb, w)
+    ev.keyword_query = is_keyword_query(question, p.lexicon)
     foreign_share = len(foreign) / len(terms) if terms else 0.0
     if in_domain:
         needed = p.coverage_in_domain
@@ -391,6 +436,8 @@ def assess(
         ev.sufficient, ev.reason = True, "direct_article"
     elif why := off_scope(question, p):
         ev.reason = why
+    elif ev.keyword_query and not in_domain:
+        ev.reason = "not_a_question"
     elif not in_domain and foreign_share >= p.foreign_max:
         ev.reason = "terms_not_in_kb"
     elif p.dense_threshold is not None and top_dense is not None and top_dense < p.dense_threshold:
@@ -412,6 +459,9 @@ def _outright(question: str, hits: list[Hit], kb: KnowledgeBase, today: date | N
         return "no_hits"
     if ev.missing_documents and not known and not ev.direct:
         return "document_not_in_kb"
+    if ev.uncovered_topics and not ev.direct:
+        # a procedure with a rule of its own that the knowledge base lacks: no other rule stands in for it
+        return "topic_not_in_kb"
     if places := other_localities(question, kb, words):
         ev.other_places = places
         ev.local_documents = [m.title for m in local_documents(kb)]
@@ -462,6 +512,17 @@ def corpus_text(kb: KnowledgeBase) -> str | None:
 #: a question with no Chinese at all (report 5b, D10: English questions got only English stop words as hints)
 ASK_IN_CHINESE = "请用中文提问：知识库收录的是中文法律法规，检索按中文词语进行。"
 
+def refusal_flag(reason: str) -> str:
+    """The flag a refusal for ``reason`` carries in ``Answer.flags`` (「refused:low_coverage」)."""
+    return f"refused:{reason}"
+
+
+#: A bare word outside the domain (「测试」): the user is asked for a question rather than told the KB lacks a basis.
+NOT_A_QUESTION_FLAG = refusal_flag("not_a_question")
+
+#: How to ask instead of typing a bare word.
+ASK_FULL_QUESTION = "请说明具体情形后再问，例如「投标保证金最多可以收多少？」「中标候选人放弃中标后怎么办？」。"
+
 #: The explanation shown for refusals whose reason needs no details.
 REASON_LINES = {
     "future_policy": "问题涉及的年份晚于知识库中现有文件，知识库中没有相应政策。",
@@ -473,7 +534,10 @@ REASON_LINES = {
 
 def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
     """The refusal shown to the user: no basis, what was searched, what to add."""
-    lines = missing_article_lines(ev) or ["知识库中没有找到回答该问题的依据，为避免误导，不作推测性回答。"]
+    if ev.reason == "not_a_question":
+        lines = [f"「{question.strip()}」不是一个完整的问题，无法判断您想了解什么，因此不作回答。{ASK_FULL_QUESTION}"]
+    else:
+        lines = missing_article_lines(ev) or ["知识库中没有找到回答该问题的依据，为避免误导，不作推测性回答。"]
     if not any(is_cjk(ch) for ch in question) and re.search(r"[A-Za-z]", question):
         lines.append(ASK_IN_CHINESE)
     lines += _scope_lines(ev)
@@ -491,8 +555,9 @@ def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
             f"《{h.title}》{h.article or (h.heading or '')}" for h in hits[:3]
         )
         lines.append(f"最接近的条文（相关度不足，仅供参考，不作为依据）：{near}")
-    if ev.reason != "article_not_found":
-        target = "、".join(_book(n) for n in ev.missing_documents) or (
+    if ev.reason not in ("article_not_found", "not_a_question"):
+        target = "、".join([*(_book(n) for n in ev.missing_documents),
+                            *(_rule_book(r) for r in dict.fromkeys(r for _, r in ev.uncovered_topics))]) or (
             f"{'、'.join(ev.other_places)}的相关政策文件" if ev.other_places else "相关法规、规章或政策文件"
         )
         lines.append(f"建议：可在知识库页面导入{target}后再问，或换用更具体的招投标、政府采购术语提问。")
@@ -508,6 +573,9 @@ def _scope_lines(ev: Evidence) -> list[str]:
     elif ev.missing_documents:
         names = "、".join(_book(n) for n in ev.missing_documents)
         lines.append(f"问题提到的{names}不在知识库中。")
+    if ev.reason == "topic_not_in_kb":
+        lines += [f"{topic}由{_rule_book(rule)}专门规定，知识库没有收录该文件，"
+                  "无法依据该文件回答，也不会用其他文件的条文代替作答。" for topic, rule in ev.uncovered_topics]
     if ev.reason == "other_locality" and ev.other_places:
         places = "、".join(ev.other_places)
         held = "、".join(_book(t) for t in ev.local_documents)

@@ -16,6 +16,7 @@ from typing import Any
 from assistant.format_zh import date_zh, fact_rows, phrase_bounds, yes_no
 from assistant.kb.provenance import provenance_lines
 from assistant.qa.extractive import bold
+from assistant.qa.refusal import NOT_A_QUESTION_FLAG
 from assistant.review.report import review_mode_zh
 from assistant.schema import (
     CONFIDENCE_ZH,
@@ -137,7 +138,10 @@ def citations_html(answer: Answer | None, docs: Mapping[str, DocumentMeta] | Non
     if answer is None:
         return '<div class="cite-panel"><div class="empty">提问后，这里会列出答案引用的法规条文，点击可展开全文。</div></div>'
     parts = ['<div class="cite-panel">']
-    if answer.refused:
+    if answer.refused and NOT_A_QUESTION_FLAG in answer.flags:
+        parts.append('<div class="refusal"><b>请输入完整的问题。</b>本助手根据知识库中的法规回答具体问题，'
+                     "请说明具体情形后再问。</div>")
+    elif answer.refused:
         parts.append(
             '<div class="refusal"><b>知识库中没有依据。</b>本助手只根据知识库中的法规作答，'
             "没有找到能支持回答的条文，因此不作推测。可以换一种问法、补充关键词，或在「知识库」页上传相关法规。</div>"
@@ -218,7 +222,8 @@ def streaming_markdown(text: str) -> str:
 def answer_markdown(answer: Answer) -> str:
     """The chat bubble text of a final answer (refusals marked so they read differently)."""
     if answer.refused:
-        return "⚠️ **知识库中没有依据**\n\n" + plain_markdown(answer.answer)
+        head = "请输入完整的问题" if NOT_A_QUESTION_FLAG in answer.flags else "知识库中没有依据"
+        return f"⚠️ **{head}**\n\n" + plain_markdown(answer.answer)
     return plain_markdown(answer_digest(answer))
 
 
