@@ -83,6 +83,9 @@ def _lexicon():
     ("政府采购项目供应商提出质疑的期限是多少？", "那投诉呢？", "政府采购项目供应商提出投诉的期限是多少"),
     ("政府采购项目投标保证金最多收多少？", "那工程项目呢？", "工程项目投标保证金最多收多少"),
     ("政府采购服务项目价格分权重最低是多少？", "如果是货物项目呢？", "政府采购货物项目价格分权重最低是多少"),
+    # the bare regime word (「那工程的呢」 was joined to the 政府采购 question and answered with its 2% of the budget)
+    ("政府采购的投标保证金最多收多少？", "那工程的呢", "工程的投标保证金最多收多少"),
+    ("依法必须招标的工程，投标保证金最多收多少？", "那政府采购的呢", "政府采购，投标保证金最多收多少"),
 ])
 def test_a_follow_up_naming_its_own_subject_asks_the_question_about_it(previous, follow_up, standalone):
     assert rule_condense(follow_up, [(previous, "……")], _lexicon()) == standalone
