@@ -171,3 +171,20 @@ def test_experience_for_renowned_customers_only(reviewer: Reviewer, text: str, f
 ])
 def test_colour_code_with_door_side_or_vent_layout(reviewer: Reviewer, text: str, flagged: bool) -> None:
     assert ("T35" in _findings(reviewer, GOV, text)) is flagged
+
+
+# --------------------------------------------------------------------------- T38 points for equipment beyond the need
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("在满足项目基本要求下，响应供应商每投入一台重型载货专项作业车的，得3分，满分3分", True),
+    ("评分标准：在满足采购需求的基础上，每多配备1台清扫车得1分，最高3分。", True),
+    ("评分标准：拟投入车辆满足采购需求配置（2台小型桶装收运车）的得3分，不满足的不得分。", False),
+    ("投入设备：本项目须配备小型桶装收运车2台，未配备的投标无效。", False),
+])
+def test_points_for_each_machine_beyond_the_need(reviewer: Reviewer, text: str, flagged: bool) -> None:
+    found = _findings(reviewer, GOV, text)
+    assert ("T38" in found) is flagged, found
+    if flagged:
+        # a hint for a person to check against the need, cited to the article that ties factors to the need
+        assert found["T38"] == ("low", ["政府采购货物和服务招标投标管理办法第五十五条"])
