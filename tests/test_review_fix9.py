@@ -41,6 +41,9 @@ def test_a_fee_for_the_prequalification_document_in_government_procurement(revie
     (GOV, "招标文件每套售价300元，售后不退。"),
     # 工程: the implementing regulation allows a cost price for prequalification documents
     (WORKS, "资格预审文件每套售价200元，售后不退。"),
+    # the applicant's own costs of preparing its application are no fee
+    (GOV, "申请人编制和递交资格预审文件所发生的费用自理。"),
+    (GOV, "申请人准备资格预审文件的费用由申请人自行承担。"),
 ])
 def test_a_free_prequalification_document_or_a_works_one_at_cost_is_quiet(reviewer: Reviewer, head: str, text: str) -> None:
     assert "T02" not in _findings(reviewer, head, text)
@@ -105,6 +108,9 @@ def test_a_new_firm_offered_another_document_is_no_age_threshold(reviewer: Revie
     ("招标人应当在发出招标文件五个工作日前将招标文件送有关行政监督部门备案。", False),
     ("中标结果发布后，招标人将招标投标情况书面报告报送行政监督部门备案。", False),
     ("合同签订后7日内，招标人将合同副本报送行政监督部门备案。", False),
+    # filing a clarification or amendment is another duty
+    ("招标人对已发出的招标文件进行澄清或修改后，应将澄清或修改内容报行政监督部门备案。", False),
+    ("招标文件发布后如有澄清，招标人应同时报行政监督部门备案。", False),
 ])
 def test_tender_filed_too_late(reviewer: Reviewer, text: str, flagged: bool) -> None:
     found = _findings(reviewer, WORKS, text)
@@ -141,6 +147,7 @@ def test_split_contracts_let_directly(reviewer: Reviewer, text: str, flagged: bo
     ("▲关键参数须提供具有CMA资质的检测机构出具的检测报告，其余参数以投标人承诺为准。", False),
     ("投标人提供的检测报告应为法律法规规定的强制性检测项目报告。", False),
     ("投标人应对所有技术参数逐条响应，并提供相应的证明材料（检测报告、产品彩页等均可）。", False),
+    ("投标人须提供所投产品的全部技术参数证明材料（检测报告或产品说明书），未提供的视为不满足。", False),
 ])
 def test_test_reports_for_every_parameter(reviewer: Reviewer, text: str, flagged: bool) -> None:
     assert ("T26" in _serious(reviewer, GOV, text)) is flagged
@@ -155,6 +162,8 @@ def test_test_reports_for_every_parameter(reviewer: Reviewer, text: str, flagged
     ("投标人近三年为世界500强企业提供过数据中心运维服务的，每个项目加2分。", True),
     ("投标人近三年具有HIL测试平台供货业绩的，每提供一项得1分，满分5分（不限客户类型）。", False),
     ("投标人为知名企业提供过服务的，须提供合同复印件。", False),
+    # the product's maker, not the bidder's customers (no experience named)
+    ("投标产品为主流厂商生产的得2分。", False),
 ])
 def test_experience_for_renowned_customers_only(reviewer: Reviewer, text: str, flagged: bool) -> None:
     assert ("T22" in _findings(reviewer, GOV, text)) is flagged
