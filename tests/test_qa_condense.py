@@ -89,3 +89,23 @@ def _lexicon():
 ])
 def test_a_follow_up_naming_its_own_subject_asks_the_question_about_it(previous, follow_up, standalone):
     assert rule_condense(follow_up, [(previous, "……")], _lexicon()) == standalone
+
+
+def test_a_short_question_naming_nothing_of_the_domain_asks_about_the_previous_subject():
+    lex = _lexicon()
+    # 「可以要求现金吗」 alone was answered from another regulation's 保证金 article; joined whole, the previous
+    # question's cap (最多收多少) drowned it
+    assert rule_condense("可以要求现金吗", [("履约保证金最多收多少？", "……")], lex) == "履约保证金，可以要求现金吗"
+    assert rule_condense("违反了怎么处罚", [("投标保证金最多收多少？", "……")], lex) == "投标保证金，违反了怎么处罚"
+    # without the lexicon the old rule applies (not a follow-up: no opener, no back-reference, 7 characters)
+    assert rule_condense("违反了怎么处罚", [("投标保证金最多收多少？", "……")]) == "违反了怎么处罚"
+    # a question of its own (a subject of the domain) or none at all (no question word) stands alone
+    assert rule_condense("串通投标怎么认定？", [("投标保证金最多收多少？", "……")], lex) == "串通投标怎么认定？"
+    assert rule_condense("今天下午三点开会讨论", [("投标保证金最多收多少？", "……")], lex) == "今天下午三点开会讨论"
+
+
+def test_words_the_knowledge_base_never_uses_make_no_follow_up():
+    lex = _lexicon()
+    vocabulary = "投标保证金不得超过招标项目估算价的2%。违反本条例规定的，由有关行政监督部门责令改正，可以处罚款。"
+    assert rule_condense("违反了怎么处罚", [("投标保证金最多收多少？", "……")], lex, vocabulary) == "投标保证金，违反了怎么处罚"
+    assert rule_condense("明天天气怎么样？", [("投标保证金最多收多少？", "……")], lex, vocabulary) == "明天天气怎么样？"

@@ -146,8 +146,9 @@ class QAChain:
     def _condense(self, question: str, history: list[tuple[str, str]], masker: Masker | None) -> tuple[str, str]:
         if not history:
             return question, "none"
-        if self.llm is None or not condense.is_follow_up(question):
-            return condense.rule_condense(question, history, self.refusal_policy.lexicon), "rule"
+        lexicon, vocabulary = self.refusal_policy.lexicon, refusal.corpus_text(self.kb)
+        if self.llm is None or not condense.is_follow_up(question, lexicon, vocabulary):
+            return condense.rule_condense(question, history, lexicon, vocabulary), "rule"
         prompt = load_prompt("condense", self.prompts_dir)
         hist = condense.format_history(history)
         q = question
@@ -157,13 +158,13 @@ class QAChain:
             text = call_chat(self.llm, prompt.render(history=hist, question=q)).strip()
         except BackendError as exc:
             log.warning("condense failed, using the rule: %s", exc.detail)
-            return condense.rule_condense(question, history, self.refusal_policy.lexicon), "rule_fallback"
+            return condense.rule_condense(question, history, lexicon, vocabulary), "rule_fallback"
         if masker is not None:
             text = masker.unmask(text)
         text = text.splitlines()[0].strip() if text else ""
         if not self._acceptable_condense(text, question, history):
             log.warning("condensed question rejected, using the rule: %r", text[:200])
-            return condense.rule_condense(question, history, self.refusal_policy.lexicon), "rule_fallback"
+            return condense.rule_condense(question, history, lexicon, vocabulary), "rule_fallback"
         return text, "llm"
 
     def _acceptable_condense(self, text: str, question: str, history: list[tuple[str, str]]) -> bool:

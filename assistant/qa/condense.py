@@ -27,28 +27,46 @@ MAX_FOLLOW_UP_CHARS = 20
 HISTORY_TURNS = 3
 
 
-def is_follow_up(question: str) -> bool:
+def is_follow_up(question: str, lexicon: Lexicon | None = None, vocabulary: str | None = None) -> bool:
+    """Whether a question leans on the previous turn: short, and opening or pointing back like a follow-up
+    (「那货物类的呢？」「这个期限是多少」). With ``lexicon``, also a short question that names nothing of the
+    domain (「违反了怎么处罚」「从什么时候开始算」「可以要求现金吗」): it asks about the previous one's subject,
+    unless it uses words the knowledge base (``vocabulary``, its normalized text) never uses (「天气怎么样」)."""
     q = normalize(question).strip()
     if len(q) > MAX_FOLLOW_UP_CHARS:
         return False
     if find_article_refs(q) or _OWN_LAW.search(q):
         return bool(_FOLLOW_UP_START.match(q)) and not find_article_refs(q)
-    return bool(_FOLLOW_UP_START.match(q) or _BACK_REFERENCE.search(q) or len(q) <= 6)
+    if _FOLLOW_UP_START.match(q) or _BACK_REFERENCE.search(q) or len(q) <= 6:
+        return True
+    return lexicon is not None and _asks_without_subject(q, lexicon, vocabulary)
 
 
-def rule_condense(question: str, history: Sequence[tuple[str, str]], lexicon: Lexicon | None = None) -> str:
+def _asks_without_subject(q: str, lexicon: Lexicon, vocabulary: str | None) -> bool:
+    from assistant.qa.refusal import key_terms
+
+    words = lexicon.refusal_words
+    if any(d in q for d in words.domain_terms) or not any(m in q for m in lexicon.question_markers):
+        return False
+    return vocabulary is None or all(t in vocabulary for t in key_terms(q, words))
+
+
+def rule_condense(question: str, history: Sequence[tuple[str, str]], lexicon: Lexicon | None = None,
+                  vocabulary: str | None = None) -> str:
     """Standalone question by rule: follow-ups inherit the previous standalone question (its topic, or
-    with ``lexicon``, its question about an alternative or a new subject: see `_join`)."""
+    with ``lexicon``, its question about an alternative or a new subject: see `_join`). ``vocabulary``: the
+    knowledge base's normalized text (see `is_follow_up`)."""
     previous: str | None = None
     for user_turn, _ in history:
-        previous = _join(user_turn, previous, lexicon) if previous and is_follow_up(user_turn) else user_turn
+        follows = previous and is_follow_up(user_turn, lexicon, vocabulary)
+        previous = _join(user_turn, previous, lexicon, vocabulary) if previous and follows else user_turn
     q = question.strip()
-    if previous and is_follow_up(q):
-        return _join(q, previous, lexicon)
+    if previous and is_follow_up(q, lexicon, vocabulary):
+        return _join(q, previous, lexicon, vocabulary)
     return q
 
 
-def _join(follow_up: str, previous: str, lexicon: Lexicon | None = None) -> str:
+def _join(follow_up: str, previous: str, lexicon: Lexicon | None = None, vocabulary: str | None = None) -> str:
     """The follow-up made standalone. A follow-up naming an alternative of a word of the previous question
     (`Lexicon.alternatives`: 投诉 for 质疑, 工程项目 for 政府采购项目) asks the previous question about it. A
     follow-up naming a subject of its own (「那履约保证金呢？」) asks the
@@ -62,7 +80,21 @@ def _join(follow_up: str, previous: str, lexicon: Lexicon | None = None) -> str:
     if lexicon is not None and (subject := _new_subject(tail, previous, lexicon)) is not None:
         analogue = _analogue(subject, previous, lexicon)
         return previous.replace(analogue, subject) if analogue else tail
+    q = normalize(follow_up).strip()
+    if (lexicon is not None and not _FOLLOW_UP_START.match(q) and not _BACK_REFERENCE.search(q)
+            and _asks_without_subject(q, lexicon, vocabulary) and (subject_words := _subject_words(previous, lexicon))):
+        # a new question on the same subject: 「可以要求现金吗」 after 「履约保证金最多收多少」 asks about
+        # 履约保证金, not about its cap again (joined whole, the previous question drowned it)
+        return f"{''.join(subject_words)}，{tail}"
     return f"{previous}；{tail}"
+
+
+def _subject_words(question: str, lexicon: Lexicon) -> list[str]:
+    """The words of a question naming something of the domain (履约保证金, 中标候选人; not 最多, 多长)."""
+    from assistant.qa.refusal import key_terms
+
+    words = lexicon.refusal_words
+    return [t for t in key_terms(question, words) if any(d in t for d in words.domain_terms)]
 
 
 def _swap_alternative(tail: str, previous: str, lexicon: Lexicon) -> str | None:
