@@ -23,6 +23,7 @@ __all__ = [
     "cn_number",
     "cn_to_int",
     "compact_cjk",
+    "flatten_ws",
     "int_to_cn",
     "is_cjk",
     "normalize",
@@ -132,6 +133,26 @@ _RE_CJK_SPACE_CJK = re.compile(rf"(?<=[{_CJK_OR_FULLPUNCT}]) +(?=[{_CJK_OR_FULLP
 def compact_cjk(text: str) -> str:
     """Remove spaces between Chinese characters ("总  则" -> "总则"); for headings/short labels."""
     return _RE_CJK_SPACE_CJK.sub("", text)
+
+
+# Characters that are set without spaces around them in Chinese text: ideographs, CJK and full-width
+# punctuation, quotes, the ellipsis and dash, circled item numbers (①).
+_WIDE_CLASS = _CJK_OR_FULLPUNCT + "…—·\u2460-\u24ff"
+_RE_BREAK_BY_WIDE = re.compile(rf"(?<=[{_WIDE_CLASS}])\s*\n\s*|\s*\n\s*(?=[{_WIDE_CLASS}])")
+_RE_SPACE_IN_WIDE = re.compile(rf"(?<=[{_WIDE_CLASS}])\s+(?=[{_WIDE_CLASS}])")
+_RE_ANY_WS = re.compile(r"\s+")
+
+
+def flatten_ws(text: str) -> str:
+    """``text`` on one line, as Chinese is set: a line break next to Chinese characters or punctuation
+    and any whitespace between two of them are dropped; what remains (between Latin/digit tokens, or a
+    space the text has between 「ISO 9001」 and 「认证」) becomes one space.
+
+    「……予以修改。\n采购人……」 -> 「……予以修改。采购人……」: a plain ``" ".join(text.split())`` left a space
+    between an article's paragraphs, which reads as a typo in Chinese.
+    """
+    text = _RE_SPACE_IN_WIDE.sub("", _RE_BREAK_BY_WIDE.sub("", text))
+    return _RE_ANY_WS.sub(" ", text).strip()
 
 
 # --------------------------------------------------------------------------- numerals
@@ -319,7 +340,7 @@ _STOPWORDS_EXTRA = frozenset({"第", "条", "款", "项", "章", "节"})
 
 # Domain words jieba splits badly; added to a private tokenizer so other jieba users are unaffected.
 _DOMAIN_WORDS = (
-    "招标人", "投标人", "中标人", "中标候选人", "评标委员会", "招标代理机构", "采购代理机构", "采购人",
+    "招标人", "投标人", "中标", "中标人", "中标候选人", "评标委员会", "招标代理机构", "采购代理机构", "采购人",
     "供应商", "政府采购", "招标文件", "投标文件", "资格预审", "资格审查", "投标保证金", "履约保证金",
     "质量保证金", "评标办法", "综合评分法", "最低评标价法", "公开招标", "邀请招标", "竞争性谈判",
     "竞争性磋商", "单一来源", "询价", "框架协议", "联合体", "中小企业", "预留份额", "价格扣除",

@@ -99,7 +99,7 @@ def test_real_question_report_is_readable_for_the_evaluation_team() -> None:
     assert "  - 真实问题（开发集）【真实（来源：" in md and "dev/real_qa_dev.jsonl（92 道范围内问题，内容哈希 0123456789ab）" in md
     assert "提示词哈希：qa_answer e4cb48bde2bd" in md and "{" not in md
     assert "65.2%（60/92 题）" in md
-    assert "## 自信地答错的 1 题（真实问题开发集）" in md and "首句依据 《乙》第十九条；应为 《乙》第十七条" in md
+    assert "## 自信地答错的 1 题（真实问题开发集）" in md and "首句依据《乙》第十九条；应为《乙》第十七条" in md
     row = next(line for line in md.splitlines() if line.startswith("| real-1 |"))
     assert "…" in row and "政府采购项目｜想" in row
 

@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from assistant.format_zh import axis_labels
+from assistant.text_zh import flatten_ws
 
 log = logging.getLogger(__name__)
 
@@ -431,7 +432,7 @@ def _share(k: int, n: int) -> str:
 
 def _cell(text: str, limit: int = 80) -> str:
     """A table cell: one line, pipes escaped, cut with an ellipsis."""
-    flat = " ".join(str(text).split()).replace("|", "｜")
+    flat = flatten_ws(str(text)).replace("|", "｜")
     return flat if len(flat) <= limit else flat[:limit] + "…"
 
 

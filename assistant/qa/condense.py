@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from assistant.citations import find_article_refs
-from assistant.text_zh import normalize
+from assistant.text_zh import flatten_ws, normalize
 
 if TYPE_CHECKING:
     from assistant.qa.understanding import Lexicon
@@ -145,7 +145,7 @@ def format_history(history: Sequence[tuple[str, str]], turns: int = HISTORY_TURN
     lines = []
     for user_turn, answer in list(history)[-turns:]:
         lines.append(f"用户：{user_turn.strip()}")
-        short = " ".join(answer.split())
+        short = flatten_ws(answer)
         lines.append(f"助手：{short[:max_answer_chars]}{'……' if len(short) > max_answer_chars else ''}")
     return "\n".join(lines)
 

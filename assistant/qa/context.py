@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.schema import DOC_TYPE_RANK, DRAFT_STATUS, Hit
+from assistant.text_zh import flatten_ws
 
 #: Long articles are cut in the prompt (the full text is still shown with the citation).
 MAX_ITEM_CHARS = 600
@@ -46,7 +47,7 @@ def render_context(items: list[ContextItem], max_chars: int = MAX_ITEM_CHARS) ->
     """One line per item; newlines inside the text are flattened so each item is one block."""
     lines = []
     for item in items:
-        text = " ".join(item.hit.text.split())
+        text = flatten_ws(item.hit.text)
         if len(text) > max_chars:
             text = text[:max_chars] + "……"
         lines.append(f"[{item.n}] {item.label}（{status_label(item.hit)}）{text}")

@@ -20,7 +20,7 @@ from assistant.qa.context import is_lower_rank, is_superseded, superseded_note
 from assistant.qa.understanding import GateWords, default_gate_words
 from assistant.retrieval import to_hit
 from assistant.schema import DOC_TYPE_RANK, Citation, Hit
-from assistant.text_zh import strip_article_label
+from assistant.text_zh import flatten_ws, strip_article_label
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
@@ -285,10 +285,10 @@ def _stated(hit: Hit, key: str | None, n: int, change: str | None = None) -> str
     """「依据《X》第N条：“<key sentence>”[n]」; for an article a later document changed (``change``, from the
     article notes), 「现行规定已调整：<the change>《X》第N条原规定：“<key sentence>”[n]」 (report 5b, D6: the
     superseded 6%—10% was stated and the current 10%—20% came only in a note below)."""
-    sentence = " ".join((key or hit.text).replace("**", "").split())
+    sentence = flatten_ws((key or hit.text).replace("**", ""))
     sentence = strip_article_label(sentence, hit.article)
     if key and sentence.endswith(("：", ":")):
-        sentence = _with_items(sentence, " ".join(hit.text.replace("**", "").split()))
+        sentence = _with_items(sentence, flatten_ws(hit.text.replace("**", "")))
     if len(sentence) > MAX_QUOTE_CHARS:
         sentence = sentence[:MAX_QUOTE_CHARS] + "……"
     if change:
@@ -351,9 +351,9 @@ def _quote(text: str, key: str | None, limit: int = MAX_QUOTE_CHARS, label: str 
 
     Existing `**` are removed first so the bold markup is always one balanced pair.
     """
-    flat = strip_article_label(" ".join(text.replace("**", "").split()), label)
+    flat = strip_article_label(flatten_ws(text.replace("**", "")), label)
     if key:
-        key_flat = strip_article_label(" ".join(key.replace("**", "").split()), label)
+        key_flat = strip_article_label(flatten_ws(key.replace("**", "")), label)
         pos = flat.find(key_flat)
         if pos >= 0:
             if len(flat) > limit:
@@ -372,7 +372,7 @@ def _quote(text: str, key: str | None, limit: int = MAX_QUOTE_CHARS, label: str 
 
 def rule_fields(text: str) -> dict[str, str]:
     """风险说明 / 法律依据 / 修改建议 of a review-catalogue item (its text is one line of fields)."""
-    flat = " ".join(text.replace("**", "").split())
+    flat = flatten_ws(text.replace("**", ""))
     parts = _RULE_FIELD.split(flat)
     return {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 

@@ -30,6 +30,7 @@ from assistant.schema import (
     Hit,
     ReviewReport,
 )
+from assistant.text_zh import flatten_ws
 
 EMBEDDING_ZH = {"e5-small-q4": "multilingual-e5-small 向量模型（4 位量化，本地内置）", "fake": "测试用伪向量",
                 "sentence-transformers": "sentence-transformers 向量模型"}
@@ -184,8 +185,8 @@ def answer_digest(answer: Answer) -> str:
         m = _QUOTED_LINE.match(line)
         key = keys.get(int(m.group("n"))) if m else None
         if m and key:
-            flat = " ".join(key.replace("**", "").split())
-            quote = " ".join(m.group("quote").replace("**", "").split())
+            flat = flatten_ws(key.replace("**", ""))
+            quote = flatten_ws(m.group("quote").replace("**", ""))
             if flat in quote and len(quote) > len(flat):  # the quote is the article: keep its key sentence
                 line = f"{m.group('head')}“{bold(flat)}”"  # quoted like the answer's first line
         out.append(line)
