@@ -36,3 +36,9 @@ def test_a_regime_follow_up_switches_the_regime(services) -> None:
 
 def test_an_unrelated_question_after_a_legal_one_is_still_refused(services) -> None:
     assert _ask(services, "政府采购合同签订期限是多少天？", "明天杭州天气怎么样？").refused
+
+
+def test_a_follow_up_in_everyday_words_finds_the_refusal_to_sign_rule(services) -> None:
+    # 「不签」 is the statute's 拒绝签订 (实施条例第四十九条: the next candidate, or a new procurement)
+    answer = _ask(services, "政府采购合同签订期限是多少天？", "逾期不签怎么办")
+    assert ("中华人民共和国政府采购法实施条例", "第四十九条") in [(c.title, c.article) for c in answer.citations[:2]]
