@@ -31,6 +31,7 @@ def test_a_word_outside_the_domain_is_refused_with_how_to_ask(services, word) ->
     assert answer.refused and answer.flags == ["refused:not_a_question"] and not answer.citations
     assert answer.answer.startswith(f"「{word}」不是一个完整的问题") and "例如「" in answer.answer
     assert "导入" not in answer.answer  # nothing to import: the user has to ask
+    assert "最接近的条文" not in answer.answer  # 「测试」's nearest article (a 自测 platform) means nothing
 
 
 @pytest.mark.integration

@@ -550,7 +550,7 @@ def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
             lines.append("知识库中没有出现的词：" + "、".join(ev.foreign_terms[:8]))
         elif ev.missing_terms and ev.reason in ("low_coverage", "low_similarity", "no_hits"):
             lines.append("最接近的条文中未出现：" + "、".join(ev.missing_terms[:8]))
-    if hits and ev.reason not in ("no_hits", "article_not_found"):
+    if hits and ev.reason not in ("no_hits", "article_not_found", "not_a_question"):
         near = "；".join(
             f"《{h.title}》{h.article or (h.heading or '')}" for h in hits[:3]
         )
