@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from assistant import argparse_zh
 from assistant.argparse_zh import ChineseArgumentParser
 from assistant.commands import COMMAND_MODULES
@@ -69,6 +71,13 @@ def load_settings(data_dir: Path | None, verbose: bool, quiet_console: bool) -> 
 
     try:
         settings = get_settings(data_dir=data_dir)
+    except ValidationError as exc:
+        from assistant.config_errors import explain
+
+        lines = "\n".join(f"- {line}" for line in explain(exc))
+        detail = f"\n详细信息：\n{exc}" if verbose else ""  # no log file yet: the data directory is a setting
+        print(f"错误：配置无效，请检查 ASSISTANT_ 开头的环境变量或 .env 文件。\n{lines}{detail}", file=sys.stderr)
+        return None
     except Exception as exc:
         print(f"错误：配置无效，请检查 ASSISTANT_ 开头的环境变量或 .env 文件。\n{exc}", file=sys.stderr)
         return None
