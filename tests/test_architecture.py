@@ -68,7 +68,7 @@ def test_cli_and_python_m_entry_points_exist() -> None:
 #: Top-level modules of `assistant` by layer, lowest first. A module may import its own layer and
 #: the layers below it, never a layer above (imports under TYPE_CHECKING count too).
 LAYERS: dict[str, set[str]] = {
-    "foundation": {"", "schema", "errors", "config", "config_doc", "text_zh", "versions", "logging_setup", "progress",
+    "foundation": {"", "schema", "errors", "config", "config_doc", "config_errors", "text_zh", "versions", "logging_setup", "progress",
                    "prompts", "uploads", "titles", "housekeeping", "format_zh", "argparse_zh", "basic_auth", "memory",
                    "docx_export", "validation_zh"},
     "adapters": {"embeddings", "llm", "index", "ingest", "kb", "kb_sources", "citations", "testing", "article_notes"},
