@@ -23,7 +23,7 @@ def test_real_sets_load_and_every_item_has_a_source_address_and_regime():
         assert len(items) >= 25
         for o in _raw(path):
             assert o["url"].startswith("http") and o["regime"] in ("政府采购", "工程招标")
-            assert o["basis"] in ("named", "inferred")
+            assert o["basis"] in ("named", "inferred", "relabelled")
             assert all(o["gold_text_head"]), o["id"]  # the gold article was found in the knowledge base
 
 
@@ -42,3 +42,12 @@ def test_refusal_sets_load():
         assert off and len(off) < len(items)
         assert all("not in the knowledge base" not in i.why for i in off)
         assert all(i.why for i in items), path
+
+
+def test_relabelled_refusals_keep_their_id_and_leave_the_refusal_set():
+    """A refusal the knowledge base does answer (eval/real/relabelled.tsv) is an in-scope item, exactly once."""
+    moved = [o for o in _raw(DEV) + _raw(HELD) if o["basis"] == "relabelled"]
+    assert moved and all(o["id"].startswith("real-out-") and o["note"].startswith("relabelled: ") for o in moved)
+    refusals = _raw(ROOT / "eval/dev/real_out_of_scope_dev.jsonl") + _raw(ROOT / "eval/datasets/real_out_of_scope.jsonl")
+    assert not {o["id"] for o in moved} & {o["id"] for o in refusals}
+    assert not {o["question"] for o in moved} & {o["question"] for o in refusals}

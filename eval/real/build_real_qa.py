@@ -5,7 +5,9 @@ Sources (nothing here was written by this team; see eval/real/README.md):
 - eval/real/collected_raw.tsv: questions collected with the `search` tool, each with the address
   of the page and the article the answer names (or, marked ``inferred``, whose text the answer
   quotes);
-- eval/real/refusal_raw.tsv: real questions the knowledge base cannot answer.
+- eval/real/refusal_raw.tsv: real questions the knowledge base cannot answer;
+- eval/real/relabelled.tsv: refusal rows whose question the knowledge base does answer (the article
+  is named there with the reason); they keep their ``real-out-NNN`` id and join the in-scope part.
 
 Every gold article is looked up in a built knowledge base (``--data-dir``, built from the default
 documents plus ../shared/corpus/regulations) and the item is kept only when the article exists;
@@ -108,11 +110,26 @@ def build(data_dir: Path, practitioner: Path) -> dict[str, Any]:  # noqa: C901 -
         seen.add(question)
         items.append(rec)
 
+    relabelled = {row[0]: row[1:] for row in _rows(HERE / "relabelled.tsv")}
     refusals = []
     for n, row in enumerate(_rows(HERE / "refusal_raw.tsv"), 1):
         question, why, url = (row + [""] * 3)[:3]
-        refusals.append({"id": f"real-out-{n:03d}", "question": question, "category": "real", "scope": "out",
+        rid = f"real-out-{n:03d}"
+        if rid in relabelled:
+            docs, arts, regime, reason = (relabelled.pop(rid) + [""] * 4)[:4]
+            gold = [{"title": map_title(d, kb)[0], "article": a} for d, a in zip(docs.split("|"), arts.split("|"), strict=True)]
+            heads = [head(g["title"], g["article"]) for g in gold]
+            if any(h is None for h in heads):
+                raise SystemExit(f"{rid}: relabelled gold {gold} is not in the knowledge base")
+            items.append({"id": rid, "question": question, "gold": gold, "gold_passages": [], "doc_type": "实务问答",
+                          "tags": ["real", "relabelled"], "regime": regime, "basis": "relabelled", "url": url,
+                          "source": "refusal_raw.tsv (relabelled)", "gold_text_head": heads,
+                          "note": f"relabelled: {reason}; was out of scope: {why}"})
+            continue
+        refusals.append({"id": rid, "question": question, "category": "real", "scope": "out",
                          "why": why, "url": url})
+    if relabelled:
+        raise SystemExit(f"relabelled.tsv names refusals that do not exist: {sorted(relabelled)}")
 
     dev = [it for it in items if _dev(it["question"])]
     held = [it for it in items if not _dev(it["question"])]
