@@ -45,6 +45,15 @@ def test_competition_and_contract_colloquialisms_are_in_domain():
     assert not refusal.is_in_domain("明天金华会下雨吗？")
 
 
+def test_naming_a_brand_in_the_requirements_is_in_domain_but_a_brand_market_question_is_not():
+    # real-139 (eval/dev): no word of procurement, still a question about the requirements of a tender file;
+    # its story's function words are no key terms the statutes would have to contain
+    question = "设备要求与上一级单位适配兼容,有时下级单位不得不使用与上级单位同一品牌、同一型号产品,这种情况下能否指定品牌和型号?"
+    assert refusal.is_in_domain(question)
+    assert not {"有时", "不得不", "这种"} & set(refusal.key_terms(question))
+    assert not refusal.is_in_domain("传感器在中国有哪些品牌")
+
+
 def test_synonyms_count_as_coverage():
     law = hit("经营者不得编造、传播或者指使他人编造、传播虚假信息或者误导性信息，损害其他经营者的商业信誉、商品声誉。",
               title="中华人民共和国反不正当竞争法", doc_type="法律", article="第十二条")
