@@ -102,6 +102,10 @@ def test_real_question_report_is_readable_for_the_evaluation_team() -> None:
     assert "## 自信地答错的 1 题（真实问题开发集）" in md and "首句依据《乙》第十九条；应为《乙》第十七条" in md
     row = next(line for line in md.splitlines() if line.startswith("| real-1 |"))
     assert "…" in row and "政府采购项目｜想" in row
+    assert "只按收集者标注" not in md  # no gold was added to this run's items
+
+    md = report.markdown({"meta": meta, "real-dev": {**m, "hit@1_collector_gold": 0.45, "gold_added_items": 4}}, worst, [])
+    assert "| 检索 hit@1（只按收集者标注的条文；4 题另补了同样直接回答问题的条文） | 0.450 |" in md
 
 
 def _review_metrics(categories: dict[str, str]) -> dict[str, Any]:

@@ -51,3 +51,15 @@ def test_relabelled_refusals_keep_their_id_and_leave_the_refusal_set():
     refusals = _raw(ROOT / "eval/dev/real_out_of_scope_dev.jsonl") + _raw(ROOT / "eval/datasets/real_out_of_scope.jsonl")
     assert not {o["id"] for o in moved} & {o["id"] for o in refusals}
     assert not {o["question"] for o in moved} & {o["question"] for o in refusals}
+
+
+def test_added_gold_keeps_the_collectors_gold_first_and_says_why():
+    """eval/real/gold_additions.tsv: an added article follows the collector's, differs from it and has a reason."""
+    items = {i.id: i for i in load_policy_qa(DEV) + load_policy_qa(HELD)}
+    added = [i for i in items.values() if any(g.added for g in i.gold)]
+    assert added
+    for item in added:
+        own = [g for g in item.gold if not g.added]
+        assert own and not item.gold[0].added, item.id
+        assert all(len(g.added) > 20 for g in item.gold if g.added)
+        assert len({(g.title, g.article) for g in item.gold}) == len(item.gold), item.id

@@ -32,6 +32,8 @@ class GoldRef:
     title: str
     article: str | None = None  # "第二十四条"
     section: str | None = None  # non-article documents: a heading prefix such as "T01"
+    #: why this article was added to the collector's gold (eval/real/gold_additions.tsv); "" = the collector's own
+    added: str = ""
 
 
 @dataclass
@@ -160,7 +162,8 @@ def load_policy_qa(path: Path) -> list[QAItem]:
                         f"第 {n} 行的条号「{article}」无法识别：{path.name}", f"{path}:{n}: bad article {article!r}"
                     )
                 article = article_label(no)
-            gold.append(GoldRef(title=str(g["title"]), article=article, section=g.get("section")))
+            gold.append(GoldRef(title=str(g["title"]), article=article, section=g.get("section"),
+                                added=str(g.get("added") or "")))
         passages = [str(p.get("text", "") if isinstance(p, dict) else p) for p in obj.get("gold_passages") or []]
         if not gold and not passages:
             raise DatasetError(

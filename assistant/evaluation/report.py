@@ -279,6 +279,8 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
                       f"实务人员提出、主管部门或专家作答的问题 {m['n_in_scope']} 题，范围外 {m['n_out_of_scope']} 题。", "",
                       "| 指标 | 数值 |", "|---|---|",
                       f"| 检索 hit@1 / hit@5 / MRR@10 | {m['hit@1']:.3f} / {m['hit@5']:.3f} / {m['mrr@10']:.3f} |",
+                      *([f"| 检索 hit@1（只按收集者标注的条文；{m['gold_added_items']} 题另补了同样直接回答问题的条文） | "
+                         f"{m['hit@1_collector_gold']:.3f} |"] if m.get("gold_added_items") else []),
                       f"| 回答引用标准答案条文 | {_pct(m['answer_cites_gold'])} |",
                       f"| 首句所据条文即标准答案 | {_pct(m['lead_is_gold'])} |",
                       f"| 首句为“未能确定直接回答的条文”（保守作答） | {_share(m.get('hedged_no_direct_provision', 0), m['n_in_scope'])} |",

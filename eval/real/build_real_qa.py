@@ -8,6 +8,8 @@ Sources (nothing here was written by this team; see eval/real/README.md):
 - eval/real/refusal_raw.tsv: real questions the knowledge base cannot answer;
 - eval/real/relabelled.tsv: refusal rows whose question the knowledge base does answer (the article
   is named there with the reason); they keep their ``real-out-NNN`` id and join the in-scope part.
+- eval/real/gold_additions.tsv: articles that answer an item's question as directly as the collector's
+  gold; each is appended to the item's gold with ``added`` (the reason).
 
 Every gold article is looked up in a built knowledge base (``--data-dir``, built from the default
 documents plus ../shared/corpus/regulations) and the item is kept only when the article exists;
@@ -130,6 +132,21 @@ def build(data_dir: Path, practitioner: Path) -> dict[str, Any]:  # noqa: C901 -
                          "why": why, "url": url})
     if relabelled:
         raise SystemExit(f"relabelled.tsv names refusals that do not exist: {sorted(relabelled)}")
+
+    additions: dict[str, list[str]] = {row[0]: row[1:] for row in _rows(HERE / "gold_additions.tsv")}
+    for it in items:
+        if it["id"] not in additions:
+            continue
+        docs, arts, reason = (additions.pop(it["id"]) + [""] * 3)[:3]
+        for d, a in zip(docs.split("|"), arts.split("|"), strict=True):
+            g = {"title": map_title(d, kb)[0], "article": a, "added": reason}
+            h = head(g["title"], a)
+            if h is None:
+                raise SystemExit(f"{it['id']}: added gold {g['title']}{a} is not in the knowledge base")
+            it["gold"].append(g)
+            it["gold_text_head"].append(h)
+    if additions:
+        raise SystemExit(f"gold_additions.tsv names items that do not exist: {sorted(additions)}")
 
     dev = [it for it in items if _dev(it["question"])]
     held = [it for it in items if not _dev(it["question"])]
