@@ -117,6 +117,8 @@ def test_a_secondary_documents_section_of_another_form_is_a_configuration_error(
 @pytest.mark.parametrize(("question", "present", "absent"), [
     # 拒签合同 is refusing to sign (实施条例第四十九条), not the 30 days to sign (签合同, 87号令第七十一条)
     ("成交供应商拒签合同，采购人能另选供应商吗？", "拒绝签订", "中标通知书发出之日起三十日内"),
+    # so is 不签合同, and in an engineering tender it is 实施条例第七十四条's 不与招标人订立合同
+    ("工程项目中标人不签合同怎么办？", "不与招标人订立合同", "中标通知书发出之日起三十日内"),
     # 签合同 on its own still asks for the days to sign
     ("中标以后最晚什么时候签合同？", "中标通知书发出之日起三十日内", "拒绝签订"),
     # 标书费 is the price of the tender documents, not 标书 (招标文件 / 投标文件)
