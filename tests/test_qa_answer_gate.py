@@ -98,3 +98,17 @@ def test_the_named_documents_title_words_are_carried_by_its_articles():
     text = "前款专家应当由招标人从评标专家名册或者专家库内的相关专业的专家名单中采取随机抽取方式确定。"
     assert addresses(q, _hit("北京市招标投标条例", "第二十六条", text, 1.0))
     assert not addresses(q, _hit("某省实施办法", "第二十六条", text, 1.0))
+
+
+def test_a_penalty_article_naming_the_act_answers_whether_the_act_is_allowed(tmp_path):
+    """「能否在中标候选人以外确定中标人」 (real-134): 招标投标法第五十七条 punishes exactly that act, so it answers
+    the question (no); the same article does not answer a question about something else, nor when the
+    lexicon lists no permission words."""
+    art57 = _hit("中华人民共和国招标投标法", "第五十七条", "招标人在评标委员会依法推荐的中标候选人以外确定中标人的，依法必须进行"
+                 "招标的项目在所有投标被评标委员会否决后自行确定中标人的，中标无效。责令改正，可以处中标项目金额千分之五以上"
+                 "千分之十以下的罚款；对单位直接负责的主管人员和其他直接责任人员依法给予处分。", 1.0)
+    q = "招标人是否可以在评标委员会依法推荐的中标候选人以外确定中标人?"
+    assert addresses(q, art57)
+    assert not addresses("中标候选人公示期是几天？", art57)
+    words = _lexicon_without(tmp_path, "permission_words", "可以").gate_words
+    assert not addresses(q, words=words, hit=art57)

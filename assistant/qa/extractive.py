@@ -155,13 +155,15 @@ def _gate(words: GateWords | None) -> GateWords:
 def addresses(question: str, hit: Hit, words: GateWords | None = None) -> bool:
     """Whether the article can be presented as the answer on its words alone.
 
-    Not when it is a penalty article and the question does not ask about consequences, nor when it
-    shares too few of the question's specific words (a neighbouring article on another topic).
+    Not when it shares too few of the question's specific words (a neighbouring article on another
+    topic), nor when it is a penalty article and the question neither asks about consequences nor asks
+    whether the act the article punishes is allowed.
     """
     words = _gate(words)
-    if _penalty_mismatch(question, hit, words):
-        return False
     coverage = term_coverage(question, hit, words)
+    if _penalty_mismatch(question, hit, words):
+        # 「能否在中标候选人以外确定中标人」: the article punishing exactly that act says it is not allowed
+        return coverage is not None and coverage >= MIN_TERM_COVERAGE and any(w in question for w in words.permission_words)
     return coverage is None or coverage >= MIN_TERM_COVERAGE
 
 

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 LEXICON_FILE = "qa_lexicon.yaml"
 #: the sections holding the no-LLM answer gate's words (lists of words)
-GATE_SECTIONS = ("generic_terms", "penalty_words", "consequence_words")
+GATE_SECTIONS = ("generic_terms", "penalty_words", "consequence_words", "permission_words")
 #: the section holding the refusal check's words, and its keys (lists of words, two mappings)
 REFUSAL_SECTION = "refusal"
 REFUSAL_LISTS = ("domain_terms", "question_words", "known_titles", "known_short_titles", "other_places",
@@ -92,6 +92,9 @@ class GateWords:
     penalty_words: tuple[str, ...] = ()
     #: words by which a question asks about consequences (only such a question gets a penalty article)
     consequence_words: tuple[str, ...] = ()
+    #: words by which a question asks whether an act is allowed (能否, 可以): a penalty article naming the act
+    #: itself answers it (the act is unlawful)
+    permission_words: tuple[str, ...] = ()
     #: words of the question itself (the refusal section's): a token glued from them and generic words
     #: (「最多能」) is not a subject word either
     question_words: frozenset[str] = frozenset()
@@ -197,10 +200,12 @@ class Lexicon:
     #: group's documents and the words by which a question asks about them (as a Regime), and the score
     #: their entries lose for a question that does not
     secondary: tuple[tuple[Regime, float], ...] = ()
-    #: the answer gate's words (sections ``generic_terms``, ``penalty_words``, ``consequence_words``)
+    #: the answer gate's words (sections ``generic_terms``, ``penalty_words``, ``consequence_words``,
+    #: ``permission_words``)
     generic_terms: tuple[str, ...] = ()
     penalty_words: tuple[str, ...] = ()
     consequence_words: tuple[str, ...] = ()
+    permission_words: tuple[str, ...] = ()
     #: the refusal check's words (section ``refusal``)
     refusal_words: RefusalWords = RefusalWords()
     #: definitional questions and defining sentences (section ``definitions``)
@@ -229,7 +234,7 @@ class Lexicon:
         """The words the no-LLM answer gate reads: statute wording, generic, penalty and consequence words."""
         return GateWords(statute_words=self.statute_words, generic_terms=frozenset(self.generic_terms),
                          penalty_words=self.penalty_words, consequence_words=self.consequence_words,
-                         question_words=self.refusal_words.question_words, alternatives=self.alternatives)
+                         permission_words=self.permission_words, question_words=self.refusal_words.question_words, alternatives=self.alternatives)
 
 
 def shipped_lexicon_path() -> Path:
@@ -340,7 +345,8 @@ def _load(path: str, mtime: float) -> Lexicon:
                     "shipped lexicon's words)", p)
         gate = _gate_sections({}, p)
         return Lexicon(generic_terms=gate["generic_terms"], penalty_words=gate["penalty_words"],
-                       consequence_words=gate["consequence_words"], refusal_words=_refusal_section({}, p))
+                       consequence_words=gate["consequence_words"], permission_words=gate["permission_words"],
+                       refusal_words=_refusal_section({}, p))
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -390,6 +396,7 @@ def _load(path: str, mtime: float) -> Lexicon:
         generic_terms=gate["generic_terms"],
         penalty_words=gate["penalty_words"],
         consequence_words=gate["consequence_words"],
+        permission_words=gate["permission_words"],
         refusal_words=_refusal_section(data, p),
         definitions=_definitions(data, p),
     )
