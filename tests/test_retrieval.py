@@ -187,3 +187,59 @@ def test_negative_note_keyword_weight_is_a_configuration_error(monkeypatch: pyte
     monkeypatch.setenv("ASSISTANT_RETRIEVAL__NOTE_LEXICAL_WEIGHT", "-1")
     with pytest.raises(ValidationError, match="note_lexical_weight"):
         Settings()
+
+
+def test_note_dense_view_lifts_an_article_whose_note_matches_and_imputes_the_rest() -> None:
+    import numpy as np
+
+    from assistant.retrieval import _note_dense_view
+
+    dense = np.array([0.90, 0.88, 0.89])
+    note = np.array([0.95, np.nan, 0.90])  # article 0's note matches well, article 1 has no note
+    out = _note_dense_view(dense, note, margin=0.02, impute=0.0)
+    assert out[0] == pytest.approx(0.93) and out[1] == pytest.approx(0.88) and out[2] == pytest.approx(0.89)
+    # an article without a note gets `impute` times the noted candidates' mean gain (here (0.03 + 0) / 2)
+    out = _note_dense_view(dense, note, margin=0.02, impute=2.0)
+    assert out[1] == pytest.approx(0.88 + 2 * 0.015) and out[0] == pytest.approx(0.93)
+    # a margin as large as the cosines switches the view off; no notes at all leaves the cosines alone
+    assert np.allclose(_note_dense_view(dense, note, margin=1.0, impute=0.0), dense)
+    assert np.allclose(_note_dense_view(dense, np.full(3, np.nan), margin=0.0, impute=4.0), dense)
+
+
+def test_note_dense_view_ranks_the_article_whose_note_matches(retriever: HybridRetriever, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.article_notes import NoteIndex, load_notes
+
+    notes_dir = tmp_path / "notes"
+    notes_dir.mkdir()
+    (notes_dir / "t.yaml").write_text(
+        "document: 中华人民共和国测试招标法\narticles:\n"
+        "  第一条: {topic: 立法目的, questions: [这部法律为什么制定？], anchors: []}\n"
+        "  第三条: {topic: 禁止串通投标, questions: [找人陪标算不算违法？], anchors: []}\n",
+        encoding="utf-8")
+    index = NoteIndex(load_notes(notes_dir), retriever.kb.embeddings, cache_dir=tmp_path / "cache")
+    # the question reads like 第三条's typical question far more than like any article's text
+    monkeypatch.setattr(index, "article_scores", lambda vector: {0: 0.0, 1: 5.0})
+    retriever.notes = index
+    retriever.settings.note_lexical_weight = 0.0
+    retriever.settings.note_dense_impute = 1.0
+
+    def third(hits: list) -> tuple[int, float]:  # type: ignore[type-arg]
+        found = [(i, h.rank_score) for i, h in enumerate(hits) if h.article == "第三条" and h.title.endswith("测试招标法")]
+        return found[0] if found else (len(hits), 0.0)
+
+    retriever.settings.note_dense_margin = 1.0  # off
+    rank_off, score_off = third(retriever.search("七个工作日", k=10))
+    retriever.settings.note_dense_margin = 0.02
+    rank_on, score_on = third(retriever.search("七个工作日", k=10))
+    assert score_on > score_off and rank_on < rank_off
+
+
+def test_note_dense_margin_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from assistant.config import Settings
+
+    monkeypatch.setenv("ASSISTANT_RETRIEVAL__NOTE_DENSE_MARGIN", "1.5")
+    with pytest.raises(ValidationError, match="note_dense_margin"):
+        Settings()
