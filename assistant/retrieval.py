@@ -83,6 +83,9 @@ class QueryPlan:
     dense_text: str
     bm25_text: str
     title_boosts: dict[str, float] = field(default_factory=dict)
+    #: the procurement regime the question was routed to (None: not routed); the note dense view only
+    #: applies to routed questions, whose governing documents all have article notes
+    regime: str | None = None
 
 
 Planner = Callable[[str], QueryPlan]
@@ -162,7 +165,8 @@ class HybridRetriever:
         aliases = self.kb.alias_map()
         for i, text in enumerate(texts):
             direct = self._direct(text, aliases, allowed, inc) if mode == "hybrid" else []
-            ranked = self._rank(gen, expanded[i], vectors[i] if vectors else None, dense_lists[i], where, mode)
+            own = {t for t, b in plans[i].title_boosts.items() if b > 0} if plans[i].regime is not None else set()
+            ranked = self._rank(gen, expanded[i], vectors[i] if vectors else None, dense_lists[i], where, mode, own)
             results.append(self._merge(gen, text, direct, ranked, k, aliases, plans[i].title_boosts))
         return results
 
@@ -176,6 +180,7 @@ class HybridRetriever:
             dense_text=expand_query(plan.dense_text) if EXPAND_DENSE else plan.dense_text,
             bm25_text=expand_query(plan.bm25_text),
             title_boosts=plan.title_boosts,
+            regime=plan.regime,
         )
 
     def lookup_articles(self, text: str, include_superseded: bool = False) -> list[Hit]:
@@ -212,6 +217,7 @@ class HybridRetriever:
         dense: list[tuple[str, float]],
         where: dict[str, Any] | None,
         mode: Mode,
+        own_titles: set[str] | None = None,
     ) -> list[tuple[_Candidate, float]]:
         s = self.settings
         cands: dict[str, _Candidate] = {}
@@ -231,7 +237,7 @@ class HybridRetriever:
 
         # article notes may add candidates; then complete the missing half of each candidate's evidence
         note_raw: dict[str, float] = {}  # chunk id -> raw note cosine, for the note dense view when it is on
-        raw_out = note_raw if s.note_dense_margin < 1.0 else None
+        raw_out = note_raw if s.note_dense_margin < 1.0 and own_titles else None
         note_sim = self._note_candidates(gen, vector, text, cands, raw_out) if vector is not None else {}
         missing_dense = [c.chunk_id for c in cands.values() if c.dense is None]
         if missing_dense and vector is not None:
@@ -244,6 +250,8 @@ class HybridRetriever:
 
         ids = list(cands)
         d = np.array([cands[c].dense or 0.0 for c in ids])
+        # the view is for the governing documents of the question's regime, whose articles all have notes
+        note_raw = {c: v for c, v in note_raw.items() if (ch := gen.chunks.get(c)) is not None and ch.title in (own_titles or ())}
         if note_raw and s.note_dense_margin < 1.0:
             d = _note_dense_view(d, np.array([note_raw.get(c, np.nan) for c in ids]), s.note_dense_margin,
                                  s.note_dense_impute)

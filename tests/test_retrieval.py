@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -228,11 +229,25 @@ def test_note_dense_view_ranks_the_article_whose_note_matches(retriever: HybridR
         found = [(i, h.rank_score) for i, h in enumerate(hits) if h.article == "第三条" and h.title.endswith("测试招标法")]
         return found[0] if found else (len(hits), 0.0)
 
+    from assistant.retrieval import QueryPlan
+
+    def routed(own: str) -> Callable[[str], QueryPlan]:
+        # a question routed to a regime whose own documents are ``own`` (a positive boost)
+        return lambda t: QueryPlan(dense_text=t, bm25_text=t, title_boosts={own: 0.01}, regime="工程招标")
+
+    retriever.planner = routed("中华人民共和国测试招标法")
     retriever.settings.note_dense_margin = 1.0  # off
     rank_off, score_off = third(retriever.search("七个工作日", k=10))
     retriever.settings.note_dense_margin = 0.02
     rank_on, score_on = third(retriever.search("七个工作日", k=10))
     assert score_on > score_off and rank_on < rank_off
+    # not for a question routed to no regime, nor for a document outside the regime's own ones
+    for planner in (lambda t: QueryPlan(dense_text=t, bm25_text=t), routed("中华人民共和国其他法")):
+        retriever.planner = planner
+        retriever.settings.note_dense_margin = 1.0
+        without = third(retriever.search("七个工作日", k=10))
+        retriever.settings.note_dense_margin = 0.02
+        assert third(retriever.search("七个工作日", k=10)) == without
 
 
 def test_note_dense_margin_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

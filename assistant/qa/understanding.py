@@ -657,6 +657,6 @@ def make_planner(  # noqa: C901 - closures of one planner
                     for t in specs:
                         boosts[t] = boosts.get(t, 0.0) + specific_boost
         dense = u.query(core_only=dense_core_only)
-        return QueryPlan(dense_text=dense, bm25_text=u.query(), title_boosts=boosts)
+        return QueryPlan(dense_text=dense, bm25_text=u.query(), title_boosts=boosts, regime=u.regime)
 
     return plan
