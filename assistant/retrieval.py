@@ -84,7 +84,7 @@ class QueryPlan:
     bm25_text: str
     title_boosts: dict[str, float] = field(default_factory=dict)
     #: the procurement regime the question was routed to (None: not routed); the note dense view only
-    #: applies to routed questions, whose governing documents all have article notes
+    #: applies to routed questions, and to their regime's own documents (most of whose articles have notes)
     regime: str | None = None
 
 
@@ -250,7 +250,7 @@ class HybridRetriever:
 
         ids = list(cands)
         d = np.array([cands[c].dense or 0.0 for c in ids])
-        # the view is for the governing documents of the question's regime, whose articles all have notes
+        # the view is for the governing documents of the question's regime, most of whose articles have notes
         note_raw = {c: v for c, v in note_raw.items() if (ch := gen.chunks.get(c)) is not None and ch.title in (own_titles or ())}
         if note_raw and s.note_dense_margin < 1.0:
             d = _note_dense_view(d, np.array([note_raw.get(c, np.nan) for c in ids]), s.note_dense_margin,
