@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from kb_testdata import old_version, small_settings
@@ -148,8 +149,8 @@ def test_planner_routes_and_rewrites_the_query(retriever: HybridRetriever) -> No
     assert routed[0].title == other.title
 
 
-def test_note_keywords_find_the_article_the_vectors_miss(retriever: HybridRetriever, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def _test_law_notes(retriever: HybridRetriever, tmp_path: Path, third_questions: str) -> Any:
+    """A note index over the test law's 第一条 and 第三条 (禁止串通投标, asked as ``third_questions``)."""
     from assistant.article_notes import NoteIndex, load_notes
 
     notes_dir = tmp_path / "notes"
@@ -157,10 +158,15 @@ def test_note_keywords_find_the_article_the_vectors_miss(retriever: HybridRetrie
     (notes_dir / "t.yaml").write_text(
         "document: 中华人民共和国测试招标法\narticles:\n"
         "  第一条: {topic: 立法目的, questions: [这部法律为什么制定？], anchors: []}\n"
-        "  第三条: {topic: 禁止串通投标, questions: [找人陪标算不算违法？, 围标怎么认定？], anchors: []}\n",
+        f"  第三条: {{topic: 禁止串通投标, questions: [{third_questions}], anchors: []}}\n",
         encoding="utf-8")
+    return NoteIndex(load_notes(notes_dir), retriever.kb.embeddings, cache_dir=tmp_path / "cache")
+
+
+def test_note_keywords_find_the_article_the_vectors_miss(retriever: HybridRetriever, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     question = "帮别人陪标要担责吗"  # 陪标 is in the note, not in the article's text
-    index = NoteIndex(load_notes(notes_dir), retriever.kb.embeddings, cache_dir=tmp_path / "cache")
+    index = _test_law_notes(retriever, tmp_path, "找人陪标算不算违法？, 围标怎么认定？")
     assert max(index.lexical_scores(question).items(), key=lambda x: x[1])[0] == 1
     # the vectors favour the wrong note: only the keyword match can bring 第三条 in
     monkeypatch.setattr(index, "article_scores", lambda vector: {0: 0.9, 1: 0.1})
@@ -209,16 +215,7 @@ def test_note_dense_view_lifts_an_article_whose_note_matches_and_imputes_the_res
 
 def test_note_dense_view_ranks_the_article_whose_note_matches(retriever: HybridRetriever, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from assistant.article_notes import NoteIndex, load_notes
-
-    notes_dir = tmp_path / "notes"
-    notes_dir.mkdir()
-    (notes_dir / "t.yaml").write_text(
-        "document: 中华人民共和国测试招标法\narticles:\n"
-        "  第一条: {topic: 立法目的, questions: [这部法律为什么制定？], anchors: []}\n"
-        "  第三条: {topic: 禁止串通投标, questions: [找人陪标算不算违法？], anchors: []}\n",
-        encoding="utf-8")
-    index = NoteIndex(load_notes(notes_dir), retriever.kb.embeddings, cache_dir=tmp_path / "cache")
+    index = _test_law_notes(retriever, tmp_path, "找人陪标算不算违法？")
     # the question reads like 第三条's typical question far more than like any article's text
     monkeypatch.setattr(index, "article_scores", lambda vector: {0: 0.0, 1: 5.0})
     retriever.notes = index
