@@ -43,6 +43,7 @@ def _load(path: Path) -> list[Any]:
 
 
 def evaluate(retriever: Any, items: list[Any]) -> dict[str, float]:
+    from assistant.evaluation.metrics import first_rank
     from assistant.evaluation.retrieval_suite import matches_item
 
     t0 = time.perf_counter()
@@ -51,7 +52,7 @@ def evaluate(retriever: Any, items: list[Any]) -> dict[str, float]:
     h1 = h5 = 0
     rr = 0.0
     for it, hits in zip(items, lists, strict=False):
-        rank = next((i for i, h in enumerate(hits, 1) if matches_item(h, it)), None)
+        rank = first_rank([matches_item(h, it) for h in hits])
         h1 += rank == 1
         h5 += rank is not None and rank <= 5
         rr += 1 / rank if rank else 0.0

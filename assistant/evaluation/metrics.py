@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
@@ -40,6 +41,11 @@ def first_rank(flags: Sequence[bool]) -> int | None:
         if ok:
             return i
     return None
+
+
+def fold_of(key: str, k: int) -> int:
+    """The cross-validation fold (0..k-1) of an item, fixed by the sha1 of ``key`` (its id or question)."""
+    return int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:8], 16) % k
 
 
 def hit_at(ranks: Iterable[int | None], k: int) -> float:

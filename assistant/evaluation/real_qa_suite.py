@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.evaluation.datasets import OOSItem, QAItem
-from assistant.evaluation.metrics import percentile, ratio
+from assistant.evaluation.metrics import first_rank, percentile, ratio
 from assistant.evaluation.qa_suite import (
     citation_exists,
     citation_is_gold,
@@ -73,7 +73,7 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
 
     lex = services.lexicon
     for n, (item, hits) in enumerate(zip(items, hit_lists, strict=False), 1):
-        rank = next((i for i, h in enumerate(hits, 1) if matches_item(h, item)), None)
+        rank = first_rank([matches_item(h, item) for h in hits])
         h1 += rank == 1
         own = dataclasses.replace(item, gold=[g for g in item.gold if not g.added])
         h1_collector += bool(hits) and matches_item(hits[0], own)

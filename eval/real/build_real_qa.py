@@ -112,6 +112,16 @@ def build(data_dir: Path, practitioner: Path) -> dict[str, Any]:  # noqa: C901 -
         seen.add(question)
         items.append(rec)
 
+    def checked_gold(item_id: str, docs: str, arts: str) -> tuple[list[dict[str, str]], list[str]]:
+        """Gold entries for 「doc1|doc2」「art1|art2」 of relabelled.tsv / gold_additions.tsv, and their heads;
+        an article the knowledge base lacks stops the build."""
+        gold = [{"title": map_title(d, kb)[0], "article": a} for d, a in zip(docs.split("|"), arts.split("|"), strict=True)]
+        heads = [head(g["title"], g["article"]) for g in gold]
+        missing = [f"{g['title']}{g['article']}" for g, h in zip(gold, heads, strict=True) if h is None]
+        if missing:
+            raise SystemExit(f"{item_id}: gold {'、'.join(missing)} is not in the knowledge base")
+        return gold, [h for h in heads if h is not None]
+
     relabelled = {row[0]: row[1:] for row in _rows(HERE / "relabelled.tsv")}
     refusals = []
     for n, row in enumerate(_rows(HERE / "refusal_raw.tsv"), 1):
@@ -119,13 +129,10 @@ def build(data_dir: Path, practitioner: Path) -> dict[str, Any]:  # noqa: C901 -
         rid = f"real-out-{n:03d}"
         if rid in relabelled:
             docs, arts, regime, reason = (relabelled.pop(rid) + [""] * 4)[:4]
-            gold = [{"title": map_title(d, kb)[0], "article": a} for d, a in zip(docs.split("|"), arts.split("|"), strict=True)]
-            heads = [head(g["title"], g["article"]) for g in gold]
-            if any(h is None for h in heads):
-                raise SystemExit(f"{rid}: relabelled gold {gold} is not in the knowledge base")
+            gold, gold_heads = checked_gold(rid, docs, arts)
             items.append({"id": rid, "question": question, "gold": gold, "gold_passages": [], "doc_type": "实务问答",
                           "tags": ["real", "relabelled"], "regime": regime, "basis": "relabelled", "url": url,
-                          "source": "refusal_raw.tsv (relabelled)", "gold_text_head": heads,
+                          "source": "refusal_raw.tsv (relabelled)", "gold_text_head": gold_heads,
                           "note": f"relabelled: {reason}; was out of scope: {why}"})
             continue
         refusals.append({"id": rid, "question": question, "category": "real", "scope": "out",
@@ -138,13 +145,9 @@ def build(data_dir: Path, practitioner: Path) -> dict[str, Any]:  # noqa: C901 -
         if it["id"] not in additions:
             continue
         docs, arts, reason = (additions.pop(it["id"]) + [""] * 3)[:3]
-        for d, a in zip(docs.split("|"), arts.split("|"), strict=True):
-            g = {"title": map_title(d, kb)[0], "article": a, "added": reason}
-            h = head(g["title"], a)
-            if h is None:
-                raise SystemExit(f"{it['id']}: added gold {g['title']}{a} is not in the knowledge base")
-            it["gold"].append(g)
-            it["gold_text_head"].append(h)
+        gold, gold_heads = checked_gold(it["id"], docs, arts)
+        it["gold"] += [{**g, "added": reason} for g in gold]
+        it["gold_text_head"] += gold_heads
     if additions:
         raise SystemExit(f"gold_additions.tsv names items that do not exist: {sorted(additions)}")
 

@@ -18,7 +18,6 @@ the whole dev set.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import itertools
 import sys
 from pathlib import Path
@@ -30,10 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 COVERAGE = (0.5, 0.6, 0.7, 0.8)
 NOTE_MARGIN: tuple[float | None, ...] = (None, 0.1, 0.15, 0.25)
 TIE: tuple[float | None, ...] = (None, 0.95, 0.98)
-
-
-def _fold(text: str, k: int) -> int:
-    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16) % k
 
 
 def outcomes(data_dir: Path) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
@@ -80,11 +75,13 @@ def utility(rows: list[dict[str, Any]], ci: int, penalty: float) -> float:
 
 def cross_validate(rows: list[dict[str, Any]], family: list[int], k: int, penalty: float) -> tuple[float, list[int]]:
     """Held-fold utility summed over folds, choosing within `family` on the other folds."""
+    from assistant.evaluation.metrics import fold_of
+
     total = 0.0
     chosen = []
     for f in range(k):
-        train = [r for r in rows if _fold(r["q"], k) != f]
-        test = [r for r in rows if _fold(r["q"], k) == f]
+        train = [r for r in rows if fold_of(r["q"], k) != f]
+        test = [r for r in rows if fold_of(r["q"], k) == f]
         best = max(family, key=lambda ci: (utility(train, ci, penalty), -ci))
         chosen.append(best)
         total += utility(test, best, penalty)

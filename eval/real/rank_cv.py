@@ -23,7 +23,6 @@ a setting that could ship.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import itertools
 import sys
 from pathlib import Path
@@ -33,16 +32,12 @@ ROOT = Path(__file__).resolve().parents[2]
 K = 10
 
 
-def fold_of(item_id: str, k: int) -> int:
-    return int(hashlib.sha1(item_id.encode("utf-8")).hexdigest()[:8], 16) % k
-
-
 def ranks(retriever: Any, items: list[Any]) -> list[int | None]:
+    from assistant.evaluation.metrics import first_rank
     from assistant.evaluation.retrieval_suite import matches_item
 
     lists = retriever.search_batch([it.question for it in items], K)
-    return [next((i for i, h in enumerate(hits, 1) if matches_item(h, it)), None)
-            for it, hits in zip(items, lists, strict=True)]
+    return [first_rank([matches_item(h, it) for h in hits]) for it, hits in zip(items, lists, strict=True)]
 
 
 def score(rs: list[int | None]) -> tuple[int, float]:
@@ -52,6 +47,8 @@ def score(rs: list[int | None]) -> tuple[int, float]:
 
 def cross_validate(ids: list[str], table: list[list[int | None]], k: int) -> tuple[int, list[int]]:
     """Held-fold hit@1 count summed over folds, and each fold's chosen grid point."""
+    from assistant.evaluation.metrics import fold_of
+
     total = 0
     chosen: list[int] = []
     for f in range(k):
