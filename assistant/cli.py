@@ -69,6 +69,7 @@ def load_settings(data_dir: Path | None, verbose: bool, quiet_console: bool) -> 
     from assistant.config import get_settings
     from assistant.logging_setup import setup_logging
 
+    invalid = "错误：配置无效，请检查 ASSISTANT_ 开头的环境变量或 .env 文件。"
     try:
         settings = get_settings(data_dir=data_dir)
     except ValidationError as exc:
@@ -76,10 +77,10 @@ def load_settings(data_dir: Path | None, verbose: bool, quiet_console: bool) -> 
 
         lines = "\n".join(f"- {line}" for line in explain(exc))
         detail = f"\n详细信息：\n{exc}" if verbose else ""  # no log file yet: the data directory is a setting
-        print(f"错误：配置无效，请检查 ASSISTANT_ 开头的环境变量或 .env 文件。\n{lines}{detail}", file=sys.stderr)
+        print(f"{invalid}\n{lines}{detail}", file=sys.stderr)
         return None
     except Exception as exc:
-        print(f"错误：配置无效，请检查 ASSISTANT_ 开头的环境变量或 .env 文件。\n{exc}", file=sys.stderr)
+        print(f"{invalid}\n{exc}", file=sys.stderr)
         return None
     setup_logging("DEBUG" if verbose else settings.log_level, settings.data_dir, quiet=quiet_console)
     return settings
