@@ -184,3 +184,15 @@ def test_a_topic_named_in_a_list_is_not_what_the_text_is_about():
     assert not refusal._about("竞争性磋商", "可以组织原评标委员会、竞争性谈判小组、询价小组或者竞争性磋商小组协助答复质疑")
     assert not refusal._about("竞争性磋商", "非招标方式（竞争性谈判、竞争性磋商、询价等）的资格审查由谁做")
     assert not refusal._about("竞争性磋商", "竞争性谈判和询价")
+
+
+def test_why_is_a_question_word_and_the_colloquial_law_name_is_the_law():
+    """「为什么要实行建筑意外伤害保险制度」 was refused for the 'subject word' 为什么; 「投招标法中如何认定串标」
+    for naming 《投招标法》, a word order practitioners use for 招标投标法 (real dev questions, round 6)."""
+    from assistant.citations import canonical_title
+    from assistant.titles import static_aliases
+
+    assert "为什么" not in refusal.key_terms("为什么要实行建筑意外伤害保险制度?")
+    assert "为何" not in refusal.key_terms("评标委员会为何要回避？")
+    aliases = static_aliases()
+    assert canonical_title("投招标法", aliases) == canonical_title("招标投标法", aliases) == "中华人民共和国招标投标法"
