@@ -98,7 +98,7 @@ class RetrievalSettings(BaseModel):
     note_weight: float = Field(0.3, ge=0.0, description="条旨匹配在融合排序中的权重")
     note_top_k: int = Field(8, ge=1, le=100, description="参与排序的条旨条数")
     # issue 12 (eval/real/rank_cv.py). Applied only to questions routed to a regime and only to that regime's own
-    # documents (where most articles have notes: 64/68 of 招标投标法, 65/88 of 87号令, 33/62 of 74号令; the rest get
+    # documents (where most articles have notes: 66/68 of 招标投标法, 85/88 of 87号令, 56/62 of 74号令; the rest get
     # note_dense_impute). Applied everywhere, un-noted gold articles lost to noted
     # neighbours across laws (synthetic retrieval hit@1 0.705 -> 0.660). Routed, on eval/dev/real_qa_dev.jsonl
     # (96): margin 0.02 raises hit@1 0.688 -> 0.740 (5-fold CV with the synthetic guard 0.740, every fold chose
