@@ -135,6 +135,9 @@ class NoteIndex:
         self.shipped_dir = shipped_dir
         self.signature = signature
         self._keys: list[tuple[int, str]] = [(i, k) for i, n in enumerate(self.notes) for k in n.keys if k]
+        # the note of each key row, and the notes that have keys: fixed with the keys, used by every query
+        self._owners = np.fromiter((i for i, _ in self._keys), dtype=np.int64, count=len(self._keys))
+        self._keyed = np.unique(self._owners)
         self._matrix: np.ndarray | None = None
         self._build_lock = threading.Lock()  # the vector matrix and the keyword index are built once
         self._lexical: BM25Index | None = None
@@ -239,7 +242,6 @@ class NoteIndex:
         if not self._keys:
             return {}
         sims = self.matrix() @ vector.astype(np.float32)
-        owners = np.fromiter((i for i, _ in self._keys), dtype=np.int64, count=len(self._keys))
         best = np.full(len(self.notes), -np.inf, dtype=np.float32)
-        np.maximum.at(best, owners, sims)
-        return {int(i): float(best[i]) for i in np.unique(owners)}
+        np.maximum.at(best, self._owners, sims)
+        return dict(zip(self._keyed.tolist(), best[self._keyed].tolist(), strict=True))
