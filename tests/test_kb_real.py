@@ -205,3 +205,15 @@ def test_practice_worded_questions_are_stated_from_the_article_that_answers(real
     answer = real_services.qa.ask(question)
     first = answer.answer.splitlines()[0]
     assert first.startswith(f"答：依据《{title}》{article}") and words in first, first
+
+
+def test_the_non_tender_rule_is_not_stated_for_a_public_tender_question(real_services) -> None:
+    """Real question (eval/real dev, real-177): 74号令第二十一条 (no re-evaluation except for qualification and price
+    errors) was stated as the answer to a 公开招标 question; 74号令第二条 limits it to 竞争性谈判、单一来源采购和询价.
+    The same question about 询价 is still answered with it."""
+    tender = real_services.qa.ask("公开招标项目评审结束后,发现资格审查有误,可以重新组织评审吗?")
+    assert not tender.refused and tender.metadata.get("answer_citation") is None
+    assert "政府采购非招标采购方式管理办法" in [c.title for c in tender.citations]  # still listed for reference
+    enquiry = real_services.qa.ask("询价采购项目评审结束后,发现资格审查有误,可以重新组织评审吗?")
+    lead = [(c.title, c.article) for c in enquiry.citations if c.n == enquiry.metadata.get("answer_citation")]
+    assert lead == [("政府采购非招标采购方式管理办法", "第二十一条")]

@@ -96,6 +96,22 @@ def test_one_named_method_routes_away_from_the_other_methods_rules():
     assert boosts.get("政府采购非招标采购方式管理办法", 0.0) == 0.0
 
 
+def test_only_the_non_tender_rule_is_bound_to_its_method(tmp_path):
+    from assistant.qa.understanding import other_method_titles
+
+    titles = {"87号令": "政府采购货物和服务招标投标管理办法", "74号令": "政府采购非招标采购方式管理办法"}
+    assert other_method_titles("公开招标项目评审结束后发现资格审查有误，可以重新评审吗？", LEX, titles.get) == {
+        "政府采购非招标采购方式管理办法"}
+    # 87号令 is applied to 非招标 projects too (样品, 评审): not bound
+    assert other_method_titles("询价采购可以要求供应商提供样品吗？", LEX, titles.get) == frozenset()
+    assert other_method_titles("公开招标失败后转竞争性谈判要批准吗？", LEX, titles.get) == frozenset()
+    assert other_method_titles("采购桌椅可以要求提供样品吗？", LEX, titles.get) == frozenset()
+    bad = tmp_path / LEXICON_FILE
+    bad.write_text("methods:\n  招标:\n    signals: [开标]\nmethod_bound: [磋商]\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="method_bound"):
+        Lexicon.load(bad)
+
+
 def test_scope_words_load_from_the_lexicon():
     assert "交期" in LEX.off_topic_terms and "最新" in LEX.information_terms and "政府采购" in LEX.legal_terms
 

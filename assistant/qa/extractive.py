@@ -426,6 +426,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     question: str, hits: list[Hit], named: list[str] | None = None, kb: KnowledgeBase | None = None,
     words: GateWords | None = None, about_missing_document: bool = False, regimes: Regimes | None = None,
     hedge: bool = False, defined: Defined | None = None, changes: Mapping[tuple[str, str], str] | None = None,
+    other_method: frozenset[str] = frozenset(),
 ) -> Extracted:
     """Compose the extractive answer and its citations (numbered in reading order).
 
@@ -437,7 +438,9 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     question's topic has a rule of its own the knowledge base lacks); ``regimes``: when the question names no regime and
     an article of the other regime answers it as well, both are stated, each with its regime; ``defined``: a
     definitional question's defining sentence, stated as the answer (none defines the term: none is stated);
-    ``changes``: (title, 第N条) -> the later change of that article (article notes), said first when it is stated.
+    ``changes``: (title, 第N条) -> the later change of that article (article notes), said first when it is stated;
+    ``other_method``: titles of rules bound to a procurement method the question does not ask about (74号令 for a
+    公开招标 question): an article of theirs is not stated unless the question names it.
     """
     chosen = select_hits(hits, named)
     rules_only = bool(chosen) and all(h.doc_type == RULE_DOC_TYPE for h in chosen)
@@ -465,6 +468,8 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     best = defining or lead_hit(question, chosen, words)
     direct = not hedge and best is not None and (best is defining
                                                  or confident(question, best, hits, words, about_missing_document))
+    if direct and best is not None and best.title in other_method and "direct" not in best.via:
+        direct = False
     second = other_regime_hit(question, best, chosen, words, regimes) if best is not None and direct else None
     second_n: int | None = None
     if not direct and chosen:

@@ -43,7 +43,7 @@ REFUSAL_LISTS = ("domain_terms", "question_words", "known_titles", "known_short_
 REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents", "home_places")
 #: the top-level sections of the lexicon file (any other is a typo: a configuration error)
 SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers", "alternatives",
-                      "question_markers", "scope", "methods", "method_penalty", "definitions", "secondary_documents",
+                      "question_markers", "scope", "methods", "method_penalty", "method_bound", "definitions", "secondary_documents",
                       *GATE_SECTIONS, REFUSAL_SECTION})
 #: the keys of the ``definitions`` section (each a list of words or templates)
 DEFINITION_KEYS = ("questions", "lead_words", "verbs", "qualifiers")
@@ -196,6 +196,9 @@ class Lexicon:
     methods: tuple[Regime, ...] = ()
     #: score taken from the documents of another method when the question names only one method
     method_penalty: float = 0.0
+    #: methods whose rules apply to them alone (74号令第二条: 竞争性谈判、单一来源采购和询价): an article of
+    #: such a rule is never stated as the answer to a question that names only another method
+    method_bound: tuple[str, ...] = ()
     #: documents that answer a question only when it asks about them (section ``secondary_documents``): each
     #: group's documents and the words by which a question asks about them (as a Regime), and the score
     #: their entries lose for a question that does not
@@ -392,6 +395,7 @@ def _load(path: str, mtime: float) -> Lexicon:
         legal_terms=tuple(str(s) for s in scope.get("legal_terms") or ()),
         methods=tuple(methods),
         method_penalty=float(data.get("method_penalty", 0.0)),
+        method_bound=_method_bound(data, methods, p),
         secondary=_secondary(data, p),
         generic_terms=gate["generic_terms"],
         penalty_words=gate["penalty_words"],
@@ -533,6 +537,26 @@ def detect_regime(text: str, lex: Lexicon) -> tuple[str | None, dict[str, float]
     if best_score > 0 and best_score - second >= lex.regime_margin:
         return best, scores
     return None, scores
+
+
+def _method_bound(data: dict[str, Any], methods: list[Regime], p: Path) -> tuple[str, ...]:
+    """The ``method_bound`` list: names of methods of the ``methods`` section."""
+    names = [str(n) for n in data.get("method_bound") or ()]
+    unknown = [n for n in names if n not in {m.name for m in methods}]
+    if unknown:
+        log.error("lexicon %s: method_bound names unknown methods %s", p, unknown)
+        raise LexiconError(f"问答词表文件格式不正确（method_bound 中的采购方式未在 methods 中定义：{'、'.join(unknown)}）：{p}")
+    return tuple(names)
+
+
+def other_method_titles(question: str, lex: Lexicon, resolve_title: Callable[[str], str | None]) -> frozenset[str]:
+    """Titles of the method-bound rules of the methods the question does not name, when it names just one
+    (「公开招标项目评审结束后……」: the 竞争性谈判/询价 rule is no answer to it); empty otherwise."""
+    asked = detect_method(question, lex)
+    if asked is None:
+        return frozenset()
+    return frozenset(t for m in lex.methods if m.name != asked and m.name in lex.method_bound
+                     for t in resolve_titles(m.documents, resolve_title))
 
 
 def detect_method(text: str, lex: Lexicon) -> str | None:
