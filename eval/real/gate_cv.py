@@ -42,6 +42,18 @@ def outcomes(data_dir: Path) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]
     from assistant.services import Services
 
     services = Services(Settings(data_dir=data_dir))
+    # retrieval does not depend on the gate: each question is searched once, each configuration gets a copy
+    retriever = services.retriever
+    search = retriever.search
+    found: dict[tuple[Any, ...], list[Any]] = {}
+
+    def search_once(query: str, **kw: Any) -> list[Any]:
+        key = (query, tuple(sorted(kw.items())))
+        if key not in found:
+            found[key] = list(search(query, **kw))
+        return [h.model_copy(deep=True) for h in found[key]]
+
+    retriever.search = search_once  # type: ignore[method-assign]
     items = load_policy_qa(ROOT / "eval/dev/real_qa_dev.jsonl")
     oos = load_out_of_scope(ROOT / "eval/dev/real_out_of_scope_dev.jsonl")
     configs = list(itertools.product(COVERAGE, NOTE_MARGIN, TIE))
