@@ -53,7 +53,7 @@ def outcomes(data_dir: Path) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]
             found[key] = list(search(query, **kw))
         return [h.model_copy(deep=True) for h in found[key]]
 
-    retriever.search = search_once  # type: ignore[method-assign]
+    retriever.search = search_once  # type: ignore[method-assign,assignment]
     items = load_policy_qa(ROOT / "eval/dev/real_qa_dev.jsonl")
     oos = load_out_of_scope(ROOT / "eval/dev/real_out_of_scope_dev.jsonl")
     configs = list(itertools.product(COVERAGE, NOTE_MARGIN, TIE))
