@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from kb_testdata import old_version, small_settings
 
+from assistant.article_notes import NoteIndex, load_notes
 from assistant.embeddings import FakeEmbeddings
 from assistant.kb import KnowledgeBase
 from assistant.retrieval import HybridRetriever, expand_query
@@ -149,9 +149,8 @@ def test_planner_routes_and_rewrites_the_query(retriever: HybridRetriever) -> No
     assert routed[0].title == other.title
 
 
-def _test_law_notes(retriever: HybridRetriever, tmp_path: Path, third_questions: str) -> Any:
+def _test_law_notes(retriever: HybridRetriever, tmp_path: Path, third_questions: str) -> NoteIndex:
     """A note index over the test law's 第一条 and 第三条 (禁止串通投标, asked as ``third_questions``)."""
-    from assistant.article_notes import NoteIndex, load_notes
 
     notes_dir = tmp_path / "notes"
     notes_dir.mkdir()
