@@ -108,6 +108,33 @@ def test_real_question_report_is_readable_for_the_evaluation_team() -> None:
     assert "| 检索 hit@1（只按收集者标注的条文；4 题另补了同样直接回答问题的条文） | 0.450 |" in md
 
 
+def test_real_question_results_are_broken_down_by_collection_round() -> None:
+    """The newest rounds are the questions the product was tuned on least: the report shows each round's hit@1,
+    gold-led answers and how many of the stated answers were right, from the items' 「round-N」 tags."""
+    from assistant.evaluation.real_qa_suite import by_round
+
+    def row(rnd: int, rank: int | None, lead: bool, hedged: bool) -> dict[str, Any]:
+        return {"tags": ["real", f"round-{rnd}"], "rank": rank, "refused": False, "hedged": hedged, "lead_gold": lead,
+                "confident_wrong": not hedged and not lead}
+
+    rows = [row(0, 1, True, False), row(0, 2, False, True), row(9, 1, True, False), row(9, 3, False, False),
+            row(9, None, False, False), {"scope": "out", "tags": ["round-9"], "refused": True},
+            {**row(5, 1, True, False), "tags": ["real"]}]  # no round tag: left out
+    rounds = by_round(rows)
+    assert list(rounds) == ["0", "9"]
+    assert rounds["9"] == {"n": 3, "hit@1": 0.3333, "lead_is_gold": 0.3333, "confident_wrong": 2, "stated": 3,
+                           "stated_correct": 0.3333}
+    m = {"n_in_scope": 5, "n_out_of_scope": 1, "hit@1": 0.4, "hit@5": 0.6, "mrr@10": 0.5, "answer_cites_gold": 0.8,
+         "lead_is_gold": 0.4, "hedged_no_direct_provision": 1, "confident_wrong_rate": 0.4, "confident_wrong": 2,
+         "out_of_scope_refusal_rate": 1.0, "out_of_scope_declined_rate": 1.0, "nonexistent_citations": 0,
+         "by_round": rounds}
+    md = report.markdown({"meta": {}, "real-dev": m}, {}, [])
+    assert "| 共享实务问答集 | 2 | 0.500 | 50.0% | 0 题 | 100.0%（1/1 题） |" in md
+    assert "| 第 9 轮 | 3 | 0.333 | 33.3% | 2 题 | 33.3%（1/3 题） |" in md
+    one = report.markdown({"meta": {}, "real-dev": {**m, "by_round": {"9": rounds["9"]}}}, {}, [])
+    assert "按收集轮次" not in one  # a single round says nothing the totals do not
+
+
 def _review_metrics(categories: dict[str, str]) -> dict[str, Any]:
     per = {rid: {"category": name, "tp": 1, "fp": 0, "fn": 0, "precision": 1.0, "recall": 1.0, "f1": 1.0}
            for rid, name in categories.items()}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -144,8 +145,36 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
         "nonexistent_citations": nonexistent,
         "retrieval_batch_ms_per_query": round(1000 * batch_s / n_in, 1) if n_in else 0.0,
         "answer_latency_p50_s": round(percentile(latencies, 50), 3),
+        "by_round": by_round(rows),
     }
     return metrics, rows
+
+
+#: the tag eval/real/build_real_qa.py gives an item collected in round N (「round-N」; 0 = ../shared practitioner_qa)
+ROUND_TAG = re.compile(r"^round-(\d+)$")
+
+
+def by_round(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The in-scope results per collection round, oldest first: the later a round, the less the product has
+    been tuned on its questions, so the newest rounds show how it does on wording nobody tuned for
+    (items without a round tag are left out)."""
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r.get("scope") == "out":
+            continue
+        found = [int(m.group(1)) for t in r.get("tags") or [] if (m := ROUND_TAG.match(t))]
+        if found:
+            groups.setdefault(found[0], []).append(r)
+    out: dict[str, dict[str, Any]] = {}
+    for n in sorted(groups):
+        g = groups[n]
+        stated = [r for r in g if not r["refused"] and not r["hedged"]]
+        wrong = sum(bool(r["confident_wrong"]) for r in g)
+        out[str(n)] = {"n": len(g), "hit@1": ratio(sum(r["rank"] == 1 for r in g), len(g)),
+                       "lead_is_gold": ratio(sum(bool(r["lead_gold"]) for r in g), len(g)),
+                       "confident_wrong": wrong, "stated": len(stated),
+                       "stated_correct": ratio(len(stated) - wrong, len(stated))}
+    return out
 
 
 def _ask_out_of_scope(services: Services, oos: Sequence[OOSItem], label: str, progress: Progress | None, done: int,

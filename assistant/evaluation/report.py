@@ -292,6 +292,7 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
                       f"| 其中依据不在知识库的问题（{m['n_out_of_scope'] - m.get('n_off_topic', 0)} 题）拒答或明示“未能确定直接回答的条文” | "
                       f"{_pct(m.get('missing_basis_declined_rate', 0.0))} |",
                       f"| 不存在的引用 | {m['nonexistent_citations']} |", ""]
+            lines += _round_lines(m.get("by_round") or {})
     rc = metrics.get("real_clauses")
     if rc:
         lines += _real_clause_lines(rc, meta)
@@ -312,6 +313,20 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
         lines += ["## 图表", ""] + [f"![{p.stem}]({p.name})" for p in chart_files] + [""]
     lines += ["逐题结果见同目录下 `items.jsonl`，完整指标见 `metrics.json`。", ""]
     return "\n".join(lines)
+
+
+def _round_lines(rounds: dict[str, dict[str, Any]]) -> list[str]:
+    """The real-question results per collection round (metrics' ``by_round``): the newest rounds are the
+    questions the product was tuned on least."""
+    if len(rounds) < 2:
+        return []
+    lines = ["按收集轮次（越晚收集的题，据以调整产品的时间越短；最新几轮最接近产品对陌生问法的表现）：", "",
+             "| 轮次 | 题数 | hit@1 | 首句即标准答案 | 自信地答错 | 直接作答中答对 |", "|---|---|---|---|---|---|"]
+    for n, r in rounds.items():
+        name = "共享实务问答集" if n == "0" else f"第 {n} 轮"
+        lines.append(f"| {name} | {r['n']} | {r['hit@1']:.3f} | {_pct(r['lead_is_gold'])} | {r['confident_wrong']} 题 | "
+                     f"{_share(r['stated'] - r['confident_wrong'], r['stated'])} |")
+    return [*lines, ""]
 
 
 #: suite -> its name in the report and on the command line's summary

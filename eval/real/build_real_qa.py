@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -49,13 +50,30 @@ def _regime(gold: list[dict[str, str]]) -> str:
     return "政府采购"
 
 
+_ROUND = re.compile(r"^#\s*round\s+(\d+)\b")
+
+
 def _rows(path: Path) -> list[list[str]]:
+    return [row for _round, row in _rounds_and_rows(path)]
+
+
+def _rounds_and_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """The data rows of a TSV with the collection round each belongs to (the last 「# round N」 line above it;
+    0 before any)."""
     out = []
+    current = 0
     for line in path.read_text(encoding="utf-8").splitlines():
+        if m := _ROUND.match(line):
+            current = int(m.group(1))
         if not line.strip() or line.startswith("#"):
             continue
-        out.append(line.split("\t"))
+        out.append((current, line.split("\t")))
     return out
+
+
+def round_tag(n: int) -> str:
+    """The tag of an item collected in round ``n`` (0: ../shared practitioner_qa.json)."""
+    return f"round-{n}"
 
 
 def build(data_dir: Path, practitioner: Path) -> dict[str, Any]:  # noqa: C901 - one pass over the source sets
@@ -85,11 +103,11 @@ def build(data_dir: Path, practitioner: Path) -> dict[str, Any]:  # noqa: C901 -
         it.update(regime=_regime(it["gold"]), basis="named", source="practitioner_qa.json (EthanLiu6/BidMasterV2 processed_data/QA)",
                   url="https://github.com/EthanLiu6/BidMasterV2/blob/53137f0c11a3939f0b54f344c84b87caf5ecc04f/processed_data/QA/QA_with_legal_basis.json",
                   gold_text_head=heads)
-        it["tags"] = sorted(set(it["tags"]) | {"real"})
+        it["tags"] = [*sorted(set(it["tags"]) | {"real"}), round_tag(0)]
         items.append(it)
 
     seen = {it["question"] for it in items}
-    for n, row in enumerate(_rows(HERE / "collected_raw.tsv"), 1):
+    for n, (rnd, row) in enumerate(_rounds_and_rows(HERE / "collected_raw.tsv"), 1):
         question, docs, arts, regime, basis, url, source = (row + [""] * 7)[:7]
         if question in seen:
             continue
@@ -103,7 +121,8 @@ def build(data_dir: Path, practitioner: Path) -> dict[str, Any]:  # noqa: C901 -
             gold.append({"title": title, "article": a})
         heads = [head(g["title"], g["article"]) for g in gold]
         rec = {"id": f"real-{n:03d}", "question": question, "gold": gold, "gold_passages": [], "doc_type": "实务问答",
-               "tags": ["real", "collected"] + (["multi-source"] if len(gold) > 1 else []), "regime": regime,
+               "tags": ["real", "collected"] + (["multi-source"] if len(gold) > 1 else []) + [round_tag(rnd)],
+               "regime": regime,
                "basis": "named" if basis == "yes" else "inferred", "url": url, "source": source,
                "gold_text_head": heads, "note": f"{source}; 依据 {docs} {arts}"}
         if any(h is None for h in heads):
@@ -123,20 +142,20 @@ def build(data_dir: Path, practitioner: Path) -> dict[str, Any]:  # noqa: C901 -
         return gold, [h for h in heads if h is not None]
 
     relabelled = {row[0]: row[1:] for row in _rows(HERE / "relabelled.tsv")}
-    refusals = []
-    for n, row in enumerate(_rows(HERE / "refusal_raw.tsv"), 1):
+    refusals: list[dict[str, Any]] = []
+    for n, (rnd, row) in enumerate(_rounds_and_rows(HERE / "refusal_raw.tsv"), 1):
         question, why, url = (row + [""] * 3)[:3]
         rid = f"real-out-{n:03d}"
         if rid in relabelled:
             docs, arts, regime, reason = (relabelled.pop(rid) + [""] * 4)[:4]
             gold, gold_heads = checked_gold(rid, docs, arts)
             items.append({"id": rid, "question": question, "gold": gold, "gold_passages": [], "doc_type": "实务问答",
-                          "tags": ["real", "relabelled"], "regime": regime, "basis": "relabelled", "url": url,
+                          "tags": ["real", "relabelled", round_tag(rnd)], "regime": regime, "basis": "relabelled", "url": url,
                           "source": "refusal_raw.tsv (relabelled)", "gold_text_head": gold_heads,
                           "note": f"relabelled: {reason}; was out of scope: {why}"})
             continue
         refusals.append({"id": rid, "question": question, "category": "real", "scope": "out",
-                         "why": why, "url": url})
+                         "why": why, "url": url, "round": rnd})
     if relabelled:
         raise SystemExit(f"relabelled.tsv names refusals that do not exist: {sorted(relabelled)}")
 
