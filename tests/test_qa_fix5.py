@@ -30,6 +30,9 @@ def test_a_defining_sentence_is_told_from_one_that_only_mentions_the_term(lexico
     text = "第十条 招标分为公开招标和邀请招标。\n公开招标，是指招标人以招标公告的方式邀请不特定的法人或者其他组织投标。"
     assert d.sentence(text, "公开招标", ) == "公开招标，是指招标人以招标公告的方式邀请不特定的法人或者其他组织投标。"
     assert d.forms("政府采购工程") == ("政府采购工程", "工程")
+    # a question may say 工程 or 建设工程 before what the articles define bare (「工程转包」: 本条例所称转包)
+    assert d.forms("工程转包") == ("工程转包", "转包")
+    assert d.forms("建设工程违法分包") == ("建设工程违法分包", "违法分包")
 
 
 def first_line(services, question: str) -> str:
@@ -49,6 +52,8 @@ DEFINITIONS = [
     ("什么是采购人？", "《中华人民共和国政府采购法》第十五条：“采购人是指"),
     ("什么是供应商？", "《中华人民共和国政府采购法》第二十一条：“供应商是指"),
     ("什么是中小企业？", "所称中小企业，是指"),
+    # real question (eval/real dev, real-242, in part): the articles define 转包 bare
+    ("什么是工程转包？", "《建设工程质量管理条例》第七十八条：“本条例所称转包，是指"),
 ]
 
 
