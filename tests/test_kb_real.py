@@ -199,9 +199,6 @@ def test_llm_mode_picks_key_sentences_as_the_no_llm_answer_does(real_services) -
     ("政府采购投标保证金最多能收多少？", "中华人民共和国政府采购法实施条例", "第三十三条", "不得超过采购项目预算金额的2%"),
     ("工程施工招标，招标人要求中标人交的履约保证金最多是多少？", "中华人民共和国招标投标法实施条例", "第五十八条",
      "不得超过中标合同金额的10%"),
-    # real question (eval/real dev, real-out-077): 「工程款」 is 民法典's 工程价款; the sentence that answers is the one
-    # on works that pass acceptance, not the list of cases for works that fail it
-    ("建设工程施工合同无效,被欠的工程款能否要回?", "中华人民共和国民法典", "第七百九十三条", "参照合同关于工程价款的约定折价补偿"),
 ])
 def test_practice_worded_questions_are_stated_from_the_article_that_answers(real_services, question, title, article,
                                                                             words) -> None:
