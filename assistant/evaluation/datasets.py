@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -45,6 +46,20 @@ class QAItem:
     doc_type: str = "法律"
     tags: list[str] = field(default_factory=list)
     note: str = ""
+
+
+#: the tag of a real-question item collected in round N (eval/real/build_real_qa.py; 0 = ../shared practitioner_qa)
+_ROUND_TAG = re.compile(r"^round-(\d+)$")
+
+
+def round_tag(n: int) -> str:
+    """The tag of a real-question item collected in round ``n`` (「round-3」)."""
+    return f"round-{n}"
+
+
+def round_of(tags: list[str]) -> int | None:
+    """The collection round an item's tags name, else None."""
+    return next((int(m.group(1)) for t in tags if (m := _ROUND_TAG.match(t))), None)
 
 
 #: how the real out-of-scope sets say a question is not about procurement law at all; their other

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.evaluation.datasets import OOSItem, QAItem
+from assistant.evaluation.datasets import OOSItem, QAItem, round_of
 from assistant.evaluation.metrics import first_rank, percentile, ratio
 from assistant.evaluation.qa_suite import (
     citation_exists,
@@ -150,10 +149,6 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
     return metrics, rows
 
 
-#: the tag eval/real/build_real_qa.py gives an item collected in round N (「round-N」; 0 = ../shared practitioner_qa)
-ROUND_TAG = re.compile(r"^round-(\d+)$")
-
-
 def by_round(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The in-scope results per collection round, oldest first: the later a round, the less the product has
     been tuned on its questions, so the newest rounds show how it does on wording nobody tuned for
@@ -162,9 +157,9 @@ def by_round(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     for r in rows:
         if r.get("scope") == "out":
             continue
-        found = [int(m.group(1)) for t in r.get("tags") or [] if (m := ROUND_TAG.match(t))]
-        if found:
-            groups.setdefault(found[0], []).append(r)
+        rnd = round_of(r.get("tags") or [])
+        if rnd is not None:
+            groups.setdefault(rnd, []).append(r)
     out: dict[str, dict[str, Any]] = {}
     for n in sorted(groups):
         g = groups[n]

@@ -71,15 +71,11 @@ def _rounds_and_rows(path: Path) -> list[tuple[int, list[str]]]:
     return out
 
 
-def round_tag(n: int) -> str:
-    """The tag of an item collected in round ``n`` (0: ../shared practitioner_qa.json)."""
-    return f"round-{n}"
-
-
 def build(data_dir: Path, practitioner: Path) -> dict[str, Any]:  # noqa: C901 - one pass over the source sets
     sys.path.insert(0, str(ROOT))
     from assistant.config import Settings
     from assistant.evaluation.convert import convert_practitioner, map_title
+    from assistant.evaluation.datasets import round_tag
     from assistant.services import Services
     from assistant.text_zh import parse_article_no
 
