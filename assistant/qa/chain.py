@@ -26,7 +26,7 @@ from assistant.prompts import load_prompt
 from assistant.qa import citing, condense, extractive, refusal
 from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context, superseded_note
 from assistant.qa.masking import Masker
-from assistant.qa.understanding import detect_regime, other_method_titles, regime_titles
+from assistant.qa.understanding import core_question, detect_regime, other_method_titles, regime_titles
 from assistant.schema import DOC_TYPE_RANK, Answer, Citation, Hit
 
 if TYPE_CHECKING:
@@ -265,7 +265,8 @@ class QAChain:
                                          defined=prep.defined,
                                          changes=self._changes(),
                                          other_method=other_method_titles(prep.standalone, lexicon, self.kb.title_of)
-                                         if lexicon is not None else frozenset())
+                                         if lexicon is not None else frozenset(),
+                                         asked=core_question(prep.standalone, lexicon) if lexicon is not None else None)
         # an article the question names that does not exist, or a topic whose own rule the knowledge base
         # lacks, is said first (「……没有第一百条。」「知识库未收录专门规定竞争性磋商的……」)
         local = [] if ex.lead_n is not None else refusal.home_place_lines(

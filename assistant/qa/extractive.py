@@ -429,7 +429,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     question: str, hits: list[Hit], named: list[str] | None = None, kb: KnowledgeBase | None = None,
     words: GateWords | None = None, about_missing_document: bool = False, regimes: Regimes | None = None,
     hedge: bool = False, defined: Defined | None = None, changes: Mapping[tuple[str, str], str] | None = None,
-    other_method: frozenset[str] = frozenset(),
+    other_method: frozenset[str] = frozenset(), asked: str | None = None,
 ) -> Extracted:
     """Compose the extractive answer and its citations (numbered in reading order).
 
@@ -443,7 +443,9 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     definitional question's defining sentence, stated as the answer (none defines the term: none is stated);
     ``changes``: (title, 第N条) -> the later change of that article (article notes), said first when it is stated;
     ``other_method``: titles of rules bound to a procurement method the question does not ask about (74号令 for a
-    公开招标 question): an article of theirs is not stated unless the question names it.
+    公开招标 question): an article of theirs is not stated unless the question names it; ``asked``: the legal
+    question without the asker's story (``understanding.core_question``): the gate weighs an article against
+    what is asked, not against the background (「由于该货物涉及技术较为复杂，采购人选派了2名代表……」).
     """
     chosen = select_hits(hits, named)
     rules_only = bool(chosen) and all(h.doc_type == RULE_DOC_TYPE for h in chosen)
@@ -468,12 +470,13 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     def change_of(h: Hit) -> str | None:
         return (changes or {}).get((h.title, h.article or ""))
 
-    best = defining or lead_hit(question, chosen, words)
+    asked = asked or question
+    best = defining or lead_hit(asked, chosen, words)
     direct = not hedge and best is not None and (best is defining
-                                                 or confident(question, best, hits, words, about_missing_document))
+                                                 or confident(asked, best, hits, words, about_missing_document))
     if direct and best is not None and best.title in other_method and "direct" not in best.via:
         direct = False
-    second = other_regime_hit(question, best, chosen, words, regimes) if best is not None and direct else None
+    second = other_regime_hit(asked, best, chosen, words, regimes) if best is not None and direct else None
     second_n: int | None = None
     if not direct and chosen:
         flags.append(FLAG_NO_DIRECT)
