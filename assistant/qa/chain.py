@@ -26,7 +26,13 @@ from assistant.prompts import load_prompt
 from assistant.qa import citing, condense, extractive, refusal
 from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context, superseded_note
 from assistant.qa.masking import Masker
-from assistant.qa.understanding import core_question, detect_regime, other_method_titles, regime_titles
+from assistant.qa.understanding import (
+    core_question,
+    detect_regime,
+    other_method_titles,
+    regime_titles,
+    strip_courtesy,
+)
 from assistant.schema import DOC_TYPE_RANK, Answer, Citation, Hit
 
 if TYPE_CHECKING:
@@ -138,7 +144,10 @@ class QAChain:
         self.limits.check_query(q, "问题")
         history = [(str(u), str(a)) for u, a in history]
         masker = Masker() if self.mask_personal_data else None
-        standalone, condense_mode = self._condense(q, history, masker)
+        # 「老师您好，……？谢谢！」: the greeting and the thanks are neither searched nor checked for in the statutes
+        lexicon = self.refusal_policy.lexicon
+        asked = strip_courtesy(q, lexicon) if lexicon is not None else q
+        standalone, condense_mode = self._condense(asked, history, masker)
         hits, defined = self._define(standalone, self._retrieve(standalone))
         evidence = refusal.assess(standalone, hits, self.kb, policy=self.refusal_policy)
         return _Prepared(q, standalone, hits, evidence, condense_mode, started, masker, defined)

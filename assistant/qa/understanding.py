@@ -42,7 +42,8 @@ REFUSAL_LISTS = ("domain_terms", "question_words", "known_titles", "known_short_
                  "local_policy_words")
 REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents", "home_places")
 #: the top-level sections of the lexicon file (any other is a typo: a configuration error)
-SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers", "alternatives",
+SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers", "courtesy_words",
+                      "alternatives",
                       "question_markers", "scope", "methods", "method_penalty", "method_bound", "definitions", "secondary_documents",
                       *GATE_SECTIONS, REFUSAL_SECTION})
 #: the keys of the ``definitions`` section (each a list of words or templates)
@@ -183,6 +184,9 @@ class Lexicon:
     regime_margin: float = 2.0
     specific_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
     story_markers: tuple[str, ...] = ()
+    #: greetings, thanks and pleas of a chat message (「老师您好」「谢谢」「在线等，急」): a leading or closing clause
+    #: made of them alone carries no question and is dropped (``strip_courtesy``)
+    courtesy_words: tuple[str, ...] = ()
     question_markers: tuple[str, ...] = ()
     #: groups of words that stand for one another in a follow-up (质疑 / 投诉, 货物 / 服务)
     alternatives: tuple[tuple[str, ...], ...] = ()
@@ -388,6 +392,7 @@ def _load(path: str, mtime: float) -> Lexicon:
         regime_margin=float(data.get("regime_margin", 2.0)),
         specific_rules=specific,
         story_markers=tuple(str(s) for s in data.get("story_markers") or ()),
+        courtesy_words=tuple(sorted((str(s) for s in data.get("courtesy_words") or ()), key=len, reverse=True)),
         question_markers=tuple(str(s) for s in data.get("question_markers") or ()),
         alternatives=_alternatives(data, p),
         off_topic_terms=tuple(str(s) for s in scope.get("off_topic_terms") or ()),
@@ -470,6 +475,32 @@ class Understanding:
         base = self.core if core_only else self.question
         extra = [t for t in self.expansions if t not in base]
         return f"{base} {' '.join(extra)}" if extra else base
+
+
+_CLAUSE_END = "，,。.！!？?；;~～ \t\n"
+_CLAUSE = re.compile(f"[^{_CLAUSE_END}]+[{_CLAUSE_END}]*")
+
+
+def strip_courtesy(text: str, lex: Lexicon) -> str:
+    """The message without its greeting and closing thanks (「老师您好，……？谢谢！」): the leading and closing
+    clauses made of courtesy words alone. The text itself when nothing else would be left."""
+    if not lex.courtesy_words:
+        return text
+    clauses = _CLAUSE.findall(text.strip())
+
+    def courtesy(clause: str) -> bool:
+        rest = clause
+        for w in lex.courtesy_words:  # longest first
+            rest = rest.replace(w, "")
+        return not rest.strip(_CLAUSE_END)
+
+    start, end = 0, len(clauses)
+    while start < end and courtesy(clauses[start]):
+        start += 1
+    while end > start and courtesy(clauses[end - 1]):
+        end -= 1
+    kept = "".join(clauses[start:end]).strip()
+    return kept or text
 
 
 def split_sentences(text: str) -> list[str]:
