@@ -106,6 +106,11 @@ def test_real_question_report_is_readable_for_the_evaluation_team() -> None:
 
     md = report.markdown({"meta": meta, "real-dev": {**m, "hit@1_collector_gold": 0.45, "gold_added_items": 4}}, worst, [])
     assert "| 检索 hit@1（只按收集者标注的条文；4 题另补了同样直接回答问题的条文） | 0.450 |" in md
+    assert "寒暄" not in md  # a run without the chat check says nothing about it
+
+    chat = {"chat_message": "老师您好！……谢谢！", "chat_refused": 1, "chat_changed": 3}
+    md = report.markdown({"meta": meta, "real-dev": {**m, **chat}}, worst, [])
+    assert "| 同样的问题加上寒暄（「老师您好！……谢谢！」）：被拒答 / 首句或保守作答与原问题不同 | 1 题 / 3 题 |" in md
 
 
 def test_real_question_results_are_broken_down_by_collection_round() -> None:

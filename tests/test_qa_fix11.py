@@ -48,13 +48,18 @@ def test_chat_courtesy_is_not_a_subject_word(tail):
 
 
 @pytest.mark.parametrize(("message", "asked"), [
-    ("老师您好，请问投标保证金最多收多少？", "请问投标保证金最多收多少？"),
+    ("老师您好，请问投标保证金最多收多少？", "投标保证金最多收多少？"),
+    # no punctuation sets the plea apart: words at the very start or end go, single characters do not
+    ("工程垫资什么意思麻烦帮忙解答一下", "工程垫资什么意思"),
+    ("老师您好请问投标保证金最多收多少", "投标保证金最多收多少"),
+    ("限额以下的项目要招标吗？先谢谢了！", "限额以下的项目要招标吗？"),
+    ("非常规项目能单一来源吗？非常感谢！", "非常规项目能单一来源吗？"),
     ("投标保证金最多收多少？谢谢！", "投标保证金最多收多少？"),
     ("各位大佬，开标只来了两家能开吗？在线等，急", "开标只来了两家能开吗？"),
     ("您好！评标委员会几个人？麻烦帮忙解答一下，万分感谢。", "评标委员会几个人？"),
     ("谢谢老师的解答，那投诉期限是多少？", "那投诉期限是多少？"),
     # a clause that asks something keeps its words; a message of courtesy alone stays as it is
-    ("麻烦问下老师投标保证金最多收多少？", "麻烦问下老师投标保证金最多收多少？"),
+    ("问下老师投标保证金最多收多少？", "问下老师投标保证金最多收多少？"),
     ("谢谢！", "谢谢！"),
 ])
 def test_the_greeting_and_the_thanks_of_a_chat_message_are_dropped(lexicon, message, asked):
@@ -80,3 +85,17 @@ def test_a_chat_message_is_answered_like_its_question(services, message):
     assert not chatty.refused and chatty.question == message
     assert [(c.title, c.article) for c in chatty.citations] == [(c.title, c.article) for c in plain.citations]
     assert any((c.title, c.article) == (GOODS, "第四十一条") for c in chatty.citations)
+
+
+@pytest.mark.integration
+def test_the_real_question_suite_reports_how_chat_messages_fare(services):
+    from assistant.evaluation import real_qa_suite
+    from assistant.evaluation.datasets import GoldRef, OOSItem, QAItem
+
+    items = [QAItem("t-1", "开标那天只来了两家供应商，还能开标吗？", [GoldRef(GOODS, "第四十一条")], [], tags=["round-1"]),
+             QAItem("t-2", "采购桌椅可以要求提供样品吗？", [GoldRef(GOODS, "第二十二条")], [], tags=["round-1"])]
+    oos = [OOSItem("t-out-1", "L型内六角扳手最新市场价", why="not a legal question")]
+    metrics, rows = real_qa_suite.run(services, items, oos)
+    assert metrics["chat_message"] == real_qa_suite.CHAT_GREETING + "……" + real_qa_suite.CHAT_CLOSING
+    assert (metrics["chat_refused"], metrics["chat_changed"]) == (0, 0)
+    assert len(rows) == 3

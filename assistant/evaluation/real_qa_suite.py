@@ -12,7 +12,10 @@ Reported apart from the synthetic sets, because real questions are long, narrati
 - out-of-scope refusal rate on the real refusal set, and the share declined (refused, or answered
   only with the 「未能确定直接回答的条文」 statement and the nearest articles for checking — honest, but not a
   refusal); non-existent citations (must be 0);
-- the worst items, each with why it failed (gold rank, what came first, regime detected).
+- the worst items, each with why it failed (gold rank, what came first, regime detected);
+- the same questions typed as a chat message (``CHAT_GREETING`` + question + ``CHAT_CLOSING``): how many are
+  then refused, and how many answers change (another first article, or stated vs hedged) — a product that
+  answers 「……？」 must answer 「老师您好！……？麻烦帮忙解答一下，谢谢！」 alike.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ Progress = Callable[[str, int, int], None]
 K = 10
 #: the flag an extractive answer carries when its best evidence does not address the question
 NO_DIRECT_FLAG = "no_direct_provision"
+#: the greeting and closing a chat user puts around a question (the robustness check of the suite)
+CHAT_GREETING = "老师您好！"
+CHAT_CLOSING = "麻烦帮忙解答一下，谢谢！"
 
 
 def _brief(title: str, article: str | None) -> str:
@@ -67,6 +73,7 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
     h1 = h5 = h1_collector = 0
     rr = 0.0
     cites_gold = lead_gold = confident_wrong = hedged = refused_in = 0
+    chat_refused = chat_changed = 0
     nonexistent = 0
     latencies: list[float] = []
     from assistant.qa.understanding import understand
@@ -92,6 +99,9 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
         if ans.mode == "llm" or lead_n is None:
             lead_n = cites[0].n if cites and not hedge else None
         lead_ok = any(g for c, g in zip(cites, gold_flags, strict=False) if c.n == lead_n)
+        chat = qa.ask(CHAT_GREETING + item.question + CHAT_CLOSING)
+        chat_refused += chat.refused
+        chat_changed += _outcome(chat) != _outcome(ans)
         if ans.refused:
             refused_in += 1
         else:
@@ -140,6 +150,9 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
         "hedged_no_direct_provision": hedged,
         "false_refusals": refused_in,
         "answered": answered,
+        "chat_message": f"{CHAT_GREETING}……{CHAT_CLOSING}",
+        "chat_refused": chat_refused,
+        "chat_changed": chat_changed,
         **oos_metrics,
         "nonexistent_citations": nonexistent,
         "retrieval_batch_ms_per_query": round(1000 * batch_s / n_in, 1) if n_in else 0.0,
@@ -147,6 +160,13 @@ def run(services: Services, items: Sequence[QAItem], oos: Sequence[OOSItem], pro
         "by_round": by_round(rows),
     }
     return metrics, rows
+
+
+def _outcome(ans: Any) -> tuple[bool, bool, tuple[str, str | None] | None]:
+    """What a user sees first: refused or not, hedged or not, and the article the first sentence rests on."""
+    lead_n = ans.metadata.get("answer_citation")
+    lead = next(((c.title, c.article) for c in ans.citations if c.n == lead_n), None)
+    return ans.refused, NO_DIRECT_FLAG in ans.flags, lead
 
 
 def by_round(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:

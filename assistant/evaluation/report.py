@@ -291,7 +291,9 @@ def markdown(metrics: dict[str, Any], worst: dict[str, list[dict[str, Any]]], ch
                       f"{_pct(m.get('off_topic_refusal_rate', 0.0))} |",
                       f"| 其中依据不在知识库的问题（{m['n_out_of_scope'] - m.get('n_off_topic', 0)} 题）拒答或明示“未能确定直接回答的条文” | "
                       f"{_pct(m.get('missing_basis_declined_rate', 0.0))} |",
-                      f"| 不存在的引用 | {m['nonexistent_citations']} |", ""]
+                      f"| 不存在的引用 | {m['nonexistent_citations']} |",
+                      *([f"| 同样的问题加上寒暄（「{m.get('chat_message', '')}」）：被拒答 / 首句或保守作答与原问题不同 | "
+                         f"{m['chat_refused']} 题 / {m['chat_changed']} 题 |"] if "chat_refused" in m else []), ""]
             lines += _round_lines(m.get("by_round") or {})
     rc = metrics.get("real_clauses")
     if rc:

@@ -483,7 +483,9 @@ _CLAUSE = re.compile(f"[^{_CLAUSE_END}]+[{_CLAUSE_END}]*")
 
 def strip_courtesy(text: str, lex: Lexicon) -> str:
     """The message without its greeting and closing thanks (「老师您好，……？谢谢！」): the leading and closing
-    clauses made of courtesy words alone. The text itself when nothing else would be left."""
+    clauses made of courtesy words alone, then courtesy words (not single characters) at the very start or
+    end that no punctuation sets apart (「……什么意思麻烦帮忙解答一下」). The text itself when nothing else
+    would be left."""
     if not lex.courtesy_words:
         return text
     clauses = _CLAUSE.findall(text.strip())
@@ -500,7 +502,18 @@ def strip_courtesy(text: str, lex: Lexicon) -> str:
     while end > start and courtesy(clauses[end - 1]):
         end -= 1
     kept = "".join(clauses[start:end]).strip()
-    return kept or text
+    core = kept.rstrip(_CLAUSE_END)
+    tail = kept[len(core):]
+    words = [w for w in lex.courtesy_words if len(w) >= 2]
+    cut = True
+    while cut:
+        cut = False
+        for w in words:
+            if core.startswith(w) and len(core) > len(w):
+                core, cut = core[len(w):].lstrip(_CLAUSE_END), True
+            if core.endswith(w) and len(core) > len(w):
+                core, tail, cut = core[: -len(w)].rstrip(_CLAUSE_END), "", True
+    return (core + tail) or text
 
 
 def split_sentences(text: str) -> list[str]:
