@@ -1,5 +1,6 @@
 """Real-question answers, round 5 (issue 12): the gate weighs an article against what is asked, not
-against the asker's story; chat courtesy (「谢谢老师」) is not a subject.
+against the asker's story; a chat message's greeting, thanks, self-introduction and request for the basis
+(「我是代理机构的，想咨询一下：……？依据是哪一条？谢谢老师」) are not its question.
 
 The questions here are written for these tests (not taken from an evaluation set).
 """
@@ -60,24 +61,38 @@ def test_chat_courtesy_is_not_a_subject_word(tail):
     ("谢谢老师的解答，那投诉期限是多少？", "那投诉期限是多少？"),
     # a clause that asks something keeps its words; a message of courtesy alone stays as it is
     ("问下老师投标保证金最多收多少？", "问下老师投标保证金最多收多少？"),
+    # who asks, and a request for the basis every answer gives
+    ("我是采购代理机构的工作人员，想咨询一下：中标通知书能让中标人自己来领吗？", "中标通知书能让中标人自己来领吗？"),
+    ("我们是一家施工企业，主体结构可以劳务分包吗", "主体结构可以劳务分包吗"),
+    ("投标保证金最多收多少？，法律依据是什么？", "投标保证金最多收多少？"),
+    ("工程垫资什么意思依据是哪一条？", "工程垫资什么意思"),
+    ("投标保证金不退，有没有相关规定？", "投标保证金不退"),
+    # asked with these words, not about the basis: kept
+    ("投标保证金不退有没有相关规定", "投标保证金不退有没有相关规定"),
+    ("电子招标投标办法对CA数字证书有什么规定？", "电子招标投标办法对CA数字证书有什么规定？"),
+    ("采购人可以指定品牌，是吗？", "采购人可以指定品牌，是吗？"),
+    ("依据招标投标法第二十四条，等标期多长？", "依据招标投标法第二十四条，等标期多长？"),
+    ("有没有相关规定？", "有没有相关规定？"),
     ("谢谢！", "谢谢！"),
 ])
 def test_the_greeting_and_the_thanks_of_a_chat_message_are_dropped(lexicon, message, asked):
-    from assistant.qa.understanding import strip_courtesy
+    from assistant.qa.understanding import strip_chat
 
-    assert strip_courtesy(message, lexicon) == asked
+    assert strip_chat(message, lexicon) == asked
 
 
-def test_without_courtesy_words_the_message_is_kept(lexicon):
+def test_without_courtesy_words_or_persona_markers_the_message_is_kept(lexicon):
     from dataclasses import replace
 
-    from assistant.qa.understanding import strip_courtesy
+    from assistant.qa.understanding import strip_chat
 
-    assert strip_courtesy("您好！评标委员会几个人？", replace(lexicon, courtesy_words=())) == "您好！评标委员会几个人？"
+    bare = replace(lexicon, courtesy_words=(), persona_markers=(), basis_requests=(), basis_words=())
+    assert strip_chat("我是投标人，您好！评标委员会几个人？", bare) == "我是投标人，您好！评标委员会几个人？"
 
 
 @pytest.mark.integration
 @pytest.mark.parametrize("message", ["开标那天只来了两家供应商，还能开标吗？谢谢老师",
+                                     "我是采购代理机构的工作人员，想咨询一下：开标那天只来了两家供应商，还能开标吗？依据是哪一条？",
                                      "您好！开标那天只来了两家供应商，还能开标吗？麻烦帮忙解答一下，万分感谢。"])
 def test_a_chat_message_is_answered_like_its_question(services, message):
     plain = services.qa.ask("开标那天只来了两家供应商，还能开标吗？")

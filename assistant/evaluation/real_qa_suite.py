@@ -15,7 +15,8 @@ Reported apart from the synthetic sets, because real questions are long, narrati
 - the worst items, each with why it failed (gold rank, what came first, regime detected);
 - the same questions typed as a chat message (``CHAT_GREETING`` + question + ``CHAT_CLOSING``): how many are
   then refused, and how many answers change (another first article, or stated vs hedged) — a product that
-  answers 「……？」 must answer 「老师您好！……？麻烦帮忙解答一下，谢谢！」 alike.
+  answers 「……？」 must answer 「老师您好！我是采购代理机构的工作人员，想咨询一下：……？依据是哪一条？麻烦帮忙
+  解答一下，谢谢！」 alike.
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ K = 10
 #: the flag an extractive answer carries when its best evidence does not address the question
 NO_DIRECT_FLAG = "no_direct_provision"
 #: the greeting and closing a chat user puts around a question (the robustness check of the suite)
-CHAT_GREETING = "老师您好！"
-CHAT_CLOSING = "麻烦帮忙解答一下，谢谢！"
+CHAT_GREETING = "老师您好！我是采购代理机构的工作人员，想咨询一下："
+CHAT_CLOSING = "依据是哪一条？麻烦帮忙解答一下，谢谢！"
 
 
 def _brief(title: str, article: str | None) -> str:

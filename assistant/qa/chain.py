@@ -31,7 +31,7 @@ from assistant.qa.understanding import (
     detect_regime,
     other_method_titles,
     regime_titles,
-    strip_courtesy,
+    strip_chat,
 )
 from assistant.schema import DOC_TYPE_RANK, Answer, Citation, Hit
 
@@ -146,7 +146,7 @@ class QAChain:
         masker = Masker() if self.mask_personal_data else None
         # 「老师您好，……？谢谢！」: the greeting and the thanks are neither searched nor checked for in the statutes
         lexicon = self.refusal_policy.lexicon
-        asked = strip_courtesy(q, lexicon) if lexicon is not None else q
+        asked = strip_chat(q, lexicon) if lexicon is not None else q
         standalone, condense_mode = self._condense(asked, history, masker)
         hits, defined = self._define(standalone, self._retrieve(standalone))
         evidence = refusal.assess(standalone, hits, self.kb, policy=self.refusal_policy)

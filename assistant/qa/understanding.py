@@ -43,8 +43,7 @@ REFUSAL_LISTS = ("domain_terms", "question_words", "known_titles", "known_short_
 REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents", "home_places")
 #: the top-level sections of the lexicon file (any other is a typo: a configuration error)
 SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers", "courtesy_words",
-                      "alternatives",
-                      "question_markers", "scope", "methods", "method_penalty", "method_bound", "definitions", "secondary_documents",
+                      "persona_markers", "basis_requests", "basis_words", "alternatives", "question_markers", "scope", "methods", "method_penalty", "method_bound", "definitions", "secondary_documents",
                       *GATE_SECTIONS, REFUSAL_SECTION})
 #: the keys of the ``definitions`` section (each a list of words or templates)
 DEFINITION_KEYS = ("questions", "lead_words", "verbs", "qualifiers")
@@ -187,6 +186,12 @@ class Lexicon:
     #: greetings, thanks and pleas of a chat message (「老师您好」「谢谢」「在线等，急」): a leading or closing clause
     #: made of them alone carries no question and is dropped (``strip_courtesy``)
     courtesy_words: tuple[str, ...] = ()
+    #: how a self-introduction begins (「我是采购代理机构的工作人员，」): the clause is dropped (``strip_chat``)
+    persona_markers: tuple[str, ...] = ()
+    #: asking for the basis every answer gives (「依据是哪一条？」): dropped like courtesy words (``strip_chat``)
+    basis_requests: tuple[str, ...] = ()
+    #: words that ask for the basis only in a clause of their own (「有没有相关规定？」): such a clause is dropped
+    basis_words: tuple[str, ...] = ()
     question_markers: tuple[str, ...] = ()
     #: groups of words that stand for one another in a follow-up (质疑 / 投诉, 货物 / 服务)
     alternatives: tuple[tuple[str, ...], ...] = ()
@@ -393,6 +398,9 @@ def _load(path: str, mtime: float) -> Lexicon:
         specific_rules=specific,
         story_markers=tuple(str(s) for s in data.get("story_markers") or ()),
         courtesy_words=tuple(sorted((str(s) for s in data.get("courtesy_words") or ()), key=len, reverse=True)),
+        persona_markers=tuple(sorted((str(s) for s in data.get("persona_markers") or ()), key=len, reverse=True)),
+        basis_requests=tuple(str(s) for s in data.get("basis_requests") or ()),
+        basis_words=tuple(str(s) for s in data.get("basis_words") or ()),
         question_markers=tuple(str(s) for s in data.get("question_markers") or ()),
         alternatives=_alternatives(data, p),
         off_topic_terms=tuple(str(s) for s in scope.get("off_topic_terms") or ()),
@@ -481,18 +489,28 @@ _CLAUSE_END = "，,。.！!？?；;~～ \t\n"
 _CLAUSE = re.compile(f"[^{_CLAUSE_END}]+[{_CLAUSE_END}]*")
 
 
-def strip_courtesy(text: str, lex: Lexicon) -> str:
-    """The message without its greeting and closing thanks (「老师您好，……？谢谢！」): the leading and closing
-    clauses made of courtesy words alone, then courtesy words (not single characters) at the very start or
-    end that no punctuation sets apart (「……什么意思麻烦帮忙解答一下」). The text itself when nothing else
-    would be left."""
-    if not lex.courtesy_words:
+def strip_chat(text: str, lex: Lexicon) -> str:
+    """The question of a chat message: without its greeting and closing thanks (「老师您好，……？谢谢！」) — the
+    leading and closing clauses made of courtesy words alone, then courtesy words (not single characters) at
+    the very start or end that no punctuation sets apart (「……什么意思麻烦帮忙解答一下」) — and without the
+    self-introduction that opens it (「我是采购代理机构的工作人员，想咨询一下：」). The text itself when
+    nothing else would be left."""
+    text = _strip_persona(text.strip(), lex)
+    if not (lex.courtesy_words or lex.basis_requests or lex.basis_words):
         return text
-    clauses = _CLAUSE.findall(text.strip())
+    kept = _strip_persona(_trim_courtesy_words(_drop_courtesy_clauses(text, lex), lex), lex)
+    return kept or text
+
+
+def _drop_courtesy_clauses(text: str, lex: Lexicon) -> str:
+    """Without the leading and closing clauses made of courtesy words alone."""
+    clauses = _CLAUSE.findall(text)
+
+    words = sorted({*lex.courtesy_words, *lex.basis_requests, *lex.basis_words}, key=len, reverse=True)
 
     def courtesy(clause: str) -> bool:
         rest = clause
-        for w in lex.courtesy_words:  # longest first
+        for w in words:  # longest first
             rest = rest.replace(w, "")
         return not rest.strip(_CLAUSE_END)
 
@@ -502,9 +520,17 @@ def strip_courtesy(text: str, lex: Lexicon) -> str:
     while end > start and courtesy(clauses[end - 1]):
         end -= 1
     kept = "".join(clauses[start:end]).strip()
+    if end < len(clauses):  # 「……吗？，法律依据是什么？」: no dangling comma where a clause was cut
+        kept = kept.rstrip("，,；;：: \t\n")
+    return kept
+
+
+def _trim_courtesy_words(kept: str, lex: Lexicon) -> str:
+    """Without courtesy words of two or more characters at the very start or end (「……麻烦帮忙解答一下」); the
+    closing punctuation stays unless something was cut at the end."""
     core = kept.rstrip(_CLAUSE_END)
     tail = kept[len(core):]
-    words = [w for w in lex.courtesy_words if len(w) >= 2]
+    words = sorted((w for w in {*lex.courtesy_words, *lex.basis_requests} if len(w) >= 2), key=len, reverse=True)
     cut = True
     while cut:
         cut = False
@@ -513,7 +539,7 @@ def strip_courtesy(text: str, lex: Lexicon) -> str:
                 core, cut = core[len(w):].lstrip(_CLAUSE_END), True
             if core.endswith(w) and len(core) > len(w):
                 core, tail, cut = core[: -len(w)].rstrip(_CLAUSE_END), "", True
-    return (core + tail) or text
+    return core + tail
 
 
 def split_sentences(text: str) -> list[str]:
@@ -547,6 +573,18 @@ def core_question(text: str, lex: Lexicon) -> str:
         chosen.insert(0, chosen[0] - 1)
     core = "".join(_strip_story(sents[i], lex) for i in chosen).strip()
     return core or text
+
+
+def _strip_persona(text: str, lex: Lexicon) -> str:
+    """Without the leading self-introduction (「我是采购代理机构的工作人员，想咨询一下：」): the clauses that begin
+    with a persona marker, up to the first comma or colon; the text itself when nothing else would be left."""
+    out = text
+    while True:
+        marker = next((m for m in lex.persona_markers if out.startswith(m)), None)
+        cut = re.search(r"[，,：:。；;]", out[len(marker):]) if marker else None
+        if marker is None or cut is None or not out[len(marker) + cut.end():].strip():
+            return out
+        out = out[len(marker) + cut.end():].strip()
 
 
 def _names_a_subject(sentence: str, lex: Lexicon) -> bool:
