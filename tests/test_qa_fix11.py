@@ -114,3 +114,29 @@ def test_the_real_question_suite_reports_how_chat_messages_fare(services):
     assert metrics["chat_message"] == real_qa_suite.CHAT_GREETING + "……" + real_qa_suite.CHAT_CLOSING
     assert (metrics["chat_refused"], metrics["chat_changed"]) == (0, 0)
     assert len(rows) == 3
+
+
+def test_a_documents_nickname_in_the_question_is_carried_by_that_documents_articles(lexicon):
+    from dataclasses import replace
+
+    from assistant.qa.extractive import term_coverage
+
+    sample = "采购人、采购代理机构一般不得要求投标人提供样品，仅凭书面方式不能准确描述采购需求的除外。"
+    art22 = _hit(GOODS, "第二十二条", sample, 1.0)
+    civil = _hit("中华人民共和国民法典", "第六百三十五条", "凭样品买卖的当事人应当封存样品。", 1.0)
+    q = "87号令对样品怎么规定的"
+    words = replace(lexicon.gate_words, document_names={"87号令": GOODS, "民法典": "中华人民共和国民法典"})
+    assert term_coverage(q, art22, lexicon.gate_words) == 0.5  # without the alias map 「87号令」 is a missing word
+    assert term_coverage(q, art22, words) == 1.0
+    assert term_coverage(q, civil, words) == 0.5  # another document's article does not carry the name
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("question", "article"), [
+    ("87号令对样品怎么规定的", (GOODS, "第二十二条")),
+    ("74号令询价小组几个人", ("政府采购非招标采购方式管理办法", "第七条")),
+])
+def test_a_question_naming_a_document_by_its_nickname_is_answered(services, question, article):
+    ans = services.qa.ask(question)
+    lead = next((c.title, c.article) for c in ans.citations if c.n == ans.metadata["answer_citation"])
+    assert ans.answer.startswith("答：依据") and lead == article

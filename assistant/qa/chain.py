@@ -12,7 +12,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -266,8 +266,11 @@ class QAChain:
     def _extractive(self, prep: _Prepared) -> Answer:
         named = [h.chunk_id for h in prep.hits if "direct" in h.via or "definition" in h.via]
         lexicon = self.refusal_policy.lexicon
-        ex = extractive.build_extractive(prep.standalone, prep.hits, named, kb=self.kb,
-                                         words=lexicon.gate_words if lexicon is not None else None,
+        aliases = self._aliases()
+        words = lexicon.gate_words if lexicon is not None else None
+        if words is not None and aliases:
+            words = replace(words, document_names=aliases)
+        ex = extractive.build_extractive(prep.standalone, prep.hits, named, kb=self.kb, words=words,
                                          about_missing_document=bool(prep.evidence.missing_documents),
                                          regimes=self._regimes(prep.standalone),
                                          hedge=bool(prep.evidence.uncovered_topics) or prep.evidence.keyword_query,

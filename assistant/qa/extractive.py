@@ -185,8 +185,11 @@ def term_coverage(question: str, hit: Hit, words: GateWords | None = None) -> fl
     text = hit.text
     statute = words.statute_words
     penalty = _is_penalty(hit, words)
-    # a word of the document's own title is carried by its articles (「北京市招标投标条例对评标专家……」)
-    found = sum(1 for t in specific if t in text or t in hit.title or any(w in text for w in statute.get(t, ()))
+    # a word of the document's own title, or of a name of it the question uses, is carried by its articles
+    # (「北京市招标投标条例对评标专家……」「87号令对样品……」)
+    named = [a for a, title in words.document_names.items() if title == hit.title and a in question]
+    found = sum(1 for t in specific if t in text or t in hit.title or any(t in a for a in named)
+                or any(w in text for w in statute.get(t, ()))
                 or (penalty and any(w in t for w in words.consequence_words)))
     return found / len(specific)
 

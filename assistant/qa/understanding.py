@@ -101,6 +101,9 @@ class GateWords:
     #: groups of words that stand for one another (``Lexicon.alternatives``): a sentence about another
     #: member than the question's is not the one to quote (资格预审文件 for a 招标文件 question)
     alternatives: tuple[tuple[str, ...], ...] = ()
+    #: the names a question may call a document by (alias -> title, the knowledge base's alias map): an
+    #: article carries the words of the names of its own document that the question uses (「87号令对样品……」)
+    document_names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
