@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from assistant.text_zh import article_label, normalize, parse_article_no
 from assistant.titles import ALIASES_FILE, PRC, static_aliases, title_facts
 
-__all__ = ["ALIASES_FILE", "PRC", "ArticleRef", "canonical_title", "find_article_refs", "resolve_ref", "static_aliases"]
+__all__ = ["ALIASES_FILE", "PRC", "ArticleRef", "canonical_title", "find_article_refs", "resolve_ref", "short_name_refs",
+           "static_aliases"]
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
@@ -176,6 +177,31 @@ def find_article_refs(text: str, aliases: Mapping[str, str] | None = None) -> li
                 refs.append(ArticleRef(raw, title, number, (end, new_end)))
             end = new_end
         pos = end
+    return refs
+
+
+#: 「条例第三十四条」「《实施条例》第七条」: an article named by a document kind alone
+_SHORT_NAME = re.compile(rf"《?(实施条例|条例)》?\s*第\s*({_NUM})\s*条(?!例)")
+
+
+def short_name_refs(text: str, aliases: Mapping[str, str] | None = None) -> list[ArticleRef]:
+    """Articles named by a document kind alone (「条例第三十四条」, 「实施条例第三条」 with no law named nearby),
+    which `find_article_refs` leaves out as too ambiguous to cite; ``title`` is None (the caller decides which
+    documents of that kind are meant, or asks)."""
+    text = normalize(text)
+    # 「《条例》第七条」 is found with its raw name only (no title): still a short name
+    taken = [r.span for r in find_article_refs(text, aliases) if r.title is not None or r.raw_title not in ("条例", "实施条例")]
+    refs: list[ArticleRef] = []
+    for m in _SHORT_NAME.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        # 「招标投标条例第八条」「北京市招标投标条例第八条」: the tail of a longer name, not a short name
+        if m.group(0).startswith(("条例", "实施条例")) and m.start() > 0 and re.match(r"[\u4e00-\u9fff]", text[m.start() - 1]) \
+                and not re.match(r"[按依据照和及或的对即是在与据]", text[m.start() - 1]):
+            continue
+        number = parse_article_no(f"第{m.group(2)}条")
+        if number:
+            refs.append(ArticleRef(m.group(1), None, number, m.span()))
     return refs
 
 

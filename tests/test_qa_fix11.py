@@ -140,3 +140,39 @@ def test_a_question_naming_a_document_by_its_nickname_is_answered(services, ques
     ans = services.qa.ask(question)
     lead = next((c.title, c.article) for c in ans.citations if c.n == ans.metadata["answer_citation"])
     assert ans.answer.startswith("答：依据") and lead == article
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("条例第三十四条", [("条例", 34)]),
+    ("实施条例第三十四条是怎么规定的", [("实施条例", 34)]),
+    ("按照实施条例第三条，……", [("实施条例", 3)]),
+    ("《条例》第七条规定", [("条例", 7)]),
+    # named in full, or the tail of a longer name: not a short name
+    ("招标投标法实施条例第三十四条", []),
+    ("招标投标法及其实施条例第三条", []),
+    ("浙江省招标投标条例第八条", []),
+    ("北京市招标投标条例第八条", []),
+])
+def test_articles_named_by_a_document_kind_alone_are_found(text, found):
+    from assistant.citations import short_name_refs
+
+    assert [(r.raw_title, r.article_no) for r in short_name_refs(text)] == found
+
+
+@pytest.mark.integration
+def test_an_article_named_by_a_document_kind_alone_is_not_answered_from_a_guess(services):
+    # 「条例第三十四条」 was answered from 优化营商环境条例, the first 条例 that ranked
+    ans = services.qa.ask("实施条例第三十四条是怎么规定的")
+    first = ans.answer.splitlines()[0]
+    assert first.startswith("「实施条例第三十四条」没有写明是哪一部法规，知识库中有 2 条")
+    assert "no_direct_provision" in ans.flags
+    cited = {(c.title, c.article) for c in ans.citations}
+    assert {("中华人民共和国招标投标法实施条例", "第三十四条"), ("中华人民共和国政府采购法实施条例", "第三十四条")} <= cited
+    # the regime the question names settles it
+    ans = services.qa.ask("政府采购项目，条例第三十四条怎么规定的")
+    assert ans.answer.splitlines()[0] == "「条例第三十四条」没有写明是哪一部法规，以下按《中华人民共和国政府采购法实施条例》第三十四条回答。"
+    lead = next((c.title, c.article) for c in ans.citations if c.n == ans.metadata["answer_citation"])
+    assert lead == ("中华人民共和国政府采购法实施条例", "第三十四条")
+    # a full name is untouched
+    ans = services.qa.ask("招标投标法实施条例第三十四条")
+    assert ans.answer.startswith("答：依据《中华人民共和国招标投标法实施条例》第三十四条")

@@ -12,7 +12,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -23,7 +23,7 @@ from assistant.config import LimitsSettings
 from assistant.errors import BackendError, UserError
 from assistant.llm import backend_label, call_chat, model_label, stream_chat
 from assistant.prompts import load_prompt
-from assistant.qa import citing, condense, extractive, refusal
+from assistant.qa import citing, condense, extractive, refusal, short_names
 from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context, superseded_note
 from assistant.qa.masking import Masker
 from assistant.qa.understanding import (
@@ -75,6 +75,8 @@ class _Prepared:
     masker: Masker | None
     #: a definitional question's term and its defining sentence (None: not a definitional question)
     defined: extractive.Defined | None = None
+    #: articles the question names by a document kind alone (「条例第三十四条」)
+    short: short_names.ShortNamed = field(default_factory=short_names.ShortNamed)
 
 
 class QAChain:
@@ -148,9 +150,14 @@ class QAChain:
         lexicon = self.refusal_policy.lexicon
         asked = strip_chat(q, lexicon) if lexicon is not None else q
         standalone, condense_mode = self._condense(asked, history, masker)
-        hits, defined = self._define(standalone, self._retrieve(standalone))
+        short = short_names.resolve(standalone, self.kb, lexicon, self._aliases(), self.include_superseded)
+        retrieved = self._retrieve(standalone)
+        if short.hits:
+            ids = {h.chunk_id for h in short.hits}
+            retrieved = [*short.hits, *(h for h in retrieved if h.chunk_id not in ids)][: max(self.k, len(short.hits))]
+        hits, defined = self._define(standalone, retrieved)
         evidence = refusal.assess(standalone, hits, self.kb, policy=self.refusal_policy)
-        return _Prepared(q, standalone, hits, evidence, condense_mode, started, masker, defined)
+        return _Prepared(q, standalone, hits, evidence, condense_mode, started, masker, defined, short)
 
     def _condense(self, question: str, history: list[tuple[str, str]], masker: Masker | None) -> tuple[str, str]:
         if not history:
@@ -273,7 +280,8 @@ class QAChain:
         ex = extractive.build_extractive(prep.standalone, prep.hits, named, kb=self.kb, words=words,
                                          about_missing_document=bool(prep.evidence.missing_documents),
                                          regimes=self._regimes(prep.standalone),
-                                         hedge=bool(prep.evidence.uncovered_topics) or prep.evidence.keyword_query,
+                                         hedge=bool(prep.evidence.uncovered_topics) or prep.evidence.keyword_query
+                                         or prep.short.ambiguous,
                                          defined=prep.defined,
                                          changes=self._changes(),
                                          other_method=other_method_titles(prep.standalone, lexicon, self.kb.title_of)
@@ -283,7 +291,8 @@ class QAChain:
         # lacks, is said first (「……没有第一百条。」「知识库未收录专门规定竞争性磋商的……」)
         local = [] if ex.lead_n is not None else refusal.home_place_lines(
             prep.standalone, ex.citations, self.kb, self.refusal_policy.words)
-        text = "\n".join([*refusal.missing_article_lines(prep.evidence), *refusal.uncovered_topic_lines(prep.evidence),
+        text = "\n".join([*refusal.missing_article_lines(prep.evidence), *prep.short.lines,
+                          *refusal.uncovered_topic_lines(prep.evidence),
                           *refusal.keyword_lines(prep.question, prep.evidence), *local, ex.text])
         # a later change of a cited article (a document the KB lacks) is told right after the first line,
         # unless the first line states that article (it then says the change itself)
