@@ -176,3 +176,17 @@ def test_an_article_named_by_a_document_kind_alone_is_not_answered_from_a_guess(
     # a full name is untouched
     ans = services.qa.ask("招标投标法实施条例第三十四条")
     assert ans.answer.startswith("答：依据《中华人民共和国招标投标法实施条例》第三十四条")
+
+
+def test_a_topic_after_a_verb_ending_in_ji_is_not_a_list_item():
+    from assistant.qa.refusal import _about
+
+    assert _about("代理服务费", "现在涉及代理服务费支付的问题")
+    assert not _about("竞争性磋商", "竞争性谈判以及竞争性磋商有什么区别")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question", ["采购代理机构代理费用的收取标准是多少？", "政府采购项目的代理服务费应该由谁支付？"])
+def test_an_agency_fee_question_names_the_rule_the_knowledge_base_lacks(services, question):
+    ans = services.qa.ask(question)
+    assert ans.refused and "政府采购代理机构管理暂行办法》（财库〔2018〕2号）" in ans.answer

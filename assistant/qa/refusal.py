@@ -279,6 +279,8 @@ def uncovered_topics(question: str, hits: Sequence[Hit], kb: KnowledgeBase,
 
 #: the words around a term named only as one item of a list (「竞争性谈判小组、询价小组或者竞争性磋商小组」)
 _LIST_BEFORE = ("、", "或者", "以及", "或", "和", "及")
+#: verbs ending in 及 (「现在涉及代理服务费支付的问题」): what follows is their object, not a list item
+_VERBS_IN_JI = ("涉及", "提及", "论及", "顾及", "波及", "危及", "普及")
 _LIST_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}、")
 
 
@@ -287,7 +289,9 @@ def _about(topic: str, text: str) -> bool:
     竞争性磋商小组 among the groups that may help answer a challenge, which is no rule of 竞争性磋商, and a
     question about 「竞争性谈判、竞争性磋商、询价等」 asks about all non-tender methods, not about 磋商."""
     for m in re.finditer(re.escape(topic), text):
-        listed = text[:m.start()].endswith(_LIST_BEFORE) or _LIST_AFTER.match(text, m.end()) is not None
+        before = text[:m.start()]
+        listed = ((before.endswith(_LIST_BEFORE) and not before.endswith(_VERBS_IN_JI))
+                  or _LIST_AFTER.match(text, m.end()) is not None)
         if not listed:
             return True
     return False
