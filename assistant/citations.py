@@ -181,7 +181,8 @@ def find_article_refs(text: str, aliases: Mapping[str, str] | None = None) -> li
 
 
 #: 「条例第三十四条」「《实施条例》第七条」: an article named by a document kind alone
-_SHORT_NAME = re.compile(rf"《?(实施条例|条例)》?\s*第\s*({_NUM})\s*条(?!例)")
+_SHORT_NAMES = ("实施条例", "条例")
+_SHORT_NAME = re.compile(rf"《?({'|'.join(_SHORT_NAMES)})》?\s*第\s*({_NUM})\s*条(?!例)")
 
 
 def short_name_refs(text: str, aliases: Mapping[str, str] | None = None) -> list[ArticleRef]:
@@ -190,14 +191,14 @@ def short_name_refs(text: str, aliases: Mapping[str, str] | None = None) -> list
     documents of that kind are meant, or asks)."""
     text = normalize(text)
     # 「《条例》第七条」 is found with its raw name only (no title): still a short name
-    taken = [r.span for r in find_article_refs(text, aliases) if r.title is not None or r.raw_title not in ("条例", "实施条例")]
+    taken = [r.span for r in find_article_refs(text, aliases) if r.title is not None or r.raw_title not in _SHORT_NAMES]
     refs: list[ArticleRef] = []
     for m in _SHORT_NAME.finditer(text):
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
         # 「招标投标条例第八条」「北京市招标投标条例第八条」: the tail of a longer name, not a short name
-        if m.group(0).startswith(("条例", "实施条例")) and m.start() > 0 and re.match(r"[\u4e00-\u9fff]", text[m.start() - 1]) \
-                and not re.match(r"[按依据照和及或的对即是在与据]", text[m.start() - 1]):
+        if m.group(0).startswith(_SHORT_NAMES) and m.start() > 0 and re.match(r"[\u4e00-\u9fff]", text[m.start() - 1]) \
+                and not re.match(r"[按依据照和及或的对即是在与]", text[m.start() - 1]):
             continue
         number = parse_article_no(f"第{m.group(2)}条")
         if number:

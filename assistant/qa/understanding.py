@@ -43,7 +43,8 @@ REFUSAL_LISTS = ("domain_terms", "question_words", "known_titles", "known_short_
 REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents", "home_places")
 #: the top-level sections of the lexicon file (any other is a typo: a configuration error)
 SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers", "courtesy_words",
-                      "persona_markers", "basis_requests", "basis_words", "alternatives", "question_markers", "scope", "methods", "method_penalty", "method_bound", "definitions", "secondary_documents",
+                      "persona_markers", "basis_requests", "basis_words", "alternatives", "question_markers", "scope",
+                      "methods", "method_penalty", "method_bound", "definitions", "secondary_documents",
                       *GATE_SECTIONS, REFUSAL_SECTION})
 #: the keys of the ``definitions`` section (each a list of words or templates)
 DEFINITION_KEYS = ("questions", "lead_words", "verbs", "qualifiers")
@@ -187,7 +188,7 @@ class Lexicon:
     specific_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
     story_markers: tuple[str, ...] = ()
     #: greetings, thanks and pleas of a chat message (「老师您好」「谢谢」「在线等，急」): a leading or closing clause
-    #: made of them alone carries no question and is dropped (``strip_courtesy``)
+    #: made of them alone carries no question and is dropped (``strip_chat``)
     courtesy_words: tuple[str, ...] = ()
     #: how a self-introduction begins (「我是采购代理机构的工作人员，」): the clause is dropped (``strip_chat``)
     persona_markers: tuple[str, ...] = ()
@@ -238,6 +239,18 @@ class Lexicon:
                 if len(w) >= 2 and w not in words and not re.search(r"[0-9A-Za-z]", w):
                     words.append(w)
         return words
+
+    @cached_property
+    def chat_clause_words(self) -> tuple[str, ...]:
+        """Words a dropped chat clause may consist of (courtesy and basis requests), longest first."""
+        return tuple(sorted({*self.courtesy_words, *self.basis_requests, *self.basis_words}, key=len, reverse=True))
+
+    @cached_property
+    def chat_edge_words(self) -> tuple[str, ...]:
+        """Words cut from the very start or end of a chat message (courtesy and basis requests of two or more
+        characters), longest first."""
+        edge = {*self.courtesy_words, *self.basis_requests}
+        return tuple(w for w in self.chat_clause_words if len(w) >= 2 and w in edge)
 
     @cached_property
     def statute_words(self) -> dict[str, tuple[str, ...]]:
@@ -400,7 +413,7 @@ def _load(path: str, mtime: float) -> Lexicon:
         regime_margin=float(data.get("regime_margin", 2.0)),
         specific_rules=specific,
         story_markers=tuple(str(s) for s in data.get("story_markers") or ()),
-        courtesy_words=tuple(sorted((str(s) for s in data.get("courtesy_words") or ()), key=len, reverse=True)),
+        courtesy_words=tuple(str(s) for s in data.get("courtesy_words") or ()),
         persona_markers=tuple(sorted((str(s) for s in data.get("persona_markers") or ()), key=len, reverse=True)),
         basis_requests=tuple(str(s) for s in data.get("basis_requests") or ()),
         basis_words=tuple(str(s) for s in data.get("basis_words") or ()),
@@ -499,7 +512,7 @@ def strip_chat(text: str, lex: Lexicon) -> str:
     self-introduction that opens it (「我是采购代理机构的工作人员，想咨询一下：」). The text itself when
     nothing else would be left."""
     text = _strip_persona(text.strip(), lex)
-    if not (lex.courtesy_words or lex.basis_requests or lex.basis_words):
+    if not lex.chat_clause_words:
         return text
     kept = _strip_persona(_trim_courtesy_words(_drop_courtesy_clauses(text, lex), lex), lex)
     return kept or text
@@ -509,11 +522,9 @@ def _drop_courtesy_clauses(text: str, lex: Lexicon) -> str:
     """Without the leading and closing clauses made of courtesy words alone."""
     clauses = _CLAUSE.findall(text)
 
-    words = sorted({*lex.courtesy_words, *lex.basis_requests, *lex.basis_words}, key=len, reverse=True)
-
     def courtesy(clause: str) -> bool:
         rest = clause
-        for w in words:  # longest first
+        for w in lex.chat_clause_words:  # longest first
             rest = rest.replace(w, "")
         return not rest.strip(_CLAUSE_END)
 
@@ -533,11 +544,10 @@ def _trim_courtesy_words(kept: str, lex: Lexicon) -> str:
     closing punctuation stays unless something was cut at the end."""
     core = kept.rstrip(_CLAUSE_END)
     tail = kept[len(core):]
-    words = sorted((w for w in {*lex.courtesy_words, *lex.basis_requests} if len(w) >= 2), key=len, reverse=True)
     cut = True
     while cut:
         cut = False
-        for w in words:
+        for w in lex.chat_edge_words:
             if core.startswith(w) and len(core) > len(w):
                 core, cut = core[len(w):].lstrip(_CLAUSE_END), True
             if core.endswith(w) and len(core) > len(w):
