@@ -173,6 +173,10 @@ def test_an_article_named_by_a_document_kind_alone_is_not_answered_from_a_guess(
     assert ans.answer.splitlines()[0] == "「条例第三十四条」没有写明是哪一部法规，以下按《中华人民共和国政府采购法实施条例》第三十四条回答。"
     lead = next((c.title, c.article) for c in ans.citations if c.n == ans.metadata["answer_citation"])
     assert lead == ("中华人民共和国政府采购法实施条例", "第三十四条")
+    # no 条例 has the article: nothing is stated (「条例第九千九百九十九条」 was answered from 质量条例第七十九条)
+    ans = services.qa.ask("条例第九千九百九十九条")
+    assert ans.answer.splitlines()[0] == "知识库中的条例都没有第九千九百九十九条，以下条文仅供参考，请核对条号。"
+    assert ans.metadata.get("answer_citation") is None
     # a full name is untouched
     ans = services.qa.ask("招标投标法实施条例第三十四条")
     assert ans.answer.startswith("答：依据《中华人民共和国招标投标法实施条例》第三十四条")

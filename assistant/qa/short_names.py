@@ -29,7 +29,7 @@ class ShortNamed:
 
     hits: list[Hit] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
-    #: several documents hold the article: none is stated as the answer
+    #: several documents hold the article, or none does: no article is stated as the answer
     ambiguous: bool = False
 
 
@@ -53,9 +53,12 @@ def resolve(question: str, kb: KnowledgeBase, lexicon: Lexicon | None, aliases: 
             chunk = kb.get_article(d.title, ref.article_no, include_superseded=include_superseded)
             if chunk is not None and all(h.chunk_id != chunk.chunk_id for h in out.hits):
                 found.append((d.title, chunk))
-        if not found:
-            continue
         named = f"「{ref.raw_title}{ref.article}」"
+        if not found:
+            # 「条例第九千九百九十九条」: no such article; nothing is stated (a 第七十九条 ranked first otherwise)
+            out.ambiguous = True
+            out.lines.append(f"知识库中的{ref.raw_title}都没有{ref.article}，以下条文仅供参考，请核对条号。")
+            continue
         out.hits += [to_hit(chunk, score=1.0, via=["direct"]) for _, chunk in found]
         if len(found) == 1:
             out.lines.append(f"{named}没有写明是哪一部法规，以下按《{found[0][0]}》{ref.article}回答。")
