@@ -285,7 +285,7 @@ _STATES_DUTY = re.compile(r"应当|必须|不得|可以|禁止|无效|不予")
 _DUTY_BONUS = 1.0
 #: A question whether something is allowed (「可以……吗」「能否」), and the words that allow or forbid: 「应当符合……规定」
 #: says how, not whether.
-_ASKS_LEAVE = re.compile(r"能否|能不能|可否|可不可以|可以.{0,20}[吗么]|允许")
+_ASKS_LEAVE = re.compile(r"能否|能不能|可否|可不可以|可以.{0,20}[吗么]|是否可以|是否能|允许")
 _STATES_LEAVE = re.compile(r"不得|禁止|可以|不可|允许|无效")
 #: Added when that is said of the asked action itself: the word and a word of the question in one clause
 #: (「可以向中小企业收取……保证金吗」: 「工程建设中不得以任何形式收取其他保证金」, not 「保证金的收取比例、方式应当
@@ -308,6 +308,10 @@ _ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 #: Weight taken from a sentence of listed special cases the question names none of: 「评标委员会成员人数有何要求」 is
 #: answered by 87号令第四十七条's 「成员人数应当为5人以上单数」, not by the 7人 of 「采购项目符合下列情形之一的，」
 _UNASKED_CASE = 2.0
+#: Weight taken, when the question asks whether an act is allowed, from a sentence that opens with that act as its
+#: condition (「要求投标人提供样品的，应当在招标文件中明确规定……」): it says what follows when the act is done,
+#: not whether it may be (「一般不得要求投标人提供样品，……除外」 does).
+_PRESUPPOSED = 6.0
 
 
 def _case_of(sentences: list[str], i: int) -> str:
@@ -318,6 +322,41 @@ def _case_of(sentences: list[str], i: int) -> str:
         return ""
     items = "".join(itertools.takewhile(_ITEM.match, sentences[i + 1:]))
     return m.group(0) + items if items else ""
+
+
+def _asked_act(query: str, generic: Collection[str]) -> list[str]:
+    """The specific words of the act a question asks leave for: those of the clause that asks (「可以要求现金吗」), or
+    of the clause before it when the asking clause has none (「……要求投标供应商……提供样品，是否可以？」)."""
+    from assistant.qa.refusal import key_terms  # late: refusal is a sibling step
+
+    clauses = _CLAUSE.findall(query)
+    for i, clause in enumerate(clauses):
+        if _ASKS_LEAVE.search(clause):
+            for c in (clause, clauses[i - 1] if i else ""):
+                if act := [t for t in key_terms(c) if t not in generic]:
+                    return act
+            return []
+    return []
+
+
+def _presupposing(sentences: list[str], act: Sequence[str], wordings: Mapping[str, Sequence[str]]) -> set[str]:
+    """For a question whether an act is allowed: the sentences that open with the asked ``act`` as their condition
+    and then say how, not whether (「要求投标人提供样品的，应当在招标文件中明确规定……」; no word that allows or forbids
+    after the condition: 「招标人具有……能力的，可以自行办理招标事宜」 does say whether). None when no other
+    sentence says whether of the act: 「招标文件要求投标人提交投标保证金的，……不得超过……2%」 stays the answer to
+    「可以不设置投标保证金吗」."""
+
+    def names_act(text: str) -> bool:
+        return any(t in text or any(w in text for w in wordings.get(t, ())) for t in act)
+
+    out = set()
+    for s in sentences:
+        text = strip_article_label(s)
+        m = _CASE.match(text)
+        if m is not None and names_act(m.group(0)) and not _STATES_LEAVE.search(text[m.end():]):
+            out.add(s)
+    saying = [s for s in sentences if s not in out and any(_STATES_LEAVE.search(c) and names_act(c) for c in _CLAUSE.findall(s))]
+    return out if saying else set()
 
 
 def _moments(text: str) -> set[tuple[str, bool]]:
@@ -351,7 +390,8 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     q = {b for b in _bigrams(query) if not any(c in _PARTICLES for c in b)}
     wants_quantity = bool(query) and bool(_ASKS_QUANTITY.search(query))
     wants_duty = bool(query) and bool(_ASKS_DUTY.search(query))
-    governing = _STATES_LEAVE if query and _ASKS_LEAVE.search(query) else _STATES_DUTY
+    asks_leave = bool(query) and bool(_ASKS_LEAVE.search(query))
+    governing = _STATES_LEAVE if asks_leave else _STATES_DUTY
     bounds = [sets for asks, sets in _ASKS_BOUND if query and asks.search(query)]
     asked_moments = _moments(query) if query else set()
 
@@ -381,10 +421,12 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
                       or _other_alternative(s, query, alternatives)) * _WRONG_SIDE
         case = cases[s]
         unasked = _UNASKED_CASE if case and not any(t not in generic for t in matched(case)) else 0.0
-        return (lexical(s) + quantity + duty - wrong_side - unasked + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s),
+        presupposed = _PRESUPPOSED if s in presupposing else 0.0
+        return (lexical(s) + quantity + duty - wrong_side - unasked - presupposed + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s),
                 -sentences.index(s))
 
     cases = {s: _case_of(sentences, i) for i, s in enumerate(sentences)}
+    presupposing = _presupposing(sentences, _asked_act(query, generic), wordings) if asks_leave else set()
     best = max(sentences, key=score)
     if wants_quantity and not _STATES_QUANTITY.search(best):
         # a question of how much is answered by a sentence with the figure: the best one stating a
