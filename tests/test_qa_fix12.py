@@ -82,3 +82,17 @@ def test_a_condition_naming_the_topic_but_not_the_asked_act_is_not_passed_over(l
     the deposit in its condition, not the cash, and answers."""
     article = _article("中华人民共和国政府采购法实施条例.md", "第四十八条", "第四十九条")
     assert "非现金形式" in (_key(lexicon, article, "履约保证金，可以要求现金吗？", "中华人民共和国政府采购法实施条例") or "")
+
+
+@pytest.mark.parametrize("question", ["87号令对样品怎么规定的？", "样品有什么规定？", "关于样品是如何规定的"])
+def test_a_question_for_the_rules_on_a_topic_gets_the_main_rule(lexicon, question):
+    """Not the shorter detail 「需要随样品提交检测报告的，还应当规定检测机构的要求」, which shared only the question's 规定."""
+    article = _article(*SAMPLES)
+    assert _key(lexicon, article, question, "政府采购货物和服务招标投标管理办法").startswith(
+        "采购人、采购代理机构一般不得要求投标人提供样品")
+
+
+def test_a_specific_question_on_the_topic_still_gets_its_detail(lexicon):
+    article = _article(*SAMPLES)
+    assert _key(lexicon, article, "随样品提交检测报告的，对检测机构有什么规定？", "政府采购货物和服务招标投标管理办法").startswith(
+        "需要随样品提交检测报告的，还应当规定检测机构的要求")

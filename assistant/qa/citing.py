@@ -286,6 +286,9 @@ _DUTY_BONUS = 1.0
 #: A question whether something is allowed (「可以……吗」「能否」), and the words that allow or forbid: 「应当符合……规定」
 #: says how, not whether.
 _ASKS_LEAVE = re.compile(r"能否|能不能|可否|可不可以|可以.{0,20}[吗么]|是否可以|是否能|允许")
+#: A question for the rules on a topic (「87号令对样品怎么规定的」): among sentences that share its words, the
+#: article's first (its main rule) answers, not a shorter detail that happens to share a question word (「还应当规定」).
+_ASKS_RULES = re.compile(r"怎么规定|怎样规定|如何规定|有什么规定|有哪些规定|有何规定|是怎么规定|规定是什么")
 _STATES_LEAVE = re.compile(r"不得|禁止|可以|不可|允许|无效")
 #: Added when that is said of the asked action itself: the word and a word of the question in one clause
 #: (「可以向中小企业收取……保证金吗」: 「工程建设中不得以任何形式收取其他保证金」, not 「保证金的收取比例、方式应当
@@ -391,6 +394,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     wants_quantity = bool(query) and bool(_ASKS_QUANTITY.search(query))
     wants_duty = bool(query) and bool(_ASKS_DUTY.search(query))
     asks_leave = bool(query) and bool(_ASKS_LEAVE.search(query))
+    broad = bool(query) and bool(_ASKS_RULES.search(query))
     governing = _STATES_LEAVE if asks_leave else _STATES_DUTY
     bounds = [sets for asks, sets in _ASKS_BOUND if query and asks.search(query)]
     asked_moments = _moments(query) if query else set()
@@ -422,7 +426,8 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         case = cases[s]
         unasked = _UNASKED_CASE if case and not any(t not in generic for t in matched(case)) else 0.0
         presupposed = _PRESUPPOSED if s in presupposing else 0.0
-        return (lexical(s) + quantity + duty - wrong_side - unasked - presupposed + 0.25 * len(_bigrams(s) & q) - 0.002 * len(s),
+        ties = 0.0 if broad else 0.25 * len(_bigrams(s) & q) - 0.002 * len(s)
+        return (lexical(s) + quantity + duty - wrong_side - unasked - presupposed + ties,
                 -sentences.index(s))
 
     cases = {s: _case_of(sentences, i) for i, s in enumerate(sentences)}
