@@ -96,3 +96,54 @@ def test_a_specific_question_on_the_topic_still_gets_its_detail(lexicon):
     article = _article(*SAMPLES)
     assert _key(lexicon, article, "随样品提交检测报告的，对检测机构有什么规定？", "政府采购货物和服务招标投标管理办法").startswith(
         "需要随样品提交检测报告的，还应当规定检测机构的要求")
+
+
+# ------------------------------------------------------------------------- list items in context
+ART_77 = ("第七十七条 供应商有下列情形之一的，处以采购金额千分之五以上千分之十以下的罚款，列入不良行为记录名单，在一至三年内禁止"
+          "参加政府采购活动，有违法所得的，并处没收违法所得，情节严重的，由工商行政管理机关吊销营业执照；构成犯罪的，依法追究刑事责任：\n"
+          "（一）提供虚假材料谋取中标、成交的；\n（二）采取不正当手段诋毁、排挤其他供应商的；\n（三）与采购人、其他供应商或者采购代理"
+          "机构恶意串通的；\n")
+
+
+def test_an_item_of_a_list_comes_with_the_sentence_that_introduces_it():
+    from assistant.qa.citing import key_in_context
+
+    art = _article("政府采购货物和服务招标投标管理办法.md", "第六十四条", "第六十五条")
+    assert key_in_context(art, "（四）经评标委员会认定评分畸高、畸低的。") == (
+        "评标结果汇总完成后，除下列情形外，任何人不得修改评标结果：……（四）经评标委员会认定评分畸高、畸低的。")
+    assert key_in_context(art, "（一）分值汇总计算错误的；") == (
+        "评标结果汇总完成后，除下列情形外，任何人不得修改评标结果：（一）分值汇总计算错误的；")
+    # the whole introducing sentence, not only its last part after 「；」 (the sanctions come first)
+    stated = key_in_context(ART_77, "（一）提供虚假材料谋取中标、成交的；")
+    assert stated.startswith("供应商有下列情形之一的，处以采购金额千分之五以上千分之十以下的罚款")
+    assert stated.endswith("构成犯罪的，依法追究刑事责任：（一）提供虚假材料谋取中标、成交的；")
+    # too long together: the introduction is cut from its start, the item stays whole
+    short = key_in_context(ART_77, "（三）与采购人、其他供应商或者采购代理机构恶意串通的；", limit=60)
+    assert short.startswith("……") and short.endswith("（三）与采购人、其他供应商或者采购代理机构恶意串通的；")
+    assert len(short) == 60
+    # a sentence that is no item is left as it is
+    assert key_in_context(art, "评标报告签署前，经复核发现存在以上情形之一的，评标委员会应当当场修改评标结果，并在评标报告中记载；") == (
+        "评标报告签署前，经复核发现存在以上情形之一的，评标委员会应当当场修改评标结果，并在评标报告中记载；")
+
+
+def test_the_digest_and_the_key_point_show_an_item_with_its_introduction():
+    from assistant.schema import Answer, Citation
+    from assistant.ui.render import _citation_block, answer_digest
+
+    art = _article("政府采购货物和服务招标投标管理办法.md", "第六十四条", "第六十五条")
+    item = "（四）经评标委员会认定评分畸高、畸低的。"
+    c = Citation(title="政府采购货物和服务招标投标管理办法", article="第六十四条", text=art, score=0.9, doc_id="d",
+                 doc_type="部门规章", status="现行有效", n=1, key_sentence=item)
+    text = "答：……[1]\n\n- 第六十四条 [1]：" + art.replace("\n", "")
+    digest = answer_digest(Answer(question="q", answer=text, citations=[c], mode="extractive"))
+    assert "任何人不得修改评标结果：……（四）**经评标委员会认定评分畸高、畸低的**。”" in digest
+    assert "要点：评标结果汇总完成后，除下列情形外，任何人不得修改评标结果：……（四）" in _citation_block(c, 1)
+
+
+@pytest.mark.integration
+def test_a_stated_item_is_quoted_with_its_introduction(services):
+    first = services.qa.ask("评标时发现招标文件中有关评分办法的内容有错误怎么办").answer.split("\n")[0]
+    if "（四）经评标委员会认定评分畸高、畸低的。" in first:
+        assert "任何人不得修改评标结果：……（四）" in first
+    first = services.qa.ask("供应商提供虚假材料谋取中标，会受到什么处罚？").answer.split("\n")[0]
+    assert "处以采购金额千分之五以上千分之十以下的罚款" in first

@@ -25,7 +25,7 @@ from assistant.citations import find_article_refs, resolve_ref
 from assistant.qa.context import ContextItem
 from assistant.review.numbers import find_amounts, find_day_counts, find_percents
 from assistant.schema import Citation, Hit
-from assistant.text_zh import normalize, split_sentences, strip_article_label
+from assistant.text_zh import flatten_ws, normalize, split_sentences, strip_article_label
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
@@ -441,6 +441,33 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         if stating:
             best = max(stating, key=score)
     return strip_article_label(best if score(best)[0] > 0 else sentences[0])
+
+
+def key_in_context(article_text: str, key: str, limit: int = 320) -> str:
+    """The key sentence as a reader can follow it: an item of a list (「（四）经评标委员会认定评分畸高、畸低的。」)
+    with the sentence that introduces the list (「评标结果汇总完成后，除下列情形外，任何人不得修改评标结果：……」),
+    「……」 standing for the items between, the introduction cut from its start when both exceed ``limit``
+    characters; any other key sentence as it is."""
+    if not _ITEM.match(key):
+        return key
+    sentences = [flatten_ws(strip_article_label(x)) for x in _sentences(article_text)]
+    if key not in sentences:
+        return key
+    i = sentences.index(key)
+    for j in range(i - 1, -1, -1):
+        if sentences[j].endswith(("：", ":")):
+            # the introduction is the whole sentence: 政府采购法第七十七条's sanctions come before 「；构成犯罪的，……：」
+            k = j
+            while k > 0 and sentences[k - 1].endswith(("；", ";")) and not _ITEM.match(sentences[k - 1]):
+                k -= 1
+            lead_in = "".join(sentences[k:j + 1]) + ("……" if j < i - 1 else "")
+            room = limit - len(key)
+            if len(lead_in) > room:
+                lead_in = "……" + lead_in[len(lead_in) - room + 2:] if room > 2 else ""
+            return lead_in + key
+        if not _ITEM.match(sentences[j]):
+            break
+    return key
 
 
 def _other_alternative(sentence: str, query: str, alternatives: Sequence[Sequence[str]]) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.qa.citing import key_sentence
+from assistant.qa.citing import key_in_context, key_sentence
 from assistant.qa.context import is_lower_rank, is_superseded, superseded_note
 from assistant.qa.understanding import GateWords, default_gate_words
 from assistant.retrieval import to_hit
@@ -302,6 +302,8 @@ def _stated(hit: Hit, key: str | None, n: int, change: str | None = None) -> str
     sentence = strip_article_label(sentence, hit.article)
     if key and sentence.endswith(("：", ":")):
         sentence = _with_items(sentence, flatten_ws(hit.text.replace("**", "")))
+    elif key:  # an item of a list comes with the sentence that introduces the list
+        sentence = key_in_context(hit.text.replace("**", ""), sentence, MAX_QUOTE_CHARS)
     if len(sentence) > MAX_QUOTE_CHARS:
         sentence = sentence[:MAX_QUOTE_CHARS] + "……"
     if change:

@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.format_zh import date_zh, fact_rows, phrase_bounds, yes_no
 from assistant.kb.provenance import provenance_lines
+from assistant.qa.citing import key_in_context
 from assistant.qa.extractive import bold
 from assistant.qa.refusal import NOT_A_QUESTION_FLAG
 from assistant.review.report import review_mode_zh
@@ -118,7 +119,7 @@ def doc_dates_text(meta: DocumentMeta | None, effective_date: str | None = None)
 def _citation_block(c: Hit, n: int | None, open_: bool = False, docs: Mapping[str, DocumentMeta] | None = None) -> str:
     num = f'<span class="n">[{n}]</span>' if n else ""
     key = getattr(c, "key_sentence", None)
-    key_html = f'<div class="key">要点：{esc(key)}</div>' if key else ""
+    key_html = f'<div class="key">要点：{esc(key_in_context(c.text, key))}</div>' if key else ""
     doc = (docs or {}).get(c.doc_id)
     meta = [c.doc_type or ""]
     meta += doc_dates_text(doc, c.effective_date)
@@ -177,18 +178,20 @@ def answer_digest(answer: Answer) -> str:
     The full article text is shown once, in the citation panel (web) or the 引用条文 list (CLI);
     the answer itself quotes only the key sentence of each cited article.
     """
-    keys = {c.n: c.key_sentence for c in answer.citations if c.n and c.key_sentence}
-    if answer.mode != "extractive" or not keys:
+    cited = {c.n: c for c in answer.citations if c.n and c.key_sentence}
+    if answer.mode != "extractive" or not cited:
         return answer.answer
     out = []
     for line in answer.answer.splitlines():
         m = _QUOTED_LINE.match(line)
-        key = keys.get(int(m.group("n"))) if m else None
-        if m and key:
-            flat = flatten_ws(key.replace("**", ""))
+        c = cited.get(int(m.group("n"))) if m else None
+        if m and c is not None and c.key_sentence:
+            flat = flatten_ws(c.key_sentence.replace("**", ""))
             quote = flatten_ws(m.group("quote").replace("**", ""))
             if flat in quote and len(quote) > len(flat):  # the quote is the article: keep its key sentence
-                line = f"{m.group('head')}“{bold(flat)}”"  # quoted like the answer's first line
+                # quoted like the answer's first line; an item of a list after the sentence that introduces it
+                lead_in = key_in_context(c.text.replace("**", ""), flat)[: -len(flat)]
+                line = f"{m.group('head')}“{lead_in}{bold(flat)}”"
         out.append(line)
     return "\n".join(out)
 
