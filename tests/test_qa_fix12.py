@@ -147,3 +147,44 @@ def test_a_stated_item_is_quoted_with_its_introduction(services):
         assert "任何人不得修改评标结果：……（四）" in first
     first = services.qa.ask("供应商提供虚假材料谋取中标，会受到什么处罚？").answer.split("\n")[0]
     assert "处以采购金额千分之五以上千分之十以下的罚款" in first
+
+
+# ------------------------------------------------------------------------- lists, limits, conditions
+TIAOLI = "中华人民共和国招标投标法实施条例.md"
+
+
+def test_a_how_much_question_restating_the_condition_gets_the_figure(lexicon):
+    """「招标文件要求中标人提交履约保证金的最高限额是多少」 restates the condition of 「招标文件要求中标人提交履约保证金的，中标人
+    应当按照招标文件的要求提交」; the figure is in the next sentence."""
+    article = _article(TIAOLI, "第五十八条", "第五十九条")
+    assert _key(lexicon, article, "招标文件要求中标人提交履约保证金的最高限额是多少？", "中华人民共和国招标投标法实施条例") == (
+        "履约保证金不得超过中标合同金额的10%。")
+
+
+def test_a_question_for_the_cases_gets_the_list(lexicon):
+    article = _article(TIAOLI, "第三十二条", "第三十三条")
+    assert _key(lexicon, article, "招标人以不合理的条件限制或者排斥潜在投标人,主要有哪些情形", "中华人民共和国招标投标法实施条例") == (
+        "招标人有下列行为之一的，属于以不合理条件限制、排斥潜在投标人或者投标人：")
+    # a question whether it is allowed still gets the prohibition
+    assert _key(lexicon, article, "招标人可以以不合理的条件限制潜在投标人吗？", "中华人民共和国招标投标法实施条例") == (
+        "招标人不得以不合理的条件限制、排斥潜在投标人或者投标人。")
+
+
+def test_an_item_is_said_under_its_introductions_duty(lexicon):
+    """「在提起投诉之前，必须要先质疑吗」: item (一) of 94号令第十九条, under 「投诉人提起投诉应当符合下列条件：」."""
+    from assistant.qa.citing import key_in_context
+
+    article = _article("政府采购质疑和投诉办法.md", "第十九条", "第二十条")
+    key = _key(lexicon, article, "在提起投诉之前,必须要先质疑吗?", "政府采购质疑和投诉办法")
+    assert key == "（一）提起投诉前已依法进行质疑；"
+    assert key_in_context(article, key) == "投诉人提起投诉应当符合下列条件：（一）提起投诉前已依法进行质疑；"
+
+
+def test_a_lead_in_is_as_long_as_its_list():
+    """A short lead-in (「……按照以下情形处理：」) no longer wins a tie over the whole rule by its shortness."""
+    article = ("第七百九十三条 建设工程施工合同无效，但是建设工程经验收合格的，可以参照合同关于工程价款的约定折价补偿承包人。\n"
+               "建设工程施工合同无效，且建设工程经验收不合格的，按照以下情形处理：\n"
+               "（一）修复后的建设工程经验收合格的，发包人可以请求承包人承担修复费用；\n"
+               "（二）修复后的建设工程经验收不合格的，承包人无权请求参照合同关于工程价款的约定折价补偿。\n")
+    assert key_sentence(article, "建设工程施工合同无效怎么结算", title="中华人民共和国民法典") == (
+        "建设工程施工合同无效，但是建设工程经验收合格的，可以参照合同关于工程价款的约定折价补偿承包人。")

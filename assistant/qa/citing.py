@@ -311,20 +311,42 @@ _ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 #: Weight taken from a sentence of listed special cases the question names none of: 「评标委员会成员人数有何要求」 is
 #: answered by 87号令第四十七条's 「成员人数应当为5人以上单数」, not by the 7人 of 「采购项目符合下列情形之一的，」
 _UNASKED_CASE = 2.0
+#: A question for the cases or kinds of something (「主要有哪些情形」「有哪几种」), and the weight given to a sentence on its
+#: topic that introduces a list (「招标人有下列行为之一的，属于以不合理条件限制、排斥潜在投标人或者投标人：」): the
+#: list answers, not the general rule before it.
+_ASKS_LIST = re.compile(r"哪些|哪几|几种|几类|什么情形|哪种情形|情形有")
+_LIST_BONUS = 2.0
 #: Weight taken, when the question asks whether an act is allowed, from a sentence that opens with that act as its
 #: condition (「要求投标人提供样品的，应当在招标文件中明确规定……」): it says what follows when the act is done,
 #: not whether it may be (「一般不得要求投标人提供样品，……除外」 does).
 _PRESUPPOSED = 6.0
 
 
+def _items_of(sentences: list[str], i: int) -> list[str]:
+    """The items a sentence that ends in 「：」 introduces (「（一）……；」「（二）……」), none for any other sentence."""
+    if not sentences[i].endswith(("：", ":")):
+        return []
+    return list(itertools.takewhile(_ITEM.match, sentences[i + 1:]))
+
+
+def _items_after(sentences: list[str], i: int) -> str:
+    """The items a sentence introduces, as one text."""
+    return "".join(_items_of(sentences, i))
+
+
+def _main_part(sentence: str) -> str:
+    """A sentence without its opening condition (「招标文件要求中标人提交履约保证金的，」)."""
+    text = strip_article_label(sentence)
+    m = _CASE.match(text)
+    return text[m.end():] if m else text
+
+
 def _case_of(sentences: list[str], i: int) -> str:
     """The special cases sentence ``i`` applies to (its opening condition and the items it lists after 「：」);
     '' for a sentence that lists none."""
     m = _CASE.match(strip_article_label(sentences[i]))
-    if m is None or not sentences[i].endswith(("：", ":")):
-        return ""
-    items = "".join(itertools.takewhile(_ITEM.match, sentences[i + 1:]))
-    return m.group(0) + items if items else ""
+    items = _items_after(sentences, i)
+    return m.group(0) + items if m is not None and items else ""
 
 
 def _asked_act(query: str, generic: Collection[str]) -> list[str]:
@@ -395,6 +417,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     wants_duty = bool(query) and bool(_ASKS_DUTY.search(query))
     asks_leave = bool(query) and bool(_ASKS_LEAVE.search(query))
     broad = bool(query) and bool(_ASKS_RULES.search(query))
+    asks_list = bool(query) and bool(_ASKS_LIST.search(query))
     governing = _STATES_LEAVE if asks_leave else _STATES_DUTY
     bounds = [sets for asks, sets in _ASKS_BOUND if query and asks.search(query)]
     asked_moments = _moments(query) if query else set()
@@ -418,26 +441,35 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         quantity = _QUANTITY_BONUS if wants_quantity and on_topic(s) and _STATES_QUANTITY.search(s) else 0.0
         if quantity and any(b.search(s) for b in bounds):
             quantity *= 2
-        duty = _DUTY_BONUS if wants_duty and on_topic(s) and _STATES_DUTY.search(s) else 0.0
-        if duty and any(governing.search(c) and matched(c) for c in _CLAUSE.findall(s)):
+        # an item of a list is said under its introduction's duty (「投诉人提起投诉应当符合下列条件：（一）……」)
+        said = intros.get(s, "") + s
+        duty = _DUTY_BONUS if wants_duty and on_topic(s) and _STATES_DUTY.search(said) else 0.0
+        if duty and any(governing.search(c) and matched(c) for c in _CLAUSE.findall(said)):
             duty += _GOVERNED_DUTY_BONUS
         wrong_side = (any((m, not before) in asked_moments for m, before in _moments(s))
                       or _other_alternative(s, query, alternatives)) * _WRONG_SIDE
         case = cases[s]
         unasked = _UNASKED_CASE if case and not any(t not in generic for t in matched(case)) else 0.0
         presupposed = _PRESUPPOSED if s in presupposing else 0.0
-        ties = 0.0 if broad else 0.25 * len(_bigrams(s) & q) - 0.002 * len(s)
-        return (lexical(s) + quantity + duty - wrong_side - unasked - presupposed + ties,
+        listing = _LIST_BONUS if asks_list and s.endswith(("：", ":")) and on_topic(s) else 0.0
+        # a sentence that introduces a list is as long as the list (its short lead-in won ties over the whole rule)
+        ties = 0.0 if broad else 0.25 * len(_bigrams(s) & q) - 0.002 * lengths[s]
+        return (lexical(s) + quantity + duty + listing - wrong_side - unasked - presupposed + ties,
                 -sentences.index(s))
 
     cases = {s: _case_of(sentences, i) for i, s in enumerate(sentences)}
+    lengths = {s: len(s) + len(_items_after(sentences, i)) for i, s in enumerate(sentences)}
+    intros = {item: s for i, s in enumerate(sentences) for item in _items_of(sentences, i)}
     presupposing = _presupposing(sentences, _asked_act(query, generic), wordings) if asks_leave else set()
     best = max(sentences, key=score)
     if wants_quantity and not _STATES_QUANTITY.search(best):
         # a question of how much is answered by a sentence with the figure: the best one stating a
         # quantity wins when it shares at least half of the best sentence's terms (「小微企业价格扣除比例
         # 是多少」: 「报价给予6%—10%…的扣除」, not the later 「…不享受价格扣除优惠政策」)
-        stating = [s for s in sentences if _STATES_QUANTITY.search(s) and on_topic(s) and 2 * lexical(s) >= lexical(best) > 0]
+        # (the best sentence's words in its opening condition do not count: 「招标文件要求中标人提交履约保证金的，中标人应当按照
+        # 招标文件的要求提交」 restates 「招标文件要求中标人提交履约保证金的最高限额是多少」, and 「……不得超过中标合同金额的10%」 answers)
+        stating = [s for s in sentences if _STATES_QUANTITY.search(s) and on_topic(s) and lexical(best) > 0
+                   and 2 * lexical(s) >= lexical(_main_part(best))]
         if stating:
             best = max(stating, key=score)
     return strip_article_label(best if score(best)[0] > 0 else sentences[0])
