@@ -77,6 +77,8 @@ class _Prepared:
     defined: extractive.Defined | None = None
     #: articles the question names by a document kind alone (「条例第三十四条」)
     short: short_names.ShortNamed = field(default_factory=short_names.ShortNamed)
+    #: the knowledge base's names of its documents (alias -> title), read once per question
+    aliases: dict[str, str] | None = None
 
 
 class QAChain:
@@ -150,14 +152,15 @@ class QAChain:
         lexicon = self.refusal_policy.lexicon
         asked = strip_chat(q, lexicon) if lexicon is not None else q
         standalone, condense_mode = self._condense(asked, history, masker)
-        short = short_names.resolve(standalone, self.kb, lexicon, self._aliases(), self.include_superseded)
+        aliases = self._aliases()
+        short = short_names.resolve(standalone, self.kb, lexicon, aliases, self.include_superseded)
         retrieved = self._retrieve(standalone)
         if short.hits:
             ids = {h.chunk_id for h in short.hits}
             retrieved = [*short.hits, *(h for h in retrieved if h.chunk_id not in ids)][: max(self.k, len(short.hits))]
         hits, defined = self._define(standalone, retrieved)
         evidence = refusal.assess(standalone, hits, self.kb, policy=self.refusal_policy)
-        return _Prepared(q, standalone, hits, evidence, condense_mode, started, masker, defined, short)
+        return _Prepared(q, standalone, hits, evidence, condense_mode, started, masker, defined, short, aliases)
 
     def _condense(self, question: str, history: list[tuple[str, str]], masker: Masker | None) -> tuple[str, str]:
         if not history:
@@ -273,7 +276,7 @@ class QAChain:
     def _extractive(self, prep: _Prepared) -> Answer:
         named = [h.chunk_id for h in prep.hits if "direct" in h.via or "definition" in h.via]
         lexicon = self.refusal_policy.lexicon
-        aliases = self._aliases()
+        aliases = prep.aliases
         words = lexicon.gate_words if lexicon is not None else None
         if words is not None and aliases:
             words = replace(words, document_names=aliases)
@@ -351,7 +354,7 @@ class QAChain:
         if MODEL_REFUSAL[:8] in raw:
             # the retrieval evidence was sufficient: quote the articles, never what the model adds after refusing
             return self._fallback(prep, FALLBACK_REFUSED, "llm_refused", raw)
-        verified = citing.verify_answer(raw, items, self.kb, self._aliases(), prep.standalone)
+        verified = citing.verify_answer(raw, items, self.kb, prep.aliases, prep.standalone)
         if verified.dropped and (not verified.used or len(citing.flat_text(citing.MARKER_RE.sub("", verified.text))) < MIN_VERIFIED_CHARS):
             return self._fallback(prep, FALLBACK_UNVERIFIED, "llm_answer_unverified", raw, verified)
         flags, notes = list(verified.flags), [*refusal.missing_article_lines(prep.evidence), *verified.notes]

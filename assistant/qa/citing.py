@@ -258,6 +258,8 @@ def _sentences(text: str) -> list[str]:
     return [s for s in out if len(s) >= 4]
 
 
+#: Quote at most this many characters per article in the answer (full text stays in the citation).
+MAX_QUOTE_CHARS = 320
 #: A question asking for an amount, a period or a count (「公示期多长」「保证金最多多少」「几日内」).
 _ASKS_QUANTITY = re.compile(r"多长|多久|多少|几[天日个年月人家名次倍]|几个工作日|百分之几|比例|上限|下限|最多|最少|最长|最短|期限")
 #: A sentence stating one (「不得少于3日」「百分之二」「5个工作日」「20万元」).
@@ -349,6 +351,11 @@ def _case_of(sentences: list[str], i: int) -> str:
     return m.group(0) + items if m is not None and items else ""
 
 
+def _words_in(text: str, words: Sequence[str], wordings: Mapping[str, Sequence[str]]) -> list[str]:
+    """The ``words`` a text carries, itself or by a statute ``wordings`` of it (拦标价 by 最高投标限价)."""
+    return [t for t in words if t in text or any(w in text for w in wordings.get(t, ()))]
+
+
 def _asked_act(query: str, generic: Collection[str]) -> list[str]:
     """The specific words of the act a question asks leave for: those of the clause that asks (「可以要求现金吗」), or
     of the clause before it when the asking clause has none (「……要求投标供应商……提供样品，是否可以？」)."""
@@ -372,7 +379,7 @@ def _presupposing(sentences: list[str], act: Sequence[str], wordings: Mapping[st
     「可以不设置投标保证金吗」."""
 
     def names_act(text: str) -> bool:
-        return any(t in text or any(w in text for w in wordings.get(t, ())) for t in act)
+        return bool(_words_in(text, act, wordings))
 
     out = set()
     for s in sentences:
@@ -425,7 +432,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     wordings = statute or {}
 
     def matched(s: str) -> list[str]:
-        return [t for t in terms if t in s or any(w in s for w in wordings.get(t, ()))]
+        return _words_in(s, terms, wordings)
 
     specific = [t for t in terms if t not in generic]
 
@@ -475,7 +482,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     return strip_article_label(best if score(best)[0] > 0 else sentences[0])
 
 
-def key_in_context(article_text: str, key: str, limit: int = 320) -> str:
+def key_in_context(article_text: str, key: str, limit: int = MAX_QUOTE_CHARS) -> str:
     """The key sentence as a reader can follow it: an item of a list (「（四）经评标委员会认定评分畸高、畸低的。」)
     with the sentence that introduces the list (「评标结果汇总完成后，除下列情形外，任何人不得修改评标结果：……」),
     「……」 standing for the items between, the introduction cut from its start when both exceed ``limit``

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.qa.citing import key_in_context, key_sentence
+from assistant.qa.citing import MAX_QUOTE_CHARS, key_in_context, key_sentence
 from assistant.qa.context import is_lower_rank, is_superseded, superseded_note
 from assistant.qa.understanding import GateWords, default_gate_words
 from assistant.retrieval import to_hit
@@ -39,8 +39,6 @@ LEAD_RULES_ONLY = "知识库中没有直接规定该问题的法律法规条文�
 MAX_ARTICLES = 4
 #: Relative fused-score floor for hits after the first two.
 RELATIVE_SCORE_FLOOR = 0.6
-#: Quote at most this many characters per article in the answer (full text stays in the citation).
-MAX_QUOTE_CHARS = 320
 #: The review catalogue is not law: at most this many of its items, summarised, after the statutes.
 MAX_RULE_ITEMS = 2
 RULE_DOC_TYPE = "审查要点"
@@ -303,7 +301,7 @@ def _stated(hit: Hit, key: str | None, n: int, change: str | None = None) -> str
     if key and sentence.endswith(("：", ":")):
         sentence = _with_items(sentence, flatten_ws(hit.text.replace("**", "")))
     elif key:  # an item of a list comes with the sentence that introduces the list
-        sentence = key_in_context(hit.text.replace("**", ""), sentence, MAX_QUOTE_CHARS)
+        sentence = key_in_context(hit.text.replace("**", ""), sentence)
     if len(sentence) > MAX_QUOTE_CHARS:
         sentence = sentence[:MAX_QUOTE_CHARS] + "……"
     if change:
