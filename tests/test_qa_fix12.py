@@ -179,3 +179,21 @@ def test_a_lead_in_is_as_long_as_its_list():
                "（二）修复后的建设工程经验收不合格的，承包人无权请求参照合同关于工程价款的约定折价补偿。\n")
     assert key_sentence(article, "建设工程施工合同无效怎么结算", title="中华人民共和国民法典") == (
         "建设工程施工合同无效，但是建设工程经验收合格的，可以参照合同关于工程价款的约定折价补偿承包人。")
+
+
+# ------------------------------------------------------------------------- question words alone
+@pytest.mark.integration
+@pytest.mark.parametrize("question", ["是否可以？", "有哪些情形？？？", "第三条是什么", "这样可以吗？", "怎么办"])
+def test_question_words_alone_are_not_answered(services, question):
+    """Nothing says what is asked about: 「是否可以？」 was answered from 民法典第五百四十三条, 「第三条是什么」 from
+    反垄断法第三条; now the user is asked to say what they mean."""
+    answer = services.qa.ask(question)
+    assert answer.refused and "不是一个完整的问题" in answer.answer
+    assert not answer.citations
+
+
+@pytest.mark.integration
+def test_a_named_article_with_question_words_is_still_answered(services):
+    answer = services.qa.ask("招标投标法第三条是什么")
+    assert not answer.refused
+    assert answer.answer.startswith("答：依据《中华人民共和国招标投标法》第三条")

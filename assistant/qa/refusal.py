@@ -440,6 +440,9 @@ def assess(
         ev.sufficient, ev.reason = True, "direct_article"
     elif why := off_scope(question, p):
         ev.reason = why
+    elif not terms:
+        # question words alone (「是否可以？」「有哪些情形？」「第三条是什么」): nothing says what is asked about
+        ev.reason = "not_a_question"
     elif ev.keyword_query and not in_domain:
         ev.reason = "not_a_question"
     elif not in_domain and foreign_share >= p.foreign_max:
