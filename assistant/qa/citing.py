@@ -249,12 +249,24 @@ _CONTINUATION = ("但是", "但", "除", "并且", "并", "且", "其中", "否�
 
 
 def _sentences(text: str) -> list[str]:
+    """An article's sentences; an item of a list set out line by line (「（一）成立谈判小组。谈判小组由……组成……。」) is
+    one, however many it has: its first alone may only name the step."""
     out: list[str] = []
-    for s in split_sentences(text):
-        if out and s.startswith(_CONTINUATION) and not out[-1].endswith(("。", "！", "？")):
-            out[-1] += s
-        else:
-            out.append(s)
+    listed = False  # the last line was an item of a list (or its introduction, ending in 「：」)
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        item = False
+        for j, s in enumerate(split_sentences(line)):
+            starts = bool(_ITEM.match(s))
+            if out and not starts and (item or (s.startswith(_CONTINUATION) and not out[-1].endswith(("。", "！", "？")))):
+                out[-1] += s
+            else:
+                # an item on a line of its own, in a list a sentence introduced, runs to the line's end; one of a list
+                # run on in a paragraph does not, nor a numbered heading of a plan (「（二）强化专项治理。……」)
+                item = starts and j == 0 and bool(out) and (listed or out[-1].endswith(("：", ":")))
+                out.append(s)
+        listed = item or (bool(out) and out[-1].endswith(("：", ":")))
     return [s for s in out if len(s) >= 4]
 
 
@@ -316,12 +328,16 @@ _UNASKED_CASE = 2.0
 #: A question for the cases or kinds of something (「主要有哪些情形」「有哪几种」), and the weight given to a sentence on its
 #: topic that introduces a list (「招标人有下列行为之一的，属于以不合理条件限制、排斥潜在投标人或者投标人：」): the
 #: list answers, not the general rule before it.
-_ASKS_LIST = re.compile(r"哪些|哪几|几种|几类|什么情形|哪种情形|情形有")
+_ASKS_LIST = re.compile(r"哪些|哪几|几种|几类|什么情形|哪种情形|情形有|什么条件")
 _LIST_BONUS = 2.0
 #: Weight taken, when the question asks whether an act is allowed, from a sentence that opens with that act as its
 #: condition (「要求投标人提供样品的，应当在招标文件中明确规定……」): it says what follows when the act is done,
 #: not whether it may be (「一般不得要求投标人提供样品，……除外」 does).
 _PRESUPPOSED = 6.0
+#: A sentence that leaves the matter to other rules (「法律、行政法规对串通投标报价行为的处罚另有规定的，从其规定。」) and
+#: the weight taken from it: it names the question's words and answers nothing (「串通投标怎么处罚」).
+_DEFERS = re.compile(r"从其规定|依照其规定|适用其规定")
+_DEFERRED = 6.0
 
 
 def _items_of(sentences: list[str], i: int) -> list[str]:
@@ -391,6 +407,15 @@ def _presupposing(sentences: list[str], act: Sequence[str], wordings: Mapping[st
     return out if saying else set()
 
 
+def _read_with_intro(found: list[str], intro_found: list[str], generic: Collection[str]) -> list[str]:
+    """The question's words an item carries, read with its introduction when the item itself speaks of the
+    question: 「（一）成立谈判小组。谈判小组由……组成」 answers 「竞争性谈判的谈判小组怎么组成」 under 「采用竞争性谈判方式
+    采购的，应当遵循下列程序：」; an item with no specific word of its own gains nothing from it."""
+    if not any(t not in generic for t in found):
+        return found
+    return [*found, *(t for t in intro_found if t not in found)]
+
+
 def _moments(text: str) -> set[tuple[str, bool]]:
     """(moment, is_before) pairs a text speaks of."""
     return {(m.group(1).replace("签合同", "签订合同"), "前" in m.group(2)) for m in _MOMENT.finditer(text)}
@@ -437,7 +462,9 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     specific = [t for t in terms if t not in generic]
 
     def lexical(s: str) -> float:
-        return sum(len(t) * (_GENERIC_WEIGHT if t in generic else 1.0) for t in matched(s))
+        # a question for the cases of a list is answered by its introduction, not by one item (_ASKS_LIST)
+        found = _read_with_intro(matched(s), matched("" if asks_list else intros.get(s, "")), generic)
+        return sum(len(t) * (_GENERIC_WEIGHT if t in generic else 1.0) for t in found)
 
     def on_topic(s: str) -> bool:
         """The sentence shares a specific word of the question (any word, when the question has none)."""
@@ -458,10 +485,11 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         case = cases[s]
         unasked = _UNASKED_CASE if case and not any(t not in generic for t in matched(case)) else 0.0
         presupposed = _PRESUPPOSED if s in presupposing else 0.0
+        deferred = _DEFERRED if _DEFERS.search(s) else 0.0
         listing = _LIST_BONUS if asks_list and s.endswith(("：", ":")) and on_topic(s) else 0.0
         # a sentence that introduces a list is as long as the list (its short lead-in won ties over the whole rule)
         ties = 0.0 if broad else 0.25 * len(_bigrams(s) & q) - 0.002 * lengths[s]
-        return (lexical(s) + quantity + duty + listing - wrong_side - unasked - presupposed + ties,
+        return (lexical(s) + quantity + duty + listing - wrong_side - unasked - presupposed - deferred + ties,
                 -sentences.index(s))
 
     cases = {s: _case_of(sentences, i) for i, s in enumerate(sentences)}

@@ -10,6 +10,7 @@ superseded or lower-rank documents. Nothing is generated: every word after the l
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -299,7 +300,7 @@ def _stated(hit: Hit, key: str | None, n: int, change: str | None = None) -> str
     sentence = flatten_ws((key or hit.text).replace("**", ""))
     sentence = strip_article_label(sentence, hit.article)
     if key and sentence.endswith(("：", ":")):
-        sentence = _with_items(sentence, flatten_ws(hit.text.replace("**", "")))
+        sentence = _with_items(sentence, hit.text.replace("**", ""))
     elif key:  # an item of a list comes with the sentence that introduces the list
         sentence = key_in_context(hit.text.replace("**", ""), sentence)
     if len(sentence) > MAX_QUOTE_CHARS:
@@ -315,11 +316,16 @@ _ITEM_START = re.compile(r"[（(][一二三四五六七八九十]+[）)]|\d+[.�
 def _with_items(lead_in: str, article: str, limit: int = MAX_QUOTE_CHARS) -> str:
     """A lead-in sentence (「……按照以下方式处理：」) with the items that follow it: the lead-in alone answers
     nothing. Whole items up to ``limit`` characters; 「……」 marks the ones left out."""
-    pos = article.find(lead_in)
-    if pos < 0:
+    lines = [flatten_ws(x) for x in article.split("\n") if x.strip()]
+    at = next((i for i, x in enumerate(lines) if x.endswith(lead_in)), None)
+    if at is not None and at + 1 < len(lines) and _ITEM_START.match(lines[at + 1]):
+        # items set out line by line: each line whole (「（一）成立谈判小组。谈判小组由……组成……。」)
+        items = list(itertools.takewhile(_ITEM_START.match, lines[at + 1:]))
+    elif (pos := (flat := flatten_ws(article)).find(lead_in)) >= 0:
+        rest = flat[pos + len(lead_in):].strip()
+        items = [m.group(0).strip() for m in re.finditer(r"[^；。]+[；。]?", rest)]
+    else:
         return lead_in
-    rest = article[pos + len(lead_in):].strip()
-    items = [m.group(0).strip() for m in re.finditer(r"[^；。]+[；。]?", rest)]
     out = lead_in
     for item in items:
         if not _ITEM_START.match(item):

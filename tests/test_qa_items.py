@@ -1,0 +1,91 @@
+"""The first sentence of a no-LLM answer when the article sets out a list: an item on a line of its own is one
+sentence, however many it has (「（一）成立谈判小组。谈判小组由……组成……。」: its first sentence only names the step);
+an item that speaks of the question is read with the sentence that introduces it; a sentence that leaves the
+matter to other rules (「……另有规定的，从其规定。」) answers nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.qa.citing import _sentences, key_in_context, key_sentence
+from assistant.qa.extractive import _with_items
+
+# 政府采购法第三十八条, as the knowledge base stores it (first three items)
+NEGOTIATION = ("第三十八条 采用竞争性谈判方式采购的，应当遵循下列程序：\n"
+               "（一）成立谈判小组。谈判小组由采购人的代表和有关专家共三人以上的单数组成，其中专家的人数不得少于成员总数的三分之二。\n"
+               "（二）制定谈判文件。谈判文件应当明确谈判程序、谈判内容、合同草案的条款以及评定成交的标准等事项。\n"
+               "（三）确定邀请参加谈判的供应商名单。谈判小组从符合相应资格条件的供应商名单中确定不少于三家的供应商参加谈判，"
+               "并向其提供谈判文件。")
+# 招标投标法实施条例第六十七条, first, third and fourth paragraphs
+COLLUSION = ("第六十七条 投标人相互串通投标或者与招标人串通投标的，投标人向招标人或者评标委员会成员行贿谋取中标的，中标无效；"
+             "构成犯罪的，依法追究刑事责任；尚不构成犯罪的，依照招标投标法第五十三条的规定处罚。"
+             "投标人未中标的，对单位的罚款金额按照招标项目合同金额依照招标投标法规定的比例计算。\n"
+             "法律、行政法规对串通投标报价行为的处罚另有规定的，从其规定。")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _practice_words(lexicon):
+    from assistant.text_zh import add_user_words
+
+    add_user_words(lexicon.user_words())
+
+
+def _key(lexicon, article: str, question: str, title: str = "") -> str | None:
+    w = lexicon.gate_words
+    return key_sentence(article, question, w.alternatives, w.statute_words, w.generic_terms, title)
+
+
+def test_an_item_on_its_own_line_is_one_sentence():
+    sentences = _sentences(NEGOTIATION)
+    assert sentences[1] == ("（一）成立谈判小组。谈判小组由采购人的代表和有关专家共三人以上的单数组成，"
+                            "其中专家的人数不得少于成员总数的三分之二。")
+    assert len(sentences) == 4
+    # blank lines between the items (as an uploaded document may have them) change nothing
+    assert _sentences(NEGOTIATION.replace("\n", "\n\n")) == sentences
+
+
+def test_items_run_on_in_a_paragraph_and_numbered_headings_stay_apart():
+    # the last item of a list run on in a paragraph does not take the sentence after it
+    inline = "第九条 有下列情形之一的，可以不招标：（一）涉及国家安全；（二）抢险救灾。前款规定以外的项目，应当招标。"
+    assert "前款规定以外的项目，应当招标。" in _sentences(inline)
+    # a numbered heading of a plan, with no list introduced before it, is not one sentence with its paragraph
+    plan = "三、主要任务\n(二)强化专项治理。依托智慧监管系统，开展四大整治行动。由区公安分局牵头打击串通投标犯罪。"
+    assert "由区公安分局牵头打击串通投标犯罪。" in _sentences(plan)
+
+
+def test_the_composition_of_the_negotiation_group_is_quoted_with_its_step(lexicon):
+    key = _key(lexicon, NEGOTIATION, "竞争性谈判的谈判小组怎么组成", "中华人民共和国政府采购法")
+    assert key is not None and key.startswith("（一）成立谈判小组。")
+    quoted = key_in_context(NEGOTIATION, key)
+    assert quoted.startswith("采用竞争性谈判方式采购的，应当遵循下列程序：（一）成立谈判小组。")
+    assert "三人以上的单数组成" in quoted
+
+
+def test_a_lead_in_is_quoted_with_whole_items():
+    quoted = _with_items("采用竞争性谈判方式采购的，应当遵循下列程序：", NEGOTIATION)
+    assert "（一）成立谈判小组。谈判小组由采购人的代表和有关专家共三人以上的单数组成" in quoted
+    assert "（二）制定谈判文件。谈判文件应当明确" in quoted
+
+
+def test_a_question_for_the_conditions_gets_the_list_not_one_item(lexicon):
+    # 招标投标法第四十一条
+    article = ("第四十一条 中标人的投标应当符合下列条件之一：\n（一）能够最大限度地满足招标文件中规定的各项综合评价标准；\n"
+               "（二）能够满足招标文件的实质性要求，并且经评审的投标价格最低；但是投标价格低于成本的除外。")
+    key = _key(lexicon, article, "中标人的投标需要满足什么条件才能中标？", "中华人民共和国招标投标法")
+    assert key == "中标人的投标应当符合下列条件之一："
+
+
+def test_a_sentence_leaving_the_matter_to_other_rules_is_not_the_answer(lexicon):
+    key = _key(lexicon, COLLUSION, "串通投标怎么处罚", "中华人民共和国招标投标法实施条例")
+    assert key is not None and "从其规定" not in key
+    assert key.startswith("投标人相互串通投标")
+    # an article that says nothing else still has it as its sentence
+    only = "第八十三条 政府采购的法律、行政法规对政府采购货物、服务的招标投标另有规定的，从其规定。"
+    assert _key(lexicon, only, "政府采购货物服务招标投标适用什么规定") is not None
+
+
+@pytest.mark.integration
+def test_the_negotiation_group_question_is_answered_by_its_composition(services):
+    first = services.qa.ask("竞争性谈判的谈判小组怎么组成？").answer.split("\n")[0]
+    assert "政府采购法》第三十八条" in first
+    assert "谈判小组由采购人的代表和有关专家共三人以上的单数组成" in first
