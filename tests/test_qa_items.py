@@ -89,3 +89,10 @@ def test_the_negotiation_group_question_is_answered_by_its_composition(services)
     first = services.qa.ask("竞争性谈判的谈判小组怎么组成？").answer.split("\n")[0]
     assert "政府采购法》第三十八条" in first
     assert "谈判小组由采购人的代表和有关专家共三人以上的单数组成" in first
+
+
+@pytest.mark.integration
+def test_splitting_a_procurement_project_finds_the_rule_against_it(services):
+    # practice word 拆分 -> 化整为零 (knowledge_base/qa_lexicon.yaml)
+    hits = services.retriever.search("政府采购项目太大了，能不能拆分成几个小项目分别采购？", k=3)
+    assert (hits[0].title, hits[0].article) == ("中华人民共和国政府采购法", "第二十八条")
