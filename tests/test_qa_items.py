@@ -96,3 +96,13 @@ def test_splitting_a_procurement_project_finds_the_rule_against_it(services):
     # practice word 拆分 -> 化整为零 (knowledge_base/qa_lexicon.yaml)
     hits = services.retriever.search("政府采购项目太大了，能不能拆分成几个小项目分别采购？", k=3)
     assert (hits[0].title, hits[0].article) == ("中华人民共和国政府采购法", "第二十八条")
+
+
+@pytest.mark.integration
+def test_changing_a_signed_procurement_contract_finds_the_rules(services):
+    # practice words 合同 + 变更 -> 擅自变更、中止或者终止合同 / 补充合同 (knowledge_base/qa_lexicon.yaml): the rule
+    # against changing it and the one allowing a supplementary contract for more of the same goods
+    question = "我们单位签了政府采购合同，现在因为实际情况需要变更合同里的采购数量，法律上允许吗？"
+    hits = services.retriever.search(question, k=3)
+    assert {(h.title, h.article) for h in hits[:2]} == {("中华人民共和国政府采购法", "第五十条"),
+                                                        ("中华人民共和国政府采购法", "第四十九条")}
