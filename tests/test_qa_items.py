@@ -5,11 +5,14 @@ matter to other rules (「……另有规定的，从其规定。」) answers no
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.qa.citing import _sentences, key_in_context, key_sentence
 from assistant.qa.extractive import _with_items
 
+REGULATIONS = Path(__file__).resolve().parents[1] / "knowledge_base" / "regulations"
 # 政府采购法第三十八条, as the knowledge base stores it (first three items)
 NEGOTIATION = ("第三十八条 采用竞争性谈判方式采购的，应当遵循下列程序：\n"
                "（一）成立谈判小组。谈判小组由采购人的代表和有关专家共三人以上的单数组成，其中专家的人数不得少于成员总数的三分之二。\n"
@@ -82,6 +85,30 @@ def test_a_sentence_leaving_the_matter_to_other_rules_is_not_the_answer(lexicon)
     # an article that says nothing else still has it as its sentence
     only = "第八十三条 政府采购的法律、行政法规对政府采购货物、服务的招标投标另有规定的，从其规定。"
     assert _key(lexicon, only, "政府采购货物服务招标投标适用什么规定") is not None
+
+
+def _article(file: str, label: str, following: str) -> str:
+    text = (REGULATIONS / file).read_text(encoding="utf-8")
+    start = text.index(f"{label} ")
+    return text[start:text.index(following, start)]
+
+
+def test_an_item_is_singled_out_by_a_word_its_siblings_lack(lexicon):
+    article = _article("中华人民共和国政府采购法实施条例.md", "第十七条", "第十八条")
+    question = "采购文件要求供应商提供开标前近三个月的税收和社保缴费证明，新办企业无法提供，怎么办？"
+    key = _key(lexicon, article, question, "中华人民共和国政府采购法实施条例")
+    # 税收 is item (二)'s alone; 证明 is shared by items (一), (三) and (五) and singles out none of them
+    assert key is not None and key.startswith("（二）财务状况报告，依法缴纳税收")
+    assert key_in_context(article, key).startswith("参加政府采购活动的供应商应当具备")
+
+
+def test_a_special_case_the_question_does_not_name_gives_way_to_the_general_rule(lexicon):
+    article = _article("政府采购货物和服务招标投标管理办法.md", "第六十八条", "第六十九条")
+    key = _key(lexicon, article, "确定中标人的权利是谁", "政府采购货物和服务招标投标管理办法")
+    assert key is not None and key.startswith("采购人应当自收到评标报告之日起5个工作日内")
+    # ... and stays the answer when the question names it
+    key = _key(lexicon, article, "采购人自行组织招标的，多久确定中标人？", "政府采购货物和服务招标投标管理办法")
+    assert key is not None and key.startswith("采购人自行组织招标的")
 
 
 @pytest.mark.integration

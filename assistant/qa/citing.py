@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -325,6 +325,10 @@ _ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 #: Weight taken from a sentence of listed special cases the question names none of: 「评标委员会成员人数有何要求」 is
 #: answered by 87号令第四十七条's 「成员人数应当为5人以上单数」, not by the 7人 of 「采购项目符合下列情形之一的，」
 _UNASKED_CASE = 2.0
+#: Weight taken from a sentence that opens with a condition the question names nothing of (no list after it):
+#: 「谁确定中标人」 is answered by 「采购人应当……在评标报告确定的中标候选人名单中按顺序确定中标人」, not by the special
+#: case 「采购人自行组织招标的，应当在评标结束后5个工作日内确定中标人」 (less than a shared term of two characters).
+_UNASKED_CONDITION = 1.0
 #: A question for the cases or kinds of something (「主要有哪些情形」「有哪几种」), and the weight given to a sentence on its
 #: topic that introduces a list (「招标人有下列行为之一的，属于以不合理条件限制、排斥潜在投标人或者投标人：」): the
 #: list answers, not the general rule before it.
@@ -357,6 +361,21 @@ def _main_part(sentence: str) -> str:
     text = strip_article_label(sentence)
     m = _CASE.match(text)
     return text[m.end():] if m else text
+
+
+def _condition_of(sentence: str) -> str:
+    """The condition a sentence opens with (「采购人自行组织招标的，」), '' for none or for the lead of a list
+    (「有下列情形之一的，」: the items are its cases, see ``_case_of``)."""
+    m = _CASE.match(strip_article_label(sentence))
+    return m.group(0) if m is not None and "下列" not in m.group(0) else ""
+
+
+def _unasked(case: str, condition: str, names: Callable[[str], bool]) -> float:
+    """The weight taken from a sentence for the special cases it lists (``case``) or the condition it opens with,
+    when the question ``names`` none of them."""
+    if case:
+        return 0.0 if names(case) else _UNASKED_CASE
+    return _UNASKED_CONDITION if condition and not names(condition) else 0.0
 
 
 def _case_of(sentences: list[str], i: int) -> str:
@@ -407,13 +426,20 @@ def _presupposing(sentences: list[str], act: Sequence[str], wordings: Mapping[st
     return out if saying else set()
 
 
-def _read_with_intro(found: list[str], intro_found: list[str], generic: Collection[str]) -> list[str]:
-    """The question's words an item carries, read with its introduction when the item itself speaks of the
-    question: 「（一）成立谈判小组。谈判小组由……组成」 answers 「竞争性谈判的谈判小组怎么组成」 under 「采用竞争性谈判方式
-    采购的，应当遵循下列程序：」; an item with no specific word of its own gains nothing from it."""
-    if not any(t not in generic for t in found):
-        return found
-    return [*found, *(t for t in intro_found if t not in found)]
+def _intro_words(sentences: list[str], matched: Callable[[str], list[str]], generic: Collection[str]) -> dict[str, list[str]]:
+    """For each item of a list that speaks of the question by a word of its own, one its sibling items lack, the
+    question's words its introduction carries: the item is read with them. 「（一）成立谈判小组。谈判小组由……组成」 answers
+    「竞争性谈判的谈判小组怎么组成」 under 「采用竞争性谈判方式采购的，应当遵循下列程序：」 (组成 is its own); an item whose
+    words every other item shares (「证明」 of 「营业执照等证明文件」, 「……的证明材料」) is not singled out by them."""
+    out: dict[str, list[str]] = {}
+    for i, intro in enumerate(sentences):
+        items = _items_of(sentences, i)
+        words = {item: {t for t in matched(item) if t not in generic} for item in items}
+        for item in items:
+            others = set().union(*(w for x, w in words.items() if x != item))
+            if words[item] - others:
+                out[item] = matched(intro)
+    return out
 
 
 def _moments(text: str) -> set[tuple[str, bool]]:
@@ -462,8 +488,8 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     specific = [t for t in terms if t not in generic]
 
     def lexical(s: str) -> float:
-        # a question for the cases of a list is answered by its introduction, not by one item (_ASKS_LIST)
-        found = _read_with_intro(matched(s), matched("" if asks_list else intros.get(s, "")), generic)
+        found = matched(s)
+        found += [t for t in read_with.get(s, []) if t not in found]
         return sum(len(t) * (_GENERIC_WEIGHT if t in generic else 1.0) for t in found)
 
     def on_topic(s: str) -> bool:
@@ -482,8 +508,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
             duty += _GOVERNED_DUTY_BONUS
         wrong_side = (any((m, not before) in asked_moments for m, before in _moments(s))
                       or _other_alternative(s, query, alternatives)) * _WRONG_SIDE
-        case = cases[s]
-        unasked = _UNASKED_CASE if case and not any(t not in generic for t in matched(case)) else 0.0
+        unasked = _unasked(cases[s], _condition_of(s), lambda text: any(t not in generic for t in matched(text)))
         presupposed = _PRESUPPOSED if s in presupposing else 0.0
         deferred = _DEFERRED if _DEFERS.search(s) else 0.0
         listing = _LIST_BONUS if asks_list and s.endswith(("：", ":")) and on_topic(s) else 0.0
@@ -495,6 +520,8 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     cases = {s: _case_of(sentences, i) for i, s in enumerate(sentences)}
     lengths = {s: len(s) + len(_items_after(sentences, i)) for i, s in enumerate(sentences)}
     intros = {item: s for i, s in enumerate(sentences) for item in _items_of(sentences, i)}
+    # a question for the cases of a list is answered by its introduction, not by one item (_ASKS_LIST)
+    read_with = {} if asks_list else _intro_words(sentences, matched, generic)
     presupposing = _presupposing(sentences, _asked_act(query, generic), wordings) if asks_leave else set()
     best = max(sentences, key=score)
     if wants_quantity and not _STATES_QUANTITY.search(best):
