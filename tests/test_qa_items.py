@@ -82,6 +82,10 @@ def test_a_sentence_leaving_the_matter_to_other_rules_is_not_the_answer(lexicon)
     key = _key(lexicon, COLLUSION, "串通投标怎么处罚", "中华人民共和国招标投标法实施条例")
     assert key is not None and "从其规定" not in key
     assert key.startswith("投标人相互串通投标")
+    # a rule with such a tail is still the rule
+    article = _article("保障中小企业款项支付条例.md", "第十条", "第十一条")
+    key = _key(lexicon, article, "合同里检验或者验收期限应当怎么约定？", "保障中小企业款项支付条例")
+    assert key is not None and key.startswith("合同双方应当在合同中约定明确、合理的检验或者验收期限")
     # an article that says nothing else still has it as its sentence
     only = "第八十三条 政府采购的法律、行政法规对政府采购货物、服务的招标投标另有规定的，从其规定。"
     assert _key(lexicon, only, "政府采购货物服务招标投标适用什么规定") is not None

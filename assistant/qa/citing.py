@@ -338,9 +338,10 @@ _LIST_BONUS = 2.0
 #: condition (「要求投标人提供样品的，应当在招标文件中明确规定……」): it says what follows when the act is done,
 #: not whether it may be (「一般不得要求投标人提供样品，……除外」 does).
 _PRESUPPOSED = 6.0
-#: A sentence that leaves the matter to other rules (「法律、行政法规对串通投标报价行为的处罚另有规定的，从其规定。」) and
-#: the weight taken from it: it names the question's words and answers nothing (「串通投标怎么处罚」).
-_DEFERS = re.compile(r"从其规定|依照其规定|适用其规定")
+#: A sentence that only leaves the matter to other rules (「法律、行政法规对串通投标报价行为的处罚另有规定的，从其规定。」) and
+#: the weight taken from it: it names the question's words and answers nothing (「串通投标怎么处罚」). A rule with such
+#: a tail (「……并在该期限内完成检验或者验收，……另有规定的，从其规定」) is not one.
+_DEFERS = re.compile(r"^(?:[^，,。；;]*[，,])?[^，,。；;]*规定的[，,](?:从其规定|依照其规定)[。；;]?$")
 _DEFERRED = 6.0
 
 
@@ -510,7 +511,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
                       or _other_alternative(s, query, alternatives)) * _WRONG_SIDE
         unasked = _unasked(cases[s], _condition_of(s), lambda text: any(t not in generic for t in matched(text)))
         presupposed = _PRESUPPOSED if s in presupposing else 0.0
-        deferred = _DEFERRED if _DEFERS.search(s) else 0.0
+        deferred = _DEFERRED if _DEFERS.match(strip_article_label(s)) else 0.0
         listing = _LIST_BONUS if asks_list and s.endswith(("：", ":")) and on_topic(s) else 0.0
         # a sentence that introduces a list is as long as the list (its short lead-in won ties over the whole rule)
         ties = 0.0 if broad else 0.25 * len(_bigrams(s) & q) - 0.002 * lengths[s]
