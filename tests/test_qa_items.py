@@ -137,3 +137,23 @@ def test_changing_a_signed_procurement_contract_finds_the_rules(services):
     hits = services.retriever.search(question, k=3)
     assert {(h.title, h.article) for h in hits[:2]} == {("中华人民共和国政府采购法", "第五十条"),
                                                         ("中华人民共和国政府采购法", "第四十九条")}
+
+
+@pytest.mark.parametrize(("question", "statute"), [
+    ("招标人硬要投标人组成联合体去投标，合法吗？", "强制"),
+    ("采购人强行要求供应商用现金交保证金", "强制"),
+    ("招标公告里必须写明哪些内容？", "载明"),
+    ("项目能不能拆分成几个小项目分别采购", "化整为零"),
+    ("合同签了以后还能变更吗", "补充合同"),
+])
+def test_everyday_words_are_searched_by_the_statute_wording(lexicon, question, statute):
+    from assistant.qa.understanding import expansions
+
+    assert statute in expansions(question, lexicon)
+
+
+def test_a_contract_split_into_pieces_to_let_is_not_taken_for_an_evaded_tender(lexicon):
+    # 「拆成几块分别发包」 is 肢解发包 (建筑法第二十四条), not 化整为零
+    from assistant.qa.understanding import expansions
+
+    assert "化整为零" not in expansions("建设单位把一个工程拆成几块分别发包给不同施工单位，可以吗？", lexicon)
