@@ -145,6 +145,7 @@ def test_changing_a_signed_procurement_contract_finds_the_rules(services):
     ("招标公告里必须写明哪些内容？", "载明"),
     ("项目能不能拆分成几个小项目分别采购", "化整为零"),
     ("合同签了以后还能变更吗", "补充合同"),
+    ("评审专家受贿了怎么处理", "财物或者其他好处"),
 ])
 def test_everyday_words_are_searched_by_the_statute_wording(lexicon, question, statute):
     from assistant.qa.understanding import expansions
@@ -157,3 +158,10 @@ def test_a_contract_split_into_pieces_to_let_is_not_taken_for_an_evaded_tender(l
     from assistant.qa.understanding import expansions
 
     assert "化整为零" not in expansions("建设单位把一个工程拆成几块分别发包给不同施工单位，可以吗？", lexicon)
+
+
+@pytest.mark.integration
+def test_an_evaluator_taking_bribes_finds_the_sanction(services):
+    # practice word 受贿 -> 收受……财物或者其他好处 (knowledge_base/qa_lexicon.yaml)
+    hits = services.retriever.search("评标专家受贿了怎么处理？", k=3)
+    assert (hits[0].title, hits[0].article) == ("中华人民共和国招标投标法实施条例", "第七十二条")
