@@ -509,16 +509,16 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
             duty += _GOVERNED_DUTY_BONUS
         wrong_side = (any((m, not before) in asked_moments for m, before in _moments(s))
                       or _other_alternative(s, query, alternatives)) * _WRONG_SIDE
-        unasked = _unasked(cases[s], _condition_of(s), lambda text: any(t not in generic for t in matched(text)))
         presupposed = _PRESUPPOSED if s in presupposing else 0.0
         deferred = _DEFERRED if _DEFERS.match(strip_article_label(s)) else 0.0
         listing = _LIST_BONUS if asks_list and s.endswith(("：", ":")) and on_topic(s) else 0.0
         # a sentence that introduces a list is as long as the list (its short lead-in won ties over the whole rule)
         ties = 0.0 if broad else 0.25 * len(_bigrams(s) & q) - 0.002 * lengths[s]
-        return (lexical(s) + quantity + duty + listing - wrong_side - unasked - presupposed - deferred + ties,
+        return (lexical(s) + quantity + duty + listing - wrong_side - unasked[s] - presupposed - deferred + ties,
                 -sentences.index(s))
 
-    cases = {s: _case_of(sentences, i) for i, s in enumerate(sentences)}
+    unasked = {s: _unasked(_case_of(sentences, i), _condition_of(s), lambda text: any(t not in generic for t in matched(text)))
+               for i, s in enumerate(sentences)}
     lengths = {s: len(s) + len(_items_after(sentences, i)) for i, s in enumerate(sentences)}
     intros = {item: s for i, s in enumerate(sentences) for item in _items_of(sentences, i)}
     # a question for the cases of a list is answered by its introduction, not by one item (_ASKS_LIST)
