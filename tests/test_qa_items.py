@@ -25,6 +25,11 @@ COLLUSION = ("第六十七条 投标人相互串通投标或者与招标人串�
              "投标人未中标的，对单位的罚款金额按照招标项目合同金额依照招标投标法规定的比例计算。\n"
              "法律、行政法规对串通投标报价行为的处罚另有规定的，从其规定。")
 
+# 招标投标法第二十八条
+LATE_BIDS = ("第二十八条 投标人应当在招标文件要求提交投标文件的截止时间前，将投标文件送达投标地点。招标人收到投标文件后，应当签收保存，"
+             "不得开启。投标人少于三个的，招标人应当依照本法重新招标。\n"
+             "在招标文件要求提交投标文件的截止时间后送达的投标文件，招标人应当拒收。")
+
 
 @pytest.fixture(autouse=True, scope="module")
 def _practice_words(lexicon):
@@ -165,3 +170,23 @@ def test_an_evaluator_taking_bribes_finds_the_sanction(services):
     # practice word 受贿 -> 收受……财物或者其他好处 (knowledge_base/qa_lexicon.yaml)
     hits = services.retriever.search("评标专家受贿了怎么处理？", k=3)
     assert (hits[0].title, hits[0].article) == ("中华人民共和国招标投标法实施条例", "第七十二条")
+
+
+def test_the_rungs_of_a_penalty_are_one_sentence():
+    # 「……中标无效；构成犯罪的，……；尚不构成犯罪的，……处罚。」: the act is named in the first rung, the sanction in the last
+    first = _sentences(COLLUSION)[0]
+    assert first.endswith("依照招标投标法第五十三条的规定处罚。") and "中标无效；构成犯罪的" in first
+    # other clauses after 「；」 stay sentences of their own
+    assert _sentences("第一条 甲应当通知乙；乙应当在三日内答复。") == ["第一条 甲应当通知乙；", "乙应当在三日内答复。"]
+
+
+def test_a_question_for_the_sanction_gets_the_main_rule_not_an_aggravated_case(lexicon):
+    # 实施条例第六十七条 whole: its third paragraph (3年内又有……吊销营业执照) also names 串通投标 and 处罚
+    article = _article("中华人民共和国招标投标法实施条例.md", "第六十七条", "第六十八条")
+    for question in ("串通投标怎么处罚", "围标串标会受到什么处罚？"):
+        key = _key(lexicon, article, question, "中华人民共和国招标投标法实施条例")
+        assert key is not None and key.startswith("投标人相互串通投标"), question
+        assert key.endswith("依照招标投标法第五十三条的规定处罚。")
+    # 「怎么处理」 asks what to do, not for a sanction: the sentence that says so still wins
+    key = _key(lexicon, LATE_BIDS, "投标截止时间过了才送到的投标文件怎么处理？", "中华人民共和国招标投标法")
+    assert key is not None and key.startswith("在招标文件要求提交投标文件的截止时间后送达的投标文件")

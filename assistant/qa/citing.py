@@ -245,7 +245,10 @@ def _bigrams(text: str) -> set[str]:
 _PARTICLES = frozenset("的了吗呢吧啊么")
 
 #: A clause starting with these continues the previous sentence (「……约定；但是，不得超过……」).
-_CONTINUATION = ("但是", "但", "除", "并且", "并", "且", "其中", "否则")
+_CONTINUATION = ("但是", "但", "除", "并且", "并", "且", "其中", "否则",
+                 # the rungs of a penalty's ladder (「……中标无效；构成犯罪的，……；尚不构成犯罪的，依照……处罚。」): the act is
+                 # named only in the first, the sanction only in the last
+                 "构成犯罪的", "尚不构成犯罪的", "情节严重的", "情节特别严重的", "有违法所得的")
 
 
 def _sentences(text: str) -> list[str]:
@@ -303,6 +306,11 @@ _ASKS_LEAVE = re.compile(r"能否|能不能|可否|可不可以|可以.{0,20}[�
 #: A question for the rules on a topic (「87号令对样品怎么规定的」): among sentences that share its words, the
 #: article's first (its main rule) answers, not a shorter detail that happens to share a question word (「还应当规定」).
 _ASKS_RULES = re.compile(r"怎么规定|怎样规定|如何规定|有什么规定|有哪些规定|有何规定|是怎么规定|规定是什么")
+#: A question for the sanction of an act (「串通投标怎么处罚」) asks for the rules too: the article's main rule
+#: (「投标人相互串通投标……中标无效；……依照招标投标法第五十三条的规定处罚。」), not an aggravated case after it
+#: that also names the act and 处罚 (「……处罚执行期限届满之日起3年内又有……的，由工商行政管理机关吊销营业执照」).
+#: (「……怎么处理」 is not one: 「截止时间后送达的投标文件怎么处理」 is answered by 「……招标人应当拒收」)
+_ASKS_SANCTION = re.compile(r"(?:怎么|怎样|如何)(?:处罚|罚)|(?:什么|哪些|何种)(?:处罚|法律责任)")
 _STATES_LEAVE = re.compile(r"不得|禁止|可以|不可|允许|无效")
 #: Added when that is said of the asked action itself: the word and a word of the question in one clause
 #: (「可以向中小企业收取……保证金吗」: 「工程建设中不得以任何形式收取其他保证金」, not 「保证金的收取比例、方式应当
@@ -475,7 +483,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     wants_quantity = bool(query) and bool(_ASKS_QUANTITY.search(query))
     wants_duty = bool(query) and bool(_ASKS_DUTY.search(query))
     asks_leave = bool(query) and bool(_ASKS_LEAVE.search(query))
-    broad = bool(query) and bool(_ASKS_RULES.search(query))
+    broad = bool(query) and bool(_ASKS_RULES.search(query) or _ASKS_SANCTION.search(query))
     asks_list = bool(query) and bool(_ASKS_LIST.search(query))
     governing = _STATES_LEAVE if asks_leave else _STATES_DUTY
     bounds = [sets for asks, sets in _ASKS_BOUND if query and asks.search(query)]
