@@ -170,6 +170,10 @@ def test_an_evaluator_taking_bribes_finds_the_sanction(services):
     # practice word 受贿 -> 收受……财物或者其他好处 (knowledge_base/qa_lexicon.yaml)
     hits = services.retriever.search("评标专家受贿了怎么处理？", k=3)
     assert (hits[0].title, hits[0].article) == ("中华人民共和国招标投标法实施条例", "第七十二条")
+    # and states it: the article's 评标委员会成员 is the question's 评标专家 (qa_lexicon.yaml), so the gate finds every
+    # word of the question in it
+    answer = services.qa.ask("评标专家受贿了怎么处理？")
+    assert answer.answer.startswith("答：依据《中华人民共和国招标投标法实施条例》第七十二条：“评标委员会成员收受投标人的财物")
 
 
 def test_the_rungs_of_a_penalty_are_one_sentence():
