@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from assistant.qa import extractive, refusal
 from assistant.schema import Hit
 from tests.qa_fakes import ZBTB, FakeKB
@@ -43,6 +45,19 @@ def test_competition_and_contract_colloquialisms_are_in_domain():
     assert refusal.is_in_domain("竞争对手到处散布关于我们公司的虚假信息，怎么办？")
     assert refusal.is_in_domain("几家公司私下约好一起涨价，这违法吗？")
     assert not refusal.is_in_domain("明天金华会下雨吗？")
+
+
+@pytest.mark.parametrize("question", ["标底可以公开吗", "故意拖延工期怎么处罚", "控制价能不能下浮"])
+def test_words_of_the_tender_and_the_works_without_zhaobiao_are_in_domain(question):
+    # 「标底可以公开吗」 was refused outright: neither 招标 nor 投标 occurs in it
+    assert refusal.is_in_domain(question)
+
+
+@pytest.mark.integration
+def test_a_question_about_the_base_price_is_answered_from_its_articles(services):
+    answer = services.qa.ask("标底可以公开吗")
+    assert not answer.refused
+    assert ("中华人民共和国招标投标法实施条例", "第二十七条") in {(c.title, c.article) for c in answer.citations}
 
 
 def test_naming_a_brand_in_the_requirements_is_in_domain_but_a_brand_market_question_is_not():
