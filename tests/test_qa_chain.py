@@ -310,3 +310,26 @@ def test_a_question_naming_no_regime_gets_both_regimes_answers():
     assert "；工程招标项目依据《中华人民共和国招标投标法》第二十六条" in first and both.lead_n == 1
     one = build_extractive("投标保证金最多能收多少？", hits, regimes=Regimes("政府采购", regimes))
     assert one.text.startswith("答：依据《中华人民共和国政府采购法》第三十三条") and "工程招标项目" not in one.text.splitlines()[0]
+
+
+def test_two_regimes_parallel_articles_scoring_the_same_are_both_stated_not_hedged():
+    """The tie check withholds an answer when another document's article scores practically the same; the other
+    regime's parallel article is no such rival: it is stated beside the best. Two regimes' articles on different
+    points scoring the same still leave the answer hedged."""
+    from assistant.qa.extractive import FLAG_NO_DIRECT, TIE_RATIO, Regimes, build_extractive
+    from tests.qa_fakes import ZBTB, ZFCG, make_chunk, to_hit
+
+    regimes = Regimes(None, {ZFCG: "政府采购", ZBTB: "工程招标"})
+    gov = make_chunk("law-zfcgf", 33, "招标文件要求投标人提交投标保证金的，投标保证金不得超过采购项目预算金额的2%。", None)
+    works = make_chunk("law-zbtbf", 26, "招标人在招标文件中要求投标人提交投标保证金的，投标保证金不得超过招标项目估算价的2%。", None)
+    tied = 0.93 * (TIE_RATIO + 0.01)
+    hits = [to_hit(gov, 0.93, 0.92, ["dense", "bm25"]), to_hit(works, tied, 0.91, ["dense", "bm25"])]
+    both = build_extractive("投标保证金最多能收多少？", hits, regimes=regimes)
+    first = both.text.splitlines()[0]
+    assert first.startswith("答：政府采购项目依据《中华人民共和国政府采购法》第三十三条")
+    assert "；工程招标项目依据《中华人民共和国招标投标法》第二十六条" in first
+    # the same tie between articles on different points of the two regimes: neither is stated
+    other = make_chunk("law-zbtbf", 40, "投标人不得以他人名义投标，投标保证金应当从其基本账户转出。", None)
+    rivals = [to_hit(gov, 0.93, 0.92, ["dense", "bm25"]), to_hit(other, tied, 0.91, ["dense", "bm25"])]
+    hedged = build_extractive("投标保证金最多能收多少？", rivals, regimes=regimes)
+    assert FLAG_NO_DIRECT in hedged.flags and not hedged.text.startswith("答：")

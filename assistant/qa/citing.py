@@ -242,6 +242,14 @@ def _bigrams(text: str) -> set[str]:
     return {a + b for a, b in itertools.pairwise(chars)}
 
 
+def pair_overlap(a: str, b: str) -> float:
+    """The share of the shorter text's character pairs that the other carries: high for parallel sentences of two
+    regimes (「投标保证金不得超过采购项目预算金额的2%」, 「……不得超过招标项目估算价的2%」), low for two rules on
+    different points."""
+    x, y = _bigrams(a), _bigrams(b)
+    return len(x & y) / min(len(x), len(y)) if x and y else 0.0
+
+
 _PARTICLES = frozenset("的了吗呢吧啊么")
 
 #: A clause starting with these continues the previous sentence (「……约定；但是，不得超过……」).

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.qa.citing import MAX_QUOTE_CHARS, key_in_context, key_sentence
+from assistant.qa.citing import MAX_QUOTE_CHARS, key_in_context, key_sentence, pair_overlap
 from assistant.qa.context import is_lower_rank, is_superseded, superseded_note
 from assistant.qa.understanding import GateWords, default_gate_words
 from assistant.retrieval import to_hit
@@ -235,10 +235,11 @@ def _rank_score(h: Hit) -> float:
 
 
 def confident(question: str, best: Hit, hits: list[Hit], words: GateWords | None = None,
-              about_missing_document: bool = False) -> bool:
+              about_missing_document: bool = False, beside: Hit | None = None) -> bool:
     """Whether `best` can be stated as the answer: the question names it (and is not about a document the
     knowledge base lacks, ``about_missing_document``), or it addresses the question (or its note matched
-    with a clear lead) and no article of another document scores practically the same."""
+    with a clear lead) and no article of another document scores practically the same, unless that article
+    is the one stated ``beside`` it (the other regime's answer to a question naming neither)."""
     words = _gate(words)
     if "direct" in best.via and not about_missing_document:  # 「招标投标法第二十四条规定了什么」
         return True
@@ -246,7 +247,8 @@ def confident(question: str, best: Hit, hits: list[Hit], words: GateWords | None
     top = _rank_score(best)
     runner = statutes[0] if statutes else None
     gap = (top - _rank_score(runner)) / top if runner is not None and top > 0 else 1.0
-    if runner is not None and runner.title != best.title and gap <= 1.0 - TIE_RATIO:
+    if (runner is not None and runner.title != best.title and gap <= 1.0 - TIE_RATIO
+            and (beside is None or runner.chunk_id != beside.chunk_id)):
         return False
     if addresses(question, best, words):
         return True
@@ -349,6 +351,11 @@ class Regimes:
 #: share of the best, is stated beside it (「投标保证金最多能收多少」: 2% of the 预算 in 政府采购, of the 估算价
 #: for 依法必须招标的工程).
 OTHER_REGIME_RATIO = 0.9
+#: Two regimes' articles whose key sentences share at least this share of character pairs say the same thing each
+#: for its regime (0.65-0.76 for the bid bond, performance bond and evaluation committee pairs): the two scoring
+#: practically the same is then no reason to state neither. Two rules on different points share far less (0.2:
+#: 「违法确定或者更换的评标委员会成员作出的评审结论无效……」 beside 87号令第八十一条's sanction of a member).
+PARALLEL_OVERLAP = 0.5
 
 
 def other_regime_hit(question: str, best: Hit, chosen: list[Hit], words: GateWords, regimes: Regimes | None) -> Hit | None:
@@ -481,11 +488,16 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
 
     asked = asked or question
     best = defining or lead_hit(asked, chosen, words)
+    second = other_regime_hit(asked, best, chosen, words, regimes) if best is not None and not hedge else None
+    # the other regime's parallel article is stated beside the best (「投标保证金最多收多少」: 2% in both regimes), so
+    # the two scoring practically the same is no reason to state neither
+    beside = (second if best is not None and second is not None
+              and pair_overlap(key_of(best) or "", key_of(second) or "") >= PARALLEL_OVERLAP else None)
     direct = not hedge and best is not None and (best is defining
-                                                 or confident(asked, best, hits, words, about_missing_document))
+                                                 or confident(asked, best, hits, words, about_missing_document, beside))
     if direct and best is not None and best.title in other_method and "direct" not in best.via:
         direct = False
-    second = other_regime_hit(asked, best, chosen, words, regimes) if best is not None and direct else None
+    second = second if direct else None
     second_n: int | None = None
     if not direct and chosen:
         flags.append(FLAG_NO_DIRECT)
