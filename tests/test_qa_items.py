@@ -194,3 +194,13 @@ def test_a_question_for_the_sanction_gets_the_main_rule_not_an_aggravated_case(l
     # 「怎么处理」 asks what to do, not for a sanction: the sentence that says so still wins
     key = _key(lexicon, LATE_BIDS, "投标截止时间过了才送到的投标文件怎么处理？", "中华人民共和国招标投标法")
     assert key is not None and key.startswith("在招标文件要求提交投标文件的截止时间后送达的投标文件")
+
+
+def test_a_question_for_the_cases_gets_the_list_though_no_item_repeats_its_words(lexicon):
+    # 实施条例第三十九条: none of the five items says 串通, so the list counted as cases the question does not name
+    article = _article("中华人民共和国招标投标法实施条例.md", "第三十九条", "第四十条")
+    for question in ("串通投标有哪些情形", "哪些情形属于串通投标"):
+        key = _key(lexicon, article, question, "中华人民共和国招标投标法实施条例")
+        assert key == "有下列情形之一的，属于投标人相互串通投标：", question
+    # a question not asking for the cases still gets the rule
+    assert _key(lexicon, article, "串通投标是否被禁止", "中华人民共和国招标投标法实施条例") == "禁止投标人相互串通投标。"

@@ -533,7 +533,10 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         return (lexical(s) + quantity + duty + listing - wrong_side - unasked[s] - presupposed - deferred + ties,
                 -sentences.index(s))
 
-    unasked = {s: _unasked(_case_of(sentences, i), _condition_of(s), lambda text: any(t not in generic for t in matched(text)))
+    # a question for the cases (_ASKS_LIST) asks for the list: its cases are not unasked (「串通投标有哪些情形」 is answered by
+    # 「有下列情形之一的，属于投标人相互串通投标：」 and its items, none of which repeats 串通)
+    unasked = {s: 0.0 if asks_list and s.endswith(("：", ":")) else
+               _unasked(_case_of(sentences, i), _condition_of(s), lambda text: any(t not in generic for t in matched(text)))
                for i, s in enumerate(sentences)}
     lengths = {s: len(s) + len(_items_after(sentences, i)) for i, s in enumerate(sentences)}
     intros = {item: s for i, s in enumerate(sentences) for item in _items_of(sentences, i)}
