@@ -73,6 +73,12 @@ def test_a_lead_in_is_quoted_with_whole_items():
     quoted = _with_items("采用竞争性谈判方式采购的，应当遵循下列程序：", NEGOTIATION)
     assert "（一）成立谈判小组。谈判小组由采购人的代表和有关专家共三人以上的单数组成" in quoted
     assert "（二）制定谈判文件。谈判文件应当明确" in quoted
+    # a document a user adds may number its items 「1.」 (「1.5倍」 starts no item)
+    local = "第五条 评标结束后，按照以下方式处理：\n1.公示中标候选人。公示期不少于3日。\n2.确定中标人。\n1.5倍以上的，另行处理。"
+    assert _with_items("评标结束后，按照以下方式处理：", local) == "评标结束后，按照以下方式处理：1.公示中标候选人。公示期不少于3日。2.确定中标人。"
+    # no items after it, or no such sentence: the lead-in alone
+    assert _with_items("评标结束后，按照以下方式处理：", "第六条 评标结束后，按照以下方式处理：\n另行通知。") == "评标结束后，按照以下方式处理："
+    assert _with_items("评标结束后，按照以下方式处理：", "第七条 与此无关。") == "评标结束后，按照以下方式处理："
 
 
 def test_a_question_for_the_conditions_gets_the_list_not_one_item(lexicon):

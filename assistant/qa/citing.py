@@ -336,8 +336,8 @@ _WRONG_SIDE = 6.0
 
 #: A sentence that opens with the cases it applies to and lists them (「采购项目符合下列情形之一的，……：」).
 _CASE = re.compile(r"^[^，,；;。：:]{2,40}的[，,]")
-#: An item such a sentence lists (「（一）采购预算金额在1000万元以上；」).
-_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
+#: An item such a sentence lists (「（一）采购预算金额在1000万元以上；」, 「1.……」 in documents users add; not 「1.5倍……」).
+_ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．](?!\d))")
 #: Weight taken from a sentence of listed special cases the question names none of: 「评标委员会成员人数有何要求」 is
 #: answered by 87号令第四十七条's 「成员人数应当为5人以上单数」, not by the 7人 of 「采购项目符合下列情形之一的，」
 _UNASKED_CASE = 2.0
@@ -366,6 +366,14 @@ def _items_of(sentences: list[str], i: int) -> list[str]:
     if not sentences[i].endswith(("：", ":")):
         return []
     return list(itertools.takewhile(_ITEM.match, sentences[i + 1:]))
+
+
+def listed_items(article_text: str, lead_in: str) -> list[str]:
+    """The items, each whole, that the sentence ``lead_in`` (「……应当遵循下列程序：」) introduces in the article, as
+    the answer quotes them (flattened); none when the article has no such sentence or it lists nothing."""
+    sentences = [flatten_ws(strip_article_label(x)) for x in _sentences(article_text)]
+    at = next((i for i, s in enumerate(sentences) if s.endswith(lead_in)), None)
+    return [] if at is None else _items_of(sentences, at)
 
 
 def _items_after(sentences: list[str], i: int) -> str:

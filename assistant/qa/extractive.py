@@ -10,13 +10,12 @@ superseded or lower-rank documents. Nothing is generated: every word after the l
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.qa.citing import MAX_QUOTE_CHARS, key_in_context, key_sentence, pair_overlap
+from assistant.qa.citing import MAX_QUOTE_CHARS, key_in_context, key_sentence, listed_items, pair_overlap
 from assistant.qa.context import is_lower_rank, is_superseded, superseded_note
 from assistant.qa.understanding import GateWords, default_gate_words
 from assistant.retrieval import to_hit
@@ -312,26 +311,11 @@ def _stated(hit: Hit, key: str | None, n: int, change: str | None = None) -> str
     return f"依据《{hit.title}》{hit.article or ''}：“{sentence}”[{n}]"
 
 
-_ITEM_START = re.compile(r"[（(][一二三四五六七八九十]+[）)]|\d+[.、．]")
-
-
 def _with_items(lead_in: str, article: str, limit: int = MAX_QUOTE_CHARS) -> str:
     """A lead-in sentence (「……按照以下方式处理：」) with the items that follow it: the lead-in alone answers
     nothing. Whole items up to ``limit`` characters; 「……」 marks the ones left out."""
-    lines = [flatten_ws(x) for x in article.split("\n") if x.strip()]
-    at = next((i for i, x in enumerate(lines) if x.endswith(lead_in)), None)
-    if at is not None and at + 1 < len(lines) and _ITEM_START.match(lines[at + 1]):
-        # items set out line by line: each line whole (「（一）成立谈判小组。谈判小组由……组成……。」)
-        items = list(itertools.takewhile(_ITEM_START.match, lines[at + 1:]))
-    elif (pos := (flat := flatten_ws(article)).find(lead_in)) >= 0:
-        rest = flat[pos + len(lead_in):].strip()
-        items = [m.group(0).strip() for m in re.finditer(r"[^；。]+[；。]?", rest)]
-    else:
-        return lead_in
     out = lead_in
-    for item in items:
-        if not _ITEM_START.match(item):
-            break
+    for item in listed_items(article, lead_in):
         if len(out) + len(item) > limit:
             return out + ("……" if out != lead_in else item[: limit - len(out)] + "……")
         out += item
