@@ -196,6 +196,15 @@ def test_regime_words_and_modal_words_need_not_appear_in_the_article():
     assert ex.text.startswith("答：依据《中华人民共和国招标投标法实施条例》第二十六条") and "2%" in ex.text.splitlines()[0]
 
 
+def test_how_early_is_a_question_word():
+    """「提前几天」 is answered by 「至少十五日前」: the article need not say 提前."""
+    text = ("第二十三条 招标人对已发出的招标文件进行必要的澄清或者修改的，应当在招标文件要求提交投标文件截止时间至少十五日前，"
+            "以书面形式通知所有招标文件收受人。该澄清或者修改的内容为招标文件的组成部分。")
+    h = hit(text, title="中华人民共和国招标投标法", doc_type="法律", article="第二十三条", score=0.9)
+    ex = extractive.build_extractive("招标文件澄清要提前几天", [h], kb=KB)
+    assert ex.text.startswith("答：依据《中华人民共和国招标投标法》第二十三条") and "至少十五日前" in ex.text.splitlines()[0]
+
+
 def test_how_many_times_is_a_question_word():
     """「几次」 is answered by the article's rule (一次性提出), not by the word itself."""
     text = ("第十条 供应商认为采购文件、采购过程、中标或者成交结果使自己的权益受到损害的，可以在知道或者应知其权益受到损害之日起"
