@@ -157,11 +157,19 @@ def test_changing_a_signed_procurement_contract_finds_the_rules(services):
     ("项目能不能拆分成几个小项目分别采购", "化整为零"),
     ("合同签了以后还能变更吗", "补充合同"),
     ("评审专家受贿了怎么处理", "财物或者其他好处"),
+    ("区发改局在招投标中职责是什么", "发展改革部门"),
+    ("财政局对政府采购负责什么", "财政部门"),
 ])
 def test_everyday_words_are_searched_by_the_statute_wording(lexicon, question, statute):
     from assistant.qa.understanding import expansions
 
     assert statute in expansions(question, lexicon)
+
+
+def test_an_office_is_one_word_not_two_halves(lexicon):
+    from assistant.qa.refusal import key_terms
+
+    assert "发改局" in key_terms("区发改局在招投标中职责是什么")  # was 「区发」「改局」
 
 
 def test_a_contract_split_into_pieces_to_let_is_not_taken_for_an_evaded_tender(lexicon):
