@@ -218,3 +218,13 @@ def test_a_question_for_the_cases_gets_the_list_though_no_item_repeats_its_words
         assert key == "有下列情形之一的，属于投标人相互串通投标：", question
     # a question not asking for the cases still gets the rule
     assert _key(lexicon, article, "串通投标是否被禁止", "中华人民共和国招标投标法实施条例") == "禁止投标人相互串通投标。"
+
+
+def test_a_lead_in_states_the_quantities_of_its_items(lexicon):
+    # 建设工程质量管理条例第四十条: 「多长」 is answered by the list of periods, not by 「保修期，自竣工验收合格之日起计算」
+    article = _article("建设工程质量管理条例.md", "第四十条", "第四十一条")
+    key = _key(lexicon, article, "工程质量保修期多长", "建设工程质量管理条例")
+    assert key == "在正常使用条件下，建设工程的最低保修期限为："
+    # a question for the start of the period still gets its sentence
+    key = _key(lexicon, article, "保修期从什么时候开始计算", "建设工程质量管理条例")
+    assert key is not None and key.startswith("建设工程的保修期，自竣工验收合格之日起计算")

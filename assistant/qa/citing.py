@@ -403,6 +403,20 @@ def _unasked(case: str, condition: str, names: Callable[[str], bool]) -> float:
     return _UNASKED_CONDITION if condition and not names(condition) else 0.0
 
 
+def _unasked_weights(sentences: list[str], asks_list: bool, names: Callable[[str], bool]) -> dict[str, float]:
+    """Each sentence's weight for the special cases or condition the question does not name (``_unasked``); none for
+    a list's introduction when the question asks for the cases (「串通投标有哪些情形」 is answered by 「有下列情形之一的，
+    属于投标人相互串通投标：」 and its items, none of which repeats 串通)."""
+    return {s: 0.0 if asks_list and s.endswith(("：", ":")) else _unasked(_case_of(sentences, i), _condition_of(s), names)
+            for i, s in enumerate(sentences)}
+
+
+def _states_quantity(sentence: str, listed: Mapping[str, str]) -> bool:
+    """The sentence states an amount, period or count, itself or in the items it introduces (``listed``): 「最低保修期限
+    为：」 states the 5年 of its items."""
+    return bool(_STATES_QUANTITY.search(sentence + listed.get(sentence, "")))
+
+
 def _case_of(sentences: list[str], i: int) -> str:
     """The special cases sentence ``i`` applies to (its opening condition and the items it lists after 「：」);
     '' for a sentence that lists none."""
@@ -523,8 +537,8 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         return any(t not in generic for t in found) if specific else bool(found)
 
     def score(s: str) -> tuple[float, int]:
-        quantity = _QUANTITY_BONUS if wants_quantity and on_topic(s) and _STATES_QUANTITY.search(s) else 0.0
-        if quantity and any(b.search(s) for b in bounds):
+        quantity = _QUANTITY_BONUS if wants_quantity and on_topic(s) and _states_quantity(s, listed) else 0.0
+        if quantity and any(b.search(s + listed[s]) for b in bounds):
             quantity *= 2
         # an item of a list is said under its introduction's duty (「投诉人提起投诉应当符合下列条件：（一）……」)
         said = intros.get(s, "") + s
@@ -541,24 +555,22 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         return (lexical(s) + quantity + duty + listing - wrong_side - unasked[s] - presupposed - deferred + ties,
                 -sentences.index(s))
 
-    # a question for the cases (_ASKS_LIST) asks for the list: its cases are not unasked (「串通投标有哪些情形」 is answered by
-    # 「有下列情形之一的，属于投标人相互串通投标：」 and its items, none of which repeats 串通)
-    unasked = {s: 0.0 if asks_list and s.endswith(("：", ":")) else
-               _unasked(_case_of(sentences, i), _condition_of(s), lambda text: any(t not in generic for t in matched(text)))
-               for i, s in enumerate(sentences)}
-    lengths = {s: len(s) + len(_items_after(sentences, i)) for i, s in enumerate(sentences)}
+    unasked = _unasked_weights(sentences, asks_list, lambda text: any(t not in generic for t in matched(text)))
+    listed = {s: _items_after(sentences, i) for i, s in enumerate(sentences)}
+    lengths = {s: len(s) + len(listed[s]) for s in sentences}
+
     intros = {item: s for i, s in enumerate(sentences) for item in _items_of(sentences, i)}
     # a question for the cases of a list is answered by its introduction, not by one item (_ASKS_LIST)
     read_with = {} if asks_list else _intro_words(sentences, matched, generic)
     presupposing = _presupposing(sentences, _asked_act(query, generic), wordings) if asks_leave else set()
     best = max(sentences, key=score)
-    if wants_quantity and not _STATES_QUANTITY.search(best):
+    if wants_quantity and not _states_quantity(best, listed):
         # a question of how much is answered by a sentence with the figure: the best one stating a
         # quantity wins when it shares at least half of the best sentence's terms (「小微企业价格扣除比例
         # 是多少」: 「报价给予6%—10%…的扣除」, not the later 「…不享受价格扣除优惠政策」)
         # (the best sentence's words in its opening condition do not count: 「招标文件要求中标人提交履约保证金的，中标人应当按照
         # 招标文件的要求提交」 restates 「招标文件要求中标人提交履约保证金的最高限额是多少」, and 「……不得超过中标合同金额的10%」 answers)
-        stating = [s for s in sentences if _STATES_QUANTITY.search(s) and on_topic(s) and lexical(best) > 0
+        stating = [s for s in sentences if _states_quantity(s, listed) and on_topic(s) and lexical(best) > 0
                    and 2 * lexical(s) >= lexical(_main_part(best))]
         if stating:
             best = max(stating, key=score)
