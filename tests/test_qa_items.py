@@ -228,3 +228,10 @@ def test_a_lead_in_states_the_quantities_of_its_items(lexicon):
     # a question for the start of the period still gets its sentence
     key = _key(lexicon, article, "保修期从什么时候开始计算", "建设工程质量管理条例")
     assert key is not None and key.startswith("建设工程的保修期，自竣工验收合格之日起计算")
+
+
+def test_the_same_legal_representative_is_the_same_head_of_unit(lexicon):
+    # 法人代表 (everyday 法定代表人) is the 单位负责人 of 招标投标法实施条例第三十四条: its second paragraph answers
+    article = _article("中华人民共和国招标投标法实施条例.md", "第三十四条", "第三十五条")
+    key = _key(lexicon, article, "同一个法人代表的两个公司能同时投标吗", "中华人民共和国招标投标法实施条例")
+    assert key is not None and key.startswith("单位负责人为同一人或者存在控股、管理关系的不同单位")
