@@ -558,7 +558,6 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     unasked = _unasked_weights(sentences, asks_list, lambda text: any(t not in generic for t in matched(text)))
     listed = {s: _items_after(sentences, i) for i, s in enumerate(sentences)}
     lengths = {s: len(s) + len(listed[s]) for s in sentences}
-
     intros = {item: s for i, s in enumerate(sentences) for item in _items_of(sentences, i)}
     # a question for the cases of a list is answered by its introduction, not by one item (_ASKS_LIST)
     read_with = {} if asks_list else _intro_words(sentences, matched, generic)
