@@ -556,9 +556,11 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
                 -sentences.index(s))
 
     unasked = _unasked_weights(sentences, asks_list, lambda text: any(t not in generic for t in matched(text)))
-    listed = {s: _items_after(sentences, i) for i, s in enumerate(sentences)}
+    # each sentence with the items it introduces, read once: their text (listed) and each item's introduction (intros)
+    lists = [(s, _items_of(sentences, i)) for i, s in enumerate(sentences)]
+    listed = {s: "".join(items) for s, items in lists}
     lengths = {s: len(s) + len(listed[s]) for s in sentences}
-    intros = {item: s for i, s in enumerate(sentences) for item in _items_of(sentences, i)}
+    intros = {item: s for s, items in lists for item in items}
     # a question for the cases of a list is answered by its introduction, not by one item (_ASKS_LIST)
     read_with = {} if asks_list else _intro_words(sentences, matched, generic)
     presupposing = _presupposing(sentences, _asked_act(query, generic), wordings) if asks_leave else set()
