@@ -301,6 +301,17 @@ _ASKS_BOUND = ((re.compile(r"最多|最高|上限|不超过|封顶"), re.compile
                (re.compile(r"多久|多长时间|几天|几日|多少天|几个工作日|什么时候|期限|时限"),
                 re.compile(r"(?:\d+|[一二三四五六七八九十两]+)\s*(?:个)?(?:工作日|日|天|个月)")))
 
+#: A question for how long a notice stays up (「中标结果公告要公示多少天」「公示期多长」) is not answered by the deadline for
+#: putting it up (「自中标人确定之日起2个工作日内……公告中标结果」) but by its period (「中标公告期限为1个工作日」).
+_ASKS_SPAN = re.compile(r"(?:公示|公告)期|(?:公示|公告)(?:期限|时间)?(?:要|应|应当|一般|需要)?(?:多少天|几天|多久|多长)")
+_WITHIN = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)\s*(?:个)?(?:工作日|日|天|个月)[以之]?内")
+_SPAN = re.compile(r"期限?为|期限?不得少于|期限?不少于")
+
+
+def _deadline_only(sentence: str) -> bool:
+    """The sentence's period is a deadline (「……2个工作日内……」), not how long something lasts."""
+    return bool(_WITHIN.search(sentence)) and not _SPAN.search(sentence)
+
 
 #: A question whether something is required, allowed or forbidden (「暂估价的专业工程需要招标吗」「能否…」), and
 #: the sentences that say so: 「……应当依法进行招标」 answers it, the neighbouring definition 「前款所称暂估价，是指……」 not.
@@ -359,6 +370,10 @@ _PRESUPPOSED = 6.0
 #: a tail (「……并在该期限内完成检验或者验收，……另有规定的，从其规定」) is not one.
 _DEFERS = re.compile(r"^(?:[^，,。；;]*[，,])?[^，,。；;]*规定的[，,](?:从其规定|依照其规定)[。；;]?$")
 _DEFERRED = 6.0
+#: A sentence that extends the rule before it (「……合计估算价达到前款规定标准的，必须招标。」) and the weight taken from
+#: it: the rule it refers to answers first (「监理单位是否必须招标」: the thresholds of 《必须招标的工程项目规定》第五条).
+_REFERS_BACK = re.compile(r"前款|前两款|前三款")
+_REFERRING = 0.5
 
 
 def _items_of(sentences: list[str], i: int) -> list[str]:
@@ -411,6 +426,27 @@ def _unasked_weights(sentences: list[str], asks_list: bool, names: Callable[[str
             for i, s in enumerate(sentences)}
 
 
+#: A question telling how few took part (「开标现场只来了两家」「仅2家供应商响应」「不足3家」): the number and whether it
+#: is itself a bound (不足/少于 N: fewer than N)
+_TELLS_FEW = re.compile(r"(只有|只来了?|仅有?|才有?|只剩|不足|少于|不到)\s*([1-5一二两三四五])\s*(?:个|家|名)")
+#: A sentence's rule for fewer than a number of participants (「投标人少于3个的」「供应商不足3家」)
+_FEWER_THAN = re.compile(r"(?:少于|不足|低于)\s*([1-9一二两三四五六七八九])\s*(?:个|家|名)")
+_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"两": 2} | {str(i): i for i in range(10)}
+
+
+def _covers_told_count(sentence: str, told: tuple[int, bool] | None) -> bool:
+    """The sentence's rule for fewer than N applies to the count the question tells (2 < 3; 不足3家 = 少于3个)."""
+    if told is None:
+        return False
+    count, bound = told
+    return any(_DIGIT[m[1]] > count or (bound and _DIGIT[m[1]] == count) for m in _FEWER_THAN.finditer(sentence))
+
+
+def _told_count(query: str) -> tuple[int, bool] | None:
+    m = _TELLS_FEW.search(query)
+    return (_DIGIT[m[2]], m[1] in ("不足", "少于", "不到")) if m else None
+
+
 def _states_quantity(sentence: str, listed: Mapping[str, str]) -> bool:
     """The sentence states an amount, period or count, itself or in the items it introduces (``listed``): 「最低保修期限
     为：」 states the 5年 of its items."""
@@ -455,14 +491,19 @@ def _presupposing(sentences: list[str], act: Sequence[str], wordings: Mapping[st
     def names_act(text: str) -> bool:
         return bool(_words_in(text, act, wordings))
 
-    out = set()
+    out: dict[str, str] = {}
     for s in sentences:
         text = strip_article_label(s)
         m = _CASE.match(text)
         if m is not None and names_act(m.group(0)) and not _STATES_LEAVE.search(text[m.end():]):
-            out.add(s)
+            out[s] = text[m.end():]
     saying = [s for s in sentences if s not in out and any(_STATES_LEAVE.search(c) and names_act(c) for c in _CLAUSE.findall(s))]
-    return out if saying else set()
+    if not saying:
+        return set()
+    # a sentence whose rule names a word of the act that no sentence saying whether names does answer the act
+    # (「可以拒绝……保函而要求现金吗」: 「……的，供应商应当以……保函等非现金形式提交」, not the 10% cap beside it)
+    said = {w for s in saying for w in _words_in(s, act, wordings)}
+    return {s for s, rule in out.items() if not set(_words_in(rule, act, wordings)) - said}
 
 
 def _intro_words(sentences: list[str], matched: Callable[[str], list[str]], generic: Collection[str]) -> dict[str, list[str]]:
@@ -511,6 +552,8 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     # consortium sentence's 「小微企业的合同份额」 by 「业的」 and beat the 小微企业 rate: QA report 3, D1)
     q = {b for b in _bigrams(query) if not any(c in _PARTICLES for c in b)}
     wants_quantity = bool(query) and bool(_ASKS_QUANTITY.search(query))
+    told = _told_count(query) if query else None
+    asks_span = bool(query) and bool(_ASKS_SPAN.search(query))
     wants_duty = bool(query) and bool(_ASKS_DUTY.search(query))
     asks_leave = bool(query) and bool(_ASKS_LEAVE.search(query))
     broad = bool(query) and bool(_ASKS_RULES.search(query) or _ASKS_SANCTION.search(query))
@@ -537,9 +580,12 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         return any(t not in generic for t in found) if specific else bool(found)
 
     def score(s: str) -> tuple[float, int]:
-        quantity = _QUANTITY_BONUS if wants_quantity and on_topic(s) and _states_quantity(s, listed) else 0.0
+        quantity = _QUANTITY_BONUS if ((wants_quantity and _states_quantity(s, listed))
+                                       or _covers_told_count(s, told)) and on_topic(s) else 0.0
         if quantity and any(b.search(s + listed[s]) for b in bounds):
             quantity *= 2
+        if quantity and asks_span and _deadline_only(s):
+            quantity = 0.0
         # an item of a list is said under its introduction's duty (「投诉人提起投诉应当符合下列条件：（一）……」)
         said = intros.get(s, "") + s
         duty = _DUTY_BONUS if wants_duty and on_topic(s) and _STATES_DUTY.search(said) else 0.0
@@ -548,14 +594,16 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         wrong_side = (any((m, not before) in asked_moments for m, before in _moments(s))
                       or _other_alternative(s, query, alternatives)) * _WRONG_SIDE
         presupposed = _PRESUPPOSED if s in presupposing else 0.0
-        deferred = _DEFERRED if _DEFERS.match(strip_article_label(s)) else 0.0
+        deferred = (_DEFERRED if _DEFERS.match(strip_article_label(s)) else 0.0) + (_REFERRING if _REFERS_BACK.search(s) else 0.0)
         listing = _LIST_BONUS if asks_list and s.endswith(("：", ":")) and on_topic(s) else 0.0
         # a sentence that introduces a list is as long as the list (its short lead-in won ties over the whole rule)
         ties = 0.0 if broad else 0.25 * len(_bigrams(s) & q) - 0.002 * lengths[s]
         return (lexical(s) + quantity + duty + listing - wrong_side - unasked[s] - presupposed - deferred + ties,
                 -sentences.index(s))
 
-    unasked = _unasked_weights(sentences, asks_list, lambda text: any(t not in generic for t in matched(text)))
+    # a condition of fewer participants than the question tells is asked (「只来了两家」: 「投标人少于3个的，」)
+    unasked = _unasked_weights(sentences, asks_list,
+                               lambda text: any(t not in generic for t in matched(text)) or _covers_told_count(text, told))
     # each sentence with the items it introduces, read once: their text (listed) and each item's introduction (intros)
     lists = [(s, _items_of(sentences, i)) for i, s in enumerate(sentences)]
     listed = {s: "".join(items) for s, items in lists}
@@ -605,8 +653,14 @@ def key_in_context(article_text: str, key: str, limit: int = MAX_QUOTE_CHARS) ->
     return key
 
 
+#: two words sharing one head (「中标或者成交供应商」, 「货物和服务项目」)
+_SHARED_HEAD = re.compile(r"([\u4e00-\u9fff]{2})(?:或者|或|和|及|、)([\u4e00-\u9fff]{2})(供应商|人|项目|文件|小组)")
+
+
 def _other_alternative(sentence: str, query: str, alternatives: Sequence[Sequence[str]]) -> bool:
-    """The sentence names a member of a group the query names another member of, and not the query's."""
+    """The sentence names a member of a group the query names another member of, and not the query's (a member
+    said with a head it shares with another, 「中标或者成交供应商」, is named: 中标供应商)."""
+    sentence += "".join(f"|{m[1]}{m[3]}|{m[2]}{m[3]}" for m in _SHARED_HEAD.finditer(sentence))
     for group in alternatives:
         asked = [w for w in group if w in query]
         if asked and not any(w in sentence for w in asked) and any(w in sentence for w in group if w not in asked):

@@ -11,7 +11,7 @@ superseded or lower-rank documents. Nothing is generated: every word after the l
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -242,7 +242,7 @@ def confident(question: str, best: Hit, hits: list[Hit], words: GateWords | None
     words = _gate(words)
     if "direct" in best.via and not about_missing_document:  # 「招标投标法第二十四条规定了什么」
         return True
-    statutes = [h for h in hits if h.doc_type != RULE_DOC_TYPE and h.chunk_id != best.chunk_id]
+    statutes = _others(best, hits)
     top = _rank_score(best)
     runner = statutes[0] if statutes else None
     gap = (top - _rank_score(runner)) / top if runner is not None and top > 0 else 1.0
@@ -254,6 +254,11 @@ def confident(question: str, best: Hit, hits: list[Hit], words: GateWords | None
     nearest = best.dense_score is not None and all((h.dense_score or 0.0) <= best.dense_score for h in statutes)
     return ("note" in best.via and nearest and gap >= NOTE_LEAD_MARGIN and top >= NOTE_LEAD_MIN_SCORE
             and not _penalty_mismatch(question, best, words))
+
+
+def _others(best: Hit, hits: list[Hit]) -> list[Hit]:
+    """The statute hits other than ``best``, best first (the first is its runner-up)."""
+    return [h for h in hits if h.doc_type != RULE_DOC_TYPE and h.chunk_id != best.chunk_id]
 
 
 def _penalty_mismatch(question: str, hit: Hit, words: GateWords) -> bool:
@@ -268,6 +273,36 @@ def _is_penalty(hit: Hit, words: GateWords) -> bool:
 
 #: A lower-rank best hit gives way to a higher-rank one scoring at least this share of it.
 RANK_PREFERENCE = 0.9
+#: A best article that cannot be stated (it lacks the question's words) gives way to an article of the same
+#: document scoring at least this share of it that can: 「质疑要在几天内提出」 ranks 政府采购法第五十三条 (the
+#: 7 working days to answer a 质疑) a hair above 第五十二条 (the 7 working days to raise one, 「提出质疑」).
+NEIGHBOUR_PREFERENCE = TIE_RATIO
+
+
+def stateable_neighbour(question: str, best: Hit, chosen: list[Hit], hits: list[Hit], words: GateWords,
+                        about_missing_document: bool = False,
+                        parallel: Callable[[Hit, Hit], bool] = lambda a, b: False) -> Hit | None:
+    """An article scoring nearly as well as ``best`` that carries more of the question's words when ``best`` carries
+    too few: one of ``best``'s document, or one of another document saying the same (``parallel``: 「施工单位偷工减料
+    怎么处罚」, 建设工程质量管理条例第六十四条 beside 建筑法第七十四条, which says 建筑施工企业), a penalty article when
+    the question asks about consequences and ``best`` is one. Not when ``best`` is withheld for another reason: a penalty article for a question about the act it punishes (「中标人不按规定签订合同，
+    投标保证金能退吗」) is no cue to state the refund rule beside it."""
+    own = term_coverage(question, best, words)
+    if own is None or own >= MIN_TERM_COVERAGE:
+        return None
+    # a question about consequences keeps to the penalty articles (「评委私下收了投标人的好处，会怎么处理」: not the
+    # duty 「……不得私下接触投标人……」 beside the sanction)
+    sanction = _is_penalty(best, words) and any(w in question for w in words.consequence_words)
+    for h in chosen:
+        if (h is best or h.doc_type == RULE_DOC_TYPE or h.score < NEIGHBOUR_PREFERENCE * best.score
+                or (sanction and not _is_penalty(h, words))):
+            continue
+        same = h.title == best.title
+        if ((same or parallel(best, h)) and addresses(question, h, words)
+                and (term_coverage(question, h, words) or 0.0) > own
+                and confident(question, h, hits, words, about_missing_document, None if same else best)):
+            return h
+    return None
 
 
 def lead_hit(question: str, chosen: list[Hit], words: GateWords | None = None) -> Hit | None:
@@ -472,13 +507,30 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
 
     asked = asked or question
     best = defining or lead_hit(asked, chosen, words)
-    second = other_regime_hit(asked, best, chosen, words, regimes) if best is not None and not hedge else None
-    # the other regime's parallel article is stated beside the best (「投标保证金最多收多少」: 2% in both regimes), so
-    # the two scoring practically the same is no reason to state neither
-    beside = (second if best is not None and second is not None
-              and pair_overlap(key_of(best) or "", key_of(second) or "") >= PARALLEL_OVERLAP else None)
-    direct = not hedge and best is not None and (best is defining
-                                                 or confident(asked, best, hits, words, about_missing_document, beside))
+
+    def stated(b: Hit | None) -> tuple[Hit | None, bool]:
+        """The other regime's article stated beside ``b`` and whether ``b`` can be stated."""
+        other = other_regime_hit(asked, b, chosen, words, regimes) if b is not None and not hedge else None
+        # the other regime's parallel article is stated beside the best (「投标保证金最多收多少」: 2% in both
+        # regimes), so the two scoring practically the same is no reason to state neither
+        beside = (other if b is not None and other is not None
+                  and pair_overlap(key_of(b) or "", key_of(other) or "") >= PARALLEL_OVERLAP else None)
+        # so is another document's article saying the same (「质疑答复不满意怎么办」: 94号令第十七条 restates
+        # 政府采购法第五十五条): stating the best of the two states the rule
+        runner = next(iter(_others(b, hits)), None) if b is not None and beside is None else None
+        if b is not None and runner is not None and pair_overlap(key_of(b) or "", key_of(runner) or "") >= PARALLEL_OVERLAP:
+            beside = runner
+        return other, not hedge and b is not None and (b is defining or confident(
+            asked, b, hits, words, about_missing_document, beside))
+
+    second, direct = stated(best)
+    if not direct and not hedge and best is not None and best is not defining:
+        neighbour = stateable_neighbour(
+            asked, best, chosen, hits, words, about_missing_document,
+            lambda a, b: pair_overlap(key_of(a) or "", key_of(b) or "") >= PARALLEL_OVERLAP)
+        if neighbour is not None:
+            best = neighbour
+            second, direct = stated(best)
     if direct and best is not None and best.title in other_method and "direct" not in best.via:
         direct = False
     second = second if direct else None

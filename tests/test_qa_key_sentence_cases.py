@@ -1,0 +1,74 @@
+"""Which sentence of an article the no-LLM answer quotes first, for questions practitioners ask every day.
+
+- A sentence naming the question's object (「保函等非现金形式」) answers whether that object may be required, though
+  it opens with the case of a bond being asked for (「采购文件要求……提交履约保证金的，」).
+- A count the question tells (「只来了两家」) is the case of a sentence's rule for fewer participants (「投标人少于3个
+  的，不得开标」); 「中标或者成交供应商」 names the 中标供应商.
+- How long a notice stays up (「公示多少天」) is its period (「中标公告期限为1个工作日」), not the deadline for putting it
+  up (「……2个工作日内……公告」).
+- A sentence extending the one before it (「……达到前款规定标准的，必须招标」) gives way to the rule it refers to.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.qa.citing import key_sentence
+
+REGULATIONS = Path(__file__).resolve().parents[1] / "knowledge_base" / "regulations"
+ZTB_RULES = "中华人民共和国招标投标法实施条例"
+ZFCG_RULES = "中华人民共和国政府采购法实施条例"
+GOODS = "政府采购货物和服务招标投标管理办法"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _practice_words(lexicon):
+    from assistant.text_zh import add_user_words
+
+    add_user_words(lexicon.user_words())
+
+
+def _article(file: str, label: str, following: str) -> str:
+    text = (REGULATIONS / file).read_text(encoding="utf-8")
+    start = text.index(f"{label} ")
+    return text[start:text.index(following, start)]
+
+
+def _key(lexicon, article: str, question: str, title: str) -> str | None:
+    w = lexicon.gate_words
+    return key_sentence(article, question, w.alternatives, w.statute_words, w.generic_terms, title)
+
+
+def test_the_sentence_naming_the_asked_object_answers_whether_it_may_be_required(lexicon):
+    article = _article("中华人民共和国政府采购法实施条例.md", "第四十八条", "第四十九条")
+    key = _key(lexicon, article, "采购人可以拒绝中标供应商的履约保函而要求现金吗？", ZFCG_RULES)
+    assert key is not None and "保函等非现金形式提交" in key
+    # the cap is still the answer to how much
+    cap = _key(lexicon, article, "履约保证金最多不超过多少？", ZFCG_RULES)
+    assert cap is not None and "不得超过政府采购合同金额的10%" in cap
+
+
+@pytest.mark.parametrize("question", ["开标现场只来了两家投标人，还能继续开标吗？", "投标人不足3家还能开标吗？"])
+def test_a_told_count_is_the_case_of_the_rule_for_fewer_participants(lexicon, question):
+    article = _article("中华人民共和国招标投标法实施条例.md", "第四十四条", "第四十五条")
+    key = _key(lexicon, article, question, ZTB_RULES)
+    assert key is not None and key.startswith("投标人少于3个的，不得开标")
+    # a count the rule does not reach leaves it aside (five bidders are not fewer than three)
+    five = _key(lexicon, article, "开标现场只来了五家投标人，有人对开标有异议怎么办？", ZTB_RULES)
+    assert five is not None and five.startswith("投标人对开标有异议的")
+
+
+def test_how_long_a_notice_stays_up_is_its_period_not_the_deadline_to_publish(lexicon):
+    article = _article("政府采购货物和服务招标投标管理办法.md", "第六十九条", "第七十条")
+    assert _key(lexicon, article, "中标结果公告要公示多少天？", GOODS) == "中标公告期限为1个工作日。"
+    # the deadline answers when it must be published
+    when = _key(lexicon, article, "中标结果要在几个工作日内公告？", GOODS)
+    assert when is not None and when.startswith("采购人或者采购代理机构应当自中标人确定之日起2个工作日内")
+
+
+def test_a_sentence_extending_the_one_before_gives_way_to_it(lexicon):
+    article = _article("必须招标的工程项目规定.md", "第五条", "第六条")
+    key = _key(lexicon, article, "监理单位是否必须招标？", "必须招标的工程项目规定")
+    assert key is not None and key.startswith("本规定第二条至第四条规定范围内的项目")

@@ -1,0 +1,114 @@
+"""Which article and sentence the no-LLM answer states when its evidence nearly ties.
+
+- Two articles of one document scoring practically the same: when the best one lacks the question's words and
+  its neighbour carries them, the neighbour is stated (「质疑要在几天内提出」: 政府采购法第五十二条, not 第五十三条).
+- Two documents' articles scoring practically the same and saying the same thing (a rule restating its law:
+  94号令第十七条 and 政府采购法第五十五条): the best is stated, not withheld as a tie.
+- The same for a parallel article of another document that carries the question's words (建设工程质量管理条例
+  第六十四条's 施工单位 beside 建筑法第七十四条's 建筑施工企业), but a question about consequences keeps to the
+  penalty articles.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.qa.extractive import FLAG_NO_DIRECT, TIE_RATIO, build_extractive
+from assistant.schema import Hit
+
+ZFCG = "中华人民共和国政府采购法"
+ZTB_RULES = "中华人民共和国招标投标法实施条例"
+COMPLAINTS = "政府采购质疑和投诉办法"
+
+# 政府采购法第五十二条、第五十三条、第五十五条
+RAISE = ("第五十二条 供应商认为采购文件、采购过程和中标、成交结果使自己的权益受到损害的，可以在知道或者应知其权益受到损害之日起"
+         "七个工作日内，以书面形式向采购人提出质疑。")
+REPLY = ("第五十三条 采购人应当在收到供应商的书面质疑后七个工作日内作出答复，并以书面形式通知质疑供应商和其他有关供应商，"
+         "但答复的内容不得涉及商业秘密。")
+LAW_55 = ("第五十五条 质疑供应商对采购人、采购代理机构的答复不满意或者采购人、采购代理机构未在规定的时间内作出答复的，"
+          "可以在答复期满后十五个工作日内向同级政府采购监督管理部门投诉。")
+# 政府采购质疑和投诉办法第十七条
+RULE_17 = ("第十七条 质疑供应商对采购人、采购代理机构的答复不满意，或者采购人、采购代理机构未在规定时间内作出答复的，"
+           "可以在答复期满后15个工作日内向本办法第六条规定的财政部门提起投诉。")
+
+
+def _hit(title: str, article: str, text: str, score: float, dense: float = 0.9) -> Hit:
+    return Hit(title=title, article=article, text=text, score=score, rank_score=score, doc_id=title, doc_type="法律",
+               status="现行有效", chunk_id=f"{title}:{article}", dense_score=dense, via=["dense", "bm25"])
+
+
+def _first_line(question: str, hits: list[Hit], lexicon) -> str:
+    return build_extractive(question, hits, words=lexicon.gate_words).text.splitlines()[0]
+
+
+def test_a_neighbour_carrying_the_questions_words_is_stated_for_a_best_article_lacking_them(lexicon):
+    reply = _hit(ZFCG, "第五十三条", REPLY, 0.943)
+    raise_ = _hit(ZFCG, "第五十二条", RAISE, 0.943 * (TIE_RATIO + 0.03))
+    first = _first_line("质疑要在几天内提出？", [reply, raise_], lexicon)
+    assert first.startswith(f"答：依据《{ZFCG}》第五十二条") and "提出质疑" in first
+    # not when the neighbour scores clearly less: the answer is then hedged, as before
+    far = _hit(ZFCG, "第五十二条", RAISE, 0.943 * (TIE_RATIO - 0.1))
+    hedged = build_extractive("质疑要在几天内提出？", [reply, far], words=lexicon.gate_words)
+    assert FLAG_NO_DIRECT in hedged.flags
+
+
+def test_a_penalty_article_withheld_for_the_asked_act_does_not_hand_over_to_its_neighbour(lexicon):
+    # 实施条例第七十四条 carries the question's words but is a penalty article for a question that asks no consequence;
+    # the refund rule beside it (第五十七条) does not answer whether the bond is kept
+    penalty = _hit(ZTB_RULES, "第七十四条", "第七十四条 中标人无正当理由不与招标人订立合同，在签订合同时向招标人提出附加条件，或者"
+                   "不按照招标文件要求提交履约保证金的，取消其中标资格，投标保证金不予退还。对依法必须进行招标的项目的中标人，由"
+                   "有关行政监督部门责令改正，可以处中标项目金额10‰以下的罚款。", 0.801)
+    refund = _hit(ZTB_RULES, "第五十七条", "第五十七条 招标人和中标人应当依照招标投标法和本条例的规定签订书面合同。招标人最迟"
+                  "应当在书面合同签订后5日内向中标人和未中标的投标人退还投标保证金及银行同期存款利息。", 0.799)
+    out = build_extractive("中标人不按规定签订合同，投标保证金能退吗？", [penalty, refund], words=lexicon.gate_words)
+    assert not out.text.startswith(f"答：依据《{ZTB_RULES}》第五十七条")
+
+
+def test_a_rule_restating_its_law_is_stated_though_the_law_scores_the_same(lexicon):
+    rule = _hit(COMPLAINTS, "第十七条", RULE_17, 1.0)
+    law = _hit(ZFCG, "第五十五条", LAW_55, 1.0)
+    first = _first_line("供应商对质疑答复不满意怎么办？", [rule, law], lexicon)
+    assert first.startswith(f"答：依据《{COMPLAINTS}》第十七条") and "15个工作日内" in first
+    # two documents' articles on different points scoring the same still leave the answer hedged
+    other = _hit(ZFCG, "第五十三条", REPLY, 1.0)
+    hedged = build_extractive("供应商对质疑答复不满意怎么办？", [rule, other], words=lexicon.gate_words)
+    assert FLAG_NO_DIRECT in hedged.flags
+
+
+BUILDING = "中华人民共和国建筑法"
+QUALITY = "建设工程质量管理条例"
+BUILDING_74 = ("第七十四条 建筑施工企业在施工中偷工减料的，使用不合格的建筑材料、建筑构配件和设备的，或者有其他不按照工程设计图纸"
+               "或者施工技术标准施工的行为的，责令改正，处以罚款；情节严重的，责令停业整顿，降低资质等级或者吊销资质证书。")
+QUALITY_64 = ("第六十四条 违反本条例规定，施工单位在施工中偷工减料的，使用不合格的建筑材料、建筑构配件和设备的，或者有不按照"
+              "工程设计图纸或者施工技术标准施工的其他行为的，责令改正，处工程合同价款百分之二以上百分之四以下的罚款。")
+
+
+def test_a_parallel_article_of_another_document_carrying_the_questions_words_is_stated(lexicon):
+    building = _hit(BUILDING, "第七十四条", BUILDING_74, 0.851)
+    quality = _hit(QUALITY, "第六十四条", QUALITY_64, 0.815)
+    first = _first_line("施工单位偷工减料怎么处罚？", [building, quality], lexicon)
+    assert first.startswith(f"答：依据《{QUALITY}》第六十四条")
+
+
+def test_a_question_about_consequences_is_not_answered_by_the_duty_beside_the_sanction(lexicon):
+    sanction = _hit(ZTB_RULES, "第七十二条", "第七十二条 评标委员会成员收受投标人的财物或者其他好处的，没收收受的财物，处3000元"
+                    "以上5万元以下的罚款，取消担任评标委员会成员的资格，不得再参加依法必须进行招标的项目的评标；构成犯罪的，依法追究"
+                    "刑事责任。", 0.864)
+    duty = _hit("中华人民共和国招标投标法", "第四十四条", "第四十四条 评标委员会成员不得私下接触投标人，不得收受投标人的财物"
+                "或者其他好处。", 0.862)
+    out = build_extractive("评委私下收了投标人的好处，会怎么处理？", [sanction, duty], words=lexicon.gate_words)
+    assert not out.text.startswith("答：依据《中华人民共和国招标投标法》第四十四条")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question, article, said", [
+    ("质疑要在几天内提出？", "《中华人民共和国政府采购法》第五十二条", "七个工作日内"),
+    ("供应商对质疑答复不满意怎么办？", "《政府采购质疑和投诉办法》第十七条", "15个工作日内"),
+    ("评标时发现投标报价有算术错误怎么处理？", "《政府采购货物和服务招标投标管理办法》第五十九条", "报价出现前后不一致"),
+    ("开标现场只来了两家投标人，还能继续开标吗？", "《中华人民共和国招标投标法实施条例》第四十四条", "投标人少于3个的，不得开标"),
+    ("资格预审文件的澄清要提前几天？", "《中华人民共和国招标投标法实施条例》第二十一条", "至少3日前"),
+    ("采购人可以拒绝中标供应商的履约保函而要求现金吗？", "《中华人民共和国政府采购法实施条例》第四十八条", "非现金形式"),
+])
+def test_everyday_questions_get_the_answering_article_and_sentence_first(services, question, article, said):
+    first = services.qa.ask(question).answer.split("\n")[0]
+    assert first.startswith(f"答：依据{article}") and said in first
