@@ -372,7 +372,7 @@ _DEFERS = re.compile(r"^(?:[^，,。；;]*[，,])?[^，,。；;]*规定的[，,]
 _DEFERRED = 6.0
 #: A sentence that extends the rule before it (「……合计估算价达到前款规定标准的，必须招标。」) and the weight taken from
 #: it: the rule it refers to answers first (「监理单位是否必须招标」: the thresholds of 《必须招标的工程项目规定》第五条).
-_REFERS_BACK = re.compile(r"前款|前两款|前三款")
+_REFERS_BACK = re.compile(r"前(?:款|两款|三款)(?!所称)")  # not a definition (「前款所称暂估价，是指……」)
 _REFERRING = 0.5
 
 
@@ -500,10 +500,13 @@ def _presupposing(sentences: list[str], act: Sequence[str], wordings: Mapping[st
     saying = [s for s in sentences if s not in out and any(_STATES_LEAVE.search(c) and names_act(c) for c in _CLAUSE.findall(s))]
     if not saying:
         return set()
-    # a sentence whose rule names a word of the act that no sentence saying whether names does answer the act
-    # (「可以拒绝……保函而要求现金吗」: 「……的，供应商应当以……保函等非现金形式提交」, not the 10% cap beside it)
-    said = {w for s in saying for w in _words_in(s, act, wordings)}
-    return {s for s, rule in out.items() if not set(_words_in(rule, act, wordings)) - said}
+    # a sentence whose rule names the act's last word (what is asked for) when no sentence saying whether does answer
+    # the act (「可以拒绝……保函而要求现金吗」: 「……的，供应商应当以……保函等非现金形式提交」, not the 10% cap beside it;
+    # 「……要求提供样品吗」 stays with 「……一般不得要求投标人提供样品」, which names the 样品 too)
+    asked = act[-1:]
+    if asked and not any(_words_in(s, asked, wordings) for s in saying):
+        return {s for s, rule in out.items() if not _words_in(rule, asked, wordings)}
+    return set(out)
 
 
 def _intro_words(sentences: list[str], matched: Callable[[str], list[str]], generic: Collection[str]) -> dict[str, list[str]]:
