@@ -447,6 +447,32 @@ def _told_count(query: str) -> tuple[int, bool] | None:
     return (_DIGIT[m[2]], m[1] in ("不足", "少于", "不到")) if m else None
 
 
+@dataclass(frozen=True)
+class _Quantities:
+    """What a question asks or tells of quantities: whether it asks for one, the count it tells, the bounds it asks
+    for (``_ASKS_BOUND``), whether it asks how long a notice stays up."""
+
+    wanted: bool = False
+    told: tuple[int, bool] | None = None
+    bounds: tuple[re.Pattern[str], ...] = ()
+    span: bool = False
+
+    @classmethod
+    def of(cls, query: str) -> _Quantities:
+        if not query:
+            return cls()
+        return cls(bool(_ASKS_QUANTITY.search(query)), _told_count(query),
+                   tuple(sets for asks, sets in _ASKS_BOUND if asks.search(query)), bool(_ASKS_SPAN.search(query)))
+
+    def bonus(self, sentence: str, items: str) -> float:
+        """The weight of the quantity a sentence (with the ``items`` it introduces) states, for a sentence on topic."""
+        if not (self.wanted and _STATES_QUANTITY.search(sentence + items)) and not _covers_told_count(sentence, self.told):
+            return 0.0
+        if self.span and _deadline_only(sentence):
+            return 0.0
+        return _QUANTITY_BONUS * (2 if any(b.search(sentence + items) for b in self.bounds) else 1)
+
+
 def _states_quantity(sentence: str, listed: Mapping[str, str]) -> bool:
     """The sentence states an amount, period or count, itself or in the items it introduces (``listed``): 「最低保修期限
     为：」 states the 5年 of its items."""
@@ -554,15 +580,12 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     # a pair with a particle (「业的」「多少」 aside) says nothing of the topic (「小微企业的价格扣除比例」 matched the
     # consortium sentence's 「小微企业的合同份额」 by 「业的」 and beat the 小微企业 rate: QA report 3, D1)
     q = {b for b in _bigrams(query) if not any(c in _PARTICLES for c in b)}
-    wants_quantity = bool(query) and bool(_ASKS_QUANTITY.search(query))
-    told = _told_count(query) if query else None
-    asks_span = bool(query) and bool(_ASKS_SPAN.search(query))
+    quantities = _Quantities.of(query)
     wants_duty = bool(query) and bool(_ASKS_DUTY.search(query))
     asks_leave = bool(query) and bool(_ASKS_LEAVE.search(query))
     broad = bool(query) and bool(_ASKS_RULES.search(query) or _ASKS_SANCTION.search(query))
     asks_list = bool(query) and bool(_ASKS_LIST.search(query))
     governing = _STATES_LEAVE if asks_leave else _STATES_DUTY
-    bounds = [sets for asks, sets in _ASKS_BOUND if query and asks.search(query)]
     asked_moments = _moments(query) if query else set()
 
     wordings = statute or {}
@@ -583,12 +606,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         return any(t not in generic for t in found) if specific else bool(found)
 
     def score(s: str) -> tuple[float, int]:
-        quantity = _QUANTITY_BONUS if ((wants_quantity and _states_quantity(s, listed))
-                                       or _covers_told_count(s, told)) and on_topic(s) else 0.0
-        if quantity and any(b.search(s + listed[s]) for b in bounds):
-            quantity *= 2
-        if quantity and asks_span and _deadline_only(s):
-            quantity = 0.0
+        quantity = quantities.bonus(s, listed[s]) if on_topic(s) else 0.0
         # an item of a list is said under its introduction's duty (「投诉人提起投诉应当符合下列条件：（一）……」)
         said = intros.get(s, "") + s
         duty = _DUTY_BONUS if wants_duty and on_topic(s) and _STATES_DUTY.search(said) else 0.0
@@ -606,7 +624,8 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
 
     # a condition of fewer participants than the question tells is asked (「只来了两家」: 「投标人少于3个的，」)
     unasked = _unasked_weights(sentences, asks_list,
-                               lambda text: any(t not in generic for t in matched(text)) or _covers_told_count(text, told))
+                               lambda text: any(t not in generic for t in matched(text))
+                               or _covers_told_count(text, quantities.told))
     # each sentence with the items it introduces, read once: their text (listed) and each item's introduction (intros)
     lists = [(s, _items_of(sentences, i)) for i, s in enumerate(sentences)]
     listed = {s: "".join(items) for s, items in lists}
@@ -616,7 +635,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     read_with = {} if asks_list else _intro_words(sentences, matched, generic)
     presupposing = _presupposing(sentences, _asked_act(query, generic), wordings) if asks_leave else set()
     best = max(sentences, key=score)
-    if wants_quantity and not _states_quantity(best, listed):
+    if quantities.wanted and not _states_quantity(best, listed):
         # a question of how much is answered by a sentence with the figure: the best one stating a
         # quantity wins when it shares at least half of the best sentence's terms (「小微企业价格扣除比例
         # 是多少」: 「报价给予6%—10%…的扣除」, not the later 「…不享受价格扣除优惠政策」)
