@@ -108,6 +108,9 @@ def test_a_question_about_consequences_is_not_answered_by_the_duty_beside_the_sa
     ("开标现场只来了两家投标人，还能继续开标吗？", "《中华人民共和国招标投标法实施条例》第四十四条", "投标人少于3个的，不得开标"),
     ("资格预审文件的澄清要提前几天？", "《中华人民共和国招标投标法实施条例》第二十一条", "至少3日前"),
     ("采购人可以拒绝中标供应商的履约保函而要求现金吗？", "《中华人民共和国政府采购法实施条例》第四十八条", "非现金形式"),
+    ("政府采购项目采购人有哪些违法行为要被处罚？", "《中华人民共和国政府采购法实施条例》第六十七条", "采购人有下列情形之一的"),
+    ("中标结果公告要公示多少天？", "《政府采购货物和服务招标投标管理办法》第六十九条", "中标公告期限为1个工作日"),
+    ("施工单位偷工减料怎么处罚？", "《建设工程质量管理条例》第六十四条", "施工单位在施工中偷工减料的"),
 ])
 def test_everyday_questions_get_the_answering_article_and_sentence_first(services, question, article, said):
     first = services.qa.ask(question).answer.split("\n")[0]
