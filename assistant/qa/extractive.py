@@ -284,9 +284,12 @@ def stateable_neighbour(question: str, best: Hit, chosen: list[Hit], hits: list[
                         parallel: Callable[[Hit, Hit], bool] = lambda a, b: False) -> Hit | None:
     """An article scoring nearly as well as ``best`` that carries more of the question's words when ``best`` carries
     too few: one of ``best``'s document, or one of another document saying the same (``parallel``: 「施工单位偷工减料
-    怎么处罚」, 建设工程质量管理条例第六十四条 beside 建筑法第七十四条, which says 建筑施工企业), a penalty article when
-    the question asks about consequences and ``best`` is one. Not when ``best`` is withheld for another reason: a penalty article for a question about the act it punishes (「中标人不按规定签订合同，
-    投标保证金能退吗」) is no cue to state the refund rule beside it."""
+    怎么处罚」, 建设工程质量管理条例第六十四条 beside 建筑法第七十四条, which says 建筑施工企业); a penalty article
+    when ``best`` is one and the question asks about consequences.
+
+    None when ``best`` carries enough of the question's words and is withheld for another reason: a penalty article
+    for a question about the act it punishes (「中标人不按规定签订合同，投标保证金能退吗」) is no cue to state the
+    refund rule beside it."""
     own = term_coverage(question, best, words)
     if own is None or own >= MIN_TERM_COVERAGE:
         return None
@@ -508,26 +511,27 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     asked = asked or question
     best = defining or lead_hit(asked, chosen, words)
 
+    def parallel(a: Hit, b: Hit) -> bool:
+        """The two articles' key sentences say the same thing (each for its regime or document)."""
+        return pair_overlap(key_of(a) or "", key_of(b) or "") >= PARALLEL_OVERLAP
+
     def stated(b: Hit | None) -> tuple[Hit | None, bool]:
         """The other regime's article stated beside ``b`` and whether ``b`` can be stated."""
-        other = other_regime_hit(asked, b, chosen, words, regimes) if b is not None and not hedge else None
+        if b is None or hedge:
+            return None, False
+        other = other_regime_hit(asked, b, chosen, words, regimes)
         # the other regime's parallel article is stated beside the best (「投标保证金最多收多少」: 2% in both
-        # regimes), so the two scoring practically the same is no reason to state neither
-        beside = (other if b is not None and other is not None
-                  and pair_overlap(key_of(b) or "", key_of(other) or "") >= PARALLEL_OVERLAP else None)
-        # so is another document's article saying the same (「质疑答复不满意怎么办」: 94号令第十七条 restates
-        # 政府采购法第五十五条): stating the best of the two states the rule
-        runner = next(iter(_others(b, hits)), None) if b is not None and beside is None else None
-        if b is not None and runner is not None and pair_overlap(key_of(b) or "", key_of(runner) or "") >= PARALLEL_OVERLAP:
+        # regimes), and so is another document's article saying the same (「质疑答复不满意怎么办」: 94号令第十七条
+        # restates 政府采购法第五十五条): the two scoring practically the same is no reason to state neither
+        beside = other if other is not None and parallel(b, other) else None
+        runner = next(iter(_others(b, hits)), None) if beside is None else None
+        if runner is not None and parallel(b, runner):
             beside = runner
-        return other, not hedge and b is not None and (b is defining or confident(
-            asked, b, hits, words, about_missing_document, beside))
+        return other, b is defining or confident(asked, b, hits, words, about_missing_document, beside)
 
     second, direct = stated(best)
     if not direct and not hedge and best is not None and best is not defining:
-        neighbour = stateable_neighbour(
-            asked, best, chosen, hits, words, about_missing_document,
-            lambda a, b: pair_overlap(key_of(a) or "", key_of(b) or "") >= PARALLEL_OVERLAP)
+        neighbour = stateable_neighbour(asked, best, chosen, hits, words, about_missing_document, parallel)
         if neighbour is not None:
             best = neighbour
             second, direct = stated(best)
