@@ -100,6 +100,21 @@ def test_a_question_about_consequences_is_not_answered_by_the_duty_beside_the_sa
     assert not out.text.startswith("答：依据《中华人民共和国招标投标法》第四十四条")
 
 
+def test_two_regimes_articles_on_different_points_of_the_question_are_not_stated_side_by_side(lexicon):
+    """The other regime's article is stated beside the best only when both key sentences carry the same words of the
+    question: 87号令第二十三条's refusal to refund lacks the 一致 that 实施条例第二十六条 says (a pair overlap of 0.5)."""
+    from assistant.qa.extractive import Regimes
+
+    goods = _hit("政府采购货物和服务招标投标管理办法", "第二十三条", "第二十三条 投标有效期从提交投标文件的截止之日起算。"
+                 "投标文件中承诺的投标有效期应当不少于招标文件中载明的投标有效期。投标有效期内投标人撤销投标文件的，采购人或者"
+                 "采购代理机构可以不退还投标保证金。", 0.689)
+    works = _hit(ZTB_RULES, "第二十六条", "第二十六条 招标人在招标文件中要求投标人提交投标保证金的，投标保证金不得超过招标项目"
+                 "估算价的2%。投标保证金有效期应当与投标有效期一致。", 0.682)
+    regimes = Regimes(None, {"政府采购货物和服务招标投标管理办法": "政府采购", ZTB_RULES: "工程招标"})
+    out = build_extractive("投标保证金有效期要和投标有效期一致吗？", [goods, works], words=lexicon.gate_words, regimes=regimes)
+    assert FLAG_NO_DIRECT in out.flags and "政府采购项目依据" not in out.text
+
+
 @pytest.mark.integration
 @pytest.mark.parametrize("question, article, said", [
     ("质疑要在几天内提出？", "《中华人民共和国政府采购法》第五十二条", "七个工作日内"),

@@ -195,6 +195,14 @@ def term_coverage(question: str, hit: Hit, words: GateWords | None = None) -> fl
 _NEGATIONS = frozenset({"不", "没", "没有", "不能", "不是", "非"})
 
 
+def _specific_found(question: str, text: str, words: GateWords) -> list[str]:
+    """The question's specific words (or their statute wording) that ``text`` carries."""
+    from assistant.qa.refusal import key_terms
+
+    return [t for t in key_terms(question) if len(t) >= 2 and not _generic(t, words)
+            and (t in text or any(w in text for w in words.statute_words.get(t, ())))]
+
+
 def _generic(term: str, words: GateWords) -> bool:
     """A generic word, or one the tokenizer glued from generic and question words (「最多能」 = 最多 + 能);
     not one with a negation (「不是」 says what the question is about)."""
@@ -515,6 +523,12 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         """The two articles' key sentences say the same thing (each for its regime or document)."""
         return pair_overlap(key_of(a) or "", key_of(b) or "") >= PARALLEL_OVERLAP
 
+    def alike(a: Hit, b: Hit) -> bool:
+        """The two key sentences carry the same specific words of the question (「投标保证金有效期要和投标有效期一致吗」:
+        87号令第二十三条's 「投标有效期内……撤销投标文件的……可以不退还投标保证金」 lacks the 一致 of 实施条例第二十六条)."""
+        found = [set(_specific_found(asked, key_of(h) or "", words)) for h in (a, b)]
+        return found[0] == found[1]
+
     def stated(b: Hit | None) -> tuple[Hit | None, bool]:
         """The other regime's article stated beside ``b`` and whether ``b`` can be stated."""
         if b is None or hedge:
@@ -523,18 +537,18 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         # the other regime's parallel article is stated beside the best (「投标保证金最多收多少」: 2% in both
         # regimes), and so is another document's article saying the same (「质疑答复不满意怎么办」: 94号令第十七条
         # restates 政府采购法第五十五条): the two scoring practically the same is no reason to state neither
-        beside = other if other is not None and parallel(b, other) else None
+        beside = other if other is not None and parallel(b, other) and alike(b, other) else None
         runner = next(iter(_others(b, hits)), None) if beside is None else None
-        if runner is not None and parallel(b, runner):
+        if runner is not None and parallel(b, runner) and alike(b, runner):
             beside = runner
         return other, b is defining or confident(asked, b, hits, words, about_missing_document, beside)
 
     second, direct = stated(best)
     if not direct and not hedge and best is not None and best is not defining:
         neighbour = stateable_neighbour(asked, best, chosen, hits, words, about_missing_document, parallel)
-        if neighbour is not None:
+        if neighbour is not None:  # it can be stated (stateable_neighbour checked), its rival being the best it replaces
             best = neighbour
-            second, direct = stated(best)
+            second, direct = stated(best)[0], True
     if direct and best is not None and best.title in other_method and "direct" not in best.via:
         direct = False
     second = second if direct else None
