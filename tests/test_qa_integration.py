@@ -108,3 +108,11 @@ def test_out_of_scope_questions_are_refused(services):
     refused = [r["question"] for r in data if qa.ask(r["question"]).refused]
     print(f"\nout of scope refused: {len(refused)}/{len(data)}")
     assert len(refused) >= len(data) - 1
+
+
+@pytest.mark.integration
+def test_the_provinces_own_regulation_is_found_when_called_the_provinces(services):
+    # users in 婺城区 call 浙江省招标投标条例 「本省招标投标条例」; it was refused as a regulation the knowledge base lacks
+    assert services.kb.resolve_title("本省招标投标条例").title == "浙江省招标投标条例"
+    first = services.qa.ask("本省招投标条例第二十三条规定了什么").answer.split("\n")[0]
+    assert first.startswith("答：依据《浙江省招标投标条例》第二十三条")
