@@ -391,11 +391,6 @@ def listed_items(article_text: str, lead_in: str) -> list[str]:
     return [] if at is None else _items_of(sentences, at)
 
 
-def _items_after(sentences: list[str], i: int) -> str:
-    """The items a sentence introduces, as one text."""
-    return "".join(_items_of(sentences, i))
-
-
 def _main_part(sentence: str) -> str:
     """A sentence without its opening condition (「招标文件要求中标人提交履约保证金的，」)."""
     text = strip_article_label(sentence)
@@ -418,12 +413,13 @@ def _unasked(case: str, condition: str, names: Callable[[str], bool]) -> float:
     return _UNASKED_CONDITION if condition and not names(condition) else 0.0
 
 
-def _unasked_weights(sentences: list[str], asks_list: bool, names: Callable[[str], bool]) -> dict[str, float]:
-    """Each sentence's weight for the special cases or condition the question does not name (``_unasked``); none for
-    a list's introduction when the question asks for the cases (「串通投标有哪些情形」 is answered by 「有下列情形之一的，
-    属于投标人相互串通投标：」 and its items, none of which repeats 串通)."""
-    return {s: 0.0 if asks_list and s.endswith(("：", ":")) else _unasked(_case_of(sentences, i), _condition_of(s), names)
-            for i, s in enumerate(sentences)}
+def _unasked_weights(listed: Mapping[str, str], asks_list: bool, names: Callable[[str], bool]) -> dict[str, float]:
+    """Each sentence's weight (the sentences with the items each introduces, ``listed``) for the special cases or
+    condition the question does not name (``_unasked``); none for a list's introduction when the question asks for the
+    cases (「串通投标有哪些情形」 is answered by 「有下列情形之一的，属于投标人相互串通投标：」 and its items, none of which
+    repeats 串通)."""
+    return {s: 0.0 if asks_list and s.endswith(("：", ":")) else _unasked(_case_of(s, items), _condition_of(s), names)
+            for s, items in listed.items()}
 
 
 #: A question telling how few took part (「开标现场只来了两家」「仅2家供应商响应」「不足3家」): the number and whether it
@@ -464,13 +460,14 @@ class _Quantities:
         return cls(bool(_ASKS_QUANTITY.search(query)), _told_count(query),
                    tuple(sets for asks, sets in _ASKS_BOUND if asks.search(query)), bool(_ASKS_SPAN.search(query)))
 
-    def bonus(self, sentence: str, items: str) -> float:
-        """The weight of the quantity a sentence (with the ``items`` it introduces) states, for a sentence on topic."""
-        if not (self.wanted and _STATES_QUANTITY.search(sentence + items)) and not _covers_told_count(sentence, self.told):
+    def bonus(self, sentence: str, listed: Mapping[str, str]) -> float:
+        """The weight of the quantity a sentence (with the items it introduces, ``listed``) states, for a sentence on
+        topic."""
+        if not (self.wanted and _states_quantity(sentence, listed)) and not _covers_told_count(sentence, self.told):
             return 0.0
         if self.span and _deadline_only(sentence):
             return 0.0
-        return _QUANTITY_BONUS * (2 if any(b.search(sentence + items) for b in self.bounds) else 1)
+        return _QUANTITY_BONUS * (2 if any(b.search(sentence + listed.get(sentence, "")) for b in self.bounds) else 1)
 
 
 def _states_quantity(sentence: str, listed: Mapping[str, str]) -> bool:
@@ -479,15 +476,14 @@ def _states_quantity(sentence: str, listed: Mapping[str, str]) -> bool:
     return bool(_STATES_QUANTITY.search(sentence + listed.get(sentence, "")))
 
 
-def _case_of(sentences: list[str], i: int) -> str:
-    """The special cases sentence ``i`` applies to (its opening condition and the items it lists after 「：」);
-    '' for a sentence that lists none."""
-    m = _CASE.match(strip_article_label(sentences[i]))
-    items = _items_after(sentences, i)
+def _case_of(sentence: str, items: str) -> str:
+    """The special cases a sentence applies to (its opening condition and the ``items`` it lists after 「：」); '' for
+    a sentence that lists none."""
+    m = _CASE.match(strip_article_label(sentence))
     return m.group(0) + items if m is not None and items else ""
 
 
-def _words_in(text: str, words: Sequence[str], wordings: Mapping[str, Sequence[str]]) -> list[str]:
+def words_in(text: str, words: Sequence[str], wordings: Mapping[str, Sequence[str]]) -> list[str]:
     """The ``words`` a text carries, itself or by a statute ``wordings`` of it (拦标价 by 最高投标限价)."""
     return [t for t in words if t in text or any(w in text for w in wordings.get(t, ()))]
 
@@ -515,7 +511,7 @@ def _presupposing(sentences: list[str], act: Sequence[str], wordings: Mapping[st
     「可以不设置投标保证金吗」."""
 
     def names_act(text: str) -> bool:
-        return bool(_words_in(text, act, wordings))
+        return bool(words_in(text, act, wordings))
 
     out: dict[str, str] = {}
     for s in sentences:
@@ -530,8 +526,8 @@ def _presupposing(sentences: list[str], act: Sequence[str], wordings: Mapping[st
     # the act (「可以拒绝……保函而要求现金吗」: 「……的，供应商应当以……保函等非现金形式提交」, not the 10% cap beside it;
     # 「……要求提供样品吗」 stays with 「……一般不得要求投标人提供样品」, which names the 样品 too)
     asked = act[-1:]
-    if asked and not any(_words_in(s, asked, wordings) for s in saying):
-        return {s for s, rule in out.items() if not _words_in(rule, asked, wordings)}
+    if asked and not any(words_in(s, asked, wordings) for s in saying):
+        return {s for s, rule in out.items() if not words_in(rule, asked, wordings)}
     return set(out)
 
 
@@ -591,7 +587,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     wordings = statute or {}
 
     def matched(s: str) -> list[str]:
-        return _words_in(s, terms, wordings)
+        return words_in(s, terms, wordings)
 
     specific = [t for t in terms if t not in generic]
 
@@ -606,7 +602,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         return any(t not in generic for t in found) if specific else bool(found)
 
     def score(s: str) -> tuple[float, int]:
-        quantity = quantities.bonus(s, listed[s]) if on_topic(s) else 0.0
+        quantity = quantities.bonus(s, listed) if on_topic(s) else 0.0
         # an item of a list is said under its introduction's duty (「投诉人提起投诉应当符合下列条件：（一）……」)
         said = intros.get(s, "") + s
         duty = _DUTY_BONUS if wants_duty and on_topic(s) and _STATES_DUTY.search(said) else 0.0
@@ -622,13 +618,13 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         return (lexical(s) + quantity + duty + listing - wrong_side - unasked[s] - presupposed - deferred + ties,
                 -sentences.index(s))
 
-    # a condition of fewer participants than the question tells is asked (「只来了两家」: 「投标人少于3个的，」)
-    unasked = _unasked_weights(sentences, asks_list,
-                               lambda text: any(t not in generic for t in matched(text))
-                               or _covers_told_count(text, quantities.told))
     # each sentence with the items it introduces, read once: their text (listed) and each item's introduction (intros)
     lists = [(s, _items_of(sentences, i)) for i, s in enumerate(sentences)]
     listed = {s: "".join(items) for s, items in lists}
+    # a condition of fewer participants than the question tells is asked (「只来了两家」: 「投标人少于3个的，」)
+    unasked = _unasked_weights(listed, asks_list,
+                               lambda text: any(t not in generic for t in matched(text))
+                               or _covers_told_count(text, quantities.told))
     lengths = {s: len(s) + len(listed[s]) for s in sentences}
     intros = {item: s for s, items in lists for item in items}
     # a question for the cases of a list is answered by its introduction, not by one item (_ASKS_LIST)

@@ -15,7 +15,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.qa.citing import MAX_QUOTE_CHARS, key_in_context, key_sentence, listed_items, pair_overlap
+from assistant.qa.citing import (
+    MAX_QUOTE_CHARS,
+    key_in_context,
+    key_sentence,
+    listed_items,
+    pair_overlap,
+    words_in,
+)
 from assistant.qa.context import is_lower_rank, is_superseded, superseded_note
 from assistant.qa.understanding import GateWords, default_gate_words
 from assistant.retrieval import to_hit
@@ -174,33 +181,28 @@ def term_coverage(question: str, hit: Hit, words: GateWords | None = None) -> fl
     None when the question has no specific words (all generic). A penalty article answers the
     question's words about consequences (处罚, 法律责任) by its sanctions. ``words``: the gate's
     words (``Lexicon.gate_words`` of the knowledge base in use)."""
-    from assistant.qa.refusal import key_terms
-
     words = _gate(words)
-    specific = [t for t in key_terms(question) if len(t) >= 2 and not _generic(t, words)]
+    specific = _specific_terms(question, words)
     if not specific:
         return None
-    text = hit.text
-    statute = words.statute_words
+    carried = set(words_in(hit.text, specific, words.statute_words))
     penalty = _is_penalty(hit, words)
     # a word of the document's own title, or of a name of it the question uses, is carried by its articles
     # (「北京市招标投标条例对评标专家……」「87号令对样品……」)
     named = [a for a, title in words.document_names.items() if title == hit.title and a in question]
-    found = sum(1 for t in specific if t in text or t in hit.title or any(t in a for a in named)
-                or any(w in text for w in statute.get(t, ()))
+    found = sum(1 for t in specific if t in carried or t in hit.title or any(t in a for a in named)
                 or (penalty and any(w in t for w in words.consequence_words)))
     return found / len(specific)
 
 
-_NEGATIONS = frozenset({"不", "没", "没有", "不能", "不是", "非"})
-
-
-def _specific_found(question: str, text: str, words: GateWords) -> list[str]:
-    """The question's specific words (or their statute wording) that ``text`` carries."""
+def _specific_terms(question: str, words: GateWords) -> list[str]:
+    """The question's specific words: its key terms of two or more characters that are not generic."""
     from assistant.qa.refusal import key_terms
 
-    return [t for t in key_terms(question) if len(t) >= 2 and not _generic(t, words)
-            and (t in text or any(w in text for w in words.statute_words.get(t, ())))]
+    return [t for t in key_terms(question) if len(t) >= 2 and not _generic(t, words)]
+
+
+_NEGATIONS = frozenset({"不", "没", "没有", "不能", "不是", "非"})
 
 
 def _generic(term: str, words: GateWords) -> bool:
@@ -526,7 +528,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     def alike(a: Hit, b: Hit) -> bool:
         """The two key sentences carry the same specific words of the question (「投标保证金有效期要和投标有效期一致吗」:
         87号令第二十三条's 「投标有效期内……撤销投标文件的……可以不退还投标保证金」 lacks the 一致 of 实施条例第二十六条)."""
-        found = [set(_specific_found(asked, key_of(h) or "", words)) for h in (a, b)]
+        found = [set(words_in(key_of(h) or "", _specific_terms(asked, words), words.statute_words)) for h in (a, b)]
         return found[0] == found[1]
 
     def stated(b: Hit | None) -> tuple[Hit | None, bool]:
@@ -548,7 +550,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         neighbour = stateable_neighbour(asked, best, chosen, hits, words, about_missing_document, parallel)
         if neighbour is not None:  # it can be stated (stateable_neighbour checked), its rival being the best it replaces
             best = neighbour
-            second, direct = stated(best)[0], True
+            second, direct = other_regime_hit(asked, best, chosen, words, regimes), True
     if direct and best is not None and best.title in other_method and "direct" not in best.via:
         direct = False
     second = second if direct else None
