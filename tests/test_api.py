@@ -148,6 +148,7 @@ def test_search_returns_contract_hits(client: TestClient) -> None:
     [
         {},  # missing query
         {"query": ""},  # empty
+        {"query": "\x1f\x1f\x85"},  # only characters the server reads as white space
         {"query": 123},  # wrong type
         {"query": "保证金", "k": 0},  # out of range
         {"query": "保证金", "k": "many"},  # wrong type
@@ -212,7 +213,8 @@ def test_ask_takes_the_history_in_either_shape(client: TestClient, history: list
     "payload",
     [{}, {"question": ""}, {"question": ["a"]}, {"question": "保证金", "history": "x"},
      {"question": "保证金", "history": [["只有问题"]]},
-     {"question": "保证金", "history": [{"question": "a"}]}, {"question": "x" * 501}, {"question": "   "}],
+     {"question": "保证金", "history": [{"question": "a"}]}, {"question": "x" * 501}, {"question": "   "},
+     {"question": "\x1f\x1f\x1f"}],  # white space to the server (str.split), not to ECMA or Rust regex \s
 )
 def test_ask_bad_requests_are_422(client: TestClient, payload: object) -> None:
     assert_error(client.post("/api/v1/ask", json=payload), 422, "invalid_request")

@@ -23,13 +23,19 @@ def _integral(value: object) -> object:
 JsonInt = Annotated[int, BeforeValidator(_integral)]
 
 
+#: A text with a character other than white space, as the server reads white space (Python's str.split, which also
+#: splits at \x1c-\x1f and \x85): the schema's regex dialects (ECMA in clients, Rust in pydantic) count those as
+#: visible, so 「\x1f\x1f\x1f」 passed the schema and was then refused as an empty question.
+VISIBLE = r"[^\s\x1c-\x1f\x85]"
+
+
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True,
                               json_schema_extra={"examples": [{"query": "投标保证金最多能收多少", "k": 5}]})
     # strict: "5" is not a number and "true" is not a boolean (integrators get told, not guessed)
 
     # no schema maxLength: the configured limit (checked per request) gives the 422 naming its env var
-    query: str = Field(min_length=1, pattern=r"\S",
+    query: str = Field(min_length=1, pattern=VISIBLE,
                        description=f"检索内容，例如“投标保证金 上限”（默认 {MAX_QUESTION_CHARS} 字以内）")
     k: JsonInt = Field(default=5, ge=1, le=MAX_K, description=f"返回条数（1–{MAX_K}）")
     include_superseded: bool = Field(default=False, description="是否包含已修订/废止的旧版本")
@@ -39,7 +45,7 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True,
                               json_schema_extra={"examples": [{"question": "发标后最快几天可以开标？"}]})
 
-    question: str = Field(min_length=1, pattern=r"\S",
+    question: str = Field(min_length=1, pattern=VISIBLE,
                           description=f"政策问题（默认 {MAX_QUESTION_CHARS} 字以内）")
     history: list[HistoryTurn | HistoryPair] = Field(default_factory=list, max_length=20, description=HISTORY_DESCRIPTION)
 
