@@ -126,6 +126,9 @@ def test_two_regimes_articles_on_different_points_of_the_question_are_not_stated
     ("政府采购项目采购人有哪些违法行为要被处罚？", "《中华人民共和国政府采购法实施条例》第六十七条", "采购人有下列情形之一的"),
     ("中标结果公告要公示多少天？", "《政府采购货物和服务招标投标管理办法》第六十九条", "中标公告期限为1个工作日"),
     ("施工单位偷工减料怎么处罚？", "《建设工程质量管理条例》第六十四条", "施工单位在施工中偷工减料的"),
+    # 交纳 is a generic word like 缴纳: no article says it, and it does not make the answer a guess
+    ("投标保证金交纳后招标人多久退还？", "《中华人民共和国招标投标法实施条例》第五十七条", "书面合同签订后5日内"),
+    ("政府采购项目交纳的履约保证金最多多少？", "《中华人民共和国政府采购法实施条例》第四十八条", "不得超过政府采购合同金额的10%"),
 ])
 def test_everyday_questions_get_the_answering_article_and_sentence_first(services, question, article, said):
     first = services.qa.ask(question).answer.split("\n")[0]
