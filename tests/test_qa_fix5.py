@@ -14,6 +14,12 @@ import pytest
     ("什么是政府采购？", "政府采购"), ("公开招标是指什么？", "公开招标"), ("综合评分法的定义", "综合评分法"),
     ("何谓单一来源采购", "单一来源采购"), ("什么是政府采购工程?", "政府采购工程"),
     ("投标保证金最多收多少？", None), ("什么是最低评标价法中的价格扣除如何计算并且适用于哪些项目？", None),
+    # a message asking several questions: its first one decides
+    ("什么是工程转包？什么是肢解分包？", "工程转包"), ("招标有几种方式?什么是邀请招标?", None),
+    ("投标保证金最多收多少？什么时候退？", None),
+    # words of emphasis are not part of the term
+    ("政府采购到底是指什么？哪些单位、用什么钱买东西才算？", "政府采购"), ("究竟什么是串通投标", "串通投标"),
+    ("到底是指什么", None),
 ])
 def test_a_definitional_question_names_its_term(lexicon, question, term):
     assert lexicon.definitions.term(question) == term

@@ -47,7 +47,7 @@ SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_ru
                       "methods", "method_penalty", "method_bound", "definitions", "secondary_documents",
                       *GATE_SECTIONS, REFUSAL_SECTION})
 #: the keys of the ``definitions`` section (each a list of words or templates)
-DEFINITION_KEYS = ("questions", "lead_words", "verbs", "qualifiers")
+DEFINITION_KEYS = ("questions", "lead_words", "verbs", "qualifiers", "fillers")
 #: the place of the term in a definitional question template (「什么是{term}」)
 TERM_SLOT = "{term}"
 #: a defined term is this long at most (a longer 「什么是……」 asks about a situation, not a term)
@@ -131,6 +131,19 @@ class RefusalWords:
     home_places: Mapping[str, str] = field(default_factory=dict)
 
 
+#: where the first question of a message ends
+_QUESTION_END = re.compile(r"[？?]")
+
+
+def _strip_words(text: str, words: tuple[str, ...], lead: bool) -> str:
+    """``text`` without any of ``words`` at its start (``lead``) or its end, repeatedly."""
+    while True:
+        word = next((w for w in words if (text.startswith(w) if lead else text.endswith(w))), None)
+        if word is None:
+            return text
+        text = text[len(word):] if lead else text[:-len(word)]
+
+
 @dataclass(frozen=True)
 class Definitions:
     """Definitional questions and defining sentences (section ``definitions``): how a question asks
@@ -145,6 +158,8 @@ class Definitions:
     verbs: tuple[str, ...] = ()
     #: qualifiers a question may put before a term the articles define bare (「政府采购工程」: 本法所称工程)
     qualifiers: tuple[str, ...] = ()
+    #: words of emphasis a question puts around the term (「到底」「究竟」): not part of it
+    fillers: tuple[str, ...] = ()
 
     @cached_property
     def _patterns(self) -> tuple[re.Pattern[str], ...]:
@@ -152,12 +167,16 @@ class Definitions:
         return tuple(re.compile("^" + re.escape(t).replace(re.escape(TERM_SLOT), term) + "$") for t in self.questions)
 
     def term(self, question: str) -> str | None:
-        """The term a definitional question asks about (「什么是公开招标？」 -> 公开招标), else None."""
-        q = question.strip().rstrip("？?。！!　 ")
+        """The term a definitional question asks about (「什么是公开招标？」 -> 公开招标), else None. Of a message asking
+        several questions, the first one decides (「什么是工程转包？什么是肢解分包？」 -> 工程转包); ``fillers`` around
+        the term are not part of it (「政府采购到底是指什么」 -> 政府采购)."""
+        q = _QUESTION_END.split(question.strip(), maxsplit=1)[0].strip().rstrip("？?。！!　 ")
+        q = _strip_words(q, self.fillers, lead=True)
         for pattern in self._patterns:
             m = pattern.match(q)
             if m:
-                return m.group("term")
+                term = _strip_words(m.group("term"), self.fillers, lead=False)
+                return term if len(term) >= 2 else None
         return None
 
     def forms(self, term: str) -> tuple[str, ...]:
