@@ -215,3 +215,20 @@ def test_a_hedged_answer_lists_the_best_ranked_article_first_unless_it_is_below_
 def test_the_repair_works_answer_lists_the_defining_article_first(services):
     answer = services.qa.ask("单独的装修、拆除、修缮工程，与新建改建扩建无关，属于依法必须招标的项目吗？")
     assert (answer.citations[0].title, answer.citations[0].article) == ("中华人民共和国招标投标法实施条例", "第二条")
+
+
+def test_a_definition_does_not_answer_a_question_for_the_cases_something_applies_in():
+    from assistant.qa.extractive import defines_for_cases
+
+    assert defines_for_cases("询价采购适用于什么情况？", "本办法所称非招标采购方式，是指竞争性谈判、单一来源采购和询价采购方式。")
+    assert defines_for_cases("什么情况下可以采用询价？", "询价是指询价小组向符合资格条件的供应商发出采购货物询价通知书……")
+    # what counts as something is answered by its definition; so is a question for what it is
+    assert not defines_for_cases("哪些情况属于转包？", "本条例所称转包，是指承包单位承包建设工程后……")
+    assert not defines_for_cases("什么是询价？", "询价是指询价小组向符合资格条件的供应商发出采购货物询价通知书……")
+    assert not defines_for_cases("什么情况下可以采用竞争性谈判？", "符合下列情形之一的采购项目，可以采用竞争性谈判方式采购：")
+
+
+@pytest.mark.integration
+def test_when_a_method_may_be_used_is_not_answered_by_its_definition(services):
+    first = first_line(services, "询价采购适用于什么情况？")
+    assert "是指" not in first and "第二条" not in first

@@ -543,6 +543,8 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         runner = next(iter(_others(b, hits)), None) if beside is None else None
         if runner is not None and parallel(b, runner) and alike(b, runner):
             beside = runner
+        if b is not defining and defines_for_cases(asked, key_of(b)):
+            return other, False
         return other, b is defining or confident(asked, b, hits, words, about_missing_document, beside)
 
     second, direct = stated(best)
@@ -625,6 +627,20 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     text += "\n\n（无模型模式：以上为知识库条文原文摘录，加粗为与问题最相关的句子；请结合具体情况判断。）"
     return Extracted(text=text, citations=citations, notes=notes, flags=list(dict.fromkeys(flags)),
                      lead_n=lead_n if direct else None)
+
+
+#: A question for the cases or conditions in which something applies (「询价采购适用于什么情况」) ...
+_ASKS_CASES = re.compile(r"(?:什么|哪些|哪种|何种)(?:情况|情形|条件)|适用于|适用范围|什么时候可以")
+#: ... is not answered by a sentence defining it (「询价是指询价小组向……」: what it is, not when it may be used); a
+#: question for what counts as something (「哪些情况属于转包」) is: 「本条例所称转包，是指……」
+_DEFINING = re.compile(r"是指|所称")
+_ASKS_WHAT_COUNTS = re.compile(r"属于|算是|算作|构成|视为|认定")
+
+
+def defines_for_cases(question: str, key: str | None) -> bool:
+    """The key sentence defines a term while the question asks in which cases something applies."""
+    return (key is not None and bool(_ASKS_CASES.search(question)) and not _ASKS_WHAT_COUNTS.search(question)
+            and bool(_DEFINING.search(key)))
 
 
 def _short_heading(heading: str, limit: int = 24) -> str:
