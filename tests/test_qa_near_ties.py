@@ -129,7 +129,17 @@ def test_two_regimes_articles_on_different_points_of_the_question_are_not_stated
     # 交纳 is a generic word like 缴纳: no article says it, and it does not make the answer a guess
     ("投标保证金交纳后招标人多久退还？", "《中华人民共和国招标投标法实施条例》第五十七条", "书面合同签订后5日内"),
     ("政府采购项目交纳的履约保证金最多多少？", "《中华人民共和国政府采购法实施条例》第四十八条", "不得超过政府采购合同金额的10%"),
+    # asked how much: 第六条 (the plan to reserve a share, no figure) ties with 第八条, which has the figure
+    ("政府采购项目预留给中小企业的份额是多少？", "《政府采购促进中小企业发展管理办法》第八条", "预算总额的30%以上"),
 ])
 def test_everyday_questions_get_the_answering_article_and_sentence_first(services, question, article, said):
     first = services.qa.ask(question).answer.split("\n")[0]
     assert first.startswith(f"答：依据{article}") and said in first
+
+
+def test_one_of_something_is_not_a_figure():
+    from assistant.qa.citing import states_quantity
+
+    assert not states_quantity("要求获得采购合同的供应商将采购项目中的一定比例分包给一家或者多家中小企业。")
+    assert states_quantity("预留该部分采购项目预算总额的30%以上") and states_quantity("公示期不得少于5个工作日")
+    assert states_quantity("成员人数应当为5人以上单数") and states_quantity("至少保存十五年")

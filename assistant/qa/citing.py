@@ -457,7 +457,7 @@ class _Quantities:
     def of(cls, query: str) -> _Quantities:
         if not query:
             return cls()
-        return cls(bool(_ASKS_QUANTITY.search(query)), _told_count(query),
+        return cls(asks_quantity(query), _told_count(query),
                    tuple(sets for asks, sets in _ASKS_BOUND if asks.search(query)), bool(_ASKS_SPAN.search(query)))
 
     def bonus(self, sentence: str, listed: Mapping[str, str]) -> float:
@@ -470,10 +470,24 @@ class _Quantities:
         return _QUANTITY_BONUS * (2 if any(b.search(sentence + listed.get(sentence, "")) for b in self.bounds) else 1)
 
 
+def asks_quantity(query: str) -> bool:
+    """The question asks how much, how long or how many (「预留份额是多少」「公示几天」)."""
+    return bool(_ASKS_QUANTITY.search(query))
+
+
+#: 「一家或者多家」「一次」: one of something, not a figure
+_JUST_ONE = frozenset({"一家", "一名", "一人", "一次", "一个"})
+
+
+def states_quantity(text: str) -> bool:
+    """The text states an amount, period or count (「30%以上」「5个工作日」「百分之二」)."""
+    return any(m.group(0) not in _JUST_ONE for m in _STATES_QUANTITY.finditer(text))
+
+
 def _states_quantity(sentence: str, listed: Mapping[str, str]) -> bool:
     """The sentence states an amount, period or count, itself or in the items it introduces (``listed``): 「最低保修期限
     为：」 states the 5年 of its items."""
-    return bool(_STATES_QUANTITY.search(sentence + listed.get(sentence, "")))
+    return states_quantity(sentence + listed.get(sentence, ""))
 
 
 def _case_of(sentence: str, items: str) -> str:

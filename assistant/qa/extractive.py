@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING
 
 from assistant.qa.citing import (
     MAX_QUOTE_CHARS,
+    asks_quantity,
     key_in_context,
     key_sentence,
     listed_items,
     pair_overlap,
+    states_quantity,
     words_in,
 )
 from assistant.qa.context import is_lower_rank, is_superseded, superseded_note
@@ -297,11 +299,16 @@ def stateable_neighbour(question: str, best: Hit, chosen: list[Hit], hits: list[
     怎么处罚」, 建设工程质量管理条例第六十四条 beside 建筑法第七十四条, which says 建筑施工企业); a penalty article
     when ``best`` is one and the question asks about consequences.
 
+    A question asking how much (「预留给中小企业的份额是多少」) gives ``best`` way in the same manner when ``best`` states no
+    figure at all (政府采购促进中小企业发展管理办法第六条, the plan to reserve a share) and the neighbour, carrying as many
+    of the question's words, does (第八条, 30%以上).
+
     None when ``best`` carries enough of the question's words and is withheld for another reason: a penalty article
     for a question about the act it punishes (「中标人不按规定签订合同，投标保证金能退吗」) is no cue to state the
     refund rule beside it."""
     own = term_coverage(question, best, words)
-    if own is None or own >= MIN_TERM_COVERAGE:
+    figure = lacks_figure(question, best)
+    if own is None or (own >= MIN_TERM_COVERAGE and not figure):
         return None
     # a question about consequences keeps to the penalty articles (「评委私下收了投标人的好处，会怎么处理」: not the
     # duty 「……不得私下接触投标人……」 beside the sanction)
@@ -311,11 +318,17 @@ def stateable_neighbour(question: str, best: Hit, chosen: list[Hit], hits: list[
                 or (sanction and not _is_penalty(h, words))):
             continue
         same = h.title == best.title
-        if ((same or parallel(best, h)) and addresses(question, h, words)
-                and (term_coverage(question, h, words) or 0.0) > own
+        coverage = term_coverage(question, h, words) or 0.0
+        more = coverage >= own and states_quantity(strip_article_label(h.text)) if figure else coverage > own
+        if ((same or parallel(best, h)) and addresses(question, h, words) and more
                 and confident(question, h, hits, words, about_missing_document, None if same else best)):
             return h
     return None
+
+
+def lacks_figure(question: str, hit: Hit) -> bool:
+    """The question asks how much, how long or how many and the article states no figure at all."""
+    return asks_quantity(question) and not states_quantity(strip_article_label(hit.text))
 
 
 def lead_hit(question: str, chosen: list[Hit], words: GateWords | None = None) -> Hit | None:
@@ -548,7 +561,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         return other, b is defining or confident(asked, b, hits, words, about_missing_document, beside)
 
     second, direct = stated(best)
-    if not direct and not hedge and best is not None and best is not defining:
+    if not hedge and best is not None and best is not defining and (not direct or lacks_figure(asked, best)):
         neighbour = stateable_neighbour(asked, best, chosen, hits, words, about_missing_document, parallel)
         if neighbour is not None:  # it can be stated (stateable_neighbour checked), its rival being the best it replaces
             best = neighbour
