@@ -83,38 +83,37 @@ def main() -> None:
     from assistant.evaluation.datasets import load_policy_qa
     from assistant.services import Services
 
-    services = Services(Settings(data_dir=args.data_dir))
-    retriever = services.retriever
+    base = Settings(data_dir=args.data_dir)
     dev = load_policy_qa(ROOT / "eval/dev/real_qa_dev.jsonl")
     synthetic = load_policy_qa(ROOT / "eval/datasets/policy_qa.jsonl")
     synthetic_dev = load_policy_qa(ROOT / "eval/dev/retrieval_dev.jsonl")
     params = [_parse(p) for p in args.param]
     names = [n for n, _ in params]
+    unknown = [n for n in names if n not in type(base.retrieval).model_fields]
+    if unknown:
+        sys.exit(f"unknown retrieval setting(s): {', '.join(unknown)}")
     grid = list(itertools.product(*(vals for _, vals in params)))
-    saved = {n: getattr(retriever.settings, n) for n in names}
     table: list[list[int | None]] = []
     synthetic_scores: list[tuple[float, float]] = []
-    try:
-        for point in grid:
-            for n, v in zip(names, point, strict=True):
-                setattr(retriever.settings, n, v)
-            rs = ranks(retriever, dev)
-            table.append(rs)
-            syn = ranks(retriever, synthetic)
-            sdev = score(ranks(retriever, synthetic_dev))
-            h1, rr = score(rs)
-            s1, srr = score(syn)
-            h5 = sum(r is not None and r <= 5 for r in rs)
-            s5 = sum(r is not None and r <= 5 for r in syn)
-            synthetic_scores.append((s1 / len(syn), s5 / len(syn)))
-            label = " ".join(f"{n}={v}" for n, v in zip(names, point, strict=True))
-            print(f"{label}: dev hit@1 {h1}/{len(dev)} ({h1 / len(dev):.3f}) hit@5 {h5 / len(dev):.3f} "
-                  f"MRR {rr / len(dev):.3f} | synthetic hit@1 {s1 / len(syn):.3f} hit@5 {s5 / len(syn):.3f} "
-                  f"MRR {srr / len(syn):.3f} | synthetic dev hit@1 {sdev[0] / len(synthetic_dev):.3f} "
-                  f"MRR {sdev[1] / len(synthetic_dev):.3f}", flush=True)
-    finally:
-        for n, v in saved.items():
-            setattr(retriever.settings, n, v)
+    for point in grid:
+        # a fresh Services per grid point: the question planner takes some settings (regime_boost,
+        # specific_rule_boost, ...) when it is built, so changing them on a built retriever changes nothing
+        retrieval = base.retrieval.model_copy(update=dict(zip(names, point, strict=True)))
+        retriever = Services(base.model_copy(update={"retrieval": retrieval})).retriever
+        rs = ranks(retriever, dev)
+        table.append(rs)
+        syn = ranks(retriever, synthetic)
+        sdev = score(ranks(retriever, synthetic_dev))
+        h1, rr = score(rs)
+        s1, srr = score(syn)
+        h5 = sum(r is not None and r <= 5 for r in rs)
+        s5 = sum(r is not None and r <= 5 for r in syn)
+        synthetic_scores.append((s1 / len(syn), s5 / len(syn)))
+        label = " ".join(f"{n}={v}" for n, v in zip(names, point, strict=True))
+        print(f"{label}: dev hit@1 {h1}/{len(dev)} ({h1 / len(dev):.3f}) hit@5 {h5 / len(dev):.3f} "
+              f"MRR {rr / len(dev):.3f} | synthetic hit@1 {s1 / len(syn):.3f} hit@5 {s5 / len(syn):.3f} "
+              f"MRR {srr / len(syn):.3f} | synthetic dev hit@1 {sdev[0] / len(synthetic_dev):.3f} "
+              f"MRR {sdev[1] / len(synthetic_dev):.3f}", flush=True)
     ids = [it.id for it in dev]
     allowed = list(range(len(grid)))
     if args.guard:
