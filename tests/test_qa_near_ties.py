@@ -129,6 +129,8 @@ def test_two_regimes_articles_on_different_points_of_the_question_are_not_stated
     # 交纳 is a generic word like 缴纳: no article says it, and it does not make the answer a guess
     ("投标保证金交纳后招标人多久退还？", "《中华人民共和国招标投标法实施条例》第五十七条", "书面合同签订后5日内"),
     ("政府采购项目交纳的履约保证金最多多少？", "《中华人民共和国政府采购法实施条例》第四十八条", "不得超过政府采购合同金额的10%"),
+    # 比例 is how the question asks for a share: the article states it as a fraction
+    ("评标委员会中专家要占多少比例？", "《中华人民共和国招标投标法》第三十七条", "不得少于成员总数的三分之二"),
     # asked how much: 第六条 (the plan to reserve a share, no figure) ties with 第八条, which has the figure
     ("政府采购项目预留给中小企业的份额是多少？", "《政府采购促进中小企业发展管理办法》第八条", "预算总额的30%以上"),
 ])
