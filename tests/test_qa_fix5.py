@@ -20,6 +20,9 @@ import pytest
     # words of emphasis are not part of the term
     ("政府采购到底是指什么？哪些单位、用什么钱买东西才算？", "政府采购"), ("究竟什么是串通投标", "串通投标"),
     ("到底是指什么", None),
+    # a lead-in before the question (what a chat message keeps once its courtesy is gone)
+    ("我想问一下：什么是竞争性谈判？", "竞争性谈判"), ("在政府采购中，什么是单一来源采购", "单一来源采购"),
+    ("投标人少于三个，可以开标吗？", None),
 ])
 def test_a_definitional_question_names_its_term(lexicon, question, term):
     assert lexicon.definitions.term(question) == term
@@ -232,3 +235,9 @@ def test_a_definition_does_not_answer_a_question_for_the_cases_something_applies
 def test_when_a_method_may_be_used_is_not_answered_by_its_definition(services):
     first = first_line(services, "询价采购适用于什么情况？")
     assert "是指" not in first and "第二条" not in first
+
+
+@pytest.mark.integration
+def test_a_definitional_question_in_a_chat_message_is_answered_by_the_definition(services):
+    first = first_line(services, "老师您好！我想问一下：什么是竞争性谈判？依据是哪一条？谢谢！")
+    assert first.startswith("答：依据《政府采购非招标采购方式管理办法》第二条") and "竞争性谈判是指" in first

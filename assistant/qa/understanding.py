@@ -131,8 +131,9 @@ class RefusalWords:
     home_places: Mapping[str, str] = field(default_factory=dict)
 
 
-#: where the first question of a message ends
+#: where the first question of a message ends, and where a clause of it does
 _QUESTION_END = re.compile(r"[？?]")
+_CLAUSE_BREAK = re.compile(r"[：:，,；;。！!]")
 
 
 def _strip_words(text: str, words: tuple[str, ...], lead: bool) -> str:
@@ -168,10 +169,12 @@ class Definitions:
 
     def term(self, question: str) -> str | None:
         """The term a definitional question asks about (「什么是公开招标？」 -> 公开招标), else None. Of a message asking
-        several questions, the first one decides (「什么是工程转包？什么是肢解分包？」 -> 工程转包); ``fillers`` around
-        the term are not part of it (「政府采购到底是指什么」 -> 政府采购)."""
+        several questions, the first one decides (「什么是工程转包？什么是肢解分包？」 -> 工程转包), by its last clause
+        (「我想问一下：什么是竞争性谈判？」); ``fillers`` around the term are not part of it (「政府采购到底是指什么」 ->
+        政府采购)."""
         q = _QUESTION_END.split(question.strip(), maxsplit=1)[0].strip().rstrip("？?。！!　 ")
-        q = _strip_words(q, self.fillers, lead=True)
+        # its last clause: what comes before is a lead-in (「我想问一下：什么是竞争性谈判」「在政府采购中，什么是……」)
+        q = _strip_words(_CLAUSE_BREAK.split(q)[-1].strip(), self.fillers, lead=True)
         for pattern in self._patterns:
             m = pattern.match(q)
             if m:
