@@ -25,7 +25,7 @@ from assistant.citations import find_article_refs, resolve_ref
 from assistant.qa.context import ContextItem
 from assistant.review.numbers import find_amounts, find_day_counts, find_percents
 from assistant.schema import Citation, Hit
-from assistant.text_zh import flatten_ws, normalize, split_sentences, strip_article_label
+from assistant.text_zh import cn_to_int, flatten_ws, normalize, split_sentences, strip_article_label
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
@@ -293,18 +293,20 @@ _STATES_QUANTITY = re.compile(
 _GENERIC_WEIGHT = 0.25
 #: Weight of stating a quantity when one is asked: more than a shared short term, less than the topic.
 _QUANTITY_BONUS = 3.0
+#: a period of days or months (「5个工作日」「十五日」「三个月」)
+_PERIOD = r"(?:\d+|[一二三四五六七八九十两]+)\s*(?:个)?(?:工作日|日|天|个月)"
 #: A question asking for a ceiling (「最多能收多少」) or a floor (「最短多少天」), and the sentences that set one:
 #: 「不得超过……2%」 answers the first, not the neighbouring 「……5个工作日内退还」.
 _ASKS_BOUND = ((re.compile(r"最多|最高|上限|不超过|封顶"), re.compile(r"不得超过|不超过|不得高于|以下|以内|上限|最高")),
                (re.compile(r"最少|最短|最低|下限|至少|不少于"), re.compile(r"不得少于|不少于|不得低于|以上|至少|最短|下限")),
                # a question of how long is answered by a period, not a rate (「多久内退还」: 「5个工作日内」, not 「上浮20%」)
                (re.compile(r"多久|多长时间|几天|几日|多少天|几个工作日|什么时候|期限|时限"),
-                re.compile(r"(?:\d+|[一二三四五六七八九十两]+)\s*(?:个)?(?:工作日|日|天|个月)")))
+                re.compile(_PERIOD)))
 
 #: A question for how long a notice stays up (「中标结果公告要公示多少天」「公示期多长」) is not answered by the deadline for
 #: putting it up (「自中标人确定之日起2个工作日内……公告中标结果」) but by its period (「中标公告期限为1个工作日」).
 _ASKS_SPAN = re.compile(r"(?:公示|公告)期|(?:公示|公告)(?:期限|时间)?(?:要|应|应当|一般|需要)?(?:多少天|几天|多久|多长)")
-_WITHIN = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)\s*(?:个)?(?:工作日|日|天|个月)[以之]?内")
+_WITHIN = re.compile(_PERIOD + r"[以之]?内")
 _SPAN = re.compile(r"期限?为|期限?不得少于|期限?不少于")
 
 
@@ -427,7 +429,6 @@ def _unasked_weights(listed: Mapping[str, str], asks_list: bool, names: Callable
 _TELLS_FEW = re.compile(r"(只有|只来了?|仅有?|才有?|只剩|不足|少于|不到)\s*([1-5一二两三四五])\s*(?:个|家|名)")
 #: A sentence's rule for fewer than a number of participants (「投标人少于3个的」「供应商不足3家」)
 _FEWER_THAN = re.compile(r"(?:少于|不足|低于)\s*([1-9一二两三四五六七八九])\s*(?:个|家|名)")
-_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"两": 2} | {str(i): i for i in range(10)}
 
 
 def _covers_told_count(sentence: str, told: tuple[int, bool] | None) -> bool:
@@ -435,12 +436,13 @@ def _covers_told_count(sentence: str, told: tuple[int, bool] | None) -> bool:
     if told is None:
         return False
     count, bound = told
-    return any(_DIGIT[m[1]] > count or (bound and _DIGIT[m[1]] == count) for m in _FEWER_THAN.finditer(sentence))
+    limits = [cn_to_int(m[1]) or 0 for m in _FEWER_THAN.finditer(sentence)]
+    return any(n > count or (bound and n == count) for n in limits)
 
 
 def _told_count(query: str) -> tuple[int, bool] | None:
     m = _TELLS_FEW.search(query)
-    return (_DIGIT[m[2]], m[1] in ("不足", "少于", "不到")) if m else None
+    return (cn_to_int(m[2]) or 0, m[1] in ("不足", "少于", "不到")) if m else None
 
 
 @dataclass(frozen=True)

@@ -549,6 +549,8 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         if b is None or hedge:
             return None, False
         other = other_regime_hit(asked, b, chosen, words, regimes)
+        if b is not defining and defines_for_cases(asked, key_of(b)):
+            return other, False
         # the other regime's parallel article is stated beside the best (「投标保证金最多收多少」: 2% in both
         # regimes), and so is another document's article saying the same (「质疑答复不满意怎么办」: 94号令第十七条
         # restates 政府采购法第五十五条): the two scoring practically the same is no reason to state neither
@@ -556,8 +558,6 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         runner = next(iter(_others(b, hits)), None) if beside is None else None
         if runner is not None and parallel(b, runner) and alike(b, runner):
             beside = runner
-        if b is not defining and defines_for_cases(asked, key_of(b)):
-            return other, False
         return other, b is defining or confident(asked, b, hits, words, about_missing_document, beside)
 
     second, direct = stated(best)
