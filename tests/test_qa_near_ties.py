@@ -50,6 +50,10 @@ def test_a_neighbour_carrying_the_questions_words_is_stated_for_a_best_article_l
     far = _hit(ZFCG, "第五十二条", RAISE, 0.943 * (TIE_RATIO - 0.1))
     hedged = build_extractive("质疑要在几天内提出？", [reply, far], words=lexicon.gate_words)
     assert FLAG_NO_DIRECT in hedged.flags
+    # nor when both shown scores are capped at 1 (boosted rankings above it): the ranking scores decide
+    boosted = reply.model_copy(update={"score": 1.0, "rank_score": 1.12})
+    behind = raise_.model_copy(update={"score": 1.0, "rank_score": 1.12 * (TIE_RATIO - 0.1)})
+    assert FLAG_NO_DIRECT in build_extractive("质疑要在几天内提出？", [boosted, behind], words=lexicon.gate_words).flags
 
 
 def test_a_penalty_article_withheld_for_the_asked_act_does_not_hand_over_to_its_neighbour(lexicon):

@@ -314,7 +314,7 @@ def stateable_neighbour(question: str, best: Hit, chosen: list[Hit], hits: list[
     # duty 「……不得私下接触投标人……」 beside the sanction)
     sanction = _is_penalty(best, words) and any(w in question for w in words.consequence_words)
     for h in chosen:
-        if (h is best or h.doc_type == RULE_DOC_TYPE or h.score < NEIGHBOUR_PREFERENCE * best.score
+        if (h is best or h.doc_type == RULE_DOC_TYPE or _rank_score(h) < NEIGHBOUR_PREFERENCE * _rank_score(best)
                 or (sanction and not _is_penalty(h, words))):
             continue
         same = h.title == best.title
