@@ -149,3 +149,17 @@ def test_one_of_something_is_not_a_figure():
     assert not states_quantity("要求获得采购合同的供应商将采购项目中的一定比例分包给一家或者多家中小企业。")
     assert states_quantity("预留该部分采购项目预算总额的30%以上") and states_quantity("公示期不得少于5个工作日")
     assert states_quantity("成员人数应当为5人以上单数") and states_quantity("至少保存十五年")
+
+
+def test_a_lower_rank_best_article_gives_way_only_to_one_ranked_nearly_as_well():
+    from assistant.qa.extractive import RANK_PREFERENCE, lead_hit
+
+    notice = _hit("政府采购促进中小企业发展管理办法", "第八条", "第八条 ……预留该部分采购项目预算总额的30%以上专门面向中小企业采购。", 1.0)
+    notice = notice.model_copy(update={"doc_type": "规范性文件", "rank_score": 1.12})
+    law = _hit(ZFCG, "第九条", "第九条 政府采购应当有助于实现国家的经济和社会发展政策目标，包括……促进中小企业发展等。", 1.0)
+    near = law.model_copy(update={"rank_score": 1.12 * (RANK_PREFERENCE + 0.05)})
+    far = law.model_copy(update={"rank_score": 1.12 * (RANK_PREFERENCE - 0.1)})
+    question = "政府采购促进中小企业发展有什么政策目标？"
+    assert lead_hit(question, [notice, near]) is near
+    # both shown scores are capped at 1: the ranking scores decide
+    assert lead_hit(question, [notice, far]) is notice

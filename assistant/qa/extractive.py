@@ -340,7 +340,7 @@ def lead_hit(question: str, chosen: list[Hit], words: GateWords | None = None) -
     best = statutes[0]
     if is_lower_rank(best):
         for h in statutes[1:]:
-            if (not is_lower_rank(h) and h.score >= RANK_PREFERENCE * best.score
+            if (not is_lower_rank(h) and _rank_score(h) >= RANK_PREFERENCE * _rank_score(best)
                     and addresses(question, h, words)):
                 return h
     return best
