@@ -183,7 +183,7 @@ def test_a_lead_in_is_as_long_as_its_list():
 
 # ------------------------------------------------------------------------- question words alone
 @pytest.mark.integration
-@pytest.mark.parametrize("question", ["是否可以？", "有哪些情形？？？", "第三条是什么", "这样可以吗？", "怎么办"])
+@pytest.mark.parametrize("question", ["是否可以？", "有哪些情形？？？", "第三条是什么", "这样可以吗？", "怎么办", "是指什么？", "到底是指什么？"])
 def test_question_words_alone_are_not_answered(services, question):
     """Nothing says what is asked about: 「是否可以？」 was answered from 民法典第五百四十三条, 「第三条是什么」 from
     反垄断法第三条; now the user is asked to say what they mean."""
