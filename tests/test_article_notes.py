@@ -105,6 +105,33 @@ def test_every_note_anchor_is_in_its_article():
     assert not wrong, wrong
 
 
+def _bigrams(text: str) -> set[str]:
+    s = re.sub(r"[\W_]+", "", text)
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def _questions(pattern: str) -> list[str]:
+    import json
+
+    rows = [json.loads(line) for f in sorted(ROOT.glob(pattern))
+            for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r["question"] for r in rows if r.get("question")]
+
+
+def test_no_note_question_restates_an_evaluation_question():
+    """The notes are written from the articles, not from the evaluation sets (README of article_notes): no
+    typical question is an evaluation question, and none is nearly one of the real practitioners' questions
+    (Dice similarity of character pairs 0.8 or more), which would measure the notes instead of retrieval."""
+    notes = {q: n for n in NOTES for q in n.questions}
+    held = {"".join(sorted(_bigrams(q))) for q in _questions("eval/datasets/*.jsonl")}
+    real = [b for b in map(_bigrams, _questions("eval/*/real_*.jsonl")) if b]
+    assert len(real) > 300
+    copied = [q for q in notes if "".join(sorted(_bigrams(q))) in held]
+    near = [q for q in notes for b in real
+            if 2 * len(_bigrams(q) & b) / (len(_bigrams(q)) + len(b) or 1) >= 0.8]
+    assert not copied and not near, (copied, near)
+
+
 def test_malformed_notes_file_is_a_clear_chinese_error(tmp_path):
     (tmp_path / "x.yaml").write_text("document: 87号令\narticles:\n  第X条: {topic: t}\n", encoding="utf-8")
     with pytest.raises(NotesError, match="条号"):
