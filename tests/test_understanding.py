@@ -152,6 +152,10 @@ def test_answer_gate_words_load_from_the_lexicon():
     "alternatives: [质疑, 投诉]",                     # words, not groups
     "alternatives: [[质疑]]",                         # a group of one
     "refusal: {topic_documents: {磋商: [磋商办法]}}",  # a list, not one document
+    # the definitional questions' section
+    "definitions: {bare_questions: ['是什么']}",        # a template without its {term} slot
+    "definitions: {case_verbs: 属于}",                  # one word, not a list
+    "definitions: {attribute: [比例]}",                 # a misspelt key
 ])
 def test_malformed_gate_or_refusal_section_is_a_clear_chinese_error(tmp_path, section):
     bad = tmp_path / LEXICON_FILE

@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -27,6 +28,7 @@ from assistant.qa import citing, condense, extractive, refusal, short_names
 from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context, superseded_note
 from assistant.qa.masking import Masker
 from assistant.qa.understanding import (
+    Definitions,
     core_question,
     detect_regime,
     other_method_titles,
@@ -62,6 +64,11 @@ class Retriever(Protocol):
     """What the chain needs from `assistant.retrieval.HybridRetriever`."""
 
     def search(self, query: str, k: int = 5, *, include_superseded: bool | None = None) -> list[Hit]: ...
+
+
+def _fit(defs: Definitions, term: str, hit: Hit) -> int:
+    """How closely ``hit``'s defining sentence names ``term`` (a definition first, then the closest cases)."""
+    return defs.fit(hit.text, term)
 
 
 @dataclass
@@ -216,15 +223,17 @@ class QAChain:
 
     def _define(self, question: str, hits: list[Hit]) -> tuple[list[Hit], extractive.Defined | None]:
         """For a definitional question (「什么是公开招标？」), the article that defines the term first: the
-        best retrieved one, else one found by its defining sentence (laws before lower ranks)."""
+        best retrieved one, else one found by its defining sentence (laws before lower ranks). A practice word
+        is looked up by its statute wording too (「什么是围标」: 串通投标)."""
         lexicon = self.refusal_policy.lexicon
         term = lexicon.definitions.term(question) if lexicon is not None else None
         if lexicon is None or term is None:
             return hits, None
         defs = lexicon.definitions
         lookup = getattr(self.retriever, "lookup_texts", None)
-        for form in defs.forms(term):
-            found = [h for h in hits if defs.sentence(h.text, form)]
+        for form in dict.fromkeys((*defs.forms(term), *lexicon.statute_words.get(term, ()))):
+            # a definition before a list of cases, the closest name of those first (retrieval order otherwise)
+            found = sorted((h for h in hits if defs.sentence(h.text, form)), key=partial(_fit, defs, form))
             if not found and lookup is not None:
                 found = sorted(lookup(lambda text, f=form: defs.sentence(text, f) is not None, self.include_superseded),
                                key=lambda h: -DOC_TYPE_RANK.get(h.doc_type, 0))

@@ -47,7 +47,8 @@ SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_ru
                       "methods", "method_penalty", "method_bound", "definitions", "secondary_documents",
                       *GATE_SECTIONS, REFUSAL_SECTION})
 #: the keys of the ``definitions`` section (each a list of words or templates)
-DEFINITION_KEYS = ("questions", "lead_words", "verbs", "qualifiers", "fillers")
+DEFINITION_KEYS = ("questions", "bare_questions", "attributes", "lead_words", "verbs", "case_verbs", "qualifiers",
+                   "fillers")
 #: the place of the term in a definitional question template (「什么是{term}」)
 TERM_SLOT = "{term}"
 #: a defined term is this long at most (a longer 「什么是……」 asks about a situation, not a term)
@@ -161,11 +162,26 @@ class Definitions:
     qualifiers: tuple[str, ...] = ()
     #: words of emphasis a question puts around the term (「到底」「究竟」): not part of it
     fillers: tuple[str, ...] = ()
+    #: templates that ask what a term is only when the term is a bare name (「竞争性谈判是什么」), not something of
+    #: another thing (「投标保证金的比例是什么」: a 的, or one of ``attributes`` at its end)
+    bare_questions: tuple[str, ...] = ()
+    #: what a question may ask of a thing rather than what it is (比例, 期限, 条件): a term ending in one is no term
+    #: of a ``bare_questions`` template
+    attributes: tuple[str, ...] = ()
+    #: words that say which cases are the term (「有下列情形之一的，属于投标人相互串通投标：」「……的，视为……」)
+    case_verbs: tuple[str, ...] = ()
 
     @cached_property
     def _patterns(self) -> tuple[re.Pattern[str], ...]:
-        term = rf"(?P<term>[^，,。；;？?！!\s]{{2,{MAX_TERM_CHARS}}}?)"
-        return tuple(re.compile("^" + re.escape(t).replace(re.escape(TERM_SLOT), term) + "$") for t in self.questions)
+        return _templates(self.questions)
+
+    @cached_property
+    def _bare_patterns(self) -> tuple[re.Pattern[str], ...]:
+        return _templates(self.bare_questions)
+
+    def _bare(self, term: str) -> bool:
+        """A name rather than something of another thing: no 的, not ending in an attribute (比例, 期限)."""
+        return "的" not in term and not term.endswith(self.attributes)
 
     def term(self, question: str) -> str | None:
         """The term a definitional question asks about (「什么是公开招标？」 -> 公开招标), else None. Of a message asking
@@ -175,11 +191,12 @@ class Definitions:
         q = _QUESTION_END.split(question.strip(), maxsplit=1)[0].strip().rstrip("？?。！!　 ")
         # its last clause: what comes before is a lead-in (「我想问一下：什么是竞争性谈判」「在政府采购中，什么是……」)
         q = _strip_words(_CLAUSE_BREAK.split(q)[-1].strip(), self.fillers, lead=True)
-        for pattern in self._patterns:
-            m = pattern.match(q)
-            if m:
-                term = _strip_words(m.group("term"), self.fillers, lead=False)
-                return term if len(term) >= 2 else None
+        for patterns, bare in ((self._patterns, False), (self._bare_patterns, True)):
+            for pattern in patterns:
+                m = pattern.match(q)
+                if m:
+                    term = _strip_words(m.group("term"), self.fillers, lead=False)
+                    return term if len(term) >= 2 and (not bare or self._bare(term)) else None
         return None
 
     def forms(self, term: str) -> tuple[str, ...]:
@@ -192,14 +209,53 @@ class Definitions:
         return next((s for s in text_zh.split_sentences(text_zh.strip_article_label(text)) if self.defines(s, term)),
                     None)
 
-    def defines(self, sentence: str, term: str) -> bool:
-        """Whether the sentence defines the term: nothing or a lead word before it, a verb after it."""
+    def fit(self, text: str, term: str) -> int:
+        """How closely an article's defining sentence names the term: 0 for a definition (「……是指」), else the
+        length of the name its cases are said to be (「属于投标人相互串通投标」 9 before 「属于招标人与投标人串通投标」 11
+        for 围标); a large number when it defines nothing."""
+        s = self.sentence(text, term)
+        if s is None:
+            return 1_000
+        return len(_case_name(s)) if self._lists_cases(s, term) and not self._names(s, term) else 0
+
+    def _names(self, sentence: str, term: str) -> bool:
+        """Nothing or a lead word before the term, a verb after it (「本法所称政府采购，是指……」)."""
         pos = sentence.find(term)
         if pos < 0:
             return False
         before = sentence[:pos].strip()
         after = sentence[pos + len(term):].lstrip("，, ")
         return (not before or before.endswith(self.lead_words)) and after.startswith(self.verbs)
+
+    def defines(self, sentence: str, term: str) -> bool:
+        """Whether the sentence defines the term: it names the term (a lead word or nothing before it, a verb after
+        it) or says which cases are the term."""
+        return self._names(sentence, term) or self._lists_cases(sentence, term)
+
+    def _lists_cases(self, sentence: str, term: str) -> bool:
+        """Whether the sentence says which cases are the term: its clause before the list (or its last clause)
+        is a case verb and a name ending in the term (「有下列情形之一的，属于投标人相互串通投标：」 for 串通投标)."""
+        clause = _case_clause(sentence)
+        named = _case_name(sentence)
+        return bool(self.case_verbs) and clause.startswith(self.case_verbs) and named.endswith(term) and len(named) > len(term)
+
+
+def _case_clause(sentence: str) -> str:
+    """The clause before a sentence's list (「属于投标人相互串通投标」 of 「有下列情形之一的，属于投标人相互串通投标：（一）……」),
+    or its last clause when it has no list."""
+    head = re.split(r"[：:]", sentence, maxsplit=1)[0] if re.search(r"[：:]", sentence) else sentence.rstrip("。；;")
+    return re.split(r"[，,]", head)[-1].strip()
+
+
+def _case_name(sentence: str) -> str:
+    """That clause without a trailing 的行为."""
+    return _case_clause(sentence).removesuffix("的行为")
+
+
+def _templates(questions: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """Each question template (with the slot {term}) as a pattern matching a whole question."""
+    term = rf"(?P<term>[^，,。；;？?！!\s]{{2,{MAX_TERM_CHARS}}}?)"
+    return tuple(re.compile("^" + re.escape(t).replace(re.escape(TERM_SLOT), term) + "$") for t in questions)
 
 
 @dataclass(frozen=True)
@@ -478,8 +534,9 @@ def _definitions(data: dict[str, Any], p: Path) -> Definitions:
         if not isinstance(vals, list) or not all(isinstance(v, str) and v.strip() for v in vals):
             raise LexiconError(f"问答词表文件格式不正确（definitions.{key} 应为词语列表）：{p}")
         lists[key] = tuple(v.strip() for v in vals)
-    if any(TERM_SLOT not in t for t in lists["questions"]):
-        raise LexiconError(f"问答词表文件格式不正确（definitions.questions 的每个句式都应包含 {TERM_SLOT}）：{p}")
+    for key in ("questions", "bare_questions"):
+        if any(TERM_SLOT not in t for t in lists[key]):
+            raise LexiconError(f"问答词表文件格式不正确（definitions.{key} 的每个句式都应包含 {TERM_SLOT}）：{p}")
     return Definitions(**lists)
 
 
