@@ -27,6 +27,8 @@ import pytest
     ("竞争性谈判是什么", "竞争性谈判"), ("单一来源采购是什么？", "单一来源采购"), ("挂靠是啥？", "挂靠"),
     ("投标保证金的比例是什么？", None), ("投标保证金比例是什么？", None), ("中标无效的后果是什么", None),
     ("中小企业划分标准是什么?", None), ("资格预审的程序是什么？", None),
+    # an article named is asked for, not a word's meaning
+    ("招标投标法第二十条是什么", None), ("什么是实施条例第34条？", None),
 ])
 def test_a_definitional_question_names_its_term(lexicon, question, term):
     assert lexicon.definitions.term(question) == term
@@ -100,6 +102,12 @@ DEFINITIONS = [
 def test_a_definitional_question_is_answered_by_the_defining_sentence(services, question, expected):
     line = first_line(services, question)
     assert line.startswith("答：") and expected in line, line
+
+
+@pytest.mark.integration
+def test_an_article_asked_for_by_what_is_is_stated(services):
+    line = first_line(services, "招标投标法第二十条是什么")
+    assert line.startswith("答：依据《中华人民共和国招标投标法》第二十条："), line
 
 
 @pytest.mark.integration

@@ -196,7 +196,9 @@ class Definitions:
                 m = pattern.match(q)
                 if m:
                     term = _strip_words(m.group("term"), self.fillers, lead=False)
-                    return term if len(term) >= 2 and (not bare or self._bare(term)) else None
+                    # 「招标投标法第二十条是什么」 asks for an article, not what a word means
+                    named_article = _ARTICLE_REF.search(term) is not None
+                    return term if len(term) >= 2 and not named_article and (not bare or self._bare(term)) else None
         return None
 
     def forms(self, term: str) -> tuple[str, ...]:
@@ -238,6 +240,10 @@ class Definitions:
         clause = _case_clause(sentence)
         named = _case_name(sentence)
         return bool(self.case_verbs) and clause.startswith(self.case_verbs) and named.endswith(term) and len(named) > len(term)
+
+
+#: an article named in a question (「第二十条」「第34条」)
+_ARTICLE_REF = re.compile(rf"第\s*(?:{text_zh.ARTICLE_NO_PATTERN})\s*[条款项]")
 
 
 def _case_clause(sentence: str) -> str:
