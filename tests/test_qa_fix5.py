@@ -25,6 +25,7 @@ import pytest
     ("投标人少于三个，可以开标吗？", None),
     # 「X是什么」 asks what 「什么是X」 asks when X is a bare name, not something of another thing
     ("竞争性谈判是什么", "竞争性谈判"), ("单一来源采购是什么？", "单一来源采购"), ("挂靠是啥？", "挂靠"),
+    ("围标啥意思？", "围标"), ("投标有效期什么意思", "投标有效期"), ("综合评分法指啥", "综合评分法"),
     ("投标保证金的比例是什么？", None), ("投标保证金比例是什么？", None), ("中标无效的后果是什么", None),
     ("中小企业划分标准是什么?", None), ("资格预审的程序是什么？", None),
     # an article named is asked for, not a word's meaning
