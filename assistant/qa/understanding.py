@@ -213,12 +213,12 @@ class Definitions:
 
     def fit(self, text: str, term: str) -> int:
         """How closely an article's defining sentence names the term: 0 for a definition (「……是指」), else the
-        length of the name its cases are said to be (「属于投标人相互串通投标」 9 before 「属于招标人与投标人串通投标」 11
-        for 围标); a large number when it defines nothing."""
+        length of the name its cases are said to be (「投标人相互串通投标」 9 before 「招标人与投标人串通投标」 11 for
+        围标); a large number when it defines nothing."""
         s = self.sentence(text, term)
         if s is None:
             return 1_000
-        return len(_case_name(s)) if self._lists_cases(s, term) and not self._names(s, term) else 0
+        return 0 if self._names(s, term) else min((len(n) for n in self._case_names(s, term)), default=1_000)
 
     def _names(self, sentence: str, term: str) -> bool:
         """Nothing or a lead word before the term, a verb after it (「本法所称政府采购，是指……」)."""
@@ -235,27 +235,30 @@ class Definitions:
         return self._names(sentence, term) or self._lists_cases(sentence, term)
 
     def _lists_cases(self, sentence: str, term: str) -> bool:
-        """Whether the sentence says which cases are the term: its clause before the list (or its last clause)
-        is a case verb and a name ending in the term (「有下列情形之一的，属于投标人相互串通投标：」 for 串通投标)."""
-        clause = _case_clause(sentence)
-        named = _case_name(sentence)
-        return bool(self.case_verbs) and clause.startswith(self.case_verbs) and named.endswith(term) and len(named) > len(term)
+        """Whether the sentence says which cases are the term (「有下列情形之一的，属于投标人相互串通投标：」 for 串通投标)."""
+        return bool(self._case_names(sentence, term))
+
+    def _case_names(self, sentence: str, term: str) -> list[str]:
+        """The names the sentence gives its cases that end in the term: a clause before its list (or of the
+        sentence when it has none) made of a case verb and a name (「视为投标人串通投标」「应予废标」), or the term
+        alone after a list's introduction (「投标人存在下列情况之一的，投标无效：」)."""
+        listed = re.search(r"[：:]", sentence) is not None
+        head = re.split(r"[：:]", sentence, maxsplit=1)[0] if listed else sentence.rstrip("。；;")
+        clauses = [c.strip() for c in re.split(r"[，,]", head)]
+        # each name without its case verb (「投标人相互串通投标」 of 「属于投标人相互串通投标」), the term included
+        names = []
+        for c in clauses:
+            verb = next((v for v in sorted(self.case_verbs, key=len, reverse=True) if c.startswith(v)), None)
+            name = c.removesuffix("的行为")[len(verb):] if verb is not None else ""
+            if name.endswith(term):
+                names.append(name)
+        if listed and "下列" in head and clauses[-1] == term:
+            names.append(term)
+        return names
 
 
 #: an article named in a question (「第二十条」「第34条」)
 _ARTICLE_REF = re.compile(rf"第\s*(?:{text_zh.ARTICLE_NO_PATTERN})\s*[条款项]")
-
-
-def _case_clause(sentence: str) -> str:
-    """The clause before a sentence's list (「属于投标人相互串通投标」 of 「有下列情形之一的，属于投标人相互串通投标：（一）……」),
-    or its last clause when it has no list."""
-    head = re.split(r"[：:]", sentence, maxsplit=1)[0] if re.search(r"[：:]", sentence) else sentence.rstrip("。；;")
-    return re.split(r"[，,]", head)[-1].strip()
-
-
-def _case_name(sentence: str) -> str:
-    """That clause without a trailing 的行为."""
-    return _case_clause(sentence).removesuffix("的行为")
 
 
 def _templates(questions: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
