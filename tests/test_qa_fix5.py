@@ -63,6 +63,8 @@ def test_a_sentence_saying_which_cases_are_the_term_defines_it(lexicon):
     assert not d.defines("禁止投标人相互串通投标。", "串通投标")
     assert not d.defines("属于串通投标的，中标无效。", "串通投标")
     assert not d.defines("有下列情形之一的，属于投标人相互串通投标：", "投标人")
+    # a worse kind of the term is not the term (94号令第三十七条 lists no cases of 投诉)
+    assert not d.defines("投诉人有下列行为之一的，属于虚假、恶意投诉，由财政部门列入不良行为记录名单：（一）捏造事实；", "投诉")
     assert d.defines("有下列情形之一的，视为投标人串通投标，其投标无效：（一）不同投标人的投标文件由同一单位或者个人编制；",
                      "串通投标")
     assert d.defines("在招标采购中，出现下列情形之一的，应予废标:（一）符合专业条件的供应商或者对招标文件作实质响应的供应商不足三家的；",

@@ -250,11 +250,18 @@ class Definitions:
         for c in clauses:
             verb = next((v for v in sorted(self.case_verbs, key=len, reverse=True) if c.startswith(v)), None)
             name = c.removesuffix("的行为")[len(verb):] if verb is not None else ""
-            if name.endswith(term):
+            if name.endswith(term) and _kind_of(name[:-len(term)]):
                 names.append(name)
         if listed and "下列" in head and clauses[-1] == term:
             names.append(term)
         return names
+
+
+def _kind_of(qualifier: str) -> bool:
+    """Whether cases named with this qualifier before the term are cases of the term itself: none, the parties
+    (「投标人相互」「招标人与投标人」) or a reference (「招标投标法第三十三条规定的」); not a worse kind of it
+    (「属于虚假、恶意投诉」 lists no cases of 投诉)."""
+    return not qualifier or "人" in qualifier or "的" in qualifier
 
 
 #: an article named in a question (「第二十条」「第34条」)
