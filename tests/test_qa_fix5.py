@@ -116,6 +116,45 @@ def test_a_definitional_question_is_answered_by_the_defining_sentence(services, 
     assert line.startswith("答：") and expected in line, line
 
 
+@pytest.mark.parametrize(("question", "pair"), [
+    ("公开招标和邀请招标有什么区别？", ("公开招标", "邀请招标")), ("竞争性谈判与询价有何不同？", ("竞争性谈判", "询价")),
+    ("我想问一下，集中采购和分散采购的区别是什么", ("集中采购", "分散采购")),
+    # the terms must be bare names, two of them, and different
+    ("投标保证金和履约保证金的比例有什么区别", None), ("公开招标和邀请招标和竞争性谈判的区别", None),
+    ("公开招标和公开招标有什么区别", None), ("公开招标有什么特点", None),
+])
+def test_a_comparison_names_its_two_terms(lexicon, question, pair):
+    assert lexicon.definitions.pair(question) == pair
+
+
+def test_two_terms_are_compared_by_the_definitions_of_one_article(lexicon):
+    d = lexicon.definitions
+    text = ("第十条 招标分为公开招标和邀请招标。\n公开招标，是指招标人以招标公告的方式邀请不特定的法人或者其他组织投标。\n"
+            "邀请招标，是指招标人以投标邀请书的方式邀请特定的法人或者其他组织投标。")
+    both = "公开招标，是指招标人以招标公告的方式邀请不特定的法人或者其他组织投标。邀请招标，是指招标人以投标邀请书的方式邀请特定的法人或者其他组织投标。"
+    assert d.both(text, "邀请招标", "公开招标") == both  # in the article's order
+    assert d.both(text, "公开招标", "竞争性谈判") is None
+    # a definition that opens a list is not cut from its items
+    listing = "本条例所称违法分包，是指下列行为：\n（一）总承包单位将建设工程分包给不具备相应资质条件的单位的；\n本条例所称转包，是指承包单位……的行为。"
+    assert d.both(listing, "转包", "违法分包") is None
+
+
+COMPARISONS = [
+    ("公开招标和邀请招标有什么区别？",
+     "《中华人民共和国招标投标法》第十条：“公开招标，是指招标人以招标公告的方式邀请不特定的法人或者其他组织投标。邀请招标，是指"),
+    ("最低评标价法和综合评分法有什么区别", "《中华人民共和国政府采购法实施条例》第三十四条：“最低评标价法，是指"),
+    ("单一来源采购与竞争性谈判的区别", "《政府采购非招标采购方式管理办法》第二条：“竞争性谈判是指"),
+]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("question", "expected"), COMPARISONS)
+def test_a_comparison_is_answered_by_both_definitions(services, question, expected):
+    answer = services.qa.ask(question).answer.split("\n")[0]
+    assert answer.startswith("答：") and expected in answer, answer
+    assert all(t in answer for t in services.qa.refusal_policy.lexicon.definitions.pair(question)), answer
+
+
 @pytest.mark.integration
 def test_an_article_asked_for_by_what_is_is_stated(services):
     line = first_line(services, "招标投标法第二十条是什么")

@@ -156,6 +156,7 @@ def test_answer_gate_words_load_from_the_lexicon():
     "definitions: {bare_questions: ['是什么']}",        # a template without its {term} slot
     "definitions: {case_verbs: 属于}",                  # one word, not a list
     "definitions: {attribute: [比例]}",                 # a misspelt key
+    "definitions: {comparisons: ['{a}有什么区别']}",    # a comparison template without its second slot
 ])
 def test_malformed_gate_or_refusal_section_is_a_clear_chinese_error(tmp_path, section):
     bad = tmp_path / LEXICON_FILE

@@ -226,11 +226,16 @@ class QAChain:
         best retrieved one, else one found by its defining sentence (laws before lower ranks). A practice word
         is looked up by its statute wording too (「什么是围标」: 串通投标)."""
         lexicon = self.refusal_policy.lexicon
-        term = lexicon.definitions.term(question) if lexicon is not None else None
-        if lexicon is None or term is None:
+        if lexicon is None:
             return hits, None
         defs = lexicon.definitions
         lookup = getattr(self.retriever, "lookup_texts", None)
+        pair = defs.pair(question)
+        if pair is not None:
+            return self._compare(pair, hits, defs, lookup)
+        term = defs.term(question)
+        if term is None:
+            return hits, None
         for form in dict.fromkeys((*defs.forms(term), *lexicon.statute_words.get(term, ()))):
             # a definition before a list of cases, the closest name of those first (retrieval order otherwise)
             found = sorted((h for h in hits if defs.sentence(h.text, form)), key=partial(_fit, defs, form))
@@ -242,6 +247,21 @@ class QAChain:
                 rest = [h for h in hits if h.chunk_id != hit.chunk_id]
                 return [hit, *rest][:len(hits)], extractive.Defined(term, hit.chunk_id, defs.sentence(hit.text, form))
         return hits, extractive.Defined(term)
+
+    def _compare(self, pair: tuple[str, str], hits: list[Hit], defs: Definitions,
+                 lookup: Any) -> tuple[list[Hit], extractive.Defined | None]:
+        """For 「公开招标和邀请招标有什么区别」, the article defining both terms first (招标投标法第十条), its two
+        definitions the answer; the question is searched as any other when no one article defines both."""
+        a, b = pair
+        found = [h for h in hits if defs.both(h.text, a, b)]
+        if not found and lookup is not None:
+            found = sorted(lookup(lambda text: defs.both(text, a, b) is not None, self.include_superseded),
+                           key=lambda h: -DOC_TYPE_RANK.get(h.doc_type, 0))
+        if not found:
+            return hits, None
+        hit = found[0].model_copy(update={"via": [*found[0].via, "definition"]})
+        rest = [h for h in hits if h.chunk_id != hit.chunk_id]
+        return [hit, *rest][:len(hits)], extractive.Defined(f"{a}和{b}", hit.chunk_id, defs.both(hit.text, a, b))
 
     def _metadata(self, prep: _Prepared, prompts: Sequence[str]) -> dict[str, Any]:
         hashes = {}

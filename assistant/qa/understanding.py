@@ -47,10 +47,12 @@ SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_ru
                       "methods", "method_penalty", "method_bound", "definitions", "secondary_documents",
                       *GATE_SECTIONS, REFUSAL_SECTION})
 #: the keys of the ``definitions`` section (each a list of words or templates)
-DEFINITION_KEYS = ("questions", "bare_questions", "attributes", "lead_words", "verbs", "case_verbs", "qualifiers",
-                   "fillers")
+DEFINITION_KEYS = ("questions", "bare_questions", "comparisons", "attributes", "lead_words", "verbs", "case_verbs",
+                   "qualifiers", "fillers")
 #: the place of the term in a definitional question template (「什么是{term}」)
 TERM_SLOT = "{term}"
+#: the places of the two terms in a comparison template (「{a}和{b}有什么区别」)
+PAIR_SLOTS = ("{a}", "{b}")
 #: a defined term is this long at most (a longer 「什么是……」 asks about a situation, not a term)
 MAX_TERM_CHARS = 15
 
@@ -170,6 +172,8 @@ class Definitions:
     attributes: tuple[str, ...] = ()
     #: words that say which cases are the term (「有下列情形之一的，属于投标人相互串通投标：」「……的，视为……」)
     case_verbs: tuple[str, ...] = ()
+    #: templates asking how two terms differ (「{a}和{b}有什么区别」), each term a bare name
+    comparisons: tuple[str, ...] = ()
 
     @cached_property
     def _patterns(self) -> tuple[re.Pattern[str], ...]:
@@ -200,6 +204,36 @@ class Definitions:
                     named_article = _ARTICLE_REF.search(term) is not None
                     return term if len(term) >= 2 and not named_article and (not bare or self._bare(term)) else None
         return None
+
+    @cached_property
+    def _comparison_patterns(self) -> tuple[re.Pattern[str], ...]:
+        name = rf"[^，,。；;？?！!\s、和与跟及]{{2,{MAX_TERM_CHARS}}}?"
+        return tuple(re.compile("^" + re.escape(t).replace(re.escape(PAIR_SLOTS[0]), f"(?P<a>{name})")
+                                .replace(re.escape(PAIR_SLOTS[1]), f"(?P<b>{name})") + "$") for t in self.comparisons)
+
+    def pair(self, question: str) -> tuple[str, str] | None:
+        """The two terms a question compares (「公开招标和邀请招标有什么区别？」 -> 公开招标, 邀请招标), else None; by the
+        first question of a message and its last clause, as for `term`."""
+        q = _QUESTION_END.split(question.strip(), maxsplit=1)[0].strip().rstrip("？?。！!　 ")
+        q = _strip_words(_CLAUSE_BREAK.split(q)[-1].strip(), self.fillers, lead=True)
+        for pattern in self._comparison_patterns:
+            m = pattern.match(q)
+            if m:
+                a, b = (_strip_words(m.group(g), self.fillers, lead=False) for g in ("a", "b"))
+                ok = all(len(t) >= 2 and self._bare(t) and not _ARTICLE_REF.search(t) for t in (a, b)) and a != b
+                return (a, b) if ok else None
+        return None
+
+    def both(self, text: str, a: str, b: str) -> str | None:
+        """The sentences of one article's text defining both terms (「……是指……」 each, whole: no list after a colon),
+        in the article's order, else None."""
+        found: list[str] = []
+        for t in (a, b):
+            s = next((s for f in self.forms(t) if (s := self.sentence(text, f)) is not None and self._names(s, f)), None)
+            if s is None or s.rstrip().endswith(("：", ":")) or s in found:
+                return None
+            found.append(s)
+        return "".join(sorted(found, key=text.find))
 
     def forms(self, term: str) -> tuple[str, ...]:
         """The term, then the term without a qualifier the question put before it (政府采购工程 -> 工程)."""
@@ -553,6 +587,8 @@ def _definitions(data: dict[str, Any], p: Path) -> Definitions:
     for key in ("questions", "bare_questions"):
         if any(TERM_SLOT not in t for t in lists[key]):
             raise LexiconError(f"问答词表文件格式不正确（definitions.{key} 的每个句式都应包含 {TERM_SLOT}）：{p}")
+    if any(not all(slot in t for slot in PAIR_SLOTS) for t in lists["comparisons"]):
+        raise LexiconError(f"问答词表文件格式不正确（definitions.comparisons 的每个句式都应包含 {'和'.join(PAIR_SLOTS)}）：{p}")
     return Definitions(**lists)
 
 
