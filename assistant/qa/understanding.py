@@ -192,9 +192,7 @@ class Definitions:
         several questions, the first one decides (「什么是工程转包？什么是肢解分包？」 -> 工程转包), by its last clause
         (「我想问一下：什么是竞争性谈判？」); ``fillers`` around the term are not part of it (「政府采购到底是指什么」 ->
         政府采购)."""
-        q = _QUESTION_END.split(question.strip(), maxsplit=1)[0].strip().rstrip("？?。！!　 ")
-        # its last clause: what comes before is a lead-in (「我想问一下：什么是竞争性谈判」「在政府采购中，什么是……」)
-        q = _strip_words(_CLAUSE_BREAK.split(q)[-1].strip(), self.fillers, lead=True)
+        q = self._asked(question)
         for patterns, bare in ((self._patterns, False), (self._bare_patterns, True)):
             for pattern in patterns:
                 m = pattern.match(q)
@@ -205,6 +203,12 @@ class Definitions:
                     return term if len(term) >= 2 and not named_article and (not bare or self._bare(term)) else None
         return None
 
+    def _asked(self, question: str) -> str:
+        """What a definitional question is read from: the message's first question, its last clause (what comes
+        before is a lead-in: 「我想问一下：什么是竞争性谈判」「在政府采购中，什么是……」), without leading fillers."""
+        q = _QUESTION_END.split(question.strip(), maxsplit=1)[0].strip().rstrip("？?。！!　 ")
+        return _strip_words(_CLAUSE_BREAK.split(q)[-1].strip(), self.fillers, lead=True)
+
     @cached_property
     def _comparison_patterns(self) -> tuple[re.Pattern[str], ...]:
         name = rf"[^，,。；;？?！!\s、和与跟及]{{2,{MAX_TERM_CHARS}}}?"
@@ -214,8 +218,7 @@ class Definitions:
     def pair(self, question: str) -> tuple[str, str] | None:
         """The two terms a question compares (「公开招标和邀请招标有什么区别？」 -> 公开招标, 邀请招标), else None; by the
         first question of a message and its last clause, as for `term`."""
-        q = _QUESTION_END.split(question.strip(), maxsplit=1)[0].strip().rstrip("？?。！!　 ")
-        q = _strip_words(_CLAUSE_BREAK.split(q)[-1].strip(), self.fillers, lead=True)
+        q = self._asked(question)
         for pattern in self._comparison_patterns:
             m = pattern.match(q)
             if m:
