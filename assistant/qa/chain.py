@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -66,9 +66,15 @@ class Retriever(Protocol):
     def search(self, query: str, k: int = 5, *, include_superseded: bool | None = None) -> list[Hit]: ...
 
 
-def _fit(defs: Definitions, term: str, hit: Hit) -> int:
-    """How closely ``hit``'s defining sentence names ``term`` (a definition first, then the closest cases)."""
-    return defs.fit(hit.text, term)
+def _defines(defs: Definitions, term: str, text: str) -> bool:
+    """Whether an article's ``text`` has a sentence defining ``term``."""
+    return defs.sentence(text, term) is not None
+
+
+def _first(hit: Hit, hits: list[Hit]) -> list[Hit]:
+    """The hits with the defining article first (marked as found by its definition), as many as before."""
+    lead = hit.model_copy(update={"via": [*hit.via, "definition"]})
+    return [lead, *(h for h in hits if h.chunk_id != hit.chunk_id)][:len(hits)]
 
 
 @dataclass
@@ -229,39 +235,40 @@ class QAChain:
         if lexicon is None:
             return hits, None
         defs = lexicon.definitions
-        lookup = getattr(self.retriever, "lookup_texts", None)
         pair = defs.pair(question)
         if pair is not None:
-            return self._compare(pair, hits, defs, lookup)
+            return self._compare(pair, hits, defs)
         term = defs.term(question)
         if term is None:
             return hits, None
         for form in dict.fromkeys((*defs.forms(term), *lexicon.statute_words.get(term, ()))):
             # a definition before a list of cases, the closest name of those first (retrieval order otherwise)
-            found = sorted((h for h in hits if defs.sentence(h.text, form)), key=partial(_fit, defs, form))
-            if not found and lookup is not None:
-                found = sorted(lookup(lambda text, f=form: defs.sentence(text, f) is not None, self.include_superseded),
-                               key=lambda h: -DOC_TYPE_RANK.get(h.doc_type, 0))
-            if found:
-                hit = found[0].model_copy(update={"via": [*found[0].via, "definition"]})
-                rest = [h for h in hits if h.chunk_id != hit.chunk_id]
-                return [hit, *rest][:len(hits)], extractive.Defined(term, hit.chunk_id, defs.sentence(hit.text, form))
+            hit = self._defining(hits, partial(_defines, defs, form), partial(defs.fit, term=form))
+            if hit is not None:
+                return _first(hit, hits), extractive.Defined(term, hit.chunk_id, defs.sentence(hit.text, form))
         return hits, extractive.Defined(term)
 
-    def _compare(self, pair: tuple[str, str], hits: list[Hit], defs: Definitions,
-                 lookup: Any) -> tuple[list[Hit], extractive.Defined | None]:
+    def _compare(self, pair: tuple[str, str], hits: list[Hit],
+                 defs: Definitions) -> tuple[list[Hit], extractive.Defined | None]:
         """For 「公开招标和邀请招标有什么区别」, the article defining both terms first (招标投标法第十条), its two
         definitions the answer; the question is searched as any other when no one article defines both."""
         a, b = pair
-        found = [h for h in hits if defs.both(h.text, a, b)]
-        if not found and lookup is not None:
-            found = sorted(lookup(lambda text: defs.both(text, a, b) is not None, self.include_superseded),
-                           key=lambda h: -DOC_TYPE_RANK.get(h.doc_type, 0))
-        if not found:
+        hit = self._defining(hits, lambda text: defs.both(text, a, b) is not None)
+        if hit is None:
             return hits, None
-        hit = found[0].model_copy(update={"via": [*found[0].via, "definition"]})
-        rest = [h for h in hits if h.chunk_id != hit.chunk_id]
-        return [hit, *rest][:len(hits)], extractive.Defined(f"{a}和{b}", hit.chunk_id, defs.both(hit.text, a, b))
+        return _first(hit, hits), extractive.Defined(f"{a}和{b}", hit.chunk_id, defs.both(hit.text, a, b))
+
+    def _defining(self, hits: list[Hit], defines: Callable[[str], bool],
+                  closeness: Callable[[str], int] | None = None) -> Hit | None:
+        """The retrieved article whose text ``defines`` (the closest first, by ``closeness``, then by rank), else
+        the knowledge base's (laws before lower ranks); None when no article does."""
+        found = [h for h in hits if defines(h.text)]
+        if closeness is not None:
+            found.sort(key=lambda h: closeness(h.text))
+        lookup = getattr(self.retriever, "lookup_texts", None)
+        if not found and lookup is not None:
+            found = sorted(lookup(defines, self.include_superseded), key=lambda h: -DOC_TYPE_RANK.get(h.doc_type, 0))
+        return found[0] if found else None
 
     def _metadata(self, prep: _Prepared, prompts: Sequence[str]) -> dict[str, Any]:
         hashes = {}

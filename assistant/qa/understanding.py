@@ -211,9 +211,8 @@ class Definitions:
 
     @cached_property
     def _comparison_patterns(self) -> tuple[re.Pattern[str], ...]:
-        name = rf"[^，,。；;？?！!\s、和与跟及]{{2,{MAX_TERM_CHARS}}}?"
-        return tuple(re.compile("^" + re.escape(t).replace(re.escape(PAIR_SLOTS[0]), f"(?P<a>{name})")
-                                .replace(re.escape(PAIR_SLOTS[1]), f"(?P<b>{name})") + "$") for t in self.comparisons)
+        # a compared term is no list of terms itself (「公开招标和邀请招标和竞争性谈判」)
+        return _templates(self.comparisons, dict(zip(PAIR_SLOTS, ("a", "b"), strict=True)), also_not="、和与跟及")
 
     def pair(self, question: str) -> tuple[str, str] | None:
         """The two terms a question compares (「公开招标和邀请招标有什么区别？」 -> 公开招标, 邀请招标), else None; by the
@@ -305,10 +304,18 @@ def _kind_of(qualifier: str) -> bool:
 _ARTICLE_REF = re.compile(rf"第\s*(?:{text_zh.ARTICLE_NO_PATTERN})\s*[条款项]")
 
 
-def _templates(questions: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    """Each question template (with the slot {term}) as a pattern matching a whole question."""
-    term = rf"(?P<term>[^，,。；;？?！!\s]{{2,{MAX_TERM_CHARS}}}?)"
-    return tuple(re.compile("^" + re.escape(t).replace(re.escape(TERM_SLOT), term) + "$") for t in questions)
+def _templates(questions: tuple[str, ...], slots: Mapping[str, str] | None = None,
+               also_not: str = "") -> tuple[re.Pattern[str], ...]:
+    """Each question template as a pattern matching a whole question, each of its ``slots`` (default: {term})
+    a named group for a term of 2 to MAX_TERM_CHARS characters without punctuation (nor ``also_not``)."""
+    name = rf"[^，,。；;？?！!\s{also_not}]{{2,{MAX_TERM_CHARS}}}?"
+    out = []
+    for t in questions:
+        pattern = re.escape(t)
+        for slot, group in (slots or {TERM_SLOT: "term"}).items():
+            pattern = pattern.replace(re.escape(slot), f"(?P<{group}>{name})")
+        out.append(re.compile(f"^{pattern}$"))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
