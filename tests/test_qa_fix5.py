@@ -131,12 +131,25 @@ def test_two_terms_are_compared_by_the_definitions_of_one_article(lexicon):
     d = lexicon.definitions
     text = ("第十条 招标分为公开招标和邀请招标。\n公开招标，是指招标人以招标公告的方式邀请不特定的法人或者其他组织投标。\n"
             "邀请招标，是指招标人以投标邀请书的方式邀请特定的法人或者其他组织投标。")
-    both = "公开招标，是指招标人以招标公告的方式邀请不特定的法人或者其他组织投标。邀请招标，是指招标人以投标邀请书的方式邀请特定的法人或者其他组织投标。"
+    both = ("公开招标，是指招标人以招标公告的方式邀请不特定的法人或者其他组织投标。",
+            "邀请招标，是指招标人以投标邀请书的方式邀请特定的法人或者其他组织投标。")
     assert d.both(text, "邀请招标", "公开招标") == both  # in the article's order
     assert d.both(text, "公开招标", "竞争性谈判") is None
-    # a definition that opens a list is not cut from its items
+    # a definition may open a list (the chain quotes its items with it)
     listing = "本条例所称违法分包，是指下列行为：\n（一）总承包单位将建设工程分包给不具备相应资质条件的单位的；\n本条例所称转包，是指承包单位……的行为。"
-    assert d.both(listing, "转包", "违法分包") is None
+    assert d.both(listing, "转包", "违法分包") == ("本条例所称违法分包，是指下列行为：", "本条例所称转包，是指承包单位……的行为。")
+    # a list of cases said to be a term is no definition naming it
+    assert d.both("有下列情形之一的，属于投标人相互串通投标：\n（一）……。\n本法所称投标人，是指……。", "串通投标", "投标人") is None
+
+
+@pytest.mark.parametrize(("qualifier", "kind"), [
+    ("", True), ("投标人相互", True), ("招标人与投标人", True), ("招标投标法第三十三条规定的", True),
+    ("招标投标法第三十三条规定的以其他方式", True),
+    ("虚假、恶意", False), ("招标投标法第四条规定的规避", False), ("招标投标法第三十三条规定的以他人名义", False),
+])
+def test_cases_named_with_a_qualifier_are_cases_of_the_term_only_for_parties_and_references(qualifier, kind):
+    from assistant.qa.understanding import _kind_of
+    assert _kind_of(qualifier) is kind
 
 
 COMPARISONS = [
@@ -144,6 +157,13 @@ COMPARISONS = [
      "《中华人民共和国招标投标法》第十条：“公开招标，是指招标人以招标公告的方式邀请不特定的法人或者其他组织投标。邀请招标，是指"),
     ("最低评标价法和综合评分法有什么区别", "《中华人民共和国政府采购法实施条例》第三十四条：“最低评标价法，是指"),
     ("单一来源采购与竞争性谈判的区别", "《政府采购非招标采购方式管理办法》第二条：“竞争性谈判是指"),
+    # a definition opening a list comes with its items
+    ("转包和违法分包的区别", "《建设工程质量管理条例》第七十八条：“本条例所称违法分包，是指下列行为：（一）总承包单位将建设工程分包给"),
+    # each term's own article, both stated
+    ("招标代理机构和采购代理机构有什么区别",
+     "《中华人民共和国招标投标法》第十三条：“招标代理机构是依法设立、从事招标代理业务并提供相关服务的社会中介组织。”[1]；"
+     "依据《中华人民共和国政府采购法实施条例》第十二条：“政府采购法所称采购代理机构，是指"),
+    ("采购人和采购代理机构的区别", "《中华人民共和国政府采购法》第十五条：“采购人是指依法进行政府采购的国家机关、事业单位、团体组织。”"),
 ]
 
 
@@ -153,6 +173,45 @@ def test_a_comparison_is_answered_by_both_definitions(services, question, expect
     answer = services.qa.ask(question).answer.split("\n")[0]
     assert answer.startswith("答：") and expected in answer, answer
     assert all(t in answer for t in services.qa.refusal_policy.lexicon.definitions.pair(question)), answer
+
+
+def test_a_comparison_of_two_articles_states_both_definitions_each_with_its_citation():
+    """Defined.other: the second term's article is stated after the first, each with its own number; without it
+    among the cited articles nothing is stated."""
+    from assistant.qa.extractive import Defined, build_extractive
+    from tests.qa_fakes import make_chunk, to_hit
+
+    agency = make_chunk("law-zbtbf", 13, "招标代理机构是依法设立、从事招标代理业务并提供相关服务的社会中介组织。", None)
+    buyer = make_chunk("law-zfcgf", 15, "采购人是指依法进行政府采购的国家机关、事业单位、团体组织。", None)
+    hits = [to_hit(agency, 0.5, 0.5, ["definition"]), to_hit(buyer, 0.4, 0.4, ["definition"])]
+    other = Defined("采购人", hits[1].chunk_id, "采购人是指依法进行政府采购的国家机关、事业单位、团体组织。")
+    defined = Defined("招标代理机构", hits[0].chunk_id, "招标代理机构是依法设立、从事招标代理业务并提供相关服务的社会中介组织。", other)
+    ex = build_extractive("招标代理机构和采购人有什么区别", hits, [h.chunk_id for h in hits], defined=defined)
+    first = ex.text.splitlines()[0]
+    assert first.startswith("答：依据《中华人民共和国招标投标法》第十三条：“招标代理机构是依法设立") and ex.lead_n is not None
+    n = next(c.n for c in ex.citations if c.chunk_id == hits[1].chunk_id)
+    assert first.endswith(f"；依据《中华人民共和国政府采购法》第十五条：“采购人是指依法进行政府采购的国家机关、事业单位、团体组织。”[{n}]")
+    alone = build_extractive("招标代理机构和采购人有什么区别", hits[:1], [hits[0].chunk_id], defined=defined)
+    assert not alone.text.startswith("答：") and alone.lead_n is None
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question", [
+    "投标保证金和履约保证金有什么区别",  # no article defines either: 「履约保证金不得超过……10%」 says no difference
+    "中标和成交的区别", "招标和投标有什么区别",
+    "串通投标和弄虚作假的区别",  # lists of cases, no definition naming either
+])
+def test_a_comparison_without_two_definitions_is_not_answered_confidently(services, question):
+    line = first_line(services, question)
+    assert not line.startswith("答："), line
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question", ["什么是招标？", "什么是投标？"])
+def test_a_worse_kind_of_a_term_is_not_its_definition(services, question):
+    """「……属于招标投标法第四条规定的规避招标」 is no definition of 招标, 「……规定的以他人名义投标」 none of 投标."""
+    line = first_line(services, question)
+    assert not line.startswith("答："), line
 
 
 @pytest.mark.integration

@@ -28,7 +28,7 @@ from assistant.qa import citing, condense, extractive, refusal, short_names
 from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context, superseded_note
 from assistant.qa.masking import Masker
 from assistant.qa.understanding import (
-    Definitions,
+    Lexicon,
     core_question,
     detect_regime,
     other_method_titles,
@@ -66,9 +66,14 @@ class Retriever(Protocol):
     def search(self, query: str, k: int = 5, *, include_superseded: bool | None = None) -> list[Hit]: ...
 
 
-def _defines(defs: Definitions, term: str, text: str) -> bool:
-    """Whether an article's ``text`` has a sentence defining ``term``."""
-    return defs.sentence(text, term) is not None
+def _has(sentence: Callable[[str, str], str | None], term: str, text: str) -> bool:
+    """Whether an article's ``text`` has a ``sentence`` for ``term`` (a defining one)."""
+    return sentence(text, term) is not None
+
+
+def _with_list(text: str, sentence: str) -> str:
+    """A defining sentence with the items it introduces (「本条例所称违法分包，是指下列行为：（一）……」), else as it is."""
+    return sentence + "".join(citing.listed_items(text, sentence)) if sentence.endswith(("：", ":")) else sentence
 
 
 def _first(hit: Hit, hits: list[Hit]) -> list[Hit]:
@@ -234,41 +239,71 @@ class QAChain:
         lexicon = self.refusal_policy.lexicon
         if lexicon is None:
             return hits, None
-        defs = lexicon.definitions
-        pair = defs.pair(question)
+        pair = lexicon.definitions.pair(question)
         if pair is not None:
-            return self._compare(pair, hits, defs)
-        term = defs.term(question)
+            return self._compare(pair, hits, lexicon)
+        term = lexicon.definitions.term(question)
         if term is None:
             return hits, None
+        found = self._definition(term, hits, lexicon)
+        if found is None:
+            return hits, extractive.Defined(term)
+        hit, sentence = found
+        return _first(hit, hits), extractive.Defined(term, hit.chunk_id, sentence)
+
+    def _definition(self, term: str, hits: list[Hit], lexicon: Lexicon) -> tuple[Hit, str] | None:
+        """The article defining the term and its defining sentence (the first of `_definitions`), else None."""
+        return next(iter(self._definitions(term, hits, lexicon)), None)
+
+    def _definitions(self, term: str, hits: list[Hit], lexicon: Lexicon,
+                     named: bool = False) -> list[tuple[Hit, str]]:
+        """The articles defining the term, each with its defining sentence: by the term, its bare form and its
+        statute wording, the first of them any article defines; a definition before a list of cases, the closest
+        name of those first (retrieval order otherwise). ``named``: only a sentence naming the term (「……是指……」)
+        defines it, not a list of cases said to be it (「……的，属于招标投标法第四条规定的规避招标」 for 招标)."""
+        defs = lexicon.definitions
+        sentence = defs.naming if named else defs.sentence
         for form in dict.fromkeys((*defs.forms(term), *lexicon.statute_words.get(term, ()))):
-            # a definition before a list of cases, the closest name of those first (retrieval order otherwise)
-            hit = self._defining(hits, partial(_defines, defs, form), partial(defs.fit, term=form))
-            if hit is not None:
-                return _first(hit, hits), extractive.Defined(term, hit.chunk_id, defs.sentence(hit.text, form))
-        return hits, extractive.Defined(term)
+            found = self._definers(hits, partial(_has, sentence, form), partial(defs.fit, term=form))
+            pairs = [(h, s) for h in found if (s := sentence(h.text, form)) is not None]
+            if pairs:
+                return pairs
+        return []
 
     def _compare(self, pair: tuple[str, str], hits: list[Hit],
-                 defs: Definitions) -> tuple[list[Hit], extractive.Defined | None]:
-        """For 「公开招标和邀请招标有什么区别」, the article defining both terms first (招标投标法第十条), its two
-        definitions the answer; the question is searched as any other when no one article defines both."""
+                 lexicon: Lexicon) -> tuple[list[Hit], extractive.Defined | None]:
+        """For 「公开招标和邀请招标有什么区别」, the two definitions are the answer: those of the one article defining
+        both terms (招标投标法第十条), else each term's own defining article, both first, of one document when it
+        can be (「招标代理机构和采购代理机构」: 招标投标法第十三条, 政府采购法实施条例第十二条). A definition that
+        opens a list comes with its items. When a term has no definition no article is stated as the answer."""
         a, b = pair
-        hit = self._defining(hits, lambda text: defs.both(text, a, b) is not None)
-        if hit is None:
-            return hits, None
-        return _first(hit, hits), extractive.Defined(f"{a}和{b}", hit.chunk_id, defs.both(hit.text, a, b))
+        defs = lexicon.definitions
+        hit = next(iter(self._definers(hits, lambda text: defs.both(text, a, b) is not None)), None)
+        if hit is not None:
+            sentences = defs.both(hit.text, a, b) or ()
+            key = "".join(_with_list(hit.text, s) for s in sentences)
+            return _first(hit, hits), extractive.Defined(f"{a}和{b}", hit.chunk_id, key)
+        of_b = self._definitions(b, hits, lexicon, named=True)
+        pairs = [(x, y) for x in self._definitions(a, hits, lexicon, named=True) for y in of_b
+                 if x[0].chunk_id != y[0].chunk_id]
+        if not pairs:
+            # an article about one of the two (「履约保证金不得超过中标合同金额的10%」) does not say how they differ
+            return hits, extractive.Defined(f"{a}和{b}")
+        (hit_a, key_a), (hit_b, key_b) = next((p for p in pairs if p[0][0].title == p[1][0].title), pairs[0])
+        other = extractive.Defined(b, hit_b.chunk_id, key_b)
+        return _first(hit_a, _first(hit_b, hits)), extractive.Defined(a, hit_a.chunk_id, key_a, other)
 
-    def _defining(self, hits: list[Hit], defines: Callable[[str], bool],
-                  closeness: Callable[[str], int] | None = None) -> Hit | None:
-        """The retrieved article whose text ``defines`` (the closest first, by ``closeness``, then by rank), else
-        the knowledge base's (laws before lower ranks); None when no article does."""
+    def _definers(self, hits: list[Hit], defines: Callable[[str], bool],
+                  closeness: Callable[[str], int] | None = None) -> list[Hit]:
+        """The retrieved articles whose text ``defines`` (the closest first, by ``closeness``, then by rank), else
+        the knowledge base's (laws before lower ranks)."""
         found = [h for h in hits if defines(h.text)]
         if closeness is not None:
             found.sort(key=lambda h: closeness(h.text))
         lookup = getattr(self.retriever, "lookup_texts", None)
         if not found and lookup is not None:
             found = sorted(lookup(defines, self.include_superseded), key=lambda h: -DOC_TYPE_RANK.get(h.doc_type, 0))
-        return found[0] if found else None
+        return found
 
     def _metadata(self, prep: _Prepared, prompts: Sequence[str]) -> dict[str, Any]:
         hashes = {}

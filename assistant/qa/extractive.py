@@ -57,11 +57,13 @@ _RULE_FIELD = re.compile(r"(风险说明|法律依据|修改建议)[:：]\s*")
 @dataclass(frozen=True)
 class Defined:
     """A definitional question's term and the article sentence that defines it (``chunk_id`` and
-    ``sentence`` None: no article of the knowledge base defines the term)."""
+    ``sentence`` None: no article of the knowledge base defines the term); for a comparison whose two terms
+    are defined by two articles, the second term's definition (``other``), stated after the first."""
 
     term: str
     chunk_id: str | None = None
     sentence: str | None = None
+    other: Defined | None = None
 
 
 @dataclass
@@ -518,12 +520,15 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     keys: dict[int, str | None] = {}
 
     defining = next((h for h in chosen if defined is not None and h.chunk_id == defined.chunk_id), None)
-    hedge = hedge or (defined is not None and defining is None)
+    other_defined = defined.other if defined is not None else None
+    also = next((h for h in chosen if other_defined is not None and h.chunk_id == other_defined.chunk_id), None)
+    hedge = hedge or (defined is not None and defining is None) or (other_defined is not None and also is None)
 
     def key_of(h: Hit) -> str | None:
         """The article's key sentence for this question (chosen once per hit; the defining sentence)."""
         if id(h) not in keys:
             keys[id(h)] = (defined.sentence if h is defining and defined is not None else
+                           other_defined.sentence if h is also and other_defined is not None else
                            key_sentence(h.text, question, words.alternatives, words.statute_words, words.generic_terms,
                                         h.title))
         return keys[id(h)]
@@ -568,7 +573,8 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
             second, direct = other_regime_hit(asked, best, chosen, words, regimes), True
     if direct and best is not None and best.title in other_method and "direct" not in best.via:
         direct = False
-    second = second if direct else None
+    # a comparison states its second definition beside the first instead of another regime's article
+    second = (also if best is defining and also is not None else second) if direct else None
     second_n: int | None = None
     if not direct and chosen:
         flags.append(FLAG_NO_DIRECT)
@@ -624,7 +630,11 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     if absent_docs:
         names = "、".join(f"《{d}》" for d in absent_docs)
         notes.append(f"说明：审查要点所引的{names}未收录在知识库中，无法展示其原文；如需查看，请在知识库页面导入该文件后再问。")
-    if best is not None and direct and lead_n is not None and second is not None and second_n is not None \
+    if best is not None and direct and lead_n is not None and also is not None and second is also \
+            and second_n is not None:
+        lines = [f"{ANSWER_PREFIX}{_stated(best, key_of(best), lead_n)}；{_stated(also, key_of(also), second_n)}", "",
+                 *lines]
+    elif best is not None and direct and lead_n is not None and second is not None and second_n is not None \
             and regimes is not None:
         both = [f"{regimes.of_title[h.title]}项目{_stated(h, key_of(h), k, change_of(h))}"
                 for h, k in ((best, lead_n), (second, second_n))]

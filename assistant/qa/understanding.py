@@ -226,16 +226,20 @@ class Definitions:
                 return (a, b) if ok else None
         return None
 
-    def both(self, text: str, a: str, b: str) -> str | None:
-        """The sentences of one article's text defining both terms (「……是指……」 each, whole: no list after a colon),
-        in the article's order, else None."""
-        found: list[str] = []
-        for t in (a, b):
-            s = next((s for f in self.forms(t) if (s := self.sentence(text, f)) is not None and self._names(s, f)), None)
-            if s is None or s.rstrip().endswith(("：", ":")) or s in found:
-                return None
-            found.append(s)
-        return "".join(sorted(found, key=text.find))
+    def both(self, text: str, a: str, b: str) -> tuple[str, str] | None:
+        """The two sentences of one article's text naming the two terms (「……是指……」 each; one may open a list of
+        what the term is, 「本条例所称违法分包，是指下列行为：」), in the article's order, else None."""
+        found = [self.naming(text, t) for t in (a, b)]
+        if found[0] is None or found[1] is None or found[0] == found[1]:
+            return None
+        first, second = sorted((found[0], found[1]), key=text.find)
+        return first, second
+
+    def naming(self, text: str, term: str) -> str | None:
+        """The sentence of an article's text that names the term with a definition (「……是指……」, not a list of
+        its cases), by the term or its bare form (`forms`), else None."""
+        return next((s for f in self.forms(term) if (s := self.sentence(text, f)) is not None and self._names(s, f)),
+                    None)
 
     def forms(self, term: str) -> tuple[str, ...]:
         """The term, then the term without a qualifier the question put before it (政府采购工程 -> 工程)."""
@@ -295,9 +299,11 @@ class Definitions:
 
 def _kind_of(qualifier: str) -> bool:
     """Whether cases named with this qualifier before the term are cases of the term itself: none, the parties
-    (「投标人相互」「招标人与投标人」) or a reference (「招标投标法第三十三条规定的」); not a worse kind of it
-    (「属于虚假、恶意投诉」 lists no cases of 投诉)."""
-    return not qualifier or "人" in qualifier or "的" in qualifier
+    (「投标人相互」「招标人与投标人」), a reference (「招标投标法第三十三条规定的」) or the rest of its ways after one
+    (「……规定的以其他方式」); not a worse kind of it (「属于虚假、恶意投诉」 lists no cases of 投诉, 「属于招标投标法第四条
+    规定的规避招标」 none of 招标, 「……规定的以他人名义投标」 none of 投标)."""
+    rest = qualifier.rsplit("的", 1)[-1]
+    return not rest or rest.endswith(("人", "人相互")) or rest.startswith("以其他")
 
 
 #: an article named in a question (「第二十条」「第34条」)
