@@ -119,6 +119,10 @@ def test_a_definitional_question_is_answered_by_the_defining_sentence(services, 
 @pytest.mark.parametrize(("question", "pair"), [
     ("公开招标和邀请招标有什么区别？", ("公开招标", "邀请招标")), ("竞争性谈判与询价有何不同？", ("竞争性谈判", "询价")),
     ("我想问一下，集中采购和分散采购的区别是什么", ("集中采购", "分散采购")),
+    # other joins and other ways of asking; no question word is part of a term
+    ("公开招标、邀请招标有哪些区别", ("公开招标", "邀请招标")), ("转包跟违法分包是一回事吗", ("转包", "违法分包")),
+    ("公开招标同邀请招标之间有什么区别", ("公开招标", "邀请招标")), ("询价与竞争性谈判如何区分", ("询价", "竞争性谈判")),
+    ("公开招标和邀请招标的区别在哪里", ("公开招标", "邀请招标")), ("公开招标有哪些和邀请招标区别", None),
     # the terms must be bare names, two of them, and different
     ("投标保证金和履约保证金的比例有什么区别", None), ("公开招标和邀请招标和竞争性谈判的区别", None),
     ("公开招标和公开招标有什么区别", None), ("公开招标有什么特点", None),

@@ -157,6 +157,7 @@ def test_answer_gate_words_load_from_the_lexicon():
     "definitions: {case_verbs: 属于}",                  # one word, not a list
     "definitions: {attribute: [比例]}",                 # a misspelt key
     "definitions: {comparisons: ['{a}有什么区别']}",    # a comparison template without its second slot
+    "definitions: {comparison_joins: 与}",               # one word, not a list
 ])
 def test_malformed_gate_or_refusal_section_is_a_clear_chinese_error(tmp_path, section):
     bad = tmp_path / LEXICON_FILE

@@ -47,8 +47,8 @@ SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_ru
                       "methods", "method_penalty", "method_bound", "definitions", "secondary_documents",
                       *GATE_SECTIONS, REFUSAL_SECTION})
 #: the keys of the ``definitions`` section (each a list of words or templates)
-DEFINITION_KEYS = ("questions", "bare_questions", "comparisons", "attributes", "lead_words", "verbs", "case_verbs",
-                   "qualifiers", "fillers")
+DEFINITION_KEYS = ("questions", "bare_questions", "comparisons", "comparison_joins", "attributes", "lead_words", "verbs",
+                   "case_verbs", "qualifiers", "fillers")
 #: the place of the term in a definitional question template (「什么是{term}」)
 TERM_SLOT = "{term}"
 #: the places of the two terms in a comparison template (「{a}和{b}有什么区别」)
@@ -174,6 +174,8 @@ class Definitions:
     case_verbs: tuple[str, ...] = ()
     #: templates asking how two terms differ (「{a}和{b}有什么区别」), each term a bare name
     comparisons: tuple[str, ...] = ()
+    #: words that may stand for the 和 between the two terms of a comparison template (「{a}与{b}……」)
+    comparison_joins: tuple[str, ...] = ()
 
     @cached_property
     def _patterns(self) -> tuple[re.Pattern[str], ...]:
@@ -211,8 +213,12 @@ class Definitions:
 
     @cached_property
     def _comparison_patterns(self) -> tuple[re.Pattern[str], ...]:
-        # a compared term is no list of terms itself (「公开招标和邀请招标和竞争性谈判」)
-        return _templates(self.comparisons, dict(zip(PAIR_SLOTS, ("a", "b"), strict=True)), also_not="、和与跟及")
+        a, b = PAIR_SLOTS
+        templates = [t.replace(f"{a}和{b}", f"{a}{j}{b}") for t in self.comparisons for j in ("和", *self.comparison_joins)]
+        # a compared term is no list of terms itself (「公开招标和邀请招标和竞争性谈判」), nor has a question word in it
+        # (「邀请招标有哪些」 of 「……和邀请招标有哪些区别」 before that template was added)
+        return _templates(tuple(dict.fromkeys(templates)), dict(zip(PAIR_SLOTS, ("a", "b"), strict=True)),
+                          also_not="、和与跟及哪吗么呢")
 
     def pair(self, question: str) -> tuple[str, str] | None:
         """The two terms a question compares (「公开招标和邀请招标有什么区别？」 -> 公开招标, 邀请招标), else None; by the
