@@ -106,6 +106,9 @@ DEFINITIONS = [
     ("挂靠是什么？", "《中华人民共和国招标投标法实施条例》第四十二条：“使用通过受让或者租借等方式获取的资格、资质证书投标的"),
     ("什么是废标？", "《中华人民共和国政府采购法》第三十六条：“在招标采购中，出现下列情形之一的，应予废标"),
     ("投标无效是什么？", "《政府采购货物和服务招标投标管理办法》第六十三条：“投标人存在下列情况之一的，投标无效："),
+    # a collective name given in parentheses (以下统称), not an abbreviation (以下简称)
+    ("什么是政府投资项目？", "《政府投资条例》第九条：“政府采取直接投资方式、资本金注入方式投资的项目（以下统称政府投资项目）"),
+    ("行政监督部门是指什么", "《浙江省招标投标条例》第五条：“省、市、县人民政府有关行政部门（以下统称行政监督部门）依照各自职责分工"),
 ]
 
 
@@ -210,8 +213,15 @@ def test_a_comparison_without_two_definitions_is_not_answered_confidently(servic
     assert not line.startswith("答："), line
 
 
+def test_a_collective_name_in_parentheses_names_the_term_an_abbreviation_does_not(lexicon):
+    d = lexicon.definitions
+    text = "第五条 省、市、县人民政府有关行政部门（以下统称行政监督部门）依照各自职责分工，对招标投标活动实施监督。"
+    assert d.sentence(text, "行政监督部门") == "省、市、县人民政府有关行政部门（以下统称行政监督部门）依照各自职责分工，对招标投标活动实施监督。"
+    assert d.sentence("第一条 根据《中华人民共和国政府采购法》（以下简称政府采购法），制定本条例。", "政府采购法") is None
+
+
 @pytest.mark.integration
-@pytest.mark.parametrize("question", ["什么是招标？", "什么是投标？"])
+@pytest.mark.parametrize("question", ["什么是招标？", "什么是投标？", "什么是政府采购法？"])
 def test_a_worse_kind_of_a_term_is_not_its_definition(services, question):
     """「……属于招标投标法第四条规定的规避招标」 is no definition of 招标, 「……规定的以他人名义投标」 none of 投标."""
     line = first_line(services, question)

@@ -48,7 +48,7 @@ SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_ru
                       *GATE_SECTIONS, REFUSAL_SECTION})
 #: the keys of the ``definitions`` section (each a list of words or templates)
 DEFINITION_KEYS = ("questions", "bare_questions", "comparisons", "comparison_joins", "attributes", "lead_words", "verbs",
-                   "case_verbs", "qualifiers", "fillers")
+                   "case_verbs", "collective_words", "qualifiers", "fillers")
 #: the place of the term in a definitional question template (「什么是{term}」)
 TERM_SLOT = "{term}"
 #: the places of the two terms in a comparison template (「{a}和{b}有什么区别」)
@@ -172,6 +172,9 @@ class Definitions:
     attributes: tuple[str, ...] = ()
     #: words that say which cases are the term (「有下列情形之一的，属于投标人相互串通投标：」「……的，视为……」)
     case_verbs: tuple[str, ...] = ()
+    #: words that give the things before them a collective name in parentheses (「省、市、县人民政府有关行政部门
+    #: （以下统称行政监督部门）」): the sentence names the term
+    collective_words: tuple[str, ...] = ()
     #: templates asking how two terms differ (「{a}和{b}有什么区别」), each term a bare name
     comparisons: tuple[str, ...] = ()
     #: words that may stand for the 和 between the two terms of a comparison template (「{a}与{b}……」)
@@ -267,7 +270,10 @@ class Definitions:
         return 0 if self._names(s, term) else min((len(n) for n in self._case_names(s, term)), default=1_000)
 
     def _names(self, sentence: str, term: str) -> bool:
-        """Nothing or a lead word before the term, a verb after it (「本法所称政府采购，是指……」)."""
+        """Nothing or a lead word before the term, a verb after it (「本法所称政府采购，是指……」); or the term the collective
+        name of what comes before it (「……有关行政部门（以下统称行政监督部门）」)."""
+        if any(f"（{w}{term}）" in sentence for w in self.collective_words):
+            return True
         pos = sentence.find(term)
         if pos < 0:
             return False
