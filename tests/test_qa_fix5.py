@@ -183,22 +183,26 @@ def test_a_comparison_is_answered_by_both_definitions(services, question, expect
 
 
 def test_a_comparison_of_two_articles_states_both_definitions_each_with_its_citation():
-    """Defined.other: the second term's article is stated after the first, each with its own number; without it
-    among the cited articles nothing is stated."""
+    """Defined.other: the second term's article is stated after the first and numbered next ([2], its document
+    listed right after the first's, before a law ranked between them); without it among the cited articles nothing
+    is stated."""
     from assistant.qa.extractive import Defined, build_extractive
-    from tests.qa_fakes import make_chunk, to_hit
+    from tests.qa_fakes import PLAN, make_chunk, to_hit
 
     agency = make_chunk("law-zbtbf", 13, "招标代理机构是依法设立、从事招标代理业务并提供相关服务的社会中介组织。", None)
-    buyer = make_chunk("law-zfcgf", 15, "采购人是指依法进行政府采购的国家机关、事业单位、团体组织。", None)
-    hits = [to_hit(agency, 0.5, 0.5, ["definition"]), to_hit(buyer, 0.4, 0.4, ["definition"])]
-    other = Defined("采购人", hits[1].chunk_id, "采购人是指依法进行政府采购的国家机关、事业单位、团体组织。")
+    between = make_chunk("law-zfcgf", 19, "采购人有权自行选择采购代理机构，任何单位和个人不得以任何方式为采购人指定采购代理机构。", None)
+    center = make_chunk("wucheng-reform-2025", None, "区公共资源交易中心（以下统称交易中心）负责……。", "一、工作目标")
+    hits = [to_hit(agency, 0.5, 0.5, ["definition"]), to_hit(between, 0.48, 0.48, ["dense"]),
+            to_hit(center, 0.47, 0.47, ["definition"])]
+    other = Defined("交易中心", hits[2].chunk_id, "区公共资源交易中心（以下统称交易中心）负责……。")
     defined = Defined("招标代理机构", hits[0].chunk_id, "招标代理机构是依法设立、从事招标代理业务并提供相关服务的社会中介组织。", other)
-    ex = build_extractive("招标代理机构和采购人有什么区别", hits, [h.chunk_id for h in hits], defined=defined)
+    named = [hits[0].chunk_id, hits[2].chunk_id]
+    ex = build_extractive("招标代理机构和交易中心有什么区别", hits, named, defined=defined)
     first = ex.text.splitlines()[0]
-    assert first.startswith("答：依据《中华人民共和国招标投标法》第十三条：“招标代理机构是依法设立") and ex.lead_n is not None
-    n = next(c.n for c in ex.citations if c.chunk_id == hits[1].chunk_id)
-    assert first.endswith(f"；依据《中华人民共和国政府采购法》第十五条：“采购人是指依法进行政府采购的国家机关、事业单位、团体组织。”[{n}]")
-    alone = build_extractive("招标代理机构和采购人有什么区别", hits[:1], [hits[0].chunk_id], defined=defined)
+    assert first.startswith("答：依据《中华人民共和国招标投标法》第十三条：“招标代理机构是依法设立") and ex.lead_n == 1
+    assert first.endswith(f"；依据《{PLAN}》：“区公共资源交易中心（以下统称交易中心）负责……。”[2]"), first
+    assert [c.n for c in ex.citations if c.chunk_id == hits[1].chunk_id] == [3]
+    alone = build_extractive("招标代理机构和交易中心有什么区别", hits[:2], named[:1], defined=defined)
     assert not alone.text.startswith("答：") and alone.lead_n is None
 
 

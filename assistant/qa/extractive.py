@@ -11,7 +11,7 @@ superseded or lower-rank documents. Nothing is generated: every word after the l
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -95,20 +95,22 @@ def select_hits(hits: list[Hit], named: list[str] | None = None, max_articles: i
     return chosen[:max(max_articles, len(first))]
 
 
-def _group_order(hits: list[Hit], lead: Hit | None = None) -> list[tuple[str, list[Hit]]]:
-    """The hits by document: the ``lead`` article's document first (the stated article: its article [1], QA
-    report 3, D22: the answer quoted [2] while [1] was another law's article), then named documents, current
-    versions and stronger document types first; within a document the lead article first, then by rank."""
+def _group_order(hits: list[Hit], stated: Sequence[Hit] = ()) -> list[tuple[str, list[Hit]]]:
+    """The hits by document: the ``stated`` articles' documents first, in the order they are stated (the stated
+    article: its article [1], QA report 3, D22: the answer quoted [2] while [1] was another law's article; the second
+    of a comparison or of the other regime next, [2]), then named documents, current versions and stronger document
+    types first; within a document the stated articles first, then by rank."""
     groups: dict[str, list[Hit]] = {}
     for h in hits:
         groups.setdefault(h.doc_id, []).append(h)
-    if lead is not None and lead.doc_id in groups:
-        groups[lead.doc_id].sort(key=lambda h: h is not lead)
+    for hs in groups.values():
+        hs.sort(key=lambda h: next((i for i, x in enumerate(stated) if x is h), len(stated)))
     first_pos = {doc: min(hits.index(h) for h in hs) for doc, hs in groups.items()}
+    stated_docs = list(dict.fromkeys(h.doc_id for h in stated))
 
     def key(item: tuple[str, list[Hit]]) -> tuple[int, int, int, int, int]:
         doc, hs = item
-        stated_first = 0 if lead is not None and doc == lead.doc_id else 1
+        stated_first = stated_docs.index(doc) if doc in stated_docs else len(stated_docs)
         named_first = 0 if any("direct" in x.via for x in hs) else 1
         return (stated_first, named_first, int(is_superseded(hs[0])), -DOC_TYPE_RANK.get(hs[0].doc_type, 0),
                 first_pos[doc])
@@ -584,10 +586,11 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     basis_hits: list[Hit] = []
     absent_docs: list[str] = []
     lead_n: int | None = None
-    # the stated article's document first; in a hedged answer the best-ranked article's, unless it is below
+    # the stated articles' documents first (the second of a comparison or regime next); in a hedged answer the
+    # best-ranked article's, unless it is below
     # regulations (report 5b, D7: 民法典第七百九十条, ranked 3rd, was [1] above the ranked-1st 实施条例第二条)
     first = best if direct or (best is not None and not is_lower_rank(best)) else None
-    for _, group in _group_order(chosen, first):
+    for _, group in _group_order(chosen, [h for h in (first, second) if h is not None]):
         head = group[0]
         status = head.status if head.is_current or head.status != "现行有效" else "旧版本"
         lines.append(f"{bold(f'《{head.title}》')}（{head.doc_type}，{status}）")
