@@ -91,6 +91,45 @@ def test_a_follow_up_naming_its_own_subject_asks_the_question_about_it(previous,
     assert rule_condense(follow_up, [(previous, "……")], _lexicon()) == standalone
 
 
+@pytest.mark.parametrize(("previous", "follow_up", "standalone"), [
+    # a comparison with the term the previous question asked the meaning of (「那和邀请招标有什么区别」 became
+    # 「什么是邀请招标」, an alternative of 公开招标 put in its place)
+    ("什么是公开招标？", "那和邀请招标有什么区别？", "公开招标和邀请招标有什么区别"),
+    ("竞争性谈判是什么", "和询价有什么不同", "竞争性谈判和询价有什么区别"),
+    # 「跟违法……」 was read as naming a law of its own (…法) and the follow-up stood alone
+    ("什么是转包", "跟违法分包的区别呢？", "转包和违法分包有什么区别"),
+    # with the term of the previous question sharing a word with it, or an alternative to it
+    ("投标保证金最多收多少", "和履约保证金有什么区别", "投标保证金和履约保证金有什么区别"),
+    ("质疑期限是多少天", "那和投诉有什么区别", "质疑和投诉有什么区别"),
+])
+def test_a_follow_up_comparing_a_term_with_the_previous_one_asks_how_they_differ(previous, follow_up, standalone):
+    assert is_follow_up(follow_up, _lexicon())
+    assert rule_condense(follow_up, [(previous, "……")], _lexicon()) == standalone
+
+
+@pytest.mark.parametrize(("previous", "follow_up", "standalone"), [
+    # 「那招标投标法呢？」 stood alone and was answered with 招标投标法第十七条; 「按招标投标法呢」 was no follow-up
+    ("投标保证金最多收多少", "按招标投标法呢", "按照招标投标法，投标保证金最多收多少"),
+    ("质疑期限是多少天", "那招标投标法呢？", "按照招标投标法，质疑期限是多少天"),
+    ("什么是公开招标", "政府采购法是怎么规定的", "按照政府采购法，什么是公开招标"),
+    # the law of a previous law follow-up is replaced, not added to
+    ("按照招标投标法，投标保证金最多收多少", "那政府采购法呢？", "按照政府采购法，投标保证金最多收多少"),
+    # an article of the law is a question of its own
+    ("投标保证金最多收多少", "招标投标法实施条例第二十六条呢？", "招标投标法实施条例第二十六条呢？"),
+])
+def test_a_follow_up_naming_only_a_law_asks_the_previous_question_of_that_law(previous, follow_up, standalone):
+    assert rule_condense(follow_up, [(previous, "……")], _lexicon()) == standalone
+
+
+@pytest.mark.parametrize(("question", "law"), [
+    ("那按招标投标法呢？", "招标投标法"), ("《政府采购法》中怎么规定的", "《政府采购法》"), ("按照招标投标法实施条例呢", "招标投标法实施条例"),
+    ("违法分包呢", None), ("招标投标法第十条呢", None), ("那履约保证金呢？", None), ("合法吗", None),
+])
+def test_only_law_is_a_law_named_and_nothing_else(question, law):
+    from assistant.qa.condense import only_law
+    assert only_law(question) == law
+
+
 def test_a_short_question_naming_nothing_of_the_domain_asks_about_the_previous_subject():
     lex = _lexicon()
     # 「可以要求现金吗」 alone was answered from another regulation's 保证金 article; joined whole, the previous

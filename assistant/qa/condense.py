@@ -21,10 +21,24 @@ if TYPE_CHECKING:
 #: Openers and words that point back to the previous turn.
 _FOLLOW_UP_START = re.compile(r"^(?:那么?|那如果|如果是|要是|还有|另外|此外|同样|这个|这种|这些|这条|该条|此条|上述|它|其|那个|那些)")
 _BACK_REFERENCE = re.compile(r"(这个|这种|这些|这条|该条|此条|上述|上面|前面|它的?|其中|那个|那些|同样|也是|还是|呢[？?]?$)")
-_OWN_LAW = re.compile(r"《[^》]+》|[\u4e00-\u9fa5]{2,12}(?:法|条例|办法)")
+#: a law's name, not a word ending in 法 (「跟违法分包的区别呢」: 违法, 合法, 方法, 做法, 依法 …)
+_OWN_LAW = re.compile(r"《[^》]+》|[\u4e00-\u9fa5]{2,12}(?:(?<![违合方做非说想看守执依立司])法|条例|办法)")
 #: Follow-ups are short; anything longer is treated as a new question.
 MAX_FOLLOW_UP_CHARS = 20
 HISTORY_TURNS = 3
+
+
+#: how a follow-up asks the previous question of another law (「那按招标投标法呢？」「招标投标法是怎么规定的」)
+_LAW_LEAD = re.compile(r"^(?:那么?|那如果是?|如果是|要是)?(?:按照|依照|依据|根据|按)?")
+_LAW_TAIL = re.compile(r"(?:中|里|里面)?(?:的规定|规定)?(?:呢|是?怎么规定的?|是?如何规定的?)?[？?。]?$")
+#: the question a law follow-up stands for: the previous one, of that law
+LAW_FOLLOW_UP = "按照{law}，{question}"
+
+
+def only_law(question: str) -> str | None:
+    """The law a follow-up names and nothing else (「那按招标投标法呢？」 -> 招标投标法), else None."""
+    q = _LAW_TAIL.sub("", _LAW_LEAD.sub("", normalize(question).strip(), count=1), count=1)
+    return q if q and _OWN_LAW.fullmatch(q) and not find_article_refs(q) else None
 
 
 def is_follow_up(question: str, lexicon: Lexicon | None = None, vocabulary: str | None = None) -> bool:
@@ -36,8 +50,11 @@ def is_follow_up(question: str, lexicon: Lexicon | None = None, vocabulary: str 
     if len(q) > MAX_FOLLOW_UP_CHARS:
         return False
     if find_article_refs(q) or _OWN_LAW.search(q):
-        return bool(_FOLLOW_UP_START.match(q)) and not find_article_refs(q)
+        # 「按招标投标法呢」 asks the previous question of that law; 「招标投标法第十条呢」 names its own article
+        return bool(_FOLLOW_UP_START.match(q) or only_law(q)) and not find_article_refs(q)
     if _FOLLOW_UP_START.match(q) or _BACK_REFERENCE.search(q) or len(q) <= 6:
+        return True
+    if lexicon is not None and lexicon.definitions.compared_with(q) is not None:  # 「和邀请招标有什么区别」
         return True
     return lexicon is not None and _asks_without_subject(q, lexicon, vocabulary)
 
@@ -75,6 +92,10 @@ def _join(follow_up: str, previous: str, lexicon: Lexicon | None = None, vocabul
     back-reference: 「那政府采购项目呢？」「这个期限是多少」) it is joined to the previous question."""
     tail = re.sub(r"^(?:那么?|那如果|另外|还有|此外)[，,]?", "", follow_up.strip())
     previous = previous.strip().rstrip("？?。")
+    if (law := only_law(follow_up)) is not None:  # the previous question asked of that law, not of its own
+        return LAW_FOLLOW_UP.format(law=law, question=re.sub(r"^按照[^，]+，", "", previous))
+    if lexicon is not None and (compared := _comparison(tail, previous, lexicon)) is not None:
+        return compared
     if lexicon is not None and (swapped := _swap_alternative(tail, previous, lexicon)) is not None:
         return swapped
     if lexicon is not None and (subject := _new_subject(tail, previous, lexicon)) is not None:
@@ -87,6 +108,28 @@ def _join(follow_up: str, previous: str, lexicon: Lexicon | None = None, vocabul
         # 履约保证金, not about its cap again (joined whole, the previous question drowned it)
         return f"{''.join(subject_words)}，{tail}"
     return f"{previous}；{tail}"
+
+
+def _comparison(tail: str, previous: str, lexicon: Lexicon) -> str | None:
+    """「公开招标和邀请招标有什么区别」 for 「那和邀请招标有什么区别？」 after 「什么是公开招标」: a follow-up comparing one
+    term with the term the previous question asked about (what it asked the meaning of, else its term sharing a
+    domain word with the new one: 投标保证金 of 「投标保证金最多收多少」 for 「和履约保证金有什么区别」, or an alternative
+    to it: 质疑 of 「质疑期限是多少天」 for 「那和投诉有什么区别」); None for any other."""
+    defs = lexicon.definitions
+    other = defs.compared_with(tail)
+    if other is None:
+        return None
+    term = defs.term(previous) or _alternative_of(other, previous, lexicon) or _analogue(other, previous, lexicon)
+    return defs.comparison(term, other) if term is not None and term != other else None
+
+
+def _alternative_of(word: str, question: str, lexicon: Lexicon) -> str | None:
+    """The longest member of a group of `Lexicon.alternatives` with ``word`` that the question names, else None."""
+    for group in lexicon.alternatives:
+        named = [w for w in group if w in question and w != word and word not in w]
+        if word in group and named:
+            return max(named, key=len)
+    return None
 
 
 def _subject_words(question: str, lexicon: Lexicon) -> list[str]:

@@ -235,6 +235,30 @@ class Definitions:
                 return (a, b) if ok else None
         return None
 
+    @cached_property
+    def _follow_up_patterns(self) -> tuple[re.Pattern[str], ...]:
+        a, b = PAIR_SLOTS
+        templates = [t.replace(f"{a}和{b}", f"{j}{b}") for t in self.comparisons for j in ("和", *self.comparison_joins)
+                     if j != "、"]
+        return _templates(tuple(dict.fromkeys(templates)), {b: "b"}, also_not="、和与跟及哪吗么呢")
+
+    def compared_with(self, question: str) -> str | None:
+        """The one term a follow-up compares the previous question's term with (「那和邀请招标有什么区别？」 -> 邀请招标,
+        the comparison templates without their first term), else None."""
+        q = _strip_words(self._asked(question).removesuffix("呢"), ("那么", "那"), lead=True)
+        for pattern in self._follow_up_patterns:
+            m = pattern.match(q)
+            if m:
+                term = _strip_words(m.group("b"), self.fillers, lead=False)
+                return term if len(term) >= 2 and self._bare(term) and not _ARTICLE_REF.search(term) else None
+        return None
+
+    def comparison(self, a: str, b: str) -> str:
+        """The question comparing the two terms, in the first comparison template (「公开招标和邀请招标有什么区别」)."""
+        first, second = PAIR_SLOTS
+        template = self.comparisons[0] if self.comparisons else f"{first}和{second}有什么区别"
+        return template.replace(first, a).replace(second, b)
+
     def both(self, text: str, a: str, b: str) -> tuple[str, str] | None:
         """The two sentences of one article's text naming the two terms (「……是指……」 each; one may open a list of
         what the term is, 「本条例所称违法分包，是指下列行为：」), in the article's order, else None."""
