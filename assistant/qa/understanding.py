@@ -214,14 +214,22 @@ class Definitions:
         q = _QUESTION_END.split(question.strip(), maxsplit=1)[0].strip().rstrip("？?。！!　 ")
         return _strip_words(_CLAUSE_BREAK.split(q)[-1].strip(), self.fillers, lead=True)
 
+    def _joined(self, first: str) -> tuple[str, ...]:
+        """The comparison templates with each join between the two terms, ``first`` in place of the first term's slot
+        (nothing: a follow-up's 「和{b}有什么区别」, which no 、 opens)."""
+        a, b = PAIR_SLOTS
+        joins = ("和", *self.comparison_joins)
+        return tuple(dict.fromkeys(t.replace(f"{a}和{b}", f"{first}{j}{b}") for t in self.comparisons for j in joins
+                                   if first or j != "、"))
+
     @cached_property
     def _comparison_patterns(self) -> tuple[re.Pattern[str], ...]:
         a, b = PAIR_SLOTS
-        templates = [t.replace(f"{a}和{b}", f"{a}{j}{b}") for t in self.comparisons for j in ("和", *self.comparison_joins)]
-        # a compared term is no list of terms itself (「公开招标和邀请招标和竞争性谈判」), nor has a question word in it
-        # (「邀请招标有哪些」 of 「……和邀请招标有哪些区别」 before that template was added)
-        return _templates(tuple(dict.fromkeys(templates)), dict(zip(PAIR_SLOTS, ("a", "b"), strict=True)),
-                          also_not="、和与跟及哪吗么呢")
+        return _templates(self._joined(a), {a: "a", b: "b"}, also_not=_NOT_IN_COMPARED)
+
+    def _compared(self, term: str) -> bool:
+        """Whether a term of a comparison is one: two characters or more, a bare name, no article."""
+        return len(term) >= 2 and self._bare(term) and not _ARTICLE_REF.search(term)
 
     def pair(self, question: str) -> tuple[str, str] | None:
         """The two terms a question compares (「公开招标和邀请招标有什么区别？」 -> 公开招标, 邀请招标), else None; by the
@@ -231,16 +239,12 @@ class Definitions:
             m = pattern.match(q)
             if m:
                 a, b = (_strip_words(m.group(g), self.fillers, lead=False) for g in ("a", "b"))
-                ok = all(len(t) >= 2 and self._bare(t) and not _ARTICLE_REF.search(t) for t in (a, b)) and a != b
-                return (a, b) if ok else None
+                return (a, b) if self._compared(a) and self._compared(b) and a != b else None
         return None
 
     @cached_property
     def _follow_up_patterns(self) -> tuple[re.Pattern[str], ...]:
-        a, b = PAIR_SLOTS
-        templates = [t.replace(f"{a}和{b}", f"{j}{b}") for t in self.comparisons for j in ("和", *self.comparison_joins)
-                     if j != "、"]
-        return _templates(tuple(dict.fromkeys(templates)), {b: "b"}, also_not="、和与跟及哪吗么呢")
+        return _templates(self._joined(""), {PAIR_SLOTS[1]: "b"}, also_not=_NOT_IN_COMPARED)
 
     def compared_with(self, question: str) -> str | None:
         """The one term a follow-up compares the previous question's term with (「那和邀请招标有什么区别？」 -> 邀请招标,
@@ -250,7 +254,7 @@ class Definitions:
             m = pattern.match(q)
             if m:
                 term = _strip_words(m.group("b"), self.fillers, lead=False)
-                return term if len(term) >= 2 and self._bare(term) and not _ARTICLE_REF.search(term) else None
+                return term if self._compared(term) else None
         return None
 
     def comparison(self, a: str, b: str) -> str:
@@ -342,6 +346,9 @@ def _kind_of(qualifier: str) -> bool:
     return not rest or rest.endswith(("人", "人相互")) or rest.startswith("以其他")
 
 
+#: characters no compared term has: a join (a term is no list of terms: 「公开招标和邀请招标和竞争性谈判」) or a question
+#: word (「邀请招标有哪些」 of 「公开招标和邀请招标有哪些区别」 before that template was added)
+_NOT_IN_COMPARED = "、和与跟及哪吗么呢"
 #: an article named in a question (「第二十条」「第34条」)
 _ARTICLE_REF = re.compile(rf"第\s*(?:{text_zh.ARTICLE_NO_PATTERN})\s*[条款项]")
 
