@@ -314,8 +314,8 @@ def test_a_question_naming_no_regime_gets_both_regimes_answers():
 
 def test_two_regimes_parallel_articles_scoring_the_same_are_both_stated_not_hedged():
     """The tie check withholds an answer when another document's article scores practically the same; the other
-    regime's parallel article is no such rival: it is stated beside the best. Two regimes' articles on different
-    points scoring the same still leave the answer hedged."""
+    regime's parallel article is no such rival: it is stated beside the best, and so is its own rule on the point asked.
+    Two regimes' articles on different points scoring the same still leave the answer hedged."""
     from assistant.qa.extractive import FLAG_NO_DIRECT, TIE_RATIO, Regimes, build_extractive
     from tests.qa_fakes import ZBTB, ZFCG, make_chunk, to_hit
 
@@ -333,3 +333,12 @@ def test_two_regimes_parallel_articles_scoring_the_same_are_both_stated_not_hedg
     rivals = [to_hit(gov, 0.93, 0.92, ["dense", "bm25"]), to_hit(other, tied, 0.91, ["dense", "bm25"])]
     hedged = build_extractive("投标保证金最多能收多少？", rivals, regimes=regimes)
     assert FLAG_NO_DIRECT in hedged.flags and not hedged.text.startswith("答：")
+    # each regime's own rule on what is asked (the cases allowing 邀请招标): both are stated, each with its regime
+    works11 = make_chunk("law-zbtbf", 11, "国务院发展计划部门确定的国家重点项目不适宜公开招标的，经国务院发展计划部门批准，"
+                         "可以进行邀请招标。", None)
+    gov29 = make_chunk("law-zfcgf", 29, "符合下列情形之一的货物或者服务，可以依照本法采用邀请招标方式采购：（一）具有特殊性，"
+                       "只能从有限范围的供应商处采购的；", None)
+    cases = [to_hit(works11, 0.83, 0.92, ["dense", "bm25"]), to_hit(gov29, 0.83 * (TIE_RATIO + 0.01), 0.91, ["dense", "bm25"])]
+    first = build_extractive("什么情况下可以邀请招标", cases, regimes=regimes).text.splitlines()[0]
+    assert first.startswith("答：工程招标项目依据《中华人民共和国招标投标法》第十一条")
+    assert "；政府采购项目依据《中华人民共和国政府采购法》第二十九条" in first

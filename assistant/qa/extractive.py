@@ -558,10 +558,14 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         other = other_regime_hit(asked, b, chosen, words, regimes)
         if b is not defining and defines_for_cases(asked, key_of(b)):
             return other, False
-        # the other regime's parallel article is stated beside the best (「投标保证金最多收多少」: 2% in both
-        # regimes), and so is another document's article saying the same (「质疑答复不满意怎么办」: 94号令第十七条
-        # restates 政府采购法第五十五条): the two scoring practically the same is no reason to state neither
-        beside = other if other is not None and parallel(b, other) and alike(b, other) else None
+        # the other regime's article carrying the same words of the question is stated beside the best, whether
+        # the two rules say the same (「投标保证金最多收多少」: 2% in both regimes) or not (「什么情况下可以邀请招标」:
+        # 招标投标法第十一条 and 政府采购法第二十九条 each set their own cases; not when either lacks the figure the
+        # question asks for), and so is another document's article
+        # saying the same (「质疑答复不满意怎么办」: 94号令第十七条 restates 政府采购法第五十五条): the two scoring
+        # practically the same is no reason to state neither
+        beside = other if other is not None and alike(b, other) and (
+            parallel(b, other) or not (lacks_figure(asked, b) or lacks_figure(asked, other))) else None
         runner = next(iter(_others(b, hits)), None) if beside is None else None
         if runner is not None and parallel(b, runner) and alike(b, runner):
             beside = runner
