@@ -163,3 +163,32 @@ def test_a_lower_rank_best_article_gives_way_only_to_one_ranked_nearly_as_well()
     assert lead_hit(question, [notice, near]) is near
     # both shown scores are capped at 1: the ranking scores decide
     assert lead_hit(question, [notice, far]) is notice
+
+
+# 政府采购法实施条例第十二条 (the definition of 采购代理机构), 预算法第三十五条, 民法典第五百六十三条
+AGENCIES = ("第十二条 政府采购法所称采购代理机构，是指集中采购机构和集中采购机构以外的采购代理机构。\n"
+            "集中采购机构以外的采购代理机构，是从事采购代理业务的社会中介机构。")
+BUDGET = "第三十五条 地方各级预算按照量入为出、收支平衡的原则编制，除本法另有规定外，不列赤字。"
+TERMINATION = ("第五百六十三条 有下列情形之一的，当事人可以解除合同：\n（一）因不可抗力致使不能实现合同目的；\n"
+               "（三）当事人一方迟延履行主要债务，经催告后在合理期限内仍未履行；")
+
+
+def test_a_question_whether_an_act_is_allowed_is_not_answered_by_a_sentence_silent_on_it(lexicon):
+    """「……能委托社会代理机构吗」 stated 「集中采购机构以外的采购代理机构，是从事采购代理业务的社会中介机构。」, which neither
+    allows nor forbids anything: the answer is hedged. A sentence that denies (「不列赤字」), an item under a list that
+    allows (「……的，当事人可以解除合同：……」) or a definition of what a rule covers still answers."""
+    from assistant.qa.extractive import silent_on_leave
+
+    agencies = _hit("中华人民共和国政府采购法实施条例", "第十二条", AGENCIES, 0.96)
+    key = "集中采购机构以外的采购代理机构，是从事采购代理业务的社会中介机构。"
+    assert silent_on_leave("集中采购目录以内的项目能委托社会代理机构吗", agencies, key)
+    assert silent_on_leave("集中采购目录以内的项目可以委托社会代理机构吗？", agencies, key)
+    assert not silent_on_leave("社会代理机构是什么", agencies, key)  # not a question whether something is allowed
+    assert not silent_on_leave("这样做可能会被处罚吗", agencies, key)  # 可能, not 能……吗
+    out = build_extractive("集中采购目录以内的项目能委托社会代理机构吗", [agencies], words=lexicon.gate_words)
+    assert FLAG_NO_DIRECT in out.flags and not out.text.startswith("答：")
+    budget = _hit("中华人民共和国预算法", "第三十五条", BUDGET, 0.9)
+    assert not silent_on_leave("地方预算可以列赤字吗？", budget, "地方各级预算按照量入为出、收支平衡的原则编制，除本法另有规定外，不列赤字。")
+    contract = _hit("中华人民共和国民法典", "第五百六十三条", TERMINATION, 0.9)
+    assert not silent_on_leave("催告后还不履行，我们能解除合同吗？", contract, "（三）当事人一方迟延履行主要债务，经催告后在合理期限内仍未履行；")
+    assert not silent_on_leave("能委托社会代理机构吗", agencies, "政府采购法所称采购代理机构，是指集中采购机构和集中采购机构以外的采购代理机构。")

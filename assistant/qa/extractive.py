@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.qa.citing import (
+    ASKS_LEAVE,
     MAX_QUOTE_CHARS,
     asks_quantity,
     key_in_context,
@@ -556,7 +557,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         if b is None or hedge:
             return None, False
         other = other_regime_hit(asked, b, chosen, words, regimes)
-        if b is not defining and defines_for_cases(asked, key_of(b)):
+        if b is not defining and (defines_for_cases(asked, key_of(b)) or silent_on_leave(asked, b, key_of(b))):
             return other, False
         # the other regime's article carrying the same words of the question is stated beside the best, whether
         # the two rules say the same (「投标保证金最多收多少」: 2% in both regimes) or not (「什么情况下可以邀请招标」:
@@ -665,6 +666,21 @@ _ASKS_CASES = re.compile(r"(?:什么|哪些|哪种|何种)(?:情况|情形|条�
 #: question for what counts as something (「哪些情况属于转包」) is: 「本条例所称转包，是指……」
 _DEFINING = re.compile(r"是指|所称")
 _ASKS_WHAT_COUNTS = re.compile(r"属于|算是|算作|构成|视为|认定")
+
+
+#: 「能……吗」 (not 可能, 职能, 能力 …)
+_CAN_IT = re.compile(r"(?<![可功职性智效])能(?!力|源)[^。？?！!]{0,20}[吗么]")
+#: What allows, forbids or denies an act, says what it amounts to or defines what a rule covers (「……不得参加……」
+#: 「……的，投标无效」「不列赤字」「属于……」「本法所称政府采购，是指……」)
+_SAYS_WHETHER = re.compile(r"应当|必须|可以|禁止|无效|允许|方可|有权|除外|属于|视为|须|应|责令|处|不|是指|所称")
+
+
+def silent_on_leave(question: str, hit: Hit, key: str | None) -> bool:
+    """The question asks whether an act is allowed (「集中采购目录以内的项目能委托社会代理机构吗」) and the key sentence,
+    read with the list it is an item of, neither allows nor forbids anything (「集中采购机构以外的采购代理机构，是从事
+    采购代理业务的社会中介机构。」)."""
+    return (key is not None and bool(ASKS_LEAVE.search(question) or _CAN_IT.search(question))
+            and not _SAYS_WHETHER.search(key_in_context(hit.text, key)))
 
 
 def defines_for_cases(question: str, key: str | None) -> bool:
