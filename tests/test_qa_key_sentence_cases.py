@@ -72,3 +72,17 @@ def test_a_sentence_extending_the_one_before_gives_way_to_it(lexicon):
     article = _article("必须招标的工程项目规定.md", "第五条", "第六条")
     key = _key(lexicon, article, "监理单位是否必须招标？", "必须招标的工程项目规定")
     assert key is not None and key.startswith("本规定第二条至第四条规定范围内的项目")
+
+
+def test_what_something_costs_is_its_price_rule_not_another_figure(lexicon):
+    """「招标文件能收多少钱」 quoted 「资格预审文件或者招标文件的发售期不得少于5日。」, a figure of days; the article's answer
+    is what the fee may cover. A cap stated as a share still answers how much money (「……不得超过……的2%」)."""
+    article = _article("中华人民共和国招标投标法实施条例.md", "第十六条", "第十七条")
+    key = _key(lexicon, article, "招标文件能收多少钱？", ZTB_RULES)
+    assert key is not None and "收取的费用应当限于补偿印刷、邮寄的成本支出" in key
+    # how long the sale lasts is still the period
+    days = _key(lexicon, article, "招标文件的发售期最少几天？", ZTB_RULES)
+    assert days is not None and "发售期不得少于5日" in days
+    bond = _article("中华人民共和国招标投标法实施条例.md", "第二十六条", "第二十七条")
+    cap = _key(lexicon, bond, "投标保证金最多收多少钱？", ZTB_RULES)
+    assert cap is not None and "不得超过招标项目估算价的2%" in cap

@@ -303,6 +303,10 @@ _ASKS_BOUND = ((re.compile(r"最多|最高|上限|不超过|封顶"), re.compile
                (re.compile(r"多久|多长时间|几天|几日|多少天|几个工作日|什么时候|期限|时限"),
                 re.compile(_PERIOD)))
 
+#: A question of what something costs (「招标文件能收多少钱」「标书售价多少合适」) ...
+_ASKS_MONEY = re.compile(r"钱|费用|收费|售价|价格|多少费|费多少|价钱")
+#: ... is answered by what the price or fee may be
+_STATES_PRICE = re.compile(r"费用|收费|售价|价格|成本|\d+\s*(?:万元|元|%)|[一二三四五六七八九十百千万两]+(?:万元|元)|百分之")
 #: A question for how long a notice stays up (「中标结果公告要公示多少天」「公示期多长」) is not answered by the deadline for
 #: putting it up (「自中标人确定之日起2个工作日内……公告中标结果」) but by its period (「中标公告期限为1个工作日」).
 _ASKS_SPAN = re.compile(r"(?:公示|公告)期|(?:公示|公告)(?:期限|时间)?(?:要|应|应当|一般|需要)?(?:多少天|几天|多久|多长)")
@@ -454,17 +458,22 @@ class _Quantities:
     told: tuple[int, bool] | None = None
     bounds: tuple[re.Pattern[str], ...] = ()
     span: bool = False
+    money: bool = False
 
     @classmethod
     def of(cls, query: str) -> _Quantities:
         if not query:
             return cls()
         return cls(asks_quantity(query), _told_count(query),
-                   tuple(sets for asks, sets in _ASKS_BOUND if asks.search(query)), bool(_ASKS_SPAN.search(query)))
+                   tuple(sets for asks, sets in _ASKS_BOUND if asks.search(query)), bool(_ASKS_SPAN.search(query)),
+                   asks_quantity(query) and bool(_ASKS_MONEY.search(query)))
 
     def bonus(self, sentence: str, listed: Mapping[str, str]) -> float:
         """The weight of the quantity a sentence (with the items it introduces, ``listed``) states, for a sentence on
-        topic."""
+        topic; for a question of what something costs, the weight of saying what the price may be (「收取的费用应当
+        限于补偿印刷、邮寄的成本支出」), not of another figure (「发售期不得少于5日」)."""
+        if self.money:
+            return _QUANTITY_BONUS if _STATES_PRICE.search(sentence + listed.get(sentence, "")) else 0.0
         if not (self.wanted and _states_quantity(sentence, listed)) and not _covers_told_count(sentence, self.told):
             return 0.0
         if self.span and _deadline_only(sentence):
@@ -647,7 +656,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     read_with = {} if asks_list else _intro_words(sentences, matched, generic)
     presupposing = _presupposing(sentences, _asked_act(query, generic), wordings) if asks_leave else set()
     best = max(sentences, key=score)
-    if quantities.wanted and not _states_quantity(best, listed):
+    if quantities.wanted and not _states_quantity(best, listed) and not (quantities.money and quantities.bonus(best, listed)):
         # a question of how much is answered by a sentence with the figure: the best one stating a
         # quantity wins when it shares at least half of the best sentence's terms (「小微企业价格扣除比例
         # 是多少」: 「报价给予6%—10%…的扣除」, not the later 「…不享受价格扣除优惠政策」)
