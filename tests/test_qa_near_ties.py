@@ -192,3 +192,33 @@ def test_a_question_whether_an_act_is_allowed_is_not_answered_by_a_sentence_sile
     contract = _hit("中华人民共和国民法典", "第五百六十三条", TERMINATION, 0.9)
     assert not silent_on_leave("催告后还不履行，我们能解除合同吗？", contract, "（三）当事人一方迟延履行主要债务，经催告后在合理期限内仍未履行；")
     assert not silent_on_leave("能委托社会代理机构吗", agencies, "政府采购法所称采购代理机构，是指集中采购机构和集中采购机构以外的采购代理机构。")
+
+
+def _quality(label: str, following: str) -> str:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "knowledge_base" / "regulations" / "建设工程质量管理条例.md").read_text(
+        encoding="utf-8")
+    start = text.index(f"{label} ")
+    return text[start:text.index(following, start)].strip()
+
+
+def test_a_question_for_the_sanction_of_a_duty_is_answered_by_the_penalty_article_or_not_at_all(lexicon):
+    """「建设单位压缩合理工期怎么处罚」 stated 建设工程质量管理条例第十条, the duty (「不得任意压缩合理工期」), which says
+    nothing of the sanction: the penalty article of the same document punishing the act (第五十六条) is stated when it
+    scores nearly as well; when none does, the answer is hedged. A question not asking for a sanction keeps the duty."""
+    title = "建设工程质量管理条例"
+    duty = Hit(title=title, article="第十条", text=_quality("第十条", "第十一条"), score=0.885, rank_score=0.885,
+               doc_id=title, doc_type="行政法规", status="现行有效", chunk_id="q10", dense_score=0.9, via=["dense", "bm25"],
+               heading="第二章 建设单位的质量责任和义务")
+    fine = Hit(title=title, article="第五十六条", text=_quality("第五十六条", "第五十七条"), score=0.745, rank_score=0.745,
+               doc_id=title, doc_type="行政法规", status="现行有效", chunk_id="q56", dense_score=0.85,
+               via=["dense", "bm25"], heading="第八章 罚则")
+    question = "建设单位压缩合理工期怎么处罚"
+    first = _first_line(question, [duty, fine], lexicon)
+    assert first.startswith(f"答：依据《{title}》第五十六条") and "任意压缩合理工期" in first
+    far = fine.model_copy(update={"score": 0.5, "rank_score": 0.5})
+    hedged = build_extractive(question, [duty, far], words=lexicon.gate_words)
+    assert FLAG_NO_DIRECT in hedged.flags and not hedged.text.startswith("答：")
+    kept = _first_line("建设单位可以压缩合理工期吗", [duty, fine], lexicon)
+    assert kept.startswith(f"答：依据《{title}》第十条")

@@ -331,6 +331,30 @@ def stateable_neighbour(question: str, best: Hit, chosen: list[Hit], hits: list[
     return None
 
 
+#: A question for the sanction of an act (「建设单位压缩合理工期怎么处罚」) ...
+_ASKS_PENALTY = re.compile(r"处罚|罚款|罚多少|法律责任|追究")
+#: ... is answered by the penalty article of the best article's document that punishes the act (建设工程质量管理条例
+#: 第五十六条), scoring at least this share of the best, rather than by the duty it punishes (第十条).
+SANCTION_PREFERENCE = 0.8
+
+
+def asks_sanction_of_duty(question: str, best: Hit, words: GateWords) -> bool:
+    """The question asks for a sanction and ``best`` is no penalty article."""
+    return bool(_ASKS_PENALTY.search(question)) and not _is_penalty(best, words)
+
+
+def sanction_article(question: str, best: Hit, chosen: list[Hit], words: GateWords) -> Hit | None:
+    """The penalty article stated instead of ``best``, a duty, for a question asking for the sanction: one of the same
+    document that scores nearly as well, carries at least as many of the question's words and addresses it."""
+    own = term_coverage(question, best, words) or 0.0
+    for h in chosen:
+        if (h is not best and h.title == best.title and h.doc_type != RULE_DOC_TYPE and _is_penalty(h, words)
+                and _rank_score(h) >= SANCTION_PREFERENCE * _rank_score(best)
+                and (term_coverage(question, h, words) or 0.0) >= own and addresses(question, h, words)):
+            return h
+    return None
+
+
 def lacks_figure(question: str, hit: Hit) -> bool:
     """The question asks how much, how long or how many and the article states no figure at all."""
     return asks_quantity(question) and not states_quantity(strip_article_label(hit.text))
@@ -578,6 +602,12 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         if neighbour is not None:  # it can be stated (stateable_neighbour checked), its rival being the best it replaces
             best = neighbour
             second, direct = other_regime_hit(asked, best, chosen, words, regimes), True
+    if direct and best is not None and best is not defining and asks_sanction_of_duty(asked, best, words):
+        # a duty does not say what befalls its breach: the penalty article punishing it is stated, or none
+        sanction = sanction_article(asked, best, chosen, words)
+        direct = sanction is not None or "direct" in best.via
+        if sanction is not None:
+            best, second = sanction, other_regime_hit(asked, sanction, chosen, words, regimes)
     if direct and best is not None and best.title in other_method and "direct" not in best.via:
         direct = False
     # a comparison states its second definition beside the first instead of another regime's article
