@@ -220,5 +220,6 @@ def test_a_question_for_the_sanction_of_a_duty_is_answered_by_the_penalty_articl
     far = fine.model_copy(update={"score": 0.5, "rank_score": 0.5})
     hedged = build_extractive(question, [duty, far], words=lexicon.gate_words)
     assert FLAG_NO_DIRECT in hedged.flags and not hedged.text.startswith("答：")
+    assert _first_line("建设单位任意压缩合理工期有什么后果", [duty, fine], lexicon).startswith(f"答：依据《{title}》第五十六条")
     kept = _first_line("建设单位可以压缩合理工期吗", [duty, fine], lexicon)
     assert kept.startswith(f"答：依据《{title}》第十条")

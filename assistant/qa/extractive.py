@@ -332,7 +332,7 @@ def stateable_neighbour(question: str, best: Hit, chosen: list[Hit], hits: list[
 
 
 #: A question for the sanction of an act (「建设单位压缩合理工期怎么处罚」) ...
-_ASKS_PENALTY = re.compile(r"处罚|罚款|罚多少|法律责任|追究")
+_ASKS_PENALTY = re.compile(r"处罚|罚款|罚多少|法律责任|追究|后果")
 #: ... is answered by the penalty article of the best article's document that punishes the act (建设工程质量管理条例
 #: 第五十六条), scoring at least this share of the best, rather than by the duty it punishes (第十条).
 SANCTION_PREFERENCE = 0.8
