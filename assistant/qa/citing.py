@@ -304,7 +304,7 @@ _ASKS_BOUND = ((re.compile(r"最多|最高|上限|不超过|封顶"), re.compile
                 re.compile(_PERIOD)))
 
 #: A question of what something costs (「招标文件能收多少钱」「标书售价多少合适」) ...
-_ASKS_MONEY = re.compile(r"钱|费用|收费|售价|价格|多少费|费多少|价钱")
+_ASKS_MONEY = re.compile(r"钱|费用|收费|售价|多少费|费多少|价钱")
 #: ... is answered by what the price or fee may be
 _STATES_PRICE = re.compile(r"费用|收费|售价|价格|成本|\d+\s*(?:万元|元|%)|[一二三四五六七八九十百千万两]+(?:万元|元)|百分之")
 #: A question for how long a notice stays up (「中标结果公告要公示多少天」「公示期多长」) is not answered by the deadline for

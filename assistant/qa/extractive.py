@@ -586,9 +586,8 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         # the other regime's article carrying the same words of the question is stated beside the best, whether
         # the two rules say the same (「投标保证金最多收多少」: 2% in both regimes) or not (「什么情况下可以邀请招标」:
         # 招标投标法第十一条 and 政府采购法第二十九条 each set their own cases; not when either lacks the figure the
-        # question asks for), and so is another document's article
-        # saying the same (「质疑答复不满意怎么办」: 94号令第十七条 restates 政府采购法第五十五条): the two scoring
-        # practically the same is no reason to state neither
+        # question asks for), and so is another document's article saying the same (「质疑答复不满意怎么办」:
+        # 94号令第十七条 restates 政府采购法第五十五条): the two scoring practically the same is no reason to state neither
         beside = other if other is not None and alike(b, other) and (
             parallel(b, other) or not (lacks_figure(asked, b) or lacks_figure(asked, other))) else None
         runner = next(iter(_others(b, hits)), None) if beside is None else None
@@ -702,7 +701,7 @@ _ASKS_WHAT_COUNTS = re.compile(r"属于|算是|算作|构成|视为|认定")
 _CAN_IT = re.compile(r"(?<![可功职性智效])能(?!力|源)[^。？?！!]{0,20}[吗么]")
 #: What allows, forbids or denies an act, says what it amounts to or defines what a rule covers (「……不得参加……」
 #: 「……的，投标无效」「不列赤字」「属于……」「本法所称政府采购，是指……」)
-_SAYS_WHETHER = re.compile(r"应当|必须|可以|禁止|无效|允许|方可|有权|除外|属于|视为|须|应|责令|处|不|是指|所称")
+_SAYS_WHETHER = re.compile(r"应|须|可以|禁止|无效|允许|方可|有权|除外|属于|视为|责令|处|不|是指|所称")
 
 
 def silent_on_leave(question: str, hit: Hit, key: str | None) -> bool:
