@@ -327,7 +327,14 @@ _STATES_DUTY = re.compile(r"应当|必须|不得|可以|禁止|无效|不予")
 _DUTY_BONUS = 1.0
 #: A question whether something is allowed (「可以……吗」「能否」), and the words that allow or forbid: 「应当符合……规定」
 #: says how, not whether.
-ASKS_LEAVE = re.compile(r"能否|能不能|可否|可不可以|可以.{0,20}[吗么]|是否可以|是否能|允许")
+_ASKS_LEAVE = re.compile(r"能否|能不能|可否|可不可以|可以.{0,20}[吗么]|是否可以|是否能|允许")
+#: 「能……吗」 (not 可能, 职能, 能力 …): read as asking leave by the answer gate, not by the choice of a key sentence
+_CAN_IT = re.compile(r"(?<![可功职性智效])能(?!力|源)[^。？?！!]{0,20}[吗么]")
+
+
+def asks_whether_allowed(question: str) -> bool:
+    """The question asks whether an act is allowed (「能否」「可以……吗」「能……吗」)."""
+    return bool(_ASKS_LEAVE.search(question) or _CAN_IT.search(question))
 #: A question for the rules on a topic (「87号令对样品怎么规定的」): among sentences that share its words, the
 #: article's first (its main rule) answers, not a shorter detail that happens to share a question word (「还应当规定」).
 _ASKS_RULES = re.compile(r"怎么规定|怎样规定|如何规定|有什么规定|有哪些规定|有何规定|是怎么规定|规定是什么")
@@ -520,7 +527,7 @@ def _asked_act(query: str, generic: Collection[str]) -> list[str]:
 
     clauses = _CLAUSE.findall(query)
     for i, clause in enumerate(clauses):
-        if ASKS_LEAVE.search(clause):
+        if _ASKS_LEAVE.search(clause):
             for c in (clause, clauses[i - 1] if i else ""):
                 if act := [t for t in key_terms(c) if t not in generic]:
                     return act
@@ -603,7 +610,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     q = {b for b in _bigrams(query) if not any(c in _PARTICLES for c in b)}
     quantities = _Quantities.of(query)
     wants_duty = bool(query) and bool(_ASKS_DUTY.search(query))
-    asks_leave = bool(query) and bool(ASKS_LEAVE.search(query))
+    asks_leave = bool(query) and bool(_ASKS_LEAVE.search(query))
     broad = bool(query) and bool(_ASKS_RULES.search(query) or _ASKS_SANCTION.search(query))
     asks_list = bool(query) and bool(_ASKS_LIST.search(query))
     governing = _STATES_LEAVE if asks_leave else _STATES_DUTY

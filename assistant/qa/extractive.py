@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.qa.citing import (
-    ASKS_LEAVE,
     MAX_QUOTE_CHARS,
     asks_quantity,
+    asks_whether_allowed,
     key_in_context,
     key_sentence,
     listed_items,
@@ -697,8 +697,6 @@ _DEFINING = re.compile(r"是指|所称")
 _ASKS_WHAT_COUNTS = re.compile(r"属于|算是|算作|构成|视为|认定")
 
 
-#: 「能……吗」 (not 可能, 职能, 能力 …)
-_CAN_IT = re.compile(r"(?<![可功职性智效])能(?!力|源)[^。？?！!]{0,20}[吗么]")
 #: What allows, forbids or denies an act, says what it amounts to or defines what a rule covers (「……不得参加……」
 #: 「……的，投标无效」「不列赤字」「属于……」「本法所称政府采购，是指……」)
 _SAYS_WHETHER = re.compile(r"应|须|可以|禁止|无效|允许|方可|有权|除外|属于|视为|责令|处|不|是指|所称")
@@ -708,8 +706,7 @@ def silent_on_leave(question: str, hit: Hit, key: str | None) -> bool:
     """The question asks whether an act is allowed (「集中采购目录以内的项目能委托社会代理机构吗」) and the key sentence,
     read with the list it is an item of, neither allows nor forbids anything (「集中采购机构以外的采购代理机构，是从事
     采购代理业务的社会中介机构。」)."""
-    return (key is not None and bool(ASKS_LEAVE.search(question) or _CAN_IT.search(question))
-            and not _SAYS_WHETHER.search(key_in_context(hit.text, key)))
+    return key is not None and asks_whether_allowed(question) and not _SAYS_WHETHER.search(key_in_context(hit.text, key))
 
 
 def defines_for_cases(question: str, key: str | None) -> bool:
