@@ -159,11 +159,27 @@ def test_changing_a_signed_procurement_contract_finds_the_rules(services):
     ("评审专家受贿了怎么处理", "财物或者其他好处"),
     ("区发改局在招投标中职责是什么", "发展改革部门"),
     ("财政局对政府采购负责什么", "财政部门"),
+    ("招标公告在哪里发布", "指定的媒介"),
+    ("对招标文件的内容有什么禁止性规定？", "不得"),
 ])
 def test_everyday_words_are_searched_by_the_statute_wording(lexicon, question, statute):
     from assistant.qa.understanding import expansions
 
     assert statute in expansions(question, lexicon)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("question", "first"), [
+    # practice word 在哪发 -> the designated media (knowledge_base/qa_lexicon.yaml): the sentence saying where, not the
+    # one next to it on notices in different media having the same content
+    ("招标公告或资格预审公告在哪发？",
+     "答：依据《中华人民共和国招标投标法实施条例》第十五条：“依法必须进行招标的项目的资格预审公告和招标公告，应当在国务院发展改革部门依法指定的媒介发布。”"),
+    # practice word 禁止性 -> 不得, 禁止
+    ("对招标文件的内容有什么禁止性规定？",
+     "答：依据《中华人民共和国招标投标法》第二十条：“招标文件不得要求或者标明特定的生产供应者以及含有倾向或者排斥潜在投标人的其他内容。”"),
+])
+def test_everyday_words_for_where_and_what_is_forbidden_are_answered(services, question, first):
+    assert services.qa.ask(question).answer.startswith(first)
 
 
 def test_an_office_is_one_word_not_two_halves(lexicon):
