@@ -161,6 +161,7 @@ def test_changing_a_signed_procurement_contract_finds_the_rules(services):
     ("财政局对政府采购负责什么", "财政部门"),
     ("招标公告在哪里发布", "指定的媒介"),
     ("对招标文件的内容有什么禁止性规定？", "不得"),
+    ("用别人的公司投标是否属于违法？", "以他人名义投标"),
 ])
 def test_everyday_words_are_searched_by_the_statute_wording(lexicon, question, statute):
     from assistant.qa.understanding import expansions
@@ -180,6 +181,16 @@ def test_everyday_words_are_searched_by_the_statute_wording(lexicon, question, s
 ])
 def test_everyday_words_for_where_and_what_is_forbidden_are_answered(services, question, first):
     assert services.qa.ask(question).answer.startswith(first)
+
+
+@pytest.mark.integration
+def test_bidding_under_another_company_finds_the_rule_on_bidding_in_anothers_name(services):
+    # practice word 别人的公司 -> 以他人名义投标: 实施条例第四十二条 first; the penalty for lending one's certificates to
+    # another (第六十九条) was stated as the answer
+    question = "用别人的公司投标是否属于违法？"
+    hits = services.retriever.search(question, k=3)
+    assert (hits[0].title, hits[0].article) == ("中华人民共和国招标投标法实施条例", "第四十二条")
+    assert "第六十九条" not in services.qa.ask(question).answer.splitlines()[0]
 
 
 def test_an_office_is_one_word_not_two_halves(lexicon):
