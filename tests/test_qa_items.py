@@ -193,6 +193,15 @@ def test_bidding_under_another_company_finds_the_rule_on_bidding_in_anothers_nam
     assert "第六十九条" not in services.qa.ask(question).answer.splitlines()[0]
 
 
+@pytest.mark.integration
+def test_an_error_in_the_tender_document_finds_the_rule_on_its_ambiguities_and_defects(services):
+    # practice words 招标文件 + 有误 -> 歧义, 重大缺陷 (87号令第六十五条), not the errors of the scoring (第六十四条)
+    question = "招标文件内容有误，评标委员会应当如何处理？"
+    hits = services.retriever.search(question, k=3)
+    assert (hits[0].title, hits[0].article) == ("政府采购货物和服务招标投标管理办法", "第六十五条")
+    assert services.qa.ask(question).answer.startswith("答：依据《政府采购货物和服务招标投标管理办法》第六十五条")
+
+
 def test_an_office_is_one_word_not_two_halves(lexicon):
     from assistant.qa.refusal import key_terms
 
