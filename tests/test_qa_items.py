@@ -178,8 +178,14 @@ def test_everyday_words_are_searched_by_the_statute_wording(lexicon, question, s
     # practice word 禁止性 -> 不得, 禁止
     ("对招标文件的内容有什么禁止性规定？",
      "答：依据《中华人民共和国招标投标法》第二十条：“招标文件不得要求或者标明特定的生产供应者以及含有倾向或者排斥潜在投标人的其他内容。”"),
+    # practice word 委派代表 -> 代表; 人员 generic (「由哪些人员组成」)
+    ("评标委员会由哪些人员组成？招标人能否委派代表参加评标委员会？",
+     "答：依据《中华人民共和国招标投标法》第三十七条：“依法必须进行招标的项目，其评标委员会由招标人的代表和有关技术、经济等方面的专家组成"),
+    # 工作 generic: the asker's task (「我在参与政府采购相关工作」), not the topic
+    ("我在参与政府采购相关工作，对采购文件保存这块不太清楚。想了解具体该怎么保存这些文件，保存期限是多久？",
+     "答：依据《中华人民共和国政府采购法》第四十二条：“采购文件的保存期限为从采购结束之日起至少保存十五年。”"),
 ])
-def test_everyday_words_for_where_and_what_is_forbidden_are_answered(services, question, first):
+def test_everyday_words_are_answered_by_the_statute_saying_them(services, question, first):
     assert services.qa.ask(question).answer.startswith(first)
 
 
