@@ -185,6 +185,9 @@ def test_a_question_whether_an_act_is_allowed_is_not_answered_by_a_sentence_sile
     assert silent_on_leave("集中采购目录以内的项目可以委托社会代理机构吗？", agencies, key)
     assert not silent_on_leave("社会代理机构是什么", agencies, key)  # not a question whether something is allowed
     assert not silent_on_leave("这样做可能会被处罚吗", agencies, key)  # 可能, not 能……吗
+    # a long act between 可以 and 吗 (22 characters here), but not across the end of a sentence
+    assert silent_on_leave("集中采购机构可以将集中采购项目转委托给社会中介机构代理采购吗？", agencies, key)
+    assert not silent_on_leave("有的项目可以委托社会代理机构。它们有什么区别吗？", agencies, key)
     out = build_extractive("集中采购目录以内的项目能委托社会代理机构吗", [agencies], words=lexicon.gate_words)
     assert FLAG_NO_DIRECT in out.flags and not out.text.startswith("答：")
     budget = _hit("中华人民共和国预算法", "第三十五条", BUDGET, 0.9)
