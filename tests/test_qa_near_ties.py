@@ -226,3 +226,26 @@ def test_a_question_for_the_sanction_of_a_duty_is_answered_by_the_penalty_articl
     assert _first_line("建设单位任意压缩合理工期有什么后果", [duty, fine], lexicon).startswith(f"答：依据《{title}》第五十六条")
     kept = _first_line("建设单位可以压缩合理工期吗", [duty, fine], lexicon)
     assert kept.startswith(f"答：依据《{title}》第十条")
+
+
+VOID_AWARD = ("第六十四条 依法必须进行招标的项目违反本法规定，中标无效的，应当依照本法规定的中标条件从其余投标人中重新确定中标人"
+              "或者依照本法重新进行招标。")
+INVITATION = ("第十一条 国务院发展计划部门确定的国家重点项目和省、自治区、直辖市人民政府确定的地方重点项目不适宜公开招标的，"
+              "经国务院发展计划部门或者省、自治区、直辖市人民政府批准，可以进行邀请招标。")
+
+
+def test_a_question_for_the_cases_is_not_answered_by_a_sentence_taking_the_case_as_its_condition(lexicon):
+    """「哪些情况是中标无效」 stated 招标投标法第六十四条, which says what follows once an award is void, not when it is."""
+    from assistant.qa.extractive import presumes_case
+
+    words = lexicon.gate_words
+    key = VOID_AWARD.removeprefix("第六十四条 ")
+    for question in ("哪些情况是中标无效", "什么情况下中标无效", "中标无效的情形有哪些"):
+        assert presumes_case(question, key, words), question
+    assert not presumes_case("中标无效了怎么办", key, words)  # asks what follows: the sentence answers it
+    # a sentence whose condition is another case than the asked one does say when (邀请招标 is in its rule)
+    assert not presumes_case("什么情况下可以邀请招标", INVITATION.removeprefix("第十一条 "), words)
+    void = _hit("中华人民共和国招标投标法", "第六十四条", VOID_AWARD, 0.9)
+    out = build_extractive("哪些情况是中标无效", [void], words=words)
+    assert FLAG_NO_DIRECT in out.flags and not out.text.startswith("答：")
+

@@ -581,7 +581,8 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         if b is None or hedge:
             return None, False
         other = other_regime_hit(asked, b, chosen, words, regimes)
-        if b is not defining and (defines_for_cases(asked, key_of(b)) or silent_on_leave(asked, b, key_of(b))):
+        if b is not defining and (defines_for_cases(asked, key_of(b)) or presumes_case(asked, key_of(b), words)
+                                  or silent_on_leave(asked, b, key_of(b))):
             return other, False
         # the other regime's article carrying the same words of the question is stated beside the best, whether
         # the two rules say the same (「投标保证金最多收多少」: 2% in both regimes) or not (「什么情况下可以邀请招标」:
@@ -690,7 +691,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
 
 
 #: A question for the cases or conditions in which something applies (「询价采购适用于什么情况」) ...
-_ASKS_CASES = re.compile(r"(?:什么|哪些|哪种|何种)(?:情况|情形|条件)|适用于|适用范围|什么时候可以")
+_ASKS_CASES = re.compile(r"(?:什么|哪些|哪种|何种)(?:情况|情形|条件)|(?:情况|情形|条件)(?:有|包括)哪些|适用于|适用范围|什么时候可以")
 #: ... is not answered by a sentence defining it (「询价是指询价小组向……」: what it is, not when it may be used); a
 #: question for what counts as something (「哪些情况属于转包」) is: 「本条例所称转包，是指……」
 _DEFINING = re.compile(r"是指|所称")
@@ -713,6 +714,21 @@ def defines_for_cases(question: str, key: str | None) -> bool:
     """The key sentence defines a term while the question asks in which cases something applies."""
     return (key is not None and bool(_ASKS_CASES.search(question)) and not _ASKS_WHAT_COUNTS.search(question)
             and bool(_DEFINING.search(key)))
+
+
+#: The condition a sentence opens with (「依法必须进行招标的项目违反本法规定，中标无效的，」)
+_CONDITION = re.compile(r"^[^。：:；;]{2,80}?的[，,]")
+
+
+def presumes_case(question: str, key: str | None, words: GateWords) -> bool:
+    """The question asks in which cases something applies (「哪些情况是中标无效」) and the key sentence takes it as its
+    condition and says what follows (「……中标无效的，应当依照本法规定的中标条件从其余投标人中重新确定中标人……」)."""
+    if key is None or not _ASKS_CASES.search(question) or _ASKS_WHAT_COUNTS.search(question):
+        return False
+    condition = _CONDITION.match(key)
+    specific = _specific_terms(question, words)
+    return (condition is not None and bool(specific)
+            and len(words_in(condition.group(0), specific, words.statute_words)) == len(specific))
 
 
 def _short_heading(heading: str, limit: int = 24) -> str:
