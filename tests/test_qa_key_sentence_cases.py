@@ -86,3 +86,11 @@ def test_what_something_costs_is_its_price_rule_not_another_figure(lexicon):
     bond = _article("中华人民共和国招标投标法实施条例.md", "第二十六条", "第二十七条")
     cap = _key(lexicon, bond, "投标保证金最多收多少钱？", ZTB_RULES)
     assert cap is not None and "不得超过招标项目估算价的2%" in cap
+
+
+def test_a_sentence_saying_what_must_be_done_answers_whether_it_may_be_left_undone(lexicon):
+    """「施工单位可以不按图纸施工吗」 quoted 「施工单位在施工过程中发现设计文件和图纸有差错的，应当及时提出意见和建议。」, which
+    takes a case and says how; 「……必须按照工程设计图纸……施工」 says whether."""
+    article = _article("建设工程质量管理条例.md", "第二十八条", "第二十九条")
+    key = _key(lexicon, article, "施工单位可以不按图纸施工吗？", "建设工程质量管理条例")
+    assert key is not None and key.startswith("施工单位必须按照工程设计图纸和施工技术标准施工")

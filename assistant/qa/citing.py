@@ -344,7 +344,8 @@ _ASKS_RULES = re.compile(r"怎么规定|怎样规定|如何规定|有什么规�
 #: that also names the act and 处罚 (「……处罚执行期限届满之日起3年内又有……的，由工商行政管理机关吊销营业执照」).
 #: (「……怎么处理」 is not one: 「截止时间后送达的投标文件怎么处理」 is answered by 「……招标人应当拒收」)
 _ASKS_SANCTION = re.compile(r"(?:怎么|怎样|如何)(?:处罚|罚)|(?:什么|哪些|何种)(?:处罚|法律责任)")
-_STATES_LEAVE = re.compile(r"不得|禁止|可以|不可|允许|无效")
+#: The words that allow or forbid an act (必须 too: 「施工单位必须按照工程设计图纸……施工」 answers 「可以不按图纸施工吗」)
+_STATES_LEAVE = re.compile(r"不得|禁止|可以|不可|允许|无效|必须")
 #: Added when that is said of the asked action itself: the word and a word of the question in one clause
 #: (「可以向中小企业收取……保证金吗」: 「工程建设中不得以任何形式收取其他保证金」, not 「保证金的收取比例、方式应当
 #: 符合法律……」 or 「……应当依法……约定，在……届满后……对收取的保证金进行核算并退还」, whose duty governs another clause).
