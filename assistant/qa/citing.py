@@ -321,14 +321,15 @@ def _deadline_only(sentence: str) -> bool:
 
 #: A question whether something is required, allowed or forbidden (「暂估价的专业工程需要招标吗」「能否…」), and
 #: the sentences that say so: 「……应当依法进行招标」 answers it, the neighbouring definition 「前款所称暂估价，是指……」 not.
-_ASKS_DUTY = re.compile(r"需要|需不需要|要不要|必须|能否|能不能|可否|可不可以|可以.{0,20}[吗么]|是否|允许|应不应|该不该")
+#: 「可以……吗」: the act between 可以 and 吗 may be long (「可以将集中采购项目转委托给社会中介机构代理采购吗」), within one sentence
+_MAY_IT = r"可以[^。？?！!]{0,30}[吗么]"
+_ASKS_DUTY = re.compile(rf"需要|需不需要|要不要|必须|能否|能不能|可否|可不可以|{_MAY_IT}|是否|允许|应不应|该不该")
 _STATES_DUTY = re.compile(r"应当|必须|不得|可以|禁止|无效|不予")
 #: Weight of saying so when asked: a tie-breaker among sentences on the topic, less than a shared term.
 _DUTY_BONUS = 1.0
 #: A question whether something is allowed (「可以……吗」「能否」), and the words that allow or forbid: 「应当符合……规定」
-#: says how, not whether. The act between 可以 and 吗 may be long (「可以将集中采购项目转委托给社会中介机构代理采购吗」), within
-#: one sentence.
-_ASKS_LEAVE = re.compile(r"能否|能不能|可否|可不可以|可以[^。？?！!]{0,30}[吗么]|是否可以|是否能|允许")
+#: says how, not whether.
+_ASKS_LEAVE = re.compile(rf"能否|能不能|可否|可不可以|{_MAY_IT}|是否可以|是否能|允许")
 #: 「能……吗」 (not 可能, 职能, 能力 …): read as asking leave by the answer gate, not by the choice of a key sentence
 _CAN_IT = re.compile(r"(?<![可功职性智效])能(?!力|源)[^。？?！!]{0,20}[吗么]")
 
