@@ -249,3 +249,25 @@ def test_a_question_for_the_cases_is_not_answered_by_a_sentence_taking_the_case_
     out = build_extractive("哪些情况是中标无效", [void], words=words)
     assert FLAG_NO_DIRECT in out.flags and not out.text.startswith("答：")
 
+
+
+COMPLAINT_60 = ("第六十条 投标人或者其他利害关系人认为招标投标活动不符合法律、行政法规规定的，可以自知道或者应当知道之日起10日内"
+                "向有关行政监督部门投诉。投诉应当有明确的请求和必要的证明材料。")
+
+
+def test_a_question_for_the_body_in_charge_is_not_answered_by_a_sentence_naming_none(lexicon):
+    """「招投标投诉应该向哪个部门投诉」 stated 实施条例第六十条's 「……向有关行政监督部门投诉」, which does not say which: hedged.
+    A sentence naming the body (财政部门, the district plan's 区发改局) still answers."""
+    from assistant.qa.extractive import names_no_body
+
+    key = "投标人或者其他利害关系人认为招标投标活动不符合法律、行政法规规定的，可以自知道或者应当知道之日起10日内向有关行政监督部门投诉。"
+    assert names_no_body("招投标投诉应该向哪个部门投诉", key)
+    assert names_no_body("投标人或者其他利害关系可以向那些行政监督部门进行投诉？", key)
+    assert not names_no_body("投诉期限是多久", key)  # not a question for a body
+    assert not names_no_body("政府采购由哪个部门监督管理", "各级人民政府财政部门是负责政府采购监督管理的部门，依法履行对政府采购活动的监督管理职责。")
+    assert not names_no_body("招投标综合协调职责归哪个部门", "原由区行政服务中心承担的综合指导协调招投标工作……职责划转至区发改局")
+    complaint = _hit(ZTB_RULES, "第六十条", COMPLAINT_60, 0.9)
+    out = build_extractive("招投标投诉应该向哪个部门投诉", [complaint], words=lexicon.gate_words)
+    assert FLAG_NO_DIRECT in out.flags and not out.text.startswith("答：")
+    # the same article still answers how long one has to complain
+    assert build_extractive("招投标投诉期限是几天", [complaint], words=lexicon.gate_words).text.startswith("答：")

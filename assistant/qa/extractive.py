@@ -582,7 +582,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
             return None, False
         other = other_regime_hit(asked, b, chosen, words, regimes)
         if b is not defining and (defines_for_cases(asked, key_of(b)) or presumes_case(asked, key_of(b), words)
-                                  or silent_on_leave(asked, b, key_of(b))):
+                                  or silent_on_leave(asked, b, key_of(b)) or names_no_body(asked, key_of(b))):
             return other, False
         # the other regime's article carrying the same words of the question is stated beside the best, whether
         # the two rules say the same (「投标保证金最多收多少」: 2% in both regimes) or not (「什么情况下可以邀请招标」:
@@ -714,6 +714,19 @@ def defines_for_cases(question: str, key: str | None) -> bool:
     """The key sentence defines a term while the question asks in which cases something applies."""
     return (key is not None and bool(_ASKS_CASES.search(question)) and not _ASKS_WHAT_COUNTS.search(question)
             and bool(_DEFINING.search(key)))
+
+
+#: A question for the body to turn to or in charge (「……可以向哪些行政监督部门投诉」「招投标投诉应该向哪个部门投诉」) ...
+_ASKS_BODY = re.compile(r"(?:哪个|哪些|那些|哪一个|什么)(?:行政)?(?:监督)?(?:管理)?(?:部门|机关)")
+#: ... is answered by a sentence naming one (财政部门, 发展改革部门, 建设行政主管部门, 人民政府, 国务院, the district plan's
+#: 区发改局, 区住建局 …), not by one saying only 「有关行政监督部门」
+_NAMES_BODY = re.compile(r"财政|发展改革|发展计划|住房|建设行政|建设主管|工业和信息化|交通运输|水利|商务|铁道|民航|审计|监察|"
+                         r"市场监督|工商|人民政府|国务院|人民法院|公安|[局厅委]|中心")
+
+
+def names_no_body(question: str, key: str | None) -> bool:
+    """The question asks which body and the key sentence names none but 「有关（行政监督）部门」."""
+    return key is not None and bool(_ASKS_BODY.search(question)) and not _NAMES_BODY.search(key)
 
 
 #: The condition a sentence opens with (「依法必须进行招标的项目违反本法规定，中标无效的，」)
