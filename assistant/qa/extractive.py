@@ -690,7 +690,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
                      lead_n=lead_n if direct else None)
 
 
-#: A question for the cases or conditions in which something applies (「询价采购适用于什么情况」) ...
+#: A question for the cases or conditions in which something applies (「询价采购适用于什么情况」「中标无效的情形有哪些」) ...
 _ASKS_CASES = re.compile(r"(?:什么|哪些|哪种|何种)(?:情况|情形|条件)|(?:情况|情形|条件)(?:有|包括)哪些|适用于|适用范围|什么时候可以")
 #: ... is not answered by a sentence defining it (「询价是指询价小组向……」: what it is, not when it may be used); a
 #: question for what counts as something (「哪些情况属于转包」) is: 「本条例所称转包，是指……」
