@@ -474,9 +474,10 @@ class _Quantities:
     def of(cls, query: str) -> _Quantities:
         if not query:
             return cls()
-        return cls(asks_quantity(query), _told_count(query),
+        wanted = asks_quantity(query)
+        return cls(wanted, _told_count(query),
                    tuple(sets for asks, sets in _ASKS_BOUND if asks.search(query)), bool(_ASKS_SPAN.search(query)),
-                   asks_quantity(query) and bool(_ASKS_MONEY.search(query)))
+                   wanted and bool(_ASKS_MONEY.search(query)))
 
     def bonus(self, sentence: str, listed: Mapping[str, str]) -> float:
         """The weight of the quantity a sentence (with the items it introduces, ``listed``) states, for a sentence on
