@@ -581,8 +581,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
         if b is None or hedge:
             return None, False
         other = other_regime_hit(asked, b, chosen, words, regimes)
-        if b is not defining and (defines_for_cases(asked, key_of(b)) or presumes_case(asked, key_of(b), words)
-                                  or silent_on_leave(asked, b, key_of(b)) or names_no_body(asked, key_of(b))):
+        if b is not defining and off_the_question(asked, b, key_of(b), words):
             return other, False
         # the other regime's article carrying the same words of the question is stated beside the best, whether
         # the two rules say the same (「投标保证金最多收多少」: 2% in both regimes) or not (「什么情况下可以邀请招标」:
@@ -742,6 +741,13 @@ def presumes_case(question: str, key: str | None, words: GateWords) -> bool:
     specific = _specific_terms(question, words)
     return (condition is not None and bool(specific)
             and len(words_in(condition.group(0), specific, words.statute_words)) == len(specific))
+
+
+def off_the_question(question: str, hit: Hit, key: str | None, words: GateWords) -> bool:
+    """The key sentence does not answer the kind of question asked: it defines what is asked by its cases, takes the
+    asked case as its condition, neither allows nor forbids the act asked about, or names no body when asked which."""
+    return (defines_for_cases(question, key) or presumes_case(question, key, words)
+            or silent_on_leave(question, hit, key) or names_no_body(question, key))
 
 
 def _short_heading(heading: str, limit: int = 24) -> str:
