@@ -143,12 +143,17 @@ def test_everyday_questions_get_the_answering_article_and_sentence_first(service
     assert first.startswith(f"答：依据{article}") and said in first
 
 
-def test_one_of_something_is_not_a_figure():
+def test_what_counts_as_a_figure_one_of_something_not_hours_yes():
     from assistant.qa.citing import states_quantity
 
     assert not states_quantity("要求获得采购合同的供应商将采购项目中的一定比例分包给一家或者多家中小企业。")
     assert states_quantity("预留该部分采购项目预算总额的30%以上") and states_quantity("公示期不得少于5个工作日")
     assert states_quantity("成员人数应当为5人以上单数") and states_quantity("至少保存十五年")
+    # hours are a period too (建设工程质量管理条例第五十二条), and asking for them asks for a figure
+    assert states_quantity("有关单位应当在24小时内向当地建设行政主管部门和其他有关部门报告")
+    from assistant.qa.citing import asks_quantity
+
+    assert asks_quantity("质量事故发生后几小时内要上报？")
 
 
 def test_a_lower_rank_best_article_gives_way_only_to_one_ranked_nearly_as_well():
