@@ -82,6 +82,18 @@ def test_the_gate_reads_its_consequence_words_from_the_lexicon(tmp_path):
     assert not addresses(q, penalty, _lexicon_without(tmp_path, "consequence_words", "处罚", "罚").gate_words)
 
 
+def test_the_gate_reads_its_sanction_words_from_the_lexicon(tmp_path):
+    """「……怎么处罚」 asks for the sanction, which a duty does not state, because 处罚 is a sanction word of the
+    lexicon; a lexicon without it takes the duty as an answer."""
+    from assistant.qa.extractive import asks_sanction_of_duty
+    from assistant.qa.understanding import default_gate_words
+
+    q = "建设单位压缩合理工期怎么处罚？"
+    duty = _hit("建设工程质量管理条例", "第十条", "建设工程发包单位不得迫使承包方以低于成本的价格竞标，不得任意压缩合理工期。", 1.0)
+    assert asks_sanction_of_duty(q, duty, default_gate_words())
+    assert not asks_sanction_of_duty(q, duty, _lexicon_without(tmp_path, "sanction_words", "处罚").gate_words)
+
+
 def test_question_words_glued_to_generic_ones_are_not_subject_words():
     """「投标保证金最多能收多少」: jieba keeps 「最多能」 whole; it is 最多 + 能, not a word the article must
     contain (the UI's own example question was hedged); a negation glued on (「不是」) still counts."""

@@ -331,16 +331,14 @@ def stateable_neighbour(question: str, best: Hit, chosen: list[Hit], hits: list[
     return None
 
 
-#: A question for the sanction of an act (「建设单位压缩合理工期怎么处罚」) ...
-_ASKS_PENALTY = re.compile(r"处罚|罚款|罚多少|法律责任|追究|后果")
-#: ... is answered by the penalty article of the best article's document that punishes the act (建设工程质量管理条例
+#: A question for the sanction of an act (「建设单位压缩合理工期怎么处罚」, the lexicon's ``sanction_words``) is answered by the penalty article of the best article's document that punishes the act (建设工程质量管理条例
 #: 第五十六条), scoring at least this share of the best, rather than by the duty it punishes (第十条).
 SANCTION_PREFERENCE = 0.8
 
 
 def asks_sanction_of_duty(question: str, best: Hit, words: GateWords) -> bool:
     """The question asks for a sanction and ``best`` is no penalty article."""
-    return bool(_ASKS_PENALTY.search(question)) and not _is_penalty(best, words)
+    return any(w in question for w in words.sanction_words) and not _is_penalty(best, words)
 
 
 def sanction_article(question: str, best: Hit, chosen: list[Hit], words: GateWords) -> Hit | None:

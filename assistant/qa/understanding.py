@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 LEXICON_FILE = "qa_lexicon.yaml"
 #: the sections holding the no-LLM answer gate's words (lists of words)
-GATE_SECTIONS = ("generic_terms", "penalty_words", "consequence_words", "permission_words")
+GATE_SECTIONS = ("generic_terms", "penalty_words", "consequence_words", "sanction_words", "permission_words")
 #: the section holding the refusal check's words, and its keys (lists of words, two mappings)
 REFUSAL_SECTION = "refusal"
 REFUSAL_LISTS = ("domain_terms", "question_words", "known_titles", "known_short_titles", "other_places",
@@ -96,6 +96,8 @@ class GateWords:
     penalty_words: tuple[str, ...] = ()
     #: words by which a question asks about consequences (only such a question gets a penalty article)
     consequence_words: tuple[str, ...] = ()
+    #: words by which a question asks for the sanction itself (处罚, 罚款): a duty is no answer to it
+    sanction_words: tuple[str, ...] = ()
     #: words by which a question asks whether an act is allowed (能否, 可以): a penalty article naming the act
     #: itself answers it (the act is unlawful)
     permission_words: tuple[str, ...] = ()
@@ -404,10 +406,11 @@ class Lexicon:
     #: their entries lose for a question that does not
     secondary: tuple[tuple[Regime, float], ...] = ()
     #: the answer gate's words (sections ``generic_terms``, ``penalty_words``, ``consequence_words``,
-    #: ``permission_words``)
+    #: ``sanction_words``, ``permission_words``)
     generic_terms: tuple[str, ...] = ()
     penalty_words: tuple[str, ...] = ()
     consequence_words: tuple[str, ...] = ()
+    sanction_words: tuple[str, ...] = ()
     permission_words: tuple[str, ...] = ()
     #: the refusal check's words (section ``refusal``)
     refusal_words: RefusalWords = RefusalWords()
@@ -449,6 +452,7 @@ class Lexicon:
         """The words the no-LLM answer gate reads: statute wording, generic, penalty and consequence words."""
         return GateWords(statute_words=self.statute_words, generic_terms=frozenset(self.generic_terms),
                          penalty_words=self.penalty_words, consequence_words=self.consequence_words,
+                         sanction_words=self.sanction_words,
                          permission_words=self.permission_words, question_words=self.refusal_words.question_words, alternatives=self.alternatives)
 
 
@@ -560,7 +564,8 @@ def _load(path: str, mtime: float) -> Lexicon:
                     "shipped lexicon's words)", p)
         gate = _gate_sections({}, p)
         return Lexicon(generic_terms=gate["generic_terms"], penalty_words=gate["penalty_words"],
-                       consequence_words=gate["consequence_words"], permission_words=gate["permission_words"],
+                       consequence_words=gate["consequence_words"], sanction_words=gate["sanction_words"],
+                       permission_words=gate["permission_words"],
                        refusal_words=_refusal_section({}, p))
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
@@ -616,6 +621,7 @@ def _load(path: str, mtime: float) -> Lexicon:
         generic_terms=gate["generic_terms"],
         penalty_words=gate["penalty_words"],
         consequence_words=gate["consequence_words"],
+        sanction_words=gate["sanction_words"],
         permission_words=gate["permission_words"],
         refusal_words=_refusal_section(data, p),
         definitions=_definitions(data, p),
