@@ -361,8 +361,16 @@ _MOMENT = re.compile(r"(截止|开标|评标|中标|签订合同|签合同|公�
 _WRONG_SIDE = 6.0
 
 
-#: A sentence that opens with the cases it applies to and lists them (「采购项目符合下列情形之一的，……：」).
+#: The condition a sentence opens with, one clause (「采购人自行组织招标的，」, 「采购项目符合下列情形之一的，」) ...
 _CASE = re.compile(r"^[^，,；;。：:]{2,40}的[，,]")
+#: ... or clauses up to the first 「……的，」 (「依法必须进行招标的项目违反本法规定，中标无效的，」).
+_CASE_ACROSS_CLAUSES = re.compile(r"^[^。：:；;]{2,80}?的[，,]")
+
+
+def opening_condition(sentence: str, *, across_clauses: bool = False) -> str:
+    """The condition a sentence opens with (``_CASE``, or ``_CASE_ACROSS_CLAUSES``); '' for none."""
+    m = (_CASE_ACROSS_CLAUSES if across_clauses else _CASE).match(sentence)
+    return m.group(0) if m is not None else ""
 #: An item such a sentence lists (「（一）采购预算金额在1000万元以上；」, 「1.……」 in documents users add; not 「1.5倍……」).
 _ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．](?!\d))")
 #: Weight taken from a sentence of listed special cases the question names none of: 「评标委员会成员人数有何要求」 is
@@ -410,15 +418,14 @@ def listed_items(article_text: str, lead_in: str) -> list[str]:
 def _main_part(sentence: str) -> str:
     """A sentence without its opening condition (「招标文件要求中标人提交履约保证金的，」)."""
     text = strip_article_label(sentence)
-    m = _CASE.match(text)
-    return text[m.end():] if m else text
+    return text[len(opening_condition(text)):]
 
 
 def _condition_of(sentence: str) -> str:
     """The condition a sentence opens with (「采购人自行组织招标的，」), '' for none or for the lead of a list
     (「有下列情形之一的，」: the items are its cases, see ``_case_of``)."""
-    m = _CASE.match(strip_article_label(sentence))
-    return m.group(0) if m is not None and "下列" not in m.group(0) else ""
+    condition = opening_condition(strip_article_label(sentence))
+    return "" if "下列" in condition else condition
 
 
 def _unasked(case: str, condition: str, names: Callable[[str], bool]) -> float:
@@ -515,8 +522,8 @@ def _states_quantity(sentence: str, listed: Mapping[str, str]) -> bool:
 def _case_of(sentence: str, items: str) -> str:
     """The special cases a sentence applies to (its opening condition and the ``items`` it lists after 「：」); '' for
     a sentence that lists none."""
-    m = _CASE.match(strip_article_label(sentence))
-    return m.group(0) + items if m is not None and items else ""
+    condition = opening_condition(strip_article_label(sentence))
+    return condition + items if condition and items else ""
 
 
 def words_in(text: str, words: Sequence[str], wordings: Mapping[str, Sequence[str]]) -> list[str]:
@@ -552,9 +559,9 @@ def _presupposing(sentences: list[str], act: Sequence[str], wordings: Mapping[st
     out: dict[str, str] = {}
     for s in sentences:
         text = strip_article_label(s)
-        m = _CASE.match(text)
-        if m is not None and names_act(m.group(0)) and not _STATES_LEAVE.search(text[m.end():]):
-            out[s] = text[m.end():]
+        condition = opening_condition(text)
+        if condition and names_act(condition) and not _STATES_LEAVE.search(text[len(condition):]):
+            out[s] = text[len(condition):]
     saying = [s for s in sentences if s not in out and any(_STATES_LEAVE.search(c) and names_act(c) for c in _CLAUSE.findall(s))]
     if not saying:
         return set()

@@ -22,6 +22,7 @@ from assistant.qa.citing import (
     key_in_context,
     key_sentence,
     listed_items,
+    opening_condition,
     pair_overlap,
     states_quantity,
     words_in,
@@ -726,19 +727,14 @@ def names_no_body(question: str, key: str | None) -> bool:
     return key is not None and bool(_ASKS_BODY.search(question)) and not _NAMES_BODY.search(key)
 
 
-#: The condition a sentence opens with (「依法必须进行招标的项目违反本法规定，中标无效的，」)
-_CONDITION = re.compile(r"^[^。：:；;]{2,80}?的[，,]")
-
-
 def presumes_case(question: str, key: str | None, words: GateWords) -> bool:
     """The question asks in which cases something applies (「哪些情况是中标无效」) and the key sentence takes it as its
     condition and says what follows (「……中标无效的，应当依照本法规定的中标条件从其余投标人中重新确定中标人……」)."""
     if key is None or not _ASKS_CASES.search(question) or _ASKS_WHAT_COUNTS.search(question):
         return False
-    condition = _CONDITION.match(key)
+    condition = opening_condition(key, across_clauses=True)
     specific = _specific_terms(question, words)
-    return (condition is not None and bool(specific)
-            and len(words_in(condition.group(0), specific, words.statute_words)) == len(specific))
+    return bool(condition and specific) and len(words_in(condition, specific, words.statute_words)) == len(specific)
 
 
 def off_the_question(question: str, hit: Hit, key: str | None, words: GateWords) -> bool:
