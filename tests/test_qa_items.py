@@ -184,6 +184,13 @@ def test_everyday_words_are_searched_by_the_statute_wording(lexicon, question, s
     # 工作 generic: the asker's task (「我在参与政府采购相关工作」), not the topic
     ("我在参与政府采购相关工作，对采购文件保存这块不太清楚。想了解具体该怎么保存这些文件，保存期限是多久？",
      "答：依据《中华人民共和国政府采购法》第四十二条：“采购文件的保存期限为从采购结束之日起至少保存十五年。”"),
+    # practice word 联合体协议 -> 共同投标协议
+    ("联合体投标需要提交联合体协议书吗？",
+     "答：依据《中华人民共和国招标投标法》第三十一条：“联合体各方应当签订共同投标协议，明确约定各方拟承担的工作和责任，"
+     "并将共同投标协议连同投标文件一并提交招标人。”"),
+    # the article note of 实施条例第四十六条 names the evaluators' duty to stand down (回避), not only how they are drawn
+    ("评标委员会成员与投标人有利害关系怎么办？",
+     "答：依据《中华人民共和国招标投标法实施条例》第四十六条：“评标委员会成员与投标人有利害关系的，应当主动回避。”"),
 ])
 def test_everyday_words_are_answered_by_the_statute_saying_them(services, question, first):
     assert services.qa.ask(question).answer.startswith(first)
