@@ -276,3 +276,27 @@ def test_a_question_for_the_body_in_charge_is_not_answered_by_a_sentence_naming_
     assert FLAG_NO_DIRECT in out.flags and not out.text.startswith("答：")
     # the same article still answers how long one has to complain
     assert build_extractive("招投标投诉期限是几天", [complaint], words=lexicon.gate_words).text.startswith("答：")
+
+
+QUESTION_17 = ("第十七条 质疑供应商对采购人、采购代理机构的答复不满意，或者采购人、采购代理机构未在规定时间内作出答复的，"
+               "可以在答复期满后15个工作日内向本办法第六条规定的财政部门提起投诉。")
+
+
+def test_a_sentence_ruling_on_the_next_step_does_not_answer_a_question_on_the_step_before(lexicon):
+    """「质疑答复的期限是多少天」 stated 94号令第十七条, whose 15个工作日 is the time to complain (投诉) once the reply to a
+    challenge (质疑) is in: hedged. Asking what follows the reply (「质疑答复不满意怎么办」) is answered by it, and so is
+    a sentence whose rule names the asked step (「……收到质疑函后7个工作日内作出答复」)."""
+    from assistant.qa.extractive import rules_on_other_step
+
+    words = lexicon.gate_words
+    key = QUESTION_17.removeprefix("第十七条 ")
+    assert rules_on_other_step("质疑答复的期限是多少天？", key, words)
+    assert not rules_on_other_step("质疑答复不满意怎么办？", key, words)
+    assert not rules_on_other_step("质疑答复的期限是多少天？", "采购人、采购代理机构应当在收到质疑函后7个工作日内作出答复", words)
+    # a sentence naming none of the question's alternatives in its condition is left to the key sentence's own check
+    assert not rules_on_other_step("中标人拒签合同，采购人想重新采购需向财政部门报告吗？",
+                                   "中标或者成交供应商拒绝与采购人签订合同的，采购人可以……确定下一候选人为中标或者成交供应商", words)
+    challenge = _hit("政府采购质疑和投诉办法", "第十七条", QUESTION_17, 0.9)
+    out = build_extractive("质疑答复的期限是多少天？", [challenge], words=words)
+    assert FLAG_NO_DIRECT in out.flags and not out.text.startswith("答：")
+    assert build_extractive("质疑答复不满意怎么办？", [challenge], words=words).text.startswith("答：")

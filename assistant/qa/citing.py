@@ -729,6 +729,15 @@ def _other_alternative(sentence: str, query: str, alternatives: Sequence[Sequenc
     return False
 
 
+def rules_on_other_alternative(sentence: str, query: str, alternatives: Sequence[Sequence[str]]) -> bool:
+    """The sentence's rule, after its opening condition, is about another member of a group than the query names, the
+    query's member being only its condition (「质疑供应商对……的答复不满意……的，可以在答复期满后15个工作日内……提起投诉」
+    rules on 投诉, not on 质疑)."""
+    condition = opening_condition(sentence, across_clauses=True)
+    return (bool(condition) and not _other_alternative(sentence, query, alternatives)
+            and _other_alternative(sentence[len(condition):], query, alternatives))
+
+
 def sentences_citing(text: str, n: int) -> str:
     """The answer sentences that carry marker [n] (to pick the key sentence of that article)."""
     out = []

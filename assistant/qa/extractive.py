@@ -24,6 +24,7 @@ from assistant.qa.citing import (
     listed_items,
     opening_condition,
     pair_overlap,
+    rules_on_other_alternative,
     states_quantity,
     words_in,
 )
@@ -739,9 +740,19 @@ def presumes_case(question: str, key: str | None, words: GateWords) -> bool:
 
 def off_the_question(question: str, hit: Hit, key: str | None, words: GateWords) -> bool:
     """The key sentence does not answer the kind of question asked: it defines what is asked by its cases, takes the
-    asked case as its condition, neither allows nor forbids the act asked about, or names no body when asked which."""
+    asked case as its condition, neither allows nor forbids the act asked about, names no body when asked which, or
+    rules on another step than the one asked about (see ``rules_on_other_step``)."""
     return (defines_for_cases(question, key) or presumes_case(question, key, words)
-            or silent_on_leave(question, hit, key) or names_no_body(question, key))
+            or silent_on_leave(question, hit, key) or names_no_body(question, key)
+            or rules_on_other_step(question, key, words))
+
+
+def rules_on_other_step(question: str, key: str | None, words: GateWords) -> bool:
+    """The key sentence rules on another of the question's alternatives, the one asked about being only its condition
+    (「质疑答复的期限是多少天」: 94号令第十七条's 「质疑供应商对……答复不满意……的，可以在答复期满后15个工作日内……提起投诉」),
+    unless the question asks what follows it (「质疑答复不满意怎么办」: that is the answer)."""
+    return (key is not None and not any(w in question for w in words.consequence_words)
+            and rules_on_other_alternative(key, question, words.alternatives))
 
 
 def _short_heading(heading: str, limit: int = 24) -> str:
