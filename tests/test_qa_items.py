@@ -188,6 +188,8 @@ def test_everyday_words_are_searched_by_the_statute_wording(lexicon, question, s
     ("联合体投标需要提交联合体协议书吗？",
      "答：依据《中华人民共和国招标投标法》第三十一条：“联合体各方应当签订共同投标协议，明确约定各方拟承担的工作和责任，"
      "并将共同投标协议连同投标文件一并提交招标人。”"),
+    # 至少 is a how-many word like 最少: the article says 「三个以上」
+    ("邀请招标至少要邀请几家？", "答：依据《中华人民共和国招标投标法》第十七条：“招标人采用邀请招标方式的，应当向三个以上"),
     # the article note of 实施条例第四十六条 names the evaluators' duty to stand down (回避), not only how they are drawn
     ("评标委员会成员与投标人有利害关系怎么办？",
      "答：依据《中华人民共和国招标投标法实施条例》第四十六条：“评标委员会成员与投标人有利害关系的，应当主动回避。”"),
