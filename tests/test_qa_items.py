@@ -192,6 +192,10 @@ def test_everyday_words_are_searched_by_the_statute_wording(lexicon, question, s
     ("邀请招标至少要邀请几家？", "答：依据《中华人民共和国招标投标法》第十七条：“招标人采用邀请招标方式的，应当向三个以上"),
     # 承担 is a question word of 「要承担什么法律责任」: the penalty article need not say it
     ("必须招标的项目规避招标要承担什么法律责任？", "答：依据《中华人民共和国招标投标法》第四十九条：“违反本法规定，必须进行招标的项目而不招标的"),
+    # the note of 招标投标法第六十条 asks what failing to perform the contract costs (not 第五十九条, on a contract
+    # concluded against the tender documents)
+    ("中标人不履行与招标人订立的合同要承担什么责任？",
+     "答：依据《中华人民共和国招标投标法》第六十条：“中标人不履行与招标人订立的合同的，履约保证金不予退还"),
     # the article note of 实施条例第四十六条 names the evaluators' duty to stand down (回避), not only how they are drawn
     ("评标委员会成员与投标人有利害关系怎么办？",
      "答：依据《中华人民共和国招标投标法实施条例》第四十六条：“评标委员会成员与投标人有利害关系的，应当主动回避。”"),
