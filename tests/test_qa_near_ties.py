@@ -154,6 +154,10 @@ def test_what_counts_as_a_figure_one_of_something_not_hours_yes():
     from assistant.qa.citing import asks_quantity
 
     assert asks_quantity("质量事故发生后几小时内要上报？")
+    # a count of things (招标投标法第十七条「三个以上」, 实施条例第四十四条「少于3个的」), not 「一个投标人」 or 「各个」
+    assert states_quantity("应当向三个以上具备承担招标项目的能力、资信良好的特定的法人或者其他组织发出投标邀请书")
+    assert states_quantity("投标人少于3个的，不得开标")
+    assert not states_quantity("以一个投标人的身份共同投标") and not states_quantity("各个环节")
 
 
 def test_a_lower_rank_best_article_gives_way_only_to_one_ranked_nearly_as_well():
