@@ -196,6 +196,9 @@ def test_everyday_words_are_searched_by_the_statute_wording(lexicon, question, s
     # concluded against the tender documents)
     ("中标人不履行与招标人订立的合同要承担什么责任？",
      "答：依据《中华人民共和国招标投标法》第六十条：“中标人不履行与招标人订立的合同的，履约保证金不予退还"),
+    # a question naming the district is answered by its own plan, not by the province's regulation ranked beside it
+    ("婺城区招投标改革后谁负责工程建设招标投标的综合指导协调？",
+     "答：依据《婺城区招标投标领域治理改革方案(2025-2027年)》：“调整后，区发改局负责全工程建设招标投标项目的综合指导协调"),
     # the article note of 实施条例第四十六条 names the evaluators' duty to stand down (回避), not only how they are drawn
     ("评标委员会成员与投标人有利害关系怎么办？",
      "答：依据《中华人民共和国招标投标法实施条例》第四十六条：“评标委员会成员与投标人有利害关系的，应当主动回避。”"),

@@ -370,9 +370,19 @@ def lead_hit(question: str, chosen: list[Hit], words: GateWords | None = None) -
     if is_lower_rank(best):
         for h in statutes[1:]:
             if (not is_lower_rank(h) and _rank_score(h) >= RANK_PREFERENCE * _rank_score(best)
-                    and addresses(question, h, words)):
+                    and addresses(question, h, words) and not _names_its_own(question, best, h, words)):
                 return h
     return best
+
+
+#: A place named in a document's title (「婺城区」「浙江省」「金华市」)
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,}[省市区县]$")
+
+
+def _names_its_own(question: str, hit: Hit, other: Hit, words: GateWords | None) -> bool:
+    """The question names the place of ``hit``'s title, which ``other``'s title lacks (「婺城区……谁负责综合指导协调」:
+    the district's plan, not the province's regulation ranked beside it)."""
+    return any(_PLACE.match(t) and t in hit.title and t not in other.title for t in _specific_terms(question, _gate(words)))
 
 
 def answer_line(question: str, hit: Hit, key: str | None, n: int, change: str | None = None) -> str:
