@@ -304,3 +304,22 @@ def test_a_sentence_ruling_on_the_next_step_does_not_answer_a_question_on_the_st
     out = build_extractive("质疑答复的期限是多少天？", [challenge], words=words)
     assert FLAG_NO_DIRECT in out.flags and not out.text.startswith("答：")
     assert build_extractive("质疑答复不满意怎么办？", [challenge], words=words).text.startswith("答：")
+
+
+def test_of_two_articles_saying_the_same_the_specific_rule_is_stated_first(lexicon):
+    """94号令第十七条 restates 政府采购法第五十五条; ranked a hair below it, the specific rule is still stated first (the
+    law is quoted beside it). Not when the specific rule says something else, nor for a rule not implementing it."""
+    from dataclasses import replace
+
+    words = replace(lexicon.gate_words, specific_rules={ZFCG: (COMPLAINTS,)})
+    law = _hit(ZFCG, "第五十五条", "第五十五条 质疑供应商对采购人、采购代理机构的答复不满意或者采购人、采购代理机构未在规定的时间内"
+               "作出答复的，可以在答复期满后十五个工作日内向同级政府采购监督管理部门投诉。", 1.0)
+    rule = _hit(COMPLAINTS, "第十七条", QUESTION_17, 0.99)
+    rule = rule.model_copy(update={"doc_type": "部门规章"})
+    q = "供应商对质疑答复不满意怎么办？"
+    assert build_extractive(q, [law, rule], words=words).text.startswith(f"答：依据《{COMPLAINTS}》第十七条")
+    # without the lexicon's specific rules the better-ranked law comes first
+    assert build_extractive(q, [law, rule], words=lexicon.gate_words).text.startswith(f"答：依据《{ZFCG}》第五十五条")
+    # the specific rule's article on another matter does not take the lead (the two tie: nothing is stated)
+    other = rule.model_copy(update={"text": "第十七条 投诉人应当在投诉有效期内提起投诉。"})
+    assert COMPLAINTS not in build_extractive(q, [law, other], words=words).text.splitlines()[0]

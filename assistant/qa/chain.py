@@ -33,6 +33,7 @@ from assistant.qa.understanding import (
     detect_regime,
     other_method_titles,
     regime_titles,
+    specific_rule_titles,
     strip_chat,
 )
 from assistant.schema import DOC_TYPE_RANK, Answer, Citation, Hit
@@ -349,8 +350,9 @@ class QAChain:
         lexicon = self.refusal_policy.lexicon
         aliases = prep.aliases
         words = lexicon.gate_words if lexicon is not None else None
-        if words is not None and aliases:
-            words = replace(words, document_names=aliases)
+        if words is not None and lexicon is not None:
+            words = replace(words, document_names=aliases or words.document_names,
+                            specific_rules=specific_rule_titles(lexicon, self.kb.title_of))
         ex = extractive.build_extractive(prep.standalone, prep.hits, named, kb=self.kb, words=words,
                                          about_missing_document=bool(prep.evidence.missing_documents),
                                          regimes=self._regimes(prep.standalone),

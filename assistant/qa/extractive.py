@@ -379,6 +379,21 @@ def lead_hit(question: str, chosen: list[Hit], words: GateWords | None = None) -
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{2,}[省市区县]$")
 
 
+def _specific_saying_the_same(question: str, best: Hit | None, chosen: list[Hit], words: GateWords,
+                              parallel: Callable[[Hit, Hit], bool], alike: Callable[[Hit, Hit], bool]) -> Hit | None:
+    """The article of a specific rule implementing ``best``'s law that says the same, scores practically as well and
+    addresses the question, stated first (「供应商对质疑答复不满意怎么办」: 94号令第十七条 before 政府采购法第五十五条, whichever
+    ranks a hair higher); else ``best``."""
+    if best is None:
+        return None
+    specific = words.specific_rules.get(best.title, ())
+    for h in chosen:
+        if (h.title in specific and _rank_score(h) >= TIE_RATIO * _rank_score(best) and parallel(best, h)
+                and alike(best, h) and addresses(question, h, words)):
+            return h
+    return best
+
+
 def _names_its_own(question: str, hit: Hit, other: Hit, words: GateWords | None) -> bool:
     """The question names the place of ``hit``'s title, which ``other``'s title lacks (「婺城区……谁负责综合指导协调」:
     the district's plan, not the province's regulation ranked beside it)."""
@@ -605,6 +620,7 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
             beside = runner
         return other, b is defining or confident(asked, b, hits, words, about_missing_document, beside)
 
+    best = _specific_saying_the_same(asked, best, chosen, words, parallel, alike) if best is not defining else best
     second, direct = stated(best)
     if not hedge and best is not None and best is not defining and (not direct or lacks_figure(asked, best)):
         neighbour = stateable_neighbour(asked, best, chosen, hits, words, about_missing_document, parallel)

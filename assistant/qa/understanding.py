@@ -110,6 +110,9 @@ class GateWords:
     #: the names a question may call a document by (alias -> title, the knowledge base's alias map): an
     #: article carries the words of the names of its own document that the question uses (「87号令对样品……」)
     document_names: Mapping[str, str] = field(default_factory=dict)
+    #: a general law's title -> the titles of the specific rules implementing it (``specific_rule_titles``): of two
+    #: articles saying the same, the specific rule's is stated first (94号令第十七条 before 政府采购法第五十五条)
+    specific_rules: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -912,6 +915,17 @@ def regime_titles(lex: Lexicon, resolve_title: Callable[[str], str | None]) -> d
     return {r.name: resolve_titles(r.documents, resolve_title) for r in lex.regimes}
 
 
+def specific_rule_titles(lex: Lexicon, resolve_title: Callable[[str], str | None]) -> dict[str, tuple[str, ...]]:
+    """Each general law's knowledge-base title -> the titles of the specific rules that implement it (section
+    ``specific_rules``); laws the knowledge base does not hold are left out."""
+    out: dict[str, tuple[str, ...]] = {}
+    for general, specs in lex.specific_rules:
+        title = next(iter(resolve_titles([general], resolve_title)), None)
+        if title is not None:
+            out[title] = tuple(resolve_titles(specs, resolve_title))
+    return out
+
+
 def make_planner(  # noqa: C901 - closures of one planner
     lex: Lexicon,
     resolve_title: Callable[[str], str | None],
@@ -933,25 +947,23 @@ def make_planner(  # noqa: C901 - closures of one planner
 
     cache: dict[str, object] = {}
 
-    Resolved = tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str | None], dict[str, list[str]],
-                     dict[str, list[str]]]
+    Resolved = tuple[dict[str, list[str]], dict[str, tuple[str, ...]], dict[str, list[str]], dict[str, list[str]]]
 
     def resolved() -> Resolved:
         # resolved on first use (the knowledge base may be built after the planner)
         if not cache:
             regime_docs = regime_titles(lex, resolve_title)
-            specific = {g: titles(s) for g, s in lex.specific_rules}
-            general: dict[str, str | None] = {g: next(iter(titles([g])), None) for g in specific}
+            specific = specific_rule_titles(lex, resolve_title)
             method_docs = {m.name: titles(m.documents) for m in lex.methods}
             secondary_docs = {g.name: titles(g.documents) for g, _ in lex.secondary}
             if any(regime_docs.values()):
-                cache["v"] = (regime_docs, specific, general, method_docs, secondary_docs)
-            return regime_docs, specific, general, method_docs, secondary_docs
+                cache["v"] = (regime_docs, specific, method_docs, secondary_docs)
+            return regime_docs, specific, method_docs, secondary_docs
         return cache["v"]  # type: ignore[return-value]
 
     def plan(text: str) -> QueryPlan:
         u = understand(text, lex)
-        regime_docs, specific, general_titles, method_docs, secondary_docs = resolved()
+        regime_docs, specific, method_docs, secondary_docs = resolved()
         boosts: dict[str, float] = {}
         for group, penalty in lex.secondary:
             # a legal question is answered by the national regulations, not by the product's own review
@@ -967,8 +979,7 @@ def make_planner(  # noqa: C901 - closures of one planner
             for t in own:
                 boosts[t] = boosts.get(t, 0.0) + regime_boost
             for general, specs in specific.items():
-                g = general_titles.get(general)
-                if g in own:
+                if general in own:
                     for t in specs:
                         boosts[t] = boosts.get(t, 0.0) + specific_boost
         dense = u.query(core_only=dense_core_only)
