@@ -295,3 +295,29 @@ def test_the_same_legal_representative_is_the_same_head_of_unit(lexicon):
     article = _article("中华人民共和国招标投标法实施条例.md", "第三十四条", "第三十五条")
     key = _key(lexicon, article, "同一个法人代表的两个公司能同时投标吗", "中华人民共和国招标投标法实施条例")
     assert key is not None and key.startswith("单位负责人为同一人或者存在控股、管理关系的不同单位")
+
+
+PLAN_PREAMBLE = ("各乡镇(街道)人民政府(办事处),区属有关单位:\n"
+                 "现将《婺城区招标投标领域治理改革方案(20252027年)》印发给你们,请结合实际认真组织实施。\n"
+                 "金华市婺城区人民政府\n202564\n婺城区招投标领域治理改革方案\n"
+                 "为全面落实全省深化招投标(以下简称招投标)领域治理改革的工作部署,进一步规范招投标市场,持续优化提升营商环境,"
+                 "结合我实际,制定本方案")
+
+
+def test_a_heading_signature_or_date_line_is_not_the_key_sentence(lexicon):
+    """The plan's preamble: its title line carries every word of 「婺城区招投标领域治理改革的目标是什么」 and said nothing."""
+    key = _key(lexicon, PLAN_PREAMBLE, "婺城区招投标领域治理改革的目标是什么？", "婺城区招标投标领域治理改革方案(2025-2027年)")
+    assert key is not None and ("，" in key or "," in key)
+    assert key not in ("婺城区招投标领域治理改革方案", "金华市婺城区人民政府", "202564")
+    # a text of headings alone still has one
+    assert _key(lexicon, "一、总体要求\n二、重点任务", "重点任务有哪些") == "二、重点任务"
+
+
+@pytest.mark.integration
+def test_a_plans_goals_are_found_under_its_general_requirements(services):
+    """「目标」 of a plan: its 总体要求 (「到2027年，规范有序的招投标市场基本形成……」), not the leadership sentence that
+    mentions 改革目标 in passing."""
+    answer = services.qa.ask("婺城区招投标改革的目标是什么？")
+    first = answer.citations[0]
+    assert "总体要求" in first.text[:10] and "到2027年" in first.text
+    assert not answer.answer.startswith("答：依据《婺城区招标投标领域治理改革方案(2025-2027年)》：“深化协同联动")

@@ -595,6 +595,10 @@ def _moments(text: str) -> set[tuple[str, bool]]:
     return {(m.group(1).replace("签合同", "签订合同"), "前" in m.group(2)) for m in _MOMENT.finditer(text)}
 
 
+#: a mark of a sentence (a heading line has none)
+_PUNCTUATED = re.compile(r"[，,。；;：:？?！!、]")
+
+
 def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[str]] = (),
                  statute: Mapping[str, Sequence[str]] | None = None, generic: Collection[str] = (),
                  title: str = "") -> str | None:
@@ -673,7 +677,8 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     # a question for the cases of a list is answered by its introduction, not by one item (_ASKS_LIST)
     read_with = {} if asks_list else _intro_words(sentences, matched, generic)
     presupposing = _presupposing(sentences, _asked_act(query, generic), wordings) if asks_leave else set()
-    best = max(sentences, key=score)
+    # a line without punctuation is a heading, a signature or a date (「婺城区招投标领域治理改革方案」「202564」), not a rule
+    best = max([s for s in sentences if _PUNCTUATED.search(s)] or sentences, key=score)
     if quantities.wanted and not _states_quantity(best, listed) and not (quantities.money and quantities.bonus(best, listed)):
         # a question of how much is answered by a sentence with the figure: the best one stating a
         # quantity wins when it shares at least half of the best sentence's terms (「小微企业价格扣除比例
