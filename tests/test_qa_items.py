@@ -201,6 +201,10 @@ def test_everyday_words_are_searched_by_the_statute_wording(lexicon, question, s
      "答：依据《婺城区招标投标领域治理改革方案(2025-2027年)》：“调整后，区发改局负责全工程建设招标投标项目的综合指导协调"),
     # 重点 asks for the content: the plan's step for 2026 need not say 重点
     ("婺城区2026年招投标改革的重点是什么？", "答：依据《婺城区招标投标领域治理改革方案(2025-2027年)》：“（二）2026年，强化技术赋能。"),
+    # the plan names the industry departments by their short names (区住建、交通、水务……): a which-department question is
+    # answered by them
+    ("婺城区哪些部门负责本行业招标投标活动的监督管理？",
+     "答：依据《婺城区招标投标领域治理改革方案(2025-2027年)》：“招投标领域行政执法权限回归行业部门，区住建、交通、水务"),
     # the article note of 实施条例第四十六条 names the evaluators' duty to stand down (回避), not only how they are drawn
     ("评标委员会成员与投标人有利害关系怎么办？",
      "答：依据《中华人民共和国招标投标法实施条例》第四十六条：“评标委员会成员与投标人有利害关系的，应当主动回避。”"),

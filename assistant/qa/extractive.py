@@ -744,9 +744,10 @@ def defines_for_cases(question: str, key: str | None) -> bool:
 #: A question for the body to turn to or in charge (「……可以向哪些行政监督部门投诉」「招投标投诉应该向哪个部门投诉」) ...
 _ASKS_BODY = re.compile(r"(?:哪个|哪些|那些|哪一个|什么)(?:行政)?(?:监督)?(?:管理)?(?:部门|机关)")
 #: ... is answered by a sentence naming one (财政部门, 发展改革部门, 建设行政主管部门, 人民政府, 国务院, the district plan's
-#: 区发改局, 区住建局 …), not by one saying only 「有关行政监督部门」
-_NAMES_BODY = re.compile(r"财政|发展改革|发展计划|住房|建设行政|建设主管|工业和信息化|交通运输|水利|商务|铁道|民航|审计|监察|"
-                         r"市场监督|工商|人民政府|国务院|人民法院|公安|[局厅委]|中心")
+#: 区发改局, 区住建局, the plan's 「区住建、交通、水务、自然资源、农业农村、能源等行业部门」 …), not by one saying only
+#: 「有关行政监督部门」
+_NAMES_BODY = re.compile(r"财政|发展改革|发展计划|住房|住建|建设行政|建设主管|工业和信息化|交通|水利|水务|自然资源|农业农村|能源|"
+                         r"商务|铁道|民航|审计|监察|市场监督|工商|人民政府|国务院|人民法院|公安|[局厅委]|中心")
 
 
 def names_no_body(question: str, key: str | None) -> bool:
