@@ -205,6 +205,12 @@ def test_everyday_words_are_searched_by_the_statute_wording(lexicon, question, s
     # answered by them
     ("婺城区哪些部门负责本行业招标投标活动的监督管理？",
      "答：依据《婺城区招标投标领域治理改革方案(2025-2027年)》：“招投标领域行政执法权限回归行业部门，区住建、交通、水务"),
+    # a best article carrying under half the question's words gives way to another document's, ranked practically as
+    # well, that carries them (招标投标法第五十三条's penalty for 串通投标 has no 集中打击行动 or 牵头; 招标投标法第四条, found by
+    # its note, has none of 肢解发包 or 处罚)
+    ("串通投标犯罪集中打击行动由谁牵头？",
+     "答：依据《婺城区招标投标领域治理改革方案(2025-2027年)》：“由区公安分局牵头落实全区串通投标犯罪集中打击行动"),
+    ("招标人肢解发包怎么处罚", "答：依据《建设工程质量管理条例》第五十五条：“违反本条例规定，建设单位将建设工程肢解发包的"),
     # the article note of 实施条例第四十六条 names the evaluators' duty to stand down (回避), not only how they are drawn
     ("评标委员会成员与投标人有利害关系怎么办？",
      "答：依据《中华人民共和国招标投标法实施条例》第四十六条：“评标委员会成员与投标人有利害关系的，应当主动回避。”"),

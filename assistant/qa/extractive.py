@@ -298,6 +298,10 @@ RANK_PREFERENCE = 0.9
 NEIGHBOUR_PREFERENCE = TIE_RATIO
 
 
+#: A best article carrying less than this share of the question's words gives way to another document's article too.
+FOREIGN_NEIGHBOUR_BELOW = 0.5
+
+
 def stateable_neighbour(question: str, best: Hit, chosen: list[Hit], hits: list[Hit], words: GateWords,
                         about_missing_document: bool = False,
                         parallel: Callable[[Hit, Hit], bool] = lambda a, b: False) -> Hit | None:
@@ -305,6 +309,9 @@ def stateable_neighbour(question: str, best: Hit, chosen: list[Hit], hits: list[
     too few: one of ``best``'s document, or one of another document saying the same (``parallel``: 「施工单位偷工减料
     怎么处罚」, 建设工程质量管理条例第六十四条 beside 建筑法第七十四条, which says 建筑施工企业); a penalty article
     when ``best`` is one and the question asks about consequences.
+
+    When ``best`` carries under half of the question's words, any document's article carrying enough of them will do
+    (「招标人肢解发包怎么处罚」: 建设工程质量管理条例第五十五条, not 招标投标法第四条 found by its note alone).
 
     A question asking how much (「预留给中小企业的份额是多少」) gives ``best`` way in the same manner when ``best`` states no
     figure at all (政府采购促进中小企业发展管理办法第六条, the plan to reserve a share) and the neighbour, carrying as many
@@ -327,7 +334,8 @@ def stateable_neighbour(question: str, best: Hit, chosen: list[Hit], hits: list[
         same = h.title == best.title
         coverage = term_coverage(question, h, words) or 0.0
         more = coverage >= own and states_quantity(strip_article_label(h.text)) if figure else coverage > own
-        if ((same or parallel(best, h)) and addresses(question, h, words) and more
+        if ((same or parallel(best, h) or (own < FOREIGN_NEIGHBOUR_BELOW and coverage >= MIN_TERM_COVERAGE))
+                and addresses(question, h, words) and more
                 and confident(question, h, hits, words, about_missing_document, None if same else best)):
             return h
     return None
