@@ -211,6 +211,9 @@ def test_everyday_words_are_searched_by_the_statute_wording(lexicon, question, s
     ("串通投标犯罪集中打击行动由谁牵头？",
      "答：依据《婺城区招标投标领域治理改革方案(2025-2027年)》：“由区公安分局牵头落实全区串通投标犯罪集中打击行动"),
     ("招标人肢解发包怎么处罚", "答：依据《建设工程质量管理条例》第五十五条：“违反本条例规定，建设单位将建设工程肢解发包的"),
+    # practice words of contract law: 情势变更 (the doctrine 民法典第五百三十三条 describes), claiming 定金 and 违约金 together
+    ("合同履行中情势变更怎么处理？", "答：依据《中华人民共和国民法典》第五百三十三条：“合同成立后，合同的基础条件发生了"),
+    ("定金和违约金能同时主张吗？", "答：依据《中华人民共和国民法典》第五百八十八条：“当事人既约定违约金，又约定定金的"),
     # the article note of 实施条例第四十六条 names the evaluators' duty to stand down (回避), not only how they are drawn
     ("评标委员会成员与投标人有利害关系怎么办？",
      "答：依据《中华人民共和国招标投标法实施条例》第四十六条：“评标委员会成员与投标人有利害关系的，应当主动回避。”"),
