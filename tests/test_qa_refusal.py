@@ -84,6 +84,10 @@ def test_generic_words_are_not_document_names():
               "根据上述规定，", "有什么好的方法？", "这个办法什么时候施行？", "按照采购人的规定，", "按招标人规定，"):
         assert refusal.named_documents(q) == [], q
     assert refusal.named_documents("中小企业采购项目还需要提供《中小企业声明函》吗？") == []
+    # evaluation methods end in 法 and are not laws
+    for q in ("某政府采购项目采用最低评标价法，两家投标人的评标价相同，应该如何确定中标候选人排序？",
+              "经评审的最低投标价法怎么评", "采用性价比法评标", "综合评估法和综合评分法有什么区别", "百分制打分法"):
+        assert refusal.named_documents(q) == [], q
     # 「按照招标投标法规定」: the law is named, 规定 is the verb
     assert refusal.named_documents("按照招标投标法规定，投标截止时间至少多少天？") == ["招标投标法"]
 

@@ -197,7 +197,9 @@ def named_documents(question: str, words: RefusalWords | None = None) -> list[st
             and name not in ("办法", "规定", "方法", "做法", "说法", "合法", "违法", "依法", "非法", "立法", "执法", "司法")
             and not name.endswith(("方法", "做法", "说法", "合法", "违法", "依法", "非法", "想法", "看法", "用法", "写法", "算法", "执法",
                                    # evaluation methods, not documents (「综合评分法里价格分的权重」)
-                                   "评分法", "评标法", "评估法", "评审法", "优先法", "最低价法", "投标价法"))
+                                   # (「采用最低评标价法」 was refused as a document the knowledge base lacks)
+                                   "评分法", "评标法", "评估法", "评审法", "优先法", "低价法", "标价法", "性价比法", "计分法",
+                                   "打分法"))
         ):
             names.append(name)
     for m in _RULE_NAME.finditer(rest):
