@@ -371,7 +371,10 @@ def opening_condition(sentence: str, *, across_clauses: bool = False) -> str:
     """The condition a sentence opens with (``_CASE``, or ``_CASE_ACROSS_CLAUSES``); '' for none."""
     m = (_CASE_ACROSS_CLAUSES if across_clauses else _CASE).match(sentence)
     return m.group(0) if m is not None else ""
-#: An item such a sentence lists (「（一）采购预算金额在1000万元以上；」, 「1.……」 in documents users add; not 「1.5倍……」).
+
+
+#: An item of a list a sentence introduces (「采购项目符合下列情形之一的，……：」: 「（一）采购预算金额在1000万元以上；」,
+#: 「1.……」 in documents users add; not 「1.5倍……」).
 _ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．](?!\d))")
 #: Weight taken from a sentence of listed special cases the question names none of: 「评标委员会成员人数有何要求」 is
 #: answered by 87号令第四十七条's 「成员人数应当为5人以上单数」, not by the 7人 of 「采购项目符合下列情形之一的，」

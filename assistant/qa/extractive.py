@@ -341,8 +341,9 @@ def stateable_neighbour(question: str, best: Hit, chosen: list[Hit], hits: list[
     return None
 
 
-#: A question for the sanction of an act (「建设单位压缩合理工期怎么处罚」, the lexicon's ``sanction_words``) is answered by the penalty article of the best article's document that punishes the act (建设工程质量管理条例
-#: 第五十六条), scoring at least this share of the best, rather than by the duty it punishes (第十条).
+#: A question for the sanction of an act (「建设单位压缩合理工期怎么处罚」, the lexicon's ``sanction_words``) is answered
+#: by the penalty article of the best article's document that punishes the act (建设工程质量管理条例第五十六条), scoring
+#: at least this share of the best, rather than by the duty it punishes (第十条).
 SANCTION_PREFERENCE = 0.8
 
 
@@ -383,10 +384,6 @@ def lead_hit(question: str, chosen: list[Hit], words: GateWords | None = None) -
     return best
 
 
-#: A place named in a document's title (「婺城区」「浙江省」「金华市」)
-_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,}[省市区县]$")
-
-
 def _specific_saying_the_same(question: str, best: Hit | None, chosen: list[Hit], words: GateWords,
                               parallel: Callable[[Hit, Hit], bool], alike: Callable[[Hit, Hit], bool]) -> Hit | None:
     """The article of a specific rule implementing ``best``'s law that says the same, scores practically as well and
@@ -400,6 +397,10 @@ def _specific_saying_the_same(question: str, best: Hit | None, chosen: list[Hit]
                 and alike(best, h) and addresses(question, h, words)):
             return h
     return best
+
+
+#: A place named in a document's title (「婺城区」「浙江省」「金华市」)
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,}[省市区县]$")
 
 
 def _names_its_own(question: str, hit: Hit, other: Hit, words: GateWords | None) -> bool:
