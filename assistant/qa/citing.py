@@ -337,6 +337,8 @@ _CAN_IT = re.compile(r"(?<![可功职性智效])能(?!力|源)[^。？?！!]{0,2
 def asks_whether_allowed(question: str) -> bool:
     """The question asks whether an act is allowed (「能否」「可以……吗」「能……吗」)."""
     return bool(_ASKS_LEAVE.search(question) or _CAN_IT.search(question))
+
+
 #: A question for the rules on a topic (「87号令对样品怎么规定的」): among sentences that share its words, the
 #: article's first (its main rule) answers, not a shorter detail that happens to share a question word (「还应当规定」).
 _ASKS_RULES = re.compile(r"怎么规定|怎样规定|如何规定|有什么规定|有哪些规定|有何规定|是怎么规定|规定是什么")
@@ -598,7 +600,7 @@ def _moments(text: str) -> set[tuple[str, bool]]:
     return {(m.group(1).replace("签合同", "签订合同"), "前" in m.group(2)) for m in _MOMENT.finditer(text)}
 
 
-#: a mark of a sentence (a heading line has none)
+#: a mark of a sentence or of a numbered heading (「一、总体要求」 has 、); a title, signature or date line has none
 _PUNCTUATED = re.compile(r"[，,。；;：:？?！!、]")
 
 
@@ -680,7 +682,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     # a question for the cases of a list is answered by its introduction, not by one item (_ASKS_LIST)
     read_with = {} if asks_list else _intro_words(sentences, matched, generic)
     presupposing = _presupposing(sentences, _asked_act(query, generic), wordings) if asks_leave else set()
-    # a line without punctuation is a heading, a signature or a date (「婺城区招投标领域治理改革方案」「202564」), not a rule
+    # a line without punctuation is a title, a signature or a date (「婺城区招投标领域治理改革方案」「202564」), not a rule
     best = max([s for s in sentences if _PUNCTUATED.search(s)] or sentences, key=score)
     if quantities.wanted and not _states_quantity(best, listed) and not (quantities.money and quantities.bonus(best, listed)):
         # a question of how much is answered by a sentence with the figure: the best one stating a
