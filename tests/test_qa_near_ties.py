@@ -137,6 +137,8 @@ def test_two_regimes_articles_on_different_points_of_the_question_are_not_stated
     ("评标委员会中专家要占多少比例？", "《中华人民共和国招标投标法》第三十七条", "不得少于成员总数的三分之二"),
     # asked how much: 第六条 (the plan to reserve a share, no figure) ties with 第八条, which has the figure
     ("政府采购项目预留给中小企业的份额是多少？", "《政府采购促进中小企业发展管理办法》第八条", "预算总额的30%以上"),
+    # 第八条 says the share as 「预留该部分……的30%以上」, not by the practice word 预留份额 of 第六条
+    ("中小企业预留份额的比例是多少？", "《政府采购促进中小企业发展管理办法》第八条", "预算总额的30%以上"),
 ])
 def test_everyday_questions_get_the_answering_article_and_sentence_first(services, question, article, said):
     first = services.qa.ask(question).answer.split("\n")[0]
@@ -158,6 +160,9 @@ def test_what_counts_as_a_figure_one_of_something_not_hours_yes():
     assert states_quantity("应当向三个以上具备承担招标项目的能力、资信良好的特定的法人或者其他组织发出投标邀请书")
     assert states_quantity("投标人少于3个的，不得开标")
     assert not states_quantity("以一个投标人的身份共同投标") and not states_quantity("各个环节")
+    # a share (招标投标法第三十七条「三分之二」, 87号令第四十七条「2/3」)
+    assert states_quantity("技术、经济等方面的专家不得少于成员总数的三分之二")
+    assert states_quantity("其中评审专家不得少于成员总数的2/3")
 
 
 def test_a_lower_rank_best_article_gives_way_only_to_one_ranked_nearly_as_well():

@@ -285,10 +285,12 @@ def _sentences(text: str) -> list[str]:
 MAX_QUOTE_CHARS = 320
 #: A question asking for an amount, a period or a count (「公示期多长」「保证金最多多少」「几日内」).
 _ASKS_QUANTITY = re.compile(r"多长|多久|多少|几[天日个年月人家名次倍]|几小时|几个工作日|百分之几|比例|上限|下限|最多|最少|最长|最短|期限")
-#: A sentence stating one (「不得少于3日」「百分之二」「5个工作日」「20万元」).
+#: A sentence stating one (「不得少于3日」「百分之二」「5个工作日」「20万元」「三分之二」).
 _STATES_QUANTITY = re.compile(
     r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)\s*(?:个)?(?:工作日|日|天|小时|年|个月|月|%|万元|元|人|家|名|倍|次|个(?=以上|以下|或者|的|[，,。；;]))"
-    r"|百分之[一二三四五六七八九十点零\d]+")
+    r"|百分之[一二三四五六七八九十点零\d]+"
+    # a share (「不得少于成员总数的三分之二」「2/3」)
+    r"|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|\d+\s*/\s*\d+")
 #: Weight of a generic word's characters in a sentence's match (a specific word's count fully).
 _GENERIC_WEIGHT = 0.25
 #: Weight of stating a quantity when one is asked: more than a shared short term, less than the topic.
