@@ -16,7 +16,7 @@ documents plus ../shared/corpus/regulations) and the item is kept only when the 
 its first characters are stored in ``gold_text_head`` so a reviewer can check that it says what
 the answer says. Items are split deterministically (hash of the question) into a development part
 (eval/dev/real_qa_dev.jsonl, for tuning) and a held-out part (eval/datasets/real_qa.jsonl, never
-tuned on).
+tuned on); the rows of a round in ``DEV_ONLY_ROUNDS`` (seen answered before they were added) all go to development.
 
     python eval/real/build_real_qa.py --data-dir DATA [--practitioner ../shared/datasets/practitioner_qa.json]
 """
@@ -38,7 +38,14 @@ HERE = Path(__file__).resolve().parent
 DEV_SHARE = 0.5
 
 
-def _dev(question: str) -> bool:
+#: collection rounds whose questions were put to the assistant before they were added (round 13: real questions
+#: collected as probes, their answers read while looking for failures); none of them can be held out
+DEV_ONLY_ROUNDS = frozenset({13})
+
+
+def _dev(question: str, rnd: int = 0) -> bool:
+    if rnd in DEV_ONLY_ROUNDS:
+        return True
     h = int(hashlib.sha1(question.encode("utf-8")).hexdigest()[:8], 16)
     return (h % 1000) < DEV_SHARE * 1000
 
@@ -75,7 +82,7 @@ def build(data_dir: Path, practitioner: Path) -> dict[str, Any]:  # noqa: C901 -
     sys.path.insert(0, str(ROOT))
     from assistant.config import Settings
     from assistant.evaluation.convert import convert_practitioner, map_title
-    from assistant.evaluation.datasets import round_tag
+    from assistant.evaluation.datasets import round_of, round_tag
     from assistant.services import Services
     from assistant.text_zh import parse_article_no
 
@@ -166,10 +173,13 @@ def build(data_dir: Path, practitioner: Path) -> dict[str, Any]:  # noqa: C901 -
     if additions:
         raise SystemExit(f"gold_additions.tsv names items that do not exist: {sorted(additions)}")
 
-    dev = [it for it in items if _dev(it["question"])]
-    held = [it for it in items if not _dev(it["question"])]
-    rdev = [it for it in refusals if _dev(it["question"])]
-    rheld = [it for it in refusals if not _dev(it["question"])]
+    def in_dev(it: dict[str, Any]) -> bool:
+        return _dev(it["question"], it["round"] if "round" in it else (round_of(it["tags"]) or 0))
+
+    dev = [it for it in items if in_dev(it)]
+    held = [it for it in items if not in_dev(it)]
+    rdev = [it for it in refusals if in_dev(it)]
+    rheld = [it for it in refusals if not in_dev(it)]
 
     def write(path: Path, rows: list[dict[str, Any]]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
