@@ -200,3 +200,12 @@ def test_why_is_a_question_word_and_the_colloquial_law_name_is_the_law():
     assert "为何" not in refusal.key_terms("评标委员会为何要回避？")
     aliases = static_aliases()
     assert canonical_title("投招标法", aliases) == canonical_title("招标投标法", aliases) == "中华人民共和国招标投标法"
+
+
+def test_a_storys_pronouns_and_function_words_are_not_subject_words():
+    """「我在一个项目里，发现有一方为了自己的利益在规避招标……我该怎么做」 was refused as "low coverage": 一方, 为了, 自己,
+    整个 and 我该 counted as subject words no retrieved article carries (real dev, round 13). A negation stays: 「评标满分值
+    不是100分」 asks about the 不是."""
+    terms = refusal.key_terms("我在一个项目里，发现有一方为了自己的利益在规避招标，这让整个项目的公平性受到影响，我该怎么做？")
+    assert "规避招标" in terms and not {"一方", "为了", "自己", "整个", "我该"} & set(terms)
+    assert "不是" in refusal.key_terms("招标文件中的评标满分值不是100分，违规吗？")
