@@ -139,6 +139,8 @@ def test_two_regimes_articles_on_different_points_of_the_question_are_not_stated
     ("政府采购项目预留给中小企业的份额是多少？", "《政府采购促进中小企业发展管理办法》第八条", "预算总额的30%以上"),
     # 第八条 says the share as 「预留该部分……的30%以上」, not by the practice word 预留份额 of 第六条
     ("中小企业预留份额的比例是多少？", "《政府采购促进中小企业发展管理办法》第八条", "预算总额的30%以上"),
+    # 举报 is said 控告和检举 in the statute
+    ("发现采购人违法可以举报吗？", "《中华人民共和国政府采购法》第七十条", "有权控告和检举"),
 ])
 def test_everyday_questions_get_the_answering_article_and_sentence_first(services, question, article, said):
     first = services.qa.ask(question).answer.split("\n")[0]
