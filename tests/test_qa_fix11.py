@@ -196,3 +196,16 @@ def test_a_topic_after_a_verb_ending_in_ji_is_not_a_list_item():
 def test_an_agency_fee_question_names_the_rule_the_knowledge_base_lacks(services, question):
     ans = services.qa.ask(question)
     assert ans.refused and "政府采购代理机构管理暂行办法》（财库〔2018〕2号）" in ans.answer
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question, rule", [
+    # 87号令 answered 「……细微偏差怎么处理」 with its articles on clarification and void bids; the terms are the
+    # evaluation rule's (评标委员会和评标方法暂行规定第二十四条至第二十六条)
+    ("投标文件存在细微偏差怎么处理？", "评标委员会和评标方法暂行规定》（国家计委等七部委令第12号）"),
+    # 87号令第十条's market survey was stated as the rule on which projects need a 需求调查
+    ("哪些采购项目必须开展需求调查？", "政府采购需求管理办法》（财库〔2021〕22号）"),
+])
+def test_a_question_on_a_rule_the_knowledge_base_lacks_names_it(services, question, rule):
+    ans = services.qa.ask(question)
+    assert ans.refused and rule in ans.answer
