@@ -141,6 +141,8 @@ def test_two_regimes_articles_on_different_points_of_the_question_are_not_stated
     ("中小企业预留份额的比例是多少？", "《政府采购促进中小企业发展管理办法》第八条", "预算总额的30%以上"),
     # 举报 is said 控告和检举 in the statute
     ("发现采购人违法可以举报吗？", "《中华人民共和国政府采购法》第七十条", "有权控告和检举"),
+    # 违法 is what is asked, not a word the answer must carry
+    ("用别人的公司投标是否属于违法？", "《中华人民共和国招标投标法实施条例》第四十二条", "以他人名义投标"),
 ])
 def test_everyday_questions_get_the_answering_article_and_sentence_first(services, question, article, said):
     first = services.qa.ask(question).answer.split("\n")[0]

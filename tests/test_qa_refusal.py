@@ -209,3 +209,5 @@ def test_a_storys_pronouns_and_function_words_are_not_subject_words():
     terms = refusal.key_terms("我在一个项目里，发现有一方为了自己的利益在规避招标，这让整个项目的公平性受到影响，我该怎么做？")
     assert "规避招标" in terms and not {"一方", "为了", "自己", "整个", "我该"} & set(terms)
     assert "不是" in refusal.key_terms("招标文件中的评标满分值不是100分，违规吗？")
+    # 违法 asks whether, like 违规 and 合法: 「用别人的公司投标是否属于违法」 was hedged for no article saying 违法
+    assert "违法" not in refusal.key_terms("用别人的公司投标是否属于违法？")
