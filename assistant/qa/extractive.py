@@ -376,6 +376,11 @@ def lead_hit(question: str, chosen: list[Hit], words: GateWords | None = None) -
     if not statutes:
         return None
     best = statutes[0]
+    named = [h for h in statutes if "direct" in h.via]
+    if len(named) > 1:
+        # of the articles a question names, the one carrying most of what it asks leads (「按照实施条例第三十八条……公示……
+        # 按照74号令第四十条……补充论证……供应商对补充论证意见不认可怎么办」: 第四十条, not the story's first article)
+        best = max(named, key=lambda h: (term_coverage(question, h, words) or 0.0, -named.index(h)))
     if is_lower_rank(best):
         for h in statutes[1:]:
             if (not is_lower_rank(h) and _rank_score(h) >= RANK_PREFERENCE * _rank_score(best)
