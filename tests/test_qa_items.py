@@ -326,6 +326,10 @@ def test_a_heading_signature_or_date_line_is_not_the_key_sentence(lexicon):
     assert key not in ("婺城区招投标领域治理改革方案", "金华市婺城区人民政府", "202564")
     # a text of headings alone still has one
     assert _key(lexicon, "一、总体要求\n二、重点任务", "重点任务有哪些") == "二、重点任务"
+    # a bare numbered heading is not a sentence beside one: 「……改革的目标是什么」 (目标 said 总体要求) quoted 「一、总体要求」
+    goals = "一、总体要求\n到2027年，规范有序的招投标市场基本形成，招投标领域营商环境走在全前列。"
+    wordings = {**lexicon.gate_words.statute_words, "目标": ("总体要求",)}
+    assert key_sentence(goals, "改革的目标是什么？", statute=wordings).startswith("到2027年")
 
 
 @pytest.mark.integration

@@ -602,8 +602,15 @@ def _moments(text: str) -> set[tuple[str, bool]]:
     return {(m.group(1).replace("签合同", "签订合同"), "前" in m.group(2)) for m in _MOMENT.finditer(text)}
 
 
-#: a mark of a sentence or of a numbered heading (「一、总体要求」 has 、); a title, signature or date line has none
+#: a mark of a sentence (a title, signature or date line has none)
 _PUNCTUATED = re.compile(r"[，,。；;：:？?！!、]")
+#: a numbered heading alone (「一、总体要求」): its 、 is no sentence's, and it says nothing
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、[^，,。；;：:？?！!]{1,20}$")
+
+
+def _says_something(sentence: str) -> bool:
+    """The line is a sentence, not a title, signature, date or bare numbered heading."""
+    return bool(_PUNCTUATED.search(sentence)) and not _HEADING.match(strip_article_label(sentence).strip())
 
 
 def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[str]] = (),
@@ -684,8 +691,9 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     # a question for the cases of a list is answered by its introduction, not by one item (_ASKS_LIST)
     read_with = {} if asks_list else _intro_words(sentences, matched, generic)
     presupposing = _presupposing(sentences, _asked_act(query, generic), wordings) if asks_leave else set()
-    # a line without punctuation is a title, a signature or a date (「婺城区招投标领域治理改革方案」「202564」), not a rule
-    best = max([s for s in sentences if _PUNCTUATED.search(s)] or sentences, key=score)
+    # a title, a signature, a date (「婺城区招投标领域治理改革方案」「202564」) or a bare heading (「一、总体要求」) is not a rule
+    eligible = [s for s in sentences if _says_something(s)] or sentences
+    best = max(eligible, key=score)
     if quantities.wanted and not _states_quantity(best, listed) and not (quantities.money and quantities.bonus(best, listed)):
         # a question of how much is answered by a sentence with the figure: the best one stating a
         # quantity wins when it shares at least half of the best sentence's terms (「小微企业价格扣除比例
@@ -696,7 +704,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
                    and 2 * lexical(s) >= lexical(_main_part(best))]
         if stating:
             best = max(stating, key=score)
-    return strip_article_label(best if score(best)[0] > 0 else sentences[0])
+    return strip_article_label(best if score(best)[0] > 0 else eligible[0])
 
 
 def key_in_context(article_text: str, key: str, limit: int = MAX_QUOTE_CHARS) -> str:
