@@ -135,6 +135,21 @@ def test_answer_gate_words_load_from_the_lexicon():
     assert words.statute_words["拦标价"] == ("最高投标限价", "最高限价")
 
 
+def test_a_practice_word_of_several_triggers_is_said_in_the_statutes_wording_when_they_all_occur():
+    """招标文件+错误: the 错误 of a tender file is 「招标文件存在歧义、重大缺陷」 (87号令第六十五条), not in a question without
+    the 招标文件, and the single-trigger wordings stay."""
+    said = LEX.statute_words_for("评标时发现招标文件中有关评分办法的内容有错误怎么办")
+    assert "招标文件存在歧义" in said["错误"] and "分值汇总计算错误" in said["错误"]  # 评分+错误 as well
+    assert said["拦标价"] == LEX.statute_words["拦标价"]
+    assert "招标文件存在歧义" not in LEX.statute_words_for("评分汇总有错误怎么办").get("错误", ())
+
+
+@pytest.mark.integration
+def test_the_tender_files_error_is_answered_by_the_article_on_its_defects(services):
+    first = services.qa.ask("评标时发现招标文件中有关评分办法的内容有错误怎么办？").answer.split("\n")[0]
+    assert first.startswith("答：依据《政府采购货物和服务招标投标管理办法》第六十五条")
+
+
 @pytest.mark.parametrize("section", [
     "generic_terms: {采购: 1}",          # a mapping, not a list of words
     "penalty_words: 罚款",               # one word, not a list

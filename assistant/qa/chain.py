@@ -352,7 +352,8 @@ class QAChain:
         words = lexicon.gate_words if lexicon is not None else None
         if words is not None and lexicon is not None:
             words = replace(words, document_names=aliases or words.document_names,
-                            specific_rules=specific_rule_titles(lexicon, self.kb.title_of))
+                            specific_rules=specific_rule_titles(lexicon, self.kb.title_of),
+                            statute_words=lexicon.statute_words_for(prep.standalone))
         ex = extractive.build_extractive(prep.standalone, prep.hits, named, kb=self.kb, words=words,
                                          about_missing_document=bool(prep.evidence.missing_documents),
                                          regimes=self._regimes(prep.standalone),
@@ -433,7 +434,8 @@ class QAChain:
         flags, notes = list(verified.flags), [*refusal.missing_article_lines(prep.evidence), *verified.notes]
         by_n = {i.n: i for i in items}
         lexicon = self.refusal_policy.lexicon
-        words = lexicon.gate_words if lexicon is not None else None
+        words = (replace(lexicon.gate_words, statute_words=lexicon.statute_words_for(prep.standalone))
+                 if lexicon is not None else None)
         if verified.used:
             citations = [citing.make_citation(by_n[n], citing.sentences_citing(verified.text, n) or prep.standalone, words)
                          for n in sorted(verified.used)]

@@ -450,6 +450,17 @@ class Lexicon:
         """Practice word -> the statute wording for it (the single-trigger practice terms)."""
         return {triggers[0]: terms for triggers, terms in self.practice_terms if len(triggers) == 1}
 
+    def statute_words_for(self, text: str) -> dict[str, tuple[str, ...]]:
+        """:attr:`statute_words` with the wordings of the several-trigger practice terms whose triggers all occur in
+        ``text``, for each trigger: in 「评标时发现招标文件中……有错误怎么办」 the 错误 of a 招标文件 is said 「招标文件存在歧义、
+        重大缺陷」 (招标文件+错误)."""
+        out = dict(self.statute_words)
+        for triggers, terms in self.practice_terms:
+            if len(triggers) > 1 and all(t in text for t in triggers):
+                for t in triggers:
+                    out[t] = tuple(dict.fromkeys((*out.get(t, ()), *terms)))
+        return out
+
     @cached_property
     def gate_words(self) -> GateWords:
         """The words the no-LLM answer gate reads: statute wording, generic, penalty and consequence words."""
