@@ -142,6 +142,9 @@ def test_a_practice_word_of_several_triggers_is_said_in_the_statutes_wording_whe
     assert "招标文件存在歧义" in said["错误"] and "分值汇总计算错误" in said["错误"]  # 评分+错误 as well
     assert said["拦标价"] == LEX.statute_words["拦标价"]
     assert "招标文件存在歧义" not in LEX.statute_words_for("评分汇总有错误怎么办").get("错误", ())
+    # a statute's own term is not said by the words qualifying it: 投标保证金+退's 签订 made 74号令第二十条's 「采购合同签订后」
+    # carry the 投标保证金 of 「政府采购项目中，供应商的投标保证金什么时候退还」, and it was stated
+    assert "签订" not in LEX.statute_words_for("政府采购项目中，供应商的投标保证金什么时候退还？").get("投标保证金", ())
 
 
 @pytest.mark.integration

@@ -79,6 +79,8 @@ class Regime:
     documents: tuple[str, ...]
 
 
+#: the length of a trigger of a several-trigger practice term said by its statute wordings (:meth:`Lexicon.statute_words_for`)
+_SHORT_TRIGGER = 2
 #: practice word -> its statute wording (:attr:`Lexicon.statute_words`)
 StatuteWords = Mapping[str, tuple[str, ...]]
 
@@ -452,13 +454,15 @@ class Lexicon:
 
     def statute_words_for(self, text: str) -> dict[str, tuple[str, ...]]:
         """:attr:`statute_words` with the wordings of the several-trigger practice terms whose triggers all occur in
-        ``text``, for each trigger: in 「评标时发现招标文件中……有错误怎么办」 the 错误 of a 招标文件 is said 「招标文件存在歧义、
-        重大缺陷」 (招标文件+错误)."""
+        ``text``, for each short trigger (the everyday word: in 「评标时发现招标文件中……有错误怎么办」 the 错误 of a 招标文件
+        is said 「招标文件存在歧义、重大缺陷」, 招标文件+错误). A longer trigger is a statute's own term the others qualify:
+        投标保证金+退's 签订 is when it is returned, not another word for it."""
         out = dict(self.statute_words)
         for triggers, terms in self.practice_terms:
             if len(triggers) > 1 and all(t in text for t in triggers):
                 for t in triggers:
-                    out[t] = tuple(dict.fromkeys((*out.get(t, ()), *terms)))
+                    if len(t) <= _SHORT_TRIGGER:
+                        out[t] = tuple(dict.fromkeys((*out.get(t, ()), *terms)))
         return out
 
     @cached_property
