@@ -143,6 +143,8 @@ def test_two_regimes_articles_on_different_points_of_the_question_are_not_stated
     ("发现采购人违法可以举报吗？", "《中华人民共和国政府采购法》第七十条", "有权控告和检举"),
     # 违法 is what is asked, not a word the answer must carry
     ("用别人的公司投标是否属于违法？", "《中华人民共和国招标投标法实施条例》第四十二条", "以他人名义投标"),
+    # 投标保证金 is the tender method's word: 74号令第二十条 (谈判/询价 保证金, ranked first) is not its answer
+    ("政府采购项目中，供应商的投标保证金什么时候退还？", "《政府采购货物和服务招标投标管理办法》第三十八条", "5个工作日内退还"),
     # two articles named: the one on what is asked leads, not the story's first
     ("按照《政府采购法实施条例》第三十八条的规定，采购人将单一来源采购信息进行了公示。A供应商提出了异议，按照《政府采购非招标采购方式"
      "管理办法》第四十条的规定，采购人组织了补充论证。供应商对补充论证意见不认可怎么办？", "《政府采购非招标采购方式管理办法》第四十条",
