@@ -205,6 +205,7 @@ def test_an_agency_fee_question_names_the_rule_the_knowledge_base_lacks(services
     ("投标文件存在细微偏差怎么处理？", "评标委员会和评标方法暂行规定》（国家计委等七部委令第12号）"),
     # 87号令第十条's market survey was stated as the rule on which projects need a 需求调查
     ("哪些采购项目必须开展需求调查？", "政府采购需求管理办法》（财库〔2021〕22号）"),
+    ("招标人可以要求延长投标有效期吗？", "评标委员会和评标方法暂行规定》（国家计委等七部委令第12号）"),
 ])
 def test_a_question_on_a_rule_the_knowledge_base_lacks_names_it(services, question, rule):
     ans = services.qa.ask(question)
