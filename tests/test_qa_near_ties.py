@@ -149,6 +149,9 @@ def test_two_regimes_articles_on_different_points_of_the_question_are_not_stated
     ("按照《政府采购法实施条例》第三十八条的规定，采购人将单一来源采购信息进行了公示。A供应商提出了异议，按照《政府采购非招标采购方式"
      "管理办法》第四十条的规定，采购人组织了补充论证。供应商对补充论证意见不认可怎么办？", "《政府采购非招标采购方式管理办法》第四十条",
      "组织补充论证"),
+    # the named documents' own title words (投标法, 实施条例) do not make their articles the answer
+    ("《招标投标法实施条例》第三十四条、第三十五条和《政府采购法》第七十条，哪个管举报？", "《中华人民共和国政府采购法》第七十条",
+     "有权控告和检举"),
 ])
 def test_everyday_questions_get_the_answering_article_and_sentence_first(services, question, article, said):
     first = services.qa.ask(question).answer.split("\n")[0]

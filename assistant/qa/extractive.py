@@ -379,8 +379,12 @@ def lead_hit(question: str, chosen: list[Hit], words: GateWords | None = None) -
     named = [h for h in statutes if "direct" in h.via]
     if len(named) > 1:
         # of the articles a question names, the one carrying most of what it asks leads (「按照实施条例第三十八条……公示……
-        # 按照74号令第四十条……补充论证……供应商对补充论证意见不认可怎么办」: 第四十条, not the story's first article)
-        best = max(named, key=lambda h: (term_coverage(question, h, words) or 0.0, -named.index(h)))
+        # 按照74号令第四十条……补充论证……供应商对补充论证意见不认可怎么办」: 第四十条, not the story's first article); the
+        # words of the named documents' titles count for none (「《招标投标法实施条例》第三十四条……和《政府采购法》第七十条，
+        # 哪个管举报」: 第七十条)
+        gate = _gate(words)
+        asked = [t for t in _specific_terms(question, gate) if not any(t in h.title for h in named)]
+        best = max(named, key=lambda h: (len(set(words_in(h.text, asked, gate.statute_words))), -named.index(h)))
     if is_lower_rank(best):
         for h in statutes[1:]:
             if (not is_lower_rank(h) and _rank_score(h) >= RANK_PREFERENCE * _rank_score(best)
