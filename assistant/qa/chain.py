@@ -28,6 +28,7 @@ from assistant.qa import citing, condense, extractive, refusal, short_names
 from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context, superseded_note
 from assistant.qa.masking import Masker
 from assistant.qa.understanding import (
+    GateWords,
     Lexicon,
     core_question,
     detect_regime,
@@ -348,13 +349,7 @@ class QAChain:
     def _extractive(self, prep: _Prepared) -> Answer:
         named = [h.chunk_id for h in prep.hits if "direct" in h.via or "definition" in h.via]
         lexicon = self.refusal_policy.lexicon
-        aliases = prep.aliases
-        words = lexicon.gate_words if lexicon is not None else None
-        if words is not None and lexicon is not None:
-            words = replace(words, document_names=aliases or words.document_names,
-                            specific_rules=specific_rule_titles(lexicon, self.kb.title_of),
-                            statute_words=lexicon.statute_words_for(prep.standalone))
-        ex = extractive.build_extractive(prep.standalone, prep.hits, named, kb=self.kb, words=words,
+        ex = extractive.build_extractive(prep.standalone, prep.hits, named, kb=self.kb, words=self._gate_words(prep),
                                          about_missing_document=bool(prep.evidence.missing_documents),
                                          regimes=self._regimes(prep.standalone),
                                          hedge=bool(prep.evidence.uncovered_topics) or prep.evidence.keyword_query
@@ -385,6 +380,18 @@ class QAChain:
         answer.metadata = self._metadata(prep, self._prompt_names(prep, False))
         answer.metadata["answer_citation"] = ex.lead_n
         return answer
+
+    def _gate_words(self, prep: _Prepared) -> GateWords | None:
+        """The answer gate's words for this question, read alike by both modes' key sentences: the lexicon's, with the
+        names the question may call documents by, the specific rules the knowledge base holds and the statute wordings
+        of the question's several-trigger practice terms (``Lexicon.statute_words_for``)."""
+        lexicon = self.refusal_policy.lexicon
+        if lexicon is None:
+            return None
+        words = lexicon.gate_words
+        return replace(words, document_names=prep.aliases or words.document_names,
+                       specific_rules=specific_rule_titles(lexicon, self.kb.title_of),
+                       statute_words=lexicon.statute_words_for(prep.standalone))
 
     def _regimes(self, question: str) -> extractive.Regimes | None:
         """The regime the question names and the regime of each governing document in the knowledge base."""
@@ -433,9 +440,7 @@ class QAChain:
             return self._fallback(prep, FALLBACK_UNVERIFIED, "llm_answer_unverified", raw, verified)
         flags, notes = list(verified.flags), [*refusal.missing_article_lines(prep.evidence), *verified.notes]
         by_n = {i.n: i for i in items}
-        lexicon = self.refusal_policy.lexicon
-        words = (replace(lexicon.gate_words, statute_words=lexicon.statute_words_for(prep.standalone))
-                 if lexicon is not None else None)
+        words = self._gate_words(prep)
         if verified.used:
             citations = [citing.make_citation(by_n[n], citing.sentences_citing(verified.text, n) or prep.standalone, words)
                          for n in sorted(verified.used)]
