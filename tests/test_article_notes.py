@@ -105,11 +105,6 @@ def test_every_note_anchor_is_in_its_article():
     assert not wrong, wrong
 
 
-def _bigrams(text: str) -> set[str]:
-    s = re.sub(r"[\W_]+", "", text)
-    return {s[i:i + 2] for i in range(len(s) - 1)}
-
-
 def _questions(pattern: str) -> list[str]:
     import json
 
@@ -122,13 +117,14 @@ def test_no_note_question_restates_an_evaluation_question():
     """The notes are written from the articles, not from the evaluation sets (README of article_notes): no
     typical question is an evaluation question, and none is nearly one of the real practitioners' questions
     (Dice similarity of character pairs 0.8 or more), which would measure the notes instead of retrieval."""
+    from assistant.evaluation.metrics import bigram_dice, char_pairs
+
     notes = {q: n for n in NOTES for q in n.questions}
-    held = {"".join(sorted(_bigrams(q))) for q in _questions("eval/datasets/*.jsonl")}
-    real = [b for b in map(_bigrams, _questions("eval/*/real_*.jsonl")) if b]
+    held = {"".join(sorted(char_pairs(q))) for q in _questions("eval/datasets/*.jsonl")}
+    real = [q for q in _questions("eval/*/real_*.jsonl") if char_pairs(q)]
     assert len(real) > 300
-    copied = [q for q in notes if "".join(sorted(_bigrams(q))) in held]
-    near = [q for q in notes for b in real
-            if 2 * len(_bigrams(q) & b) / (len(_bigrams(q)) + len(b) or 1) >= 0.8]
+    copied = [q for q in notes if "".join(sorted(char_pairs(q))) in held]
+    near = [q for q in notes for r in real if bigram_dice(q, r) >= 0.8]
     assert not copied and not near, (copied, near)
 
 

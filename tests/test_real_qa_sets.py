@@ -77,3 +77,39 @@ def test_every_real_item_says_which_collection_round_it_came_from():
             assert rnd is not None and (rnd == 0) == o["id"].startswith("prac-"), o["id"]
     for path in (ROOT / "eval/dev/real_out_of_scope_dev.jsonl", ROOT / "eval/datasets/real_out_of_scope.jsonl"):
         assert all(isinstance(o["round"], int) and o["round"] >= 1 for o in _raw(path))
+
+
+def test_bigram_dice_measures_how_nearly_one_question_restates_another():
+    from assistant.evaluation.metrics import bigram_dice
+
+    assert bigram_dice("投标保证金什么时候退？", "投标保证金什么时候退") == 1.0
+    assert bigram_dice("投标保证金什么时候退？", "质疑要在几天内提出？") == 0.0
+    assert 0.4 < bigram_dice("投标保证金什么时候退还？", "投标保证金未退怎么办") < 0.8
+    assert bigram_dice("", "招标") == 0.0
+
+
+def test_the_unseen_wording_copy_drops_only_the_note_questions_resembling_dev_questions(tmp_path):
+    """eval/real/unseen_wording.py: the copy of the knowledge-base directory keeps every note and topic, and loses
+    exactly the typical questions near a dev question; the shipped directory is untouched."""
+    import importlib.util
+
+    from assistant.article_notes import load_notes
+
+    spec = importlib.util.spec_from_file_location("unseen_wording", ROOT / "eval" / "real" / "unseen_wording.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    kb = tmp_path / "kb"
+    (kb / "article_notes").mkdir(parents=True)
+    (kb / "vectors").mkdir()
+    (kb / "vectors" / "article_notes-0.npy").write_bytes(b"old")
+    (kb / "article_notes" / "x.yaml").write_text(
+        "document: 87号令\narticles:\n  第三十八条: {topic: 投标保证金的退还, questions: [投标保证金什么时候退还？, 保证金要付利息吗？],"
+        " anchors: [退还]}\n", encoding="utf-8")
+    dropped, total = module.unfitted_copy(kb, tmp_path / "copy", ["投标保证金什么时候退还呢"], 0.4)
+    assert (dropped, total) == (1, 2)
+    (note,) = load_notes(tmp_path / "copy" / "article_notes")
+    assert note.topic == "投标保证金的退还" and note.questions == ("保证金要付利息吗？",) and note.anchors == ("退还",)
+    assert not list((tmp_path / "copy" / "vectors").glob("article_notes-*.npy"))
+    assert len(load_notes(kb / "article_notes")[0].questions) == 2
+    assert module.dev_questions() and all(isinstance(q, str) for q in module.dev_questions())

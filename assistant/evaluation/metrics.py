@@ -35,6 +35,18 @@ def overlaps(a: str, b: str, min_common: int = 10) -> bool:
     return m.size >= need
 
 
+def char_pairs(text: str) -> set[str]:
+    """The pairs of adjacent characters of a text, punctuation and spaces dropped."""
+    s = _NON_WORD.sub("", text or "")
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def bigram_dice(a: str, b: str) -> float:
+    """Dice similarity of two texts' character pairs (0..1): how nearly one question restates another."""
+    x, y = char_pairs(a), char_pairs(b)
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
 def first_rank(flags: Sequence[bool]) -> int | None:
     """1-based rank of the first True, or None."""
     for i, ok in enumerate(flags, 1):
