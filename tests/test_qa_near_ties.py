@@ -152,6 +152,9 @@ def test_two_regimes_articles_on_different_points_of_the_question_are_not_stated
     # the named documents' own title words (投标法, 实施条例) do not make their articles the answer
     ("《招标投标法实施条例》第三十四条、第三十五条和《政府采购法》第七十条，哪个管举报？", "《中华人民共和国政府采购法》第七十条",
      "有权控告和检举"),
+    # a tender document at odds with itself is what 87号令第六十五条 calls 歧义、重大缺陷
+    ("评审中发现采购文件的内容前后不一致，该怎么办？", "《政府采购货物和服务招标投标管理办法》第六十五条", "歧义、重大缺陷"),
+    ("招标文件技术要求前后矛盾，评标委员会怎么处理？", "《政府采购货物和服务招标投标管理办法》第六十五条", "歧义、重大缺陷"),
     # 发包方 is the contract's 发包人: the sentence on suing the 发包人, not the one on suing the 转包人
     ("实际施工人能不能直接起诉发包方？", "《最高人民法院关于审理建设工程施工合同纠纷案件适用法律问题的解释（一）》第四十三条",
      "以发包人为被告"),
