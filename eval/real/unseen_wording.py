@@ -62,7 +62,7 @@ def unfitted_copy(kb_dir: Path, target: Path, questions: list[str], threshold: f
     return dropped, total
 
 
-def run_suite(data_dir: Path, kb_dir: Path | None) -> tuple[dict[str, Any], Any]:
+def run_suite(data_dir: Path, kb_dir: Path | None) -> dict[str, Any]:
     from assistant.config import Settings
     from assistant.evaluation import real_qa_suite
     from assistant.evaluation.datasets import load_out_of_scope, load_policy_qa
@@ -72,7 +72,7 @@ def run_suite(data_dir: Path, kb_dir: Path | None) -> tuple[dict[str, Any], Any]
     services = Services(settings)
     metrics, _rows = real_qa_suite.run(services, load_policy_qa(DEV / "real_qa_dev.jsonl"),
                                        load_out_of_scope(DEV / "real_out_of_scope_dev.jsonl"), label="real-dev")
-    return metrics, services
+    return metrics
 
 
 def main() -> None:
@@ -83,14 +83,18 @@ def main() -> None:
     ap.add_argument("--gate", action="store_true", help="另在去掉后的条旨上比较回答门槛的各组参数（约 5 分钟）")
     args = ap.parse_args()
     from assistant.config import Settings
+    from assistant.errors import UserError
 
     shipped_kb = Settings(data_dir=args.data_dir).knowledge_base_dir
     with tempfile.TemporaryDirectory(prefix="unseen-wording-") as tmp:
         copy = Path(tmp) / "knowledge_base"
         dropped, total = unfitted_copy(shipped_kb, copy, dev_questions(), args.threshold)
         print(f"条旨典型问题共 {total:,} 道，与开发集问题相似（Dice ≥ {args.threshold}）而去掉 {dropped:,} 道")
-        shipped, _ = run_suite(args.data_dir, None)
-        unfitted, _ = run_suite(args.data_dir, copy)
+        try:
+            shipped = run_suite(args.data_dir, None)
+            unfitted = run_suite(args.data_dir, copy)
+        except UserError as exc:
+            sys.exit(f"错误：{exc}（索引目录：{args.data_dir}）")
         print("| 真实问题开发集 | 随产品提供的条旨 | 去掉相似问题后 |\n|---|---|---|")
         for key, label in SHOWN:
             print(f"| {label} | {shipped.get(key)} | {unfitted.get(key)} |")
