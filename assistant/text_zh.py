@@ -6,6 +6,7 @@ clauses) must see the *same* normalised characters, or citations stop matching.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import threading
@@ -19,6 +20,7 @@ __all__ = [
     "CN_NUMERAL_CHARS",
     "CN_NUM_CHARS",
     "article_label",
+    "char_pairs",
     "cn_money",
     "cn_number",
     "cn_to_int",
@@ -141,6 +143,13 @@ _WIDE_CLASS = _CJK_OR_FULLPUNCT + "…—·\u2460-\u24ff"
 _RE_BREAK_BY_WIDE = re.compile(rf"(?<=[{_WIDE_CLASS}])\s*\n\s*|\s*\n\s*(?=[{_WIDE_CLASS}])")
 _RE_SPACE_IN_WIDE = re.compile(rf"(?<=[{_WIDE_CLASS}])\s+(?=[{_WIDE_CLASS}])")
 _RE_ANY_WS = re.compile(r"\s+")
+
+
+def char_pairs(text: str) -> set[str]:
+    """The pairs of adjacent letters and digits of a text (punctuation and spaces dropped): the unit that
+    compares two sentences or two questions by their wording."""
+    chars = [c for c in text if c.isalnum()]
+    return {a + b for a, b in itertools.pairwise(chars)}
 
 
 def flatten_ws(text: str) -> str:

@@ -117,7 +117,8 @@ def test_no_note_question_restates_an_evaluation_question():
     """The notes are written from the articles, not from the evaluation sets (README of article_notes): no
     typical question is an evaluation question, and none is nearly one of the real practitioners' questions
     (Dice similarity of character pairs 0.8 or more), which would measure the notes instead of retrieval."""
-    from assistant.evaluation.metrics import bigram_dice, char_pairs
+    from assistant.evaluation.metrics import bigram_dice
+    from assistant.text_zh import char_pairs
 
     notes = {q: n for n in NOTES for q in n.questions}
     held = {"".join(sorted(char_pairs(q))) for q in _questions("eval/datasets/*.jsonl")}

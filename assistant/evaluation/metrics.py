@@ -9,6 +9,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
+from assistant.text_zh import char_pairs
+
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -33,12 +35,6 @@ def overlaps(a: str, b: str, min_common: int = 10) -> bool:
     need = max(4, min(min_common, math.ceil(0.6 * shorter)))
     m = SequenceMatcher(None, x, y, autojunk=False).find_longest_match(0, len(x), 0, len(y))
     return m.size >= need
-
-
-def char_pairs(text: str) -> set[str]:
-    """The pairs of adjacent characters of a text, punctuation and spaces dropped."""
-    s = _NON_WORD.sub("", text or "")
-    return {s[i:i + 2] for i in range(len(s) - 1)}
 
 
 def bigram_dice(a: str, b: str) -> float:

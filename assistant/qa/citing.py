@@ -25,7 +25,14 @@ from assistant.citations import find_article_refs, resolve_ref
 from assistant.qa.context import ContextItem
 from assistant.review.numbers import find_amounts, find_day_counts, find_percents
 from assistant.schema import Citation, Hit
-from assistant.text_zh import cn_to_int, flatten_ws, normalize, split_sentences, strip_article_label
+from assistant.text_zh import (
+    char_pairs,
+    cn_to_int,
+    flatten_ws,
+    normalize,
+    split_sentences,
+    strip_article_label,
+)
 
 if TYPE_CHECKING:
     from assistant.kb import KnowledgeBase
@@ -237,16 +244,11 @@ def _check_sentences(text: str, items: Sequence[ContextItem], kept_refs: Mapping
 # --------------------------------------------------------------------------- key sentences
 
 
-def _bigrams(text: str) -> set[str]:
-    chars = [c for c in text if c.isalnum()]
-    return {a + b for a, b in itertools.pairwise(chars)}
-
-
 def pair_overlap(a: str, b: str) -> float:
     """The share of the shorter text's character pairs that the other carries: high for parallel sentences of two
     regimes (「投标保证金不得超过采购项目预算金额的2%」, 「……不得超过招标项目估算价的2%」), low for two rules on
     different points."""
-    x, y = _bigrams(a), _bigrams(b)
+    x, y = char_pairs(a), char_pairs(b)
     return len(x & y) / min(len(x), len(y)) if x and y else 0.0
 
 
@@ -636,7 +638,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     generic = {*generic, *(t for t in terms if t in title)} if title else generic
     # a pair with a particle (「业的」「多少」 aside) says nothing of the topic (「小微企业的价格扣除比例」 matched the
     # consortium sentence's 「小微企业的合同份额」 by 「业的」 and beat the 小微企业 rate: QA report 3, D1)
-    q = {b for b in _bigrams(query) if not any(c in _PARTICLES for c in b)}
+    q = {b for b in char_pairs(query) if not any(c in _PARTICLES for c in b)}
     quantities = _Quantities.of(query)
     wants_duty = bool(query) and bool(_ASKS_DUTY.search(query))
     asks_leave = bool(query) and bool(_ASKS_LEAVE.search(query))
@@ -675,7 +677,7 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         deferred = (_DEFERRED if _DEFERS.match(strip_article_label(s)) else 0.0) + (_REFERRING if _REFERS_BACK.search(s) else 0.0)
         listing = _LIST_BONUS if asks_list and s.endswith(("：", ":")) and on_topic(s) else 0.0
         # a sentence that introduces a list is as long as the list (its short lead-in won ties over the whole rule)
-        ties = 0.0 if broad else 0.25 * len(_bigrams(s) & q) - 0.002 * lengths[s]
+        ties = 0.0 if broad else 0.25 * len(char_pairs(s) & q) - 0.002 * lengths[s]
         return (lexical(s) + quantity + duty + listing - wrong_side - unasked[s] - presupposed - deferred + ties,
                 -sentences.index(s))
 
