@@ -77,11 +77,16 @@ def run_suite(data_dir: Path, kb_dir: Path | None) -> dict[str, Any]:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from assistant import argparse_zh
+
+    argparse_zh.install()
+    ap = argparse_zh.ChineseArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", type=Path, required=True, help="已建好的知识库索引目录")
     ap.add_argument("--threshold", type=float, default=0.4, help="典型问题与开发集问题的字符二元组 Dice 相似度达到此值即去掉")
     ap.add_argument("--gate", action="store_true", help="另在去掉后的条旨上比较回答门槛的各组参数（约 5 分钟）")
     args = ap.parse_args()
+    if not 0.0 < args.threshold <= 1.0:
+        ap.error(f"--threshold 应在 0 与 1 之间（不含 0），收到 {args.threshold}")
     from assistant.config import Settings
     from assistant.errors import UserError
 
