@@ -160,6 +160,12 @@ def test_two_regimes_articles_on_different_points_of_the_question_are_not_stated
      "以发包人为被告"),
     ("发包方拖欠工程款，实际施工人可以告发包方吗？",
      "《最高人民法院关于审理建设工程施工合同纠纷案件适用法律问题的解释（一）》第四十三条", "以发包人为被告"),
+    # everyday words of the trade for the statute's (knowledge_base/qa_lexicon.yaml practice_terms)
+    ("两家公司的老板是同一个人，能投同一个标吗？", "《中华人民共和国招标投标法实施条例》第三十四条", "单位负责人为同一人"),
+    ("施工队偷工减料怎么处罚？", "《中华人民共和国建筑法》第七十四条", "偷工减料"),
+    ("工程招标的投标押金什么时候退？", "《中华人民共和国招标投标法实施条例》第五十七条", "退还投标保证金"),
+    ("乙方中标后不签合同怎么办？", "《中华人民共和国政府采购法实施条例》第四十九条", "拒绝与采购人签订合同"),
+    ("投标文件没盖公章会被废标吗？", "《中华人民共和国招标投标法实施条例》第五十一条", "未经投标单位盖章"),
 ])
 def test_everyday_questions_get_the_answering_article_and_sentence_first(services, question, article, said):
     first = services.qa.ask(question).answer.split("\n")[0]
