@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import rank_of
 
 from assistant.qa.extractive import FLAG_NO_DIRECT, TIE_RATIO, build_extractive
 from assistant.schema import Hit
@@ -166,10 +167,29 @@ def test_two_regimes_articles_on_different_points_of_the_question_are_not_stated
     ("工程招标的投标押金什么时候退？", "《中华人民共和国招标投标法实施条例》第五十七条", "退还投标保证金"),
     ("乙方中标后不签合同怎么办？", "《中华人民共和国政府采购法实施条例》第四十九条", "拒绝与采购人签订合同"),
     ("投标文件没盖公章会被废标吗？", "《中华人民共和国招标投标法实施条例》第五十一条", "未经投标单位盖章"),
+    ("评委能不能当场改分？", "《政府采购货物和服务招标投标管理办法》第六十四条", "当场修改评标结果"),
 ])
 def test_everyday_questions_get_the_answering_article_and_sentence_first(services, question, article, said):
     first = services.qa.ask(question).answer.split("\n")[0]
     assert first.startswith(f"答：依据{article}") and said in first
+
+
+@pytest.mark.parametrize("question, title, article", [
+    # 打招呼 is what the statute calls 非法干涉招标投标活动; the question was refused as off-topic
+    ("领导打招呼让某家公司中标怎么办？", "中华人民共和国招标投标法实施条例", "第六条"),
+    # a purchase cut into several is 化整为零 (政府采购法), not the regime-less 招标投标法第四条 nor a 74号令 article
+    ("采购项目拆开来分几次买行不行？", "中华人民共和国政府采购法", "第二十八条"),
+])
+def test_everyday_words_find_the_statute_article_first(services, question, title, article):
+    assert rank_of(services, question, title, article) == 1
+
+
+def test_a_bidder_not_at_the_opening_is_not_answered_by_the_rule_on_too_few_bidders(services):
+    """不在场 is 未参加 (87号令第四十二条「投标人未参加开标的，视同认可开标结果」): the rule that fewer than three bidders
+    stop the opening (实施条例第四十四条) used to be stated as the answer."""
+    answer = services.qa.ask("开标时投标人不在场可以吗？")
+    assert not answer.answer.startswith("答：依据《中华人民共和国招标投标法实施条例》第四十四条")
+    assert ("政府采购货物和服务招标投标管理办法", "第四十二条") in {(c.title, c.article) for c in answer.citations}
 
 
 def test_what_counts_as_a_figure_one_of_something_not_hours_yes():
