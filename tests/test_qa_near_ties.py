@@ -168,6 +168,7 @@ def test_two_regimes_articles_on_different_points_of_the_question_are_not_stated
     ("乙方中标后不签合同怎么办？", "《中华人民共和国政府采购法实施条例》第四十九条", "拒绝与采购人签订合同"),
     ("投标文件没盖公章会被废标吗？", "《中华人民共和国招标投标法实施条例》第五十一条", "未经投标单位盖章"),
     ("评委能不能当场改分？", "《政府采购货物和服务招标投标管理办法》第六十四条", "当场修改评标结果"),
+    ("国有企业的工程项目可以邀请招标吗？", "《中华人民共和国招标投标法实施条例》第八条", "国有资金占控股或者主导地位"),
 ])
 def test_everyday_questions_get_the_answering_article_and_sentence_first(services, question, article, said):
     first = services.qa.ask(question).answer.split("\n")[0]
