@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import rank_of
 
 from assistant.qa.extractive import FLAG_NO_DIRECT, TIE_RATIO, build_extractive
 from assistant.schema import Hit
@@ -169,20 +168,27 @@ def test_two_regimes_articles_on_different_points_of_the_question_are_not_stated
     ("投标文件没盖公章会被废标吗？", "《中华人民共和国招标投标法实施条例》第五十一条", "未经投标单位盖章"),
     ("评委能不能当场改分？", "《政府采购货物和服务招标投标管理办法》第六十四条", "当场修改评标结果"),
     ("国有企业的工程项目可以邀请招标吗？", "《中华人民共和国招标投标法实施条例》第八条", "国有资金占控股或者主导地位"),
+    ("房子漏水保修期几年？", "《建设工程质量管理条例》第四十条", "防渗漏，为5年"),
+    # a statute wording of a practice word joins the tokenizer's dictionary: as one phrase (国有资金占控股或者主导地位,
+    # 修改评标结果) it would be one keyword of the article and no longer match a question saying part of it
+    ("国有资金控股的项目必须公开招标吗？", "《中华人民共和国招标投标法实施条例》第八条", "国有资金占控股或者主导地位"),
+    ("评标结果可以修改吗？", "《政府采购货物和服务招标投标管理办法》第六十四条", "任何人不得修改评标结果"),
 ])
 def test_everyday_questions_get_the_answering_article_and_sentence_first(services, question, article, said):
     first = services.qa.ask(question).answer.split("\n")[0]
     assert first.startswith(f"答：依据{article}") and said in first
 
 
-@pytest.mark.parametrize("question, title, article", [
+@pytest.mark.parametrize("question, answering", [
     # 打招呼 is what the statute calls 非法干涉招标投标活动; the question was refused as off-topic
-    ("领导打招呼让某家公司中标怎么办？", "中华人民共和国招标投标法实施条例", "第六条"),
-    # a purchase cut into several is 化整为零 (政府采购法), not the regime-less 招标投标法第四条 nor a 74号令 article
-    ("采购项目拆开来分几次买行不行？", "中华人民共和国政府采购法", "第二十八条"),
+    ("领导打招呼让某家公司中标怎么办？", {("中华人民共和国招标投标法实施条例", "第六条")}),
+    # a purchase cut into several is 化整为零 (政府采购法第二十八条, defined by its 实施条例第二十八条), not the
+    # 招标投标法第四条 of works nor the 74号令 article that led before
+    ("采购项目拆开来分几次买行不行？", {("中华人民共和国政府采购法", "第二十八条"), ("中华人民共和国政府采购法实施条例", "第二十八条")}),
 ])
-def test_everyday_words_find_the_statute_article_first(services, question, title, article):
-    assert rank_of(services, question, title, article) == 1
+def test_everyday_words_find_the_statute_article_first(services, question, answering):
+    first = services.retriever.search(question, 3)[0]
+    assert (first.title, first.article) in answering
 
 
 def test_a_bidder_not_at_the_opening_is_not_answered_by_the_rule_on_too_few_bidders(services):
