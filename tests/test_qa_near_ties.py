@@ -185,6 +185,8 @@ def test_everyday_questions_get_the_answering_article_and_sentence_first(service
     # a purchase cut into several is 化整为零 (政府采购法第二十八条, defined by its 实施条例第二十八条), not the
     # 招标投标法第四条 of works nor the 74号令 article that led before
     ("采购项目拆开来分几次买行不行？", {("中华人民共和国政府采购法", "第二十八条"), ("中华人民共和国政府采购法实施条例", "第二十八条")}),
+    # a contract signed without the licence is void (施工合同司法解释（一）第一条), not 质量条例第二十五条 (licence duty)
+    ("施工单位没有资质签的合同有效吗？", {("最高人民法院关于审理建设工程施工合同纠纷案件适用法律问题的解释（一）", "第一条")}),
 ])
 def test_everyday_words_find_the_statute_article_first(services, question, answering):
     first = services.retriever.search(question, 3)[0]
