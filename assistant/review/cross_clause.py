@@ -275,6 +275,7 @@ def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: PriceWeightPa
             if m:
                 v = float(m.group(2))
                 weight = v / 100.0
+                f.price_weight = Fact(round(weight, 4), c.index, m.group(0))
                 if weight < need - 1e-9:
                     return [(c.index, m.group(0), f"价格分占{weight * 100:g}%，低于{f.subject}项目{need * 100:g}%的下限。")]
                 return []

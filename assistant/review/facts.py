@@ -345,8 +345,9 @@ def _set(facts: ProjectFacts, name: str, fact: Fact) -> None:
         setattr(facts, name, fact)
 
 
-def extract_facts(clauses: list[Clause]) -> ProjectFacts:
-    """Facts from the clauses; never raises (a fact it cannot read stays None)."""
+def extract_facts(clauses: list[Clause], title: str = "") -> ProjectFacts:
+    """Facts from the clauses; never raises (a fact it cannot read stays None). The document's ``title`` names the
+    project when no clause does (「××学校食堂设备采购项目公开招标文件」 with no 「项目名称：」 line)."""
     facts = ProjectFacts()
     years: list[int] = []
     for c in clauses[:400]:
@@ -364,6 +365,8 @@ def extract_facts(clauses: list[Clause]) -> ProjectFacts:
                 extract(facts, c, c.text, y)
             except Exception:  # a fact it cannot read stays None; the other extractors still run
                 log.debug("fact extractor %s failed on clause %d", extract.__name__, c.index, exc_info=True)
+    if facts.project_name is None and (name := name_in_title(title)):
+        facts.project_name = Fact(name, -1, title)
     _regime(clauses, facts)
     if facts.budget is None and facts.max_price is not None and facts.regime == "政府采购":
         facts.budget = facts.max_price
@@ -376,6 +379,21 @@ def _project_name(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None
         m = re.search(r"(项目|工程|采购项目)名称[:：]\s*([^\s，。；|]{4,60})", t)
         if m and "_" not in m.group(2):
             facts.project_name = Fact(m.group(2), c.index, m.group(0))
+
+
+#: a title that names the procurement before the kind of document (「……采购项目公开招标文件」「……工程施工招标文件」)
+_RE_TITLE_NAME = re.compile(r"^(.{4,60}?)(?:公开|邀请|竞争性|单一来源|询价)?(?:招标|采购|磋商|谈判|询价|比选)文件$")
+#: what every tender's title says (「政府采购项目公开招标文件」): no name
+_RE_GENERIC_NAME = re.compile(r"^(政府采购|工程建设|建设工程|工程|货物|服务|货物类|服务类)?(采购)?(项目)?$")
+
+
+def name_in_title(title: str) -> str | None:
+    """The project named by a document title (「金华市婺城区某学校食堂设备采购项目公开招标文件」 → 「……设备采购项目」); None for
+    a title that names none (「政府采购项目公开招标文件」, a file name such as 「上传文件(1)」)."""
+    m = _RE_TITLE_NAME.match(re.sub(r"\s+", "", title or ""))
+    if m is None or _RE_GENERIC_NAME.match(m.group(1)):
+        return None
+    return m.group(1)
 
 
 def _amounts(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:

@@ -128,7 +128,7 @@ class Reviewer:
                 use_llm: bool | None, file: str, check_absence: bool = True) -> ReviewReport:
         t0 = time.perf_counter()
         warnings = list(doc.warnings)
-        facts = extract_facts(clauses)
+        facts = extract_facts(clauses, doc.title or "")
         if facts.regime is None:
             warnings.append("未能判断项目适用的法律体系（工程招标或政府采购），已按两类规则同时审查，请人工核对适用依据。")
         hits = self.engine.run(clauses, facts, progress)

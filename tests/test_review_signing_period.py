@@ -1,0 +1,86 @@
+"""Two gaps seen on a short tender written like a real one (2026-12-05): a contract signing period longer than the
+30 days the law allows went unflagged (no rule had it: T56), and a tender whose title names the goods
+(「××学校食堂设备采购项目公开招标文件」) but has no 「项目名称：」 line left its object unknown, so its 10-point price
+weight went unchecked (T40 「无法判断」)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.review.facts import name_in_title
+from assistant.review.pipeline import Reviewer
+
+GOV = "本项目为政府采购项目，采购人：婺城区某学校。\n"
+WORKS = "本项目为依法必须招标的工程建设项目，施工招标，招标人：某建设公司。工程估算价：1000万元。\n"
+REAL_TENDER = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "tenders" / "政府采购项目公开招标文件.docx"
+
+
+def _t56(reviewer: Reviewer, text: str) -> list:  # type: ignore[type-arg]
+    return [f for f in reviewer.review_text(text, use_llm=False).findings if f.rule_id == "T56"]
+
+
+@pytest.mark.parametrize(("head", "article"), [(GOV, ("中华人民共和国政府采购法", "第四十六条")),
+                                               (WORKS, ("中华人民共和国招标投标法", "第四十六条"))])
+def test_a_signing_period_over_thirty_days_cites_the_regimes_own_article(reviewer: Reviewer, head: str,
+                                                                         article: tuple[str, str]) -> None:
+    found = _t56(reviewer, head + "中标人须在中标通知书发出后60日内与招标人签订合同。")
+    assert len(found) == 1 and found[0].severity == "medium"
+    assert "60日" in found[0].explanation and "30日" in found[0].explanation
+    assert article in {(b.title, b.article) for b in found[0].basis}
+
+
+@pytest.mark.parametrize("clause", [
+    "中标人须在中标通知书发出后30日内签订合同。",
+    # the nearest period before the signing words is the signing period; the 15 days are the bond's
+    "中标人应在收到中标通知书后45日内提交履约保证金，并于中标通知书发出之日起30日内签订合同。",
+    # a period that starts at the signing is not the signing period
+    "中标通知书发出后，中标人应在签订合同后60日内完成供货安装。",
+    # a day count with no award notice near it
+    "采购人应在收到发票后45日内与供应商签订结算确认单并支付合同款。",
+])
+def test_a_lawful_or_unrelated_period_is_quiet(reviewer: Reviewer, clause: str) -> None:
+    assert not _t56(reviewer, GOV + clause), clause
+
+
+@pytest.mark.parametrize(("title", "name"), [
+    ("金华市婺城区某学校食堂设备采购项目公开招标文件", "金华市婺城区某学校食堂设备采购项目"),
+    ("婺城区某路段改造工程施工招标文件", "婺城区某路段改造工程施工"),
+    ("某单位物业管理服务项目竞争性磋商文件", "某单位物业管理服务项目"),
+    ("政府采购项目公开招标文件", None),  # every tender's title: no name
+    ("招标文件", None),
+    ("上传文件(1)", None),
+])
+def test_the_project_named_by_the_title(title: str, name: str | None) -> None:
+    assert name_in_title(title) == name
+
+
+def _tender(tmp_path: Path, price: str) -> Path:
+    path = tmp_path / "t.md"
+    path.write_text("# 金华市婺城区某学校食堂设备采购项目公开招标文件\n\n## 第一章 投标邀请\n\n"
+                    "采购人：婺城区某学校。采购预算：人民币360万元。供应商须具有独立承担民事责任的能力。\n\n"
+                    f"## 第三章 评标办法\n\n评标方法：综合评分法。{price}\n", encoding="utf-8")
+    return path
+
+
+def test_a_title_naming_goods_sets_the_object_and_the_price_weight_is_checked(reviewer: Reviewer, tmp_path: Path) -> None:
+    # force: two clauses are too few for a whole tender (the size check is not what is tested)
+    report = reviewer.review(_tender(tmp_path, "价格分值为10分。"), use_llm=False, force=True)
+    assert report.facts["project_name"] == "金华市婺城区某学校食堂设备采购项目"
+    assert report.facts["subject"] == "货物" and report.facts["price_weight"] == 0.1
+    t40 = [f for f in report.findings if f.rule_id == "T40"]
+    assert t40 and "低于货物项目30%的下限" in t40[0].explanation
+    # a lawful weight read from a sentence is checked, not left 「无法判断」
+    lawful = reviewer.review(_tender(tmp_path, "价格分值为30分。"), use_llm=False, force=True)
+    status = {c.rule_id: c.status for c in lawful.checklist}
+    assert lawful.facts["price_weight"] == 0.3 and status["T40"] == "未发现问题"
+
+
+def test_the_real_tenders_signing_clause_is_checked_and_lawful(reviewer: Reviewer) -> None:
+    if not REAL_TENDER.exists():
+        pytest.skip("real tender not available")
+    report = reviewer.review(REAL_TENDER, use_llm=False)
+    t56 = next(c for c in report.checklist if c.rule_id == "T56")
+    assert t56.status == "未发现问题" and "30日内" in (t56.clause or "")
+    assert report.facts["project_name"] == "全国司法加密网专线传输项目"  # the 「项目名称：」 line wins over the title
