@@ -84,3 +84,12 @@ def test_the_real_tenders_signing_clause_is_checked_and_lawful(reviewer: Reviewe
     t56 = next(c for c in report.checklist if c.rule_id == "T56")
     assert t56.status == "未发现问题" and "30日内" in (t56.clause or "")
     assert report.facts["project_name"] == "全国司法加密网专线传输项目"  # the 「项目名称：」 line wins over the title
+
+
+def test_an_unknown_object_is_named_as_the_reason_a_price_weight_went_unchecked(reviewer: Reviewer) -> None:
+    """With the object of procurement unknown the price-weight check does not read the scoring at all: the
+    checklist said 「未能从评分表读取价格分分值」 of a tender that states 「价格分值为10分」."""
+    report = reviewer.review_text(GOV + "评标方法：综合评分法。价格分值为10分。", use_llm=False)
+    assert report.facts.get("subject") is None
+    t40 = next(c for c in report.checklist if c.rule_id == "T40")
+    assert t40.status == "无法判断" and t40.note.startswith("未能判断采购标的类型") and "评分表" not in t40.note
