@@ -88,6 +88,25 @@ def test_a_compliant_example_of_another_rule_vetoes_the_candidate(catalogue: Cat
     assert [f for f in alone.findings if f.source == "exemplar"]
 
 
+def test_a_rule_whose_examples_differ_in_a_number_is_left_out(catalogue: Catalogue, tmp_path: Path) -> None:
+    """`by_similarity: false` takes a rule out of the step: neither its violating examples make candidates nor its
+    compliant ones veto other rules' (embeddings cannot tell 「60日内签订合同」 from 「30日内」)."""
+    clause = "评分标准：投标人获得市级文明单位称号的，得2分。"
+    p = tmp_path / "off.yaml"
+    p.write_text(RULES.replace("    examples:\n", "    examples:\n      by_similarity: false\n", 1), encoding="utf-8")
+    off = load_catalogue(p)
+    rep = Reviewer(off, kb=None, use_llm=False, exemplar=_step(off, tmp_path)).review_text(HEAD + clause)
+    assert not [f for f in rep.findings if f.source == "exemplar"]
+    other = RULES.replace("  - id: T90", "  - id: T91", 1).split("rules:\n", 1)[1]
+    other = other.replace("        - 投标人拟派项目负责人具有中级职称的得2分", f"        - {clause}")
+    other = other.replace("    examples:\n", "    examples:\n      by_similarity: false\n", 1)
+    p2 = tmp_path / "veto_off.yaml"
+    p2.write_text(RULES + other, encoding="utf-8")
+    two = load_catalogue(p2)
+    rep = Reviewer(two, kb=None, use_llm=False, exemplar=_step(two, tmp_path)).review_text(HEAD + clause)
+    assert [f.rule_id for f in rep.findings if f.source == "exemplar"] == ["T90"]
+
+
 def test_close_to_compliant_examples_gives_nothing(catalogue: Catalogue, tmp_path: Path) -> None:
     r = Reviewer(catalogue, kb=None, use_llm=False, exemplar=_step(catalogue, tmp_path))
     rep = r.review_text(HEAD + "评分标准：投标人拟派项目负责人具有中级职称的，得2分。")

@@ -211,6 +211,10 @@ class Examples(BaseModel):
     violating: list[str] = Field(default_factory=list)
     compliant: list[str] = Field(default_factory=list)
     regime: Regime | None = None  # the procurement type the examples are written for
+    # whether the exemplar step compares clauses with these examples: not for a rule whose violating and compliant
+    # clauses differ only in a number (embeddings do not tell 「60日内签订合同」 from 「30日内」: the lawful restatement of
+    # the statute became a candidate, and the new examples shadowed other rules' look-alikes)
+    by_similarity: bool = True
 
 
 class Rule(BaseModel):

@@ -139,7 +139,7 @@ class ExemplarStep:
         i = 0
         for r in self.catalogue.rules:
             nv, nc = len(r.examples.violating), len(r.examples.compliant)
-            if nv:
+            if nv and r.examples.by_similarity:
                 grams: set[str] = set()
                 for t in r.examples.violating:
                     grams |= _bigrams(t)

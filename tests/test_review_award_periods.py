@@ -1,5 +1,5 @@
-"""Two gaps seen on a short tender written like a real one (2026-12-05): a contract signing period longer than the
-30 days the law allows went unflagged (no rule had it: T56), and a tender whose title names the goods
+"""Gaps seen on short tenders written like real ones (2026-12-05): a contract signing period longer than the 30 days
+the law allows went unflagged (no rule had it: T56), so did a 中标候选人 publicity shorter than 3 days (T57), and a tender whose title names the goods
 (「××学校食堂设备采购项目公开招标文件」) but has no 「项目名称：」 line left its object unknown, so its 10-point price
 weight went unchecked (T40 「无法判断」)."""
 
@@ -93,3 +93,24 @@ def test_an_unknown_object_is_named_as_the_reason_a_price_weight_went_unchecked(
     assert report.facts.get("subject") is None
     t40 = next(c for c in report.checklist if c.rule_id == "T40")
     assert t40.status == "无法判断" and t40.note.startswith("未能判断采购标的类型") and "评分表" not in t40.note
+
+
+@pytest.mark.parametrize("clause", ["中标候选人公示期为2日。", "评标结果公示时间：1个工作日。",
+                                    "招标人在收到评标报告后7日内公示中标候选人，公示期3日。"])
+def test_a_short_or_late_candidate_publicity_is_flagged_for_works(reviewer: Reviewer, clause: str) -> None:
+    found = [f for f in reviewer.review_text(WORKS + clause, use_llm=False).findings if f.rule_id == "T57"]
+    assert len(found) == 1
+    assert ("中华人民共和国招标投标法实施条例", "第五十四条") in {(b.title, b.article) for b in found[0].basis}
+
+
+@pytest.mark.parametrize("clause", ["中标候选人公示期为3日。", "中标候选人公示期：5个工作日。",
+                                    "招标人应当自收到评标报告之日起3日内公示中标候选人，公示期不得少于3日。"])
+def test_a_lawful_candidate_publicity_is_quiet(reviewer: Reviewer, clause: str) -> None:
+    assert "T57" not in {f.rule_id for f in reviewer.review_text(WORKS + clause, use_llm=False).findings}
+
+
+def test_candidate_publicity_is_not_a_procurement_rule(reviewer: Reviewer) -> None:
+    """政府采购 publishes the award for 1 working day (87号令第六十九条) and has no candidate publicity."""
+    report = reviewer.review_text(GOV + "中标候选人公示期为2日。", use_llm=False)
+    assert "T57" not in {f.rule_id for f in report.findings}
+    assert next(c for c in report.checklist if c.rule_id == "T57").status == "不适用"
