@@ -114,3 +114,18 @@ def test_candidate_publicity_is_not_a_procurement_rule(reviewer: Reviewer) -> No
     report = reviewer.review_text(GOV + "中标候选人公示期为2日。", use_llm=False)
     assert "T57" not in {f.rule_id for f in report.findings}
     assert next(c for c in report.checklist if c.rule_id == "T57").status == "不适用"
+
+
+@pytest.mark.parametrize("clause", ["投标人对评标结果有异议的，应当在中标结果公告发布后提出。",
+                                    "投标人对评标结果有异议的，应在中标候选人公示期满后3日内书面提出。"])
+def test_an_objection_to_the_result_put_after_the_publicity_is_flagged(reviewer: Reviewer, clause: str) -> None:
+    """The objection to the evaluation result belongs in the publicity period (实施条例第五十四条第二款); the
+    first clause only drew a low-confidence look-alike candidate."""
+    found = [f for f in reviewer.review_text(WORKS + clause, use_llm=False).findings if f.rule_id == "T05"]
+    assert found and found[0].severity == "medium" and found[0].source != "exemplar"
+    assert [(b.title, b.article) for b in found[0].basis] == [("中华人民共和国招标投标法实施条例", "第五十四条")]
+
+
+def test_an_objection_to_the_result_during_the_publicity_is_quiet(reviewer: Reviewer) -> None:
+    clause = "投标人或者其他利害关系人对评标结果有异议的，应当在中标候选人公示期间提出。"
+    assert "T05" not in {f.rule_id for f in reviewer.review_text(WORKS + clause, use_llm=False).findings}
