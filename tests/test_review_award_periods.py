@@ -129,3 +129,19 @@ def test_an_objection_to_the_result_put_after_the_publicity_is_flagged(reviewer:
 def test_an_objection_to_the_result_during_the_publicity_is_quiet(reviewer: Reviewer) -> None:
     clause = "投标人或者其他利害关系人对评标结果有异议的，应当在中标候选人公示期间提出。"
     assert "T05" not in {f.rule_id for f in reviewer.review_text(WORKS + clause, use_llm=False).findings}
+
+
+@pytest.mark.parametrize("clause", [
+    "供应商资格要求：（1）成立时间满3年；（2）具有独立承担民事责任的能力；（3）具有物业服务企业二级及以上资质。",
+    "供应商应具备下列条件：（1）具有独立承担民事责任的能力；（2）具有物业服务企业二级及以上资质。",
+])
+def test_an_item_under_a_qualification_lead_in_is_a_qualification(reviewer: Reviewer, clause: str) -> None:
+    """An abolished qualification listed as the third item of 「供应商资格要求：」 in one paragraph was missed: the item's
+    own sentence has no qualification word (须、应当具有……) and the section heading was not 资格."""
+    found = [f for f in reviewer.review_text(GOV + clause, use_llm=False).findings if f.rule_id == "T27"]
+    assert found and found[0].evidence == "物业服务企业二级及以上资质"
+
+
+def test_an_item_under_another_lead_in_is_not(reviewer: Reviewer) -> None:
+    clause = "项目概况：（1）服务地点为某街道办事处；（2）服务内容包括原物业服务企业资质移交后的档案整理。"
+    assert "T27" not in {f.rule_id for f in reviewer.review_text(GOV + clause, use_llm=False).findings}

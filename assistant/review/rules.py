@@ -92,6 +92,8 @@ _SCORING_SCOPE = re.compile(r"评分|评审|评标|打分|分值")
 QUALIFY = re.compile(r"须|必须|应当?(具[有备]|为|在|提供|取得|通过)|要求|资格|否则|不得参加|方可|才能|限于|仅限|无效|拒绝"
                      r"|(仅|只|不予?)接受")
 _QUALIFY_SCOPE = re.compile(r"资格|合格投标人|投标人须知|申请人|供应商(的)?(条件|要求)")
+#: a lead-in that introduces qualification items (「投标人资格要求：」「供应商应具备下列条件：」)
+_QUALIFY_INTRO = re.compile(r"(资格|资质)(要求|条件)[^。；;\n]{0,4}[：:]|(具备|满足|符合)(下列|以下|如下)[^。；;\n]{0,6}(条件|要求)[：:]")
 
 
 def on_scoring_row(clause: Clause, evidence: str | None) -> bool:
@@ -110,12 +112,15 @@ def on_scoring_row(clause: Clause, evidence: str | None) -> bool:
     return bool(SCORING.search(text.replace(NO_POINTS, NO_POINTS_AS)))
 
 
-def use_context(use: str, sentence: str, clause: Clause) -> bool:
-    """Is the concept used for scoring or as a qualification condition (or either, for "any")?"""
+def use_context(use: str, sentence: str, clause: Clause, before: str = "") -> bool:
+    """Is the concept used for scoring or as a qualification condition (or either, for "any")? ``before`` is the
+    clause's text before the sentence: an item of a list the clause introduces as qualifications
+    (「供应商资格要求：（1）……；（3）具有物业服务企业二级及以上资质」) is one."""
     scoring = bool(SCORING.search(sentence)) or clause.table_kind == "评分表" or bool(_SCORING_SCOPE.search(clause.scope_text))
     if use == "scoring":
         return scoring
-    qualify = bool(QUALIFY.search(sentence)) or bool(_QUALIFY_SCOPE.search(clause.scope_text))
+    qualify = (bool(QUALIFY.search(sentence)) or bool(_QUALIFY_SCOPE.search(clause.scope_text))
+               or bool(_QUALIFY_INTRO.search(before)))
     if use == "qualification":
         return qualify and not scoring
     return scoring or qualify
@@ -204,7 +209,7 @@ class RuleEngine:
                 sentence = text[s0:s1]
                 if comp.who and not any(w.search(sentence) or w.search(text[max(0, s0 - 60):s0]) for w in comp.who):
                     continue
-                if not use_context(det.use, sentence, clause):
+                if not use_context(det.use, sentence, clause, text[:s0]):
                     continue
                 hit = self._accept(rule, det, comp, clause, m.start(), m.end(), regime)
                 if hit is not None:
