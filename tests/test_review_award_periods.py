@@ -145,3 +145,12 @@ def test_an_item_under_a_qualification_lead_in_is_a_qualification(reviewer: Revi
 def test_an_item_under_another_lead_in_is_not(reviewer: Reviewer) -> None:
     clause = "项目概况：（1）服务地点为某街道办事处；（2）服务内容包括原物业服务企业资质移交后的档案整理。"
     assert "T27" not in {f.rule_id for f in reviewer.review_text(GOV + clause, use_llm=False).findings}
+
+
+def test_a_working_day_period_is_shown_in_working_days(reviewer: Reviewer) -> None:
+    """「3个工作日」 was shown as 「条款数值 3日，低于下限 7日」 against a law that says 7个工作日, under an explanation
+    about 工程 objections in a 政府采购 report."""
+    clause = "供应商认为采购文件使自己的权益受到损害的，应在获取采购文件之日起3个工作日内提出质疑。"
+    [t05] = [f for f in reviewer.review_text(GOV + clause, use_llm=False).findings if f.rule_id == "T05"]
+    assert t05.explanation.startswith("条款数值 3个工作日，低于下限 7个工作日。")
+    assert "投标截止时间10日前" not in t05.explanation

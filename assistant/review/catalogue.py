@@ -146,6 +146,8 @@ class Detector(BaseModel):
     kind: Literal["percent", "days", "workdays", "amount", "count", "years", "duration"] | None = None
     op: Literal["gt", "lt", "ge", "le", "outside"] | None = None
     value: float | list[float] | None = None
+    # the unit the law states `value` in, where it differs from kind's (「7个工作日」 of 质疑 against a days kind)
+    value_unit: str = ""
     window: int = 30
     before: int = 0
     # quantity: the comma-delimited part of the sentence holding the number must match one of these

@@ -233,7 +233,7 @@ class RuleEngine:
                 continue
             span_s, span_e = min(m.start(), lo + rel_s), max(m.end(), lo + rel_e)
             hit = self._accept(rule, det, comp, clause, span_s, span_e, regime,
-                               detail=_quantity_detail(det, v))
+                               detail=_quantity_detail(det, v, text[lo + rel_s: lo + rel_e]))
             if hit is not None:
                 return hit
         return None
@@ -428,13 +428,17 @@ def _fmt(v: float, kind: str) -> str:
     return f"{v:g}{unit}"
 
 
-def _quantity_detail(det: Detector, v: float) -> str:
+def _quantity_detail(det: Detector, v: float, said: str = "") -> str:
+    """The number read and the limit it breaks; a count of working days (``said`` is the number as the clause
+    writes it) is shown as one (「3个工作日」, not 「3日」), as is a limit the law states in them (``value_unit``)."""
     ref = det.value
     kind = det.kind or ""
     if det.op == "outside" and isinstance(ref, list):
         return f"条款数值 {_fmt(v, kind)}，不在规定区间 {_fmt(ref[0], kind)}～{_fmt(ref[1], kind)} 内。"
     word = {"gt": "超过上限", "lt": "低于下限", "ge": "达到", "le": "未超过"}.get(det.op or "", "")
-    return f"条款数值 {_fmt(v, kind)}，{word} {_fmt(float(ref), kind)}。"  # type: ignore[arg-type]
+    shown = f"{v:g}个工作日" if kind in ("days", "duration") and "工作日" in said else _fmt(v, kind)
+    limit = f"{float(ref):g}{det.value_unit}" if det.value_unit else _fmt(float(ref), kind)  # type: ignore[arg-type]
+    return f"条款数值 {shown}，{word} {limit}。"
 
 
 
