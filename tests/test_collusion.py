@@ -175,6 +175,10 @@ def test_identifier_checks_and_amount_parsing() -> None:
 def test_regime_and_legal_basis_texts() -> None:
     assert detect_regime("采购人 供应商 政府采购 供应商") == "政府采购"
     assert detect_regime("招标人 施工 工程量清单") == "工程"
+    # no telling word either way: the project the opening names decides
+    assert detect_regime("婺城区某学校食堂设备采购项目公开招标文件\n我公司承诺按要求提供货物和服务。") == "政府采购"
+    assert detect_regime("婺城区某中学综合楼改造工程施工招标文件\n投标文件格式") == "工程"
+    assert detect_regime("投标文件格式") == "工程"
     calls: list[tuple[str, int]] = []
 
     def lookup(title: str, aliases: tuple[str, ...], no: int) -> str | None:
