@@ -187,6 +187,11 @@ def test_everyday_questions_get_the_answering_article_and_sentence_first(service
     ("采购项目拆开来分几次买行不行？", {("中华人民共和国政府采购法", "第二十八条"), ("中华人民共和国政府采购法实施条例", "第二十八条")}),
     # a contract signed without the licence is void (施工合同司法解释（一）第一条), not 质量条例第二十五条 (licence duty)
     ("施工单位没有资质签的合同有效吗？", {("最高人民法院关于审理建设工程施工合同纠纷案件适用法律问题的解释（一）", "第一条")}),
+    # an error in a tender document already issued is put right by 澄清或者修改 (招标投标法第二十三条, 87号令第二十七条);
+    # 87号令第六十五条 (歧义、重大缺陷) is for an error the committee finds while evaluating, and led before
+    ("招标文件有错误，发出以后还可以修改吗？", {("中华人民共和国招标投标法", "第二十三条"),
+                                              ("政府采购货物和服务招标投标管理办法", "第二十七条")}),
+    ("评审中发现招标文件有错误，评标委员会该怎么办？", {("政府采购货物和服务招标投标管理办法", "第六十五条")}),
 ])
 def test_everyday_words_find_the_statute_article_first(services, question, answering):
     first = services.retriever.search(question, 3)[0]
