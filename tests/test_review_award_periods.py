@@ -11,13 +11,14 @@ import pytest
 
 from assistant.review.facts import name_in_title
 from assistant.review.pipeline import Reviewer
+from assistant.schema import Finding
 
 GOV = "本项目为政府采购项目，采购人：婺城区某学校。\n"
 WORKS = "本项目为依法必须招标的工程建设项目，施工招标，招标人：某建设公司。工程估算价：1000万元。\n"
 REAL_TENDER = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "tenders" / "政府采购项目公开招标文件.docx"
 
 
-def _t56(reviewer: Reviewer, text: str) -> list:  # type: ignore[type-arg]
+def _t56(reviewer: Reviewer, text: str) -> list[Finding]:
     return [f for f in reviewer.review_text(text, use_llm=False).findings if f.rule_id == "T56"]
 
 
@@ -33,7 +34,7 @@ def test_a_signing_period_over_thirty_days_cites_the_regimes_own_article(reviewe
 
 @pytest.mark.parametrize("clause", [
     "中标人须在中标通知书发出后30日内签订合同。",
-    # the nearest period before the signing words is the signing period; the 15 days are the bond's
+    # the nearest period before the signing words is the signing period; the 45 days are the bond's
     "中标人应在收到中标通知书后45日内提交履约保证金，并于中标通知书发出之日起30日内签订合同。",
     # a period that starts at the signing is not the signing period
     "中标通知书发出后，中标人应在签订合同后60日内完成供货安装。",
