@@ -179,6 +179,12 @@ def test_regime_and_legal_basis_texts() -> None:
     assert detect_regime("婺城区某学校食堂设备采购项目公开招标文件\n我公司承诺按要求提供货物和服务。") == "政府采购"
     assert detect_regime("婺城区某中学综合楼改造工程施工招标文件\n投标文件格式") == "工程"
     assert detect_regime("投标文件格式") == "工程"
+    # read as the review reads it: a 政府采购工程 procured by 招标 is under 招标投标法 (政府采购法实施条例第七条), though
+    # its words are the procurement's (counting them said 政府采购 and cited 87号令第三十七条)
+    works = ("本项目为政府采购工程（学校操场改造），采购人：婺城区某学校，采购代理机构：某招标代理有限公司。\n"
+             "采购方式：公开招标。本项目依据《中华人民共和国招标投标法》及其实施条例组织招标。\n"
+             "供应商须具有市政公用工程施工总承包三级以上资质。供应商应按采购人要求提交投标文件。")
+    assert detect_regime(works) == "工程"
     calls: list[tuple[str, int]] = []
 
     def lookup(title: str, aliases: tuple[str, ...], no: int) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.review import numbers as nb
-from assistant.review.reader import Clause
+from assistant.review.reader import Clause, document_from_text, segment
 
 log = logging.getLogger(__name__)
 
@@ -379,6 +379,12 @@ def _project_name(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None
         m = re.search(r"(项目|工程|采购项目)名称[:：]\s*([^\s，。；|]{4,60})", t)
         if m and "_" not in m.group(2):
             facts.project_name = Fact(m.group(2), c.index, m.group(0))
+
+
+def regime_of_text(text: str, title: str = "") -> str | None:
+    """The regime (工程 / 政府采购) of a tender given as plain text, read as the review reads it; None when the text
+    does not tell (the review then checks both). The collusion check cites its law by it."""
+    return extract_facts(segment(document_from_text(text)), title).regime
 
 
 #: a title that names the procurement before the kind of document (「……采购项目公开招标文件」「……工程施工招标文件」)
