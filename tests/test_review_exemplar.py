@@ -73,15 +73,28 @@ def test_close_to_violating_examples_gives_a_low_candidate(catalogue: Catalogue,
     assert item.status == "发现问题" and item.note.startswith("发现 1 处疑似问题") and "【低·疑似】" in item.note
 
 
+#: a clause close to T90's violating examples
+LOOK_ALIKE = "评分标准：投标人获得市级文明单位称号的，得2分。"
+_OFF = ("    examples:\n", "    examples:\n      by_similarity: false\n")
+
+
+def _with_t91(tmp_path: Path, rules: str = RULES, t91_off: bool = False) -> Catalogue:
+    """``rules`` plus T91, a copy of T90 whose compliant examples include LOOK_ALIKE (left out of the exemplar
+    step when ``t91_off``)."""
+    other = RULES.replace("  - id: T90", "  - id: T91", 1).split("rules:\n", 1)[1]
+    other = other.replace("        - 投标人拟派项目负责人具有中级职称的得2分", f"        - {LOOK_ALIKE}")
+    if t91_off:
+        other = other.replace(*_OFF, 1)
+    p = tmp_path / "two.yaml"
+    p.write_text(rules + other, encoding="utf-8")
+    return load_catalogue(p)
+
+
 def test_a_compliant_example_of_another_rule_vetoes_the_candidate(catalogue: Catalogue, tmp_path: Path) -> None:
     """The margin is taken against the nearest compliant example of any rule: a clause that is another
     rule's lawful look-alike is not a candidate (with the rule's own compliant examples only, T90 fired)."""
-    clause = "评分标准：投标人获得市级文明单位称号的，得2分。"
-    other = RULES.replace("  - id: T90", "  - id: T91", 1).split("rules:\n", 1)[1]
-    other = other.replace("        - 投标人拟派项目负责人具有中级职称的得2分", f"        - {clause}")
-    p = tmp_path / "two.yaml"
-    p.write_text(RULES + other, encoding="utf-8")
-    two = load_catalogue(p)
+    clause = LOOK_ALIKE
+    two = _with_t91(tmp_path)
     rep = Reviewer(two, kb=None, use_llm=False, exemplar=_step(two, tmp_path)).review_text(HEAD + clause)
     assert not [f for f in rep.findings if f.source == "exemplar"]
     alone = Reviewer(catalogue, kb=None, use_llm=False, exemplar=_step(catalogue, tmp_path)).review_text(HEAD + clause)
@@ -91,19 +104,13 @@ def test_a_compliant_example_of_another_rule_vetoes_the_candidate(catalogue: Cat
 def test_a_rule_whose_examples_differ_in_a_number_is_left_out(catalogue: Catalogue, tmp_path: Path) -> None:
     """`by_similarity: false` takes a rule out of the step: neither its violating examples make candidates nor its
     compliant ones veto other rules' (embeddings cannot tell 「60日内签订合同」 from 「30日内」)."""
-    clause = "评分标准：投标人获得市级文明单位称号的，得2分。"
     p = tmp_path / "off.yaml"
-    p.write_text(RULES.replace("    examples:\n", "    examples:\n      by_similarity: false\n", 1), encoding="utf-8")
+    p.write_text(RULES.replace(*_OFF, 1), encoding="utf-8")
     off = load_catalogue(p)
-    rep = Reviewer(off, kb=None, use_llm=False, exemplar=_step(off, tmp_path)).review_text(HEAD + clause)
+    rep = Reviewer(off, kb=None, use_llm=False, exemplar=_step(off, tmp_path)).review_text(HEAD + LOOK_ALIKE)
     assert not [f for f in rep.findings if f.source == "exemplar"]
-    other = RULES.replace("  - id: T90", "  - id: T91", 1).split("rules:\n", 1)[1]
-    other = other.replace("        - 投标人拟派项目负责人具有中级职称的得2分", f"        - {clause}")
-    other = other.replace("    examples:\n", "    examples:\n      by_similarity: false\n", 1)
-    p2 = tmp_path / "veto_off.yaml"
-    p2.write_text(RULES + other, encoding="utf-8")
-    two = load_catalogue(p2)
-    rep = Reviewer(two, kb=None, use_llm=False, exemplar=_step(two, tmp_path)).review_text(HEAD + clause)
+    two = _with_t91(tmp_path, t91_off=True)
+    rep = Reviewer(two, kb=None, use_llm=False, exemplar=_step(two, tmp_path)).review_text(HEAD + LOOK_ALIKE)
     assert [f.rule_id for f in rep.findings if f.source == "exemplar"] == ["T90"]
 
 

@@ -396,12 +396,13 @@ def _spec_item(base: dict[str, str], spec: CheckSpec, has_semantic: bool, facts:
     used = [n for group in needs for n in group]
     missing = [g for g in needs if not any(_fact_present(facts, n) for n in g)]
     if missing:
-        names = spec.missing_names(missing, {**_EXTRA_LABELS, **fact_labels(facts)})
-        # `unknown` may name the facts actually missing ({missing}), not every fact the check needs
-        note = spec.unknown.replace("{missing}", names) if spec.unknown else f"未读取到{names}，该要点未核对。"
         if spec.subjects and facts.subject is None:
             # the check reads its facts only for its objects of procurement (T40: 货物 or 服务), so they were not looked for
             note = f"未能判断采购标的类型（该要点仅适用于{'、'.join(spec.subjects)}），该要点未核对。"
+        else:
+            names = spec.missing_names(missing, {**_EXTRA_LABELS, **fact_labels(facts)})
+            # `unknown` may name the facts actually missing ({missing}), not every fact the check needs
+            note = spec.unknown.replace("{missing}", names) if spec.unknown else f"未读取到{names}，该要点未核对。"
         return ChecklistItem(**base, status="无法判断", note=note, facts=_facts_used(facts, used))
     # the clause the check read its facts from says more than the first mention of the topic
     topic = _fact_clause(facts, used, clauses) or topic
