@@ -94,3 +94,29 @@ def test_a_sentence_saying_what_must_be_done_answers_whether_it_may_be_left_undo
     article = _article("建设工程质量管理条例.md", "第二十八条", "第二十九条")
     key = _key(lexicon, article, "施工单位可以不按图纸施工吗？", "建设工程质量管理条例")
     assert key is not None and key.startswith("施工单位必须按照工程设计图纸和施工技术标准施工")
+
+
+def test_the_sentence_on_what_the_act_asks_for_answers_whether_it_may_be_required(lexicon):
+    """「招标文件中可以要求投标保证金用现金交纳吗」 quoted the 2% cap of both articles: it shares the question's frame
+    (招标文件, 要求, 投标保证金) and not what is asked for (现金). The sentence on the bond's form answers."""
+    question = "招标文件中可以要求投标保证金用现金交纳吗?"
+    gov = _key(lexicon, _article("中华人民共和国政府采购法实施条例.md", "第三十三条", "第三十四条"), question, ZFCG_RULES)
+    assert gov is not None and "保函等非现金形式提交" in gov
+    works = _key(lexicon, _article("中华人民共和国招标投标法实施条例.md", "第二十六条", "第二十七条"), question, ZTB_RULES)
+    assert works is not None and "以现金或者支票形式提交的投标保证金应当从其基本账户转出" in works
+    # a word every sentence names is no such object: the cap still answers whether the bond may be left out
+    cap = _key(lexicon, _article("中华人民共和国政府采购法实施条例.md", "第三十三条", "第三十四条"),
+               "政府采购项目可以不设置投标保证金吗？", ZFCG_RULES)
+    assert cap is not None and "不得超过采购项目预算金额的2%" in cap
+
+
+def test_an_act_verb_named_by_many_sentences_is_not_what_is_asked_for():
+    """「总包单位可以把主体结构分包出去吗」: 分包 is the act, named by most sentences of 建筑法第二十九条; the rule on the
+    主体结构 answers."""
+    article = ("第二十九条 建筑工程总承包单位可以将承包工程中的部分工程发包给具有相应资质条件的分包单位；但是，除总承包合同中约定的"
+               "分包外，必须经建设单位认可。施工总承包的，建筑工程主体结构的施工必须由总承包单位自行完成。\n"
+               "建筑工程总承包单位按照总承包合同的约定对建设单位负责；分包单位按照分包合同的约定对总承包单位负责。"
+               "总承包单位和分包单位就分包工程对建设单位承担连带责任。\n"
+               "禁止总承包单位将工程分包给不具备相应资质条件的单位。禁止分包单位将其承包的工程再分包。")
+    key = key_sentence(article, "总包单位可以把主体结构分包出去吗", title="中华人民共和国建筑法")
+    assert key is not None and "主体结构的施工必须由总承包单位自行完成" in key

@@ -398,6 +398,13 @@ _LIST_BONUS = 2.0
 #: condition (「要求投标人提供样品的，应当在招标文件中明确规定……」): it says what follows when the act is done,
 #: not whether it may be (「一般不得要求投标人提供样品，……除外」 does).
 _PRESUPPOSED = 6.0
+#: Weight given, when the question asks whether an act is allowed, to a sentence that rules on what the act asks for
+#: (the last specific word of the asking clause: 「招标文件中可以要求投标保证金用现金交纳吗」 asks for 现金): the sentence on
+#: the form of the bond (「……保函等非现金形式提交」) answers, not the 2% cap beside it, which shares the frame (招标文件,
+#: 要求, 投标保证金) and not the object.
+_ASKED_OBJECT = 3.0
+#: a clause that rules (allows, forbids, requires)
+_RULES_ON = re.compile(r"不得|禁止|可以|不可|允许|无效|必须|应当|须")
 #: A sentence that only leaves the matter to other rules (「法律、行政法规对串通投标报价行为的处罚另有规定的，从其规定。」) and
 #: the weight taken from it: it names the question's words and answers nothing (「串通投标怎么处罚」). A rule with such
 #: a tail (「……并在该期限内完成检验或者验收，……另有规定的，从其规定」) is not one.
@@ -583,6 +590,29 @@ def _presupposing(sentences: list[str], act: Sequence[str], wordings: Mapping[st
     return set(out)
 
 
+def _rules_on(clause: str, words: Sequence[str], wordings: Mapping[str, Sequence[str]]) -> bool:
+    """The clause rules (allows, forbids, requires) on one of ``words``; never for no words."""
+    return bool(words) and bool(_RULES_ON.search(clause)) and bool(words_in(clause, words, wordings))
+
+
+def _asked_object(sentences: list[str], act: Sequence[str], wordings: Mapping[str, Sequence[str]]) -> list[str]:
+    """What the asked ``act`` asks for, when it singles out the sentences ruling on it: the act's last word (「招标文件中
+    可以要求投标保证金用现金交纳吗」: 现金, the bond's form), when a sentence rules on it and no other word of the act is
+    named by fewer sentences, and one by more (投标保证金, which every sentence of the article names). Empty otherwise: the
+    last word is no object (「总包单位可以把主体结构分包出去吗」: 分包, named more often than 主体结构), or the question asks
+    leave not to act (「可以不委托代理机构自己招吗」 is answered by 「……的，可以自行办理招标事宜」, which names neither)."""
+    if len(act) < 2:
+        return []
+    last = act[-1]
+
+    def named(t: str) -> int:
+        return sum(1 for x in sentences if words_in(x, [t], wordings))
+
+    ruled = any(_rules_on(c, [last], wordings) for x in sentences for c in _CLAUSE.findall(x))
+    others = [named(t) for t in act[:-1]]
+    return [last] if ruled and named(last) <= min(others) and named(last) < max(others) else []
+
+
 def _intro_words(sentences: list[str], matched: Callable[[str], list[str]], generic: Collection[str]) -> dict[str, list[str]]:
     """For each item of a list that speaks of the question by a word of its own, one its sibling items lack, the
     question's words its introduction carries: the item is read with them. 「（一）成立谈判小组。谈判小组由……组成」 answers
@@ -664,21 +694,26 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
         found = matched(s)
         return any(t not in generic for t in found) if specific else bool(found)
 
+    def governed(clause: str) -> bool:
+        """The clause says the duty of the asked act: of its object, when a sentence of the article rules on it."""
+        return _rules_on(clause, asked_object, wordings) if asked_object else bool(governing.search(clause) and matched(clause))
+
     def score(s: str) -> tuple[float, int]:
         quantity = quantities.bonus(s, listed) if on_topic(s) else 0.0
         # an item of a list is said under its introduction's duty (「投诉人提起投诉应当符合下列条件：（一）……」)
         said = intros.get(s, "") + s
         duty = _DUTY_BONUS if wants_duty and on_topic(s) and _STATES_DUTY.search(said) else 0.0
-        if duty and any(governing.search(c) and matched(c) for c in _CLAUSE.findall(said)):
+        if duty and any(governed(c) for c in _CLAUSE.findall(said)):
             duty += _GOVERNED_DUTY_BONUS
         wrong_side = (any((m, not before) in asked_moments for m, before in _moments(s))
                       or _other_alternative(s, query, alternatives)) * _WRONG_SIDE
         presupposed = _PRESUPPOSED if s in presupposing else 0.0
+        on_object = _ASKED_OBJECT * any(_rules_on(c, asked_object, wordings) for c in _CLAUSE.findall(s))
         deferred = (_DEFERRED if _DEFERS.match(strip_article_label(s)) else 0.0) + (_REFERRING if _REFERS_BACK.search(s) else 0.0)
         listing = _LIST_BONUS if asks_list and s.endswith(("：", ":")) and on_topic(s) else 0.0
         # a sentence that introduces a list is as long as the list (its short lead-in won ties over the whole rule)
         ties = 0.0 if broad else 0.25 * len(char_pairs(s) & q) - 0.002 * lengths[s]
-        return (lexical(s) + quantity + duty + listing - wrong_side - unasked[s] - presupposed - deferred + ties,
+        return (lexical(s) + quantity + duty + listing + on_object - wrong_side - unasked[s] - presupposed - deferred + ties,
                 -sentences.index(s))
 
     # each sentence with the items it introduces, read once: their text (listed) and each item's introduction (intros)
@@ -692,7 +727,9 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     intros = {item: s for s, items in lists for item in items}
     # a question for the cases of a list is answered by its introduction, not by one item (_ASKS_LIST)
     read_with = {} if asks_list else _intro_words(sentences, matched, generic)
-    presupposing = _presupposing(sentences, _asked_act(query, generic), wordings) if asks_leave else set()
+    act = _asked_act(query, generic) if asks_leave else []
+    presupposing = _presupposing(sentences, act, wordings) if asks_leave else set()
+    asked_object = _asked_object(sentences, act, wordings)
     # a title, a signature, a date (「婺城区招投标领域治理改革方案」「202564」) or a bare heading (「一、总体要求」) is not a rule
     eligible = [s for s in sentences if _says_something(s)] or sentences
     best = max(eligible, key=score)
