@@ -127,6 +127,21 @@ def test_an_objection_to_the_result_put_after_the_publicity_is_flagged(reviewer:
     assert [(b.title, b.article) for b in found[0].basis] == [("中华人民共和国招标投标法实施条例", "第五十四条")]
 
 
+def test_a_clause_with_two_problems_of_one_rule_names_both(reviewer: Reviewer) -> None:
+    """One finding per rule and clause named only the first problem and its article: the late objection to the
+    result and 实施条例第五十四条 went unsaid."""
+    clause = ("潜在投标人对招标文件有异议的，应在招标文件发布之日起2日内提出；"
+              "投标人对评标结果有异议的，应当在中标结果公告发布后提出。")
+    found = [f for f in reviewer.review_text(WORKS + clause, use_llm=False).findings if f.rule_id == "T05"]
+    assert len(found) == 1
+    assert "同一条款另有一处同类问题：「投标人对评标结果有异议的，应当在中标结果公告发布后提出」。" in found[0].explanation
+    assert {b.article for b in found[0].basis} == {"第二十二条", "第五十四条"}
+    # two wordings of one problem in one sentence stay one problem
+    one = [f for f in reviewer.review_text(GOV + "经营年限：自成立之日起每满一年得0.5分，最高得3分。", use_llm=False).findings
+           if f.rule_id == "T24"]
+    assert one and "同一条款另有" not in one[0].explanation
+
+
 def test_an_objection_to_the_result_during_the_publicity_is_quiet(reviewer: Reviewer) -> None:
     clause = "投标人或者其他利害关系人对评标结果有异议的，应当在中标候选人公示期间提出。"
     assert "T05" not in {f.rule_id for f in reviewer.review_text(WORKS + clause, use_llm=False).findings}

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.format_zh import money_short
+from assistant.format_zh import money_short, phrase_bounds
 from assistant.review import numbers as nb
 from assistant.review.catalogue import BasisRef, Catalogue, Detector, Rule
 from assistant.review.cross_clause import NUMERIC_CHECKS
@@ -288,10 +288,14 @@ def dedupe(hits: Iterable[RuleHit]) -> list[RuleHit]:
     the hit quoting the most complete clause (the most severe level is kept).
     """
     best: dict[tuple[int, str], RuleHit] = {}
+    seconds: dict[tuple[int, str], list[RuleHit]] = {}
     for h in hits:
         cur = best.get(h.key)
         if cur is None or SEVERITY_ORDER[h.severity] < SEVERITY_ORDER[cur.severity]:
             best[h.key] = h
+        seconds.setdefault(h.key, []).append(h)
+    for key, chosen in best.items():
+        _add_second_problems(chosen, seconds[key])
     by_rule: dict[str, list[RuleHit]] = {}
     for h in sorted(best.values(), key=lambda h: (-len(_squash(h.clause.text)), h.clause.index)):
         kept = by_rule.setdefault(h.rule.id, [])
@@ -302,6 +306,37 @@ def dedupe(hits: Iterable[RuleHit]) -> list[RuleHit]:
             twin.severity, twin.confidence = h.severity, h.confidence
     out = [h for hs in by_rule.values() for h in hs]
     return sorted(out, key=lambda h: (SEVERITY_ORDER[h.severity], h.clause.index, h.rule.id))
+
+
+#: what the finding says of another problem of its rule in the same clause
+SECOND_PROBLEM = "同一条款另有一处同类问题：「{evidence}」。"
+
+
+def _add_second_problems(kept: RuleHit, same: list[RuleHit]) -> None:
+    """A clause with two problems of one rule (「……应在招标文件发布之日起2日内提出；……对评标结果有异议的，应当在中标结果
+    公告发布后提出」) is one finding naming both: the others' words in a note, their basis added. Another hit in a
+    sentence already named (「经营年限：自成立之日起每满一年得0.5分」 by 经营年限 and by 每满一年) adds nothing."""
+    text = kept.clause.text
+    first = _span(text, kept.evidence)
+    if first is None:
+        return
+    said = [_sentence_bounds(text, *first)]
+    for h in same:
+        span = _span(text, h.evidence)
+        if h is kept or span is None:
+            continue
+        sentence = _sentence_bounds(text, *span)
+        if sentence in said:  # the same sentence: one problem, matched by another of the rule's wordings
+            continue
+        said.append(sentence)
+        a, b = phrase_bounds(text, *span)
+        kept.notes = [*kept.notes, SECOND_PROBLEM.format(evidence=text[a:b]), *([h.detail] if h.detail else [])]
+        kept.basis = [*kept.basis, *(ref for ref in h.basis if ref not in kept.basis)]
+
+
+def _span(text: str, evidence: str | None) -> tuple[int, int] | None:
+    i = text.find(evidence) if evidence else -1
+    return (i, i + len(evidence)) if evidence and i >= 0 else None
 
 
 # a numbered title line the reader kept as a clause (「7. 最低投标限价」 in a plain-text tender)
