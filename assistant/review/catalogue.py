@@ -143,7 +143,8 @@ class Detector(BaseModel):
     # quantity
     keyword: str | None = None
     # duration: a calendar period in days, read from days, months and years alike (一年, 12个月, 半年)
-    kind: Literal["percent", "days", "workdays", "amount", "count", "years", "duration"] | None = None
+    # date_span: a period written from one date to another (「11月8日9:00至11月8日17:00」), in calendar days counting both ends
+    kind: Literal["percent", "days", "workdays", "amount", "count", "years", "duration", "date_span"] | None = None
     op: Literal["gt", "lt", "ge", "le", "outside"] | None = None
     value: float | list[float] | None = None
     # the unit the law states `value` in, where it differs from kind's (「7个工作日」 of 质疑 against a days kind)

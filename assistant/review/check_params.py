@@ -69,6 +69,10 @@ class SmeParams(_Params):
     min_share: float = Field(0.3, gt=0, le=1, description="超过上述金额的项目预留给中小企业的最低预算份额")
 
 
+class DurationQuotaParams(_Params):
+    min_ratio: float = Field(0.7, gt=0, le=1, description="工期不得低于定额工期的比例（压缩不超过定额工期的30%）")
+
+
 class MustTenderParams(_Params):
     works_min: float = Field(4e6, gt=0)
 
@@ -80,6 +84,8 @@ CHECK_PARAMS: dict[str, type[_Params]] = {
     "objection_window": ObjectionParams,
     "prequal_period": PrequalParams,
     "validity_mismatch": NoParams,
+    "qualification_scored": NoParams,
+    "duration_vs_quota": DurationQuotaParams,
     "bid_bond_ratio": BidBondRatioParams,
     "bid_bond_cap": BidBondCapParams,
     "committee_size": CommitteeParams,

@@ -20,6 +20,7 @@ from assistant.review.check_params import (
     BidPeriodParams,
     ClarificationParams,
     CommitteeParams,
+    DurationQuotaParams,
     MustTenderParams,
     NoParams,
     ObjectionParams,
@@ -293,6 +294,8 @@ def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: PriceWeightPa
 _SME_EXCEPTION = re.compile(
     r"理由|原因|第六条|不适宜|无法确保|非企业主体|事业单位、社会组织|不可替代的专利|专有技术|技术兼容|"
     r"充分供应|充分竞争|框架协议|影响政府采购目标实现")
+#: a reason said to be missing (「……不设置中小企业预留份额，未说明理由」) is no reason given
+_NO_REASON = re.compile(r"(未|没有|无|不)(说明|写明|载明|提供|注明|列明)?[^。；，,\n]{0,4}(理由|原因)")
 
 
 def _check_sme(f: ProjectFacts, clauses: list[Clause], p: SmeParams) -> NumericResult:
@@ -302,7 +305,7 @@ def _check_sme(f: ProjectFacts, clauses: list[Clause], p: SmeParams) -> NumericR
     cap = p.works_cap if f.subject == "工程" else p.goods_services_cap
     reserved = f.sme_reserved.value if f.sme_reserved else None
     where = f.sme_reserved.clause if f.sme_reserved else budget.clause
-    nearby = " ".join(c.text for c in clauses[where: where + 4])
+    nearby = _NO_REASON.sub("", " ".join(c.text for c in clauses[where: where + 4]))
     if _SME_EXCEPTION.search(nearby):
         return []
     if reserved:
@@ -337,6 +340,64 @@ def _check_must_tender(f: ProjectFacts, clauses: list[Clause], p: MustTenderPara
     return []
 
 
+#: a licence or certificate named in book-title marks (「《医疗器械经营许可证》」)
+_RE_LICENCE = re.compile(r"《([^《》]{2,30}?(许可证|证书|执照|登记证|备案凭证|资质证书|资格证))》")
+#: points given (「得3分」「加2分」), not taken away or withheld
+_RE_POINTS = re.compile(r"(得|加|计)\s*[1-9][0-9]*(\.[0-9]+)?\s*分")
+_RE_NOT_SCORED = re.compile(r"不作为(评分|评审)|不计分|不加分|不得分|不予计分")
+
+
+def _check_qualification_scored(f: ProjectFacts, clauses: list[Clause], p: NoParams) -> NumericResult:
+    """A licence required to take part (a sentence requiring it, no points) and scored where it is named again
+    (a sentence giving points for it): a qualification used as an evaluation factor."""
+    from assistant.review.rules import QUALIFY, SCORING  # late: rules imports the checks
+
+    required: set[str] = set()
+    scored: list[tuple[Clause, str]] = []
+    for c in clauses:
+        for sentence in re.split(r"(?<=[。；;\n])", c.text):
+            names = {m.group(1) for m in _RE_LICENCE.finditer(sentence)}
+            if not names or _RE_NOT_SCORED.search(sentence):
+                continue
+            if _RE_POINTS.search(sentence):
+                scored.extend((c, name) for name in names)
+            elif QUALIFY.search(sentence) and not SCORING.search(sentence):
+                required |= names
+    out: NumericResult = []
+    for c, name in scored:
+        if name in required:
+            out.append((c.index, f"《{name}》", f"《{name}》已是参加投标的资格条件，评分中又以其给分。"))
+    return out
+
+
+_RE_QUOTA = re.compile(r"定额工期")
+_RE_TERM = re.compile(r"(?<!定额)(合同|计划|要求|总|施工|投标)?工期")
+
+
+def _check_duration_vs_quota(f: ProjectFacts, clauses: list[Clause], p: DurationQuotaParams) -> NumericResult:
+    """A clause giving both the duration the file sets and the quota duration (「合同工期不得超过90日历天（定额工期为210
+    日历天）」): the set one below ``min_ratio`` of the quota compresses the reasonable duration."""
+    out: NumericResult = []
+    for c in clauses:
+        quota = _RE_QUOTA.search(c.text)
+        if quota is None:
+            continue
+        counts = [d for d in nb.find_day_counts(c.text) if d.unit not in ("工作日", "周", "星期")]
+        after_quota = [d for d in counts if d.start >= quota.end() and d.start - quota.end() <= 8]
+        if not after_quota:
+            continue
+        m = after_quota[0]
+        terms = [d for d in counts if d is not m and any(t.end() <= d.start and d.start - t.end() <= 12
+                                                        for t in _RE_TERM.finditer(c.text))]
+        if not terms or m.days <= 0:
+            continue
+        n = terms[0]
+        if n.days < p.min_ratio * m.days:
+            out.append((c.index, n.text, f"工期{n.days:g}日为定额工期{m.days:g}日的{percent(n.days / m.days)}，"
+                                         f"低于定额工期的{percent(p.min_ratio)}，压缩了合理工期。"))
+    return out
+
+
 NUMERIC_CHECKS: dict[str, Callable[[ProjectFacts, list[Clause], Any], NumericResult]] = {
     "bid_period": _check_bid_period,
     "sale_period": _check_sale_period,
@@ -344,6 +405,8 @@ NUMERIC_CHECKS: dict[str, Callable[[ProjectFacts, list[Clause], Any], NumericRes
     "objection_window": _check_objection,
     "prequal_period": _check_prequal,
     "validity_mismatch": _check_validity,
+    "qualification_scored": _check_qualification_scored,
+    "duration_vs_quota": _check_duration_vs_quota,
     "bid_bond_ratio": _check_bid_bond_ratio,
     "bid_bond_cap": _check_bid_bond_cap,
     "committee_size": _check_committee,

@@ -177,7 +177,7 @@ _RE_BIDBOND = re.compile(_BOND + r"(金额|数额)?(（[^）]{0,10}）)?(为|是
 #: (「……向所有获取招标文件的潜在投标人发出澄清」 names who got the documents, not when they were sold)
 _RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?(文件|资料)"
                       r"(?!的?(潜在)?(投标人|供应商|申请人|单位))[^。；\n]{0,8}(时间|期限|日期)?"
-                      r"|(文件|资料)(获取|发售|提供)(时间|期限|期|\s*[:：])|报名(时间|期限|日期)|(招标|采购)文件[^。；\n]{0,16}(起|开始)[^。；\n]{0,16}(发售|获取|提供|下载)")
+                      r"|(文件|资料)(获取|发售|出售|领取|下载|购买|发放|提供)(时间|期限|期|日期|\s*[:：])|报名(时间|期限|日期)|(招标|采购)文件[^。；\n]{0,16}(起|开始)[^。；\n]{0,16}(发售|获取|提供|下载)")
 _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止(时间|日期)|开标(时间|日期)")
 #: the bid deadline named unmistakably, as in a clause about something else (「……修改通知，投标截止时间仍为8月20日」)
 _RE_BID_DEADLINE = re.compile(r"(投标|响应文件(提交|递交)?)截止(时间|日期)|开标(时间|日期)")
@@ -611,7 +611,7 @@ def _sme_reservation(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> N
         if facts.sme_reserved is None or yes is not None:
             facts.sme_reserved = Fact(yes is not None, c.index, (yes or answers[0]).group(0))
     elif facts.sme_reserved is None:
-        if re.search(r"不(专门)?面向中小企业|不预留|非专门面向", t) and "如" not in t[:4]:
+        if re.search(r"不(专门)?面向中小企业|不(预留|设置|设)[^。；;\n，,]{0,10}(预留)?份额|不预留|非专门面向", t) and "如" not in t[:4]:
             facts.sme_reserved = Fact(False, c.index, t[:60])
         elif re.search(r"(专门面向中小(微)?企业采购|预留[^。；\n]{0,10}份额[^。；\n]{0,10}面向中小企业)", t) \
                 and not re.search(r"如|是否|若", t[:12]) and not re.search(r"[□]", t):

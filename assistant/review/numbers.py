@@ -300,7 +300,26 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
             date = _make_date(year + 1, date.month, date.day) or date
         out.append(DateMention(date, m.start(), m.end(), m.group(0), True, _time_after(s, m.end())))
     out.sort(key=lambda d: d.start)
-    return out
+    return _with_range_ends(s, out)
+
+
+#: the end of a range written as a day of the start's month (「6月10日至11日」「6月10日-15日」)
+_RE_DAY_END = re.compile(r"\s*(?:[（(][^）)]{1,4}[）)])?\s*(?:至|到|—|－|-|~|～)\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]")
+
+
+def _with_range_ends(s: str, dates: list[DateMention]) -> list[DateMention]:
+    """The dates with the ends of ranges that write only the day (「6月10日至11日」: 6月11日), the start's month and
+    year; an end before its start is no such range."""
+    ends: list[DateMention] = []
+    for d in dates:
+        m = _RE_DAY_END.match(s, d.end)
+        if m is None or any(o.start == m.start("d") for o in dates):
+            continue
+        day = _make_date(d.date.year, d.date.month, _int_of(m.group("d")) or 0)
+        if day is not None and day >= d.date:
+            ends.append(DateMention(day, m.start("d"), m.end(), s[m.start("d"):m.end()], True,
+                                    _time_after(s, m.end())))
+    return sorted(dates + ends, key=lambda d: d.start) if ends else dates
 
 
 def parse_date(text: str, default_year: int | None = None) -> _dt.date | None:

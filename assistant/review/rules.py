@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 from assistant.format_zh import money_short, phrase_bounds
@@ -384,13 +385,9 @@ def _quantities(window: str, kind: str) -> list[tuple[float, int, int]]:
     if kind == "amount":
         return [(a.yuan, a.start, a.end) for a in nb.find_amounts(window)]
     if kind == "count":
-        out: list[tuple[float, int, int]] = []
-        for m in _RE_COUNT.finditer(window):
-            raw = m.group(1)
-            v = float(raw) if raw.isdigit() else nb.cn_number(raw.replace("两", "二"))
-            if v is not None:
-                out.append((v, m.start(), m.end()))
-        return out
+        return _counts(window)
+    if kind == "date_span":
+        return _date_spans(window)
     ds = nb.find_day_counts(window)
     if kind == "years":
         return [(d.n, d.start, d.end) for d in ds if d.unit == "年"]
@@ -403,6 +400,42 @@ def _quantities(window: str, kind: str) -> list[tuple[float, int, int]]:
         out += [(180.0, m.start(), m.end()) for m in _RE_HALF_YEAR.finditer(window)]
         return sorted(out, key=lambda q: q[1])
     return []
+
+
+def _counts(window: str) -> list[tuple[float, int, int]]:
+    out: list[tuple[float, int, int]] = []
+    for m in _RE_COUNT.finditer(window):
+        raw = m.group(1)
+        v = float(raw) if raw.isdigit() else nb.cn_number(raw.replace("两", "二"))
+        if v is not None:
+            out.append((v, m.start(), m.end()))
+    return out
+
+
+#: what joins the two ends of a period written as dates (「2024年11月8日9:00至2024年11月8日17:00」)
+_RE_SPAN_JOIN = re.compile(r"^[^。；;，,\n]{0,14}?(至|到|—|－|-|~|～)\s*$")
+
+
+def _date_spans(window: str) -> list[tuple[float, int, int]]:
+    """Periods written from one date to another, as calendar days counting both ends (「11月8日至11月8日」 is 1 day,
+    「11月8日至11月10日」 3): (days, start of the first date, end of the second). A second date without a year takes
+    the first's."""
+    dates = nb.find_dates(window)
+    out: list[tuple[float, int, int]] = []
+    for a, b in pairwise(dates):
+        between = window[a.end:b.start]
+        if not _RE_SPAN_JOIN.match(between):
+            continue
+        end = b.date.replace(year=a.date.year) if b.year_inferred and not a.year_inferred else b.date
+        days = (end - a.date).days + 1
+        if days >= 1:
+            clock = _RE_CLOCK.match(window, b.end)
+            out.append((float(days), a.start, clock.end() if clock else b.end))
+    return out
+
+
+#: a time of day after a date, past a weekday if written (「17:00」「（星期五）17时30分」)
+_RE_CLOCK = re.compile(r"(?:\s*[（(][^）)]{1,4}[）)])?\s*(?:上午|下午)?\s*\d{1,2}\s*(?:[:：]\s*\d{2}|时(?:\s*\d{1,2}\s*分)?|点)")
 
 
 _RE_HALF_YEAR = re.compile(r"(?<![\d一二三四五六七八九十])半(个)?年")
