@@ -180,7 +180,7 @@ _RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。�
                       r"|(文件|资料)(获取|发售|出售|领取|下载|购买|发放|提供)(时间|期限|期|日期|\s*[:：])|报名(时间|期限|日期)|(招标|采购)文件[^。；\n]{0,16}(起|开始)[^。；\n]{0,16}(发售|获取|提供|下载)")
 _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止(时间|日期)|开标(时间|日期)")
 #: the bid deadline named unmistakably, as in a clause about something else (「……修改通知，投标截止时间仍为8月20日」)
-_RE_BID_DEADLINE = re.compile(r"(投标|响应文件(提交|递交)?)截止(时间|日期)|开标(时间|日期)")
+_RE_BID_DEADLINE = re.compile(r"(投标|(投标|响应)文件(提交|递交)?)截止(时间|日期)|开标(时间|日期)")
 #: the bids' delivery written without 截止: 「应于2025年9月16日14:30前将投标文件密封送达」
 _RE_DELIVER_BY = re.compile(r"(前|之前)([^。；\n]{0,2}将?(投标|响应)文件[^。；\n]{0,12}(送达|递交|提交|上传)"
                             r"|[^。；\n]{0,12}(送达|递交|提交|上传)[^。；\n]{0,4}(投标|响应)文件)")
@@ -548,11 +548,14 @@ def _announcement_and_clarifications(facts: ProjectFacts, c: Clause, t: str, y: 
         facts.announce_date = Fact(dates[0].date, c.index, dates[0].text)
     # the dates of a clarification are those before the bid deadline named in the same clause
     head = t[: m.start()] if (m := _RE_BID_DEADLINE.search(t)) else t
-    if re.search(r"澄清|修改|更正", head) and re.search(r"(发出|发布|于)", head):
+    if re.search(r"澄清|修改|更正|补遗|答疑纪要", head) and re.search(r"(发出|发布|于)", head):
         for d in nb.find_dates(head, y):
             facts.clarification_dates.append(Fact(d.date, c.index, d.text))
-    # 「对招标文件的异议须于2024年9月2日17:00前提出」
-    if facts.objection_by is None and (m := re.search(r"异议[^。；\n]{0,16}?(须|应|应当|必须)?(于|在)", head)):
+    # 「对招标文件的异议须于2024年9月2日17:00前提出」; the first 「异议……在」 may name no date (「有异议，必须在规定期内提出，
+    # 提出异议时间应在2013年5月21日13:30时前」)
+    for m in re.finditer(r"异议[^。；\n]{0,16}?(须|应|应当|必须)?(于|在)", head):
+        if facts.objection_by is not None:
+            break
         after = head[m.end(): m.end() + 24]
         ds = nb.find_dates(after, y)
         if ds and re.match(r"[^。；\n]{0,8}(前|之前|以前)", after[ds[0].end:]):

@@ -1,6 +1,6 @@
-"""Wordings of real tenders and rulings the rules missed (the eighth probe writer's file, eval/review_probes/dev8.tsv,
-run once before these changes: 136 of 171 violating clauses found). Each case names the rule that must flag the
-clause, or stay quiet on a lawful one beside it."""
+"""Wordings of real tenders and rulings the rules missed (eval/review_probes/dev8.tsv, run once before these changes:
+136 of 171 violating clauses found; then dev9.tsv, run once after them: 162 of 189, 2 false alarms in 106). Each case
+names the rule that must flag the clause, or stay quiet on a lawful one beside it."""
 
 from __future__ import annotations
 
@@ -16,9 +16,12 @@ GOV_ANY = "本项目为政府采购项目。\n"
 HEADS = {"政府采购": GOV, "工程": WORKS, "政府采购（方式见条款）": GOV_ANY}
 
 
-def _rules(reviewer: Reviewer, regime: str, clause: str) -> set[str]:
+def _rules(reviewer: Reviewer, regime: str, clause: str, alarms_only: bool = False) -> set[str]:
+    """The rules the rule step fires on the clause (as the probe runner counts them: any severity for a violation,
+    high or medium for a false alarm on a lawful clause)."""
     report = reviewer.review_text(HEADS[regime] + clause, use_llm=False)
-    return {f.rule_id for f in report.findings if f.severity in ("high", "medium") and f.source == "rule"}
+    return {f.rule_id for f in report.findings
+            if f.source == "rule" and (not alarms_only or f.severity in ("high", "medium"))}
 
 
 FLAGGED = [
@@ -52,6 +55,27 @@ FLAGGED = [
     ("T49", "工程", "合同工期不得超过90日历天（定额工期为210日历天），投标人承诺工期超过90天的投标将被否决。"),
     ("T48", "工程", "主体结构工程中的钢筋制作安装、模板工程、混凝土浇筑分别作为三个独立合同单独发包。"),
     ("T45", "政府采购", "本项目预算1200万元（信息化设备），分为一个采购包整体采购，不设置中小企业预留份额，未说明理由。"),
+    # dev9.tsv
+    ("T02", "政府采购", "招标文件售价为本项目预算金额的0.5%，即人民币伍仟元/份。"),
+    ("T03", "工程", "2024年8月20日发布的第2号补遗书调整了工程量清单及最高投标限价，投标截止时间仍为2024年8月26日9时。"),
+    ("T05", "工程", "投标人如对招标文件有异议，必须在规定期内提出，提出异议时间应在2013年5月21日13:30时前（北京时间），"
+                  "过期不再受理；投标文件递交截止时间为2013年6月7日上午9时30分。"),
+    ("T17", "政府采购", "货到现场验收合格六个月内，采购人支付中标人至合同总额的90%作为到货款。"),
+    ("T17", "政府采购", "项目终验合格后，采购人于90日内支付合同金额的95%。"),
+    ("T17", "工程", "发包人在收到上级主管部门拨付的建设资金后，按拨付比例向承包人支付工程进度款。"),
+    ("T19", "工程", "本项目前期建设资金由中标人自筹，发包人自竣工验收合格次年起分三年支付工程款。"),
+    ("T29", "政府采购", "供应商在购买招标文件时需具有“软件能力成熟度集成模型4级及以上证书”，未提供的不予发售招标文件。"),
+    ("T29", "工程", "凡有意参加投标者，须在工程交易中心持单位介绍信、营业执照、资质证书原件及复印件并加盖单位公章购买招标文件。"),
+    ("T30", "工程", "不接受如下情况的投标人投标：在我市历年棚改建设中被建设单位解除施工、监理合同的。"),
+    ("T47", "工程", "本次招标范围不含消防工程（估算价420万元），该部分由招标人另行直接发包。"),
+    ("T47", "工程", "本次施工招标范围为主体土建工程；电梯采购及安装（估算价380万元）由招标人自行委托。"),
+    ("T48", "工程", "本项目单体教学楼一栋划分为土建、钢筋分项、模板分项三个标段分别招标。"),
+    ("T48", "工程", "本工程划分为12个标段，每个标段估算价均为380万元左右，中标后各标段施工内容由招标人统一调配。"),
+    ("T52", "政府采购", "采购人将于2023年8月10日组织已报名的前5家供应商进行现场考察。"),
+    ("T53", "工程", "本工程质量保修期统一为竣工验收合格后2年（含地基基础和主体结构）。"),
+    ("T55", "政府采购", "本项目为预算金额680万元的办公楼维修改造工程，依据《政府采购货物和服务招标投标管理办法》（财政部令第87号）组织公开招标。"),
+    ("T55", "工程", "本项目为政府采购工程，招标文件依据《政府采购法》及财政部令第87号编制。"),
+    ("T56", "工程", "合同签订时间由招标人根据项目前期手续办理进展另行通知中标人。"),
 ]
 
 QUIET = [
@@ -72,6 +96,15 @@ QUIET = [
     ("T49", "工程", "合同工期：180日历天（定额工期210日历天）。"),
     ("T48", "工程", "主体结构工程由总承包单位自行完成，其他专业工程可以单独发包。"),
     ("T45", "政府采购", "本项目预算1200万元，不专门面向中小企业采购，理由：本项目需要使用不可替代的专利技术。"),
+    # dev9.tsv
+    ("T22", "工程", "投标人近五年获得国家级或省级（不限省份）工程质量奖项的，每项得1分，最高2分。"),
+    ("T28", "政府采购", "本项目不接受进口产品投标；投标人为非制造商的，无需提供制造商授权，但须承诺所投产品来源合法。"),
+    ("T02", "政府采购", "招标文件售价为每套300元，售后不退。"),
+    ("T05", "工程", "潜在投标人对招标文件有异议的，应在2024年9月10日前提出；投标文件递交截止时间为2024年9月20日9时30分。"),
+    ("T03", "工程", "2024年8月1日发布的第2号补遗书调整了工程量清单，投标截止时间仍为2024年8月26日9时。"),
+    ("T17", "政府采购", "项目验收合格后30日内，采购人支付合同金额的95%。"),
+    ("T48", "工程", "本项目划分为两个标段：一标段为道路工程，二标段为排水工程。"),
+    ("T53", "工程", "地基基础和主体结构工程的保修期为设计文件规定的该工程的合理使用年限；装修工程保修期为2年。"),
 ]
 
 
@@ -82,7 +115,7 @@ def test_the_clause_is_flagged(reviewer: Reviewer, rule: str, regime: str, claus
 
 @pytest.mark.parametrize(("rule", "regime", "clause"), QUIET)
 def test_the_lawful_clause_beside_it_is_quiet(reviewer: Reviewer, rule: str, regime: str, clause: str) -> None:
-    assert rule not in _rules(reviewer, regime, clause)
+    assert rule not in _rules(reviewer, regime, clause, alarms_only=True)
 
 
 def test_a_range_ending_on_a_day_takes_the_start_month() -> None:
