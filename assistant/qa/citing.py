@@ -468,7 +468,7 @@ _TELLS_FEW = re.compile(r"(只有|只来了?|仅有?|才有?|只剩|不足|少�
 _FEWER_THAN = re.compile(r"(?:少于|不足|低于)\s*([1-9一二两三四五六七八九])\s*(?:个|家|名)")
 
 
-def _covers_told_count(sentence: str, told: tuple[int, bool] | None) -> bool:
+def covers_told_count(sentence: str, told: tuple[int, bool] | None) -> bool:
     """The sentence's rule for fewer than N applies to the count the question tells (2 < 3; 不足3家 = 少于3个)."""
     if told is None:
         return False
@@ -477,7 +477,7 @@ def _covers_told_count(sentence: str, told: tuple[int, bool] | None) -> bool:
     return any(n > count or (bound and n == count) for n in limits)
 
 
-def _told_count(query: str) -> tuple[int, bool] | None:
+def told_count(query: str) -> tuple[int, bool] | None:
     m = _TELLS_FEW.search(query)
     return (cn_to_int(m[2]) or 0, m[1] in ("不足", "少于", "不到")) if m else None
 
@@ -498,7 +498,7 @@ class _Quantities:
         if not query:
             return cls()
         wanted = asks_quantity(query)
-        return cls(wanted, _told_count(query),
+        return cls(wanted, told_count(query),
                    tuple(sets for asks, sets in _ASKS_BOUND if asks.search(query)), bool(_ASKS_SPAN.search(query)),
                    wanted and bool(_ASKS_MONEY.search(query)))
 
@@ -508,7 +508,7 @@ class _Quantities:
         限于补偿印刷、邮寄的成本支出」), not of another figure (「发售期不得少于5日」)."""
         if self.money:
             return _QUANTITY_BONUS if _STATES_PRICE.search(sentence + listed.get(sentence, "")) else 0.0
-        if not (self.wanted and _states_quantity(sentence, listed)) and not _covers_told_count(sentence, self.told):
+        if not (self.wanted and _states_quantity(sentence, listed)) and not covers_told_count(sentence, self.told):
             return 0.0
         if self.span and _deadline_only(sentence):
             return 0.0
@@ -595,15 +595,20 @@ def _rules_on(clause: str, words: Sequence[str], wordings: Mapping[str, Sequence
     return bool(words) and bool(_RULES_ON.search(clause)) and bool(words_in(clause, words, wordings))
 
 
-def _asked_object(sentences: list[str], act: Sequence[str], wordings: Mapping[str, Sequence[str]]) -> list[str]:
+def _asked_object(query: str, sentences: list[str], act: Sequence[str],
+                  wordings: Mapping[str, Sequence[str]]) -> list[str]:
     """What the asked ``act`` asks for, when it singles out the sentences ruling on it: the act's last word (「招标文件中
     可以要求投标保证金用现金交纳吗」: 现金, the bond's form), when a sentence rules on it and no other word of the act is
     named by fewer sentences, and one by more (投标保证金, which every sentence of the article names). Empty otherwise: the
-    last word is no object (「总包单位可以把主体结构分包出去吗」: 分包, named more often than 主体结构), or the question asks
-    leave not to act (「可以不委托代理机构自己招吗」 is answered by 「……的，可以自行办理招标事宜」, which names neither)."""
+    last word is no object (「总包单位可以把主体结构分包出去吗」: 分包, named more often than 主体结构), it is the act itself,
+    right after the asking word (「评标结果可以修改吗」: 修改, which the prohibition and the duty beside it both rule on), or
+    the question asks leave not to act (「可以不委托代理机构自己招吗」 is answered by 「……的，可以自行办理招标事宜」, which
+    names neither)."""
     if len(act) < 2:
         return []
     last = act[-1]
+    if re.search(rf"(?:能否|能不能|可否|可不可以|可以|是否可以|是否能|允许)不?{re.escape(last)}", query):
+        return []
 
     def named(t: str) -> int:
         return sum(1 for x in sentences if words_in(x, [t], wordings))
@@ -722,14 +727,14 @@ def key_sentence(article_text: str, query: str, alternatives: Sequence[Sequence[
     # a condition of fewer participants than the question tells is asked (「只来了两家」: 「投标人少于3个的，」)
     unasked = _unasked_weights(listed, asks_list,
                                lambda text: any(t not in generic for t in matched(text))
-                               or _covers_told_count(text, quantities.told))
+                               or covers_told_count(text, quantities.told))
     lengths = {s: len(s) + len(listed[s]) for s in sentences}
     intros = {item: s for s, items in lists for item in items}
     # a question for the cases of a list is answered by its introduction, not by one item (_ASKS_LIST)
     read_with = {} if asks_list else _intro_words(sentences, matched, generic)
     act = _asked_act(query, generic) if asks_leave else []
     presupposing = _presupposing(sentences, act, wordings) if asks_leave else set()
-    asked_object = _asked_object(sentences, act, wordings)
+    asked_object = _asked_object(query, sentences, act, wordings)
     # a title, a signature, a date (「婺城区招投标领域治理改革方案」「202564」) or a bare heading (「一、总体要求」) is not a rule
     eligible = [s for s in sentences if _says_something(s)] or sentences
     best = max(eligible, key=score)

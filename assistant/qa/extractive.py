@@ -19,6 +19,7 @@ from assistant.qa.citing import (
     MAX_QUOTE_CHARS,
     asks_quantity,
     asks_whether_allowed,
+    covers_told_count,
     key_in_context,
     key_sentence,
     listed_items,
@@ -26,6 +27,7 @@ from assistant.qa.citing import (
     pair_overlap,
     rules_on_other_alternative,
     states_quantity,
+    told_count,
     words_in,
 )
 from assistant.qa.context import is_lower_rank, is_superseded, superseded_note
@@ -199,8 +201,11 @@ def term_coverage(question: str, hit: Hit, words: GateWords | None = None) -> fl
     # a word of the document's own title, or of a name of it the question uses, is carried by its articles
     # (「北京市招标投标条例对评标专家……」「87号令对样品……」)
     named = [a for a, title in words.document_names.items() if title == hit.title and a in question]
+    # a count the question tells (「只有两家」) is carried by the article's rule for fewer (「投标人少于3个的」)
+    counted = covers_told_count(hit.text, told_count(question))
     found = sum(1 for t in specific if t in carried or t in hit.title or any(t in a for a in named)
-                or (penalty and any(w in t for w in words.consequence_words)))
+                or (penalty and any(w in t for w in words.consequence_words))
+                or (counted and told_count(t) is not None))
     return found / len(specific)
 
 
