@@ -131,3 +131,10 @@ def test_a_short_publicity_written_as_dates_says_its_length(reviewer: Reviewer) 
     found = next(f for f in report.findings if f.rule_id == "T57")
     assert found.explanation.startswith("条款数值 1日，低于下限 3日。")
     assert found.evidence is not None and found.evidence.endswith("17:00")
+
+
+def test_a_period_written_as_dates_counts_both_ends_across_the_year() -> None:
+    from assistant.review.rules import _date_spans
+
+    assert [d for d, _, _ in _date_spans("2024年12月30日至1月2日")] == [4.0]
+    assert [d for d, _, _ in _date_spans("2024年11月8日至2024年11月10日")] == [3.0]

@@ -419,15 +419,14 @@ _RE_SPAN_JOIN = re.compile(r"^[^。；;，,\n]{0,14}?(至|到|—|－|-|~|～)\s
 def _date_spans(window: str) -> list[tuple[float, int, int]]:
     """Periods written from one date to another, as calendar days counting both ends (「11月8日至11月8日」 is 1 day,
     「11月8日至11月10日」 3): (days, start of the first date, end of the second). A second date without a year takes
-    the first's."""
+    the first's, or the next year's when it falls before it (「12月30日至1月2日」, as ``find_dates`` reads it)."""
     dates = nb.find_dates(window)
     out: list[tuple[float, int, int]] = []
     for a, b in pairwise(dates):
         between = window[a.end:b.start]
         if not _RE_SPAN_JOIN.match(between):
             continue
-        end = b.date.replace(year=a.date.year) if b.year_inferred and not a.year_inferred else b.date
-        days = (end - a.date).days + 1
+        days = (b.date - a.date).days + 1
         if days >= 1:
             clock = _RE_CLOCK.match(window, b.end)
             out.append((float(days), a.start, clock.end() if clock else b.end))
