@@ -139,14 +139,17 @@ def _situations(text: str) -> list[str]:
 def lawful_reason(rule: Rule, evidence: str, text: str) -> str | None:
     """Why a clause the model calls a violation of `rule` is lawful (None when it may not be): the quoted
     evidence, or every situation the clause lists, is one the rule's basis expressly permits (`lawful`
-    of its semantic detector) and matches none of the rule's own violation patterns."""
+    of its semantic detector) and matches none of the rule's own violation patterns (save where that pattern's
+    detector excepts it)."""
     cases = [(re.compile(c.pattern), c.why) for d in rule.detect for c in d.lawful]
     if not cases:
         return None
-    violating = [re.compile(p) for d in rule.detect if d.type == "pattern" for p in d.patterns]
+    # a violation pattern counts where its detector's own exceptions (unless) do not silence it
+    violating = [(re.compile(p), [re.compile(u) for u in d.unless])
+                 for d in rule.detect if d.type == "pattern" for p in d.patterns]
 
     def permitted(part: str) -> str | None:
-        if any(rx.search(part) for rx in violating):
+        if any(rx.search(part) and not any(u.search(part) for u in unless) for rx, unless in violating):
             return None
         return next((why for rx, why in cases if rx.search(part)), None)
 
