@@ -333,7 +333,9 @@ _STATES_DUTY = re.compile(r"应当|必须|不得|可以|禁止|无效|不予")
 _DUTY_BONUS = 1.0
 #: A question whether something is allowed (「可以……吗」「能否」), and the words that allow or forbid: 「应当符合……规定」
 #: says how, not whether.
-_ASKS_LEAVE = re.compile(rf"能否|能不能|可否|可不可以|{_MAY_IT}|是否可以|是否能|允许")
+#: the words that ask leave, before what is asked (「能否……」「可以……吗」)
+_LEAVE_WORDS = "能否|能不能|可否|可不可以|是否可以|是否能|允许"
+_ASKS_LEAVE = re.compile(rf"{_LEAVE_WORDS}|{_MAY_IT}")
 #: 「能……吗」 (not 可能, 职能, 能力 …): read as asking leave by the answer gate, not by the choice of a key sentence
 _CAN_IT = re.compile(r"(?<![可功职性智效])能(?!力|源)[^。？?！!]{0,20}[吗么]")
 
@@ -607,7 +609,7 @@ def _asked_object(query: str, sentences: list[str], act: Sequence[str],
     if len(act) < 2:
         return []
     last = act[-1]
-    if re.search(rf"(?:能否|能不能|可否|可不可以|可以|是否可以|是否能|允许)不?{re.escape(last)}", query):
+    if re.search(rf"(?:{_LEAVE_WORDS}|可以)不?{re.escape(last)}", query):
         return []
 
     def named(t: str) -> int:

@@ -31,6 +31,7 @@ from assistant.review.check_params import (
 )
 from assistant.review.facts import Fact, ProjectFacts
 from assistant.review.reader import Clause
+from assistant.text_zh import split_sentences
 
 __all__ = ["NUMERIC_CHECKS", "NumericResult"]
 
@@ -355,7 +356,7 @@ def _check_qualification_scored(f: ProjectFacts, clauses: list[Clause], p: NoPar
     required: set[str] = set()
     scored: list[tuple[Clause, str]] = []
     for c in clauses:
-        for sentence in re.split(r"(?<=[。；;\n])", c.text):
+        for sentence in split_sentences(c.text):
             names = {m.group(1) for m in _RE_LICENCE.finditer(sentence)}
             if not names or _RE_NOT_SCORED.search(sentence):
                 continue
@@ -387,8 +388,8 @@ def _check_duration_vs_quota(f: ProjectFacts, clauses: list[Clause], p: Duration
         if not after_quota:
             continue
         m = after_quota[0]
-        terms = [d for d in counts if d is not m and any(t.end() <= d.start and d.start - t.end() <= 12
-                                                        for t in _RE_TERM.finditer(c.text))]
+        term_ends = [t.end() for t in _RE_TERM.finditer(c.text)]
+        terms = [d for d in counts if d is not m and any(e <= d.start and d.start - e <= 12 for e in term_ends)]
         if not terms or m.days <= 0:
             continue
         n = terms[0]

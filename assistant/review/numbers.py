@@ -233,7 +233,11 @@ _RE_DATE_FULL = re.compile(
 )
 _RE_DATE_ISO = re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
 _RE_DATE_MD = re.compile(rf"(?<![\d年])(?P<m>\d{{1,2}}|{_MD_CN})\s*月\s*(?P<d>\d{{1,2}}|{_MD_CN})\s*[日号]")
-_RE_TIME = re.compile(r"^\s*(?:上午|下午|晚上)?\s*(?P<h>\d{1,2})\s*(?:[:：]|时|点)\s*(?P<mi>\d{1,2})?")
+_TIME = r"\s*(?:上午|下午|晚上)?\s*(?P<h>\d{1,2})\s*(?:[:：]|时|点)\s*(?P<mi>\d{1,2})?(?:\s*分)?"
+_RE_TIME = re.compile("^" + _TIME)
+#: a weekday in brackets written after a date (「2024年11月8日（星期五）」)
+_WEEKDAY = r"(?:\s*[（(][^）)]{1,4}[）)])?"
+_RE_TIME_PAST_WEEKDAY = re.compile(_WEEKDAY + _TIME)
 
 
 def _int_of(raw: str) -> int | None:
@@ -263,6 +267,13 @@ def _time_after(s: str, pos: int) -> tuple[int, int] | None:
     if 0 <= h <= 24 and 0 <= mi < 60:
         return (h, mi)
     return None
+
+
+def time_end(text: str, pos: int) -> int | None:
+    """Where a time of day written at ``pos`` of ``text`` ends, past a weekday in brackets (「（星期五）17:00」); None
+    when no time is written there."""
+    m = _RE_TIME_PAST_WEEKDAY.match(text, pos)
+    return m.end() if m else None
 
 
 def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
@@ -304,7 +315,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
 
 
 #: the end of a range written as a day of the start's month (「6月10日至11日」「6月10日-15日」)
-_RE_DAY_END = re.compile(r"\s*(?:[（(][^）)]{1,4}[）)])?\s*(?:至|到|—|－|-|~|～)\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]")
+_RE_DAY_END = re.compile(_WEEKDAY + r"\s*(?:至|到|—|－|-|~|～)\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]")
 
 
 def _with_range_ends(s: str, dates: list[DateMention]) -> list[DateMention]:

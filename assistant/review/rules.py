@@ -428,13 +428,9 @@ def _date_spans(window: str) -> list[tuple[float, int, int]]:
             continue
         days = (b.date - a.date).days + 1
         if days >= 1:
-            clock = _RE_CLOCK.match(window, b.end)
-            out.append((float(days), a.start, clock.end() if clock else b.end))
+            out.append((float(days), a.start, nb.time_end(window, b.end) or b.end))
     return out
 
-
-#: a time of day after a date, past a weekday if written (「17:00」「（星期五）17时30分」)
-_RE_CLOCK = re.compile(r"(?:\s*[（(][^）)]{1,4}[）)])?\s*(?:上午|下午)?\s*\d{1,2}\s*(?:[:：]\s*\d{2}|时(?:\s*\d{1,2}\s*分)?|点)")
 
 
 _RE_HALF_YEAR = re.compile(r"(?<![\d一二三四五六七八九十])半(个)?年")
