@@ -106,6 +106,42 @@ def test_a_topic_question_naming_an_article_of_the_kb_is_answered_with_a_warning
     assert ("政府采购非招标采购方式管理办法", "第二十七条") in [(c.title, c.article) for c in answer.citations]
 
 
+@pytest.mark.parametrize(("question", "article"), [
+    ("合同法规定的违约责任有哪些？", "第五百七十七条"),
+    ("根据《合同法》第一百零七条，施工方不履行合同要承担什么责任？", "第五百七十七条"),
+])
+def test_a_question_naming_the_repealed_contract_law_is_answered_from_the_civil_code(real_services, question,
+                                                                                     article) -> None:
+    """Practitioners still cite 合同法, repealed on 2021-01-01 by the 民法典 whose contract book the knowledge base
+    holds: such a question was refused as asking about a document the knowledge base lacks. It is answered from the
+    民法典 under a first line saying so, and the old law's article number is never read as the 民法典's."""
+    answer = real_services.qa.ask(question)
+    assert not answer.refused
+    assert answer.answer.startswith("《合同法》已被废止，现行规定见《中华人民共和国民法典》")
+    cited = [(c.title, c.article) for c in answer.citations]
+    assert ("中华人民共和国民法典", article) in cited[:3], cited
+    assert ("中华人民共和国民法典", "第一百零七条") not in cited
+
+
+def test_an_article_applying_the_repealed_contract_law_is_quoted_with_its_repeal(real_services) -> None:
+    """政府采购法第四十三条 says 「政府采购合同适用合同法」: quoted as it stands, with the note that 合同法 was repealed
+    and what applies now (its article note's later_change)."""
+    answer = real_services.qa.ask("政府采购合同适用什么法律？")
+    cited = [(c.title, c.article) for c in answer.citations]
+    assert ("中华人民共和国政府采购法", "第四十三条") in cited, cited
+    assert "已于2021年1月1日随《中华人民共和国民法典》施行而废止" in answer.answer
+
+
+def test_only_the_repealed_document_itself_is_read_as_replaced(real_services) -> None:
+    """劳动合同法 ends in 合同法 but is in force: it is no repealed document (the match is on the whole name)."""
+    from assistant.qa import refusal
+
+    words = real_services.lexicon.refusal_words
+    assert refusal.replaced_documents("劳动合同法规定试用期多长？", real_services.kb, words) == []
+    assert refusal.replaced_documents("按《中华人民共和国合同法》怎么算违约金？", real_services.kb, words) == [
+        ("中华人民共和国合同法", "中华人民共和国民法典")]
+
+
 @pytest.mark.parametrize("question", [
     "竞争性谈判、竞争性磋商、询价这些非招标方式，采购人能不能自己做资格审查？",  # 磋商 one of a list
     "政府采购可以采购进口产品吗？",  # 政府采购法第十条 says when (进口产品 is no topic_documents entry)

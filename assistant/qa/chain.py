@@ -359,11 +359,12 @@ class QAChain:
                                          other_method=other_method_titles(prep.standalone, lexicon, self.kb.title_of)
                                          if lexicon is not None else frozenset(),
                                          asked=core_question(prep.standalone, lexicon) if lexicon is not None else None)
-        # an article the question names that does not exist, or a topic whose own rule the knowledge base
-        # lacks, is said first (「……没有第一百条。」「知识库未收录专门规定竞争性磋商的……」)
+        # an article the question names that does not exist, a repealed document it names, or a topic whose own
+        # rule the knowledge base lacks, is said first (「……没有第一百条。」「《合同法》已被废止……」「知识库未收录专门规定竞争性磋商的……」)
         local = [] if ex.lead_n is not None else refusal.home_place_lines(
             prep.standalone, ex.citations, self.kb, self.refusal_policy.words)
-        text = "\n".join([*refusal.missing_article_lines(prep.evidence), *prep.short.lines,
+        text = "\n".join([*refusal.missing_article_lines(prep.evidence), *refusal.replaced_document_lines(prep.evidence),
+                          *prep.short.lines,
                           *refusal.uncovered_topic_lines(prep.evidence),
                           *refusal.keyword_lines(prep.question, prep.evidence), *local, ex.text])
         # a later change of a cited article (a document the KB lacks) is told right after the first line,
@@ -438,7 +439,8 @@ class QAChain:
         verified = citing.verify_answer(raw, items, self.kb, prep.aliases, prep.standalone)
         if verified.dropped and (not verified.used or len(citing.flat_text(citing.MARKER_RE.sub("", verified.text))) < MIN_VERIFIED_CHARS):
             return self._fallback(prep, FALLBACK_UNVERIFIED, "llm_answer_unverified", raw, verified)
-        flags, notes = list(verified.flags), [*refusal.missing_article_lines(prep.evidence), *verified.notes]
+        flags, notes = list(verified.flags), [*refusal.missing_article_lines(prep.evidence),
+                                              *refusal.replaced_document_lines(prep.evidence), *verified.notes]
         by_n = {i.n: i for i in items}
         words = self._gate_words(prep)
         if verified.used:

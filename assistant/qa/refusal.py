@@ -126,6 +126,8 @@ class Evidence:
     uncovered_topics: list[tuple[str, str]] = field(default_factory=list)
     #: a word or two typed as into a search box, not a question (see KEYWORD_MAX_CHARS)
     keyword_query: bool = False
+    #: repealed documents the question names whose successor the knowledge base holds: (name, successor title)
+    replaced_documents: list[tuple[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -135,6 +137,7 @@ class Evidence:
             "foreign_terms": self.foreign_terms, "in_domain": self.in_domain, "other_places": self.other_places,
             "local_documents": self.local_documents, "missing_articles": [list(m) for m in self.missing_articles],
             "uncovered_topics": [list(t) for t in self.uncovered_topics], "keyword_query": self.keyword_query,
+            "replaced_documents": [list(r) for r in self.replaced_documents],
         }
 
 
@@ -160,8 +163,9 @@ def key_terms(question: str, words: RefusalWords | None = None) -> list[str]:
 
 
 def _variants(term: str, words: RefusalWords) -> tuple[str, ...]:
-    """The term, its statute form and its synonyms."""
-    return (term, _expand(term, words), *words.synonyms.get(term, ()))
+    """The term, its statute form, its synonyms and, for a repealed document, the title of its successor."""
+    successor = words.repealed_documents.get(term)
+    return (term, _expand(term, words), *words.synonyms.get(term, ()), *((successor,) if successor else ()))
 
 
 def _expand(term: str, words: RefusalWords) -> str:
@@ -236,8 +240,9 @@ def missing_documents(question: str, kb: KnowledgeBase, hits: Sequence[Hit] = ()
     seen_text = normalize(" ".join(h.text for h in hits[:6] if h.doc_type != "审查要点"))
     titles: list[str] | None = None
     bundled = static_aliases(getattr(kb, "kb_dir", None))
-    for name in named_documents(question, words):
-        if kb.resolve_title(name) is not None:
+    w = _words(words)
+    for name in named_documents(question, w):
+        if kb.resolve_title(name) is not None or _successor(name, kb, w) is not None:
             known.append(name)
             continue
         if canonical_title(name, bundled) is not None:
@@ -258,6 +263,31 @@ def missing_documents(question: str, kb: KnowledgeBase, hits: Sequence[Hit] = ()
         else:
             missing.append(name)
     return known, missing
+
+
+def replaced_documents(question: str, kb: KnowledgeBase, words: RefusalWords | None = None) -> list[tuple[str, str]]:
+    """(name, successor title) for each repealed document the question names whose successor the knowledge base
+    holds (「合同法规定的违约责任」: 合同法 was replaced by the 民法典): the question is answered from the current
+    rules, not refused as asking about a document the knowledge base lacks."""
+    w = _words(words)
+    out: list[tuple[str, str]] = []
+    for name in named_documents(question, w):
+        if (title := _successor(name, kb, w)) is not None and title not in [t for _, t in out]:
+            out.append((name, title))
+    return out
+
+
+def _successor(name: str, kb: KnowledgeBase, words: RefusalWords) -> str | None:
+    """The knowledge-base title of the document that replaced the repealed ``name`` (None: not repealed, or the
+    knowledge base lacks its successor too)."""
+    successor = words.repealed_documents.get(name)
+    return kb.title_of(successor) if successor else None
+
+
+def replaced_document_lines(ev: Evidence) -> list[str]:
+    """「《合同法》已被废止，现行规定见《中华人民共和国民法典》……」 for each repealed document the question names."""
+    return [f"{_book(name)}已被废止，现行规定见《{title}》，条号与原文件不同；以下依据现行规定作答。"
+            for name, title in ev.replaced_documents]
 
 
 _DOC_NUMBER = re.compile(r"（[^（）]*(?:号|令)[^（）]*）$")
@@ -430,6 +460,7 @@ def assess(
     foreign = [t for t in missing_terms if vocab is not None and not any(v in vocab for v in _variants(t, w))]
     ev = Evidence(False, "", top_dense, top_score, cov, terms, missing_terms, missing_docs, direct, foreign, in_domain)
     ev.uncovered_topics = uncovered_topics(question, hits, kb, w)
+    ev.replaced_documents = replaced_documents(question, kb, w)
     ev.keyword_query = is_keyword_query(question, p.lexicon)
     foreign_share = len(foreign) / len(terms) if terms else 0.0
     if in_domain:

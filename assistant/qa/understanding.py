@@ -40,7 +40,7 @@ GATE_SECTIONS = ("generic_terms", "penalty_words", "consequence_words", "sanctio
 REFUSAL_SECTION = "refusal"
 REFUSAL_LISTS = ("domain_terms", "question_words", "known_titles", "known_short_titles", "other_places",
                  "local_policy_words")
-REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents", "home_places")
+REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents", "home_places", "repealed_documents")
 #: the top-level sections of the lexicon file (any other is a typo: a configuration error)
 SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers", "courtesy_words",
                       "persona_markers", "basis_requests", "basis_words", "alternatives", "question_markers", "scope",
@@ -139,6 +139,8 @@ class RefusalWords:
     local_policy_words: tuple[str, ...] = ()
     #: places some of whose own documents the knowledge base holds -> the local documents it lacks
     home_places: Mapping[str, str] = field(default_factory=dict)
+    #: a repealed document's name -> the document that replaced it (合同法 -> 中华人民共和国民法典)
+    repealed_documents: Mapping[str, str] = field(default_factory=dict)
 
 
 #: where the first question of a message ends, and where a clause of it does
@@ -525,6 +527,8 @@ def _refusal_section(data: Mapping[object, object], p: Path) -> RefusalWords:
         known_titles=lists["known_titles"], known_short_titles=lists["known_short_titles"],
         other_places=lists["other_places"], local_policy_words=lists["local_policy_words"],
         home_places={k: _refusal_word(v, f"home_places.{k}", p) for k, v in _refusal_mapping(sec, "home_places", p).items()},
+        repealed_documents={k: _refusal_word(v, f"repealed_documents.{k}", p)
+                            for k, v in _refusal_mapping(sec, "repealed_documents", p).items()},
     )
 
 
