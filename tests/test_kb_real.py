@@ -132,6 +132,20 @@ def test_an_article_applying_the_repealed_contract_law_is_quoted_with_its_repeal
     assert "已于2021年1月1日随《中华人民共和国民法典》施行而废止" in answer.answer
 
 
+@pytest.mark.parametrize(("question", "line"), [
+    ("政府采购供应商投诉处理办法（财政部令第20号）规定投诉期限是多少天？",
+     "《政府采购供应商投诉处理办法》已被废止，现行规定见《政府采购质疑和投诉办法》"),
+    ("《工程建设项目招标范围和规模标准规定》规定施工单项合同200万元以上必须招标，现在还适用吗？",
+     "《工程建设项目招标范围和规模标准规定》已被废止，现行规定见《必须招标的工程项目规定》"),
+    ("财政部18号令还有效吗？", "财政部18号令已被废止，现行规定见《政府采购货物和服务招标投标管理办法》"),
+])
+def test_a_repealed_rule_the_question_names_is_said_to_be_repealed(real_services, question, line) -> None:
+    """Orders replaced by ones the knowledge base holds (94号令第四十五条 repealed 财政部令第20号, 87号令第八十八条
+    第18号, 16号令 replaced the 200万元 thresholds): the answer, or the refusal when nothing answers the rest of the
+    question, says so."""
+    assert line in real_services.qa.ask(question).answer
+
+
 def test_only_the_repealed_document_itself_is_read_as_replaced(real_services) -> None:
     """劳动合同法 ends in 合同法 but is in force: it is no repealed document (the match is on the whole name)."""
     from assistant.qa import refusal

@@ -284,10 +284,11 @@ def _successor(name: str, kb: KnowledgeBase, words: RefusalWords) -> str | None:
     return kb.title_of(successor) if successor else None
 
 
-def replaced_document_lines(ev: Evidence) -> list[str]:
-    """「《合同法》已被废止，现行规定见《中华人民共和国民法典》……」 for each repealed document the question names."""
-    return [f"{_book(name)}已被废止，现行规定见《{title}》，条号与原文件不同；以下依据现行规定作答。"
-            for name, title in ev.replaced_documents]
+def replaced_document_lines(ev: Evidence, answered: bool = True) -> list[str]:
+    """「《合同法》已被废止，现行规定见《中华人民共和国民法典》……」 for each repealed document the question names
+    (``answered``: the answer that follows rests on the current rules)."""
+    then = "；以下依据现行规定作答。" if answered else "。"
+    return [f"{_book(name)}已被废止，现行规定见《{title}》，条号与原文件不同{then}" for name, title in ev.replaced_documents]
 
 
 _DOC_NUMBER = re.compile(r"（[^（）]*(?:号|令)[^（）]*）$")
@@ -606,7 +607,7 @@ def refusal_text(question: str, ev: Evidence, hits: list[Hit]) -> str:
 
 def _scope_lines(ev: Evidence) -> list[str]:
     """What the knowledge base lacks: the documents the question names, the place's own files."""
-    lines = []
+    lines = replaced_document_lines(ev, answered=False)
     if ev.reason == "document_not_in_kb" and ev.missing_documents:
         names = "、".join(_book(n) for n in ev.missing_documents)
         lines.append(f"知识库中没有收录{names}，无法依据该文件回答，也不会用其他文件代替作答。")
