@@ -24,7 +24,7 @@ from assistant.config import LimitsSettings
 from assistant.errors import BackendError, UserError
 from assistant.llm import backend_label, call_chat, model_label, stream_chat
 from assistant.prompts import load_prompt
-from assistant.qa import citing, condense, extractive, refusal, short_names
+from assistant.qa import citing, condense, doc_status, extractive, refusal, short_names
 from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context, superseded_note
 from assistant.qa.masking import Masker
 from assistant.qa.understanding import (
@@ -147,6 +147,11 @@ class QAChain:
     def stream(self, question: str, history: Sequence[tuple[str, str]] = ()) -> Iterator[str | Answer]:
         """Text deltas (LLM tokens, or the whole extractive text), then the final Answer."""
         prep = self._prepare(question, history)
+        status = self._status(prep)
+        if status is not None:
+            yield status.answer
+            yield status
+            return
         if not prep.evidence.sufficient:
             answer = self._refusal(prep)
             yield answer.answer
@@ -380,6 +385,20 @@ class QAChain:
         )
         answer.metadata = self._metadata(prep, self._prompt_names(prep, False))
         answer.metadata["answer_citation"] = ex.lead_n
+        return answer
+
+    def _status(self, prep: _Prepared) -> Answer | None:
+        """The answer to a question about a document itself (in force? since when? which version?), from its record."""
+        lexicon = self.refusal_policy.lexicon
+        if lexicon is None or prep.aliases is None:
+            return None
+        found = doc_status.answer_status(prep.standalone, self.kb, prep.aliases, lexicon)
+        if found is None:
+            return None
+        answer = Answer(answer=found.text, citations=found.citations, refused=False, mode="extractive",
+                        question=prep.question, standalone_question=prep.standalone, flags=["document_status"])
+        answer.metadata = self._metadata(prep, [])
+        answer.metadata["answer_citation"] = 1 if found.citations else None
         return answer
 
     def _gate_words(self, prep: _Prepared) -> GateWords | None:

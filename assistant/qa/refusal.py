@@ -453,9 +453,12 @@ def assess(
     top_score = hits[0].score if hits else None
     terms = key_terms(question, w)
     in_domain = is_in_domain(question, w)
-    # in-domain wording rarely matches the statute, and the right article often ranks 4th-6th
-    cov, missing_terms = coverage(terms, hits, top=p.coverage_top_in_domain if in_domain else p.coverage_top, words=w)
     known, missing_docs = missing_documents(question, kb, hits, w)
+    # a document the question names by a name its articles do not carry (「87号令适用于哪些项目」) is no term to find in them
+    # (unless it is all the question names); in-domain wording rarely matches the statute, and the right article
+    # often ranks 4th-6th
+    sought = [t for t in terms if t not in known] or terms
+    cov, missing_terms = coverage(sought, hits, top=p.coverage_top_in_domain if in_domain else p.coverage_top, words=w)
     direct = any("direct" in h.via for h in hits)
     vocab = corpus_text(kb)
     foreign = [t for t in missing_terms if vocab is not None and not any(v in vocab for v in _variants(t, w))]

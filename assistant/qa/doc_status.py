@@ -1,0 +1,169 @@
+"""Questions about a document itself: is it in force, since when, which version (「87号令现在还有效吗」).
+
+Such a question is answered from the document's own record in the knowledge base (its status, dates and the
+note on its versions) and the article that puts it into force, quoted as the citation; a repealed document the
+lexicon knows (``refusal.repealed_documents``: 财政部令第18号 -> 87号令) is answered with its successor and, when
+the successor says so, the article that repealed it (87号令第八十八条). Retrieval cannot answer these: no article
+says 「本办法现行有效」, and the one that says when it took effect shares no words with the question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.format_zh import date_zh
+from assistant.qa.understanding import Lexicon
+from assistant.schema import Chunk, Citation, DocumentMeta
+
+#: a question naming an article asks about that article, not about the document (「87号令第十条还有效吗」)
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
+#: between a document's name and the status word: a few characters of one clause (「现在还」「最新是哪一年」)
+_GAP = 8
+_CLAUSE_END = re.compile(r"[，,。；;？?！!\s]")
+#: the sentence that puts a document into force (「本办法自2017年10月1日起施行。」)
+_IN_FORCE = re.compile(r"[^。；]*自\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日起(?:施行|实施|生效)[^。；]*[。；]?")
+_REPEALS = ("废止", "失效")
+#: what the record can and cannot tell
+_CAVEAT = "（以上根据知识库所收文件的版本记录作答；文件此后如有修订或废止，请以发布机关公布的最新文本为准。）"
+#: documents that are the product's own (the review checklist), not regulations to ask about
+_OWN_TYPES = ("审查要点",)
+
+
+class _KB(Protocol):
+    def resolve_title(self, name: str) -> DocumentMeta | None: ...
+    def title_of(self, name: str) -> str | None: ...
+    def doc_chunks(self, doc_id: str) -> list[Chunk]: ...
+
+
+@dataclass(frozen=True)
+class StatusAnswer:
+    """The answer to a question about a document's status: its text and the articles it quotes."""
+
+    text: str
+    citations: list[Citation]
+    title: str
+    repealed: bool
+
+
+def asked_document(question: str, names: Mapping[str, str], status_words: Sequence[str]) -> str | None:
+    """The name (as the question writes it) of the one document whose status the question asks about, or None.
+
+    ``names`` maps every name a document goes by (title, alias, 文号, a repealed document's name) to a key; the
+    longest name at each place counts, the question names one document, and a status word follows a name of it
+    within one clause.
+    """
+    if not status_words or _ARTICLE.search(question):
+        return None
+    found: list[tuple[int, int, str]] = []
+    for name in sorted(names, key=len, reverse=True):
+        for m in re.finditer(re.escape(name), question):
+            if not any(s <= m.start() < e or s < m.end() <= e for s, e, _ in found):
+                found.append((m.start(), m.end(), name))
+    # one document named (「87号令和招标投标法实施条例还有效吗」 asks about two: left to retrieval)
+    if len({names[name] for _, _, name in found}) != 1:
+        return None
+    return next((name for _, end, name in sorted(found) if _status_follows(question, end, status_words)), None)
+
+
+def _status_follows(question: str, end: int, status_words: Sequence[str]) -> bool:
+    after = question[end:end + _GAP + max(len(w) for w in status_words)]
+    stop = _CLAUSE_END.search(after)
+    clause = after[:stop.start()] if stop else after
+    return any(0 <= (i := clause.find(w)) <= _GAP and not clause[i + len(w):].startswith("于") for w in status_words)
+
+
+def answer_status(question: str, kb: _KB, aliases: Mapping[str, str], lexicon: Lexicon) -> StatusAnswer | None:
+    """The answer to a question about a document's status, or None when the question is no such question."""
+    repealed = lexicon.refusal_words.repealed_documents
+    names = {**{a: t for a, t in aliases.items()}, **{t: t for t in aliases.values()}, **{r: r for r in repealed}}
+    name = asked_document(question, names, lexicon.status_words)
+    if name is None:
+        return None
+    if name in repealed and (successor := kb.resolve_title(repealed[name])) is not None:
+        return _repealed(name, successor, kb)
+    meta = kb.resolve_title(names[name])
+    if meta is None or meta.doc_type in _OWN_TYPES:
+        return None
+    return _current(meta, kb)
+
+
+def _current(meta: DocumentMeta, kb: _KB) -> StatusAnswer:
+    """「答：《…》（文号）现行有效，自…起施行，知识库收录的是…的版本。」, quoting the article that puts it into force; a
+    document with no such article (a 通知 that 印发 a plan) is told by its record's dates only."""
+    book = _book(meta)
+    basis = _in_force_article(meta, kb)
+    status = meta.status or "现行有效"
+    version = f"，知识库收录的是{date_zh(meta.version)}的版本" if meta.version else ""
+    if basis:
+        lines = [f"答：{book}{status}，自{date_zh(meta.effective_date) or _date_in(basis[1])}起施行{version}。[1]",
+                 f"依据：《{meta.title}》{basis[0].article or ''}：“{basis[1]}”[1]"]
+    else:
+        issued = f"，发布日期为{date_zh(meta.publish_date)}" if meta.publish_date else ""
+        lines = [f"答：据知识库的文件记录，{book}{status}{issued}{version}。"]
+    if meta.status_note:
+        lines.append(f"说明：{meta.status_note}")
+    lines.append(_CAVEAT)
+    cites = [_cite(basis[0], basis[1], 1)] if basis else []
+    return StatusAnswer("\n".join(lines), cites, meta.title, repealed=False)
+
+
+def _date_in(sentence: str) -> str:
+    m = re.search(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", sentence)
+    return m.group(0) if m else ""
+
+
+def _repealed(name: str, successor: DocumentMeta, kb: _KB) -> StatusAnswer:
+    """「答：财政部18号令已被废止，现行规定见《…》。」 with the successor's article that repealed it, if it has one."""
+    book = name if re.fullmatch(r"[^《》]*(?:号|令)", name) else f"《{name}》"
+    repeal = _repealing_article(name, successor, kb)
+    marker = "[1]" if repeal else ""
+    lines = [f"答：{book}已被废止，现行规定见{_book(successor)}，条号与原文件不同。{marker}"]
+    if repeal:
+        lines.append(f"依据：《{successor.title}》{repeal[0].article or ''}：“{repeal[1]}”{marker}")
+    since = f"，自{date_zh(successor.effective_date)}起施行" if successor.effective_date else ""
+    lines.append(f"{_book(successor)}{successor.status or '现行有效'}{since}。")
+    lines.append(_CAVEAT)
+    cites = [_cite(repeal[0], repeal[1], 1)] if repeal else []
+    return StatusAnswer("\n".join(lines), cites, successor.title, repealed=True)
+
+
+def _book(meta: DocumentMeta) -> str:
+    return f"《{meta.title}》" + (f"（{meta.doc_number}）" if meta.doc_number else "")
+
+
+def _in_force_article(meta: DocumentMeta, kb: _KB) -> tuple[Chunk, str] | None:
+    """The last article saying from when the document is in force, and that sentence."""
+    for chunk in reversed(kb.doc_chunks(meta.doc_id)):
+        if chunk.article and (m := _IN_FORCE.search(_body(chunk))):
+            return chunk, m.group(0).strip()
+    return None
+
+
+def _repealing_article(name: str, successor: DocumentMeta, kb: _KB) -> tuple[Chunk, str] | None:
+    """The successor's article that repeals ``name`` (by name, or by its order number: 财政部18号令 is written
+    「财政部令第18号」), and the sentence that does."""
+    number = re.search(r"(\d+)号", name)
+    for chunk in reversed(kb.doc_chunks(successor.doc_id)):
+        for sentence in re.findall(r"[^。；]*[。；]?", _body(chunk)):
+            named = name in sentence or (number is not None and f"第{number.group(1)}号" in sentence)
+            if named and any(w in sentence for w in _REPEALS):
+                return chunk, sentence.strip()
+    return None
+
+
+def _body(chunk: Chunk) -> str:
+    """The article's text without its number (「第八十八条 本办法自……」 -> 「本办法自……」)."""
+    text = chunk.text
+    if chunk.article and text.startswith(chunk.article):
+        text = text[len(chunk.article):]
+    return text.strip()
+
+
+def _cite(chunk: Chunk, sentence: str, n: int) -> Citation:
+    from assistant.retrieval import to_hit
+
+    hit = to_hit(chunk, score=1.0, via=["document_status"])
+    return Citation(**hit.model_dump(), n=n, key_sentence=sentence)

@@ -1,0 +1,76 @@
+"""Questions about a document itself (in force? since when? which version?) are answered from its record."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.qa.doc_status import asked_document
+from assistant.qa.understanding import Lexicon, shipped_lexicon_path
+
+NAMES = {"87号令": "政府采购货物和服务招标投标管理办法", "政府采购货物和服务招标投标管理办法": "政府采购货物和服务招标投标管理办法",
+         "招标投标法": "中华人民共和国招标投标法", "招标投标法实施条例": "中华人民共和国招标投标法实施条例",
+         "中华人民共和国招标投标法实施条例": "中华人民共和国招标投标法实施条例", "财政部18号令": "财政部18号令"}
+
+
+@pytest.fixture(scope="module")
+def status_words() -> tuple[str, ...]:
+    return Lexicon.load(shipped_lexicon_path()).status_words
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("87号令现在还有效吗？", "87号令"),
+    ("招标投标法实施条例最新是哪一年修订的？", "招标投标法实施条例"),  # the longest name, not 招标投标法
+    ("请问财政部18号令是否已经废止？", "财政部18号令"),
+    ("招标投标法什么时候施行的", "招标投标法"),
+])
+def test_a_status_question_names_its_document(status_words, question, name) -> None:
+    assert asked_document(question, NAMES, status_words) == name
+
+
+@pytest.mark.parametrize("question", [
+    "87号令适用于哪些项目？",  # its scope, not its status
+    "87号令第十条还有效吗？",  # an article
+    "依据87号令修改招标文件的期限是多久？",  # 修改 the tender, not the order
+    "投标有效期过期了怎么办？",  # no document
+    "按招标投标法，投标文件送达后招标人签收，投标有效期从什么时候起算？",  # the status word in another clause
+    "87号令和招标投标法实施条例还有效吗？",  # two documents
+])
+def test_other_questions_are_not_status_questions(status_words, question) -> None:
+    assert asked_document(question, NAMES, status_words) is None
+
+
+@pytest.mark.integration
+def test_a_current_regulation_is_answered_from_its_record_and_its_in_force_article(real_services) -> None:
+    answer = real_services.qa.ask("招标投标法实施条例最新是哪一年修订的？")
+    assert answer.flags == ["document_status"] and not answer.refused
+    assert answer.answer.startswith("答：《中华人民共和国招标投标法实施条例》（国务院令第613号）现行有效，自2012年2月1日起施行，"
+                                    "知识库收录的是2019年3月2日的版本。[1]")
+    assert "三次修订" in answer.answer  # the record's note on its versions
+    [cite] = answer.citations
+    assert (cite.title, cite.article, cite.key_sentence) == ("中华人民共和国招标投标法实施条例", "第八十四条", "本条例自2012年2月1日起施行。")
+
+
+@pytest.mark.integration
+def test_a_repealed_order_is_answered_with_the_article_that_repealed_it(real_services) -> None:
+    answer = real_services.qa.ask("财政部18号令还有效吗？")
+    assert answer.flags == ["document_status"] and not answer.refused
+    assert answer.answer.startswith("答：财政部18号令已被废止，现行规定见《政府采购货物和服务招标投标管理办法》（财政部令第87号）")
+    [cite] = answer.citations
+    assert (cite.title, cite.article) == ("政府采购货物和服务招标投标管理办法", "第八十八条")
+    assert "（财政部令第18号）同时废止" in cite.key_sentence
+
+
+@pytest.mark.integration
+def test_a_repealed_law_whose_repeal_the_kb_lacks_cites_nothing(real_services) -> None:
+    """合同法 was repealed by the 民法典's 附则, which the knowledge base does not ship: said, never cited."""
+    answer = real_services.qa.ask("合同法还有效吗？")
+    assert answer.answer.startswith("答：《合同法》已被废止，现行规定见《中华人民共和国民法典》")
+    assert answer.citations == []
+
+
+@pytest.mark.integration
+def test_a_plan_with_no_in_force_article_is_told_by_its_record_only(real_services) -> None:
+    """The district's plan is issued by a notice and says nothing of 施行: no date of 施行 is made up."""
+    answer = real_services.qa.ask("婺城区招标投标领域治理改革方案还有效吗？")
+    assert answer.answer.startswith("答：据知识库的文件记录，《婺城区招标投标领域治理改革方案(2025-2027年)》（婺区政发〔2025〕8号）现行有效")
+    assert "施行" not in answer.answer.splitlines()[0] and answer.citations == []
