@@ -343,21 +343,23 @@ def _check_must_tender(f: ProjectFacts, clauses: list[Clause], p: MustTenderPara
 
 #: a licence or certificate named in book-title marks (「《医疗器械经营许可证》」)
 _RE_LICENCE = re.compile(r"《([^《》]{2,30}?(许可证|证书|执照|登记证|备案凭证|资质证书|资格证))》")
+#: a management-system certification named by its standard (「ISO9001质量管理体系认证」 and 「ISO9001认证」 are one)
+_RE_ISO = re.compile(r"ISO\s*(\d{4,5})", re.IGNORECASE)
 #: points given (「得3分」「加2分」), not taken away or withheld
 _RE_POINTS = re.compile(r"(得|加|计)\s*[1-9][0-9]*(\.[0-9]+)?\s*分")
 _RE_NOT_SCORED = re.compile(r"不作为(评分|评审)|不计分|不加分|不得分|不予计分")
 
 
 def _check_qualification_scored(f: ProjectFacts, clauses: list[Clause], p: NoParams) -> NumericResult:
-    """A licence required to take part (a sentence requiring it, no points) and scored where it is named again
-    (a sentence giving points for it): a qualification used as an evaluation factor."""
+    """A licence (or an ISO certification) required to take part (a sentence requiring it, no points) and scored
+    where it is named again (a sentence giving points for it): a qualification used as an evaluation factor."""
     from assistant.review.rules import QUALIFY, SCORING  # late: rules imports the checks
 
     required: set[str] = set()
     scored: list[tuple[Clause, str]] = []
     for c in clauses:
         for sentence in split_sentences(c.text):
-            names = {m.group(1) for m in _RE_LICENCE.finditer(sentence)}
+            names = {m.group(1) for m in _RE_LICENCE.finditer(sentence)} | {f"ISO{m.group(1)}" for m in _RE_ISO.finditer(sentence)}
             if not names or _RE_NOT_SCORED.search(sentence):
                 continue
             if _RE_POINTS.search(sentence):
@@ -367,7 +369,8 @@ def _check_qualification_scored(f: ProjectFacts, clauses: list[Clause], p: NoPar
     out: NumericResult = []
     for c, name in scored:
         if name in required:
-            out.append((c.index, f"《{name}》", f"《{name}》已是参加投标的资格条件，评分中又以其给分。"))
+            shown = name if name.startswith("ISO") else f"《{name}》"
+            out.append((c.index, shown, f"{shown}已是参加投标的资格条件，评分中又以其给分。"))
     return out
 
 

@@ -178,6 +178,7 @@ _RE_BIDBOND = re.compile(_BOND + r"(金额|数额)?(（[^）]{0,10}）)?(为|是
 _RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?(文件|资料)"
                       r"(?!的?(潜在)?(投标人|供应商|申请人|单位))[^。；\n]{0,8}(时间|期限|日期)?"
                       r"|(文件|资料)(获取|发售|出售|领取|下载|购买|发放|提供)(时间|期限|期|日期|\s*[:：])|报名(时间|期限|日期)|(招标|采购)文件[^。；\n]{0,16}(起|开始)[^。；\n]{0,16}(发售|获取|提供|下载)")
+_RE_PREQUAL_SALE_END = re.compile(r"资格预审文件[^。；\n]{0,6}(停止(发售|获取|下载|出售|发放)|(发售|获取|下载|出售|发放)(截止|结束|停止))(时间|日期)?")
 _RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止(时间|日期)|开标(时间|日期)")
 #: the bid deadline named unmistakably, as in a clause about something else (「……修改通知，投标截止时间仍为8月20日」)
 _RE_BID_DEADLINE = re.compile(r"(投标|(投标|响应)文件(提交|递交)?)截止(时间|日期)|开标(时间|日期)")
@@ -210,7 +211,8 @@ _RE_CM_TOTAL = [
     re.compile(rf"{_N}\s*[人名](及以上|以上)单数"),
 ]
 _RE_CM_PART = re.compile(
-    rf"(采购人代表|招标人代表|业主代表|建设单位代表|用户代表|(评审|评标|技术|经济|技术、经济|技术和经济|[\u4e00-\u9fff]{{0,6}}方面的?)?专家)"
+    rf"(采购人代表|招标人代表|业主代表|建设单位代表|用户代表|(招标|采购)?代理机构代表|招标机构代表|"
+    rf"(评审|评标|技术|经济|技术、经济|技术和经济|[\u4e00-\u9fff]{{0,6}}方面的?)?专家)"
     rf"[^，,。；\d一二两三四五六七八九十]{{0,6}}?{_N}\s*[人名]")
 
 
@@ -464,6 +466,10 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
     if facts.prequal_sale_end is None and isinstance(sale_ctx, re.Match) and "资格预审" in sale_head[max(0, sale_ctx.start() - 8):sale_ctx.end()] \
             and len(ds := _sale_dates(sale_head, sale_ctx, y)) > 1:
         facts.prequal_sale_end = Fact(ds[1].date, c.index, ds[1].text)
+    # or its end alone: 「资格预审文件停止发售时间：2024年8月9日17:00」
+    if facts.prequal_sale_end is None and (end := _RE_PREQUAL_SALE_END.search(sale_head)) \
+            and (ds := nb.find_dates(sale_head[end.end():], y)):
+        facts.prequal_sale_end = Fact(ds[0].date, c.index, ds[0].text)
     _deadline(facts, c, t, y, prequal, span)
 
 

@@ -26,6 +26,18 @@ __all__ = ["NUMERIC_CHECKS", "SEVERITY_ORDER", "RuleEngine", "RuleHit", "on_scor
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _BOUNDARY = "。；;！!？?\n"
 _NEGATION = re.compile(r"(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝|避免|不再|无需|无须|不要求|不以|不将|不设|不存在|不属于|不视为|不作为|不指定|不限定)")
+#: negations that end with their object: 「本工程不设预付款，进度款按60%支付」 says nothing of the progress payment
+_CLOSED_NEGATION = ("不设",)
+
+
+def _negated(text: str, lo: int, start: int) -> bool:
+    """A negation before the match (up to its second character: 「不以审计结果作为结算依据」 negates a match that
+    starts at 以) that bears on it: not one that closes its own clause (「不设预付款，」) before the match."""
+    for m in _NEGATION.finditer(text, lo, start + 2):
+        if m.group(1) in _CLOSED_NEGATION and re.search(r"[，,]", text[m.end():start]):
+            continue
+        return True
+    return False
 #: a sentence that guarantees equal treatment or forbids discrimination, exclusion or restriction
 #: (「外地企业与本地企业享有同等待遇，不得设置歧视性条件」) states the law's duty and restricts nobody,
 #: wherever the restrictive-looking words stand in it. 「不受排名先后限制」 is not among them: it lifts a
@@ -256,7 +268,7 @@ class RuleEngine:
             return None
         # up to the match's second character: 「不以审计结果作为结算依据」 negates a match that starts at 以,
         # 「本项目不指定品牌」 one that starts at 指定
-        if not det.allow_negated and _NEGATION.search(plain[max(s0, start - 30):start + 2]):
+        if not det.allow_negated and _negated(plain, max(s0, start - 30), start):
             return None
         if _EQUAL_TREATMENT.search(plain, s0, s1):
             return None
