@@ -16,6 +16,12 @@ def assess(question: str, **kw) -> refusal.Evidence:
     return refusal.assess(question, RETRIEVER.search(question, k=6), KB, policy=kw.pop("policy", LEXICAL), **kw)
 
 
+def test_a_question_word_kept_with_its_noun_leaves_the_noun():
+    """The tokenizer keeps 「哪些项目」 whole: the term is 项目, which a statute may say; 「哪些项目」 it never does."""
+    assert refusal.key_terms("87号令适用于哪些项目？")[-1] == "项目"
+    assert "哪些项目" not in refusal.key_terms("哪些项目必须招标？")
+
+
 def test_key_terms_drop_question_words_article_labels_and_personal_data():
     assert refusal.key_terms("招标投标法第二十四条规定了什么？") == ["招标", "投标法"]
     terms = refusal.key_terms("金华某某建设有限公司（电话13812345678）问：招标人能否排斥潜在投标人？")

@@ -154,11 +154,15 @@ def is_in_domain(question: str, words: RefusalWords | None = None) -> bool:
     return any(term in text for term in w.domain_terms)
 
 
+#: a question word the tokenizer kept with its noun (「哪些项目」「什么条件」): the noun is the term
+_ASKING_PREFIX = re.compile(r"^(?:哪些|哪个|哪种|哪类|哪几|什么|多少|何种)(?=..)")
+
+
 def key_terms(question: str, words: RefusalWords | None = None) -> list[str]:
     """The subject words of a question (deduplicated, order kept)."""
     asked = _words(words).question_words
-    terms = [t for t in tokenize(strip_personal_data(question))
-             if t not in asked and not t.isdigit() and not _ARTICLE_TOKEN.match(t)]
+    tokens = [_ASKING_PREFIX.sub("", t) for t in tokenize(strip_personal_data(question))]
+    terms = [t for t in tokens if t not in asked and not t.isdigit() and not _ARTICLE_TOKEN.match(t)]
     return list(dict.fromkeys(terms))
 
 
