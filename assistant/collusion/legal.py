@@ -28,17 +28,10 @@ Lookup = Callable[[str, tuple[str, ...], int], str | None]
 
 def detect_regime(tender_text: str) -> Regime:
     """The regime as the review reads it (its telling words, the regime a tender declares, a 政府采购工程 tendered under
-    招标投标法); where the text does not tell (a short file, a cover page), the project its opening names:
-    「……食堂设备采购项目公开招标文件」 is a procurement, anything else 工程."""
-    from assistant.review.facts import regime_of_text  # late: a sibling use case
+    招标投标法); where the text does not tell, the project its opening names."""
+    from assistant.review.facts import regime_or_opening  # late: a sibling use case
 
-    regime = regime_of_text(tender_text)
-    if regime == "政府采购":
-        return "政府采购"
-    if regime == "工程":
-        return "工程"
-    head = tender_text[:300]
-    return "政府采购" if "采购" in head and not re.search(r"施工|工程|建设项目", head) else "工程"
+    return "政府采购" if regime_or_opening(tender_text) == "政府采购" else "工程"
 
 
 def _item_text(article_text: str, item: str) -> str:

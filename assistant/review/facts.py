@@ -261,6 +261,10 @@ def committee_composition(text: str) -> tuple[int, int | None, str] | None:  # n
 _RE_CHECKED = re.compile(r"[■☑√✓]\s*(服务|货物|工程)")
 
 
+#: a project whose name or opening says it is works (「……改造工程」「……施工招标」; not 工程师)
+_RE_WORKS_NAME = re.compile(r"施工|工程(?!师)|改造|修缮|装修|建设项目")
+
+
 def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 - owned by helper rreview; split pending
     head = "\n".join(c.text for c in clauses[:80])
     body = "\n".join(c.text for c in clauses)
@@ -275,7 +279,7 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
             if m:
                 checked = m.group(1)
                 break
-    works_title = bool(re.search(r"施工|工程(?!师)|改造|修缮|装修|建设项目", name + head[:300]))
+    works_title = bool(_RE_WORKS_NAME.search(name + head[:300]))
     if checked:
         facts.subject = checked
     elif works_title and re.search(r"施工", name + head):
@@ -385,8 +389,19 @@ def _project_name(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None
 
 def regime_of_text(text: str, title: str = "") -> str | None:
     """The regime (工程 / 政府采购) of a tender given as plain text, read as the review reads it; None when the text
-    does not tell (the review then checks both). The collusion check cites its law by it."""
+    does not tell (the review then checks both)."""
     return extract_facts(segment(document_from_text(text)), title).regime
+
+
+def regime_or_opening(text: str, title: str = "") -> str:
+    """:func:`regime_of_text`, or where the text does not tell (a short file, a cover page) the project its opening
+    names, as the review reads a project's name: 「……食堂设备采购项目公开招标文件」 is a procurement, a name that
+    says works (施工, 改造, 工程 …) or none at all 工程. The collusion check cites its law by it."""
+    regime = regime_of_text(text, title)
+    if regime is not None:
+        return regime
+    head = text[:300]
+    return "政府采购" if "采购" in head and not _RE_WORKS_NAME.search(head) else "工程"
 
 
 #: a title that names the procurement before the kind of document (「……采购项目公开招标文件」「……工程施工招标文件」)
