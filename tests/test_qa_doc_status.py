@@ -39,6 +39,27 @@ def test_other_questions_are_not_status_questions(status_words, question) -> Non
     assert asked_document(question, NAMES, status_words) is None
 
 
+def test_a_name_inside_another_documents_name_is_not_that_document(status_words) -> None:
+    """劳动合同法 ends in 合同法 but is another law (in force): not answered as the repealed 合同法."""
+    names = {**NAMES, "合同法": "合同法"}
+    assert asked_document("劳动合同法还有效吗？", names, status_words, others=["劳动合同法"]) is None
+    assert asked_document("合同法还有效吗？", names, status_words) == "合同法"
+
+
+@pytest.mark.integration
+def test_a_law_the_kb_lacks_is_not_answered_from_a_repealed_name_inside_it(real_services) -> None:
+    answer = real_services.qa.ask("劳动合同法还有效吗？")
+    assert "document_status" not in answer.flags and "已被废止" not in answer.answer
+
+
+@pytest.mark.integration
+def test_a_regulation_in_force_from_its_publication_takes_that_date(real_services) -> None:
+    """建设工程质量管理条例第八十二条: 「本条例自发布之日起施行。」 (2000年1月30日)."""
+    answer = real_services.qa.ask("建设工程质量管理条例什么时候施行的？")
+    assert answer.answer.startswith("答：《建设工程质量管理条例》（国务院令第279号）现行有效，自2000年1月30日起施行，")
+    assert [(c.title, c.article) for c in answer.citations] == [("建设工程质量管理条例", "第八十二条")]
+
+
 @pytest.mark.integration
 def test_a_current_regulation_is_answered_from_its_record_and_its_in_force_article(real_services) -> None:
     answer = real_services.qa.ask("招标投标法实施条例最新是哪一年修订的？")

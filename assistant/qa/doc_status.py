@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.format_zh import date_zh
+from assistant.qa.refusal import named_documents
 from assistant.qa.understanding import Lexicon
 from assistant.schema import Chunk, Citation, DocumentMeta
 
@@ -24,7 +25,7 @@ _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
 _GAP = 8
 _CLAUSE_END = re.compile(r"[，,。；;？?！!\s]")
 #: the sentence that puts a document into force (「本办法自2017年10月1日起施行。」)
-_IN_FORCE = re.compile(r"[^。；]*自\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日起(?:施行|实施|生效)[^。；]*[。；]?")
+_IN_FORCE = re.compile(r"[^。；]*自\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:发布|公布|印发)之日)起(?:施行|实施|生效)[^。；]*[。；]?")
 _REPEALS = ("废止", "失效")
 #: what the record can and cannot tell
 _CAVEAT = "（以上根据知识库所收文件的版本记录作答；文件此后如有修订或废止，请以发布机关公布的最新文本为准。）"
@@ -48,16 +49,20 @@ class StatusAnswer:
     repealed: bool
 
 
-def asked_document(question: str, names: Mapping[str, str], status_words: Sequence[str]) -> str | None:
+def asked_document(question: str, names: Mapping[str, str], status_words: Sequence[str],
+                   others: Sequence[str] = ()) -> str | None:
     """The name (as the question writes it) of the one document whose status the question asks about, or None.
 
     ``names`` maps every name a document goes by (title, alias, 文号, a repealed document's name) to a key; the
     longest name at each place counts, the question names one document, and a status word follows a name of it
-    within one clause.
+    within one clause. ``others``: the names of documents the question names that are none of these (劳动合同法):
+    no name inside one of them counts (its 合同法 is not the repealed 合同法).
     """
     if not status_words or _ARTICLE.search(question):
         return None
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, str]] = [(m.start(), m.end(), "") for o in others for m in re.finditer(re.escape(o), question)]
+    if found:
+        return None  # a document the knowledge base does not know is named: not one whose record can answer
     for name in sorted(names, key=len, reverse=True):
         for m in re.finditer(re.escape(name), question):
             if not any(s <= m.start() < e or s < m.end() <= e for s, e, _ in found):
@@ -79,7 +84,8 @@ def answer_status(question: str, kb: _KB, aliases: Mapping[str, str], lexicon: L
     """The answer to a question about a document's status, or None when the question is no such question."""
     repealed = lexicon.refusal_words.repealed_documents
     names = {**{a: t for a, t in aliases.items()}, **{t: t for t in aliases.values()}, **{r: r for r in repealed}}
-    name = asked_document(question, names, lexicon.status_words)
+    others = [n for n in named_documents(question, lexicon.refusal_words) if n not in names and kb.resolve_title(n) is None]
+    name = asked_document(question, names, lexicon.status_words, others)
     if name is None:
         return None
     if name in repealed and (successor := kb.resolve_title(repealed[name])) is not None:
@@ -98,7 +104,8 @@ def _current(meta: DocumentMeta, kb: _KB) -> StatusAnswer:
     status = meta.status or "现行有效"
     version = f"，知识库收录的是{date_zh(meta.version)}的版本" if meta.version else ""
     if basis:
-        lines = [f"答：{book}{status}，自{date_zh(meta.effective_date) or _date_in(basis[1])}起施行{version}。[1]",
+        since = _date_in(basis[1]) or date_zh(meta.effective_date or meta.publish_date)
+        lines = [f"答：{book}{status}，自{since}起施行{version}。[1]",
                  f"依据：《{meta.title}》{basis[0].article or ''}：“{basis[1]}”[1]"]
     else:
         issued = f"，发布日期为{date_zh(meta.publish_date)}" if meta.publish_date else ""
