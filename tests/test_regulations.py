@@ -71,6 +71,21 @@ def test_manifest_and_regulation_files_agree() -> None:
         assert entry.get("doc_number") or (entry["doc_type"] == "地方性法规" and entry.get("status_note"))
 
 
+def test_the_recorded_date_in_force_is_the_one_the_text_gives() -> None:
+    """The effective date a document's record gives (shown in the knowledge-base list and in answers to 「……还有效吗」)
+    is the one its own in-force article states: 浙江省招标投标条例第五十九条 says 2006年4月1日, the record said 3月1日."""
+    import re
+
+    for entry in CONVERTED:
+        text = (KB_DIR / entry["file"]).read_text(encoding="utf-8")
+        dated = re.findall(r"自(\d{4})年(\d{1,2})月(\d{1,2})日起施行", text)
+        if dated:
+            y, m, d = (int(x) for x in dated[-1])
+            assert entry["effective_date"] == f"{y:04d}-{m:02d}-{d:02d}", entry["doc_id"]
+        elif re.search(r"自(发布|公布)之日起施行", text):
+            assert entry["effective_date"] == entry["publish_date"], entry["doc_id"]
+
+
 def test_shipped_markdown_has_every_article_in_sequence() -> None:
     for entry in CONVERTED:
         numbers = sorted(_articles(KB_DIR / entry["file"]))
