@@ -45,8 +45,6 @@ class StatusAnswer:
 
     text: str
     citations: list[Citation]
-    title: str
-    repealed: bool
 
 
 def asked_document(question: str, names: Mapping[str, str], status_words: Sequence[str],
@@ -58,11 +56,10 @@ def asked_document(question: str, names: Mapping[str, str], status_words: Sequen
     within one clause. ``others``: the names of documents the question names that are none of these (劳动合同法):
     no name inside one of them counts (its 合同法 is not the repealed 合同法).
     """
-    if not status_words or _ARTICLE.search(question):
+    # a document the knowledge base does not know is named: no record answers for it
+    if not status_words or _ARTICLE.search(question) or any(o in question for o in others):
         return None
-    found: list[tuple[int, int, str]] = [(m.start(), m.end(), "") for o in others for m in re.finditer(re.escape(o), question)]
-    if found:
-        return None  # a document the knowledge base does not know is named: not one whose record can answer
+    found: list[tuple[int, int, str]] = []
     for name in sorted(names, key=len, reverse=True):
         for m in re.finditer(re.escape(name), question):
             if not any(s <= m.start() < e or s < m.end() <= e for s, e, _ in found):
@@ -83,7 +80,7 @@ def _status_follows(question: str, end: int, status_words: Sequence[str]) -> boo
 def answer_status(question: str, kb: _KB, aliases: Mapping[str, str], lexicon: Lexicon) -> StatusAnswer | None:
     """The answer to a question about a document's status, or None when the question is no such question."""
     repealed = lexicon.refusal_words.repealed_documents
-    names = {**{a: t for a, t in aliases.items()}, **{t: t for t in aliases.values()}, **{r: r for r in repealed}}
+    names = {**aliases, **{t: t for t in aliases.values()}, **{r: r for r in repealed}}
     others = [n for n in named_documents(question, lexicon.refusal_words) if n not in names and kb.resolve_title(n) is None]
     name = asked_document(question, names, lexicon.status_words, others)
     if name is None:
@@ -114,7 +111,7 @@ def _current(meta: DocumentMeta, kb: _KB) -> StatusAnswer:
         lines.append(f"说明：{meta.status_note}")
     lines.append(_CAVEAT)
     cites = [_cite(basis[0], basis[1], 1)] if basis else []
-    return StatusAnswer("\n".join(lines), cites, meta.title, repealed=False)
+    return StatusAnswer("\n".join(lines), cites)
 
 
 def _date_in(sentence: str) -> str:
@@ -134,7 +131,7 @@ def _repealed(name: str, successor: DocumentMeta, kb: _KB) -> StatusAnswer:
     lines.append(f"{_book(successor)}{successor.status or '现行有效'}{since}。")
     lines.append(_CAVEAT)
     cites = [_cite(repeal[0], repeal[1], 1)] if repeal else []
-    return StatusAnswer("\n".join(lines), cites, successor.title, repealed=True)
+    return StatusAnswer("\n".join(lines), cites)
 
 
 def _book(meta: DocumentMeta) -> str:

@@ -38,6 +38,8 @@ def _negated(text: str, lo: int, start: int) -> bool:
             continue
         return True
     return False
+
+
 #: a sentence that guarantees equal treatment or forbids discrimination, exclusion or restriction
 #: (「外地企业与本地企业享有同等待遇，不得设置歧视性条件」) states the law's duty and restricts nobody,
 #: wherever the restrictive-looking words stand in it. 「不受排名先后限制」 is not among them: it lifts a
