@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.qa.doc_status import asked_document
+from assistant.qa.doc_status import asked_document, names_no_document
 from assistant.qa.understanding import Lexicon, shipped_lexicon_path
 
 NAMES = {"87号令": "政府采购货物和服务招标投标管理办法", "政府采购货物和服务招标投标管理办法": "政府采购货物和服务招标投标管理办法",
@@ -44,6 +44,22 @@ def test_a_name_inside_another_documents_name_is_not_that_document(status_words)
     names = {**NAMES, "合同法": "合同法"}
     assert asked_document("劳动合同法还有效吗？", names, status_words, others=["劳动合同法"]) is None
     assert asked_document("合同法还有效吗？", names, status_words) == "合同法"
+
+
+@pytest.mark.parametrize(("question", "bare"), [
+    ("还有效吗", True), ("这个文件还有效吗？", True), ("《》是否现行有效", True),
+    ("87号令还有效吗", False), ("合同有效吗", False), ("投标有效期是多少天", False),
+])
+def test_a_status_question_with_no_document_is_told_apart(status_words, question, bare) -> None:
+    assert names_no_document(question, status_words) is bare
+
+
+@pytest.mark.integration
+def test_a_status_question_naming_no_document_asks_which(real_services) -> None:
+    """「还有效吗」 was answered with 行政许可法第四十一条 (an article that says 有效): now the user is asked which document."""
+    answer = real_services.qa.ask("还有效吗")
+    assert answer.refused and answer.flags == ["refused:not_a_question"] and not answer.citations
+    assert "没有说明是哪份文件" in answer.answer
 
 
 @pytest.mark.integration

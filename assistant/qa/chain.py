@@ -392,6 +392,14 @@ class QAChain:
         lexicon = self.refusal_policy.lexicon
         if lexicon is None or prep.aliases is None:
             return None
+        if doc_status.names_no_document(prep.standalone, lexicon.status_words):
+            text = (f"「{prep.question}」没有说明是哪份文件，无法判断您想了解哪份文件的效力，因此不作回答。"
+                    "请写明文件名称，例如「87号令现在还有效吗？」「招标投标法实施条例最新是哪一年修订的？」。")
+            answer = Answer(answer=text, citations=[], refused=True, mode=self.mode, question=prep.question,
+                            standalone_question=prep.standalone, flags=[refusal.NOT_A_QUESTION_FLAG],
+                            notes=["问题没有说明是哪份文件，已请用户补充。"])
+            answer.metadata = self._metadata(prep, [])
+            return answer
         found = doc_status.answer_status(prep.standalone, self.kb, prep.aliases, lexicon)
         if found is None:
             return None

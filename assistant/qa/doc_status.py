@@ -70,6 +70,19 @@ def asked_document(question: str, names: Mapping[str, str], status_words: Sequen
     return next((name for _, end, name in sorted(found) if _status_follows(question, end, status_words)), None)
 
 
+#: what may stand around the status words of a question that names no document (「这个还有效吗」「《》是否现行有效？」)
+_NO_SUBJECT = re.compile(r"[这那该此本其个份部项件文规定办法条例还是否已经仍然现在目前吗呢吧么了的？?！!。，,《》“”\s]*")
+
+
+def names_no_document(question: str, status_words: Sequence[str]) -> bool:
+    """The question asks whether something is in force and says nothing of what (「还有效吗」): no document to look
+    up, and no article to answer from (retrieval would quote any article that says 有效)."""
+    rest = question
+    for w in status_words:
+        rest = rest.replace(w, " ")
+    return rest != question and _NO_SUBJECT.fullmatch(rest) is not None
+
+
 def _status_follows(question: str, end: int, status_words: Sequence[str]) -> bool:
     after = question[end:end + _GAP + max(len(w) for w in status_words)]
     stop = _CLAUSE_END.search(after)
