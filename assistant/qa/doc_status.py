@@ -18,6 +18,7 @@ from assistant.format_zh import date_zh
 from assistant.qa.refusal import named_documents
 from assistant.qa.understanding import Lexicon
 from assistant.schema import Chunk, Citation, DocumentMeta
+from assistant.text_zh import split_sentences, strip_article_label
 
 #: a question naming an article asks about that article, not about the document (「87号令第十条还有效吗」)
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
@@ -92,6 +93,8 @@ def _status_follows(question: str, end: int, status_words: Sequence[str]) -> boo
 
 def answer_status(question: str, kb: _KB, aliases: Mapping[str, str], lexicon: Lexicon) -> StatusAnswer | None:
     """The answer to a question about a document's status, or None when the question is no such question."""
+    if not any(w in question for w in lexicon.status_words):
+        return None  # most questions: nothing to look up
     repealed = lexicon.refusal_words.repealed_documents
     names = {**aliases, **{t: t for t in aliases.values()}, **{r: r for r in repealed}}
     others = [n for n in named_documents(question, lexicon.refusal_words) if n not in names and kb.resolve_title(n) is None]
@@ -164,7 +167,7 @@ def _repealing_article(name: str, successor: DocumentMeta, kb: _KB) -> tuple[Chu
     「财政部令第18号」), and the sentence that does."""
     number = re.search(r"(\d+)号", name)
     for chunk in reversed(kb.doc_chunks(successor.doc_id)):
-        for sentence in re.findall(r"[^。；]*[。；]?", _body(chunk)):
+        for sentence in split_sentences(_body(chunk)):
             named = name in sentence or (number is not None and f"第{number.group(1)}号" in sentence)
             if named and any(w in sentence for w in _REPEALS):
                 return chunk, sentence.strip()
@@ -173,10 +176,7 @@ def _repealing_article(name: str, successor: DocumentMeta, kb: _KB) -> tuple[Chu
 
 def _body(chunk: Chunk) -> str:
     """The article's text without its number (「第八十八条 本办法自……」 -> 「本办法自……」)."""
-    text = chunk.text
-    if chunk.article and text.startswith(chunk.article):
-        text = text[len(chunk.article):]
-    return text.strip()
+    return strip_article_label(chunk.text, chunk.article or "").strip()
 
 
 def _cite(chunk: Chunk, sentence: str, n: int) -> Citation:

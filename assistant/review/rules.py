@@ -446,7 +446,6 @@ def _date_spans(window: str) -> list[tuple[float, int, int]]:
     return out
 
 
-
 _RE_HALF_YEAR = re.compile(r"(?<![\d一二三四五六七八九十])半(个)?年")
 
 
