@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.qa.doc_status import asked_document, names_no_document
+from assistant.qa.doc_status import asked_document, names_no_document, repealed_in_kb
 from assistant.qa.understanding import Lexicon, shipped_lexicon_path
+from assistant.schema import Chunk, DocumentMeta
 
 NAMES = {"87号令": "政府采购货物和服务招标投标管理办法", "政府采购货物和服务招标投标管理办法": "政府采购货物和服务招标投标管理办法",
          "招标投标法": "中华人民共和国招标投标法", "招标投标法实施条例": "中华人民共和国招标投标法实施条例",
@@ -98,10 +99,20 @@ def test_a_repealed_order_is_answered_with_the_article_that_repealed_it(real_ser
 
 
 @pytest.mark.integration
-def test_a_repealed_law_whose_repeal_the_kb_lacks_cites_nothing(real_services) -> None:
-    """合同法 was repealed by the 民法典's 附则, which the knowledge base does not ship: said, never cited."""
+def test_a_repealed_law_is_answered_with_the_civil_codes_final_article(real_services) -> None:
+    """合同法 was repealed by the 民法典's 附则 (第一千二百六十条), which the knowledge base ships beside the contract book."""
     answer = real_services.qa.ask("合同法还有效吗？")
     assert answer.answer.startswith("答：《合同法》已被废止，现行规定见《中华人民共和国民法典》")
+    [cite] = answer.citations
+    assert (cite.title, cite.article) == ("中华人民共和国民法典", "第一千二百六十条")
+    assert "《中华人民共和国合同法》" in cite.key_sentence and "同时废止" in cite.key_sentence
+
+
+@pytest.mark.integration
+def test_a_repealed_rule_whose_repeal_the_kb_lacks_cites_nothing(real_services) -> None:
+    """国家计委3号令 was repealed when 16号令 came into force, which no article of 16号令 says: said, never cited."""
+    answer = real_services.qa.ask("工程建设项目招标范围和规模标准规定还有效吗？")
+    assert answer.answer.startswith("答：《工程建设项目招标范围和规模标准规定》已被废止，现行规定见《必须招标的工程项目规定》")
     assert answer.citations == []
 
 
@@ -111,3 +122,69 @@ def test_a_plan_with_no_in_force_article_is_told_by_its_record_only(real_service
     answer = real_services.qa.ask("婺城区招标投标领域治理改革方案还有效吗？")
     assert answer.answer.startswith("答：据知识库的文件记录，《婺城区招标投标领域治理改革方案(2025-2027年)》（婺区政发〔2025〕8号）现行有效")
     assert "施行" not in answer.answer.splitlines()[0] and answer.citations == []
+
+
+class _RepealingKB:
+    """Two documents in force whose last articles repeal others, and one superseded that repeals a third."""
+
+    def __init__(self) -> None:
+        self.docs = [
+            DocumentMeta(doc_id="a", title="政府采购货物和服务招标投标管理办法", doc_type="部门规章"),
+            DocumentMeta(doc_id="b", title="政府采购促进中小企业发展管理办法", doc_type="规范性文件"),
+            DocumentMeta(doc_id="c", title="某旧办法", doc_type="部门规章", status="已废止"),
+        ]
+        self.chunks = {
+            "a": [Chunk(chunk_id="a1", doc_id="a", title="政府采购货物和服务招标投标管理办法", article="第八十八条",
+                        text="第八十八条 本办法自2017年10月1日起施行。财政部2004年8月11日发布的《政府采购货物和服务招标投标管理办法》"
+                             "（财政部令第18号）同时废止。")],
+            "b": [Chunk(chunk_id="b1", doc_id="b", title="政府采购促进中小企业发展管理办法", article="第二十五条",
+                        text="第二十五条 本办法自2021年1月1日起施行。《财政部 工业和信息化部关于印发〈政府采购促进中小企业发展暂行办法〉"
+                             "的通知》（财库〔2011〕181号）同时废止。"),
+                  Chunk(chunk_id="b2", doc_id="b", title="政府采购促进中小企业发展管理办法", article="第二十四条",
+                        text="第二十四条 各地应当及时清理废止与本办法不一致的规定。")],
+            "c": [Chunk(chunk_id="c1", doc_id="c", title="某旧办法", article="第九条", text="第九条 《某更旧办法》同时废止。")],
+        }
+
+    def list_documents(self, include_superseded: bool = True) -> list[DocumentMeta]:
+        return [d for d in self.docs if include_superseded or d.is_current]
+
+    def doc_chunks(self, doc_id: str) -> list[Chunk]:
+        return self.chunks[doc_id]
+
+    def resolve_title(self, name: str) -> DocumentMeta | None:
+        return next((d for d in self.docs if d.title == name), None)
+
+    def title_of(self, name: str) -> str | None:
+        meta = self.resolve_title(name)
+        return meta.title if meta else None
+
+
+def test_the_documents_an_article_repeals_are_read_from_the_kb() -> None:
+    """Every name of a repealed document (its title, the title a 通知 印发, its number) -> the repealing document; not
+    the title of a document the knowledge base holds (87号令 repeals the 2004 rule of the same title), not an article
+    that only asks for rules to be cleared away, not what a repealed document repealed."""
+    aliases = {"87号令": "政府采购货物和服务招标投标管理办法", "政府采购货物和服务招标投标管理办法": "政府采购货物和服务招标投标管理办法"}
+    found = repealed_in_kb(_RepealingKB(), aliases)
+    assert found == {
+        "财政部令第18号": "政府采购货物和服务招标投标管理办法",
+        "财政部 工业和信息化部关于印发〈政府采购促进中小企业发展暂行办法〉的通知": "政府采购促进中小企业发展管理办法",
+        "政府采购促进中小企业发展暂行办法": "政府采购促进中小企业发展管理办法",
+        "财库〔2011〕181号": "政府采购促进中小企业发展管理办法",
+    }
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("question", "head", "cited"), [
+    ("担保法还有效吗？", "答：《担保法》已被废止，现行规定见《中华人民共和国民法典》", ("中华人民共和国民法典", "第一千二百六十条")),
+    ("财库〔2011〕181号还有效吗", "答：财库〔2011〕181号已被废止，现行规定见《政府采购促进中小企业发展管理办法》",
+     ("政府采购促进中小企业发展管理办法", "第二十五条")),
+    ("政府采购供应商投诉处理办法现在还适用吗？", "答：《政府采购供应商投诉处理办法》已被废止，现行规定见《政府采购质疑和投诉办法》",
+     ("政府采购质疑和投诉办法", "第四十五条")),
+])
+def test_a_document_whose_repeal_an_article_states_is_answered_with_that_article(real_services, question, head,
+                                                                                cited) -> None:
+    """No lexicon entry names 担保法 or 财库〔2011〕181号: the article of the knowledge base that repealed them does."""
+    answer = real_services.qa.ask(question)
+    assert answer.flags == ["document_status"] and answer.answer.startswith(head)
+    [cite] = answer.citations
+    assert (cite.title, cite.article) == cited and "废止" in cite.key_sentence

@@ -34,7 +34,7 @@ def test_catalogue_covers_checklist() -> None:
         assert rule.suggestion and rule.explanation
         for b in rule.basis:
             if b.article:
-                assert re.fullmatch(r"第[一二三四五六七八九十百]+条", b.article)
+                assert re.fullmatch(r"第[一二三四五六七八九十百千]+条", b.article)
 
 
 def test_article_routing_by_procurement_type() -> None:

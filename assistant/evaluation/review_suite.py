@@ -1,6 +1,6 @@
 """Review suite: recall, precision, F1 per risk category and overall; false positives on twins.
 
-A finding matches a label when its rule id (T01…T57, read from `rule_id`, else from `category`)
+A finding matches a label when its rule id (T01…T58, read from `rule_id`, else from `category`)
 is the label's id or one of its `alt_rule_ids`, and its clause overlaps the labelled text
 (`metrics.overlaps`: containment or a long common run, robust to PDF line breaks). Each label and
 each finding is matched at most once; a further finding of a labelled clause under one of the

