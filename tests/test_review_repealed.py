@@ -37,6 +37,11 @@ def test_a_repealed_basis_is_flagged_with_the_article_that_repealed_it(reviewer:
     [found] = _t58(reviewer, head + clause)
     assert found.severity == "low"
     assert [(b.title, b.article) for b in found.basis] == [article]
+    # the explanation says which current document replaced the one cited
+    successor = {"中华人民共和国民法典": "《中华人民共和国民法典》施行时废止", "政府采购货物和服务招标投标管理办法": "由财政部令第87号取代",
+                 "政府采购质疑和投诉办法": "由《政府采购质疑和投诉办法》（财政部令第94号）取代",
+                 "政府采购促进中小企业发展管理办法": "由《政府采购促进中小企业发展管理办法》（财库〔2020〕46号）取代"}[article[0]]
+    assert successor in found.explanation
 
 
 @pytest.mark.parametrize(("head", "clause"), [
