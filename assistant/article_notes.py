@@ -43,8 +43,9 @@ class Note:
     topic: str
     questions: tuple[str, ...]
     anchors: tuple[str, ...]
-    #: a later change of the article by a document the knowledge base does not hold, told to users whenever
-    #: the article is cited (财库〔2022〕19号 raised 46号文第九条's 6%—10%); not a retrieval key
+    #: a later change of the article by another document (mostly one the knowledge base does not hold), told to
+    #: users whenever the article is cited (财库〔2022〕19号 raised 46号文第九条's 6%—10%; the 民法典 repealed the
+    #: 合同法 that 政府采购法第四十三条 names); not a retrieval key
     later_change: str = ""
 
     @property

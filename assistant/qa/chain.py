@@ -127,7 +127,7 @@ class QAChain:
         self.include_superseded = include_superseded
         self.refusal_policy = refusal_policy or refusal.RefusalPolicy()
         self.limits = limits or LimitsSettings()
-        #: notes of articles changed later by a document the knowledge base lacks (told when cited)
+        #: notes of articles changed later by another document (told when cited)
         self.changed_articles = list(changed_articles)
 
     @property
