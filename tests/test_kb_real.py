@@ -123,6 +123,14 @@ def test_a_question_naming_the_repealed_contract_law_is_answered_from_the_civil_
     assert ("中华人民共和国民法典", "第一百零七条") not in cited
 
 
+@pytest.mark.parametrize("question", ["招标文件里还写依据合同法可以吗", "按合同法怎么算违约金？"])
+def test_a_repealed_law_named_inside_a_story_or_after_a_preposition_is_recognised(real_services, question) -> None:
+    """「……还写依据合同法可以吗」 (the name followed by 可以) and 「按合同法……」 (按 before it) were not read as naming
+    the repealed 合同法: the first was answered outright from an unrelated article, with no word that 合同法 is repealed."""
+    answer = real_services.qa.ask(question)
+    assert answer.answer.startswith("《合同法》已被废止，现行规定见《中华人民共和国民法典》")
+
+
 def test_an_article_applying_the_repealed_contract_law_is_quoted_with_its_repeal(real_services) -> None:
     """政府采购法第四十三条 says 「政府采购合同适用合同法」: quoted as it stands, with the note that 合同法 was repealed
     and what applies now (its article note's later_change)."""

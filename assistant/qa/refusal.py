@@ -57,14 +57,16 @@ _ARTICLE_TOKEN = re.compile(r"^第[零〇一二两三四五六七八九十百千
 _BOOK = re.compile(r"《([^《》]{2,60})》")
 _BARE_NAME = re.compile(
     r"([\u4e00-\u9fa5]{2,24}?(?:实施条例|实施细则|条例|办法|细则|法))"
-    r"(?=第|中|里|上|的|对|和|与|及|关于|有|是|规定|要求|怎|如何|说|讲|明确|还|现在|目前|最新|何时|什么时候|已|仍|[，,。？?、\s]|$)"
+    r"(?=第|中|里|上|的|对|和|与|及|关于|有|是|规定|要求|怎|如何|说|讲|明确|还|现在|目前|最新|何时|什么时候|已|仍|可|能|吗|[，,。？?、\s]|$)"
 )
 #: Titles ending in 规定 (「必须招标的工程项目规定」) are only told from the verb 规定 when a
 #: preposition introduces them: 「按必须招标的工程项目规定，…」.
 _RULE_NAME = re.compile(r"(?:按照|按|根据|依据|依照|对照)([\u4e00-\u9fa5]{4,24}?(?:暂行规定|规定))(?=第|[，,。？?、\s]|$)")
 #: Generic heads that make 「…规定」 a phrase, not a title (按有关规定, 根据国家规定, 按合同约定).
 _RULE_GENERIC = re.compile(r"^(?:有关|相关|国家|法律|法规|上述|以上|本|该|这|那|其|合同|招标文件|采购文件|文件|政策|地方|当地|规章|上级|原|新)")
-_NAME_PREFIX = re.compile(r"^(?:和|与|及|、|根据|按照|依据|依照|对照|关于|请问|我国|国家|现行|新的|新版|最新的?|那么|那|在|的|这个|这部|这|该|此|上述)+")
+#: a preposition inside a bare name's match that introduces the name (what precedes it is the question's story)
+_NAME_INTRO = re.compile(r"(?:根据|按照|依据|依照|对照|引用)")
+_NAME_PREFIX = re.compile(r"^(?:和|与|及|、|根据|按照|按|依据|依照|对照|关于|请问|我国|国家|现行|新的|新版|最新的?|那么|那|在|的|这个|这部|这|该|此|上述|写)+")
 _ORDER_NO = re.compile(r"(?:财政部|国务院|国家发展改革委|住房和城乡建设部)?\s*(?:令)?\s*第?\s*\d{1,4}\s*号令|[\u4e00-\u9fa5]{1,6}〔\d{4}〕\d{1,4}号")
 _FORM_SUFFIXES = ("函", "承诺书", "授权书", "委托书", "申请书", "通知书", "报价单", "报价表", "一览表", "明细表", "格式", "模板")
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -197,7 +199,8 @@ def named_documents(question: str, words: RefusalWords | None = None) -> list[st
     names = [m.group(1) for m in _BOOK.finditer(text) if not m.group(1).endswith(_FORM_SUFFIXES)]
     rest = _BOOK.sub(" ", text)
     for m in _BARE_NAME.finditer(rest):
-        name = _NAME_PREFIX.sub("", m.group(1))
+        # the name after the last preposition that introduces it (「招标文件里还写依据合同法可以吗」 -> 合同法)
+        name = _NAME_PREFIX.sub("", _NAME_INTRO.split(m.group(1))[-1])
         if re.search(r"第|条(?!例)|怎么|什么|如何|是否|哪些|可以|能否|应当|有关|的|对", name):
             continue
         if (
