@@ -66,7 +66,7 @@ _RULE_NAME = re.compile(r"(?:按照|按|根据|依据|依照|对照)([\u4e00-\u9
 _RULE_GENERIC = re.compile(r"^(?:有关|相关|国家|法律|法规|上述|以上|本|该|这|那|其|合同|招标文件|采购文件|文件|政策|地方|当地|规章|上级|原|新)")
 #: a preposition inside a bare name's match that introduces the name (what precedes it is the question's story)
 _NAME_INTRO = re.compile(r"(?:根据|按照|依据|依照|对照|引用)")
-_NAME_PREFIX = re.compile(r"^(?:和|与|及|、|根据|按照|按|依据|依照|对照|关于|请问|我国|国家|现行|新的|新版|最新的?|那么|那|在|的|这个|这部|这|该|此|上述|写)+")
+_NAME_PREFIX = re.compile(r"^(?:和|与|及|、|根据|按照|按|依据|依照|对照|关于|请问|我国|国家|现行|新的|新版|最新的?|那么|那|在|的|这个|这部|这|该|此|上述)+")
 _ORDER_NO = re.compile(r"(?:财政部|国务院|国家发展改革委|住房和城乡建设部)?\s*(?:令)?\s*第?\s*\d{1,4}\s*号令|[\u4e00-\u9fa5]{1,6}〔\d{4}〕\d{1,4}号")
 _FORM_SUFFIXES = ("函", "承诺书", "授权书", "委托书", "申请书", "通知书", "报价单", "报价表", "一览表", "明细表", "格式", "模板")
 _YEAR = re.compile(r"(20\d{2})\s*年")
