@@ -312,7 +312,8 @@ def _plan_china_law(entry: dict[str, Any]) -> PlannedDoc:
     sections: dict[int, str] = {}
     for extra in entry.get("also") or []:
         _, more = _law_rows(title, extra.get("articles") or [])
-        rows += [r for r in more if all(r["id"] != x["id"] for x in rows)]
+        seen = {r["id"] for r in rows}
+        rows += [r for r in more if r["id"] not in seen]
         sections.update({r["article_no_arabic"]: str(extra["section"]) for r in more if extra.get("section")})
     rows.sort(key=lambda r: (r["article_no_arabic"] or 0, r["id"]))
     if not rows:

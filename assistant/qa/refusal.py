@@ -277,9 +277,14 @@ def replaced_documents(question: str, kb: KnowledgeBase, words: RefusalWords | N
     holds (「合同法规定的违约责任」: 合同法 was replaced by the 民法典): the question is answered from the current
     rules, not refused as asking about a document the knowledge base lacks."""
     w = _words(words)
+    return _replaced(named_documents(question, w), kb, w)
+
+
+def _replaced(names: Sequence[str], kb: KnowledgeBase, words: RefusalWords) -> list[tuple[str, str]]:
+    """(name, successor title) for the repealed documents among ``names``, one per successor."""
     out: list[tuple[str, str]] = []
-    for name in named_documents(question, w):
-        if (title := _successor(name, kb, w)) is not None and title not in [t for _, t in out]:
+    for name in names:
+        if (title := _successor(name, kb, words)) is not None and title not in [t for _, t in out]:
             out.append((name, title))
     return out
 
@@ -471,7 +476,8 @@ def assess(
     foreign = [t for t in missing_terms if vocab is not None and not any(v in vocab for v in _variants(t, w))]
     ev = Evidence(False, "", top_dense, top_score, cov, terms, missing_terms, missing_docs, direct, foreign, in_domain)
     ev.uncovered_topics = uncovered_topics(question, hits, kb, w)
-    ev.replaced_documents = replaced_documents(question, kb, w)
+    # the names missing_documents read: every repealed one with a successor in the knowledge base counts as known
+    ev.replaced_documents = _replaced(known, kb, w)
     ev.keyword_query = is_keyword_query(question, p.lexicon)
     foreign_share = len(foreign) / len(terms) if terms else 0.0
     if in_domain:
