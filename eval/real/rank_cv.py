@@ -13,7 +13,11 @@ grid point as a regression check, never to choose. This script never reads the h
 (eval/datasets/real_qa.jsonl, eval/datasets/real_out_of_scope.jsonl).
 
     python eval/real/rank_cv.py --data-dir DATA --param note_dense_margin=1.0,0.1,0.15 [--param ...]
-        [--folds 5] [--guard]
+        [--folds 5] [--guard] [--knowledge-base-dir DIR]
+
+With --knowledge-base-dir the knowledge-base data (article notes, lexicon) is read from DIR instead of the
+shipped knowledge_base/: pass the copy eval/real/unseen_wording.py makes without the note questions that
+resemble a dev question, to choose weights for wording the notes were not written against.
 
 With --guard the choice is restricted to grid points that keep the synthetic guard rails (hit@1 at
 most 0.005 lower, hit@5 not lower than the first grid point), so the cross-validated figure is that of
@@ -77,13 +81,16 @@ def main() -> None:
     ap.add_argument("--guard", action="store_true",
                     help="choose only among grid points whose synthetic hit@1 is at most 0.005 below the first "
                          "point's and whose synthetic hit@5 is not below it (the synthetic guard rails)")
+    ap.add_argument("--knowledge-base-dir", type=Path, default=None,
+                    help="read the knowledge-base data from this directory (e.g. the unfitted copy of unseen_wording.py)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from assistant.config import Settings
     from assistant.evaluation.datasets import load_policy_qa
     from assistant.services import Services
 
-    base = Settings(data_dir=args.data_dir)
+    base = (Settings(data_dir=args.data_dir) if args.knowledge_base_dir is None
+            else Settings(data_dir=args.data_dir, knowledge_base_dir=args.knowledge_base_dir))
     dev = load_policy_qa(ROOT / "eval/dev/real_qa_dev.jsonl")
     synthetic = load_policy_qa(ROOT / "eval/datasets/policy_qa.jsonl")
     synthetic_dev = load_policy_qa(ROOT / "eval/dev/retrieval_dev.jsonl")
