@@ -4,7 +4,8 @@ Each line of a probe file is ``expected<TAB>regime<TAB>clause<TAB>why``: the rul
 violates (``-`` for a lawful look-alike), 政府采购 or 工程, the clause (``\\n`` for a line break) and
 a short reason. The clauses were written by helpers that saw the rule ids and categories but
 neither the rules' patterns nor their examples (see README.md here). Every clause is reviewed on
-its own after a first line naming the procurement type, rules only (no LLM).
+its own after a first line naming the procurement type, rules only (no LLM); a 政府采购 clause naming its
+own method (竞争性磋商, 谈判, 询价, 单一来源) gets a first line that names no method.
 
 - found: the violating clause draws a finding of the expected rule (any severity);
 - lawful false alarms: the lawful clause draws a high/medium finding (T45, the whole-document SME
@@ -26,6 +27,7 @@ once as held-out sets and are used for development since; ``heldout6.tsv``, by a
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -33,8 +35,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HEADS = {"政府采购": "本项目为政府采购项目，采购方式：公开招标。\n",
          "工程": "本项目为依法必须招标的工程建设项目，施工招标。\n"}
+#: a 政府采购 clause that names its own method (「采用竞争性磋商方式采购」) is read under a head that names none: the
+#: 公开招标 head would contradict the clause, and the tender it stands for is one bought by that method
+OWN_METHOD = re.compile("竞争性磋商|竞争性谈判|磋商文件|谈判文件|询价通知书|询价小组|单一来源|框架协议|(采用|以|通过|实行|进行|按|采取)询价")
+GOV_ANY = "本项目为政府采购项目。\n"
 #: whole-document checks that a single clause cannot satisfy
 DOCUMENT_LEVEL = {"T45"}
+
+
+def head(regime: str, clause: str) -> str:
+    """The document head a probe clause is reviewed under."""
+    if regime == "政府采购" and OWN_METHOD.search(clause):
+        return GOV_ANY
+    return HEADS[regime]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         if not line.strip() or line.startswith("#"):
             continue
         expected, regime, clause = parts[0].strip(), parts[1].strip(), parts[2]
-        report = reviewer.review_text(HEADS[regime] + clause.replace("\\n", "\n"), use_llm=False)
+        report = reviewer.review_text(head(regime, clause) + clause.replace("\\n", "\n"), use_llm=False)
         got = [(f.rule_id, f.severity) for f in report.findings]
         similar = {f.rule_id for f in report.findings if f.source == "exemplar"}
         if expected == "-":
