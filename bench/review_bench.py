@@ -1,10 +1,15 @@
 """Speed: rules-only review of a ~100-page tender DOCX (target ≤ 5 s on 2 cores).
 
-    python bench/review_bench.py [--pages 100]
+    python bench/review_bench.py [--pages 100] [--repeated 50000]
 
 Builds the DOCX by repeating realistic content (the development tenders' clauses, a 前附表
 and a 评分表 per chapter) until it holds about 650 Chinese characters per page, then times
 load + segmentation + facts + rules + report rendering separately.
+
+--repeated N also times the rules on adversarial clauses: each rule's first violating example repeated
+to N characters as one clause (one long sentence with many matches of the rule's own pattern), against
+the same example repeated to N/25 characters, and prints the slowest (a pattern whose cost grows with the
+square of the clause's length shows as a ratio far above 25).
 """
 
 from __future__ import annotations
@@ -63,9 +68,37 @@ def build_docx(path: Path, pages: int) -> int:  # noqa: C901 - synthetic documen
     return chars
 
 
+def repeated_clauses(chars: int) -> None:
+    """Rules-only review of each rule's first violating example repeated to ``chars`` characters."""
+    from assistant.review.catalogue import load_catalogue
+    from assistant.review.pipeline import Reviewer
+
+    catalogue = load_catalogue()  # the shipped rules, as Reviewer uses them by default
+    reviewer = Reviewer(kb=None, use_llm=False)
+    heads = {"工程": "本项目为依法必须招标的工程建设项目，施工招标。\n", "政府采购": "本项目为政府采购项目。\n"}
+    rows: list[tuple[float, float, str]] = []
+    for rule in catalogue.rules:
+        examples = rule.examples.violating if rule.examples else []
+        if not examples:
+            continue
+        head = heads.get(rule.examples.regime or "", heads["政府采购"])
+        timed = []
+        for n in (max(1, chars // 25), chars):
+            text = head + (examples[0] * (n // len(examples[0]) + 1))[:n]
+            t = time.perf_counter()
+            reviewer.review_text(text, use_llm=False)
+            timed.append(time.perf_counter() - t)
+        rows.append((timed[1], timed[1] / max(timed[0], 1e-6), rule.id))
+    rows.sort(reverse=True)
+    print(f"repeated clauses of {chars} chars, {len(rows)} rules: slowest "
+          + ", ".join(f"{rid} {t:.2f} s (×{r:.0f} of the {chars // 25}-char clause)" for t, r, rid in rows[:5]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=100)
+    ap.add_argument("--repeated", type=int, default=0, metavar="N",
+                    help="also time each rule's first violating example repeated to N characters as one clause")
     ap.add_argument("--no-exemplar", action="store_true", help="rules only, without the e5 exemplar step")
     args = ap.parse_args()
     from assistant.ingest.loaders import load_file
@@ -114,6 +147,8 @@ def main() -> None:
     print(f"findings on the compliant content: {report.summary['total']} ({report.summary['by_severity']})")
     if exemplar is not None:
         print(f"exemplar step: {exemplar.stats} (considered = clauses passing the cheap filter, embedded ≤ max_clauses)")
+    if args.repeated:
+        repeated_clauses(args.repeated)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
+from itertools import islice, pairwise
 from typing import Any
 
 from assistant.format_zh import money_short, phrase_bounds
@@ -20,6 +20,11 @@ from assistant.review.catalogue import BasisRef, Catalogue, Detector, Rule
 from assistant.review.cross_clause import NUMERIC_CHECKS
 from assistant.review.facts import ProjectFacts
 from assistant.review.reader import Clause
+
+#: The matches of one pattern weighed in one clause. Each match is checked against its sentence, so a clause of
+#: tens of thousands of characters repeating one matching phrase (an adversarial upload) would cost a check of
+#: that whole sentence per match; no real clause repeats one pattern this often.
+MAX_MATCHES = 200
 
 __all__ = ["NUMERIC_CHECKS", "SEVERITY_ORDER", "RuleEngine", "RuleHit", "on_scoring_row"]
 
@@ -208,7 +213,7 @@ class RuleEngine:
             return self._concept_hit(rule, det, comp, clause, regime)
         if det.type == "pattern":
             for rx in comp.patterns:
-                for m in rx.finditer(text):
+                for m in islice(rx.finditer(text), MAX_MATCHES):
                     hit = self._accept(rule, det, comp, clause, m.start(), m.end(), regime)
                     if hit is not None:
                         return hit
@@ -219,7 +224,7 @@ class RuleEngine:
         """A concept term (what), said of a supplier (who, when given), used for scoring or as a condition."""
         text = clause.text
         for rx in comp.what:
-            for m in rx.finditer(text):
+            for m in islice(rx.finditer(text), MAX_MATCHES):
                 s0, s1 = _sentence_bounds(text, m.start(), m.end())
                 sentence = text[s0:s1]
                 if comp.who and not any(w.search(sentence) or w.search(text[max(0, s0 - 60):s0]) for w in comp.who):
@@ -234,7 +239,7 @@ class RuleEngine:
     def _quantity_hit(self, rule: Rule, det: Detector, comp: _Compiled, clause: Clause, regime: str | None) -> RuleHit | None:
         assert comp.keyword is not None
         text = clause.text
-        for m in comp.keyword.finditer(text):
+        for m in islice(comp.keyword.finditer(text), MAX_MATCHES):
             s0, s1 = _sentence_bounds(text, m.start(), m.end())
             lo = max(s0, m.start() - det.before) if det.before else m.end()
             hi = min(s1, m.end() + det.window)
