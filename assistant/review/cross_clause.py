@@ -295,8 +295,10 @@ def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: PriceWeightPa
 _SME_EXCEPTION = re.compile(
     r"理由|原因|第六条|不适宜|无法确保|非企业主体|事业单位、社会组织|不可替代的专利|专有技术|技术兼容|"
     r"充分供应|充分竞争|框架协议|影响政府采购目标实现")
-#: a reason said to be missing (「……不设置中小企业预留份额，未说明理由」) is no reason given
-_NO_REASON = re.compile(r"(未|没有|无|不)(说明|写明|载明|提供|注明|列明)?[^。；，,\n]{0,4}(理由|原因)")
+#: a reason said to be missing (「……不设置中小企业预留份额，未说明理由」), or a reason field left empty
+#: (「是否专门面向中小企业采购：否；理由：无」), is no reason given
+_NO_REASON = re.compile(r"(未|没有|无|不)(说明|写明|载明|提供|注明|列明)?[^。；，,\n]{0,4}(理由|原因)"
+                        r"|(理由|原因)\s*[:：]\s*(无|暂无|没有|/|／|—+|-+)(?=\s*($|[。；;，,\n]))")
 
 
 def _check_sme(f: ProjectFacts, clauses: list[Clause], p: SmeParams) -> NumericResult:
