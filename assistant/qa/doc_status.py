@@ -20,6 +20,7 @@ from assistant.qa.refusal import named_documents
 from assistant.qa.understanding import Lexicon
 from assistant.schema import Chunk, Citation, DocumentMeta
 from assistant.text_zh import split_sentences, strip_article_label
+from assistant.titles import PRC
 
 #: a question naming an article asks about that article, not about the document (「87号令第十条还有效吗」)
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
@@ -41,7 +42,6 @@ _REPEAL_SENTENCE = re.compile(r"(?:同时|予以|一并)废止")
 _QUOTED = re.compile(r"《([^《》]+)》(?:[（(]([^（）()]*?号)[）)])?")
 #: the title a 通知 印发 (「《…关于印发〈政府采购促进中小企业发展暂行办法〉的通知》」)
 _INNER = re.compile(r"〈([^〈〉]+)〉")
-_STATE = "中华人民共和国"
 
 
 class _KB(Protocol):
@@ -138,7 +138,7 @@ def repealed_in_kb(kb: _KB, aliases: Mapping[str, str]) -> dict[str, str]:
                     continue
                 for m in _QUOTED.finditer(sentence):
                     title, number = m.group(1), m.group(2)
-                    found = [title, title.removeprefix(_STATE), *_INNER.findall(title), number or ""]
+                    found = [title, title.removeprefix(PRC), *_INNER.findall(title), number or ""]
                     for name in found:
                         if len(name) >= 3 and name not in held:
                             out.setdefault(name, meta.title)
