@@ -70,10 +70,11 @@ def build_docx(path: Path, pages: int) -> int:  # noqa: C901 - synthetic documen
 
 def repeated_clauses(chars: int) -> None:
     """Rules-only review of each rule's first violating example repeated to ``chars`` characters."""
+    from assistant.evaluation.clause_heads import GOV_ANY, HEADS
     from assistant.review.pipeline import Reviewer
 
     reviewer = Reviewer(kb=None, use_llm=False)  # the shipped rules
-    heads = {"工程": "本项目为依法必须招标的工程建设项目，施工招标。\n", "政府采购": "本项目为政府采购项目。\n"}
+    heads = {"工程": HEADS["工程"], "政府采购": GOV_ANY}
     rows: list[tuple[float, float, str]] = []
     for rule in reviewer.catalogue.rules:
         examples = rule.examples.violating if rule.examples else []

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.evaluation import clause_heads
 from assistant.review import numbers as nb
 from assistant.review.pipeline import Reviewer
 
-GOV = "本项目为政府采购项目，采购方式：公开招标。\n"
-WORKS = "本项目为依法必须招标的工程建设项目，施工招标。\n"
-#: a 政府采购 head that names no method: the clause's own 竞争性磋商 decides it
-GOV_ANY = "本项目为政府采购项目。\n"
-HEADS = {"政府采购": GOV, "工程": WORKS, "政府采购（方式见条款）": GOV_ANY}
+HEADS = {**clause_heads.HEADS, "政府采购（方式见条款）": clause_heads.GOV_ANY}
 
 
 def _rules(reviewer: Reviewer, regime: str, clause: str, alarms_only: bool = False) -> set[str]:
@@ -351,7 +348,7 @@ def test_a_range_ending_on_a_day_takes_the_start_month() -> None:
 
 
 def test_a_short_publicity_written_as_dates_says_its_length(reviewer: Reviewer) -> None:
-    report = reviewer.review_text(WORKS + "中标候选人公示：2024年11月8日（星期五）9:00至2024年11月8日17:00。", use_llm=False)
+    report = reviewer.review_text(HEADS["工程"] + "中标候选人公示：2024年11月8日（星期五）9:00至2024年11月8日17:00。", use_llm=False)
     found = next(f for f in report.findings if f.rule_id == "T57")
     assert found.explanation.startswith("条款数值 1日，低于下限 3日。")
     assert found.evidence is not None and found.evidence.endswith("17:00")
@@ -374,6 +371,7 @@ def test_the_probe_runner_reads_a_clause_that_names_its_own_method_under_a_neutr
     assert spec is not None and spec.loader is not None
     run = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(run)
+    assert run.head is clause_heads.head
     assert run.head("政府采购", "本项目为政府采购工程，施工估算价800万元，采用竞争性磋商方式采购。") == run.GOV_ANY
     assert run.head("政府采购", "采购人通过市场询价确定最高限价。") == run.HEADS["政府采购"]
     assert run.head("工程", "采用竞争性磋商方式确定施工单位。") == run.HEADS["工程"]

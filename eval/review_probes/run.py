@@ -27,31 +27,22 @@ once as held-out sets and are used for development since; ``heldout6.tsv``, by a
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HEADS = {"政府采购": "本项目为政府采购项目，采购方式：公开招标。\n",
-         "工程": "本项目为依法必须招标的工程建设项目，施工招标。\n"}
-#: a 政府采购 clause that names its own method (「采用竞争性磋商方式采购」) is read under a head that names none: the
-#: 公开招标 head would contradict the clause, and the tender it stands for is one bought by that method
-OWN_METHOD = re.compile("竞争性磋商|竞争性谈判|磋商文件|谈判文件|询价通知书|询价小组|单一来源|框架协议|(采用|以|通过|实行|进行|按|采取)询价")
-GOV_ANY = "本项目为政府采购项目。\n"
+sys.path.insert(0, str(ROOT))
+
+from assistant.evaluation.clause_heads import GOV_ANY, HEADS, head  # noqa: E402
+
+__all__ = ["GOV_ANY", "HEADS", "head", "main"]
+
 #: whole-document checks that a single clause cannot satisfy
 DOCUMENT_LEVEL = {"T45"}
 
 
-def head(regime: str, clause: str) -> str:
-    """The document head a probe clause is reviewed under."""
-    if regime == "政府采购" and OWN_METHOD.search(clause):
-        return GOV_ANY
-    return HEADS[regime]
-
-
 def main(argv: list[str] | None = None) -> int:
-    sys.path.insert(0, str(ROOT))
     from assistant.config import get_settings
     from assistant.services import Services
 
