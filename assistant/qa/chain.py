@@ -24,7 +24,7 @@ from assistant.config import LimitsSettings
 from assistant.errors import BackendError, UserError
 from assistant.llm import backend_label, call_chat, model_label, stream_chat
 from assistant.prompts import load_prompt
-from assistant.qa import citing, condense, doc_status, extractive, refusal, short_names
+from assistant.qa import citing, condense, doc_overview, doc_status, extractive, refusal, short_names
 from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context, superseded_note
 from assistant.qa.masking import Masker
 from assistant.qa.understanding import (
@@ -388,23 +388,34 @@ class QAChain:
         return answer
 
     def _status(self, prep: _Prepared) -> Answer | None:
-        """The answer to a question about a document itself (in force? since when? which version?), from its record."""
+        """The answer to a question about a document itself (in force? since when? which version? what does it contain?),
+        from its record and its text."""
         lexicon = self.refusal_policy.lexicon
         if lexicon is None or prep.aliases is None:
             return None
         if doc_status.names_no_document(prep.standalone, lexicon.status_words):
             text = (f"「{prep.question}」没有说明是哪份文件，无法判断您想了解哪份文件的效力，因此不作回答。"
                     "请写明文件名称，例如「87号令现在还有效吗？」「招标投标法实施条例最新是哪一年修订的？」。")
+        elif doc_overview.names_no_document(prep.standalone, lexicon.overview_words):
+            text = (f"「{prep.question}」没有说明是哪份文件，无法判断您想了解哪份文件的内容，因此不作回答。"
+                    "请写明文件名称，例如「87号令的主要内容是什么？」「婺区政发〔2025〕8号讲了什么？」。")
+        else:
+            text = ""
+        if text:
             answer = Answer(answer=text, citations=[], refused=True, mode=self.mode, question=prep.question,
                             standalone_question=prep.standalone, flags=[refusal.NOT_A_QUESTION_FLAG],
                             notes=["问题没有说明是哪份文件，已请用户补充。"])
             answer.metadata = self._metadata(prep, [])
             return answer
+        flag = "document_status"
         found = doc_status.answer_status(prep.standalone, self.kb, prep.aliases, lexicon)
+        if found is None:
+            flag = "document_overview"
+            found = doc_overview.answer_overview(prep.standalone, self.kb, prep.aliases, lexicon)
         if found is None:
             return None
         answer = Answer(answer=found.text, citations=found.citations, refused=False, mode="extractive",
-                        question=prep.question, standalone_question=prep.standalone, flags=["document_status"])
+                        question=prep.question, standalone_question=prep.standalone, flags=[flag])
         answer.metadata = self._metadata(prep, [])
         answer.metadata["answer_citation"] = 1 if found.citations else None
         return answer

@@ -31,9 +31,9 @@ _CLAUSE_END = re.compile(r"[，,。；;？?！!\s]")
 _IN_FORCE = re.compile(r"[^。；]*自\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:发布|公布|印发)之日)起(?:施行|实施|生效)[^。；]*[。；]?")
 _REPEALS = ("废止", "失效")
 #: what the record can and cannot tell
-_CAVEAT = "（以上根据知识库所收文件的版本记录作答；文件此后如有修订或废止，请以发布机关公布的最新文本为准。）"
+CAVEAT = "（以上根据知识库所收文件的版本记录作答；文件此后如有修订或废止，请以发布机关公布的最新文本为准。）"
 #: documents that are the product's own (the review checklist), not regulations to ask about
-_OWN_TYPES = ("审查要点",)
+OWN_TYPES = ("审查要点",)
 
 
 #: a sentence that repeals documents (「……（财政部令第18号）同时废止。」「……予以废止」)
@@ -44,7 +44,7 @@ _QUOTED = re.compile(r"《([^《》]+)》(?:[（(]([^（）()]*?号)[）)])?")
 _INNER = re.compile(r"〈([^〈〉]+)〉")
 
 
-class _KB(Protocol):
+class KBView(Protocol):
     def resolve_title(self, name: str) -> DocumentMeta | None: ...
     def title_of(self, name: str) -> str | None: ...
     def doc_chunks(self, doc_id: str) -> list[Chunk]: ...
@@ -52,8 +52,8 @@ class _KB(Protocol):
 
 
 @dataclass(frozen=True)
-class StatusAnswer:
-    """The answer to a question about a document's status: its text and the articles it quotes."""
+class DocumentAnswer:
+    """The answer to a question about a document itself (its status, its contents): its text and the articles it quotes."""
 
     text: str
     citations: list[Citation]
@@ -102,7 +102,7 @@ def _status_follows(question: str, end: int, status_words: Sequence[str]) -> boo
     return any(0 <= (i := clause.find(w)) <= _GAP and not clause[i + len(w):].startswith("于") for w in status_words)
 
 
-def answer_status(question: str, kb: _KB, aliases: Mapping[str, str], lexicon: Lexicon) -> StatusAnswer | None:
+def answer_status(question: str, kb: KBView, aliases: Mapping[str, str], lexicon: Lexicon) -> DocumentAnswer | None:
     """The answer to a question about a document's status, or None when the question is no such question."""
     if not any(w in question for w in lexicon.status_words):
         return None  # most questions: nothing to look up
@@ -115,12 +115,12 @@ def answer_status(question: str, kb: _KB, aliases: Mapping[str, str], lexicon: L
     if name in repealed and (successor := kb.resolve_title(repealed[name])) is not None:
         return _repealed(name, successor, kb)
     meta = kb.resolve_title(names[name])
-    if meta is None or meta.doc_type in _OWN_TYPES:
+    if meta is None or meta.doc_type in OWN_TYPES:
         return None
     return _current(meta, kb)
 
 
-def repealed_in_kb(kb: _KB, aliases: Mapping[str, str]) -> dict[str, str]:
+def repealed_in_kb(kb: KBView, aliases: Mapping[str, str]) -> dict[str, str]:
     """The documents whose repeal an article of a document in force states: every name the article gives one by
     (its title, the title without 中华人民共和国, the title a 通知 印发, its number) -> the repealing document's title.
     A name of a document the knowledge base holds is left out (87号令第八十八条 repeals the 2004 rule of the same
@@ -128,12 +128,12 @@ def repealed_in_kb(kb: _KB, aliases: Mapping[str, str]) -> dict[str, str]:
     held = set(aliases) | set(aliases.values())
     out: dict[str, str] = {}
     for meta in kb.list_documents(include_superseded=False):
-        if not meta.is_current or meta.doc_type in _OWN_TYPES:
+        if not meta.is_current or meta.doc_type in OWN_TYPES:
             continue
         for chunk in kb.doc_chunks(meta.doc_id):
             if not chunk.article or "废止" not in chunk.text:
                 continue
-            for sentence in split_sentences(_body(chunk)):
+            for sentence in split_sentences(body(chunk)):
                 if not _REPEAL_SENTENCE.search(sentence):
                     continue
                 for m in _QUOTED.finditer(sentence):
@@ -145,25 +145,25 @@ def repealed_in_kb(kb: _KB, aliases: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def _current(meta: DocumentMeta, kb: _KB) -> StatusAnswer:
+def _current(meta: DocumentMeta, kb: KBView) -> DocumentAnswer:
     """「答：《…》（文号）现行有效，自…起施行，知识库收录的是…的版本。」, quoting the article that puts it into force; a
     document with no such article (a 通知 that 印发 a plan) is told by its record's dates only."""
-    book = _book(meta)
+    named = book(meta)
     basis = _in_force_article(meta, kb)
     status = meta.status or "现行有效"
     version = f"，知识库收录的是{date_zh(meta.version)}的版本" if meta.version else ""
     if basis:
         since = _date_in(basis[1]) or date_zh(meta.effective_date or meta.publish_date)
-        lines = [f"答：{book}{status}，自{since}起施行{version}。[1]",
+        lines = [f"答：{named}{status}，自{since}起施行{version}。[1]",
                  f"依据：《{meta.title}》{basis[0].article or ''}：“{basis[1]}”[1]"]
     else:
         issued = f"，发布日期为{date_zh(meta.publish_date)}" if meta.publish_date else ""
-        lines = [f"答：据知识库的文件记录，{book}{status}{issued}{version}。"]
+        lines = [f"答：据知识库的文件记录，{named}{status}{issued}{version}。"]
     if meta.status_note:
         lines.append(f"说明：{meta.status_note}")
-    lines.append(_CAVEAT)
-    cites = [_cite(basis[0], basis[1], 1)] if basis else []
-    return StatusAnswer("\n".join(lines), cites)
+    lines.append(CAVEAT)
+    cites = [cite(basis[0], basis[1], 1)] if basis else []
+    return DocumentAnswer("\n".join(lines), cites)
 
 
 def _date_in(sentence: str) -> str:
@@ -171,51 +171,51 @@ def _date_in(sentence: str) -> str:
     return m.group(0) if m else ""
 
 
-def _repealed(name: str, successor: DocumentMeta, kb: _KB) -> StatusAnswer:
+def _repealed(name: str, successor: DocumentMeta, kb: KBView) -> DocumentAnswer:
     """「答：财政部18号令已被废止，现行规定见《…》。」 with the successor's article that repealed it, if it has one."""
-    book = name if re.fullmatch(r"[^《》]*(?:号|令)", name) else f"《{name}》"
+    old = name if re.fullmatch(r"[^《》]*(?:号|令)", name) else f"《{name}》"
     repeal = _repealing_article(name, successor, kb)
     marker = "[1]" if repeal else ""
-    lines = [f"答：{book}已被废止，现行规定见{_book(successor)}，条号与原文件不同。{marker}"]
+    lines = [f"答：{old}已被废止，现行规定见{book(successor)}，条号与原文件不同。{marker}"]
     if repeal:
         lines.append(f"依据：《{successor.title}》{repeal[0].article or ''}：“{repeal[1]}”{marker}")
     since = f"，自{date_zh(successor.effective_date)}起施行" if successor.effective_date else ""
-    lines.append(f"{_book(successor)}{successor.status or '现行有效'}{since}。")
-    lines.append(_CAVEAT)
-    cites = [_cite(repeal[0], repeal[1], 1)] if repeal else []
-    return StatusAnswer("\n".join(lines), cites)
+    lines.append(f"{book(successor)}{successor.status or '现行有效'}{since}。")
+    lines.append(CAVEAT)
+    cites = [cite(repeal[0], repeal[1], 1)] if repeal else []
+    return DocumentAnswer("\n".join(lines), cites)
 
 
-def _book(meta: DocumentMeta) -> str:
+def book(meta: DocumentMeta) -> str:
     return f"《{meta.title}》" + (f"（{meta.doc_number}）" if meta.doc_number else "")
 
 
-def _in_force_article(meta: DocumentMeta, kb: _KB) -> tuple[Chunk, str] | None:
+def _in_force_article(meta: DocumentMeta, kb: KBView) -> tuple[Chunk, str] | None:
     """The last article saying from when the document is in force, and that sentence."""
     for chunk in reversed(kb.doc_chunks(meta.doc_id)):
-        if chunk.article and (m := _IN_FORCE.search(_body(chunk))):
+        if chunk.article and (m := _IN_FORCE.search(body(chunk))):
             return chunk, m.group(0).strip()
     return None
 
 
-def _repealing_article(name: str, successor: DocumentMeta, kb: _KB) -> tuple[Chunk, str] | None:
+def _repealing_article(name: str, successor: DocumentMeta, kb: KBView) -> tuple[Chunk, str] | None:
     """The successor's article that repeals ``name`` (by name, or by its order number: 财政部18号令 is written
     「财政部令第18号」), and the sentence that does."""
     number = re.search(r"(\d+)号", name)
     for chunk in reversed(kb.doc_chunks(successor.doc_id)):
-        for sentence in split_sentences(_body(chunk)):
+        for sentence in split_sentences(body(chunk)):
             named = name in sentence or (number is not None and f"第{number.group(1)}号" in sentence)
             if named and any(w in sentence for w in _REPEALS):
                 return chunk, sentence.strip()
     return None
 
 
-def _body(chunk: Chunk) -> str:
+def body(chunk: Chunk) -> str:
     """The article's text without its number (「第八十八条 本办法自……」 -> 「本办法自……」)."""
     return strip_article_label(chunk.text, chunk.article or "").strip()
 
 
-def _cite(chunk: Chunk, sentence: str, n: int) -> Citation:
+def cite(chunk: Chunk, sentence: str, n: int) -> Citation:
     from assistant.retrieval import to_hit
 
     hit = to_hit(chunk, score=1.0, via=["document_status"])

@@ -168,6 +168,14 @@ def key_terms(question: str, words: RefusalWords | None = None) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
+def _without(text: str, names: Sequence[str]) -> str:
+    """``text`` with every one of ``names`` blanked out, longest first (a 文号 such as 婺区政发〔2025〕8号 cuts into
+    several tokens, none of which the named document's own text carries)."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return text
+
+
 def _variants(term: str, words: RefusalWords) -> tuple[str, ...]:
     """The term, its statute form, its synonyms and, for a repealed document, the title of its successor."""
     successor = words.repealed_documents.get(term)
@@ -469,7 +477,7 @@ def assess(
     # a document the question names by a name its articles do not carry (「87号令适用于哪些项目」) is no term to find in them
     # (unless it is all the question names); in-domain wording rarely matches the statute, and the right article
     # often ranks 4th-6th
-    sought = [t for t in terms if t not in known] or terms
+    sought = key_terms(_without(normalize(question), known), w) or terms
     cov, missing_terms = coverage(sought, hits, top=p.coverage_top_in_domain if in_domain else p.coverage_top, words=w)
     direct = any("direct" in h.via for h in hits)
     vocab = corpus_text(kb)

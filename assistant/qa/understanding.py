@@ -45,6 +45,7 @@ REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents", "home_places",
 SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers", "courtesy_words",
                       "persona_markers", "basis_requests", "basis_words", "alternatives", "question_markers", "scope",
                       "methods", "method_penalty", "method_bound", "definitions", "secondary_documents", "status_words",
+                      "overview_words",
                       *GATE_SECTIONS, REFUSAL_SECTION})
 #: the keys of the ``definitions`` section (each a list of words or templates)
 DEFINITION_KEYS = ("questions", "bare_questions", "comparisons", "comparison_joins", "attributes", "lead_words", "verbs",
@@ -425,6 +426,8 @@ class Lexicon:
     definitions: Definitions = Definitions()
     #: words asking, right after a document's name, whether it is in force and which version (「87号令还有效吗」)
     status_words: tuple[str, ...] = ()
+    #: words asking, with a document's name and nothing else, what the document contains (「87号令的主要内容是什么」)
+    overview_words: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -650,6 +653,7 @@ def _load(path: str, mtime: float) -> Lexicon:
         refusal_words=_refusal_section(data, p),
         definitions=_definitions(data, p),
         status_words=tuple(sorted((str(s) for s in data.get("status_words") or ()), key=len, reverse=True)),
+        overview_words=tuple(sorted((str(s) for s in data.get("overview_words") or ()), key=len, reverse=True)),
     )
     return replace(lexicon, refusal_words=_with_statute_words(lexicon.refusal_words, lexicon.statute_words))
 

@@ -1,0 +1,178 @@
+"""Questions about what a document contains (「87号令的主要内容是什么」「介绍一下婺区政发〔2025〕8号」).
+
+Such a question names a document and asks nothing else. Retrieval cannot answer it: the article that holds the
+question's words (招标投标法第十九条 says what a tender file's 主要内容 are) is not the answer, and a 文号 cut into
+tokens leaves nothing to search for. The answer is read off the knowledge base's own text of the document: its
+chapters with the articles each holds (for a regulation), or its headings (for a policy text such as the district's
+reform plan), and its opening provisions quoted as citations: the purpose and scope articles, or the first section.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from assistant.format_zh import date_zh
+from assistant.qa.doc_status import OWN_TYPES, DocumentAnswer, KBView, body, book, cite
+from assistant.qa.understanding import Lexicon
+from assistant.schema import Chunk, Citation, DocumentMeta
+from assistant.text_zh import int_to_cn, split_sentences
+
+#: a question naming an article asks about that article (「87号令第十条讲了什么」)
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
+#: what may stand around the document's name and the overview word: nothing that says what is asked about
+_FILLER = re.compile(
+    r"(?:请问|请|麻烦|帮忙|帮我|给我|一下|简单|简要|大致|大概|具体|主要|到底|一共|总共|共|都|这个|这份|这部|该|本|文件|全文|"
+    r"里面|里|中|内容|规定|的|了|是|有|吗|呢|吧|么|什么|哪些|呀|啊|[《》“”「」〈〉？?！!。，,、：:\s])*")
+#: a part of a code above its chapters (「第三编 合同」): the knowledge base may hold only some parts
+_PART = re.compile(r"^第[一二三四五六七八九十百零〇\d]+编")
+#: quoted whole up to this length; a longer provision by its first sentence
+_QUOTE_MAX = 200
+#: the chapter level of a section path (「第三编 合同 / 第一章 一般规定」 -> 「第一章 一般规定」)
+_CHAPTER = re.compile(r"^第[一二三四五六七八九十百零〇\d]+章")
+#: the name a policy text gives its attachment (「附件：婺城区招投标领域突出问题专项整治工作方案」)
+_ATTACHMENT = re.compile(r"附件\s*\d*\s*[：:]\s*([^\n：:]{4,60})")
+#: the preamble of a policy text (the 通知 that 印发 it), not a part of it
+_PREAMBLE = "说明"
+CLOSING = "（以上根据知识库所收文件的文本整理；具体规定请直接提问，例如「{name}关于……是怎么规定的？」。）"
+
+
+def asked_overview(question: str, names: Mapping[str, str], overview_words: Sequence[str]) -> str | None:
+    """The name (as the question writes it) of the one document whose contents the question asks about, or None.
+
+    The question must be the name, one overview word and filler only (「87号令的主要内容是什么？」): a question that
+    says anything more (「87号令对投标保证金有哪些规定」) asks about a provision, and goes to retrieval.
+    """
+    if not overview_words or _ARTICLE.search(question):
+        return None
+    for name in sorted(names, key=len, reverse=True):
+        if name not in question:
+            continue
+        rest = question.replace(name, " ", 1)
+        if any(other in rest for other in names if len(other) >= 2):
+            return None  # two documents named: not one document's contents
+        said = [w for w in overview_words if w in rest]
+        for word in said:  # longest first
+            rest = rest.replace(word, " ")
+        return name if said and _FILLER.fullmatch(rest) else None
+    return None
+
+
+def names_no_document(question: str, overview_words: Sequence[str]) -> bool:
+    """The question asks what a document contains and says nothing of which (「这个文件的主要内容是什么」): no document to
+    read, and retrieval would quote any article that lists 主要内容 (87号令第二十一条, on a prequalification file)."""
+    said = [w for w in overview_words if w in question]
+    rest = question
+    for word in said:
+        rest = rest.replace(word, " ")
+    return bool(said) and _FILLER.fullmatch(rest) is not None
+
+
+def answer_overview(question: str, kb: KBView, aliases: Mapping[str, str], lexicon: Lexicon) -> DocumentAnswer | None:
+    """The overview of the document the question asks about, or None when the question is no such question."""
+    if not any(w in question for w in lexicon.overview_words):
+        return None  # most questions: nothing to look up
+    names = {**aliases, **{t: t for t in aliases.values()}}
+    name = asked_overview(question, names, lexicon.overview_words)
+    if name is None:
+        return None
+    meta = kb.resolve_title(names[name])
+    if meta is None or meta.doc_type in OWN_TYPES:
+        return None
+    chunks = kb.doc_chunks(meta.doc_id)
+    if any(c.article for c in chunks):
+        return _regulation(meta, chunks, name)
+    return _policy_text(meta, chunks, name)
+
+
+def _note(meta: DocumentMeta) -> list[str]:
+    """The record's note on its text (the reform plan's scraped copy lost a few characters)."""
+    return [f"说明：{meta.status_note}"] if meta.status_note else []
+
+
+def _in_force(meta: DocumentMeta) -> str:
+    since = f"，自{date_zh(meta.effective_date)}起施行" if meta.effective_date else ""
+    return f"{meta.status or '现行有效'}{since}"
+
+
+def _chapter(chunk: Chunk) -> str | None:
+    """The chapter an article stands in (「第二章 招标」), or None for a document without chapters."""
+    parts = [p.strip() for p in (chunk.location.section or "").split(" / ") if p.strip()]
+    return next((p for p in parts if _CHAPTER.match(p)), parts[0] if parts else None)
+
+
+def _regulation(meta: DocumentMeta, chunks: Sequence[Chunk], name: str) -> DocumentAnswer:
+    """「答：知识库收录的《…》共八章八十八条……」, each chapter with its articles, and its first two articles quoted."""
+    articles = [c for c in chunks if c.article]
+    groups: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        label = _chapter(chunk)
+        if label is not None:
+            groups.setdefault(label, []).append(chunk)
+    chapters = [label for label in groups if _CHAPTER.match(label)]
+    size = (f"共{int_to_cn(len(chapters))}章{int_to_cn(len(articles))}条" if chapters
+            else f"共{int_to_cn(len(articles))}条，不分章")
+    parts = list(dict.fromkeys(p.strip() for c in articles for p in (c.location.section or "").split(" / ")
+                               if _PART.match(p.strip())))
+    held = f"了{book(meta)}的部分内容（{'、'.join(parts)}等），" if parts else f"的{book(meta)}"
+    lines = [f"答：知识库收录{held}{size}，{_in_force(meta)}。", *_note(meta)]
+    if groups:
+        lines.append("各章及其条文：" if chapters else "另有：")
+        for label, members in groups.items():
+            numbered = [c for c in members if c.article]
+            span = (f"（{numbered[0].article}）" if len(numbered) == 1
+                    else f"（{numbered[0].article}至{numbered[-1].article}）" if numbered else "")
+            lines.append(f"- {label}{span}")
+    cites: list[Citation] = []
+    for chunk in articles[:2]:
+        sentence = _opening(chunk)
+        cites.append(cite(chunk, sentence, len(cites) + 1))
+        lines.append(f"《{meta.title}》{chunk.article}：“{sentence}”[{len(cites)}]")
+    lines.append(CLOSING.format(name=name))
+    return DocumentAnswer("\n".join(lines), cites)
+
+
+def _policy_text(meta: DocumentMeta, chunks: Sequence[Chunk], name: str) -> DocumentAnswer:
+    """「答：知识库收录的《…》由以下部分组成：」, its headings as a nested list, and its first section quoted."""
+    parts = [c for c in chunks if (c.heading or "") != _PREAMBLE]
+    lines = [f"答：知识库收录的{book(meta)}{_in_force(meta)}，由以下部分组成：", *_note(meta)]
+    seen: set[tuple[str, ...]] = set()
+    for chunk in parts:
+        path = tuple(p.strip() for p in (chunk.heading or "").split(" / ") if p.strip())
+        for depth in range(len(path)):
+            key = path[:depth + 1]
+            if key in seen:
+                continue
+            seen.add(key)
+            label = key[-1]
+            if label == "附件" and (m := _ATTACHMENT.search(chunk.text)):
+                label = f"附件：{m.group(1).strip()}"
+            lines.append(f"{'  ' * depth}- {label}")
+    cites: list[Citation] = []
+    if parts:
+        sentence = _opening(parts[0])
+        cites.append(cite(parts[0], sentence, 1))
+        lines.append(f"{parts[0].heading}：“{sentence}”[1]")
+    lines.append(CLOSING.format(name=name))
+    return DocumentAnswer("\n".join(lines), cites)
+
+
+def _opening(chunk: Chunk) -> str:
+    """What to quote of the chunk's body (without its article number or its heading line): its first paragraph, with
+    the items that follow when it introduces a list (「……的项目包括：」), whole if short, else its first sentence."""
+    text = body(chunk)
+    heading = (chunk.heading or "").split(" / ")[-1].strip()
+    if heading and text.startswith(heading):
+        text = text[len(heading):]
+    paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
+    if not paragraphs:
+        return text.strip()
+    quoted = paragraphs[0]
+    for more in paragraphs[1:]:
+        if not quoted.endswith(("：", ":")) and not re.match(r"[（(][一二三四五六七八九十\d]+[）)]", more):
+            break
+        quoted += more
+    if len(quoted) <= _QUOTE_MAX:
+        return quoted
+    sentences = [s.strip() for s in split_sentences(paragraphs[0]) if s.strip()]
+    return sentences[0] if sentences else paragraphs[0]
