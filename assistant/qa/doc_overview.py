@@ -116,26 +116,27 @@ def _regulation(meta: DocumentMeta, chunks: Sequence[Chunk], name: str) -> Docum
                                if _PART.match(p.strip())))
     held = f"了{book(meta)}的部分内容（{'、'.join(parts)}等），" if parts else f"的{book(meta)}"
     lines = [f"答：知识库收录{held}{size}，{_in_force(meta)}。", *_note(meta)]
-    if groups:
-        lines.append("各章及其条文：" if chapters else "另有：")
+    if groups:  # blank lines around the list: a Markdown list takes the line after it as its last item's
+        lines += ["", "各章及其条文：" if chapters else "另有："]
         for label, members in groups.items():
             numbered = [c for c in members if c.article]
             span = (f"（{numbered[0].article}）" if len(numbered) == 1
                     else f"（{numbered[0].article}至{numbered[-1].article}）" if numbered else "")
             lines.append(f"- {label}{span}")
+    lines.append("")
     cites: list[Citation] = []
     for chunk in articles[:2]:
         sentence = _opening(chunk)
         cites.append(cite(chunk, sentence, len(cites) + 1))
         lines.append(f"《{meta.title}》{chunk.article}：“{sentence}”[{len(cites)}]")
-    lines.append(CLOSING.format(name=name))
+    lines += ["", CLOSING.format(name=name)]
     return DocumentAnswer("\n".join(lines), cites)
 
 
 def _policy_text(meta: DocumentMeta, chunks: Sequence[Chunk], name: str) -> DocumentAnswer:
     """「答：知识库收录的《…》由以下部分组成：」, its headings as a nested list, and its first section quoted."""
     parts = [c for c in chunks if (c.heading or "") != _PREAMBLE]
-    lines = [f"答：知识库收录的{book(meta)}{_in_force(meta)}，由以下部分组成：", *_note(meta)]
+    lines = [f"答：知识库收录的{book(meta)}{_in_force(meta)}。", *_note(meta), "", "全文由以下部分组成："]
     seen: set[tuple[str, ...]] = set()
     for chunk in parts:
         path = tuple(p.strip() for p in (chunk.heading or "").split(" / ") if p.strip())
@@ -148,12 +149,13 @@ def _policy_text(meta: DocumentMeta, chunks: Sequence[Chunk], name: str) -> Docu
             if label == "附件" and (m := _ATTACHMENT.search(chunk.text)):
                 label = f"附件：{m.group(1).strip()}"
             lines.append(f"{'  ' * depth}- {label}")
+    lines.append("")
     cites: list[Citation] = []
     if parts:
         sentence = _opening(parts[0])
         cites.append(cite(parts[0], sentence, 1))
         lines.append(f"{parts[0].heading}：“{sentence}”[1]")
-    lines.append(CLOSING.format(name=name))
+    lines += ["", CLOSING.format(name=name)]
     return DocumentAnswer("\n".join(lines), cites)
 
 
