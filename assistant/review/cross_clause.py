@@ -48,9 +48,11 @@ NumericResult = list[tuple[int, str | None, str]]
 
 
 def _method(f: ProjectFacts, clauses: list[Clause]) -> str:
-    """The procurement method: the 磋商/谈判/询价 the deadline's own clause names, else the stated method
-    (a tender names one method; a single clause reviewed alone may carry its own)."""
-    text = clauses[f.deadline.clause].text if f.deadline is not None and 0 <= f.deadline.clause < len(clauses) else ""
+    """The procurement method: the 磋商/谈判/询价 the deadline's own clause names (or, with no deadline, the clause that
+    gives the period the documents are provided: 「获取谈判文件时间：……」), else the stated method (a tender names one
+    method; a single clause reviewed alone may carry its own)."""
+    own = f.deadline or f.sale_start
+    text = clauses[own.clause].text if own is not None and 0 <= own.clause < len(clauses) else ""
     for word, method in (("磋商", "竞争性磋商"), ("谈判", "竞争性谈判"), ("询价", "询价")):
         if word in text:
             return method
