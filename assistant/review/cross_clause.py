@@ -276,6 +276,9 @@ def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: PriceWeightPa
     if price is None:
         for c in clauses:
             m = re.search(r"价格(分|分值|权重|部分|得分)[^。；\n]{0,8}?(\d+(\.\d+)?)\s*([%％]|分)", c.text)
+            # 「满分100分，其中投标报价8分」: the price item named 报价 in a clause that states the full marks
+            if m is None and re.search(r"满分|总分|百分制", c.text):
+                m = re.search(r"(投标)?报价\s*[（(]?\s*(\d+(\.\d+)?)\s*(分)", c.text)
             if m:
                 v = float(m.group(2))
                 weight = v / 100.0

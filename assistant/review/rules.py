@@ -461,10 +461,17 @@ def _quantity(window: str, kind: str, anchor: tuple[int, int] | None = None) -> 
     found = _quantities(window, kind)
     if not found or anchor is None:
         return found[0] if found else None
+    # a number that qualifies the keyword (「合同总金额5%的履约保证金」) is its own, whatever follows in the next clause
+    # (「……采购人收到履约保证金和发票后支付合同总价50%」)
+    own = [q for q in found if q[2] <= anchor[0] and _QUALIFIES.fullmatch(window[q[2]:anchor[0]])]
+    if own:
+        return own[-1]
     after = [q for q in found if q[1] >= anchor[0]]
     return after[0] if after else max(found, key=lambda q: q[2])
 
 
+#: what may stand between a number and the keyword it qualifies (「5%的履约保证金」「3日 的」)
+_QUALIFIES = re.compile(r"\s*(的|之)?\s*")
 _SEGMENT_END = re.compile(r"[，,；;。！？\n]")
 
 
