@@ -145,6 +145,7 @@ class Services:
                                                                   self.lexicon),
             limits=s.limits,
             changed_articles=[n for n in self.article_notes if n.later_change],
+            article_topics=[n for n in self.article_notes if n.topic],
         )
 
     @cached_property

@@ -105,3 +105,16 @@ def test_an_overview_question_naming_no_document_asks_which(real_services) -> No
     answer = real_services.qa.ask("这个文件的主要内容是什么")
     assert answer.refused and answer.flags == ["refused:not_a_question"] and not answer.citations
     assert "没有说明是哪份文件" in answer.answer and "87号令的主要内容是什么？" in answer.answer
+
+
+@pytest.mark.integration
+def test_a_chapter_is_told_by_its_articles_each_cited(real_services) -> None:
+    """「招标投标法第五章是什么内容」 was answered with 第五条 (the nearest vector to 「第五章」)."""
+    answer = real_services.qa.ask("招标投标法第五章是什么内容")
+    assert answer.flags == ["document_overview"] and not answer.refused
+    assert answer.answer.startswith("答：知识库收录的《中华人民共和国招标投标法》第五章 法律责任，共十六条（第四十九条至第六十四条）：")
+    assert [c.article_no for c in answer.citations] == list(range(49, 65))
+    assert "- 第五十三条：" in answer.answer and "条旨" in answer.answer  # the notes' topic headings, said to be ours
+    absent = real_services.qa.ask("必须招标的工程项目规定第二章讲了什么")
+    assert absent.answer.startswith("答：知识库收录的《必须招标的工程项目规定》（国家发展和改革委员会令第16号）不分章，没有第二章。")
+    assert absent.citations == []

@@ -117,6 +117,7 @@ class QAChain:
         refusal_policy: refusal.RefusalPolicy | None = None,
         limits: LimitsSettings | None = None,
         changed_articles: Sequence[Note] = (),
+        article_topics: Sequence[Note] = (),
     ) -> None:
         self.retriever = retriever
         self.kb = kb
@@ -129,6 +130,8 @@ class QAChain:
         self.limits = limits or LimitsSettings()
         #: notes of articles changed later by another document (told when cited)
         self.changed_articles = list(changed_articles)
+        #: article notes whose 条旨 describe the articles of a chapter asked about
+        self.article_topics = list(article_topics)
 
     @property
     def mode(self) -> str:
@@ -411,7 +414,7 @@ class QAChain:
         found = doc_status.answer_status(prep.standalone, self.kb, prep.aliases, lexicon)
         if found is None:
             flag = "document_overview"
-            found = doc_overview.answer_overview(prep.standalone, self.kb, prep.aliases, lexicon)
+            found = doc_overview.answer_overview(prep.standalone, self.kb, prep.aliases, lexicon, self.article_topics)
         if found is None:
             return None
         answer = Answer(answer=found.text, citations=found.citations, refused=False, mode="extractive",

@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from assistant.format_zh import date_zh
 from assistant.qa.doc_status import OWN_TYPES, DocumentAnswer, KBView, body, book, cite
 from assistant.qa.understanding import Lexicon
 from assistant.schema import Chunk, Citation, DocumentMeta
-from assistant.text_zh import int_to_cn, split_sentences
+from assistant.text_zh import cn_to_int, int_to_cn, split_sentences
+
+if TYPE_CHECKING:
+    from assistant.article_notes import Note
 
 #: a question naming an article asks about that article (「87号令第十条讲了什么」)
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
+#: a question naming a chapter asks about that chapter (「招标投标法第五章是什么内容」 was answered with 第五条)
+_CHAPTER_ASKED = re.compile(r"第\s*([一二三四五六七八九十百零〇\d]+)\s*章")
 #: what may stand around the document's name and the overview word: nothing that says what is asked about
 _FILLER = re.compile(
     r"(?:请问|请|麻烦|帮忙|帮我|给我|一下|简单|简要|大致|大概|具体|主要|到底|一共|总共|共|都|这个|这份|这部|该|本|文件|全文|"
@@ -48,7 +54,7 @@ def asked_overview(question: str, names: Mapping[str, str], overview_words: Sequ
     for name in sorted(names, key=len, reverse=True):
         if name not in question:
             continue
-        rest = question.replace(name, " ", 1)
+        rest = _CHAPTER_ASKED.sub(" ", question.replace(name, " ", 1), count=1)
         if any(other in rest for other in names if len(other) >= 2):
             return None  # two documents named: not one document's contents
         said = [w for w in overview_words if w in rest]
@@ -68,8 +74,10 @@ def names_no_document(question: str, overview_words: Sequence[str]) -> bool:
     return bool(said) and _FILLER.fullmatch(rest) is not None
 
 
-def answer_overview(question: str, kb: KBView, aliases: Mapping[str, str], lexicon: Lexicon) -> DocumentAnswer | None:
-    """The overview of the document the question asks about, or None when the question is no such question."""
+def answer_overview(question: str, kb: KBView, aliases: Mapping[str, str], lexicon: Lexicon,
+                    topics: Sequence[Note] = ()) -> DocumentAnswer | None:
+    """The overview of the document (or of the chapter of it) the question asks about, or None when the question is
+    no such question. ``topics``: the article notes, whose 条旨 describe a chapter's articles."""
     if not any(w in question for w in lexicon.overview_words):
         return None  # most questions: nothing to look up
     names = {**aliases, **{t: t for t in aliases.values()}}
@@ -80,6 +88,8 @@ def answer_overview(question: str, kb: KBView, aliases: Mapping[str, str], lexic
     if meta is None or meta.doc_type in OWN_TYPES:
         return None
     chunks = kb.doc_chunks(meta.doc_id)
+    if (asked := _CHAPTER_ASKED.search(question)) is not None:
+        return _chapter_of(meta, chunks, name, asked.group(1), kb, topics)
     if any(c.article for c in chunks):
         return _regulation(meta, chunks, name)
     return _policy_text(meta, chunks, name)
@@ -130,6 +140,33 @@ def _regulation(meta: DocumentMeta, chunks: Sequence[Chunk], name: str) -> Docum
         cites.append(cite(chunk, sentence, len(cites) + 1))
         lines.append(f"《{meta.title}》{chunk.article}：“{sentence}”[{len(cites)}]")
     lines += ["", CLOSING.format(name=name)]
+    return DocumentAnswer("\n".join(lines), cites)
+
+
+def _chapter_of(meta: DocumentMeta, chunks: Sequence[Chunk], name: str, number: str, kb: KBView,
+                topics: Sequence[Note]) -> DocumentAnswer:
+    """「答：《…》第五章 法律责任共十六条（第四十九条至第六十四条）：」, each article with its 条旨 (or its opening words),
+    all of them cited; a chapter the document does not have is said so."""
+    n = cn_to_int(number) if not number.isdigit() else int(number)
+    label = f"第{int_to_cn(n)}章" if n else f"第{number}章"
+    chapters = list(dict.fromkeys(c for c in (_chapter(x) for x in chunks if x.article) if c and _CHAPTER.match(c)))
+    wanted = next((c for c in chapters if c.split()[0] == label), None)
+    if wanted is None:
+        have = f"共{int_to_cn(len(chapters))}章" if chapters else "不分章"
+        return DocumentAnswer(f"答：知识库收录的{book(meta)}{have}，没有{label}。\n\n"
+                              f"（可以问「{name}的主要内容是什么？」了解它的结构。）", [])
+    articles = [c for c in chunks if c.article and _chapter(c) == wanted]
+    said = {x.article_no: x.topic for x in topics if x.topic and (x.document == meta.title or kb.title_of(x.document) == meta.title)}
+    span = f"{articles[0].article}至{articles[-1].article}" if len(articles) > 1 else articles[0].article
+    lines = [f"答：知识库收录的{book(meta)}{wanted}，共{int_to_cn(len(articles))}条（{span}）：", ""]
+    cites: list[Citation] = []
+    for chunk in articles:
+        opening = _opening(chunk)
+        cites.append(cite(chunk, opening, len(cites) + 1))
+        what = said.get(chunk.article_no or 0) or (opening if len(opening) <= 40 else opening[:38] + "……")
+        lines.append(f"- {chunk.article}：{what} [{len(cites)}]")
+    if any(c.article_no in said for c in articles):
+        lines += ["", "（各条后为本系统所拟的条旨，条文原文见引用；具体规定请直接提问。）"]
     return DocumentAnswer("\n".join(lines), cites)
 
 
