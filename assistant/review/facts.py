@@ -317,8 +317,8 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
         m3 = re.search(r"采购标的[^。；\n]{0,4}[:：][^。；\n]{0,40}?等?(货物|服务)(类)?(?=[，,。；（(\n]|$)", head)
         # 「本项目为政府采购工程（学校操场改造）」「采购标的：政府采购工程」 (not the boilerplate 「政府采购工程以及与工程建设有关的货物、服务」)
         m4 = re.search(r"(?<![不非])(为|是|属于|标的[:：]|类型[:：]|类别[:：])[^。；，,\n]{0,6}政府采购工程(?!以及|和与|及与)", head)
-        # 「物业服务项目价格分权重为8%」: a 政府采购 whose object is named as a service project
-        m5 = re.search(r"[\u4e00-\u9fa5]{2,8}服务(项目|采购)", first) if facts.regime == "政府采购" else None
+        # 「物业服务项目价格分权重为8%」「货物项目评分：价格分20分」: a 政府采购 whose object is named in its first lines
+        m5 = re.search(r"(货物|服务)(项目|采购)", first) if facts.regime == "政府采购" else None
         if m:
             facts.subject = m.group(1) or m.group(3)
         elif m2:
@@ -328,7 +328,7 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
         elif m4:
             facts.subject = "工程"
         elif m5:
-            facts.subject = "服务"
+            facts.subject = m5.group(1)
     if facts.regime == "政府采购" and facts.subject == "工程" and _tendered(facts, body):
         facts.regime, facts.regime_reason = "工程", GOV_WORKS_TENDERED
     if facts.regime == "工程" and facts.subject is None:
