@@ -14,28 +14,26 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.format_zh import date_zh
-from assistant.qa.doc_status import OWN_TYPES, DocumentAnswer, KBView, body, book, cite
+from assistant.qa.doc_status import NAMES_ARTICLE, OWN_TYPES, DocumentAnswer, KBView, body, book, cite
 from assistant.qa.understanding import Lexicon
 from assistant.schema import Chunk, Citation, DocumentMeta
-from assistant.text_zh import cn_to_int, int_to_cn, split_sentences
+from assistant.text_zh import ARTICLE_NO_PATTERN, cn_to_int, int_to_cn, split_sentences
 
 if TYPE_CHECKING:
     from assistant.article_notes import Note
 
-#: a question naming an article asks about that article (「87号令第十条讲了什么」)
-_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
 #: a question naming a chapter asks about that chapter (「招标投标法第五章是什么内容」 was answered with 第五条)
-_CHAPTER_ASKED = re.compile(r"第\s*([一二三四五六七八九十百零〇\d]+)\s*章")
+_CHAPTER_ASKED = re.compile(rf"第\s*({ARTICLE_NO_PATTERN})\s*章")
 #: what may stand around the document's name and the overview word: nothing that says what is asked about
 _FILLER = re.compile(
     r"(?:请问|请|麻烦|帮忙|帮我|给我|一下|简单|简要|大致|大概|具体|主要|到底|一共|总共|共|都|这个|这份|这部|该|本|文件|全文|"
     r"里面|里|中|内容|规定|的|了|是|有|吗|呢|吧|么|什么|哪些|呀|啊|[《》“”「」〈〉？?！!。，,、：:\s])*")
 #: a part of a code above its chapters (「第三编 合同」): the knowledge base may hold only some parts
-_PART = re.compile(r"^第[一二三四五六七八九十百零〇\d]+编")
+_PART = re.compile(rf"^第(?:{ARTICLE_NO_PATTERN})编")
 #: quoted whole up to this length; a longer provision by its first sentence
 _QUOTE_MAX = 200
 #: the chapter level of a section path (「第三编 合同 / 第一章 一般规定」 -> 「第一章 一般规定」)
-_CHAPTER = re.compile(r"^第[一二三四五六七八九十百零〇\d]+章")
+_CHAPTER = re.compile(rf"^第(?:{ARTICLE_NO_PATTERN})章")
 #: the name a policy text gives its attachment (「附件：婺城区招投标领域突出问题专项整治工作方案」)
 _ATTACHMENT = re.compile(r"附件\s*\d*\s*[：:]\s*([^\n：:]{4,60})")
 #: the preamble of a policy text (the 通知 that 印发 it), not a part of it
@@ -49,7 +47,7 @@ def asked_overview(question: str, names: Mapping[str, str], overview_words: Sequ
     The question must be the name, one overview word and filler only (「87号令的主要内容是什么？」): a question that
     says anything more (「87号令对投标保证金有哪些规定」) asks about a provision, and goes to retrieval.
     """
-    if not overview_words or _ARTICLE.search(question):
+    if not overview_words or NAMES_ARTICLE.search(question):  # a question naming an article asks about that article
         return None
     for name in sorted(names, key=len, reverse=True):
         if name not in question:
@@ -145,7 +143,7 @@ def _regulation(meta: DocumentMeta, chunks: Sequence[Chunk], name: str) -> Docum
 
 def _chapter_of(meta: DocumentMeta, chunks: Sequence[Chunk], name: str, number: str, kb: KBView,
                 topics: Sequence[Note]) -> DocumentAnswer:
-    """「答：《…》第五章 法律责任共十六条（第四十九条至第六十四条）：」, each article with its 条旨 (or its opening words),
+    """「答：知识库收录的《…》第五章 法律责任，共十六条（第四十九条至第六十四条）：」, each article with its 条旨 (or its opening words),
     all of them cited; a chapter the document does not have is said so."""
     n = cn_to_int(number) if not number.isdigit() else int(number)
     label = f"第{int_to_cn(n)}章" if n else f"第{number}章"

@@ -23,7 +23,7 @@ from assistant.text_zh import split_sentences, strip_article_label
 from assistant.titles import PRC
 
 #: a question naming an article asks about that article, not about the document (「87号令第十条还有效吗」)
-_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
+NAMES_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
 #: between a document's name and the status word: a few characters of one clause (「现在还」「最新是哪一年」)
 _GAP = 8
 _CLAUSE_END = re.compile(r"[，,。；;？?！!\s]")
@@ -31,7 +31,7 @@ _CLAUSE_END = re.compile(r"[，,。；;？?！!\s]")
 _IN_FORCE = re.compile(r"[^。；]*自\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:发布|公布|印发)之日)起(?:施行|实施|生效)[^。；]*[。；]?")
 _REPEALS = ("废止", "失效")
 #: what the record can and cannot tell
-CAVEAT = "（以上根据知识库所收文件的版本记录作答；文件此后如有修订或废止，请以发布机关公布的最新文本为准。）"
+_CAVEAT = "（以上根据知识库所收文件的版本记录作答；文件此后如有修订或废止，请以发布机关公布的最新文本为准。）"
 #: documents that are the product's own (the review checklist), not regulations to ask about
 OWN_TYPES = ("审查要点",)
 
@@ -69,7 +69,7 @@ def asked_document(question: str, names: Mapping[str, str], status_words: Sequen
     no name inside one of them counts (its 合同法 is not the repealed 合同法).
     """
     # a document the knowledge base does not know is named: no record answers for it
-    if not status_words or _ARTICLE.search(question) or any(o in question for o in others):
+    if not status_words or NAMES_ARTICLE.search(question) or any(o in question for o in others):
         return None
     found: list[tuple[int, int, str]] = []
     for name in sorted(names, key=len, reverse=True):
@@ -161,7 +161,7 @@ def _current(meta: DocumentMeta, kb: KBView) -> DocumentAnswer:
         lines = [f"答：据知识库的文件记录，{named}{status}{issued}{version}。"]
     if meta.status_note:
         lines.append(f"说明：{meta.status_note}")
-    lines.append(CAVEAT)
+    lines.append(_CAVEAT)
     cites = [cite(basis[0], basis[1], 1)] if basis else []
     return DocumentAnswer("\n".join(lines), cites)
 
@@ -181,7 +181,7 @@ def _repealed(name: str, successor: DocumentMeta, kb: KBView) -> DocumentAnswer:
         lines.append(f"依据：《{successor.title}》{repeal[0].article or ''}：“{repeal[1]}”{marker}")
     since = f"，自{date_zh(successor.effective_date)}起施行" if successor.effective_date else ""
     lines.append(f"{book(successor)}{successor.status or '现行有效'}{since}。")
-    lines.append(CAVEAT)
+    lines.append(_CAVEAT)
     cites = [cite(repeal[0], repeal[1], 1)] if repeal else []
     return DocumentAnswer("\n".join(lines), cites)
 
