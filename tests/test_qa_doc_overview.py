@@ -118,3 +118,10 @@ def test_a_chapter_is_told_by_its_articles_each_cited(real_services) -> None:
     absent = real_services.qa.ask("必须招标的工程项目规定第二章讲了什么")
     assert absent.answer.startswith("答：知识库收录的《必须招标的工程项目规定》（国家发展和改革委员会令第16号）不分章，没有第二章。")
     assert absent.citations == []
+
+
+@pytest.mark.integration
+def test_documents_the_kb_holds_are_not_called_words_it_lacks(real_services) -> None:
+    """「87号令和94号令的主要内容」 (two documents: no overview) was refused with 「知识库中没有出现的词：87号令、94号令」."""
+    answer = real_services.qa.ask("87号令和94号令的主要内容")
+    assert "知识库中没有出现的词" not in answer.answer

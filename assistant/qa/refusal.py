@@ -481,7 +481,9 @@ def assess(
     cov, missing_terms = coverage(sought, hits, top=p.coverage_top_in_domain if in_domain else p.coverage_top, words=w)
     direct = any("direct" in h.via for h in hits)
     vocab = corpus_text(kb)
-    foreign = [t for t in missing_terms if vocab is not None and not any(v in vocab for v in _variants(t, w))]
+    # a document the knowledge base holds is no foreign word, though its articles never write its name (「87号令」)
+    foreign = [t for t in missing_terms
+               if t not in known and vocab is not None and not any(v in vocab for v in _variants(t, w))]
     ev = Evidence(False, "", top_dense, top_score, cov, terms, missing_terms, missing_docs, direct, foreign, in_domain)
     ev.uncovered_topics = uncovered_topics(question, hits, kb, w)
     # the names missing_documents read: every repealed one with a successor in the knowledge base counts as known
