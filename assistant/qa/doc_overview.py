@@ -14,7 +14,16 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.format_zh import date_zh
-from assistant.qa.doc_status import NAMES_ARTICLE, OWN_TYPES, DocumentAnswer, KBView, body, book, cite
+from assistant.qa.doc_status import (
+    NAMES_ARTICLE,
+    OWN_TYPES,
+    DocumentAnswer,
+    KBView,
+    body,
+    book,
+    cite,
+    document_names,
+)
 from assistant.qa.understanding import Lexicon
 from assistant.schema import Chunk, Citation, DocumentMeta
 from assistant.text_zh import ARTICLE_NO_PATTERN, cn_to_int, int_to_cn, split_sentences
@@ -55,21 +64,22 @@ def asked_overview(question: str, names: Mapping[str, str], overview_words: Sequ
         rest = _CHAPTER_ASKED.sub(" ", question.replace(name, " ", 1), count=1)
         if any(other in rest for other in names if len(other) >= 2):
             return None  # two documents named: not one document's contents
-        said = [w for w in overview_words if w in rest]
-        for word in said:  # longest first
-            rest = rest.replace(word, " ")
-        return name if said and _FILLER.fullmatch(rest) else None
+        return name if _only_filler_besides(rest, overview_words) else None
     return None
 
 
 def names_no_document(question: str, overview_words: Sequence[str]) -> bool:
     """The question asks what a document contains and says nothing of which (「这个文件的主要内容是什么」): no document to
     read, and retrieval would quote any article that lists 主要内容 (87号令第二十一条, on a prequalification file)."""
-    said = [w for w in overview_words if w in question]
-    rest = question
+    return _only_filler_besides(question, overview_words)
+
+
+def _only_filler_besides(text: str, overview_words: Sequence[str]) -> bool:
+    """``text`` says an overview word (longest first) and nothing else but filler."""
+    said = [w for w in overview_words if w in text]
     for word in said:
-        rest = rest.replace(word, " ")
-    return bool(said) and _FILLER.fullmatch(rest) is not None
+        text = text.replace(word, " ")
+    return bool(said) and _FILLER.fullmatch(text) is not None
 
 
 def answer_overview(question: str, kb: KBView, aliases: Mapping[str, str], lexicon: Lexicon,
@@ -78,7 +88,7 @@ def answer_overview(question: str, kb: KBView, aliases: Mapping[str, str], lexic
     no such question. ``topics``: the article notes, whose 条旨 describe a chapter's articles."""
     if not any(w in question for w in lexicon.overview_words):
         return None  # most questions: nothing to look up
-    names = {**aliases, **{t: t for t in aliases.values()}}
+    names = document_names(aliases)
     name = asked_overview(question, names, lexicon.overview_words)
     if name is None:
         return None
@@ -145,7 +155,7 @@ def _chapter_of(meta: DocumentMeta, chunks: Sequence[Chunk], name: str, number: 
                 topics: Sequence[Note]) -> DocumentAnswer:
     """「答：知识库收录的《…》第五章 法律责任，共十六条（第四十九条至第六十四条）：」, each article with its 条旨 (or its opening words),
     all of them cited; a chapter the document does not have is said so."""
-    n = cn_to_int(number) if not number.isdigit() else int(number)
+    n = cn_to_int(number)
     label = f"第{int_to_cn(n)}章" if n else f"第{number}章"
     chapters = list(dict.fromkeys(c for c in (_chapter(x) for x in chunks if x.article) if c and _CHAPTER.match(c)))
     wanted = next((c for c in chapters if c.split()[0] == label), None)

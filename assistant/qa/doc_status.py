@@ -59,6 +59,11 @@ class DocumentAnswer:
     citations: list[Citation]
 
 
+def document_names(aliases: Mapping[str, str]) -> dict[str, str]:
+    """Every name a document of the knowledge base goes by (each alias and each title) -> its title."""
+    return {**aliases, **{t: t for t in aliases.values()}}
+
+
 def asked_document(question: str, names: Mapping[str, str], status_words: Sequence[str],
                    others: Sequence[str] = ()) -> str | None:
     """The name (as the question writes it) of the one document whose status the question asks about, or None.
@@ -107,7 +112,7 @@ def answer_status(question: str, kb: KBView, aliases: Mapping[str, str], lexicon
     if not any(w in question for w in lexicon.status_words):
         return None  # most questions: nothing to look up
     repealed = {**repealed_in_kb(kb, aliases), **lexicon.refusal_words.repealed_documents}
-    names = {**aliases, **{t: t for t in aliases.values()}, **{r: r for r in repealed}}
+    names = {**document_names(aliases), **{r: r for r in repealed}}
     others = [n for n in named_documents(question, lexicon.refusal_words) if n not in names and kb.resolve_title(n) is None]
     name = asked_document(question, names, lexicon.status_words, others)
     if name is None:

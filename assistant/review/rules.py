@@ -470,7 +470,7 @@ def _quantity(window: str, kind: str, anchor: tuple[int, int] | None = None) -> 
     return after[0] if after else max(found, key=lambda q: q[2])
 
 
-#: what may stand between a number and the keyword it qualifies (「5%的履约保证金」「3日 的」)
+#: what may stand between a number and the keyword it qualifies (「5%的履约保证金」)
 _QUALIFIES = re.compile(r"\s*(的|之)?\s*")
 _SEGMENT_END = re.compile(r"[，,；;。！？\n]")
 
