@@ -86,6 +86,11 @@ class QueryPlan:
     #: the procurement regime the question was routed to (None: not routed); the note dense view only
     #: applies to routed questions, and to their regime's own documents (most of whose articles have notes)
     regime: str | None = None
+    #: (document title, word): the question uses a word of that document's own (``document_terms`` of the lexicon:
+    #: 评定分离 of the district's plan); the document's passages that use it join the candidates and gain
+    #: ``passage_boost``
+    passage_terms: tuple[tuple[str, str], ...] = ()
+    passage_boost: float = 0.0
 
 
 Planner = Callable[[str], QueryPlan]
@@ -166,8 +171,11 @@ class HybridRetriever:
         for i, text in enumerate(texts):
             direct = self._direct(text, aliases, allowed, inc) if mode == "hybrid" else []
             own = {t for t, b in plans[i].title_boosts.items() if b > 0} if plans[i].regime is not None else set()
-            ranked = self._rank(gen, expanded[i], vectors[i] if vectors else None, dense_lists[i], where, mode, own)
-            results.append(self._merge(gen, text, direct, ranked, k, aliases, plans[i].title_boosts))
+            passages = _passages(gen, plans[i].passage_terms, allowed) if mode == "hybrid" else set()
+            ranked = self._rank(gen, expanded[i], vectors[i] if vectors else None, dense_lists[i], where, mode, own,
+                                passages)
+            boosts = {cid: plans[i].passage_boost for cid in passages}
+            results.append(self._merge(gen, text, direct, ranked, k, aliases, plans[i].title_boosts, boosts))
         return results
 
     def _plan(self, text: str) -> QueryPlan:
@@ -181,6 +189,8 @@ class HybridRetriever:
             bm25_text=expand_query(plan.bm25_text),
             title_boosts=plan.title_boosts,
             regime=plan.regime,
+            passage_terms=plan.passage_terms,
+            passage_boost=plan.passage_boost,
         )
 
     def lookup_articles(self, text: str, include_superseded: bool = False) -> list[Hit]:
@@ -218,11 +228,15 @@ class HybridRetriever:
         where: dict[str, Any] | None,
         mode: Mode,
         own_titles: set[str] | None = None,
+        passages: set[str] | None = None,
     ) -> list[tuple[_Candidate, float]]:
         s = self.settings
         cands: dict[str, _Candidate] = {}
         for cid, score in dense:
             cands[cid] = _Candidate(cid, dense=score, via=("dense",))
+        for cid in passages or ():
+            c = cands.setdefault(cid, _Candidate(cid))
+            c.via = (*c.via, "term")
         if mode in ("hybrid", "bm25"):
             for cid, score in gen.bm25.query(text, s.bm25_k, where):
                 c = cands.setdefault(cid, _Candidate(cid))
@@ -326,6 +340,7 @@ class HybridRetriever:
         k: int,
         aliases: dict[str, str],
         title_boosts: dict[str, float] | None = None,
+        chunk_boosts: dict[str, float] | None = None,
     ) -> list[Hit]:
         mentioned = _mentioned_titles(text, aliases)
         boosts = title_boosts or {}
@@ -343,6 +358,8 @@ class HybridRetriever:
                 score += TITLE_MENTION_BOOST
             if boosts and chunk.title in boosts and not mentioned:
                 score = max(0.0, score + boosts[chunk.title])
+            if chunk_boosts and chunk.chunk_id in chunk_boosts:
+                score += chunk_boosts[chunk.chunk_id]
             hit = to_hit(chunk, score=min(1.0, score), via=list(cand.via))
             hit.rank_score = round(float(score), 4)
             hit.dense_score = None if cand.dense is None else round(float(cand.dense), 4)
@@ -378,6 +395,14 @@ class HybridRetriever:
                 out.append(hit)
                 seen.add(hit.chunk_id)
         return out[:k]
+
+
+def _passages(gen: Generation, terms: Sequence[tuple[str, str]], allowed: set[str] | None) -> set[str]:
+    """The chunk ids of the passages that use a document's own word, for each (title, word) of a plan."""
+    if not terms:
+        return set()
+    return {c.chunk_id for c in gen.chunks.values() if (allowed is None or c.doc_id in allowed)
+            and any(c.title == title and word in c.text for title, word in terms)}
 
 
 def _note_dense_view(dense: np.ndarray, note: np.ndarray, margin: float, impute: float) -> np.ndarray:

@@ -390,7 +390,8 @@ def lead_hit(question: str, chosen: list[Hit], words: GateWords | None = None) -
         gate = _gate(words)
         asked = [t for t in _specific_terms(question, gate) if not any(t in h.title for h in named)]
         best = max(named, key=lambda h: (len(set(words_in(h.text, asked, gate.statute_words))), -named.index(h)))
-    if is_lower_rank(best):
+    # a passage found by a word of its document's own (「三分离是指什么」: the district's plan) is what is asked about
+    if is_lower_rank(best) and "term" not in best.via:
         for h in statutes[1:]:
             if (not is_lower_rank(h) and _rank_score(h) >= RANK_PREFERENCE * _rank_score(best)
                     and addresses(question, h, words) and not _names_its_own(question, best, h, words)):
@@ -671,8 +672,9 @@ def build_extractive(  # noqa: C901 - owned by helper qa; split pending
     lead_n: int | None = None
     # the stated articles' documents first (the second of a comparison or regime next); in a hedged answer the
     # best-ranked article's, unless it is below
-    # regulations (report 5b, D7: 民法典第七百九十条, ranked 3rd, was [1] above the ranked-1st 实施条例第二条)
-    first = best if direct or (best is not None and not is_lower_rank(best)) else None
+    # regulations (report 5b, D7: 民法典第七百九十条, ranked 3rd, was [1] above the ranked-1st 实施条例第二条), or the
+    # passage found by a word of its document's own (「三分离是指什么」: the plan, not 民法典 on 分离 of goods)
+    first = best if direct or (best is not None and (not is_lower_rank(best) or "term" in best.via)) else None
     for _, group in _group_order(chosen, [h for h in (first, second) if h is not None]):
         head = group[0]
         status = head.status if head.is_current or head.status != "现行有效" else "旧版本"

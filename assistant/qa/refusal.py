@@ -507,7 +507,10 @@ def assess(
         ev.reason = "not_a_question"
     elif not in_domain and foreign_share >= p.foreign_max:
         ev.reason = "terms_not_in_kb"
-    elif p.dense_threshold is not None and top_dense is not None and top_dense < p.dense_threshold:
+    elif (p.dense_threshold is not None and top_dense is not None and top_dense < p.dense_threshold
+          and not any("term" in h.via for h in hits)):
+        # a passage found by a word of its document's own (「三分离是指什么」: the plan's 696-character section) is
+        # what the question asks about, however far the embedding of a short question is from a long passage
         ev.reason = "low_similarity"
     elif cov < needed:
         ev.reason = "low_coverage"

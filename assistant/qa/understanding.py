@@ -45,7 +45,7 @@ REFUSAL_MAPPINGS = ("synonyms", "short_forms", "topic_documents", "home_places",
 SECTIONS = frozenset({"practice_terms", "regimes", "regime_margin", "specific_rules", "story_markers", "courtesy_words",
                       "persona_markers", "basis_requests", "basis_words", "alternatives", "question_markers", "scope",
                       "methods", "method_penalty", "method_bound", "definitions", "secondary_documents", "status_words",
-                      "overview_words",
+                      "overview_words", "document_terms", "document_term_boost",
                       *GATE_SECTIONS, REFUSAL_SECTION})
 #: the keys of the ``definitions`` section (each a list of words or templates)
 DEFINITION_KEYS = ("questions", "bare_questions", "comparisons", "comparison_joins", "attributes", "lead_words", "verbs",
@@ -413,6 +413,11 @@ class Lexicon:
     #: group's documents and the words by which a question asks about them (as a Regime), and the score
     #: their entries lose for a question that does not
     secondary: tuple[tuple[Regime, float], ...] = ()
+    #: words of one document's own that no other document of the knowledge base uses (a policy's names for its
+    #: measures: 评定分离 of 婺区政发〔2025〕8号), by document name (section ``document_terms``); a question using one
+    #: asks about that document's passages that use it, which gain ``document_term_boost``
+    document_terms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    document_term_boost: float = 0.0
     #: the answer gate's words (sections ``generic_terms``, ``penalty_words``, ``consequence_words``,
     #: ``sanction_words``, ``permission_words``)
     generic_terms: tuple[str, ...] = ()
@@ -436,10 +441,10 @@ class Lexicon:
     def user_words(self) -> list[str]:
         """Practice words and statute terms to keep whole when tokenizing (jieba user dictionary)."""
         words: list[str] = []
-        for triggers, terms in self.practice_terms:
-            for w in (*triggers, *terms):
-                if len(w) >= 2 and w not in words and not re.search(r"[0-9A-Za-z]", w):
-                    words.append(w)
+        own_terms = [w for _, ws in self.document_terms for w in ws]
+        for w in (*(w for triggers, terms in self.practice_terms for w in (*triggers, *terms)), *own_terms):
+            if len(w) >= 2 and w not in words and not re.search(r"[0-9A-Za-z]", w):
+                words.append(w)
         return words
 
     @cached_property
@@ -645,6 +650,8 @@ def _load(path: str, mtime: float) -> Lexicon:
         method_penalty=float(data.get("method_penalty", 0.0)),
         method_bound=_method_bound(data, methods, p),
         secondary=_secondary(data, p),
+        document_terms=_document_terms(data, p),
+        document_term_boost=float(data.get("document_term_boost", 0.0)),
         generic_terms=gate["generic_terms"],
         penalty_words=gate["penalty_words"],
         consequence_words=gate["consequence_words"],
@@ -666,6 +673,15 @@ def _secondary(data: dict[str, Any], p: Path) -> tuple[tuple[Regime, float], ...
     return tuple((Regime(str(name), tuple((str(w), 1.0) for w in g.get("signals") or ()),
                          tuple(str(d) for d in g.get("documents") or ())), float(g.get("penalty", 0.0)))
                  for name, g in sec.items())
+
+
+def _document_terms(data: dict[str, Any], p: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Section ``document_terms``: document name -> the words only it uses."""
+    sec = data.get("document_terms") or {}
+    if not isinstance(sec, dict) or not all(
+            isinstance(ws, list) and ws and all(isinstance(w, str) and w.strip() for w in ws) for ws in sec.values()):
+        raise LexiconError(f"问答词表文件格式不正确（document_terms 应为「文件名称: 词语列表」）：{p}")
+    return tuple((str(name), tuple(w.strip() for w in ws)) for name, ws in sec.items())
 
 
 def _definitions(data: dict[str, Any], p: Path) -> Definitions:
@@ -973,7 +989,8 @@ def make_planner(  # noqa: C901 - closures of one planner
 
     cache: dict[str, object] = {}
 
-    Resolved = tuple[dict[str, list[str]], dict[str, tuple[str, ...]], dict[str, list[str]], dict[str, list[str]]]
+    Resolved = tuple[dict[str, list[str]], dict[str, tuple[str, ...]], dict[str, list[str]], dict[str, list[str]],
+                     dict[str, list[str]]]
 
     def resolved() -> Resolved:
         # resolved on first use (the knowledge base may be built after the planner)
@@ -982,14 +999,15 @@ def make_planner(  # noqa: C901 - closures of one planner
             specific = specific_rule_titles(lex, resolve_title)
             method_docs = {m.name: titles(m.documents) for m in lex.methods}
             secondary_docs = {g.name: titles(g.documents) for g, _ in lex.secondary}
+            own_docs = {name: titles([name]) for name, _ in lex.document_terms}
             if any(regime_docs.values()):
-                cache["v"] = (regime_docs, specific, method_docs, secondary_docs)
-            return regime_docs, specific, method_docs, secondary_docs
+                cache["v"] = (regime_docs, specific, method_docs, secondary_docs, own_docs)
+            return regime_docs, specific, method_docs, secondary_docs, own_docs
         return cache["v"]  # type: ignore[return-value]
 
     def plan(text: str) -> QueryPlan:
         u = understand(text, lex)
-        regime_docs, specific, method_docs, secondary_docs = resolved()
+        regime_docs, specific, method_docs, secondary_docs, own_docs = resolved()
         boosts: dict[str, float] = {}
         for group, penalty in lex.secondary:
             # a legal question is answered by the national regulations, not by the product's own review
@@ -997,6 +1015,11 @@ def make_planner(  # noqa: C901 - closures of one planner
             if penalty and not any(w in u.question for w, _ in group.signals):
                 for t in secondary_docs.get(group.name, []):
                     boosts[t] = boosts.get(t, 0.0) - penalty
+        # a document's own word names the passages that use it (「评定分离怎么落实」 asks about the district's plan)
+        # (or its practice word's wording: 评标定标分离 is the plan's 评定分离)
+        expanded = u.query()
+        passages = tuple((t, w) for name, words in lex.document_terms for w in words if w in expanded
+                         for t in own_docs.get(name, []))
         if u.method is not None and lex.method_penalty:
             _penalise_others(u.method, method_docs, lex.method_penalty, boosts)
         if u.regime is not None:
@@ -1009,6 +1032,7 @@ def make_planner(  # noqa: C901 - closures of one planner
                     for t in specs:
                         boosts[t] = boosts.get(t, 0.0) + specific_boost
         dense = u.query(core_only=dense_core_only)
-        return QueryPlan(dense_text=dense, bm25_text=u.query(), title_boosts=boosts, regime=u.regime)
+        return QueryPlan(dense_text=dense, bm25_text=expanded, title_boosts=boosts, regime=u.regime,
+                         passage_terms=passages, passage_boost=lex.document_term_boost)
 
     return plan

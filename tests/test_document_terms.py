@@ -1,0 +1,79 @@
+"""A word of one document's own (the district plan's 评定分离) finds the passages that use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.qa.understanding import Lexicon, LexiconError, make_planner, shipped_lexicon_path
+
+LEX = Lexicon.load(shipped_lexicon_path())
+PLAN = "婺城区招标投标领域治理改革方案(2025-2027年)"
+KB_DIR = Path(__file__).resolve().parents[1] / "knowledge_base"
+
+
+def _planner():
+    titles = {"婺区政发〔2025〕8号": PLAN, "87号令": "政府采购货物和服务招标投标管理办法"}
+    return make_planner(LEX, titles.get, regime_boost=0.0, off_regime_penalty=0.0, specific_boost=0.0)
+
+
+def test_a_question_using_a_word_of_the_plans_own_names_its_passages() -> None:
+    plan = _planner()("评定分离怎么落实？")
+    assert plan.passage_terms == ((PLAN, "评定分离"),)
+    assert plan.passage_boost == LEX.document_term_boost > 0
+    # the long form is found by the practice word's wording
+    assert _planner()("评标定标分离是怎么规定的").passage_terms == ((PLAN, "评定分离"),)
+
+
+def test_other_questions_name_no_passage() -> None:
+    assert _planner()("评标方法有哪几种？").passage_terms == ()
+    assert _planner()("采购桌椅可以要求提供样品吗？").passage_terms == ()
+
+
+def test_the_words_are_kept_whole_by_the_tokenizer() -> None:
+    words = LEX.user_words()
+    assert {"评定分离", "千项万亿", "两场联动"} <= set(words)
+
+
+def test_every_word_occurs_in_its_document_and_in_no_other_shipped_one() -> None:
+    """Otherwise the word does not name the document: the other document's passage would be missed."""
+    plan_text = (KB_DIR / f"{PLAN}.md").read_text(encoding="utf-8")
+    others = [p.read_text(encoding="utf-8") for p in sorted((KB_DIR / "regulations").glob("*.md"))]
+    assert others
+    for name, words in LEX.document_terms:
+        assert name == "婺区政发〔2025〕8号"
+        for w in words:
+            assert w in plan_text, w
+            assert not any(w in text for text in others), w
+
+
+@pytest.mark.parametrize("text", ["document_terms: [评定分离]\n", "document_terms: {婺区政发〔2025〕8号: 评定分离}\n",
+                                  "document_terms: {婺区政发〔2025〕8号: []}\n"])
+def test_a_malformed_section_is_a_configuration_error(tmp_path, text) -> None:
+    path = tmp_path / "qa_lexicon.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LexiconError, match="document_terms"):
+        Lexicon.load(path)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("question", "quoted"), [
+    ("评定分离怎么落实？", "根据省级分行业评定分离操作指引，落实招标人主体责任，做好各方主体权责清单和负面清单落实工作。"),
+    ("评标定标分离是怎么规定的", "根据省级分行业评定分离操作指引，落实招标人主体责任，做好各方主体权责清单和负面清单落实工作。"),
+])
+def test_the_plans_measure_is_answered_from_the_plan(real_services, question, quoted) -> None:
+    """Without naming the district, 「评定分离怎么落实？」 was refused: the plan's long section ranked eighth."""
+    answer = real_services.qa.ask(question)
+    assert not answer.refused
+    assert answer.citations[0].title == PLAN
+    assert answer.answer.startswith(f"答：依据《{PLAN}》：“{quoted}”[1]")
+
+
+@pytest.mark.integration
+def test_a_short_question_on_a_plan_word_is_not_refused(real_services) -> None:
+    """「三分离是指什么」 was refused for low similarity: the e5 vector of a three-character question is far from every
+    passage. The plan does not define the word: the answer says no article answers directly and lists the plan first."""
+    answer = real_services.qa.ask("三分离是指什么")
+    assert not answer.refused
+    assert answer.citations[0].title == PLAN and "三分离" in answer.citations[0].text
