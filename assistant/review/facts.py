@@ -565,7 +565,9 @@ def _announcement_and_clarifications(facts: ProjectFacts, c: Clause, t: str, y: 
     """Announcement date and the dates of clarifications or amendments."""
     if facts.announce_date is None and (ma := _RE_ANNOUNCE.search(t)):
         # the date right after the words (「投标截止时间：十一月二十四日；……招标文件发布时间：十一月三日」), else the clause's first
-        dates = nb.find_dates(t[ma.end():ma.end() + 24], y) or nb.find_dates(t, y)
+        # before its bid deadline words (「自招标文件开始发出之日起……不少于20日，具体截止时间为2025年8月21日」 gives none)
+        before = t[: span.start] if (span := _deadline_span(t, y)) and span.start > ma.end() else t
+        dates = nb.find_dates(t[ma.end():ma.end() + 24], y) or nb.find_dates(before, y)
         if dates:
             facts.announce_date = Fact(dates[0].date, c.index, dates[0].text)
     if facts.announce_date is None and (mo := _RE_ANNOUNCED_ON.search(t)) \
