@@ -164,7 +164,9 @@ def _chapter_of(meta: DocumentMeta, chunks: Sequence[Chunk], name: str, number: 
         return DocumentAnswer(f"答：知识库收录的{book(meta)}{have}，没有{label}。\n\n"
                               f"（可以问「{name}的主要内容是什么？」了解它的结构。）", [])
     articles = [c for c in chunks if c.article and _chapter(c) == wanted]
-    said = {x.article_no: x.topic for x in topics if x.topic and (x.document == meta.title or kb.title_of(x.document) == meta.title)}
+    # each notes file names its document once (a title or an alias): resolved once per name, not once per note
+    ours = {d for d in {x.document for x in topics} if d == meta.title or kb.title_of(d) == meta.title}
+    said = {x.article_no: x.topic for x in topics if x.topic and x.document in ours}
     span = f"{articles[0].article}至{articles[-1].article}" if len(articles) > 1 else articles[0].article
     lines = [f"答：知识库收录的{book(meta)}{wanted}，共{int_to_cn(len(articles))}条（{span}）：", ""]
     cites: list[Citation] = []
