@@ -74,3 +74,12 @@ def test_a_short_question_on_a_plan_word_is_not_refused(real_services) -> None:
     answer = real_services.qa.ask("三分离是指什么")
     assert not answer.refused
     assert answer.citations[0].title == PLAN and "三分离" in answer.citations[0].text
+
+
+@pytest.mark.integration
+def test_a_plan_word_alone_lists_the_plans_passages(real_services) -> None:
+    """「评定分离」 alone was refused as no question (no domain word); like 「保证金」 it now lists the passages, stating none."""
+    answer = real_services.qa.ask("评定分离")
+    assert not answer.refused
+    assert "不是完整的问题" in answer.answer
+    assert answer.citations[0].title == PLAN and "评定分离" in answer.citations[0].text

@@ -490,6 +490,10 @@ def assess(
     ev.replaced_documents = _replaced(known, kb, w)
     ev.keyword_query = is_keyword_query(question, p.lexicon)
     foreign_share = len(foreign) / len(terms) if terms else 0.0
+    # a passage found by a word of its document's own (「三分离是指什么」「评定分离」: the plan's 696-character section) is
+    # what the question asks about, however far the embedding of a short question is from a long passage; a word alone
+    # is answered as one of the domain's (the passages listed, no statement)
+    by_own_word = any("term" in h.via for h in hits)
     if in_domain:
         needed = p.coverage_in_domain
     else:
@@ -503,14 +507,11 @@ def assess(
     elif not terms:
         # question words alone (「是否可以？」「有哪些情形？」「第三条是什么」): nothing says what is asked about
         ev.reason = "not_a_question"
-    elif ev.keyword_query and not in_domain:
+    elif ev.keyword_query and not in_domain and not by_own_word:
         ev.reason = "not_a_question"
     elif not in_domain and foreign_share >= p.foreign_max:
         ev.reason = "terms_not_in_kb"
-    elif (p.dense_threshold is not None and top_dense is not None and top_dense < p.dense_threshold
-          and not any("term" in h.via for h in hits)):
-        # a passage found by a word of its document's own (「三分离是指什么」: the plan's 696-character section) is
-        # what the question asks about, however far the embedding of a short question is from a long passage
+    elif p.dense_threshold is not None and top_dense is not None and top_dense < p.dense_threshold and not by_own_word:
         ev.reason = "low_similarity"
     elif cov < needed:
         ev.reason = "low_coverage"
