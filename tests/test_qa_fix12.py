@@ -117,6 +117,15 @@ def test_an_item_of_a_list_comes_with_the_sentence_that_introduces_it():
         "评标报告签署前，经复核发现存在以上情形之一的，评标委员会应当当场修改评标结果，并在评标报告中记载；")
 
 
+def test_a_sections_short_numbered_headline_comes_with_its_next_sentence():
+    from assistant.qa.citing import key_in_context
+
+    section = "（二）2026年，强化技术赋能。在全推广使用全省统一招投标交易平台。依托交易平台体系，实现数据实时共享。"
+    assert key_in_context(section, "（二）2026年，强化技术赋能。") == "（二）2026年，强化技术赋能。在全推广使用全省统一招投标交易平台。"
+    # not a headline that is not the section's first sentence (a list's item: see the test above)
+    assert key_in_context("为规范招投标市场，制定本方案。（二）2026年，强化技术赋能。下一句。", "（二）2026年，强化技术赋能。") == "（二）2026年，强化技术赋能。"
+
+
 def test_the_digest_and_the_key_point_show_an_item_with_its_introduction():
     from assistant.schema import Answer, Citation
     from assistant.ui.render import _citation_block, answer_digest

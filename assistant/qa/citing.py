@@ -757,13 +757,17 @@ def key_in_context(article_text: str, key: str, limit: int = MAX_QUOTE_CHARS) ->
     """The key sentence as a reader can follow it: an item of a list (「（四）经评标委员会认定评分畸高、畸低的。」)
     with the sentence that introduces the list (「评标结果汇总完成后，除下列情形外，任何人不得修改评标结果：……」),
     「……」 standing for the items between, the introduction cut from its start when both exceed ``limit``
-    characters; any other key sentence as it is."""
+    characters; a section's short numbered headline with the sentence after it; any other key sentence as it is."""
     if not _ITEM.match(key):
         return key
     sentences = [flatten_ws(strip_article_label(x)) for x in _sentences(article_text)]
     if key not in sentences:
         return key
     i = sentences.index(key)
+    if i == 0 and _HEADLINE.match(key) and len(sentences) > 1 and len(key) + len(sentences[1]) <= limit:
+        # a section's numbered headline says what the section is about; its next sentence says what is done
+        # (「（二）2026年，强化技术赋能。在全推广使用全省统一招投标交易平台……」)
+        return key + sentences[1]
     for j in range(i - 1, -1, -1):
         if sentences[j].endswith(("：", ":")):
             # the introduction is the whole sentence: 政府采购法第七十七条's sanctions come before 「；构成犯罪的，……：」
@@ -778,6 +782,10 @@ def key_in_context(article_text: str, key: str, limit: int = MAX_QUOTE_CHARS) ->
         if not _ITEM.match(sentences[j]):
             break
     return key
+
+
+#: a short numbered headline opening a policy's section: 「（二）2026年，强化技术赋能。」
+_HEADLINE = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。；：:;]{2,16}。$")
 
 
 #: two words sharing one head (「中标或者成交供应商」, 「货物和服务项目」)

@@ -196,7 +196,9 @@ def term_coverage(question: str, hit: Hit, words: GateWords | None = None) -> fl
     specific = _specific_terms(question, words)
     if not specific:
         return None
-    carried = set(words_in(hit.text, specific, words.statute_words))
+    # a policy's passage (no article number) says what its section headings say (「三、实施步骤 / （二）2026年……」)
+    text = hit.text if hit.article_no is not None else f"{hit.heading or ''} {hit.text}"
+    carried = set(words_in(text, specific, words.statute_words))
     penalty = _is_penalty(hit, words)
     # a word of the document's own title, or of a name of it the question uses, is carried by its articles
     # (「北京市招标投标条例对评标专家……」「87号令对样品……」)
@@ -213,7 +215,12 @@ def _specific_terms(question: str, words: GateWords) -> list[str]:
     """The question's specific words: its key terms of two or more characters that are not generic."""
     from assistant.qa.refusal import key_terms
 
-    return [t for t in key_terms(question) if len(t) >= 2 and not _generic(t, words)]
+    terms = [t for t in key_terms(question) if len(t) >= 2 and not _generic(t, words)]
+    # a year the question names is one of its words (「改革到2027年要达到什么目标」); the tokenizer drops its digits
+    return [*terms, *dict.fromkeys(y for y in _YEAR.findall(question) if y not in terms)]
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}年")
 
 
 _NEGATIONS = frozenset({"不", "没", "没有", "不能", "不是", "非"})
