@@ -125,3 +125,28 @@ def test_documents_the_kb_holds_are_not_called_words_it_lacks(real_services) -> 
     """「87号令和94号令的主要内容」 (two documents: no overview) was refused with 「知识库中没有出现的词：87号令、94号令」."""
     answer = real_services.qa.ask("87号令和94号令的主要内容")
     assert "知识库中没有出现的词" not in answer.answer
+
+
+@pytest.mark.integration
+def test_a_section_of_the_plan_is_told_by_its_parts_each_cited(real_services) -> None:
+    """「改革方案有哪些重点任务」 quoted one of the attachment's tasks as the answer; the plan's own section and its
+    attachment's are listed whole, each part cited with its text."""
+    answer = real_services.qa.ask("改革方案有哪些重点任务")
+    assert answer.flags == ["document_section"]
+    assert answer.answer.startswith("答：《婺城区招标投标领域治理改革方案(2025-2027年)》（婺区政发〔2025〕8号）「二、重点任务」分为以下三项：")
+    assert "附件《婺城区招投标领域突出问题专项整治工作方案》「二、重点任务」分为以下六项：" in answer.answer
+    assert "- （六）全面深化全域全量数据归集治理 [9]" in answer.answer
+    assert len(answer.citations) == 9 and all(c.text for c in answer.citations)
+    steps = real_services.qa.ask("婺城区改革的实施步骤是什么")
+    assert [line for line in steps.answer.splitlines() if line.startswith("- ")] == [
+        "- （一）2025年，理顺体制机制 [1]", "- （二）2026年，强化技术赋能 [2]", "- （三）2027年，巩固拓展提升 [3]"]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question", [
+    "重点任务中对评标专家有什么要求",  # a provision within the section
+    "政府采购有哪些重点任务",  # not the plan's words
+    "改革的总体要求是什么",  # a section without parts: its sentence is quoted by retrieval
+])
+def test_other_questions_naming_a_section_go_to_retrieval(real_services, question) -> None:
+    assert "document_section" not in real_services.qa.ask(question).flags

@@ -10,7 +10,9 @@ from assistant.qa import refusal
 def test_a_bare_word_is_a_keyword_query(lexicon) -> None:
     for q in ("测试", "保证金", "投标保证金", "保证金退还", " 串标 "):
         assert refusal.is_keyword_query(q, lexicon), q
-    for q in ("什么是串标", "流标怎么办", "保证金能退吗", "投标保证金最多可以收多少？", "供应商可以要求退还投标保证金的期限"):
+    for q in ("什么是串标", "流标怎么办", "保证金能退吗", "投标保证金最多可以收多少？", "供应商可以要求退还投标保证金的期限",
+              # asked by 谁, 哪, 何时, 几年 (they were taken for keywords and refused as no question)
+              "质疑由谁答复", "改革由谁牵头", "投诉向哪个部门提", "中标通知书何时发出", "串标罚几年"):
         assert not refusal.is_keyword_query(q, lexicon), q
     assert not refusal.is_keyword_query("测试", None)  # no lexicon, no question words: never guessed
 

@@ -416,6 +416,9 @@ class QAChain:
             flag = "document_overview"
             found = doc_overview.answer_overview(prep.standalone, self.kb, prep.aliases, lexicon, self.article_topics)
         if found is None:
+            flag = "document_section"
+            found = doc_overview.answer_section(prep.standalone, self.kb, prep.aliases)
+        if found is None:
             return None
         answer = Answer(answer=found.text, citations=found.citations, refused=False, mode="extractive",
                         question=prep.question, standalone_question=prep.standalone, flags=[flag])

@@ -103,6 +103,79 @@ def answer_overview(question: str, kb: KBView, aliases: Mapping[str, str], lexic
     return _policy_text(meta, chunks, name)
 
 
+#: a policy text's section heading: its number and its name (「二、重点任务」)
+_SECTION = re.compile(r"^[一二三四五六七八九十]{1,3}、\s*(\S{4,20})$")
+#: what may stand around a section's name besides the document's own words: a request for its parts
+_LIST_FILLER = re.compile(r"(?:包括|包含|分为|分成|哪几项|哪几个|哪几条|哪几|几项|几个|几方面|方面|具体|主要|都|有|是|的|了|哪些|什么|"
+                          r"内容|吗|呢|[《》“”「」？?！!。，,、：:\s])*")
+
+
+def answer_section(question: str, kb: KBView, aliases: Mapping[str, str]) -> DocumentAnswer | None:
+    """「改革方案有哪些重点任务」: the parts of the policy text's section the question names (「二、重点任务」, in the plan
+    and in its attachment), each cited with its opening, or None when the question is no such question.
+
+    The question must say the section's name, words of the document's own names (改革, 方案, 婺城区) and a request for
+    its parts only: 「重点任务中对评标专家有什么要求」 asks about a provision, and goes to retrieval. A section without
+    parts (「一、总体要求」) is left to retrieval too, which quotes its sentence."""
+    from assistant.text_zh import tokenize  # late: the tokenizer loads its dictionary on first use
+
+    names = document_names(aliases)
+    for meta in kb.list_documents(include_superseded=False):
+        if meta.doc_type in OWN_TYPES:
+            continue
+        chunks = kb.doc_chunks(meta.doc_id)
+        if not chunks or any(c.article for c in chunks):
+            continue
+        sections = _sections(chunks)
+        asked = [key for key in sections if key[-1].split("、", 1)[1] in question]
+        if not asked:
+            continue
+        label = asked[0][-1].split("、", 1)[1]
+        own = [n for n, title in names.items() if title == meta.title]
+        attachment = next((m.group(1).strip() for c in chunks if (m := _ATTACHMENT.search(c.text))), "")
+        rest = question.replace(label, " ")
+        for name in sorted(own, key=len, reverse=True):
+            rest = rest.replace(name, " ")
+        said = "".join((meta.title, *own, attachment))
+        rest = "".join(t for t in tokenize(rest) if len(t) < 2 or t not in said)
+        if _LIST_FILLER.fullmatch(rest) is None:
+            return None
+        called = max((n for n in own if n in question), key=len, default=meta.doc_number or meta.title)
+        return _section_parts(meta, asked, sections, attachment, called)
+    return None
+
+
+def _sections(chunks: Sequence[Chunk]) -> dict[tuple[str, ...], list[tuple[str, Chunk]]]:
+    """Each numbered section of a policy text (by its heading path) -> its parts: each part's heading and first chunk."""
+    out: dict[tuple[str, ...], list[tuple[str, Chunk]]] = {}
+    for chunk in chunks:
+        path = [p.strip() for p in (chunk.heading or "").split(" / ") if p.strip()]
+        for depth, part in enumerate(path[:-1]):
+            if _SECTION.match(part):
+                parts = out.setdefault(tuple(path[:depth + 1]), [])
+                if all(label != path[depth + 1] for label, _ in parts):
+                    parts.append((path[depth + 1], chunk))
+    return out
+
+
+def _section_parts(meta: DocumentMeta, asked: Sequence[tuple[str, ...]],
+                   sections: Mapping[tuple[str, ...], Sequence[tuple[str, Chunk]]], attachment: str,
+                   name: str) -> DocumentAnswer:
+    """「答：《…》「二、重点任务」分为以下几项：」, each part with its citation, for each section asked (the plan's and its
+    attachment's)."""
+    lines: list[str] = []
+    cites: list[Citation] = []
+    for key in asked:
+        where = f"附件《{attachment}》" if key[0] == "附件" and attachment else book(meta)
+        lines += [f"{'答：' if not lines else ''}{where}「{key[-1]}」分为以下{int_to_cn(len(sections[key]))}项：", ""]
+        for label, chunk in sections[key]:
+            cites.append(cite(chunk, _opening(chunk), len(cites) + 1))
+            lines.append(f"- {label} [{len(cites)}]")
+        lines.append("")
+    lines.append(CLOSING.format(name=name))
+    return DocumentAnswer("\n".join(lines), cites)
+
+
 def _note(meta: DocumentMeta) -> list[str]:
     """The record's note on its text (the reform plan's scraped copy lost a few characters)."""
     return [f"说明：{meta.status_note}"] if meta.status_note else []
