@@ -643,7 +643,8 @@ def _sme_reservation(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> N
     elif facts.sme_reserved is None:
         if re.search(r"不(专门)?面向中小企业|不(预留|设置|设)[^。；;\n，,]{0,10}(预留)?份额|不预留|非专门面向", t) and "如" not in t[:4]:
             facts.sme_reserved = Fact(False, c.index, t[:60])
-        elif re.search(r"(专门面向中小(微)?企业采购|预留[^。；\n]{0,10}份额[^。；\n]{0,10}面向中小企业)", t) \
+        elif re.search(r"(专门面向中小(微)?企业采购|预留[^。；\n]{0,10}份额[^。；\n]{0,10}面向中小企业"
+                       r"|预留[^。；\n]{0,16}\d+(\.\d+)?\s*%[^。；\n]{0,10}面向中小(微)?企业)", t) \
                 and not re.search(r"如|是否|若", t[:12]) and not re.search(r"[□]", t):
             facts.sme_reserved = Fact(True, c.index, t[:60])
     if facts.sme_share is None and (m := _RE_SME_SHARE.search(t)) and (shares := nb.find_percents(m.group(0))):
