@@ -140,6 +140,10 @@ def test_a_section_of_the_plan_is_told_by_its_parts_each_cited(real_services) ->
     steps = real_services.qa.ask("婺城区改革的实施步骤是什么")
     assert [line for line in steps.answer.splitlines() if line.startswith("- ")] == [
         "- （一）2025年，理顺体制机制 [1]", "- （二）2026年，强化技术赋能 [2]", "- （三）2027年，巩固拓展提升 [3]"]
+    # the attachment named: its section only
+    attached = real_services.qa.ask("附件有哪些重点任务")
+    assert attached.answer.startswith("答：附件《婺城区招投标领域突出问题专项整治工作方案》「二、重点任务」分为以下六项：")
+    assert len(attached.citations) == 6
 
 
 @pytest.mark.integration

@@ -45,6 +45,8 @@ _QUOTE_MAX = 200
 _CHAPTER = re.compile(rf"^第(?:{ARTICLE_NO_PATTERN})章")
 #: the name a policy text gives its attachment (「附件：婺城区招投标领域突出问题专项整治工作方案」)
 _ATTACHMENT = re.compile(r"附件\s*\d*\s*[：:]\s*([^\n：:]{4,60})")
+#: how a question names the attachment of a policy text, and the first part of its sections' heading paths
+_ATTACHMENT_WORD = "附件"
 #: the preamble of a policy text (the 通知 that 印发 it), not a part of it
 _PREAMBLE = "说明"
 CLOSING = "（以上根据知识库所收文件的文本整理；具体规定请直接提问，例如「{name}关于……是怎么规定的？」。）"
@@ -138,6 +140,9 @@ def answer_section(question: str, kb: KBView, aliases: Mapping[str, str]) -> Doc
             rest = rest.replace(name, " ")
         said = "".join((meta.title, *own, attachment))
         rest = "".join(t for t in tokenize(rest) if len(t) < 2 or t not in said)
+        # 「附件有哪些重点任务」: the attachment's section only
+        if _ATTACHMENT_WORD in rest and (attached := [k for k in asked if k[0] == _ATTACHMENT_WORD]):
+            asked, rest = attached, rest.replace(_ATTACHMENT_WORD, "")
         if _LIST_FILLER.fullmatch(rest) is None:
             return None
         called = max((n for n in own if n in question), key=len, default=meta.doc_number or meta.title)
