@@ -171,7 +171,7 @@ def _section_parts(meta: DocumentMeta, asked: Sequence[tuple[str, ...]],
     lines: list[str] = []
     cites: list[Citation] = []
     for key in asked:
-        where = f"附件《{attachment}》" if key[0] == "附件" and attachment else book(meta)
+        where = f"{_ATTACHMENT_WORD}《{attachment}》" if key[0] == _ATTACHMENT_WORD and attachment else book(meta)
         lines += [f"{'答：' if not lines else ''}{where}「{key[-1]}」分为以下{int_to_cn(len(sections[key]))}项：", ""]
         for label, chunk in sections[key]:
             cites.append(cite(chunk, _opening(chunk), len(cites) + 1))
@@ -271,7 +271,7 @@ def _policy_text(meta: DocumentMeta, chunks: Sequence[Chunk], name: str) -> Docu
                 continue
             seen.add(key)
             label = key[-1]
-            if label == "附件" and (m := _ATTACHMENT.search(chunk.text)):
+            if label == _ATTACHMENT_WORD and (m := _ATTACHMENT.search(chunk.text)):
                 label = f"附件：{m.group(1).strip()}"
             lines.append(f"{'  ' * depth}- {label}")
     lines.append("")
