@@ -3,7 +3,7 @@
 dev11.tsv: 149 of 177, 1 false alarm in 113; then dev12.tsv: 118 of 147, 2 false alarms in 97; then dev13.tsv: 112 of 140, 1 false alarm in 87; then dev14.tsv: 117 of 136, 1 false alarm in 85; dev18.tsv: 152 of 172, 1 false alarm in 106; dev19.tsv: 167 of 185,
 no false alarm in 131; dev20.tsv: 152 of 166, no false alarm in 115; dev21.tsv:
 170 of 190, no false alarm in 102; dev22.tsv: 142 of 159, no false alarm in 105; dev23.tsv: 148 of 178, 1 false alarm in 116; dev24.tsv: 133 of 151, 3 false alarms in 91; dev25.tsv: 142 of 162, no false alarm in 110; dev26.tsv: 148 of 166, 3 false alarms in 101; dev27.tsv: 106 of 117, no false alarm in 143; dev28.tsv: 142 of 171, no false alarm in 100; dev29.tsv: 129 of 150, 1 false alarm in 91;
-dev30.tsv: 99 of 132, 2 false alarms in 80). Each case names the
+dev30.tsv: 99 of 132, 2 false alarms in 80; dev31.tsv: 91 of 128, 2 false alarms in 80). Each case names the
 rule that must flag the clause, or stay quiet on a lawful one beside it."""
 
 from __future__ import annotations
@@ -374,6 +374,15 @@ FLAGGED = [
     ("T27", "政府采购", "投标人须具有省安全技术防范行业协会颁发的安防工程企业设计施工维护能力一级证书。"),
     ("T24", "政府采购", "投标人从事医疗设备销售业务须满5年以上（以营业执照成立日期为准）。"),
     ("T18", "政府采购", "设备采购款以审计部门审定金额作为最终结算价，审计完成前仅支付合同价款的50%。"),
+    # round 14 (dev31): periods and dates
+    ("T01", "政府采购", "本项目采用竞争性磋商方式，磋商文件自2025年4月28日起提供，提交首次响应文件截止时间为2025年5月7日9:30（北京时间）。"),
+    ("T01", "政府采购", "谈判文件于2025年9月30日发出，供应商应于2025年10月9日9:00前提交首次响应文件，逾期提交的响应文件不予接收。"),
+    ("T01", "政府采购", "询价通知书于2024年9月14日（星期六）发出，供应商应于2024年9月18日9:00前提交响应文件。"),
+    ("T01", "政府采购", "资格预审结束后，采购人于2023年11月20日向通过资格预审的5家供应商发出投标邀请书，投标截止时间为2023年12月5日9:00。"),
+    ("T01", "工程", "本项目电子招标文件于2025年3月4日上传发售，递交投标文件截止时间及开标时间为2025年3月21日13时30分。"),
+    ("T06", "政府采购", "响应文件有效期为提交首次响应文件截止之日起60日，磋商保证金有效期为30日。"),
+    ("T10", "政府采购", "采购代理机构逾期退还投标保证金的，不承担任何利息或资金占用费。"),
+    ("T57", "工程", "评标结束后直接发布中标结果公告，不再另行公示中标候选人。"),
 ]
 
 QUIET = [
@@ -493,7 +502,11 @@ QUIET = [
     ("T28", "政府采购", "中标人须在签订合同前提供所供货物的合法来源证明（如制造商授权书或购销合同），采购人在履约验收时核验。"),
     ("T34", "政府采购", "气相色谱-质谱联用仪品牌不限，参考型号为8890-5977C或相当于该档次的其他品牌产品。"),
     ("T27", "政府采购", "营业执照（已办理三证合一的，无需提供税务登记证和组织机构代码证）。"),
+    ("T27", "政府采购", "依法纳税证明：提供税务登记证（或加载“统一社会信用代码”等信息的营业执照）；"),  # the shared real tender
     ("T35", "政府采购", "设备维保服务可由原厂或其授权的服务机构提供，接受第三方专业服务机构。"),
+    # round 14 (dev31): the same periods, long enough
+    ("T01", "政府采购", "谈判文件于2025年9月1日发出，供应商应于2025年9月5日9:00前提交首次响应文件。"),
+    ("T01", "工程", "招标文件于2025年3月4日发出，投标截止时间为2025年3月24日9:00。"),
 ]
 
 

@@ -107,7 +107,8 @@ def _check_sale_period(f: ProjectFacts, clauses: list[Clause], p: SaleParams) ->
 def _check_clarification(f: ProjectFacts, clauses: list[Clause], p: ClarificationParams) -> NumericResult:
     if f.deadline is None:
         return []
-    need = p.min_days
+    method = _method(f, clauses)
+    need = p.consultation_min_days if method == "竞争性磋商" else p.min_days
     out: NumericResult = []
     for c in f.clarification_dates:
         text = clauses[c.clause].text
@@ -115,6 +116,15 @@ def _check_clarification(f: ProjectFacts, clauses: list[Clause], p: Clarificatio
         # an extension whose new date is stated in the same clause is checked against that date
         moved_here = extended and f.deadline.clause == c.clause
         if (extended and not moved_here) or c.value >= f.deadline.value:
+            continue
+        # 谈判 and 询价 (74号令第二十九条第二款、第四十五条第二款), and 响应文件 of a method not named (the least any of them needs: a
+        # 磋商 file would need 5 days): working days
+        responses = method != "竞争性磋商" and any("响应文件" in clauses[i].text for i in (c.clause, f.deadline.clause))
+        if method in ("竞争性谈判", "询价") or responses:
+            work, how = _workdays(c.value, f.deadline.value, inclusive=False)
+            if work < p.negotiation_min_workdays:
+                out.append((c.clause, c.evidence, f"澄清（修改）于{date_zh(c.value)}发出，距响应文件截止{date_zh(f.deadline.value)}"
+                                                  f"{how}{work}个工作日，少于{p.negotiation_min_workdays}个工作日且未顺延截止时间。"))
             continue
         days = nb.days_between(c.value, f.deadline.value)
         if days < need:
