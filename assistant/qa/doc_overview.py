@@ -129,10 +129,10 @@ def answer_section(question: str, kb: KBView, aliases: Mapping[str, str]) -> Doc
         if not chunks or any(c.article for c in chunks):
             continue
         sections = _sections(chunks)
-        asked = [key for key in sections if key[-1].split("、", 1)[1] in question]
+        asked = [key for key in sections if _section_name(key) in question]
         if not asked:
             continue
-        label = asked[0][-1].split("、", 1)[1]
+        label = _section_name(asked[0])
         own = [n for n, title in names.items() if title == meta.title]
         attachment = next((m.group(1).strip() for c in chunks if (m := _ATTACHMENT.search(c.text))), "")
         rest = question.replace(label, " ")
@@ -148,6 +148,13 @@ def answer_section(question: str, kb: KBView, aliases: Mapping[str, str]) -> Doc
         called = max((n for n in own if n in question), key=len, default=meta.doc_number or meta.title)
         return _section_parts(meta, asked, sections, attachment, called)
     return None
+
+
+def _section_name(key: tuple[str, ...]) -> str:
+    """The name of the section a heading path ends in, without its number (「二、重点任务」 -> 「重点任务」)."""
+    m = _SECTION.match(key[-1])
+    assert m is not None  # _sections keys only numbered sections
+    return m.group(1)
 
 
 def _sections(chunks: Sequence[Chunk]) -> dict[tuple[str, ...], list[tuple[str, Chunk]]]:
