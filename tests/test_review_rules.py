@@ -374,3 +374,25 @@ def test_scoring_row_gets_a_scoring_fix(reviewer: Reviewer) -> None:
         assert qualified.suggestion == rule.suggestion
     t01 = cat.get("T01")
     assert t01 is not None and not t01.scoring_suggestion and t01.suggestion_for(True) == t01.suggestion
+
+
+def test_a_detector_bound_to_a_kind_of_project_reads_the_project_name(reviewer: Reviewer) -> None:
+    """An information-security certificate is unsuited to a canteen service whether the clause or the project's name
+    says what is bought, and suits a project that runs an information system."""
+    clause = "投标人须具有ISO27001信息安全管理体系认证证书，否则投标无效。\n"
+    canteen = "项目名称：某区机关食堂餐饮服务采购项目\n" + GOV_HEAD + clause
+    platform = "项目名称：某区机关食堂智慧化管理平台建设项目\n" + GOV_HEAD + clause
+    assert reviewer.review_text(canteen).facts["project_name"] == "某区机关食堂餐饮服务采购项目"
+    assert "T26" in _ids(reviewer, canteen)
+    assert "T26" not in _ids(reviewer, platform)
+    assert "T26" not in _ids(reviewer, GOV_HEAD + clause)  # no project named: nothing to judge it against
+    assert "T26" in _ids(reviewer, GOV_HEAD + "本项目为办公用品采购，投标人须通过ISO27001信息安全管理体系认证。\n")
+
+
+def test_project_kinds_are_checked_when_the_catalogue_loads() -> None:
+    from pydantic import ValidationError
+
+    from assistant.review.catalogue import Detector
+
+    with pytest.raises(ValidationError, match="bad regex"):
+        Detector(type="concept", what=["认证"], project=["食堂("])

@@ -136,6 +136,11 @@ class Detector(BaseModel):
     unless_before: list[str] = Field(default_factory=list)
     scope: str = ""
     allow_negated: bool = False
+    # only on a project of this kind: its name (ProjectFacts.project_name) or the clause's sentence matches one of
+    # these (ISO27001 asked of a 食堂餐饮服务 supplier); empty: any project
+    project: list[str] = Field(default_factory=list)
+    # not on a project of this kind (its name or the clause's sentence matches one of these)
+    project_unless: list[str] = Field(default_factory=list)
     # concept
     what: list[str] = Field(default_factory=list)
     who: list[str] = Field(default_factory=list)
@@ -175,7 +180,7 @@ class Detector(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> Detector:
         for rx in [*self.patterns, *self.require, *self.unless, *self.unless_before, *self.require_near, *self.candidates,
-                   *(c.pattern for c in self.lawful), *self.what, *self.who,
+                   *(c.pattern for c in self.lawful), *self.what, *self.who, *self.project, *self.project_unless,
                    *([self.keyword] if self.keyword else []), *([self.scope] if self.scope else [])]:
             try:
                 re.compile(rx)

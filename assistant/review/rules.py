@@ -157,8 +157,18 @@ class _Compiled:
         self.unless = [re.compile(p) for p in det.unless]
         self.unless_before = [re.compile(p) for p in det.unless_before]
         self.require_near = [re.compile(p) for p in det.require_near]
+        self.project = [re.compile(p) for p in det.project]
+        self.project_unless = [re.compile(p) for p in det.project_unless]
         self.keyword = re.compile(det.keyword) if det.keyword else None
         self.scope = re.compile(det.scope) if det.scope else None
+
+
+def _of_project_kind(comp: _Compiled, about: str) -> bool:
+    """The project (its name and the clause's sentence, ``about``) is of the detector's kind (``project``) and not of a
+    kind it excludes (``project_unless``); a detector naming neither holds for any project."""
+    if comp.project and not any(rx.search(about) for rx in comp.project):
+        return False
+    return not any(rx.search(about) for rx in comp.project_unless)
 
 
 class RuleEngine:
@@ -178,9 +188,10 @@ class RuleEngine:
         active = [(r, d, r.regime_in(facts)) for r in self.catalogue.rules for d in r.detect
                   if d.type in ("pattern", "concept", "quantity") and r.applies(facts, d)]
         total = len(clauses)
+        project = str(facts.project_name.value) if facts.project_name else ""
         for i, clause in enumerate(clauses):
             for rule, det, regime in active:
-                hit = self._clause_hit(rule, det, clause, regime)
+                hit = self._clause_hit(rule, det, clause, regime, project)
                 if hit is not None:
                     hits.append(hit)
             if progress and (i % 200 == 0 or i == total - 1):
@@ -204,23 +215,25 @@ class RuleEngine:
         return out
 
     # ------------------------------------------------------------------ one clause
-    def _clause_hit(self, rule: Rule, det: Detector, clause: Clause, regime: str | None) -> RuleHit | None:
+    def _clause_hit(self, rule: Rule, det: Detector, clause: Clause, regime: str | None,
+                    project: str = "") -> RuleHit | None:
         comp = self._compiled[id(det)]
         text = clause.text
         if comp.scope is not None and not (comp.scope.search(clause.scope_text) or comp.scope.search(text[:200])):
             return None
         if det.type == "concept":
-            return self._concept_hit(rule, det, comp, clause, regime)
+            return self._concept_hit(rule, det, comp, clause, regime, project)
         if det.type == "pattern":
             for rx in comp.patterns:
                 for m in islice(rx.finditer(text), MAX_MATCHES):
-                    hit = self._accept(rule, det, comp, clause, m.start(), m.end(), regime)
+                    hit = self._accept(rule, det, comp, clause, m.start(), m.end(), regime, project=project)
                     if hit is not None:
                         return hit
             return None
-        return self._quantity_hit(rule, det, comp, clause, regime)
+        return self._quantity_hit(rule, det, comp, clause, regime, project)
 
-    def _concept_hit(self, rule: Rule, det: Detector, comp: _Compiled, clause: Clause, regime: str | None) -> RuleHit | None:
+    def _concept_hit(self, rule: Rule, det: Detector, comp: _Compiled, clause: Clause, regime: str | None,
+                     project: str = "") -> RuleHit | None:
         """A concept term (what), said of a supplier (who, when given), used for scoring or as a condition."""
         text = clause.text
         for rx in comp.what:
@@ -231,12 +244,13 @@ class RuleEngine:
                     continue
                 if not use_context(det.use, sentence, clause, text[:s0]):
                     continue
-                hit = self._accept(rule, det, comp, clause, m.start(), m.end(), regime)
+                hit = self._accept(rule, det, comp, clause, m.start(), m.end(), regime, project=project)
                 if hit is not None:
                     return hit
         return None
 
-    def _quantity_hit(self, rule: Rule, det: Detector, comp: _Compiled, clause: Clause, regime: str | None) -> RuleHit | None:
+    def _quantity_hit(self, rule: Rule, det: Detector, comp: _Compiled, clause: Clause, regime: str | None,
+                      project: str = "") -> RuleHit | None:
         assert comp.keyword is not None
         text = clause.text
         for m in islice(comp.keyword.finditer(text), MAX_MATCHES):
@@ -253,13 +267,13 @@ class RuleEngine:
                 continue
             span_s, span_e = min(m.start(), lo + rel_s), max(m.end(), lo + rel_e)
             hit = self._accept(rule, det, comp, clause, span_s, span_e, regime,
-                               detail=_quantity_detail(det, v, text[lo + rel_s: lo + rel_e]))
+                               detail=_quantity_detail(det, v, text[lo + rel_s: lo + rel_e]), project=project)
             if hit is not None:
                 return hit
         return None
 
     def _accept(self, rule: Rule, det: Detector, comp: _Compiled, clause: Clause, start: int, end: int,
-                regime: str | None, detail: str = "") -> RuleHit | None:
+                regime: str | None, detail: str = "", project: str = "") -> RuleHit | None:
         text = clause.text
         s0, s1 = _sentence_bounds(text, start, end)
         sentence = text[s0:s1]
@@ -267,7 +281,8 @@ class RuleEngine:
         # triggers (require) a rule, and it is a scoring phrase like 「得0分」
         plain = text.replace(NO_POINTS, NO_POINTS_AS)
         ctx = plain if det.unless_scope == "clause" else plain[s0:s1]
-        if comp.require and not all(rx.search(plain, s0, s1) for rx in comp.require):
+        if not _of_project_kind(comp, f"{project}\n{sentence}") or (
+                comp.require and not all(rx.search(plain, s0, s1) for rx in comp.require)):
             return None
         if any(rx.search(ctx) for rx in comp.unless):
             return None
