@@ -163,9 +163,12 @@ class _Compiled:
         self.scope = re.compile(det.scope) if det.scope else None
 
 
-def _of_project_kind(comp: _Compiled, about: str) -> bool:
-    """The project (its name and the clause's sentence, ``about``) is of the detector's kind (``project``) and not of a
-    kind it excludes (``project_unless``); a detector naming neither holds for any project."""
+def _of_project_kind(comp: _Compiled, project: str, sentence: str) -> bool:
+    """The project (its name and the clause's sentence) is of the detector's kind (``project``) and not of a kind it
+    excludes (``project_unless``); a detector naming neither holds for any project."""
+    if not (comp.project or comp.project_unless):
+        return True
+    about = f"{project}\n{sentence}"
     if comp.project and not any(rx.search(about) for rx in comp.project):
         return False
     return not any(rx.search(about) for rx in comp.project_unless)
@@ -281,7 +284,7 @@ class RuleEngine:
         # triggers (require) a rule, and it is a scoring phrase like 「得0分」
         plain = text.replace(NO_POINTS, NO_POINTS_AS)
         ctx = plain if det.unless_scope == "clause" else plain[s0:s1]
-        if not _of_project_kind(comp, f"{project}\n{sentence}") or (
+        if not _of_project_kind(comp, project, sentence) or (
                 comp.require and not all(rx.search(plain, s0, s1) for rx in comp.require)):
             return None
         if any(rx.search(ctx) for rx in comp.unless):
