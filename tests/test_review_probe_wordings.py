@@ -5,7 +5,8 @@ no false alarm in 131; dev20.tsv: 152 of 166, no false alarm in 115; dev21.tsv:
 170 of 190, no false alarm in 102; dev22.tsv: 142 of 159, no false alarm in 105; dev23.tsv: 148 of 178, 1 false alarm in 116; dev24.tsv: 133 of 151, 3 false alarms in 91; dev25.tsv: 142 of 162, no false alarm in 110; dev26.tsv: 148 of 166, 3 false alarms in 101; dev27.tsv: 106 of 117, no false alarm in 143; dev28.tsv: 142 of 171, no false alarm in 100; dev29.tsv: 129 of 150, 1 false alarm in 91;
 dev30.tsv: 99 of 132, 2 false alarms in 80; dev31.tsv: 91 of 128, 2 false alarms in 80; dev32.tsv: 144 of 169,
 no false alarm in 103; dev33.tsv: 99 of 155, 1 false alarm in 96;
-dev34.tsv: 147 of 168, no false alarm in 101). Each case names the
+dev34.tsv: 147 of 168, no false alarm in 101;
+dev35.tsv: 128 of 137, no false alarm in 104). Each case names the
 rule that must flag the clause, or stay quiet on a lawful one beside it."""
 
 from __future__ import annotations
@@ -435,6 +436,13 @@ FLAGGED = [
     ("T30", "政府采购", "供应商在信用中国网站存在任何经营异常或行政处罚记录的，其投标无效。"),
     ("T41", "工程", "电子开标时系统自动计算各投标报价相对招标控制价的下浮率，下浮超过12%的投标文件不予解密。"),
     ("T55", "政府采购", "本项目为学校教学楼新建工程（估算价2000万元），使用财政资金，按《政府采购货物和服务招标投标管理办法》组织公开招标。"),
+    # round 18 (dev35): real clauses and self-written ones beside them
+    ("T14", "政府采购", "投标保证金须通过投标人基本账户以银行转账方式缴纳，不接受其他形式。"),
+    ("T07", "工程", "投标报价不得低于招标控制价的85%，否则其投标将被否决。"),
+    ("T22", "工程", "投标人近三年承建的工程获得“省优质工程奖”的，每项加2分。"),
+    ("T22", "工程", "近五年内承接过市属国有企业同类工程的，每个业绩得1分。"),
+    ("T33", "政府采购", "凡与采购人存在任何业务往来的供应商，均不得参加本项目采购活动。"),
+    ("T48", "工程", "本项目将主体结构工程划分为地下室、一至五层、六至十层三个标段，各标段分别发包。"),
     # round 14 (dev31): periods and dates
     ("T01", "政府采购", "本项目采用竞争性磋商方式，磋商文件自2025年4月28日起提供，提交首次响应文件截止时间为2025年5月7日9:30（北京时间）。"),
     ("T01", "政府采购", "谈判文件于2025年9月30日发出，供应商应于2025年10月9日9:00前提交首次响应文件，逾期提交的响应文件不予接收。"),
@@ -590,6 +598,9 @@ QUIET = [
     ("T12", "工程", "中标人应在签订合同前按中标合同金额的5%提交履约担保，可采用银行保函或担保公司保函。"),
     ("T37", "工程", "投标保证金可采用电子保函，投标人可在交易平台保函服务模块自主选择任一已入驻的金融机构或担保机构办理。"),
     ("T13", "工程", "对于投标保证金、履约保证金、工程质量保证金、农民工工资保证金，投标人或中标人可以保函的方式缴纳。"),
+    # round 18 (dev35): the same points, lawful
+    ("T14", "工程", "投标保证金必须是从投标人的账户转入投标保证金账户。招标人不接受以现金方式提交的投标保证金，不接受从个人账户转出的投标保证金，以现金方式提交或从个人账户转出的投标保证金无效。"),
+    ("T10", "政府采购", "终止招标项目已经收取投标保证金的，自终止采购活动后5个工作日内退还已收取的投标保证金及其在银行产生的孳息。"),
     # round 14 (dev31): the same periods, long enough
     ("T01", "政府采购", "谈判文件于2025年9月1日发出，供应商应于2025年9月5日9:00前提交首次响应文件。"),
     ("T01", "工程", "招标文件于2025年3月4日发出，投标截止时间为2025年3月24日9:00。"),
