@@ -219,7 +219,7 @@ class RuleEngine:
 
     # ------------------------------------------------------------------ one clause
     def _clause_hit(self, rule: Rule, det: Detector, clause: Clause, regime: str | None,
-                    project: str = "") -> RuleHit | None:
+                    project: str) -> RuleHit | None:
         comp = self._compiled[id(det)]
         text = clause.text
         if comp.scope is not None and not (comp.scope.search(clause.scope_text) or comp.scope.search(text[:200])):
@@ -236,7 +236,7 @@ class RuleEngine:
         return self._quantity_hit(rule, det, comp, clause, regime, project)
 
     def _concept_hit(self, rule: Rule, det: Detector, comp: _Compiled, clause: Clause, regime: str | None,
-                     project: str = "") -> RuleHit | None:
+                     project: str) -> RuleHit | None:
         """A concept term (what), said of a supplier (who, when given), used for scoring or as a condition."""
         text = clause.text
         for rx in comp.what:
@@ -253,7 +253,7 @@ class RuleEngine:
         return None
 
     def _quantity_hit(self, rule: Rule, det: Detector, comp: _Compiled, clause: Clause, regime: str | None,
-                      project: str = "") -> RuleHit | None:
+                      project: str) -> RuleHit | None:
         assert comp.keyword is not None
         text = clause.text
         for m in islice(comp.keyword.finditer(text), MAX_MATCHES):
@@ -276,7 +276,7 @@ class RuleEngine:
         return None
 
     def _accept(self, rule: Rule, det: Detector, comp: _Compiled, clause: Clause, start: int, end: int,
-                regime: str | None, detail: str = "", project: str = "") -> RuleHit | None:
+                regime: str | None, project: str, detail: str = "") -> RuleHit | None:
         text = clause.text
         s0, s1 = _sentence_bounds(text, start, end)
         sentence = text[s0:s1]
