@@ -396,3 +396,68 @@ def test_project_kinds_are_checked_when_the_catalogue_loads() -> None:
 
     with pytest.raises(ValidationError, match="bad regex"):
         Detector(type="concept", what=["认证"], project=["食堂("])
+
+
+# a group of permission words in a pattern: 「(可以?|允许)」「(可|可以|有权)」
+_PERMISSION_GROUP = re.compile(r"\(((?:可以\?|可以|允许|可由|可将|可|同意|有权|直接|享受|给予)"
+                               r"(?:\|(?:可以\?|可以|允许|可由|可将|可|同意|有权|直接|享受|给予))*)\)(\??)")
+
+
+def test_permission_words_in_patterns_exclude_their_denial() -> None:
+    """A rule that fires on a permission (「联合体成员可以单独投标」) must not fire on its denial (「……不可以单独投标」,
+    「……不允许参加」), which is the law's own bar: every required permission group is written 「(?<!不)(可以|允许)」.
+    An optional group cannot exclude anything, so its detector lists the denial under unless instead."""
+    cat = load_catalogue(PROJECT_ROOT / "knowledge_base" / "review_rules.yaml")
+    bare = []
+    for rule in cat.rules:
+        for det in rule.detect:
+            for pattern in det.patterns:
+                for m in _PERMISSION_GROUP.finditer(pattern):
+                    words = set(m.group(1).split("|"))
+                    if m.group(2) or not words & {"可以?", "可以", "允许", "可", "同意", "有权", "可由", "可将"}:
+                        continue
+                    if not (pattern[:m.start()].endswith("(?<!不)") or pattern[:m.start()].endswith("不")):
+                        bare.append(f"{rule.id}: {pattern}")
+    assert not bare, "\n".join(bare)
+
+
+@pytest.mark.parametrize(("head", "text", "rule", "expected"), [
+    (WORKS_HEAD, "联合体各方不允许再以自己名义单独投标或者参加其他联合体在同一标段中投标。", "T32", False),
+    (WORKS_HEAD, "联合体各方可以同时以自己名义单独投标。", "T32", True),
+    (WORKS_HEAD, "通过资格预审后，联合体不可以增加或更换成员。", "T32", False),
+    (WORKS_HEAD, "通过资格预审后，联合体可以增加或更换成员。", "T32", True),
+    (GOV_HEAD, "评标委员会不可以修改或调整评分标准。", "T38", False),
+    (GOV_HEAD, "评标委员会可以根据项目情况调整评分标准。", "T38", True),
+    (WORKS_HEAD, "分包单位不可以将其承包的工程再次分包。", "T50", False),
+    (WORKS_HEAD, "经招标人同意，分包人可以将其承包的部分工作再次分包。", "T50", True),
+    (WORKS_HEAD, "中标人可以分包，但分包人不得再次分包。", "T50", False),
+    (WORKS_HEAD, "监理单位不可以将监理业务转让给其他单位。", "T50", False),
+    (WORKS_HEAD, "监理单位可将部分监理业务转让给其他监理单位。", "T50", True),
+    (WORKS_HEAD, "单位负责人为同一人或者存在控股、管理关系的不同单位，不允许同时参加同一标段投标。", "T33", False),
+    (WORKS_HEAD, "存在控股关系的单位可以参加本项目不同标段投标，但不得同时参加同一标段。", "T33", False),
+    (WORKS_HEAD, "存在控股关系的不同单位可以参加同一标段的投标。", "T33", True),
+    (GOV_HEAD, "为本项目提供整体设计、规范编制的供应商不允许参加本项目的采购活动。", "T33", False),
+    (GOV_HEAD, "为本项目提供整体设计的单位不可以参加本项目投标。", "T33", False),
+    (GOV_HEAD, "为本项目提供整体设计的单位可以参加本项目投标，但不得担任联合体牵头人。", "T33", True),
+    (GOV_HEAD, "采购代理机构的关联公司可以参加本项目投标。", "T33", True),
+])
+def test_a_permission_the_clause_denies_is_no_permission(reviewer: Reviewer, head: str, text: str, rule: str,
+                                                          expected: bool) -> None:
+    ruled = {f.rule_id for f in reviewer.review_text(head + text + "\n").findings if f.source != "exemplar"}
+    assert (rule in ruled) is expected
+
+
+@pytest.mark.parametrize(("head", "text", "rule", "expected"), [
+    (GOV_HEAD, "本项目不执行政府采购促进中小企业发展相关政策。", "T45", True),
+    (GOV_HEAD, "本项目不执行价格扣除。", "T45", True),
+    (GOV_HEAD, "本项目专门面向中小企业采购，不执行价格扣除。", "T45", False),
+    (WORKS_HEAD, "本工程为政府采购工程，依法招标，不执行政府采购政策。", "T55", True),
+    (WORKS_HEAD, "本工程不落实中小企业扶持政策，不给予价格扣除。", "T55", True),
+])
+def test_small_firm_policy_set_aside(reviewer: Reviewer, head: str, text: str, rule: str, expected: bool) -> None:
+    """For goods and services the small-firm policy set aside is T45's alone (one clause, one finding); for a works
+    project it is T55's (政府采购法实施条例第七条); a project reserved for small firms goes without the deduction."""
+    ruled = [f.rule_id for f in reviewer.review_text(head + text + "\n").findings if f.source != "exemplar"]
+    assert (rule in ruled) is expected
+    if head is GOV_HEAD:
+        assert "T55" not in ruled
