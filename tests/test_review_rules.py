@@ -461,3 +461,29 @@ def test_small_firm_policy_set_aside(reviewer: Reviewer, head: str, text: str, r
     assert (rule in ruled) is expected
     if head is GOV_HEAD:
         assert "T55" not in ruled
+
+
+def test_a_list_the_law_condemns_restated_in_the_tender_is_not_a_violation(reviewer: Reviewer) -> None:
+    """Standard tender files restate the law's lists of wrongs (实施条例第三十二条、第三十九条、第四十条); their items
+    describe the wrong and impose nothing, whether each item is its own paragraph or the list is one paragraph."""
+    condemned = (WORKS_HEAD
+                 + "1.1 招标人有下列行为之一的，属于以不合理条件限制、排斥潜在投标人或者投标人：\n"
+                 + "（一）就同一招标项目向潜在投标人或者投标人提供有差别的项目信息；\n"
+                 + "（二）依法必须进行招标的项目以特定行政区域或者特定行业的业绩、奖项作为加分条件或者中标条件；\n"
+                 + "（三）强制投标人组成联合体或者总分包关系共同投标；\n"
+                 + "1.2 禁止下列行为：\n（一）要求施工单位对政府投资项目垫资建设；\n"
+                 + "1.3 有下列情形之一的，视为投标人相互串通投标：（一）不同投标人的投标文件由同一单位编制；"
+                 + "（二）属于同一集团、协会、商会等组织成员的投标人按照该组织要求协同投标。\n")
+    assert not [f for f in reviewer.review_text(condemned).findings if f.source == "rule"]
+    # the bidder's own conditions are the tender's, and a list ended by a plain paragraph ends its lead-in
+    own = (WORKS_HEAD + "2.1 投标人有下列情形之一的，其投标无效：\n（一）投标人须垫资施工至主体结构封顶；\n"
+           + "1.2 禁止下列行为：\n（一）转包；\n本工程要求承包人垫资施工至主体结构封顶。\n")
+    assert "T19" in _ids(reviewer, own)
+
+
+def test_list_items_carry_the_paragraph_that_introduces_them() -> None:
+    from assistant.review.reader import document_from_text, segment
+
+    clauses = segment(document_from_text("投标人不得存在下列情形：\n（一）甲；\n(2) 乙；\n③丙\n正文段落。\n（四）丁"))
+    assert [c.lead_in for c in clauses] == ["", "投标人不得存在下列情形：", "投标人不得存在下列情形：",
+                                          "投标人不得存在下列情形：", "", ""]

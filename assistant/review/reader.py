@@ -25,6 +25,8 @@ _RE_CN_ITEM = re.compile(r"^[一二三四五六七八九十]+\s*[、．.]\s*\S")
 _RE_TOC_LINE = re.compile(r"\s\d{1,3}$|\t\d+$|…{2,}|\.{4,}")
 _RE_NUMBERED = re.compile(r"^(\d+(?:\.\d+){0,3})[\s、．.]*\S")
 _SENT_END = "。；;！？!?"
+#: a list item's marker: 「（三）」「(3)」「3）」「③」「三、」
+_RE_LIST_ITEM = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|\d{1,2}\s*[）)]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*、)")
 
 _SCORING_HEADER = re.compile(r"评分|分值|得分|评审因素|评分标准|评分因素|权重")
 _FRONT_HEADER = re.compile(r"条款号|条款名称|条目|编列内容|资料表|前附表")
@@ -42,6 +44,8 @@ class Clause:
     cells: list[str] | None = None
     table_kind: str | None = None  # "评分表" | "前附表" | "表格"
     header: list[str] | None = None
+    #: for a list item (「（三）……」), the paragraph ending in 「：」 that introduces its list
+    lead_in: str = ""
 
     @property
     def scope_text(self) -> str:
@@ -99,6 +103,7 @@ def segment(doc: LoadedDocument) -> list[Clause]:  # noqa: C901 - heading/clause
     path: list[tuple[int, str]] = []
     table_header: dict[int, list[str]] = {}
     table_kind: dict[int, str] = {}
+    lead_in = ""  # the last paragraph ending in 「：」, while list items follow it
     blocks = doc.blocks
     if doc.format == "pdf":
         from assistant.review.pdf_reflow import reflow_pdf_blocks
@@ -135,7 +140,13 @@ def segment(doc: LoadedDocument) -> list[Clause]:  # noqa: C901 - heading/clause
             clauses.append(Clause(len(clauses), row_text, "table_row", section, loc, cells,
                                   table_kind.get(t), table_header.get(t)))
         else:
-            clauses.append(Clause(len(clauses), text, block.kind, section, loc))
+            item = bool(_RE_LIST_ITEM.match(text))
+            clauses.append(Clause(len(clauses), text, block.kind, section, loc,
+                                  lead_in=lead_in if item else ""))
+            if text[-1:] in "：:":
+                lead_in = text
+            elif not item:
+                lead_in = ""
     return clauses
 
 

@@ -52,6 +52,17 @@ def _negated(text: str, lo: int, start: int) -> bool:
 _EQUAL_TREATMENT = re.compile(
     r"同等待遇|平等待遇|同等对待|平等对待|一视同仁|公平对待"
     r"|(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝)[^。；;！!？?\n]{0,12}(歧视|差别待遇|排斥|限制)")
+#: a list the law itself condemns, as tender files restate it (「有下列情形之一的，视为投标人相互串通投标：」
+#: 「招标人不得有下列行为：」「属于以不合理条件限制、排斥潜在投标人：」): its items describe the wrong, they do not
+#: impose it. A list of the bidder's own conditions (「投标人不得存在下列情形：」「……的，其投标无效：」) is not one.
+_CONDEMNED_LIST = re.compile(
+    r"(下列|以下)[^。；;：:]{0,40}(不合理的?条件限制|限制[、或和]?排斥|相互串通|串通投标|弄虚作假|以他人名义投标|转包|违法分包"
+    r"|规避招标)"
+    r"|(不合理的?条件限制|限制[、或和]?排斥|相互串通|串通投标|弄虚作假|以他人名义投标|转包|违法分包|规避招标)[^。；;：:]{0,20}"
+    r"(下列|以下)"
+    r"|(招标人|采购人|招标代理机构|采购代理机构|代理机构|发包人|建设单位|任何单位和个人)[^。；;：:]{0,12}(不得|禁止|严禁)"
+    r"[^。；;：:]{0,16}(下列|以下)"
+    r"|^[\d.．、\s]*(禁止|严禁)[^。；;：:]{0,6}(下列|以下)")
 _QUOTE = re.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
 _LAW_REF = re.compile(r"《[^》]{2,40}》")
 
@@ -222,6 +233,8 @@ class RuleEngine:
                     project: str) -> RuleHit | None:
         comp = self._compiled[id(det)]
         text = clause.text
+        if clause.lead_in and _CONDEMNED_LIST.search(clause.lead_in):
+            return None
         if comp.scope is not None and not (comp.scope.search(clause.scope_text) or comp.scope.search(text[:200])):
             return None
         if det.type == "concept":
@@ -299,7 +312,7 @@ class RuleEngine:
             return None
         if _in_unticked_option(text, start):
             return None
-        if _quoted_law(sentence, start - s0):
+        if _quoted_law(sentence, start - s0) or _in_condemned_list(text, start):
             return None
         if "____" in text[start:end]:
             return None
@@ -379,6 +392,16 @@ def _span(text: str, evidence: str | None) -> tuple[int, int] | None:
 
 # a numbered title line the reader kept as a clause (「7. 最低投标限价」 in a plain-text tender)
 _RE_TITLE_LINE = re.compile(r"^\s*(\d{1,2})\s*[.．、]\s*[^\s。；;，,：:！？]{2,20}$")
+
+
+def _in_condemned_list(text: str, start: int) -> bool:
+    """A match inside a list the law condemns, written in one paragraph with its lead-in
+    (「有下列情形之一的，视为投标人相互串通投标：（一）……；（四）属于同一集团……协同投标」)."""
+    colon = max(text.rfind("：", 0, start), text.rfind(":", 0, start))
+    if colon < 0:
+        return False
+    lead = re.split(r"[。；;]", text[:colon])[-1]
+    return bool(_CONDEMNED_LIST.search(lead))
 
 
 def _to_operative(hit: RuleHit, clauses: list[Clause]) -> RuleHit:
