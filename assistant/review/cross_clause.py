@@ -47,6 +47,10 @@ def _workdays(start: dt.date, end: dt.date, inclusive: bool = True) -> tuple[int
 NumericResult = list[tuple[int, str | None, str]]
 
 
+#: a method that is not a tender, without saying which one (no minimum period can be told)
+NON_TENDER = "非招标方式"
+
+
 def _method(f: ProjectFacts, clauses: list[Clause]) -> str:
     """The procurement method: the 磋商/谈判/询价 the deadline's own clause names (or, with no deadline, the clause that
     gives the period the documents are provided: 「获取谈判文件时间：……」), else the stated method (a tender names one
@@ -56,7 +60,10 @@ def _method(f: ProjectFacts, clauses: list[Clause]) -> str:
     for word, method in (("磋商", "竞争性磋商"), ("谈判", "竞争性谈判"), ("询价", "询价")):
         if word in text:
             return method
-    return f.procurement_method.value if f.procurement_method is not None else "招标"
+    if f.procurement_method is not None:
+        return str(f.procurement_method.value)
+    # 响应文件 are asked for by 磋商、谈判、询价 and 单一来源 only: not a tender, but which of them is unknown
+    return NON_TENDER if "响应文件" in text and "投标文件" not in text else "招标"
 
 
 def _check_bid_period(f: ProjectFacts, clauses: list[Clause], p: BidPeriodParams) -> NumericResult:
@@ -72,7 +79,7 @@ def _check_bid_period(f: ProjectFacts, clauses: list[Clause], p: BidPeriodParams
                      f"{method}文件自{date_zh(start.value)}发出，响应文件截止时间为{date_zh(f.deadline.value)}，"
                      f"{how}{work}个工作日，少于{p.negotiation_min_workdays}个工作日。")]
         return []
-    if method == "单一来源":
+    if method in ("单一来源", NON_TENDER):
         return []
     need = p.consultation_min_days if method == "竞争性磋商" else p.min_days
     if 0 <= days < need:
@@ -86,7 +93,7 @@ def _check_bid_period(f: ProjectFacts, clauses: list[Clause], p: BidPeriodParams
 def _check_sale_period(f: ProjectFacts, clauses: list[Clause], p: SaleParams) -> NumericResult:
     if f.sale_start is None or f.sale_end is None or f.sale_end.value < f.sale_start.value:
         return []
-    if _method(f, clauses) in ("竞争性谈判", "询价", "单一来源"):  # 74号令 sets no minimum for these
+    if _method(f, clauses) in ("竞争性谈判", "询价", "单一来源", NON_TENDER):  # 74号令 sets no minimum for these
         return []
     if f.regime == "政府采购":
         n, how = _workdays(f.sale_start.value, f.sale_end.value)
