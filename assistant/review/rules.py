@@ -398,7 +398,7 @@ def _in_condemned_list(text: str, start: int) -> bool:
     """A match inside a list the law condemns, written in one paragraph with its lead-in
     (「有下列情形之一的，视为投标人相互串通投标：（一）……；（四）属于同一集团……协同投标」)."""
     colon = max(text.rfind("：", 0, start), text.rfind(":", 0, start))
-    if colon < 0:
+    if colon < 0 or "。" in text[colon:start]:  # the list ends at its full stop
         return False
     lead = re.split(r"[。；;]", text[:colon])[-1]
     return bool(_CONDEMNED_LIST.search(lead))
