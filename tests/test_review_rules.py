@@ -493,3 +493,16 @@ def test_list_items_carry_the_paragraph_that_introduces_them() -> None:
     clauses = segment(document_from_text("投标人不得存在下列情形：\n（一）甲；\n(2) 乙；\n③丙\n正文段落。\n（四）丁"))
     assert [c.lead_in for c in clauses] == ["", "投标人不得存在下列情形：", "投标人不得存在下列情形：",
                                           "投标人不得存在下列情形：", "", ""]
+
+
+def test_an_item_under_a_lead_in_that_voids_the_bid_is_read_as_a_condition(reviewer: Reviewer) -> None:
+    """「投标人有下列情形之一的，其投标将被否决：」 makes each item a condition of the bid, whether the items are
+    paragraphs of their own or follow the lead-in in one paragraph; the finding points at the item itself."""
+    lead = "投标人有下列情形之一的，其投标将被否决：\n"
+    separate = GOV_HEAD + lead + "（一）未按招标文件要求提交投标保证金的；\n（二）近五年内有行政处罚记录的；\n"
+    found = [f for f in reviewer.review_text(separate).findings if f.rule_id == "T30"]
+    assert found and found[0].clause.startswith("（二）") and found[0].evidence == "近五年内有行政处罚记录的"
+    assert "T30" in _ruled(reviewer, GOV_HEAD + "无效投标情形：（三）近五年内有行政处罚记录的。\n")
+    # the lawful item beside it, and the same item without a lead-in that says what happens to the bid
+    assert not _ruled(reviewer, GOV_HEAD + lead + "（一）未按招标文件要求提交投标保证金的；\n")
+    assert "T30" not in _ruled(reviewer, GOV_HEAD + "（二）近五年内有行政处罚记录的；\n")

@@ -63,6 +63,13 @@ _CONDEMNED_LIST = re.compile(
     r"|(招标人|采购人|招标代理机构|采购代理机构|代理机构|发包人|建设单位|任何单位和个人)[^。；;：:]{0,12}(不得|禁止|严禁)"
     r"[^。；;：:]{0,16}(下列|以下)"
     r"|^[\d.．、\s]*(禁止|严禁)[^。；;：:]{0,6}(下列|以下)")
+#: a lead-in that ends in what happens to a bid (「投标人有下列情形之一的，其投标将被否决：」「无效投标情形：」
+#: 「资格审查不合格情形：」「评标委员会应当否决其投标：」「有下列情形之一的，投标保证金不予退还：」)
+_CONSEQUENCE_LEAD = re.compile(
+    r"(其|该)?(投标|响应|报价)(文件)?(将被|应当|应予|予以|按|作|视为)?(无效|否决|拒绝|废标)(处理)?"
+    r"|(否决|拒绝)其?(投标|响应)|无效(投标|响应)|资格(审查|性审查)?不(合格|通过)|(投标)?保证金不予退还|作?废标(处理)?")
+#: a list item's marker: 「（三）」「(3)」「3）」「③」「三、」
+_LIST_MARK = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|\d{1,2}\s*[）)、.．]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*、)\s*")
 _QUOTE = re.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
 _LAW_REF = re.compile(r"《[^》]{2,40}》")
 
@@ -204,10 +211,11 @@ class RuleEngine:
         total = len(clauses)
         project = str(facts.project_name.value) if facts.project_name else ""
         for i, clause in enumerate(clauses):
+            view = _as_condition(clause)
             for rule, det, regime in active:
-                hit = self._clause_hit(rule, det, clause, regime, project)
+                hit = self._clause_hit(rule, det, view, regime, project)
                 if hit is not None:
-                    hits.append(hit)
+                    hits.append(_back_to(hit, clause))
             if progress and (i % 200 == 0 or i == total - 1):
                 progress("规则审查", i + 1, total)
         hits = [_to_operative(h, clauses) for h in hits]
@@ -392,6 +400,34 @@ def _span(text: str, evidence: str | None) -> tuple[int, int] | None:
 
 # a numbered title line the reader kept as a clause (「7. 最低投标限价」 in a plain-text tender)
 _RE_TITLE_LINE = re.compile(r"^\s*(\d{1,2})\s*[.．、]\s*[^\s。；;，,：:！？]{2,20}$")
+
+
+def _as_condition(clause: Clause) -> Clause:
+    """A list item under a lead-in that says what happens to the bid, read as the clause the rules know
+    (「投标人有下列情形之一的，投标无效：（二）投标人为个体工商户的。」 → 「投标人为个体工商户的，投标无效。」), whether
+    the lead-in is its own paragraph or the item's first words; any other clause as it is."""
+    lead, item = clause.lead_in, clause.text
+    if not lead:
+        head, colon, rest = clause.text.partition("：")
+        if not colon or not _LIST_MARK.match(rest):
+            return clause
+        lead, item = head, rest
+    m = _CONSEQUENCE_LEAD.search(lead)
+    mark = _LIST_MARK.match(item)
+    if m is None or mark is None or _CONDEMNED_LIST.search(lead):
+        return clause
+    core = item[mark.end():].rstrip("。；;，, ")
+    return replace(clause, text=f"{core}，{m.group(0)}。", lead_in="")
+
+
+def _back_to(hit: RuleHit, clause: Clause) -> RuleHit:
+    """A hit found on a clause's reading as a condition, told of the clause itself (its own words as evidence)."""
+    if hit.clause is clause:
+        return hit
+    evidence = hit.evidence
+    if evidence is not None and evidence not in clause.text:
+        evidence = hit.clause.text.rsplit("，", 1)[0]
+    return replace(hit, clause=clause, evidence=evidence)
 
 
 def _in_condemned_list(text: str, start: int) -> bool:
