@@ -69,6 +69,8 @@ _CONSEQUENCE_LEAD = re.compile(
     r"(其|该)?(投标|响应|报价)(文件)?(将被|应当|应予|予以|按|作|视为)?(无效|否决|拒绝|废标)(处理)?"
     r"|(否决|拒绝)其?(投标|响应)|无效(投标|响应)|资格(审查|性审查)?不(合格|通过)|(投标)?保证金不予退还|作?废标(处理)?")
 #: a list item's marker: 「（三）」「(3)」「3）」「③」「三、」
+#: a further item's marker after a 「；」 or 「。」 (a paragraph that lists several items)
+_LIST_MARK_INSIDE = re.compile(r"[；;。]\s*([（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|\d{1,2}\s*[）)、.．]|[①-⑳])")
 _LIST_MARK = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|\d{1,2}\s*[）)、.．]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*、)\s*")
 _QUOTE = re.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
 _LAW_REF = re.compile(r"《[^》]{2,40}》")
@@ -213,7 +215,9 @@ class RuleEngine:
         for i, clause in enumerate(clauses):
             view = _as_condition(clause)
             for rule, det, regime in active:
-                hit = self._clause_hit(rule, det, view, regime, project)
+                hit = self._clause_hit(rule, det, clause, regime, project)
+                if hit is None and view is not clause:
+                    hit = self._clause_hit(rule, det, view, regime, project)
                 if hit is not None:
                     hits.append(_back_to(hit, clause))
             if progress and (i % 200 == 0 or i == total - 1):
@@ -405,7 +409,9 @@ _RE_TITLE_LINE = re.compile(r"^\s*(\d{1,2})\s*[.．、]\s*[^\s。；;，,：:！
 def _as_condition(clause: Clause) -> Clause:
     """A list item under a lead-in that says what happens to the bid, read as the clause the rules know
     (「投标人有下列情形之一的，投标无效：（二）投标人为个体工商户的。」 → 「投标人为个体工商户的，投标无效。」), whether
-    the lead-in is its own paragraph or the item's first words; any other clause as it is."""
+    the lead-in is its own paragraph or the item's first words (one item: a paragraph listing several is read as it
+    is); any other clause as it is. The rules read the clause itself first and this reading only when it finds
+    nothing."""
     lead, item = clause.lead_in, clause.text
     if not lead:
         head, colon, rest = clause.text.partition("：")
@@ -414,7 +420,7 @@ def _as_condition(clause: Clause) -> Clause:
         lead, item = head, rest
     m = _CONSEQUENCE_LEAD.search(lead)
     mark = _LIST_MARK.match(item)
-    if m is None or mark is None or _CONDEMNED_LIST.search(lead):
+    if m is None or mark is None or _CONDEMNED_LIST.search(lead) or _LIST_MARK_INSIDE.search(item, mark.end()):
         return clause
     core = item[mark.end():].rstrip("。；;，, ")
     return replace(clause, text=f"{core}，{m.group(0)}。", lead_in="")
