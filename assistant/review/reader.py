@@ -25,8 +25,9 @@ _RE_CN_ITEM = re.compile(r"^[一二三四五六七八九十]+\s*[、．.]\s*\S")
 _RE_TOC_LINE = re.compile(r"\s\d{1,3}$|\t\d+$|…{2,}|\.{4,}")
 _RE_NUMBERED = re.compile(r"^(\d+(?:\.\d+){0,3})[\s、．.]*\S")
 _SENT_END = "。；;！？!?"
-#: a list item's marker: 「（三）」「(3)」「3）」「③」「三、」
-_RE_LIST_ITEM = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|\d{1,2}\s*[）)]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*、)")
+#: a list item's marker: 「（三）」「(3)」「3）」「3、」「3.」 (not a section number 「3.1」)「③」「三、」
+LIST_ITEM = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|\d{1,2}\s*(?:[）)、]|[.．](?!\d))|[①-⑳]"
+                       r"|[一二三四五六七八九十]{1,3}\s*、)\s*")
 
 _SCORING_HEADER = re.compile(r"评分|分值|得分|评审因素|评分标准|评分因素|权重")
 _FRONT_HEADER = re.compile(r"条款号|条款名称|条目|编列内容|资料表|前附表")
@@ -140,7 +141,7 @@ def segment(doc: LoadedDocument) -> list[Clause]:  # noqa: C901 - heading/clause
             clauses.append(Clause(len(clauses), row_text, "table_row", section, loc, cells,
                                   table_kind.get(t), table_header.get(t)))
         else:
-            item = bool(_RE_LIST_ITEM.match(text))
+            item = bool(LIST_ITEM.match(text))
             clauses.append(Clause(len(clauses), text, block.kind, section, loc,
                                   lead_in=lead_in if item else ""))
             if text[-1:] in "：:":

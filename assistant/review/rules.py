@@ -19,7 +19,7 @@ from assistant.review import numbers as nb
 from assistant.review.catalogue import BasisRef, Catalogue, Detector, Rule
 from assistant.review.cross_clause import NUMERIC_CHECKS
 from assistant.review.facts import ProjectFacts
-from assistant.review.reader import Clause
+from assistant.review.reader import LIST_ITEM, Clause
 
 #: The matches of one pattern weighed in one clause. Each match is checked against its sentence, so a clause of
 #: tens of thousands of characters repeating one matching phrase (an adversarial upload) would cost a check of
@@ -68,10 +68,8 @@ _CONDEMNED_LIST = re.compile(
 _CONSEQUENCE_LEAD = re.compile(
     r"(其|该)?(投标|响应|报价)(文件)?(将被|应当|应予|予以|按|作|视为)?(无效|否决|拒绝|废标)(处理)?"
     r"|(否决|拒绝)其?(投标|响应)|无效(投标|响应)|资格(审查|性审查)?不(合格|通过)|(投标)?保证金不予退还|作?废标(处理)?")
-#: a list item's marker: 「（三）」「(3)」「3）」「③」「三、」
-#: a further item's marker after a 「；」 or 「。」 (a paragraph that lists several items)
-_LIST_MARK_INSIDE = re.compile(r"[；;。]\s*([（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|\d{1,2}\s*[）)、.．]|[①-⑳])")
-_LIST_MARK = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|\d{1,2}\s*[）)、.．]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*、)\s*")
+#: a further item after a 「；」 or 「。」 (a paragraph that lists several items)
+_NEXT_ITEM = re.compile(r"[；;。]\s*" + LIST_ITEM.pattern.removeprefix("^\\s*"))
 _QUOTE = re.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
 _LAW_REF = re.compile(r"《[^》]{2,40}》")
 
@@ -415,12 +413,12 @@ def _as_condition(clause: Clause) -> Clause:
     lead, item = clause.lead_in, clause.text
     if not lead:
         head, colon, rest = clause.text.partition("：")
-        if not colon or not _LIST_MARK.match(rest):
+        if not colon or not LIST_ITEM.match(rest):
             return clause
         lead, item = head, rest
     m = _CONSEQUENCE_LEAD.search(lead)
-    mark = _LIST_MARK.match(item)
-    if m is None or mark is None or _CONDEMNED_LIST.search(lead) or _LIST_MARK_INSIDE.search(item, mark.end()):
+    mark = LIST_ITEM.match(item)
+    if m is None or mark is None or _CONDEMNED_LIST.search(lead) or _NEXT_ITEM.search(item, mark.end()):
         return clause
     core = item[mark.end():].rstrip("。；;，, ")
     return replace(clause, text=f"{core}，{m.group(0)}。", lead_in="")
