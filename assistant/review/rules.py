@@ -55,11 +55,9 @@ _EQUAL_TREATMENT = re.compile(
 #: a list the law itself condemns, as tender files restate it (「有下列情形之一的，视为投标人相互串通投标：」
 #: 「招标人不得有下列行为：」「属于以不合理条件限制、排斥潜在投标人：」): its items describe the wrong, they do not
 #: impose it. A list of the bidder's own conditions (「投标人不得存在下列情形：」「……的，其投标无效：」) is not one.
+_LAW_WRONGS = "(不合理的?条件限制|限制[、或和]?排斥|相互串通|串通投标|弄虚作假|以他人名义投标|转包|违法分包|规避招标)"
 _CONDEMNED_LIST = re.compile(
-    r"(下列|以下)[^。；;：:]{0,40}(不合理的?条件限制|限制[、或和]?排斥|相互串通|串通投标|弄虚作假|以他人名义投标|转包|违法分包"
-    r"|规避招标)"
-    r"|(不合理的?条件限制|限制[、或和]?排斥|相互串通|串通投标|弄虚作假|以他人名义投标|转包|违法分包|规避招标)[^。；;：:]{0,20}"
-    r"(下列|以下)"
+    rf"(下列|以下)[^。；;：:]{{0,40}}{_LAW_WRONGS}|{_LAW_WRONGS}[^。；;：:]{{0,20}}(下列|以下)"
     r"|(招标人|采购人|招标代理机构|采购代理机构|代理机构|发包人|建设单位|任何单位和个人)[^。；;：:]{0,12}(不得|禁止|严禁)"
     r"[^。；;：:]{0,16}(下列|以下)"
     r"|^[\d.．、\s]*(禁止|严禁)[^。；;：:]{0,6}(下列|以下)")
@@ -211,8 +209,10 @@ class RuleEngine:
         total = len(clauses)
         project = str(facts.project_name.value) if facts.project_name else ""
         for i, clause in enumerate(clauses):
+            # an item of a list the law condemns describes the wrong and imposes nothing
+            condemned = bool(clause.lead_in) and _CONDEMNED_LIST.search(clause.lead_in) is not None
             view = _as_condition(clause)
-            for rule, det, regime in active:
+            for rule, det, regime in ([] if condemned else active):
                 hit = self._clause_hit(rule, det, clause, regime, project)
                 if hit is None and view is not clause:
                     hit = self._clause_hit(rule, det, view, regime, project)
@@ -243,8 +243,6 @@ class RuleEngine:
                     project: str) -> RuleHit | None:
         comp = self._compiled[id(det)]
         text = clause.text
-        if clause.lead_in and _CONDEMNED_LIST.search(clause.lead_in):
-            return None
         if comp.scope is not None and not (comp.scope.search(clause.scope_text) or comp.scope.search(text[:200])):
             return None
         if det.type == "concept":
