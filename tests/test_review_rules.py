@@ -506,3 +506,24 @@ def test_an_item_under_a_lead_in_that_voids_the_bid_is_read_as_a_condition(revie
     # the lawful item beside it, and the same item without a lead-in that says what happens to the bid
     assert not _ruled(reviewer, GOV_HEAD + lead + "（一）未按招标文件要求提交投标保证金的；\n")
     assert "T30" not in _ruled(reviewer, GOV_HEAD + "（二）近五年内有行政处罚记录的；\n")
+
+
+@pytest.mark.parametrize(("lead", "item", "rule", "expected"), [
+    ("投标人不得存在下列情形：", "（一）近五年内有行政处罚记录；", "T30", True),
+    ("供应商不得存在以下情况：", "（三）非本市注册企业", "T21", True),
+    ("投标人存在下列情形之一的，不得参加本项目投标：", "（二）近五年内有行政处罚记录的；", "T30", True),
+    ("投标人不得存在下列情形：", "（一）近三年内有行贿犯罪记录；", "T30", False),
+    ("供应商存在下列情形之一的，不得参加本项目：", "（二）为本项目提供整体设计、规范编制或者项目管理、监理、检测等服务的；",
+     "T33", False),
+    ("投标人须具备下列条件：", "（一）近五年内有行政处罚记录；", "T30", False),
+])
+def test_an_item_under_a_lead_in_that_bars_the_bidder_is_read_as_a_bar(reviewer: Reviewer, lead: str, item: str,
+                                                                       rule: str, expected: bool) -> None:
+    """「投标人不得存在下列情形：」 bars the bidders each item describes: the item reads as 「……的，不得参加投标。」,
+    as its own paragraph or after the lead-in in one paragraph, and the finding quotes the item's own words; a lawful
+    bar stays quiet, and a list of requirements is not read as bars."""
+    for text in (lead + "\n" + item + "\n", lead + item + "\n"):
+        found = [f for f in reviewer.review_text(GOV_HEAD + text).findings if f.rule_id == rule]
+        assert bool(found) is expected, text
+        if found:
+            assert found[0].evidence and found[0].evidence in item

@@ -66,6 +66,12 @@ _CONDEMNED_LIST = re.compile(
 _CONSEQUENCE_LEAD = re.compile(
     r"(其|该)?(投标|响应|报价)(文件)?(将被|应当|应予|予以|按|作|视为)?(无效|否决|拒绝|废标)(处理)?"
     r"|(否决|拒绝)其?(投标|响应)|无效(投标|响应)|资格(审查|性审查)?不(合格|通过)|(投标)?保证金不予退还|作?废标(处理)?")
+#: a lead-in that bars the bidders the items describe (「投标人不得存在下列情形：」「存在以下情形之一的，不得参加本项目投标：」):
+#: each item reads as 「……的，不得参加投标。」
+_BAR_LEAD = re.compile(
+    r"(不得|不能|不允许|禁止|严禁)(存在|有|具有|出现|属于|为)?[^。；;：:，,]{0,4}(下列|以下|如下)[^。；;：:]{0,10}(情形|情况|行为|记录)"
+    r"|(下列|以下|如下)[^。；;：:]{0,12}(情形|情况)[^。；;：:]{0,8}(不得|不能|不允许|禁止|严禁)(参加|参与)")
+_BARRED = "不得参加投标"
 #: a further item after a 「；」 or 「。」 (a paragraph that lists several items)
 _NEXT_ITEM = re.compile(r"[；;。]\s*" + LIST_ITEM.pattern.removeprefix("^\\s*"))
 _QUOTE = re.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
@@ -415,11 +421,14 @@ def _as_condition(clause: Clause) -> Clause:
             return clause
         lead, item = head, rest
     m = _CONSEQUENCE_LEAD.search(lead)
+    consequence = m.group(0) if m is not None else _BARRED if _BAR_LEAD.search(lead) else ""
     mark = LIST_ITEM.match(item)
-    if m is None or mark is None or _CONDEMNED_LIST.search(lead) or _NEXT_ITEM.search(item, mark.end()):
+    if not consequence or mark is None or _CONDEMNED_LIST.search(lead) or _NEXT_ITEM.search(item, mark.end()):
         return clause
     core = item[mark.end():].rstrip("。；;，, ")
-    return replace(clause, text=f"{core}，{m.group(0)}。", lead_in="")
+    if consequence == _BARRED and not core.endswith(("的", "者")):
+        core += "的"
+    return replace(clause, text=f"{core}，{consequence}。", lead_in="")
 
 
 def _back_to(hit: RuleHit, clause: Clause) -> RuleHit:
@@ -429,6 +438,8 @@ def _back_to(hit: RuleHit, clause: Clause) -> RuleHit:
     evidence = hit.evidence
     if evidence is not None and evidence not in clause.text:
         evidence = hit.clause.text.rsplit("，", 1)[0]
+        if evidence not in clause.text:  # the 「的」 a bar lead-in's item was given
+            evidence = evidence.removesuffix("的")
     return replace(hit, clause=clause, evidence=evidence)
 
 
