@@ -527,3 +527,17 @@ def test_an_item_under_a_lead_in_that_bars_the_bidder_is_read_as_a_bar(reviewer:
         assert bool(found) is expected, text
         if found:
             assert found[0].evidence and found[0].evidence in item
+
+
+def test_the_items_of_a_list_written_in_one_paragraph_are_read_one_by_one(reviewer: Reviewer) -> None:
+    """A list written in one paragraph after its lead-in: each item is read as a condition of its own (the lead-in's
+    「不得」 does not silence an item), up to the list's full stop; a list the law condemns stays quiet."""
+    barred = GOV_HEAD + "投标人不得存在下列情形：（一）被列入失信被执行人名单；（二）近五年内有行政处罚记录；（三）注册地不在金华市。\n"
+    found = {f.rule_id: f.evidence for f in reviewer.review_text(barred).findings}
+    assert found.get("T30") == "近五年内有行政处罚记录" and found.get("T21") == "注册地不在金华市"
+    voided = GOV_HEAD + "投标人有下列情形之一的，投标无效：（一）未按要求提交投标保证金的；（二）近五年内有行政处罚记录的。\n"
+    assert "T30" in _ruled(reviewer, voided)
+    after_stop = GOV_HEAD + "投标人有下列情形之一的，投标无效：（一）未按要求提交投标保证金的。近五年内有行政处罚记录的，可以投标。\n"
+    assert "T30" not in _ruled(reviewer, after_stop)
+    lawful = GOV_HEAD + "投标人不得存在下列情形：（一）被列入失信被执行人名单；（二）近三年内有行贿犯罪记录。\n"
+    assert not _ruled(reviewer, lawful)

@@ -217,10 +217,12 @@ class RuleEngine:
         for i, clause in enumerate(clauses):
             # an item of a list the law condemns describes the wrong and imposes nothing
             condemned = bool(clause.lead_in) and _CONDEMNED_LIST.search(clause.lead_in) is not None
-            view = _as_condition(clause)
+            views = [] if condemned else _as_conditions(clause)
             for rule, det, regime in ([] if condemned else active):
                 hit = self._clause_hit(rule, det, clause, regime, project)
-                if hit is None and view is not clause:
+                for view in views:
+                    if hit is not None:
+                        break
                     hit = self._clause_hit(rule, det, view, regime, project)
                 if hit is not None:
                     hits.append(_back_to(hit, clause))
@@ -408,27 +410,35 @@ def _span(text: str, evidence: str | None) -> tuple[int, int] | None:
 _RE_TITLE_LINE = re.compile(r"^\s*(\d{1,2})\s*[.．、]\s*[^\s。；;，,：:！？]{2,20}$")
 
 
-def _as_condition(clause: Clause) -> Clause:
-    """A list item under a lead-in that says what happens to the bid, read as the clause the rules know
-    (「投标人有下列情形之一的，投标无效：（二）投标人为个体工商户的。」 → 「投标人为个体工商户的，投标无效。」), whether
-    the lead-in is its own paragraph or the item's first words (one item: a paragraph listing several is read as it
-    is); any other clause as it is. The rules read the clause itself first and this reading only when it finds
-    nothing."""
-    lead, item = clause.lead_in, clause.text
+def _as_conditions(clause: Clause) -> list[Clause]:
+    """The items of a list under a lead-in that says what happens to the bid or bars the bidder, each read as the
+    clause the rules know (「投标人有下列情形之一的，投标无效：（二）投标人为个体工商户的。」 → 「投标人为个体工商户的，
+    投标无效。」; 「投标人不得存在下列情形：（一）近五年内有行政处罚记录；」 → 「近五年内有行政处罚记录的，不得参加投标。」),
+    whether the lead-in is its own paragraph or the first words of the items' paragraph, one item or several (the list
+    ends at its full stop); none for any other clause. The rules read the clause itself first and these readings only
+    when it finds nothing."""
+    lead, body = clause.lead_in, clause.text
     if not lead:
         head, colon, rest = clause.text.partition("：")
         if not colon or not LIST_ITEM.match(rest):
-            return clause
-        lead, item = head, rest
+            return []
+        lead, body = head, rest
     m = _CONSEQUENCE_LEAD.search(lead)
     consequence = m.group(0) if m is not None else _BARRED if _BAR_LEAD.search(lead) else ""
-    mark = LIST_ITEM.match(item)
-    if not consequence or mark is None or _CONDEMNED_LIST.search(lead) or _NEXT_ITEM.search(item, mark.end()):
-        return clause
-    core = item[mark.end():].rstrip("。；;，, ")
-    if consequence == _BARRED and not core.endswith(("的", "者")):
-        core += "的"
-    return replace(clause, text=f"{core}，{consequence}。", lead_in="")
+    if not consequence or LIST_ITEM.match(body) is None or _CONDEMNED_LIST.search(lead):
+        return []
+    body = body.split("。", 1)[0]
+    starts = [0, *(n.start() + 1 for n in _NEXT_ITEM.finditer(body))]
+    views = []
+    for item in (body[i:j] for i, j in pairwise([*starts, len(body)])):
+        mark = LIST_ITEM.match(item.lstrip())
+        core = item.lstrip()[mark.end():].rstrip("。；;，, ") if mark else ""
+        if not core:
+            continue
+        if consequence == _BARRED and not core.endswith(("的", "者")):
+            core += "的"
+        views.append(replace(clause, text=f"{core}，{consequence}。", lead_in=""))
+    return views
 
 
 def _back_to(hit: RuleHit, clause: Clause) -> RuleHit:
