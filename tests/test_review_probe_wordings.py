@@ -6,7 +6,7 @@ no false alarm in 131; dev20.tsv: 152 of 166, no false alarm in 115; dev21.tsv:
 dev30.tsv: 99 of 132, 2 false alarms in 80; dev31.tsv: 91 of 128, 2 false alarms in 80; dev32.tsv: 144 of 169,
 no false alarm in 103; dev33.tsv: 99 of 155, 1 false alarm in 96;
 dev34.tsv: 147 of 168, no false alarm in 101;
-dev35.tsv: 128 of 137, no false alarm in 104; dev36.tsv: 140 of 167, no false alarm in 108; dev37.tsv: 131 of 148, 1 false alarm in 97; dev38.tsv: 147 of 176, 1 false alarm in 110; dev39.tsv: 149 of 165, 1 false alarm in 103). Each case names the
+dev35.tsv: 128 of 137, no false alarm in 104; dev36.tsv: 140 of 167, no false alarm in 108; dev37.tsv: 131 of 148, 1 false alarm in 97; dev38.tsv: 147 of 176, 1 false alarm in 110; dev39.tsv: 149 of 165, 1 false alarm in 103; dev40.tsv: 143 of 157, no false alarm in 100). Each case names the
 rule that must flag the clause, or stay quiet on a lawful one beside it."""
 
 from __future__ import annotations
@@ -501,6 +501,14 @@ FLAGGED = [
     ("T04", "工程", "资格预审文件发售截止后第3日17:00前递交资格预审申请文件，逾期不予受理。"),
     ("T55", "工程", "本施工项目（估算价600万元）依照《政府采购货物和服务招标投标管理办法》组织公开招标。"),
     ("T51", "工程", "中标人须无偿为招标人建设项目部办公用房及周边道路硬化，费用不计入合同价款。"),
+    # round 23 (dev40): the commercial part of tender files
+    ("T11", "政府采购", "中标供应商在合同履行期间发生违约的，采购人有权没收其投标保证金。"),
+    ("T15", "工程", "保留金按每期应付金额的10%扣留，保留金限额为合同价格的5%。"),
+    ("T17", "工程", "乙方同意以甲方收到工程发包方或付款义务方工程款为前提，同比例支付乙方材料款。"),
+    ("T17", "工程", "甲方参考业主工程款回款情况同比例支付乙方货款，业主未付款的，乙方应自行解决资金困难，不得以此停止供货。"),
+    ("T18", "工程", "以审计单位出具的《审核意见表》及《审核定案表》办理《工程结算单》，以此作为双方结算依据。"),
+    ("T19", "工程", "本政府投资项目由承包人筹措全部建设资金，竣工验收后由发包人在3年内分期回购。"),
+    ("T57", "工程", "中标候选人于开标当日在交易平台公示，公示时间为24小时。"),
 ]
 
 QUIET = [
@@ -687,6 +695,12 @@ QUIET = [
     ("T04", "工程", "资格预审文件发售截止后第6日17:00前递交资格预审申请文件。"),
     ("T38", "政府采购", "企业实力：投标人具有有效的质量管理体系认证证书得1分，具有信息安全管理体系认证证书得1分。"),
     ("T51", "工程", "承包人自建的临时设施费用已包含在投标报价中，不另行计取。"),
+    # round 23 (dev40): the same points, lawful
+    ("T11", "政府采购", "中标供应商在合同履行期间发生违约的，采购人可从履约保证金中扣除相应违约金。"),
+    ("T11", "工程", "保修期内发生质量缺陷，承包人不维修的，发包人可从质量保证金中扣除维修费用。"),
+    ("T15", "工程", "质量保证金按每期进度款的3%扣留，累计不超过结算总价的3%。"),
+    ("T17", "工程", "发包人应在收到进度付款申请单后14天内按核定金额支付进度款，不以上级资金到位为付款条件。"),
+    ("T57", "工程", "中标候选人在交易平台公示，公示期不少于3日（72小时）。"),
 ]
 
 
