@@ -6,7 +6,7 @@ no false alarm in 131; dev20.tsv: 152 of 166, no false alarm in 115; dev21.tsv:
 dev30.tsv: 99 of 132, 2 false alarms in 80; dev31.tsv: 91 of 128, 2 false alarms in 80; dev32.tsv: 144 of 169,
 no false alarm in 103; dev33.tsv: 99 of 155, 1 false alarm in 96;
 dev34.tsv: 147 of 168, no false alarm in 101;
-dev35.tsv: 128 of 137, no false alarm in 104; dev36.tsv: 140 of 167, no false alarm in 108; dev37.tsv: 131 of 148, 1 false alarm in 97; dev38.tsv: 147 of 176, 1 false alarm in 110; dev39.tsv: 149 of 165, 1 false alarm in 103; dev40.tsv: 143 of 157, no false alarm in 100). Each case names the
+dev35.tsv: 128 of 137, no false alarm in 104; dev36.tsv: 140 of 167, no false alarm in 108; dev37.tsv: 131 of 148, 1 false alarm in 97; dev38.tsv: 147 of 176, 1 false alarm in 110; dev39.tsv: 149 of 165, 1 false alarm in 103; dev40.tsv: 143 of 157, no false alarm in 100; dev41.tsv: 155 of 172, no false alarm in 109). Each case names the
 rule that must flag the clause, or stay quiet on a lawful one beside it."""
 
 from __future__ import annotations
@@ -509,6 +509,14 @@ FLAGGED = [
     ("T18", "工程", "以审计单位出具的《审核意见表》及《审核定案表》办理《工程结算单》，以此作为双方结算依据。"),
     ("T19", "工程", "本政府投资项目由承包人筹措全部建设资金，竣工验收后由发包人在3年内分期回购。"),
     ("T57", "工程", "中标候选人于开标当日在交易平台公示，公示时间为24小时。"),
+    # round 24 (dev41): Zhejiang practice
+    ("T30", "工程", "近三年内在金华市建筑市场信用评价中被扣分的企业不得参加投标。"),
+    ("T38", "政府采购", "现场演示：由评委根据演示效果综合评分，最高得10分。"),
+    ("T47", "工程", "将同一道路改造工程拆分为一期A段（380万元）、一期B段（360万元）分别直接发包。"),
+    ("T52", "工程", "招标人将于2025年7月8日组织已报名的意向投标人分批单独踏勘现场。"),
+    ("T54", "工程", "招标人可在评标前向评标专家说明其倾向的施工单位名单，供评标参考。"),
+    ("T57", "工程", "中标候选人在交易平台公示，公示期自发布之日起至次日17:00止。"),
+    ("T19", "工程", "投标人须承诺工程款在主体结构验收前不予支付，前期费用由承包人自行承担。"),
 ]
 
 QUIET = [
@@ -701,6 +709,11 @@ QUIET = [
     ("T15", "工程", "质量保证金按每期进度款的3%扣留，累计不超过结算总价的3%。"),
     ("T17", "工程", "发包人应在收到进度付款申请单后14天内按核定金额支付进度款，不以上级资金到位为付款条件。"),
     ("T57", "工程", "中标候选人在交易平台公示，公示期不少于3日（72小时）。"),
+    # round 24 (dev41): the same points, lawful
+    ("T30", "工程", "招标人不得以投标人在本地信用评价中被扣分为由拒绝其投标。"),
+    ("T38", "政府采购", "现场演示：演示内容包括系统登录、数据导入、报表生成三项，每缺一项扣3分，满分10分。"),
+    ("T54", "工程", "评标开始前，招标人代表可向评标委员会介绍项目概况和招标文件主要内容。"),
+    ("T19", "工程", "工程进度款按月支付，主体结构验收合格后支付至已完工程量的80%。"),
 ]
 
 
