@@ -537,6 +537,8 @@ def test_the_items_of_a_list_written_in_one_paragraph_are_read_one_by_one(review
     assert found.get("T30") == "近五年内有行政处罚记录" and found.get("T21") == "注册地不在金华市"
     voided = GOV_HEAD + "投标人有下列情形之一的，投标无效：（一）未按要求提交投标保证金的；（二）近五年内有行政处罚记录的。\n"
     assert "T30" in _ruled(reviewer, voided)
+    stops = GOV_HEAD + "投标人有下列情形之一的，投标无效：（一）未按要求提交投标保证金的。（二）近五年内有行政处罚记录的。\n"
+    assert "T30" in _ruled(reviewer, stops)
     after_stop = GOV_HEAD + "投标人有下列情形之一的，投标无效：（一）未按要求提交投标保证金的。近五年内有行政处罚记录的，可以投标。\n"
     assert "T30" not in _ruled(reviewer, after_stop)
     lawful = GOV_HEAD + "投标人不得存在下列情形：（一）被列入失信被执行人名单；（二）近三年内有行贿犯罪记录。\n"

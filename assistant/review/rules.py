@@ -74,6 +74,8 @@ _BAR_LEAD = re.compile(
 _BARRED = "不得参加投标"
 #: a further item after a 「；」 or 「。」 (a paragraph that lists several items)
 _NEXT_ITEM = re.compile(r"[；;。]\s*" + LIST_ITEM.pattern.removeprefix("^\\s*"))
+#: the full stop that ends a list written in one paragraph (one not followed by a further item)
+_LIST_END = re.compile(r"。(?!\s*(?:" + LIST_ITEM.pattern.removeprefix("^\\s*") + "))")
 _QUOTE = re.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
 _LAW_REF = re.compile(r"《[^》]{2,40}》")
 
@@ -427,12 +429,13 @@ def _as_conditions(clause: Clause) -> list[Clause]:
     consequence = m.group(0) if m is not None else _BARRED if _BAR_LEAD.search(lead) else ""
     if not consequence or LIST_ITEM.match(body) is None or _CONDEMNED_LIST.search(lead):
         return []
-    body = body.split("。", 1)[0]
+    end = _LIST_END.search(body)
+    body = body[:end.start()] if end else body
     starts = [0, *(n.start() + 1 for n in _NEXT_ITEM.finditer(body))]
     views = []
-    for item in (body[i:j] for i, j in pairwise([*starts, len(body)])):
-        mark = LIST_ITEM.match(item.lstrip())
-        core = item.lstrip()[mark.end():].rstrip("。；;，, ") if mark else ""
+    for item in (body[i:j].lstrip() for i, j in pairwise([*starts, len(body)])):
+        mark = LIST_ITEM.match(item)
+        core = item[mark.end():].rstrip("。；;，, ") if mark else ""
         if not core:
             continue
         if consequence == _BARRED and not core.endswith(("的", "者")):
