@@ -6,7 +6,7 @@ no false alarm in 131; dev20.tsv: 152 of 166, no false alarm in 115; dev21.tsv:
 dev30.tsv: 99 of 132, 2 false alarms in 80; dev31.tsv: 91 of 128, 2 false alarms in 80; dev32.tsv: 144 of 169,
 no false alarm in 103; dev33.tsv: 99 of 155, 1 false alarm in 96;
 dev34.tsv: 147 of 168, no false alarm in 101;
-dev35.tsv: 128 of 137, no false alarm in 104; dev36.tsv: 140 of 167, no false alarm in 108; dev37.tsv: 131 of 148, 1 false alarm in 97; dev38.tsv: 147 of 176, 1 false alarm in 110; dev39.tsv: 149 of 165, 1 false alarm in 103; dev40.tsv: 143 of 157, no false alarm in 100; dev41.tsv: 155 of 172, no false alarm in 109). Each case names the
+dev35.tsv: 128 of 137, no false alarm in 104; dev36.tsv: 140 of 167, no false alarm in 108; dev37.tsv: 131 of 148, 1 false alarm in 97; dev38.tsv: 147 of 176, 1 false alarm in 110; dev39.tsv: 149 of 165, 1 false alarm in 103; dev40.tsv: 143 of 157, no false alarm in 100; dev41.tsv: 155 of 172, no false alarm in 109; dev42.tsv: 129 of 159, 1 false alarm in 78). Each case names the
 rule that must flag the clause, or stay quiet on a lawful one beside it."""
 
 from __future__ import annotations
@@ -517,6 +517,13 @@ FLAGGED = [
     ("T54", "工程", "招标人可在评标前向评标专家说明其倾向的施工单位名单，供评标参考。"),
     ("T57", "工程", "中标候选人在交易平台公示，公示期自发布之日起至次日17:00止。"),
     ("T19", "工程", "投标人须承诺工程款在主体结构验收前不予支付，前期费用由承包人自行承担。"),
+    # round 25 (dev42): the technical part
+    ("T34", "政府采购", "投标产品须采用“XX高压压缩技术”（专利号ZL2019XXXXXXXX.X），未使用该专利技术的不得分并作无效投标。"),
+    ("T36", "政府采购", "投标人须提供所投产品的公安部安全与警用电子产品质量检测中心检测报告，省级质检机构出具的报告不予认可。"),
+    ("T36", "政府采购", "检测报告须为采购人指定的市产品质量监督检验所出具，投标人须在开标前15日完成送检。"),
+    ("T03", "政府采购", "更正公告发布时间距投标截止不足15日的，投标截止时间不予顺延。"),
+    ("T44", "工程", "评标委员会由5人组成，其中招标人代表3人。"),
+    ("T54", "工程", "开标前招标人可向潜在投标人透露已获取招标文件的投标人名称。"),
 ]
 
 QUIET = [
@@ -714,6 +721,12 @@ QUIET = [
     ("T38", "政府采购", "现场演示：演示内容包括系统登录、数据导入、报表生成三项，每缺一项扣3分，满分10分。"),
     ("T54", "工程", "评标开始前，招标人代表可向评标委员会介绍项目概况和招标文件主要内容。"),
     ("T19", "工程", "工程进度款按月支付，主体结构验收合格后支付至已完工程量的80%。"),
+    # round 25 (dev42): the same points, lawful
+    ("T36", "政府采购", "检测报告须由具有CMA资质的检测机构出具，省级及以上检测机构出具的报告均予认可。"),
+    ("T03", "政府采购", "澄清或者修改的内容可能影响投标文件编制的，发布时间距投标截止不足15日的，将顺延投标截止时间。"),
+    ("T44", "工程", "评标委员会由5人组成，其中招标人代表1人，评标专家4人。"),
+    ("T44", "工程", "评标委员会由7人组成，其中招标人代表不超过2人。"),
+    ("T54", "工程", "招标人不得向他人透露已获取招标文件的潜在投标人的名称、数量。"),
 ]
 
 
