@@ -254,6 +254,9 @@ def test_committee_parts_and_totals() -> None:
     assert committee_composition("评标委员会由采购人代表1人+专家4人共5人组成。")[:2] == (5, 4)
     assert committee_composition("评标委员会由采购人代表1名、评审专家4名组成。")[:2] == (5, 4)
     assert committee_composition("评标委员会由5人以上单数组成")[:2] == (5, None)
+    # a stated total and the representatives only: the rest are the experts
+    assert committee_composition("评标委员会由5人组成，其中招标人代表3人。")[:2] == (5, 2)
+    assert committee_composition("评标委员会由7人组成，其中采购人代表1人。")[:2] == (7, 6)
     assert committee_composition("评标委员会成员不足5人的，应补足。") is None
 
 

@@ -261,6 +261,11 @@ def committee_composition(text: str) -> tuple[int, int | None, str] | None:  # n
         if not parts or len(parts) < 2:
             return None
         total = sum(n for _, n in parts)
+    elif experts is None and parts and all(who.endswith("代表") for who, _ in parts):
+        # a stated total and the representatives only: the rest are the experts (「由5人组成，其中招标人代表3人」)
+        experts = total - sum(n for _, n in parts)
+        if experts < 0:
+            experts = None
     if experts is not None and experts > total:
         experts = None
     return total, experts, sent[:60]
