@@ -72,10 +72,12 @@ _BAR_LEAD = re.compile(
     r"(不得|不能|不允许|禁止|严禁)(存在|有|具有|出现|属于|为)?[^。；;：:，,]{0,4}(下列|以下|如下)[^。；;：:]{0,10}(情形|情况|行为|记录)"
     r"|(下列|以下|如下)[^。；;：:]{0,12}(情形|情况)[^。；;：:]{0,8}(不得|不能|不允许|禁止|严禁)(参加|参与)")
 _BARRED = "不得参加投标"
+#: a list item's marker anywhere in a text (reader.LIST_ITEM without its start anchor)
+_ITEM_MARK = LIST_ITEM.pattern.removeprefix("^\\s*")
 #: a further item after a 「；」 or 「。」 (a paragraph that lists several items)
-_NEXT_ITEM = re.compile(r"[；;。]\s*" + LIST_ITEM.pattern.removeprefix("^\\s*"))
+_NEXT_ITEM = re.compile(r"[；;。]\s*" + _ITEM_MARK)
 #: the full stop that ends a list written in one paragraph (one not followed by a further item)
-_LIST_END = re.compile(r"。(?!\s*(?:" + LIST_ITEM.pattern.removeprefix("^\\s*") + "))")
+_LIST_END = re.compile(r"。(?!\s*(?:" + _ITEM_MARK + "))")
 _QUOTE = re.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
 _LAW_REF = re.compile(r"《[^》]{2,40}》")
 
