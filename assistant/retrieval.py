@@ -42,6 +42,10 @@ SUPERSEDED_PENALTY = 0.9
 TITLE_MENTION_BOOST = 0.3
 
 
+#: how many of the best hits a plan's ``lead`` may reorder (a definitional question's defining article among them
+#: comes first): the answer's evidence window (QAChain's k), so that search results and answers agree
+LEAD_POOL = 6
+
 #: append the colloquial->statute expansion terms to the dense query too (measured: helps e5)
 EXPAND_DENSE = True
 
@@ -91,6 +95,9 @@ class QueryPlan:
     #: ``passage_boost``
     passage_terms: tuple[tuple[str, str], ...] = ()
     passage_boost: float = 0.0
+    #: reorders the ranked hits by what only the question's form tells: a definitional question (「什么是转包？」)
+    #: puts the best article defining its term first (None: ranking order stands)
+    lead: Callable[[list[Hit]], list[Hit]] | None = None
 
 
 Planner = Callable[[str], QueryPlan]
@@ -175,7 +182,11 @@ class HybridRetriever:
             ranked = self._rank(gen, expanded[i], vectors[i] if vectors else None, dense_lists[i], where, mode, own,
                                 passages)
             boosts = {cid: plans[i].passage_boost for cid in passages}
-            results.append(self._merge(gen, text, direct, ranked, k, aliases, plans[i].title_boosts, boosts))
+            merged = self._merge(gen, text, direct, ranked, aliases, plans[i].title_boosts, boosts)
+            lead = plans[i].lead
+            if lead is not None and not direct:
+                merged = lead(merged[:LEAD_POOL]) + merged[LEAD_POOL:]
+            results.append(merged[:k])
         return results
 
     def _plan(self, text: str) -> QueryPlan:
@@ -191,6 +202,7 @@ class HybridRetriever:
             regime=plan.regime,
             passage_terms=plan.passage_terms,
             passage_boost=plan.passage_boost,
+            lead=plan.lead,
         )
 
     def lookup_articles(self, text: str, include_superseded: bool = False) -> list[Hit]:
@@ -337,7 +349,6 @@ class HybridRetriever:
         text: str,
         direct: list[Hit],
         ranked: list[tuple[_Candidate, float]],
-        k: int,
         aliases: dict[str, str],
         title_boosts: dict[str, float] | None = None,
         chunk_boosts: dict[str, float] | None = None,
@@ -394,7 +405,7 @@ class HybridRetriever:
             if hit.chunk_id not in seen:
                 out.append(hit)
                 seen.add(hit.chunk_id)
-        return out[:k]
+        return out
 
 
 def _passages(gen: Generation, terms: Sequence[tuple[str, str]], allowed: set[str] | None) -> set[str]:

@@ -119,6 +119,19 @@ def test_a_definitional_question_is_answered_by_the_defining_sentence(services, 
     assert line.startswith("答：") and expected in line, line
 
 
+@pytest.mark.integration
+def test_search_lists_the_article_defining_the_term_first(services):
+    # the ranking put 质量条例第七十八条 sixth, under the articles that punish 转包 (real-242 of the dev set);
+    # search results (API, MCP) and the answer's evidence now agree on the definition first
+    hits = services.retriever.search("什么是工程转包？什么是肢解分包？", k=5)
+    assert (hits[0].title, hits[0].article) == ("建设工程质量管理条例", "第七十八条")
+    assert "definition" in hits[0].via and "本条例所称转包" in hits[0].text
+    # other questions keep the ranking's order
+    plain = services.retriever.search("转包的罚款是多少？", k=5)
+    assert all("definition" not in h.via for h in plain)
+    assert [h.rank_score for h in plain] == sorted((h.rank_score for h in plain), reverse=True)
+
+
 @pytest.mark.parametrize(("question", "pair"), [
     ("公开招标和邀请招标有什么区别？", ("公开招标", "邀请招标")), ("竞争性谈判与询价有何不同？", ("竞争性谈判", "询价")),
     ("我想问一下，集中采购和分散采购的区别是什么", ("集中采购", "分散采购")),

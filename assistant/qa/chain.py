@@ -13,7 +13,6 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -24,7 +23,16 @@ from assistant.config import LimitsSettings
 from assistant.errors import BackendError, UserError
 from assistant.llm import backend_label, call_chat, model_label, stream_chat
 from assistant.prompts import load_prompt
-from assistant.qa import citing, condense, doc_overview, doc_status, extractive, refusal, short_names
+from assistant.qa import (
+    citing,
+    condense,
+    defining,
+    doc_overview,
+    doc_status,
+    extractive,
+    refusal,
+    short_names,
+)
 from assistant.qa.context import build_context, is_lower_rank, is_superseded, render_context, superseded_note
 from assistant.qa.masking import Masker
 from assistant.qa.understanding import (
@@ -68,20 +76,9 @@ class Retriever(Protocol):
     def search(self, query: str, k: int = 5, *, include_superseded: bool | None = None) -> list[Hit]: ...
 
 
-def _has(sentence: Callable[[str, str], str | None], term: str, text: str) -> bool:
-    """Whether an article's ``text`` has a ``sentence`` for ``term`` (a defining one)."""
-    return sentence(text, term) is not None
-
-
 def _with_list(text: str, sentence: str) -> str:
     """A defining sentence with the items it introduces (「本条例所称违法分包，是指下列行为：（一）……」), else as it is."""
     return sentence + "".join(citing.listed_items(text, sentence)) if sentence.endswith(("：", ":")) else sentence
-
-
-def _first(hit: Hit, hits: list[Hit]) -> list[Hit]:
-    """The hits with the defining article first (marked as found by its definition), as many as before."""
-    lead = hit.model_copy(update={"via": [*hit.via, "definition"]})
-    return [lead, *(h for h in hits if h.chunk_id != hit.chunk_id)][:len(hits)]
 
 
 @dataclass
@@ -259,7 +256,7 @@ class QAChain:
         if found is None:
             return hits, extractive.Defined(term)
         hit, sentence = found
-        return _first(hit, hits), extractive.Defined(term, hit.chunk_id, sentence)
+        return defining.first(hit, hits), extractive.Defined(term, hit.chunk_id, sentence)
 
     def _definition(self, term: str, hits: list[Hit], lexicon: Lexicon) -> tuple[Hit, str] | None:
         """The article defining the term and its defining sentence (the first of `_definitions`), else None."""
@@ -267,18 +264,8 @@ class QAChain:
 
     def _definitions(self, term: str, hits: list[Hit], lexicon: Lexicon,
                      named: bool = False) -> list[tuple[Hit, str]]:
-        """The articles defining the term, each with its defining sentence: by the term, its bare form and its
-        statute wording, the first of them any article defines; a definition before a list of cases, the closest
-        name of those first (retrieval order otherwise). ``named``: only a sentence naming the term (「……是指……」)
-        defines it, not a list of cases said to be it (「……的，属于招标投标法第四条规定的规避招标」 for 招标)."""
-        defs = lexicon.definitions
-        sentence = defs.naming if named else defs.sentence
-        for form in dict.fromkeys((*defs.forms(term), *lexicon.statute_words.get(term, ()))):
-            found = self._definers(hits, partial(_has, sentence, form), partial(defs.fit, term=form))
-            pairs = [(h, s) for h in found if (s := sentence(h.text, form)) is not None]
-            if pairs:
-                return pairs
-        return []
+        """`defining.definitions`, else the knowledge base's defining articles."""
+        return defining.definitions(term, hits, lexicon, named=named, fallback=self._lookup_definers)
 
     def _compare(self, pair: tuple[str, str], hits: list[Hit],
                  lexicon: Lexicon) -> tuple[list[Hit], extractive.Defined | None]:
@@ -292,7 +279,7 @@ class QAChain:
         if hit is not None:
             sentences = defs.both(hit.text, a, b) or ()
             key = "".join(_with_list(hit.text, s) for s in sentences)
-            return _first(hit, hits), extractive.Defined(f"{a}和{b}", hit.chunk_id, key)
+            return defining.first(hit, hits), extractive.Defined(f"{a}和{b}", hit.chunk_id, key)
         of_b = self._definitions(b, hits, lexicon, named=True)
         pairs = [(x, y) for x in self._definitions(a, hits, lexicon, named=True) for y in of_b
                  if x[0].chunk_id != y[0].chunk_id]
@@ -301,19 +288,18 @@ class QAChain:
             return hits, extractive.Defined(f"{a}和{b}")
         (hit_a, key_a), (hit_b, key_b) = next((p for p in pairs if p[0][0].title == p[1][0].title), pairs[0])
         other = extractive.Defined(b, hit_b.chunk_id, key_b)
-        return _first(hit_a, _first(hit_b, hits)), extractive.Defined(a, hit_a.chunk_id, key_a, other)
+        return defining.first(hit_a, defining.first(hit_b, hits)), extractive.Defined(a, hit_a.chunk_id, key_a, other)
 
-    def _definers(self, hits: list[Hit], defines: Callable[[str], bool],
-                  closeness: Callable[[str], int] | None = None) -> list[Hit]:
-        """The retrieved articles whose text ``defines`` (the closest first, by ``closeness``, then by rank), else
-        the knowledge base's (laws before lower ranks)."""
-        found = [h for h in hits if defines(h.text)]
-        if closeness is not None:
-            found.sort(key=lambda h: closeness(h.text))
+    def _definers(self, hits: list[Hit], defines: Callable[[str], bool]) -> list[Hit]:
+        """`defining.definers`, else the knowledge base's articles that define (laws before lower ranks)."""
+        return defining.definers(hits, defines, fallback=self._lookup_definers)
+
+    def _lookup_definers(self, defines: Callable[[str], bool]) -> list[Hit]:
+        """The knowledge base's articles whose text ``defines``, laws before lower ranks."""
         lookup = getattr(self.retriever, "lookup_texts", None)
-        if not found and lookup is not None:
-            found = sorted(lookup(defines, self.include_superseded), key=lambda h: -DOC_TYPE_RANK.get(h.doc_type, 0))
-        return found
+        if lookup is None:
+            return []
+        return sorted(lookup(defines, self.include_superseded), key=lambda h: -DOC_TYPE_RANK.get(h.doc_type, 0))
 
     def _metadata(self, prep: _Prepared, prompts: Sequence[str]) -> dict[str, Any]:
         hashes = {}

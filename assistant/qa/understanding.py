@@ -21,12 +21,13 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import text_zh
 from assistant.errors import ConfigError
+from assistant.qa import defining
 
 if TYPE_CHECKING:
     from assistant.retrieval import Planner
@@ -1032,7 +1033,10 @@ def make_planner(  # noqa: C901 - closures of one planner
                     for t in specs:
                         boosts[t] = boosts.get(t, 0.0) + specific_boost
         dense = u.query(core_only=dense_core_only)
+        # a definitional question is answered by the article defining its term (「什么是转包？」: 质量条例第七十八条)
+        term = lex.definitions.term(text) if lex.definitions.pair(text) is None else None
+        lead = partial(defining.lead_definition, term=term, lexicon=lex) if term is not None else None
         return QueryPlan(dense_text=dense, bm25_text=expanded, title_boosts=boosts, regime=u.regime,
-                         passage_terms=passages, passage_boost=lex.document_term_boost)
+                         passage_terms=passages, passage_boost=lex.document_term_boost, lead=lead)
 
     return plan
