@@ -199,7 +199,8 @@ _RE_PREQUAL_DEADLINE = re.compile(r"资格预审申请(文件)?[^。；\n]{0,8}�
 _RE_ANNOUNCE = re.compile(r"(公告|文件|邀请书|邀请函)[^。；\n]{0,4}(发布|发出)(日期|时间)?")
 #: the date written between the words: 「资格预审公告于2025年4月30日发布」「招标文件自十月二十四日起在……平台发布」
 #: (not a clarification's or a result's notice)
-_RE_ANNOUNCED_ON = re.compile(r"(?<!澄清|更正|变更|补充|结果|中标|成交|修改)(招标公告|采购公告|资格预审公告|招标文件|采购文件|邀请书|邀请函)"
+_RE_ANNOUNCED_ON = re.compile(r"(?<!澄清|更正|变更|补充|结果|中标|成交|修改)(招标公告|采购公告|资格预审公告|招标文件|采购文件|邀请书|邀请函"
+                              r"|(?:磋商|谈判)(?:公告|文件)|询价(?:公告|通知书))"
                               r"(?P<mid>(?:(?!澄清|更正|变更|补充|修改|答疑)[^。；\n]){0,40}?)(发布|发出|挂网)")
 #: a year stated on its own for undated days: 「（以上时间均为2025年）」「三月三日起……（2025年）」
 _RE_BARE_YEAR = re.compile(r"(20\d{2})\s*年(?![\d〇零一二三四五六七八九十]{1,3}\s*月|度)")
