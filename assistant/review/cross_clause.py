@@ -320,6 +320,7 @@ _SME_EXCEPTION = re.compile(
 #: a reason said to be missing (「……不设置中小企业预留份额，未说明理由」), or a reason field left empty
 #: (「是否专门面向中小企业采购：否；理由：无」), is no reason given
 _NO_REASON = re.compile(r"(未|没有|无|不)(说明|写明|载明|提供|注明|列明)?[^。；，,\n]{0,4}(理由|原因)"
+                        r"|(未|没有)(说明|写明|载明|注明|列明)[^。；，,\n]{0,16}的(理由|原因)"
                         r"|(理由|原因)\s*[:：]\s*(无|暂无|没有|/|／|—+|-+)(?=\s*($|[。；;，,\n]))")
 
 
