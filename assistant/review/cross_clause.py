@@ -124,6 +124,9 @@ def _check_clarification(f: ProjectFacts, clauses: list[Clause], p: Clarificatio
         moved_here = extended and f.deadline.clause == c.clause
         if (extended and not moved_here) or c.value >= f.deadline.value:
             continue
+        # the 15 days hold only for a change that may bear on the bids (实施条例第二十一条, 87号令第二十七条)
+        if re.search(r"不(会)?影响[^。；\n]{0,12}(编制|投标文件|响应文件)", text):
+            continue
         # 谈判 and 询价 (74号令第二十九条第二款、第四十五条第二款), and 响应文件 of a method not named (the least any of them needs: a
         # 磋商 file would need 5 days): working days
         responses = method != "竞争性磋商" and any("响应文件" in clauses[i].text for i in (c.clause, f.deadline.clause))
@@ -296,6 +299,9 @@ def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: PriceWeightPa
             # 「满分100分，其中投标报价8分」: the price item named 报价 in a clause that states the full marks
             if m is None and re.search(r"满分|总分|百分制", c.text):
                 m = re.search(r"(投标)?报价\s*[（(]?\s*(\d+(\.\d+)?)\s*(分)", c.text)
+            # a scoring row pasted as text (「投标报价 | 20分」)
+            if m is None:
+                m = re.match(r"\s*(投标报价|价格分?|报价)\s*[|｜]\s*(\d+(\.\d+)?)\s*(分)", c.text)
             if m:
                 v = float(m.group(2))
                 weight = v / 100.0

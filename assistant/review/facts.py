@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.review import numbers as nb
-from assistant.review.reader import Clause, document_from_text, segment
+from assistant.review.reader import Clause, document_from_text, mask_superseded, segment
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ _RE_DELIVER_BY = re.compile(r"(前|之前)([^。；\n]{0,2}将?(投标|响应)�
                             r"|[^。；\n]{0,12}(送达|递交|提交|上传)[^。；\n]{0,4}(投标|响应)文件)")
 _RE_PREQUAL_BY = re.compile(r"(前|之前)[^。；\n]{0,12}(送达|递交|提交|上传)[^。；\n]{0,4}资格预审申请(文件)?")
 #: a deadline moved (「由5月16日顺延至5月23日」)
-_RE_MOVED_TO = re.compile(r"(顺延|延期|推迟|延长|变更|调整|改)(至|到|为)")
+_RE_MOVED_TO = re.compile(r"(顺延|延期|推迟|延长|变更|调整|改|更正)(至|到|为)")
 #: what follows a date that is itself the deadline: 「2024年9月23日9:00截止」「3月16日上午9时止」
 _ENDS_HERE = re.compile(r"\s*(（[^）]{0,6}）)?\s*((上午|下午|北京时间)?\s*\d{1,2}\s*([:：时点])\s*(\d{1,2}\s*分?)?)?\s*(整)?\s*(截止|止)")
 _RE_PREQUAL_DEADLINE = re.compile(r"资格预审申请(文件)?[^。；\n]{0,8}截止(时间|日期)?")
@@ -210,12 +210,14 @@ _RE_BOND_VALIDITY = re.compile(r"(投标)?(保证金|保函)[^。；\n]{0,6}?(�
 _RE_COMMITTEE_PER_RULES = re.compile(
     r"(评标委员会|评审委员会|评审小组|磋商小组|谈判小组)[^。；\n]{0,12}?"
     r"((根据|依照|依据|按照|按)[^。；\n]{0,24}?(有关|相关|法律|法规)[^。；\n]{0,6}?规定[^。；\n]{0,16}?|依法)(组建|组成|产生)")
-_RE_COMMITTEE = re.compile(r"(评标委员会|评审委员会|评审小组)[^。；\n]{0,12}?(由|组成|人数|成员|共)")
+_RE_COMMITTEE = re.compile(r"(评标委员会|评审委员会|评审小组)[^。；\n]{0,12}?(由|组成|构成|人数|成员|共)")
 _N = r"(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _RE_CM_TOTAL = [
     re.compile(rf"(共有|共计|共|总计|合计|总人数为?|成员人数为?|人数为|成员为)\s*{_N}\s*[人名]"),
     re.compile(rf"由\s*{_N}\s*[人名](及以上|以上)?(单数)?[^，,。；\d]{{0,6}}组成"),
     re.compile(rf"{_N}\s*[人名](及以上|以上)单数"),
+    # a form's row or a heading with a colon (「评标委员会构成：7人，其中招标人代表3人」)
+    re.compile(rf"(构成|组成|人数|规模)\s*[:：|｜]?\s*{_N}\s*[人名](?!以下)"),
 ]
 _RE_CM_PART = re.compile(
     rf"(采购人代表|招标人代表|业主代表|建设单位代表|用户代表|(招标|采购)?代理机构代表|招标机构代表|"
@@ -382,9 +384,10 @@ def extract_facts(clauses: list[Clause], title: str = "") -> ProjectFacts:
     y = facts.doc_year
 
     for c in clauses:
+        text = mask_superseded(c.text, numbers_only=True)  # a correction notice's new values, not the ones it replaces
         for extract in _EXTRACTORS:
             try:
-                extract(facts, c, c.text, y)
+                extract(facts, c, text, y)
             except Exception:  # a fact it cannot read stays None; the other extractors still run
                 log.debug("fact extractor %s failed on clause %d", extract.__name__, c.index, exc_info=True)
     if facts.project_name is None and (name := name_in_title(title)):
@@ -573,6 +576,10 @@ def _deadline_dates(t: str, m: re.Match[str], y: int | None) -> list[nb.DateMent
     return next((ds for m2 in _RE_BID_DEADLINE.finditer(t) if (ds := nb.find_dates(t[m2.end():m2.end() + 16], y))), [])
 
 
+#: a notice dated in its heading (「更正公告（2024年6月14日）：……」)
+_RE_NOTICE_DATED = re.compile(r"((更正|澄清|变更|补充)公告|补遗(书|文件)?|答疑纪要)[^。；\n]{0,3}[（(]?\s*(20\d{2}年|20\d{2}[-./])")
+
+
 def _announcement_and_clarifications(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
     """Announcement date and the dates of clarifications or amendments."""
     if facts.announce_date is None and (ma := _RE_ANNOUNCE.search(t)):
@@ -587,7 +594,7 @@ def _announcement_and_clarifications(facts: ProjectFacts, c: Clause, t: str, y: 
         facts.announce_date = Fact(dates[0].date, c.index, dates[0].text)
     # the dates of a clarification are those before the bid deadline named in the same clause
     head = t[: m.start()] if (m := _RE_BID_DEADLINE.search(t)) else t
-    if re.search(r"澄清|修改|更正|补遗|答疑纪要", head) and re.search(r"(发出|发布|于)", head):
+    if re.search(r"澄清|修改|更正|补遗|答疑纪要", head) and (re.search(r"(发出|发布|于)", head) or _RE_NOTICE_DATED.search(head)):
         for d in nb.find_dates(head, y):
             facts.clarification_dates.append(Fact(d.date, c.index, d.text))
     # 「对招标文件的异议须于2024年9月2日17:00前提出」; the first 「异议……在」 may name no date (「有异议，必须在规定期内提出，

@@ -183,6 +183,28 @@ def reflow_pdf_blocks(blocks: list[Block]) -> list[Block]:
     return out
 
 
+def join_wrapped_lines(blocks: list[Block]) -> list[Block]:
+    """Paragraph lines of plain text joined where a sentence was wrapped (text pasted from a PDF: 「投标保证金在工」+
+    「程竣工验收合格后」+「一次性无息退还。」); a line that ends a sentence or looks like a heading, and a line that starts an
+    item, a label or a heading, stay apart, and the text of each line is kept as it is."""
+    out: list[Block] = []
+    open_line = False  # the last block is a paragraph the next line may continue
+    for b in blocks:
+        text = (b.text or "").strip()
+        prev = out[-1].text.strip() if out and open_line else ""
+        # a form's field (「项目属性：■货物」「预算金额：100万元」) is a line of its own
+        field = "■" in prev or "□" in prev or (len(prev) <= 30 and _LABEL_START.match(prev) is not None)
+        if prev and not field and b.kind == "paragraph" and not _is_start(text, prev) and not _heading_like(prev) \
+                and not (len(prev) <= 20 and not re.search(r"[，,、：:（(]", prev) and text[-1:] in _TERMINAL
+                         and len(text) > 2 * len(prev)):
+            glue = "" if not prev[-1:].isascii() or not text[:1].isascii() else " "
+            out[-1] = out[-1].model_copy(update={"text": prev + glue + text})
+        else:
+            out.append(b)
+        open_line = b.kind == "paragraph" and out[-1].text.strip()[-1:] not in _TERMINAL + "：:"
+    return out
+
+
 _SCORE_HEADER = re.compile(r"^(分值|分数|权重|满分|最高分)$")
 _SCORE_LINE = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)(?:\s+(\S.*))?$")
 

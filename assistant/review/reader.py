@@ -16,8 +16,9 @@ from typing import Any
 
 from assistant.config import LimitsSettings
 from assistant.schema import Block, LoadedDocument, Location
+from assistant.text_zh import normalize
 
-__all__ = ["Clause", "document_from_text", "read_clauses", "segment"]
+__all__ = ["Clause", "document_from_text", "mask_superseded", "read_clauses", "segment"]
 
 _RE_CHAPTER = re.compile(r"^(第[一二三四五六七八九十百\d]+[章篇部分卷])\s*\S")
 _RE_SECTION = re.compile(r"^(第[一二三四五六七八九十百\d]+节)\s*\S")
@@ -31,6 +32,54 @@ LIST_ITEM = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]{1,3}\s
 
 _SCORING_HEADER = re.compile(r"评分|分值|得分|评审因素|评分标准|评分因素|权重")
 _FRONT_HEADER = re.compile(r"条款号|条款名称|条目|编列内容|资料表|前附表")
+
+
+#: a run of letter-spaced characters (「投 标 保 证 金」「共 1 5 日」): three or more single characters apart
+_SPACED_CHAR = r"[\u4e00-\u9fff\d％%\u3001\u3002\uff08\uff09\uff0c\uff1a\uff1b]"
+_SPACED_RUN = re.compile(rf"(?:(?<=[\u4e00-\u9fff]) )?(?<!\S){_SPACED_CHAR}(?: {_SPACED_CHAR}){{2,}}(?!\S)(?: (?=[\u4e00-\u9fff]))?")
+#: digits set apart before their unit (「签订合同后 3 0 日内」)
+_SPACED_DIGITS = re.compile(r"(?<![\d.])(\d(?: \d){1,3})(?=\s*[日天个月年元%％])")
+#: a page header or footer left inside the text by extraction (「第 32 页 共 85 页」「- 12 -」)
+_PAGE_MARK = re.compile(r"\s*第\s*\d{1,4}\s*页\s*[，,/]?\s*共\s*\d{1,4}\s*页\s*|(?<=\s)[-—]\s*\d{1,4}\s*[-—](?=\s)")
+#: OCR's letters for digits next to digits (「2O24年O5月」「1l:3O」)
+_OCR_DIGIT = re.compile(r"(?<=\d)[Oo](?![A-Za-z])|(?<![A-Za-z])[Oo](?=\d)|(?<=\d)[lI](?=[\d:：])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def tidy(text: str) -> str:
+    """The noise of extracted text removed before review: letter-spaced runs closed up, page marks dropped,
+    OCR's O and l read as 0 and 1 beside digits."""
+    text = _PAGE_MARK.sub("", text).strip()
+    text = _SPACED_RUN.sub(lambda m: m.group(0).replace(" ", "") if _CJK.search(m.group(0)) else m.group(0), text)
+    text = _SPACED_DIGITS.sub(lambda m: m.group(1).replace(" ", ""), text)
+    return _OCR_DIGIT.sub(lambda m: "0" if m.group(0) in "Oo" else "1", text)
+
+
+#: a correction notice's old wording: from 「原」 to 「现更正为」 (「原投标保证金“人民币拾万元”现更正为“人民币叁拾万元”」)
+_SUPERSEDED = re.compile(r"(?<![\u4e00-\u9fff])原(?![则因来本件材价有始])[^。；;\n]{1,120}?(?=[，,]?\s*(?:现|现已|今)(?:更正|修改|变更|调整|修订|更改)为)")
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|‘[^’]*’")
+_OLD_VALUE = re.compile(r"(?:为|是|[:：])(.+)$")
+
+
+def _blank_old(m: re.Match[str]) -> str:
+    """The old wording with its value blanked and its subject kept (「原投标保证金“    ”」「原投标保证金为     」)."""
+    old = m.group(0)
+    if _QUOTED.search(old):
+        return _QUOTED.sub(lambda q: q.group(0)[0] + " " * (len(q.group(0)) - 2) + q.group(0)[-1], old)
+    v = _OLD_VALUE.search(old)
+    return old[: v.start(1)] + " " * len(v.group(1)) if v else old
+
+
+_NUMERAL = re.compile(r"[\d０-９.．%％零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
+
+
+def mask_superseded(text: str, numbers_only: bool = False) -> str:
+    """The text with the wording a correction notice replaces blanked out (same length, so offsets hold): rules
+    and facts read what the notice sets, not what it replaces. ``numbers_only`` blanks only the old numbers and
+    keeps the old words, which name what the new value is (「原“投标截止时间2025年5月28日”现更正为“2025年5月16日”」)."""
+    if numbers_only:
+        return _SUPERSEDED.sub(lambda m: _NUMERAL.sub(" ", m.group(0)), text)
+    return _SUPERSEDED.sub(_blank_old, text)
 
 
 @dataclass
@@ -110,8 +159,12 @@ def segment(doc: LoadedDocument) -> list[Clause]:  # noqa: C901 - heading/clause
         from assistant.review.pdf_reflow import reflow_pdf_blocks
 
         blocks = reflow_pdf_blocks(blocks)
+    elif doc.format == "txt":  # plain text wraps its lines too (pasted from a PDF)
+        from assistant.review.pdf_reflow import join_wrapped_lines
+
+        blocks = join_wrapped_lines(blocks)
     for block in blocks:
-        text = (block.text or "").strip()
+        text = tidy((block.text or "").strip())
         if not text:
             continue
         level = _heading_level(block, text)
@@ -153,7 +206,7 @@ def segment(doc: LoadedDocument) -> list[Clause]:  # noqa: C901 - heading/clause
 
 def document_from_text(text: str, name: str = "文本") -> LoadedDocument:
     """A LoadedDocument from plain text, one paragraph per line (tests, pasted text)."""
-    blocks = [Block(text=line.strip(), kind="paragraph", location=Location(paragraph=i))
+    blocks = [Block(text=normalize(line), kind="paragraph", location=Location(paragraph=i))
               for i, line in enumerate(text.splitlines()) if line.strip()]
     return LoadedDocument(path=name, format="txt", title=name, blocks=blocks)
 

@@ -19,7 +19,7 @@ from assistant.review import numbers as nb
 from assistant.review.catalogue import BasisRef, Catalogue, Detector, Rule
 from assistant.review.cross_clause import NUMERIC_CHECKS
 from assistant.review.facts import ProjectFacts
-from assistant.review.reader import LIST_ITEM, Clause
+from assistant.review.reader import LIST_ITEM, Clause, mask_superseded
 
 #: The matches of one pattern weighed in one clause. Each match is checked against its sentence, so a clause of
 #: tens of thousands of characters repeating one matching phrase (an adversarial upload) would cost a check of
@@ -122,6 +122,23 @@ def _in_unticked_option(text: str, start: int) -> bool:
     return pos >= 0 and ch == "□"
 
 
+_ANSWER_HEAD = re.compile(r"\s*答(复)?\s*[:：]")
+_QUESTION_HEAD = re.compile(r"问(题)?\s*[:：]")
+
+
+def _asked_from(text: str, s0: int) -> int:
+    """Where the question starts when the sentence at ``s0`` is its answer (「问：投标保证金何时退还？答：……」), else ``s0``."""
+    if not _ANSWER_HEAD.match(text, s0):
+        return s0
+    asked = list(_QUESTION_HEAD.finditer(text, max(0, s0 - 200), s0))
+    return asked[-1].start() if asked else s0
+
+
+def _superseded(text: str, start: int) -> bool:
+    """The match sits in the wording a correction notice replaces (「原……现更正为……」)."""
+    return not text[start].isspace() and mask_superseded(text)[start] == " "
+
+
 def _quoted_law(sentence: str, rel_start: int) -> bool:
     """The match sits inside a quotation in a sentence that cites a law (the law is quoted)."""
     if not _LAW_REF.search(sentence):
@@ -221,7 +238,7 @@ class RuleEngine:
         for i, clause in enumerate(clauses):
             # an item of a list the law condemns describes the wrong and imposes nothing
             condemned = bool(clause.lead_in) and _CONDEMNED_LIST.search(clause.lead_in) is not None
-            views = [] if condemned else _as_conditions(clause)
+            views = [] if condemned else _as_conditions(clause) + _with_question(clause, clauses[i - 1] if i else None)
             for rule, det, regime in ([] if condemned else active):
                 hit = self._clause_hit(rule, det, clause, regime, project)
                 for view in views:
@@ -317,8 +334,9 @@ class RuleEngine:
         # triggers (require) a rule, and it is a scoring phrase like 「得0分」
         plain = text.replace(NO_POINTS, NO_POINTS_AS)
         ctx = plain if det.unless_scope == "clause" else plain[s0:s1]
+        r0 = _asked_from(text, s0)  # an answer (「答：……」) is read with the question it answers
         if not _of_project_kind(comp, project, sentence) or (
-                comp.require and not all(rx.search(plain, s0, s1) for rx in comp.require)):
+                comp.require and not all(rx.search(plain, r0, s1) for rx in comp.require)):
             return None
         if any(rx.search(ctx) for rx in comp.unless):
             return None
@@ -330,7 +348,7 @@ class RuleEngine:
             return None
         if _EQUAL_TREATMENT.search(plain, s0, s1):
             return None
-        if _in_unticked_option(text, start):
+        if _in_unticked_option(text, start) or _superseded(text, start):
             return None
         if _quoted_law(sentence, start - s0) or _in_condemned_list(text, start):
             return None
@@ -444,6 +462,14 @@ def _as_conditions(clause: Clause) -> list[Clause]:
             core += "的"
         views.append(replace(clause, text=f"{core}，{consequence}。", lead_in=""))
     return views
+
+
+def _with_question(clause: Clause, before: Clause | None) -> list[Clause]:
+    """An answer paragraph (「答：……」) read with the question paragraph before it (「问：投标保证金何时退还？」): what the
+    answer is about is often said only in the question."""
+    if before is None or not _ANSWER_HEAD.match(clause.text) or not _QUESTION_HEAD.match(before.text.lstrip()):
+        return []
+    return [replace(clause, text=f"{before.text.strip()}{clause.text.lstrip()}", lead_in="")]
 
 
 def _back_to(hit: RuleHit, clause: Clause) -> RuleHit:
