@@ -1262,3 +1262,14 @@ def test_extracted_text_is_tidied_before_review() -> None:
     assert tidy("2O24年O5月2O日 O9:3O") == "2024年05月20日 09:30"
     for kept in ("预算金额1200万元 评标委员会人数 5人", "ISO 9001 认证", "CPU i5 3 4 5", "型号XO-150", "第1页"):
         assert tidy(kept) == kept
+
+
+def test_wrapped_plain_text_lines_are_joined_but_not_without_end() -> None:
+    """A sentence wrapped over lines is one clause; a form field and an item stay apart; lines that never stop (a dump)
+    are not run together into one huge clause."""
+    from assistant.review.reader import document_from_text, segment
+
+    clauses = [c.text for c in segment(document_from_text("项目属性：■货物\n投标保证金在工\n程竣工验收合格后\n一次性无息退还。\n（二）其他。"))]
+    assert clauses == ["项目属性：■货物", "投标保证金在工程竣工验收合格后一次性无息退还。", "（二）其他。"]
+    dump = "\n".join("abcdefghijklmnopqrstuvwxyz0123456789" for _ in range(300))
+    assert len(segment(document_from_text(dump))) > 5

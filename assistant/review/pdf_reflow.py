@@ -183,6 +183,10 @@ def reflow_pdf_blocks(blocks: list[Block]) -> list[Block]:
     return out
 
 
+#: a wrapped sentence is never longer: lines without stops (a dump, a code listing) are not joined into one clause
+_MAX_JOINED = 1000
+
+
 def join_wrapped_lines(blocks: list[Block]) -> list[Block]:
     """Paragraph lines of plain text joined where a sentence was wrapped (text pasted from a PDF: 「投标保证金在工」+
     「程竣工验收合格后」+「一次性无息退还。」); a line that ends a sentence or looks like a heading, and a line that starts an
@@ -194,7 +198,8 @@ def join_wrapped_lines(blocks: list[Block]) -> list[Block]:
         prev = out[-1].text.strip() if out and open_line else ""
         # a form's field (「项目属性：■货物」「预算金额：100万元」) is a line of its own
         field = "■" in prev or "□" in prev or (len(prev) <= 30 and _LABEL_START.match(prev) is not None)
-        if prev and not field and b.kind == "paragraph" and not _is_start(text, prev) and not _heading_like(prev) \
+        if prev and not field and len(prev) < _MAX_JOINED and b.kind == "paragraph" and not _is_start(text, prev) \
+                and not _heading_like(prev) \
                 and not (len(prev) <= 20 and not re.search(r"[，,、：:（(]", prev) and text[-1:] in _TERMINAL
                          and len(text) > 2 * len(prev)):
             glue = "" if not prev[-1:].isascii() or not text[:1].isascii() else " "
