@@ -138,6 +138,11 @@ def _heading_like(text: str) -> bool:
     return len(t) <= 40 and bool(_HEADING.match(t)) and t[-1:] not in _TERMINAL + "，,、"
 
 
+def _heading_before_sentence(line: str, nxt: str) -> bool:
+    """A short unpunctuated line before a full sentence is a heading, not the sentence's first part."""
+    return len(line) <= 20 and not re.search(r"[，,、：:（(]", line) and nxt[-1:] in _TERMINAL and len(nxt) > 2 * len(line)
+
+
 def reflow_pdf_blocks(blocks: list[Block]) -> list[Block]:
     """Blocks of a PDF with tables rebuilt as `table_row` blocks and wrapped lines joined."""
     lines: list[Block] = []
@@ -171,9 +176,8 @@ def reflow_pdf_blocks(blocks: list[Block]) -> list[Block]:
             cur = parts[-1]
             if nxt.kind != "paragraph" or cur[-1:] in _TERMINAL or _is_start(nt, cur) or _heading_like(parts[0]):
                 break
-            if len(parts) == 1 and len(cur) <= 20 and not re.search(r"[，,、：:（(]", cur) \
-                    and nt[-1:] in _TERMINAL and len(nt) > 2 * len(cur):
-                break  # a short unpunctuated line before a full sentence is a heading
+            if len(parts) == 1 and _heading_before_sentence(cur, nt):
+                break
             parts.append(nt)
             j += 1
         joined = _fix_checkboxes(" ".join(parts)) if len(parts) == 1 else " ".join(parts)
@@ -199,9 +203,7 @@ def join_wrapped_lines(blocks: list[Block]) -> list[Block]:
         # a form's field (「项目属性：■货物」「预算金额：100万元」) is a line of its own
         field = "■" in prev or "□" in prev or (len(prev) <= 30 and _LABEL_START.match(prev) is not None)
         if prev and not field and len(prev) < _MAX_JOINED and b.kind == "paragraph" and not _is_start(text, prev) \
-                and not _heading_like(prev) \
-                and not (len(prev) <= 20 and not re.search(r"[，,、：:（(]", prev) and text[-1:] in _TERMINAL
-                         and len(text) > 2 * len(prev)):
+                and not _heading_like(prev) and not _heading_before_sentence(prev, text):
             glue = "" if not prev[-1:].isascii() or not text[:1].isascii() else " "
             out[-1] = out[-1].model_copy(update={"text": prev + glue + text})
         else:

@@ -16,7 +16,7 @@ from typing import Any
 
 from assistant.config import LimitsSettings
 from assistant.schema import Block, LoadedDocument, Location
-from assistant.text_zh import normalize
+from assistant.text_zh import is_cjk, normalize
 
 __all__ = ["Clause", "document_from_text", "mask_superseded", "read_clauses", "segment"]
 
@@ -43,14 +43,13 @@ _SPACED_DIGITS = re.compile(r"(?<![\d.])(\d(?: \d){1,3})(?=\s*[日天个月年�
 _PAGE_MARK = re.compile(r"\s*第\s*\d{1,4}\s*页\s*[，,/]?\s*共\s*\d{1,4}\s*页\s*|(?<=\s)[-—]\s*\d{1,4}\s*[-—](?=\s)")
 #: OCR's letters for digits next to digits (「2O24年O5月」「1l:3O」)
 _OCR_DIGIT = re.compile(r"(?<=\d)[Oo](?![A-Za-z])|(?<![A-Za-z])[Oo](?=\d)|(?<=\d)[lI](?=[\d:：])")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def tidy(text: str) -> str:
     """The noise of extracted text removed before review: letter-spaced runs closed up, page marks dropped,
     OCR's O and l read as 0 and 1 beside digits."""
     text = _PAGE_MARK.sub("", text).strip()
-    text = _SPACED_RUN.sub(lambda m: m.group(0).replace(" ", "") if _CJK.search(m.group(0)) else m.group(0), text)
+    text = _SPACED_RUN.sub(lambda m: m.group(0).replace(" ", "") if any(map(is_cjk, m.group(0))) else m.group(0), text)
     text = _SPACED_DIGITS.sub(lambda m: m.group(1).replace(" ", ""), text)
     return _OCR_DIGIT.sub(lambda m: "0" if m.group(0) in "Oo" else "1", text)
 
@@ -77,6 +76,8 @@ def mask_superseded(text: str, numbers_only: bool = False) -> str:
     """The text with the wording a correction notice replaces blanked out (same length, so offsets hold): rules
     and facts read what the notice sets, not what it replaces. ``numbers_only`` blanks only the old numbers and
     keeps the old words, which name what the new value is (「原“投标截止时间2025年5月28日”现更正为“2025年5月16日”」)."""
+    if "原" not in text:  # every clause's facts and every rule hit ask: most have no correction at all
+        return text
     if numbers_only:
         return _SUPERSEDED.sub(lambda m: _NUMERAL.sub(" ", m.group(0)), text)
     return _SUPERSEDED.sub(_blank_old, text)
