@@ -10,7 +10,7 @@ dev35.tsv: 128 of 137, no false alarm in 104; dev36.tsv: 140 of 167, no false al
 alarm in 112; dev45.tsv: 143 of 159, no false alarm in 102; dev46.tsv: 140 of 168, no false alarm in 98; dev47.tsv: 160 of 173, 1 false alarm in 105; dev48.tsv: 134 of 171,
 no false alarm in 110; dev49.tsv: 142 of 181, 1 false alarm in 99; dev50.tsv: 143 of 156, 3 false alarms in 103;
 dev51.tsv: 143 of 175, no false alarm in 106; dev52.tsv: 152 of 174, 1 false alarm in 108; dev53.tsv: 134 of 162,
-no false alarm in 102; dev54.tsv: 129 of 158, no false alarm in 96; dev55.tsv: 137 of 152, no false alarm in 106; dev56.tsv: 129 of 150, 1 false alarm in 100; dev57.tsv: 124 of 149, no false alarm in 99). Each
+no false alarm in 102; dev54.tsv: 129 of 158, no false alarm in 96; dev55.tsv: 137 of 152, no false alarm in 106; dev56.tsv: 129 of 150, 1 false alarm in 100; dev57.tsv: 124 of 149, no false alarm in 99; dev58.tsv: 136 of 157, 2 false alarms in 114; dev59.tsv: 132 of 154, 8 false alarms in 109; dev60.tsv: 133 of 150, no false alarm in 106). Each
 case names the
 rule that must flag the clause, or stay quiet on a lawful one beside it."""
 
@@ -810,6 +810,34 @@ FLAGGED = [
     ("T44", "政府采购", "预算金额１２００万元 评标委员会人数 5人"),
     ("T17", "工程", "（９）由于涉及使用国有资金的特殊性，具体工程款支付在发包人上级主管部门批准拨款后的合理期限后支付。"),
     ("T17", "工程", "1.1.2 承包人不得因发包人延期付款主张利息、违约金或停工。"),
+    # dev58 (2026-12-07, round 41: shorthand and symbols — ¥ amounts, W for 万, two-digit years, ≤ ≥ =)
+    ("T01", "工程", "招标文件获取时间：25年3月3日~25年3月7日；投标截止时间：25年3月17日9:30"),
+    ("T09", "政府采购", "磋商保证金：¥90,000.00（采购预算¥2,800,000.00）"),
+    ("T07", "政府采购", "预算80W，报价下限70W，低于下限的报价按无效处理。"),
+    ("T11", "工程", "投标人未按时参加开标会的，其投标保证金（¥50,000.00）不予退还。"),
+    ("T11", "政府采购", "保证金不予退还的情形|响应文件未按规定密封的|"),
+    ("T14", "工程", "履约担保采用银行保函的，保函开具银行仅限于工商银行、建设银行的市级分行。"),
+    ("T21", "工程", "投标人在某市依法缴纳社保满2年的得3分。"),
+    ("T22", "政府采购", "投标人须具有金融行业（银行系统）数据中心运维业绩不少于2项。"),
+    ("T26", "政府采购", "驻场人员年龄≤40周岁（本项目为食堂服务）。"),
+    ("T26", "政府采购", "投标人须拥有≥10辆自有洒水车（本项目为小区保洁）。"),
+    ("T34", "政府采购", "★交换机：采用华为或华三品牌，端口≥48个。"),
+    ("T35", "政府采购", "平板电脑：重量=460g，厚度=6.1mm，屏幕=10.9英寸。"),
+    ("T38", "政府采购", "实施方案（8分）：评审小组依据方案优劣打分。"),
+    ("T41", "工程", "报价与标底的偏差在2%以内得30分，偏差每增加1%扣3分。"),
+    ("T43", "工程", "评标结束后招标人对排名第一的候选人进行实地考察，考察情况作为确定中标人的参考。"),
+    ("T55", "政府采购（方式见条款）", "本项目为政府采购工程（道路改造，预算¥6,200,000.00），采用竞争性谈判方式采购。"),
+    # dev59 (2026-12-07, round 42: long paragraphs, one wrong requirement among lawful ones)
+    ("T09", "政府采购", "投标人须知15.2：投标人应按资料表的规定提交投标保证金。本项目为物业服务（预算金额200万元），投标保证金为人民币5万元；保证金不足额的，投标无效。"),
+    ("T44", "工程", "投标人须知6.1：评标由招标人依法组建的评标委员会负责；评标委员会由3人组成，其中招标人代表1人、专家2人；评标专家名单在中标结果确定前保密。"),
+    ("T10", "工程", "投标保证金以转账方式提交的，须从基本账户转出；招标人将在工程竣工验收合格后一次性退还投标保证金。"),
+    ("T11", "政府采购", "有下列情形之一的，投标保证金不予退还：投标人在投标有效期内撤销投标文件的；投标文件被认定为无效投标的。"),
+    ("T14", "政府采购", "履约保证金须以银行转账方式存入采购人指定账户，不接受保函、保险等其他形式；履约保证金在终验合格后退还。"),
+    ("T22", "工程", "投标人近五年须具有至少1项交通系统内（即业主为各级交通部门）的桥梁施工业绩；项目经理须具有一级建造师证书。"),
+    ("T33", "政府采购", "为本项目提供需求编制服务的某咨询公司，可以参加本项目的设备采购投标。"),
+    ("T36", "政府采购", "本项目要求所有投标人提供全部15种产品的样品各一套，缺少任一样品的投标无效。"),
+    ("T41", "工程", "投标报价不得高于最高投标限价，投标报价低于最高投标限价80%的作废标处理；投标文件应按要求签字盖章。"),
+    ("T43", "工程", "评标结束后，招标人对排名第一的中标候选人进行实地考察，考察不满意的，招标人可确定排名第二的中标候选人为中标人。"),
 ]
 
 QUIET = [
@@ -1178,6 +1206,27 @@ QUIET = [
     ("T44", "政府采购", "预算金额１２００万元 评标委员会人数 7人"),
     ("T17", "工程", "发包人逾期付款的，应按同期贷款市场报价利率向承包人支付逾期付款利息。"),
     ("T10", "工程", "招标人最迟应当在书面合同签订后 5 日内，向中标人和未中标的\n投标人退还投标保证金及银行同期存款利息。"),
+    # dev58 (2026-12-07): lawful clauses in the same shorthand
+    ("T01", "工程", "招标文件获取时间：25年3月3日~25年3月7日；投标截止时间：25年3月24日9:30"),
+    ("T09", "政府采购", "磋商保证金：¥50,000.00（采购预算¥2,800,000.00）"),
+    ("T07", "政府采购", "报价下限：无；报价不得超过最高限价80W。"),
+    ("T21", "工程", "本项目不接受以投标人注册地、社保缴纳地为依据的限制，外地企业可直接投标。"),
+    ("T26", "政府采购", "投标人须配备≥5台自有或租赁的洒水车（本项目为道路保洁）。"),
+    ("T34", "政府采购", "交换机：采用国产或进口品牌均可，端口≥48个。"),
+    ("T35", "政府采购", "平板电脑：重量≤500g，厚度≤7mm，屏幕≥10英寸。"),
+    ("T38", "政府采购", "实施方案（8分）：评审小组依据方案优劣按以下标准打分：方案包含进度、质量、安全三项措施的得8分，每缺一项扣2分。"),
+    ("T43", "工程", "招标人不组织考察，考察情况不作为确定中标人的依据。"),
+    ("T55", "工程", "勘察服务估算价¥850,000.00（＜100万），不属于依法必须招标的项目，采用竞争性谈判确定勘察单位。"),
+    # dev59 (2026-12-07): long lawful paragraphs with words that look like violations
+    ("T01", "工程", "本项目估算价1500万元。招标文件自2024年5月6日起在交易平台免费下载，下载截止时间为2024年5月13日17:00；投标截止时间为2024年5月27日9:30。"),
+    ("T08", "工程", "投标保证金：某道路工程施工（估算价1600万元）投标保证金为人民币30万元；可采用银行保函或保证保险。"),
+    ("T16", "工程", "工程进度款支付：发包人在合同签订后28天内支付合同价10%的预付款；进度款按月支付，每次按已完工程价款的80%支付。"),
+    ("T21", "政府采购", "供应商可自行决定是否在本市设立服务机构，采购人不以是否设立本地机构作为评分因素。"),
+    ("T34", "工程", "设计图纸中标注的参考品牌不构成限定，投标人可选用满足技术要求的其他品牌。"),
+    ("T36", "政府采购", "样品评审按评分表“样品评审”项中材质、工艺两个指标逐项打分，每项0—2分；未提交样品的该项得0分。"),
+    ("T52", "工程", "招标人不单独或者分别组织任何一个投标人踏勘现场，投标人可自愿参加统一踏勘。"),
+    ("T54", "工程", "招标人不向任何潜在投标人透露已获取招标文件的潜在投标人的名称、数量。"),
+    ("T14", "政府采购", "以保函形式提交投标保证金的，保函应由金融机构或担保机构出具。"),
 ]
 
 
@@ -1189,6 +1238,14 @@ def test_the_clause_is_flagged(reviewer: Reviewer, rule: str, regime: str, claus
 @pytest.mark.parametrize(("rule", "regime", "clause"), QUIET)
 def test_the_lawful_clause_beside_it_is_quiet(reviewer: Reviewer, rule: str, regime: str, clause: str) -> None:
     assert rule not in _rules(reviewer, regime, clause, alarms_only=True)
+
+
+def test_shorthand_amounts_and_two_digit_years_are_read() -> None:
+    assert [a.yuan for a in nb.find_amounts("投标保证金：¥100,000.00（预算¥3,000,000.00），RMB 20,000")] == [1e5, 3e6, 2e4]
+    assert [a.yuan for a in nb.find_amounts("采购预算：50W；报价下限：45W")] == [5e5, 4.5e5]
+    assert nb.find_amounts("LED灯功率50W，单价另计") == []  # watts, not 万
+    assert nb.find_amounts("费率为¥5%") == []
+    assert [d.date.isoformat() for d in nb.find_dates("24年5月6日~24年5月20日")] == ["2024-05-06", "2024-05-20"]
 
 
 def test_a_range_ending_on_a_day_takes_the_start_month() -> None:
@@ -1273,3 +1330,50 @@ def test_wrapped_plain_text_lines_are_joined_but_not_without_end() -> None:
     assert clauses == ["项目属性：■货物", "投标保证金在工程竣工验收合格后一次性无息退还。", "（二）其他。"]
     dump = "\n".join("abcdefghijklmnopqrstuvwxyz0123456789" for _ in range(300))
     assert len(segment(document_from_text(dump))) > 5
+
+
+def test_a_table_pasted_as_text_is_read_row_by_row(reviewer: Reviewer) -> None:
+    """Rows copied from Word or a spreadsheet (cells apart by tabs) or written with bars are table rows, each a clause
+    with its table and row, under the header that names the table's kind; the bars of a formula and a lone line with
+    bars stay text, and a lone 「第一章<TAB>总则」 is still a heading."""
+    from assistant.review.reader import document_from_text, segment
+
+    pasted = "第三章 评标办法\n评分项\t评分标准\t分值\n商务分\t近3年无重大违法记录\t2分\n企业实力\t注册资本1000万元以上得3分\t3分"
+    rows = segment(document_from_text(pasted))
+    assert [(c.kind, c.text, c.table_kind, c.location.get("row")) for c in rows] == [
+        ("table_row", "商务分：近3年无重大违法记录；2分", "评分表", 1),
+        ("table_row", "企业实力：注册资本1000万元以上得3分；3分", "评分表", 2)]
+    assert all(c.section == "第三章 评标办法" for c in rows)
+    markdown = segment(document_from_text("| 评分项 | 分值 |\n|---|:---:|\n| 商务分 | 2分 |\n| 方案 | 10分 |"))
+    assert [c.text for c in markdown] == ["商务分：2分", "方案：10分"]
+    formula = "投标报价得分=（1-|投标报价-基准价|/基准价）×100×5%。"
+    assert [(c.kind, c.text) for c in segment(document_from_text(formula + "\n" + formula))] == [("paragraph", formula)] * 2
+    assert [c.kind for c in segment(document_from_text("商务分|近3年无重大违法记录|2分|"))] == ["paragraph"]
+    assert [c.text for c in segment(document_from_text("第一章\t总则\n第一条 为了规范招标活动。"))] == ["第一条 为了规范招标活动。"]
+    # each row is found apart, not one clause of the whole table joined as wrapped lines
+    found = {(f.rule_id, f.clause) for f in reviewer.review_text(pasted, use_llm=False).findings}
+    assert ("T24", "企业实力：注册资本1000万元以上得3分；3分") in found
+
+
+def test_a_pasted_table_row_is_read_with_its_header(reviewer: Reviewer) -> None:
+    """dev60 (2026-12-07, round 43: tables pasted as text): a row under a header that says what its cases lead to is
+    read as 「……的，不予退还投标保证金。」, and a word a rule needs may stand in the header (「保修期」) or in the
+    clause's own label, not only in the row's sentence."""
+    def rules(text: str) -> set[str]:
+        return {f.rule_id for f in reviewer.review_text(HEADS["工程"] + text, use_llm=False).findings if f.source == "rule"}
+
+    assert "T11" in rules("序号\t不予退还投标保证金的情形\n1\t投标人在投标有效期内撤销投标文件的\n2\t投标文件被评标委员会否决的")
+    assert "T11" not in rules("序号\t不予退还投标保证金的情形\n1\t投标人在投标有效期内撤销投标文件的\n2\t中标人无正当理由不与招标人订立合同的")
+    assert "T53" in rules("保修项目\t保修期\n地基基础和主体结构\t设计文件规定的合理使用年限\n屋面防水工程\t2年")
+    assert "T53" not in rules("保修项目\t保修期\n地基基础和主体结构\t设计文件规定的合理使用年限\n屋面防水工程\t5年")
+    assert "T53" in rules("二、保修期：地基基础工程为设计文件规定的合理使用年限；屋面防水工程、外墙面的防渗漏为2年；装修工程为2年。")
+
+
+def test_a_text_file_keeps_its_tabbed_table() -> None:
+    """A .txt file holding a table copied from Word keeps its cells apart (as bars, which normalising keeps)."""
+    from assistant.ingest.text_reader import load_txt, tabbed_rows_as_bars
+
+    assert tabbed_rows_as_bars("第一章\t总则\n评分标准如下：\n评分项\t分值\n商务分\t2分") == \
+        "第一章\t总则\n评分标准如下：\n| 评分项 | 分值 |\n| 商务分 | 2分 |"
+    doc = load_txt("招标文件\n评分项\t分值\n商务分\t2分\n", "a.txt")
+    assert [b.text for b in doc.blocks] == ["招标文件", "| 评分项 | 分值 |", "| 商务分 | 2分 |"]

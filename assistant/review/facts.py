@@ -10,7 +10,8 @@ import datetime as _dt
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import Any
 
 from assistant.review import numbers as nb
@@ -153,19 +154,32 @@ _RE_WORKS = re.compile(r"招标人|施工|工程量清单|建设单位|承包人
 
 
 def _first_amount_after(text: str, label: re.Pattern[str]) -> tuple[float, str] | None:
-    m = label.search(text)
-    if not m:
-        return None
+    """The amount the label states, at its first mention that states one (「应按资料表规定交纳投标保证金。……投标保证金为
+    人民币3.5万元」)."""
+    for m in islice(label.finditer(text), 8):
+        if found := _amount_after(text, m):
+            return found
+    return None
+
+
+def _amount_after(text: str, m: re.Match[str]) -> tuple[float, str] | None:
     tail = text[m.end(): m.end() + 60]
     if re.match(r"^[^。；\n]{0,6}(的|之)?\s*(\d+(\.\d+)?\s*[%％]|百分之)", tail):
         return None
-    amounts = nb.find_amounts(tail)
+    # read with the label (「投标保证金金额：50W」: W is 万 after a word of money); an amount of another fact's own label is
+    # not this one's (「投标保证金：……道路工程施工（估算价1500万元）投标保证金为28万元」)
+    lead = m.end() - m.start()
+    amounts = [replace(a, start=a.start - lead, end=a.end - lead) for a in nb.find_amounts(text[m.start(): m.end() + 60])
+               if a.start >= lead and not _OTHER_LABEL.search(tail, 0, a.start - lead)]
     if not amounts:
         return None
     a = amounts[0]
     if re.search(r"[。；\n]", tail[: a.start]):
         return None
     return a.yuan, a.text
+
+
+_OTHER_LABEL = re.compile(r"(估算价|估算总价|预算金额|采购预算|最高(投标)?限价|招标控制价|控制价|合同价|总投资|标底)(约|为|是|[:：])?\s*$")
 
 
 _RE_BUDGET = re.compile(r"(采购)?预算(金额|资金|价)?(（[^）]{0,10}）)?(为|是|:|：)?")
@@ -184,7 +198,9 @@ _RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。�
                       r"|(招标|采购|磋商|谈判|询价)文件已?(于|在)[^。；\n]{0,20}(发出|发售|上传|发布|提供)|询价通知书已?(于|在)[^。；\n]{0,20}发出"
                       r"|(发出|发送)投标邀请书")
 _RE_PREQUAL_SALE_END = re.compile(r"资格预审文件[^。；\n]{0,6}(停止(发售|获取|下载|出售|发放)|(发售|获取|下载|出售|发放)(截止|结束|停止))(时间|日期)?")
-_RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|截止(时间|日期)|开标(时间|日期)")
+#: (a deadline of something else is not the bids': 「下载截止时间为4月8日；投标截止时间为4月22日」)
+_RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|(?<!下载)(?<!获取)(?<!发售)(?<!报名)(?<!领取)(?<!购买)"
+                          r"(?<!提问)(?<!答疑)(?<!澄清)(?<!质疑)(?<!异议)截止(时间|日期)|开标(时间|日期)")
 #: the bid deadline named unmistakably, as in a clause about something else (「……修改通知，投标截止时间仍为8月20日」)
 _RE_BID_DEADLINE = re.compile(r"(投标|(投标|响应)文件(提交|递交)?)截止(时间|日期)|开标(时间|日期)")
 #: the bids' delivery written without 截止: 「应于2025年9月16日14:30前将投标文件密封送达」
@@ -230,15 +246,20 @@ def _cn_count(raw: str) -> int | None:
     return int(v) if v else None
 
 
-def committee_composition(text: str) -> tuple[int, int | None, str] | None:  # noqa: C901 - owned by helper rreview; split pending
+def committee_composition(text: str) -> tuple[int, int | None, str] | None:
     """(members, experts or None, evidence) of a 评标委员会 sentence; None when no count is stated.
 
     Reads a stated total (「共5人」「由5人组成」「5人以上单数」) and otherwise adds up the parts
     (「采购人代表1人、评审专家4人」); 「采购人代表1人+专家4人共5人」 is 5 members, 4 experts.
     """
-    m = _RE_COMMITTEE.search(text)
-    if not m:
-        return None
+    for m in _RE_COMMITTEE.finditer(text):  # the first sentence naming the committee may state no count
+        if comp := _composition_after(text, m):
+            return comp
+    return None
+
+
+def _composition_after(text: str, m: re.Match[str]) -> tuple[int, int | None, str] | None:  # noqa: C901 - split pending
+    """`committee_composition` of the sentence where ``m`` names the committee."""
     end = len(text)
     for ch in "。；;\n":
         k = text.find(ch, m.end())

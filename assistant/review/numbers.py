@@ -67,6 +67,10 @@ _RE_AMOUNT_CAPITAL = re.compile(
     rf"(?:人民币)?(?:大写[:：]?)?(?P<num>[{re.escape(CN_NUMERAL_CHARS)}]+)\s*(?P<unit>亿元|万元|元|圆)(?:整|正)?"
     r"(?:(?P<jiao>[零壹贰叁肆伍陆柒捌玖一二三四五六七八九])角)?(?:(?P<fen>[零壹贰叁肆伍陆柒捌玖一二三四五六七八九])分)?"
 )
+#: an amount written with its currency sign and no unit (「¥3,000,000.00」, 「RMB 500,000」): 元
+_RE_AMOUNT_SIGN = re.compile(rf"(?:¥|RMB)\s*(?P<num>{_NUM})(?!\d|[,.]\d|\s*(?:亿|万|千|元|百分|[%‰]))")
+#: 「预算：50W」「报价下限：45W」: W for 万 in shorthand, read only after a word of money (「功率50W」 is watts)
+_RE_AMOUNT_W = re.compile(rf"(?:预算|金额|报价|限价|控制价|估算价?|保证金|费用?|价款|合同价|下限|上限)[^。；;\n\d]{{0,6}}?(?P<num>{_NUM})\s*[Ww](?![A-Za-z])")
 _UNIT_FACTOR = {"亿元": 1e8, "亿": 1e8, "万元": 1e4, "万": 1e4, "千元": 1e3, "元": 1.0, "圆": 1.0}
 
 
@@ -85,6 +89,7 @@ def find_amounts(text: str) -> list[Amount]:
         if value is None:
             continue
         found.append(Amount(value * _UNIT_FACTOR[unit], m.start(), m.end(), m.group(0).strip()))
+    found += _shorthand_amounts(s, found)
     for m in _RE_AMOUNT_CAPITAL.finditer(s):
         value = cn_number(m.group("num"))
         if value is None:
@@ -99,6 +104,18 @@ def find_amounts(text: str) -> list[Amount]:
         found.append(Amount(yuan, m.start(), m.end(), m.group(0)))
     found.sort(key=lambda a: a.start)
     return found
+
+
+def _shorthand_amounts(s: str, found: list[Amount]) -> list[Amount]:
+    """Amounts written with a currency sign and no unit (「¥3,000,000.00」) or with W for 万 (「预算：50W」)."""
+    out: list[Amount] = []
+    for rx, factor in ((_RE_AMOUNT_SIGN, 1.0), (_RE_AMOUNT_W, 1e4)):
+        for m in rx.finditer(s):
+            value = _to_float(m.group("num"))
+            start = m.start() if rx is _RE_AMOUNT_SIGN else m.start("num")
+            if value is not None and not any(a.start <= start < a.end for a in found + out):
+                out.append(Amount(value * factor, start, m.end(), s[start: m.end()].strip()))
+    return out
 
 
 def parse_amount(text: str) -> float | None:
@@ -229,7 +246,7 @@ class DateMention:
 _YEAR_CN = r"[零〇○一二三四五六七八九]{4}"
 _MD_CN = r"[一二三四五六七八九十]{1,3}"
 _RE_DATE_FULL = re.compile(
-    rf"(?P<y>\d{{4}}|{_YEAR_CN})\s*年\s*(?P<m>\d{{1,2}}|{_MD_CN})\s*月\s*(?P<d>\d{{1,2}}|{_MD_CN})\s*[日号]"
+    rf"(?P<y>(?<!\d)\d{{2}}(?=\s*年)|\d{{4}}|{_YEAR_CN})\s*年\s*(?P<m>\d{{1,2}}|{_MD_CN})\s*月\s*(?P<d>\d{{1,2}}|{_MD_CN})\s*[日号]"
 )
 _RE_DATE_ISO = re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
 _RE_DATE_MD = re.compile(rf"(?<![\d年])(?P<m>\d{{1,2}}|{_MD_CN})\s*月\s*(?P<d>\d{{1,2}}|{_MD_CN})\s*[日号]")
@@ -245,6 +262,12 @@ def _int_of(raw: str) -> int | None:
         return int(raw)
     v = cn_number(raw)
     return int(v) if v is not None else None
+
+
+def _year_of(raw: str) -> int | None:
+    """The year of a date, 「24年5月6日」 written in two digits read as 2024."""
+    year = _int_of(raw)
+    return year + 2000 if year is not None and year < 100 else year
 
 
 def _make_date(y: int | None, m: int | None, d: int | None) -> _dt.date | None:
@@ -290,7 +313,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
         for m in rx.finditer(s):
             if any(a <= m.start() < b for a, b in taken):
                 continue
-            date = _make_date(_int_of(m.group("y")), _int_of(m.group("m")), _int_of(m.group("d")))
+            date = _make_date(_year_of(m.group("y")), _int_of(m.group("m")), _int_of(m.group("d")))
             if date is None:
                 continue
             taken.append((m.start(), m.end()))

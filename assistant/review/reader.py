@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import LimitsSettings
+from assistant.ingest.text_reader import tabbed_rows_as_bars
 from assistant.schema import Block, LoadedDocument, Location
 from assistant.text_zh import is_cjk, normalize
 
@@ -163,7 +164,7 @@ def segment(doc: LoadedDocument) -> list[Clause]:  # noqa: C901 - heading/clause
     elif doc.format == "txt":  # plain text wraps its lines too (pasted from a PDF)
         from assistant.review.pdf_reflow import join_wrapped_lines
 
-        blocks = join_wrapped_lines(blocks)
+        blocks = join_wrapped_lines(_table_rows(blocks))
     for block in blocks:
         text = tidy((block.text or "").strip())
         if not text:
@@ -208,8 +209,59 @@ def segment(doc: LoadedDocument) -> list[Clause]:  # noqa: C901 - heading/clause
 def document_from_text(text: str, name: str = "文本") -> LoadedDocument:
     """A LoadedDocument from plain text, one paragraph per line (tests, pasted text)."""
     blocks = [Block(text=normalize(line), kind="paragraph", location=Location(paragraph=i))
-              for i, line in enumerate(text.splitlines()) if line.strip()]
+              for i, line in enumerate(tabbed_rows_as_bars(text).splitlines()) if line.strip()]
     return LoadedDocument(path=name, format="txt", title=name, blocks=blocks)
+
+
+_BAR = re.compile(r"\s*\|\s*")
+_HEADER_CELL = re.compile(r"[^\d]{1,12}")
+#: a Markdown table's rule line (「|---|:---:|」)
+_RULE_LINE = re.compile(r"[|:：\s]*[-—]+[-—|:：\s]*")
+#: bars of an absolute value in a formula (「得分=（1-|投标报价-基准价|/基准价）×100」)
+_ABS_BAR = re.compile(r"[\w)）]\s*[-+×*/=]\s*\||\|\s*[-+×*/=]\s*[\w(（]|[（(]\s*\||\|\s*[)）]")
+
+
+def _bar_cells(text: str) -> list[str] | None:
+    """The cells of a plain-text line written as a table row (「商务分|近3年无重大违法记录|2分|」: two bars or more), else
+    None (a Markdown rule line, the bars of an absolute value)."""
+    if text.count("|") < 2 or _ABS_BAR.search(text):
+        return None
+    cells = [c.strip() for c in _BAR.split(text.strip().strip("|")) if c.strip()]
+    return cells if len(cells) >= 2 and not _RULE_LINE.fullmatch(text.strip()) else None
+
+
+def _table_rows(blocks: list[Block]) -> list[Block]:
+    """Plain-text lines written as table rows read as table rows (cells, table and row), as a file's tables are. A run of
+    rows is one table (a lone line with bars stays a paragraph); its first row is the header when its cells are short
+    labels without digits."""
+    out: list[Block] = []
+    table = -1
+    run: list[tuple[Block, list[str]]] = []
+
+    def flush() -> None:
+        nonlocal table
+        if len(run) == 1:
+            out.append(run.pop()[0])
+        if not run:
+            return
+        table += 1
+        header = all(_HEADER_CELL.fullmatch(c) for c in run[0][1])
+        for r, (b, cells) in enumerate(run, 0 if header else 1):
+            out.append(b.model_copy(update={"kind": "table_row", "cells": cells, "text": " | ".join(cells),
+                                            "location": b.location.model_copy(update={"table": table, "row": r})}))
+        run.clear()
+
+    for b in blocks:
+        cells = _bar_cells(b.text or "") if b.kind == "paragraph" else None
+        if run and b.kind == "paragraph" and _RULE_LINE.fullmatch((b.text or "").strip()):
+            continue  # a Markdown rule line under a header
+        if cells is not None:
+            run.append((b, cells))
+            continue
+        flush()
+        out.append(b)
+    flush()
+    return out
 
 
 def read_clauses(path: str | Path, max_bytes: int | None = None,

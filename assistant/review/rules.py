@@ -30,7 +30,7 @@ __all__ = ["NUMERIC_CHECKS", "SEVERITY_ORDER", "RuleEngine", "RuleHit", "on_scor
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _BOUNDARY = "。；;！!？?\n"
-_NEGATION = re.compile(r"(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝|避免|不再|无需|无须|不要求|不以|不将|不设|不存在|不属于|不视为|不作为|不指定|不限定)")
+_NEGATION = re.compile(r"(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝|避免|不再|无需|无须|不要求|不以|不将|不设|不存在|不属于|不视为|不作为|不指定|不限定|不单独|不分别|不向|自行决定|自主决定)")
 #: negations that end with their object: 「本工程不设预付款，进度款按60%支付」 says nothing of the progress payment
 _CLOSED_NEGATION = ("不设",)
 
@@ -39,10 +39,15 @@ def _negated(text: str, lo: int, start: int) -> bool:
     """A negation before the match (up to its second character: 「不以审计结果作为结算依据」 negates a match that
     starts at 以) that bears on it: not one that closes its own clause (「不设预付款，」) before the match."""
     for m in _NEGATION.finditer(text, lo, start + 2):
-        if m.group(1) in _CLOSED_NEGATION and re.search(r"[，,]", text[m.end():start]):
+        closed = m.group(1) in _CLOSED_NEGATION or _COMPARED.match(text, m.end()) is not None
+        if closed and re.search(r"[，,]", text[m.end():start]):
             continue
         return True
     return False
+
+
+#: a negated comparison closes with its clause too: 「投标报价不得高于最高投标限价，投标报价低于……85%的作废标处理」
+_COMPARED = re.compile(r"(高于|低于|超过|少于|多于|大于|小于)")
 
 
 #: a sentence that guarantees equal treatment or forbids discrimination, exclusion or restriction
@@ -65,7 +70,7 @@ _CONDEMNED_LIST = re.compile(
 #: 「资格审查不合格情形：」「评标委员会应当否决其投标：」「有下列情形之一的，投标保证金不予退还：」)
 _CONSEQUENCE_LEAD = re.compile(
     r"(其|该)?(投标|响应|报价)(文件)?(将被|应当|应予|予以|按|作|视为)?(无效|否决|拒绝|废标)(处理)?"
-    r"|(否决|拒绝)其?(投标|响应)|无效(投标|响应)|资格(审查|性审查)?不(合格|通过)|(投标)?保证金不予退还|作?废标(处理)?")
+    r"|(否决|拒绝)其?(投标|响应)|无效(投标|响应)|资格(审查|性审查)?不(合格|通过)|(投标)?保证金不予退还|不予退还(投标)?保证金|作?废标(处理)?")
 #: a lead-in that bars the bidders the items describe (「投标人不得存在下列情形：」「存在以下情形之一的，不得参加本项目投标：」):
 #: each item reads as 「……的，不得参加投标。」
 _BAR_LEAD = re.compile(
@@ -132,6 +137,15 @@ def _asked_from(text: str, s0: int) -> int:
         return s0
     asked = list(_QUESTION_HEAD.finditer(text, max(0, s0 - 200), s0))
     return asked[-1].start() if asked else s0
+
+
+def _label_end(text: str, s0: int) -> int:
+    """The end of the label that opens the clause (「二、保修期：」「投标保证金：」: up to a colon in the first 40 characters,
+    no sentence before it) when the sentence at ``s0`` comes after it, else 0."""
+    colon = min((k for k in (text.find("："), text.find(":")) if k >= 0), default=-1)
+    if 0 < colon < min(40, s0 + 1) and not re.search(r"[。；;！？\n]", text[:colon]):
+        return colon
+    return 0
 
 
 def _superseded(text: str, start: int) -> bool:
@@ -310,7 +324,8 @@ class RuleEngine:
             s0, s1 = _sentence_bounds(text, m.start(), m.end())
             lo = max(s0, m.start() - det.before) if det.before else m.end()
             hi = min(s1, m.end() + det.window)
-            value = _quantity(text[lo:hi], det.kind or "", (m.start() - lo, m.end() - lo) if det.before else None)
+            value = _quantity(text[lo:hi], det.kind or "", (m.start() - lo, m.end() - lo) if det.before else None,
+                              keyword=m.group(0))
             if value is None:
                 continue
             v, rel_s, rel_e = value
@@ -335,8 +350,12 @@ class RuleEngine:
         plain = text.replace(NO_POINTS, NO_POINTS_AS)
         ctx = plain if det.unless_scope == "clause" else plain[s0:s1]
         r0 = _asked_from(text, s0)  # an answer (「答：……」) is read with the question it answers
+        # and a sentence of a labelled clause with its label (「保修期：……；屋面防水……2年」), a table's row with its header
+        label = _label_end(text, s0)
+        header = " ".join(clause.header or []) if clause.kind == "table_row" else ""
         if not _of_project_kind(comp, project, sentence) or (
-                comp.require and not all(rx.search(plain, r0, s1) for rx in comp.require)):
+                comp.require and not all(rx.search(plain, r0, s1) or (label and rx.search(plain, 0, label))
+                                         or rx.search(header) for rx in comp.require)):
             return None
         if any(rx.search(ctx) for rx in comp.unless):
             return None
@@ -440,6 +459,12 @@ def _as_conditions(clause: Clause) -> list[Clause]:
     ends at its full stop); none for any other clause. The rules read the clause itself first and these readings only
     when it finds nothing."""
     lead, body = clause.lead_in, clause.text
+    header = " ".join(clause.header or []) if clause.kind == "table_row" and clause.location.get("row") else ""
+    if not lead and (m := _CONSEQUENCE_LEAD.search(header)) and not _CONDEMNED_LIST.search(header):
+        # a table's row under a header that says what its cases lead to (「序号 | 不予退还投标保证金的情形」)
+        core = body.rstrip("。；;，, ")
+        return [replace(clause, text=f"{core}{'' if core.endswith(('的', '者')) else '的'}，{m.group(0)}。", lead_in="")] \
+            if core else []
     if not lead:
         head, colon, rest = clause.text.partition("：")
         if not colon or not LIST_ITEM.match(rest):
@@ -585,11 +610,16 @@ def _date_spans(window: str) -> list[tuple[float, int, int]]:
 _RE_HALF_YEAR = re.compile(r"(?<![\d一二三四五六七八九十])半(个)?年")
 
 
-def _quantity(window: str, kind: str, anchor: tuple[int, int] | None = None) -> tuple[float, int, int] | None:
+def _quantity(window: str, kind: str, anchor: tuple[int, int] | None = None,
+              keyword: str = "") -> tuple[float, int, int] | None:
     """The number of `kind` in the window for the keyword at `anchor` (relative to the window): the
     first after the keyword, else the nearest before it (「……按审计金额支付至97%，剩余3%作为质量保证金」
-    reads 3%, not 97%); the first in the window without an anchor."""
-    found = _quantities(window, kind)
+    reads 3%, not 97%); the first in the window without an anchor. A number that names its own payment other than
+    the keyword's (「进度款支付：……支付签约合同价10%的预付款」) is not the keyword's."""
+    found = [q for q in _quantities(window, kind)
+             if not ((paid := _OWN_PAYMENT.match(window, q[2])) and paid.group(1) not in keyword)]
+    # a bound beside the value (「估算价¥850,000.00（＜100万）」) is not the value; alone, it is all there is
+    found = [q for q in found if not _BELOW.search(window, 0, q[1])] or found
     if not found or anchor is None:
         return found[0] if found else None
     # a number that qualifies the keyword (「合同总金额5%的履约保证金」) is its own, whatever follows in the next clause
@@ -601,6 +631,10 @@ def _quantity(window: str, kind: str, anchor: tuple[int, int] | None = None) -> 
     return after[0] if after else max(found, key=lambda q: q[2])
 
 
+#: a payment a number is the share of (「10%的预付款」)
+_OWN_PAYMENT = re.compile(r"\s*(?:的|之)\s*(预付款|进度款|质量保证金|质保金|履约保证金|投标保证金|尾款|定金|结算款)")
+#: a less-than mark just before a number: the number bounds the value (「（＜100万）」「（低于400万元）」)
+_BELOW = re.compile(r"(?:[<＜≤≦]|低于|小于|少于|不足|未达到?)\s*$")
 #: what may stand between a number and the keyword it qualifies (「5%的履约保证金」)
 _QUALIFIES = re.compile(r"\s*(的|之)?\s*")
 _SEGMENT_END = re.compile(r"[，,；;。！？\n]")

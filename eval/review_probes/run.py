@@ -1,7 +1,7 @@
 """Review probes: single clauses written apart from the rules, to see whether the rules generalise.
 
 Each line of a probe file is ``expected<TAB>regime<TAB>clause<TAB>why``: the rule the clause
-violates (``-`` for a lawful look-alike), 政府采购 or 工程, the clause (``\\n`` for a line break) and
+violates (``-`` for a lawful look-alike), 政府采购 or 工程, the clause (``\\n`` for a line break, ``\\t`` for a tab) and
 a short reason. The clauses were written by helpers that saw the rule ids and categories but
 neither the rules' patterns nor their examples (see README.md here). Every clause is reviewed on
 its own after a first line naming the procurement type, rules only (no LLM); a 政府采购 clause naming its
@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         if not line.strip() or line.startswith("#"):
             continue
         expected, regime, clause = parts[0].strip(), parts[1].strip(), parts[2]
-        report = reviewer.review_text(head(regime, clause) + clause.replace("\\n", "\n"), use_llm=False)
+        text = clause.replace("\\n", "\n").replace("\\t", "\t")  # a pasted table's cells are apart by tabs
+        report = reviewer.review_text(head(regime, clause) + text, use_llm=False)
         got = [(f.rule_id, f.severity) for f in report.findings]
         similar = {f.rule_id for f in report.findings if f.source == "exemplar"}
         if expected == "-":
