@@ -100,9 +100,14 @@ class Clause:
     lead_in: str = ""
 
     @property
+    def header_text(self) -> str:
+        """A table row's header cells as one text (empty for any other clause)."""
+        return " ".join(self.header or [])
+
+    @property
     def scope_text(self) -> str:
         """What `scope` regexes of the catalogue match against: section path and table kind."""
-        return f"{self.section} {self.table_kind or ''} {' '.join(self.header or [])}"
+        return f"{self.section} {self.table_kind or ''} {self.header_text}"
 
 
 def _heading_level(block: Block, text: str) -> int | None:

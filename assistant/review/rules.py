@@ -352,10 +352,9 @@ class RuleEngine:
         r0 = _asked_from(text, s0)  # an answer (「答：……」) is read with the question it answers
         # and a sentence of a labelled clause with its label (「保修期：……；屋面防水……2年」), a table's row with its header
         label = _label_end(text, s0)
-        header = " ".join(clause.header or []) if clause.kind == "table_row" else ""
         if not _of_project_kind(comp, project, sentence) or (
                 comp.require and not all(rx.search(plain, r0, s1) or (label and rx.search(plain, 0, label))
-                                         or rx.search(header) for rx in comp.require)):
+                                         or rx.search(clause.header_text) for rx in comp.require)):
             return None
         if any(rx.search(ctx) for rx in comp.unless):
             return None
@@ -459,7 +458,7 @@ def _as_conditions(clause: Clause) -> list[Clause]:
     ends at its full stop); none for any other clause. The rules read the clause itself first and these readings only
     when it finds nothing."""
     lead, body = clause.lead_in, clause.text
-    header = " ".join(clause.header or []) if clause.kind == "table_row" and clause.location.get("row") else ""
+    header = clause.header_text if clause.location.get("row") else ""
     if not lead and (m := _CONSEQUENCE_LEAD.search(header)) and not _CONDEMNED_LIST.search(header):
         # a table's row under a header that says what its cases lead to (「序号 | 不予退还投标保证金的情形」)
         core = body.rstrip("。；;，, ")
