@@ -141,6 +141,9 @@ class Detector(BaseModel):
     project: list[str] = Field(default_factory=list)
     # not on a project of this kind (its name or the clause's sentence matches one of these)
     project_unless: list[str] = Field(default_factory=list)
+    # a duty 招标投标法 and its 实施条例 set only for 依法必须进行招标的项目 (等标期, 评标委员会, 公示): not applied under 工程
+    # to a tender that says its project is not one (「非依法必须招标项目，自愿采用公开招标」)
+    mandatory_only: bool = False
     # concept
     what: list[str] = Field(default_factory=list)
     who: list[str] = Field(default_factory=list)
@@ -267,6 +270,8 @@ class Rule(BaseModel):
         if detector is not None and subject is not None and subject in detector.except_subjects:
             return False
         regime = self.regime_in(facts)
+        if detector is not None and detector.mandatory_only and regime == "工程" and facts.not_mandatory is not None:
+            return False
         target = (detector.applies_to if detector and detector.applies_to else None) or self.applies_to
         return regime is None or target == "both" or target == regime
 

@@ -34,6 +34,7 @@ class ClarificationParams(_Params):
     min_days: int = Field(15, ge=1, description="招标：澄清修改发出至投标截止的最少天数")
     consultation_min_days: int = Field(5, ge=1, description="竞争性磋商：澄清修改发出至首次响应文件截止的最少天数")
     negotiation_min_workdays: int = Field(3, ge=1, description="竞争性谈判、询价（及未写明方式的响应文件）：澄清修改发出至响应文件截止的最少工作日")
+    prequal_min_days: int = Field(3, ge=1, description="资格预审：澄清修改发出至资格预审申请文件截止的最少天数（招标投标法实施条例第二十一条）")
 
 
 class ObjectionParams(_Params):

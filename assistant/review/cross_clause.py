@@ -30,7 +30,7 @@ from assistant.review.check_params import (
     SmeParams,
 )
 from assistant.review.facts import Fact, ProjectFacts
-from assistant.review.reader import Clause
+from assistant.review.reader import Clause, mask_superseded
 from assistant.text_zh import split_sentences
 
 __all__ = ["NUMERIC_CHECKS", "NumericResult"]
@@ -112,13 +112,15 @@ def _check_sale_period(f: ProjectFacts, clauses: list[Clause], p: SaleParams) ->
 
 
 def _check_clarification(f: ProjectFacts, clauses: list[Clause], p: ClarificationParams) -> NumericResult:
+    out = _prequal_clarification(f, clauses, p)
     if f.deadline is None:
-        return []
+        return out
     method = _method(f, clauses)
     need = p.consultation_min_days if method == "竞争性磋商" else p.min_days
-    out: NumericResult = []
     for c in f.clarification_dates:
         text = clauses[c.clause].text
+        if _of_prequal(f, text):
+            continue
         extended = "顺延" in text and not re.search(r"不(再|予|作|会)?顺延", text)
         # an extension whose new date is stated in the same clause is checked against that date
         moved_here = extended and f.deadline.clause == c.clause
@@ -141,6 +143,31 @@ def _check_clarification(f: ProjectFacts, clauses: list[Clause], p: Clarificatio
             out.append((c.clause, c.evidence,
                         f"澄清（修改）于{date_zh(c.value)}发出，距投标截止{date_zh(f.deadline.value)}仅{days}日，"
                         + (f"少于{need}日，顺延后的截止时间仍不足{need}日。" if moved_here else f"少于{need}日且未顺延截止时间。")))
+    return out
+
+
+def _of_prequal(f: ProjectFacts, text: str) -> bool:
+    """A change to the prequalification document, when its application deadline is known."""
+    return f.prequal_deadline is not None and "资格预审" in text
+
+
+def _prequal_clarification(f: ProjectFacts, clauses: list[Clause], p: ClarificationParams) -> NumericResult:
+    """A change to the prequalification document sent under 3 days before the applications are due
+    (招标投标法实施条例第二十一条) without moving the deadline."""
+    due = f.prequal_deadline
+    if due is None:
+        return []
+    out: NumericResult = []
+    for c in f.clarification_dates:
+        text = clauses[c.clause].text
+        if "资格预审" not in text or c.value >= due.value:
+            continue
+        if re.search(r"(?<!不)(?<!不予)顺延|不(会)?影响[^。；\n]{0,12}(编制|申请文件)", text):
+            continue
+        days = nb.days_between(c.value, due.value)
+        if days < p.prequal_min_days:
+            out.append((c.clause, c.evidence, f"资格预审文件的澄清（修改）于{date_zh(c.value)}发出，距资格预审申请文件截止"
+                                              f"{date_zh(due.value)}仅{days}日，少于{p.prequal_min_days}日且未顺延截止时间。"))
     return out
 
 
@@ -272,6 +299,11 @@ def _row_score(cells: list[str], header: list[str] | None) -> float | None:
     return None
 
 
+#: the price's points stated in a sentence (「价格分值为30分」「“投标报价”分值由30分调整为20分」 once the old value is masked)
+_RE_PRICE_POINTS = re.compile(r"(价格(分|分值|权重|部分|得分)|[“「\"](投标报价|报价|价格)[”」\"](分|分值|权重|得分)?)"
+                              r"[^。；\n]{0,8}?(?P<v>\d+(\.\d+)?)\s*([%％]|分)")
+
+
 def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: PriceWeightParams) -> NumericResult:  # noqa: C901 - one table walk
     if f.regime != "政府采购" or f.subject not in ("货物", "服务"):
         return []
@@ -295,15 +327,16 @@ def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: PriceWeightPa
             price = (c, score)
     if price is None:
         for c in clauses:
-            m = re.search(r"价格(分|分值|权重|部分|得分)[^。；\n]{0,8}?(\d+(\.\d+)?)\s*([%％]|分)", c.text)
+            text = mask_superseded(c.text, numbers_only=True)  # 「“投标报价”分值由30分调整为20分」 sets 20
+            m = _RE_PRICE_POINTS.search(text)
             # 「满分100分，其中投标报价8分」: the price item named 报价 in a clause that states the full marks
-            if m is None and re.search(r"满分|总分|百分制", c.text):
-                m = re.search(r"(投标)?报价\s*[（(]?\s*(\d+(\.\d+)?)\s*(分)", c.text)
+            if m is None and re.search(r"满分|总分|百分制", text):
+                m = re.search(r"(投标)?报价\s*[（(]?\s*(?P<v>\d+(\.\d+)?)\s*(分)", text)
             # a scoring row pasted as text (「投标报价 | 20分」)
             if m is None:
-                m = re.match(r"\s*(投标报价|价格分?|报价)\s*[|｜]\s*(\d+(\.\d+)?)\s*(分)", c.text)
+                m = re.match(r"\s*(投标报价|价格分?|报价)\s*[|｜]\s*(?P<v>\d+(\.\d+)?)\s*(分)", text)
             if m:
-                v = float(m.group(2))
+                v = float(m.group("v"))
                 weight = v / 100.0
                 f.price_weight = Fact(round(weight, 4), c.index, m.group(0))
                 if weight < need - 1e-9:

@@ -62,6 +62,9 @@ class ProjectFacts:
     sme_reserved: Fact | None = None  # True/False
     sme_share: Fact | None = None  # the fraction of the budget reserved for SMEs, when stated (「预留30%的份额」)
     procurement_method: Fact | None = None
+    # the tender says the project need not be tendered by law (「非依法必须招标项目，自愿采用公开招标」): the periods and the
+    # committee that 招标投标法 and its 实施条例 set for 依法必须进行招标的项目 do not bind it
+    not_mandatory: Fact | None = None
     price_weight: Fact | None = None  # fraction of the total score
     doc_year: int | None = None
     budget_per_year: bool = False  # 「预算金额：150万元/年」: an annual figure, not the contract total
@@ -116,7 +119,7 @@ class ProjectFacts:
                      "sale_start", "sale_end", "announce_date", "deadline", "objection_by", "prequal_sale_end",
                      "prequal_deadline", "bid_validity_days",
                      "bond_validity_days", "committee_size", "committee_experts", "committee_per_rules", "sme_reserved",
-                     "sme_share", "procurement_method", "price_weight"):
+                     "sme_share", "procurement_method", "not_mandatory", "price_weight"):
             fact: Fact | None = getattr(self, name)
             if fact is not None:
                 v = fact.value
@@ -133,7 +136,8 @@ _LABELS_ZH = {
     "announce_date": "公告/文件发布日期", "deadline": "投标截止时间", "bid_validity_days": "投标有效期（日）",
     "bond_validity_days": "投标保证金有效期（日）", "committee_size": "评标委员会人数", "committee_experts": "评标委员会中专家人数",
     "committee_per_rules": "评标委员会依照有关规定组建",
-    "sme_reserved": "专门面向中小企业", "sme_share": "预留面向中小企业的份额（占预算）", "procurement_method": "采购（招标）方式", "price_weight": "价格分权重",
+    "sme_reserved": "专门面向中小企业", "sme_share": "预留面向中小企业的份额（占预算）", "procurement_method": "采购（招标）方式",
+    "not_mandatory": "非依法必须招标项目", "price_weight": "价格分权重",
     "clarification_dates": "澄清/修改发出日期", "objection_by": "对招标文件提出异议的截止日期",
     "prequal_sale_end": "资格预审文件发售（获取）截止", "prequal_deadline": "资格预审申请文件递交截止",
 }
@@ -179,7 +183,7 @@ def _amount_after(text: str, m: re.Match[str]) -> tuple[float, str] | None:
     return a.yuan, a.text
 
 
-_OTHER_LABEL = re.compile(r"(估算价|估算总价|预算金额|采购预算|最高(投标)?限价|招标控制价|控制价|合同价|总投资|标底)(约|为|是|[:：])?\s*$")
+_OTHER_LABEL = re.compile(r"(估算价|估算总价|预算金额|采购预算|预算|最高(投标)?限价|招标控制价|控制价|合同价|总投资|标底)(约|为|是|[:：])?\s*$")
 
 
 _RE_BUDGET = re.compile(r"(采购)?预算(金额|资金|价)?(（[^）]{0,10}）)?(为|是|:|：)?")
@@ -191,7 +195,7 @@ _RE_BIDBOND = re.compile(_BOND + r"(金额|数额)?(（[^）]{0,10}）)?(为|是
 #: (「……向所有获取招标文件的潜在投标人发出澄清」 names who got the documents, not when they were sold)
 _RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。；\n]{0,4}(招标|采购|资格预审)?(文件|资料)"
                       r"(?!的?(潜在)?(投标人|供应商|申请人|单位))[^。；\n]{0,8}(时间|期限|日期)?"
-                      r"|(文件|资料)(获取|发售|出售|领取|下载|购买|发放|提供)(时间|期限|期|日期|\s*[:：])|报名(时间|期限|日期)"
+                      r"|(文件|资料)(获取|发售|出售|领取|下载|购买|发放|提供)(起始|开始)?(时间|期限|期|日期|\s*[:：])|报名(时间|期限|日期)"
                       r"|(招标|采购|磋商|谈判|询价)文件[^。；\n]{0,16}(起|开始)[^。；\n]{0,16}(发售|获取|提供|下载)"
                       # when the documents went out (「谈判文件于2025年9月30日发出」「电子招标文件于2025年3月4日上传发售」
                       # 「询价通知书于2024年9月14日发出」「于2023年11月20日……发出投标邀请书」)
@@ -199,14 +203,14 @@ _RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。�
                       r"|(发出|发送)投标邀请书")
 _RE_PREQUAL_SALE_END = re.compile(r"资格预审文件[^。；\n]{0,6}(停止(发售|获取|下载|出售|发放)|(发售|获取|下载|出售|发放)(截止|结束|停止))(时间|日期)?")
 #: (a deadline of something else is not the bids': 「下载截止时间为4月8日；投标截止时间为4月22日」)
-_RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}截止(时间|日期)?|(?<!下载)(?<!获取)(?<!发售)(?<!报名)(?<!领取)(?<!购买)"
-                          r"(?<!提问)(?<!答疑)(?<!澄清)(?<!质疑)(?<!异议)截止(时间|日期)|开标(时间|日期)")
+_RE_DEADLINE = re.compile(r"(投标|递交|提交|响应)[^。；\n]{0,10}(?<![该此])(?<!上述)(?<!前述)截止(时间|日期)?|(?<!下载)(?<!获取)(?<!发售)(?<!报名)(?<!领取)(?<!购买)"
+                          r"(?<!提问)(?<!答疑)(?<!澄清)(?<!质疑)(?<!异议)(?<![该此])(?<!上述)(?<!前述)截止(时间|日期)|开标(时间|日期)")
 #: the bid deadline named unmistakably, as in a clause about something else (「……修改通知，投标截止时间仍为8月20日」)
 _RE_BID_DEADLINE = re.compile(r"(投标|(投标|响应)文件(提交|递交)?)截止(时间|日期)|开标(时间|日期)")
 #: the bids' delivery written without 截止: 「应于2025年9月16日14:30前将投标文件密封送达」
 _RE_DELIVER_BY = re.compile(r"(前|之前)([^。；\n]{0,2}将?(投标|响应)文件[^。；\n]{0,12}(送达|递交|提交|上传)"
                             r"|[^。；\n]{0,12}(送达|递交|提交|上传)[^。；\n]{0,4}(投标|响应)文件)")
-_RE_PREQUAL_BY = re.compile(r"(前|之前)[^。；\n]{0,12}(送达|递交|提交|上传)[^。；\n]{0,4}资格预审申请(文件)?")
+_RE_PREQUAL_BY = re.compile(r"(前|之前)[^。；\n]{0,12}(送达|递交|提交|上传)[^。；\n]{0,8}资格预审申请(文件)?")
 #: a deadline moved (「由5月16日顺延至5月23日」)
 _RE_MOVED_TO = re.compile(r"(顺延|延期|推迟|延长|变更|调整|改|更正)(至|到|为)")
 #: what follows a date that is itself the deadline: 「2024年9月23日9:00截止」「3月16日上午9时止」
@@ -215,14 +219,16 @@ _RE_PREQUAL_DEADLINE = re.compile(r"资格预审申请(文件)?[^。；\n]{0,8}�
 _RE_ANNOUNCE = re.compile(r"(公告|文件|邀请书|邀请函)[^。；\n]{0,4}(发布|发出)(日期|时间)?")
 #: the date written between the words: 「资格预审公告于2025年4月30日发布」「招标文件自十月二十四日起在……平台发布」
 #: (not a clarification's or a result's notice)
-_RE_ANNOUNCED_ON = re.compile(r"(?<!澄清|更正|变更|补充|结果|中标|成交|修改)(招标公告|采购公告|资格预审公告|招标文件|采购文件|邀请书|邀请函"
+_RE_ANNOUNCED_ON = re.compile(r"(?<!澄清|更正|变更|补充|结果|中标|成交|修改)(招标公告|采购公告|资格预审公告|本公告|招标文件|采购文件|邀请书|邀请函"
                               r"|(?:磋商|谈判)(?:公告|文件)|询价(?:公告|通知书))"
                               r"(?P<mid>(?:(?!澄清|更正|变更|补充|修改|答疑)[^。；\n]){0,40}?)(发布|发出|挂网)")
 #: a year stated on its own for undated days: 「（以上时间均为2025年）」「三月三日起……（2025年）」
 _RE_BARE_YEAR = re.compile(r"(20\d{2})\s*年(?![\d〇零一二三四五六七八九十]{1,3}\s*月|度)")
 #: (a 磋商/谈判/询价 file calls it 响应文件有效期: 「响应文件有效期为……60日，磋商保证金有效期为30日」)
 _RE_VALIDITY = re.compile(r"投标有效期|响应文件的?有效期")
-_RE_BOND_VALIDITY = re.compile(r"(投标)?(保证金|保函)[^。；\n]{0,6}?(（保函）)?[^。；\n]{0,4}?有效期")
+_RE_BOND_VALIDITY = re.compile(r"(投标)?(保证金|保函)[^。；\n]{0,6}?(（保函）)?[^。；\n]{0,4}?(?<!投标)有效期")
+#: a guarantee's own wording (「本保函自投标截止之日起60日内有效」)
+_RE_BOND_VALID_FOR = re.compile(r"(保证金|保函)[^。；，,\n]{0,4}(自|在|从)[^。；，,\n]{0,16}之日起\s*(?P<n>\d{1,3})\s*(个日历日|日历天|日|天)(之?内)?(保持)?有效")
 _RE_COMMITTEE_PER_RULES = re.compile(
     r"(评标委员会|评审委员会|评审小组|磋商小组|谈判小组)[^。；\n]{0,12}?"
     r"((根据|依照|依据|按照|按)[^。；\n]{0,24}?(有关|相关|法律|法规)[^。；\n]{0,6}?规定[^。；\n]{0,16}?|依法)(组建|组成|产生)")
@@ -354,7 +360,11 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
         m4 = re.search(r"(?<![不非])(为|是|属于|标的[:：]|类型[:：]|类别[:：])[^。；，,\n]{0,6}政府采购工程(?!以及|和与|及与)", head)
         # 「物业服务项目价格分权重为8%」「货物项目评分：价格分20分」: a 政府采购 whose object is named in its first lines
         m5 = re.search(r"(货物|服务)(项目|采购)", first) if facts.regime == "政府采购" else None
-        if m:
+        # 「项目属性：货物」 written out rather than ticked
+        m6 = re.search(r"(项目属性|标的类型|项目类别)\s*[:：]\s*(货物|服务|工程)(?![类]?[、/／和或及])", head)
+        if m6:
+            facts.subject = m6.group(2)
+        elif m:
             facts.subject = m.group(1) or m.group(3)
         elif m2:
             facts.subject = m2.group(2)
@@ -507,8 +517,10 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
     if sale_ctx and facts.sale_start is None:
         # sale dates before the deadline words, or after the deadline's own date
         # (「投标截止时间：11月18日9时（招标文件自11月4日起发售）」)
+        # (「……截止时间由6月14日顺延至6月28日，招标文件提供起始日期6月3日不变」: the dates after the sale words)
         dates = (_sale_dates(sale_part, sale_ctx, y) if span is None or sale_before
-                 else nb.find_dates(t[span.end:], y)[1 if span.words else 0:])
+                 else (isinstance(sale_ctx, re.Match) and nb.find_dates(t[sale_ctx.start():], y))
+                 or nb.find_dates(t[span.end:], y)[1 if span.words else 0:])
         if dates:
             facts.sale_start = Fact(dates[0].date, c.index, dates[0].text)
             if len(dates) > 1:
@@ -592,9 +604,20 @@ def _deadline_dates(t: str, m: re.Match[str], y: int | None) -> list[nb.DateMent
         dates = nb.find_dates(t[m.start():], y)
         # 「……截止之日止，不少于20日（本项目：2024年9月2日发出，2024年9月23日9:00截止）」: the date
         # written right before 截止 is the deadline, not the first date after the words
-        return [d for d in dates if _ENDS_HERE.match(t, m.start() + d.end)] or dates
+        # 「四、提交投标文件截止时间、开标时间和地点——本公告于6月3日发布；投标截止时间、开标时间：6月17日」: a heading
+        # names the deadline before another date; the date right after the words is the deadline's
+        return [d for d in dates if _ENDS_HERE.match(t, m.start() + d.end)] or _date_right_after(t, y) or dates
     # only a date right after the bid deadline's own name (「……不改变投标截止时间，投标截止时间仍为7月22日」)
     return next((ds for m2 in _RE_BID_DEADLINE.finditer(t) if (ds := nb.find_dates(t[m2.end():m2.end() + 16], y))), [])
+
+
+def _date_right_after(t: str, y: int | None) -> list[nb.DateMention]:
+    """The dates after the first deadline words a date follows at once (「投标截止时间、开标时间：2024年6月17日」)."""
+    for m in _RE_DEADLINE.finditer(t):
+        near = nb.find_dates(t[m.end():m.end() + 24], y)
+        if near and near[0].start <= 8:
+            return near
+    return []
 
 
 #: a notice dated in its heading (「更正公告（2024年6月14日）：……」)
@@ -610,11 +633,14 @@ def _announcement_and_clarifications(facts: ProjectFacts, c: Clause, t: str, y: 
         dates = nb.find_dates(t[ma.end():ma.end() + 24], y) or nb.find_dates(before, y)
         if dates:
             facts.announce_date = Fact(dates[0].date, c.index, dates[0].text)
+    # (「本公告」 is the tender's own announcement, unless the clause is another notice: 「更正公告：……本公告于……发布」)
     if facts.announce_date is None and (mo := _RE_ANNOUNCED_ON.search(t)) \
+            and not (mo.group(1) == "本公告" and re.search(r"更正|澄清|变更|补充|结果|中标|成交|终止", t)) \
             and (dates := nb.find_dates(mo.group("mid"), y)):
         facts.announce_date = Fact(dates[0].date, c.index, dates[0].text)
     # the dates of a clarification are those before the bid deadline named in the same clause
-    head = t[: m.start()] if (m := _RE_BID_DEADLINE.search(t)) else t
+    cut = [m.start() for rx in (_RE_BID_DEADLINE, _RE_PREQUAL_DEADLINE) if (m := rx.search(t))]
+    head = t[: min(cut)] if cut else t
     if re.search(r"澄清|修改|更正|补遗|答疑纪要", head) and (re.search(r"(发出|发布|于)", head) or _RE_NOTICE_DATED.search(head)):
         for d in nb.find_dates(head, y):
             facts.clarification_dates.append(Fact(d.date, c.index, d.text))
@@ -631,7 +657,9 @@ def _announcement_and_clarifications(facts: ProjectFacts, c: Clause, t: str, y: 
 
 def _validity(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
     """Bid validity and bond validity (or that the bond's is the same or longer)."""
-    if m := _RE_BOND_VALIDITY.search(t):
+    if (f := _RE_BOND_VALID_FOR.search(t)) and facts.bond_validity_days is None:
+        facts.bond_validity_days = Fact(float(f.group("n")), c.index, f.group(0))
+    elif m := _RE_BOND_VALIDITY.search(t):
         tail = t[m.end(): m.end() + 40]
         # 「与投标有效期一致」, and a period counted on top of it (「投标有效期满后30日」「超出投标有效期30天」)
         if (re.match(r"^[^。；\n]{0,6}(同|与|等于|和)[^。；\n]{0,4}投标有效期", tail)
@@ -644,7 +672,8 @@ def _validity(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
                 _set(facts, "bond_validity_days", Fact(ds[0].days, c.index, m.group(0) + tail[: ds[0].end]))
     # both periods may share one clause (「投标有效期：90日历天；投标保证金有效期：60日」); a 投标有效期 that
     # the bond's period refers to (「保证金有效期：投标有效期满后30日」) is not the bid validity
-    m = next((v for v in _RE_VALIDITY.finditer(t) if not re.search("保证金|保函", t[max(0, v.start() - 12): v.start()])), None)
+    m = next((v for v in _RE_VALIDITY.finditer(t)
+              if not re.search("(保证金|保函)[^（(。；，,]*$", t[max(0, v.start() - 12): v.start()])), None)
     if m is not None and facts.bid_validity_days is None:
         tail = t[m.end(): m.end() + 40]
         ds = [d for d in nb.find_day_counts(tail) if d.unit in ("日", "月")]
@@ -695,11 +724,28 @@ _RE_TENDER_METHOD = re.compile(r"(进行|采用|实行|采取|以)(公开招标|
 _RE_TENDER_DUTY = re.compile(r"(公开招标|邀请招标)的?(项目|工程|范围|规模标准|情形)|(应当|必须|应|不|未|无需|无须)(进行|采用)")
 
 
+#: the project declared outside the duty to tender (「非依法必须招标项目」「不属于依法必须进行招标的项目，自愿采用公开招标」);
+#: not a provisional sum or a subcontract that is (「暂估价……不属于依法必须招标范围的」)
+_RE_NOT_MANDATORY = re.compile(r"(非|不属于|不是)依法必须(进行)?(公开)?招标(的)?(项目|工程|范围)?|自愿(采用|选择|进行)?(公开|邀请)?招标")
+
+
+def _not_mandatory(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
+    """The tender's statement that its project is not one that must be tendered by law."""
+    if facts.not_mandatory is None and (m := _RE_NOT_MANDATORY.search(t)) \
+            and not re.search(r"暂估价|分包|专业工程|如|若|是否", t[max(0, m.start() - 30):m.start()]):
+        facts.not_mandatory = Fact(True, c.index, m.group(0))
+
+
 def _procurement_method(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
     """Procurement method (公开招标, 竞争性磋商 …)."""
     if facts.procurement_method is None:
-        m = re.search(r"(招标|采购)方式[:：为]\s*(公开招标|邀请招标|竞争性谈判|竞争性磋商|询价|单一来源|比选|直接发包|直接委托)", t)
-        m = m or re.search(r"采用(竞争性)?(比选|直接发包|直接委托|竞争性谈判|竞争性磋商|询价|单一来源)(采购)?的?方式", t)
+        m = re.search(r"(招标|采购)方式[:：为]\s*(公开招标|邀请招标|竞争性谈判|竞争性磋商|询比价|询价|单一来源|比选|直接发包|直接委托)", t)
+        m = m or re.search(r"采用(竞争性)?(比选|直接发包|直接委托|竞争性谈判|竞争性磋商|询比价|询价|单一来源)(采购)?的?方式", t)
+        # a correction's new method (「采购方式由公开招标修改为竞争性磋商」) and a work handed over without any
+        # (「本项目由建设单位直接委托……实施，不进行招标」)
+        m = m or re.search(r"(招标|采购)方式[^。；;\n]{0,16}?(?:修改|变更|调整|更正|更改)为[:：]?\s*"
+                           r"(公开招标|邀请招标|竞争性谈判|竞争性磋商|询价|单一来源|比选|直接发包|直接委托)", t)
+        m = m or re.search(r"(本项目|本工程)由(?![^。；;\n]{0,12}不)[^。；;\n]{0,12}?(直接委托|直接发包)", t)
         # the national standard template: 「现对该项目的施工进行公开招标」「采用邀请招标方式」 (not a quoted
         # duty such as 「依法必须进行公开招标的项目」)
         if m is None and (m := _RE_TENDER_METHOD.search(t)) \
@@ -712,5 +758,5 @@ def _procurement_method(facts: ProjectFacts, c: Clause, t: str, y: int | None) -
 #: One extractor per project fact (each reads one clause and fills the facts it finds, first one wins).
 _EXTRACTORS: tuple[Callable[[ProjectFacts, Clause, str, int | None], None], ...] = (
     _project_name, _amounts, _service_years, _bid_bond, _sale_and_deadline, _announcement_and_clarifications,
-    _validity, _committee, _sme_reservation, _procurement_method,
+    _validity, _committee, _sme_reservation, _procurement_method, _not_mandatory,
 )

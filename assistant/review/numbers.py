@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.text_zh import CN_DIGIT_VALUES, CN_NUMERAL_CHARS, cn_number
 
@@ -138,6 +139,10 @@ class Percent:
 
 _RE_PCT = re.compile(rf"(?P<num>{_NUM})\s*[%％]")
 _RE_PCT_CN = re.compile(rf"(?P<base>百分之|千分之)(?P<num>[{re.escape(CN_NUMERAL_CHARS)}点.\d]+)")
+#: tenths (「三成」「一成半」「七成五」) and plain fractions (「五分之一」「一半」); 「三分之二」 too, as the share it is
+_TENTHS = "一二两三四五六七八九"
+_RE_PCT_TENTHS = re.compile(rf"(?<![{_TENTHS}十百千万零〇\d])(?P<n>[{_TENTHS}])成(?P<frac>半|[{_TENTHS}](?![成分]))?(?![交本员立为功果绩品型效熟])")
+_RE_PCT_FRACTION = re.compile(rf"(?<![{_TENTHS}十百千万\d])(?P<den>[二两三四五六七八九十])分之(?P<num>[{_TENTHS}])|(?<![{_TENTHS}十\d])一半")
 
 
 def find_percents(text: str) -> list[Percent]:
@@ -163,6 +168,13 @@ def find_percents(text: str) -> list[Percent]:
             continue
         base = 100.0 if m.group("base") == "百分之" else 1000.0
         out.append(Percent(v / base, m.start(), m.end(), m.group(0)))
+    for m in _RE_PCT_TENTHS.finditer(s):
+        frac = m.group("frac")
+        tenth = 0.5 if frac == "半" else (CN_DIGIT_VALUES[frac] / 10.0 if frac else 0.0)
+        out.append(Percent((CN_DIGIT_VALUES[m.group("n")] + tenth) / 10.0, m.start(), m.end(), m.group(0)))
+    for m in _RE_PCT_FRACTION.finditer(s):
+        value = 0.5 if m.group(0) == "一半" else CN_DIGIT_VALUES[m.group("num")] / float(cn_number(m.group("den")) or 1)
+        out.append(Percent(value, m.start(), m.end(), m.group(0)))
     out.sort(key=lambda p: p.start)
     return out
 
@@ -171,6 +183,56 @@ def parse_percent(text: str) -> float | None:
     """The first percentage in the text as a fraction; None when there is none."""
     p = find_percents(text)
     return p[0].value if p else None
+
+
+# --------------------------------------------------------------------------- numerals as digits
+
+_RUN_CHARS = "".join(c for c in CN_NUMERAL_CHARS if c not in "O万萬亿億")
+#: a Chinese numeral before the unit it counts (「十五日」「伍拾万元」「四十八小时」「得一分」), not an ordinal (「第一名」)
+#: nor a grade (「一级」); the run stops before 万/亿, which stay as the unit (「壹佰伍拾万元」 -> 「 150万元」)
+_RE_CN_COUNT = re.compile(
+    rf"(?<![第{_RUN_CHARS}])(?P<num>[{_RUN_CHARS}]+)(?=\s*(?:个\s*)?(?:工作日|日历天|日历日|自然日|天|日|月|年|周岁|岁|小时"
+    rf"|[万萬亿億]?元|[万萬亿億](?![{_RUN_CHARS}])|倍))"
+    rf"|(?<=[得加扣减计为共满至到（(：:、，,\s])(?P<pts>[{_RUN_CHARS}]+)(?=分(?!之))")
+_RE_CN_PERCENT = re.compile(rf"(?P<base>百分之|千分之)(?P<num>[{_RUN_CHARS}点]+)")
+
+
+def _digits(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def digits_view(text: str) -> str:
+    """The text with counts and percentages written in Chinese numerals put in digits, the same length (padded with
+    spaces before the digits) so that positions hold: 「不低于人民币肆拾万元整」 -> 「不低于人民币40万元整」, 「百分之八十五」 ->
+    「   85%」, 「十五日前」 -> 「 15日前」. Patterns written with \\d read both; evidence is cut from the text itself."""
+    if not any(c in _RUN_CHARS for c in text):
+        return text
+    return _digits_view(text)
+
+
+@lru_cache(maxsize=4096)
+def _digits_view(text: str) -> str:
+    def percent(m: re.Match[str]) -> str:
+        raw = m.group("num")
+        if "点" in raw:
+            whole, _, frac = raw.partition("点")
+            w = cn_number(whole)
+            digits = "".join(str(CN_DIGIT_VALUES.get(c, "")) for c in frac)
+            v = None if w is None or not digits else float(f"{int(w)}.{digits}")
+        else:
+            v = cn_number(raw)
+        if v is None:
+            return m.group(0)
+        out = _digits(v / 10.0 if m.group("base") == "千分之" else v) + "%"
+        return out.rjust(len(m.group(0))) if len(out) <= len(m.group(0)) else m.group(0)
+
+    def count(m: re.Match[str]) -> str:
+        raw = m.group(0)
+        v = cn_number(raw)
+        out = _digits(v) if v is not None else raw
+        return out.rjust(len(raw)) if len(out) <= len(raw) else raw
+
+    return _RE_CN_COUNT.sub(count, _RE_CN_PERCENT.sub(percent, text))
 
 
 # --------------------------------------------------------------------------- day counts
@@ -197,36 +259,49 @@ class DayCount:
 
 _RE_DAYS = re.compile(
     rf"(?P<num>\d+(?:\.\d+)?|[{re.escape(CN_NUMERAL_CHARS)}]+)\s*(?:个)?\s*"
-    r"(?P<unit>工作日|日历天|日历日|自然日|天|日|个月|月|年|周|星期)"
+    r"(?P<unit>工作日|日历天|日历日|自然日|天|日|个月|月|年|周(?!岁)|星期|小时)"
+    r"|(?<![\d一二三四五六七八九十])(?P<half>半)(?P<halfunit>个月|个?年)"
 )
 
 
 def find_day_counts(text: str) -> list[DayCount]:
-    """Periods like 20日, 五个工作日, 90日历天, 3个月, 2年 (dates such as 6月1日 are skipped)."""
+    """Periods like 20日, 五个工作日, 90日历天, 3个月, 2年, 半个月, 48小时 (dates such as 6月1日 are skipped)."""
     s = _norm(text)
     out: list[DayCount] = []
     for m in _RE_DAYS.finditer(s):
+        if m.group("half"):  # 「半个月」「半年」
+            month = m.group("halfunit") == "个月"
+            out.append(DayCount(15.0 if month else 6.0, "日" if month else "月", m.start(), m.end(), m.group(0)))
+            continue
         raw, unit = m.group("num"), m.group("unit")
-        # skip calendar dates: "6月1日", "2025年", "1日" right after 月
-        before = s[max(0, m.start() - 1): m.start()]
-        after = s[m.end(): m.end() + 1]
-        if unit in ("日", "月") and (before == "月" or (unit == "月" and re.match(r"\d|[一二三四五六七八九十]", after or ""))):
-            continue
-        if unit == "年" and (len(raw) == 4 or after in ("度",) or re.match(r"\d|[一二三四五六七八九十]", after or "")):
-            continue
-        if unit == "月" and "个" not in m.group(0):
-            continue  # bare "3月" is a month name, not a period
-        if unit == "日" and before == "年":
+        if _is_calendar(s, m, raw, unit):
             continue
         n = _to_float(raw) if raw[0].isdigit() else cn_number(raw)
         if n is None:
             continue
+        if unit == "小时":  # whole days only (「四十八小时」「72小时」); 「2小时内响应」 is not a period of days
+            if n < 24 or n % 24:
+                continue
+            n, unit = n / 24, "日"
         norm_unit = {"日历天": "日", "日历日": "日", "自然日": "日", "天": "日", "个月": "月",
                      "周": "周", "星期": "周"}.get(unit, unit)
         if norm_unit == "周":
             n, norm_unit = n * 7, "日"
         out.append(DayCount(n, norm_unit, m.start(), m.end(), m.group(0)))
     return out
+
+
+def _is_calendar(s: str, m: re.Match[str], raw: str, unit: str) -> bool:
+    """A calendar date or month name, not a period: 「6月1日」「2025年」「3月」."""
+    before = s[max(0, m.start() - 1): m.start()]
+    after = s[m.end(): m.end() + 1]
+    if unit in ("日", "月") and (before == "月" or (unit == "月" and re.match(r"\d|[一二三四五六七八九十]", after or ""))):
+        return True
+    if unit == "年" and (len(raw) == 4 or after in ("度",) or re.match(r"\d|[一二三四五六七八九十]", after or "")):
+        return True
+    if unit == "月" and "个" not in m.group(0):
+        return True  # bare "3月" is a month name, not a period
+    return unit == "日" and before == "年"
 
 
 # --------------------------------------------------------------------------- dates

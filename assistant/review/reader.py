@@ -73,15 +73,37 @@ def _blank_old(m: re.Match[str]) -> str:
 _NUMERAL = re.compile(r"[\d０-９.．%％零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
 
 
+#: the old value of a change stated in one phrase: 「保证金由6万元修改为8万元」「工期从540日历天压缩为300日历天」
+_REPLACED_VALUE = re.compile(
+    r"(?<=[由从])[^。；;，,\n由从为至到]{1,40}?"
+    r"(?=(?:修改|调整|变更|更正|更改|压缩|缩短|延长|顺延|延期|提高|降低|下调|上调|提前|推迟|增加|减少)(?:为|至|到|成))")
+#: what an amendment deletes (「删除原技术规范第6.2条“电线电缆须选用远东、宝胜品牌”的表述」「取消原评分表第3项」), up to
+#: the end of its phrase; quotations are taken whole, whatever punctuation they hold
+_DELETED = re.compile(r"(删除|删去|取消原|废止原)((?:[^。；;，,\n“”「」]|“[^”]*”|「[^」]*」)+)")
+_CORRECTION_WORD = re.compile(r"原|删|由|从")
+
+
+def _blank_deleted(m: re.Match[str]) -> str:
+    """The deleted wording blanked, unless the deleting is itself forbidden (「不得擅自删除……」)."""
+    if "不" in m.string[max(0, m.start() - 4):m.start()]:
+        return m.group(0)
+    return m.group(1) + " " * len(m.group(2))
+
+
 def mask_superseded(text: str, numbers_only: bool = False) -> str:
-    """The text with the wording a correction notice replaces blanked out (same length, so offsets hold): rules
-    and facts read what the notice sets, not what it replaces. ``numbers_only`` blanks only the old numbers and
-    keeps the old words, which name what the new value is (「原“投标截止时间2025年5月28日”现更正为“2025年5月16日”」)."""
-    if "原" not in text:  # every clause's facts and every rule hit ask: most have no correction at all
+    """The text with the wording a correction notice replaces or deletes blanked out (same length, so offsets
+    hold): rules and facts read what the notice sets, not what it replaces. ``numbers_only`` blanks only the old
+    numbers of a replacement and keeps its words, which name what the new value is
+    (「原“投标截止时间2025年5月28日”现更正为“2025年5月16日”」); deleted wording is blanked whole."""
+    if not _CORRECTION_WORD.search(text):  # every clause's facts and every rule hit ask: most have no correction
         return text
     if numbers_only:
-        return _SUPERSEDED.sub(lambda m: _NUMERAL.sub(" ", m.group(0)), text)
-    return _SUPERSEDED.sub(_blank_old, text)
+        text = _SUPERSEDED.sub(lambda m: _NUMERAL.sub(" ", m.group(0)), text)
+        text = _REPLACED_VALUE.sub(lambda m: _NUMERAL.sub(" ", m.group(0)), text)
+    else:
+        text = _SUPERSEDED.sub(_blank_old, text)
+        text = _REPLACED_VALUE.sub(lambda m: " " * len(m.group(0)), text)
+    return _DELETED.sub(_blank_deleted, text)
 
 
 @dataclass

@@ -30,7 +30,7 @@ __all__ = ["NUMERIC_CHECKS", "SEVERITY_ORDER", "RuleEngine", "RuleHit", "on_scor
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _BOUNDARY = "。；;！!？?\n"
-_NEGATION = re.compile(r"(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝|避免|不再|无需|无须|不要求|不以|不将|不设|不存在|不属于|不视为|不作为|不指定|不限定|不单独|不分别|不向|自行决定|自主决定)")
+_NEGATION = re.compile(r"(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝|避免|不再|无需|无须|不要求|不以|不将|不设|不存在|不属于|不视为|不作为|不指定|不限定|不强制|不单独|不分别|不向|自行决定|自主决定)")
 #: negations that end with their object: 「本工程不设预付款，进度款按60%支付」 says nothing of the progress payment
 _CLOSED_NEGATION = ("不设",)
 
@@ -39,6 +39,8 @@ def _negated(text: str, lo: int, start: int) -> bool:
     """A negation before the match (up to its second character: 「不以审计结果作为结算依据」 negates a match that
     starts at 以) that bears on it: not one that closes its own clause (「不设预付款，」) before the match."""
     for m in _NEGATION.finditer(text, lo, start + 2):
+        if _BARE_ANSWER.match(text, m.end()):  # 「答：不能，质量保证金仍按结算价的4%预留」 negates nothing after it
+            continue
         closed = m.group(1) in _CLOSED_NEGATION or _COMPARED.match(text, m.end()) is not None
         if closed and re.search(r"[，,]", text[m.end():start]):
             continue
@@ -46,6 +48,8 @@ def _negated(text: str, lo: int, start: int) -> bool:
     return False
 
 
+#: a negation that stands alone as an answer (「答：不能，……」): nothing follows it for it to negate
+_BARE_ANSWER = re.compile(r"\s*[，,。；;！!]")
 #: a negated comparison closes with its clause too: 「投标报价不得高于最高投标限价，投标报价低于……85%的作废标处理」
 _COMPARED = re.compile(r"(高于|低于|超过|少于|多于|大于|小于)")
 
@@ -137,6 +141,16 @@ def _asked_from(text: str, s0: int) -> int:
         return s0
     asked = list(_QUESTION_HEAD.finditer(text, max(0, s0 - 200), s0))
     return asked[-1].start() if asked else s0
+
+
+def _in_question(text: str, start: int) -> bool:
+    """The match sits in a question that an answer after it settles (「问：是否需要承包人垫资？答：不要求垫资」): what
+    is asked is not required, unless the answer says yes (「答：是。」「答：可以，……」), which makes the question its content."""
+    asked = list(_QUESTION_HEAD.finditer(text, max(0, start - 200), start))
+    if not asked:
+        return False
+    answer = _ANSWER_HEAD.search(text, asked[-1].end())
+    return answer is not None and answer.start() > start and text[answer.end():].lstrip()[:1] not in "是对可须需要必应"
 
 
 def _label_end(text: str, s0: int) -> int:
@@ -252,7 +266,8 @@ class RuleEngine:
         for i, clause in enumerate(clauses):
             # an item of a list the law condemns describes the wrong and imposes nothing
             condemned = bool(clause.lead_in) and _CONDEMNED_LIST.search(clause.lead_in) is not None
-            views = [] if condemned else _as_conditions(clause) + _with_question(clause, clauses[i - 1] if i else None)
+            views = [] if condemned else (_as_conditions(clause) + _with_question(clause, clauses[i - 1] if i else None)
+                                          + _per_lot(clause))
             for rule, det, regime in ([] if condemned else active):
                 hit = self._clause_hit(rule, det, clause, regime, project)
                 for view in views:
@@ -291,8 +306,9 @@ class RuleEngine:
         if det.type == "concept":
             return self._concept_hit(rule, det, comp, clause, regime, project)
         if det.type == "pattern":
+            view = nb.digits_view(text)  # 「不得低于人民币肆拾万元」 read as 「40万元」 by a pattern written with \d
             for rx in comp.patterns:
-                for m in islice(rx.finditer(text), MAX_MATCHES):
+                for m in islice(rx.finditer(view), MAX_MATCHES):
                     hit = self._accept(rule, det, comp, clause, m.start(), m.end(), regime, project=project)
                     if hit is not None:
                         return hit
@@ -303,8 +319,9 @@ class RuleEngine:
                      project: str) -> RuleHit | None:
         """A concept term (what), said of a supplier (who, when given), used for scoring or as a condition."""
         text = clause.text
+        view = nb.digits_view(text)
         for rx in comp.what:
-            for m in islice(rx.finditer(text), MAX_MATCHES):
+            for m in islice(rx.finditer(view), MAX_MATCHES):
                 s0, s1 = _sentence_bounds(text, m.start(), m.end())
                 sentence = text[s0:s1]
                 if comp.who and not any(w.search(sentence) or w.search(text[max(0, s0 - 60):s0]) for w in comp.who):
@@ -320,12 +337,13 @@ class RuleEngine:
                       project: str) -> RuleHit | None:
         assert comp.keyword is not None
         text = clause.text
+        current = mask_superseded(text, numbers_only=True)  # a correction's new value, not the one it replaces
         for m in islice(comp.keyword.finditer(text), MAX_MATCHES):
             s0, s1 = _sentence_bounds(text, m.start(), m.end())
             lo = max(s0, m.start() - det.before) if det.before else m.end()
             hi = min(s1, m.end() + det.window)
-            value = _quantity(text[lo:hi], det.kind or "", (m.start() - lo, m.end() - lo) if det.before else None,
-                              keyword=m.group(0))
+            value = _quantity(current[lo:hi], det.kind or "", (m.start() - lo, m.end() - lo) if det.before else None,
+                              keyword=m.group(0), minimum=det.op in ("lt", "le") and "工作日" not in det.value_unit)
             if value is None:
                 continue
             v, rel_s, rel_e = value
@@ -347,7 +365,7 @@ class RuleEngine:
         sentence = text[s0:s1]
         # 「没有不得分」 scores nothing; it is not the prohibition 「不得」 that silences (unless) or
         # triggers (require) a rule, and it is a scoring phrase like 「得0分」
-        plain = text.replace(NO_POINTS, NO_POINTS_AS)
+        plain = nb.digits_view(text).replace(NO_POINTS, NO_POINTS_AS)
         ctx = plain if det.unless_scope == "clause" else plain[s0:s1]
         r0 = _asked_from(text, s0)  # an answer (「答：……」) is read with the question it answers
         # and a sentence of a labelled clause with its label (「保修期：……；屋面防水……2年」), a table's row with its header
@@ -366,7 +384,7 @@ class RuleEngine:
             return None
         if _EQUAL_TREATMENT.search(plain, s0, s1):
             return None
-        if _in_unticked_option(text, start) or _superseded(text, start):
+        if _in_unticked_option(text, start) or _superseded(text, start) or _in_question(text, start):
             return None
         if _quoted_law(sentence, start - s0) or _in_condemned_list(text, start):
             return None
@@ -448,6 +466,23 @@ def _span(text: str, evidence: str | None) -> tuple[int, int] | None:
 
 # a numbered title line the reader kept as a clause (「7. 最低投标限价」 in a plain-text tender)
 _RE_TITLE_LINE = re.compile(r"^\s*(\d{1,2})\s*[.．、]\s*[^\s。；;，,：:！？]{2,20}$")
+
+
+#: a lot of a multi-lot tender named in a clause (「第1包」「二标段」「A包」「第3采购包」)
+_LOT = re.compile(r"第\s*[一二三四五六七八九十\d]{1,3}\s*(?:包|标段|标包|采购包|合同包)|(?<![第\d])[一二三四五六七八九十\d]{1,3}\s*(?:标段|号包)"
+                  r"|(?<![A-Za-z])[A-H]\s*包")
+
+
+def _per_lot(clause: Clause) -> list[Clause]:
+    """One reading per lot of a clause that sets a term lot by lot (「履约保证金：第1包为合同金额的5%；第2包为合同金额的15%」 →
+    「履约保证金：第2包为合同金额的15%」): the words before the first lot (what the term is) with that lot's part only, so
+    that a number or a condition of one lot is not read as another's. None for a clause naming fewer than two lots."""
+    text = clause.text
+    marks = [m.start() for m in _LOT.finditer(text)]
+    if len(marks) < 2:
+        return []
+    head = text[:marks[0]]
+    return [replace(clause, text=head + text[a:b]) for a, b in pairwise([*marks, len(text)])]
 
 
 def _as_conditions(clause: Clause) -> list[Clause]:
@@ -552,7 +587,7 @@ def _overlaps(longer: RuleHit, shorter: RuleHit, max_gap: int = 3) -> bool:
 _RE_COUNT = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(名|个|家|人|位)(?!工作|月|小时|日|自然|日历)")
 
 
-def _quantities(window: str, kind: str) -> list[tuple[float, int, int]]:
+def _quantities(window: str, kind: str, minimum: bool = False) -> list[tuple[float, int, int]]:
     """Every number of `kind` in the window: (value, start, end) relative to the window."""
     if kind == "percent":
         return [(p.value, p.start, p.end) for p in nb.find_percents(window)]
@@ -567,12 +602,11 @@ def _quantities(window: str, kind: str) -> list[tuple[float, int, int]]:
         return [(d.n, d.start, d.end) for d in ds if d.unit == "年"]
     if kind == "workdays":
         return [(d.n, d.start, d.end) for d in ds if d.unit == "工作日"]
-    if kind == "days":
-        return [(d.n if d.unit == "工作日" else d.days, d.start, d.end) for d in ds if d.unit in ("日", "工作日", "月")]
+    if kind == "days":  # calendar days; against a least length, working days span about 7/5 as many (15个工作日 ≈ 21日)
+        workday = 7 / 5 if minimum else 1
+        return [(d.n * workday if d.unit == "工作日" else d.days, d.start, d.end) for d in ds if d.unit in ("日", "工作日", "月")]
     if kind == "duration":
-        out = [(d.n if d.unit == "工作日" else d.days, d.start, d.end) for d in ds]
-        out += [(180.0, m.start(), m.end()) for m in _RE_HALF_YEAR.finditer(window)]
-        return sorted(out, key=lambda q: q[1])
+        return [(d.n if d.unit == "工作日" else d.days, d.start, d.end) for d in ds]
     return []
 
 
@@ -606,16 +640,16 @@ def _date_spans(window: str) -> list[tuple[float, int, int]]:
     return out
 
 
-_RE_HALF_YEAR = re.compile(r"(?<![\d一二三四五六七八九十])半(个)?年")
 
 
 def _quantity(window: str, kind: str, anchor: tuple[int, int] | None = None,
-              keyword: str = "") -> tuple[float, int, int] | None:
+              keyword: str = "", minimum: bool = False) -> tuple[float, int, int] | None:
     """The number of `kind` in the window for the keyword at `anchor` (relative to the window): the
     first after the keyword, else the nearest before it (「……按审计金额支付至97%，剩余3%作为质量保证金」
     reads 3%, not 97%); the first in the window without an anchor. A number that names its own payment other than
-    the keyword's (「进度款支付：……支付签约合同价10%的预付款」) is not the keyword's."""
-    found = [q for q in _quantities(window, kind)
+    the keyword's (「进度款支付：……支付签约合同价10%的预付款」) is not the keyword's. ``minimum``: the detector checks a
+    period's least length, which a count of working days meets with about 7/5 as many calendar days."""
+    found = [q for q in _quantities(window, kind, minimum)
              if not ((paid := _OWN_PAYMENT.match(window, q[2])) and paid.group(1) not in keyword)]
     # a bound beside the value (「估算价¥850,000.00（＜100万）」) is not the value; alone, it is all there is
     found = [q for q in found if not _BELOW.search(window, 0, q[1])] or found
@@ -688,7 +722,9 @@ def _quantity_detail(det: Detector, v: float, said: str = "") -> str:
     if det.op == "outside" and isinstance(ref, list):
         return f"条款数值 {_fmt(v, kind)}，不在规定区间 {_fmt(ref[0], kind)}～{_fmt(ref[1], kind)} 内。"
     word = {"gt": "超过上限", "lt": "低于下限", "ge": "达到", "le": "未超过"}.get(det.op or "", "")
-    shown = f"{v:g}个工作日" if kind in ("days", "duration") and "工作日" in said else _fmt(v, kind)
+    # (as written: a least length compares 「15个工作日」 as about 21 days, but the clause said 15)
+    counts = nb.find_day_counts(said) if kind in ("days", "duration") and "工作日" in said else []
+    shown = f"{counts[0].n if counts else v:g}个工作日" if counts else _fmt(v, kind)
     limit = f"{float(ref):g}{det.value_unit}" if det.value_unit else _fmt(float(ref), kind)  # type: ignore[arg-type]
     return f"条款数值 {shown}，{word} {limit}。"
 
