@@ -145,6 +145,16 @@ _RE_PCT_TENTHS = re.compile(rf"(?<![{_TENTHS}十百千万零〇\d])(?P<n>[{_TENT
 _RE_PCT_FRACTION = re.compile(rf"(?<![{_TENTHS}十百千万\d])(?P<den>[二两三四五六七八九十])分之(?P<num>[{_TENTHS}])|(?<![{_TENTHS}十\d])一半")
 
 
+def _cn_decimal(raw: str) -> float | None:
+    """A Chinese numeral with an optional 点 part (二点五 -> 2.5)."""
+    if "点" not in raw:
+        return cn_number(raw)
+    whole, _, frac = raw.partition("点")
+    w = cn_number(whole)
+    digits = "".join(str(CN_DIGIT_VALUES.get(c, "")) for c in frac)
+    return None if w is None or not digits else float(f"{int(w)}.{digits}")
+
+
 def find_percents(text: str) -> list[Percent]:
     """All percentages (2%, 2％, 百分之二, 千分之五, 百分之二点五) as fractions."""
     s = _norm(text)
@@ -155,15 +165,7 @@ def find_percents(text: str) -> list[Percent]:
             out.append(Percent(v / 100.0, m.start(), m.end(), m.group(0)))
     for m in _RE_PCT_CN.finditer(s):
         raw = m.group("num")
-        if re.fullmatch(r"\d+(?:\.\d+)?", raw):
-            v = _to_float(raw)
-        elif "点" in raw:
-            whole, _, frac = raw.partition("点")
-            w = cn_number(whole)
-            digits = "".join(str(CN_DIGIT_VALUES.get(c, "")) for c in frac)
-            v = None if w is None or not digits else float(f"{int(w)}.{digits}")
-        else:
-            v = cn_number(raw)
+        v = _to_float(raw) if re.fullmatch(r"\d+(?:\.\d+)?", raw) else _cn_decimal(raw)
         if v is None:
             continue
         base = 100.0 if m.group("base") == "百分之" else 1000.0
@@ -213,14 +215,7 @@ def digits_view(text: str) -> str:
 @lru_cache(maxsize=4096)
 def _digits_view(text: str) -> str:
     def percent(m: re.Match[str]) -> str:
-        raw = m.group("num")
-        if "点" in raw:
-            whole, _, frac = raw.partition("点")
-            w = cn_number(whole)
-            digits = "".join(str(CN_DIGIT_VALUES.get(c, "")) for c in frac)
-            v = None if w is None or not digits else float(f"{int(w)}.{digits}")
-        else:
-            v = cn_number(raw)
+        v = _cn_decimal(m.group("num"))
         if v is None:
             return m.group(0)
         out = _digits(v / 10.0 if m.group("base") == "千分之" else v) + "%"

@@ -473,13 +473,16 @@ _LOT = re.compile(r"第\s*[一二三四五六七八九十\d]{1,3}\s*(?:包|标�
                   r"|(?<![A-Za-z])[A-H]\s*包")
 
 
+_MAX_LOTS = 20  # more lot names than this in one clause is a list of lots, not a term set lot by lot
+
+
 def _per_lot(clause: Clause) -> list[Clause]:
     """One reading per lot of a clause that sets a term lot by lot (「履约保证金：第1包为合同金额的5%；第2包为合同金额的15%」 →
     「履约保证金：第2包为合同金额的15%」): the words before the first lot (what the term is) with that lot's part only, so
     that a number or a condition of one lot is not read as another's. None for a clause naming fewer than two lots."""
     text = clause.text
     marks = [m.start() for m in _LOT.finditer(text)]
-    if len(marks) < 2:
+    if not 2 <= len(marks) <= _MAX_LOTS:
         return []
     head = text[:marks[0]]
     return [replace(clause, text=head + text[a:b]) for a, b in pairwise([*marks, len(text)])]
