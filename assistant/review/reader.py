@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,7 @@ def _blank_deleted(m: re.Match[str]) -> str:
     return m.group(1) + " " * len(m.group(2))
 
 
+@lru_cache(maxsize=8192)  # asked for each rule hit and each quantity read of a clause: the same texts again and again
 def mask_superseded(text: str, numbers_only: bool = False) -> str:
     """The text with the wording a correction notice replaces or deletes blanked out (same length, so offsets
     hold): rules and facts read what the notice sets, not what it replaces. ``numbers_only`` blanks only the old
