@@ -1552,3 +1552,6 @@ def test_the_checklist_says_why_a_duty_of_mandatory_tenders_was_not_checked(revi
     assert "T01" not in {f.rule_id for f in report.findings}
     item = next(c for c in report.checklist if c.rule_id == "T01")
     assert item.status == "不适用" and "非依法必须招标项目" in item.note
+    # the same without a heading that names the regime: the words are 招标投标法's own
+    bare = reviewer.review_text(text[len(HEADS["工程"]):], use_llm=False)
+    assert "T01" not in {f.rule_id for f in bare.findings}

@@ -270,7 +270,8 @@ class Rule(BaseModel):
         if detector is not None and subject is not None and subject in detector.except_subjects:
             return False
         regime = self.regime_in(facts)
-        if detector is not None and detector.mandatory_only and regime == "工程" and facts.not_mandatory is not None:
+        # (「非依法必须招标」 is 招标投标法's own notion: a tender whose regime is not read is taken at its word too)
+        if detector is not None and detector.mandatory_only and regime != "政府采购" and facts.not_mandatory is not None:
             return False
         target = (detector.applies_to if detector and detector.applies_to else None) or self.applies_to
         return regime is None or target == "both" or target == regime
