@@ -1555,3 +1555,10 @@ def test_the_checklist_says_why_a_duty_of_mandatory_tenders_was_not_checked(revi
     # the same without a heading that names the regime: the words are 招标投标法's own
     bare = reviewer.review_text(text[len(HEADS["工程"]):], use_llm=False)
     assert "T01" not in {f.rule_id for f in bare.findings}
+
+
+def test_a_term_set_lot_by_lot_is_read_per_lot_and_quoted_from_the_clause(reviewer: Reviewer) -> None:
+    """「第1包……5%；第2包……一成半」: the second lot's 15% is found, and the evidence is the clause's own words."""
+    text = HEADS["政府采购"] + "履约保证金：第1包为合同金额的5%；第2包为合同金额的一成半，以保函形式提交。"
+    [t12] = [f for f in reviewer.review_text(text, use_llm=False).findings if f.rule_id == "T12"]
+    assert t12.evidence and t12.evidence in text and "一成半" in t12.evidence

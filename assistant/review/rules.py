@@ -540,9 +540,12 @@ def _back_to(hit: RuleHit, clause: Clause) -> RuleHit:
         return hit
     evidence = hit.evidence
     if evidence is not None and evidence not in clause.text:
+        said = evidence
         evidence = hit.clause.text.rsplit("，", 1)[0]
         if evidence not in clause.text:  # the 「的」 a bar lead-in's item was given
             evidence = evidence.removesuffix("的")
+        if evidence not in clause.text:  # a lot's reading: the lot's own words (「第2包为合同金额的一成半」)
+            evidence = next((said[k:] for k in range(len(said) - 3) if said[k:] in clause.text), evidence)
     return replace(hit, clause=clause, evidence=evidence)
 
 
