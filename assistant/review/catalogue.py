@@ -141,8 +141,8 @@ class Detector(BaseModel):
     project: list[str] = Field(default_factory=list)
     # not on a project of this kind (its name or the clause's sentence matches one of these)
     project_unless: list[str] = Field(default_factory=list)
-    # a duty 招标投标法 and its 实施条例 set only for 依法必须进行招标的项目 (等标期, 评标委员会, 公示): not applied under 工程
-    # to a tender that says its project is not one (「非依法必须招标项目，自愿采用公开招标」)
+    # a duty 招标投标法 and its 实施条例 set only for 依法必须进行招标的项目 (等标期, 评标委员会, 公示): not applied, unless the
+    # tender is 政府采购, to one that says its project is not such a project (「非依法必须招标项目，自愿采用公开招标」)
     mandatory_only: bool = False
     # concept
     what: list[str] = Field(default_factory=list)
@@ -270,11 +270,15 @@ class Rule(BaseModel):
         if detector is not None and subject is not None and subject in detector.except_subjects:
             return False
         regime = self.regime_in(facts)
-        # (「非依法必须招标」 is 招标投标法's own notion: a tender whose regime is not read is taken at its word too)
-        if detector is not None and detector.mandatory_only and regime != "政府采购" and facts.not_mandatory is not None:
+        if detector is not None and self.waived(detector, facts):
             return False
         target = (detector.applies_to if detector and detector.applies_to else None) or self.applies_to
         return regime is None or target == "both" or target == regime
+
+    def waived(self, detector: Detector, facts: ProjectFacts) -> bool:
+        """A duty of 依法必须进行招标的项目 on a tender that says its project is not one (「非依法必须招标」 is 招标投标法's
+        own notion: a tender whose regime is not read is taken at its word too)."""
+        return detector.mandatory_only and facts.not_mandatory is not None and self.regime_in(facts) != "政府采购"
 
     def covers(self, facts: ProjectFacts) -> bool:
         """At least one detector applies to this project (its regime and object of procurement)."""

@@ -425,8 +425,8 @@ def _rule_item(rule: Rule, has_semantic: bool, spec: CheckSpec | None, facts: Pr
     na = _regime_na(rule.applies_to, facts, rule.procurement_policy)
     if na:
         return ChecklistItem(**base, status="不适用", note=na)
-    if (said := facts.not_mandatory) is not None and facts.regime != "政府采购" \
-            and all(d.mandatory_only for d in rule.detect if d.applies_to in (None, "both", "工程")):
+    if (said := facts.not_mandatory) is not None \
+            and all(rule.waived(d, facts) for d in rule.detect if d.applies_to in (None, "both", "工程")):
         return ChecklistItem(**base, status="不适用",
                              note=f"文件写明本项目不属于依法必须招标的项目（「{said.evidence}」），该要点只约束依法必须进行招标的项目。",
                              clause=_excerpt(clauses[said.clause].text) if 0 <= said.clause < len(clauses) else None,
