@@ -170,3 +170,22 @@ def test_a_working_day_period_is_shown_in_working_days(reviewer: Reviewer) -> No
     [t05] = [f for f in reviewer.review_text(GOV + clause, use_llm=False).findings if f.rule_id == "T05"]
     assert t05.explanation.startswith("条款数值 3个工作日，低于下限 7个工作日。")
     assert "投标截止时间10日前" not in t05.explanation
+
+
+@pytest.mark.parametrize("clause, shown", [
+    ("供应商认为采购文件使自己的权益受到损害的，可以在收到采购文件之日起七日内提出质疑。", "条款数值 7日（至多含5个工作日），低于下限 7个工作日。"),
+    ("对中标结果有异议的，应在结果公告发布之日起8日内提出质疑。", "条款数值 8日（至多含6个工作日），低于下限 7个工作日。"),
+    ("供应商应在中标公告发布之日起5日内以书面形式提出质疑，逾期不予受理。", "条款数值 5日，低于下限 7个工作日。"),
+])
+def test_a_challenge_period_in_calendar_days_holds_too_few_working_days(reviewer: Reviewer, clause: str,
+                                                                        shown: str) -> None:
+    """「七日内提出质疑」 was quiet: seven calendar days were compared with 7个工作日 as if equal, though seven days hold
+    at most five working days (政府采购法第五十二条)."""
+    [t05] = [f for f in reviewer.review_text(GOV + clause, use_llm=False).findings if f.rule_id == "T05"]
+    assert t05.explanation.startswith(shown)
+
+
+@pytest.mark.parametrize("clause", ["供应商认为采购文件使自己的权益受到损害的，可以在收到采购文件之日起10日内提出质疑。",
+                                    "供应商可在中标公告期限届满之日起九日内提出质疑。"])
+def test_calendar_days_that_can_hold_seven_working_days_are_quiet(reviewer: Reviewer, clause: str) -> None:
+    assert "T05" not in {f.rule_id for f in reviewer.review_text(GOV + clause, use_llm=False).findings}

@@ -60,6 +60,7 @@ _COMPARED = re.compile(r"(高于|低于|超过|少于|多于|大于|小于)")
 #: lawful limit (T42).
 _EQUAL_TREATMENT = re.compile(
     r"同等待遇|平等待遇|同等对待|平等对待|一视同仁|公平对待"
+    r"|(外地|本地|各类|所有)[^。；;，,\n]{0,10}(适用|执行|采用)(同一|相同|统一)的?[^。；;，,\n]{0,6}标准"
     r"|(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝)[^。；;！!？?\n]{0,12}(歧视|差别待遇|排斥|限制)")
 #: a list the law itself condemns, as tender files restate it (「有下列情形之一的，视为投标人相互串通投标：」
 #: 「招标人不得有下列行为：」「属于以不合理条件限制、排斥潜在投标人：」): its items describe the wrong, they do not
@@ -343,7 +344,8 @@ class RuleEngine:
             lo = max(s0, m.start() - det.before) if det.before else m.end()
             hi = min(s1, m.end() + det.window)
             value = _quantity(current[lo:hi], det.kind or "", (m.start() - lo, m.end() - lo) if det.before else None,
-                              keyword=m.group(0), minimum=det.op in ("lt", "le") and "工作日" not in det.value_unit)
+                              keyword=m.group(0), minimum=det.op in ("lt", "le"),
+                              limit_in_workdays="工作日" in det.value_unit)
             if value is None:
                 continue
             v, rel_s, rel_e = value
@@ -593,8 +595,16 @@ def _overlaps(longer: RuleHit, shorter: RuleHit, max_gap: int = 3) -> bool:
 _RE_COUNT = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(名|个|家|人|位)(?!工作|月|小时|日|自然|日历)")
 
 
-def _quantities(window: str, kind: str, minimum: bool = False) -> list[tuple[float, int, int]]:
-    """Every number of `kind` in the window: (value, start, end) relative to the window."""
+def _most_workdays(days: float) -> float:
+    """The most working days a run of `days` calendar days can hold (7日 at most 5, 9日 at most 7)."""
+    whole = int(days)
+    return 5 * (whole // 7) + min(whole % 7, 5)
+
+
+def _quantities(window: str, kind: str, minimum: bool = False,
+                limit_in_workdays: bool = False) -> list[tuple[float, int, int]]:
+    """Every number of `kind` in the window: (value, start, end) relative to the window. ``minimum``: the
+    value is checked against a least length; ``limit_in_workdays``: one the law states in working days."""
     if kind == "percent":
         return [(p.value, p.start, p.end) for p in nb.find_percents(window)]
     if kind == "amount":
@@ -608,6 +618,9 @@ def _quantities(window: str, kind: str, minimum: bool = False) -> list[tuple[flo
         return [(d.n, d.start, d.end) for d in ds if d.unit == "年"]
     if kind == "workdays":
         return [(d.n, d.start, d.end) for d in ds if d.unit == "工作日"]
+    if kind == "days" and minimum and limit_in_workdays:  # a least 7个工作日: 「7日」 holds at most 5 of them
+        return [(d.n if d.unit == "工作日" else _most_workdays(d.days), d.start, d.end)
+                for d in ds if d.unit in ("日", "工作日", "月")]
     if kind == "days":  # calendar days; against a least length, working days span about 7/5 as many (15个工作日 ≈ 21日)
         workday = 7 / 5 if minimum else 1
         return [(d.n * workday if d.unit == "工作日" else d.days, d.start, d.end) for d in ds if d.unit in ("日", "工作日", "月")]
@@ -649,13 +662,15 @@ def _date_spans(window: str) -> list[tuple[float, int, int]]:
 
 
 def _quantity(window: str, kind: str, anchor: tuple[int, int] | None = None,
-              keyword: str = "", minimum: bool = False) -> tuple[float, int, int] | None:
+              keyword: str = "", minimum: bool = False, limit_in_workdays: bool = False) -> tuple[float, int, int] | None:
     """The number of `kind` in the window for the keyword at `anchor` (relative to the window): the
     first after the keyword, else the nearest before it (「……按审计金额支付至97%，剩余3%作为质量保证金」
     reads 3%, not 97%); the first in the window without an anchor. A number that names its own payment other than
     the keyword's (「进度款支付：……支付签约合同价10%的预付款」) is not the keyword's. ``minimum``: the detector checks a
-    period's least length, which a count of working days meets with about 7/5 as many calendar days."""
-    found = [q for q in _quantities(window, kind, minimum)
+    period's least length, which a count of working days meets with about 7/5 as many calendar days;
+    ``limit_in_workdays``: a least length the law states in working days, which calendar days are read against as
+    the most working days they can hold."""
+    found = [q for q in _quantities(window, kind, minimum, limit_in_workdays)
              if not ((paid := _OWN_PAYMENT.match(window, q[2])) and paid.group(1) not in keyword)]
     # a bound beside the value (「估算价¥850,000.00（＜100万）」) is not the value; alone, it is all there is
     found = [q for q in found if not _BELOW.search(window, 0, q[1])] or found
@@ -729,8 +744,13 @@ def _quantity_detail(det: Detector, v: float, said: str = "") -> str:
         return f"条款数值 {_fmt(v, kind)}，不在规定区间 {_fmt(ref[0], kind)}～{_fmt(ref[1], kind)} 内。"
     word = {"gt": "超过上限", "lt": "低于下限", "ge": "达到", "le": "未超过"}.get(det.op or "", "")
     # (as written: a least length compares 「15个工作日」 as about 21 days, but the clause said 15)
-    counts = nb.find_day_counts(said) if kind in ("days", "duration") and "工作日" in said else []
-    shown = f"{counts[0].n if counts else v:g}个工作日" if counts else _fmt(v, kind)
+    counts = nb.find_day_counts(said) if kind in ("days", "duration") else []
+    if counts and counts[0].unit == "工作日":
+        shown = f"{counts[0].n:g}个工作日"
+    elif counts and "工作日" in det.value_unit and det.op in ("lt", "le") and v < counts[0].days:  # 「7日（至多含5个工作日）」
+        shown = f"{_fmt(counts[0].days, kind)}（至多含{v:g}个工作日）"
+    else:
+        shown = _fmt(v, kind)
     limit = f"{float(ref):g}{det.value_unit}" if det.value_unit else _fmt(float(ref), kind)  # type: ignore[arg-type]
     return f"条款数值 {shown}，{word} {limit}。"
 
