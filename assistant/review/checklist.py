@@ -427,10 +427,11 @@ def _rule_item(rule: Rule, has_semantic: bool, spec: CheckSpec | None, facts: Pr
         return ChecklistItem(**base, status="不适用", note=na)
     if (said := facts.not_mandatory) is not None \
             and all(rule.waived(d, facts) for d in rule.detect if d.applies_to in (None, "both", "工程")):
+        where = _fact_clause(facts, ["not_mandatory"], clauses)
         return ChecklistItem(**base, status="不适用",
                              note=f"文件写明本项目不属于依法必须招标的项目（「{said.evidence}」），该要点只约束依法必须进行招标的项目。",
-                             clause=_excerpt(clauses[said.clause].text) if 0 <= said.clause < len(clauses) else None,
-                             location=_clause_location(clauses[said.clause]) if 0 <= said.clause < len(clauses) else {})
+                             clause=_excerpt(where.text) if where else None,
+                             location=_clause_location(where) if where else {})
     if spec is None:
         if outcome is not None and outcome.failure:
             return _unjudged_item(base, outcome)

@@ -601,6 +601,15 @@ def _most_workdays(days: float) -> float:
     return 5 * (whole // 7) + min(whole % 7, 5)
 
 
+def _in_days(d: nb.DayCount, minimum: bool, limit_in_workdays: bool) -> float:
+    """A period for a days detector. Calendar days as they are, working days as counted; against a least length,
+    working days span about 7/5 as many calendar days (15个工作日 ≈ 21日), and against a least length the law states in
+    working days (7个工作日), calendar days count as the most working days they can hold (「7日」 at most 5)."""
+    if d.unit == "工作日":
+        return d.n * (7 / 5) if minimum and not limit_in_workdays else d.n
+    return _most_workdays(d.days) if minimum and limit_in_workdays else d.days
+
+
 def _quantities(window: str, kind: str, minimum: bool = False,
                 limit_in_workdays: bool = False) -> list[tuple[float, int, int]]:
     """Every number of `kind` in the window: (value, start, end) relative to the window. ``minimum``: the
@@ -618,12 +627,8 @@ def _quantities(window: str, kind: str, minimum: bool = False,
         return [(d.n, d.start, d.end) for d in ds if d.unit == "年"]
     if kind == "workdays":
         return [(d.n, d.start, d.end) for d in ds if d.unit == "工作日"]
-    if kind == "days" and minimum and limit_in_workdays:  # a least 7个工作日: 「7日」 holds at most 5 of them
-        return [(d.n if d.unit == "工作日" else _most_workdays(d.days), d.start, d.end)
-                for d in ds if d.unit in ("日", "工作日", "月")]
-    if kind == "days":  # calendar days; against a least length, working days span about 7/5 as many (15个工作日 ≈ 21日)
-        workday = 7 / 5 if minimum else 1
-        return [(d.n * workday if d.unit == "工作日" else d.days, d.start, d.end) for d in ds if d.unit in ("日", "工作日", "月")]
+    if kind == "days":
+        return [(_in_days(d, minimum, limit_in_workdays), d.start, d.end) for d in ds if d.unit in ("日", "工作日", "月")]
     if kind == "duration":
         return [(d.n if d.unit == "工作日" else d.days, d.start, d.end) for d in ds]
     return []
@@ -657,8 +662,6 @@ def _date_spans(window: str) -> list[tuple[float, int, int]]:
         if days >= 1:
             out.append((float(days), a.start, nb.time_end(window, b.end) or b.end))
     return out
-
-
 
 
 def _quantity(window: str, kind: str, anchor: tuple[int, int] | None = None,
