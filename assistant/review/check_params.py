@@ -51,6 +51,10 @@ class BidBondRatioParams(_Params):
     base: Literal["estimate", "budget"] = "budget"
 
 
+class PerfBondRatioParams(_Params):
+    max_ratio: float = Field(0.1, gt=0, lt=1, description="the performance bond's largest share of the contract amount")
+
+
 class BidBondCapParams(_Params):
     max_yuan: float = Field(800000, gt=0)
 
@@ -91,6 +95,7 @@ CHECK_PARAMS: dict[str, type[_Params]] = {
     "duration_vs_quota": DurationQuotaParams,
     "bid_bond_ratio": BidBondRatioParams,
     "bid_bond_cap": BidBondCapParams,
+    "perf_bond_ratio": PerfBondRatioParams,
     "committee_size": CommitteeParams,
     "price_weight": PriceWeightParams,
     "sme_reservation": SmeParams,

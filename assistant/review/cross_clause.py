@@ -24,12 +24,13 @@ from assistant.review.check_params import (
     MustTenderParams,
     NoParams,
     ObjectionParams,
+    PerfBondRatioParams,
     PrequalParams,
     PriceWeightParams,
     SaleParams,
     SmeParams,
 )
-from assistant.review.facts import Fact, ProjectFacts
+from assistant.review.facts import Fact, ProjectFacts, fact_labels
 from assistant.review.reader import Clause, mask_superseded
 from assistant.text_zh import split_sentences
 
@@ -234,6 +235,26 @@ def _check_bid_bond_ratio(f: ProjectFacts, clauses: list[Clause], p: BidBondRati
                  f"投标保证金{money_short(f.bid_bond.value)}，{base_name}{money_short(base.value)}，占{ratio * 100:.2f}%，"
                  f"超过{max_ratio * 100:g}%的上限（上限为{money_short(base.value * max_ratio)}）。")]
     return []
+
+
+def _check_perf_bond_ratio(f: ProjectFacts, clauses: list[Clause], p: PerfBondRatioParams) -> NumericResult:
+    """A performance bond stated as an amount, against the largest sum the contract can reach (the budget, the
+    最高限价 or the estimate): above the share of that, it is above the share of any contract amount."""
+    if f.perf_bond is None:
+        return []
+    labels = fact_labels(f)
+    bases = [(b, name) for b, name in ((f.total_budget, f.total_budget_name()), (f.max_price, "最高限价"),
+                                       (f.estimate, labels["estimate"].removesuffix("（元）")))
+             if b is not None and b.value > 0]
+    if not bases:
+        return []
+    base, name = max(bases, key=lambda x: x[0].value)
+    ratio = f.perf_bond.value / base.value
+    if ratio <= p.max_ratio + 1e-9:
+        return []
+    return [(f.perf_bond.clause, f.perf_bond.evidence,
+             f"履约保证金{money_short(f.perf_bond.value)}，{name}{money_short(base.value)}，合同金额不会高于此数，"
+             f"履约保证金至少占合同金额的{ratio * 100:.1f}%，超过{p.max_ratio * 100:g}%的上限。")]
 
 
 def _check_bid_bond_cap(f: ProjectFacts, clauses: list[Clause], p: BidBondCapParams) -> NumericResult:
@@ -476,6 +497,7 @@ NUMERIC_CHECKS: dict[str, Callable[[ProjectFacts, list[Clause], Any], NumericRes
     "qualification_scored": _check_qualification_scored,
     "duration_vs_quota": _check_duration_vs_quota,
     "bid_bond_ratio": _check_bid_bond_ratio,
+    "perf_bond_ratio": _check_perf_bond_ratio,
     "bid_bond_cap": _check_bid_bond_cap,
     "committee_size": _check_committee,
     "price_weight": _check_price_weight,

@@ -44,6 +44,7 @@ class ProjectFacts:
     estimate: Fact | None = None
     bid_bond: Fact | None = None  # 元
     bid_bond_pct: Fact | None = None  # fraction of the estimate/budget, when stated so
+    perf_bond: Fact | None = None  # 元, when the performance bond is stated as an amount
     sale_start: Fact | None = None
     sale_end: Fact | None = None
     announce_date: Fact | None = None
@@ -116,7 +117,7 @@ class ProjectFacts:
         out: dict[str, Any] = {"regime": self.regime, **({"regime_reason": self.regime_reason} if self.regime_reason else {}),
                                "subject": self.subject}
         for name in ("project_name", "budget", "max_price", "estimate", "bid_bond", "bid_bond_pct",
-                     "sale_start", "sale_end", "announce_date", "deadline", "objection_by", "prequal_sale_end",
+                     "perf_bond", "sale_start", "sale_end", "announce_date", "deadline", "objection_by", "prequal_sale_end",
                      "prequal_deadline", "bid_validity_days",
                      "bond_validity_days", "committee_size", "committee_experts", "committee_per_rules", "sme_reserved",
                      "sme_share", "procurement_method", "not_mandatory", "price_weight"):
@@ -132,7 +133,7 @@ class ProjectFacts:
 _LABELS_ZH = {
     "project_name": "项目名称", "regime": "适用法律体系", "regime_reason": "适用法律说明", "subject": "采购标的类型", "budget": "预算金额（元）",
     "max_price": "最高限价（元）", "estimate": "估算价（元）", "bid_bond": "投标保证金（元）",
-    "bid_bond_pct": "投标保证金比例", "sale_start": "文件发售（获取）开始", "sale_end": "文件发售（获取）截止",
+    "bid_bond_pct": "投标保证金比例", "perf_bond": "履约保证金（元）", "sale_start": "文件发售（获取）开始", "sale_end": "文件发售（获取）截止",
     "announce_date": "公告/文件发布日期", "deadline": "投标截止时间", "bid_validity_days": "投标有效期（日）",
     "bond_validity_days": "投标保证金有效期（日）", "committee_size": "评标委员会人数", "committee_experts": "评标委员会中专家人数",
     "committee_per_rules": "评标委员会依照有关规定组建",
@@ -183,7 +184,7 @@ def _amount_after(text: str, m: re.Match[str]) -> tuple[float, str] | None:
     return a.yuan, a.text
 
 
-_OTHER_LABEL = re.compile(r"(估算价|估算总价|预算金额|采购预算|预算|最高(投标)?限价|招标控制价|控制价|合同价|总投资|标底)(约|为|是|[:：])?\s*$")
+_OTHER_LABEL = re.compile(r"(估算价|估算总价|预算金额|采购预算|预算|最高(投标)?限价|招标控制价|控制价|合同价|合同金额|中标金额|中标价|总投资|标底)(约|为|是|[:：])?\s*$")
 
 
 _RE_BUDGET = re.compile(r"(采购)?预算(金额|资金|价)?(（[^）]{0,10}）)?(为|是|:|：)?")
@@ -506,6 +507,21 @@ def _bid_bond(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
                 facts.bid_bond_pct = Fact(nb.parse_percent(m.group(2)), c.index, m.group(0))
 
 
+_RE_PERFBOND = re.compile(r"履约(保证金|担保|保函)(金额|数额)?(（[^）]{0,10}）)?(为|是|:|：)?")
+
+
+def _perf_bond(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
+    """The performance bond, when the tender states it as an amount (「履约保证金：人民币300万元」); not an amount that
+    another bond's name stands before (「提交履约担保后，退还投标保证金10万元」)."""
+    if facts.perf_bond is not None or "履约" not in t:
+        return
+    for m in islice(_RE_PERFBOND.finditer(t), 8):
+        got = _amount_after(t, m)
+        if got and not re.search(r"保证金|保函|担保", t[m.end(): t.find(got[1], m.end())]):
+            facts.perf_bond = Fact(got[0], c.index, got[1])
+            return
+
+
 def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
     """Document sale period and bid deadline."""
     last_heading = c.section.rsplit(" / ", 1)[-1]
@@ -757,6 +773,6 @@ def _procurement_method(facts: ProjectFacts, c: Clause, t: str, y: int | None) -
 
 #: One extractor per project fact (each reads one clause and fills the facts it finds, first one wins).
 _EXTRACTORS: tuple[Callable[[ProjectFacts, Clause, str, int | None], None], ...] = (
-    _project_name, _amounts, _service_years, _bid_bond, _sale_and_deadline, _announcement_and_clarifications,
+    _project_name, _amounts, _service_years, _bid_bond, _perf_bond, _sale_and_deadline, _announcement_and_clarifications,
     _validity, _committee, _sme_reservation, _procurement_method, _not_mandatory,
 )
