@@ -1855,3 +1855,12 @@ def test_a_narrowed_right_to_challenge_cites_the_article_it_breaks(reviewer: Rev
     assert ("政府采购质疑和投诉办法", "第十条") in basis("政府采购", "每家供应商在本项目中只能提出一次质疑。")
     assert ("中华人民共和国招标投标法实施条例", "第四十四条") in basis(
         "工程", "投标人对开标有异议的，应在开标结束后2个工作日内书面提出。")
+
+
+def test_another_method_after_a_failed_open_tender_is_not_a_minor_finding(reviewer: Reviewer) -> None:
+    """T55 is low for doubts over which law applies, but changing method after a failure without the 财政部门's approval
+    breaks 87号令第四十三条 outright: medium, citing that article."""
+    clause = "公开招标失败后，采购人可直接采用单一来源方式向原投标人采购，无需另行报批。"
+    [t55] = [f for f in reviewer.review_text(HEADS["政府采购"] + clause, use_llm=False).findings if f.rule_id == "T55"]
+    assert t55.severity == "medium"
+    assert ("政府采购货物和服务招标投标管理办法", "第四十三条") in {(b.title, b.article) for b in t55.basis}
