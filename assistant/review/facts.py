@@ -158,11 +158,13 @@ _RE_GOV = re.compile(r"政府采购|采购人|供应商|采购代理机构|财�
 _RE_WORKS = re.compile(r"招标人|施工|工程量清单|建设单位|承包人|发包人|监理|招标控制价|估算价")
 
 
-def _first_amount_after(text: str, label: re.Pattern[str]) -> tuple[float, str] | None:
+def _first_amount_after(text: str, label: re.Pattern[str],
+                        not_between: re.Pattern[str] | None = None) -> tuple[float, str] | None:
     """The amount the label states, at its first mention that states one (「应按资料表规定交纳投标保证金。……投标保证金为
-    人民币3.5万元」)."""
+    人民币3.5万元」); with ``not_between``, not an amount with such words between the label and it."""
     for m in islice(label.finditer(text), 8):
-        if found := _amount_after(text, m):
+        if (found := _amount_after(text, m)) and not (
+                not_between and not_between.search(text, m.end(), text.find(found[1], m.end()))):
             return found
     return None
 
@@ -508,18 +510,14 @@ def _bid_bond(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
 
 
 _RE_PERFBOND = re.compile(r"履约(保证金|担保|保函)(金额|数额)?(（[^）]{0,10}）)?(为|是|:|：)?")
+_RE_A_BOND = re.compile(r"保证金|保函|担保")
 
 
 def _perf_bond(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
     """The performance bond, when the tender states it as an amount (「履约保证金：人民币300万元」); not an amount that
     another bond's name stands before (「提交履约担保后，退还投标保证金10万元」)."""
-    if facts.perf_bond is not None or "履约" not in t:
-        return
-    for m in islice(_RE_PERFBOND.finditer(t), 8):
-        got = _amount_after(t, m)
-        if got and not re.search(r"保证金|保函|担保", t[m.end(): t.find(got[1], m.end())]):
-            facts.perf_bond = Fact(got[0], c.index, got[1])
-            return
+    if facts.perf_bond is None and "履约" in t and (got := _first_amount_after(t, _RE_PERFBOND, _RE_A_BOND)):
+        facts.perf_bond = Fact(got[0], c.index, got[1])
 
 
 def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) -> None:
