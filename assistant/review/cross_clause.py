@@ -325,6 +325,20 @@ _RE_PRICE_POINTS = re.compile(r"(价格(分|分值|权重|部分|得分)|[“「
                               r"[^。；\n]{0,8}?(?P<v>\d+(\.\d+)?)\s*([%％]|分)")
 
 
+#: one part of the score in a list of parts (「技术分72分」「商务部分20分」「投标报价8分」)
+_RE_SCORE_PART = re.compile(r"(技术|商务|价格|报价|服务|资信|信誉|业绩|其他)[^，,；;。\d\n]{0,8}?(?P<v>\d+(\.\d+)?)\s*分")
+
+
+def _price_among_parts(text: str) -> re.Match[str] | None:
+    """The price's part of a score whose parts, listed in one sentence, add up to 100 points."""
+    for sentence in re.split(r"[。；;\n]", text):
+        parts = list(_RE_SCORE_PART.finditer(sentence))
+        price = [m for m in parts if m.group(1) in ("价格", "报价")]
+        if len(parts) >= 2 and len(price) == 1 and abs(sum(float(m.group("v")) for m in parts) - 100) < 1e-6:
+            return price[0]
+    return None
+
+
 def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: PriceWeightParams) -> NumericResult:  # noqa: C901 - one table walk
     if f.regime != "政府采购" or f.subject not in ("货物", "服务"):
         return []
@@ -353,6 +367,9 @@ def _check_price_weight(f: ProjectFacts, clauses: list[Clause], p: PriceWeightPa
             # 「满分100分，其中投标报价8分」: the price item named 报价 in a clause that states the full marks
             if m is None and re.search(r"满分|总分|百分制", text):
                 m = re.search(r"(投标)?报价\s*[（(]?\s*(?P<v>\d+(\.\d+)?)\s*(分)", text)
+            # the parts of the score listed in one sentence adding up to 100 (「技术分72分，商务分20分，投标报价8分」)
+            if m is None:
+                m = _price_among_parts(text)
             # a scoring row pasted as text (「投标报价 | 20分」)
             if m is None:
                 m = re.match(r"\s*(投标报价|价格分?|报价)\s*[|｜]\s*(?P<v>\d+(\.\d+)?)\s*(分)", text)

@@ -360,7 +360,8 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
         # 「采购标的：交互式智能平板、教师用计算机等货物」
         m3 = re.search(r"采购标的[^。；\n]{0,4}[:：][^。；\n]{0,40}?等?(货物|服务)(类)?(?=[，,。；（(\n]|$)", head)
         # 「本项目为政府采购工程（学校操场改造）」「采购标的：政府采购工程」 (not the boilerplate 「政府采购工程以及与工程建设有关的货物、服务」)
-        m4 = re.search(r"(?<![不非])(为|是|属于|标的[:：]|类型[:：]|类别[:：])[^。；，,\n]{0,6}政府采购工程(?!以及|和与|及与)", head)
+        # (or the type in brackets after the project's name: 「XX镇卫生院改扩建工程（政府采购工程，采用综合评估法）」)
+        m4 = re.search(r"((?<![不非])(为|是|属于|标的[:：]|类型[:：]|类别[:：])[^。；，,\n]{0,6}|[（(])政府采购工程(?!以及|和与|及与)", head)
         # 「物业服务项目价格分权重为8%」「货物项目评分：价格分20分」: a 政府采购 whose object is named in its first lines
         m5 = re.search(r"(货物|服务)(项目|采购)", first) if facts.regime == "政府采购" else None
         # 「项目属性：货物」 written out rather than ticked

@@ -61,7 +61,12 @@ _COMPARED = re.compile(r"(高于|低于|超过|少于|多于|大于|小于)")
 _EQUAL_TREATMENT = re.compile(
     r"同等待遇|平等待遇|同等对待|平等对待|一视同仁|公平对待"
     r"|(外地|本地|各类|所有)[^。；;，,\n]{0,10}(适用|执行|采用)(同一|相同|统一)的?[^。；;，,\n]{0,6}标准"
-    r"|(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝)[^。；;！!？?\n]{0,12}(歧视|差别待遇|排斥|限制)")
+    r"|(不得|禁止|严禁|不应当?|不能|不准|不允许|杜绝)[^。；;！!？?\n]{0,12}(歧视|差别待遇|排斥|限制)"
+    r"|不[作予加]?(区别|差别|区分)对待|不因[^。；;！!？?\n]{0,16}(区别|差别|区分)对待")
+#: the same promise made for the cases just listed, after a semicolon of the same sentence (「在本市设有网点的，
+#: 列明地址；未设立的，承诺中标后设立，两种情形评审时不作区别对待」)
+_EQUAL_CASES = re.compile(r"(两种|两类|上述|以上|前述|这两种|各)(情形|情况|方式)[^。；;！!？?\n]{0,12}"
+                          r"(不[作予加]?|均不[作予]?)(区别|差别|区分)(对待|评审|评分|计分)")
 #: a list the law itself condemns, as tender files restate it (「有下列情形之一的，视为投标人相互串通投标：」
 #: 「招标人不得有下列行为：」「属于以不合理条件限制、排斥潜在投标人：」): its items describe the wrong, they do not
 #: impose it. A list of the bidder's own conditions (「投标人不得存在下列情形：」「……的，其投标无效：」) is not one.
@@ -115,6 +120,12 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     s = max(text.rfind(ch, 0, start) for ch in _BOUNDARY) + 1
     ends = [i for i in (text.find(ch, end) for ch in _BOUNDARY) if i >= 0]
     return s, (min(ends) + 1 if ends else len(text))
+
+
+def _full_stop(text: str, start: int) -> int:
+    """The end of the sentence read across its semicolons: the next 。, ！, ？ or line break."""
+    ends = [i for i in (text.find(ch, start) for ch in "。！!？?\n") if i >= 0]
+    return min(ends) + 1 if ends else len(text)
 
 
 #: 「不得分」 (scores no points) as it is read by `unless` and the negation check: same length, so
@@ -384,7 +395,7 @@ class RuleEngine:
         # 「本项目不指定品牌」 one that starts at 指定
         if not det.allow_negated and _negated(plain, max(s0, start - 30), start):
             return None
-        if _EQUAL_TREATMENT.search(plain, s0, s1):
+        if _EQUAL_TREATMENT.search(plain, s0, s1) or _EQUAL_CASES.search(plain, s1, _full_stop(text, s1)):
             return None
         if _in_unticked_option(text, start) or _superseded(text, start) or _in_question(text, start):
             return None
