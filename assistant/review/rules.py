@@ -116,16 +116,19 @@ class RuleHit:
         return (self.clause.index, self.rule.id)
 
 
+#: the end of a sentence read across its semicolons
+_FULL_STOP = "。！!？?\n"
+
+
+def _end_after(text: str, pos: int, marks: str = _BOUNDARY) -> int:
+    """Just past the first of `marks` at or after pos (the text's end when there is none)."""
+    ends = [i for i in (text.find(ch, pos) for ch in marks) if i >= 0]
+    return min(ends) + 1 if ends else len(text)
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     s = max(text.rfind(ch, 0, start) for ch in _BOUNDARY) + 1
-    ends = [i for i in (text.find(ch, end) for ch in _BOUNDARY) if i >= 0]
-    return s, (min(ends) + 1 if ends else len(text))
-
-
-def _full_stop(text: str, start: int) -> int:
-    """The end of the sentence read across its semicolons: the next 。, ！, ？ or line break."""
-    ends = [i for i in (text.find(ch, start) for ch in "。！!？?\n") if i >= 0]
-    return min(ends) + 1 if ends else len(text)
+    return s, _end_after(text, end)
 
 
 #: 「不得分」 (scores no points) as it is read by `unless` and the negation check: same length, so
@@ -395,7 +398,7 @@ class RuleEngine:
         # 「本项目不指定品牌」 one that starts at 指定
         if not det.allow_negated and _negated(plain, max(s0, start - 30), start):
             return None
-        if _EQUAL_TREATMENT.search(plain, s0, s1) or _EQUAL_CASES.search(plain, s1, _full_stop(text, s1)):
+        if _EQUAL_TREATMENT.search(plain, s0, s1) or _EQUAL_CASES.search(plain, s1, _end_after(text, s1, _FULL_STOP)):
             return None
         if _in_unticked_option(text, start) or _superseded(text, start) or _in_question(text, start):
             return None
