@@ -447,6 +447,8 @@ def _check_must_tender(f: ProjectFacts, clauses: list[Clause], p: MustTenderPara
 _RE_LICENCE = re.compile(r"《([^《》]{2,30}?(许可证|证书|执照|登记证|备案凭证|资质证书|资格证))》")
 #: a management-system certification named by its standard (「ISO9001质量管理体系认证」 and 「ISO9001认证」 are one)
 _RE_ISO = re.compile(r"ISO\s*(\d{4,5})", re.IGNORECASE)
+#: the compulsory product certification, however written (「《强制性产品认证证书（CCC）》」「CCC认证证书」「3C认证」)
+_RE_CCC = re.compile(r"CCC|3C认证|强制性产品认证")
 #: points given (「得3分」「加2分」), not taken away or withheld
 _RE_POINTS = re.compile(r"(得|加|计)\s*[1-9][0-9]*(\.[0-9]+)?\s*分")
 _RE_NOT_SCORED = re.compile(r"不作为(评分|评审)|不计分|不加分|不得分|不予计分")
@@ -462,6 +464,8 @@ def _check_qualification_scored(f: ProjectFacts, clauses: list[Clause], p: NoPar
     for c in clauses:
         for sentence in split_sentences(c.text):
             names = {m.group(1) for m in _RE_LICENCE.finditer(sentence)} | {f"ISO{m.group(1)}" for m in _RE_ISO.finditer(sentence)}
+            if _RE_CCC.search(sentence):
+                names = {n for n in names if not _RE_CCC.search(n)} | {"CCC"}
             if not names or _RE_NOT_SCORED.search(sentence):
                 continue
             if _RE_POINTS.search(sentence):
@@ -471,7 +475,7 @@ def _check_qualification_scored(f: ProjectFacts, clauses: list[Clause], p: NoPar
     out: NumericResult = []
     for c, name in scored:
         if name in required:
-            shown = name if name.startswith("ISO") else f"《{name}》"
+            shown = name if name.startswith("ISO") else "强制性产品认证（CCC）" if name == "CCC" else f"《{name}》"
             out.append((c.index, shown, f"{shown}已是参加投标的资格条件，评分中又以其给分。"))
     return out
 

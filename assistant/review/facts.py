@@ -219,6 +219,8 @@ _RE_MOVED_TO = re.compile(r"(顺延|延期|推迟|延长|变更|调整|改|更�
 #: what follows a date that is itself the deadline: 「2024年9月23日9:00截止」「3月16日上午9时止」
 _ENDS_HERE = re.compile(r"\s*(（[^）]{0,6}）)?\s*((上午|下午|北京时间)?\s*\d{1,2}\s*([:：时点])\s*(\d{1,2}\s*分?)?)?\s*(整)?\s*(截止|止)")
 _RE_PREQUAL_DEADLINE = re.compile(r"资格预审申请(文件)?[^。；\n]{0,8}截止(时间|日期)?")
+#: 「申请文件递交截止时间」 in a clause about 资格预审 (the application, not the bid)
+_RE_APPLY_DEADLINE = re.compile(r"(?<![投响])申请文件[^。；\n]{0,8}截止(时间|日期)?")
 _RE_ANNOUNCE = re.compile(r"(公告|文件|邀请书|邀请函)[^。；\n]{0,4}(发布|发出)(日期|时间)?")
 #: the date written between the words: 「资格预审公告于2025年4月30日发布」「招标文件自十月二十四日起在……平台发布」
 #: (not a clarification's or a result's notice)
@@ -542,6 +544,8 @@ def _sale_and_deadline(facts: ProjectFacts, c: Clause, t: str, y: int | None) ->
                 facts.sale_end = Fact(dates[1].date, c.index, dates[1].text)
     # the deadline for prequalification applications (资格预审申请文件递交截止) is not the bid deadline
     prequal = _RE_PREQUAL_DEADLINE.search(t)
+    if prequal is None and "资格预审" in t:
+        prequal = _RE_APPLY_DEADLINE.search(t)
     # 「资格预审文件发售时间：9月2日至9月6日」 (the application deadline may follow in the same clause)
     sale_head = t[: prequal.start()] if prequal else t
     # or 「请于3月2日至3月4日下载资格预审文件」 (the dates before the sale words)
