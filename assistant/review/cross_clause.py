@@ -321,7 +321,8 @@ def _row_score(cells: list[str], header: list[str] | None) -> float | None:
 
 
 #: the price's points stated in a sentence (「价格分值为30分」「“投标报价”分值由30分调整为20分」 once the old value is masked)
-_RE_PRICE_POINTS = re.compile(r"(价格(分|分值|权重|部分|得分)|[“「\"](投标报价|报价|价格)[”」\"](分|分值|权重|得分)?)"
+#: (or the scoring item 「投标报价（20分）」 named with its points in brackets)
+_RE_PRICE_POINTS = re.compile(r"(价格(分|分值|权重|部分|得分)|[“「\"](投标报价|报价|价格)[”」\"](分|分值|权重|得分)?|投标报价(?=[（(]\s*\d))"
                               r"[^。；\n]{0,8}?(?P<v>\d+(\.\d+)?)\s*([%％]|分)")
 
 

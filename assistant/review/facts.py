@@ -202,7 +202,7 @@ _RE_SALE = re.compile(r"(获取|发售|出售|领取|下载|购买|提供)[^。�
                       r"|(招标|采购|磋商|谈判|询价)文件[^。；\n]{0,16}(起|开始)[^。；\n]{0,16}(发售|获取|提供|下载)"
                       # when the documents went out (「谈判文件于2025年9月30日发出」「电子招标文件于2025年3月4日上传发售」
                       # 「询价通知书于2024年9月14日发出」「于2023年11月20日……发出投标邀请书」)
-                      r"|(招标|采购|磋商|谈判|询价)文件已?(于|在)[^。；\n]{0,20}(发出|发售|上传|发布|提供)|询价通知书已?(于|在)[^。；\n]{0,20}发出"
+                      r"|(招标|采购|磋商|谈判|询价|资格预审)文件已?(于|在)[^。；\n]{0,20}(发出|发售|上传|发布|提供)|询价通知书已?(于|在)[^。；\n]{0,20}发出"
                       r"|(发出|发送)投标邀请书")
 _RE_PREQUAL_SALE_END = re.compile(r"资格预审文件[^。；\n]{0,6}(停止(发售|获取|下载|出售|发放)|(发售|获取|下载|出售|发放)(截止|结束|停止))(时间|日期)?")
 #: (a deadline of something else is not the bids': 「下载截止时间为4月8日；投标截止时间为4月22日」)
@@ -366,6 +366,8 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
         m4 = re.search(r"((?<![不非])(为|是|属于|标的[:：]|类型[:：]|类别[:：])[^。；，,\n]{0,6}|[（(])政府采购工程(?!以及|和与|及与)", head)
         # 「物业服务项目价格分权重为8%」「货物项目评分：价格分20分」: a 政府采购 whose object is named in its first lines
         m5 = re.search(r"(货物|服务)(项目|采购)", first) if facts.regime == "政府采购" else None
+        # 「XX学校空调设备采购项目 价格分（20分）」: equipment bought is goods (not 「设备采购及安装工程」)
+        m7 = re.search(r"设备(采购|购置)(?![^。；，,\n]{0,6}工程)", first) if facts.regime == "政府采购" else None
         # 「项目属性：货物」 written out rather than ticked
         m6 = re.search(r"(项目属性|标的类型|项目类别)\s*[:：]\s*(货物|服务|工程)(?![类]?[、/／和或及])", head)
         if m6:
@@ -380,6 +382,8 @@ def _regime(clauses: list[Clause], facts: ProjectFacts) -> None:  # noqa: C901 -
             facts.subject = "工程"
         elif m5:
             facts.subject = m5.group(1)
+        elif m7:
+            facts.subject = "货物"
     if facts.regime == "政府采购" and facts.subject == "工程" and _tendered(facts, body):
         facts.regime, facts.regime_reason = "工程", GOV_WORKS_TENDERED
     if facts.regime == "工程" and facts.subject is None:
