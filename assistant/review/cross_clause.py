@@ -331,8 +331,10 @@ _RE_SCORE_PART = re.compile(r"(技术|商务|价格|报价|服务|资信|信誉|
 
 
 def _price_among_parts(text: str) -> re.Match[str] | None:
-    """The price's part of a score whose parts, listed in one sentence, add up to 100 points."""
-    for sentence in re.split(r"[。；;\n]", text):
+    """The price's part of a score whose parts, listed in one sentence (or in one sentence's ；-separated items:
+    「投标报价20分，采用低价优先法计算；技术参数响应50分；售后服务30分」), add up to 100 points."""
+    pieces = re.split(r"[。；;\n]", text) + re.split(r"[。\n]", text)
+    for sentence in pieces:
         parts = list(_RE_SCORE_PART.finditer(sentence))
         price = [m for m in parts if m.group(1) in ("价格", "报价")]
         if len(parts) >= 2 and len(price) == 1 and abs(sum(float(m.group("v")) for m in parts) - 100) < 1e-6:
@@ -482,7 +484,8 @@ def _check_qualification_scored(f: ProjectFacts, clauses: list[Clause], p: NoPar
 
 
 _RE_QUOTA = re.compile(r"定额工期")
-_RE_TERM = re.compile(r"(?<!定额)(合同|计划|要求|总|施工|投标)?工期")
+#: the duration the file sets: 「合同工期」, or the project's own demand (round 80, dev97: 「定额工期120日历天，本项目要求60日历天」)
+_RE_TERM = re.compile(r"(?<!定额)(合同|计划|要求|总|施工|投标)?工期|(本项目|本工程|本标段|招标人|发包人)(要求|计划|确定)")
 
 
 def _check_duration_vs_quota(f: ProjectFacts, clauses: list[Clause], p: DurationQuotaParams) -> NumericResult:
