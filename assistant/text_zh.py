@@ -106,6 +106,17 @@ def _fix_parens(m: re.Match[str]) -> str:
     return m.group(0)
 
 
+#: a run of digits longer than any number a document writes (an account is some 20 digits): hostile input, broken up so
+#: that the review's patterns, which start at any digit, do not read it in quadratic time
+_LONG_DIGITS = 64
+_RE_LONG_DIGITS = re.compile(rf"[0-9]{{{_LONG_DIGITS + 1},}}")
+
+
+def _break_digits(m: re.Match[str]) -> str:
+    run = m.group(0)
+    return " ".join(run[i:i + _LONG_DIGITS] for i in range(0, len(run), _LONG_DIGITS))
+
+
 def normalize(text: str) -> str:
     """NFKC + radical fixes + Chinese punctuation in CJK context + tidy whitespace.
 
@@ -120,6 +131,7 @@ def normalize(text: str) -> str:
     # spaces first and parentheses before punctuation: each step must see the final
     # neighbours, or normalize(normalize(x)) != normalize(x) (found by hypothesis)
     text = _RE_SPACES.sub(" ", text)
+    text = _RE_LONG_DIGITS.sub(_break_digits, text)
     # NFKC turned full-width ，；：（） into ASCII; Chinese text reads (and matches) better with
     # the full-width forms, so restore them where the neighbours are Chinese.
     text = _RE_PARENS.sub(_fix_parens, text)
