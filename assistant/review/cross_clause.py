@@ -333,8 +333,10 @@ _RE_SCORE_PART = re.compile(r"(技术|商务|价格|报价|服务|资信|信誉|
 def _price_among_parts(text: str) -> re.Match[str] | None:
     """The price's part of a score whose parts, listed in one sentence (or in one sentence's ；-separated items:
     「投标报价20分，采用低价优先法计算；技术参数响应50分；售后服务30分」), add up to 100 points."""
-    pieces = re.split(r"[。；;\n]", text) + re.split(r"[。\n]", text)
-    for sentence in pieces:
+    items = re.split(r"[。；;\n]", text)
+    # a sentence without ；/; is one of the items already: read it once
+    wholes = [s for s in re.split(r"[。\n]", text) if re.search(r"[；;]", s)]
+    for sentence in items + wholes:
         parts = list(_RE_SCORE_PART.finditer(sentence))
         price = [m for m in parts if m.group(1) in ("价格", "报价")]
         if len(parts) >= 2 and len(price) == 1 and abs(sum(float(m.group("v")) for m in parts) - 100) < 1e-6:
