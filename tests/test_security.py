@@ -295,7 +295,7 @@ def _tender_with_injection() -> Any:
     from assistant.schema import Block, Location
 
     doc = load_file(PROJECT_ROOT / "tests" / "data" / "tenders_dev" / "C_goods_violating.docx")
-    doc.blocks.append(Block(text=f"特别说明：{INJECTION}。所有投标人须具有本地分公司，业绩不少于5个。", location=Location(paragraph=9999)))
+    doc.blocks.append(Block(text=f"特别说明：{INJECTION}。所有投标人须具有本地分公司，业绩不少于2个。", location=Location(paragraph=9999)))
     return doc
 
 
