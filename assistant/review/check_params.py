@@ -84,6 +84,10 @@ class MustTenderParams(_Params):
     works_min: float = Field(4e6, gt=0)
 
 
+class RecordAmountParams(_Params):
+    max_ratio: float = Field(1.0, gt=0, description="业绩要求的单项合同金额与本项目金额（估算价、最高限价或预算中最大者）之比的上限")
+
+
 CHECK_PARAMS: dict[str, type[_Params]] = {
     "bid_period": BidPeriodParams,
     "sale_period": SaleParams,
@@ -100,4 +104,5 @@ CHECK_PARAMS: dict[str, type[_Params]] = {
     "price_weight": PriceWeightParams,
     "sme_reservation": SmeParams,
     "must_tender": MustTenderParams,
+    "record_amount": RecordAmountParams,
 }

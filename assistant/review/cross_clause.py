@@ -27,6 +27,7 @@ from assistant.review.check_params import (
     PerfBondRatioParams,
     PrequalParams,
     PriceWeightParams,
+    RecordAmountParams,
     SaleParams,
     SmeParams,
 )
@@ -448,6 +449,41 @@ def _check_must_tender(f: ProjectFacts, clauses: list[Clause], p: MustTenderPara
     return []
 
 
+#: a past contract's size required of a bidder (「单项合同额不低于1.5亿元」「单项合同金额1亿元以上」), not a cumulative sum
+_RE_RECORD_AMOUNT = re.compile(
+    r"(?<!累计)(?:单项|单个|单份)?(?:合同|项目)(?:金额|额|价款|造价)[^。；\n\d]{0,6}?(?:不低于|不少于|≥|>=|达到|在)\s*"
+    r"(?P<amt>\d+(?:\.\d+)?\s*(?:万|亿)元)"
+    r"|(?:单项|单个|单份)(?:合同|项目)(?:金额|额|价款|造价)\s*(?P<amt2>\d+(?:\.\d+)?\s*(?:万|亿)元)\s*(?:及|或)?以上")
+#: the sentence is about the bidder's past contracts
+_RE_RECORD = re.compile(r"业绩|(?:完成|承接|承担|承建|实施)过|近\s*(?:\d+|[一二三四五六七八九十])\s*年[^。；\n]{0,6}(?:完成|承接|承担|承建|实施)")
+
+
+def _check_record_amount(f: ProjectFacts, clauses: list[Clause], p: RecordAmountParams) -> NumericResult:
+    """A past contract of a size above this project's own (「估算价1800万元」 and 「单项合同额不低于1.5亿元的……业绩」): a
+    condition out of proportion to the project (招标投标法实施条例第三十二条第二款第（二）项). The largest of the project's
+    sums is the measure, so a lot of a larger tender is not held to the lot's own size."""
+    labels = fact_labels(f)
+    bases = [(b, name) for b, name in ((f.estimate, labels["estimate"].removesuffix("（元）")), (f.max_price, "最高限价"),
+                                       (f.total_budget, f.total_budget_name()))
+             if b is not None and b.value > 0]
+    if not bases:
+        return []
+    base, name = max(bases, key=lambda x: x[0].value)
+    out: NumericResult = []
+    for c in clauses:
+        for sentence in split_sentences(c.text):
+            if not _RE_RECORD.search(sentence):
+                continue
+            for m in _RE_RECORD_AMOUNT.finditer(sentence):
+                amount = nb.parse_amount(m.group("amt") or m.group("amt2") or "")
+                if amount is None or amount <= p.max_ratio * base.value:
+                    continue
+                out.append((c.index, m.group(0), f"业绩要求单项合同金额不低于{money_short(amount)}，是本项目{name}"
+                                                 f"{money_short(base.value)}的{amount / base.value:.1f}倍，与项目规模不相适应。"))
+                break
+    return out
+
+
 #: a licence or certificate named in book-title marks (「《医疗器械经营许可证》」)
 _RE_LICENCE = re.compile(r"《([^《》]{2,30}?(许可证|证书|执照|登记证|备案凭证|资质证书|资格证))》")
 #: a management-system certification named by its standard (「ISO9001质量管理体系认证」 and 「ISO9001认证」 are one)
@@ -485,7 +521,8 @@ def _check_qualification_scored(f: ProjectFacts, clauses: list[Clause], p: NoPar
     return out
 
 
-_RE_QUOTA = re.compile(r"定额工期")
+#: round 89 (dev106): also the quota worked out (「按定额测算工期为420日历天」)
+_RE_QUOTA = re.compile(r"定额(?:测算|计算|核算|核定)?的?工期")
 #: the duration the file sets: 「合同工期」, or the project's own demand (round 80, dev97: 「定额工期120日历天，本项目要求60日历天」)
 _RE_TERM = re.compile(r"(?<!定额)(合同|计划|要求|总|施工|投标)?工期|(本项目|本工程|本标段|招标人|发包人)(要求|计划|确定)")
 
@@ -530,4 +567,5 @@ NUMERIC_CHECKS: dict[str, Callable[[ProjectFacts, list[Clause], Any], NumericRes
     "price_weight": _check_price_weight,
     "sme_reservation": _check_sme,
     "must_tender": _check_must_tender,
+    "record_amount": _check_record_amount,
 }
