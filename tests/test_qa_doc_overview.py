@@ -57,9 +57,11 @@ def test_a_regulation_is_told_by_its_chapters_and_its_first_articles(real_servic
 
 @pytest.mark.integration
 def test_a_document_the_kb_holds_in_part_says_so(real_services) -> None:
-    """The knowledge base ships the 民法典's contract book and one article of its 附则, not the whole code."""
+    """The knowledge base ships the 民法典's contract book, one article of its 总则 (a legal person's branches) and one of
+    its 附则, not the whole code."""
     answer = real_services.qa.ask("民法典的主要内容")
-    assert answer.answer.startswith("答：知识库收录了《中华人民共和国民法典》的部分内容（第三编 合同等），")
+    assert answer.answer.startswith("答：知识库收录了《中华人民共和国民法典》的部分内容（第一编 总则 第三章 法人、第三编 合同等），")
+    assert "- 第一编 总则 第三章 法人（第七十四条）" in answer.answer
     assert "- 附则（第一千二百六十条）" in answer.answer
 
 
