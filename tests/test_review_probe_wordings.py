@@ -2413,3 +2413,12 @@ def test_another_method_after_a_failed_open_tender_is_not_a_minor_finding(review
     [t55] = [f for f in reviewer.review_text(HEADS["政府采购"] + clause, use_llm=False).findings if f.rule_id == "T55"]
     assert t55.severity == "medium"
     assert ("政府采购货物和服务招标投标管理办法", "第四十三条") in {(b.title, b.article) for b in t55.basis}
+
+
+def test_a_size_check_says_its_numbers_when_a_wording_of_its_rule_matched_the_same_sentence(reviewer: Reviewer) -> None:
+    """T25's amount wording and its size check both read 「单项合同额不低于1.5亿元」: one finding, and its explanation
+    keeps the numbers the check compared (round 91, dev108). No regime stated: the wording is then as severe as the check."""
+    report = reviewer.review_text("本工程估算价1800万元。\n投标人近五年须完成单项合同额不低于1.5亿元的停车场工程业绩。", use_llm=False)
+    t25 = [f for f in report.findings if f.rule_id == "T25"]
+    assert len(t25) == 1 and t25[0].severity == "medium"
+    assert t25[0].explanation.startswith("业绩要求单项合同金额不低于15,000万元，是本项目估算价1,800万元的8.3倍，与项目规模不相适应。")

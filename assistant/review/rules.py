@@ -468,6 +468,8 @@ def _add_second_problems(kept: RuleHit, same: list[RuleHit]) -> None:
             continue
         sentence = _sentence_bounds(text, *span)
         if sentence in said:  # the same sentence: one problem, matched by another of the rule's wordings
+            if h.detail and not kept.detail:  # keep the numbers a cross-clause check compared (「……的8.3倍」)
+                kept.detail = h.detail
             continue
         said.append(sentence)
         a, b = phrase_bounds(text, *span)
