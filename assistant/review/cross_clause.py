@@ -238,18 +238,23 @@ def _check_bid_bond_ratio(f: ProjectFacts, clauses: list[Clause], p: BidBondRati
     return []
 
 
+def _largest_sum(f: ProjectFacts) -> tuple[Fact, str] | None:
+    """The largest sum the project states (the budget, the 最高限价 or the estimate) with its name for a report; the
+    first of them on a tie."""
+    labels = fact_labels(f)
+    sums = [(b, name) for b, name in ((f.total_budget, f.total_budget_name()), (f.max_price, "最高限价"),
+                                      (f.estimate, labels["estimate"].removesuffix("（元）")))
+            if b is not None and b.value > 0]
+    return max(sums, key=lambda x: x[0].value) if sums else None
+
+
 def _check_perf_bond_ratio(f: ProjectFacts, clauses: list[Clause], p: PerfBondRatioParams) -> NumericResult:
     """A performance bond stated as an amount, against the largest sum the contract can reach (the budget, the
     最高限价 or the estimate): above the share of that, it is above the share of any contract amount."""
-    if f.perf_bond is None:
+    largest = _largest_sum(f)
+    if f.perf_bond is None or largest is None:
         return []
-    labels = fact_labels(f)
-    bases = [(b, name) for b, name in ((f.total_budget, f.total_budget_name()), (f.max_price, "最高限价"),
-                                       (f.estimate, labels["estimate"].removesuffix("（元）")))
-             if b is not None and b.value > 0]
-    if not bases:
-        return []
-    base, name = max(bases, key=lambda x: x[0].value)
+    base, name = largest
     ratio = f.perf_bond.value / base.value
     if ratio <= p.max_ratio + 1e-9:
         return []
@@ -462,13 +467,10 @@ def _check_record_amount(f: ProjectFacts, clauses: list[Clause], p: RecordAmount
     """A past contract of a size above this project's own (「估算价1800万元」 and 「单项合同额不低于1.5亿元的……业绩」): a
     condition out of proportion to the project (招标投标法实施条例第三十二条第二款第（二）项). The largest of the project's
     sums is the measure, so a lot of a larger tender is not held to the lot's own size."""
-    labels = fact_labels(f)
-    bases = [(b, name) for b, name in ((f.estimate, labels["estimate"].removesuffix("（元）")), (f.max_price, "最高限价"),
-                                       (f.total_budget, f.total_budget_name()))
-             if b is not None and b.value > 0]
-    if not bases:
+    largest = _largest_sum(f)
+    if largest is None:
         return []
-    base, name = max(bases, key=lambda x: x[0].value)
+    base, name = largest
     out: NumericResult = []
     for c in clauses:
         for sentence in split_sentences(c.text):
